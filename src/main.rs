@@ -1,0 +1,2 @@
+//! The promptgate command line; thin: all behaviour lives in the library.
+fn main() {}

@@ -1,0 +1,1 @@
+//! Hardened views of a text with offset maps back to the original.

@@ -1,0 +1,1 @@
+//! The waterfall that turns findings into a decision.

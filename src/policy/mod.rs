@@ -1,0 +1,1 @@
+//! Configuration, named policies and per-route overrides.

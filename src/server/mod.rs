@@ -1,0 +1,1 @@
+//! The Unix-socket server APISIX workers connect to.
