@@ -1,0 +1,176 @@
+//! What the pipeline answers: a verdict with its reasons.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::detect::{Finding, Layer};
+
+/// The outcome for one request, with the findings that led to it.
+///
+/// Exists so that the server (reply), telemetry (metrics, audit) and the CLI
+/// (`scan`) all read the same thing.
+#[derive(Debug, Clone)]
+pub struct Decision {
+    /// What happens to the request.
+    pub verdict: Verdict,
+    /// Everything the layers reported, decisive or not.
+    pub findings: Vec<Finding>,
+    /// Time spent per layer, in the order the layers ran.
+    pub timings: Vec<(Layer, Duration)>,
+    /// L2 score, when L2 ran.
+    pub l2_score: Option<f32>,
+    /// SHA-256 of the scanned (extracted) text, for audit correlation without text.
+    pub text_sha256: Option<[u8; 32]>,
+    /// True when the verdict came from the L0 cache.
+    pub cached: bool,
+}
+
+impl Decision {
+    /// A decision with no findings.
+    pub fn new(verdict: Verdict) -> Decision {
+        Decision {
+            verdict,
+            findings: Vec::new(),
+            timings: Vec::new(),
+            l2_score: None,
+            text_sha256: None,
+            cached: false,
+        }
+    }
+
+    /// Lets the request through unchanged.
+    pub fn allow() -> Decision {
+        Decision::new(Verdict::Allow)
+    }
+
+    /// Blocks with the given reply.
+    pub fn block(block: Block) -> Decision {
+        Decision::new(Verdict::Block(block))
+    }
+
+    /// A short label for metrics and audit: `allow`, `block`, `redact`, `shadow_block`, `shadow_redact`.
+    pub fn verdict_label(&self) -> &'static str {
+        match &self.verdict {
+            Verdict::Allow => "allow",
+            Verdict::Block(_) => "block",
+            Verdict::Redact(_) => "redact",
+            Verdict::Shadow(ShadowOutcome::WouldBlock(_)) => "shadow_block",
+            Verdict::Shadow(ShadowOutcome::WouldRedact(_)) => "shadow_redact",
+        }
+    }
+}
+
+/// What happens to the request.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Verdict {
+    /// Continue unchanged.
+    Allow,
+    /// Stop with an error reply.
+    Block(Block),
+    /// Continue with a rewritten body.
+    Redact(Redaction),
+    /// Shadow mode: continue unchanged, say what enforce mode would have done.
+    Shadow(ShadowOutcome),
+}
+
+/// What enforce mode would have done to a request that shadow mode let through.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ShadowOutcome {
+    /// It would have been blocked.
+    WouldBlock(Block),
+    /// It would have been redacted (the summary, not the new body).
+    WouldRedact(Vec<(Arc<str>, usize)>),
+}
+
+/// A refusal, shaped as an OpenAI-style error so LLM client libraries surface it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Block {
+    /// HTTP status: 403 for detections, 413 too large, 415 encoding, 400 malformed, 503 internal.
+    pub status: u16,
+    /// Machine-readable code, e.g. `prompt_injection`, `pii_detected`, `body_too_large`.
+    pub code: &'static str,
+    /// Human-readable reason; never echoes prompt text or PII.
+    pub message: String,
+    /// The layer that decided.
+    pub layer: Layer,
+    /// The category of the decisive finding, when there is one.
+    pub category: Option<Arc<str>>,
+}
+
+impl Block {
+    /// A block with no category.
+    pub fn new(status: u16, code: &'static str, layer: Layer, message: impl Into<String>) -> Block {
+        Block {
+            status,
+            code,
+            message: message.into(),
+            layer,
+            category: None,
+        }
+    }
+
+    /// The reply body: `{"error":{"type":"prompt_blocked","code":…,"message":…,"layer":…,"request_id":…}}`.
+    pub fn to_json(&self, request_id: &str) -> Vec<u8> {
+        let mut error = serde_json::Map::new();
+        error.insert("type".into(), "prompt_blocked".into());
+        error.insert("code".into(), self.code.into());
+        error.insert("message".into(), self.message.clone().into());
+        error.insert("layer".into(), self.layer.as_str().into());
+        if let Some(category) = &self.category {
+            error.insert("category".into(), category.as_ref().into());
+        }
+        error.insert("request_id".into(), request_id.into());
+        let body = serde_json::json!({ "error": error });
+        // Serializing a Value of strings cannot fail.
+        serde_json::to_vec(&body).unwrap_or_default()
+    }
+}
+
+/// A rewritten request body and what was replaced (types and counts only).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Redaction {
+    /// The new body, always uncompressed.
+    pub body: Vec<u8>,
+    /// Replaced PII types and how many values of each.
+    pub counts: Vec<(Arc<str>, usize)>,
+}
+
+/// Formats redaction counts for a header: `EMAIL=1, CREDIT_CARD=2`.
+pub fn counts_header(counts: &[(Arc<str>, usize)]) -> String {
+    counts
+        .iter()
+        .map(|(kind, n)| format!("{kind}={n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn block_body_is_openai_shaped_and_carries_no_prompt() {
+        let mut block = Block::new(
+            403,
+            "prompt_injection",
+            Layer::L1,
+            "request blocked by policy",
+        );
+        block.category = Some("instruction_override".into());
+        let body: serde_json::Value =
+            serde_json::from_slice(&block.to_json("req-1")).expect("valid JSON");
+        assert_eq!(body["error"]["type"], "prompt_blocked");
+        assert_eq!(body["error"]["code"], "prompt_injection");
+        assert_eq!(body["error"]["layer"], "L1");
+        assert_eq!(body["error"]["category"], "instruction_override");
+        assert_eq!(body["error"]["request_id"], "req-1");
+    }
+
+    #[test]
+    fn counts_header_lists_types_and_counts() {
+        assert_eq!(
+            counts_header(&[("EMAIL".into(), 1), ("IBAN".into(), 2)]),
+            "EMAIL=1, IBAN=2"
+        );
+    }
+}
