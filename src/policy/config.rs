@@ -52,6 +52,9 @@ pub struct ServerConfig {
     pub max_connections: usize,
     /// How long in-flight calls may run after SIGTERM before the runner exits.
     pub shutdown_grace_ms: u64,
+    /// APISIX variables fetched with each scanned request (e.g. `consumer_name`,
+    /// `remote_addr`) for audit events; each costs a little payload, no round trip.
+    pub fetch_vars: Vec<String>,
 }
 
 impl Default for ServerConfig {
@@ -62,6 +65,7 @@ impl Default for ServerConfig {
             conf_expire_secs: DEFAULT_CONF_EXPIRE_SECS,
             max_connections: 8192,
             shutdown_grace_ms: 800,
+            fetch_vars: Vec::new(),
         }
     }
 }

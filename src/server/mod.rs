@@ -1,1 +1,157 @@
 //! The Unix-socket server APISIX workers connect to.
+//!
+//! Takes frames from [`crate::protocol`] and the compiled [`Runtime`] from
+//! [`crate::policy`]; hands request bodies to the [`crate::pipeline`] and turns
+//! its [`crate::pipeline::Decision`] into Stop / Rewrite / continue.
+//!
+//! * `listen` — the socket file: address parsing, stale-file replacement, mode,
+//!   and removal only while the file is still ours.
+//! * `connection` — one stream with its read buffer; whole frames in, whole
+//!   replies out.
+//! * `tokens` — the process-global conf-token store with sliding expiry.
+//! * `handler` — one connection's loop and the RPCs (PrepareConf, HTTPReqCall
+//!   with its ExtraInfo round trips, HTTPRespCall).
+//! * `reply` — decisions as reply frames.
+//!
+//! Connections are served concurrently (APISIX sends PrepareConf on a second
+//! connection while the first waits, spec 1.4), RPCs sequentially per
+//! connection, and idle connections are never closed by the runner. Never runs
+//! CPU-heavy detection on its own tasks beyond what the pipeline schedules.
+
+mod connection;
+mod handler;
+mod listen;
+mod reply;
+mod tokens;
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use arc_swap::ArcSwap;
+use tokio::net::UnixListener;
+use tokio::sync::{Semaphore, watch};
+use tokio::task::JoinSet;
+
+pub use connection::{ConnError, Connection, OwnedFrame};
+pub use listen::{
+    BoundSocket, CONF_EXPIRE_ENV, LISTEN_ENV, ListenError, bind, parse_expire_time,
+    parse_listen_address,
+};
+pub use reply::{REDACTED_HEADER, REQUEST_ID_HEADER, SHADOW_HEADER, shadow_note};
+pub use tokens::{ConfEntry, ConfStore, route_id_from_key};
+
+use crate::policy::Runtime;
+
+/// How often expired conf tokens are swept out.
+const TOKEN_PURGE_INTERVAL: Duration = Duration::from_secs(60);
+
+/// State every connection shares.
+#[derive(Debug)]
+pub struct Shared {
+    /// The compiled configuration; swapped whole on reload, read without locks.
+    pub runtime: ArcSwap<Runtime>,
+    /// Conf tokens from PrepareConf.
+    pub tokens: ConfStore,
+}
+
+impl Shared {
+    /// Shared state for `runtime`, with tokens living 1.2 × `conf_expire_secs`.
+    pub fn new(runtime: Runtime, conf_expire_secs: u64) -> Shared {
+        Shared {
+            runtime: ArcSwap::from_pointee(runtime),
+            tokens: ConfStore::new(conf_expire_secs),
+        }
+    }
+}
+
+/// A handler's view of the shutdown signal; remembers that it fired.
+#[derive(Debug, Clone)]
+pub struct Shutdown {
+    receiver: watch::Receiver<bool>,
+}
+
+impl Shutdown {
+    /// Resolves once shutdown has begun (immediately if it already has).
+    pub async fn wait(&mut self) {
+        // An error means the sender is gone, which only happens after shutdown.
+        let _ = self.receiver.wait_for(|stopping| *stopping).await;
+    }
+}
+
+/// Server limits.
+#[derive(Debug, Clone, Copy)]
+pub struct ServeOptions {
+    /// Most connections served at once.
+    pub max_connections: usize,
+    /// How long in-flight calls may finish after shutdown begins.
+    pub grace: Duration,
+}
+
+/// Accepts connections on `listener` until `shutdown` resolves, then lets
+/// in-flight calls finish for up to `options.grace` and returns.
+pub async fn run(
+    listener: UnixListener,
+    shared: Arc<Shared>,
+    shutdown: impl Future<Output = ()>,
+    options: ServeOptions,
+) {
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let permits = Arc::new(Semaphore::new(options.max_connections.max(1)));
+    let mut handlers = JoinSet::new();
+    let purge = {
+        let shared = shared.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(TOKEN_PURGE_INTERVAL);
+            loop {
+                tick.tick().await;
+                shared.tokens.purge_expired();
+            }
+        })
+    };
+    tokio::pin!(shutdown);
+    loop {
+        let permit = tokio::select! {
+            () = &mut shutdown => break,
+            permit = permits.clone().acquire_owned() => match permit {
+                Ok(permit) => permit,
+                Err(_) => break,
+            },
+        };
+        let stream = tokio::select! {
+            () = &mut shutdown => break,
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(error) => {
+                    // EMFILE and friends: back off instead of spinning.
+                    tracing::warn!(%error, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+        };
+        let shared = shared.clone();
+        let shutdown = Shutdown {
+            receiver: stop_rx.clone(),
+        };
+        handlers.spawn(async move {
+            handler::serve(stream, shared, shutdown).await;
+            drop(permit);
+        });
+        while handlers.try_join_next().is_some() {}
+    }
+    drop(listener);
+    purge.abort();
+    let _ = stop_tx.send(true);
+    let drained = tokio::time::timeout(options.grace, async {
+        while handlers.join_next().await.is_some() {}
+    })
+    .await;
+    if drained.is_err() {
+        tracing::warn!(
+            remaining = handlers.len(),
+            "calls still running after the grace period; abandoning them"
+        );
+        handlers.abort_all();
+    }
+}

@@ -1,0 +1,345 @@
+//! One connection's loop: read a frame, answer it, repeat. RPCs are sequential
+//! per connection (APISIX never pipelines them), and a failing call answers an
+//! Err frame instead of dropping the connection: a dropped connection is a 503
+//! for the client with no retry (spec §8).
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+
+use super::connection::{ConnError, Connection, OwnedFrame};
+use super::reply::{Scratch, encode_decision, encode_error};
+use super::tokens::route_id_from_key;
+use super::{Shared, Shutdown};
+use crate::detect::Layer;
+use crate::pipeline::{Block, Decision, ScanRequest, too_large};
+use crate::policy::{CONF_ENTRY_NAME, RouteConf};
+use crate::protocol::{
+    ErrCode, RpcType, decode_extra_info_resp, decode_http_req_call, decode_http_resp_call,
+    decode_prepare_conf, encode_extra_info_req_body, encode_extra_info_var,
+    encode_prepare_conf_resp, encode_resp_call_resp,
+};
+
+/// Longest client-supplied request id echoed back; longer ones are replaced.
+const MAX_REQUEST_ID: usize = 128;
+
+/// Serves one connection until the peer closes it or the runner shuts down.
+pub async fn serve(stream: tokio::net::UnixStream, shared: Arc<Shared>, mut shutdown: Shutdown) {
+    let mut conn = Connection::new(stream);
+    let mut scratch = Scratch::default();
+    loop {
+        let frame = tokio::select! {
+            frame = conn.read_frame() => frame,
+            () = shutdown.wait() => return,
+        };
+        let frame = match frame {
+            Ok(Some(frame)) => frame,
+            Ok(None) => return,
+            Err(error) => {
+                tracing::debug!(%error, "connection ended");
+                return;
+            }
+        };
+        if let Err(error) = answer(&mut conn, &shared, frame, &mut scratch).await {
+            tracing::debug!(%error, "call abandoned; closing connection");
+            return;
+        }
+        if let Err(error) = conn.write_all(&scratch.out).await {
+            tracing::debug!(%error, "reply not delivered; closing connection");
+            return;
+        }
+    }
+}
+
+/// Puts the reply to `frame` in `scratch.out`. Errors are connection-level
+/// (the peer went away mid-call); everything else is answered.
+async fn answer(
+    conn: &mut Connection,
+    shared: &Shared,
+    frame: OwnedFrame,
+    scratch: &mut Scratch,
+) -> Result<(), ConnError> {
+    match RpcType::from_u8(frame.ty) {
+        Some(RpcType::PrepareConf) => prepare_conf(shared, &frame.payload, scratch),
+        Some(RpcType::HttpReqCall) => {
+            return http_req_call(conn, shared, frame.payload, scratch).await;
+        }
+        Some(RpcType::HttpRespCall) => http_resp_call(shared, &frame.payload, scratch),
+        Some(RpcType::ExtraInfo) | Some(RpcType::Error) | None => {
+            tracing::warn!(
+                rpc_type = frame.ty,
+                "unexpected RPC type; answering bad request"
+            );
+            encode_error(scratch, ErrCode::BadRequest);
+        }
+    }
+    Ok(())
+}
+
+fn prepare_conf(shared: &Shared, payload: &[u8], scratch: &mut Scratch) {
+    let req = match decode_prepare_conf(payload) {
+        Ok(req) => req,
+        Err(error) => {
+            tracing::warn!(%error, "malformed PrepareConf; answering bad request");
+            return encode_error(scratch, ErrCode::BadRequest);
+        }
+    };
+    let key = String::from_utf8_lossy(req.key.unwrap_or_default()).into_owned();
+    let mut route = None;
+    for entry in &req.conf {
+        if entry.name != CONF_ENTRY_NAME {
+            tracing::info!(
+                key = %key,
+                plugin = %String::from_utf8_lossy(entry.name),
+                "ignoring ext-plugin conf entry that is not promptgate"
+            );
+            continue;
+        }
+        if route.is_some() {
+            tracing::error!(key = %key, "route conf names promptgate twice; refusing it");
+            return encode_error(scratch, ErrCode::BadRequest);
+        }
+        match RouteConf::parse(entry.value) {
+            Ok(conf) => route = Some(conf),
+            Err(error) => {
+                tracing::error!(key = %key, %error, "invalid promptgate route conf; refusing it");
+                return encode_error(scratch, ErrCode::BadRequest);
+            }
+        }
+    }
+    let runtime = shared.runtime.load();
+    let resolved = match route.as_ref().map(|r| runtime.resolve(r)) {
+        None => None,
+        Some(Ok(policy)) => Some((runtime.generation, policy)),
+        Some(Err(error)) => {
+            tracing::error!(key = %key, %error, "promptgate route conf names what the config lacks; refusing it");
+            return encode_error(scratch, ErrCode::BadRequest);
+        }
+    };
+    let token = shared
+        .tokens
+        .insert(route, route_id_from_key(req.key), resolved);
+    let _ = encode_prepare_conf_resp(&mut scratch.fbb, &mut scratch.out, token);
+}
+
+async fn http_req_call(
+    conn: &mut Connection,
+    shared: &Shared,
+    payload: Bytes,
+    scratch: &mut Scratch,
+) -> Result<(), ConnError> {
+    let call = match decode_http_req_call(&payload) {
+        Ok(call) => call,
+        Err(error) => {
+            tracing::warn!(%error, "malformed HTTPReqCall; answering bad request");
+            encode_error(scratch, ErrCode::BadRequest);
+            return Ok(());
+        }
+    };
+    let Some(entry) = shared.tokens.get(call.conf_token) else {
+        encode_error(scratch, ErrCode::ConfTokenNotFound);
+        return Ok(());
+    };
+    let request_id = request_id(call.header(b"x-request-id"));
+    let runtime = shared.runtime.load();
+    let policy = match entry.policy(&runtime) {
+        None => {
+            let _ = crate::protocol::encode_req_call_continue(
+                &mut scratch.fbb,
+                &mut scratch.out,
+                call.id,
+            );
+            return Ok(());
+        }
+        Some(Ok(policy)) => policy,
+        Some(Err(error)) => {
+            // The route's policy vanished in a reload: fail closed, visibly.
+            tracing::error!(route = %entry.route_id, %error, "route policy unavailable after reload");
+            let block = Block::new(
+                503,
+                "policy_unavailable",
+                Layer::Gate,
+                "route policy is not available",
+            );
+            encode_decision(
+                scratch,
+                call.id,
+                &request_id,
+                &Decision::block(block),
+                false,
+            );
+            return Ok(());
+        }
+    };
+    let content_encoding = call.header(b"content-encoding");
+    let was_compressed = content_encoding.is_some_and(|v| !v.eq_ignore_ascii_case(b"identity"));
+    let pipeline = &runtime.pipeline;
+    let body = if pipeline.needs_body(&policy) {
+        match body_presence(
+            call.header(b"content-length"),
+            call.header(b"transfer-encoding"),
+        ) {
+            BodyPresence::None => None,
+            BodyPresence::Length(len) if len > policy.max_body_bytes => {
+                let decision = Decision::block(too_large(policy.max_body_bytes));
+                encode_decision(scratch, call.id, &request_id, &decision, was_compressed);
+                return Ok(());
+            }
+            BodyPresence::Length(_) | BodyPresence::Unknown => Some(()),
+        }
+    } else {
+        None
+    };
+    let vars: Vec<&[u8]> = runtime
+        .config
+        .server
+        .fetch_vars
+        .iter()
+        .map(|v| v.as_bytes())
+        .collect();
+    let (body, var_values) = match (body, vars.is_empty()) {
+        (None, true) => (None, Vec::new()),
+        (want_body, _) => fetch_extra(conn, scratch, want_body.is_some(), &vars).await?,
+    };
+    for (name, value) in vars.iter().zip(&var_values) {
+        tracing::debug!(
+            request_id = %request_id,
+            var = %String::from_utf8_lossy(name),
+            present = value.is_some(),
+            "fetched variable"
+        );
+    }
+    let request = ScanRequest {
+        body: body.as_deref(),
+        content_encoding,
+    };
+    let decision = pipeline.decide(&policy, request).await;
+    encode_decision(scratch, call.id, &request_id, &decision, was_compressed);
+    Ok(())
+}
+
+fn http_resp_call(shared: &Shared, payload: &[u8], scratch: &mut Scratch) {
+    let call = match decode_http_resp_call(payload) {
+        Ok(call) => call,
+        Err(error) => {
+            tracing::warn!(%error, "malformed HTTPRespCall; answering bad request");
+            return encode_error(scratch, ErrCode::BadRequest);
+        }
+    };
+    if shared.tokens.get(call.conf_token).is_none() {
+        return encode_error(scratch, ErrCode::ConfTokenNotFound);
+    }
+    // Responses pass unchanged: response scanning is not part of any policy yet.
+    let _ = encode_resp_call_resp(&mut scratch.fbb, &mut scratch.out, call.id, 0, &[], &[]);
+}
+
+/// What the headers say about a request body.
+#[derive(Debug, PartialEq)]
+enum BodyPresence {
+    /// No body (no content-length, no transfer-encoding, or length 0).
+    None,
+    /// A body of this many bytes.
+    Length(u64),
+    /// A body of unknown length (chunked upload, unreadable content-length).
+    Unknown,
+}
+
+fn body_presence(content_length: Option<&[u8]>, transfer_encoding: Option<&[u8]>) -> BodyPresence {
+    match content_length.map(|v| {
+        std::str::from_utf8(v)
+            .ok()
+            .and_then(|s| s.trim().parse::<u64>().ok())
+    }) {
+        Some(Some(0)) if transfer_encoding.is_none() => BodyPresence::None,
+        Some(Some(len)) if transfer_encoding.is_none() => BodyPresence::Length(len),
+        Some(_) => BodyPresence::Unknown,
+        None if transfer_encoding.is_some() => BodyPresence::Unknown,
+        None => BodyPresence::None,
+    }
+}
+
+/// Asks APISIX, in one write, for the request body (ExtraInfo ReqBody) when
+/// `want_body`, and for each variable in `vars`; answers come back in order
+/// (spec checklist 24). An absent body result means the request has none.
+async fn fetch_extra(
+    conn: &mut Connection,
+    scratch: &mut Scratch,
+    want_body: bool,
+    vars: &[&[u8]],
+) -> Result<(Option<Bytes>, Vec<Option<Bytes>>), ConnError> {
+    let mut batch = Vec::new();
+    for name in vars {
+        let _ = encode_extra_info_var(&mut scratch.fbb, &mut scratch.out, name);
+        batch.extend_from_slice(&scratch.out);
+    }
+    if want_body {
+        let _ = encode_extra_info_req_body(&mut scratch.fbb, &mut scratch.out);
+        batch.extend_from_slice(&scratch.out);
+    }
+    conn.write_all(&batch).await?;
+    let mut values = Vec::with_capacity(vars.len());
+    for _ in vars {
+        values.push(extra_info_answer(conn).await?);
+    }
+    let body = if want_body {
+        extra_info_answer(conn).await?
+    } else {
+        None
+    };
+    Ok((body, values))
+}
+
+async fn extra_info_answer(conn: &mut Connection) -> Result<Option<Bytes>, ConnError> {
+    let frame = conn.read_frame().await?.ok_or(ConnError::ClosedInCall)?;
+    if frame.ty != RpcType::ExtraInfo.as_u8() {
+        return Err(ConnError::UnexpectedInCall(frame.ty));
+    }
+    match decode_extra_info_resp(&frame.payload) {
+        Ok(resp) => Ok(resp.result.map(|r| frame.payload.slice_ref(r))),
+        Err(error) => {
+            tracing::warn!(%error, "malformed ExtraInfo answer");
+            Err(ConnError::UnexpectedInCall(frame.ty))
+        }
+    }
+}
+
+/// The client's `x-request-id` when it is short printable ASCII, else a fresh one.
+fn request_id(header: Option<&[u8]>) -> String {
+    match header {
+        Some(id)
+            if !id.is_empty()
+                && id.len() <= MAX_REQUEST_ID
+                && id.iter().all(|b| b.is_ascii_graphic()) =>
+        {
+            String::from_utf8_lossy(id).into_owned()
+        }
+        _ => format!("{:016x}", rand::random::<u64>()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn body_presence_follows_the_headers() {
+        assert_eq!(body_presence(None, None), BodyPresence::None);
+        assert_eq!(body_presence(Some(b"0"), None), BodyPresence::None);
+        assert_eq!(body_presence(Some(b"12"), None), BodyPresence::Length(12));
+        assert_eq!(body_presence(None, Some(b"chunked")), BodyPresence::Unknown);
+        assert_eq!(body_presence(Some(b"x"), None), BodyPresence::Unknown);
+        assert_eq!(
+            body_presence(Some(b"12"), Some(b"chunked")),
+            BodyPresence::Unknown
+        );
+    }
+
+    #[test]
+    fn request_ids_are_echoed_only_when_safe() {
+        assert_eq!(request_id(Some(b"abc-123")), "abc-123");
+        for bad in [&b""[..], b"a b", b"\xff", &[b'a'; 200]] {
+            let id = request_id(Some(bad));
+            assert_eq!(id.len(), 16, "{bad:?}");
+        }
+    }
+}

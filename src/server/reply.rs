@@ -1,0 +1,113 @@
+//! Turns a [`Decision`] into the HTTPReqCall reply frame: Stop for a block,
+//! Rewrite for a redaction or a shadow note, an empty reply to continue.
+
+use crate::pipeline::{Decision, ShadowOutcome, Verdict, counts_header};
+use crate::protocol::{
+    Entry, ErrCode, FlatBufferBuilder, Rewrite, Stop, encode_err, encode_req_call_continue,
+    encode_req_call_rewrite, encode_req_call_stop,
+};
+
+/// Header naming the request in replies and upstream requests.
+pub const REQUEST_ID_HEADER: &[u8] = b"x-promptgate-request-id";
+/// Header listing redacted types and counts (request to upstream, and response to client).
+pub const REDACTED_HEADER: &[u8] = b"x-promptgate-redacted";
+/// Header added upstream in shadow mode saying what enforce mode would have done.
+pub const SHADOW_HEADER: &[u8] = b"x-promptgate-shadow";
+
+/// Reusable encoding buffers, one set per connection.
+pub struct Scratch {
+    /// The flatbuffers builder.
+    pub fbb: FlatBufferBuilder<'static>,
+    /// The encoded frame.
+    pub out: Vec<u8>,
+}
+
+impl Default for Scratch {
+    fn default() -> Self {
+        Scratch {
+            fbb: FlatBufferBuilder::with_capacity(4096),
+            out: Vec::with_capacity(4096),
+        }
+    }
+}
+
+/// Encodes the reply for `decision` into `scratch.out`. A reply that does not
+/// fit in a frame becomes Err SERVICE_UNAVAILABLE (spec §2).
+///
+/// `was_compressed` says whether the body APISIX holds is compressed: a
+/// rewritten body is plain, so the content-encoding header must go.
+pub fn encode_decision(
+    scratch: &mut Scratch,
+    call_id: u32,
+    request_id: &str,
+    decision: &Decision,
+    was_compressed: bool,
+) {
+    let Scratch { fbb, out } = scratch;
+    let result = match &decision.verdict {
+        Verdict::Allow => encode_req_call_continue(fbb, out, call_id),
+        Verdict::Block(block) => {
+            let body = block.to_json(request_id);
+            let headers: [Entry<'_>; 2] = [
+                (b"content-type", Some(b"application/json")),
+                (REQUEST_ID_HEADER, Some(request_id.as_bytes())),
+            ];
+            let stop = Stop {
+                status: block.status,
+                headers: &headers,
+                body: &body,
+            };
+            encode_req_call_stop(fbb, out, call_id, &stop)
+        }
+        Verdict::Redact(redaction) => {
+            let summary = counts_header(&redaction.counts);
+            let mut headers: Vec<Entry<'_>> = vec![(REDACTED_HEADER, Some(summary.as_bytes()))];
+            if was_compressed {
+                headers.push((b"content-encoding", None));
+            }
+            let resp_headers: [Entry<'_>; 1] = [(REDACTED_HEADER, Some(summary.as_bytes()))];
+            let rewrite = Rewrite {
+                headers: &headers,
+                resp_headers: &resp_headers,
+                body: Some(&redaction.body),
+                ..Rewrite::default()
+            };
+            encode_req_call_rewrite(fbb, out, call_id, &rewrite)
+        }
+        Verdict::Shadow(outcome) => {
+            let note = shadow_note(outcome);
+            let headers: [Entry<'_>; 1] = [(SHADOW_HEADER, Some(note.as_bytes()))];
+            let rewrite = Rewrite {
+                headers: &headers,
+                ..Rewrite::default()
+            };
+            encode_req_call_rewrite(fbb, out, call_id, &rewrite)
+        }
+    };
+    if let Err(error) = result {
+        tracing::warn!(call_id, request_id, %error, "reply cannot be framed; answering service unavailable");
+        encode_error(scratch, ErrCode::ServiceUnavailable);
+    }
+}
+
+/// Encodes an Err frame into `scratch.out`.
+pub fn encode_error(scratch: &mut Scratch, code: ErrCode) {
+    // An Err.Resp is a few bytes; it always fits.
+    let _ = encode_err(&mut scratch.fbb, &mut scratch.out, code);
+}
+
+/// `would-block; layer=L1; category=instruction_override` or
+/// `would-redact; EMAIL=1`.
+pub fn shadow_note(outcome: &ShadowOutcome) -> String {
+    match outcome {
+        ShadowOutcome::WouldBlock(block) => {
+            let mut note = format!("would-block; layer={}; code={}", block.layer, block.code);
+            if let Some(category) = &block.category {
+                note.push_str("; category=");
+                note.push_str(category);
+            }
+            note
+        }
+        ShadowOutcome::WouldRedact(counts) => format!("would-redact; {}", counts_header(counts)),
+    }
+}

@@ -1,0 +1,6 @@
+//! End-to-end tests: the real `promptgate` binary driven over a real Unix
+//! socket by an APISIX simulator (`support`), with real flatbuffers frames.
+
+mod conformance;
+mod gate;
+mod support;

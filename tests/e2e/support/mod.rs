@@ -1,0 +1,353 @@
+//! An APISIX simulator for end-to-end tests: starts the real `promptgate`
+//! binary on a temporary socket and plays APISIX against it with real
+//! flatbuffers frames (built by `promptgate::protocol::peer`, the mirror image
+//! of the runner's codec).
+//!
+//! Every socket read has a timeout, so a runner that hangs fails the test
+//! instead of hanging it.
+
+#![allow(dead_code)]
+
+use std::fs::File;
+use std::io::{Read, Write};
+use std::os::unix::net::UnixStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::time::{Duration, Instant};
+
+use promptgate::protocol::peer::{
+    self, InfoReq, Reply, ReqCall, encode_extra_info_resp, encode_http_req_call_req,
+    encode_prepare_conf_req,
+};
+use promptgate::protocol::{Entry, FlatBufferBuilder, HEADER_LEN, MAX_PAYLOAD, parse_header};
+
+/// How long any single read from the runner may take before the test fails.
+pub const READ_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// How long a runner may take to create its socket.
+const START_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// Path of the binary under test.
+pub fn binary() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_promptgate"))
+}
+
+/// A running `promptgate serve` process.
+pub struct Runner {
+    child: Child,
+    /// The socket path it listens on.
+    pub socket: PathBuf,
+    /// Its temporary directory (socket, config, logs).
+    pub dir: tempfile::TempDir,
+    log: PathBuf,
+}
+
+/// Options for starting a runner.
+#[derive(Default)]
+pub struct RunnerOptions {
+    /// Contents of the config file (none when empty).
+    pub config: String,
+    /// Extra environment variables.
+    pub env: Vec<(String, String)>,
+    /// Use this socket path instead of one in the temp dir.
+    pub socket: Option<PathBuf>,
+}
+
+impl Runner {
+    /// Starts a runner with `config` as its config file (empty: no file).
+    pub fn start(config: &str) -> Runner {
+        Runner::start_with(RunnerOptions {
+            config: config.to_owned(),
+            ..RunnerOptions::default()
+        })
+    }
+
+    /// Starts a runner with full options and waits until its socket accepts.
+    pub fn start_with(options: RunnerOptions) -> Runner {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let socket = options
+            .socket
+            .clone()
+            .unwrap_or_else(|| dir.path().join("runner.sock"));
+        let log = dir.path().join("runner.log");
+        let mut cmd = base_command(dir.path());
+        cmd.arg("serve").env(
+            "APISIX_LISTEN_ADDRESS",
+            format!("unix:{}", socket.display()),
+        );
+        if !options.config.is_empty() {
+            let path = dir.path().join("promptgate.toml");
+            std::fs::write(&path, &options.config).expect("write config");
+            cmd.arg("--config").arg(path);
+        }
+        for (k, v) in &options.env {
+            cmd.env(k, v);
+        }
+        cmd.stderr(Stdio::from(File::create(&log).expect("log file")));
+        let child = cmd.spawn().expect("spawn promptgate");
+        let mut runner = Runner {
+            child,
+            socket,
+            dir,
+            log,
+        };
+        runner.wait_ready();
+        runner
+    }
+
+    fn wait_ready(&mut self) {
+        let deadline = Instant::now() + START_TIMEOUT;
+        while Instant::now() < deadline {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                panic!("runner exited early ({status}): {}", self.logs());
+            }
+            if UnixStream::connect(&self.socket).is_ok() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        panic!(
+            "runner did not listen within {START_TIMEOUT:?}: {}",
+            self.logs()
+        );
+    }
+
+    /// A new APISIX connection.
+    pub fn connect(&self) -> Apisix {
+        Apisix::connect(&self.socket)
+    }
+
+    /// The runner's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Sends a signal by name (`TERM`, `HUP`, `KILL`).
+    pub fn signal(&self, name: &str) {
+        let status = Command::new("kill")
+            .arg(format!("-{name}"))
+            .arg(self.pid().to_string())
+            .status()
+            .expect("run kill");
+        assert!(status.success(), "kill -{name} failed");
+    }
+
+    /// Waits up to `timeout` for the process to exit.
+    pub fn wait_exit(&mut self, timeout: Duration) -> Option<ExitStatus> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return Some(status);
+            }
+            if Instant::now() >= deadline {
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+
+    /// Everything the runner logged so far.
+    pub fn logs(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+}
+
+impl Drop for Runner {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The binary with a clean environment for tests: no inherited
+/// `PROMPTGATE_*` settings, metrics off (parallel runners would fight over
+/// the port), JSON logs.
+pub fn base_command(dir: &Path) -> Command {
+    let mut cmd = Command::new(binary());
+    for (key, _) in std::env::vars() {
+        if key.starts_with("PROMPTGATE_") || key.starts_with("APISIX_") {
+            cmd.env_remove(key);
+        }
+    }
+    cmd.current_dir(dir)
+        .env("PROMPTGATE_METRICS_ENABLED", "false")
+        .env("PROMPTGATE_LOG_LEVEL", "debug")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null());
+    cmd
+}
+
+/// One APISIX worker connection.
+pub struct Apisix {
+    /// The socket.
+    pub stream: UnixStream,
+    fbb: FlatBufferBuilder<'static>,
+    out: Vec<u8>,
+}
+
+/// The body-answer policy of a call: what the fake APISIX answers to ExtraInfo.
+pub struct Answers<'a> {
+    /// The request body, `None` = absent.
+    pub body: Option<&'a [u8]>,
+    /// Variable values by name; missing = absent.
+    pub vars: Vec<(&'a str, &'a str)>,
+    /// Every ExtraInfo question the runner asked, in order.
+    pub asked: Vec<InfoReq>,
+}
+
+impl<'a> Answers<'a> {
+    /// Answers the body question with `body`.
+    pub fn body(body: Option<&'a [u8]>) -> Answers<'a> {
+        Answers {
+            body,
+            vars: Vec::new(),
+            asked: Vec::new(),
+        }
+    }
+
+    fn answer(&mut self, info: &InfoReq) -> Option<Vec<u8>> {
+        self.asked.push(info.clone());
+        match info {
+            InfoReq::ReqBody => self.body.map(<[u8]>::to_vec),
+            InfoReq::RespBody => None,
+            InfoReq::Var(name) => self
+                .vars
+                .iter()
+                .find(|(n, _)| n.as_bytes() == name.as_slice())
+                .map(|(_, v)| v.as_bytes().to_vec()),
+        }
+    }
+}
+
+impl Apisix {
+    /// Connects to a runner socket.
+    pub fn connect(path: &Path) -> Apisix {
+        let stream = UnixStream::connect(path).expect("connect to runner");
+        stream
+            .set_read_timeout(Some(READ_TIMEOUT))
+            .expect("set timeout");
+        Apisix {
+            stream,
+            fbb: FlatBufferBuilder::with_capacity(1024),
+            out: Vec::new(),
+        }
+    }
+
+    /// Writes raw bytes.
+    pub fn send(&mut self, bytes: &[u8]) {
+        self.stream.write_all(bytes).expect("write to runner");
+    }
+
+    /// Reads one frame; fails the test on timeout, EOF or an empty payload
+    /// (checklist 10: every reply has a non-empty payload).
+    pub fn recv(&mut self) -> (u8, Vec<u8>) {
+        self.try_recv().expect("read a frame from the runner")
+    }
+
+    /// Reads one frame, or the I/O error (EOF, timeout).
+    pub fn try_recv(&mut self) -> std::io::Result<(u8, Vec<u8>)> {
+        let mut header = [0u8; HEADER_LEN];
+        self.stream.read_exact(&mut header)?;
+        let header = parse_header(&header);
+        assert!(
+            header.len > 0,
+            "runner sent an empty payload (type {})",
+            header.ty
+        );
+        assert!(header.len <= MAX_PAYLOAD);
+        let mut payload = vec![0u8; header.len];
+        self.stream.read_exact(&mut payload)?;
+        Ok((header.ty, payload))
+    }
+
+    /// Reads and decodes one reply (checklist 10: it decodes as its root table).
+    pub fn recv_reply(&mut self) -> Reply {
+        let (ty, payload) = self.recv();
+        peer::decode_reply(ty, &payload)
+            .unwrap_or_else(|e| panic!("undecodable reply type {ty}: {e}"))
+    }
+
+    /// Sends a PrepareConf and returns the reply.
+    pub fn prepare_conf(&mut self, conf: Option<&[Entry<'_>]>, key: Option<&[u8]>) -> Reply {
+        encode_prepare_conf_req(&mut self.fbb, &mut self.out, conf, key)
+            .expect("encode PrepareConf");
+        let frame = std::mem::take(&mut self.out);
+        self.send(&frame);
+        self.out = frame;
+        self.recv_reply()
+    }
+
+    /// PrepareConf with one `promptgate` entry; returns the token.
+    pub fn token(&mut self, value: &str) -> u32 {
+        let conf: [Entry<'_>; 1] = [(b"promptgate", Some(value.as_bytes()))];
+        match self.prepare_conf(Some(&conf), Some(b"route#1#ext-plugin-pre-req#1")) {
+            Reply::PrepareConf(token) => {
+                assert_ne!(token, 0);
+                token
+            }
+            other => panic!("expected a token, got {other:?}"),
+        }
+    }
+
+    /// Sends an HTTPReqCall, answers the runner's ExtraInfo questions from
+    /// `answers`, and returns the final reply.
+    pub fn call(&mut self, call: &ReqCall<'_>, answers: &mut Answers<'_>) -> Reply {
+        encode_http_req_call_req(&mut self.fbb, &mut self.out, call).expect("encode HTTPReqCall");
+        let frame = std::mem::take(&mut self.out);
+        self.send(&frame);
+        self.out = frame;
+        loop {
+            match self.recv_reply() {
+                Reply::ExtraInfo(info) => {
+                    let result = answers.answer(&info);
+                    encode_extra_info_resp(&mut self.fbb, &mut self.out, result.as_deref())
+                        .expect("encode ExtraInfo answer");
+                    let frame = std::mem::take(&mut self.out);
+                    self.send(&frame);
+                    self.out = frame;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    /// A POST of `body` with a content-length, as APISIX forwards a chat request.
+    pub fn post(
+        &mut self,
+        token: u32,
+        body: &[u8],
+        extra_headers: &[Entry<'_>],
+    ) -> (Reply, Vec<InfoReq>) {
+        let len = body.len().to_string();
+        let mut headers: Vec<Entry<'_>> = vec![
+            (b"host", Some(b"gateway")),
+            (b"content-type", Some(b"application/json")),
+            (b"content-length", Some(len.as_bytes())),
+        ];
+        headers.extend_from_slice(extra_headers);
+        let call = ReqCall {
+            id: 7,
+            src_ip: &[127, 0, 0, 1],
+            method: 2,
+            path: Some(b"/v1/chat/completions"),
+            args: &[],
+            headers: &headers,
+            conf_token: token,
+        };
+        let mut answers = Answers::body(Some(body));
+        let reply = self.call(&call, &mut answers);
+        (reply, answers.asked)
+    }
+}
+
+/// An OpenAI chat body with one user message.
+pub fn chat_body(user_text: &str) -> Vec<u8> {
+    serde_json::to_vec(&serde_json::json!({
+        "model": "gpt-4o-mini",
+        "messages": [
+            {"role": "system", "content": "You are a helpful assistant."},
+            {"role": "user", "content": user_text}
+        ]
+    }))
+    .expect("serialize chat body")
+}
