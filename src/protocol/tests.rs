@@ -1123,6 +1123,29 @@ fn peer_rejects_replies_apisix_could_not_use() {
 }
 
 #[test]
+fn decode_inbound_dispatches_on_type() {
+    let frame = hex(REQ_CALL_5);
+    let f = parse_frame(&frame).unwrap();
+    assert!(matches!(decode_inbound(f.ty, f.payload), Ok(Inbound::HttpReqCall(c)) if c.id == 5));
+    let frame = hex(PREPARE_CONF_REQ);
+    let f = parse_frame(&frame).unwrap();
+    assert!(matches!(
+        decode_inbound(f.ty, f.payload),
+        Ok(Inbound::PrepareConf(_))
+    ));
+    for ty in [0u8, 5, 9] {
+        assert_eq!(
+            decode_inbound(ty, f.payload),
+            Err(DecodeError::UnknownValue {
+                message: "frame",
+                field: "type",
+                value: ty
+            })
+        );
+    }
+}
+
+#[test]
 fn method_names_cover_the_enum() {
     assert_eq!(method_name(0), Some("GET"));
     assert_eq!(method_name(13), Some("PATCH"));
@@ -1159,6 +1182,7 @@ fn feed_everything(bytes: &[u8]) {
     let _ = decode_http_resp_call(bytes);
     for ty in 0..=5u8 {
         let _ = peer::decode_reply(ty, bytes);
+        let _ = decode_inbound(ty, bytes);
     }
 }
 
