@@ -252,3 +252,37 @@ pub(crate) fn text_entries<'a>(
         })
         .collect()
 }
+
+/// Any message APISIX sends the runner, decoded according to its frame type.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Inbound<'a> {
+    /// Type 1.
+    PrepareConf(PrepareConfReq<'a>),
+    /// Type 2.
+    HttpReqCall(HttpReqCall<'a>),
+    /// Type 3, only expected while the runner waits for an ExtraInfo answer.
+    ExtraInfo(ExtraInfoResp<'a>),
+    /// Type 4.
+    HttpRespCall(HttpRespCall<'a>),
+}
+
+/// Decodes an inbound payload by its frame type byte.
+///
+/// # Errors
+/// As the per-message decoders; type 0 (APISIX never sends Err) and unknown types
+/// are [`DecodeError::UnknownValue`] with field `type` (answer Err BAD_REQUEST,
+/// checklist item 8).
+pub fn decode_inbound(ty: u8, payload: &[u8]) -> Result<Inbound<'_>, DecodeError> {
+    use super::frame::RpcType;
+    match RpcType::from_u8(ty) {
+        Some(RpcType::PrepareConf) => decode_prepare_conf(payload).map(Inbound::PrepareConf),
+        Some(RpcType::HttpReqCall) => decode_http_req_call(payload).map(Inbound::HttpReqCall),
+        Some(RpcType::ExtraInfo) => decode_extra_info_resp(payload).map(Inbound::ExtraInfo),
+        Some(RpcType::HttpRespCall) => decode_http_resp_call(payload).map(Inbound::HttpRespCall),
+        Some(RpcType::Error) | None => Err(DecodeError::UnknownValue {
+            message: "frame",
+            field: "type",
+            value: ty,
+        }),
+    }
+}

@@ -38,9 +38,9 @@ pub mod peer;
 mod tests;
 
 pub use decode::{
-    ConfEntry, DecodeError, ExtraInfoResp, HttpReqCall, HttpRespCall, PrepareConfReq, TextEntry,
-    decode_extra_info_resp, decode_http_req_call, decode_http_resp_call, decode_prepare_conf,
-    find_header, method_name,
+    ConfEntry, DecodeError, ExtraInfoResp, HttpReqCall, HttpRespCall, Inbound, PrepareConfReq,
+    TextEntry, decode_extra_info_resp, decode_http_req_call, decode_http_resp_call, decode_inbound,
+    decode_prepare_conf, find_header, method_name,
 };
 pub use encode::{
     Entry, ErrCode, Rewrite, Stop, encode_err, encode_extra_info_req_body,

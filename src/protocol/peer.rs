@@ -278,15 +278,19 @@ pub fn decode_http_req_call_resp(payload: &[u8]) -> Result<ReqCallResp, DecodeEr
     use fbr::httpreq_call::Action as Tag;
     const MESSAGE: &str = "HTTPReqCall.Resp";
     let resp = verify::<fbr::httpreq_call::Resp>(payload, MESSAGE)?;
-    let tag = resp.action_type();
     let missing = |field| DecodeError::MissingField {
         message: MESSAGE,
         field,
     };
-    let action = match (tag, resp.action()) {
-        (Tag::NONE, None) => Action::Continue,
-        (Tag::NONE, Some(_)) => return Err(missing("action_type")),
-        (Tag::Stop, Some(_)) => {
+    // Only follow the union value through the tag-checked accessors: the verifier
+    // skips values under an unknown tag (or an explicit NONE), so reading those
+    // could index out of bounds.
+    let action = match resp.action_type() {
+        Tag::NONE if has_field(&resp._tab, fbr::httpreq_call::Resp::VT_ACTION) => {
+            return Err(missing("action_type"));
+        }
+        Tag::NONE => Action::Continue,
+        Tag::Stop => {
             let stop = resp.action_as_stop().ok_or(missing("action"))?;
             Action::Stop {
                 status: stop.status(),
@@ -294,7 +298,7 @@ pub fn decode_http_req_call_resp(payload: &[u8]) -> Result<ReqCallResp, DecodeEr
                 body: stop.body().map(|b| b.bytes().to_vec()).unwrap_or_default(),
             }
         }
-        (Tag::Rewrite, Some(_)) => {
+        Tag::Rewrite => {
             let rw = resp.action_as_rewrite().ok_or(missing("action"))?;
             Action::Rewrite {
                 path: rw.path().map(|p| p.bytes().to_vec()),
@@ -304,8 +308,7 @@ pub fn decode_http_req_call_resp(payload: &[u8]) -> Result<ReqCallResp, DecodeEr
                 body: rw.body().map(|b| b.bytes().to_vec()),
             }
         }
-        (Tag::Stop | Tag::Rewrite, None) => return Err(missing("action")),
-        (other, _) => {
+        other => {
             return Err(DecodeError::UnknownValue {
                 message: MESSAGE,
                 field: "action_type",
@@ -332,16 +335,26 @@ pub fn decode_extra_info_req(payload: &[u8]) -> Result<InfoReq, DecodeError> {
         message: MESSAGE,
         field,
     };
-    match (req.info_type(), req.info()) {
-        (Info::Var, Some(_)) => {
+    // As for actions: never follow a union value the verifier did not check.
+    match req.info_type() {
+        Info::NONE if has_field(&req._tab, fbr::extra_info::Req::VT_INFO) => {
+            Err(missing("info_type"))
+        }
+        Info::NONE => Err(missing("info")),
+        Info::Var => {
             let var = req.info_as_var().ok_or(missing("info"))?;
             let name = var.name().ok_or(missing("info.name"))?;
             Ok(InfoReq::Var(name.bytes().to_vec()))
         }
-        (Info::ReqBody, Some(_)) => Ok(InfoReq::ReqBody),
-        (Info::RespBody, Some(_)) => Ok(InfoReq::RespBody),
-        (Info::Var | Info::ReqBody | Info::RespBody, None) => Err(missing("info")),
-        (other, _) => Err(DecodeError::UnknownValue {
+        Info::ReqBody => req
+            .info_as_req_body()
+            .map(|_| InfoReq::ReqBody)
+            .ok_or(missing("info")),
+        Info::RespBody => req
+            .info_as_resp_body()
+            .map(|_| InfoReq::RespBody)
+            .ok_or(missing("info")),
+        other => Err(DecodeError::UnknownValue {
             message: MESSAGE,
             field: "info_type",
             value: other.0,
@@ -381,6 +394,11 @@ pub fn decode_reply(ty: u8, payload: &[u8]) -> Result<Reply, DecodeError> {
             value: ty,
         }),
     }
+}
+
+/// Whether a (verified) table has `field` in its vtable, without following it.
+fn has_field(table: &flatbuffers::Table<'_>, field: flatbuffers::VOffsetT) -> bool {
+    table.vtable().get(field) != 0
 }
 
 fn owned_entries<'a>(
