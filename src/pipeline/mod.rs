@@ -78,6 +78,12 @@ impl Pipeline {
         apply_mode(policy.mode, decision)
     }
 
+    /// A decision reached before the pipeline ran (e.g. a content-length over
+    /// the limit), with the route's mode applied like any other.
+    pub fn early(&self, policy: &RoutePolicy, decision: Decision) -> Decision {
+        apply_mode(policy.mode, decision)
+    }
+
     async fn enforce(&self, policy: &RoutePolicy, request: ScanRequest<'_>) -> Decision {
         let Some(raw) = request.body else {
             return Decision::allow();

@@ -181,7 +181,8 @@ async fn http_req_call(
         ) {
             BodyPresence::None => None,
             BodyPresence::Length(len) if len > policy.max_body_bytes => {
-                let decision = Decision::block(too_large(policy.max_body_bytes));
+                let decision =
+                    pipeline.early(&policy, Decision::block(too_large(policy.max_body_bytes)));
                 encode_decision(scratch, call.id, &request_id, &decision, was_compressed);
                 return Ok(());
             }

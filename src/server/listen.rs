@@ -87,8 +87,30 @@ pub struct BoundSocket {
     pub listener: std::os::unix::net::UnixListener,
     /// The path it is bound to.
     pub path: PathBuf,
+    identity: FileIdentity,
+}
+
+/// What tells our socket file from a newer one at the same path. The inode
+/// alone is not enough: a file created right after ours was deleted often
+/// gets the same inode number back, so the change time (nanoseconds) is
+/// compared too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct FileIdentity {
     dev: u64,
     ino: u64,
+    ctime: i64,
+    ctime_nsec: i64,
+}
+
+impl FileIdentity {
+    fn of(meta: &std::fs::Metadata) -> FileIdentity {
+        FileIdentity {
+            dev: meta.dev(),
+            ino: meta.ino(),
+            ctime: meta.ctime(),
+            ctime_nsec: meta.ctime_nsec(),
+        }
+    }
 }
 
 /// Binds `path`, replacing a stale socket file, and sets `mode` on it.
@@ -116,21 +138,35 @@ pub fn bind(path: &Path, mode: u32) -> Result<BoundSocket, ListenError> {
     Ok(BoundSocket {
         listener,
         path: path.to_owned(),
-        dev: meta.dev(),
-        ino: meta.ino(),
+        identity: FileIdentity::of(&meta),
     })
 }
 
 impl BoundSocket {
     /// Removes the socket file if it is still the one this process bound.
     /// Returns whether it removed it.
+    ///
+    /// The file's identity is checked first; since a newer file created in
+    /// the same clock tick can reuse the inode number and show the same
+    /// change time, the final proof is a connection: this process connects
+    /// to the path and looks for that connection on its own listener. Call
+    /// it after the server stopped accepting (the listener stays open here).
     pub fn remove_if_ours(&self) -> bool {
         match std::fs::symlink_metadata(&self.path) {
-            Ok(meta) if meta.dev() == self.dev && meta.ino() == self.ino => {
+            Ok(meta) if FileIdentity::of(&meta) == self.identity && self.path_reaches_us() => {
                 std::fs::remove_file(&self.path).is_ok()
             }
             _ => false,
         }
+    }
+
+    fn path_reaches_us(&self) -> bool {
+        let Ok(probe) = std::os::unix::net::UnixStream::connect(&self.path) else {
+            return false;
+        };
+        let reached = matches!(self.listener.accept(), Ok(_));
+        drop(probe);
+        reached
     }
 }
 

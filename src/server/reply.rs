@@ -111,3 +111,63 @@ pub fn shadow_note(outcome: &ShadowOutcome) -> String {
         ShadowOutcome::WouldRedact(counts) => format!("would-redact; {}", counts_header(counts)),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pipeline::Redaction;
+    use crate::protocol::peer::{Action, Reply, decode_reply};
+    use crate::protocol::{ErrCode, MAX_PAYLOAD};
+
+    fn reply_of(scratch: &Scratch) -> Reply {
+        let (header, payload) = scratch.out.split_at(4);
+        decode_reply(header[0], payload).expect("decodable reply")
+    }
+
+    /// Checklist item 9: a reply over 16,777,215 bytes becomes Err SERVICE_UNAVAILABLE.
+    #[test]
+    fn item_09_oversized_reply_becomes_service_unavailable() {
+        let mut scratch = Scratch::default();
+        let decision = Decision::new(Verdict::Redact(Redaction {
+            body: vec![b'a'; MAX_PAYLOAD],
+            counts: vec![("EMAIL".into(), 1)],
+        }));
+        encode_decision(&mut scratch, 5, "r", &decision, false);
+        assert_eq!(reply_of(&scratch), Reply::Err(ErrCode::ServiceUnavailable));
+    }
+
+    #[test]
+    fn redaction_rewrites_body_and_drops_content_encoding_of_compressed_requests() {
+        let mut scratch = Scratch::default();
+        let decision = Decision::new(Verdict::Redact(Redaction {
+            body: b"{\"x\":\"[EMAIL_1]\"}".to_vec(),
+            counts: vec![("EMAIL".into(), 1)],
+        }));
+        encode_decision(&mut scratch, 5, "r", &decision, true);
+        let Reply::ReqCall(resp) = reply_of(&scratch) else {
+            panic!("not a call reply")
+        };
+        let Action::Rewrite {
+            headers,
+            resp_headers,
+            body,
+            path,
+            ..
+        } = resp.action
+        else {
+            panic!("not a rewrite")
+        };
+        assert_eq!(path, None);
+        assert_eq!(body.as_deref(), Some(&b"{\"x\":\"[EMAIL_1]\"}"[..]));
+        assert!(
+            headers
+                .iter()
+                .any(|h| h.name == b"content-encoding" && h.value.is_none())
+        );
+        assert!(
+            resp_headers
+                .iter()
+                .any(|h| h.name == REDACTED_HEADER && h.value.as_deref() == Some(b"EMAIL=1"))
+        );
+    }
+}

@@ -94,7 +94,8 @@ fn item_03_sigterm_exits_quickly_and_spares_a_newer_runners_socket() {
     assert!(started.elapsed() < Duration::from_secs(1));
     assert!(
         path.exists(),
-        "old runner removed the newer runner's socket"
+        "old runner removed the newer runner's socket: {}",
+        old.logs()
     );
     new.connect().token("{}");
 }

@@ -72,11 +72,7 @@ fn shadow_mode_continues_with_a_note_instead_of_blocking() {
     let runner = Runner::start("[policy]\nmax_body_bytes = 10\n");
     let mut apisix = runner.connect();
     let shadow = apisix.token(r#"{"mode":"shadow"}"#);
-    let (reply, _) = apisix.post(
-        shadow,
-        &[b'x'; 5],
-        &[(b"content-encoding", Some(b"zstd"))],
-    );
+    let (reply, _) = apisix.post(shadow, &[b'x'; 5], &[(b"content-encoding", Some(b"zstd"))]);
     let Reply::ReqCall(resp) = reply else {
         panic!()
     };

@@ -3,4 +3,5 @@
 
 mod conformance;
 mod gate;
+mod interop;
 mod support;

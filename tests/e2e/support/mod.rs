@@ -101,7 +101,11 @@ impl Runner {
             if let Ok(Some(status)) = self.child.try_wait() {
                 panic!("runner exited early ({status}): {}", self.logs());
             }
-            if UnixStream::connect(&self.socket).is_ok() {
+            // The log line first: with a shared path, a connect alone could
+            // reach an older runner still bound there.
+            if self.logs().contains("promptgate listening")
+                && UnixStream::connect(&self.socket).is_ok()
+            {
                 return;
             }
             std::thread::sleep(Duration::from_millis(10));
