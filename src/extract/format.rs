@@ -7,7 +7,9 @@ use std::str::FromStr;
 ///
 /// Exists because a named API turns a malformed body into a 400 instead of a
 /// plain-text scan: a body the upstream will read as JSON must be scanned as JSON.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum ApiFormat {
     /// Detect the shape from the body's keys; fall back to every JSON string,

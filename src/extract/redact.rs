@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::Arc;
 
-use super::walk::{Extraction, Source, put_back};
 use super::RedactError;
+use super::walk::{Extraction, Source, put_back};
 
 /// One span of a segment to hide, as the PII layer found it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -228,7 +228,12 @@ impl LossyMap {
             }
             let invalid = chunk.invalid().len();
             if invalid > 0 {
-                pieces.push((lossy, lossy + char::REPLACEMENT_CHARACTER.len_utf8(), orig, false));
+                pieces.push((
+                    lossy,
+                    lossy + char::REPLACEMENT_CHARACTER.len_utf8(),
+                    orig,
+                    false,
+                ));
                 lossy += char::REPLACEMENT_CHARACTER.len_utf8();
                 orig += invalid;
             }
@@ -250,4 +255,3 @@ impl LossyMap {
         }
     }
 }
-

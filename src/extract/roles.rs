@@ -41,9 +41,7 @@ impl fmt::Display for Role {
 
 /// A name that is not one of the six role names.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "unknown role {name:?} (expected system, developer, user, assistant, tool or unknown)"
-)]
+#[error("unknown role {name:?} (expected system, developer, user, assistant, tool or unknown)")]
 pub struct UnknownRole {
     /// The name given (from configuration, never from a body).
     pub name: String,
@@ -81,7 +79,9 @@ impl RoleSet {
 
     /// User, tool and unknown: the default scope of injection detection.
     pub fn injection_default() -> Self {
-        [Role::User, Role::Tool, Role::Unknown].into_iter().collect()
+        [Role::User, Role::Tool, Role::Unknown]
+            .into_iter()
+            .collect()
     }
 
     /// Whether `role` is in the set.

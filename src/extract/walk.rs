@@ -215,7 +215,8 @@ fn openai_other(root: &Map<String, Value>) -> Option<Shape> {
             .get("model")
             .and_then(Value::as_str)
             .is_some_and(|m| m.contains("embed"));
-        let embedding_keys = root.contains_key("encoding_format") || root.contains_key("dimensions");
+        let embedding_keys =
+            root.contains_key("encoding_format") || root.contains_key("dimensions");
         return Some(
             if !items_are_objects && (embedding_model || embedding_keys) {
                 Shape::OpenAiEmbeddings
@@ -431,7 +432,9 @@ fn message(w: &mut Walker, m: &mut Value) -> Result<(), ExtractError> {
             for (i, call) in calls.iter_mut().enumerate() {
                 if let Some(Value::Object(f)) = call.get_mut("function") {
                     w.at(PathStep::Index(i), |w| {
-                        w.at(key("function"), |w| w.field_text(f, "arguments", Role::Tool))
+                        w.at(key("function"), |w| {
+                            w.field_text(f, "arguments", Role::Tool)
+                        })
                     })?;
                 }
             }
