@@ -1,15 +1,61 @@
 //! Turns a request body into the [`Segment`]s a model will read.
 //!
 //! Takes the raw (already decompressed) body bytes from the server; hands the
-//! pipeline a list of segments, each with the role of its message and its JSON
-//! location so redaction can write back. JSON escapes are decoded before
-//! scanning. Never panics or recurses without bound on hostile input.
+//! pipeline an [`Extraction`]: a list of segments, each with the [`Role`] of its
+//! message and its JSON [`Location`], plus what redaction needs to write new text
+//! back ([`Extraction::redact`]). JSON escapes (`\u0069`, surrogate pairs) are
+//! decoded before scanning, so `\u0069gnore` is scanned as `ignore`.
+//!
+//! # Brief overview
+//!
+//! * [`extract`] parses the body once, under [`ExtractLimits`] (depth, element
+//!   count, total text), and walks the shape named by [`ApiFormat`] (OpenAI chat,
+//!   responses, completions and embeddings; Anthropic messages; Gemini contents),
+//!   or detects it in [`ApiFormat::Auto`] mode. JSON of no known shape gives every
+//!   string value (never keys) with [`Role::Unknown`]; a body that is not JSON is
+//!   scanned as one plain-text segment.
+//! * [`RoleSet`] is how the policy says which roles each layer scans.
+//! * [`Extraction::redact`] replaces byte spans of segments with placeholders such
+//!   as `[EMAIL_1]` and re-serializes the body.
+//!
+//! # Must never
+//!
+//! Panic, hang or recurse without bound on hostile input (nesting is checked by a
+//! flat pre-scan before any recursive parse), lose bytes of a body it hands back,
+//! or put body text into an error message.
+//!
+//! # Plain text that is not UTF-8
+//!
+//! A non-JSON body with invalid UTF-8 is decoded lossily for scanning (each
+//! invalid sequence becomes U+FFFD), so detectors always see valid text. The
+//! original bytes are kept: redaction maps spans back and copies every byte
+//! outside a redacted span unchanged, including the invalid ones.
+
+mod error;
+mod format;
+mod limits;
+mod location;
+mod redact;
+mod roles;
+mod walk;
+
+#[cfg(test)]
+mod tests;
+
+pub use error::{ExtractError, RedactError};
+pub use format::{ApiFormat, Shape, UnknownApiFormat};
+pub use limits::ExtractLimits;
+pub use location::{Location, PathStep};
+pub use redact::{Redacted, Redaction};
+pub use roles::{RoleSet, UnknownRole};
+pub use walk::{Extraction, extract};
 
 /// Who wrote a piece of text, as the model will see it.
 ///
 /// Exists because the policy scans roles differently: system and developer
 /// messages belong to the operator, user and tool text to the outside world.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Role {
     /// Operator instructions (`system`, Anthropic `system`, Gemini `systemInstruction`).
     System,
@@ -32,4 +78,8 @@ pub struct Segment {
     pub role: Role,
     /// The text, with JSON escapes decoded.
     pub text: String,
+    /// Where the text sits in the body: the path of keys and indexes from the JSON
+    /// root to the string, or the root path for a plain-text body. Redaction
+    /// writes the new text back here.
+    pub location: Location,
 }

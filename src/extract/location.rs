@@ -1,0 +1,87 @@
+//! [`Location`]: where a segment's text sits in the JSON document.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde_json::Value;
+
+/// One step from a JSON value to a child: an object key or an array index.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum PathStep {
+    /// A member of an object. Keys of known shapes are static and cost nothing.
+    Key(Cow<'static, str>),
+    /// An item of an array.
+    Index(usize),
+}
+
+/// The path of keys and indexes from the JSON root to a string.
+///
+/// Exists so redaction can write a new string back exactly where the old one was.
+/// The root path (no steps) is a top-level JSON string, or the whole body when it
+/// is plain text.
+///
+/// Privacy: for JSON of no known shape the keys come from the body, so the
+/// [`Display`](fmt::Display) form may carry client data; log it only for known
+/// shapes.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct Location {
+    steps: Vec<PathStep>,
+}
+
+impl Location {
+    /// The root: no steps.
+    pub fn root() -> Self {
+        Location::default()
+    }
+
+    pub(crate) fn from_steps(steps: Vec<PathStep>) -> Self {
+        Location { steps }
+    }
+
+    /// The steps from the root, outermost first.
+    pub fn steps(&self) -> &[PathStep] {
+        &self.steps
+    }
+
+    /// Whether this is the root (a top-level string or a plain-text body).
+    pub fn is_root(&self) -> bool {
+        self.steps.is_empty()
+    }
+
+    /// The value at this location, if the document has one.
+    pub(crate) fn get_mut<'a>(&self, root: &'a mut Value) -> Option<&'a mut Value> {
+        let mut value = root;
+        for step in &self.steps {
+            value = match (step, value) {
+                (PathStep::Key(k), Value::Object(map)) => map.get_mut(k.as_ref())?,
+                (PathStep::Index(i), Value::Array(items)) => items.get_mut(*i)?,
+                _ => return None,
+            };
+        }
+        Some(value)
+    }
+}
+
+/// Renders as `$.messages[0].content`, with keys that are not plain identifiers
+/// quoted: `$["odd key"]`.
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("$")?;
+        for step in &self.steps {
+            match step {
+                PathStep::Index(i) => write!(f, "[{i}]")?,
+                PathStep::Key(k) => {
+                    let plain = !k.is_empty()
+                        && !k.starts_with(|c: char| c.is_ascii_digit())
+                        && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+                    if plain {
+                        write!(f, ".{k}")?;
+                    } else {
+                        write!(f, "[{k:?}]")?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,152 @@
+//! Role names and [`RoleSet`], the policy's way of saying which roles a layer scans.
+
+use std::fmt;
+use std::str::FromStr;
+
+use super::Role;
+
+impl Role {
+    /// Every role, in a fixed order.
+    pub const ALL: [Role; 6] = [
+        Role::System,
+        Role::Developer,
+        Role::User,
+        Role::Assistant,
+        Role::Tool,
+        Role::Unknown,
+    ];
+
+    /// The lowercase name used in configuration and reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::System => "system",
+            Role::Developer => "developer",
+            Role::User => "user",
+            Role::Assistant => "assistant",
+            Role::Tool => "tool",
+            Role::Unknown => "unknown",
+        }
+    }
+
+    fn bit(self) -> u8 {
+        1 << (self as u8)
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A name that is not one of the six role names.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown role {name:?} (expected system, developer, user, assistant, tool or unknown)")]
+pub struct UnknownRole {
+    /// The name given (from configuration, never from a body).
+    pub name: String,
+}
+
+impl FromStr for Role {
+    type Err = UnknownRole;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Role::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s)
+            .ok_or_else(|| UnknownRole { name: s.to_owned() })
+    }
+}
+
+/// A set of roles, as a bitset so the hot path tests membership with one AND.
+///
+/// Exists so the policy can say which roles get injection detection (by default
+/// user, tool and unknown: system and developer text belongs to the operator) and
+/// which get PII detection (by default all).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct RoleSet(u8);
+
+impl RoleSet {
+    /// No role.
+    pub const fn empty() -> Self {
+        RoleSet(0)
+    }
+
+    /// Every role: the default scope of PII detection.
+    pub fn all() -> Self {
+        Role::ALL.into_iter().collect()
+    }
+
+    /// User, tool and unknown: the default scope of injection detection.
+    pub fn injection_default() -> Self {
+        [Role::User, Role::Tool, Role::Unknown]
+            .into_iter()
+            .collect()
+    }
+
+    /// Whether `role` is in the set.
+    pub fn contains(self, role: Role) -> bool {
+        self.0 & role.bit() != 0
+    }
+
+    /// Adds `role` to the set.
+    pub fn insert(&mut self, role: Role) {
+        self.0 |= role.bit();
+    }
+
+    /// Whether the set has no role.
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// The roles in the set, in [`Role::ALL`] order.
+    pub fn iter(self) -> impl Iterator<Item = Role> {
+        Role::ALL.into_iter().filter(move |r| self.contains(*r))
+    }
+
+    /// Builds a set from role names such as `["user", "tool"]`.
+    ///
+    /// # Errors
+    ///
+    /// [`UnknownRole`] for the first name that is not a role.
+    pub fn from_names<I, S>(names: I) -> Result<Self, UnknownRole>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        let mut set = RoleSet::empty();
+        for name in names {
+            set.insert(name.as_ref().parse()?);
+        }
+        Ok(set)
+    }
+}
+
+impl FromIterator<Role> for RoleSet {
+    fn from_iter<T: IntoIterator<Item = Role>>(iter: T) -> Self {
+        let mut set = RoleSet::empty();
+        for role in iter {
+            set.insert(role);
+        }
+        set
+    }
+}
+
+impl fmt::Debug for RoleSet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_set().entries(self.iter()).finish()
+    }
+}
+
+impl serde::Serialize for RoleSet {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.iter())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RoleSet {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let roles = Vec::<Role>::deserialize(deserializer)?;
+        Ok(roles.into_iter().collect())
+    }
+}
