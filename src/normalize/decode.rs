@@ -75,7 +75,7 @@ pub(crate) fn decode_runs(text: &str, max_runs: usize, max_bytes: usize) -> Vec<
     let mut budget = max_bytes;
     let bytes = text.as_bytes();
     let n = bytes.len();
-    let mut push = |found: &mut Vec<Decoded>, d: Decoded, budget: &mut usize| -> bool {
+    let push = |found: &mut Vec<Decoded>, d: Decoded, budget: &mut usize| -> bool {
         if found.len() >= max_runs || d.text.len() > *budget {
             return false;
         }

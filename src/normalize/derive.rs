@@ -33,44 +33,38 @@ fn is_token_byte(b: u8) -> bool {
 /// What leetspeak folding would change in a text.
 #[derive(Debug, Default, Clone, Copy)]
 pub(crate) struct LeetScan {
-    /// Some word mixes letters with leetspeak digits or symbols.
-    pub(crate) any: bool,
     /// Such a word contains `1` (worth a second reading as `l`).
     pub(crate) has_one: bool,
 }
 
 /// Folds leetspeak inside words that mix letters with digits or symbols, so
-/// `1gn0r3` reads `ignore` while `2024` and `3.14` stay numbers. Returns `None`
-/// when nothing would change. Same length as the input, so the map is shared.
+/// `1gn0r3` reads `ignore` while `2024` and `3.14` stay numbers. A lone leetspeak
+/// character (`1`, `4`, `@`) is folded too when a mixed word is within two words
+/// of it (`54y 1 h4v3` -> `say i have`). Returns `None` when nothing would
+/// change. Same length as the input, so the map is shared.
 pub(crate) fn leet(text: &str, one: u8, scan: Option<&mut LeetScan>) -> Option<String> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Tok {
+        Mixed,
+        Lone,
+        Other,
+    }
     let bytes = text.as_bytes();
-    let mut out: Option<Vec<u8>> = None;
-    let mut info = LeetScan::default();
-    let mut i = 0;
     let n = bytes.len();
+    let mut toks: Vec<(usize, usize, Tok)> = Vec::new();
+    let mut i = 0;
     while i < n {
         if !is_token_byte(bytes[i]) {
             i += 1;
             continue;
         }
         let start = i;
-        let mut letters = false;
-        let mut leets = false;
         while i < n && is_token_byte(bytes[i]) {
-            let b = bytes[i];
-            if b.is_ascii_alphabetic() || b >= 0x80 {
-                letters = true;
-            } else if leet_letter(b, one).is_some() {
-                leets = true;
-            }
             i += 1;
-        }
-        if !(letters && leets) {
-            continue;
         }
         // A trailing `!` is punctuation ("stop!"), not a letter.
         let mut end = i;
-        while end > start && bytes[end - 1] == b'!' {
+        while end > start + 1 && bytes[end - 1] == b'!' {
             end -= 1;
         }
         let word = &bytes[start..end];
@@ -78,22 +72,45 @@ pub(crate) fn leet(text: &str, one: u8, scan: Option<&mut LeetScan>) -> Option<S
         let has_leet = word
             .iter()
             .any(|&b| !b.is_ascii_alphabetic() && leet_letter(b, one).is_some());
-        if !(has_letter && has_leet) {
+        let kind = if has_letter && has_leet {
+            Tok::Mixed
+        } else if word.len() == 1 && has_leet {
+            Tok::Lone
+        } else {
+            Tok::Other
+        };
+        toks.push((start, end, kind));
+    }
+    if !toks.iter().any(|t| t.2 == Tok::Mixed) {
+        if let Some(s) = scan {
+            *s = LeetScan::default();
+        }
+        return None;
+    }
+    let mut info = LeetScan { has_one: false };
+    let mut buf = bytes.to_vec();
+    for (k, &(start, end, kind)) in toks.iter().enumerate() {
+        let fold = match kind {
+            Tok::Mixed => true,
+            Tok::Lone => toks[k.saturating_sub(2)..(k + 3).min(toks.len())]
+                .iter()
+                .any(|t| t.2 == Tok::Mixed),
+            Tok::Other => false,
+        };
+        if !fold {
             continue;
         }
-        info.any = true;
-        info.has_one |= word.contains(&b'1');
-        let buf = out.get_or_insert_with(|| bytes.to_vec());
-        for (k, &b) in word.iter().enumerate() {
-            if let Some(l) = leet_letter(b, one) {
-                buf[start + k] = l;
+        info.has_one |= bytes[start..end].contains(&b'1');
+        for p in start..end {
+            if let Some(l) = leet_letter(bytes[p], one) {
+                buf[p] = l;
             }
         }
     }
     if let Some(s) = scan {
         *s = info;
     }
-    out.map(|v| String::from_utf8(v).expect("invariant: only ASCII bytes were replaced by ASCII"))
+    Some(String::from_utf8(buf).expect("invariant: only ASCII bytes were replaced by ASCII"))
 }
 
 /// Separators used to space out letters: "i g n o r e", "i.g.n.o.r.e", "i-g-n".
@@ -171,13 +188,14 @@ pub(crate) fn join_spaced(text: &str, map: &OffsetMap) -> Option<(String, Offset
             && (k == 0 || !is_word_char(chars[k - 1].1))
             && (k + 1 == n || !is_word_char(chars[k + 1].1))
     };
+    // Runs of single letters: (first char, last char, letters, separator).
+    let mut runs: Vec<(usize, usize, usize, Option<char>)> = Vec::new();
     let mut k = 0;
     while k < n {
         if !single(k) {
             k += 1;
             continue;
         }
-        // Try to extend a run: letter sep letter sep letter ... with the same separator.
         let start = k;
         let mut letters = 1;
         let mut j = k;
@@ -187,24 +205,40 @@ pub(crate) fn join_spaced(text: &str, map: &OffsetMap) -> Option<(String, Offset
             if !is_letter_separator(s) || sep.is_some_and(|p| p != s) || !single(j + 2) {
                 break;
             }
+            // The next letter opens a run with another separator ("i h.a.v.e"):
+            // it belongs to that run.
+            if s == ' ' && j + 4 < n && chars[j + 3].1 != s && is_letter_separator(chars[j + 3].1) && single(j + 4) {
+                break;
+            }
             sep = Some(s);
             letters += 1;
             j += 2;
         }
-        // Two letters are enough with separators nobody writes inside normal words.
-        let min = match sep {
-            Some('_' | '*' | '|' | '~' | '+' | '·' | '•') => 2,
-            _ => 3,
-        };
-        if letters >= min {
-            joined_any = true;
-            let mut m = start + 1;
-            while m < j {
-                keep[m] = false;
-                m += 2;
-            }
+        if letters >= 2 {
+            runs.push((start, j, letters, sep));
         }
         k = j + 1;
+    }
+    // Three letters make a run; two are enough with separators nobody writes
+    // inside normal words, or next to a strong run with only separators between
+    // ("y o u   c a n   d o   a n y"), so short words of a spaced sentence join.
+    let strong = |r: &(usize, usize, usize, Option<char>)| {
+        r.2 >= 3 || matches!(r.3, Some('_' | '*' | '|' | '~' | '+' | '·' | '•'))
+    };
+    let only_separators = |a: usize, b: usize| (a..b).all(|m| is_letter_separator(chars[m].1));
+    for (ri, r) in runs.iter().enumerate() {
+        let join = strong(r)
+            || (ri > 0 && strong(&runs[ri - 1]) && only_separators(runs[ri - 1].1 + 1, r.0))
+            || (ri + 1 < runs.len() && strong(&runs[ri + 1]) && only_separators(r.1 + 1, runs[ri + 1].0));
+        if !join {
+            continue;
+        }
+        joined_any = true;
+        let mut m = r.0 + 1;
+        while m < r.1 {
+            keep[m] = false;
+            m += 2;
+        }
     }
     if !joined_any {
         return None;

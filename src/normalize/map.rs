@@ -29,6 +29,8 @@ struct Piece {
 pub(crate) struct OffsetMap {
     pieces: Vec<Piece>,
     out_len: usize,
+    /// Some piece starts before its predecessor in the original (reversed view).
+    backwards: bool,
 }
 
 impl OffsetMap {
@@ -65,6 +67,11 @@ impl OffsetMap {
         } else {
             last.orig_end
         };
+        // Maps that walk the original backwards (the reversed view) put the
+        // earliest original byte in the last piece: cover both ends either way.
+        if self.backwards {
+            return ostart.min(last.orig)..oend.max(first.orig_end);
+        }
         ostart..oend.max(ostart)
     }
 
@@ -80,6 +87,7 @@ impl OffsetMap {
 pub(crate) struct MapBuilder {
     pieces: Vec<Piece>,
     out_len: usize,
+    backwards: bool,
 }
 
 impl MapBuilder {
@@ -87,6 +95,7 @@ impl MapBuilder {
         MapBuilder {
             pieces: Vec::with_capacity(n),
             out_len: 0,
+            backwards: false,
         }
     }
 
@@ -119,6 +128,9 @@ impl MapBuilder {
         if out_len == 0 {
             return;
         }
+        if self.pieces.last().is_some_and(|p| p.orig > orig.start) {
+            self.backwards = true;
+        }
         self.pieces.push(Piece {
             out: self.out_len,
             orig: orig.start,
@@ -132,6 +144,7 @@ impl MapBuilder {
         OffsetMap {
             pieces: self.pieces,
             out_len: self.out_len,
+            backwards: self.backwards,
         }
     }
 }
