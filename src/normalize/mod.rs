@@ -1,1 +1,297 @@
 //! Hardened views of a text with offset maps back to the original.
+//!
+//! Takes the text of one [`crate::extract::Segment`] (JSON escapes already decoded)
+//! and hands the detectors a set of [`View`]s of it, each a rewriting that undoes one
+//! family of evasions, so rules are written once in plain form:
+//!
+//! * [`ViewKind::Folded`]: NFKC-compatible decomposition, full case folding,
+//!   diacritics stripped, zero-width / bidi / tag / variation-selector / soft-hyphen
+//!   characters removed, whitespace runs collapsed. Always present; also the L0
+//!   cache key ([`Normalizer::canonical`]).
+//! * [`ViewKind::Skeleton`]: the folded view with UTS #39 confusables replaced by
+//!   their prototype (Cyrillic `а` reads `a`). Only for non-ASCII text.
+//! * [`ViewKind::Leet`] / [`ViewKind::LeetL`]: digits and symbols inside words that
+//!   mix them with letters read as letters (`1gn0r3` -> `ignore`; `1` as `i` or `l`).
+//! * [`ViewKind::Joined`]: spaced or dotted single letters joined (`i.g.n.o.r.e`).
+//! * [`ViewKind::Rot13`], [`ViewKind::Reversed`]: offered only when the text reads
+//!   better as English that way (a count of common words), to keep cost and false
+//!   positives down.
+//! * [`ViewKind::Base64`], [`ViewKind::Hex`], [`ViewKind::UrlEncoded`],
+//!   [`ViewKind::Escaped`]: an embedded encoded run decoded once (never
+//!   recursively) within a size bound; the whole payload maps to the encoded run.
+//!
+//! Every view maps any byte range of its text back to a char-boundary range of the
+//! original ([`View::original_range`]), so findings point at what the user sent.
+//! Views that would equal the folded view are not built. This module never decides
+//! anything and never logs text.
+
+mod decode;
+mod derive;
+mod fold;
+mod map;
+#[cfg(test)]
+mod tests;
+
+use std::ops::Range;
+
+use decode::Encoding;
+use map::OffsetMap;
+
+/// Version of the folding rules; part of every fingerprint that depends on them
+/// (L0 cache key, compiled rule sets), so changing normalization invalidates both.
+pub const NORMALIZER_VERSION: u32 = 1;
+
+/// Upper bound on decoded bytes per text: decoding is a rescan, not a second body.
+pub const DEFAULT_MAX_DECODED_BYTES: usize = 64 * 1024;
+/// Upper bound on decoded payloads per text.
+pub const DEFAULT_MAX_DECODED_RUNS: usize = 8;
+
+/// Which evasion a view undoes.
+///
+/// Exists so a finding can say which rewriting exposed it, and so the keyword
+/// engine can pick the automaton compiled for that view family.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ViewKind {
+    /// Folded text: NFKC, case fold, no diacritics, no invisibles, whitespace collapsed.
+    Folded,
+    /// Folded text with confusables replaced by their UTS #39 skeleton.
+    Skeleton,
+    /// Leetspeak folded, `1` read as `i`.
+    Leet,
+    /// Leetspeak folded, `1` read as `l`.
+    LeetL,
+    /// Spaced or dotted single letters joined.
+    Joined,
+    /// The folded text in ROT13.
+    Rot13,
+    /// The folded text reversed.
+    Reversed,
+    /// An embedded base64 run, decoded.
+    Base64,
+    /// An embedded hex run, decoded.
+    Hex,
+    /// An embedded percent-encoded run, decoded.
+    UrlEncoded,
+    /// `\uXXXX` / `\xXX` escapes in the text, decoded.
+    Escaped,
+}
+
+impl ViewKind {
+    /// A fixed label for metrics and test messages.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ViewKind::Folded => "folded",
+            ViewKind::Skeleton => "skeleton",
+            ViewKind::Leet => "leet",
+            ViewKind::LeetL => "leet_l",
+            ViewKind::Joined => "joined",
+            ViewKind::Rot13 => "rot13",
+            ViewKind::Reversed => "reversed",
+            ViewKind::Base64 => "base64",
+            ViewKind::Hex => "hex",
+            ViewKind::UrlEncoded => "url_encoded",
+            ViewKind::Escaped => "escaped",
+        }
+    }
+}
+
+/// One rewriting of a text, with the way back to the original.
+#[derive(Debug, Clone)]
+pub struct View {
+    /// Which evasion this view undoes.
+    pub kind: ViewKind,
+    /// The rewritten text that detectors scan.
+    pub text: String,
+    /// Confusables were replaced by their skeleton in this text, so it must be
+    /// matched against rule phrases folded with [`fold_phrase_skeleton`].
+    pub skeleton: bool,
+    map: OffsetMap,
+}
+
+impl View {
+    /// Maps a byte range of [`View::text`] to the byte range of the original text
+    /// it came from. Char-boundary ranges map to char-boundary ranges.
+    pub fn original_range(&self, r: Range<usize>) -> Range<usize> {
+        self.map.original_range(r)
+    }
+}
+
+/// All views of one text, the folded view first.
+///
+/// Exists so every detector sees the same rewritings, computed once per segment.
+#[derive(Debug, Clone)]
+pub struct Views {
+    views: Vec<View>,
+    original_len: usize,
+}
+
+impl Views {
+    /// Iterates the views, the folded view first.
+    pub fn iter(&self) -> std::slice::Iter<'_, View> {
+        self.views.iter()
+    }
+
+    /// The folded view (always present).
+    pub fn folded(&self) -> &View {
+        &self.views[0]
+    }
+
+    /// The view of a kind, when it was built (the first one for decoded kinds).
+    pub fn get(&self, kind: ViewKind) -> Option<&View> {
+        self.views.iter().find(|v| v.kind == kind)
+    }
+
+    /// Number of views built.
+    pub fn len(&self) -> usize {
+        self.views.len()
+    }
+
+    /// Always false: the folded view is always there. Present for API symmetry.
+    pub fn is_empty(&self) -> bool {
+        self.views.is_empty()
+    }
+
+    /// Byte length of the original text.
+    pub fn original_len(&self) -> usize {
+        self.original_len
+    }
+}
+
+impl<'a> IntoIterator for &'a Views {
+    type Item = &'a View;
+    type IntoIter = std::slice::Iter<'a, View>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.views.iter()
+    }
+}
+
+/// Builds [`Views`] of texts.
+///
+/// Exists to hold the per-policy limits; the Unicode tables it reads are static,
+/// so building one is free and it is shared freely across threads.
+#[derive(Debug, Clone)]
+pub struct Normalizer {
+    max_decoded_bytes: usize,
+    max_decoded_runs: usize,
+}
+
+impl Default for Normalizer {
+    fn default() -> Self {
+        Normalizer::new()
+    }
+}
+
+impl Normalizer {
+    /// A normalizer with the default decoding bounds.
+    pub fn new() -> Normalizer {
+        Normalizer {
+            max_decoded_bytes: DEFAULT_MAX_DECODED_BYTES,
+            max_decoded_runs: DEFAULT_MAX_DECODED_RUNS,
+        }
+    }
+
+    /// A normalizer with its own decoding bounds (bytes and payload count per text).
+    pub fn with_decode_limits(max_decoded_bytes: usize, max_decoded_runs: usize) -> Normalizer {
+        Normalizer {
+            max_decoded_bytes,
+            max_decoded_runs,
+        }
+    }
+
+    /// The folded form of a text: what the L0 cache keys on.
+    pub fn canonical(&self, text: &str) -> String {
+        fold::fold(text, false, true).text
+    }
+
+    /// Builds every view of `text` that differs from the folded view.
+    pub fn views(&self, text: &str) -> Views {
+        let base = fold::fold(text, false, true);
+        let mut views = Vec::with_capacity(4);
+        let non_ascii = base.non_ascii;
+        views.push(View {
+            kind: ViewKind::Folded,
+            text: base.text,
+            skeleton: false,
+            map: base.map,
+        });
+
+        // Confusable skeleton: only non-ASCII text can differ.
+        let mut work = 0; // index of the view leetspeak and rot13 derive from
+        if non_ascii {
+            let sk = fold::fold(text, true, true);
+            if sk.text != views[0].text {
+                views.push(View {
+                    kind: ViewKind::Skeleton,
+                    text: sk.text,
+                    skeleton: true,
+                    map: sk.map,
+                });
+                work = 1;
+            }
+        }
+
+        // Leetspeak: same length as its source, so it shares the source's map.
+        let mut scan = derive::LeetScan::default();
+        if let Some(t) = derive::leet(&views[work].text, b'i', Some(&mut scan)) {
+            let src = &views[work];
+            let (skeleton, map) = (src.skeleton, src.map.clone());
+            if scan.has_one
+                && let Some(tl) = derive::leet(&views[work].text, b'l', None)
+            {
+                views.push(View { kind: ViewKind::LeetL, text: tl, skeleton, map: map.clone() });
+            }
+            views.push(View { kind: ViewKind::Leet, text: t, skeleton, map });
+        }
+
+        // Spaced or dotted letters: needs the separators, so fold again uncollapsed.
+        if derive::looks_spaced(text) {
+            let skeleton = views[work].skeleton;
+            let raw = fold::fold(text, skeleton, false);
+            if let Some((t, map)) = derive::join_spaced(&raw.text, &raw.map) {
+                views.push(View { kind: ViewKind::Joined, text: t, skeleton, map });
+            }
+        }
+
+        // ROT13 and reversal: only when the text reads better as English that way.
+        let readings = derive::readings(&views[0].text);
+        if readings.favours(readings.rot13) {
+            let t = derive::rot13(&views[0].text);
+            let map = views[0].map.clone();
+            views.push(View { kind: ViewKind::Rot13, text: t, skeleton: false, map });
+        }
+        if readings.favours(readings.reversed) {
+            let (t, map) = derive::reversed(&views[0].text, &views[0].map);
+            views.push(View { kind: ViewKind::Reversed, text: t, skeleton: false, map });
+        }
+
+        // Embedded encodings, decoded once; the payload maps to its whole run.
+        for d in decode::decode_runs(text, self.max_decoded_runs, self.max_decoded_bytes) {
+            let kind = match d.encoding {
+                Encoding::Base64 => ViewKind::Base64,
+                Encoding::Hex => ViewKind::Hex,
+                Encoding::Percent => ViewKind::UrlEncoded,
+                Encoding::Escapes => ViewKind::Escaped,
+            };
+            let folded = fold::fold(&d.text, false, true).text;
+            let map = OffsetMap::whole(folded.len(), d.run.clone());
+            views.push(View { kind, text: folded, skeleton: false, map });
+        }
+
+        Views {
+            views,
+            original_len: text.len(),
+        }
+    }
+}
+
+/// Folds a rule phrase exactly as [`ViewKind::Folded`] folds text, so a phrase
+/// written naturally ("Ignorez les instructions précédentes") matches.
+pub fn fold_phrase(phrase: &str) -> String {
+    fold::fold(phrase, false, true).text.trim_end().to_owned()
+}
+
+/// Folds a rule phrase as [`ViewKind::Skeleton`] folds text (confusables to their
+/// prototype), for matching views whose [`View::skeleton`] is set.
+pub fn fold_phrase_skeleton(phrase: &str) -> String {
+    fold::fold(phrase, true, true).text.trim_end().to_owned()
+}

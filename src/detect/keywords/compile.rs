@@ -1,0 +1,330 @@
+//! Turns validated rule specs into automata, once per policy version.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use aho_corasick::{AhoCorasick, MatchKind};
+use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+use sha2::{Digest, Sha256};
+
+use super::error::{KeywordsError, ProblemKind, RuleProblem};
+use super::spec::RuleSpec;
+use super::words::{is_word_char, word_count};
+use super::{CATEGORIES, MAX_GAP_LIMIT, REGEX_SET_SIZE_LIMIT, REGEX_SIZE_LIMIT, Severity};
+use crate::normalize::{NORMALIZER_VERSION, fold_phrase, fold_phrase_skeleton};
+
+/// A rule as the scanner needs it.
+#[derive(Debug)]
+pub(crate) struct Rule {
+    pub(crate) id: Arc<str>,
+    pub(crate) category: Arc<str>,
+    pub(crate) severity: Severity,
+}
+
+/// One literal in an automaton and where its match must sit.
+#[derive(Debug, Clone)]
+pub(crate) struct Literal {
+    /// Rule (phrases) or term index (terms).
+    pub(crate) owner: u32,
+    pub(crate) check_start: bool,
+    pub(crate) check_end: bool,
+    /// A prefix term (`instruction*`): the span grows to the end of the word.
+    pub(crate) prefix: bool,
+}
+
+/// An automaton over literals with their boundary rules.
+#[derive(Debug)]
+pub(crate) struct LiteralSet {
+    pub(crate) ac: Option<AhoCorasick>,
+    pub(crate) lits: Vec<Literal>,
+}
+
+/// A near-term: its word count and which near patterns use it in which group.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Term {
+    pub(crate) words: u32,
+    pub(crate) uses: Vec<(u32, u16)>,
+}
+
+#[derive(Debug)]
+pub(crate) struct Near {
+    pub(crate) rule: u32,
+    pub(crate) groups: u16,
+    pub(crate) max_gap: u32,
+}
+
+/// Everything the scanner reads; immutable after build.
+#[derive(Debug)]
+pub(crate) struct Compiled {
+    pub(crate) rules: Vec<Rule>,
+    /// Phrases folded like the folded view, and like the skeleton view.
+    pub(crate) phrases: [LiteralSet; 2],
+    /// Near-terms, both foldings; literal owners index `terms`.
+    pub(crate) term_sets: [LiteralSet; 2],
+    pub(crate) terms: Vec<Term>,
+    pub(crate) nears: Vec<Near>,
+    pub(crate) regex_set: Option<RegexSet>,
+    pub(crate) regexes: Vec<(Regex, u32)>,
+    pub(crate) fingerprint: [u8; 32],
+}
+
+/// A rule with the file it came from.
+pub(crate) struct Sourced {
+    pub(crate) source: String,
+    pub(crate) spec: RuleSpec,
+}
+
+fn problem(src: &Sourced, kind: ProblemKind) -> RuleProblem {
+    RuleProblem {
+        source: src.source.clone(),
+        rule_id: Some(src.spec.id.clone()),
+        kind,
+    }
+}
+
+fn valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'_' | b'-' | b'.'))
+}
+
+/// Boundary flags for a folded literal: only sides that start or end with a
+/// character of a spaced script are checked.
+fn literal(owner: u32, folded: &str) -> Literal {
+    let first = folded.chars().next();
+    let last = folded.chars().next_back();
+    Literal {
+        owner,
+        check_start: first.is_some_and(is_word_char),
+        check_end: last.is_some_and(is_word_char),
+        prefix: false,
+    }
+}
+
+struct LiteralBuilder {
+    pats: [Vec<String>; 2],
+    lits: [Vec<Literal>; 2],
+}
+
+impl LiteralBuilder {
+    fn new() -> Self {
+        LiteralBuilder { pats: [Vec::new(), Vec::new()], lits: [Vec::new(), Vec::new()] }
+    }
+
+    /// Adds a literal in both foldings; `prefix` drops the end boundary check.
+    fn add(&mut self, owner: u32, folded: [String; 2], prefix: bool) {
+        for (k, f) in folded.into_iter().enumerate() {
+            let mut l = literal(owner, &f);
+            if prefix {
+                l.check_end = false;
+                l.prefix = true;
+            }
+            self.pats[k].push(f);
+            self.lits[k].push(l);
+        }
+    }
+
+    fn build(self) -> Result<[LiteralSet; 2], KeywordsError> {
+        let [p0, p1] = self.pats;
+        let [l0, l1] = self.lits;
+        Ok([set(p0, l0)?, set(p1, l1)?])
+    }
+}
+
+fn set(pats: Vec<String>, lits: Vec<Literal>) -> Result<LiteralSet, KeywordsError> {
+    if pats.is_empty() {
+        return Ok(LiteralSet { ac: None, lits });
+    }
+    let ac = AhoCorasick::builder()
+        .match_kind(MatchKind::Standard)
+        .build(&pats)?;
+    Ok(LiteralSet { ac: Some(ac), lits })
+}
+
+fn severity(s: &str) -> Option<Severity> {
+    Some(match s {
+        "low" => Severity::Low,
+        "medium" => Severity::Medium,
+        "high" => Severity::High,
+        "critical" => Severity::Critical,
+        _ => return None,
+    })
+}
+
+fn hash_str(h: &mut Sha256, s: &str) {
+    h.update((s.len() as u64).to_le_bytes());
+    h.update(s.as_bytes());
+}
+
+/// Validates every rule (collecting all problems) and compiles the set.
+pub(crate) fn compile(mut rules: Vec<Sourced>, mut problems: Vec<RuleProblem>) -> Result<Compiled, KeywordsError> {
+    // Ids first, so the rest of validation can name duplicates precisely.
+    let mut seen: HashMap<String, String> = HashMap::new();
+    for r in &rules {
+        if !valid_id(&r.spec.id) {
+            problems.push(problem(r, ProblemKind::BadId));
+        } else if let Some(first) = seen.get(&r.spec.id) {
+            problems.push(problem(r, ProblemKind::DuplicateId { first_source: first.clone() }));
+        } else {
+            seen.insert(r.spec.id.clone(), r.source.clone());
+        }
+    }
+    // Deterministic order for the fingerprint and the automaton.
+    rules.sort_by(|a, b| a.spec.id.cmp(&b.spec.id));
+
+    let mut out_rules = Vec::with_capacity(rules.len());
+    let mut phrases = LiteralBuilder::new();
+    let mut term_lits = LiteralBuilder::new();
+    let mut term_index: HashMap<(String, bool), u32> = HashMap::new();
+    let mut terms: Vec<Term> = Vec::new();
+    let mut nears = Vec::new();
+    let mut patterns: Vec<String> = Vec::new();
+    let mut regexes = Vec::new();
+    let mut hasher = Sha256::new();
+    hasher.update(b"promptgate.keywords.v1");
+    hasher.update(NORMALIZER_VERSION.to_le_bytes());
+
+    for src in &rules {
+        let spec = &src.spec;
+        let rule_idx = out_rules.len() as u32;
+        let mut ok = true;
+        if !CATEGORIES.contains(&spec.category.as_str()) {
+            problems.push(problem(src, ProblemKind::UnknownCategory(spec.category.clone())));
+            ok = false;
+        }
+        let sev = severity(&spec.severity);
+        if sev.is_none() {
+            problems.push(problem(src, ProblemKind::UnknownSeverity(spec.severity.clone())));
+            ok = false;
+        }
+        if spec.phrases.is_empty() && spec.near.is_empty() && spec.patterns.is_empty() {
+            problems.push(problem(src, ProblemKind::NoMatchers));
+            ok = false;
+        }
+        let mut folded_phrases = Vec::new();
+        for (index, p) in spec.phrases.iter().enumerate() {
+            let f = fold_phrase(p);
+            if f.trim().is_empty() {
+                problems.push(problem(src, ProblemKind::EmptyPhrase { index }));
+                ok = false;
+            } else {
+                folded_phrases.push([f, fold_phrase_skeleton(p)]);
+            }
+        }
+        let mut folded_nears = Vec::new();
+        for (index, n) in spec.near.iter().enumerate() {
+            if n.max_gap > MAX_GAP_LIMIT {
+                problems.push(problem(src, ProblemKind::GapTooLarge { index, max_gap: n.max_gap, limit: MAX_GAP_LIMIT }));
+                ok = false;
+            }
+            let mut groups = Vec::new();
+            let mut good = n.terms.len() >= 2 && n.terms.len() <= u16::MAX as usize;
+            for g in &n.terms {
+                let mut group = Vec::new();
+                for t in g {
+                    let (body, prefix) = match t.trim().strip_suffix('*') {
+                        Some(b) => (b, true),
+                        None => (t.as_str(), false),
+                    };
+                    let f = fold_phrase(body);
+                    if f.trim().is_empty() {
+                        good = false;
+                    } else {
+                        group.push((f, fold_phrase_skeleton(body), prefix));
+                    }
+                }
+                good &= !group.is_empty();
+                groups.push(group);
+            }
+            if !good {
+                problems.push(problem(src, ProblemKind::BadNear { index }));
+                ok = false;
+            } else {
+                folded_nears.push((groups, n.max_gap));
+            }
+        }
+        let mut compiled_patterns = Vec::new();
+        for (index, p) in spec.patterns.iter().enumerate() {
+            match RegexBuilder::new(p).size_limit(REGEX_SIZE_LIMIT).build() {
+                Ok(re) => compiled_patterns.push((p.clone(), re)),
+                Err(e) => {
+                    problems.push(problem(src, ProblemKind::BadPattern { index, message: e.to_string() }));
+                    ok = false;
+                }
+            }
+        }
+        let (true, Some(severity)) = (ok, sev) else { continue };
+
+        hash_str(&mut hasher, &spec.id);
+        hash_str(&mut hasher, &spec.category);
+        hash_str(&mut hasher, &spec.severity);
+        for [f, s] in folded_phrases {
+            hash_str(&mut hasher, "p");
+            hash_str(&mut hasher, &f);
+            phrases.add(rule_idx, [f, s], false);
+        }
+        for (groups, max_gap) in folded_nears {
+            let near_idx = nears.len() as u32;
+            hash_str(&mut hasher, "n");
+            hasher.update((max_gap as u64).to_le_bytes());
+            for (gi, group) in groups.iter().enumerate() {
+                hash_str(&mut hasher, "g");
+                for (f, s, prefix) in group {
+                    hash_str(&mut hasher, f);
+                    hasher.update([*prefix as u8]);
+                    let key = (f.clone(), *prefix);
+                    let ti = match term_index.get(&key) {
+                        Some(&ti) => ti,
+                        None => {
+                            let ti = terms.len() as u32;
+                            terms.push(Term { words: word_count(f) as u32, uses: Vec::new() });
+                            term_lits.add(ti, [f.clone(), s.clone()], *prefix);
+                            term_index.insert(key, ti);
+                            ti
+                        }
+                    };
+                    let uses = &mut terms[ti as usize].uses;
+                    if !uses.contains(&(near_idx, gi as u16)) {
+                        uses.push((near_idx, gi as u16));
+                    }
+                }
+            }
+            nears.push(Near { rule: rule_idx, groups: groups.len() as u16, max_gap: max_gap as u32 });
+        }
+        for (p, re) in compiled_patterns {
+            hash_str(&mut hasher, "r");
+            hash_str(&mut hasher, &p);
+            patterns.push(p);
+            regexes.push((re, rule_idx));
+        }
+        out_rules.push(Rule {
+            id: Arc::from(spec.id.as_str()),
+            category: Arc::from(spec.category.as_str()),
+            severity,
+        });
+    }
+    if !problems.is_empty() {
+        return Err(KeywordsError::Invalid(problems));
+    }
+    let regex_set = if patterns.is_empty() {
+        None
+    } else {
+        Some(
+            RegexSetBuilder::new(&patterns)
+                .size_limit(REGEX_SET_SIZE_LIMIT)
+                .build()
+                .map_err(|e| KeywordsError::RegexSet { count: patterns.len(), message: e.to_string() })?,
+        )
+    };
+    Ok(Compiled {
+        rules: out_rules,
+        phrases: phrases.build()?,
+        term_sets: term_lits.build()?,
+        terms,
+        nears,
+        regex_set,
+        regexes,
+        fingerprint: hasher.finalize().into(),
+    })
+}

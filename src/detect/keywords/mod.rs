@@ -1,0 +1,313 @@
+//! L1, the keyword guard: phrase, near-word and regex rules over hardened text.
+//!
+//! Takes the [`Views`] the normalizer built for one segment and reports a
+//! [`Finding`] per rule that matched, with the span mapped back to the original
+//! segment text. Rule packs (RULES-FORMAT.md) come from `rules/*.toml` (embedded
+//! in the binary at build time, see [`embedded_packs`]), a directory, or custom
+//! rules in the config; they are validated (every problem reported with its file
+//! and rule id) and compiled once into:
+//!
+//! * two Aho-Corasick automata over the phrases (folded, and folded to the
+//!   confusable skeleton for [`View::skeleton`] views), matched on word
+//!   boundaries for spaced scripts and without them for CJK / Japanese / Thai;
+//! * two automata over the terms of near rules, whose hits are chained with
+//!   word-position arithmetic (at most `max_gap` words between groups);
+//! * a [`regex::RegexSet`] (linear time, size-limited) run on the folded and
+//!   decoded views.
+//!
+//! It never decides (the policy does) and never logs or returns matched text.
+
+mod compile;
+mod error;
+mod scan;
+mod spec;
+mod words;
+#[cfg(test)]
+mod tests;
+
+use std::path::Path;
+
+use compile::{Compiled, Sourced};
+pub use error::{KeywordsError, ProblemKind, RuleProblem};
+pub use spec::{NearSpec, PackFile, PackMeta, RuleSpec};
+
+use crate::detect::{Finding, Layer};
+use crate::normalize::{Normalizer, Views};
+
+/// Categories a rule may have (RULES-FORMAT.md).
+pub const CATEGORIES: &[&str] = &[
+    "instruction_override",
+    "jailbreak_roleplay",
+    "system_prompt_leak",
+    "data_exfiltration",
+    "dangerous_tool_action",
+    "encoding_smuggling",
+    "privilege_escalation",
+    "harmful_reformulation",
+    "other",
+];
+
+/// Largest `max_gap` a near rule may ask for: wider gaps stop meaning "near".
+pub const MAX_GAP_LIMIT: usize = 20;
+/// Compiled size limit of one rule regex (bytes of program).
+pub const REGEX_SIZE_LIMIT: usize = 2 * 1024 * 1024;
+/// Compiled size limit of the combined regex set.
+pub const REGEX_SET_SIZE_LIMIT: usize = 32 * 1024 * 1024;
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/embedded_packs.rs"));
+}
+
+/// The rule packs compiled into the binary: `(file name, TOML text)` for every
+/// `rules/*.toml` at build time, sorted by file name.
+///
+/// Exists so `promptgate serve` works without the rules folder.
+pub fn embedded_packs() -> Vec<(&'static str, &'static str)> {
+    embedded::EMBEDDED_PACKS.to_vec()
+}
+
+/// How bad a rule's match is; the policy blocks at or above its minimum.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// Reported, not blocked by default.
+    Low,
+    /// Blocked by default.
+    Medium,
+    /// A clear attack phrase.
+    High,
+    /// Unambiguous.
+    Critical,
+}
+
+impl Severity {
+    /// The finding score for this severity (RULES-FORMAT.md).
+    pub fn score(self) -> f32 {
+        match self {
+            Severity::Low => 0.25,
+            Severity::Medium => 0.5,
+            Severity::High => 0.8,
+            Severity::Critical => 1.0,
+        }
+    }
+}
+
+/// Collects rule packs from files, strings and config, then compiles them.
+///
+/// Problems are collected, not returned one by one: [`KeywordGuardBuilder::build`]
+/// reports all of them together so a rule author fixes a pack in one pass.
+#[derive(Default)]
+pub struct KeywordGuardBuilder {
+    rules: Vec<Sourced>,
+    packs: Vec<(String, String)>,
+    problems: Vec<RuleProblem>,
+}
+
+impl KeywordGuardBuilder {
+    /// An empty builder.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds one pack from TOML text; `source` names it in errors (a file name).
+    pub fn add_pack_str(&mut self, source: &str, toml_text: &str) -> &mut Self {
+        match toml::from_str::<PackFile>(toml_text) {
+            Ok(pack) => {
+                self.add_pack(source, pack);
+            }
+            Err(e) => self.problems.push(RuleProblem {
+                source: source.to_owned(),
+                rule_id: None,
+                kind: ProblemKind::Parse(e.message().to_owned()),
+            }),
+        }
+        self
+    }
+
+    /// Adds an already-parsed pack.
+    pub fn add_pack(&mut self, source: &str, pack: PackFile) -> &mut Self {
+        if let Some((_, first)) = self.packs.iter().find(|(n, _)| *n == pack.pack.name) {
+            self.problems.push(RuleProblem {
+                source: source.to_owned(),
+                rule_id: None,
+                kind: ProblemKind::DuplicatePack(format!("{} (first in {first})", pack.pack.name)),
+            });
+            return self;
+        }
+        self.packs.push((pack.pack.name.clone(), source.to_owned()));
+        self.add_rules(source, pack.rules)
+    }
+
+    /// Adds custom rules (from the policy config) under a source name.
+    pub fn add_rules(&mut self, source: &str, rules: Vec<RuleSpec>) -> &mut Self {
+        self.rules
+            .extend(rules.into_iter().map(|spec| Sourced { source: source.to_owned(), spec }));
+        self
+    }
+
+    /// Adds the packs embedded at build time.
+    pub fn add_embedded(&mut self) -> &mut Self {
+        for (name, text) in embedded_packs() {
+            self.add_pack_str(name, text);
+        }
+        self
+    }
+
+    /// Adds every `*.toml` directly inside `dir`, sorted by file name.
+    pub fn add_dir(&mut self, dir: &Path) -> &mut Self {
+        let source = dir.display().to_string();
+        let entries = match std::fs::read_dir(dir) {
+            Ok(e) => e,
+            Err(e) => {
+                self.problems.push(RuleProblem { source, rule_id: None, kind: ProblemKind::Io(e.to_string()) });
+                return self;
+            }
+        };
+        let mut files: Vec<_> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "toml") && p.is_file())
+            .collect();
+        files.sort();
+        for f in files {
+            let name = f.display().to_string();
+            match std::fs::read_to_string(&f) {
+                Ok(text) => {
+                    self.add_pack_str(&name, &text);
+                }
+                Err(e) => self.problems.push(RuleProblem {
+                    source: name,
+                    rule_id: None,
+                    kind: ProblemKind::Io(e.to_string()),
+                }),
+            }
+        }
+        self
+    }
+
+    /// Validates and compiles everything added.
+    ///
+    /// # Errors
+    /// [`KeywordsError::Invalid`] lists every pack and rule problem; the other
+    /// variants report automata that could not be built.
+    pub fn build(self) -> Result<KeywordGuard, KeywordsError> {
+        Ok(KeywordGuard { compiled: compile::compile(self.rules, self.problems)? })
+    }
+}
+
+/// The compiled L1 rule set. Immutable and shared behind `Arc` across tasks.
+#[derive(Debug)]
+pub struct KeywordGuard {
+    compiled: Compiled,
+}
+
+impl KeywordGuard {
+    /// Compiles the packs embedded in the binary.
+    ///
+    /// # Errors
+    /// As [`KeywordGuardBuilder::build`].
+    pub fn embedded() -> Result<KeywordGuard, KeywordsError> {
+        let mut b = KeywordGuardBuilder::new();
+        b.add_embedded();
+        b.build()
+    }
+
+    /// Compiles every pack in a directory.
+    ///
+    /// # Errors
+    /// As [`KeywordGuardBuilder::build`], plus unreadable files as problems.
+    pub fn from_dir(dir: &Path) -> Result<KeywordGuard, KeywordsError> {
+        let mut b = KeywordGuardBuilder::new();
+        b.add_dir(dir);
+        b.build()
+    }
+
+    /// Number of rules compiled.
+    pub fn rule_count(&self) -> usize {
+        self.compiled.rules.len()
+    }
+
+    /// SHA-256 over the compiled rule set and the normalizer version: part of the
+    /// L0 cache key, so a rule change invalidates cached verdicts.
+    pub fn fingerprint(&self) -> [u8; 32] {
+        self.compiled.fingerprint
+    }
+
+    /// Scans the views of one segment and pushes one finding per rule that
+    /// matched (the first match found, folded view first), with spans in the
+    /// segment's original text.
+    pub fn scan(&self, views: &Views, segment: usize, out: &mut Vec<Finding>) {
+        let mut fired = vec![0u64; self.compiled.rules.len().div_ceil(64)];
+        for view in views {
+            scan::scan_view(&self.compiled, view, &mut |hit| {
+                let (w, b) = (hit.rule as usize / 64, 1u64 << (hit.rule % 64));
+                if fired[w] & b != 0 {
+                    return;
+                }
+                fired[w] |= b;
+                out.push(self.finding(hit.rule, segment, view.original_range(hit.span)));
+            });
+        }
+    }
+
+    /// Finds attacks split across adjacent segments (e.g. two user messages that
+    /// only read as an attack together).
+    ///
+    /// `segments` are `(segment index, original text)` in reading order, normally
+    /// the consecutive segments of one role. Their texts are joined with a newline
+    /// and scanned; only matches that cross a segment border are reported (the
+    /// per-segment [`KeywordGuard::scan`] reports the rest), as one finding per
+    /// segment touched with the span clipped to that segment.
+    pub fn scan_joined(&self, normalizer: &Normalizer, segments: &[(usize, &str)], out: &mut Vec<Finding>) {
+        if segments.len() < 2 {
+            return;
+        }
+        let mut joined = String::with_capacity(segments.iter().map(|s| s.1.len() + 1).sum());
+        let mut starts = Vec::with_capacity(segments.len());
+        for (i, (_, text)) in segments.iter().enumerate() {
+            if i > 0 {
+                joined.push('\n');
+            }
+            starts.push(joined.len());
+            joined.push_str(text);
+        }
+        let views = normalizer.views(&joined);
+        let mut fired = vec![0u64; self.compiled.rules.len().div_ceil(64)];
+        for view in &views {
+            scan::scan_view(&self.compiled, view, &mut |hit| {
+                let (w, b) = (hit.rule as usize / 64, 1u64 << (hit.rule % 64));
+                if fired[w] & b != 0 {
+                    return;
+                }
+                let span = view.original_range(hit.span);
+                let touched: Vec<usize> = (0..segments.len())
+                    .filter(|&k| {
+                        let s = starts[k];
+                        let e = s + segments[k].1.len();
+                        span.start < e && span.end > s
+                    })
+                    .collect();
+                if touched.len() < 2 {
+                    return;
+                }
+                fired[w] |= b;
+                for k in touched {
+                    let s = starts[k];
+                    let e = s + segments[k].1.len();
+                    let clipped = span.start.max(s) - s..span.end.min(e) - s;
+                    out.push(self.finding(hit.rule, segments[k].0, clipped));
+                }
+            });
+        }
+    }
+
+    fn finding(&self, rule: u32, segment: usize, span: std::ops::Range<usize>) -> Finding {
+        let r = &self.compiled.rules[rule as usize];
+        Finding {
+            layer: Layer::L1,
+            category: r.category.clone(),
+            rule_id: r.id.clone(),
+            segment,
+            span,
+            score: r.severity.score(),
+        }
+    }
+}

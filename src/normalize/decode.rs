@@ -1,0 +1,244 @@
+//! Finds embedded base64, hex, percent-encoded and `\uXXXX`-escaped runs and
+//! decodes each once (never recursively), within a size bound.
+
+use std::ops::Range;
+
+use base64::Engine as _;
+use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+
+/// Shortest base64 run worth decoding (12 decoded bytes): shorter runs are words.
+const MIN_BASE64_RUN: usize = 16;
+/// Shortest hex run worth decoding (8 decoded bytes).
+const MIN_HEX_RUN: usize = 16;
+/// Fewest `%xx` escapes in a run before it is treated as URL-encoded.
+const MIN_PERCENT_ESCAPES: usize = 3;
+/// Fewest `\uXXXX` / `\xXX` escapes in a text before it is unescaped.
+const MIN_BACKSLASH_ESCAPES: usize = 2;
+
+/// Which encoding a decoded run used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Encoding {
+    Base64,
+    Hex,
+    Percent,
+    Escapes,
+}
+
+/// One decoded payload and the original range of its encoded run.
+pub(crate) struct Decoded {
+    pub(crate) encoding: Encoding,
+    pub(crate) run: Range<usize>,
+    pub(crate) text: String,
+}
+
+static B64_STD: GeneralPurpose = GeneralPurpose::new(
+    &base64::alphabet::STANDARD,
+    GeneralPurposeConfig::new()
+        .with_decode_padding_mode(DecodePaddingMode::Indifferent)
+        .with_decode_allow_trailing_bits(true),
+);
+static B64_URL: GeneralPurpose = GeneralPurpose::new(
+    &base64::alphabet::URL_SAFE,
+    GeneralPurposeConfig::new()
+        .with_decode_padding_mode(DecodePaddingMode::Indifferent)
+        .with_decode_allow_trailing_bits(true),
+);
+
+/// Decoded text is kept only when it reads as text: valid UTF-8 with few control
+/// characters and at least one letter (random bytes almost never pass).
+fn plausible_text(bytes: Vec<u8>) -> Option<String> {
+    let s = String::from_utf8(bytes).ok()?;
+    let mut total = 0usize;
+    let mut bad = 0usize;
+    let mut letters = 0usize;
+    for c in s.chars() {
+        total += 1;
+        if c.is_control() && !matches!(c, '\n' | '\r' | '\t') {
+            bad += 1;
+        }
+        if c.is_alphabetic() {
+            letters += 1;
+        }
+    }
+    (total > 0 && bad * 20 <= total && letters * 2 >= total).then_some(s)
+}
+
+#[inline]
+fn is_b64(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'-' | b'_')
+}
+
+/// Finds and decodes encoded runs of `text`, stopping once `max_runs` payloads
+/// or `max_bytes` decoded bytes are reached.
+pub(crate) fn decode_runs(text: &str, max_runs: usize, max_bytes: usize) -> Vec<Decoded> {
+    let mut found = Vec::new();
+    let mut budget = max_bytes;
+    let bytes = text.as_bytes();
+    let n = bytes.len();
+    let push = |found: &mut Vec<Decoded>, d: Decoded, budget: &mut usize| -> bool {
+        if found.len() >= max_runs || d.text.len() > *budget {
+            return false;
+        }
+        *budget -= d.text.len();
+        found.push(d);
+        true
+    };
+
+    // base64 and hex runs: maximal runs of the base64 alphabet.
+    let mut i = 0;
+    while i < n {
+        if !is_b64(bytes[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < n && is_b64(bytes[i]) {
+            i += 1;
+        }
+        let mut end = i;
+        while end < n && bytes[end] == b'=' && end - i < 2 {
+            end += 1;
+        }
+        let run = &bytes[start..i];
+        if run.len() < MIN_BASE64_RUN.min(MIN_HEX_RUN) {
+            continue;
+        }
+        if run.len() >= MIN_HEX_RUN
+            && run.len() % 2 == 0
+            && run.iter().all(u8::is_ascii_hexdigit)
+        {
+            if let Some(t) = hex::decode(run).ok().and_then(plausible_text) {
+                let d = Decoded { encoding: Encoding::Hex, run: start..i, text: t };
+                if !push(&mut found, d, &mut budget) {
+                    break;
+                }
+            }
+            continue;
+        }
+        if run.len() >= MIN_BASE64_RUN && looks_base64(run) {
+            let engine = if run.iter().any(|b| matches!(b, b'-' | b'_')) { &B64_URL } else { &B64_STD };
+            if let Some(t) = engine.decode(run).ok().and_then(plausible_text) {
+                let d = Decoded { encoding: Encoding::Base64, run: start..end, text: t };
+                if !push(&mut found, d, &mut budget) {
+                    break;
+                }
+            }
+        }
+        i = end.max(i);
+    }
+
+    // Percent-encoded runs: whitespace-delimited tokens with several %xx escapes.
+    if memchr_byte(b'%', bytes) {
+        for (start, tok) in tokens(text) {
+            let escapes = count_percent(tok.as_bytes());
+            if escapes < MIN_PERCENT_ESCAPES {
+                continue;
+            }
+            let dec: Vec<u8> = percent_encoding::percent_decode(tok.as_bytes()).collect();
+            if let Some(t) = plausible_text(dec) {
+                let d = Decoded { encoding: Encoding::Percent, run: start..start + tok.len(), text: t };
+                if !push(&mut found, d, &mut budget) {
+                    break;
+                }
+            }
+        }
+    }
+
+    // Backslash escapes (`\u0069gnore`, `\x69`): text pasted from JSON or code.
+    if memchr_byte(b'\\', bytes)
+        && let Some((run, t)) = unescape(text)
+    {
+        let d = Decoded { encoding: Encoding::Escapes, run, text: t };
+        push(&mut found, d, &mut budget);
+    }
+    found
+}
+
+fn memchr_byte(needle: u8, hay: &[u8]) -> bool {
+    hay.contains(&needle)
+}
+
+/// A base64 run has mixed case or digits; a long plain word does not.
+fn looks_base64(run: &[u8]) -> bool {
+    let upper = run.iter().any(u8::is_ascii_uppercase);
+    let lower = run.iter().any(u8::is_ascii_lowercase);
+    let digit_or_sym = run.iter().any(|b| b.is_ascii_digit() || matches!(b, b'+' | b'/'));
+    upper && lower || (upper || lower) && digit_or_sym
+}
+
+fn tokens(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    text.split(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '`' | '<' | '>'))
+        .filter(|t| !t.is_empty())
+        .map(move |t| (t.as_ptr() as usize - text.as_ptr() as usize, t))
+}
+
+fn count_percent(b: &[u8]) -> usize {
+    b.windows(3)
+        .filter(|w| w[0] == b'%' && w[1].is_ascii_hexdigit() && w[2].is_ascii_hexdigit())
+        .count()
+}
+
+/// Decodes `\uXXXX` (with surrogate pairs) and `\xXX` escapes over the whole
+/// text when it holds enough of them; the run is the span from the first to the
+/// last escape's word.
+fn unescape(text: &str) -> Option<(Range<usize>, String)> {
+    let b = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut escapes = 0;
+    let mut first = None;
+    let mut last = 0;
+    let mut i = 0;
+    let hexval = |s: &[u8]| -> Option<u32> {
+        let s = std::str::from_utf8(s).ok()?;
+        u32::from_str_radix(s, 16).ok()
+    };
+    while i < b.len() {
+        if b[i] == b'\\' && i + 1 < b.len() {
+            if b[i + 1] == b'u' && i + 6 <= b.len()
+                && let Some(mut cp) = hexval(&b[i + 2..i + 6])
+            {
+                let mut len = 6;
+                if (0xD800..0xDC00).contains(&cp)
+                    && i + 12 <= b.len()
+                    && b[i + 6] == b'\\'
+                    && b[i + 7] == b'u'
+                    && let Some(lo) = hexval(&b[i + 8..i + 12])
+                    && (0xDC00..0xE000).contains(&lo)
+                {
+                    cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+                    len = 12;
+                }
+                if let Some(c) = char::from_u32(cp) {
+                    out.push(c);
+                    escapes += 1;
+                    first.get_or_insert(i);
+                    last = i + len;
+                    i += len;
+                    continue;
+                }
+            }
+            if b[i + 1] == b'x' && i + 4 <= b.len()
+                && let Some(v) = hexval(&b[i + 2..i + 4])
+                && v < 0x80
+            {
+                out.push(v as u8 as char);
+                escapes += 1;
+                first.get_or_insert(i);
+                last = i + 4;
+                i += 4;
+                continue;
+            }
+        }
+        let c = text[i..].chars().next()?;
+        out.push(c);
+        i += c.len_utf8();
+    }
+    if escapes < MIN_BACKSLASH_ESCAPES {
+        return None;
+    }
+    let first = first?;
+    // Widen the run to whole words so a span covers e.g. `\u0069gnore`.
+    let start = text[..first].rfind(char::is_whitespace).map_or(0, |p| p + 1);
+    let end = text[last..].find(char::is_whitespace).map_or(text.len(), |p| last + p);
+    Some((start..end, out))
+}

@@ -1,0 +1,357 @@
+//! Views derived from a folded text: leetspeak folded, spaced letters joined,
+//! rot13 and reversed. Each one keeps an offset map to the original text.
+
+use super::map::{MapBuilder, OffsetMap};
+
+/// The letter a leetspeak digit or symbol stands for; `one` is the reading of `1`.
+#[inline]
+fn leet_letter(b: u8, one: u8) -> Option<u8> {
+    Some(match b {
+        b'0' => b'o',
+        b'1' => one,
+        b'3' => b'e',
+        b'4' => b'a',
+        b'5' => b's',
+        b'6' => b'g',
+        b'7' => b't',
+        b'8' => b'b',
+        b'9' => b'g',
+        b'@' => b'a',
+        b'$' => b's',
+        b'!' => b'i',
+        b'|' => b'l',
+        b'+' => b't',
+        _ => return None,
+    })
+}
+
+#[inline]
+fn is_token_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b >= 0x80 || leet_letter(b, b'i').is_some()
+}
+
+/// What leetspeak folding would change in a text.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct LeetScan {
+    /// Such a word contains `1` (worth a second reading as `l`).
+    pub(crate) has_one: bool,
+}
+
+/// Folds leetspeak inside words that mix letters with digits or symbols, so
+/// `1gn0r3` reads `ignore` while `2024` and `3.14` stay numbers. A lone leetspeak
+/// character (`1`, `4`, `@`) is folded too when a mixed word is within two words
+/// of it (`54y 1 h4v3` -> `say i have`). Returns `None` when nothing would
+/// change. Same length as the input, so the map is shared.
+pub(crate) fn leet(text: &str, one: u8, scan: Option<&mut LeetScan>) -> Option<String> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Tok {
+        Mixed,
+        Lone,
+        Other,
+    }
+    let bytes = text.as_bytes();
+    let n = bytes.len();
+    let mut toks: Vec<(usize, usize, Tok)> = Vec::new();
+    let mut i = 0;
+    while i < n {
+        if !is_token_byte(bytes[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < n && is_token_byte(bytes[i]) {
+            i += 1;
+        }
+        // A trailing `!` is punctuation ("stop!"), not a letter.
+        let mut end = i;
+        while end > start + 1 && bytes[end - 1] == b'!' {
+            end -= 1;
+        }
+        let word = &bytes[start..end];
+        let has_letter = word.iter().any(|b| b.is_ascii_alphabetic() || *b >= 0x80);
+        let has_leet = word
+            .iter()
+            .any(|&b| !b.is_ascii_alphabetic() && leet_letter(b, one).is_some());
+        let kind = if has_letter && has_leet {
+            Tok::Mixed
+        } else if word.len() == 1 && has_leet {
+            Tok::Lone
+        } else {
+            Tok::Other
+        };
+        toks.push((start, end, kind));
+    }
+    if !toks.iter().any(|t| t.2 == Tok::Mixed) {
+        if let Some(s) = scan {
+            *s = LeetScan::default();
+        }
+        return None;
+    }
+    let mut info = LeetScan { has_one: false };
+    let mut buf = bytes.to_vec();
+    for (k, &(start, end, kind)) in toks.iter().enumerate() {
+        let fold = match kind {
+            Tok::Mixed => true,
+            Tok::Lone => toks[k.saturating_sub(2)..(k + 3).min(toks.len())]
+                .iter()
+                .any(|t| t.2 == Tok::Mixed),
+            Tok::Other => false,
+        };
+        if !fold {
+            continue;
+        }
+        info.has_one |= bytes[start..end].contains(&b'1');
+        for p in start..end {
+            if let Some(l) = leet_letter(bytes[p], one) {
+                buf[p] = l;
+            }
+        }
+    }
+    if let Some(s) = scan {
+        *s = info;
+    }
+    Some(String::from_utf8(buf).expect("invariant: only ASCII bytes were replaced by ASCII"))
+}
+
+/// Separators used to space out letters: "i g n o r e", "i.g.n.o.r.e", "i-g-n".
+#[inline]
+fn is_letter_separator(c: char) -> bool {
+    matches!(c, ' ' | '.' | '-' | '_' | '*' | '/' | '|' | '+' | '~' | ',' | '·' | '•')
+}
+
+#[inline]
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '@' || c == '$'
+}
+
+/// Cheap test on the original text: is there a run of at least three single
+/// letters separated by one separator each?
+pub(crate) fn looks_spaced(text: &str) -> bool {
+    let b = text.as_bytes();
+    let mut run = 0;
+    let mut i = 0;
+    while i + 1 < b.len() {
+        let c = b[i];
+        let single = c.is_ascii_alphanumeric() || c >= 0x80;
+        // A single letter followed by a separator and preceded by a separator (or start).
+        let before_ok = i == 0 || !b[i - 1].is_ascii_alphanumeric();
+        if single && c < 0x80 && before_ok && is_letter_separator(b[i + 1] as char) {
+            run += 1;
+            if run >= 3 {
+                return true;
+            }
+            i += 2;
+            continue;
+        }
+        if c >= 0x80 {
+            // Non-ASCII letters: fall back to the exact test on chars.
+            return looks_spaced_chars(text);
+        }
+        run = 0;
+        i += 1;
+    }
+    false
+}
+
+fn looks_spaced_chars(text: &str) -> bool {
+    let chars: Vec<char> = text.chars().collect();
+    let mut run = 0;
+    let mut i = 0;
+    while i + 1 < chars.len() {
+        let before_ok = i == 0 || !is_word_char(chars[i - 1]);
+        if is_word_char(chars[i]) && before_ok && is_letter_separator(chars[i + 1]) {
+            run += 1;
+            if run >= 3 {
+                return true;
+            }
+            i += 2;
+        } else {
+            run = 0;
+            i += 1;
+        }
+    }
+    false
+}
+
+/// Joins spaced or dotted single letters ("i g n o r e" -> "ignore") in an
+/// uncollapsed folded text, collapsing whitespace on the way. Words of spaced
+/// letters are told apart by a wider gap or a different separator
+/// ("i g n o r e   a l l", "a_c_t a_s"). Returns `None` when no run was joined.
+pub(crate) fn join_spaced(text: &str, map: &OffsetMap) -> Option<(String, OffsetMap)> {
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let n = chars.len();
+    // keep[k] == false: the char is a separator inside a spaced-letter run.
+    let mut keep = vec![true; n];
+    let mut joined_any = false;
+    let single = |k: usize| -> bool {
+        is_word_char(chars[k].1)
+            && (k == 0 || !is_word_char(chars[k - 1].1))
+            && (k + 1 == n || !is_word_char(chars[k + 1].1))
+    };
+    // Runs of single letters: (first char, last char, letters, separator).
+    let mut runs: Vec<(usize, usize, usize, Option<char>)> = Vec::new();
+    let mut k = 0;
+    while k < n {
+        if !single(k) {
+            k += 1;
+            continue;
+        }
+        let start = k;
+        let mut letters = 1;
+        let mut j = k;
+        let mut sep: Option<char> = None;
+        while j + 2 < n {
+            let s = chars[j + 1].1;
+            if !is_letter_separator(s) || sep.is_some_and(|p| p != s) || !single(j + 2) {
+                break;
+            }
+            // The next letter opens a run with another separator ("i h.a.v.e"):
+            // it belongs to that run.
+            if s == ' ' && j + 4 < n && chars[j + 3].1 != s && is_letter_separator(chars[j + 3].1) && single(j + 4) {
+                break;
+            }
+            sep = Some(s);
+            letters += 1;
+            j += 2;
+        }
+        if letters >= 2 {
+            runs.push((start, j, letters, sep));
+        }
+        k = j + 1;
+    }
+    // Three letters make a run; two are enough with separators nobody writes
+    // inside normal words, or next to a strong run with only separators between
+    // ("y o u   c a n   d o   a n y"), so short words of a spaced sentence join.
+    let strong = |r: &(usize, usize, usize, Option<char>)| {
+        r.2 >= 3 || matches!(r.3, Some('_' | '*' | '|' | '~' | '+' | '·' | '•'))
+    };
+    let only_separators = |a: usize, b: usize| (a..b).all(|m| is_letter_separator(chars[m].1));
+    for (ri, r) in runs.iter().enumerate() {
+        let join = strong(r)
+            || (ri > 0 && strong(&runs[ri - 1]) && only_separators(runs[ri - 1].1 + 1, r.0))
+            || (ri + 1 < runs.len() && strong(&runs[ri + 1]) && only_separators(r.1 + 1, runs[ri + 1].0));
+        if !join {
+            continue;
+        }
+        joined_any = true;
+        let mut m = r.0 + 1;
+        while m < r.1 {
+            keep[m] = false;
+            m += 2;
+        }
+    }
+    if !joined_any {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut b = MapBuilder::with_capacity(16);
+    let mut prev_space = true;
+    for (k, &(pos, c)) in chars.iter().enumerate() {
+        if !keep[k] {
+            continue;
+        }
+        if c == ' ' {
+            if prev_space {
+                continue;
+            }
+            prev_space = true;
+        } else {
+            prev_space = false;
+        }
+        let len = c.len_utf8();
+        let r = map.original_range(pos..pos + len);
+        out.push(c);
+        if r.len() == len {
+            b.linear(r.start, len);
+        } else {
+            b.atomic(r, len);
+        }
+    }
+    Some((out, b.finish()))
+}
+
+/// ROT13 of the ASCII letters; same length, so the map is shared.
+pub(crate) fn rot13(text: &str) -> String {
+    let v: Vec<u8> = text
+        .bytes()
+        .map(|b| match b {
+            b'a'..=b'm' | b'A'..=b'M' => b + 13,
+            b'n'..=b'z' | b'N'..=b'Z' => b - 13,
+            _ => b,
+        })
+        .collect();
+    String::from_utf8(v).expect("invariant: only ASCII letters were rotated")
+}
+
+/// The text with its characters in reverse order, with a map through `map`.
+pub(crate) fn reversed(text: &str, map: &OffsetMap) -> (String, OffsetMap) {
+    let mut out = String::with_capacity(text.len());
+    let mut b = MapBuilder::with_capacity(text.len() / 4 + 1);
+    for (pos, c) in text.char_indices().rev() {
+        let len = c.len_utf8();
+        let r = map.original_range(pos..pos + len);
+        out.push(c);
+        // Never linear: consecutive output bytes walk the original backwards.
+        b.atomic(r, len);
+    }
+    (out, b.finish())
+}
+
+/// Short, very common English words: the signal that a text (or its rot13 or
+/// reversal) is English prose. Kept small: it is read for every word.
+fn is_common_word(w: &[u8]) -> bool {
+    matches!(
+        w,
+        b"the" | b"and" | b"to" | b"of" | b"is" | b"you" | b"your" | b"in" | b"it" | b"for"
+            | b"this" | b"that" | b"what" | b"with" | b"are" | b"be" | b"not" | b"do" | b"all"
+            | b"how" | b"me" | b"my" | b"now" | b"will" | b"can" | b"on" | b"tell" | b"say"
+            | b"write" | b"from" | b"have" | b"been" | b"about" | b"ignore" | b"previous"
+            | b"instructions" | b"system" | b"prompt" | b"reveal" | b"rules" | b"give"
+            | b"show" | b"print" | b"into" | b"any" | b"an" | b"as" | b"by" | b"or" | b"if"
+            | b"we" | b"they" | b"he" | b"she" | b"was" | b"were" | b"there" | b"their"
+    )
+}
+
+/// Counts of common English words read plainly, in rot13 and reversed.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct Readings {
+    pub(crate) plain: u32,
+    pub(crate) rot13: u32,
+    pub(crate) reversed: u32,
+}
+
+/// Reads the ASCII words of a folded text three ways to decide whether a rot13 or
+/// a reversed view is worth scanning (keeps cost and false positives down).
+pub(crate) fn readings(text: &str) -> Readings {
+    let mut r = Readings::default();
+    let mut rot = [0u8; 12];
+    let mut rev = [0u8; 12];
+    for w in text.as_bytes().split(|b| !b.is_ascii_lowercase()) {
+        if w.len() < 2 || w.len() > 12 {
+            continue;
+        }
+        if is_common_word(w) {
+            r.plain += 1;
+        }
+        let n = w.len();
+        for (k, &b) in w.iter().enumerate() {
+            rot[k] = if b <= b'm' { b + 13 } else { b - 13 };
+            rev[n - 1 - k] = b;
+        }
+        if is_common_word(&rot[..n]) {
+            r.rot13 += 1;
+        }
+        if is_common_word(&rev[..n]) {
+            r.reversed += 1;
+        }
+    }
+    r
+}
+
+impl Readings {
+    /// A reading is plausible when it finds at least two common words and at
+    /// least half as many as the plain reading does.
+    pub(crate) fn favours(self, other: u32) -> bool {
+        other >= 2 && other * 2 >= self.plain
+    }
+}

@@ -1,0 +1,200 @@
+//! Character folding: NFKC-compatible decomposition, case folding, diacritics and
+//! invisible characters removed, optional confusable skeleton, whitespace collapsed.
+//!
+//! Works in one pass with an ASCII fast path: printable ASCII runs are lowercased and
+//! copied byte for byte with a single map piece; only non-ASCII characters touch the
+//! Unicode tables.
+
+use unicode_normalization::char::{decompose_compatible, is_combining_mark};
+
+use super::map::{MapBuilder, OffsetMap};
+
+/// Characters that render as nothing (or only steer rendering) and are used to split
+/// words invisibly: zero-width spaces and joiners, bidi controls, tag characters,
+/// variation selectors, soft hyphen, fillers, C0/C1 controls (other than whitespace).
+pub(crate) fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{00}'..='\u{08}' | '\u{0E}'..='\u{1F}' | '\u{7F}'..='\u{9F}'
+        | '\u{00AD}'            // soft hyphen
+        | '\u{034F}'            // combining grapheme joiner
+        | '\u{061C}'            // arabic letter mark
+        | '\u{115F}' | '\u{1160}' | '\u{3164}' | '\u{FFA0}' // hangul fillers
+        | '\u{17B4}' | '\u{17B5}'
+        | '\u{180B}'..='\u{180F}' // mongolian selectors and vowel separator
+        | '\u{200B}'..='\u{200F}' // zero-width space/joiners, LRM, RLM
+        | '\u{202A}'..='\u{202E}' // bidi embeddings and overrides
+        | '\u{2060}'..='\u{206F}' // word joiner, invisible operators, isolates, deprecated formats
+        | '\u{FE00}'..='\u{FE0F}' // variation selectors
+        | '\u{FEFF}'            // zero-width no-break space / BOM
+        | '\u{FFF0}'..='\u{FFF8}'
+        | '\u{1BCA0}'..='\u{1BCA3}'
+        | '\u{1D173}'..='\u{1D17A}'
+        | '\u{E0000}'..='\u{E0FFF}' // tag characters and variation selectors supplement
+    )
+}
+
+#[inline]
+fn is_ascii_ws(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0B | 0x0C)
+}
+
+/// Full case folding for one character, appended to `out`; approximates Unicode
+/// CaseFolding.txt with `to_lowercase` plus the folds that differ from it.
+#[inline]
+fn push_casefold(c: char, out: &mut String) {
+    match c {
+        'ß' | 'ẞ' => out.push_str("ss"),
+        'ς' => out.push('σ'),
+        'ſ' => out.push('s'),
+        'ϐ' => out.push('β'),
+        'ϑ' => out.push('θ'),
+        'ϕ' => out.push('φ'),
+        'ϖ' => out.push('π'),
+        'ϰ' => out.push('κ'),
+        'ϱ' => out.push('ρ'),
+        'ϵ' => out.push('ε'),
+        c if c.is_ascii() => out.push(c.to_ascii_lowercase()),
+        c => {
+            for l in c.to_lowercase() {
+                if !is_combining_mark(l) {
+                    out.push(l);
+                }
+            }
+        }
+    }
+}
+
+/// Folds one non-ASCII, non-whitespace, visible character into `out`.
+fn fold_char(c: char, skeleton: bool, folded: &mut String, out: &mut String) {
+    folded.clear();
+    decompose_compatible(c, |d| {
+        if !is_combining_mark(d) && !is_invisible(d) {
+            push_casefold(d, folded);
+        }
+    });
+    if !skeleton {
+        out.push_str(folded);
+        return;
+    }
+    let mut buf = [0u8; 4];
+    for f in folded.chars() {
+        if f.is_ascii() {
+            out.push(f);
+            continue;
+        }
+        for s in unicode_security::skeleton(f.encode_utf8(&mut buf)) {
+            if !is_combining_mark(s) {
+                push_casefold(s, out);
+            }
+        }
+    }
+}
+
+/// The result of folding a text.
+pub(crate) struct Fold {
+    pub(crate) text: String,
+    pub(crate) map: OffsetMap,
+    /// The original contained a non-ASCII character (the skeleton may differ).
+    pub(crate) non_ascii: bool,
+}
+
+/// Folds `text`: lowercase, NFKC-compatible decomposition with marks dropped,
+/// invisibles removed, confusables replaced by their skeleton when `skeleton`,
+/// whitespace runs collapsed to one space when `collapse` (else each whitespace
+/// character becomes one space). Leading whitespace is dropped when collapsing.
+pub(crate) fn fold(text: &str, skeleton: bool, collapse: bool) -> Fold {
+    let bytes = text.as_bytes();
+    let n = bytes.len();
+    let mut out: Vec<u8> = Vec::with_capacity(n);
+    let mut map = MapBuilder::with_capacity(8);
+    let mut scratch = String::new();
+    let mut scratch2 = String::new();
+    let mut prev_space = true;
+    let mut non_ascii = false;
+    let mut i = 0;
+    while i < n {
+        let b = bytes[i];
+        if b < 0x80 {
+            if is_ascii_ws(b) {
+                if !(collapse && prev_space) {
+                    out.push(b' ');
+                    map.linear(i, 1);
+                }
+                prev_space = true;
+                i += 1;
+                continue;
+            }
+            if b < 0x20 || b == 0x7F {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < n && bytes[i] > 0x20 && bytes[i] < 0x7F {
+                out.push(bytes[i].to_ascii_lowercase());
+                i += 1;
+            }
+            map.linear(start, i - start);
+            prev_space = false;
+            continue;
+        }
+        non_ascii = true;
+        let c = text[i..]
+            .chars()
+            .next()
+            .expect("invariant: i is on a char boundary of a non-empty rest");
+        let len = c.len_utf8();
+        if is_invisible(c) {
+            i += len;
+            continue;
+        }
+        if c.is_whitespace() {
+            if !(collapse && prev_space) {
+                out.push(b' ');
+                map.atomic(i..i + len, 1);
+            }
+            prev_space = true;
+            i += len;
+            continue;
+        }
+        scratch.clear();
+        fold_char(c, skeleton, &mut scratch2, &mut scratch);
+        if scratch.is_empty() {
+            i += len;
+            continue;
+        }
+        // A fold may produce spaces (compatibility forms like U+00A8); collapse them too.
+        if scratch.contains(' ') {
+            let mut written = 0;
+            for ch in scratch.chars() {
+                if ch == ' ' {
+                    if collapse && prev_space {
+                        continue;
+                    }
+                    prev_space = true;
+                } else {
+                    prev_space = false;
+                }
+                let mut buf = [0u8; 4];
+                out.extend_from_slice(ch.encode_utf8(&mut buf).as_bytes());
+                written += ch.len_utf8();
+            }
+            map.atomic(i..i + len, written);
+        } else {
+            out.extend_from_slice(scratch.as_bytes());
+            let single = scratch.chars().nth(1).is_none();
+            if single && scratch.len() == len {
+                map.linear(i, len);
+            } else {
+                map.atomic(i..i + len, scratch.len());
+            }
+            prev_space = false;
+        }
+        i += len;
+    }
+    let text = String::from_utf8(out).expect("invariant: fold writes whole UTF-8 characters only");
+    Fold {
+        text,
+        map: map.finish(),
+        non_ascii,
+    }
+}
