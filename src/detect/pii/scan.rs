@@ -27,6 +27,7 @@ pub(super) const RULE_IDS: &[&str] = &[
     "pii.phone.nanp",
     "pii.phone.national",
     "pii.phone.keyword",
+    "pii.phone.contact",
     "pii.credit_card.visa",
     "pii.credit_card.mastercard",
     "pii.credit_card.amex",
@@ -136,6 +137,16 @@ pub(super) fn scan(b: &[u8], anchors: &AhoCorasick) -> Vec<Hit> {
     for m in anchors.find_iter(b) {
         let (_, kind) = ANCHORS[m.pattern().as_usize()];
         anchor_hit(b, m.start(), m.end(), kind, &mut hits);
+    }
+    if hits.iter().any(|h| h.rule == CONTACT_RULE) {
+        let emails: Vec<(usize, usize)> =
+            hits.iter().filter(|h| h.ty == PiiType::Email).map(|h| (h.start, h.end)).collect();
+        hits.retain(|h| {
+            h.rule != CONTACT_RULE
+                || emails.iter().any(|&(s, e)| {
+                    (e <= h.start && h.start - e <= CONTACT_WINDOW) || (s >= h.end && s - h.end <= CONTACT_WINDOW)
+                })
+        });
     }
     hits
 }
@@ -266,6 +277,9 @@ const VERSION_KEYWORDS: &[&str] = &["version", "ver.", "release", "build", "firm
 fn scan_bytes(b: &[u8], hits: &mut Vec<Hit>) {
     let n = b.len();
     let mut i = 0;
+    // End of the last hex token examined from a ':' or '-', so that a long run of
+    // them is walked once, not once per separator.
+    let mut hex_seen = 0;
     while i < n {
         while i < n && !INTEREST[usize::from(b[i])] {
             i += 1;
@@ -282,10 +296,11 @@ fn scan_bytes(b: &[u8], hits: &mut Vec<Hit>) {
             _ => {
                 // ':' or '-': a MAC or IPv6 that starts with a letter (digit-led
                 // ones are handled by `numeric`).
-                if i >= 2 && b[i - 1].is_ascii_hexdigit() && b.get(i + 1).is_some_and(|c| c.is_ascii_hexdigit() || *c == b':') {
-                    let start = hex_token_start(b, i);
+                if i >= 2 && i >= hex_seen && b[i - 1].is_ascii_hexdigit() && b.get(i + 1).is_some_and(|c| c.is_ascii_hexdigit() || *c == b':') {
+                    let start = hex_token_start(b, i, hex_seen);
                     if !b[start].is_ascii_digit() && !word_before(b, start) {
                         let end = hex_token_end(b, i);
+                        hex_seen = end;
                         if ip6_or_mac(b, start, end, hits) {
                             i = end;
                             continue;
@@ -298,8 +313,8 @@ fn scan_bytes(b: &[u8], hits: &mut Vec<Hit>) {
     }
 }
 
-fn hex_token_start(b: &[u8], mut i: usize) -> usize {
-    while i > 0 && (b[i - 1].is_ascii_hexdigit() || matches!(b[i - 1], b':' | b'-' | b'.')) {
+fn hex_token_start(b: &[u8], mut i: usize, floor: usize) -> usize {
+    while i > floor && (b[i - 1].is_ascii_hexdigit() || matches!(b[i - 1], b':' | b'-' | b'.')) {
         i -= 1;
     }
     // A token never starts with a separator (except "::" of IPv6).
@@ -508,11 +523,15 @@ fn numeric(b: &[u8], s: usize, hits: &mut Vec<Hit>) -> usize {
         if hex_end > s && ip6_or_mac(b, s, hex_end, hits) {
             return hex_end;
         }
-        return tok_end;
+        // Skip the whole token either way, so each byte is walked a bounded number of times.
+        return tok_end.max(hex_end);
     }
     if b.get(after) == Some(&b':') || (b.get(after) == Some(&b'-') && run.ngroups == 1) {
         let hex_end = hex_token_end(b, s);
-        if hex_end > after && ip6_or_mac(b, s, hex_end, hits) {
+        if hex_end > after {
+            if !ip6_or_mac(b, s, hex_end, hits) && b.get(after) == Some(&b':') {
+                classify(b, &run, ext_end, hits);
+            }
             return hex_end;
         }
     }
@@ -551,10 +570,13 @@ fn classify(b: &[u8], run: &Run, ext_end: Option<usize>, hits: &mut Vec<Hit>) {
                 push(hits, PiiType::CreditCard, brand, s, run.end);
                 return;
             }
-            if nd == 14 && keyword_before(b, s, 24, REGON_KEYWORDS) && checks::regon_valid(d) {
-                push(hits, PiiType::PlRegon, "pii.pl_regon", s, run.end);
+            if nd == 14 && keyword_before(b, s, 24, REGON_KEYWORDS) {
+                if checks::regon_valid(d) {
+                    push(hits, PiiType::PlRegon, "pii.pl_regon", s, run.end);
+                }
+                return;
             }
-            return;
+            // Not a card: only an international phone ("001-…") may still claim it.
         }
         if nd == 11 && (run.ngroups == 1 || run.uniform_sep(b" -")) && checks::pesel_valid(d) {
             push(hits, PiiType::PlPesel, "pii.pl_pesel", s, run.end);
@@ -715,7 +737,7 @@ const COUNTRY_CODES: &[(u16, u8, u8)] = &[
 ];
 
 fn nanp_valid(d: &[u8]) -> bool {
-    d.len() == 10 && (b'2'..=b'9').contains(&d[0]) && (b'2'..=b'9').contains(&d[3]) && !(d[1] == b'1' && d[2] == b'1')
+    d.len() == 10 && (b'2'..=b'9').contains(&d[0]) && (b'2'..=b'9').contains(&d[3])
 }
 
 /// Decides whether a run is a phone number; returns the rule and the span start.
@@ -763,8 +785,21 @@ fn phone(b: &[u8], run: &Run, plus: bool, paren: bool) -> Option<(&'static str, 
         return Some(("pii.phone.keyword", start));
     }
     let _ = paren;
+    // A bare ten-digit NANP number or a trunk-0 national number with no keyword: a
+    // phone only inside a contact block (an e-mail close by); see `CONTACT_RULE`.
+    let bare_nanp = nd == 10 && nanp_valid(d);
+    let bare_trunk = d[0] == b'0' && d[1] != b'0' && (10..=11).contains(&nd);
+    if run.ngroups == 1 && !open_paren && (bare_nanp || bare_trunk) {
+        return Some((CONTACT_RULE, start));
+    }
     None
 }
+
+/// Rule of a phone that only counts next to an e-mail address (checked in [`scan`]).
+const CONTACT_RULE: &str = "pii.phone.contact";
+
+/// How far (bytes) an e-mail may be from a contact-rule phone.
+const CONTACT_WINDOW: usize = 48;
 
 /// Whether the digits after `skip` (the `00` prefix) are a country code followed by a
 /// national number of a length that country uses; a `(0)` trunk group is ignored.
@@ -885,7 +920,11 @@ fn domain_at(b: &[u8], mut i: usize, obfuscated: bool) -> Option<usize> {
     let mut labels = 0;
     let mut last_label = (0, 0);
     let mut end = i;
+    let domain_start = i;
     loop {
+        if i - domain_start > 255 {
+            return None;
+        }
         let ls = i;
         while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'-') {
             i += 1;

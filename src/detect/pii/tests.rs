@@ -160,7 +160,7 @@ fn crypto_addresses() {
     }
     for a in [
         "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq",
-        "BC1QW508D6QEJXXDG4Y5R3ZARVARY0C5XW7KV8F3T4",
+        "BC1QAR0SRRR7XFKVY5L643LYDNW9RE59GTZZWF5MDQ",
         "bc1p5d7rjq7g6rdk2yhzks9smlaqtedr4dekq08ge8ztwac72sfr9rusxg3297",
     ] {
         assert!(checks::btc_bech32_valid(a.as_bytes()), "{a}");
