@@ -14,6 +14,8 @@ use std::fmt;
 use std::ops::Range;
 use std::sync::Arc;
 
+pub mod pii;
+
 /// Which layer of the waterfall produced a finding or a decision.
 ///
 /// Exists so that metrics, audit events and block replies can name the layer with a

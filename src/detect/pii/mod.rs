@@ -1,0 +1,124 @@
+//! L1.5, the PII shield: finds personal data and secrets in a segment's text and
+//! confirms each candidate by real validation (checksums, ranges, tables), so that a
+//! number that merely looks like a card, an IBAN or a PESEL is not reported.
+//!
+//! Takes the original text of one segment (from [`crate::extract`]); hands on
+//! [`Finding`]s with `layer = L15`, `category` = the [`PiiType`] name and a byte span in
+//! that original text, covering the whole value even when it was obfuscated (spaced
+//! digits, full-width or other Unicode digits, zero-width characters, `name (at) domain
+//! (dot) com`), so that redaction can replace it. It never decides (the policy maps each
+//! type to a [`PiiAction`]) and never logs or returns the values it found.
+//!
+//! # How a scan works
+//!
+//! 1. The text is folded (Unicode digits, full-width forms, exotic spaces and dashes to
+//!    ASCII, zero-width characters dropped) only if it contains such characters; plain
+//!    text is borrowed as is. Folded offsets map back to the original.
+//! 2. One byte pass visits digit runs, `@`, `:` and `-`; one Aho-Corasick pass finds
+//!    literal anchors (token prefixes, `-----BEGIN`, `(at)`, key-like names). Text
+//!    without candidates costs these two passes and nothing else.
+//! 3. Each candidate goes to its validator; overlapping findings keep the better
+//!    validated type (an IBAN beats the phone-looking digits inside it).
+
+mod checks;
+mod fold;
+mod scan;
+mod types;
+
+#[cfg(test)]
+mod tests;
+
+use std::sync::Arc;
+
+use aho_corasick::AhoCorasick;
+
+use crate::detect::{Finding, Layer};
+
+pub use types::{ParsePiiTypeError, PiiAction, PiiType, default_action};
+
+/// Which PII types a [`PiiShield`] looks for.
+///
+/// Exists so that a policy can switch types off (all are on by default); the shield is
+/// compiled once from it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PiiConfig {
+    /// The types to report; types not listed are never reported.
+    pub enabled: Vec<PiiType>,
+}
+
+impl Default for PiiConfig {
+    fn default() -> Self {
+        PiiConfig { enabled: PiiType::ALL.to_vec() }
+    }
+}
+
+/// What can go wrong building a [`PiiShield`].
+#[derive(Debug, thiserror::Error)]
+pub enum PiiError {
+    /// The anchor automaton could not be built (a bug in the pattern table, not input).
+    #[error("building the PII anchor automaton failed: {0}")]
+    Automaton(#[from] aho_corasick::BuildError),
+}
+
+/// The compiled L1.5 layer: built once per policy version, shared behind `Arc`, and
+/// scanned from many tasks at once (it holds no mutable state).
+#[derive(Debug, Clone)]
+pub struct PiiShield {
+    enabled: u32,
+    anchors: AhoCorasick,
+    categories: Vec<Arc<str>>,
+    rule_ids: Vec<(&'static str, Arc<str>)>,
+}
+
+impl PiiShield {
+    /// Compiles the shield for `config`.
+    ///
+    /// # Errors
+    ///
+    /// [`PiiError::Automaton`] if the anchor automaton cannot be built.
+    pub fn new(config: &PiiConfig) -> Result<Self, PiiError> {
+        let enabled = config.enabled.iter().fold(0u32, |m, t| m | t.bit());
+        let anchors = scan::build_anchors()?;
+        let categories = PiiType::ALL.iter().map(|t| Arc::from(t.as_str())).collect();
+        let rule_ids = scan::RULE_IDS.iter().map(|&r| (r, Arc::from(r))).collect();
+        Ok(PiiShield { enabled, anchors, categories, rule_ids })
+    }
+
+    /// Whether `ty` is reported by this shield.
+    pub fn is_enabled(&self, ty: PiiType) -> bool {
+        self.enabled & ty.bit() != 0
+    }
+
+    /// Scans `text` (segment number `segment`) and pushes one [`Finding`] per confirmed
+    /// value, in text order, with spans in bytes of `text`.
+    pub fn scan(&self, text: &str, segment: usize, out: &mut Vec<Finding>) {
+        if self.enabled == 0 || text.is_empty() {
+            return;
+        }
+        let folded = fold::Folded::new(text);
+        let mut hits = scan::scan(folded.as_str().as_bytes(), &self.anchors);
+        scan::resolve_overlaps(&mut hits);
+        for hit in hits {
+            if !self.is_enabled(hit.ty) {
+                continue;
+            }
+            let (start, end) = folded.original(hit.start, hit.end);
+            out.push(Finding {
+                layer: Layer::L15,
+                category: self.categories[hit.ty as usize].clone(),
+                rule_id: self.rule_id(hit.rule),
+                segment,
+                span: start..end,
+                score: 1.0,
+            });
+        }
+    }
+
+    fn rule_id(&self, rule: &'static str) -> Arc<str> {
+        self.rule_ids
+            .iter()
+            .find(|(r, _)| *r == rule)
+            .map(|(_, a)| a.clone())
+            .unwrap_or_else(|| Arc::from(rule))
+    }
+}
