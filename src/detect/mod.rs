@@ -8,7 +8,11 @@
 //! A finding carries identifiers (rule id, category, span) and never the matched
 //! text: whatever leaves this module may end up in logs or metrics.
 
+<<<<<<< HEAD
 pub mod keywords;
+=======
+pub mod classifier;
+>>>>>>> l2
 
 use std::fmt;
 use std::ops::Range;

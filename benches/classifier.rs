@@ -1,0 +1,44 @@
+//! L2 latency by prompt length on one core (one session, intra-op threads = 1).
+//!
+//! Run: `scripts/setup-onnxruntime.sh && cargo bench --bench classifier`.
+//! DESIGN.md target: <= 5 ms p50 at 512 tokens.
+
+use std::path::Path;
+
+use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use promptgate::detect::classifier::{Classifier, ClassifierConfig};
+
+/// A benign text of about `tokens` WordPiece tokens (each sentence is ~16 tokens).
+fn text_of(tokens: usize) -> String {
+    let sentence = "Please summarise the meeting notes about the garden budget for next week.";
+    let n = tokens.div_ceil(16).max(1);
+    vec![sentence; n].join(" ")
+}
+
+fn bench(c: &mut Criterion) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/minilm-guard-v1");
+    let config = ClassifierConfig {
+        pool_size: 1,
+        intra_op_threads: 1,
+        ..ClassifierConfig::default()
+    };
+    let classifier = match Classifier::load(&dir, &config) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("classifier bench skipped: {e}");
+            return;
+        }
+    };
+    let mut group = c.benchmark_group("l2_score");
+    group.sample_size(20);
+    for tokens in [32usize, 128, 512, 2048] {
+        let text = text_of(tokens);
+        group.bench_with_input(BenchmarkId::new("tokens", tokens), &text, |b, t| {
+            b.iter(|| classifier.score_blocking(t).expect("scoring"))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -1,0 +1,418 @@
+//! L2: the neural prompt-injection classifier.
+//!
+//! Takes the text of a segment that L0, L1 and L1.5 did not decide, and hands back a
+//! [`Score`] (and a [`Finding`] when the score reaches the model's threshold). It never
+//! decides what happens to the request, never logs prompt text, and never runs inference
+//! on the caller's task: [`Classifier::score`] hops to a bounded blocking pool sized to
+//! the cores.
+//!
+//! A model directory (`models/<name>/`) holds `model.toml` (labels, thresholds, window
+//! sizes, combination, the sha256 of every file), `model.onnx` (encoder + pooling + head,
+//! output `score`), `tokenizer.json` and `ngram.bin`. Two signals are computed over the
+//! *whole* prompt:
+//!
+//! - the encoder scores overlapping token windows in one batch and keeps the maximum
+//!   (above a cap, head, tail and evenly spaced windows), so padding an attack with
+//!   filler does not push it out of view; short prompts are not padded;
+//! - a hashed character n-gram logistic regression runs natively over character windows.
+//!
+//! They are combined as `model.toml` says (the model card justifies the choice).
+//!
+//! The ONNX Runtime library is loaded at run time (see [`ClassifierConfig::runtime_path`]);
+//! without it [`Classifier::load`] fails with [`ClassifierError::RuntimeMissing`] and the
+//! caller runs without L2 (or refuses to start when the policy requires it).
+
+mod ngram;
+mod runtime;
+mod spec;
+mod windows;
+
+#[cfg(test)]
+mod tests;
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, TryLockError};
+
+use ndarray::Array2;
+use ort::session::Session;
+use ort::session::builder::GraphOptimizationLevel;
+use ort::value::TensorRef;
+use tokenizers::Tokenizer;
+use tokio::sync::Semaphore;
+
+use super::{Finding, Layer};
+use ngram::NgramModel;
+use spec::{Combination, ModelSpec};
+
+/// Errors from loading or running the classifier. Never carries prompt text.
+#[derive(Debug, thiserror::Error)]
+pub enum ClassifierError {
+    /// No ONNX Runtime library was found; L2 is unavailable on this machine.
+    #[error(
+        "ONNX Runtime library not found (tried {}); run scripts/setup-onnxruntime.sh or set ORT_DYLIB_PATH",
+        display_paths(tried)
+    )]
+    RuntimeMissing {
+        /// Every path that was looked at.
+        tried: Vec<PathBuf>,
+    },
+    /// The library exists but could not be loaded (wrong version, not a library, ...).
+    #[error("ONNX Runtime library {path} could not be loaded: {reason}")]
+    RuntimeLoad {
+        /// The library file.
+        path: PathBuf,
+        /// What ONNX Runtime or the loader said.
+        reason: String,
+    },
+    /// A file of the model directory could not be read.
+    #[error("cannot read {path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// A model file differs from the sha256 listed in `model.toml`.
+    #[error("{path}: sha256 {actual} does not match {expected} in model.toml")]
+    ChecksumMismatch {
+        /// The file.
+        path: PathBuf,
+        /// The hash `model.toml` lists.
+        expected: String,
+        /// The hash of the file on disk.
+        actual: String,
+    },
+    /// `model.toml` is malformed or describes something this build cannot run.
+    #[error("invalid model description: {reason}")]
+    BadSpec {
+        /// What is wrong, naming the key and value.
+        reason: String,
+    },
+    /// The tokenizer could not be built or failed on a text.
+    #[error("tokenizer: {reason}")]
+    Tokenizer {
+        /// The tokenizer's message (no text).
+        reason: String,
+    },
+    /// ONNX Runtime failed to build a session or to run.
+    #[error("ONNX Runtime: {reason}")]
+    Inference {
+        /// ONNX Runtime's message.
+        reason: String,
+    },
+    /// The model returned a different number of scores than windows sent.
+    #[error("model returned {got} scores for {expected} windows")]
+    BadOutput {
+        /// Windows sent.
+        expected: usize,
+        /// Scores received.
+        got: usize,
+    },
+    /// The blocking pool is gone (the runtime is shutting down).
+    #[error("inference pool closed")]
+    PoolClosed,
+}
+
+fn display_paths(paths: &[PathBuf]) -> String {
+    if paths.is_empty() {
+        return "nothing".to_owned();
+    }
+    paths
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// How to load a classifier; every field has a working default.
+#[derive(Debug, Clone)]
+pub struct ClassifierConfig {
+    /// The ONNX Runtime library. `None`: `ORT_DYLIB_PATH`, then the path the setup script
+    /// wrote to `.runtime/onnxruntime/path`. A value that does not exist is an error
+    /// (no silent fallback).
+    pub runtime_path: Option<PathBuf>,
+    /// Concurrent inferences (sessions); defaults to the number of cores.
+    pub pool_size: usize,
+    /// Threads ONNX Runtime uses inside one inference; 1 keeps latency predictable when
+    /// the pool already uses every core.
+    pub intra_op_threads: usize,
+}
+
+impl Default for ClassifierConfig {
+    fn default() -> Self {
+        ClassifierConfig {
+            runtime_path: None,
+            pool_size: std::thread::available_parallelism().map_or(1, usize::from),
+            intra_op_threads: 1,
+        }
+    }
+}
+
+/// The result of scoring one text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Score {
+    /// Encoder signal: the maximum over the scored windows, in `0..=1`.
+    pub model: f32,
+    /// Character n-gram signal, in `0..=1`.
+    pub ngram: f32,
+    /// The two combined as `model.toml` says; compared with [`Classifier::threshold`].
+    pub combined: f32,
+    /// How many encoder windows were scored.
+    pub windows: usize,
+    /// The model that produced the score (see [`Classifier::model_version`]).
+    pub model_version: Arc<str>,
+}
+
+/// The loaded L2 model: tokenizer, sessions and n-gram weights, built once and shared.
+///
+/// Cheap to clone (one `Arc`); `Send + Sync`.
+#[derive(Clone)]
+pub struct Classifier {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    name: Arc<str>,
+    version: Arc<str>,
+    rule_id: Arc<str>,
+    category: Arc<str>,
+    threshold: f32,
+    tokenizer: Tokenizer,
+    cls: i64,
+    sep: i64,
+    body: usize,
+    stride: usize,
+    max_windows: usize,
+    output: String,
+    sessions: Vec<Mutex<Session>>,
+    permits: Semaphore,
+    ngram: NgramModel,
+    combination: Combination,
+}
+
+impl std::fmt::Debug for Classifier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Classifier")
+            .field("version", &self.inner.version)
+            .field("threshold", &self.inner.threshold)
+            .field("pool", &self.inner.sessions.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Classifier {
+    /// Loads `dir` (a `models/<name>/` folder): reads `model.toml`, checks every file's
+    /// sha256, loads the ONNX Runtime library and builds one session per pool slot.
+    ///
+    /// # Errors
+    /// [`ClassifierError::RuntimeMissing`] when no runtime library is found (the caller
+    /// disables L2 with a warning, or refuses to start when L2 is required); the other
+    /// variants for a bad model directory or a runtime that will not load it.
+    pub fn load(dir: &Path, config: &ClassifierConfig) -> Result<Classifier, ClassifierError> {
+        let spec = ModelSpec::read(dir)?;
+        let onnx = spec.read_checked(dir, &spec.encoder.file)?;
+        let tok_bytes = spec.read_checked(dir, &spec.encoder.tokenizer)?;
+        let ngram_bytes = spec.read_checked(dir, &spec.ngram.file)?;
+
+        let mut tokenizer =
+            Tokenizer::from_bytes(&tok_bytes).map_err(|e| ClassifierError::Tokenizer {
+                reason: e.to_string(),
+            })?;
+        tokenizer
+            .with_truncation(None)
+            .map_err(|e| ClassifierError::Tokenizer {
+                reason: e.to_string(),
+            })?;
+        tokenizer.with_padding(None);
+        let special = |t: &str| {
+            tokenizer
+                .token_to_id(t)
+                .map(i64::from)
+                .ok_or_else(|| ClassifierError::Tokenizer {
+                    reason: format!("no {t} token in the vocabulary"),
+                })
+        };
+        let (cls, sep) = (special("[CLS]")?, special("[SEP]")?);
+        let ngram = NgramModel::from_bytes(&spec.ngram, &ngram_bytes)?;
+        let combination = Combination::from_spec(&spec.combination)?;
+
+        let library = runtime::locate(config.runtime_path.as_deref())?;
+        let env = runtime::environment(&library)?;
+        let pool = config.pool_size.max(1);
+        let ort_err = |e: ort::Error| ClassifierError::Inference {
+            reason: e.to_string(),
+        };
+        let mut sessions = Vec::with_capacity(pool);
+        for _ in 0..pool {
+            let session = Session::builder(&env)
+                .map_err(ort_err)?
+                .with_optimization_level(GraphOptimizationLevel::Level3)
+                .map_err(|e| ort_err(e.into()))?
+                .with_intra_threads(config.intra_op_threads.max(1))
+                .map_err(|e| ort_err(e.into()))?
+                .with_inter_threads(1)
+                .map_err(|e| ort_err(e.into()))?
+                .with_intra_op_spinning(false)
+                .map_err(|e| ort_err(e.into()))?
+                .commit_from_memory(&onnx)
+                .map_err(ort_err)?;
+            sessions.push(Mutex::new(session));
+        }
+
+        let name: Arc<str> = Arc::from(spec.name.as_str());
+        Ok(Classifier {
+            inner: Arc::new(Inner {
+                rule_id: Arc::from(format!("l2.{}", spec.name)),
+                version: Arc::from(spec.version.as_str()),
+                category: Arc::from(spec.category.as_str()),
+                name,
+                threshold: spec.threshold as f32,
+                tokenizer,
+                cls,
+                sep,
+                body: spec.encoder.max_tokens - 2,
+                stride: spec.encoder.stride,
+                max_windows: spec.encoder.max_windows,
+                output: spec.encoder.output.clone(),
+                permits: Semaphore::new(pool),
+                sessions,
+                ngram,
+                combination,
+            }),
+        })
+    }
+
+    /// The model's name and content hash; part of the policy fingerprint so cache keys
+    /// change when the model does.
+    pub fn model_version(&self) -> &str {
+        &self.inner.version
+    }
+
+    /// The model's name (`models/<name>/`), used in the rule id `l2.<name>`.
+    pub fn name(&self) -> &str {
+        &self.inner.name
+    }
+
+    /// The combined-score threshold calibrated for the model (benign FP <= 1% on the dev corpus).
+    pub fn threshold(&self) -> f32 {
+        self.inner.threshold
+    }
+
+    /// Scores a text on the bounded inference pool; the calling task only awaits.
+    ///
+    /// # Errors
+    /// [`ClassifierError::PoolClosed`] when the runtime is shutting down; tokenizer or
+    /// ONNX Runtime failures otherwise.
+    pub async fn score(&self, text: &str) -> Result<Score, ClassifierError> {
+        let permit = self
+            .inner
+            .permits
+            .acquire()
+            .await
+            .map_err(|_| ClassifierError::PoolClosed)?;
+        let inner = Arc::clone(&self.inner);
+        let text = text.to_owned();
+        let result = tokio::task::spawn_blocking(move || inner.score(&text))
+            .await
+            .map_err(|_| ClassifierError::PoolClosed)?;
+        drop(permit);
+        result
+    }
+
+    /// Scores a text on the calling thread (CLI, tests, benches).
+    ///
+    /// # Errors
+    /// Tokenizer or ONNX Runtime failures.
+    pub fn score_blocking(&self, text: &str) -> Result<Score, ClassifierError> {
+        self.inner.score(text)
+    }
+
+    /// The L2 finding for `score` when it reaches the threshold, else `None`.
+    /// `segment` and `span` locate the scored text (the whole segment, usually).
+    pub fn finding(&self, score: &Score, segment: usize, span: Range<usize>) -> Option<Finding> {
+        (score.combined >= self.inner.threshold).then(|| Finding {
+            layer: Layer::L2,
+            category: Arc::clone(&self.inner.category),
+            rule_id: Arc::clone(&self.inner.rule_id),
+            segment,
+            span,
+            score: score.combined,
+        })
+    }
+}
+
+impl Inner {
+    fn score(&self, text: &str) -> Result<Score, ClassifierError> {
+        let (model, windows) = self.encoder_score(text)?;
+        let ngram = self.ngram.score(text);
+        Ok(Score {
+            model,
+            ngram,
+            combined: self.combination.combine(model, ngram),
+            windows,
+            model_version: Arc::clone(&self.version),
+        })
+    }
+
+    fn encoder_score(&self, text: &str) -> Result<(f32, usize), ClassifierError> {
+        let encoding =
+            self.tokenizer
+                .encode(text, false)
+                .map_err(|e| ClassifierError::Tokenizer {
+                    reason: e.to_string(),
+                })?;
+        let ids = encoding.get_ids();
+        let starts = windows::window_starts(ids.len(), self.body, self.stride, self.max_windows);
+        let width = ids.len().min(self.body) + 2;
+        let rows = starts.len();
+        let mut input_ids = Array2::<i64>::zeros((rows, width));
+        let mut mask = Array2::<i64>::zeros((rows, width));
+        for (r, &start) in starts.iter().enumerate() {
+            let body = &ids[start..(start + self.body).min(ids.len())];
+            input_ids[[r, 0]] = self.cls;
+            for (c, &id) in body.iter().enumerate() {
+                input_ids[[r, c + 1]] = i64::from(id);
+            }
+            input_ids[[r, body.len() + 1]] = self.sep;
+            for c in 0..body.len() + 2 {
+                mask[[r, c]] = 1;
+            }
+        }
+        let type_ids = Array2::<i64>::zeros((rows, width));
+        let ort_err = |e: ort::Error| ClassifierError::Inference {
+            reason: e.to_string(),
+        };
+        let inputs = ort::inputs![
+            "input_ids" => TensorRef::from_array_view(&input_ids).map_err(ort_err)?,
+            "attention_mask" => TensorRef::from_array_view(&mask).map_err(ort_err)?,
+            "token_type_ids" => TensorRef::from_array_view(&type_ids).map_err(ort_err)?,
+        ];
+        let mut session = self.session();
+        let outputs = session.run(inputs).map_err(ort_err)?;
+        let (_, scores) = outputs[self.output.as_str()]
+            .try_extract_tensor::<f32>()
+            .map_err(ort_err)?;
+        if scores.len() != rows {
+            return Err(ClassifierError::BadOutput {
+                expected: rows,
+                got: scores.len(),
+            });
+        }
+        let best = scores.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+        Ok((best, rows))
+    }
+
+    /// A free session; the semaphore keeps async callers within the pool, so one is
+    /// usually free at once. Blocking callers wait on the first one otherwise.
+    fn session(&self) -> std::sync::MutexGuard<'_, Session> {
+        for slot in &self.sessions {
+            match slot.try_lock() {
+                Ok(guard) => return guard,
+                Err(TryLockError::Poisoned(p)) => return p.into_inner(),
+                Err(TryLockError::WouldBlock) => {}
+            }
+        }
+        self.sessions[0].lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
