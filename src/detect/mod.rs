@@ -8,17 +8,13 @@
 //! A finding carries identifiers (rule id, category, span) and never the matched
 //! text: whatever leaves this module may end up in logs or metrics.
 
-<<<<<<< HEAD
-pub mod keywords;
-=======
 pub mod classifier;
->>>>>>> l2
+pub mod keywords;
+pub mod pii;
 
 use std::fmt;
 use std::ops::Range;
 use std::sync::Arc;
-
-pub mod pii;
 
 /// Which layer of the waterfall produced a finding or a decision.
 ///
