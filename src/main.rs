@@ -9,6 +9,7 @@ use std::time::Duration;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 
+use promptgate::pipeline::Engines;
 use promptgate::policy::{Config, Runtime, load_config};
 use promptgate::server::{self, ServeOptions, Shared};
 
@@ -38,6 +39,20 @@ enum Command {
         /// The file to check.
         file: PathBuf,
     },
+    /// Scan a request body or plain text and print the decision as JSON.
+    Scan {
+        /// The input file; `-` or nothing reads standard input.
+        file: Option<PathBuf>,
+        /// The named policy to apply (`default` is `[policy]`).
+        #[arg(long, default_value = "default")]
+        policy: String,
+        /// The API the body is for: auto, openai, anthropic, gemini.
+        #[arg(long)]
+        api: Option<String>,
+        /// Print the rewritten body too when the decision is a redaction.
+        #[arg(long)]
+        show_redacted: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -45,6 +60,18 @@ fn main() -> ExitCode {
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(cli.config.as_deref()),
         Command::CheckConfig { file } => check_config(&file),
+        Command::Scan {
+            file,
+            policy,
+            api,
+            show_redacted,
+        } => scan(
+            cli.config.as_deref(),
+            file.as_deref(),
+            policy,
+            api,
+            show_redacted,
+        ),
     }
 }
 
@@ -62,7 +89,7 @@ fn check_config(file: &Path) -> ExitCode {
         Ok(config) => config,
         Err(code) => return code,
     };
-    match Runtime::build(config, 0) {
+    match Runtime::build(config, 0, &Engines::none()) {
         Ok(runtime) => {
             let mut names: Vec<&str> = runtime.policy_names().collect();
             names.sort_unstable();
@@ -76,6 +103,78 @@ fn check_config(file: &Path) -> ExitCode {
             ExitCode::from(EXIT_CONFIG)
         }
     }
+}
+
+fn scan(
+    config_path: Option<&Path>,
+    file: Option<&Path>,
+    policy: String,
+    api: Option<String>,
+    show_redacted: bool,
+) -> ExitCode {
+    let config = match load(config_path) {
+        Ok(config) => config,
+        Err(code) => return code,
+    };
+    match run_scan(config, file, policy, api, show_redacted) {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("promptgate scan: {error:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Exit codes of `scan`: 0 allowed, 1 blocked, 3 redacted.
+fn run_scan(
+    config: Config,
+    file: Option<&Path>,
+    policy: String,
+    api: Option<String>,
+    show_redacted: bool,
+) -> anyhow::Result<ExitCode> {
+    use std::io::Read;
+    let mut input = Vec::new();
+    match file {
+        None => std::io::stdin()
+            .read_to_end(&mut input)
+            .context("reading standard input")?,
+        Some(p) if p == Path::new("-") => std::io::stdin()
+            .read_to_end(&mut input)
+            .context("reading standard input")?,
+        Some(p) => {
+            input = std::fs::read(p).with_context(|| format!("reading {}", p.display()))?;
+            input.len()
+        }
+    };
+    let engines = Engines::load(&config)?;
+    let runtime = Runtime::build(config, 0, &engines).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let route = promptgate::policy::RouteConf {
+        policy: Some(policy),
+        api,
+        ..Default::default()
+    };
+    let route = runtime.resolve(&route)?;
+    let tokio = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let request = promptgate::pipeline::ScanRequest {
+        body: Some(&input),
+        content_encoding: None,
+    };
+    let decision = tokio.block_on(runtime.pipeline.decide(&route, request));
+    let mut report = decision.report();
+    if let (true, promptgate::pipeline::Verdict::Redact(redaction)) =
+        (show_redacted, &decision.verdict)
+    {
+        report["redacted_body"] = String::from_utf8_lossy(&redaction.body).into_owned().into();
+    }
+    println!("{}", serde_json::to_string_pretty(&report)?);
+    Ok(match decision.verdict {
+        promptgate::pipeline::Verdict::Block(_) => ExitCode::from(1),
+        promptgate::pipeline::Verdict::Redact(_) => ExitCode::from(3),
+        _ => ExitCode::SUCCESS,
+    })
 }
 
 fn serve(config_path: Option<&Path>) -> ExitCode {
@@ -107,14 +206,17 @@ fn run_server(config: Config) -> anyhow::Result<()> {
         max_connections: config.server.max_connections,
         grace: Duration::from_millis(config.server.shutdown_grace_ms),
     };
-    let runtime = Runtime::build(config, 1).map_err(|e| anyhow::anyhow!("{e}"))?;
+    // Bind before the slow part (loading L2): APISIX's connections then wait
+    // in the backlog instead of failing with "connection refused".
+    let socket = server::bind(&path, mode)?;
+    let engines = Engines::load(&config)?;
+    let runtime = Runtime::build(config, 1, &engines).map_err(|e| anyhow::anyhow!("{e}"))?;
     let tokio = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .thread_name("promptgate")
         .build()
         .context("starting the async runtime")?;
     tokio.block_on(async move {
-        let socket = server::bind(&path, mode)?;
         let listener = tokio::net::UnixListener::from_std(socket.listener.try_clone()?)
             .context("registering the socket")?;
         tracing::info!(socket = %path.display(), conf_expire_secs = expire, "promptgate listening");

@@ -48,6 +48,43 @@ impl Decision {
         Decision::new(Verdict::Block(block))
     }
 
+    /// The decision as JSON for people and tools (`promptgate scan`): verdict,
+    /// deciding layer and code, every finding with its span, timings. Spans and
+    /// ids only; never the text.
+    pub fn report(&self) -> serde_json::Value {
+        let block = match &self.verdict {
+            Verdict::Block(block) | Verdict::Shadow(ShadowOutcome::WouldBlock(block)) => {
+                Some(block)
+            }
+            _ => None,
+        };
+        let redacted = match &self.verdict {
+            Verdict::Redact(r) => Some(r.counts.clone()),
+            Verdict::Shadow(ShadowOutcome::WouldRedact(counts)) => Some(counts.clone()),
+            _ => None,
+        };
+        serde_json::json!({
+            "verdict": self.verdict_label(),
+            "status": block.map(|b| b.status),
+            "layer": block.map(|b| b.layer.as_str()),
+            "code": block.map(|b| b.code),
+            "category": block.and_then(|b| b.category.as_deref()),
+            "redacted": redacted.map(|counts| counts.iter().map(|(k, n)| (k.to_string(), serde_json::json!(n))).collect::<serde_json::Map<_, _>>()),
+            "l2_score": self.l2_score,
+            "cached": self.cached,
+            "findings": self.findings.iter().map(|f| serde_json::json!({
+                "layer": f.layer.as_str(),
+                "category": &*f.category,
+                "rule_id": &*f.rule_id,
+                "segment": f.segment,
+                "span": [f.span.start, f.span.end],
+                "score": f.score,
+            })).collect::<Vec<_>>(),
+            "timings_us": self.timings.iter().map(|(l, d)| (l.as_str().to_owned(), serde_json::json!(d.as_micros() as u64))).collect::<serde_json::Map<_, _>>(),
+            "text_sha256": self.text_sha256.map(hex::encode),
+        })
+    }
+
     /// A short label for metrics and audit: `allow`, `block`, `redact`, `shadow_block`, `shadow_redact`.
     pub fn verdict_label(&self) -> &'static str {
         match &self.verdict {

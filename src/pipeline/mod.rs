@@ -3,17 +3,26 @@
 //!
 //! Takes the raw request body (as fetched from APISIX) and the route's
 //! [`RoutePolicy`]; hands the server a [`Decision`]. The gate (body size,
-//! content encoding, shape) runs before any detector. Shadow mode and fail
+//! content encoding, shape) runs before any detector; then extraction, the
+//! normalized views, and the layers L0 ▸ L1 ▸ L1.5 ▸ L2. Shadow mode and fail
 //! modes are applied here, in one place, so layers stay simple reporters.
 //! Never does I/O with APISIX and never logs prompt text.
 
 mod body;
 mod decision;
+mod engines;
+mod waterfall;
+
+use sha2::{Digest, Sha256};
 
 pub use body::{Coding, open_body, too_large};
 pub use decision::{Block, Decision, Redaction, ShadowOutcome, Verdict, counts_header};
+pub use engines::{EngineError, Engines};
 
-use crate::detect::Layer;
+use crate::detect::classifier::Classifier;
+use crate::detect::keywords::{KeywordGuard, KeywordGuardBuilder};
+use crate::detect::pii::{PiiConfig as PiiShieldConfig, PiiShield};
+use crate::normalize::Normalizer;
 use crate::policy::{Config, Mode, RoutePolicy};
 
 /// The request as the pipeline sees it.
@@ -48,28 +57,89 @@ impl BuildError {
 }
 
 /// The compiled detectors, shared by every policy of one configuration version.
-#[derive(Debug)]
 pub struct Pipeline {
+    normalizer: Normalizer,
+    keywords: KeywordGuard,
+    pii: PiiShield,
+    classifier: Option<Classifier>,
     fingerprint: [u8; 32],
 }
 
+impl std::fmt::Debug for Pipeline {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pipeline")
+            .field("rules", &self.keywords.rule_count())
+            .field(
+                "l2",
+                &self.classifier.as_ref().map(Classifier::model_version),
+            )
+            .finish()
+    }
+}
+
+/// Version of the L1.5 validators, part of the detectors' fingerprint.
+const PII_VERSION: &str = "pii-v1";
+
 impl Pipeline {
-    /// Builds every layer the configuration enables.
-    pub fn build(_config: &Config) -> Result<Pipeline, BuildError> {
+    /// Builds every layer: the rule packs the configuration names, the PII
+    /// shield, and the classifier already loaded in `engines`.
+    pub fn build(config: &Config, engines: &Engines) -> Result<Pipeline, BuildError> {
+        let mut rules = KeywordGuardBuilder::new();
+        if config.rules.embedded {
+            rules.add_embedded();
+        }
+        if !config.rules.dir.is_empty() {
+            rules.add_dir(std::path::Path::new(&config.rules.dir));
+        }
+        if !config.rules.custom.is_empty() {
+            rules.add_rules("[rules.custom]", config.rules.custom.clone());
+        }
+        let keywords = rules.build().map_err(|e| BuildError::Layer {
+            layer: "L1",
+            message: e.to_string(),
+        })?;
+        let pii = PiiShield::new(&PiiShieldConfig::default()).map_err(|e| BuildError::Layer {
+            layer: "L1.5",
+            message: e.to_string(),
+        })?;
+        let classifier = engines.classifier.clone();
+        let mut hasher = Sha256::new();
+        hasher.update(keywords.fingerprint());
+        hasher.update(PII_VERSION.as_bytes());
+        if let Some(classifier) = &classifier {
+            hasher.update(classifier.model_version().as_bytes());
+        }
         Ok(Pipeline {
-            fingerprint: [0; 32],
+            normalizer: Normalizer::new(),
+            keywords,
+            pii,
+            classifier,
+            fingerprint: hasher.finalize().into(),
         })
     }
 
-    /// SHA-256 over the compiled detectors (rules, models), for cache keys.
+    /// SHA-256 over the compiled detectors (rules, validators, model), for cache keys.
     pub fn fingerprint(&self) -> [u8; 32] {
         self.fingerprint
+    }
+
+    /// Number of L1 rules compiled in.
+    pub fn rule_count(&self) -> usize {
+        self.keywords.rule_count()
+    }
+
+    /// The L2 model version, when L2 is loaded.
+    pub fn model_version(&self) -> Option<&str> {
+        self.classifier.as_ref().map(Classifier::model_version)
     }
 
     /// Whether this route's policy needs to see request bodies at all.
     pub fn needs_body(&self, policy: &RoutePolicy) -> bool {
         let p = &policy.policy.config;
-        &*policy.api != "auto" || p.l1.enabled || p.pii.enabled || p.l2.enabled
+        policy.api != crate::extract::ApiFormat::Auto
+            || p.l1.enabled
+            || p.pii.enabled
+            || p.l2.enabled
     }
 
     /// Decides what happens to one request.
@@ -82,31 +152,6 @@ impl Pipeline {
     /// the limit), with the route's mode applied like any other.
     pub fn early(&self, policy: &RoutePolicy, decision: Decision) -> Decision {
         apply_mode(policy.mode, decision)
-    }
-
-    async fn enforce(&self, policy: &RoutePolicy, request: ScanRequest<'_>) -> Decision {
-        let Some(raw) = request.body else {
-            return Decision::allow();
-        };
-        let body = match open_body(
-            raw,
-            request.content_encoding,
-            policy.max_body_bytes,
-            policy.policy.config.compressed_bodies,
-        ) {
-            Ok(body) => body,
-            Err(block) => return Decision::block(block),
-        };
-        if &*policy.api != "auto" && serde_json::from_slice::<serde::de::IgnoredAny>(&body).is_err()
-        {
-            return Decision::block(Block::new(
-                400,
-                "malformed_body",
-                Layer::Gate,
-                format!("request body is not valid JSON for the {} API", policy.api),
-            ));
-        }
-        Decision::allow()
     }
 }
 

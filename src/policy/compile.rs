@@ -3,16 +3,18 @@
 //! Compilation happens once per configuration version (start and reload), off
 //! the hot path; the result is shared behind `Arc` and swapped atomically.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
 
 use super::config::{Config, Mode, PolicyConfig};
 use super::error::{ConfigError, ConfigErrors};
-use super::load::{API_NAMES, DEFAULT_POLICY_NAME};
+use super::load::DEFAULT_POLICY_NAME;
 use super::route::RouteConf;
-use crate::pipeline::Pipeline;
+use crate::detect::pii::{PiiAction, PiiType, default_action};
+use crate::extract::{ApiFormat, ExtractLimits, RoleSet};
+use crate::pipeline::{Engines, Pipeline};
 
 /// One named policy, ready to use.
 #[derive(Debug)]
@@ -25,6 +27,75 @@ pub struct CompiledPolicy {
     /// own fingerprints; part of every L0 cache key, so a rule, model or
     /// policy change never serves a stale verdict.
     pub fingerprint: [u8; 32],
+    /// What the detectors need from the settings, parsed once.
+    pub detection: Detection,
+}
+
+/// A policy's detection settings in the form the pipeline reads per request.
+#[derive(Debug, Clone)]
+pub struct Detection {
+    /// Roles whose text gets L1 and L2.
+    pub injection_roles: RoleSet,
+    /// Roles whose text gets L1.5.
+    pub pii_roles: RoleSet,
+    /// JSON bounds for extraction.
+    pub limits: ExtractLimits,
+    /// L1 findings with a score at or above this block.
+    pub min_severity_score: f32,
+    /// L1 rule ids switched off.
+    pub disabled_rules: HashSet<String>,
+    /// The action for each PII type, defaults overridden by the policy.
+    pub pii_actions: HashMap<PiiType, PiiAction>,
+    /// PII types not reported under this policy.
+    pub pii_disabled: HashSet<PiiType>,
+    /// L2 threshold override (`None`: the model card's).
+    pub l2_threshold: Option<f32>,
+}
+
+impl Detection {
+    fn compile(config: &PolicyConfig) -> Detection {
+        // Names were validated by `load_config`; anything unparsable is skipped.
+        let roles =
+            |names: &[String]| RoleSet::from_names(names).unwrap_or_else(|_| RoleSet::all());
+        let mut pii_actions: HashMap<PiiType, PiiAction> = PiiType::ALL
+            .iter()
+            .map(|&t| (t, default_action(t)))
+            .collect();
+        for (name, action) in &config.pii.actions {
+            let action = match action.as_str() {
+                "block" => PiiAction::Block,
+                "log" => PiiAction::Log,
+                _ => PiiAction::Redact,
+            };
+            if let Ok(pii_type) = name.parse::<PiiType>() {
+                pii_actions.insert(pii_type, action);
+            }
+        }
+        Detection {
+            injection_roles: roles(&config.injection_roles),
+            pii_roles: roles(&config.pii_roles),
+            limits: ExtractLimits {
+                max_depth: config.extract.max_depth,
+                max_elements: config.extract.max_elements,
+                max_text_bytes: config.extract.max_text_bytes,
+            },
+            min_severity_score: match config.l1.min_severity.as_str() {
+                "low" => 0.25,
+                "high" => 0.8,
+                "critical" => 1.0,
+                _ => 0.5,
+            },
+            disabled_rules: config.l1.disabled_rules.iter().cloned().collect(),
+            pii_actions,
+            pii_disabled: config
+                .pii
+                .disabled_types
+                .iter()
+                .filter_map(|t| t.parse().ok())
+                .collect(),
+            l2_threshold: (config.l2.threshold > 0.0).then_some(config.l2.threshold),
+        }
+    }
 }
 
 /// A policy as one route uses it: the named policy plus the route's overrides.
@@ -35,7 +106,7 @@ pub struct RoutePolicy {
     /// Enforce or shadow for this route.
     pub mode: Mode,
     /// The API this route fronts.
-    pub api: Arc<str>,
+    pub api: ApiFormat,
     /// This route's body limit.
     pub max_body_bytes: u64,
     /// This route's fail mode.
@@ -81,8 +152,12 @@ impl std::fmt::Debug for Runtime {
 
 impl Runtime {
     /// Compiles `config`: builds the detectors and every named policy.
-    pub fn build(config: Config, generation: u64) -> Result<Runtime, ConfigErrors> {
-        let pipeline = Pipeline::build(&config).map_err(|e| {
+    pub fn build(
+        config: Config,
+        generation: u64,
+        engines: &Engines,
+    ) -> Result<Runtime, ConfigErrors> {
+        let pipeline = Pipeline::build(&config, engines).map_err(|e| {
             ConfigErrors(vec![ConfigError::Detector {
                 layer: e.layer(),
                 message: e.to_string(),
@@ -94,12 +169,14 @@ impl Runtime {
             .chain(config.policies.iter().map(|(n, p)| (n.clone(), p.clone())));
         for (name, policy) in named {
             let fingerprint = fingerprint_of(&policy, &detectors_fingerprint);
+            let detection = Detection::compile(&policy);
             policies.insert(
                 name.clone(),
                 Arc::new(CompiledPolicy {
                     name: name.into(),
                     config: policy,
                     fingerprint,
+                    detection,
                 }),
             );
         }
@@ -119,25 +196,22 @@ impl Runtime {
             .get(name)
             .ok_or_else(|| ResolveError::UnknownPolicy(name.to_owned()))?
             .clone();
-        let api = route
-            .api
-            .clone()
-            .unwrap_or_else(|| policy.config.api.clone());
-        if !API_NAMES.contains(&api.as_str()) {
-            return Err(ResolveError::UnknownApi(api));
-        }
+        let api_name = route.api.as_deref().unwrap_or(&policy.config.api);
+        let api: ApiFormat = api_name
+            .parse()
+            .map_err(|_| ResolveError::UnknownApi(api_name.to_owned()))?;
         let max_body_bytes = route.max_body_bytes.unwrap_or(policy.config.max_body_bytes);
         if max_body_bytes == 0 || max_body_bytes > super::config::MAX_BODY_BYTES_LIMIT {
             return Err(ResolveError::BodyLimit(max_body_bytes));
         }
         let mut hasher = Sha256::new();
         hasher.update(policy.fingerprint);
-        hasher.update(api.as_bytes());
+        hasher.update(api.as_str().as_bytes());
         let fingerprint = hasher.finalize().into();
         Ok(RoutePolicy {
             mode: route.mode.unwrap_or(policy.config.mode),
             fail_open: route.fail_open.unwrap_or(policy.config.fail_open),
-            api: api.into(),
+            api,
             max_body_bytes,
             fingerprint,
             policy,
@@ -170,7 +244,7 @@ mod tests {
 
     fn runtime(src: &str) -> Runtime {
         let config = load_config_str(src, "t", Vec::new()).expect("valid config");
-        Runtime::build(config, 1).expect("compiles")
+        Runtime::build(config, 1, &Engines::none()).expect("compiles")
     }
 
     #[test]

@@ -29,6 +29,10 @@ pub struct Config {
     pub log: LogConfig,
     /// The Prometheus endpoint.
     pub metrics: MetricsConfig,
+    /// Where L1 rules come from.
+    pub rules: RulesConfig,
+    /// The L2 model and the ONNX Runtime library.
+    pub classifier: ModelConfig,
     /// The default policy; named policies start from it.
     pub policy: PolicyConfig,
     /// Named policies, selected per route with `{"policy":"<name>"}`. Each one
@@ -117,6 +121,54 @@ impl Default for MetricsConfig {
             enabled: true,
             listen: "127.0.0.1:9464".to_owned(),
             path: "/metrics".to_owned(),
+        }
+    }
+}
+
+/// `[rules]`: the L1 rule packs every policy shares.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RulesConfig {
+    /// Use the packs built into the binary (the repository's `rules/`).
+    pub embedded: bool,
+    /// A directory of extra `*.toml` packs (empty: none); watched for reloads.
+    pub dir: String,
+    /// Rules written inline, with the same fields as a pack's `[[rule]]`.
+    pub custom: Vec<crate::detect::keywords::RuleSpec>,
+}
+
+impl Default for RulesConfig {
+    fn default() -> Self {
+        RulesConfig {
+            embedded: true,
+            dir: String::new(),
+            custom: Vec::new(),
+        }
+    }
+}
+
+/// `[classifier]`: the L2 model, loaded once at start (policies say whether
+/// they use it).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ModelConfig {
+    /// Model directory (`model.onnx`, `tokenizer.json`, `model.toml`); relative
+    /// paths are tried from the working directory, then from the source tree
+    /// the binary was built from.
+    pub model_dir: String,
+    /// The ONNX Runtime shared library; empty: `ORT_DYLIB_PATH`, then the path
+    /// `scripts/setup-onnxruntime.sh` wrote.
+    pub runtime_library: String,
+    /// Concurrent inferences; 0 means one per core.
+    pub pool_size: usize,
+}
+
+impl Default for ModelConfig {
+    fn default() -> Self {
+        ModelConfig {
+            model_dir: "models/minilm-guard-v1".to_owned(),
+            runtime_library: String::new(),
+            pool_size: 0,
         }
     }
 }

@@ -10,6 +10,7 @@ use toml::{Table, Value};
 use super::config::{Config, MAX_BODY_BYTES_LIMIT, PolicyConfig};
 use super::env::apply_env_overrides;
 use super::error::{ConfigError, ConfigErrors};
+use crate::detect::pii::PiiType;
 
 /// Policy name that selects `[policy]` itself.
 pub const DEFAULT_POLICY_NAME: &str = "default";
@@ -203,6 +204,22 @@ fn validate(config: &Config, origin: &str, errors: &mut Vec<ConfigError>) {
                         format!("unknown role {role:?}; roles are {ROLE_NAMES:?}"),
                     );
                 }
+            }
+        }
+        for pii_type in policy.pii.actions.keys() {
+            if pii_type.parse::<PiiType>().is_err() {
+                invalid(
+                    format!("{prefix}.pii.actions.{pii_type}"),
+                    "unknown PII type".into(),
+                );
+            }
+        }
+        for pii_type in &policy.pii.disabled_types {
+            if pii_type.parse::<PiiType>().is_err() {
+                invalid(
+                    format!("{prefix}.pii.disabled_types"),
+                    format!("unknown PII type {pii_type:?}"),
+                );
             }
         }
         if !SEVERITY_NAMES.contains(&policy.l1.min_severity.as_str()) {

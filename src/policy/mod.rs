@@ -19,7 +19,8 @@ mod route;
 pub use compile::{CompiledPolicy, ResolveError, RoutePolicy, Runtime};
 pub use config::{
     ClassifierConfig, CompressedBodies, Config, ExtractConfig, KeywordConfig, LogConfig, LogFormat,
-    MAX_BODY_BYTES_LIMIT, MetricsConfig, Mode, PiiConfig, PolicyConfig, ServerConfig,
+    MAX_BODY_BYTES_LIMIT, MetricsConfig, Mode, ModelConfig, PiiConfig, PolicyConfig, RulesConfig,
+    ServerConfig,
 };
 pub use env::ENV_PREFIX;
 pub use error::{ConfigError, ConfigErrors};

@@ -1,6 +1,6 @@
 //! The rule pack format (RULES-FORMAT.md), as deserialized from TOML or config.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// One rule pack file: a `[pack]` header and its `[[rule]]`s.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -29,7 +29,7 @@ pub struct PackMeta {
 /// One rule as written: an id, what it means, and its matchers (any may fire).
 ///
 /// Also the shape of custom rules in the policy config.
-#[derive(Debug, Clone, Deserialize, PartialEq, Default)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Default)]
 #[serde(deny_unknown_fields)]
 pub struct RuleSpec {
     /// Unique id across all packs: `<pack>.<area>.<name>`.
@@ -57,7 +57,7 @@ pub struct RuleSpec {
 
 /// A bounded word-gap pattern: groups of alternative terms, in order, with at
 /// most `max_gap` other words between consecutive groups.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct NearSpec {
     /// Term groups; a term ending in `*` matches a word prefix.

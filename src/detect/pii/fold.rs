@@ -21,7 +21,11 @@ impl<'a> Folded<'a> {
     /// Folds `text`, borrowing it when nothing needs folding.
     pub(super) fn new(text: &'a str) -> Self {
         if text.is_ascii() || !text.chars().any(|c| fold_char(c).is_some()) {
-            return Folded { text: Cow::Borrowed(text), starts: Vec::new(), ends: Vec::new() };
+            return Folded {
+                text: Cow::Borrowed(text),
+                starts: Vec::new(),
+                ends: Vec::new(),
+            };
         }
         let mut out = String::with_capacity(text.len());
         let mut starts = Vec::with_capacity(text.len());
@@ -46,7 +50,11 @@ impl<'a> Folded<'a> {
                 Some(None) => {}
             }
         }
-        Folded { text: Cow::Owned(out), starts, ends }
+        Folded {
+            text: Cow::Owned(out),
+            starts,
+            ends,
+        }
     }
 
     /// The folded text.
@@ -59,8 +67,16 @@ impl<'a> Folded<'a> {
         if self.starts.is_empty() {
             return (start, end);
         }
-        let s = self.starts.get(start).copied().unwrap_or_else(|| self.ends.last().copied().unwrap_or(0));
-        let e = if end == 0 { s } else { self.ends.get(end - 1).copied().unwrap_or(s) };
+        let s = self
+            .starts
+            .get(start)
+            .copied()
+            .unwrap_or_else(|| self.ends.last().copied().unwrap_or(0));
+        let e = if end == 0 {
+            s
+        } else {
+            self.ends.get(end - 1).copied().unwrap_or(s)
+        };
         (s, e.max(s))
     }
 }
@@ -92,5 +108,8 @@ fn unicode_digit(u: u32) -> Option<u8> {
         0x1E950, 0x1FBF0,
     ];
     // Circled and other "No" digits are not decimal digits; only Nd is folded.
-    ZEROS.iter().find(|&&z| (z..z + 10).contains(&u)).map(|&z| (u - z) as u8)
+    ZEROS
+        .iter()
+        .find(|&&z| (z..z + 10).contains(&u))
+        .map(|&z| (u - z) as u8)
 }
