@@ -23,10 +23,12 @@
 //! * [`detect`] — the layers; each reports [`detect::Finding`]s and never decides.
 //! * [`pipeline`] — the waterfall that turns findings into a [`pipeline::Decision`].
 //! * [`policy`] — configuration, named policies, per-route overrides, fingerprints.
+//! * [`eval`] — measures the detectors on a labelled corpus (`promptgate eval`).
 //! * [`telemetry`] — logs, metrics and audit events that never carry prompt text.
 #![deny(missing_docs)]
 
 pub mod detect;
+pub mod eval;
 pub mod extract;
 pub mod normalize;
 pub mod pipeline;

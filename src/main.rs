@@ -39,6 +39,18 @@ enum Command {
         /// The file to check.
         file: PathBuf,
     },
+    /// Measure the detectors on labelled JSON Lines corpora.
+    Eval {
+        /// Corpus files (schema: ../shared/corpus/README.md).
+        #[arg(required = true)]
+        corpus: Vec<PathBuf>,
+        /// The named policy to apply.
+        #[arg(long, default_value = "default")]
+        policy: String,
+        /// Print JSON instead of tables.
+        #[arg(long)]
+        json: bool,
+    },
     /// Scan a request body or plain text and print the decision as JSON.
     Scan {
         /// The input file; `-` or nothing reads standard input.
@@ -175,6 +187,58 @@ fn run_scan(
         promptgate::pipeline::Verdict::Redact(_) => ExitCode::from(3),
         _ => ExitCode::SUCCESS,
     })
+}
+
+fn eval(config_path: Option<&Path>, corpus: &[PathBuf], policy: &str, json: bool) -> ExitCode {
+    let config = match load(config_path) {
+        Ok(config) => config,
+        Err(code) => return code,
+    };
+    match run_eval(config, corpus, policy, json) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("promptgate eval: {error:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run_eval(config: Config, corpus: &[PathBuf], policy: &str, json: bool) -> anyhow::Result<()> {
+    use std::io::{IsTerminal, Write};
+    let paths: Vec<&Path> = corpus.iter().map(PathBuf::as_path).collect();
+    let records = promptgate::eval::read_records(&paths)?;
+    let engines = Engines::load(&config)?;
+    let runtime = Runtime::build(config, 0, &engines).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let tokio = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let tty = std::io::stderr().is_terminal();
+    let report = tokio.block_on(promptgate::eval::evaluate(
+        &runtime,
+        policy,
+        &records,
+        |done, total| {
+            if tty && (done % 50 == 0 || done == total) {
+                let width = 40;
+                let filled = done * width / total.max(1);
+                eprint!(
+                    "\r[{}{}] {done}/{total}",
+                    "#".repeat(filled),
+                    ".".repeat(width - filled)
+                );
+                let _ = std::io::stderr().flush();
+                if done == total {
+                    eprintln!();
+                }
+            }
+        },
+    ))?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print!("{}", report.render());
+    }
+    Ok(())
 }
 
 fn serve(config_path: Option<&Path>) -> ExitCode {

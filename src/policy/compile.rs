@@ -17,7 +17,7 @@ use crate::extract::{ApiFormat, ExtractLimits, RoleSet};
 use crate::pipeline::{Engines, Pipeline};
 
 /// One named policy, ready to use.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct CompiledPolicy {
     /// Its name (`default` for `[policy]`).
     pub name: Arc<str>,
