@@ -1,0 +1,105 @@
+//! Quality floors of the deterministic layers (L1 + L1.5, L2 off) over the
+//! shared development corpus (issue 3, item 8). The detectors are judged on a
+//! separate held-out set; these floors keep regressions from landing.
+//!
+//! Floors asserted here:
+//! * benign false positives (blocked by an injection layer) ≤ 0.5 %;
+//! * PII recall ≥ 99 % on every checksum-validated type (CREDIT_CARD, IBAN,
+//!   US_SSN, PL_PESEL, PL_NIP, EMAIL, IP_ADDRESS);
+//! * zero PII findings on `pii_hard_negative` records (checksum-failing look-alikes);
+//! * attack recall of L1 alone ≥ ATTACK_RECALL_FLOOR (what the rule packs reach;
+//!   L2 adds to it, see tests/classifier.rs).
+
+use std::path::{Path, PathBuf};
+
+use promptgate::eval::{EvalReport, evaluate, read_records};
+use promptgate::pipeline::Engines;
+use promptgate::policy::{Runtime, load_config_str};
+
+/// Attack recall of L1 on the development corpus, measured when the floor
+/// was set; a drop below it is a regression.
+const ATTACK_RECALL_FLOOR: f64 = 0.40;
+const BENIGN_FP_CEILING: f64 = 0.005;
+const PII_RECALL_FLOOR: f64 = 0.99;
+const CHECKSUM_TYPES: &[&str] = &[
+    "CREDIT_CARD",
+    "IBAN",
+    "US_SSN",
+    "PL_PESEL",
+    "PL_NIP",
+    "EMAIL",
+    "IP_ADDRESS",
+];
+
+fn corpus_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("PROMPTGATE_CORPUS_DIR") {
+        return PathBuf::from(dir);
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for candidate in ["../shared/corpus", "../../shared/corpus"] {
+        let dir = root.join(candidate);
+        if dir.join("attacks.jsonl").is_file() {
+            return dir;
+        }
+    }
+    panic!("shared corpus not found beside the repository; set PROMPTGATE_CORPUS_DIR")
+}
+
+fn run(files: &[&str]) -> EvalReport {
+    let dir = corpus_dir();
+    let paths: Vec<PathBuf> = files.iter().map(|f| dir.join(f)).collect();
+    let paths: Vec<&Path> = paths.iter().map(PathBuf::as_path).collect();
+    let records = read_records(&paths).expect("corpus reads");
+    let config =
+        load_config_str("[policy.l2]\nenabled = false\n", "test", Vec::new()).expect("config");
+    let runtime = Runtime::build(config, 0, &Engines::none()).expect("runtime");
+    let tokio = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("tokio");
+    tokio
+        .block_on(evaluate(&runtime, "default", &records, |_, _| {}))
+        .expect("evaluates")
+}
+
+#[test]
+fn deterministic_layers_meet_their_floors_on_the_dev_corpus() {
+    let report = run(&["attacks.jsonl", "benign.jsonl"]);
+    println!("{}", report.render());
+    let fp = report.benign_false_positives;
+    assert!(
+        fp.ratio() <= BENIGN_FP_CEILING,
+        "benign false positives {}/{} over {BENIGN_FP_CEILING}: {:?}",
+        fp.hits,
+        fp.total,
+        report.false_positive_ids
+    );
+    assert!(
+        report.attack_recall.ratio() >= ATTACK_RECALL_FLOOR,
+        "attack recall {:.3} under the floor {ATTACK_RECALL_FLOOR}",
+        report.attack_recall.ratio()
+    );
+}
+
+#[test]
+fn pii_recall_and_no_findings_on_look_alikes() {
+    let report = run(&["pii.jsonl"]);
+    println!("{}", report.render());
+    for kind in CHECKSUM_TYPES {
+        let counts = report.pii.get(*kind).copied().unwrap_or_default();
+        assert!(
+            counts.expected > 0,
+            "{kind}: no annotated values in the corpus"
+        );
+        let recall = counts.recalled as f64 / counts.expected as f64;
+        assert!(
+            recall >= PII_RECALL_FLOOR,
+            "{kind}: recall {recall:.3} ({counts:?})"
+        );
+    }
+    assert!(
+        report.pii_hard_negative_findings.is_empty(),
+        "findings on checksum-failing look-alikes: {:?}",
+        report.pii_hard_negative_findings
+    );
+}
