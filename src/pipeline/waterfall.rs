@@ -50,10 +50,14 @@ impl Pipeline {
 
         // Normalized views of every segment injection detection reads; L0 keys
         // on their folded text and L1 scans them all.
-        let views: Vec<Views> = injection
-            .iter()
-            .map(|&i| self.normalizer.views(&segments[i].text))
-            .collect();
+        let views: Vec<Views> = if settings.l1.enabled {
+            injection
+                .iter()
+                .map(|&i| self.normalizer.views(&segments[i].text))
+                .collect()
+        } else {
+            Vec::new()
+        };
         let mut findings = Vec::new();
 
         // L1: keyword rules, per segment and across adjacent same-role segments.
