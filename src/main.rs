@@ -72,6 +72,11 @@ fn main() -> ExitCode {
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(cli.config.as_deref()),
         Command::CheckConfig { file } => check_config(&file),
+        Command::Eval {
+            corpus,
+            policy,
+            json,
+        } => eval(cli.config.as_deref(), &corpus, &policy, json),
         Command::Scan {
             file,
             policy,
