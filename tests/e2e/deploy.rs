@@ -1,0 +1,268 @@
+//! The shipped deployment files work with this build: every promptgate conf value
+//! in `apisix/apisix.yaml` and `apisix/admin-api.sh` is accepted by the runner's own
+//! validation against `apisix/promptgate.toml`, the two files declare the same
+//! routes, `promptgate check-config` passes on the sample config, and the mock
+//! upstream of `compose/` answers chat completions (plain and streamed).
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use promptgate::pipeline::Engines;
+use promptgate::policy::{RouteConf, Runtime, load_config};
+
+use crate::support::base_command;
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn read(rel: &str) -> String {
+    std::fs::read_to_string(repo().join(rel)).unwrap_or_else(|e| panic!("reading {rel}: {e}"))
+}
+
+/// `(route uri, promptgate value)` of every guarded route of apisix.yaml.
+fn yaml_route_values() -> Vec<(String, String)> {
+    let text = read("apisix/apisix.yaml");
+    assert!(
+        text.trim_end().ends_with("#END"),
+        "standalone APISIX only loads apisix.yaml when it ends with #END"
+    );
+    let doc: serde_yaml::Value = serde_yaml::from_str(&text).expect("apisix.yaml is YAML");
+    let routes = doc["routes"].as_sequence().expect("apisix.yaml has routes");
+    let mut values = Vec::new();
+    for route in routes {
+        let uri = route["uri"].as_str().expect("every route has a uri");
+        let plugin = &route["plugins"]["ext-plugin-pre-req"];
+        if plugin.is_null() {
+            continue;
+        }
+        for entry in plugin["conf"].as_sequence().expect("conf is a list") {
+            assert_eq!(entry["name"].as_str(), Some("promptgate"), "route {uri}");
+            let value = entry["value"].as_str().expect("value is a string");
+            values.push((uri.to_owned(), value.to_owned()));
+        }
+    }
+    values
+}
+
+/// `(route uri, promptgate value)` of every guarded route the Admin API script PUTs.
+fn admin_route_values() -> Vec<(String, String)> {
+    let text = read("apisix/admin-api.sh");
+    let mut values = Vec::new();
+    let mut rest = text.as_str();
+    // Each call is `put <path> '<json>'`; the JSON ends at the first `}'`.
+    while let Some(start) = rest.find("\nput ") {
+        rest = &rest[start + 5..];
+        let open = rest.find('\'').expect("put has a quoted body");
+        let path = rest[..open].trim().to_owned();
+        let body_end = rest[open + 1..].find("}'").expect("body ends with }'") + open + 2;
+        let body = rest[open + 1..body_end].replace(r#""'"${upstream}"'""#, r#""host:1""#);
+        rest = &rest[body_end..];
+        let json: serde_json::Value = serde_json::from_str(&body)
+            .unwrap_or_else(|e| panic!("admin-api.sh body of {path} is not JSON: {e}"));
+        let Some(conf) = json["plugins"]["ext-plugin-pre-req"]["conf"].as_array() else {
+            continue;
+        };
+        let uri = json["uri"].as_str().expect("a guarded route has a uri");
+        for entry in conf {
+            assert_eq!(entry["name"], "promptgate", "{path}");
+            let value = entry["value"].as_str().expect("value is a string");
+            values.push((uri.to_owned(), value.to_owned()));
+        }
+    }
+    values
+}
+
+#[test]
+fn every_shipped_route_conf_is_accepted_by_the_runner() {
+    let config = load_config(Some(&repo().join("apisix/promptgate.toml")), Vec::new())
+        .unwrap_or_else(|e| panic!("apisix/promptgate.toml: {e}"));
+    let runtime = Runtime::build(config, 0, &Engines::none())
+        .unwrap_or_else(|e| panic!("apisix/promptgate.toml does not compile: {e}"));
+    let yaml = yaml_route_values();
+    let admin = admin_route_values();
+    let uris: Vec<&str> = yaml.iter().map(|(u, _)| u.as_str()).collect();
+    for wanted in [
+        "/v1/chat/completions",
+        "/v1/responses",
+        "/v1/messages",
+        "/v1/embeddings",
+    ] {
+        assert!(uris.contains(&wanted), "apisix.yaml guards {wanted}");
+    }
+    assert_eq!(yaml, admin, "apisix.yaml and admin-api.sh declare the same");
+    for (uri, value) in yaml.iter().chain(&admin) {
+        let route = RouteConf::parse(Some(value.as_bytes()))
+            .unwrap_or_else(|e| panic!("{uri}: {value}: {e}"));
+        runtime
+            .resolve(&route)
+            .unwrap_or_else(|e| panic!("{uri}: {value}: {e}"));
+    }
+}
+
+#[test]
+fn the_checks_used_on_shipped_values_refuse_a_typo() {
+    // The test above would pass vacuously if parsing accepted anything.
+    let config = load_config(Some(&repo().join("apisix/promptgate.toml")), Vec::new())
+        .expect("sample config loads");
+    let runtime = Runtime::build(config, 0, &Engines::none()).expect("sample config compiles");
+    assert!(RouteConf::parse(Some(br#"{"polcy":"strict"}"#)).is_err());
+    let unknown = RouteConf::parse(Some(br#"{"policy":"strikt"}"#)).expect("valid shape");
+    assert!(runtime.resolve(&unknown).is_err());
+}
+
+#[test]
+fn check_config_accepts_the_sample_config() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let output = base_command(dir.path())
+        .arg("check-config")
+        .arg(repo().join("apisix/promptgate.toml"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .output()
+        .expect("run promptgate check-config");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "check-config failed: {stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    for policy in ["default", "strict", "observe", "embeddings"] {
+        assert!(stdout.contains(policy), "{policy} missing from: {stdout}");
+    }
+}
+
+/// The mock upstream, started with python3 on a free port.
+struct Mock {
+    child: Child,
+    port: u16,
+}
+
+impl Mock {
+    fn start() -> Mock {
+        let script = repo().join("compose/mock-upstream/server.py");
+        let mut child = Command::new("python3")
+            .arg(&script)
+            .args(["--host", "127.0.0.1", "--port", "0", "--quiet"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("python3 runs the mock upstream");
+        let stdout = child.stdout.take().expect("piped stdout");
+        let mut line = String::new();
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("mock prints its address");
+        let port = line
+            .trim()
+            .rsplit(':')
+            .next()
+            .and_then(|p| p.parse().ok())
+            .unwrap_or_else(|| panic!("no port in {line:?}"));
+        Mock { child, port }
+    }
+
+    /// One HTTP/1.0-style exchange (Connection: close); returns (head, body).
+    fn post(&self, path: &str, body: &str) -> (String, String) {
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).expect("connect to mock");
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .expect("set timeout");
+        write!(
+            stream,
+            "POST {path} HTTP/1.1\r\nHost: mock\r\nContent-Type: application/json\r\n\
+             Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        )
+        .expect("send request");
+        let mut response = String::new();
+        stream
+            .read_to_string(&mut response)
+            .expect("read the whole response");
+        let (head, body) = response.split_once("\r\n\r\n").expect("head and body");
+        (head.to_owned(), body.to_owned())
+    }
+}
+
+impl Drop for Mock {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn mock_upstream_answers_chat_completions() {
+    let mock = Mock::start();
+    let request = r#"{"model":"m","messages":[{"role":"user","content":"hello"}]}"#;
+    let (head, body) = mock.post("/v1/chat/completions", request);
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    let answer: serde_json::Value = serde_json::from_str(&body).expect("JSON completion");
+    assert_eq!(answer["object"], "chat.completion");
+    assert_eq!(answer["choices"][0]["message"]["role"], "assistant");
+    let content = answer["choices"][0]["message"]["content"]
+        .as_str()
+        .expect("content is text");
+    assert!(content.contains("1 messages"), "{content}");
+}
+
+#[test]
+fn mock_upstream_streams_chat_completions() {
+    let mock = Mock::start();
+    let request = r#"{"model":"m","stream":true,"messages":[{"role":"user","content":"hi"}]}"#;
+    let (head, body) = mock.post("/v1/chat/completions", request);
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    assert!(
+        head.to_ascii_lowercase()
+            .contains("content-type: text/event-stream"),
+        "{head}"
+    );
+    // Undo the chunked transfer encoding, then read the server-sent events.
+    let mut events = String::new();
+    let mut rest = body.as_str();
+    loop {
+        let (size, tail) = rest.split_once("\r\n").expect("chunk size line");
+        let size = usize::from_str_radix(size.trim(), 16).expect("hex chunk size");
+        if size == 0 {
+            break;
+        }
+        events.push_str(&tail[..size]);
+        rest = &tail[size + 2..];
+    }
+    let data: Vec<&str> = events
+        .lines()
+        .filter_map(|l| l.strip_prefix("data: "))
+        .collect();
+    assert_eq!(data.last(), Some(&"[DONE]"), "{events}");
+    let mut text = String::new();
+    for event in &data[..data.len() - 1] {
+        let chunk: serde_json::Value = serde_json::from_str(event).expect("JSON chunk");
+        assert_eq!(chunk["object"], "chat.completion.chunk");
+        if let Some(piece) = chunk["choices"][0]["delta"]["content"].as_str() {
+            text.push_str(piece);
+        }
+    }
+    assert!(data.len() > 3, "streamed in several events: {events}");
+    assert!(text.starts_with("mock answer"), "{text}");
+}
+
+#[test]
+fn mock_upstream_lists_models() {
+    let mock = Mock::start();
+    let mut stream = TcpStream::connect(("127.0.0.1", mock.port)).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("set timeout");
+    stream
+        .write_all(b"GET /v1/models HTTP/1.1\r\nHost: mock\r\nConnection: close\r\n\r\n")
+        .expect("send");
+    let mut response = String::new();
+    stream.read_to_string(&mut response).expect("read");
+    let (_, body) = response.split_once("\r\n\r\n").expect("head and body");
+    let models: serde_json::Value = serde_json::from_str(body).expect("JSON");
+    assert_eq!(models["data"][0]["object"], "model");
+}
