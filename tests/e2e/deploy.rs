@@ -11,6 +11,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use promptgate::pipeline::Engines;
+use serde::Deserialize;
 use promptgate::policy::{RouteConf, Runtime, load_config};
 
 use crate::support::base_command;
@@ -25,12 +26,17 @@ fn read(rel: &str) -> String {
 
 /// `(route uri, promptgate value)` of every guarded route of apisix.yaml.
 fn yaml_route_values() -> Vec<(String, String)> {
-    let text = read("apisix/apisix.yaml");
+    standalone_route_values(&read("apisix/apisix.yaml"))
+}
+
+/// `(route uri, promptgate value)` of every guarded route of a standalone APISIX
+/// routes file.
+fn standalone_route_values(text: &str) -> Vec<(String, String)> {
     assert!(
         text.trim_end().ends_with("#END"),
         "standalone APISIX only loads apisix.yaml when it ends with #END"
     );
-    let doc: serde_yaml::Value = serde_yaml::from_str(&text).expect("apisix.yaml is YAML");
+    let doc: serde_yaml::Value = serde_yaml::from_str(text).expect("apisix.yaml is YAML");
     let routes = doc["routes"].as_sequence().expect("apisix.yaml has routes");
     let mut values = Vec::new();
     for route in routes {
@@ -100,6 +106,90 @@ fn every_shipped_route_conf_is_accepted_by_the_runner() {
         runtime
             .resolve(&route)
             .unwrap_or_else(|e| panic!("{uri}: {value}: {e}"));
+    }
+}
+
+/// Resolves every value against a runtime built from `config` (TOML text).
+fn assert_all_resolve(config: &str, origin: &str, values: &[(String, String)]) {
+    let config = promptgate::policy::load_config_str(config, origin, Vec::new())
+        .unwrap_or_else(|e| panic!("{origin}: {e}"));
+    let runtime = Runtime::build(config, 0, &Engines::none())
+        .unwrap_or_else(|e| panic!("{origin} does not compile: {e}"));
+    assert!(!values.is_empty(), "{origin}: no promptgate route values");
+    for (uri, value) in values {
+        let route = RouteConf::parse(Some(value.as_bytes()))
+            .unwrap_or_else(|e| panic!("{origin}: {uri}: {value}: {e}"));
+        runtime
+            .resolve(&route)
+            .unwrap_or_else(|e| panic!("{origin}: {uri}: {value}: {e}"));
+    }
+}
+
+#[test]
+fn kubernetes_example_configs_are_accepted_by_the_runner() {
+    let text = read("apisix/kubernetes/promptgate-apisix.yaml");
+    let mut config_map = None;
+    for doc in serde_yaml::Deserializer::from_str(&text) {
+        let doc = serde_yaml::Value::deserialize(doc).expect("manifest is YAML");
+        if doc["kind"].as_str() == Some("ConfigMap") {
+            config_map = Some(doc);
+        }
+    }
+    let config_map = config_map.expect("the manifest has a ConfigMap");
+    let data = &config_map["data"];
+    let routes = standalone_route_values(data["apisix.yaml"].as_str().expect("apisix.yaml"));
+    let toml = data["promptgate.toml"].as_str().expect("promptgate.toml");
+    assert_all_resolve(toml, "kubernetes promptgate.toml", &routes);
+    let apisix: serde_yaml::Value =
+        serde_yaml::from_str(data["config.yaml"].as_str().expect("config.yaml")).expect("YAML");
+    assert_eq!(
+        apisix["ext-plugin"]["path_for_test"].as_str(),
+        Some("/run/promptgate/promptgate.sock")
+    );
+}
+
+#[test]
+fn compose_stack_shares_the_socket_and_serves_the_routes_upstream() {
+    let compose: serde_yaml::Value =
+        serde_yaml::from_str(&read("compose/compose.yaml")).expect("compose.yaml is YAML");
+    let services = &compose["services"];
+    for name in ["apisix", "promptgate", "redis", "mock-upstream"] {
+        assert!(!services[name].is_null(), "compose service {name}");
+    }
+    let mounts = |service: &str| -> Vec<String> {
+        services[service]["volumes"]
+            .as_sequence()
+            .expect("volumes")
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect()
+    };
+    for service in ["apisix", "promptgate"] {
+        assert!(
+            mounts(service).contains(&"promptgate-socket:/run/promptgate".to_owned()),
+            "{service} mounts the socket volume"
+        );
+        for mount in mounts(service) {
+            if let Some(file) = mount.strip_prefix("../") {
+                let file = file.split(':').next().expect("host path");
+                assert!(repo().join(file).is_file(), "{service} mounts {file}");
+            }
+        }
+    }
+    let sidecar: serde_yaml::Value =
+        serde_yaml::from_str(&read("apisix/config-sidecar.yaml")).expect("YAML");
+    assert_eq!(
+        sidecar["ext-plugin"]["path_for_test"].as_str(),
+        Some("/run/promptgate/promptgate.sock")
+    );
+    let routes: serde_yaml::Value =
+        serde_yaml::from_str(&read("apisix/apisix.yaml")).expect("YAML");
+    let nodes = routes["upstreams"][0]["nodes"]
+        .as_mapping()
+        .expect("upstream nodes");
+    for node in nodes.keys() {
+        let host = node.as_str().and_then(|n| n.split(':').next()).expect("host:port");
+        assert!(!services[host].is_null(), "upstream {host} is a compose service");
     }
 }
 
