@@ -356,3 +356,35 @@ fn mock_upstream_lists_models() {
     let models: serde_json::Value = serde_json::from_str(body).expect("JSON");
     assert_eq!(models["data"][0]["object"], "model");
 }
+
+#[test]
+fn grafana_dashboard_charts_every_documented_metric() {
+    let dashboard: serde_json::Value =
+        serde_json::from_str(&read("apisix/grafana/promptgate.json")).expect("dashboard is JSON");
+    let exprs: Vec<&str> = dashboard["panels"]
+        .as_array()
+        .expect("panels")
+        .iter()
+        .flat_map(|p| p["targets"].as_array().into_iter().flatten())
+        .filter_map(|t| t["expr"].as_str())
+        .collect();
+    let readme = read("apisix/README.md");
+    for metric in [
+        "promptgate_requests_total",
+        "promptgate_blocked_total",
+        "promptgate_redacted_total",
+        "promptgate_scan_duration_seconds",
+        "promptgate_cache_hits_total",
+        "promptgate_cache_misses_total",
+        "promptgate_redis_up",
+        "promptgate_runner_errors_total",
+        "promptgate_config_reloads_total",
+        "promptgate_inflight",
+    ] {
+        assert!(
+            exprs.iter().any(|e| e.contains(metric)),
+            "no panel charts {metric}"
+        );
+        assert!(readme.contains(metric), "apisix/README.md documents {metric}");
+    }
+}
