@@ -11,8 +11,8 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use promptgate::pipeline::Engines;
-use serde::Deserialize;
 use promptgate::policy::{RouteConf, Runtime, load_config};
+use serde::Deserialize;
 
 use crate::support::base_command;
 
@@ -188,8 +188,14 @@ fn compose_stack_shares_the_socket_and_serves_the_routes_upstream() {
         .as_mapping()
         .expect("upstream nodes");
     for node in nodes.keys() {
-        let host = node.as_str().and_then(|n| n.split(':').next()).expect("host:port");
-        assert!(!services[host].is_null(), "upstream {host} is a compose service");
+        let host = node
+            .as_str()
+            .and_then(|n| n.split(':').next())
+            .expect("host:port");
+        assert!(
+            !services[host].is_null(),
+            "upstream {host} is a compose service"
+        );
     }
 }
 
@@ -385,6 +391,9 @@ fn grafana_dashboard_charts_every_documented_metric() {
             exprs.iter().any(|e| e.contains(metric)),
             "no panel charts {metric}"
         );
-        assert!(readme.contains(metric), "apisix/README.md documents {metric}");
+        assert!(
+            readme.contains(metric),
+            "apisix/README.md documents {metric}"
+        );
     }
 }
