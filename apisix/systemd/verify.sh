@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Checks promptgate.service with `systemd-analyze verify` (run by .ci/run).
+# Checks promptgate.service with `systemd-analyze verify` and the sysusers file with
+# `systemd-sysusers --dry-run` (run by .ci/run).
 #
 # The unit names /usr/local/bin/promptgate, which a build machine does not have, so the
 # check runs on a copy whose commands point at an existing executable. systemd-analyze
@@ -23,3 +24,9 @@ if [[ $status -ne 0 || -n "$out" ]]; then
   exit 1
 fi
 echo "promptgate.service: ok"
+# The sysusers file: parsed and applied to nothing (--dry-run writes no file).
+if command -v systemd-sysusers >/dev/null 2>&1; then
+  systemd-sysusers --dry-run "$here/promptgate.sysusers.conf" >/dev/null \
+    || { echo "systemd-sysusers: promptgate.sysusers.conf has problems" >&2; exit 1; }
+  echo "promptgate.sysusers.conf: ok"
+fi
