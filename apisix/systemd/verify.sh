@@ -26,7 +26,7 @@ fi
 echo "promptgate.service: ok"
 # The sysusers file: parsed and applied to nothing (--dry-run writes no file).
 if command -v systemd-sysusers >/dev/null 2>&1; then
-  systemd-sysusers --dry-run "$here/promptgate.sysusers.conf" >/dev/null \
-    || { echo "systemd-sysusers: promptgate.sysusers.conf has problems" >&2; exit 1; }
+  out="$(systemd-sysusers --dry-run "$here/promptgate.sysusers.conf" 2>&1)" \
+    || { echo "$out" >&2; echo "systemd-sysusers: promptgate.sysusers.conf has problems" >&2; exit 1; }
   echo "promptgate.sysusers.conf: ok"
 fi
