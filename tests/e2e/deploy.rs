@@ -397,3 +397,38 @@ fn grafana_dashboard_charts_every_documented_metric() {
         );
     }
 }
+
+/// Every key path of `value`, tables included (arrays and scalars are leaves).
+fn key_paths(prefix: &str, value: &toml::Value, out: &mut Vec<String>) {
+    if let toml::Value::Table(table) = value {
+        for (key, child) in table {
+            let path = if prefix.is_empty() {
+                key.clone()
+            } else {
+                format!("{prefix}.{key}")
+            };
+            // Maps whose keys are the user's (pii.actions, policies) are empty
+            // in the defaults, so only their own path is wanted.
+            key_paths(&path, child, out);
+            out.push(path);
+        }
+    }
+}
+
+#[test]
+fn sample_config_sets_every_key_of_the_config() {
+    let defaults = toml::Value::try_from(promptgate::policy::Config::default())
+        .expect("the default config serializes");
+    let sample: toml::Value =
+        toml::from_str(&read("apisix/promptgate.toml")).expect("sample is TOML");
+    let mut wanted = Vec::new();
+    key_paths("", &defaults, &mut wanted);
+    let mut present = Vec::new();
+    key_paths("", &sample, &mut present);
+    assert!(wanted.len() > 30, "walked the whole config: {wanted:?}");
+    let missing: Vec<&String> = wanted.iter().filter(|k| !present.contains(k)).collect();
+    assert!(
+        missing.is_empty(),
+        "apisix/promptgate.toml does not explain {missing:?}"
+    );
+}
