@@ -126,16 +126,60 @@ fn assert_all_resolve(config: &str, origin: &str, values: &[(String, String)]) {
 }
 
 #[test]
-fn kubernetes_example_configs_are_accepted_by_the_runner() {
+fn kubernetes_example_shares_the_socket_and_its_configs_are_accepted() {
     let text = read("apisix/kubernetes/promptgate-apisix.yaml");
     let mut config_map = None;
+    let mut deployment = None;
     for doc in serde_yaml::Deserializer::from_str(&text) {
         let doc = serde_yaml::Value::deserialize(doc).expect("manifest is YAML");
-        if doc["kind"].as_str() == Some("ConfigMap") {
-            config_map = Some(doc);
+        match doc["kind"].as_str() {
+            Some("ConfigMap") => config_map = Some(doc),
+            Some("Deployment") => deployment = Some(doc),
+            _ => {}
         }
     }
     let config_map = config_map.expect("the manifest has a ConfigMap");
+    let pod = &deployment.expect("the manifest has a Deployment")["spec"]["template"]["spec"];
+    let sidecar = &pod["initContainers"][0];
+    assert_eq!(
+        sidecar["restartPolicy"].as_str(),
+        Some("Always"),
+        "native sidecar"
+    );
+    for probe in ["startupProbe", "livenessProbe", "readinessProbe"] {
+        let command = &sidecar[probe]["exec"]["command"];
+        assert_eq!(
+            command[1].as_str(),
+            Some("health"),
+            "{probe} runs promptgate health"
+        );
+    }
+    assert!(
+        !sidecar["resources"]["limits"]["memory"].is_null(),
+        "memory limit"
+    );
+    let socket_volume = pod["volumes"]
+        .as_sequence()
+        .expect("volumes")
+        .iter()
+        .find(|v| !v["emptyDir"].is_null())
+        .and_then(|v| v["name"].as_str())
+        .expect("an emptyDir socket volume");
+    for container in [sidecar, &pod["containers"][0]] {
+        let mounted = container["volumeMounts"]
+            .as_sequence()
+            .expect("volume mounts")
+            .iter()
+            .any(|m| {
+                m["name"].as_str() == Some(socket_volume)
+                    && m["mountPath"].as_str() == Some("/run/promptgate")
+            });
+        assert!(
+            mounted,
+            "{} mounts the socket volume",
+            container["name"].as_str().unwrap_or("?")
+        );
+    }
     let data = &config_map["data"];
     let routes = standalone_route_values(data["apisix.yaml"].as_str().expect("apisix.yaml"));
     let toml = data["promptgate.toml"].as_str().expect("promptgate.toml");
