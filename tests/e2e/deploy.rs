@@ -1,8 +1,12 @@
 //! The shipped deployment files work with this build: every promptgate conf value
-//! in `apisix/apisix.yaml` and `apisix/admin-api.sh` is accepted by the runner's own
-//! validation against `apisix/promptgate.toml`, the two files declare the same
-//! routes, `promptgate check-config` passes on the sample config, and the mock
-//! upstream of `compose/` answers chat completions (plain and streamed).
+//! in `apisix/apisix.yaml`, `apisix/admin-api.sh` and the Kubernetes ConfigMap is
+//! accepted by the runner's own validation (parse + resolve against the config they
+//! ship with), the standalone file and the Admin API script declare the same routes,
+//! `apisix/promptgate.toml` explains every config key and passes
+//! `promptgate check-config`, compose and Kubernetes share the socket directory
+//! between APISIX and promptgate, the Grafana dashboard charts every documented
+//! metric, and the mock upstream of `compose/` answers chat completions (plain and
+//! streamed).
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
