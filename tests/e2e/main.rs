@@ -2,6 +2,7 @@
 //! socket by an APISIX simulator (`support`), with real flatbuffers frames.
 
 mod conformance;
+mod deploy;
 mod detection;
 mod gate;
 mod interop;
