@@ -132,7 +132,7 @@ pub fn encode_req_call_stop(
     stop: &Stop<'_>,
 ) -> Result<(), FrameError> {
     out.clear();
-    check_lower_bound(entries_len(stop.headers) + stop.body.len())?;
+    check_lower_bound(&[entries_len(stop.headers), stop.body.len()])?;
     fbb.reset();
     let headers = (!stop.headers.is_empty()).then(|| text_entries(fbb, stop.headers));
     let body = (!stop.body.is_empty()).then(|| fbb.create_vector(stop.body));
@@ -177,13 +177,13 @@ pub fn encode_req_call_rewrite(
         }
     }
     let body = rewrite.body.filter(|b| !b.is_empty());
-    check_lower_bound(
-        rewrite.path.map_or(0, <[u8]>::len)
-            + entries_len(rewrite.headers)
-            + entries_len(rewrite.args)
-            + entries_len(rewrite.resp_headers)
-            + body.map_or(0, <[u8]>::len),
-    )?;
+    check_lower_bound(&[
+        rewrite.path.map_or(0, <[u8]>::len),
+        entries_len(rewrite.headers),
+        entries_len(rewrite.args),
+        entries_len(rewrite.resp_headers),
+        body.map_or(0, <[u8]>::len),
+    ])?;
     fbb.reset();
     let path = rewrite.path.map(|p| byte_string(fbb, p));
     let headers = (!rewrite.headers.is_empty()).then(|| text_entries(fbb, rewrite.headers));
@@ -223,7 +223,7 @@ pub fn encode_extra_info_var(
     name: &[u8],
 ) -> Result<(), FrameError> {
     out.clear();
-    check_lower_bound(name.len())?;
+    check_lower_bound(&[name.len()])?;
     fbb.reset();
     let name = byte_string(fbb, name);
     let var = fb::extra_info::Var::create(fbb, &fb::extra_info::VarArgs { name: Some(name) });
@@ -282,7 +282,7 @@ pub fn encode_resp_call_resp(
     body: &[u8],
 ) -> Result<(), FrameError> {
     out.clear();
-    check_lower_bound(entries_len(headers) + body.len())?;
+    check_lower_bound(&[entries_len(headers), body.len()])?;
     fbb.reset();
     let headers = (!headers.is_empty()).then(|| text_entries(fbb, headers));
     let body = (!body.is_empty()).then(|| fbb.create_vector(body));
@@ -325,10 +325,12 @@ pub(crate) fn finish<T>(
     encode_frame(ty, fbb.finished_data(), out)
 }
 
-/// Refuses, before building anything, a message whose variable-length content alone
+/// Refuses, before building anything, a message whose variable-length content (the
+/// sum of `parts`, saturating) alone
 /// exceeds [`MAX_PAYLOAD`]. Also keeps the builder far from its 2 GiB limit, where
 /// flatbuffers would panic.
-pub(crate) fn check_lower_bound(len: usize) -> Result<(), FrameError> {
+pub(crate) fn check_lower_bound(parts: &[usize]) -> Result<(), FrameError> {
+    let len = parts.iter().fold(0usize, |acc, &n| acc.saturating_add(n));
     if len > MAX_PAYLOAD {
         return Err(FrameError::TooLarge {
             len,

@@ -673,6 +673,15 @@ fn oversize_replies_are_refused_not_truncated() {
             ..
         })
     ));
+    // Headers count too: refused before anything is built.
+    let half = vec![b'h'; MAX_PAYLOAD / 2 + 1];
+    assert_eq!(
+        encode_resp_call_resp(&mut fbb, &mut out, 1, 200, &[(&half, Some(&half))], b""),
+        Err(FrameError::TooLarge {
+            len: 2 * (MAX_PAYLOAD / 2 + 1),
+            max: MAX_PAYLOAD
+        })
+    );
     // Content just under the limit whose message overhead pushes it over.
     let body = vec![0u8; MAX_PAYLOAD - 8];
     assert!(matches!(
