@@ -135,7 +135,7 @@ pub fn encode_req_call_stop(
     check_lower_bound(&[entries_len(stop.headers), stop.body.len()])?;
     fbb.reset();
     let headers = (!stop.headers.is_empty()).then(|| text_entries(fbb, stop.headers));
-    let body = (!stop.body.is_empty()).then(|| fbb.create_vector(stop.body));
+    let body = (!stop.body.is_empty()).then(|| byte_vector(fbb, stop.body));
     let action = fb::httpreq_call::Stop::create(
         fbb,
         &fb::httpreq_call::StopArgs {
@@ -190,7 +190,7 @@ pub fn encode_req_call_rewrite(
     let args = (!rewrite.args.is_empty()).then(|| text_entries(fbb, rewrite.args));
     let resp_headers =
         (!rewrite.resp_headers.is_empty()).then(|| text_entries(fbb, rewrite.resp_headers));
-    let body = body.map(|b| fbb.create_vector(b));
+    let body = body.map(|b| byte_vector(fbb, b));
     let action = fb::httpreq_call::Rewrite::create(
         fbb,
         &fb::httpreq_call::RewriteArgs {
@@ -285,7 +285,7 @@ pub fn encode_resp_call_resp(
     check_lower_bound(&[entries_len(headers), body.len()])?;
     fbb.reset();
     let headers = (!headers.is_empty()).then(|| text_entries(fbb, headers));
-    let body = (!body.is_empty()).then(|| fbb.create_vector(body));
+    let body = (!body.is_empty()).then(|| byte_vector(fbb, body));
     let resp = fb::httpresp_call::Resp::create(
         fbb,
         &fb::httpresp_call::RespArgs {
@@ -351,6 +351,16 @@ pub(crate) fn entries_len(entries: &[Entry<'_>]) -> usize {
 /// Writes `bytes` as a flatbuffers `string` (length, bytes, NUL), whether or not
 /// they are UTF-8: readers (APISIX's Lua, our decode bindings) take strings by length.
 pub(crate) fn byte_string<'f>(fbb: &mut FlatBufferBuilder<'f>, bytes: &[u8]) -> WIPOffset<&'f str> {
+    WIPOffset::new(fbb.create_byte_string(bytes).value())
+}
+
+/// Writes a `[ubyte]` vector with one memcpy. `create_vector` copies byte by byte;
+/// `create_byte_string` lays out the same length-prefixed bytes plus a trailing NUL
+/// that lies outside the counted length (padding to every reader).
+pub(crate) fn byte_vector<'f>(
+    fbb: &mut FlatBufferBuilder<'f>,
+    bytes: &[u8],
+) -> WIPOffset<Vector<'f, u8>> {
     WIPOffset::new(fbb.create_byte_string(bytes).value())
 }
 

@@ -10,7 +10,7 @@ use flatbuffers::{FlatBufferBuilder, ForwardsUOffset, Vector};
 
 use super::decode::{DecodeError, verify};
 use super::encode::{
-    Entry, ErrCode, byte_string, check_lower_bound, entries_len, finish, text_entries,
+    Entry, ErrCode, byte_string, byte_vector, check_lower_bound, entries_len, finish, text_entries,
 };
 use super::frame::{FrameError, RpcType};
 use super::generated::wire::a6 as fb;
@@ -176,7 +176,7 @@ pub fn encode_http_req_call_req(
         entries_len(call.headers),
     ])?;
     fbb.reset();
-    let src_ip = fbb.create_vector(call.src_ip);
+    let src_ip = byte_vector(fbb, call.src_ip);
     let path = call.path.map(|p| byte_string(fbb, p));
     let args = text_entries(fbb, call.args);
     let headers = text_entries(fbb, call.headers);
@@ -209,7 +209,7 @@ pub fn encode_extra_info_resp(
     out.clear();
     check_lower_bound(&[result.map_or(0, <[u8]>::len)])?;
     fbb.reset();
-    let result = result.map(|r| fbb.create_vector(r));
+    let result = result.map(|r| byte_vector(fbb, r));
     let resp = fb::extra_info::Resp::create(fbb, &fb::extra_info::RespArgs { result });
     finish(fbb, resp, RpcType::ExtraInfo, out)
 }

@@ -971,7 +971,14 @@ fn truncated_and_garbage_payloads_are_errors() {
     };
     peer::encode_http_req_call_req(&mut fbb, &mut out, &call).unwrap();
     let payload = out[HEADER_LEN..].to_vec();
-    for cut in 0..payload.len() {
+    // The first object built sits at the end: src_ip's 4 bytes, then a NUL and
+    // alignment padding no reader needs. Every cut into real content must fail.
+    let padding = 4;
+    assert_eq!(
+        decode_http_req_call(&payload[..payload.len() - padding]).map(|c| c.id),
+        Ok(1)
+    );
+    for cut in 0..payload.len() - padding {
         assert!(
             decode_http_req_call(&payload[..cut]).is_err(),
             "truncated to {cut} bytes"
