@@ -132,10 +132,10 @@ pub fn encode_req_call_stop(
     stop: &Stop<'_>,
 ) -> Result<(), FrameError> {
     out.clear();
-    check_lower_bound(entries_len(stop.headers) + stop.body.len())?;
+    check_lower_bound(&[entries_len(stop.headers), stop.body.len()])?;
     fbb.reset();
     let headers = (!stop.headers.is_empty()).then(|| text_entries(fbb, stop.headers));
-    let body = (!stop.body.is_empty()).then(|| fbb.create_vector(stop.body));
+    let body = (!stop.body.is_empty()).then(|| byte_vector(fbb, stop.body));
     let action = fb::httpreq_call::Stop::create(
         fbb,
         &fb::httpreq_call::StopArgs {
@@ -177,20 +177,20 @@ pub fn encode_req_call_rewrite(
         }
     }
     let body = rewrite.body.filter(|b| !b.is_empty());
-    check_lower_bound(
-        rewrite.path.map_or(0, <[u8]>::len)
-            + entries_len(rewrite.headers)
-            + entries_len(rewrite.args)
-            + entries_len(rewrite.resp_headers)
-            + body.map_or(0, <[u8]>::len),
-    )?;
+    check_lower_bound(&[
+        rewrite.path.map_or(0, <[u8]>::len),
+        entries_len(rewrite.headers),
+        entries_len(rewrite.args),
+        entries_len(rewrite.resp_headers),
+        body.map_or(0, <[u8]>::len),
+    ])?;
     fbb.reset();
     let path = rewrite.path.map(|p| byte_string(fbb, p));
     let headers = (!rewrite.headers.is_empty()).then(|| text_entries(fbb, rewrite.headers));
     let args = (!rewrite.args.is_empty()).then(|| text_entries(fbb, rewrite.args));
     let resp_headers =
         (!rewrite.resp_headers.is_empty()).then(|| text_entries(fbb, rewrite.resp_headers));
-    let body = body.map(|b| fbb.create_vector(b));
+    let body = body.map(|b| byte_vector(fbb, b));
     let action = fb::httpreq_call::Rewrite::create(
         fbb,
         &fb::httpreq_call::RewriteArgs {
@@ -223,7 +223,7 @@ pub fn encode_extra_info_var(
     name: &[u8],
 ) -> Result<(), FrameError> {
     out.clear();
-    check_lower_bound(name.len())?;
+    check_lower_bound(&[name.len()])?;
     fbb.reset();
     let name = byte_string(fbb, name);
     let var = fb::extra_info::Var::create(fbb, &fb::extra_info::VarArgs { name: Some(name) });
@@ -282,10 +282,10 @@ pub fn encode_resp_call_resp(
     body: &[u8],
 ) -> Result<(), FrameError> {
     out.clear();
-    check_lower_bound(entries_len(headers) + body.len())?;
+    check_lower_bound(&[entries_len(headers), body.len()])?;
     fbb.reset();
     let headers = (!headers.is_empty()).then(|| text_entries(fbb, headers));
-    let body = (!body.is_empty()).then(|| fbb.create_vector(body));
+    let body = (!body.is_empty()).then(|| byte_vector(fbb, body));
     let resp = fb::httpresp_call::Resp::create(
         fbb,
         &fb::httpresp_call::RespArgs {
@@ -325,10 +325,12 @@ pub(crate) fn finish<T>(
     encode_frame(ty, fbb.finished_data(), out)
 }
 
-/// Refuses, before building anything, a message whose variable-length content alone
+/// Refuses, before building anything, a message whose variable-length content (the
+/// sum of `parts`, saturating) alone
 /// exceeds [`MAX_PAYLOAD`]. Also keeps the builder far from its 2 GiB limit, where
 /// flatbuffers would panic.
-pub(crate) fn check_lower_bound(len: usize) -> Result<(), FrameError> {
+pub(crate) fn check_lower_bound(parts: &[usize]) -> Result<(), FrameError> {
+    let len = parts.iter().fold(0usize, |acc, &n| acc.saturating_add(n));
     if len > MAX_PAYLOAD {
         return Err(FrameError::TooLarge {
             len,
@@ -349,6 +351,16 @@ pub(crate) fn entries_len(entries: &[Entry<'_>]) -> usize {
 /// Writes `bytes` as a flatbuffers `string` (length, bytes, NUL), whether or not
 /// they are UTF-8: readers (APISIX's Lua, our decode bindings) take strings by length.
 pub(crate) fn byte_string<'f>(fbb: &mut FlatBufferBuilder<'f>, bytes: &[u8]) -> WIPOffset<&'f str> {
+    WIPOffset::new(fbb.create_byte_string(bytes).value())
+}
+
+/// Writes a `[ubyte]` vector with one memcpy. `create_vector` copies byte by byte;
+/// `create_byte_string` lays out the same length-prefixed bytes plus a trailing NUL
+/// that lies outside the counted length (padding to every reader).
+pub(crate) fn byte_vector<'f>(
+    fbb: &mut FlatBufferBuilder<'f>,
+    bytes: &[u8],
+) -> WIPOffset<Vector<'f, u8>> {
     WIPOffset::new(fbb.create_byte_string(bytes).value())
 }
 

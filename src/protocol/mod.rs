@@ -17,6 +17,33 @@
 //! The flatbuffers bindings in `generated/` come from `schema/ext-plugin.fbs`
 //! (ext-plugin-proto v0.6.1) via `scripts/regen-bindings.sh`; do not edit them.
 //! [`peer`] is the mirror image, APISIX's side, for tests and the load generator.
+//!
+//! One call, as the server drives it (the request bytes here come from [`peer`]):
+//!
+//! ```
+//! use promptgate::protocol::{self, FlatBufferBuilder, FrameError, Inbound, peer};
+//!
+//! // Buffers reused for every reply on a connection.
+//! let mut fbb = FlatBufferBuilder::new();
+//! let mut reply = Vec::new();
+//!
+//! let mut read_buf = Vec::new();
+//! let call = peer::ReqCall { id: 7, conf_token: 42, path: Some(b"/v1/chat"), ..Default::default() };
+//! peer::encode_http_req_call_req(&mut fbb, &mut read_buf, &call)?;
+//!
+//! match protocol::parse_frame(&read_buf) {
+//!     Err(FrameError::Incomplete) => { /* read more */ }
+//!     Err(e) => return Err(e.into()),
+//!     Ok(frame) => match protocol::decode_inbound(frame.ty, frame.payload) {
+//!         Ok(Inbound::HttpReqCall(call)) => {
+//!             protocol::encode_req_call_continue(&mut fbb, &mut reply, call.id)?
+//!         }
+//!         _ => protocol::encode_err(&mut fbb, &mut reply, protocol::ErrCode::BadRequest)?,
+//!     },
+//! }
+//! assert_eq!(reply[0], protocol::RpcType::HttpReqCall.as_u8()); // one write: `reply`
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 mod decode;
 mod encode;

@@ -10,7 +10,7 @@ use flatbuffers::{FlatBufferBuilder, ForwardsUOffset, Vector};
 
 use super::decode::{DecodeError, verify};
 use super::encode::{
-    Entry, ErrCode, byte_string, check_lower_bound, entries_len, finish, text_entries,
+    Entry, ErrCode, byte_string, byte_vector, check_lower_bound, entries_len, finish, text_entries,
 };
 use super::frame::{FrameError, RpcType};
 use super::generated::wire::a6 as fb;
@@ -151,10 +151,7 @@ pub fn encode_prepare_conf_req(
     key: Option<&[u8]>,
 ) -> Result<(), FrameError> {
     out.clear();
-    check_lower_bound(
-        conf.map_or(0, entries_len)
-            .saturating_add(key.map_or(0, <[u8]>::len)),
-    )?;
+    check_lower_bound(&[conf.map_or(0, entries_len), key.map_or(0, <[u8]>::len)])?;
     fbb.reset();
     let conf = conf.map(|c| text_entries(fbb, c));
     let key = key.map(|k| byte_string(fbb, k));
@@ -172,15 +169,14 @@ pub fn encode_http_req_call_req(
     call: &ReqCall<'_>,
 ) -> Result<(), FrameError> {
     out.clear();
-    check_lower_bound(
-        call.src_ip
-            .len()
-            .saturating_add(call.path.map_or(0, <[u8]>::len))
-            .saturating_add(entries_len(call.args))
-            .saturating_add(entries_len(call.headers)),
-    )?;
+    check_lower_bound(&[
+        call.src_ip.len(),
+        call.path.map_or(0, <[u8]>::len),
+        entries_len(call.args),
+        entries_len(call.headers),
+    ])?;
     fbb.reset();
-    let src_ip = fbb.create_vector(call.src_ip);
+    let src_ip = byte_vector(fbb, call.src_ip);
     let path = call.path.map(|p| byte_string(fbb, p));
     let args = text_entries(fbb, call.args);
     let headers = text_entries(fbb, call.headers);
@@ -211,9 +207,9 @@ pub fn encode_extra_info_resp(
     result: Option<&[u8]>,
 ) -> Result<(), FrameError> {
     out.clear();
-    check_lower_bound(result.map_or(0, <[u8]>::len))?;
+    check_lower_bound(&[result.map_or(0, <[u8]>::len)])?;
     fbb.reset();
-    let result = result.map(|r| fbb.create_vector(r));
+    let result = result.map(|r| byte_vector(fbb, r));
     let resp = fb::extra_info::Resp::create(fbb, &fb::extra_info::RespArgs { result });
     finish(fbb, resp, RpcType::ExtraInfo, out)
 }
@@ -231,7 +227,7 @@ pub fn encode_http_resp_call_req(
     conf_token: u32,
 ) -> Result<(), FrameError> {
     out.clear();
-    check_lower_bound(entries_len(headers))?;
+    check_lower_bound(&[entries_len(headers)])?;
     fbb.reset();
     let headers = text_entries(fbb, headers);
     let req = fb::httpresp_call::Req::create(

@@ -673,6 +673,15 @@ fn oversize_replies_are_refused_not_truncated() {
             ..
         })
     ));
+    // Headers count too: refused before anything is built.
+    let half = vec![b'h'; MAX_PAYLOAD / 2 + 1];
+    assert_eq!(
+        encode_resp_call_resp(&mut fbb, &mut out, 1, 200, &[(&half, Some(&half))], b""),
+        Err(FrameError::TooLarge {
+            len: 2 * (MAX_PAYLOAD / 2 + 1),
+            max: MAX_PAYLOAD
+        })
+    );
     // Content just under the limit whose message overhead pushes it over.
     let body = vec![0u8; MAX_PAYLOAD - 8];
     assert!(matches!(
@@ -962,7 +971,14 @@ fn truncated_and_garbage_payloads_are_errors() {
     };
     peer::encode_http_req_call_req(&mut fbb, &mut out, &call).unwrap();
     let payload = out[HEADER_LEN..].to_vec();
-    for cut in 0..payload.len() {
+    // The first object built sits at the end: src_ip's 4 bytes, then a NUL and
+    // alignment padding no reader needs. Every cut into real content must fail.
+    let padding = 4;
+    assert_eq!(
+        decode_http_req_call(&payload[..payload.len() - padding]).map(|c| c.id),
+        Ok(1)
+    );
+    for cut in 0..payload.len() - padding {
         assert!(
             decode_http_req_call(&payload[..cut]).is_err(),
             "truncated to {cut} bytes"
