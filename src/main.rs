@@ -110,7 +110,7 @@ fn check_config(file: &Path) -> ExitCode {
         Ok(runtime) => {
             let mut names: Vec<&str> = runtime.policy_names().collect();
             names.sort_unstable();
-            println!("{}: ok (policies: {})", file.display(), names.join(", "));
+            print_out(&format!("{}: ok (policies: {})\n", file.display(), names.join(", ")));
             ExitCode::SUCCESS
         }
         Err(errors) => {
@@ -186,7 +186,7 @@ fn run_scan(
     {
         report["redacted_body"] = String::from_utf8_lossy(&redaction.body).into_owned().into();
     }
-    println!("{}", serde_json::to_string_pretty(&report)?);
+    print_out(&format!("{}\n", serde_json::to_string_pretty(&report)?));
     Ok(match decision.verdict {
         promptgate::pipeline::Verdict::Block(_) => ExitCode::from(1),
         promptgate::pipeline::Verdict::Redact(_) => ExitCode::from(3),
@@ -239,11 +239,18 @@ fn run_eval(config: Config, corpus: &[PathBuf], policy: &str, json: bool) -> any
         },
     ))?;
     if json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        print_out(&format!("{}\n", serde_json::to_string_pretty(&report)?));
     } else {
-        print!("{}", report.render());
+        print_out(&report.render());
     }
     Ok(())
+}
+
+/// Writes to stdout; a closed pipe (`promptgate scan | head`) is not an error.
+fn print_out(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
 }
 
 fn serve(config_path: Option<&Path>) -> ExitCode {
