@@ -8,6 +8,8 @@
 //! A finding carries identifiers (rule id, category, span) and never the matched
 //! text: whatever leaves this module may end up in logs or metrics.
 
+pub mod cache;
+
 use std::fmt;
 use std::ops::Range;
 use std::sync::Arc;

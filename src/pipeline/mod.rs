@@ -8,9 +8,16 @@
 //! Never does I/O with APISIX and never logs prompt text.
 
 mod body;
+mod budget;
 mod decision;
+// L0 (temporary wiring, replaced by the lead's waterfall): delete with l0_temp.rs.
+mod l0_temp;
 
 pub use body::{Coding, open_body, too_large};
+pub use budget::{
+    LayerFailure, LayerTimeout, SCANNER_UNAVAILABLE, budget_for, on_layer_failure, over_budget,
+    scanner_unavailable, within_budget,
+};
 pub use decision::{Block, Decision, Redaction, ShadowOutcome, Verdict, counts_header};
 
 use crate::detect::Layer;
