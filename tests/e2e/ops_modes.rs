@@ -14,6 +14,8 @@ fail_open = true
 l1_ms = 0
 [policies.healthy]
 fail_open = false
+[policies.healthy.budgets]
+l1_ms = 1000
 "#;
 
 #[test]
