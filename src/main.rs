@@ -144,7 +144,9 @@ fn run_server(config: Config, config_path: Option<&Path>) -> anyhow::Result<()> 
         if metrics.enabled {
             // The security path must not depend on the scrape port: log and carry on.
             match telemetry::serve_metrics(&metrics).await {
-                Ok(address) => tracing::info!(%address, path = %metrics.path, "metrics endpoint up"),
+                Ok(address) => {
+                    tracing::info!(%address, path = %metrics.path, "metrics endpoint up")
+                }
                 Err(error) => tracing::error!(%error, "metrics endpoint unavailable"),
             }
         }
@@ -222,10 +224,14 @@ fn probe_socket(path: &Path, timeout: Duration) -> anyhow::Result<()> {
         .map_err(|e| anyhow::anyhow!("encoding the probe: {e}"))?;
     stream.write_all(&frame).context("sending PrepareConf")?;
     let mut header = [0u8; HEADER_LEN];
-    stream.read_exact(&mut header).context("reading the reply header")?;
+    stream
+        .read_exact(&mut header)
+        .context("reading the reply header")?;
     let header = parse_header(&header);
     let mut payload = vec![0u8; header.len];
-    stream.read_exact(&mut payload).context("reading the reply")?;
+    stream
+        .read_exact(&mut payload)
+        .context("reading the reply")?;
     match decode_reply(header.ty, &payload) {
         Ok(Reply::PrepareConf(token)) if token != 0 => Ok(()),
         Ok(other) => anyhow::bail!("unexpected reply to PrepareConf: {other:?}"),
@@ -239,9 +245,13 @@ fn probe_metrics(listen: &str, path: &str, timeout: Duration) -> anyhow::Result<
     let mut stream = std::net::TcpStream::connect_timeout(&address, timeout)
         .with_context(|| format!("connecting to the metrics endpoint {address}"))?;
     stream.set_read_timeout(Some(timeout))?;
-    stream.write_all(format!("GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n").as_bytes())?;
+    stream.write_all(
+        format!("GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n").as_bytes(),
+    )?;
     let mut head = [0u8; 12];
-    stream.read_exact(&mut head).context("reading the metrics reply")?;
+    stream
+        .read_exact(&mut head)
+        .context("reading the metrics reply")?;
     anyhow::ensure!(
         head.starts_with(b"HTTP/1.1 200"),
         "metrics endpoint answered {:?}",

@@ -142,7 +142,14 @@ mod tests {
                 .is_err()
         );
         assert!(over_budget(Layer::L1, Duration::ZERO, Duration::ZERO).is_err());
-        assert!(over_budget(Layer::L1, Duration::from_millis(2), Duration::from_millis(1)).is_ok());
+        assert!(
+            over_budget(
+                Layer::L1,
+                Duration::from_millis(2),
+                Duration::from_millis(1)
+            )
+            .is_ok()
+        );
     }
 
     #[test]

@@ -76,4 +76,3 @@ impl Pipeline {
         self.early(policy, decision)
     }
 }
-

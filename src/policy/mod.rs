@@ -19,11 +19,12 @@ mod route;
 
 pub use compile::{CompiledPolicy, ResolveError, RoutePolicy, Runtime};
 pub use config::{
-    AuditConfig, BudgetConfig, CacheConfig, RedisConfig, ClassifierConfig, CompressedBodies, Config, ExtractConfig, KeywordConfig, LogConfig, LogFormat,
-    MAX_BODY_BYTES_LIMIT, MetricsConfig, Mode, PiiConfig, PolicyConfig, ServerConfig,
+    AuditConfig, BudgetConfig, CacheConfig, ClassifierConfig, CompressedBodies, Config,
+    ExtractConfig, KeywordConfig, LogConfig, LogFormat, MAX_BODY_BYTES_LIMIT, MetricsConfig, Mode,
+    PiiConfig, PolicyConfig, RedisConfig, ServerConfig,
 };
 pub use env::ENV_PREFIX;
 pub use error::{ConfigError, ConfigErrors};
-pub use reload::{ReloadOutcome, Reloader, reload_once};
 pub use load::{DEFAULT_POLICY_NAME, load_config, load_config_str};
+pub use reload::{ReloadOutcome, Reloader, reload_once};
 pub use route::{CONF_ENTRY_NAME, RouteConf, RouteConfError};

@@ -15,12 +15,12 @@ use super::{Shared, Shutdown};
 use crate::detect::Layer;
 use crate::pipeline::{Block, Decision, ScanRequest, Verdict, too_large};
 use crate::policy::{CONF_ENTRY_NAME, Mode, RouteConf, Runtime};
-use crate::telemetry::{self, AuditEvent, InflightGuard};
 use crate::protocol::{
     ErrCode, RpcType, decode_extra_info_resp, decode_http_req_call, decode_http_resp_call,
     decode_prepare_conf, encode_extra_info_req_body, encode_extra_info_var,
     encode_prepare_conf_resp, encode_resp_call_resp,
 };
+use crate::telemetry::{self, AuditEvent, InflightGuard};
 
 /// Longest client-supplied request id echoed back; longer ones are replaced.
 const MAX_REQUEST_ID: usize = 128;

@@ -43,8 +43,8 @@ pub const INFLIGHT: &str = "promptgate_inflight";
 
 /// Histogram buckets for durations: 25 µs to 2.5 s.
 const DURATION_BUCKETS: &[f64] = &[
-    0.000_025, 0.000_05, 0.000_1, 0.000_25, 0.000_5, 0.001, 0.002_5, 0.005, 0.01, 0.025, 0.05,
-    0.1, 0.25, 0.5, 1.0, 2.5,
+    0.000_025, 0.000_05, 0.000_1, 0.000_25, 0.000_5, 0.001, 0.002_5, 0.005, 0.01, 0.025, 0.05, 0.1,
+    0.25, 0.5, 1.0, 2.5,
 ];
 
 /// Largest scrape request read before answering.
@@ -157,8 +157,14 @@ async fn answer_scrape(
 fn describe() {
     use metrics::{describe_counter, describe_gauge, describe_histogram};
     describe_counter!(REQUESTS_TOTAL, "Requests decided, by route and verdict");
-    describe_counter!(BLOCKED_TOTAL, "Blocks by layer and category (shadow labelled)");
-    describe_counter!(REDACTED_TOTAL, "Redacted values by PII type (shadow labelled)");
+    describe_counter!(
+        BLOCKED_TOTAL,
+        "Blocks by layer and category (shadow labelled)"
+    );
+    describe_counter!(
+        REDACTED_TOTAL,
+        "Redacted values by PII type (shadow labelled)"
+    );
     describe_histogram!(SCAN_DURATION, "Time spent per detection layer");
     describe_histogram!(REQUEST_DURATION, "Time to answer an HTTPReqCall");
     describe_counter!(CACHE_HITS_TOTAL, "L0 verdict cache hits by tier");
@@ -184,16 +190,13 @@ pub fn record_decision(route_id: &str, decision: &Decision, mode: Mode, latency:
         Verdict::Shadow(ShadowOutcome::WouldRedact(counts)) => (None, Some(counts), "true"),
     };
     if let Some(block) = block {
-        let category = block
-            .category
-            .as_deref()
-            .unwrap_or(block.code)
-            .to_owned();
+        let category = block.category.as_deref().unwrap_or(block.code).to_owned();
         counter!(BLOCKED_TOTAL, "layer" => block.layer.as_str(), "category" => category, "shadow" => shadow)
             .increment(1);
     }
     for (kind, n) in counts.into_iter().flatten() {
-        counter!(REDACTED_TOTAL, "type" => kind.to_string(), "shadow" => shadow).increment(*n as u64);
+        counter!(REDACTED_TOTAL, "type" => kind.to_string(), "shadow" => shadow)
+            .increment(*n as u64);
     }
 }
 

@@ -4,10 +4,10 @@
 mod conformance;
 mod gate;
 mod interop;
-mod support;
 mod ops_cache;
 mod ops_common;
 mod ops_metrics;
 mod ops_modes;
 mod ops_privacy;
 mod ops_reload;
+mod support;

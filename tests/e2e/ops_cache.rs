@@ -57,7 +57,11 @@ fn a_verdict_stored_by_one_runner_is_a_redis_hit_for_another() {
     assert!(continues(&reply));
     let metrics = scrape(port);
     assert_eq!(
-        sample(&metrics, "promptgate_cache_hits_total", &["tier=\"memory\""]),
+        sample(
+            &metrics,
+            "promptgate_cache_hits_total",
+            &["tier=\"memory\""]
+        ),
         Some(1.0),
         "{metrics}"
     );
@@ -135,7 +139,13 @@ fn requests_keep_being_answered_when_redis_dies() {
     let (reply, _) = apisix.post(token, &chat_body("before 0"), &[]);
     assert!(continues(&reply));
     let metrics = scrape(port);
-    assert!(sample(&metrics, "promptgate_cache_hits_total", &["tier=\"memory\""]) >= Some(1.0));
+    assert!(
+        sample(
+            &metrics,
+            "promptgate_cache_hits_total",
+            &["tier=\"memory\""]
+        ) >= Some(1.0)
+    );
 }
 
 #[test]
@@ -210,5 +220,9 @@ fn the_runner_follows_a_sentinel_failover() {
             .unwrap_or_default();
         keys.len() >= 2
     });
-    assert!(followed, "runner never wrote to the new master: {}", runner.logs());
+    assert!(
+        followed,
+        "runner never wrote to the new master: {}",
+        runner.logs()
+    );
 }

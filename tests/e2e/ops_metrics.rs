@@ -1,7 +1,9 @@
 //! Metrics scraped over HTTP, audit events, and `promptgate health`
 //! (issue 4, items 4 and 5).
 
-use crate::ops_common::{audit_lines, continues, http_get, runner_with_metrics, sample, scrape, stop};
+use crate::ops_common::{
+    audit_lines, continues, http_get, runner_with_metrics, sample, scrape, stop,
+};
 use crate::support::{base_command, chat_body};
 
 #[test]
@@ -28,23 +30,27 @@ fn metrics_count_verdicts_layers_cache_and_errors() {
     let text = scrape(port);
     let route = "route=\"1\"";
     assert_eq!(
-        sample(&text, "promptgate_requests_total", &[route, "verdict=\"allow\""]),
+        sample(
+            &text,
+            "promptgate_requests_total",
+            &[route, "verdict=\"allow\""]
+        ),
         Some(3.0),
         "{text}"
     );
     assert_eq!(
-        sample(&text, "promptgate_requests_total", &[route, "verdict=\"block\""]),
+        sample(
+            &text,
+            "promptgate_requests_total",
+            &[route, "verdict=\"block\""]
+        ),
         Some(2.0)
-    );
-    assert_eq!(
-        sample(&text, "promptgate_requests_total", &[route, "verdict=\"shadow_block\""]),
-        Some(1.0)
     );
     assert_eq!(
         sample(
             &text,
-            "promptgate_blocked_total",
-            &["layer=\"gate\"", "category=\"body_too_large\"", "shadow=\"false\""]
+            "promptgate_requests_total",
+            &[route, "verdict=\"shadow_block\""]
         ),
         Some(1.0)
     );
@@ -52,7 +58,23 @@ fn metrics_count_verdicts_layers_cache_and_errors() {
         sample(
             &text,
             "promptgate_blocked_total",
-            &["layer=\"gate\"", "category=\"body_too_large\"", "shadow=\"true\""]
+            &[
+                "layer=\"gate\"",
+                "category=\"body_too_large\"",
+                "shadow=\"false\""
+            ]
+        ),
+        Some(1.0)
+    );
+    assert_eq!(
+        sample(
+            &text,
+            "promptgate_blocked_total",
+            &[
+                "layer=\"gate\"",
+                "category=\"body_too_large\"",
+                "shadow=\"true\""
+            ]
         ),
         Some(1.0)
     );
@@ -65,10 +87,17 @@ fn metrics_count_verdicts_layers_cache_and_errors() {
         Some(1.0)
     );
     assert_eq!(
-        sample(&text, "promptgate_runner_errors_total", &["kind=\"layer_timeout\""]),
+        sample(
+            &text,
+            "promptgate_runner_errors_total",
+            &["kind=\"layer_timeout\""]
+        ),
         Some(1.0)
     );
-    assert_eq!(sample(&text, "promptgate_cache_misses_total", &[]), Some(2.0));
+    assert_eq!(
+        sample(&text, "promptgate_cache_misses_total", &[]),
+        Some(2.0)
+    );
     assert_eq!(
         sample(&text, "promptgate_cache_hits_total", &["tier=\"memory\""]),
         Some(2.0)
@@ -93,8 +122,17 @@ fn metrics_count_verdicts_layers_cache_and_errors() {
     let audit = audit_lines(&runner.logs());
     assert_eq!(audit.len(), 6);
     let first = &audit[0];
-    for field in ["request_id", "route_id", "verdict", "text_sha256", "latency_us"] {
-        assert!(!first[field].is_null(), "audit event lacks {field}: {first}");
+    for field in [
+        "request_id",
+        "route_id",
+        "verdict",
+        "text_sha256",
+        "latency_us",
+    ] {
+        assert!(
+            !first[field].is_null(),
+            "audit event lacks {field}: {first}"
+        );
     }
     assert_eq!(first["target"], "promptgate::audit");
     assert_eq!(first["route_id"], "1");
@@ -103,10 +141,7 @@ fn metrics_count_verdicts_layers_cache_and_errors() {
 
 #[test]
 fn audit_events_name_the_consumer_when_it_is_fetched() {
-    let (runner, _port) = runner_with_metrics(
-        "[server]\nfetch_vars = [\"consumer_name\"]\n",
-        &[],
-    );
+    let (runner, _port) = runner_with_metrics("[server]\nfetch_vars = [\"consumer_name\"]\n", &[]);
     let mut apisix = runner.connect();
     let token = apisix.token("{}");
     let body = chat_body("hi");
@@ -143,7 +178,10 @@ fn health_exits_zero_for_a_live_runner_and_one_otherwise() {
         let mut cmd = base_command(runner.dir.path());
         cmd.arg("health")
             .args(extra)
-            .env("APISIX_LISTEN_ADDRESS", format!("unix:{}", socket.display()))
+            .env(
+                "APISIX_LISTEN_ADDRESS",
+                format!("unix:{}", socket.display()),
+            )
             .stderr(std::process::Stdio::piped());
         if let Some(port) = metrics {
             cmd.env("PROMPTGATE_METRICS_ENABLED", "true")
@@ -152,14 +190,26 @@ fn health_exits_zero_for_a_live_runner_and_one_otherwise() {
         cmd.output().expect("run health")
     };
     let out = health(&runner.socket, &[], None);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let out = health(&runner.socket, &["--metrics"], Some(port));
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let missing = runner.dir.path().join("nobody.sock");
     let out = health(&missing, &[], None);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("unhealthy"));
     let closed = crate::support::redis::free_port();
     let out = health(&runner.socket, &["--metrics"], Some(closed));
-    assert_eq!(out.status.code(), Some(1), "a dead metrics endpoint fails --metrics");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "a dead metrics endpoint fails --metrics"
+    );
 }

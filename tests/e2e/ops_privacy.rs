@@ -16,10 +16,13 @@ fn corpus_dir() -> PathBuf {
         return PathBuf::from(dir);
     }
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    [root.join("../../shared/corpus"), root.join("../shared/corpus")]
-        .into_iter()
-        .find(|p| p.join("pii.jsonl").exists())
-        .expect("corpus not found: set PROMPTGATE_CORPUS_DIR")
+    [
+        root.join("../../shared/corpus"),
+        root.join("../shared/corpus"),
+    ]
+    .into_iter()
+    .find(|p| p.join("pii.jsonl").exists())
+    .expect("corpus not found: set PROMPTGATE_CORPUS_DIR")
 }
 
 fn records(file: &str) -> Vec<serde_json::Value> {
@@ -52,7 +55,11 @@ fn pii_values(record: &serde_json::Value) -> Vec<String> {
 fn needles() -> Vec<String> {
     let mut out = Vec::new();
     for record in records("pii.jsonl") {
-        out.extend(pii_values(&record).into_iter().filter(|v| v.chars().count() >= 6));
+        out.extend(
+            pii_values(&record)
+                .into_iter()
+                .filter(|v| v.chars().count() >= 6),
+        );
     }
     for record in records("attacks.jsonl") {
         let text = record["text"].as_str().unwrap_or_default();
@@ -121,10 +128,19 @@ fn no_pii_value_or_attack_text_reaches_logs_metrics_or_redis() {
     let logs = runner.logs();
     assert!(logs.contains("promptgate::audit"), "audit events expected");
     let found = leaks(&logs, &needles);
-    assert!(found.is_empty(), "logs leak {} values, e.g. {:?}", found.len(), &found[..found.len().min(3)]);
+    assert!(
+        found.is_empty(),
+        "logs leak {} values, e.g. {:?}",
+        found.len(),
+        &found[..found.len().min(3)]
+    );
     let metrics = scrape(port);
     let found = leaks(&metrics, &needles);
-    assert!(found.is_empty(), "metrics leak {:?}", &found[..found.len().min(3)]);
+    assert!(
+        found.is_empty(),
+        "metrics leak {:?}",
+        &found[..found.len().min(3)]
+    );
     let mut stored = String::new();
     for (key, value) in redis.dump() {
         stored.push_str(&String::from_utf8_lossy(&key));
@@ -133,5 +149,9 @@ fn no_pii_value_or_attack_text_reaches_logs_metrics_or_redis() {
         stored.push('\n');
     }
     let found = leaks(&stored, &needles);
-    assert!(found.is_empty(), "redis leaks {:?}", &found[..found.len().min(3)]);
+    assert!(
+        found.is_empty(),
+        "redis leaks {:?}",
+        &found[..found.len().min(3)]
+    );
 }

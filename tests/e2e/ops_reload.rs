@@ -53,7 +53,9 @@ fn sighup_under_load_applies_the_new_limit_without_dropping_a_request() {
     std::fs::write(config_path(&runner), "[policy]\nmax_body_bytes = 1000\n").expect("write");
     runner.signal("HUP");
     assert!(
-        wait_until(Duration::from_secs(10), || too_large.load(Ordering::Relaxed) > 20),
+        wait_until(Duration::from_secs(10), || too_large
+            .load(Ordering::Relaxed)
+            > 20),
         "the new limit never took effect: {}",
         runner.logs()
     );
@@ -63,7 +65,11 @@ fn sighup_under_load_applies_the_new_limit_without_dropping_a_request() {
     }
     let metrics = scrape(port);
     assert!(
-        sample(&metrics, "promptgate_config_reloads_total", &["result=\"ok\""]) >= Some(1.0),
+        sample(
+            &metrics,
+            "promptgate_config_reloads_total",
+            &["result=\"ok\""]
+        ) >= Some(1.0),
         "{metrics}"
     );
     assert!(runner.logs().contains("configuration reloaded"));
@@ -88,10 +94,16 @@ fn a_broken_config_is_rejected_and_an_edit_reloads_without_a_signal() {
         .lines()
         .find(|l| l.contains("new configuration rejected"))
         .expect("rejection line");
-    assert!(line.contains("sometimes") || line.contains("mode"), "{line}");
     assert!(
-        sample(&scrape(port), "promptgate_config_reloads_total", &["result=\"error\""])
-            >= Some(1.0)
+        line.contains("sometimes") || line.contains("mode"),
+        "{line}"
+    );
+    assert!(
+        sample(
+            &scrape(port),
+            "promptgate_config_reloads_total",
+            &["result=\"error\""]
+        ) >= Some(1.0)
     );
     // The last good config keeps serving.
     let (reply, _) = apisix.post(token, &chat_body("hi"), &[]);

@@ -45,7 +45,11 @@ pub(super) fn encode(verdict: &CachedVerdict) -> Option<Vec<u8>> {
     let mut out = Vec::with_capacity(16);
     out.push(VERSION);
     let flags = if verdict.blocked { BLOCKED } else { 0 }
-        | if verdict.l2_score.is_some() { HAS_SCORE } else { 0 };
+        | if verdict.l2_score.is_some() {
+            HAS_SCORE
+        } else {
+            0
+        };
     out.push(flags);
     out.push(layer_code(verdict.layer));
     if let Some(score) = verdict.l2_score {

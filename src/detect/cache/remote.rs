@@ -69,8 +69,7 @@ impl Remote {
                 info.redis.password = credentials.password.clone();
             }
             let describe = info.addr.to_string();
-            let client =
-                redis::Client::open(info).map_err(|e| CacheError::Url(e.to_string()))?;
+            let client = redis::Client::open(info).map_err(|e| CacheError::Url(e.to_string()))?;
             (Source::Standalone(client), describe)
         } else {
             let urls: Vec<String> = config
@@ -287,7 +286,10 @@ impl Breaker {
 
     fn failure(&self, kind: &'static str, servers: &str) {
         telemetry::record_runner_error(kind);
-        let failures = self.failures.fetch_add(1, Ordering::AcqRel).saturating_add(1);
+        let failures = self
+            .failures
+            .fetch_add(1, Ordering::AcqRel)
+            .saturating_add(1);
         if failures < self.threshold {
             return;
         }

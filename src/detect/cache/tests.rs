@@ -108,5 +108,9 @@ async fn an_unreachable_redis_costs_a_miss_not_an_error() {
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
     cache.put(key, verdict(true));
-    assert_eq!(cache.get(&key).await, Some(verdict(true)), "memory tier still works");
+    assert_eq!(
+        cache.get(&key).await,
+        Some(verdict(true)),
+        "memory tier still works"
+    );
 }

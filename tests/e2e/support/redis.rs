@@ -51,10 +51,7 @@ impl RedisProcess {
 
     /// A replica of the server on `master_port`.
     pub fn replica_of(master_port: u16) -> RedisProcess {
-        RedisProcess::start(
-            &[format!("replicaof 127.0.0.1 {master_port}")],
-            false,
-        )
+        RedisProcess::start(&[format!("replicaof 127.0.0.1 {master_port}")], false)
     }
 
     /// A sentinel monitoring `master_name` at `master_port` with quorum 1 and
