@@ -157,7 +157,7 @@ fn run_server(config: Config, config_path: Option<&Path>) -> anyhow::Result<()> 
             VerdictCache::new(&memory_only).unwrap_or_else(|_| VerdictCache::disabled())
         });
         let shared = Arc::new(Shared::with_cache(runtime, expire, cache));
-        let reloads = tokio::spawn(reloader.run(shared.clone(), std::future::pending()));
+        let reloads = reloader.spawn(shared.clone());
         tracing::info!(socket = %path.display(), conf_expire_secs = expire, "promptgate listening");
         server::run(listener, shared, shutdown_signal(), options).await;
         reloads.abort();

@@ -159,6 +159,8 @@ fn fingerprint_of(policy: &PolicyConfig, detectors: &[u8; 32]) -> [u8; 32] {
     // Mode is left out on purpose: shadow and enforce share one verdict.
     let mut relevant = policy.clone();
     relevant.mode = Mode::Enforce;
+    // Time budgets change when a layer gives up, never what a verdict is.
+    relevant.budgets = Default::default();
     hasher.update(serde_json::to_vec(&relevant).unwrap_or_default());
     hasher.finalize().into()
 }

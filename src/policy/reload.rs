@@ -139,9 +139,11 @@ impl Reloader {
         self
     }
 
-    /// Runs until `stop` resolves: SIGHUP and file changes reload into `target`.
-    /// Must run inside the tokio runtime.
-    pub async fn run<S>(self, target: Arc<S>, stop: impl std::future::Future<Output = ()>)
+    /// Installs the SIGHUP handler now (so a signal right after start is
+    /// never the default "terminate") and spawns the task that reloads into
+    /// `target` on SIGHUP and on changes of the watched files. Must be called
+    /// inside the tokio runtime; abort the handle to stop it.
+    pub fn spawn<S>(self, target: Arc<S>) -> tokio::task::JoinHandle<()>
     where
         S: AsRef<ArcSwap<Runtime>> + Send + Sync + 'static,
     {
@@ -153,36 +155,35 @@ impl Reloader {
                 None
             }
         };
-        let mut stamp = stamp_of(&self.watched);
-        let mut tick = tokio::time::interval(self.poll);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-        tokio::pin!(stop);
-        loop {
-            let hup = async {
-                match hangup.as_mut() {
-                    Some(s) => s.recv().await,
-                    None => std::future::pending().await,
-                }
-            };
-            tokio::select! {
-                () = &mut stop => return,
-                _ = hup => {
-                    tracing::info!("SIGHUP: reloading configuration");
-                    stamp = stamp_of(&self.watched);
-                }
-                _ = tick.tick() => {
-                    let now = stamp_of(&self.watched);
-                    if now == stamp {
-                        continue;
+        tokio::spawn(async move {
+            let mut stamp = stamp_of(&self.watched);
+            let mut tick = tokio::time::interval(self.poll);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+            loop {
+                let hup = async {
+                    match hangup.as_mut() {
+                        Some(s) => s.recv().await,
+                        None => std::future::pending().await,
                     }
-                    // Let a multi-step write settle before reading it.
-                    tokio::time::sleep(DEBOUNCE).await;
-                    stamp = stamp_of(&self.watched);
-                    tracing::info!("watched configuration changed: reloading");
+                };
+                tokio::select! {
+                    _ = hup => {
+                        tracing::info!("SIGHUP: reloading configuration");
+                        stamp = stamp_of(&self.watched);
+                    }
+                    _ = tick.tick() => {
+                        if stamp_of(&self.watched) == stamp {
+                            continue;
+                        }
+                        // Let a multi-step write settle before reading it.
+                        tokio::time::sleep(DEBOUNCE).await;
+                        stamp = stamp_of(&self.watched);
+                        tracing::info!("watched configuration changed: reloading");
+                    }
                 }
+                reload_once((*target).as_ref(), self.config_path.as_deref()).await;
             }
-            reload_once((*target).as_ref(), self.config_path.as_deref()).await;
-        }
+        })
     }
 }
 
@@ -309,6 +310,41 @@ mod tests {
         assert!(text.contains("not host:port"), "{text}");
         load_config_str("[cache.redis]\nurl = \"nonsense\"\n", "t", Vec::new())
             .expect("disabled Redis is not checked");
+    }
+
+    #[test]
+    fn cache_and_budget_keys_have_environment_overrides() {
+        let env = [
+            ("PROMPTGATE_CACHE_REDIS_ENABLED", "true"),
+            (
+                "PROMPTGATE_CACHE_REDIS_SENTINELS",
+                "127.0.0.1:26379, 127.0.0.1:26380",
+            ),
+            ("PROMPTGATE_CACHE_MAX_ENTRIES", "10"),
+            ("PROMPTGATE_POLICY_BUDGETS_L2_MS", "7"),
+            ("PROMPTGATE_AUDIT_INCLUDE_ALLOWED", "false"),
+        ]
+        .map(|(k, v)| (k.to_owned(), v.to_owned()));
+        let config = load_config_str("", "t", env).expect("valid overrides");
+        assert!(config.cache.redis.enabled);
+        assert_eq!(config.cache.redis.sentinels.len(), 2);
+        assert_eq!(config.cache.max_entries, 10);
+        assert_eq!(config.policy.budgets.l2_ms, 7);
+        assert!(!config.audit.include_allowed);
+    }
+
+    #[test]
+    fn budgets_do_not_change_the_fingerprint() {
+        let fp = |src: &str| {
+            let config = load_config_str(src, "t", Vec::new()).expect("valid");
+            let runtime = Runtime::build(config, 1).expect("compiles");
+            runtime
+                .resolve(&crate::policy::RouteConf::default())
+                .expect("default")
+                .fingerprint
+        };
+        assert_eq!(fp(""), fp("[policy.budgets]\nl1_ms = 0\n"));
+        assert_ne!(fp(""), fp("[policy]\nmax_body_bytes = 7\n"));
     }
 
     #[tokio::test]
