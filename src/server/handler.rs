@@ -136,11 +136,13 @@ async fn http_req_call(
         Ok(call) => call,
         Err(error) => {
             tracing::warn!(%error, "malformed HTTPReqCall; answering bad request");
+            telemetry::record_runner_error("bad_request");
             encode_error(scratch, ErrCode::BadRequest);
             return Ok(());
         }
     };
     let Some(entry) = shared.tokens.get(call.conf_token) else {
+        telemetry::record_runner_error("conf_token_not_found");
         encode_error(scratch, ErrCode::ConfTokenNotFound);
         return Ok(());
     };
