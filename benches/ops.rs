@@ -54,7 +54,10 @@ fn bench(c: &mut Criterion) {
     group.bench_function("put", |b| {
         b.iter(|| {
             i += 1;
-            cache.put(VerdictCache::key_bytes(&fingerprint, &i.to_le_bytes()), verdict())
+            cache.put(
+                VerdictCache::key_bytes(&fingerprint, &i.to_le_bytes()),
+                verdict(),
+            )
         })
     });
     group.finish();
