@@ -11,6 +11,7 @@
 pub mod classifier;
 pub mod keywords;
 pub mod pii;
+pub mod cache;
 
 use std::fmt;
 use std::ops::Range;

@@ -9,13 +9,20 @@
 //! Never does I/O with APISIX and never logs prompt text.
 
 mod body;
+mod budget;
 mod decision;
 mod engines;
 mod waterfall;
+// L0 (temporary wiring, replaced by the lead's waterfall): delete with l0_temp.rs.
+mod l0_temp;
 
 use sha2::{Digest, Sha256};
 
 pub use body::{Coding, open_body, too_large};
+pub use budget::{
+    LayerFailure, LayerTimeout, SCANNER_UNAVAILABLE, budget_for, on_layer_failure, over_budget,
+    scanner_unavailable, within_budget,
+};
 pub use decision::{Block, Decision, Redaction, ShadowOutcome, Verdict, counts_header};
 pub use engines::{EngineError, Engines};
 

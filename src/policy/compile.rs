@@ -138,6 +138,8 @@ pub struct Runtime {
     pub generation: u64,
     /// The detectors, shared by every policy.
     pub pipeline: Arc<Pipeline>,
+    /// Engines loaded once per process (the L2 model), reused by reloads.
+    pub engines: Engines,
     policies: HashMap<String, Arc<CompiledPolicy>>,
 }
 
@@ -184,6 +186,7 @@ impl Runtime {
             config,
             generation,
             pipeline: Arc::new(pipeline),
+            engines: engines.clone(),
             policies,
         })
     }
@@ -233,6 +236,8 @@ fn fingerprint_of(policy: &PolicyConfig, detectors: &[u8; 32]) -> [u8; 32] {
     // Mode is left out on purpose: shadow and enforce share one verdict.
     let mut relevant = policy.clone();
     relevant.mode = Mode::Enforce;
+    // Time budgets change when a layer gives up, never what a verdict is.
+    relevant.budgets = Default::default();
     hasher.update(serde_json::to_vec(&relevant).unwrap_or_default());
     hasher.finalize().into()
 }

@@ -33,6 +33,10 @@ pub struct Config {
     pub rules: RulesConfig,
     /// The L2 model and the ONNX Runtime library.
     pub classifier: ModelConfig,
+    /// The L0 verdict cache (in-process, optional Redis).
+    pub cache: CacheConfig,
+    /// Audit events (one JSON line per decision).
+    pub audit: AuditConfig,
     /// The default policy; named policies start from it.
     pub policy: PolicyConfig,
     /// Named policies, selected per route with `{"policy":"<name>"}`. Each one
@@ -205,6 +209,8 @@ pub struct PolicyConfig {
     pub pii: PiiConfig,
     /// L2 neural classifier.
     pub l2: ClassifierConfig,
+    /// Per-layer time budgets; a layer over its budget is handled by `fail_open`.
+    pub budgets: BudgetConfig,
 }
 
 impl Default for PolicyConfig {
@@ -230,6 +236,7 @@ impl Default for PolicyConfig {
             l1: KeywordConfig::default(),
             pii: PiiConfig::default(),
             l2: ClassifierConfig::default(),
+            budgets: BudgetConfig::default(),
         }
     }
 }
@@ -348,6 +355,135 @@ impl Default for ClassifierConfig {
             enabled: true,
             required: false,
             threshold: 0.0,
+        }
+    }
+}
+
+/// `budgets`: how long each layer may take for one request, in milliseconds.
+///
+/// A layer that runs past its budget is a layer failure: `fail_open = true`
+/// lets the request through (counted), `false` blocks it with 503. A budget
+/// of 0 gives the layer no time at all, so it always fails: a fault drill for
+/// checking the fail mode of a route end to end.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct BudgetConfig {
+    /// L1 keyword guard.
+    pub l1_ms: u64,
+    /// L1.5 PII shield.
+    pub pii_ms: u64,
+    /// L2 neural classifier.
+    pub l2_ms: u64,
+}
+
+impl Default for BudgetConfig {
+    fn default() -> Self {
+        BudgetConfig {
+            l1_ms: 50,
+            pii_ms: 50,
+            l2_ms: 250,
+        }
+    }
+}
+
+/// `[cache]`: the L0 verdict cache. Keys are SHA-256 over the policy
+/// fingerprint and the normalized scanned text; values are verdicts made of
+/// identifiers (never text or PII).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CacheConfig {
+    /// Use the cache at all.
+    pub enabled: bool,
+    /// Most verdicts kept in process.
+    pub max_entries: u64,
+    /// Most bytes the in-process verdicts may take.
+    pub max_bytes: u64,
+    /// How long an in-process verdict stays valid, in seconds.
+    pub ttl_secs: u64,
+    /// The optional shared tier.
+    pub redis: RedisConfig,
+}
+
+impl Default for CacheConfig {
+    fn default() -> Self {
+        CacheConfig {
+            enabled: true,
+            max_entries: 100_000,
+            max_bytes: 64 << 20,
+            ttl_secs: 600,
+            redis: RedisConfig::default(),
+        }
+    }
+}
+
+/// `[cache.redis]`: a Redis shared by every runner, standalone or behind Sentinel.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RedisConfig {
+    /// Use Redis at all.
+    pub enabled: bool,
+    /// Standalone server: `redis://host:port/db` (or `rediss://` for TLS).
+    /// Ignored when `sentinels` is set.
+    pub url: String,
+    /// Sentinel addresses (`host:port`); when set, the master is found through them.
+    pub sentinels: Vec<String>,
+    /// The Sentinel master name (the service).
+    pub master_name: String,
+    /// Username for the Redis servers (ACL); empty for none.
+    pub username: String,
+    /// Password for the Redis servers; empty for none.
+    pub password: String,
+    /// Database number on the Redis servers found through Sentinel.
+    pub db: i64,
+    /// Connect with TLS (needs a build with the redis TLS feature; see README).
+    pub tls: bool,
+    /// Per-operation timeout in milliseconds; a slower Redis counts as failed.
+    pub timeout_ms: u64,
+    /// How long a verdict lives in Redis, in seconds.
+    pub ttl_secs: u64,
+    /// Prefix of every key promptgate writes.
+    pub key_prefix: String,
+    /// Consecutive failures that open the circuit breaker.
+    pub breaker_failures: u32,
+    /// How long an open breaker keeps Redis out of the request path before a probe.
+    pub breaker_cooldown_ms: u64,
+}
+
+impl Default for RedisConfig {
+    fn default() -> Self {
+        RedisConfig {
+            enabled: false,
+            url: "redis://127.0.0.1:6379/0".to_owned(),
+            sentinels: Vec::new(),
+            master_name: "mymaster".to_owned(),
+            username: String::new(),
+            password: String::new(),
+            db: 0,
+            tls: false,
+            timeout_ms: 50,
+            ttl_secs: 3600,
+            key_prefix: "promptgate:v1:".to_owned(),
+            breaker_failures: 3,
+            breaker_cooldown_ms: 2000,
+        }
+    }
+}
+
+/// `[audit]`: one JSON event per decision on the `promptgate::audit` log target.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AuditConfig {
+    /// Emit audit events.
+    pub enabled: bool,
+    /// Also audit requests that were allowed with no finding (the bulk of traffic).
+    pub include_allowed: bool,
+}
+
+impl Default for AuditConfig {
+    fn default() -> Self {
+        AuditConfig {
+            enabled: true,
+            include_allowed: true,
         }
     }
 }

@@ -156,6 +156,7 @@ fn validate(config: &Config, origin: &str, errors: &mut Vec<ConfigError>) {
     if config.server.max_connections == 0 {
         invalid("server.max_connections".into(), "must be positive".into());
     }
+    super::reload::validate_ops(config, &mut invalid);
     if !config.metrics.path.starts_with('/') {
         invalid("metrics.path".into(), "must start with '/'".into());
     }

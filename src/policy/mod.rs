@@ -14,15 +14,17 @@ mod config;
 mod env;
 mod error;
 mod load;
+mod reload;
 mod route;
 
 pub use compile::{CompiledPolicy, ResolveError, RoutePolicy, Runtime};
 pub use config::{
-    ClassifierConfig, CompressedBodies, Config, ExtractConfig, KeywordConfig, LogConfig, LogFormat,
-    MAX_BODY_BYTES_LIMIT, MetricsConfig, Mode, ModelConfig, PiiConfig, PolicyConfig, RulesConfig,
-    ServerConfig,
+    AuditConfig, BudgetConfig, CacheConfig, ClassifierConfig, CompressedBodies, Config,
+    ExtractConfig, KeywordConfig, LogConfig, LogFormat, MAX_BODY_BYTES_LIMIT, MetricsConfig, Mode,
+    ModelConfig, PiiConfig, PolicyConfig, RedisConfig, RulesConfig, ServerConfig,
 };
 pub use env::ENV_PREFIX;
 pub use error::{ConfigError, ConfigErrors};
 pub use load::{DEFAULT_POLICY_NAME, load_config, load_config_str};
+pub use reload::{ReloadOutcome, Reloader, reload_once};
 pub use route::{CONF_ENTRY_NAME, RouteConf, RouteConfError};

@@ -4,6 +4,7 @@
 //! for the client with no retry (spec §8).
 
 use std::sync::Arc;
+use std::time::Instant;
 
 use bytes::Bytes;
 
@@ -12,13 +13,14 @@ use super::reply::{Scratch, encode_decision, encode_error};
 use super::tokens::route_id_from_key;
 use super::{Shared, Shutdown};
 use crate::detect::Layer;
-use crate::pipeline::{Block, Decision, ScanRequest, too_large};
-use crate::policy::{CONF_ENTRY_NAME, RouteConf};
+use crate::pipeline::{Block, Decision, ScanRequest, Verdict, too_large};
+use crate::policy::{CONF_ENTRY_NAME, Mode, RouteConf, Runtime};
 use crate::protocol::{
     ErrCode, RpcType, decode_extra_info_resp, decode_http_req_call, decode_http_resp_call,
     decode_prepare_conf, encode_extra_info_req_body, encode_extra_info_var,
     encode_prepare_conf_resp, encode_resp_call_resp,
 };
+use crate::telemetry::{self, AuditEvent, InflightGuard};
 
 /// Longest client-supplied request id echoed back; longer ones are replaced.
 const MAX_REQUEST_ID: usize = 128;
@@ -128,15 +130,19 @@ async fn http_req_call(
     payload: Bytes,
     scratch: &mut Scratch,
 ) -> Result<(), ConnError> {
+    let started = Instant::now();
+    let _inflight = InflightGuard::enter();
     let call = match decode_http_req_call(&payload) {
         Ok(call) => call,
         Err(error) => {
             tracing::warn!(%error, "malformed HTTPReqCall; answering bad request");
+            telemetry::record_runner_error("bad_request");
             encode_error(scratch, ErrCode::BadRequest);
             return Ok(());
         }
     };
     let Some(entry) = shared.tokens.get(call.conf_token) else {
+        telemetry::record_runner_error("conf_token_not_found");
         encode_error(scratch, ErrCode::ConfTokenNotFound);
         return Ok(());
     };
@@ -161,13 +167,17 @@ async fn http_req_call(
                 Layer::Gate,
                 "route policy is not available",
             );
-            encode_decision(
-                scratch,
-                call.id,
-                &request_id,
-                &Decision::block(block),
-                false,
-            );
+            let decision = Decision::block(block);
+            telemetry::record_runner_error("policy_unavailable");
+            let seen = Seen {
+                route_id: &entry.route_id,
+                request_id: &request_id,
+                consumer: None,
+                mode: Mode::Enforce,
+                started,
+            };
+            observe(&runtime, &seen, &decision);
+            encode_decision(scratch, call.id, &request_id, &decision, false);
             return Ok(());
         }
     };
@@ -183,6 +193,14 @@ async fn http_req_call(
             BodyPresence::Length(len) if len > policy.max_body_bytes => {
                 let decision =
                     pipeline.early(&policy, Decision::block(too_large(policy.max_body_bytes)));
+                let seen = Seen {
+                    route_id: &entry.route_id,
+                    request_id: &request_id,
+                    consumer: None,
+                    mode: policy.mode,
+                    started,
+                };
+                observe(&runtime, &seen, &decision);
                 encode_decision(scratch, call.id, &request_id, &decision, was_compressed);
                 return Ok(());
             }
@@ -214,9 +232,56 @@ async fn http_req_call(
         body: body.as_deref(),
         content_encoding,
     };
-    let decision = pipeline.decide(&policy, request).await;
+    // L0 (temporary wiring, replaced by the lead's waterfall): decide_cached.
+    let decision = pipeline
+        .decide_cached(&shared.cache, &policy, request)
+        .await;
+    let consumer = vars
+        .iter()
+        .zip(&var_values)
+        .find(|(name, _)| **name == CONSUMER_VAR)
+        .and_then(|(_, value)| value.as_deref())
+        .and_then(|v| std::str::from_utf8(v).ok());
+    let seen = Seen {
+        route_id: &entry.route_id,
+        request_id: &request_id,
+        consumer,
+        mode: policy.mode,
+        started,
+    };
+    observe(&runtime, &seen, &decision);
     encode_decision(scratch, call.id, &request_id, &decision, was_compressed);
     Ok(())
+}
+
+/// The APISIX variable naming the authenticated consumer, audited when fetched.
+const CONSUMER_VAR: &[u8] = b"consumer_name";
+
+/// Who and what a decision was about, for metrics and audit.
+struct Seen<'a> {
+    route_id: &'a str,
+    request_id: &'a str,
+    consumer: Option<&'a str>,
+    mode: Mode,
+    started: Instant,
+}
+
+/// Counts one decision and emits its audit event (identifiers only).
+fn observe(runtime: &Runtime, seen: &Seen<'_>, decision: &Decision) {
+    let latency = seen.started.elapsed();
+    telemetry::record_decision(seen.route_id, decision, seen.mode, latency);
+    let audit = &runtime.config.audit;
+    if audit.enabled && (audit.include_allowed || !matches!(decision.verdict, Verdict::Allow)) {
+        telemetry::audit(&AuditEvent {
+            request_id: seen.request_id,
+            route_id: seen.route_id,
+            consumer: seen.consumer,
+            mode: seen.mode,
+            decision,
+            latency,
+            model_version: None,
+        });
+    }
 }
 
 fn http_resp_call(shared: &Shared, payload: &[u8], scratch: &mut Scratch) {

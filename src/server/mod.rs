@@ -41,6 +41,7 @@ pub use listen::{
 pub use reply::{REDACTED_HEADER, REQUEST_ID_HEADER, SHADOW_HEADER, shadow_note};
 pub use tokens::{ConfEntry, ConfStore, route_id_from_key};
 
+use crate::detect::cache::VerdictCache;
 use crate::policy::Runtime;
 
 /// How often expired conf tokens are swept out.
@@ -53,15 +54,30 @@ pub struct Shared {
     pub runtime: ArcSwap<Runtime>,
     /// Conf tokens from PrepareConf.
     pub tokens: ConfStore,
+    /// The L0 verdict cache; outlives reloads (keys carry the policy fingerprint).
+    pub cache: Arc<VerdictCache>,
 }
 
 impl Shared {
     /// Shared state for `runtime`, with tokens living 1.2 × `conf_expire_secs`.
     pub fn new(runtime: Runtime, conf_expire_secs: u64) -> Shared {
+        Shared::with_cache(runtime, conf_expire_secs, VerdictCache::disabled())
+    }
+
+    /// Like [`Shared::new`], with an L0 cache.
+    pub fn with_cache(runtime: Runtime, conf_expire_secs: u64, cache: VerdictCache) -> Shared {
         Shared {
             runtime: ArcSwap::from_pointee(runtime),
             tokens: ConfStore::new(conf_expire_secs),
+            cache: Arc::new(cache),
         }
+    }
+}
+
+/// Lets the reloader swap the runtime without knowing the server.
+impl AsRef<ArcSwap<Runtime>> for Shared {
+    fn as_ref(&self) -> &ArcSwap<Runtime> {
+        &self.runtime
     }
 }
 

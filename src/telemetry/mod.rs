@@ -1,8 +1,24 @@
 //! Logs, metrics and audit events. Nothing here ever receives prompt text or a
 //! PII value: callers pass identifiers, counts and hashes only.
 //!
+//! Takes decisions and timings from the server and pipeline; hands them to
+//! the log (stderr) and the Prometheus endpoint. Never blocks a request: every
+//! recording function is a few atomic operations, and a no-op until the
+//! recorder is installed.
+//!
 //! * [`init_logging`] — tracing to stderr, JSON (default) or text.
+//! * [`serve_metrics`] and the `record_*` functions — Prometheus metrics.
+//! * [`audit`] — one event per decision on the `promptgate::audit` target.
 
+mod audit;
 mod logging;
+mod metrics;
 
+pub use audit::{AUDIT_TARGET, AuditEvent, audit};
 pub use logging::init_logging;
+pub use metrics::{
+    BLOCKED_TOTAL, CACHE_HITS_TOTAL, CACHE_MISSES_TOTAL, CONFIG_RELOADS_TOTAL, INFLIGHT,
+    InflightGuard, MetricsError, REDACTED_TOTAL, REDIS_UP, REQUESTS_TOTAL, RUNNER_ERRORS_TOTAL,
+    SCAN_DURATION, record_cache_hit, record_cache_miss, record_decision, record_layer,
+    record_reload, record_runner_error, serve_metrics, set_redis_up,
+};

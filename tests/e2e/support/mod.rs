@@ -8,6 +8,8 @@
 
 #![allow(dead_code)]
 
+pub mod redis;
+
 use std::fs::File;
 use std::io::{Read, Write};
 use std::os::unix::net::UnixStream;

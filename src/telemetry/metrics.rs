@@ -1,0 +1,251 @@
+//! Prometheus metrics: names, labels and the recording functions the rest of
+//! the runner calls. Labels are fixed, low-cardinality identifiers (route ids,
+//! layers, categories, PII types, verdicts) and never request data.
+//!
+//! Recording is a no-op until [`serve_metrics`] installs the recorder, so unit
+//! tests and `check-config` pay nothing.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use metrics::{counter, gauge, histogram};
+use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+
+use crate::detect::Layer;
+use crate::pipeline::{Decision, ShadowOutcome, Verdict};
+use crate::policy::{MetricsConfig, Mode};
+
+/// Requests decided, by route and verdict.
+pub const REQUESTS_TOTAL: &str = "promptgate_requests_total";
+/// Blocks (and shadow would-blocks), by layer and category.
+pub const BLOCKED_TOTAL: &str = "promptgate_blocked_total";
+/// Redacted values (and shadow would-redacts), by PII type.
+pub const REDACTED_TOTAL: &str = "promptgate_redacted_total";
+/// Time spent per layer.
+pub const SCAN_DURATION: &str = "promptgate_scan_duration_seconds";
+/// Time from HTTPReqCall to the answer, ExtraInfo round trips included.
+pub const REQUEST_DURATION: &str = "promptgate_request_duration_seconds";
+/// L0 hits, by tier (`memory`, `redis`).
+pub const CACHE_HITS_TOTAL: &str = "promptgate_cache_hits_total";
+/// L0 misses (neither tier had the verdict).
+pub const CACHE_MISSES_TOTAL: &str = "promptgate_cache_misses_total";
+/// 1 while the Redis tier is reachable and its breaker closed.
+pub const REDIS_UP: &str = "promptgate_redis_up";
+/// Things that went wrong inside the runner, by kind.
+pub const RUNNER_ERRORS_TOTAL: &str = "promptgate_runner_errors_total";
+/// Reload attempts, by result (`ok`, `error`).
+pub const CONFIG_RELOADS_TOTAL: &str = "promptgate_config_reloads_total";
+/// HTTPReqCalls being answered right now.
+pub const INFLIGHT: &str = "promptgate_inflight";
+
+/// Histogram buckets for durations: 25 µs to 2.5 s.
+const DURATION_BUCKETS: &[f64] = &[
+    0.000_025, 0.000_05, 0.000_1, 0.000_25, 0.000_5, 0.001, 0.002_5, 0.005, 0.01, 0.025, 0.05, 0.1,
+    0.25, 0.5, 1.0, 2.5,
+];
+
+/// Largest scrape request read before answering.
+const MAX_REQUEST_HEAD: usize = 8 * 1024;
+
+/// Why the metrics endpoint could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum MetricsError {
+    /// `metrics.listen` is not a socket address.
+    #[error("metrics.listen {0:?} is not an address such as 127.0.0.1:9464")]
+    Address(String),
+    /// The address could not be bound.
+    #[error("cannot listen for metrics on {address}: {source}")]
+    Bind {
+        /// The address.
+        address: SocketAddr,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// A recorder was already installed or the buckets are invalid.
+    #[error("cannot install the metrics recorder: {0}")]
+    Recorder(String),
+}
+
+/// Installs the Prometheus recorder and serves `GET <path>` on `config.listen`.
+/// Must run inside the tokio runtime. Returns the bound address.
+pub async fn serve_metrics(config: &MetricsConfig) -> Result<SocketAddr, MetricsError> {
+    let address: SocketAddr = config
+        .listen
+        .parse()
+        .map_err(|_| MetricsError::Address(config.listen.clone()))?;
+    let listener = TcpListener::bind(address)
+        .await
+        .map_err(|source| MetricsError::Bind { address, source })?;
+    let bound = listener.local_addr().unwrap_or(address);
+    let handle = PrometheusBuilder::new()
+        .set_buckets_for_metric(Matcher::Suffix("_seconds".into()), DURATION_BUCKETS)
+        .map_err(|e| MetricsError::Recorder(e.to_string()))?
+        .install_recorder()
+        .map_err(|e| MetricsError::Recorder(e.to_string()))?;
+    describe();
+    gauge!(INFLIGHT).set(0.0);
+    let upkeep = handle.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(5));
+        loop {
+            tick.tick().await;
+            upkeep.run_upkeep();
+        }
+    });
+    let path: Arc<str> = config.path.as_str().into();
+    tokio::spawn(async move {
+        loop {
+            let Ok((stream, _)) = listener.accept().await else {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            };
+            let handle = handle.clone();
+            let path = path.clone();
+            tokio::spawn(async move {
+                let _ = tokio::time::timeout(
+                    Duration::from_secs(5),
+                    answer_scrape(stream, &handle, &path),
+                )
+                .await;
+            });
+        }
+    });
+    Ok(bound)
+}
+
+/// Answers one HTTP/1.x request: the exposition for `GET <path>`, 404 otherwise.
+async fn answer_scrape(
+    mut stream: tokio::net::TcpStream,
+    handle: &PrometheusHandle,
+    path: &str,
+) -> std::io::Result<()> {
+    let mut head = Vec::with_capacity(512);
+    let mut buf = [0u8; 1024];
+    while !head.windows(4).any(|w| w == b"\r\n\r\n") && head.len() < MAX_REQUEST_HEAD {
+        let n = stream.read(&mut buf).await?;
+        if n == 0 {
+            break;
+        }
+        head.extend_from_slice(&buf[..n]);
+    }
+    let line = head.split(|&b| b == b'\r').next().unwrap_or_default();
+    let mut parts = line.split(|&b| b == b' ');
+    let method = parts.next().unwrap_or_default();
+    let target = parts.next().unwrap_or_default();
+    let target = target.split(|&b| b == b'?').next().unwrap_or_default();
+    let (status, content_type, body) = if method == b"GET" && target == path.as_bytes() {
+        (
+            "200 OK",
+            "text/plain; version=0.0.4",
+            handle.render().into_bytes(),
+        )
+    } else {
+        ("404 Not Found", "text/plain", b"not found\n".to_vec())
+    };
+    let header = format!(
+        "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(header.as_bytes()).await?;
+    stream.write_all(&body).await?;
+    stream.shutdown().await
+}
+
+fn describe() {
+    use metrics::{describe_counter, describe_gauge, describe_histogram};
+    describe_counter!(REQUESTS_TOTAL, "Requests decided, by route and verdict");
+    describe_counter!(
+        BLOCKED_TOTAL,
+        "Blocks by layer and category (shadow labelled)"
+    );
+    describe_counter!(
+        REDACTED_TOTAL,
+        "Redacted values by PII type (shadow labelled)"
+    );
+    describe_histogram!(SCAN_DURATION, "Time spent per detection layer");
+    describe_histogram!(REQUEST_DURATION, "Time to answer an HTTPReqCall");
+    describe_counter!(CACHE_HITS_TOTAL, "L0 verdict cache hits by tier");
+    describe_counter!(CACHE_MISSES_TOTAL, "L0 verdict cache misses");
+    describe_gauge!(REDIS_UP, "1 while the Redis cache tier is usable");
+    describe_counter!(RUNNER_ERRORS_TOTAL, "Runner-internal failures by kind");
+    describe_counter!(CONFIG_RELOADS_TOTAL, "Configuration reloads by result");
+    describe_gauge!(INFLIGHT, "HTTPReqCalls being answered");
+}
+
+/// Counts one decided request: `requests_total{route,verdict}`, and by its
+/// verdict `blocked_total{layer,category,shadow}` or
+/// `redacted_total{type,shadow}`, plus `request_duration_seconds`.
+pub fn record_decision(route_id: &str, decision: &Decision, mode: Mode, latency: Duration) {
+    counter!(REQUESTS_TOTAL, "route" => route_id.to_owned(), "verdict" => decision.verdict_label())
+        .increment(1);
+    histogram!(REQUEST_DURATION, "mode" => mode.as_str()).record(latency.as_secs_f64());
+    let (block, counts, shadow) = match &decision.verdict {
+        Verdict::Allow => return,
+        Verdict::Block(block) => (Some(block), None, "false"),
+        Verdict::Redact(redaction) => (None, Some(&redaction.counts), "false"),
+        Verdict::Shadow(ShadowOutcome::WouldBlock(block)) => (Some(block), None, "true"),
+        Verdict::Shadow(ShadowOutcome::WouldRedact(counts)) => (None, Some(counts), "true"),
+    };
+    if let Some(block) = block {
+        let category = block.category.as_deref().unwrap_or(block.code).to_owned();
+        counter!(BLOCKED_TOTAL, "layer" => block.layer.as_str(), "category" => category, "shadow" => shadow)
+            .increment(1);
+    }
+    for (kind, n) in counts.into_iter().flatten() {
+        counter!(REDACTED_TOTAL, "type" => kind.to_string(), "shadow" => shadow)
+            .increment(*n as u64);
+    }
+}
+
+/// Records the time one layer took for one request.
+pub fn record_layer(layer: Layer, duration: Duration) {
+    histogram!(SCAN_DURATION, "layer" => layer.as_str()).record(duration.as_secs_f64());
+}
+
+/// Counts an L0 hit in `tier` (`memory` or `redis`).
+pub fn record_cache_hit(tier: &'static str) {
+    counter!(CACHE_HITS_TOTAL, "tier" => tier).increment(1);
+}
+
+/// Counts an L0 miss.
+pub fn record_cache_miss() {
+    counter!(CACHE_MISSES_TOTAL).increment(1);
+}
+
+/// Sets `promptgate_redis_up`.
+pub fn set_redis_up(up: bool) {
+    gauge!(REDIS_UP).set(if up { 1.0 } else { 0.0 });
+}
+
+/// Counts a runner-internal failure: `layer_timeout`, `layer_error`,
+/// `redis_error`, `redis_timeout`, `policy_unavailable`, ….
+pub fn record_runner_error(kind: &'static str) {
+    counter!(RUNNER_ERRORS_TOTAL, "kind" => kind).increment(1);
+}
+
+/// Counts a reload attempt.
+pub fn record_reload(ok: bool) {
+    counter!(CONFIG_RELOADS_TOTAL, "result" => if ok { "ok" } else { "error" }).increment(1);
+}
+
+/// Holds `promptgate_inflight` up by one while alive.
+#[derive(Debug)]
+#[must_use = "the gauge drops back when the guard is dropped"]
+pub struct InflightGuard(());
+
+impl InflightGuard {
+    /// Counts one more call in flight until the guard is dropped.
+    pub fn enter() -> InflightGuard {
+        gauge!(INFLIGHT).increment(1.0);
+        InflightGuard(())
+    }
+}
+
+impl Drop for InflightGuard {
+    fn drop(&mut self) {
+        gauge!(INFLIGHT).decrement(1.0);
+    }
+}

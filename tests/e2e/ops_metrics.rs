@@ -1,0 +1,216 @@
+//! Metrics scraped over HTTP, audit events, and `promptgate health`
+//! (issue 4, items 4 and 5).
+
+use crate::ops_common::{
+    audit_lines, continues, http_get, runner_with_metrics, sample, scrape, stop,
+};
+use crate::support::{base_command, chat_body};
+
+#[test]
+fn metrics_count_verdicts_layers_cache_and_errors() {
+    let config = "[policy]\nmax_body_bytes = 4096\n[policies.drill]\nfail_open = false\n[policies.drill.budgets]\nl1_ms = 0\n";
+    let (runner, port) = runner_with_metrics(config, &[]);
+    let mut apisix = runner.connect();
+    let token = apisix.token("{}");
+    let drill = apisix.token(r#"{"policy":"drill"}"#);
+    let shadow = apisix.token(r#"{"mode":"shadow"}"#);
+    let body = chat_body("tell me a joke");
+    for _ in 0..3 {
+        let (reply, _) = apisix.post(token, &body, &[]);
+        assert!(continues(&reply));
+    }
+    let big = chat_body(&"y".repeat(5000));
+    let (reply, _) = apisix.post(token, &big, &[]);
+    assert_eq!(stop(&reply).map(|s| s.0), Some(413));
+    let (reply, _) = apisix.post(shadow, &big, &[]);
+    assert!(continues(&reply));
+    // Budgets are not part of the fingerprint: `body` would be an L0 hit here.
+    let (reply, _) = apisix.post(drill, &chat_body("tell me another"), &[]);
+    assert_eq!(stop(&reply).map(|s| s.0), Some(503));
+
+    let text = scrape(port);
+    let route = "route=\"1\"";
+    assert_eq!(
+        sample(
+            &text,
+            "promptgate_requests_total",
+            &[route, "verdict=\"allow\""]
+        ),
+        Some(3.0),
+        "{text}"
+    );
+    assert_eq!(
+        sample(
+            &text,
+            "promptgate_requests_total",
+            &[route, "verdict=\"block\""]
+        ),
+        Some(2.0)
+    );
+    assert_eq!(
+        sample(
+            &text,
+            "promptgate_requests_total",
+            &[route, "verdict=\"shadow_block\""]
+        ),
+        Some(1.0)
+    );
+    assert_eq!(
+        sample(
+            &text,
+            "promptgate_blocked_total",
+            &[
+                "layer=\"gate\"",
+                "category=\"body_too_large\"",
+                "shadow=\"false\""
+            ]
+        ),
+        Some(1.0)
+    );
+    assert_eq!(
+        sample(
+            &text,
+            "promptgate_blocked_total",
+            &[
+                "layer=\"gate\"",
+                "category=\"body_too_large\"",
+                "shadow=\"true\""
+            ]
+        ),
+        Some(1.0)
+    );
+    assert_eq!(
+        sample(
+            &text,
+            "promptgate_blocked_total",
+            &["layer=\"L1\"", "category=\"scanner_unavailable\""]
+        ),
+        Some(1.0)
+    );
+    assert_eq!(
+        sample(
+            &text,
+            "promptgate_runner_errors_total",
+            &["kind=\"layer_timeout\""]
+        ),
+        Some(1.0)
+    );
+    assert_eq!(
+        sample(&text, "promptgate_cache_misses_total", &[]),
+        Some(2.0)
+    );
+    assert_eq!(
+        sample(&text, "promptgate_cache_hits_total", &["tier=\"memory\""]),
+        Some(2.0)
+    );
+    assert!(
+        sample(
+            &text,
+            "promptgate_scan_duration_seconds_count",
+            &["layer=\"L0\""]
+        ) >= Some(3.0),
+        "{text}"
+    );
+    assert!(text.contains("promptgate_scan_duration_seconds_bucket{layer=\"L1\",le="));
+    assert!(text.contains("promptgate_request_duration_seconds_bucket"));
+    assert_eq!(sample(&text, "promptgate_inflight", &[]), Some(0.0));
+    assert!(text.contains("# TYPE promptgate_requests_total counter"));
+    // Labels are identifiers only: no request bodies, ids or hashes.
+    assert!(!text.contains("joke"));
+    let (status, _) = http_get(port, "/elsewhere");
+    assert!(status.contains("404"), "{status}");
+
+    let audit = audit_lines(&runner.logs());
+    assert_eq!(audit.len(), 6);
+    let first = &audit[0];
+    for field in [
+        "request_id",
+        "route_id",
+        "verdict",
+        "text_sha256",
+        "latency_us",
+    ] {
+        assert!(
+            !first[field].is_null(),
+            "audit event lacks {field}: {first}"
+        );
+    }
+    assert_eq!(first["target"], "promptgate::audit");
+    assert_eq!(first["route_id"], "1");
+    assert_eq!(first["text_sha256"].as_str().map(str::len), Some(64));
+}
+
+#[test]
+fn audit_events_name_the_consumer_when_it_is_fetched() {
+    let (runner, _port) = runner_with_metrics("[server]\nfetch_vars = [\"consumer_name\"]\n", &[]);
+    let mut apisix = runner.connect();
+    let token = apisix.token("{}");
+    let body = chat_body("hi");
+    let len = body.len().to_string();
+    let headers: Vec<promptgate::protocol::Entry<'_>> = vec![
+        (b"content-type", Some(b"application/json")),
+        (b"content-length", Some(len.as_bytes())),
+    ];
+    let call = promptgate::protocol::peer::ReqCall {
+        id: 1,
+        src_ip: &[127, 0, 0, 1],
+        method: 2,
+        path: Some(b"/v1/chat/completions"),
+        args: &[],
+        headers: &headers,
+        conf_token: token,
+    };
+    let mut answers = crate::support::Answers {
+        body: Some(&body),
+        vars: vec![("consumer_name", "team-a")],
+        asked: Vec::new(),
+    };
+    let reply = apisix.call(&call, &mut answers);
+    assert!(continues(&reply));
+    let audit = audit_lines(&runner.logs());
+    assert_eq!(audit.len(), 1);
+    assert_eq!(audit[0]["consumer"], "team-a");
+}
+
+#[test]
+fn health_exits_zero_for_a_live_runner_and_one_otherwise() {
+    let (runner, port) = runner_with_metrics("", &[]);
+    let health = |socket: &std::path::Path, extra: &[&str], metrics: Option<u16>| {
+        let mut cmd = base_command(runner.dir.path());
+        cmd.arg("health")
+            .args(extra)
+            .env(
+                "APISIX_LISTEN_ADDRESS",
+                format!("unix:{}", socket.display()),
+            )
+            .stderr(std::process::Stdio::piped());
+        if let Some(port) = metrics {
+            cmd.env("PROMPTGATE_METRICS_ENABLED", "true")
+                .env("PROMPTGATE_METRICS_LISTEN", format!("127.0.0.1:{port}"));
+        }
+        cmd.output().expect("run health")
+    };
+    let out = health(&runner.socket, &[], None);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = health(&runner.socket, &["--metrics"], Some(port));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let missing = runner.dir.path().join("nobody.sock");
+    let out = health(&missing, &[], None);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unhealthy"));
+    let closed = crate::support::redis::free_port();
+    let out = health(&runner.socket, &["--metrics"], Some(closed));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "a dead metrics endpoint fails --metrics"
+    );
+}
