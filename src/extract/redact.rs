@@ -49,11 +49,13 @@ impl Extraction {
     /// Placeholders are numbered per type in order of appearance; the same value
     /// of the same type gets the same placeholder everywhere in the request.
     /// Overlapping spans are merged into one, named after the longest of them.
-    /// Empty spans are ignored. For JSON every string is written back at its
-    /// location and the document re-serialized compactly (key order kept; note
-    /// that serde_json normalizes number spelling and keeps only the last of
-    /// duplicate keys); for plain text the body is spliced, and bytes outside the
-    /// spans (including invalid UTF-8) are kept as they were.
+    /// Empty spans are ignored. For JSON the body is parsed again (the hot path
+    /// keeps no tree), each redacted string is written at its location and the
+    /// document re-serialized compactly (key order kept; serde_json normalizes
+    /// number spelling, e.g. integers beyond 64 bits become floats, and keeps
+    /// only the last of repeated keys, the one extraction read); for plain
+    /// text the body is spliced, and bytes outside the spans (including invalid
+    /// UTF-8) are kept as they were.
     ///
     /// # Errors
     ///

@@ -958,3 +958,13 @@ fn repeated_keys_are_read_and_redacted_as_their_last_value() {
         assert!(strings.iter().all(|s| s.starts_with("[X_")), "{strings:?}");
     }
 }
+
+#[test]
+fn public_types_can_cross_tasks() {
+    fn assert_send_sync<T: Send + Sync + std::panic::UnwindSafe + 'static>() {}
+    assert_send_sync::<Extraction>();
+    assert_send_sync::<ExtractError>();
+    assert_send_sync::<RedactError>();
+    assert_send_sync::<Redacted>();
+    assert_send_sync::<RoleSet>();
+}
