@@ -114,6 +114,13 @@ fn bench(c: &mut Criterion) {
                 extract(black_box(&body), ApiFormat::Auto, &limits).map(|x| x.segments().len())
             })
         });
+        // Reference points: the parse alone, into a tree and into nothing.
+        g.bench_function(format!("serde_value_only/{label}"), |b| {
+            b.iter(|| serde_json::from_slice::<Value>(black_box(&body)).map(|v| v.is_object()))
+        });
+        g.bench_function(format!("serde_validate_only/{label}"), |b| {
+            b.iter(|| serde_json::from_slice::<serde::de::IgnoredAny>(black_box(&body)).is_ok())
+        });
         g.finish();
 
         let mut g = c.benchmark_group("redact");

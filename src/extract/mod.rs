@@ -35,6 +35,7 @@ mod error;
 mod format;
 mod limits;
 mod location;
+mod node;
 mod redact;
 mod roles;
 mod walk;

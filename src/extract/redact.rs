@@ -6,8 +6,11 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::Arc;
 
+use serde_json::Value;
+
+use super::Location;
 use super::RedactError;
-use super::walk::{Extraction, Source, put_back};
+use super::walk::{Extraction, Source};
 
 /// One span of a segment to hide, as the PII layer found it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,11 +49,13 @@ impl Extraction {
     /// Placeholders are numbered per type in order of appearance; the same value
     /// of the same type gets the same placeholder everywhere in the request.
     /// Overlapping spans are merged into one, named after the longest of them.
-    /// Empty spans are ignored. For JSON every string is written back at its
-    /// location and the document re-serialized compactly (key order kept; note
-    /// that serde_json normalizes number spelling and keeps only the last of
-    /// duplicate keys); for plain text the body is spliced, and bytes outside the
-    /// spans (including invalid UTF-8) are kept as they were.
+    /// Empty spans are ignored. For JSON the body is parsed again (the hot path
+    /// keeps no tree), each redacted string is written at its location and the
+    /// document re-serialized compactly (key order kept; serde_json normalizes
+    /// number spelling, e.g. integers beyond 64 bits become floats, and keeps
+    /// only the last of repeated keys, the one extraction read); for plain
+    /// text the body is spliced, and bytes outside the spans (including invalid
+    /// UTF-8) are kept as they were.
     ///
     /// # Errors
     ///
@@ -154,37 +159,47 @@ impl Extraction {
 
     fn rebuild_json(
         &self,
-        doc: &serde_json::Value,
+        body: &[u8],
         merged: &[Merged<'_>],
         placeholders: &[String],
     ) -> Result<Vec<u8>, RedactError> {
-        // The document holds empty strings where segments were taken out: put
-        // every segment back, redacted or not.
-        let mut doc = doc.clone();
-        let mut next = 0;
-        for (i, seg) in self.segments.iter().enumerate() {
-            let first = next;
-            while next < merged.len() && merged[next].segment == i {
+        // The hot path kept no tree; parse the body again (it parsed before,
+        // within the limits) and write the redacted strings at their locations.
+        let mut doc: Value = serde_json::from_slice(body).map_err(|_| RedactError::Serialize)?;
+        let mut first = 0;
+        while first < merged.len() {
+            let segment = merged[first].segment;
+            let mut next = first;
+            while next < merged.len() && merged[next].segment == segment {
                 next += 1;
             }
-            let text = if first == next {
-                seg.text.clone()
-            } else {
-                let bytes = splice(
-                    seg.text.as_bytes(),
-                    &merged[first..next],
-                    &placeholders[first..next],
-                    |o| o,
-                );
-                // Checked spans are on char boundaries and placeholders are
-                // UTF-8, so the splice is UTF-8; a failure is reported, not unwrapped.
-                String::from_utf8(bytes).map_err(|_| RedactError::Serialize)?
-            };
+            let seg = &self.segments[segment];
+            let bytes = splice(
+                seg.text.as_bytes(),
+                &merged[first..next],
+                &placeholders[first..next],
+                |o| o,
+            );
+            // Checked spans are on char boundaries and placeholders are UTF-8,
+            // so the splice is UTF-8; a failure is reported, not unwrapped.
+            let text = String::from_utf8(bytes).map_err(|_| RedactError::Serialize)?;
             if !put_back(&mut doc, &seg.location, text) {
-                return Err(RedactError::LostLocation { segment: i });
+                return Err(RedactError::LostLocation { segment });
             }
+            first = next;
         }
         serde_json::to_vec(&doc).map_err(|_| RedactError::Serialize)
+    }
+}
+
+/// Writes `text` at `location`; false when the document has no string there.
+fn put_back(doc: &mut Value, location: &Location, text: String) -> bool {
+    match location.get_mut(doc) {
+        Some(slot @ Value::String(_)) => {
+            *slot = Value::String(text);
+            true
+        }
+        _ => false,
     }
 }
 

@@ -915,3 +915,56 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn repeated_keys_are_read_and_redacted_as_their_last_value() {
+    let body = r#"{"messages":[{"role":"user","content":"first a@x.io"}],"messages":[{"role":"user","content":"last b@y.io"}]}"#;
+    let x = run(ApiFormat::OpenAi, body.as_bytes()).expect("chat");
+    assert_eq!(
+        triples(&x),
+        vec![(Us, "$.messages[0].content".into(), "last b@y.io".into())]
+    );
+    let out = x
+        .redact(&[red(0, span_of(&x, 0, "b@y.io"), "EMAIL")])
+        .expect("redact");
+    assert_eq!(
+        String::from_utf8(out.body).expect("utf8"),
+        r#"{"messages":[{"role":"user","content":"last [EMAIL_1]"}]}"#
+    );
+
+    // Generic JSON, small and large objects.
+    let mut big: Vec<String> = (0..40).map(|i| format!(r#""k{i}":"v{i}""#)).collect();
+    big.push(r#""k3":"again""#.into());
+    for body in [
+        r#"{"a":"one","b":"two","a":"three"}"#.to_string(),
+        format!("{{{}}}", big.join(",")),
+    ] {
+        let x = run(ApiFormat::Auto, body.as_bytes()).expect("generic");
+        let texts: Vec<&str> = x.segments().iter().map(|s| s.text.as_str()).collect();
+        assert!(
+            !texts.contains(&"one") && !texts.contains(&"v3"),
+            "{texts:?}"
+        );
+        assert!(texts.contains(&"three") || texts.contains(&"again"));
+        let reds: Vec<Redaction> = (0..x.segments().len()).map(|i| red(i, 0..1, "X")).collect();
+        let out = x.redact(&reds).expect("redact");
+        let v: Value = serde_json::from_slice(&out.body).expect("json");
+        let strings: Vec<&str> = v
+            .as_object()
+            .expect("object")
+            .values()
+            .filter_map(Value::as_str)
+            .collect();
+        assert!(strings.iter().all(|s| s.starts_with("[X_")), "{strings:?}");
+    }
+}
+
+#[test]
+fn public_types_can_cross_tasks() {
+    fn assert_send_sync<T: Send + Sync + std::panic::UnwindSafe + 'static>() {}
+    assert_send_sync::<Extraction>();
+    assert_send_sync::<ExtractError>();
+    assert_send_sync::<RedactError>();
+    assert_send_sync::<Redacted>();
+    assert_send_sync::<RoleSet>();
+}

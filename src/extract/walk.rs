@@ -1,14 +1,13 @@
 //! [`extract`]: parse once, detect or check the shape, walk it into segments.
 //!
-//! The walk moves each string out of the parsed document into its segment
-//! (leaving an empty string behind) instead of copying it; redaction puts every
-//! segment's text back before re-serializing.
+//! The body is parsed into a borrowed [`Node`] tree (no per-key or per-string
+//! allocation, see `node.rs`); only segment texts are copied out. Redaction,
+//! the rare path, parses the kept body again into a `serde_json::Value`.
 
 use std::borrow::Cow;
 
-use serde_json::{Map, Value};
-
 use super::limits::prescan;
+use super::node::{Members, Node, get, get_str};
 use super::{
     ApiFormat, ExtractError, ExtractLimits, Location, PathStep, Role, RoleSet, Segment, Shape,
 };
@@ -28,8 +27,8 @@ pub struct Extraction {
 /// What the segments were taken from.
 #[derive(Debug, Clone)]
 pub(super) enum Source {
-    /// The parsed document, with every segment's string moved out (left empty).
-    Json(Value),
+    /// A JSON body, kept for redaction to parse into a full tree.
+    Json(Vec<u8>),
     /// A plain-text body. `original` is kept only when the body was not valid
     /// UTF-8 (the segment text is then a lossy decoding of it).
     Text { original: Option<Vec<u8>> },
@@ -89,8 +88,8 @@ pub fn extract(
         // Depth is checked flat before the recursive parser sees the body.
         prescan(body, limits)?;
     }
-    match serde_json::from_slice::<Value>(body) {
-        Ok(doc) => from_json(doc, api, limits),
+    match serde_json::from_slice::<Node<'_>>(body) {
+        Ok(doc) => from_json(body, &doc, api, limits),
         Err(_) if api == ApiFormat::Auto => plain_text(body, limits),
         Err(e) => Err(ExtractError::NotJson {
             line: e.line(),
@@ -131,68 +130,55 @@ fn plain_text(body: &[u8], limits: &ExtractLimits) -> Result<Extraction, Extract
 }
 
 fn from_json(
-    mut doc: Value,
+    body: &[u8],
+    doc: &Node<'_>,
     api: ApiFormat,
     limits: &ExtractLimits,
 ) -> Result<Extraction, ExtractError> {
     let mut w = Walker::new(api, limits);
     let shape = match api {
-        ApiFormat::Auto => match detect(&doc) {
+        ApiFormat::Auto => match detect(doc) {
             None => {
-                w.all_strings(&mut doc, Role::Unknown)?;
+                w.all_strings(doc, Role::Unknown)?;
                 Shape::GenericJson
             }
-            Some(shape) => match walk_shape(&mut w, &mut doc, shape) {
+            Some(shape) => match walk_shape(&mut w, doc, shape) {
                 Ok(()) => shape,
                 Err(ExtractError::WrongShape { .. }) => {
-                    // Looked like a known API but is not one: put back what was
-                    // taken and read every string instead, so nothing slips by.
-                    for seg in w.segments.drain(..) {
-                        put_back(&mut doc, &seg.location, seg.text);
-                    }
+                    // Looked like a known API but is not one: read every
+                    // string instead, so nothing slips by.
                     w = Walker::new(api, limits);
-                    w.all_strings(&mut doc, Role::Unknown)?;
+                    w.all_strings(doc, Role::Unknown)?;
                     Shape::GenericJson
                 }
                 Err(e) => return Err(e),
             },
         },
         named => {
-            let shape = detect_named(&doc, named)?;
-            walk_shape(&mut w, &mut doc, shape)?;
+            let shape = detect_named(doc, named)?;
+            walk_shape(&mut w, doc, shape)?;
             shape
         }
     };
     Ok(Extraction {
         segments: w.segments,
         shape,
-        source: Source::Json(doc),
+        source: Source::Json(body.to_vec()),
         text_bytes: w.text_bytes,
     })
 }
 
-/// Writes `text` at `location`; false when the document has no string there.
-pub(super) fn put_back(doc: &mut Value, location: &Location, text: String) -> bool {
-    match location.get_mut(doc) {
-        Some(slot @ Value::String(_)) => {
-            *slot = Value::String(text);
-            true
-        }
-        _ => false,
-    }
-}
-
-fn detect(doc: &Value) -> Option<Shape> {
-    let Value::Object(root) = doc else {
+fn detect(doc: &Node<'_>) -> Option<Shape> {
+    let Node::Obj(root) = doc else {
         return None;
     };
-    if root.contains_key("contents")
-        || root.contains_key("systemInstruction")
-        || root.contains_key("system_instruction")
+    if get(root, "contents").is_some()
+        || get(root, "systemInstruction").is_some()
+        || get(root, "system_instruction").is_some()
     {
         Some(Shape::Gemini)
-    } else if root.contains_key("messages") {
-        if root.contains_key("system") || root.contains_key("anthropic_version") {
+    } else if get(root, "messages").is_some() {
+        if get(root, "system").is_some() || get(root, "anthropic_version").is_some() {
             Some(Shape::AnthropicMessages)
         } else {
             Some(Shape::OpenAiChat)
@@ -203,20 +189,16 @@ fn detect(doc: &Value) -> Option<Shape> {
 }
 
 /// The OpenAI shapes without `messages`.
-fn openai_other(root: &Map<String, Value>) -> Option<Shape> {
-    if root.contains_key("instructions") {
+fn openai_other(root: &Members<'_>) -> Option<Shape> {
+    if get(root, "instructions").is_some() {
         return Some(Shape::OpenAiResponses);
     }
-    if let Some(input) = root.get("input") {
-        let items_are_objects = input
-            .as_array()
-            .is_some_and(|items| items.iter().any(Value::is_object));
-        let embedding_model = root
-            .get("model")
-            .and_then(Value::as_str)
-            .is_some_and(|m| m.contains("embed"));
+    if let Some(input) = get(root, "input") {
+        let items_are_objects =
+            matches!(input, Node::Arr(items) if items.iter().any(|i| matches!(i, Node::Obj(_))));
+        let embedding_model = get_str(root, "model").is_some_and(|m| m.contains("embed"));
         let embedding_keys =
-            root.contains_key("encoding_format") || root.contains_key("dimensions");
+            get(root, "encoding_format").is_some() || get(root, "dimensions").is_some();
         return Some(
             if !items_are_objects && (embedding_model || embedding_keys) {
                 Shape::OpenAiEmbeddings
@@ -225,33 +207,33 @@ fn openai_other(root: &Map<String, Value>) -> Option<Shape> {
             },
         );
     }
-    match root.get("prompt") {
-        Some(Value::Object(_)) => Some(Shape::OpenAiResponses),
+    match get(root, "prompt") {
+        Some(Node::Obj(_)) => Some(Shape::OpenAiResponses),
         Some(_) => Some(Shape::OpenAiCompletions),
         None => None,
     }
 }
 
-fn detect_named(doc: &Value, api: ApiFormat) -> Result<Shape, ExtractError> {
+fn detect_named(doc: &Node<'_>, api: ApiFormat) -> Result<Shape, ExtractError> {
     let wrong = |reason| ExtractError::WrongShape { api, reason };
-    let Value::Object(root) = doc else {
+    let Node::Obj(root) = doc else {
         return Err(wrong("body is not a JSON object"));
     };
     match api {
-        ApiFormat::OpenAi if root.contains_key("messages") => Ok(Shape::OpenAiChat),
+        ApiFormat::OpenAi if get(root, "messages").is_some() => Ok(Shape::OpenAiChat),
         ApiFormat::OpenAi => {
             openai_other(root).ok_or(wrong("no messages, input, instructions or prompt field"))
         }
-        ApiFormat::Anthropic if root.contains_key("messages") => Ok(Shape::AnthropicMessages),
+        ApiFormat::Anthropic if get(root, "messages").is_some() => Ok(Shape::AnthropicMessages),
         ApiFormat::Anthropic => Err(wrong("no messages field")),
-        ApiFormat::Gemini if root.contains_key("contents") => Ok(Shape::Gemini),
+        ApiFormat::Gemini if get(root, "contents").is_some() => Ok(Shape::Gemini),
         ApiFormat::Gemini => Err(wrong("no contents field")),
         ApiFormat::Auto => detect(doc).ok_or(wrong("no known request shape")),
     }
 }
 
-fn walk_shape(w: &mut Walker, doc: &mut Value, shape: Shape) -> Result<(), ExtractError> {
-    let Value::Object(root) = doc else {
+fn walk_shape(w: &mut Walker, doc: &Node<'_>, shape: Shape) -> Result<(), ExtractError> {
+    let Node::Obj(root) = doc else {
         return Err(w.wrong("body is not a JSON object"));
     };
     match shape {
@@ -263,6 +245,10 @@ fn walk_shape(w: &mut Walker, doc: &mut Value, shape: Shape) -> Result<(), Extra
         _ => openai_or_anthropic(w, root),
     }
 }
+
+/// Objects up to this many members look for repeated keys by a linear scan;
+/// larger ones build a map so a hostile object cannot make the walk quadratic.
+const SMALL_OBJECT: usize = 16;
 
 const fn key(k: &'static str) -> PathStep {
     PathStep::Key(Cow::Borrowed(k))
@@ -308,8 +294,8 @@ impl Walker {
     }
 
     /// Takes `v` as a segment if it is a string; reports whether it was one.
-    fn text(&mut self, v: &mut Value, role: Role) -> Result<bool, ExtractError> {
-        let Value::String(s) = v else {
+    fn text(&mut self, v: &Node<'_>, role: Role) -> Result<bool, ExtractError> {
+        let Node::Str(s) = v else {
             return Ok(false);
         };
         if s.is_empty() {
@@ -323,7 +309,7 @@ impl Walker {
         }
         self.segments.push(Segment {
             role,
-            text: std::mem::take(s),
+            text: s.as_ref().to_owned(),
             location: Location::from_steps(self.path.clone()),
         });
         Ok(true)
@@ -332,11 +318,11 @@ impl Walker {
     /// Takes `map[k]` as a segment if it is a string.
     fn field_text(
         &mut self,
-        map: &mut Map<String, Value>,
+        map: &Members<'_>,
         k: &'static str,
         role: Role,
     ) -> Result<(), ExtractError> {
-        if let Some(v) = map.get_mut(k) {
+        if let Some(v) = get(map, k) {
             self.at(key(k), |w| w.text(v, role))?;
         }
         Ok(())
@@ -344,26 +330,42 @@ impl Walker {
 
     /// Every string value under `v` (never keys). Recursion is bounded by the
     /// pre-scan's depth limit.
-    fn all_strings(&mut self, v: &mut Value, role: Role) -> Result<(), ExtractError> {
+    fn all_strings(&mut self, v: &Node<'_>, role: Role) -> Result<(), ExtractError> {
         match v {
-            Value::String(_) => {
+            Node::Str(_) => {
                 self.text(v, role)?;
             }
-            Value::Array(items) => {
-                for (i, item) in items.iter_mut().enumerate() {
+            Node::Arr(items) => {
+                for (i, item) in items.iter().enumerate() {
                     self.at(PathStep::Index(i), |w| w.all_strings(item, role))?;
                 }
             }
-            Value::Object(map) => {
-                for (k, item) in map.iter_mut() {
-                    if matches!(item, Value::Null | Value::Bool(_) | Value::Number(_)) {
+            Node::Obj(members) => {
+                // A repeated key is read (and written back) as its last value,
+                // like serde_json and the upstream APIs' JSON readers do.
+                let last = (members.len() > SMALL_OBJECT).then(|| {
+                    members
+                        .iter()
+                        .enumerate()
+                        .map(|(i, (k, _))| (k.as_ref(), i))
+                        .collect::<std::collections::HashMap<&str, usize>>()
+                });
+                for (i, (k, item)) in members.iter().enumerate() {
+                    if matches!(item, Node::Null | Node::Scalar) {
                         continue;
                     }
-                    let step = PathStep::Key(Cow::Owned(k.clone()));
+                    let shadowed = match &last {
+                        Some(last) => last.get(k.as_ref()) != Some(&i),
+                        None => members[i + 1..].iter().any(|(later, _)| later == k),
+                    };
+                    if shadowed {
+                        continue;
+                    }
+                    let step = PathStep::Key(Cow::Owned(k.as_ref().to_owned()));
                     self.at(step, |w| w.all_strings(item, role))?;
                 }
             }
-            Value::Null | Value::Bool(_) | Value::Number(_) => {}
+            Node::Null | Node::Scalar => {}
         }
         Ok(())
     }
@@ -382,55 +384,56 @@ fn role_of(name: &str) -> Role {
 
 // === OpenAI (chat, responses, completions, embeddings) and Anthropic ===
 
-fn openai_or_anthropic(w: &mut Walker, root: &mut Map<String, Value>) -> Result<(), ExtractError> {
-    if let Some(v) = root.get_mut("system") {
+fn openai_or_anthropic(w: &mut Walker, root: &Members<'_>) -> Result<(), ExtractError> {
+    if let Some(v) = get(root, "system") {
         w.at(key("system"), |w| content(w, v, Role::System))?;
     }
-    if let Some(v) = root.get_mut("instructions") {
+    if let Some(v) = get(root, "instructions") {
         w.at(key("instructions"), |w| content(w, v, Role::System))?;
     }
-    if let Some(v) = root.get_mut("messages") {
+    if let Some(v) = get(root, "messages") {
         w.at(key("messages"), |w| messages(w, v))?;
     }
-    if let Some(v) = root.get_mut("input") {
+    if let Some(v) = get(root, "input") {
         w.at(key("input"), |w| input(w, v))?;
     }
-    if let Some(v) = root.get_mut("prompt") {
+    if let Some(v) = get(root, "prompt") {
         w.at(key("prompt"), |w| prompt(w, v))?;
     }
     w.field_text(root, "suffix", Role::User)
 }
 
-fn messages(w: &mut Walker, v: &mut Value) -> Result<(), ExtractError> {
-    let Value::Array(msgs) = v else {
+fn messages(w: &mut Walker, v: &Node<'_>) -> Result<(), ExtractError> {
+    let Node::Arr(msgs) = v else {
         return Err(w.wrong("messages is not an array"));
     };
-    for (i, m) in msgs.iter_mut().enumerate() {
+    for (i, m) in msgs.iter().enumerate() {
         w.at(PathStep::Index(i), |w| message(w, m))?;
     }
     Ok(())
 }
 
 /// A chat message or a responses `message` item.
-fn message(w: &mut Walker, m: &mut Value) -> Result<(), ExtractError> {
-    let Value::Object(map) = m else {
+fn message(w: &mut Walker, m: &Node<'_>) -> Result<(), ExtractError> {
+    let Node::Obj(map) = m else {
         return Err(w.wrong("a message is not an object"));
     };
-    let role = map
-        .get("role")
-        .and_then(Value::as_str)
-        .map_or(Role::Unknown, role_of);
-    if let Some(c) = map.get_mut("content") {
+    let role = get_str(map, "role").map_or(Role::Unknown, role_of);
+    if let Some(c) = get(map, "content") {
         w.at(key("content"), |w| content(w, c, role))?;
     }
     w.field_text(map, "refusal", role)?;
-    if let Some(calls) = map.get_mut("tool_calls") {
-        let Value::Array(calls) = calls else {
+    if let Some(calls) = get(map, "tool_calls") {
+        let Node::Arr(calls) = calls else {
             return Err(w.wrong("tool_calls is not an array"));
         };
         w.at(key("tool_calls"), |w| {
-            for (i, call) in calls.iter_mut().enumerate() {
-                if let Some(Value::Object(f)) = call.get_mut("function") {
+            for (i, call) in calls.iter().enumerate() {
+                let function = match call {
+                    Node::Obj(call) => get(call, "function"),
+                    _ => None,
+                };
+                if let Some(Node::Obj(f)) = function {
                     w.at(PathStep::Index(i), |w| {
                         w.at(key("function"), |w| {
                             w.field_text(f, "arguments", Role::Tool)
@@ -441,7 +444,7 @@ fn message(w: &mut Walker, m: &mut Value) -> Result<(), ExtractError> {
             Ok(())
         })?;
     }
-    if let Some(Value::Object(f)) = map.get_mut("function_call") {
+    if let Some(Node::Obj(f)) = get(map, "function_call") {
         w.at(key("function_call"), |w| {
             w.field_text(f, "arguments", Role::Tool)
         })?;
@@ -450,19 +453,19 @@ fn message(w: &mut Walker, m: &mut Value) -> Result<(), ExtractError> {
 }
 
 /// Message content: a string, an array of parts or blocks, or a single part.
-fn content(w: &mut Walker, c: &mut Value, role: Role) -> Result<(), ExtractError> {
+fn content(w: &mut Walker, c: &Node<'_>, role: Role) -> Result<(), ExtractError> {
     match c {
-        Value::String(_) => {
+        Node::Str(_) => {
             w.text(c, role)?;
         }
-        Value::Array(parts) => {
-            for (i, p) in parts.iter_mut().enumerate() {
+        Node::Arr(parts) => {
+            for (i, p) in parts.iter().enumerate() {
                 w.at(PathStep::Index(i), |w| part(w, p, role))?;
             }
         }
-        Value::Object(_) => part(w, c, role)?,
-        Value::Null => {}
-        Value::Bool(_) | Value::Number(_) => {
+        Node::Obj(_) => part(w, c, role)?,
+        Node::Null => {}
+        Node::Scalar => {
             return Err(w.wrong("message content is neither a string nor an array"));
         }
     }
@@ -470,33 +473,33 @@ fn content(w: &mut Walker, c: &mut Value, role: Role) -> Result<(), ExtractError
 }
 
 /// One content part (OpenAI) or block (Anthropic).
-fn part(w: &mut Walker, p: &mut Value, role: Role) -> Result<(), ExtractError> {
+fn part(w: &mut Walker, p: &Node<'_>, role: Role) -> Result<(), ExtractError> {
     let map = match p {
-        Value::String(_) => {
+        Node::Str(_) => {
             w.text(p, role)?;
             return Ok(());
         }
-        Value::Object(map) => map,
+        Node::Obj(map) => map,
         _ => return Ok(()),
     };
-    match map.get("type").and_then(Value::as_str) {
+    match get_str(map, "type") {
         Some("tool_use" | "server_tool_use") => {
-            if let Some(input) = map.get_mut("input") {
+            if let Some(input) = get(map, "input") {
                 w.at(key("input"), |w| w.all_strings(input, Role::Tool))?;
             }
         }
         Some("tool_result") => {
-            if let Some(c) = map.get_mut("content") {
+            if let Some(c) = get(map, "content") {
                 w.at(key("content"), |w| content(w, c, Role::Tool))?;
             }
         }
         Some("document") => {
             // Anthropic plain-text documents: `source: {type: text, data}` or
             // `source: {type: content, content: [blocks]}`.
-            if let Some(Value::Object(src)) = map.get_mut("source") {
+            if let Some(Node::Obj(src)) = get(map, "source") {
                 w.at(key("source"), |w| {
                     w.field_text(src, "data", role)?;
-                    if let Some(c) = src.get_mut("content") {
+                    if let Some(c) = get(src, "content") {
                         w.at(key("content"), |w| content(w, c, role))?;
                     }
                     Ok(())
@@ -512,52 +515,52 @@ fn part(w: &mut Walker, p: &mut Value, role: Role) -> Result<(), ExtractError> {
 }
 
 /// Responses `input` or embeddings `input`.
-fn input(w: &mut Walker, v: &mut Value) -> Result<(), ExtractError> {
+fn input(w: &mut Walker, v: &Node<'_>) -> Result<(), ExtractError> {
     match v {
-        Value::String(_) => {
+        Node::Str(_) => {
             w.text(v, Role::User)?;
         }
-        Value::Array(items) => {
-            for (i, item) in items.iter_mut().enumerate() {
+        Node::Arr(items) => {
+            for (i, item) in items.iter().enumerate() {
                 w.at(PathStep::Index(i), |w| match item {
-                    Value::Object(_) => response_item(w, item),
+                    Node::Obj(_) => response_item(w, item),
                     // Strings (embeddings) or token arrays (numbers, nothing to read).
                     _ => w.all_strings(item, Role::User),
                 })?;
             }
         }
-        Value::Object(_) => response_item(w, v)?,
-        Value::Null => {}
-        Value::Bool(_) | Value::Number(_) => {
+        Node::Obj(_) => response_item(w, v)?,
+        Node::Null => {}
+        Node::Scalar => {
             return Err(w.wrong("input is neither a string nor an array"));
         }
     }
     Ok(())
 }
 
-fn response_item(w: &mut Walker, item: &mut Value) -> Result<(), ExtractError> {
-    let Value::Object(map) = item else {
+fn response_item(w: &mut Walker, item: &Node<'_>) -> Result<(), ExtractError> {
+    let Node::Obj(map) = item else {
         return Ok(());
     };
-    let ty = map.get("type").and_then(Value::as_str);
+    let ty = get_str(map, "type");
     match ty {
         Some("message") => message(w, item),
-        None if map.contains_key("role") => message(w, item),
+        None if get(map, "role").is_some() => message(w, item),
         Some("function_call" | "custom_tool_call") => {
             w.field_text(map, "arguments", Role::Tool)?;
             w.field_text(map, "input", Role::Tool)
         }
         Some("function_call_output" | "custom_tool_call_output") => {
-            if let Some(out) = map.get_mut("output") {
+            if let Some(out) = get(map, "output") {
                 w.at(key("output"), |w| content(w, out, Role::Tool))?;
             }
             Ok(())
         }
         Some("input_text" | "output_text" | "text") => w.field_text(map, "text", Role::User),
         Some("reasoning") => {
-            if let Some(Value::Array(summary)) = map.get_mut("summary") {
+            if let Some(Node::Arr(summary)) = get(map, "summary") {
                 w.at(key("summary"), |w| {
-                    for (i, s) in summary.iter_mut().enumerate() {
+                    for (i, s) in summary.iter().enumerate() {
                         w.at(PathStep::Index(i), |w| part(w, s, Role::Assistant))?;
                     }
                     Ok(())
@@ -573,10 +576,10 @@ fn response_item(w: &mut Walker, item: &mut Value) -> Result<(), ExtractError> {
 
 /// Legacy completions `prompt` (string or array), or a responses prompt template
 /// (`{id, variables}`, whose variables are user input).
-fn prompt(w: &mut Walker, v: &mut Value) -> Result<(), ExtractError> {
+fn prompt(w: &mut Walker, v: &Node<'_>) -> Result<(), ExtractError> {
     match v {
-        Value::Object(map) => {
-            if let Some(vars) = map.get_mut("variables") {
+        Node::Obj(map) => {
+            if let Some(vars) = get(map, "variables") {
                 w.at(key("variables"), |w| w.all_strings(vars, Role::User))?;
             }
             Ok(())
@@ -587,21 +590,21 @@ fn prompt(w: &mut Walker, v: &mut Value) -> Result<(), ExtractError> {
 
 // === Gemini ===
 
-fn gemini(w: &mut Walker, root: &mut Map<String, Value>) -> Result<(), ExtractError> {
+fn gemini(w: &mut Walker, root: &Members<'_>) -> Result<(), ExtractError> {
     for k in ["systemInstruction", "system_instruction"] {
-        if let Some(v) = root.get_mut(k) {
+        if let Some(v) = get(root, k) {
             w.at(key(k), |w| gemini_content(w, v, Some(Role::System)))?;
         }
     }
-    if let Some(c) = root.get_mut("contents") {
+    if let Some(c) = get(root, "contents") {
         w.at(key("contents"), |w| match c {
-            Value::Array(items) => {
-                for (i, item) in items.iter_mut().enumerate() {
+            Node::Arr(items) => {
+                for (i, item) in items.iter().enumerate() {
                     w.at(PathStep::Index(i), |w| gemini_content(w, item, None))?;
                 }
                 Ok(())
             }
-            Value::Object(_) | Value::String(_) => gemini_content(w, c, None),
+            Node::Obj(_) | Node::Str(_) => gemini_content(w, c, None),
             _ => Err(w.wrong("contents is not an array")),
         })?;
     }
@@ -609,41 +612,41 @@ fn gemini(w: &mut Walker, root: &mut Map<String, Value>) -> Result<(), ExtractEr
 }
 
 /// A Gemini `Content`: `{role, parts: [...]}`. A missing role means user.
-fn gemini_content(w: &mut Walker, v: &mut Value, forced: Option<Role>) -> Result<(), ExtractError> {
+fn gemini_content(w: &mut Walker, v: &Node<'_>, forced: Option<Role>) -> Result<(), ExtractError> {
     let map = match v {
-        Value::String(_) => {
+        Node::Str(_) => {
             w.text(v, forced.unwrap_or(Role::User))?;
             return Ok(());
         }
-        Value::Object(map) => map,
+        Node::Obj(map) => map,
         _ => return Err(w.wrong("a content is not an object")),
     };
-    let role = forced.unwrap_or_else(|| match map.get("role").and_then(Value::as_str) {
+    let role = forced.unwrap_or_else(|| match get_str(map, "role") {
         None => Role::User,
         Some(r) => role_of(r),
     });
-    let Some(parts) = map.get_mut("parts") else {
+    let Some(parts) = get(map, "parts") else {
         return Ok(());
     };
     w.at(key("parts"), |w| match parts {
-        Value::Array(items) => {
-            for (i, p) in items.iter_mut().enumerate() {
+        Node::Arr(items) => {
+            for (i, p) in items.iter().enumerate() {
                 w.at(PathStep::Index(i), |w| gemini_part(w, p, role))?;
             }
             Ok(())
         }
-        Value::Object(_) => gemini_part(w, parts, role),
+        Node::Obj(_) => gemini_part(w, parts, role),
         _ => Err(w.wrong("parts is not an array")),
     })
 }
 
-fn gemini_part(w: &mut Walker, p: &mut Value, role: Role) -> Result<(), ExtractError> {
+fn gemini_part(w: &mut Walker, p: &Node<'_>, role: Role) -> Result<(), ExtractError> {
     let map = match p {
-        Value::String(_) => {
+        Node::Str(_) => {
             w.text(p, role)?;
             return Ok(());
         }
-        Value::Object(map) => map,
+        Node::Obj(map) => map,
         _ => return Ok(()),
     };
     w.field_text(map, "text", role)?;
@@ -658,8 +661,8 @@ fn gemini_part(w: &mut Walker, p: &mut Value, role: Role) -> Result<(), ExtractE
         ("code_execution_result", "output", Role::Tool),
     ];
     for (outer, inner, inner_role) in nested {
-        if let Some(Value::Object(obj)) = map.get_mut(outer) {
-            if let Some(v) = obj.get_mut(inner) {
+        if let Some(Node::Obj(obj)) = get(map, outer) {
+            if let Some(v) = get(obj, inner) {
                 w.at(key(outer), |w| {
                     w.at(key(inner), |w| w.all_strings(v, inner_role))
                 })?;
