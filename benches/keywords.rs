@@ -38,24 +38,36 @@ fn bench(c: &mut Criterion) {
             let views = n.views(&body);
             let mut out = Vec::new();
             g.scan(&views, 0, &mut out);
-            eprintln!("{label}/{name}: {} views, {} findings", views.len(), out.len());
+            eprintln!(
+                "{label}/{name}: {} views, {} findings",
+                views.len(),
+                out.len()
+            );
             grp.throughput(Throughput::Bytes(body.len() as u64));
-            grp.bench_with_input(BenchmarkId::new(format!("views+scan/{label}"), name), &body, |b, body| {
-                let mut out = Vec::new();
-                b.iter(|| {
-                    out.clear();
-                    g.scan(&n.views(body), 0, &mut out);
-                    out.len()
-                })
-            });
-            grp.bench_with_input(BenchmarkId::new(format!("scan_only/{label}"), name), &views, |b, views| {
-                let mut out = Vec::new();
-                b.iter(|| {
-                    out.clear();
-                    g.scan(views, 0, &mut out);
-                    out.len()
-                })
-            });
+            grp.bench_with_input(
+                BenchmarkId::new(format!("views+scan/{label}"), name),
+                &body,
+                |b, body| {
+                    let mut out = Vec::new();
+                    b.iter(|| {
+                        out.clear();
+                        g.scan(&n.views(body), 0, &mut out);
+                        out.len()
+                    })
+                },
+            );
+            grp.bench_with_input(
+                BenchmarkId::new(format!("scan_only/{label}"), name),
+                &views,
+                |b, views| {
+                    let mut out = Vec::new();
+                    b.iter(|| {
+                        out.clear();
+                        g.scan(views, 0, &mut out);
+                        out.len()
+                    })
+                },
+            );
         }
     }
     grp.finish();

@@ -19,12 +19,16 @@ fn bench(c: &mut Criterion) {
             // Verdict before timing: the folded view always exists.
             assert!(!n.views(&body).folded().text.is_empty());
             g.throughput(Throughput::Bytes(body.len() as u64));
-            g.bench_with_input(BenchmarkId::new(format!("views/{label}"), name), &body, |b, body| {
-                b.iter(|| n.views(body))
-            });
-            g.bench_with_input(BenchmarkId::new(format!("canonical/{label}"), name), &body, |b, body| {
-                b.iter(|| n.canonical(body))
-            });
+            g.bench_with_input(
+                BenchmarkId::new(format!("views/{label}"), name),
+                &body,
+                |b, body| b.iter(|| n.views(body)),
+            );
+            g.bench_with_input(
+                BenchmarkId::new(format!("canonical/{label}"), name),
+                &body,
+                |b, body| b.iter(|| n.canonical(body)),
+            );
         }
     }
     g.finish();

@@ -9,10 +9,13 @@ pub fn corpus_dir() -> PathBuf {
         return PathBuf::from(d);
     }
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    [root.join("../../shared/corpus"), root.join("../shared/corpus")]
-        .into_iter()
-        .find(|p| p.join("benign.jsonl").is_file())
-        .expect("shared corpus folder (set PROMPTGATE_CORPUS_DIR)")
+    [
+        root.join("../../shared/corpus"),
+        root.join("../shared/corpus"),
+    ]
+    .into_iter()
+    .find(|p| p.join("benign.jsonl").is_file())
+    .expect("shared corpus folder (set PROMPTGATE_CORPUS_DIR)")
 }
 
 /// Texts of one corpus file, in file order.

@@ -103,12 +103,13 @@ pub(crate) fn decode_runs(text: &str, max_runs: usize, max_bytes: usize) -> Vec<
         if run.len() < MIN_BASE64_RUN.min(MIN_HEX_RUN) {
             continue;
         }
-        if run.len() >= MIN_HEX_RUN
-            && run.len() % 2 == 0
-            && run.iter().all(u8::is_ascii_hexdigit)
-        {
+        if run.len() >= MIN_HEX_RUN && run.len() % 2 == 0 && run.iter().all(u8::is_ascii_hexdigit) {
             if let Some(t) = hex::decode(run).ok().and_then(plausible_text) {
-                let d = Decoded { encoding: Encoding::Hex, run: start..i, text: t };
+                let d = Decoded {
+                    encoding: Encoding::Hex,
+                    run: start..i,
+                    text: t,
+                };
                 if !push(&mut found, d, &mut budget) {
                     break;
                 }
@@ -116,9 +117,17 @@ pub(crate) fn decode_runs(text: &str, max_runs: usize, max_bytes: usize) -> Vec<
             continue;
         }
         if run.len() >= MIN_BASE64_RUN && looks_base64(run) {
-            let engine = if run.iter().any(|b| matches!(b, b'-' | b'_')) { &B64_URL } else { &B64_STD };
+            let engine = if run.iter().any(|b| matches!(b, b'-' | b'_')) {
+                &B64_URL
+            } else {
+                &B64_STD
+            };
             if let Some(t) = engine.decode(run).ok().and_then(plausible_text) {
-                let d = Decoded { encoding: Encoding::Base64, run: start..end, text: t };
+                let d = Decoded {
+                    encoding: Encoding::Base64,
+                    run: start..end,
+                    text: t,
+                };
                 if !push(&mut found, d, &mut budget) {
                     break;
                 }
@@ -136,7 +145,11 @@ pub(crate) fn decode_runs(text: &str, max_runs: usize, max_bytes: usize) -> Vec<
             }
             let dec: Vec<u8> = percent_encoding::percent_decode(tok.as_bytes()).collect();
             if let Some(t) = plausible_text(dec) {
-                let d = Decoded { encoding: Encoding::Percent, run: start..start + tok.len(), text: t };
+                let d = Decoded {
+                    encoding: Encoding::Percent,
+                    run: start..start + tok.len(),
+                    text: t,
+                };
                 if !push(&mut found, d, &mut budget) {
                     break;
                 }
@@ -148,7 +161,11 @@ pub(crate) fn decode_runs(text: &str, max_runs: usize, max_bytes: usize) -> Vec<
     if memchr_byte(b'\\', bytes)
         && let Some((run, t)) = unescape(text)
     {
-        let d = Decoded { encoding: Encoding::Escapes, run, text: t };
+        let d = Decoded {
+            encoding: Encoding::Escapes,
+            run,
+            text: t,
+        };
         push(&mut found, d, &mut budget);
     }
     found
@@ -162,7 +179,9 @@ fn memchr_byte(needle: u8, hay: &[u8]) -> bool {
 fn looks_base64(run: &[u8]) -> bool {
     let upper = run.iter().any(u8::is_ascii_uppercase);
     let lower = run.iter().any(u8::is_ascii_lowercase);
-    let digit_or_sym = run.iter().any(|b| b.is_ascii_digit() || matches!(b, b'+' | b'/'));
+    let digit_or_sym = run
+        .iter()
+        .any(|b| b.is_ascii_digit() || matches!(b, b'+' | b'/'));
     upper && lower || (upper || lower) && digit_or_sym
 }
 
@@ -194,7 +213,8 @@ fn unescape(text: &str) -> Option<(Range<usize>, String)> {
     };
     while i < b.len() {
         if b[i] == b'\\' && i + 1 < b.len() {
-            if b[i + 1] == b'u' && i + 6 <= b.len()
+            if b[i + 1] == b'u'
+                && i + 6 <= b.len()
                 && let Some(mut cp) = hexval(&b[i + 2..i + 6])
             {
                 let mut len = 6;
@@ -217,7 +237,8 @@ fn unescape(text: &str) -> Option<(Range<usize>, String)> {
                     continue;
                 }
             }
-            if b[i + 1] == b'x' && i + 4 <= b.len()
+            if b[i + 1] == b'x'
+                && i + 4 <= b.len()
                 && let Some(v) = hexval(&b[i + 2..i + 4])
                 && v < 0x80
             {
@@ -238,7 +259,11 @@ fn unescape(text: &str) -> Option<(Range<usize>, String)> {
     }
     let first = first?;
     // Widen the run to whole words so a span covers e.g. `\u0069gnore`.
-    let start = text[..first].rfind(char::is_whitespace).map_or(0, |p| p + 1);
-    let end = text[last..].find(char::is_whitespace).map_or(text.len(), |p| last + p);
+    let start = text[..first]
+        .rfind(char::is_whitespace)
+        .map_or(0, |p| p + 1);
+    let end = text[last..]
+        .find(char::is_whitespace)
+        .map_or(text.len(), |p| last + p);
     Some((start..end, out))
 }

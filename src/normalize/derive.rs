@@ -145,7 +145,10 @@ fn any_mixed_word(bytes: &[u8]) -> bool {
 /// Separators used to space out letters: "i g n o r e", "i.g.n.o.r.e", "i-g-n".
 #[inline]
 fn is_letter_separator(c: char) -> bool {
-    matches!(c, ' ' | '.' | '-' | '_' | '*' | '/' | '|' | '+' | '~' | ',' | '·' | '•')
+    matches!(
+        c,
+        ' ' | '.' | '-' | '_' | '*' | '/' | '|' | '+' | '~' | ',' | '·' | '•'
+    )
 }
 
 #[inline]
@@ -236,7 +239,12 @@ pub(crate) fn join_spaced(text: &str, map: &OffsetMap) -> Option<(String, Offset
             }
             // The next letter opens a run with another separator ("i h.a.v.e"):
             // it belongs to that run.
-            if s == ' ' && j + 4 < n && chars[j + 3].1 != s && is_letter_separator(chars[j + 3].1) && single(j + 4) {
+            if s == ' '
+                && j + 4 < n
+                && chars[j + 3].1 != s
+                && is_letter_separator(chars[j + 3].1)
+                && single(j + 4)
+            {
                 break;
             }
             sep = Some(s);
@@ -258,7 +266,9 @@ pub(crate) fn join_spaced(text: &str, map: &OffsetMap) -> Option<(String, Offset
     for (ri, r) in runs.iter().enumerate() {
         let join = strong(r)
             || (ri > 0 && strong(&runs[ri - 1]) && only_separators(runs[ri - 1].1 + 1, r.0))
-            || (ri + 1 < runs.len() && strong(&runs[ri + 1]) && only_separators(r.1 + 1, runs[ri + 1].0));
+            || (ri + 1 < runs.len()
+                && strong(&runs[ri + 1])
+                && only_separators(r.1 + 1, runs[ri + 1].0));
         if !join {
             continue;
         }
@@ -331,13 +341,64 @@ pub(crate) fn reversed(text: &str, map: &OffsetMap) -> (String, OffsetMap) {
 fn is_common_word(w: &[u8]) -> bool {
     matches!(
         w,
-        b"the" | b"and" | b"to" | b"of" | b"is" | b"you" | b"your" | b"in" | b"it" | b"for"
-            | b"this" | b"that" | b"what" | b"with" | b"are" | b"be" | b"not" | b"do" | b"all"
-            | b"how" | b"me" | b"my" | b"now" | b"will" | b"can" | b"on" | b"tell" | b"say"
-            | b"write" | b"from" | b"have" | b"been" | b"about" | b"ignore" | b"previous"
-            | b"instructions" | b"system" | b"prompt" | b"reveal" | b"rules" | b"give"
-            | b"show" | b"print" | b"into" | b"any" | b"an" | b"as" | b"by" | b"or" | b"if"
-            | b"we" | b"they" | b"he" | b"she" | b"was" | b"were" | b"there" | b"their"
+        b"the"
+            | b"and"
+            | b"to"
+            | b"of"
+            | b"is"
+            | b"you"
+            | b"your"
+            | b"in"
+            | b"it"
+            | b"for"
+            | b"this"
+            | b"that"
+            | b"what"
+            | b"with"
+            | b"are"
+            | b"be"
+            | b"not"
+            | b"do"
+            | b"all"
+            | b"how"
+            | b"me"
+            | b"my"
+            | b"now"
+            | b"will"
+            | b"can"
+            | b"on"
+            | b"tell"
+            | b"say"
+            | b"write"
+            | b"from"
+            | b"have"
+            | b"been"
+            | b"about"
+            | b"ignore"
+            | b"previous"
+            | b"instructions"
+            | b"system"
+            | b"prompt"
+            | b"reveal"
+            | b"rules"
+            | b"give"
+            | b"show"
+            | b"print"
+            | b"into"
+            | b"any"
+            | b"an"
+            | b"as"
+            | b"by"
+            | b"or"
+            | b"if"
+            | b"we"
+            | b"they"
+            | b"he"
+            | b"she"
+            | b"was"
+            | b"were"
+            | b"there"
+            | b"their"
     )
 }
 

@@ -238,9 +238,19 @@ impl Normalizer {
             if scan.has_one
                 && let Some(tl) = derive::leet(&views[work].text, b'l', None)
             {
-                views.push(View { kind: ViewKind::LeetL, text: tl, skeleton, map: map.clone() });
+                views.push(View {
+                    kind: ViewKind::LeetL,
+                    text: tl,
+                    skeleton,
+                    map: map.clone(),
+                });
             }
-            views.push(View { kind: ViewKind::Leet, text: t, skeleton, map });
+            views.push(View {
+                kind: ViewKind::Leet,
+                text: t,
+                skeleton,
+                map,
+            });
         }
 
         // Spaced or dotted letters: needs the separators, so fold again uncollapsed.
@@ -248,7 +258,12 @@ impl Normalizer {
             let skeleton = views[work].skeleton;
             let raw = fold::fold(text, skeleton, false);
             if let Some((t, map)) = derive::join_spaced(&raw.text, &raw.map) {
-                views.push(View { kind: ViewKind::Joined, text: t, skeleton, map });
+                views.push(View {
+                    kind: ViewKind::Joined,
+                    text: t,
+                    skeleton,
+                    map,
+                });
             }
         }
 
@@ -257,11 +272,21 @@ impl Normalizer {
         if readings.favours(readings.rot13) {
             let t = derive::rot13(&views[0].text);
             let map = views[0].map.clone();
-            views.push(View { kind: ViewKind::Rot13, text: t, skeleton: false, map });
+            views.push(View {
+                kind: ViewKind::Rot13,
+                text: t,
+                skeleton: false,
+                map,
+            });
         }
         if readings.favours(readings.reversed) {
             let (t, map) = derive::reversed(&views[0].text, &views[0].map);
-            views.push(View { kind: ViewKind::Reversed, text: t, skeleton: false, map });
+            views.push(View {
+                kind: ViewKind::Reversed,
+                text: t,
+                skeleton: false,
+                map,
+            });
         }
 
         // Embedded encodings, decoded once; the payload maps to its whole run.
@@ -274,7 +299,12 @@ impl Normalizer {
             };
             let folded = fold::fold(&d.text, false, true).text;
             let map = OffsetMap::whole(folded.len(), d.run.clone());
-            views.push(View { kind, text: folded, skeleton: false, map });
+            views.push(View {
+                kind,
+                text: folded,
+                skeleton: false,
+                map,
+            });
         }
 
         Views {

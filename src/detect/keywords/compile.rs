@@ -83,9 +83,9 @@ fn problem(src: &Sourced, kind: ProblemKind) -> RuleProblem {
 
 fn valid_id(id: &str) -> bool {
     !id.is_empty()
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'_' | b'-' | b'.'))
+        && id.bytes().all(|b| {
+            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'_' | b'-' | b'.')
+        })
 }
 
 /// Boundary flags for a folded literal: only sides that start or end with a
@@ -108,7 +108,10 @@ struct LiteralBuilder {
 
 impl LiteralBuilder {
     fn new() -> Self {
-        LiteralBuilder { pats: [Vec::new(), Vec::new()], lits: [Vec::new(), Vec::new()] }
+        LiteralBuilder {
+            pats: [Vec::new(), Vec::new()],
+            lits: [Vec::new(), Vec::new()],
+        }
     }
 
     /// Adds a literal in both foldings; `prefix` drops the end boundary check.
@@ -182,14 +185,22 @@ fn hash_str(h: &mut Sha256, s: &str) {
 }
 
 /// Validates every rule (collecting all problems) and compiles the set.
-pub(crate) fn compile(mut rules: Vec<Sourced>, mut problems: Vec<RuleProblem>) -> Result<Compiled, KeywordsError> {
+pub(crate) fn compile(
+    mut rules: Vec<Sourced>,
+    mut problems: Vec<RuleProblem>,
+) -> Result<Compiled, KeywordsError> {
     // Ids first, so the rest of validation can name duplicates precisely.
     let mut seen: HashMap<String, String> = HashMap::new();
     for r in &rules {
         if !valid_id(&r.spec.id) {
             problems.push(problem(r, ProblemKind::BadId));
         } else if let Some(first) = seen.get(&r.spec.id) {
-            problems.push(problem(r, ProblemKind::DuplicateId { first_source: first.clone() }));
+            problems.push(problem(
+                r,
+                ProblemKind::DuplicateId {
+                    first_source: first.clone(),
+                },
+            ));
         } else {
             seen.insert(r.spec.id.clone(), r.source.clone());
         }
@@ -213,12 +224,18 @@ pub(crate) fn compile(mut rules: Vec<Sourced>, mut problems: Vec<RuleProblem>) -
         let rule_idx = out_rules.len() as u32;
         let mut ok = true;
         if !CATEGORIES.contains(&spec.category.as_str()) {
-            problems.push(problem(src, ProblemKind::UnknownCategory(spec.category.clone())));
+            problems.push(problem(
+                src,
+                ProblemKind::UnknownCategory(spec.category.clone()),
+            ));
             ok = false;
         }
         let sev = severity(&spec.severity);
         if sev.is_none() {
-            problems.push(problem(src, ProblemKind::UnknownSeverity(spec.severity.clone())));
+            problems.push(problem(
+                src,
+                ProblemKind::UnknownSeverity(spec.severity.clone()),
+            ));
             ok = false;
         }
         if spec.phrases.is_empty() && spec.near.is_empty() && spec.patterns.is_empty() {
@@ -238,7 +255,14 @@ pub(crate) fn compile(mut rules: Vec<Sourced>, mut problems: Vec<RuleProblem>) -
         let mut folded_nears = Vec::new();
         for (index, n) in spec.near.iter().enumerate() {
             if n.max_gap > MAX_GAP_LIMIT {
-                problems.push(problem(src, ProblemKind::GapTooLarge { index, max_gap: n.max_gap, limit: MAX_GAP_LIMIT }));
+                problems.push(problem(
+                    src,
+                    ProblemKind::GapTooLarge {
+                        index,
+                        max_gap: n.max_gap,
+                        limit: MAX_GAP_LIMIT,
+                    },
+                ));
                 ok = false;
             }
             let mut groups = Vec::new();
@@ -276,12 +300,20 @@ pub(crate) fn compile(mut rules: Vec<Sourced>, mut problems: Vec<RuleProblem>) -
             {
                 Ok(re) => compiled_patterns.push((p.clone(), re)),
                 Err(e) => {
-                    problems.push(problem(src, ProblemKind::BadPattern { index, message: e.to_string() }));
+                    problems.push(problem(
+                        src,
+                        ProblemKind::BadPattern {
+                            index,
+                            message: e.to_string(),
+                        },
+                    ));
                     ok = false;
                 }
             }
         }
-        let (true, Some(severity)) = (ok, sev) else { continue };
+        let (true, Some(severity)) = (ok, sev) else {
+            continue;
+        };
 
         hash_str(&mut hasher, &spec.id);
         hash_str(&mut hasher, &spec.category);
@@ -305,7 +337,10 @@ pub(crate) fn compile(mut rules: Vec<Sourced>, mut problems: Vec<RuleProblem>) -
                         Some(&ti) => ti,
                         None => {
                             let ti = terms.len() as u32;
-                            terms.push(Term { words: word_count(f) as u32, uses: Vec::new() });
+                            terms.push(Term {
+                                words: word_count(f) as u32,
+                                uses: Vec::new(),
+                            });
                             term_lits.add(ti, [f.clone(), s.clone()], *prefix);
                             term_index.insert(key, ti);
                             ti
@@ -317,7 +352,11 @@ pub(crate) fn compile(mut rules: Vec<Sourced>, mut problems: Vec<RuleProblem>) -
                     }
                 }
             }
-            nears.push(Near { rule: rule_idx, groups: groups.len() as u16, max_gap: max_gap as u32 });
+            nears.push(Near {
+                rule: rule_idx,
+                groups: groups.len() as u16,
+                max_gap: max_gap as u32,
+            });
         }
         for (p, re) in compiled_patterns {
             hash_str(&mut hasher, "r");

@@ -21,9 +21,9 @@ mod compile;
 mod error;
 mod scan;
 mod spec;
-mod words;
 #[cfg(test)]
 mod tests;
+mod words;
 
 use std::path::Path;
 
@@ -140,8 +140,10 @@ impl KeywordGuardBuilder {
 
     /// Adds custom rules (from the policy config) under a source name.
     pub fn add_rules(&mut self, source: &str, rules: Vec<RuleSpec>) -> &mut Self {
-        self.rules
-            .extend(rules.into_iter().map(|spec| Sourced { source: source.to_owned(), spec }));
+        self.rules.extend(rules.into_iter().map(|spec| Sourced {
+            source: source.to_owned(),
+            spec,
+        }));
         self
     }
 
@@ -159,7 +161,11 @@ impl KeywordGuardBuilder {
         let entries = match std::fs::read_dir(dir) {
             Ok(e) => e,
             Err(e) => {
-                self.problems.push(RuleProblem { source, rule_id: None, kind: ProblemKind::Io(e.to_string()) });
+                self.problems.push(RuleProblem {
+                    source,
+                    rule_id: None,
+                    kind: ProblemKind::Io(e.to_string()),
+                });
                 return self;
             }
         };
@@ -190,7 +196,9 @@ impl KeywordGuardBuilder {
     /// [`KeywordsError::Invalid`] lists every pack and rule problem; the other
     /// variants report automata that could not be built.
     pub fn build(self) -> Result<KeywordGuard, KeywordsError> {
-        Ok(KeywordGuard { compiled: compile::compile(self.rules, self.problems)? })
+        Ok(KeywordGuard {
+            compiled: compile::compile(self.rules, self.problems)?,
+        })
     }
 }
 
@@ -257,7 +265,12 @@ impl KeywordGuard {
     /// and scanned; only matches that cross a segment border are reported (the
     /// per-segment [`KeywordGuard::scan`] reports the rest), as one finding per
     /// segment touched with the span clipped to that segment.
-    pub fn scan_joined(&self, normalizer: &Normalizer, segments: &[(usize, &str)], out: &mut Vec<Finding>) {
+    pub fn scan_joined(
+        &self,
+        normalizer: &Normalizer,
+        segments: &[(usize, &str)],
+        out: &mut Vec<Finding>,
+    ) {
         if segments.len() < 2 {
             return;
         }

@@ -32,7 +32,11 @@ fn on_boundaries(text: &str, set: &LiteralSet, pat: usize, start: usize, end: us
 fn runs_patterns(kind: ViewKind) -> bool {
     matches!(
         kind,
-        ViewKind::Folded | ViewKind::Base64 | ViewKind::Hex | ViewKind::UrlEncoded | ViewKind::Escaped
+        ViewKind::Folded
+            | ViewKind::Base64
+            | ViewKind::Hex
+            | ViewKind::UrlEncoded
+            | ViewKind::Escaped
     )
 }
 
@@ -47,7 +51,10 @@ pub(crate) fn scan_view(c: &Compiled, view: &View, emit: &mut dyn FnMut(Hit)) {
         for m in ac.find_overlapping_iter(text) {
             let p = m.pattern().as_usize();
             if on_boundaries(text, set, p, m.start(), m.end()) {
-                emit(Hit { rule: set.lits[p].owner, span: m.start()..m.end() });
+                emit(Hit {
+                    rule: set.lits[p].owner,
+                    span: m.start()..m.end(),
+                });
             }
         }
     }
@@ -61,9 +68,17 @@ pub(crate) fn scan_view(c: &Compiled, view: &View, emit: &mut dyn FnMut(Hit)) {
             if on_boundaries(text, tset, p, m.start(), m.end()) {
                 let mut end = m.end();
                 if tset.lits[p].prefix {
-                    end += text[end..].find(|c: char| !is_word_char(c)).unwrap_or(text.len() - end);
+                    end += text[end..]
+                        .find(|c: char| !is_word_char(c))
+                        .unwrap_or(text.len() - end);
                 }
-                hits.push(TermHit { term: tset.lits[p].owner, start: m.start(), end, start_w: 0, end_w: 0 });
+                hits.push(TermHit {
+                    term: tset.lits[p].owner,
+                    start: m.start(),
+                    end,
+                    start_w: 0,
+                    end_w: 0,
+                });
             }
         }
         if !hits.is_empty() {
@@ -76,7 +91,10 @@ pub(crate) fn scan_view(c: &Compiled, view: &View, emit: &mut dyn FnMut(Hit)) {
     if runs_patterns(view.kind) {
         for (re, rule) in &c.regexes {
             if let Some(m) = re.find(text) {
-                emit(Hit { rule: *rule, span: m.start()..m.end() });
+                emit(Hit {
+                    rule: *rule,
+                    span: m.start()..m.end(),
+                });
             }
         }
     }
@@ -142,7 +160,12 @@ fn near_matches(c: &Compiled, text: &str, hits: &mut [TermHit], emit: &mut dyn F
 }
 
 /// Finds the first chain group 0 -> 1 -> ... with bounded word gaps.
-fn chain(block: &[(u32, u16, u32)], hits: &[TermHit], groups: u16, max_gap: usize) -> Option<Range<usize>> {
+fn chain(
+    block: &[(u32, u16, u32)],
+    hits: &[TermHit],
+    groups: u16,
+    max_gap: usize,
+) -> Option<Range<usize>> {
     let mut prev: Vec<Chain> = Vec::new();
     let mut next: Vec<Chain> = Vec::new();
     for g in 0..groups {
@@ -150,14 +173,22 @@ fn chain(block: &[(u32, u16, u32)], hits: &[TermHit], groups: u16, max_gap: usiz
         for u in block.iter().filter(|u| u.1 == g) {
             let h = hits[u.2 as usize];
             if g == 0 {
-                next.push(Chain { end_w: h.end_w, start: h.start, end: h.end });
+                next.push(Chain {
+                    end_w: h.end_w,
+                    start: h.start,
+                    end: h.end,
+                });
                 continue;
             }
             // prev is sorted by end_w: the candidates end in [start_w - 1 - gap, start_w - 1].
             let lo = h.start_w.saturating_sub(max_gap + 1);
             let k = prev.partition_point(|p| p.end_w < lo);
             if let Some(p) = prev.get(k).filter(|p| p.end_w < h.start_w) {
-                next.push(Chain { end_w: h.end_w, start: p.start, end: h.end });
+                next.push(Chain {
+                    end_w: h.end_w,
+                    start: p.start,
+                    end: h.end,
+                });
             }
         }
         if next.is_empty() {

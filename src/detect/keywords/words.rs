@@ -47,7 +47,12 @@ pub(crate) fn ends_word(text: &str, end: usize) -> bool {
 
 /// Counts word starts in `text[from..to]`, given whether the char before `from`
 /// was a word char; returns the count and that flag at `to`.
-pub(crate) fn count_word_starts(text: &str, from: usize, to: usize, mut in_word: bool) -> (usize, bool) {
+pub(crate) fn count_word_starts(
+    text: &str,
+    from: usize,
+    to: usize,
+    mut in_word: bool,
+) -> (usize, bool) {
     let bytes = text.as_bytes();
     let mut n = 0;
     let mut i = from;
@@ -62,7 +67,10 @@ pub(crate) fn count_word_starts(text: &str, from: usize, to: usize, mut in_word:
             i += 1;
             continue;
         }
-        let c = text[i..].chars().next().expect("invariant: i is a char boundary below to");
+        let c = text[i..]
+            .chars()
+            .next()
+            .expect("invariant: i is a char boundary below to");
         if is_unspaced(c) {
             n += 1;
             in_word = false;
