@@ -51,6 +51,12 @@ pub(crate) fn leet(text: &str, one: u8, scan: Option<&mut LeetScan>) -> Option<S
     }
     let bytes = text.as_bytes();
     let n = bytes.len();
+    if !any_mixed_word(bytes) {
+        if let Some(s) = scan {
+            *s = LeetScan::default();
+        }
+        return None;
+    }
     let mut toks: Vec<(usize, usize, Tok)> = Vec::new();
     let mut i = 0;
     while i < n {
@@ -101,9 +107,9 @@ pub(crate) fn leet(text: &str, one: u8, scan: Option<&mut LeetScan>) -> Option<S
             continue;
         }
         info.has_one |= bytes[start..end].contains(&b'1');
-        for p in start..end {
-            if let Some(l) = leet_letter(bytes[p], one) {
-                buf[p] = l;
+        for (dst, &src) in buf[start..end].iter_mut().zip(&bytes[start..end]) {
+            if let Some(l) = leet_letter(src, one) {
+                *dst = l;
             }
         }
     }
@@ -111,6 +117,29 @@ pub(crate) fn leet(text: &str, one: u8, scan: Option<&mut LeetScan>) -> Option<S
         *s = info;
     }
     Some(String::from_utf8(buf).expect("invariant: only ASCII bytes were replaced by ASCII"))
+}
+
+/// Allocation-free pre-check: does any word mix letters with leetspeak
+/// characters? (Most text has none, and then no leet view is built.)
+fn any_mixed_word(bytes: &[u8]) -> bool {
+    let (mut letter, mut leet_char) = (false, false);
+    for &b in bytes {
+        if b.is_ascii_alphabetic() || b >= 0x80 {
+            letter = true;
+        } else if b != b'!' && leet_letter(b, b'i').is_some() {
+            leet_char = true;
+        } else if b == b'!' {
+            // `!` only counts inside a word; a trailing one is checked precisely later.
+            leet_char |= letter;
+        } else {
+            if letter && leet_char {
+                return true;
+            }
+            letter = false;
+            leet_char = false;
+        }
+    }
+    letter && leet_char
 }
 
 /// Separators used to space out letters: "i g n o r e", "i.g.n.o.r.e", "i-g-n".

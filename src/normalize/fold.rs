@@ -33,6 +33,20 @@ pub(crate) fn is_invisible(c: char) -> bool {
     )
 }
 
+/// Scripts whose letters are commonly used as Latin look-alikes. CJK, Arabic,
+/// Hebrew, Indic and emoji are outside, so their text skips the skeleton view.
+#[inline]
+fn in_lookalike_script(c: char) -> bool {
+    matches!(c as u32,
+        0x0100..=0x058F     // Latin extended-A/B, IPA, Greek, Cyrillic, Armenian
+        | 0x10A0..=0x10FF   // Georgian
+        | 0x13A0..=0x13FF   // Cherokee
+        | 0x1D00..=0x1FFF   // phonetic extensions, Latin extended additional, Greek extended
+        | 0x2100..=0x218F   // letterlike symbols, number forms
+        | 0x2C00..=0x2C7F | 0xA640..=0xA69F | 0xA720..=0xA7FF | 0xAB30..=0xABBF
+        | 0x10400..=0x1044F | 0x10570..=0x105BF)
+}
+
 #[inline]
 fn is_ascii_ws(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0B | 0x0C)
@@ -94,8 +108,9 @@ fn fold_char(c: char, skeleton: bool, folded: &mut String, out: &mut String) {
 pub(crate) struct Fold {
     pub(crate) text: String,
     pub(crate) map: OffsetMap,
-    /// The original contained a non-ASCII character (the skeleton may differ).
-    pub(crate) non_ascii: bool,
+    /// The text holds a letter from a script with Latin look-alikes (Cyrillic,
+    /// Greek, Armenian, Cherokee, letterlike symbols...): a skeleton view may differ.
+    pub(crate) confusable: bool,
 }
 
 /// Folds `text`: lowercase, NFKC-compatible decomposition with marks dropped,
@@ -110,7 +125,7 @@ pub(crate) fn fold(text: &str, skeleton: bool, collapse: bool) -> Fold {
     let mut scratch = String::new();
     let mut scratch2 = String::new();
     let mut prev_space = true;
-    let mut non_ascii = false;
+    let mut confusable = false;
     let mut i = 0;
     while i < n {
         let b = bytes[i];
@@ -137,7 +152,6 @@ pub(crate) fn fold(text: &str, skeleton: bool, collapse: bool) -> Fold {
             prev_space = false;
             continue;
         }
-        non_ascii = true;
         let c = text[i..]
             .chars()
             .next()
@@ -158,6 +172,9 @@ pub(crate) fn fold(text: &str, skeleton: bool, collapse: bool) -> Fold {
         }
         scratch.clear();
         fold_char(c, skeleton, &mut scratch2, &mut scratch);
+        if !confusable && !skeleton {
+            confusable = scratch.chars().any(in_lookalike_script);
+        }
         if scratch.is_empty() {
             i += len;
             continue;
@@ -195,6 +212,6 @@ pub(crate) fn fold(text: &str, skeleton: bool, collapse: bool) -> Fold {
     Fold {
         text,
         map: map.finish(),
-        non_ascii,
+        confusable,
     }
 }

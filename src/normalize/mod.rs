@@ -207,7 +207,7 @@ impl Normalizer {
     pub fn views(&self, text: &str) -> Views {
         let base = fold::fold(text, false, true);
         let mut views = Vec::with_capacity(4);
-        let non_ascii = base.non_ascii;
+        let confusable = base.confusable;
         views.push(View {
             kind: ViewKind::Folded,
             text: base.text,
@@ -215,9 +215,9 @@ impl Normalizer {
             map: base.map,
         });
 
-        // Confusable skeleton: only non-ASCII text can differ.
-        let mut work = 0; // index of the view leetspeak and rot13 derive from
-        if non_ascii {
+        // Confusable skeleton: only text with letters of look-alike scripts can differ.
+        let mut work = 0; // index of the view leetspeak and joining derive from
+        if confusable {
             let sk = fold::fold(text, true, true);
             if sk.text != views[0].text {
                 views.push(View {

@@ -4,13 +4,13 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use aho_corasick::{AhoCorasick, MatchKind};
-use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+use regex::{Regex, RegexBuilder};
 use sha2::{Digest, Sha256};
 
 use super::error::{KeywordsError, ProblemKind, RuleProblem};
 use super::spec::RuleSpec;
 use super::words::{is_word_char, word_count};
-use super::{CATEGORIES, MAX_GAP_LIMIT, REGEX_SET_SIZE_LIMIT, REGEX_SIZE_LIMIT, Severity};
+use super::{CATEGORIES, MAX_GAP_LIMIT, REGEX_DFA_CACHE, REGEX_SIZE_LIMIT, Severity};
 use crate::normalize::{NORMALIZER_VERSION, fold_phrase, fold_phrase_skeleton};
 
 /// A rule as the scanner needs it.
@@ -63,7 +63,6 @@ pub(crate) struct Compiled {
     pub(crate) term_sets: [LiteralSet; 2],
     pub(crate) terms: Vec<Term>,
     pub(crate) nears: Vec<Near>,
-    pub(crate) regex_set: Option<RegexSet>,
     pub(crate) regexes: Vec<(Regex, u32)>,
     pub(crate) fingerprint: [u8; 32],
 }
@@ -145,6 +144,31 @@ fn set(pats: Vec<String>, lits: Vec<Literal>) -> Result<LiteralSet, KeywordsErro
     Ok(LiteralSet { ac: Some(ac), lits })
 }
 
+/// Rewrites `\b` / `\B` as ASCII word boundaries. A Unicode `\b` makes the
+/// lazy DFA give up on any non-ASCII byte and fall back to a much slower engine;
+/// rule patterns are about ASCII markup (links, role tags), so ASCII boundaries
+/// keep their meaning and keep scans linear and fast.
+fn ascii_boundaries(p: &str) -> String {
+    let mut out = String::with_capacity(p.len() + 16);
+    let mut chars = p.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('b') => out.push_str("(?-u:\\b)"),
+            Some('B') => out.push_str("(?-u:\\B)"),
+            Some(n) => {
+                out.push(c);
+                out.push(n);
+            }
+            None => out.push(c),
+        }
+    }
+    out
+}
+
 fn severity(s: &str) -> Option<Severity> {
     Some(match s {
         "low" => Severity::Low,
@@ -190,7 +214,6 @@ pub(crate) fn compile(
     let mut term_index: HashMap<(String, bool), u32> = HashMap::new();
     let mut terms: Vec<Term> = Vec::new();
     let mut nears = Vec::new();
-    let mut patterns: Vec<String> = Vec::new();
     let mut regexes = Vec::new();
     let mut hasher = Sha256::new();
     hasher.update(b"promptgate.keywords.v1");
@@ -270,7 +293,11 @@ pub(crate) fn compile(
         }
         let mut compiled_patterns = Vec::new();
         for (index, p) in spec.patterns.iter().enumerate() {
-            match RegexBuilder::new(p).size_limit(REGEX_SIZE_LIMIT).build() {
+            match RegexBuilder::new(&ascii_boundaries(p))
+                .size_limit(REGEX_SIZE_LIMIT)
+                .dfa_size_limit(REGEX_DFA_CACHE)
+                .build()
+            {
                 Ok(re) => compiled_patterns.push((p.clone(), re)),
                 Err(e) => {
                     problems.push(problem(
@@ -334,7 +361,6 @@ pub(crate) fn compile(
         for (p, re) in compiled_patterns {
             hash_str(&mut hasher, "r");
             hash_str(&mut hasher, &p);
-            patterns.push(p);
             regexes.push((re, rule_idx));
         }
         out_rules.push(Rule {
@@ -346,26 +372,12 @@ pub(crate) fn compile(
     if !problems.is_empty() {
         return Err(KeywordsError::Invalid(problems));
     }
-    let regex_set = if patterns.is_empty() {
-        None
-    } else {
-        Some(
-            RegexSetBuilder::new(&patterns)
-                .size_limit(REGEX_SET_SIZE_LIMIT)
-                .build()
-                .map_err(|e| KeywordsError::RegexSet {
-                    count: patterns.len(),
-                    message: e.to_string(),
-                })?,
-        )
-    };
     Ok(Compiled {
         rules: out_rules,
         phrases: phrases.build()?,
         term_sets: term_lits.build()?,
         terms,
         nears,
-        regex_set,
         regexes,
         fingerprint: hasher.finalize().into(),
     })

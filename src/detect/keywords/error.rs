@@ -96,14 +96,6 @@ pub enum KeywordsError {
     /// The Aho-Corasick automaton could not be built (too many or too long phrases).
     #[error("cannot build the phrase automaton: {0}")]
     Automaton(#[from] aho_corasick::BuildError),
-    /// The combined regex set exceeds its size limit.
-    #[error("cannot build the regex set of {count} patterns: {message}")]
-    RegexSet {
-        /// Number of patterns in the set.
-        count: usize,
-        /// The regex compiler's message.
-        message: String,
-    },
 }
 
 struct ProblemList<'a>(&'a [RuleProblem]);

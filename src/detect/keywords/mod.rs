@@ -12,8 +12,8 @@
 //!   boundaries for spaced scripts and without them for CJK / Japanese / Thai;
 //! * two automata over the terms of near rules, whose hits are chained with
 //!   word-position arithmetic (at most `max_gap` words between groups);
-//! * a [`regex::RegexSet`] (linear time, size-limited) run on the folded and
-//!   decoded views.
+//! * one size-limited, linear-time [`regex::Regex`] per pattern (each keeps its
+//!   literal prefilter), run on the folded and decoded views.
 //!
 //! It never decides (the policy does) and never logs or returns matched text.
 
@@ -51,8 +51,9 @@ pub const CATEGORIES: &[&str] = &[
 pub const MAX_GAP_LIMIT: usize = 20;
 /// Compiled size limit of one rule regex (bytes of program).
 pub const REGEX_SIZE_LIMIT: usize = 2 * 1024 * 1024;
-/// Compiled size limit of the combined regex set.
-pub const REGEX_SET_SIZE_LIMIT: usize = 32 * 1024 * 1024;
+/// Lazy-DFA cache of one rule regex: large enough that counted repetitions
+/// (`[^)]{1,300}`) do not thrash it into the slow fallback engine.
+pub const REGEX_DFA_CACHE: usize = 4 * 1024 * 1024;
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded_packs.rs"));

@@ -86,12 +86,10 @@ pub(crate) fn scan_view(c: &Compiled, view: &View, emit: &mut dyn FnMut(Hit)) {
         }
     }
 
-    // Regex patterns.
-    if runs_patterns(view.kind)
-        && let Some(set) = &c.regex_set
-    {
-        for i in set.matches(text).iter() {
-            let (re, rule) = &c.regexes[i];
+    // Regex patterns: one pass each. Each regex keeps its own literal prefilter
+    // (`!\[`, `https?://`, `<|`), which a combined set would lose.
+    if runs_patterns(view.kind) {
+        for (re, rule) in &c.regexes {
             if let Some(m) = re.find(text) {
                 emit(Hit {
                     rule: *rule,

@@ -602,3 +602,36 @@ fn corpus_recall_and_false_positives_with_real_packs() {
         fp * 100.0
     );
 }
+
+/// Prints the views of obfuscated corpus attacks the real packs miss, to tell
+/// normalizer gaps from rule gaps. `PROMPTGATE_RULES_DIR=... cargo test --lib
+/// keywords::tests::views_of_missed -- --ignored --nocapture`.
+#[test]
+#[ignore = "diagnostic output over the shared corpus"]
+fn views_of_missed_obfuscated_attacks() {
+    let dir = std::env::var("PROMPTGATE_RULES_DIR").expect("PROMPTGATE_RULES_DIR");
+    let g = KeywordGuard::from_dir(std::path::Path::new(&dir)).unwrap();
+    let n = Normalizer::new();
+    let text = std::fs::read_to_string(corpus_dir().unwrap().join("attacks.jsonl")).unwrap();
+    for line in text.lines() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        let cat = v["category"].as_str().unwrap_or_default();
+        if !cat.starts_with("obfuscated_") {
+            continue;
+        }
+        let t = v["text"].as_str().unwrap_or_default();
+        let views = n.views(t);
+        let mut out = Vec::new();
+        g.scan(&views, 0, &mut out);
+        if out.is_empty() {
+            println!("== {cat}");
+            for view in &views {
+                println!(
+                    "  {:10} {:?}",
+                    view.kind.as_str(),
+                    view.text.chars().take(160).collect::<String>()
+                );
+            }
+        }
+    }
+}
