@@ -91,6 +91,13 @@ fn unicode_digit(u: u32) -> Option<u8> {
         0xAA50, 0xABF0, 0xFF10, 0x104A0, 0x11066, 0x1D7CE, 0x1D7D8, 0x1D7E2, 0x1D7EC, 0x1D7F6,
         0x1E950, 0x1FBF0,
     ];
+    // Most non-ASCII text (Latin, Cyrillic, Greek, CJK) never reaches the search.
+    if u < ZEROS[0] || (0x1C5A..0xA620).contains(&u) || (0xAC00..0xFF10).contains(&u) {
+        return None;
+    }
+    // ZEROS is sorted: the only block that can hold `u` starts at the last zero <= u.
     // Circled and other "No" digits are not decimal digits; only Nd is folded.
-    ZEROS.iter().find(|&&z| (z..z + 10).contains(&u)).map(|&z| (u - z) as u8)
+    let idx = ZEROS.partition_point(|&z| z <= u);
+    let z = ZEROS[idx.checked_sub(1)?];
+    (u < z + 10).then(|| (u - z) as u8)
 }

@@ -267,10 +267,16 @@ const PHONE_KEYWORDS: &[&str] = &[
     "llam", "m\u{f3}vil", "movil", "celular", "chiama", "cellulare", "numer", "zadzwo",
     "kom\u{f3}rk", "bel ", "gsm", "hotline", "text me", "reach me", "dial",
 ];
+/// Words that name a number as something other than a phone; they veto the national
+/// phone rules unless a phone keyword is also present.
+const NOT_PHONE_KEYWORDS: &[&str] = &[
+    "isbn", "issn", "doi", "invoice", "order", "faktur", "rechnung", "factura", "facture",
+    "ticket", "tracking", "sku", "serial", "account", "konto", "iban", "pesel", "nip", "regon",
+];
 const NIP_KEYWORDS: &[&str] = &["nip", "vat", "tax id", "podatk"];
 const REGON_KEYWORDS: &[&str] = &["regon"];
 const SSN_KEYWORDS: &[&str] = &["ssn", "social security", "ss#"];
-const VERSION_KEYWORDS: &[&str] = &["version", "ver.", "release", "build", "firmware", "v"];
+const VERSION_KEYWORDS: &[&str] = &["version", "ver.", "release", "build", "firmware"];
 
 // === Byte loop ===
 
@@ -777,10 +783,15 @@ fn phone(b: &[u8], run: &Run, plus: bool, paren: bool) -> Option<(&'static str, 
     if dotted {
         return None;
     }
-    if d[0] == b'0' && (9..=12).contains(&nd) && run.ngroups >= 2 && (open_paren || run.groups[0].1 <= 5) {
+    let keyed = keyword_before(b, start, 32, PHONE_KEYWORDS);
+    if !keyed && keyword_before(b, start, 24, NOT_PHONE_KEYWORDS) {
+        return None;
+    }
+    // Trunk prefix 0 plus an area code of 1-4 digits as the first group
+    // ("0151 496 0485", "(03905) 763990"); "0-306-40615-2" (an ISBN) is not one.
+    if d[0] == b'0' && (9..=12).contains(&nd) && run.ngroups >= 2 && (open_paren || (2..=5).contains(&run.groups[0].1)) {
         return Some(("pii.phone.national", start));
     }
-    let keyed = keyword_before(b, start, 32, PHONE_KEYWORDS);
     if keyed && (run.ngroups >= 2 && nd >= 7 || (9..=12).contains(&nd)) && (nd <= 12) {
         return Some(("pii.phone.keyword", start));
     }
