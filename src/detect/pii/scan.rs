@@ -78,12 +78,11 @@ enum Anchor {
     Pem,
     Bech32,
     Eth,
-    ObfuscatedAt,
-    KeyName,
 }
 
-/// Literal anchors, matched ASCII-case-insensitively (validators recheck case where
-/// it matters), leftmost-longest so that `sk-ant-` wins over `sk-`.
+/// Literal anchors, matched case-sensitively (so the automaton keeps its SIMD
+/// prefilter), leftmost-longest so that `sk-ant-` wins over `sk-`. Key-like names and
+/// `(at)` are found from the byte loop instead (`=`, `:`, brackets).
 const ANCHORS: &[(&str, Anchor)] = &[
     ("AKIA", Anchor::Aws),
     ("ASIA", Anchor::Aws),
@@ -107,25 +106,11 @@ const ANCHORS: &[(&str, Anchor)] = &[
     ("-----BEGIN ", Anchor::Pem),
     ("bc1", Anchor::Bech32),
     ("0x", Anchor::Eth),
-    ("(at)", Anchor::ObfuscatedAt),
-    ("[at]", Anchor::ObfuscatedAt),
-    ("{at}", Anchor::ObfuscatedAt),
-    ("api_key", Anchor::KeyName),
-    ("api-key", Anchor::KeyName),
-    ("apikey", Anchor::KeyName),
-    ("secret", Anchor::KeyName),
-    ("password", Anchor::KeyName),
-    ("passwd", Anchor::KeyName),
-    ("pwd", Anchor::KeyName),
-    ("token", Anchor::KeyName),
-    ("access_key", Anchor::KeyName),
-    ("private_key", Anchor::KeyName),
-    ("credential", Anchor::KeyName),
+    ("BC1", Anchor::Bech32),
 ];
 
 pub(super) fn build_anchors() -> Result<AhoCorasick, aho_corasick::BuildError> {
     AhoCorasickBuilder::new()
-        .ascii_case_insensitive(true)
         .match_kind(MatchKind::LeftmostLongest)
         .build(ANCHORS.iter().map(|(p, _)| p))
 }
@@ -192,6 +177,10 @@ static INTEREST: [bool; 256] = {
     t[b'@' as usize] = true;
     t[b':' as usize] = true;
     t[b'-' as usize] = true;
+    t[b'=' as usize] = true;
+    t[b'(' as usize] = true;
+    t[b'[' as usize] = true;
+    t[b'{' as usize] = true;
     t
 };
 
@@ -299,7 +288,21 @@ fn scan_bytes(b: &[u8], hits: &mut Vec<Hit>) {
                 continue;
             }
             b'@' => email_at(b, i, hits),
+            b'=' => generic_secret_at(b, i, hits),
+            b'(' | b'[' | b'{' => {
+                let close = match b[i] {
+                    b'(' => b')',
+                    b'[' => b']',
+                    _ => b'}',
+                };
+                if b.len() >= i + 4 && b[i + 1..i + 3].eq_ignore_ascii_case(b"at") && b[i + 3] == close {
+                    obfuscated_email(b, i, i + 4, hits);
+                }
+            }
             _ => {
+                if b[i] == b':' {
+                    generic_secret_at(b, i, hits);
+                }
                 // ':' or '-': a MAC or IPv6 that starts with a letter (digit-led
                 // ones are handled by `numeric`).
                 if i >= 2 && i >= hex_seen && b[i - 1].is_ascii_hexdigit() && b.get(i + 1).is_some_and(|c| c.is_ascii_hexdigit() || *c == b':') {
@@ -1167,31 +1170,52 @@ fn anchor_hit(b: &[u8], p: usize, q: usize, kind: Anchor, hits: &mut Vec<Hit>) {
                 push(PiiType::EthAddress, "pii.eth_address", p, end);
             }
         }
-        Anchor::ObfuscatedAt => obfuscated_email(b, p, q, hits),
-        Anchor::KeyName => {
-            if let Some((start, end)) = assigned_value(b, q) {
-                let v = &b[start..end];
-                if looks_secret(v) {
-                    push(PiiType::GenericSecret, "pii.generic_secret", start, end);
-                }
-            }
+    }
+}
+
+/// Key-like names whose assigned value is checked for a secret.
+const SECRET_NAMES: &[&[u8]] = &[
+    b"api_key", b"apikey", b"api-key", b"secret", b"password", b"passwd", b"pwd", b"token",
+    b"access_key", b"private_key", b"credential", b"auth_key",
+];
+
+/// At an `=` or `:` at `i`: if the name before it is key-like (`api_key`, `"password"`,
+/// `client_secret`), check the value after it.
+fn generic_secret_at(b: &[u8], i: usize, hits: &mut Vec<Hit>) {
+    // The name: optional spaces, optional closing quote, identifier characters.
+    let mut j = i;
+    while j > 0 && b[j - 1] == b' ' && i - j < 3 {
+        j -= 1;
+    }
+    if j > 0 && matches!(b[j - 1], b'"' | b'\'' | b'`') {
+        j -= 1;
+    }
+    let name_end = j;
+    while j > 0 && (is_word(b[j - 1]) || b[j - 1] == b'-' || b[j - 1] == b'.') && name_end - j < 40 {
+        j -= 1;
+    }
+    if j == name_end {
+        return;
+    }
+    let mut name = [0u8; 40];
+    let len = name_end - j;
+    for (o, c) in name.iter_mut().zip(&b[j..name_end]) {
+        *o = c.to_ascii_lowercase();
+    }
+    let name = &name[..len];
+    if !SECRET_NAMES.iter().any(|k| name.windows(k.len()).any(|w| w == *k)) {
+        return;
+    }
+    if let Some((start, end)) = assigned_value(b, i) {
+        if looks_secret(&b[start..end]) {
+            hits.push(Hit { ty: PiiType::GenericSecret, rule: "pii.generic_secret", start, end });
         }
     }
 }
 
-/// The value in `name_tail <quote>? <spaces> (:|=|:=|=>) <spaces> <quote>? value`.
+/// The value after the separator at `i` (`:`, `=`, `:=`, `=>`), optionally quoted.
 fn assigned_value(b: &[u8], mut i: usize) -> Option<(usize, usize)> {
     let n = b.len();
-    let tail = i;
-    while i < n && (is_word(b[i]) || b[i] == b'-' || b[i] == b'.') && i - tail < 24 {
-        i += 1;
-    }
-    if i < n && matches!(b[i], b'"' | b'\'' | b'`') {
-        i += 1;
-    }
-    while i < n && b[i] == b' ' && i - tail < 32 {
-        i += 1;
-    }
     match b.get(i) {
         Some(b'=') => {
             i += 1;
