@@ -16,10 +16,13 @@ fn corpus_dir() -> PathBuf {
         return PathBuf::from(dir);
     }
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    [root.join("../../shared/corpus"), root.join("../shared/corpus")]
-        .into_iter()
-        .find(|p| p.join("pii.jsonl").is_file())
-        .expect("corpus not found: set PROMPTGATE_CORPUS_DIR")
+    [
+        root.join("../../shared/corpus"),
+        root.join("../shared/corpus"),
+    ]
+    .into_iter()
+    .find(|p| p.join("pii.jsonl").is_file())
+    .expect("corpus not found: set PROMPTGATE_CORPUS_DIR")
 }
 
 fn texts(file: &str, category: Option<&str>) -> Vec<String> {
@@ -61,7 +64,11 @@ fn bench_pii(c: &mut Criterion) {
             shield.scan(&text, 0, &mut out);
             // pii.jsonl sentences carry about one finding per 50 bytes.
             if name == "with_pii" {
-                assert!(out.len() * 200 >= text.len(), "with_pii text must carry findings ({})", out.len());
+                assert!(
+                    out.len() * 200 >= text.len(),
+                    "with_pii text must carry findings ({})",
+                    out.len()
+                );
             }
             eprintln!("l15_pii/{name}/{size}: {} findings", out.len());
             group.throughput(Throughput::Bytes(text.len() as u64));

@@ -23,7 +23,9 @@ pub(super) fn luhn(digits: &[u8]) -> bool {
 pub(super) fn card_brand(d: &[u8]) -> Option<&'static str> {
     let len = d.len();
     let prefix = |n: usize| -> u32 {
-        d[..n.min(len)].iter().fold(0u32, |a, &c| a * 10 + u32::from(c - b'0'))
+        d[..n.min(len)]
+            .iter()
+            .fold(0u32, |a, &c| a * 10 + u32::from(c - b'0'))
     };
     let p1 = prefix(1);
     let p2 = prefix(2);
@@ -56,8 +58,10 @@ pub(super) fn card_brand(d: &[u8]) -> Option<&'static str> {
     if (2200..=2204).contains(&p4) && (16..=19).contains(&len) {
         return Some("mir");
     }
-    if matches!(p4, 5018 | 5020 | 5038 | 5893 | 6304 | 6759 | 6761 | 6762 | 6763)
-        && (13..=19).contains(&len)
+    if matches!(
+        p4,
+        5018 | 5020 | 5038 | 5893 | 6304 | 6759 | 6761 | 6762 | 6763
+    ) && (13..=19).contains(&len)
     {
         return Some("maestro");
     }
@@ -67,19 +71,94 @@ pub(super) fn card_brand(d: &[u8]) -> Option<&'static str> {
 /// IBAN length per country (ISO 13616 registry).
 fn iban_length(cc: &[u8]) -> Option<usize> {
     const TABLE: &[(&[u8; 2], usize)] = &[
-        (b"AD", 24), (b"AE", 23), (b"AL", 28), (b"AT", 20), (b"AZ", 28), (b"BA", 20), (b"BE", 16),
-        (b"BG", 22), (b"BH", 22), (b"BI", 27), (b"BR", 29), (b"BY", 28), (b"CH", 21), (b"CR", 22),
-        (b"CY", 28), (b"CZ", 24), (b"DE", 22), (b"DJ", 27), (b"DK", 18), (b"DO", 28), (b"EE", 20),
-        (b"EG", 29), (b"ES", 24), (b"FI", 18), (b"FK", 18), (b"FO", 18), (b"FR", 27), (b"GB", 22),
-        (b"GE", 22), (b"GI", 23), (b"GL", 18), (b"GR", 27), (b"GT", 28), (b"HR", 21), (b"HU", 28),
-        (b"IE", 22), (b"IL", 23), (b"IQ", 23), (b"IS", 26), (b"IT", 27), (b"JO", 30), (b"KW", 30),
-        (b"KZ", 20), (b"LB", 28), (b"LC", 32), (b"LI", 21), (b"LT", 20), (b"LU", 20), (b"LV", 21),
-        (b"LY", 25), (b"MC", 27), (b"MD", 24), (b"ME", 22), (b"MK", 19), (b"MN", 20), (b"MR", 27),
-        (b"MT", 31), (b"MU", 30), (b"NI", 28), (b"NL", 18), (b"NO", 15), (b"OM", 23), (b"PK", 24),
-        (b"PL", 28), (b"PS", 29), (b"PT", 25), (b"QA", 29), (b"RO", 24), (b"RS", 22), (b"RU", 33),
-        (b"SA", 24), (b"SC", 31), (b"SD", 18), (b"SE", 24), (b"SI", 19), (b"SK", 24), (b"SM", 27),
-        (b"SO", 23), (b"ST", 25), (b"SV", 28), (b"TL", 23), (b"TN", 24), (b"TR", 26), (b"UA", 29),
-        (b"VA", 22), (b"VG", 24), (b"XK", 20), (b"YE", 30),
+        (b"AD", 24),
+        (b"AE", 23),
+        (b"AL", 28),
+        (b"AT", 20),
+        (b"AZ", 28),
+        (b"BA", 20),
+        (b"BE", 16),
+        (b"BG", 22),
+        (b"BH", 22),
+        (b"BI", 27),
+        (b"BR", 29),
+        (b"BY", 28),
+        (b"CH", 21),
+        (b"CR", 22),
+        (b"CY", 28),
+        (b"CZ", 24),
+        (b"DE", 22),
+        (b"DJ", 27),
+        (b"DK", 18),
+        (b"DO", 28),
+        (b"EE", 20),
+        (b"EG", 29),
+        (b"ES", 24),
+        (b"FI", 18),
+        (b"FK", 18),
+        (b"FO", 18),
+        (b"FR", 27),
+        (b"GB", 22),
+        (b"GE", 22),
+        (b"GI", 23),
+        (b"GL", 18),
+        (b"GR", 27),
+        (b"GT", 28),
+        (b"HR", 21),
+        (b"HU", 28),
+        (b"IE", 22),
+        (b"IL", 23),
+        (b"IQ", 23),
+        (b"IS", 26),
+        (b"IT", 27),
+        (b"JO", 30),
+        (b"KW", 30),
+        (b"KZ", 20),
+        (b"LB", 28),
+        (b"LC", 32),
+        (b"LI", 21),
+        (b"LT", 20),
+        (b"LU", 20),
+        (b"LV", 21),
+        (b"LY", 25),
+        (b"MC", 27),
+        (b"MD", 24),
+        (b"ME", 22),
+        (b"MK", 19),
+        (b"MN", 20),
+        (b"MR", 27),
+        (b"MT", 31),
+        (b"MU", 30),
+        (b"NI", 28),
+        (b"NL", 18),
+        (b"NO", 15),
+        (b"OM", 23),
+        (b"PK", 24),
+        (b"PL", 28),
+        (b"PS", 29),
+        (b"PT", 25),
+        (b"QA", 29),
+        (b"RO", 24),
+        (b"RS", 22),
+        (b"RU", 33),
+        (b"SA", 24),
+        (b"SC", 31),
+        (b"SD", 18),
+        (b"SE", 24),
+        (b"SI", 19),
+        (b"SK", 24),
+        (b"SM", 27),
+        (b"SO", 23),
+        (b"ST", 25),
+        (b"SV", 28),
+        (b"TL", 23),
+        (b"TN", 24),
+        (b"TR", 26),
+        (b"UA", 29),
+        (b"VA", 22),
+        (b"VG", 24),
+        (b"XK", 20),
+        (b"YE", 30),
     ];
     TABLE.iter().find(|(c, _)| c[..] == *cc).map(|&(_, n)| n)
 }
@@ -181,7 +260,11 @@ pub(super) fn regon_valid(d: &[u8]) -> bool {
     if d.iter().all(|&c| c == b'0') {
         return false;
     }
-    let sum: u32 = weights.iter().zip(d).map(|(w, &c)| w * u32::from(c - b'0')).sum();
+    let sum: u32 = weights
+        .iter()
+        .zip(d)
+        .map(|(w, &c)| w * u32::from(c - b'0'))
+        .sum();
     sum % 11 % 10 == u32::from(d[d.len() - 1] - b'0') && (d.len() != 14 || regon_valid(&d[..9]))
 }
 
@@ -192,7 +275,10 @@ pub(super) fn nino_prefix_valid(a: u8, b: u8) -> bool {
     if BAD.contains(&a) || BAD.contains(&b) || b == b'O' {
         return false;
     }
-    !matches!(&[a, b], b"BG" | b"GB" | b"KN" | b"NK" | b"NT" | b"TN" | b"ZZ")
+    !matches!(
+        &[a, b],
+        b"BG" | b"GB" | b"KN" | b"NK" | b"NT" | b"TN" | b"ZZ"
+    )
 }
 
 /// Shannon entropy in bits per byte.
@@ -280,7 +366,13 @@ pub(super) fn btc_bech32_valid(s: &[u8]) -> bool {
     let mut feed = |v: u8| {
         let top = chk >> 25;
         chk = ((chk & 0x1ff_ffff) << 5) ^ u32::from(v);
-        const GEN: [u32; 5] = [0x3b6a_57b2, 0x2650_8e6d, 0x1ea1_19fa, 0x3d42_33dd, 0x2a14_62b3];
+        const GEN: [u32; 5] = [
+            0x3b6a_57b2,
+            0x2650_8e6d,
+            0x1ea1_19fa,
+            0x3d42_33dd,
+            0x2a14_62b3,
+        ];
         for (i, g) in GEN.iter().enumerate() {
             if (top >> i) & 1 == 1 {
                 chk ^= g;
@@ -328,7 +420,11 @@ pub(super) fn eth_checksum_valid(hex40: &[u8]) -> bool {
     let mut hash = [0u8; 32];
     hasher.finalize(&mut hash);
     hex40.iter().enumerate().all(|(i, &c)| {
-        let nibble = if i % 2 == 0 { hash[i / 2] >> 4 } else { hash[i / 2] & 0x0f };
+        let nibble = if i % 2 == 0 {
+            hash[i / 2] >> 4
+        } else {
+            hash[i / 2] & 0x0f
+        };
         match c {
             b'a'..=b'f' => nibble < 8,
             b'A'..=b'F' => nibble >= 8,

@@ -29,7 +29,10 @@ impl<'a> Folded<'a> {
     /// Folds `text`, borrowing it when nothing needs folding.
     pub(super) fn new(text: &'a str) -> Self {
         let Some(first) = text.bytes().position(|c| c >= 0x80) else {
-            return Folded { text: Cow::Borrowed(text), edits: Vec::new() };
+            return Folded {
+                text: Cow::Borrowed(text),
+                edits: Vec::new(),
+            };
         };
         let mut out: Option<String> = None;
         let mut edits = Vec::new();
@@ -38,7 +41,9 @@ impl<'a> Folded<'a> {
             if c.is_ascii() {
                 continue;
             }
-            let Some(replacement) = fold_char(c) else { continue };
+            let Some(replacement) = fold_char(c) else {
+                continue;
+            };
             let i = first + i;
             let out = out.get_or_insert_with(|| String::with_capacity(text.len()));
             out.push_str(&text[copied..i]);
@@ -46,15 +51,26 @@ impl<'a> Folded<'a> {
             if let Some(a) = replacement {
                 out.push(a);
             }
-            edits.push(Edit { f, flen: out.len() - f, o: i, olen: c.len_utf8() });
+            edits.push(Edit {
+                f,
+                flen: out.len() - f,
+                o: i,
+                olen: c.len_utf8(),
+            });
             copied = i + c.len_utf8();
         }
         match out {
             Some(mut out) => {
                 out.push_str(&text[copied..]);
-                Folded { text: Cow::Owned(out), edits }
+                Folded {
+                    text: Cow::Owned(out),
+                    edits,
+                }
             }
-            None => Folded { text: Cow::Borrowed(text), edits },
+            None => Folded {
+                text: Cow::Borrowed(text),
+                edits,
+            },
         }
     }
 
@@ -137,7 +153,16 @@ mod tests {
         let f = Folded::new(text);
         assert_eq!(f.as_str(), "ż12 ab3é");
         let folded = f.as_str();
-        for (fs, fe, want) in [(2, 3, "１"), (2, 4, "１\u{200B}２"), (3, 4, "２"), (4, 5, "\u{00A0}"), (5, 7, "ab"), (7, 8, "\u{0663}"), (0, 2, "ż"), (8, 10, "é")] {
+        for (fs, fe, want) in [
+            (2, 3, "１"),
+            (2, 4, "１\u{200B}２"),
+            (3, 4, "２"),
+            (4, 5, "\u{00A0}"),
+            (5, 7, "ab"),
+            (7, 8, "\u{0663}"),
+            (0, 2, "ż"),
+            (8, 10, "é"),
+        ] {
             let (s, e) = f.original(fs, fe);
             assert_eq!(&text[s..e], want, "folded {:?}", &folded[fs..fe]);
         }
@@ -145,6 +170,9 @@ mod tests {
 
     #[test]
     fn plain_text_is_borrowed() {
-        assert!(matches!(Folded::new("hello żółw 123").text, std::borrow::Cow::Borrowed(_)));
+        assert!(matches!(
+            Folded::new("hello żółw 123").text,
+            std::borrow::Cow::Borrowed(_)
+        ));
     }
 }

@@ -48,7 +48,9 @@ pub struct PiiConfig {
 
 impl Default for PiiConfig {
     fn default() -> Self {
-        PiiConfig { enabled: PiiType::ALL.to_vec() }
+        PiiConfig {
+            enabled: PiiType::ALL.to_vec(),
+        }
     }
 }
 
@@ -81,7 +83,12 @@ impl PiiShield {
         let anchors = scan::build_anchors()?;
         let categories = PiiType::ALL.iter().map(|t| Arc::from(t.as_str())).collect();
         let rule_ids = scan::RULE_IDS.iter().map(|&r| (r, Arc::from(r))).collect();
-        Ok(PiiShield { enabled, anchors, categories, rule_ids })
+        Ok(PiiShield {
+            enabled,
+            anchors,
+            categories,
+            rule_ids,
+        })
     }
 
     /// Whether `ty` is reported by this shield.

@@ -124,12 +124,16 @@ pub(super) fn scan(b: &[u8], anchors: &AhoCorasick) -> Vec<Hit> {
         anchor_hit(b, m.start(), m.end(), kind, &mut hits);
     }
     if hits.iter().any(|h| h.rule == CONTACT_RULE) {
-        let emails: Vec<(usize, usize)> =
-            hits.iter().filter(|h| h.ty == PiiType::Email).map(|h| (h.start, h.end)).collect();
+        let emails: Vec<(usize, usize)> = hits
+            .iter()
+            .filter(|h| h.ty == PiiType::Email)
+            .map(|h| (h.start, h.end))
+            .collect();
         hits.retain(|h| {
             h.rule != CONTACT_RULE
                 || emails.iter().any(|&(s, e)| {
-                    (e <= h.start && h.start - e <= CONTACT_WINDOW) || (s >= h.end && s - h.end <= CONTACT_WINDOW)
+                    (e <= h.start && h.start - e <= CONTACT_WINDOW)
+                        || (s >= h.end && s - h.end <= CONTACT_WINDOW)
                 })
         });
     }
@@ -251,10 +255,38 @@ fn keyword_before(b: &[u8], at: usize, window: usize, keywords: &[&str]) -> bool
 }
 
 const PHONE_KEYWORDS: &[&str] = &[
-    "tel", "phone", "call", "mobile", "mobil", "cell", "fax", "contact", "kontakt", "sms",
-    "whatsapp", "handy", "ruf", "t\u{e9}l", "t\u{e9}l\u{e9}phone", "portable", "appel",
-    "llam", "m\u{f3}vil", "movil", "celular", "chiama", "cellulare", "numer", "zadzwo",
-    "kom\u{f3}rk", "bel ", "gsm", "hotline", "text me", "reach me", "dial",
+    "tel",
+    "phone",
+    "call",
+    "mobile",
+    "mobil",
+    "cell",
+    "fax",
+    "contact",
+    "kontakt",
+    "sms",
+    "whatsapp",
+    "handy",
+    "ruf",
+    "t\u{e9}l",
+    "t\u{e9}l\u{e9}phone",
+    "portable",
+    "appel",
+    "llam",
+    "m\u{f3}vil",
+    "movil",
+    "celular",
+    "chiama",
+    "cellulare",
+    "numer",
+    "zadzwo",
+    "kom\u{f3}rk",
+    "bel ",
+    "gsm",
+    "hotline",
+    "text me",
+    "reach me",
+    "dial",
 ];
 /// Words that name a number as something other than a phone; they veto the national
 /// phone rules unless a phone keyword is also present.
@@ -295,7 +327,10 @@ fn scan_bytes(b: &[u8], hits: &mut Vec<Hit>) {
                     b'[' => b']',
                     _ => b'}',
                 };
-                if b.len() >= i + 4 && b[i + 1..i + 3].eq_ignore_ascii_case(b"at") && b[i + 3] == close {
+                if b.len() >= i + 4
+                    && b[i + 1..i + 3].eq_ignore_ascii_case(b"at")
+                    && b[i + 3] == close
+                {
                     obfuscated_email(b, i, i + 4, hits);
                 }
             }
@@ -305,7 +340,12 @@ fn scan_bytes(b: &[u8], hits: &mut Vec<Hit>) {
                 }
                 // ':' or '-': a MAC or IPv6 that starts with a letter (digit-led
                 // ones are handled by `numeric`).
-                if i >= 2 && i >= hex_seen && b[i - 1].is_ascii_hexdigit() && b.get(i + 1).is_some_and(|c| c.is_ascii_hexdigit() || *c == b':') {
+                if i >= 2
+                    && i >= hex_seen
+                    && b[i - 1].is_ascii_hexdigit()
+                    && b.get(i + 1)
+                        .is_some_and(|c| c.is_ascii_hexdigit() || *c == b':')
+                {
                     let start = hex_token_start(b, i, hex_seen);
                     if !b[start].is_ascii_digit() && !word_before(b, start) {
                         let end = hex_token_end(b, i);
@@ -352,7 +392,12 @@ fn ip6_or_mac(b: &[u8], start: usize, end: usize, hits: &mut Vec<Hit>) -> bool {
     let tok = &b[start..end];
     if let Some(mac_end) = mac_len(tok) {
         if mac_end == tok.len() {
-            hits.push(Hit { ty: PiiType::MacAddress, rule: "pii.mac_address", start, end });
+            hits.push(Hit {
+                ty: PiiType::MacAddress,
+                rule: "pii.mac_address",
+                start,
+                end,
+            });
             return true;
         }
     }
@@ -364,10 +409,17 @@ fn ip6_or_mac(b: &[u8], start: usize, end: usize, hits: &mut Vec<Hit>) -> bool {
     if groups < 3 {
         return false;
     }
-    let Ok(s) = std::str::from_utf8(tok) else { return false };
+    let Ok(s) = std::str::from_utf8(tok) else {
+        return false;
+    };
     match s.parse::<Ipv6Addr>() {
         Ok(ip) if !ip.is_loopback() && !ip.is_unspecified() => {
-            hits.push(Hit { ty: PiiType::IpAddress, rule: "pii.ip_address.v6", start, end });
+            hits.push(Hit {
+                ty: PiiType::IpAddress,
+                rule: "pii.ip_address.v6",
+                start,
+                end,
+            });
             true
         }
         _ => false,
@@ -393,7 +445,11 @@ fn mac_len(tok: &[u8]) -> Option<usize> {
         }
     }
     // All-zero and broadcast addresses identify nobody.
-    let digits: Vec<u8> = tok[..17].iter().copied().filter(u8::is_ascii_hexdigit).collect();
+    let digits: Vec<u8> = tok[..17]
+        .iter()
+        .copied()
+        .filter(u8::is_ascii_hexdigit)
+        .collect();
     if digits.iter().all(|&c| c == b'0') || digits.iter().all(|&c| c == b'f' || c == b'F') {
         return None;
     }
@@ -460,7 +516,10 @@ impl Run {
                 break;
             }
             let sep = &b[i..j];
-            let plain = sep.iter().filter(|c| matches!(c, b' ' | b'-' | b'.')).count();
+            let plain = sep
+                .iter()
+                .filter(|c| matches!(c, b' ' | b'-' | b'.'))
+                .count();
             let parens = sep.len() - plain;
             if plain > 1 || (parens == 0 && sep.len() > 1) {
                 break;
@@ -507,13 +566,27 @@ fn numeric(b: &[u8], s: usize, hits: &mut Vec<Hit>) -> usize {
     if word_before(b, s) {
         // Glued to letters: an IBAN ("DE89…"), a NINO ("AB123456C"), or part of an
         // identifier that no numeric validator may claim.
-        if s >= 2 && b[s - 1].is_ascii_uppercase() && b[s - 2].is_ascii_uppercase() && !word_before(b, s - 2) {
+        if s >= 2
+            && b[s - 1].is_ascii_uppercase()
+            && b[s - 2].is_ascii_uppercase()
+            && !word_before(b, s - 2)
+        {
             if let Some(end) = iban_at(b, s - 2) {
-                hits.push(Hit { ty: PiiType::Iban, rule: "pii.iban", start: s - 2, end });
+                hits.push(Hit {
+                    ty: PiiType::Iban,
+                    rule: "pii.iban",
+                    start: s - 2,
+                    end,
+                });
                 return end;
             }
             if let Some(end) = nino_at(b, s - 2) {
-                hits.push(Hit { ty: PiiType::UkNino, rule: "pii.uk_nino", start: s - 2, end });
+                hits.push(Hit {
+                    ty: PiiType::UkNino,
+                    rule: "pii.uk_nino",
+                    start: s - 2,
+                    end,
+                });
                 return end;
             }
         }
@@ -558,7 +631,14 @@ fn classify(b: &[u8], run: &Run, ext_end: Option<usize>, hits: &mut Vec<Hit>) {
     let before = if s > 0 { b[s - 1] } else { b' ' };
     let plus = before == b'+' && !word_before(b, s - 1);
     let paren = before == b'(' || run.has_sep(b'p');
-    let push = |hits: &mut Vec<Hit>, ty, rule, start, end| hits.push(Hit { ty, rule, start, end });
+    let push = |hits: &mut Vec<Hit>, ty, rule, start, end| {
+        hits.push(Hit {
+            ty,
+            rule,
+            start,
+            end,
+        })
+    };
 
     if !plus && !paren {
         // IPv4-shaped runs belong to the IP validator, valid or not.
@@ -592,7 +672,8 @@ fn classify(b: &[u8], run: &Run, ext_end: Option<usize>, hits: &mut Vec<Hit>) {
             return;
         }
         if nd == 10 {
-            let dashed = (run.shape_is(&[3, 3, 2, 2]) || run.shape_is(&[3, 2, 2, 3])) && run.uniform_sep(b"-");
+            let dashed = (run.shape_is(&[3, 3, 2, 2]) || run.shape_is(&[3, 2, 2, 3]))
+                && run.uniform_sep(b"-");
             let keyed = keyword_before(b, s, 24, NIP_KEYWORDS)
                 && (run.ngroups == 1 || run.uniform_sep(b"- "));
             if (dashed || keyed) && checks::nip_valid(d) {
@@ -680,7 +761,12 @@ fn card_window(run: &Run, hits: &mut Vec<Hit>) {
         if let Some((z, rule)) = found {
             let (gs, _) = groups[a];
             let (ge, gl) = groups[z - 1];
-            hits.push(Hit { ty: PiiType::CreditCard, rule, start: gs, end: ge + usize::from(gl) });
+            hits.push(Hit {
+                ty: PiiType::CreditCard,
+                rule,
+                start: gs,
+                end: ge + usize::from(gl),
+            });
             a = z;
         } else {
             a += 1;
@@ -708,10 +794,22 @@ fn ipv4_valid(run: &Run) -> bool {
 /// `x123`, ` x123`, ` ext. 123`, `ext123` right after a phone body; returns its end.
 fn phone_extension(b: &[u8], at: usize) -> Option<usize> {
     let rest = &b[at..];
-    let skip = [&b"x"[..], b" x", b" ext. ", b" ext ", b" ext.", b"ext", b" x. "]
-        .iter()
-        .find(|p| rest.len() > p.len() && rest[..p.len()].eq_ignore_ascii_case(p) && rest[p.len()].is_ascii_digit())
-        .map(|p| p.len())?;
+    let skip = [
+        &b"x"[..],
+        b" x",
+        b" ext. ",
+        b" ext ",
+        b" ext.",
+        b"ext",
+        b" x. ",
+    ]
+    .iter()
+    .find(|p| {
+        rest.len() > p.len()
+            && rest[..p.len()].eq_ignore_ascii_case(p)
+            && rest[p.len()].is_ascii_digit()
+    })
+    .map(|p| p.len())?;
     let mut i = at + skip;
     let ds = i;
     while i < b.len() && b[i].is_ascii_digit() {
@@ -729,20 +827,104 @@ fn phone_extension(b: &[u8], at: usize) -> Option<usize> {
 /// national numbering plans), for the codes that matter most; unknown codes are
 /// not accepted.
 const COUNTRY_CODES: &[(u16, u8, u8)] = &[
-    (1, 10, 10), (7, 10, 10), (20, 8, 10), (27, 9, 9), (30, 10, 10), (31, 9, 9), (32, 8, 9),
-    (33, 9, 9), (34, 9, 9), (36, 8, 9), (39, 6, 11), (40, 9, 9), (41, 9, 9), (43, 4, 13),
-    (44, 7, 10), (45, 8, 8), (46, 7, 10), (47, 8, 8), (48, 9, 9), (49, 6, 13), (51, 8, 9),
-    (52, 10, 10), (53, 6, 8), (54, 10, 11), (55, 10, 11), (56, 9, 9), (57, 8, 10), (58, 10, 10),
-    (60, 7, 10), (61, 9, 9), (62, 7, 12), (63, 8, 10), (64, 8, 10), (65, 8, 8), (66, 8, 9),
-    (81, 9, 10), (82, 8, 10), (84, 9, 10), (86, 10, 11), (90, 10, 10), (91, 10, 10), (92, 9, 10),
-    (93, 9, 9), (94, 9, 9), (95, 7, 10), (98, 10, 10), (212, 9, 9), (213, 8, 9), (216, 8, 8),
-    (218, 9, 9), (233, 9, 9), (234, 8, 10), (251, 9, 9), (254, 9, 9), (255, 9, 9), (256, 9, 9),
-    (351, 9, 9), (352, 4, 11), (353, 7, 9), (354, 7, 9), (355, 8, 9), (356, 8, 8), (357, 8, 8),
-    (358, 5, 12), (359, 7, 9), (370, 8, 8), (371, 8, 8), (372, 7, 8), (373, 8, 8), (374, 8, 8),
-    (375, 9, 9), (376, 6, 9), (377, 8, 9), (380, 9, 9), (381, 8, 9), (382, 8, 8), (385, 8, 9),
-    (386, 8, 8), (387, 8, 9), (389, 8, 8), (420, 9, 9), (421, 9, 9), (423, 7, 9), (852, 8, 8),
-    (853, 8, 8), (880, 10, 10), (886, 8, 9), (961, 7, 8), (962, 8, 9), (964, 8, 10), (965, 8, 8),
-    (966, 9, 9), (971, 8, 9), (972, 8, 9), (974, 8, 8), (994, 9, 9), (995, 9, 9), (998, 9, 9),
+    (1, 10, 10),
+    (7, 10, 10),
+    (20, 8, 10),
+    (27, 9, 9),
+    (30, 10, 10),
+    (31, 9, 9),
+    (32, 8, 9),
+    (33, 9, 9),
+    (34, 9, 9),
+    (36, 8, 9),
+    (39, 6, 11),
+    (40, 9, 9),
+    (41, 9, 9),
+    (43, 4, 13),
+    (44, 7, 10),
+    (45, 8, 8),
+    (46, 7, 10),
+    (47, 8, 8),
+    (48, 9, 9),
+    (49, 6, 13),
+    (51, 8, 9),
+    (52, 10, 10),
+    (53, 6, 8),
+    (54, 10, 11),
+    (55, 10, 11),
+    (56, 9, 9),
+    (57, 8, 10),
+    (58, 10, 10),
+    (60, 7, 10),
+    (61, 9, 9),
+    (62, 7, 12),
+    (63, 8, 10),
+    (64, 8, 10),
+    (65, 8, 8),
+    (66, 8, 9),
+    (81, 9, 10),
+    (82, 8, 10),
+    (84, 9, 10),
+    (86, 10, 11),
+    (90, 10, 10),
+    (91, 10, 10),
+    (92, 9, 10),
+    (93, 9, 9),
+    (94, 9, 9),
+    (95, 7, 10),
+    (98, 10, 10),
+    (212, 9, 9),
+    (213, 8, 9),
+    (216, 8, 8),
+    (218, 9, 9),
+    (233, 9, 9),
+    (234, 8, 10),
+    (251, 9, 9),
+    (254, 9, 9),
+    (255, 9, 9),
+    (256, 9, 9),
+    (351, 9, 9),
+    (352, 4, 11),
+    (353, 7, 9),
+    (354, 7, 9),
+    (355, 8, 9),
+    (356, 8, 8),
+    (357, 8, 8),
+    (358, 5, 12),
+    (359, 7, 9),
+    (370, 8, 8),
+    (371, 8, 8),
+    (372, 7, 8),
+    (373, 8, 8),
+    (374, 8, 8),
+    (375, 9, 9),
+    (376, 6, 9),
+    (377, 8, 9),
+    (380, 9, 9),
+    (381, 8, 9),
+    (382, 8, 8),
+    (385, 8, 9),
+    (386, 8, 8),
+    (387, 8, 9),
+    (389, 8, 8),
+    (420, 9, 9),
+    (421, 9, 9),
+    (423, 7, 9),
+    (852, 8, 8),
+    (853, 8, 8),
+    (880, 10, 10),
+    (886, 8, 9),
+    (961, 7, 8),
+    (962, 8, 9),
+    (964, 8, 10),
+    (965, 8, 8),
+    (966, 9, 9),
+    (971, 8, 9),
+    (972, 8, 9),
+    (974, 8, 8),
+    (994, 9, 9),
+    (995, 9, 9),
+    (998, 9, 9),
 ];
 
 fn nanp_valid(d: &[u8]) -> bool {
@@ -792,7 +974,11 @@ fn phone(b: &[u8], run: &Run, plus: bool, paren: bool) -> Option<(&'static str, 
     }
     // Trunk prefix 0 plus an area code of 1-4 digits as the first group
     // ("0151 496 0485", "(03905) 763990"); "0-306-40615-2" (an ISBN) is not one.
-    if d[0] == b'0' && (9..=12).contains(&nd) && run.ngroups >= 2 && (open_paren || (2..=5).contains(&run.groups[0].1)) {
+    if d[0] == b'0'
+        && (9..=12).contains(&nd)
+        && run.ngroups >= 2
+        && (open_paren || (2..=5).contains(&run.groups[0].1))
+    {
         return Some(("pii.phone.national", start));
     }
     if keyed && (run.ngroups >= 2 && nd >= 7 || (9..=12).contains(&nd)) && (nd <= 12) {
@@ -843,7 +1029,9 @@ fn international(run: &Run, skip: usize) -> bool {
         if d.len() <= cc_len {
             return false;
         }
-        let cc = d[..cc_len].iter().fold(0u16, |a, &c| a * 10 + u16::from(c - b'0'));
+        let cc = d[..cc_len]
+            .iter()
+            .fold(0u16, |a, &c| a * 10 + u16::from(c - b'0'));
         if let Some(&(_, min, max)) = COUNTRY_CODES.iter().find(|e| e.0 == cc) {
             let mut nsn = &d[cc_len..];
             if nsn.len() == usize::from(max) + 1 && nsn[0] == b'0' {
@@ -870,7 +1058,11 @@ fn iban_at(b: &[u8], p: usize) -> Option<usize> {
             buf[n] = c;
             n += 1;
             i += 1;
-        } else if c == b' ' && n % 4 == 0 && n > 0 && b.get(i + 1).is_some_and(u8::is_ascii_alphanumeric) {
+        } else if c == b' '
+            && n % 4 == 0
+            && n > 0
+            && b.get(i + 1).is_some_and(u8::is_ascii_alphanumeric)
+        {
             i += 1;
         } else {
             break;
@@ -915,7 +1107,12 @@ fn btc_base58(b: &[u8], s: usize, end: usize, hits: &mut Vec<Hit>) -> bool {
     if !(25..=35).contains(&(end - s)) || !checks::btc_base58_valid(&b[s..end]) {
         return false;
     }
-    hits.push(Hit { ty: PiiType::BtcAddress, rule: "pii.btc_address.base58", start: s, end });
+    hits.push(Hit {
+        ty: PiiType::BtcAddress,
+        rule: "pii.btc_address.base58",
+        start: s,
+        end,
+    });
     true
 }
 
@@ -926,7 +1123,9 @@ fn is_local(c: u8) -> bool {
 }
 
 /// File extensions that follow `@2x`-style asset names; never a TLD in practice.
-const NOT_TLDS: &[&str] = &["png", "jpg", "jpeg", "gif", "svg", "webp", "css", "js", "ts", "py", "rs", "json", "txt"];
+const NOT_TLDS: &[&str] = &[
+    "png", "jpg", "jpeg", "gif", "svg", "webp", "css", "js", "ts", "py", "rs", "json", "txt",
+];
 
 /// Parses `label(.label)+` at `i` where the separator is '.' or, when `obfuscated`,
 /// also `(dot)`, `[dot]`, `{dot}` with optional spaces. Returns the end.
@@ -960,7 +1159,9 @@ fn domain_at(b: &[u8], mut i: usize, obfuscated: bool) -> Option<usize> {
             }
             let tok = b.get(j..j + 5);
             if tok.is_some_and(|t| {
-                t.eq_ignore_ascii_case(b"(dot)") || t.eq_ignore_ascii_case(b"[dot]") || t.eq_ignore_ascii_case(b"{dot}")
+                t.eq_ignore_ascii_case(b"(dot)")
+                    || t.eq_ignore_ascii_case(b"[dot]")
+                    || t.eq_ignore_ascii_case(b"{dot}")
             }) {
                 j += 5;
                 let k = j;
@@ -981,7 +1182,11 @@ fn domain_at(b: &[u8], mut i: usize, obfuscated: bool) -> Option<usize> {
     let tld = &b[last_label.0..last_label.1];
     let tld_ok = (2..=24).contains(&tld.len()) && tld.iter().all(u8::is_ascii_alphabetic)
         || tld.len() > 4 && tld[..4].eq_ignore_ascii_case(b"xn--");
-    if !tld_ok || NOT_TLDS.iter().any(|x| x.as_bytes().eq_ignore_ascii_case(tld)) {
+    if !tld_ok
+        || NOT_TLDS
+            .iter()
+            .any(|x| x.as_bytes().eq_ignore_ascii_case(tld))
+    {
         return None;
     }
     if word_at(b, end) {
@@ -1005,9 +1210,16 @@ fn local_start(b: &[u8], end: usize) -> Option<usize> {
 }
 
 fn email_at(b: &[u8], at: usize, hits: &mut Vec<Hit>) {
-    let Some(start) = local_start(b, at) else { return };
+    let Some(start) = local_start(b, at) else {
+        return;
+    };
     if let Some(end) = domain_at(b, at + 1, false) {
-        hits.push(Hit { ty: PiiType::Email, rule: "pii.email", start, end });
+        hits.push(Hit {
+            ty: PiiType::Email,
+            rule: "pii.email",
+            start,
+            end,
+        });
     }
 }
 
@@ -1016,13 +1228,20 @@ fn obfuscated_email(b: &[u8], p: usize, q: usize, hits: &mut Vec<Hit>) {
     while j > 0 && b[j - 1] == b' ' && p - j < 2 {
         j -= 1;
     }
-    let Some(start) = local_start(b, j) else { return };
+    let Some(start) = local_start(b, j) else {
+        return;
+    };
     let mut k = q;
     while k < b.len() && b[k] == b' ' && k - q < 2 {
         k += 1;
     }
     if let Some(end) = domain_at(b, k, true) {
-        hits.push(Hit { ty: PiiType::Email, rule: "pii.email.obfuscated", start, end });
+        hits.push(Hit {
+            ty: PiiType::Email,
+            rule: "pii.email.obfuscated",
+            start,
+            end,
+        });
     }
 }
 
@@ -1045,28 +1264,47 @@ fn has_classes(s: &[u8], min: usize) -> bool {
 fn anchor_hit(b: &[u8], p: usize, q: usize, kind: Anchor, hits: &mut Vec<Hit>) {
     let exact = |lit: &[u8]| b[p..q] == *lit;
     let free_before = !(p > 0 && (is_word(b[p - 1]) || b[p - 1] == b'-'));
-    let mut push = |ty, rule, start, end| hits.push(Hit { ty, rule, start, end });
+    let mut push = |ty, rule, start, end| {
+        hits.push(Hit {
+            ty,
+            rule,
+            start,
+            end,
+        })
+    };
     match kind {
         Anchor::Aws => {
             let end = token_end(b, q, b"");
             if free_before
                 && (exact(b"AKIA") || exact(b"ASIA"))
                 && end - q == 16
-                && b[q..end].iter().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+                && b[q..end]
+                    .iter()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
             {
                 push(PiiType::AwsAccessKey, "pii.aws_access_key", p, end);
             }
         }
         Anchor::GithubClassic => {
             let end = token_end(b, q, b"");
-            if free_before && b[p..q].iter().all(|c| !c.is_ascii_uppercase()) && (30..=251).contains(&(end - q)) && has_classes(&b[q..end], 2) && !word_at(b, end) {
+            if free_before
+                && b[p..q].iter().all(|c| !c.is_ascii_uppercase())
+                && (30..=251).contains(&(end - q))
+                && has_classes(&b[q..end], 2)
+                && !word_at(b, end)
+            {
                 push(PiiType::GithubToken, "pii.github_token", p, end);
             }
         }
         Anchor::GithubPat => {
             let end = token_end(b, q, b"_");
             if free_before && exact(b"github_pat_") && end - q >= 40 && has_classes(&b[q..end], 2) {
-                push(PiiType::GithubToken, "pii.github_token.fine_grained", p, end);
+                push(
+                    PiiType::GithubToken,
+                    "pii.github_token.fine_grained",
+                    p,
+                    end,
+                );
             }
         }
         Anchor::Gitlab => {
@@ -1077,7 +1315,11 @@ fn anchor_hit(b: &[u8], p: usize, q: usize, kind: Anchor, hits: &mut Vec<Hit>) {
         }
         Anchor::SlackToken => {
             let end = token_end(b, q, b"-");
-            if free_before && b[p..q].iter().all(|c| !c.is_ascii_uppercase()) && end - q >= 10 && b[q..end].iter().any(u8::is_ascii_digit) {
+            if free_before
+                && b[p..q].iter().all(|c| !c.is_ascii_uppercase())
+                && end - q >= 10
+                && b[q..end].iter().any(u8::is_ascii_digit)
+            {
                 push(PiiType::SlackToken, "pii.slack_token", p, end);
             }
         }
@@ -1085,7 +1327,10 @@ fn anchor_hit(b: &[u8], p: usize, q: usize, kind: Anchor, hits: &mut Vec<Hit>) {
             let end = token_end(b, q, b"/");
             let path = &b[q..end];
             let parts: Vec<&[u8]> = path.split(|&c| c == b'/').collect();
-            if exact(b"hooks.slack.com/services/") && parts.len() == 3 && parts.iter().all(|p| p.len() >= 8) {
+            if exact(b"hooks.slack.com/services/")
+                && parts.len() == 3
+                && parts.iter().all(|p| p.len() >= 8)
+            {
                 let start = [&b"https://"[..], b"http://"]
                     .iter()
                     .find(|pre| p >= pre.len() && b[p - pre.len()..p].eq_ignore_ascii_case(pre))
@@ -1097,7 +1342,13 @@ fn anchor_hit(b: &[u8], p: usize, q: usize, kind: Anchor, hits: &mut Vec<Hit>) {
             let end = token_end(b, q, b"_-");
             let body = &b[q..end];
             let lower_prefix = b[p..q].iter().all(|c| !c.is_ascii_uppercase());
-            if free_before && lower_prefix && body.len() >= 20 && has_classes(body, 2) && body.iter().any(u8::is_ascii_digit) && checks::entropy(body) >= 3.0 {
+            if free_before
+                && lower_prefix
+                && body.len() >= 20
+                && has_classes(body, 2)
+                && body.iter().any(u8::is_ascii_digit)
+                && checks::entropy(body) >= 3.0
+            {
                 if kind == Anchor::Anthropic {
                     push(PiiType::AnthropicApiKey, "pii.anthropic_api_key", p, end);
                 } else {
@@ -1126,9 +1377,15 @@ fn anchor_hit(b: &[u8], p: usize, q: usize, kind: Anchor, hits: &mut Vec<Hit>) {
             if !exact(b"-----BEGIN ") {
                 return;
             }
-            let line_end = b[q..].iter().position(|&c| c == b'\n').map_or(b.len(), |x| q + x).min(q + 64);
+            let line_end = b[q..]
+                .iter()
+                .position(|&c| c == b'\n')
+                .map_or(b.len(), |x| q + x)
+                .min(q + 64);
             let header = &b[q..line_end];
-            let Some(dash) = header.windows(5).position(|w| w == b"-----") else { return };
+            let Some(dash) = header.windows(5).position(|w| w == b"-----") else {
+                return;
+            };
             let label = &header[..dash];
             if !label.ends_with(b"PRIVATE KEY") {
                 return;
@@ -1145,7 +1402,9 @@ fn anchor_hit(b: &[u8], p: usize, q: usize, kind: Anchor, hits: &mut Vec<Hit>) {
                 .unwrap_or_else(|| {
                     // Truncated block: cover the base64 body that follows.
                     let mut i = after_header;
-                    while i < b.len() && (b[i].is_ascii_alphanumeric() || b"+/=\r\n\t \\:-,".contains(&b[i])) {
+                    while i < b.len()
+                        && (b[i].is_ascii_alphanumeric() || b"+/=\r\n\t \\:-,".contains(&b[i]))
+                    {
                         i += 1;
                     }
                     while i > after_header && b[i - 1].is_ascii_whitespace() {
@@ -1157,13 +1416,18 @@ fn anchor_hit(b: &[u8], p: usize, q: usize, kind: Anchor, hits: &mut Vec<Hit>) {
         }
         Anchor::Bech32 => {
             let end = token_end(b, p, b"");
-            if free_before && (42..=62).contains(&(end - p)) && checks::btc_bech32_valid(&b[p..end]) {
+            if free_before && (42..=62).contains(&(end - p)) && checks::btc_bech32_valid(&b[p..end])
+            {
                 push(PiiType::BtcAddress, "pii.btc_address.bech32", p, end);
             }
         }
         Anchor::Eth => {
             let end = token_end(b, q, b"");
-            if !exact(b"0x") || !free_before || end - q != 40 || !b[q..end].iter().all(u8::is_ascii_hexdigit) {
+            if !exact(b"0x")
+                || !free_before
+                || end - q != 40
+                || !b[q..end].iter().all(u8::is_ascii_hexdigit)
+            {
                 return;
             }
             if checks::eth_checksum_valid(&b[q..end]) {
@@ -1175,8 +1439,18 @@ fn anchor_hit(b: &[u8], p: usize, q: usize, kind: Anchor, hits: &mut Vec<Hit>) {
 
 /// Key-like names whose assigned value is checked for a secret.
 const SECRET_NAMES: &[&[u8]] = &[
-    b"api_key", b"apikey", b"api-key", b"secret", b"password", b"passwd", b"pwd", b"token",
-    b"access_key", b"private_key", b"credential", b"auth_key",
+    b"api_key",
+    b"apikey",
+    b"api-key",
+    b"secret",
+    b"password",
+    b"passwd",
+    b"pwd",
+    b"token",
+    b"access_key",
+    b"private_key",
+    b"credential",
+    b"auth_key",
 ];
 
 /// At an `=` or `:` at `i`: if the name before it is key-like (`api_key`, `"password"`,
@@ -1191,7 +1465,8 @@ fn generic_secret_at(b: &[u8], i: usize, hits: &mut Vec<Hit>) {
         j -= 1;
     }
     let name_end = j;
-    while j > 0 && (is_word(b[j - 1]) || b[j - 1] == b'-' || b[j - 1] == b'.') && name_end - j < 40 {
+    while j > 0 && (is_word(b[j - 1]) || b[j - 1] == b'-' || b[j - 1] == b'.') && name_end - j < 40
+    {
         j -= 1;
     }
     if j == name_end {
@@ -1203,12 +1478,20 @@ fn generic_secret_at(b: &[u8], i: usize, hits: &mut Vec<Hit>) {
         *o = c.to_ascii_lowercase();
     }
     let name = &name[..len];
-    if !SECRET_NAMES.iter().any(|k| name.windows(k.len()).any(|w| w == *k)) {
+    if !SECRET_NAMES
+        .iter()
+        .any(|k| name.windows(k.len()).any(|w| w == *k))
+    {
         return;
     }
     if let Some((start, end)) = assigned_value(b, i) {
         if looks_secret(&b[start..end]) {
-            hits.push(Hit { ty: PiiType::GenericSecret, rule: "pii.generic_secret", start, end });
+            hits.push(Hit {
+                ty: PiiType::GenericSecret,
+                rule: "pii.generic_secret",
+                start,
+                end,
+            });
         }
     }
 }
@@ -1247,7 +1530,13 @@ fn assigned_value(b: &[u8], mut i: usize) -> Option<(usize, usize)> {
         let c = b[i];
         let stop = match quote {
             Some(q) => c == q || c == b'\n',
-            None => c.is_ascii_whitespace() || matches!(c, b',' | b';' | b'"' | b'\'' | b'`' | b')' | b'}' | b']' | b'<' | b'>'),
+            None => {
+                c.is_ascii_whitespace()
+                    || matches!(
+                        c,
+                        b',' | b';' | b'"' | b'\'' | b'`' | b')' | b'}' | b']' | b'<' | b'>'
+                    )
+            }
         };
         if stop {
             break;
@@ -1265,8 +1554,26 @@ fn looks_secret(v: &[u8]) -> bool {
         return false;
     }
     let lower: Vec<u8> = v.iter().map(u8::to_ascii_lowercase).collect();
-    const PLACEHOLDERS: &[&[u8]] = &[b"xxx", b"***", b"...", b"${", b"{{", b"<", b"example", b"your", b"here", b"changeme", b"redacted", b"http", b"env", b"process."];
-    if PLACEHOLDERS.iter().any(|p| lower.windows(p.len()).any(|w| w == *p)) {
+    const PLACEHOLDERS: &[&[u8]] = &[
+        b"xxx",
+        b"***",
+        b"...",
+        b"${",
+        b"{{",
+        b"<",
+        b"example",
+        b"your",
+        b"here",
+        b"changeme",
+        b"redacted",
+        b"http",
+        b"env",
+        b"process.",
+    ];
+    if PLACEHOLDERS
+        .iter()
+        .any(|p| lower.windows(p.len()).any(|w| w == *p))
+    {
         return false;
     }
     has_classes(v, 2) && v.iter().any(u8::is_ascii_digit) && checks::entropy(v) >= 3.0

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use super::checks;
-use super::{PiiConfig, PiiShield, PiiType, default_action, PiiAction};
+use super::{PiiAction, PiiConfig, PiiShield, PiiType, default_action};
 use crate::detect::{Finding, Layer};
 
 fn shield() -> PiiShield {
@@ -20,7 +20,10 @@ fn scan(text: &str) -> Vec<Finding> {
 
 /// (category, matched text) pairs, for readable assertions.
 fn found(text: &str) -> Vec<(String, String)> {
-    scan(text).into_iter().map(|f| (f.category.to_string(), text[f.span].to_string())).collect()
+    scan(text)
+        .into_iter()
+        .map(|f| (f.category.to_string(), text[f.span].to_string()))
+        .collect()
 }
 
 // === Validators ===
@@ -33,22 +36,39 @@ fn pesel_for(year: u32, month: u32, day: u32, serial: u32) -> String {
         2100..=2199 => 40,
         _ => 60,
     };
-    let body = format!("{:02}{:02}{:02}{:04}", year % 100, month + offset, day, serial);
+    let body = format!(
+        "{:02}{:02}{:02}{:04}",
+        year % 100,
+        month + offset,
+        day,
+        serial
+    );
     const W: [u32; 10] = [1, 3, 7, 9, 1, 3, 7, 9, 1, 3];
-    let sum: u32 = body.bytes().zip(W).map(|(c, w)| u32::from(c - b'0') * w).sum();
+    let sum: u32 = body
+        .bytes()
+        .zip(W)
+        .map(|(c, w)| u32::from(c - b'0') * w)
+        .sum();
     format!("{body}{}", (10 - sum % 10) % 10)
 }
 
 fn nip_for(prefix: u32) -> Option<String> {
     let body = format!("{prefix:09}");
     const W: [u32; 9] = [6, 5, 7, 2, 3, 4, 5, 6, 7];
-    let sum: u32 = body.bytes().zip(W).map(|(c, w)| u32::from(c - b'0') * w).sum();
+    let sum: u32 = body
+        .bytes()
+        .zip(W)
+        .map(|(c, w)| u32::from(c - b'0') * w)
+        .sum();
     let check = sum % 11;
     (check != 10).then(|| format!("{body}{check}"))
 }
 
 fn luhn_complete(prefix: &str) -> String {
-    (0..10).map(|d| format!("{prefix}{d}")).find(|s| checks::luhn(s.as_bytes())).expect("one check digit always completes Luhn")
+    (0..10)
+        .map(|d| format!("{prefix}{d}"))
+        .find(|s| checks::luhn(s.as_bytes()))
+        .expect("one check digit always completes Luhn")
 }
 
 #[test]
@@ -75,7 +95,10 @@ fn luhn_and_card_brands() {
     let isbn_like = luhn_complete("978306406152");
     assert_eq!(checks::card_brand(isbn_like.as_bytes()), None);
     // Visa with a length Visa never issues.
-    assert_eq!(checks::card_brand(luhn_complete("41111111111111").as_bytes()), None);
+    assert_eq!(
+        checks::card_brand(luhn_complete("41111111111111").as_bytes()),
+        None
+    );
 }
 
 #[test]
@@ -105,13 +128,26 @@ fn iban_mod97_and_lengths() {
 
 #[test]
 fn pesel_checksum_and_dates() {
-    for (y, m, d) in [(1944, 5, 14), (1899, 12, 31), (2000, 2, 29), (2024, 2, 29), (2150, 1, 1), (1985, 11, 30)] {
+    for (y, m, d) in [
+        (1944, 5, 14),
+        (1899, 12, 31),
+        (2000, 2, 29),
+        (2024, 2, 29),
+        (2150, 1, 1),
+        (1985, 11, 30),
+    ] {
         let p = pesel_for(y, m, d, 1234);
         assert!(checks::pesel_valid(p.as_bytes()), "{p} ({y}-{m}-{d})");
     }
     assert!(checks::pesel_valid(b"44051401359"));
     // Checksum right but no such date: 1900-02-29, 2023-02-29, 31 April, month 13.
-    for (y, m, d) in [(1900, 2, 29), (2023, 2, 29), (1990, 4, 31), (1990, 13, 1), (1990, 1, 0)] {
+    for (y, m, d) in [
+        (1900, 2, 29),
+        (2023, 2, 29),
+        (1990, 4, 31),
+        (1990, 13, 1),
+        (1990, 1, 0),
+    ] {
         let p = pesel_for(y, m, d, 1234);
         assert!(!checks::pesel_valid(p.as_bytes()), "{p} ({y}-{m}-{d})");
     }
@@ -145,17 +181,32 @@ fn ssn_rules() {
     for ok in ["536221234", "001010001", "899991234", "665123456"] {
         assert!(checks::ssn_valid(ok.as_bytes()), "{ok}");
     }
-    for bad in ["000123456", "666123456", "900123456", "987654321", "536001234", "536220000", "078051120"] {
+    for bad in [
+        "000123456",
+        "666123456",
+        "900123456",
+        "987654321",
+        "536001234",
+        "536220000",
+        "078051120",
+    ] {
         assert!(!checks::ssn_valid(bad.as_bytes()), "{bad}");
     }
 }
 
 #[test]
 fn crypto_addresses() {
-    for a in ["1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2", "3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLy", "1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa"] {
+    for a in [
+        "1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2",
+        "3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLy",
+        "1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa",
+    ] {
         assert!(checks::btc_base58_valid(a.as_bytes()), "{a}");
     }
-    for a in ["1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN3", "3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLz"] {
+    for a in [
+        "1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN3",
+        "3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLz",
+    ] {
         assert!(!checks::btc_base58_valid(a.as_bytes()), "{a}");
     }
     for a in [
@@ -174,18 +225,39 @@ fn crypto_addresses() {
     ] {
         assert!(!checks::btc_bech32_valid(a.as_bytes()), "{a}");
     }
-    assert!(checks::eth_checksum_valid(b"5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"));
-    assert!(checks::eth_checksum_valid(b"fB6916095ca1df60bB79Ce92cE3Ea74c37c5d359"));
-    assert!(checks::eth_checksum_valid(b"5aaeb6053f3e94c9b9a09f33669435e7ef1beaed"));
-    assert!(!checks::eth_checksum_valid(b"5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD"));
-    assert!(!checks::eth_checksum_valid(b"5AAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"));
+    assert!(checks::eth_checksum_valid(
+        b"5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"
+    ));
+    assert!(checks::eth_checksum_valid(
+        b"fB6916095ca1df60bB79Ce92cE3Ea74c37c5d359"
+    ));
+    assert!(checks::eth_checksum_valid(
+        b"5aaeb6053f3e94c9b9a09f33669435e7ef1beaed"
+    ));
+    assert!(!checks::eth_checksum_valid(
+        b"5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD"
+    ));
+    assert!(!checks::eth_checksum_valid(
+        b"5AAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"
+    ));
 }
 
 #[test]
 fn nino_prefixes_and_entropy() {
     assert!(checks::nino_prefix_valid(b'A', b'B'));
-    for (a, b) in [(b'D', b'A'), (b'A', b'O'), (b'G', b'B'), (b'Q', b'Q'), (b'Z', b'Z')] {
-        assert!(!checks::nino_prefix_valid(a, b), "{}{}", a as char, b as char);
+    for (a, b) in [
+        (b'D', b'A'),
+        (b'A', b'O'),
+        (b'G', b'B'),
+        (b'Q', b'Q'),
+        (b'Z', b'Z'),
+    ] {
+        assert!(
+            !checks::nino_prefix_valid(a, b),
+            "{}{}",
+            a as char,
+            b as char
+        );
     }
     assert!(checks::entropy(b"aaaaaaaaaaaa") < 0.1);
     assert!(checks::entropy(b"Zx8Qp2Lm9Tr4Wv7K") > 3.5);
@@ -193,7 +265,9 @@ fn nino_prefixes_and_entropy() {
 
 #[test]
 fn jwt_headers() {
-    assert!(checks::jwt_header_valid(b"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9"));
+    assert!(checks::jwt_header_valid(
+        b"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9"
+    ));
     // {"typ":"JWT"} has no alg.
     assert!(!checks::jwt_header_valid(b"eyJ0eXAiOiJKV1QifQ"));
     assert!(!checks::jwt_header_valid(b"eyJnotbase64!!"));
@@ -207,49 +281,209 @@ const JWT: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkw
 fn scan_cases() {
     let pem = "-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA3Tz2mr7SZiAMfQyuvBjM9Oi\n-----END RSA PRIVATE KEY-----";
     let cases: Vec<(String, Vec<(&str, String)>)> = vec![
-        ("Mail me at jane.doe+x@mail.example.co.uk.".into(), vec![("EMAIL", "jane.doe+x@mail.example.co.uk".into())]),
-        ("write to jane (at) example (dot) com today".into(), vec![("EMAIL", "jane (at) example (dot) com".into())]),
-        ("write to jane[at]example[dot]org".into(), vec![("EMAIL", "jane[at]example[dot]org".into())]),
-        ("card 4111 1111 1111 1111 exp".into(), vec![("CREDIT_CARD", "4111 1111 1111 1111".into())]),
-        ("card 4 1 1 1-1111 1111 1111 please".into(), vec![("CREDIT_CARD", "4 1 1 1-1111 1111 1111".into())]),
-        ("card 4111.1111.1111.1111".into(), vec![("CREDIT_CARD", "4111.1111.1111.1111".into())]),
-        ("amex 3782-822463-10005.".into(), vec![("CREDIT_CARD", "3782-822463-10005".into())]),
-        ("IBAN DE89 3704 0044 0532 0130 00, thanks".into(), vec![("IBAN", "DE89 3704 0044 0532 0130 00".into())]),
-        ("konto PL61109010140000071219812874".into(), vec![("IBAN", "PL61109010140000071219812874".into())]),
-        ("SSN 536-22-1234 and 536 22 1234".into(), vec![("US_SSN", "536-22-1234".into()), ("US_SSN", "536 22 1234".into())]),
-        ("my ssn is 536221234".into(), vec![("US_SSN", "536221234".into())]),
-        ("PESEL 44051401359.".into(), vec![("PL_PESEL", "44051401359".into())]),
-        ("NIP 123-456-32-18 lub NIP 1234563218".into(), vec![("PL_NIP", "123-456-32-18".into()), ("PL_NIP", "1234563218".into())]),
-        ("REGON 123456785".into(), vec![("PL_REGON", "123456785".into())]),
-        ("NINO AB 12 34 56 C and AB123456D".into(), vec![("UK_NINO", "AB 12 34 56 C".into()), ("UK_NINO", "AB123456D".into())]),
-        ("from 8.8.4.4 and 2001:db8::ff00:42:8329.".into(), vec![("IP_ADDRESS", "8.8.4.4".into()), ("IP_ADDRESS", "2001:db8::ff00:42:8329".into())]),
-        ("visit 8.8.8.8? or http://93.184.216.34:8080/x".into(), vec![("IP_ADDRESS", "8.8.8.8".into()), ("IP_ADDRESS", "93.184.216.34".into())]),
-        ("host fe80::1ff:fe23:4567:890a up".into(), vec![("IP_ADDRESS", "fe80::1ff:fe23:4567:890a".into())]),
-        ("mac 00:1A:2B:3C:4D:5E and aa-bb-cc-dd-ee-01".into(), vec![("MAC_ADDRESS", "00:1A:2B:3C:4D:5E".into()), ("MAC_ADDRESS", "aa-bb-cc-dd-ee-01".into())]),
-        ("btc 1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2 or bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq".into(), vec![("BTC_ADDRESS", "1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2".into()), ("BTC_ADDRESS", "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq".into())]),
-        ("eth 0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed".into(), vec![("ETH_ADDRESS", "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed".into())]),
-        ("key AKIAIOSFODNN7EXAMPLE used".into(), vec![("AWS_ACCESS_KEY", "AKIAIOSFODNN7EXAMPLE".into())]),
-        ("tok ghp_aB3dE5fG7hI9jK1lM3nO5pQ7rS9tU1vW3xY5 ok".into(), vec![("GITHUB_TOKEN", "ghp_aB3dE5fG7hI9jK1lM3nO5pQ7rS9tU1vW3xY5".into())]),
-        ("tok glpat-Ab12Cd34Ef56Gh78Ij90".into(), vec![("GITLAB_TOKEN", "glpat-Ab12Cd34Ef56Gh78Ij90".into())]),
-        ("slack xoxb-1234567890-abcdefghij".into(), vec![("SLACK_TOKEN", "xoxb-1234567890-abcdefghij".into())]),
-        ("hook https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX".into(), vec![("SLACK_TOKEN", "https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX".into())]),
-        ("OPENAI_API_KEY=sk-proj-Ab3De5Gh7Jk9Mn1Pq3St5Vw7Yz9Bc1".into(), vec![("OPENAI_API_KEY", "sk-proj-Ab3De5Gh7Jk9Mn1Pq3St5Vw7Yz9Bc1".into())]),
-        ("key sk-ant-api03-Ab3De5Gh7Jk9Mn1Pq3St5Vw7Yz9".into(), vec![("ANTHROPIC_API_KEY", "sk-ant-api03-Ab3De5Gh7Jk9Mn1Pq3St5Vw7Yz9".into())]),
-        (format!("Authorization: Bearer {JWT}"), vec![("JWT", JWT.into())]),
-        (format!("key:\n{pem}\nend"), vec![("PRIVATE_KEY", pem.into())]),
-        ("config: api_key = \"Zx8Qp2Lm9Tr4Wv7K\"".into(), vec![("GENERIC_SECRET", "Zx8Qp2Lm9Tr4Wv7K".into())]),
-        ("{\"password\": \"n7Q!x2Lp#9vR\"}".into(), vec![("GENERIC_SECRET", "n7Q!x2Lp#9vR".into())]),
-        ("call +48 533 845 828 now".into(), vec![("PHONE", "+48 533 845 828".into())]),
-        ("or (455)866-8396x6873.".into(), vec![("PHONE", "(455)866-8396x6873".into())]),
-        ("Tel. +49 (0) 9366 903868".into(), vec![("PHONE", "+49 (0) 9366 903868".into())]),
-        ("telefon: 739 273 543.".into(), vec![("PHONE", "739 273 543".into())]),
-        ("tel. 0151 496 0485".into(), vec![("PHONE", "0151 496 0485".into())]),
-        ("phone 920.319.3014".into(), vec![("PHONE", "920.319.3014".into())]),
-        ("+1-345-332-0916x3340".into(), vec![("PHONE", "+1-345-332-0916x3340".into())]),
+        (
+            "Mail me at jane.doe+x@mail.example.co.uk.".into(),
+            vec![("EMAIL", "jane.doe+x@mail.example.co.uk".into())],
+        ),
+        (
+            "write to jane (at) example (dot) com today".into(),
+            vec![("EMAIL", "jane (at) example (dot) com".into())],
+        ),
+        (
+            "write to jane[at]example[dot]org".into(),
+            vec![("EMAIL", "jane[at]example[dot]org".into())],
+        ),
+        (
+            "card 4111 1111 1111 1111 exp".into(),
+            vec![("CREDIT_CARD", "4111 1111 1111 1111".into())],
+        ),
+        (
+            "card 4 1 1 1-1111 1111 1111 please".into(),
+            vec![("CREDIT_CARD", "4 1 1 1-1111 1111 1111".into())],
+        ),
+        (
+            "card 4111.1111.1111.1111".into(),
+            vec![("CREDIT_CARD", "4111.1111.1111.1111".into())],
+        ),
+        (
+            "amex 3782-822463-10005.".into(),
+            vec![("CREDIT_CARD", "3782-822463-10005".into())],
+        ),
+        (
+            "IBAN DE89 3704 0044 0532 0130 00, thanks".into(),
+            vec![("IBAN", "DE89 3704 0044 0532 0130 00".into())],
+        ),
+        (
+            "konto PL61109010140000071219812874".into(),
+            vec![("IBAN", "PL61109010140000071219812874".into())],
+        ),
+        (
+            "SSN 536-22-1234 and 536 22 1234".into(),
+            vec![
+                ("US_SSN", "536-22-1234".into()),
+                ("US_SSN", "536 22 1234".into()),
+            ],
+        ),
+        (
+            "my ssn is 536221234".into(),
+            vec![("US_SSN", "536221234".into())],
+        ),
+        (
+            "PESEL 44051401359.".into(),
+            vec![("PL_PESEL", "44051401359".into())],
+        ),
+        (
+            "NIP 123-456-32-18 lub NIP 1234563218".into(),
+            vec![
+                ("PL_NIP", "123-456-32-18".into()),
+                ("PL_NIP", "1234563218".into()),
+            ],
+        ),
+        (
+            "REGON 123456785".into(),
+            vec![("PL_REGON", "123456785".into())],
+        ),
+        (
+            "NINO AB 12 34 56 C and AB123456D".into(),
+            vec![
+                ("UK_NINO", "AB 12 34 56 C".into()),
+                ("UK_NINO", "AB123456D".into()),
+            ],
+        ),
+        (
+            "from 8.8.4.4 and 2001:db8::ff00:42:8329.".into(),
+            vec![
+                ("IP_ADDRESS", "8.8.4.4".into()),
+                ("IP_ADDRESS", "2001:db8::ff00:42:8329".into()),
+            ],
+        ),
+        (
+            "visit 8.8.8.8? or http://93.184.216.34:8080/x".into(),
+            vec![
+                ("IP_ADDRESS", "8.8.8.8".into()),
+                ("IP_ADDRESS", "93.184.216.34".into()),
+            ],
+        ),
+        (
+            "host fe80::1ff:fe23:4567:890a up".into(),
+            vec![("IP_ADDRESS", "fe80::1ff:fe23:4567:890a".into())],
+        ),
+        (
+            "mac 00:1A:2B:3C:4D:5E and aa-bb-cc-dd-ee-01".into(),
+            vec![
+                ("MAC_ADDRESS", "00:1A:2B:3C:4D:5E".into()),
+                ("MAC_ADDRESS", "aa-bb-cc-dd-ee-01".into()),
+            ],
+        ),
+        (
+            "btc 1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2 or bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq"
+                .into(),
+            vec![
+                ("BTC_ADDRESS", "1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2".into()),
+                (
+                    "BTC_ADDRESS",
+                    "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq".into(),
+                ),
+            ],
+        ),
+        (
+            "eth 0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed".into(),
+            vec![(
+                "ETH_ADDRESS",
+                "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed".into(),
+            )],
+        ),
+        (
+            "key AKIAIOSFODNN7EXAMPLE used".into(),
+            vec![("AWS_ACCESS_KEY", "AKIAIOSFODNN7EXAMPLE".into())],
+        ),
+        (
+            "tok ghp_aB3dE5fG7hI9jK1lM3nO5pQ7rS9tU1vW3xY5 ok".into(),
+            vec![(
+                "GITHUB_TOKEN",
+                "ghp_aB3dE5fG7hI9jK1lM3nO5pQ7rS9tU1vW3xY5".into(),
+            )],
+        ),
+        (
+            "tok glpat-Ab12Cd34Ef56Gh78Ij90".into(),
+            vec![("GITLAB_TOKEN", "glpat-Ab12Cd34Ef56Gh78Ij90".into())],
+        ),
+        (
+            "slack xoxb-1234567890-abcdefghij".into(),
+            vec![("SLACK_TOKEN", "xoxb-1234567890-abcdefghij".into())],
+        ),
+        (
+            "hook https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX"
+                .into(),
+            vec![(
+                "SLACK_TOKEN",
+                "https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX"
+                    .into(),
+            )],
+        ),
+        (
+            "OPENAI_API_KEY=sk-proj-Ab3De5Gh7Jk9Mn1Pq3St5Vw7Yz9Bc1".into(),
+            vec![(
+                "OPENAI_API_KEY",
+                "sk-proj-Ab3De5Gh7Jk9Mn1Pq3St5Vw7Yz9Bc1".into(),
+            )],
+        ),
+        (
+            "key sk-ant-api03-Ab3De5Gh7Jk9Mn1Pq3St5Vw7Yz9".into(),
+            vec![(
+                "ANTHROPIC_API_KEY",
+                "sk-ant-api03-Ab3De5Gh7Jk9Mn1Pq3St5Vw7Yz9".into(),
+            )],
+        ),
+        (
+            format!("Authorization: Bearer {JWT}"),
+            vec![("JWT", JWT.into())],
+        ),
+        (
+            format!("key:\n{pem}\nend"),
+            vec![("PRIVATE_KEY", pem.into())],
+        ),
+        (
+            "config: api_key = \"Zx8Qp2Lm9Tr4Wv7K\"".into(),
+            vec![("GENERIC_SECRET", "Zx8Qp2Lm9Tr4Wv7K".into())],
+        ),
+        (
+            "{\"password\": \"n7Q!x2Lp#9vR\"}".into(),
+            vec![("GENERIC_SECRET", "n7Q!x2Lp#9vR".into())],
+        ),
+        (
+            "call +48 533 845 828 now".into(),
+            vec![("PHONE", "+48 533 845 828".into())],
+        ),
+        (
+            "or (455)866-8396x6873.".into(),
+            vec![("PHONE", "(455)866-8396x6873".into())],
+        ),
+        (
+            "Tel. +49 (0) 9366 903868".into(),
+            vec![("PHONE", "+49 (0) 9366 903868".into())],
+        ),
+        (
+            "telefon: 739 273 543.".into(),
+            vec![("PHONE", "739 273 543".into())],
+        ),
+        (
+            "tel. 0151 496 0485".into(),
+            vec![("PHONE", "0151 496 0485".into())],
+        ),
+        (
+            "phone 920.319.3014".into(),
+            vec![("PHONE", "920.319.3014".into())],
+        ),
+        (
+            "+1-345-332-0916x3340".into(),
+            vec![("PHONE", "+1-345-332-0916x3340".into())],
+        ),
     ];
     for (text, want) in cases {
         let got = found(&text);
-        let want: Vec<(String, String)> = want.into_iter().map(|(c, v)| (c.to_string(), v)).collect();
+        let want: Vec<(String, String)> =
+            want.into_iter().map(|(c, v)| (c.to_string(), v)).collect();
         assert_eq!(got, want, "in {text:?}");
     }
 }
@@ -303,7 +537,10 @@ fn obfuscated_digits_map_back_to_the_original() {
         assert_eq!(f.len(), 1, "{text:?}: {f:?}");
         assert_eq!(&*f[0].category, "CREDIT_CARD");
         let value = &text[f[0].span.clone()];
-        assert!(value.starts_with(|c: char| c != ' ') && !value.ends_with(' '), "{value:?}");
+        assert!(
+            value.starts_with(|c: char| c != ' ') && !value.ends_with(' '),
+            "{value:?}"
+        );
         assert_eq!(&text[..f[0].span.start], "card ");
         assert_eq!(&text[f[0].span.end..], " ok");
     }
@@ -329,7 +566,10 @@ fn findings_have_the_shape_the_pipeline_expects() {
 
 #[test]
 fn config_disables_types_and_names_round_trip() {
-    let only_email = PiiShield::new(&PiiConfig { enabled: vec![PiiType::Email] }).expect("anchors compile");
+    let only_email = PiiShield::new(&PiiConfig {
+        enabled: vec![PiiType::Email],
+    })
+    .expect("anchors compile");
     let mut out = Vec::new();
     only_email.scan("a@b.com 4111111111111111", 0, &mut out);
     assert_eq!(out.len(), 1);
@@ -354,7 +594,19 @@ fn hostile_inputs_do_not_panic() {
     let ats = "@".repeat(10_000);
     let colons = "a:".repeat(20_000);
     let weird = "\u{FF10}\u{200B}+(((0)))--..  @@ (at) [dot] -----BEGIN  PRIVATE KEY-----";
-    for text in [long_digits.as_str(), spaced.as_str(), ats.as_str(), colons.as_str(), weird, "", "+", "(", "0x", "eyJ", "sk-"] {
+    for text in [
+        long_digits.as_str(),
+        spaced.as_str(),
+        ats.as_str(),
+        colons.as_str(),
+        weird,
+        "",
+        "+",
+        "(",
+        "0x",
+        "eyJ",
+        "sk-",
+    ] {
         let _ = scan(text);
     }
     // Every multi-byte boundary: spans must stay on char boundaries.
@@ -377,7 +629,12 @@ fn corpus_dir() -> Option<PathBuf> {
         return Some(PathBuf::from(dir));
     }
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    [root.join("../../shared/corpus"), root.join("../shared/corpus")].into_iter().find(|p| p.join("pii.jsonl").is_file())
+    [
+        root.join("../../shared/corpus"),
+        root.join("../shared/corpus"),
+    ]
+    .into_iter()
+    .find(|p| p.join("pii.jsonl").is_file())
 }
 
 struct Record {
@@ -388,7 +645,9 @@ struct Record {
 }
 
 fn load(name: &str) -> Vec<Record> {
-    let dir = corpus_dir().expect("corpus not found: set PROMPTGATE_CORPUS_DIR or place shared/corpus beside the repo");
+    let dir = corpus_dir().expect(
+        "corpus not found: set PROMPTGATE_CORPUS_DIR or place shared/corpus beside the repo",
+    );
     let data = std::fs::read_to_string(dir.join(name)).expect("corpus file is readable");
     data.lines()
         .filter(|l| !l.trim().is_empty())
@@ -405,12 +664,19 @@ fn load(name: &str) -> Vec<Record> {
                         .map(|p| {
                             let s = p["start"].as_u64().unwrap_or(0) as usize;
                             let e = p["end"].as_u64().unwrap_or(0) as usize;
-                            (p["type"].as_str().unwrap_or_default().to_string(), byte_at[s]..byte_at[e])
+                            (
+                                p["type"].as_str().unwrap_or_default().to_string(),
+                                byte_at[s]..byte_at[e],
+                            )
                         })
                         .collect()
                 })
                 .unwrap_or_default();
-            Record { category: v["category"].as_str().unwrap_or_default().to_string(), text, spans }
+            Record {
+                category: v["category"].as_str().unwrap_or_default().to_string(),
+                text,
+                spans,
+            }
         })
         .collect()
 }
@@ -435,7 +701,12 @@ fn corpus_pii_recall_precision_and_hard_negatives() {
         shield.scan(&r.text, 0, &mut out);
         if r.category == "pii_hard_negative" {
             for f in &out {
-                hard_negative_findings.push(format!("{} {:?} in {:?}", f.category, &r.text[f.span.clone()], r.text));
+                hard_negative_findings.push(format!(
+                    "{} {:?} in {:?}",
+                    f.category,
+                    &r.text[f.span.clone()],
+                    r.text
+                ));
             }
             continue;
         }
@@ -445,47 +716,105 @@ fn corpus_pii_recall_precision_and_hard_negatives() {
             }
             let t = tally.entry(ty.clone()).or_default();
             t.gold += 1;
-            let overlapping = out.iter().find(|f| &*f.category == ty && f.span.start < span.end && span.start < f.span.end);
+            let overlapping = out
+                .iter()
+                .find(|f| &*f.category == ty && f.span.start < span.end && span.start < f.span.end);
             match overlapping {
                 Some(f) => {
                     t.hit += 1;
                     if f.span == *span {
                         t.exact += 1;
                     } else {
-                        misses.push(format!("inexact {ty}: got {:?} want {:?}", &r.text[f.span.clone()], &r.text[span.clone()]));
+                        misses.push(format!(
+                            "inexact {ty}: got {:?} want {:?}",
+                            &r.text[f.span.clone()],
+                            &r.text[span.clone()]
+                        ));
                     }
                 }
-                None => misses.push(format!("missed {ty} {:?} in {:?}", &r.text[span.clone()], r.text)),
+                None => misses.push(format!(
+                    "missed {ty} {:?} in {:?}",
+                    &r.text[span.clone()],
+                    r.text
+                )),
             }
         }
         for f in &out {
-            let matched = r.spans.iter().any(|(ty, s)| ty == &*f.category && f.span.start < s.end && s.start < f.span.end);
+            let matched = r
+                .spans
+                .iter()
+                .any(|(ty, s)| ty == &*f.category && f.span.start < s.end && s.start < f.span.end);
             if !matched {
                 tally.entry(f.category.to_string()).or_default().fp += 1;
-                misses.push(format!("false positive {} {:?} in {:?}", f.category, &r.text[f.span.clone()], r.text));
+                misses.push(format!(
+                    "false positive {} {:?} in {:?}",
+                    f.category,
+                    &r.text[f.span.clone()],
+                    r.text
+                ));
             }
         }
     }
-    println!("{:<12} {:>5} {:>5} {:>6} {:>4} {:>8} {:>9}", "type", "gold", "hit", "exact", "fp", "recall", "precision");
+    println!(
+        "{:<12} {:>5} {:>5} {:>6} {:>4} {:>8} {:>9}",
+        "type", "gold", "hit", "exact", "fp", "recall", "precision"
+    );
     for (ty, t) in &tally {
-        let recall = if t.gold == 0 { 1.0 } else { t.hit as f64 / t.gold as f64 };
-        let precision = if t.hit + t.fp == 0 { 1.0 } else { t.hit as f64 / (t.hit + t.fp) as f64 };
-        println!("{ty:<12} {:>5} {:>5} {:>6} {:>4} {:>7.1}% {:>8.1}%", t.gold, t.hit, t.exact, t.fp, recall * 100.0, precision * 100.0);
+        let recall = if t.gold == 0 {
+            1.0
+        } else {
+            t.hit as f64 / t.gold as f64
+        };
+        let precision = if t.hit + t.fp == 0 {
+            1.0
+        } else {
+            t.hit as f64 / (t.hit + t.fp) as f64
+        };
+        println!(
+            "{ty:<12} {:>5} {:>5} {:>6} {:>4} {:>7.1}% {:>8.1}%",
+            t.gold,
+            t.hit,
+            t.exact,
+            t.fp,
+            recall * 100.0,
+            precision * 100.0
+        );
     }
     for m in &misses {
         println!("  {m}");
     }
-    assert!(hard_negative_findings.is_empty(), "findings on pii_hard_negative records: {hard_negative_findings:#?}");
-    for ty in ["CREDIT_CARD", "IBAN", "US_SSN", "PL_PESEL", "PL_NIP", "EMAIL", "IP_ADDRESS"] {
+    assert!(
+        hard_negative_findings.is_empty(),
+        "findings on pii_hard_negative records: {hard_negative_findings:#?}"
+    );
+    for ty in [
+        "CREDIT_CARD",
+        "IBAN",
+        "US_SSN",
+        "PL_PESEL",
+        "PL_NIP",
+        "EMAIL",
+        "IP_ADDRESS",
+    ] {
         let t = &tally[ty];
-        assert!(t.hit * 100 >= t.gold * 99, "{ty} recall {}/{} below 99%", t.hit, t.gold);
+        assert!(
+            t.hit * 100 >= t.gold * 99,
+            "{ty} recall {}/{} below 99%",
+            t.hit,
+            t.gold
+        );
         assert_eq!(t.exact, t.hit, "{ty}: every detected span is exact");
         assert_eq!(t.fp, 0, "{ty}: no false positives in pii.jsonl");
     }
     // Phone: bare ten-digit runs with no phone keyword and no separators are not
     // claimed (they are indistinguishable from IDs); the corpus has a few of them.
     let phone = &tally["PHONE"];
-    assert!(phone.hit * 100 >= phone.gold * PHONE_RECALL_FLOOR, "PHONE recall {}/{}", phone.hit, phone.gold);
+    assert!(
+        phone.hit * 100 >= phone.gold * PHONE_RECALL_FLOOR,
+        "PHONE recall {}/{}",
+        phone.hit,
+        phone.gold
+    );
     assert!(phone.fp <= 1, "PHONE false positives: {}", phone.fp);
 }
 
@@ -510,11 +839,21 @@ fn corpus_benign_and_attacks_rarely_fire() {
                 let s = f.span.start.saturating_sub(30);
                 let e = (f.span.end + 30).min(r.text.len());
                 let ctx = r.text.get(s..e).unwrap_or("<non-boundary>");
-                println!("{file}: {} {:?} (…{ctx:?}…)", f.category, &r.text[f.span.clone()]);
+                println!(
+                    "{file}: {} {:?} (…{ctx:?}…)",
+                    f.category,
+                    &r.text[f.span.clone()]
+                );
             }
         }
-        println!("{file}: {fired}/{} records with PII findings, by type {by_type:?}", records.len());
-        assert!(fired * 1000 <= records.len() * max_rate_permille, "{file}: {fired} records fire");
+        println!(
+            "{file}: {fired}/{} records with PII findings, by type {by_type:?}",
+            records.len()
+        );
+        assert!(
+            fired * 1000 <= records.len() * max_rate_permille,
+            "{file}: {fired} records fire"
+        );
     }
 }
 
@@ -535,11 +874,21 @@ fn corpus_train_pool_rarely_fires() {
             let s = f.span.start.saturating_sub(30);
             let e = (f.span.end + 30).min(r.text.len());
             let ctx = r.text.get(s..e).unwrap_or("<non-boundary>");
-            println!("train_pool: {} {:?} (…{ctx:?}…)", f.category, &r.text[f.span.clone()]);
+            println!(
+                "train_pool: {} {:?} (…{ctx:?}…)",
+                f.category,
+                &r.text[f.span.clone()]
+            );
         }
     }
-    println!("train_pool.jsonl: {fired}/{} records with PII findings, by type {by_type:?}", records.len());
-    assert!(fired * 100 <= records.len(), "train_pool: {fired} records fire");
+    println!(
+        "train_pool.jsonl: {fired}/{} records with PII findings, by type {by_type:?}",
+        records.len()
+    );
+    assert!(
+        fired * 100 <= records.len(),
+        "train_pool: {fired} records fire"
+    );
 }
 
 // === Properties ===
@@ -561,7 +910,11 @@ mod properties {
     use proptest::prelude::*;
 
     fn grouped(digits: &str, sep: &str, group: usize) -> String {
-        let chunks: Vec<String> = digits.as_bytes().chunks(group).map(|c| String::from_utf8_lossy(c).into_owned()).collect();
+        let chunks: Vec<String> = digits
+            .as_bytes()
+            .chunks(group)
+            .map(|c| String::from_utf8_lossy(c).into_owned())
+            .collect();
         chunks.join(sep)
     }
 
