@@ -1,7 +1,8 @@
 //! Candidate discovery and validation over the folded text.
 //!
-//! Two passes: a byte loop for digit runs, `@`, `:` and `-`, and an Aho-Corasick pass
-//! over literal anchors. Every index here is a byte offset in the folded text.
+//! Two passes: a byte loop for digit runs, `@`, `:`, `-`, `=` and brackets, and an
+//! Aho-Corasick pass over literal token prefixes. Every index here is a byte offset in
+//! the folded text.
 
 use std::net::Ipv6Addr;
 
@@ -705,14 +706,14 @@ fn classify(b: &[u8], run: &Run, ext_end: Option<usize>, hits: &mut Vec<Hit>) {
             }
         }
     }
-    if let Some((rule, start)) = phone(b, run, plus, paren) {
+    if let Some((rule, start)) = phone(b, run, plus) {
         let end = ext_end.unwrap_or(run.end);
         push(hits, PiiType::Phone, rule, start, end);
         return;
     }
     // A card hidden in a longer spaced run ("card 4111 1111 1111 1111 12/25" aside,
     // e.g. "ref 12 4111 1111 1111 1111"): try windows of whole groups.
-    if nd > 19 && run.ngroups >= 3 && !plus && !paren {
+    if nd > 13 && run.ngroups >= 3 && !plus && !paren && run.uniform_sep(b" ") {
         card_window(run, hits);
     }
 }
@@ -776,8 +777,7 @@ fn card_window(run: &Run, hits: &mut Vec<Hit>) {
 
 fn ipv4_valid(run: &Run) -> bool {
     let mut octets = [0u32; 4];
-    for (k, &(gs, gl)) in run.groups[..4].iter().enumerate() {
-        let _ = gs;
+    for (k, &(_, gl)) in run.groups[..4].iter().enumerate() {
         let start: usize = run.groups[..k].iter().map(|g| usize::from(g.1)).sum();
         let v = run.digits[start..start + usize::from(gl)]
             .iter()
@@ -932,7 +932,7 @@ fn nanp_valid(d: &[u8]) -> bool {
 }
 
 /// Decides whether a run is a phone number; returns the rule and the span start.
-fn phone(b: &[u8], run: &Run, plus: bool, paren: bool) -> Option<(&'static str, usize)> {
+fn phone(b: &[u8], run: &Run, plus: bool) -> Option<(&'static str, usize)> {
     let s = run.start;
     let d = run.digits();
     let nd = d.len();
@@ -984,7 +984,6 @@ fn phone(b: &[u8], run: &Run, plus: bool, paren: bool) -> Option<(&'static str, 
     if keyed && (run.ngroups >= 2 && nd >= 7 || (9..=12).contains(&nd)) && (nd <= 12) {
         return Some(("pii.phone.keyword", start));
     }
-    let _ = paren;
     // A bare ten-digit NANP number or a trunk-0 national number with no keyword: a
     // phone only inside a contact block (an e-mail close by); see `CONTACT_RULE`.
     let bare_nanp = nd == 10 && nanp_valid(d);

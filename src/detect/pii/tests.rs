@@ -514,6 +514,7 @@ fn look_alikes_are_not_reported() {
         "ratio 3.14159 and 1,234,567.89 EUR",
         "NINO QQ 12 34 56 C",
         "uuid 123e4567-e89b-12d3-a456-426614174000",
+        "uuid 41111111-1111-1111-1111-123456789012",
         "ISBN 0-306-40615-2 and ISBN 978-0-306-40615-7",
         "order 0151 496 0485 shipped; invoice 030 1234 5678",
         "version 10.0.0.1 and build 1.2.3.4",
