@@ -37,14 +37,37 @@ impl<'a> Folded<'a> {
         let mut out: Option<String> = None;
         let mut edits = Vec::new();
         let mut copied = 0;
-        for (i, c) in text[first..].char_indices() {
-            if c.is_ascii() {
-                continue;
+        let bytes = text.as_bytes();
+        let mut next = first;
+        while next < bytes.len() {
+            // Lead bytes of blocks with nothing to fold (U+00C0..U+063F: Latin, Greek,
+            // Cyrillic, Hebrew; U+4000..U+9FFF: CJK; U+B000..U+DFFF: Hangul) are
+            // skipped without decoding.
+            match bytes[next] {
+                0x00..=0x7F => {
+                    next += 1;
+                    continue;
+                }
+                0xC3..=0xD8 => {
+                    next += 2;
+                    continue;
+                }
+                0xE4..=0xE9 | 0xEB..=0xED => {
+                    next += 3;
+                    continue;
+                }
+                _ => {}
             }
+            let i = next;
+            let Some(c) = text.get(i..).and_then(|t| t.chars().next()) else {
+                // A lead byte of valid UTF-8 is always a char boundary; step on regardless.
+                next += 1;
+                continue;
+            };
+            next += c.len_utf8();
             let Some(replacement) = fold_char(c) else {
                 continue;
             };
-            let i = first + i;
             let out = out.get_or_insert_with(|| String::with_capacity(text.len()));
             out.push_str(&text[copied..i]);
             let f = out.len();

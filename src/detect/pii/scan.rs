@@ -238,21 +238,32 @@ fn skip_word(b: &[u8], mut i: usize) -> usize {
 }
 
 /// Whether one of `keywords` (lower-case) starts a word in the `window` bytes before `at`.
+///
+/// Called for a few candidates per text, so it is written to touch each word start
+/// once and to compare whole keywords only after their first byte matched.
 fn keyword_before(b: &[u8], at: usize, window: usize, keywords: &[&str]) -> bool {
-    let from = at.saturating_sub(window);
-    let mut buf = [0u8; 64];
+    let from = at.saturating_sub(window.min(64));
     let hay = &b[from..at];
-    let n = hay.len().min(buf.len());
-    for (o, c) in buf.iter_mut().zip(&hay[hay.len() - n..]) {
-        *o = c.to_ascii_lowercase();
-    }
-    let hay = &buf[..n];
-    keywords.iter().any(|k| {
-        let k = k.as_bytes();
-        hay.windows(k.len())
-            .enumerate()
-            .any(|(i, w)| w == k && (i == 0 || !hay[i - 1].is_ascii_alphabetic()))
+    (0..hay.len()).any(|i| {
+        let first = hay[i].to_ascii_lowercase();
+        (i == 0 || !hay[i - 1].is_ascii_alphabetic())
+            && keywords.iter().any(|k| {
+                let k = k.as_bytes();
+                k[0] == first
+                    && hay.len() - i >= k.len()
+                    && hay[i..i + k.len()]
+                        .iter()
+                        .zip(k)
+                        .all(|(a, b)| a.to_ascii_lowercase() == *b)
+            })
     })
+}
+
+/// Whether `needle` (lower-case) occurs in `hay` (already lower-case).
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    hay.len() >= needle.len()
+        && (0..=hay.len() - needle.len())
+            .any(|i| hay[i] == needle[0] && hay[i..i + needle.len()] == *needle)
 }
 
 const PHONE_KEYWORDS: &[&str] = &[
@@ -1477,10 +1488,7 @@ fn generic_secret_at(b: &[u8], i: usize, hits: &mut Vec<Hit>) {
         *o = c.to_ascii_lowercase();
     }
     let name = &name[..len];
-    if !SECRET_NAMES
-        .iter()
-        .any(|k| name.windows(k.len()).any(|w| w == *k))
-    {
+    if !SECRET_NAMES.iter().any(|k| contains(name, k)) {
         return;
     }
     if let Some((start, end)) = assigned_value(b, i) {

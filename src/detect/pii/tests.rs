@@ -807,8 +807,8 @@ fn corpus_pii_recall_precision_and_hard_negatives() {
         assert_eq!(t.exact, t.hit, "{ty}: every detected span is exact");
         assert_eq!(t.fp, 0, "{ty}: no false positives in pii.jsonl");
     }
-    // Phone: bare ten-digit runs with no phone keyword and no separators are not
-    // claimed (they are indistinguishable from IDs); the corpus has a few of them.
+    // Phone: numbers with `+`/`00`, NANP or trunk-0 grouping, a phone keyword before
+    // them, or (bare NANP / trunk-0 digits) an e-mail beside them in a contact block.
     let phone = &tally["PHONE"];
     assert!(
         phone.hit * 100 >= phone.gold * PHONE_RECALL_FLOOR,
@@ -819,8 +819,9 @@ fn corpus_pii_recall_precision_and_hard_negatives() {
     assert!(phone.fp <= 1, "PHONE false positives: {}", phone.fp);
 }
 
-/// The phone recall this layer reaches on the shared corpus (percent), asserted.
-const PHONE_RECALL_FLOOR: usize = 95;
+/// The phone recall this layer reaches on the shared corpus (percent; 139/139 today),
+/// asserted.
+const PHONE_RECALL_FLOOR: usize = 99;
 
 #[test]
 fn corpus_benign_and_attacks_rarely_fire() {
