@@ -3,57 +3,97 @@
 //! ' ' and '-', and zero-width characters and soft hyphens disappear. Offsets map back
 //! to the original text so that a span covers the whole obfuscated value.
 //!
-//! Plain ASCII or text without any foldable character is borrowed as it is: the common
-//! case costs one pass of `is_ascii` and no allocation.
+//! Text without any foldable character is borrowed as it is: the common case costs one
+//! pass over the bytes and no allocation. When folding is needed the map is sparse:
+//! one entry per folded character, not per byte.
 
 use std::borrow::Cow;
 
-/// The folded text and, when it differs from the original, a byte-offset map.
+/// One folded character: `flen` bytes at `f` in the folded text stand for `olen`
+/// bytes at `o` in the original (`flen` is 0 for a dropped character).
+#[derive(Debug, Clone, Copy)]
+struct Edit {
+    f: usize,
+    flen: usize,
+    o: usize,
+    olen: usize,
+}
+
+/// The folded text and, when it differs from the original, its edits.
 pub(super) struct Folded<'a> {
     text: Cow<'a, str>,
-    /// For each folded byte, the original byte offset of the start of its character.
-    starts: Vec<usize>,
-    /// For each folded byte, the original byte offset just past its character.
-    ends: Vec<usize>,
+    edits: Vec<Edit>,
 }
 
 impl<'a> Folded<'a> {
     /// Folds `text`, borrowing it when nothing needs folding.
     pub(super) fn new(text: &'a str) -> Self {
-        if text.is_ascii() || !text.chars().any(|c| fold_char(c).is_some()) {
+        let Some(first) = text.bytes().position(|c| c >= 0x80) else {
             return Folded {
                 text: Cow::Borrowed(text),
-                starts: Vec::new(),
-                ends: Vec::new(),
+                edits: Vec::new(),
             };
-        }
-        let mut out = String::with_capacity(text.len());
-        let mut starts = Vec::with_capacity(text.len());
-        let mut ends = Vec::with_capacity(text.len());
-        for (i, c) in text.char_indices() {
-            let end = i + c.len_utf8();
-            match fold_char(c) {
-                None => {
-                    let before = out.len();
-                    out.push(c);
-                    for k in 0..(out.len() - before) {
-                        // Kept characters map byte for byte.
-                        starts.push(i + k);
-                        ends.push(i + k + 1);
-                    }
+        };
+        let mut out: Option<String> = None;
+        let mut edits = Vec::new();
+        let mut copied = 0;
+        let bytes = text.as_bytes();
+        let mut next = first;
+        while next < bytes.len() {
+            // Lead bytes of blocks with nothing to fold (U+00C0..U+063F: Latin, Greek,
+            // Cyrillic, Hebrew; U+4000..U+9FFF: CJK; U+B000..U+DFFF: Hangul) are
+            // skipped without decoding.
+            match bytes[next] {
+                0x00..=0x7F => {
+                    next += 1;
+                    continue;
                 }
-                Some(Some(a)) => {
-                    out.push(a);
-                    starts.push(i);
-                    ends.push(end);
+                0xC3..=0xD8 => {
+                    next += 2;
+                    continue;
                 }
-                Some(None) => {}
+                0xE4..=0xE9 | 0xEB..=0xED => {
+                    next += 3;
+                    continue;
+                }
+                _ => {}
             }
+            let i = next;
+            let Some(c) = text.get(i..).and_then(|t| t.chars().next()) else {
+                // A lead byte of valid UTF-8 is always a char boundary; step on regardless.
+                next += 1;
+                continue;
+            };
+            next += c.len_utf8();
+            let Some(replacement) = fold_char(c) else {
+                continue;
+            };
+            let out = out.get_or_insert_with(|| String::with_capacity(text.len()));
+            out.push_str(&text[copied..i]);
+            let f = out.len();
+            if let Some(a) = replacement {
+                out.push(a);
+            }
+            edits.push(Edit {
+                f,
+                flen: out.len() - f,
+                o: i,
+                olen: c.len_utf8(),
+            });
+            copied = i + c.len_utf8();
         }
-        Folded {
-            text: Cow::Owned(out),
-            starts,
-            ends,
+        match out {
+            Some(mut out) => {
+                out.push_str(&text[copied..]);
+                Folded {
+                    text: Cow::Owned(out),
+                    edits,
+                }
+            }
+            None => Folded {
+                text: Cow::Borrowed(text),
+                edits,
+            },
         }
     }
 
@@ -64,20 +104,26 @@ impl<'a> Folded<'a> {
 
     /// Maps a byte range of the folded text back to the original text.
     pub(super) fn original(&self, start: usize, end: usize) -> (usize, usize) {
-        if self.starts.is_empty() {
+        if self.edits.is_empty() {
             return (start, end);
         }
-        let s = self
-            .starts
-            .get(start)
-            .copied()
-            .unwrap_or_else(|| self.ends.last().copied().unwrap_or(0));
-        let e = if end == 0 {
-            s
-        } else {
-            self.ends.get(end - 1).copied().unwrap_or(s)
-        };
+        let s = self.map(start, false);
+        let e = if end == 0 { s } else { self.map(end - 1, true) };
         (s, e.max(s))
+    }
+
+    /// Original offset of folded byte `pos`: its start, or just past it when `past`.
+    fn map(&self, pos: usize, past: bool) -> usize {
+        // The last edit starting at or before `pos` decides the shift.
+        let idx = self.edits.partition_point(|e| e.f <= pos);
+        let Some(e) = idx.checked_sub(1).map(|k| self.edits[k]) else {
+            return pos + usize::from(past);
+        };
+        if pos < e.f + e.flen {
+            // Inside a replaced character: the whole original character.
+            return if past { e.o + e.olen } else { e.o };
+        }
+        pos - (e.f + e.flen) + (e.o + e.olen) + usize::from(past)
     }
 }
 
@@ -99,7 +145,7 @@ fn fold_char(c: char) -> Option<Option<char>> {
 /// The value of a Unicode decimal digit (general category Nd) outside ASCII.
 fn unicode_digit(u: u32) -> Option<u8> {
     // Code points of DIGIT ZERO for the Nd blocks of the BMP and the common
-    // supplementary ones; each block holds the ten digits in order.
+    // supplementary ones, sorted; each block holds the ten digits in order.
     const ZEROS: &[u32] = &[
         0x0660, 0x06F0, 0x07C0, 0x0966, 0x09E6, 0x0A66, 0x0AE6, 0x0B66, 0x0BE6, 0x0C66, 0x0CE6,
         0x0D66, 0x0DE6, 0x0E50, 0x0ED0, 0x0F20, 0x1040, 0x1090, 0x17E0, 0x1810, 0x1946, 0x19D0,
@@ -107,9 +153,49 @@ fn unicode_digit(u: u32) -> Option<u8> {
         0xAA50, 0xABF0, 0xFF10, 0x104A0, 0x11066, 0x1D7CE, 0x1D7D8, 0x1D7E2, 0x1D7EC, 0x1D7F6,
         0x1E950, 0x1FBF0,
     ];
-    // Circled and other "No" digits are not decimal digits; only Nd is folded.
-    ZEROS
-        .iter()
-        .find(|&&z| (z..z + 10).contains(&u))
-        .map(|&z| (u - z) as u8)
+    // Most non-ASCII text (Latin, Cyrillic, Greek, CJK) never reaches the search.
+    if u < ZEROS[0] || (0x1C5A..0xA620).contains(&u) || (0xAC00..0xFF10).contains(&u) {
+        return None;
+    }
+    // The only block that can hold `u` starts at the last zero <= u. Circled and other
+    // "No" digits are not decimal digits; only Nd is folded.
+    let idx = ZEROS.partition_point(|&z| z <= u);
+    let z = ZEROS[idx.checked_sub(1)?];
+    (u < z + 10).then(|| (u - z) as u8)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Folded;
+
+    #[test]
+    fn offsets_map_back_through_every_kind_of_edit() {
+        // Full-width (3 bytes -> 1), dropped zero-width (3 -> 0), NBSP (2 -> 1), and
+        // kept multi-byte characters.
+        let text = "ż１\u{200B}２\u{00A0}ab\u{0663}é";
+        let f = Folded::new(text);
+        assert_eq!(f.as_str(), "ż12 ab3é");
+        let folded = f.as_str();
+        for (fs, fe, want) in [
+            (2, 3, "１"),
+            (2, 4, "１\u{200B}２"),
+            (3, 4, "２"),
+            (4, 5, "\u{00A0}"),
+            (5, 7, "ab"),
+            (7, 8, "\u{0663}"),
+            (0, 2, "ż"),
+            (8, 10, "é"),
+        ] {
+            let (s, e) = f.original(fs, fe);
+            assert_eq!(&text[s..e], want, "folded {:?}", &folded[fs..fe]);
+        }
+    }
+
+    #[test]
+    fn plain_text_is_borrowed() {
+        assert!(matches!(
+            Folded::new("hello żółw 123").text,
+            std::borrow::Cow::Borrowed(_)
+        ));
+    }
 }

@@ -14,8 +14,9 @@
 //! 1. The text is folded (Unicode digits, full-width forms, exotic spaces and dashes to
 //!    ASCII, zero-width characters dropped) only if it contains such characters; plain
 //!    text is borrowed as is. Folded offsets map back to the original.
-//! 2. One byte pass visits digit runs, `@`, `:` and `-`; one Aho-Corasick pass finds
-//!    literal anchors (token prefixes, `-----BEGIN`, `(at)`, key-like names). Text
+//! 2. One byte pass visits digit runs, `@`, `:`, `-`, `=` and brackets (for key-like
+//!    names and `(at)`); one case-sensitive Aho-Corasick pass (SIMD prefilter) finds
+//!    literal token prefixes (`AKIA`, `ghp_`, `sk-`, `eyJ`, `-----BEGIN `, …). Text
 //!    without candidates costs these two passes and nothing else.
 //! 3. Each candidate goes to its validator; overlapping findings keep the better
 //!    validated type (an IBAN beats the phone-looking digits inside it).

@@ -1,7 +1,8 @@
 //! Candidate discovery and validation over the folded text.
 //!
-//! Two passes: a byte loop for digit runs, `@`, `:` and `-`, and an Aho-Corasick pass
-//! over literal anchors. Every index here is a byte offset in the folded text.
+//! Two passes: a byte loop for digit runs, `@`, `:`, `-`, `=` and brackets, and an
+//! Aho-Corasick pass over literal token prefixes. Every index here is a byte offset in
+//! the folded text.
 
 use std::net::Ipv6Addr;
 
@@ -78,12 +79,11 @@ enum Anchor {
     Pem,
     Bech32,
     Eth,
-    ObfuscatedAt,
-    KeyName,
 }
 
-/// Literal anchors, matched ASCII-case-insensitively (validators recheck case where
-/// it matters), leftmost-longest so that `sk-ant-` wins over `sk-`.
+/// Literal anchors, matched case-sensitively (so the automaton keeps its SIMD
+/// prefilter), leftmost-longest so that `sk-ant-` wins over `sk-`. Key-like names and
+/// `(at)` are found from the byte loop instead (`=`, `:`, brackets).
 const ANCHORS: &[(&str, Anchor)] = &[
     ("AKIA", Anchor::Aws),
     ("ASIA", Anchor::Aws),
@@ -107,25 +107,11 @@ const ANCHORS: &[(&str, Anchor)] = &[
     ("-----BEGIN ", Anchor::Pem),
     ("bc1", Anchor::Bech32),
     ("0x", Anchor::Eth),
-    ("(at)", Anchor::ObfuscatedAt),
-    ("[at]", Anchor::ObfuscatedAt),
-    ("{at}", Anchor::ObfuscatedAt),
-    ("api_key", Anchor::KeyName),
-    ("api-key", Anchor::KeyName),
-    ("apikey", Anchor::KeyName),
-    ("secret", Anchor::KeyName),
-    ("password", Anchor::KeyName),
-    ("passwd", Anchor::KeyName),
-    ("pwd", Anchor::KeyName),
-    ("token", Anchor::KeyName),
-    ("access_key", Anchor::KeyName),
-    ("private_key", Anchor::KeyName),
-    ("credential", Anchor::KeyName),
+    ("BC1", Anchor::Bech32),
 ];
 
 pub(super) fn build_anchors() -> Result<AhoCorasick, aho_corasick::BuildError> {
     AhoCorasickBuilder::new()
-        .ascii_case_insensitive(true)
         .match_kind(MatchKind::LeftmostLongest)
         .build(ANCHORS.iter().map(|(p, _)| p))
 }
@@ -196,6 +182,10 @@ static INTEREST: [bool; 256] = {
     t[b'@' as usize] = true;
     t[b':' as usize] = true;
     t[b'-' as usize] = true;
+    t[b'=' as usize] = true;
+    t[b'(' as usize] = true;
+    t[b'[' as usize] = true;
+    t[b'{' as usize] = true;
     t
 };
 
@@ -248,21 +238,32 @@ fn skip_word(b: &[u8], mut i: usize) -> usize {
 }
 
 /// Whether one of `keywords` (lower-case) starts a word in the `window` bytes before `at`.
+///
+/// Called for a few candidates per text, so it is written to touch each word start
+/// once and to compare whole keywords only after their first byte matched.
 fn keyword_before(b: &[u8], at: usize, window: usize, keywords: &[&str]) -> bool {
-    let from = at.saturating_sub(window);
-    let mut buf = [0u8; 64];
+    let from = at.saturating_sub(window.min(64));
     let hay = &b[from..at];
-    let n = hay.len().min(buf.len());
-    for (o, c) in buf.iter_mut().zip(&hay[hay.len() - n..]) {
-        *o = c.to_ascii_lowercase();
-    }
-    let hay = &buf[..n];
-    keywords.iter().any(|k| {
-        let k = k.as_bytes();
-        hay.windows(k.len())
-            .enumerate()
-            .any(|(i, w)| w == k && (i == 0 || !hay[i - 1].is_ascii_alphabetic()))
+    (0..hay.len()).any(|i| {
+        let first = hay[i].to_ascii_lowercase();
+        (i == 0 || !hay[i - 1].is_ascii_alphabetic())
+            && keywords.iter().any(|k| {
+                let k = k.as_bytes();
+                k[0] == first
+                    && hay.len() - i >= k.len()
+                    && hay[i..i + k.len()]
+                        .iter()
+                        .zip(k)
+                        .all(|(a, b)| a.to_ascii_lowercase() == *b)
+            })
     })
+}
+
+/// Whether `needle` (lower-case) occurs in `hay` (already lower-case).
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    hay.len() >= needle.len()
+        && (0..=hay.len() - needle.len())
+            .any(|i| hay[i] == needle[0] && hay[i..i + needle.len()] == *needle)
 }
 
 const PHONE_KEYWORDS: &[&str] = &[
@@ -299,10 +300,16 @@ const PHONE_KEYWORDS: &[&str] = &[
     "reach me",
     "dial",
 ];
+/// Words that name a number as something other than a phone; they veto the national
+/// phone rules unless a phone keyword is also present.
+const NOT_PHONE_KEYWORDS: &[&str] = &[
+    "isbn", "issn", "doi", "invoice", "order", "faktur", "rechnung", "factura", "facture",
+    "ticket", "tracking", "sku", "serial", "account", "konto", "iban", "pesel", "nip", "regon",
+];
 const NIP_KEYWORDS: &[&str] = &["nip", "vat", "tax id", "podatk"];
 const REGON_KEYWORDS: &[&str] = &["regon"];
 const SSN_KEYWORDS: &[&str] = &["ssn", "social security", "ss#"];
-const VERSION_KEYWORDS: &[&str] = &["version", "ver.", "release", "build", "firmware", "v"];
+const VERSION_KEYWORDS: &[&str] = &["version", "ver.", "release", "build", "firmware"];
 
 // === Byte loop ===
 
@@ -325,7 +332,24 @@ fn scan_bytes(b: &[u8], hits: &mut Vec<Hit>) {
                 continue;
             }
             b'@' => email_at(b, i, hits),
+            b'=' => generic_secret_at(b, i, hits),
+            b'(' | b'[' | b'{' => {
+                let close = match b[i] {
+                    b'(' => b')',
+                    b'[' => b']',
+                    _ => b'}',
+                };
+                if b.len() >= i + 4
+                    && b[i + 1..i + 3].eq_ignore_ascii_case(b"at")
+                    && b[i + 3] == close
+                {
+                    obfuscated_email(b, i, i + 4, hits);
+                }
+            }
             _ => {
+                if b[i] == b':' {
+                    generic_secret_at(b, i, hits);
+                }
                 // ':' or '-': a MAC or IPv6 that starts with a letter (digit-led
                 // ones are handled by `numeric`).
                 if i >= 2
@@ -693,14 +717,14 @@ fn classify(b: &[u8], run: &Run, ext_end: Option<usize>, hits: &mut Vec<Hit>) {
             }
         }
     }
-    if let Some((rule, start)) = phone(b, run, plus, paren) {
+    if let Some((rule, start)) = phone(b, run, plus) {
         let end = ext_end.unwrap_or(run.end);
         push(hits, PiiType::Phone, rule, start, end);
         return;
     }
     // A card hidden in a longer spaced run ("card 4111 1111 1111 1111 12/25" aside,
     // e.g. "ref 12 4111 1111 1111 1111"): try windows of whole groups.
-    if nd > 19 && run.ngroups >= 3 && !plus && !paren {
+    if nd > 13 && run.ngroups >= 3 && !plus && !paren && run.uniform_sep(b" ") {
         card_window(run, hits);
     }
 }
@@ -764,8 +788,7 @@ fn card_window(run: &Run, hits: &mut Vec<Hit>) {
 
 fn ipv4_valid(run: &Run) -> bool {
     let mut octets = [0u32; 4];
-    for (k, &(gs, gl)) in run.groups[..4].iter().enumerate() {
-        let _ = gs;
+    for (k, &(_, gl)) in run.groups[..4].iter().enumerate() {
         let start: usize = run.groups[..k].iter().map(|g| usize::from(g.1)).sum();
         let v = run.digits[start..start + usize::from(gl)]
             .iter()
@@ -920,7 +943,7 @@ fn nanp_valid(d: &[u8]) -> bool {
 }
 
 /// Decides whether a run is a phone number; returns the rule and the span start.
-fn phone(b: &[u8], run: &Run, plus: bool, paren: bool) -> Option<(&'static str, usize)> {
+fn phone(b: &[u8], run: &Run, plus: bool) -> Option<(&'static str, usize)> {
     let s = run.start;
     let d = run.digits();
     let nd = d.len();
@@ -956,18 +979,22 @@ fn phone(b: &[u8], run: &Run, plus: bool, paren: bool) -> Option<(&'static str, 
     if dotted {
         return None;
     }
+    let keyed = keyword_before(b, start, 32, PHONE_KEYWORDS);
+    if !keyed && keyword_before(b, start, 24, NOT_PHONE_KEYWORDS) {
+        return None;
+    }
+    // Trunk prefix 0 plus an area code of 1-4 digits as the first group
+    // ("0151 496 0485", "(03905) 763990"); "0-306-40615-2" (an ISBN) is not one.
     if d[0] == b'0'
         && (9..=12).contains(&nd)
         && run.ngroups >= 2
-        && (open_paren || run.groups[0].1 <= 5)
+        && (open_paren || (2..=5).contains(&run.groups[0].1))
     {
         return Some(("pii.phone.national", start));
     }
-    let keyed = keyword_before(b, start, 32, PHONE_KEYWORDS);
     if keyed && (run.ngroups >= 2 && nd >= 7 || (9..=12).contains(&nd)) && (nd <= 12) {
         return Some(("pii.phone.keyword", start));
     }
-    let _ = paren;
     // A bare ten-digit NANP number or a trunk-0 national number with no keyword: a
     // phone only inside a contact block (an e-mail close by); see `CONTACT_RULE`.
     let bare_nanp = nd == 10 && nanp_valid(d);
@@ -1417,31 +1444,68 @@ fn anchor_hit(b: &[u8], p: usize, q: usize, kind: Anchor, hits: &mut Vec<Hit>) {
                 push(PiiType::EthAddress, "pii.eth_address", p, end);
             }
         }
-        Anchor::ObfuscatedAt => obfuscated_email(b, p, q, hits),
-        Anchor::KeyName => {
-            if let Some((start, end)) = assigned_value(b, q) {
-                let v = &b[start..end];
-                if looks_secret(v) {
-                    push(PiiType::GenericSecret, "pii.generic_secret", start, end);
-                }
-            }
+    }
+}
+
+/// Key-like names whose assigned value is checked for a secret.
+const SECRET_NAMES: &[&[u8]] = &[
+    b"api_key",
+    b"apikey",
+    b"api-key",
+    b"secret",
+    b"password",
+    b"passwd",
+    b"pwd",
+    b"token",
+    b"access_key",
+    b"private_key",
+    b"credential",
+    b"auth_key",
+];
+
+/// At an `=` or `:` at `i`: if the name before it is key-like (`api_key`, `"password"`,
+/// `client_secret`), check the value after it.
+fn generic_secret_at(b: &[u8], i: usize, hits: &mut Vec<Hit>) {
+    // The name: optional spaces, optional closing quote, identifier characters.
+    let mut j = i;
+    while j > 0 && b[j - 1] == b' ' && i - j < 3 {
+        j -= 1;
+    }
+    if j > 0 && matches!(b[j - 1], b'"' | b'\'' | b'`') {
+        j -= 1;
+    }
+    let name_end = j;
+    while j > 0 && (is_word(b[j - 1]) || b[j - 1] == b'-' || b[j - 1] == b'.') && name_end - j < 40
+    {
+        j -= 1;
+    }
+    if j == name_end {
+        return;
+    }
+    let mut name = [0u8; 40];
+    let len = name_end - j;
+    for (o, c) in name.iter_mut().zip(&b[j..name_end]) {
+        *o = c.to_ascii_lowercase();
+    }
+    let name = &name[..len];
+    if !SECRET_NAMES.iter().any(|k| contains(name, k)) {
+        return;
+    }
+    if let Some((start, end)) = assigned_value(b, i) {
+        if looks_secret(&b[start..end]) {
+            hits.push(Hit {
+                ty: PiiType::GenericSecret,
+                rule: "pii.generic_secret",
+                start,
+                end,
+            });
         }
     }
 }
 
-/// The value in `name_tail <quote>? <spaces> (:|=|:=|=>) <spaces> <quote>? value`.
+/// The value after the separator at `i` (`:`, `=`, `:=`, `=>`), optionally quoted.
 fn assigned_value(b: &[u8], mut i: usize) -> Option<(usize, usize)> {
     let n = b.len();
-    let tail = i;
-    while i < n && (is_word(b[i]) || b[i] == b'-' || b[i] == b'.') && i - tail < 24 {
-        i += 1;
-    }
-    if i < n && matches!(b[i], b'"' | b'\'' | b'`') {
-        i += 1;
-    }
-    while i < n && b[i] == b' ' && i - tail < 32 {
-        i += 1;
-    }
     match b.get(i) {
         Some(b'=') => {
             i += 1;

@@ -358,6 +358,13 @@ fn scan_cases() {
             ],
         ),
         (
+            "visit 8.8.8.8? or http://93.184.216.34:8080/x".into(),
+            vec![
+                ("IP_ADDRESS", "8.8.8.8".into()),
+                ("IP_ADDRESS", "93.184.216.34".into()),
+            ],
+        ),
+        (
             "host fe80::1ff:fe23:4567:890a up".into(),
             vec![("IP_ADDRESS", "fe80::1ff:fe23:4567:890a".into())],
         ),
@@ -507,6 +514,10 @@ fn look_alikes_are_not_reported() {
         "ratio 3.14159 and 1,234,567.89 EUR",
         "NINO QQ 12 34 56 C",
         "uuid 123e4567-e89b-12d3-a456-426614174000",
+        "uuid 41111111-1111-1111-1111-123456789012",
+        "ISBN 0-306-40615-2 and ISBN 978-0-306-40615-7",
+        "order 0151 496 0485 shipped; invoice 030 1234 5678",
+        "version 10.0.0.1 and build 1.2.3.4",
     ];
     for text in negatives {
         assert_eq!(found(text), Vec::<(String, String)>::new(), "in {text:?}");
@@ -796,8 +807,8 @@ fn corpus_pii_recall_precision_and_hard_negatives() {
         assert_eq!(t.exact, t.hit, "{ty}: every detected span is exact");
         assert_eq!(t.fp, 0, "{ty}: no false positives in pii.jsonl");
     }
-    // Phone: bare ten-digit runs with no phone keyword and no separators are not
-    // claimed (they are indistinguishable from IDs); the corpus has a few of them.
+    // Phone: numbers with `+`/`00`, NANP or trunk-0 grouping, a phone keyword before
+    // them, or (bare NANP / trunk-0 digits) an e-mail beside them in a contact block.
     let phone = &tally["PHONE"];
     assert!(
         phone.hit * 100 >= phone.gold * PHONE_RECALL_FLOOR,
@@ -808,8 +819,9 @@ fn corpus_pii_recall_precision_and_hard_negatives() {
     assert!(phone.fp <= 1, "PHONE false positives: {}", phone.fp);
 }
 
-/// The phone recall this layer reaches on the shared corpus (percent), asserted.
-const PHONE_RECALL_FLOOR: usize = 95;
+/// The phone recall this layer reaches on the shared corpus (percent; 139/139 today),
+/// asserted.
+const PHONE_RECALL_FLOOR: usize = 99;
 
 #[test]
 fn corpus_benign_and_attacks_rarely_fire() {
@@ -844,5 +856,117 @@ fn corpus_benign_and_attacks_rarely_fire() {
             fired * 1000 <= records.len() * max_rate_permille,
             "{file}: {fired} records fire"
         );
+    }
+}
+
+#[test]
+fn corpus_train_pool_rarely_fires() {
+    // The training pool has no PII annotations; it is a wide sample of prompts on which
+    // L1.5 should stay quiet apart from real contact details.
+    let shield = shield();
+    let records = load("train_pool.jsonl");
+    let mut fired = 0;
+    let mut by_type: BTreeMap<String, usize> = BTreeMap::new();
+    for r in &records {
+        let mut out = Vec::new();
+        shield.scan(&r.text, 0, &mut out);
+        fired += usize::from(!out.is_empty());
+        for f in &out {
+            *by_type.entry(f.category.to_string()).or_default() += 1;
+            let s = f.span.start.saturating_sub(30);
+            let e = (f.span.end + 30).min(r.text.len());
+            let ctx = r.text.get(s..e).unwrap_or("<non-boundary>");
+            println!(
+                "train_pool: {} {:?} (…{ctx:?}…)",
+                f.category,
+                &r.text[f.span.clone()]
+            );
+        }
+    }
+    println!(
+        "train_pool.jsonl: {fired}/{} records with PII findings, by type {by_type:?}",
+        records.len()
+    );
+    assert!(
+        fired * 100 <= records.len(),
+        "train_pool: {fired} records fire"
+    );
+}
+
+// === Properties ===
+
+fn iban_for(country: &str, bban: &str) -> String {
+    let rearranged = format!("{bban}{country}00");
+    let mut rem = 0u32;
+    for c in rearranged.bytes() {
+        rem = match c {
+            b'0'..=b'9' => (rem * 10 + u32::from(c - b'0')) % 97,
+            _ => (rem * 100 + u32::from(c - b'A') + 10) % 97,
+        };
+    }
+    format!("{country}{:02}{bban}", 98 - rem)
+}
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn grouped(digits: &str, sep: &str, group: usize) -> String {
+        let chunks: Vec<String> = digits
+            .as_bytes()
+            .chunks(group)
+            .map(|c| String::from_utf8_lossy(c).into_owned())
+            .collect();
+        chunks.join(sep)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn any_text_scans_without_panic_and_spans_are_sane(text in "[0-9a-zA-Z@:.+() \\-_=\"\u{FF10}-\u{FF19}\u{200B}ąß€\n]{0,200}") {
+            let f = scan(&text);
+            let mut last_end = 0;
+            for x in &f {
+                prop_assert!(x.span.start < x.span.end && x.span.end <= text.len());
+                prop_assert!(text.is_char_boundary(x.span.start) && text.is_char_boundary(x.span.end));
+                prop_assert!(x.span.start >= last_end, "findings are ordered and disjoint");
+                last_end = x.span.end;
+            }
+        }
+
+        #[test]
+        fn generated_cards_are_found_exactly(body in "[0-9]{14}", sep in prop::sample::select(vec!["", " ", "-", ".", "\u{00A0}"])) {
+            let number = luhn_complete(&format!("4{body}"));
+            let shown = grouped(&number, sep, 4);
+            let text = format!("pay with {shown} now");
+            let f = found(&text);
+            prop_assert_eq!(f, vec![("CREDIT_CARD".to_string(), shown)]);
+        }
+
+        #[test]
+        fn generated_ibans_are_found_exactly(bban in "[0-9]{18}", spaced in any::<bool>()) {
+            let iban = iban_for("DE", &bban);
+            let shown = if spaced { grouped(&iban, " ", 4) } else { iban.clone() };
+            let text = format!("IBAN: {shown}.");
+            prop_assert_eq!(found(&text), vec![("IBAN".to_string(), shown)]);
+            // One changed digit breaks mod-97 and nothing is reported.
+            let mut bad = iban.into_bytes();
+            bad[10] = if bad[10] == b'9' { b'0' } else { bad[10] + 1 };
+            let bad = String::from_utf8(bad).expect("ASCII");
+            prop_assert_eq!(found(&format!("IBAN: {bad}.")), vec![]);
+        }
+
+        #[test]
+        fn generated_pesels_and_nips_are_found(y in 1900u32..2099, m in 1u32..=12, d in 1u32..=28, serial in 0u32..10000, prefix in 100_000_000u32..999_999_999) {
+            let p = pesel_for(y, m, d, serial);
+            let pesel_text = format!("PESEL: {p}, ok");
+            prop_assert_eq!(found(&pesel_text), vec![("PL_PESEL".to_string(), p)]);
+            if let Some(n) = nip_for(prefix) {
+                let dashed = format!("{}-{}-{}-{}", &n[..3], &n[3..6], &n[6..8], &n[8..]);
+                let nip_text = format!("NIP {dashed}");
+                prop_assert_eq!(found(&nip_text), vec![("PL_NIP".to_string(), dashed)]);
+            }
+        }
     }
 }
