@@ -185,7 +185,7 @@ fn tampered_model_file_is_refused() {
 /// Floors for L2 alone over the dev corpus at the shipped threshold. The threshold was
 /// calibrated on these files for benign FP <= 1%, so FP must hold exactly; recall floors
 /// sit a few points under the measured values (MODEL_CARD.md) to allow library drift.
-const MIN_ATTACK_RECALL: f64 = 0.0; // set from MODEL_CARD.md below
+const MIN_ATTACK_RECALL: f64 = 0.50; // measured 0.523 (MODEL_CARD.md, combined)
 const MAX_BENIGN_FP: f64 = 0.01;
 
 #[test]

@@ -172,7 +172,9 @@ class Embedder:
 
     def embed(self, wins: list) -> np.ndarray:
         todo = sorted({w for w in wins if w not in self.cache}, key=len)
-        batch = 16
+        # One window per run: dynamic int8 quantization scales activations over the whole
+        # input tensor, so a batched window's score would depend on its batch mates.
+        batch = 1
         for i in range(0, len(todo), batch):
             chunk = todo[i : i + batch]
             L = max(len(w) for w in chunk)
@@ -189,7 +191,7 @@ class Embedder:
             pooled /= np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
             for r, w in enumerate(chunk):
                 self.cache[w] = pooled[r].astype(np.float32)
-            if (i // batch) % 50 == 0:
+            if i % 800 == 0:
                 print(f"  embedded {i + len(chunk)}/{len(todo)} windows", flush=True)
                 self.save()
         if todo:
@@ -307,14 +309,13 @@ class FusedScorer:
 
     def score(self, text: str):
         wins = windows(self.tok, text)
-        L = max(len(w) for w in wins)
-        ids = np.zeros((len(wins), L), dtype=np.int64)
-        mask = np.zeros((len(wins), L), dtype=np.int64)
-        for r, w in enumerate(wins):
-            ids[r, : len(w)] = w
-            mask[r, : len(w)] = 1
-        (s,) = self.sess.run(None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)})
-        return float(s.max()), len(wins)
+        best = -np.inf
+        for w in wins:  # one run per window, see Embedder.embed
+            ids = np.array([w], dtype=np.int64)
+            (s,) = self.sess.run(None, {"input_ids": ids, "attention_mask": np.ones_like(ids),
+                                        "token_type_ids": np.zeros_like(ids)})
+            best = max(best, float(s[0]))
+        return best, len(wins)
 
 
 # --- combination and calibration -----------------------------------------------------
@@ -589,7 +590,8 @@ pinned Python packages, PyPI as the only network source).
    Inputs `input_ids`, `attention_mask`, `token_type_ids` (int64, `[batch, seq]`); output
    `score` (`[batch]`). Tokenizer: `tokenizer.json` (BERT uncased WordPiece, truncation and
    padding removed). Prompts longer than {MAX_TOKENS} tokens (incl. [CLS]/[SEP]) are cut into
-   windows every {STRIDE} tokens, scored in one batch, and the maximum is taken; above
+   windows every {STRIDE} tokens, each scored alone (dynamic quantization scales
+   activations per input, so batching would couple windows), and the maximum is taken; above
    {MAX_WINDOWS} windows, the head, the tail and evenly spaced windows in between are scored.
 2. **Character n-gram signal** (`ngram.bin`): logistic regression over hashed character
    {fz.N_MIN}-{fz.N_MAX}-grams (FNV-1a, 2^{fz.BITS} buckets, L2-normalized counts) of a normalized
