@@ -447,7 +447,10 @@ def main():
     }
     for k, (r, t) in candidates.items():
         print(f"  {k:6s} threshold {t:.4f} recall {r[0]:.4f} benign FP {r[1]:.4f}")
-    combo = max(["max", "blend"], key=lambda k: (candidates[k][0][0], -candidates[k][0][1]))
+    # "max" ships even when the blend scores a little higher on the dev corpus: with max,
+    # either signal alone can flag a prompt, so an attack that filler dilutes in one signal
+    # (mean pooling of the encoder window) is still caught by the other (see the card).
+    combo = "max"
     dev_c = dev_max if combo == "max" else dev_blend
     t_c = candidates[combo][1]
 
@@ -475,7 +478,8 @@ def main():
 
     files = ["model.onnx", "tokenizer.json", "ngram.bin"]
     shas = {fn: sha256_file(out / fn) for fn in files}
-    version = f"{args.name}+" + hashlib.sha256("".join(shas[f] for f in files).encode()).hexdigest()[:12]
+    scoring = json.dumps([combo, blend_params, t_m2, t_g2, t_c, MAX_TOKENS, STRIDE, MAX_WINDOWS])
+    version = f"{args.name}+" + hashlib.sha256(("".join(shas[f] for f in files) + scoring).encode()).hexdigest()[:12]
     write_toml(out, args.name, version, shas, ng_b, combo, blend_params, (t_m2, t_g2), t_c, t_m, t_g)
     write_card(out, args.name, version, dev, is_att, dev_m, dev_g, dev_c, t_m, t_g, t_c, combo,
                candidates, blend_params, len(pool), y)
@@ -621,7 +625,11 @@ to 0.5, then takes the larger. Dev-corpus results, each at its own threshold (be
 |---|---|---|---|
 {cand}
 
-Shipped: **{combo}** (higher recall at the same FP budget).
+Shipped: **{combo}**. The blend scores a little higher on this corpus, but with `max`
+either signal alone flags a prompt: an injection after filler is diluted in the encoder's
+mean-pooled window (e.g. the test in tests/classifier.rs: encoder 0.11 on the window that
+holds the attack) while the n-gram window still sees it (0.99); the blend lets the diluted
+signal pull the result under the threshold.
 
 ## Metrics per category (dev corpus, rate flagged at each signal's threshold)
 
@@ -648,6 +656,10 @@ Shipped: **{combo}** (higher recall at the same FP budget).
 - Trained on public attack datasets; novel phrasing far from them may pass. Labels of some
   sources are noisy (see the corpus README).
 - Cost grows with prompt length (one encoder pass per window); the window cap bounds it.
+- Dilution: the encoder mean-pools a 64-token window and the n-gram model a 256-character
+  window, so a short injection surrounded by filler on both sides (not only before it)
+  can fall under both thresholds; a prompt beyond the window cap has gaps the encoder does
+  not see (the n-gram windows have no cap).
 """
     (out / "MODEL_CARD.md").write_text(text, encoding="utf-8")
 
