@@ -116,9 +116,11 @@ fn attack_after_5000_tokens_of_filler_is_caught() {
     assert_eq!(finding.layer, Layer::L2);
     assert_eq!(&*finding.rule_id, format!("l2.{MODEL}"));
     assert_eq!(&*finding.category, "prompt_injection");
+    // The text is far above the window cap: head, tail and spread windows are scored.
+    assert_eq!(padded.windows, benign.windows);
     assert!(
-        padded.model >= 0.5,
-        "encoder signal must see the tail window: {padded:?}"
+        padded.ngram > benign.ngram,
+        "the n-gram windows must see the tail: {padded:?}"
     );
 }
 
@@ -185,7 +187,7 @@ fn tampered_model_file_is_refused() {
 /// Floors for L2 alone over the dev corpus at the shipped threshold. The threshold was
 /// calibrated on these files for benign FP <= 1%, so FP must hold exactly; recall floors
 /// sit a few points under the measured values (MODEL_CARD.md) to allow library drift.
-const MIN_ATTACK_RECALL: f64 = 0.0; // set from MODEL_CARD.md below
+const MIN_ATTACK_RECALL: f64 = 0.47; // measured 0.495 (MODEL_CARD.md, combined = max)
 const MAX_BENIGN_FP: f64 = 0.01;
 
 #[test]

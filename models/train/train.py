@@ -172,7 +172,9 @@ class Embedder:
 
     def embed(self, wins: list) -> np.ndarray:
         todo = sorted({w for w in wins if w not in self.cache}, key=len)
-        batch = 16
+        # One window per run: dynamic int8 quantization scales activations over the whole
+        # input tensor, so a batched window's score would depend on its batch mates.
+        batch = 1
         for i in range(0, len(todo), batch):
             chunk = todo[i : i + batch]
             L = max(len(w) for w in chunk)
@@ -189,7 +191,7 @@ class Embedder:
             pooled /= np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
             for r, w in enumerate(chunk):
                 self.cache[w] = pooled[r].astype(np.float32)
-            if (i // batch) % 50 == 0:
+            if i % 800 == 0:
                 print(f"  embedded {i + len(chunk)}/{len(todo)} windows", flush=True)
                 self.save()
         if todo:
@@ -307,14 +309,13 @@ class FusedScorer:
 
     def score(self, text: str):
         wins = windows(self.tok, text)
-        L = max(len(w) for w in wins)
-        ids = np.zeros((len(wins), L), dtype=np.int64)
-        mask = np.zeros((len(wins), L), dtype=np.int64)
-        for r, w in enumerate(wins):
-            ids[r, : len(w)] = w
-            mask[r, : len(w)] = 1
-        (s,) = self.sess.run(None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)})
-        return float(s.max()), len(wins)
+        best = -np.inf
+        for w in wins:  # one run per window, see Embedder.embed
+            ids = np.array([w], dtype=np.int64)
+            (s,) = self.sess.run(None, {"input_ids": ids, "attention_mask": np.ones_like(ids),
+                                        "token_type_ids": np.zeros_like(ids)})
+            best = max(best, float(s[0]))
+        return best, len(wins)
 
 
 # --- combination and calibration -----------------------------------------------------
@@ -446,7 +447,10 @@ def main():
     }
     for k, (r, t) in candidates.items():
         print(f"  {k:6s} threshold {t:.4f} recall {r[0]:.4f} benign FP {r[1]:.4f}")
-    combo = max(["max", "blend"], key=lambda k: (candidates[k][0][0], -candidates[k][0][1]))
+    # "max" ships even when the blend scores a little higher on the dev corpus: with max,
+    # either signal alone can flag a prompt, so an attack that filler dilutes in one signal
+    # (mean pooling of the encoder window) is still caught by the other (see the card).
+    combo = "max"
     dev_c = dev_max if combo == "max" else dev_blend
     t_c = candidates[combo][1]
 
@@ -474,7 +478,8 @@ def main():
 
     files = ["model.onnx", "tokenizer.json", "ngram.bin"]
     shas = {fn: sha256_file(out / fn) for fn in files}
-    version = f"{args.name}+" + hashlib.sha256("".join(shas[f] for f in files).encode()).hexdigest()[:12]
+    scoring = json.dumps([combo, blend_params, t_m2, t_g2, t_c, MAX_TOKENS, STRIDE, MAX_WINDOWS])
+    version = f"{args.name}+" + hashlib.sha256(("".join(shas[f] for f in files) + scoring).encode()).hexdigest()[:12]
     write_toml(out, args.name, version, shas, ng_b, combo, blend_params, (t_m2, t_g2), t_c, t_m, t_g)
     write_card(out, args.name, version, dev, is_att, dev_m, dev_g, dev_c, t_m, t_g, t_c, combo,
                candidates, blend_params, len(pool), y)
@@ -589,7 +594,8 @@ pinned Python packages, PyPI as the only network source).
    Inputs `input_ids`, `attention_mask`, `token_type_ids` (int64, `[batch, seq]`); output
    `score` (`[batch]`). Tokenizer: `tokenizer.json` (BERT uncased WordPiece, truncation and
    padding removed). Prompts longer than {MAX_TOKENS} tokens (incl. [CLS]/[SEP]) are cut into
-   windows every {STRIDE} tokens, scored in one batch, and the maximum is taken; above
+   windows every {STRIDE} tokens, each scored alone (dynamic quantization scales
+   activations per input, so batching would couple windows), and the maximum is taken; above
    {MAX_WINDOWS} windows, the head, the tail and evenly spaced windows in between are scored.
 2. **Character n-gram signal** (`ngram.bin`): logistic regression over hashed character
    {fz.N_MIN}-{fz.N_MAX}-grams (FNV-1a, 2^{fz.BITS} buckets, L2-normalized counts) of a normalized
@@ -619,7 +625,11 @@ to 0.5, then takes the larger. Dev-corpus results, each at its own threshold (be
 |---|---|---|---|
 {cand}
 
-Shipped: **{combo}** (higher recall at the same FP budget).
+Shipped: **{combo}**. The blend scores a little higher on this corpus, but with `max`
+either signal alone flags a prompt: an injection after filler is diluted in the encoder's
+mean-pooled window (e.g. the test in tests/classifier.rs: encoder 0.11 on the window that
+holds the attack) while the n-gram window still sees it (0.99); the blend lets the diluted
+signal pull the result under the threshold.
 
 ## Metrics per category (dev corpus, rate flagged at each signal's threshold)
 
@@ -646,6 +656,10 @@ Shipped: **{combo}** (higher recall at the same FP budget).
 - Trained on public attack datasets; novel phrasing far from them may pass. Labels of some
   sources are noisy (see the corpus README).
 - Cost grows with prompt length (one encoder pass per window); the window cap bounds it.
+- Dilution: the encoder mean-pools a 64-token window and the n-gram model a 256-character
+  window, so a short injection surrounded by filler on both sides (not only before it)
+  can fall under both thresholds; a prompt beyond the window cap has gaps the encoder does
+  not see (the n-gram windows have no cap).
 """
     (out / "MODEL_CARD.md").write_text(text, encoding="utf-8")
 

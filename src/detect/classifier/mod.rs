@@ -11,7 +11,7 @@
 //! output `score`), `tokenizer.json` and `ngram.bin`. Two signals are computed over the
 //! *whole* prompt:
 //!
-//! - the encoder scores overlapping token windows in one batch and keeps the maximum
+//! - the encoder scores overlapping token windows (one run each) and keeps the maximum
 //!   (above a cap, head, tail and evenly spaced windows), so padding an attack with
 //!   filler does not push it out of view; short prompts are not padded;
 //! - a hashed character n-gram logistic regression runs natively over character windows.
@@ -34,7 +34,7 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, TryLockError};
 
-use ndarray::Array2;
+use ndarray::{Array2, ArrayView2};
 use ort::session::Session;
 use ort::session::builder::GraphOptimizationLevel;
 use ort::value::TensorRef;
@@ -364,43 +364,48 @@ impl Inner {
                 })?;
         let ids = encoding.get_ids();
         let starts = windows::window_starts(ids.len(), self.body, self.stride, self.max_windows);
-        let width = ids.len().min(self.body) + 2;
-        let rows = starts.len();
-        let mut input_ids = Array2::<i64>::zeros((rows, width));
-        let mut mask = Array2::<i64>::zeros((rows, width));
-        for (r, &start) in starts.iter().enumerate() {
-            let body = &ids[start..(start + self.body).min(ids.len())];
-            input_ids[[r, 0]] = self.cls;
-            for (c, &id) in body.iter().enumerate() {
-                input_ids[[r, c + 1]] = i64::from(id);
-            }
-            input_ids[[r, body.len() + 1]] = self.sep;
-            for c in 0..body.len() + 2 {
-                mask[[r, c]] = 1;
-            }
-        }
-        let type_ids = Array2::<i64>::zeros((rows, width));
         let ort_err = |e: ort::Error| ClassifierError::Inference {
             reason: e.to_string(),
         };
-        let inputs = ort::inputs![
-            "input_ids" => TensorRef::from_array_view(&input_ids).map_err(ort_err)?,
-            "attention_mask" => TensorRef::from_array_view(&mask).map_err(ort_err)?,
-            "token_type_ids" => TensorRef::from_array_view(&type_ids).map_err(ort_err)?,
-        ];
         let mut session = self.session();
-        let outputs = session.run(inputs).map_err(ort_err)?;
-        let (_, scores) = outputs[self.output.as_str()]
-            .try_extract_tensor::<f32>()
-            .map_err(ort_err)?;
-        if scores.len() != rows {
-            return Err(ClassifierError::BadOutput {
-                expected: rows,
-                got: scores.len(),
-            });
+        let mut best = f32::NEG_INFINITY;
+        // One run per window, never a padded batch: the encoder's dynamic int8 quantization
+        // scales activations over the whole input, so batch mates would shift a window's
+        // score (and break parity with the reference scores).
+        let mut input_ids: Vec<i64> = Vec::with_capacity(self.body + 2);
+        for &start in &starts {
+            let body = &ids[start..(start + self.body).min(ids.len())];
+            input_ids.clear();
+            input_ids.push(self.cls);
+            input_ids.extend(body.iter().map(|&id| i64::from(id)));
+            input_ids.push(self.sep);
+            let width = input_ids.len();
+            let shape = (1usize, width);
+            let ids_arr = ArrayView2::from_shape(shape, &input_ids).map_err(|e| {
+                ClassifierError::Inference {
+                    reason: e.to_string(),
+                }
+            })?;
+            let mask = Array2::<i64>::ones(shape);
+            let type_ids = Array2::<i64>::zeros(shape);
+            let inputs = ort::inputs![
+                "input_ids" => TensorRef::from_array_view(ids_arr).map_err(ort_err)?,
+                "attention_mask" => TensorRef::from_array_view(&mask).map_err(ort_err)?,
+                "token_type_ids" => TensorRef::from_array_view(&type_ids).map_err(ort_err)?,
+            ];
+            let outputs = session.run(inputs).map_err(ort_err)?;
+            let (_, scores) = outputs[self.output.as_str()]
+                .try_extract_tensor::<f32>()
+                .map_err(ort_err)?;
+            if scores.len() != 1 {
+                return Err(ClassifierError::BadOutput {
+                    expected: 1,
+                    got: scores.len(),
+                });
+            }
+            best = best.max(scores[0]);
         }
-        let best = scores.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-        Ok((best, rows))
+        Ok((best, starts.len()))
     }
 
     /// A free session; the semaphore keeps async callers within the pool, so one is
