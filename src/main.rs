@@ -9,8 +9,8 @@ use std::time::Duration;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 
-use promptgate::pipeline::Engines;
 use promptgate::detect::cache::VerdictCache;
+use promptgate::pipeline::Engines;
 use promptgate::policy::{Config, Reloader, Runtime, load_config};
 use promptgate::server::{self, ServeOptions, Shared};
 use promptgate::telemetry;
@@ -131,7 +131,11 @@ fn check_config(file: &Path) -> ExitCode {
         Ok(runtime) => {
             let mut names: Vec<&str> = runtime.policy_names().collect();
             names.sort_unstable();
-            print_out(&format!("{}: ok (policies: {})\n", file.display(), names.join(", ")));
+            print_out(&format!(
+                "{}: ok (policies: {})\n",
+                file.display(),
+                names.join(", ")
+            ));
             ExitCode::SUCCESS
         }
         Err(errors) => {

@@ -8,10 +8,10 @@
 //! A finding carries identifiers (rule id, category, span) and never the matched
 //! text: whatever leaves this module may end up in logs or metrics.
 
+pub mod cache;
 pub mod classifier;
 pub mod keywords;
 pub mod pii;
-pub mod cache;
 
 use std::fmt;
 use std::ops::Range;

@@ -155,7 +155,8 @@ mod tests {
     #[test]
     fn fail_modes_allow_or_answer_503() {
         let config = crate::policy::load_config_str("", "t", Vec::new()).expect("defaults");
-        let runtime = crate::policy::Runtime::build(config, 1, &crate::pipeline::Engines::none()).expect("compiles");
+        let runtime = crate::policy::Runtime::build(config, 1, &crate::pipeline::Engines::none())
+            .expect("compiles");
         let mut policy = runtime
             .resolve(&crate::policy::RouteConf::default())
             .expect("default policy");

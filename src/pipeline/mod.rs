@@ -13,8 +13,6 @@ mod budget;
 mod decision;
 mod engines;
 mod waterfall;
-// L0 (temporary wiring, replaced by the lead's waterfall): delete with l0_temp.rs.
-mod l0_temp;
 
 use sha2::{Digest, Sha256};
 
@@ -26,6 +24,7 @@ pub use budget::{
 pub use decision::{Block, Decision, Redaction, ShadowOutcome, Verdict, counts_header};
 pub use engines::{EngineError, Engines};
 
+use crate::detect::cache::VerdictCache;
 use crate::detect::classifier::Classifier;
 use crate::detect::keywords::{KeywordGuard, KeywordGuardBuilder};
 use crate::detect::pii::{PiiConfig as PiiShieldConfig, PiiShield};
@@ -149,9 +148,21 @@ impl Pipeline {
             || p.l2.enabled
     }
 
-    /// Decides what happens to one request.
+    /// Decides what happens to one request, without a verdict cache (the CLI
+    /// and tools).
     pub async fn decide(&self, policy: &RoutePolicy, request: ScanRequest<'_>) -> Decision {
-        let decision = self.enforce(policy, request).await;
+        self.decide_cached(&VerdictCache::disabled(), policy, request)
+            .await
+    }
+
+    /// Decides what happens to one request, with `cache` as L0.
+    pub async fn decide_cached(
+        &self,
+        cache: &VerdictCache,
+        policy: &RoutePolicy,
+        request: ScanRequest<'_>,
+    ) -> Decision {
+        let decision = self.enforce(policy, request, cache).await;
         apply_mode(policy.mode, decision)
     }
 

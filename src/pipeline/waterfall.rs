@@ -10,24 +10,36 @@ use std::time::Instant;
 
 use sha2::{Digest, Sha256};
 
+use super::budget::{
+    LayerFailure, LayerTimeout, budget_for, on_layer_failure, over_budget, within_budget,
+};
 use super::decision::{Block, Decision, Redaction, Verdict};
 use super::{Pipeline, ScanRequest, open_body};
 use crate::detect::Layer;
+use crate::detect::cache::{CachedVerdict, VerdictCache};
 use crate::detect::pii::{PiiAction, PiiType};
 use crate::extract::{self, ExtractError, Extraction, Role};
 use crate::normalize::Views;
+use crate::policy::BudgetConfig;
 use crate::policy::RoutePolicy;
+use std::time::Duration;
 
 /// Separates segments in the joined text L2 reads.
 const L2_SEGMENT_SEPARATOR: &str = "\n\n";
 
 impl Pipeline {
-    pub(super) async fn enforce(&self, policy: &RoutePolicy, request: ScanRequest<'_>) -> Decision {
+    pub(super) async fn enforce(
+        &self,
+        policy: &RoutePolicy,
+        request: ScanRequest<'_>,
+        cache: &VerdictCache,
+    ) -> Decision {
         let Some(raw) = request.body else {
             return Decision::allow();
         };
         let settings = &policy.policy.config;
         let detection = &policy.policy.detection;
+        let budgets = &settings.budgets;
         let started = Instant::now();
         let body = match open_body(
             raw,
@@ -47,10 +59,12 @@ impl Pipeline {
         let injection: Vec<usize> = (0..segments.len())
             .filter(|&i| detection.injection_roles.contains(segments[i].role))
             .collect();
+        let scans_injection = !injection.is_empty()
+            && (settings.l1.enabled || (settings.l2.enabled && self.classifier.is_some()));
 
         // Normalized views of every segment injection detection reads; L0 keys
         // on their folded text and L1 scans them all.
-        let views: Vec<Views> = if settings.l1.enabled {
+        let views: Vec<Views> = if scans_injection {
             injection
                 .iter()
                 .map(|&i| self.normalizer.views(&segments[i].text))
@@ -59,10 +73,41 @@ impl Pipeline {
             Vec::new()
         };
         let mut findings = Vec::new();
+        let mut verdict = Verdict::Allow;
+        let mut cached = false;
+        let mut l2_score = None;
+        // Only a verdict every enabled injection layer reached on time is cached.
+        let mut cacheable = scans_injection;
+
+        // L0: the verdict of L1 and L2 for this exact normalized text under
+        // this policy fingerprint. PII is never cached: it is recomputed below.
+        let key = scans_injection.then(|| {
+            VerdictCache::key(
+                &policy.fingerprint,
+                &canonical(&injection, segments, &views),
+            )
+        });
+        if let Some(key) = &key {
+            let t = Instant::now();
+            let hit = cache.get(key).await;
+            timings.push((Layer::L0, t.elapsed()));
+            if let Some(hit) = hit {
+                cached = true;
+                cacheable = false;
+                l2_score = hit.l2_score;
+                if hit.blocked {
+                    let category = hit
+                        .categories
+                        .first()
+                        .cloned()
+                        .unwrap_or_else(|| "prompt_injection".into());
+                    verdict = Verdict::Block(injection_block(hit.layer, &category));
+                }
+            }
+        }
 
         // L1: keyword rules, per segment and across adjacent same-role segments.
-        let mut verdict = Verdict::Allow;
-        if settings.l1.enabled && !injection.is_empty() {
+        if !cached && settings.l1.enabled && !injection.is_empty() {
             let t = Instant::now();
             for (&i, v) in injection.iter().zip(&views) {
                 self.keywords.scan(v, i, &mut findings);
@@ -76,13 +121,19 @@ impl Pipeline {
                     .scan_joined(&self.normalizer, &texts, &mut findings);
             }
             findings.retain(|f| !detection.disabled_rules.contains(&*f.rule_id));
-            timings.push((Layer::L1, t.elapsed()));
+            let elapsed = t.elapsed();
+            timings.push((Layer::L1, elapsed));
             if let Some(decisive) = findings
                 .iter()
                 .filter(|f| f.score >= detection.min_severity_score)
                 .max_by(|a, b| a.score.total_cmp(&b.score))
             {
                 verdict = Verdict::Block(injection_block(Layer::L1, &decisive.category));
+            } else if let Err(timeout) = sync_budget(Layer::L1, budgets, elapsed) {
+                cacheable = false;
+                if let Some(block) = on_layer_failure(policy, &LayerFailure::Timeout(timeout)) {
+                    return self.finish(block, findings, timings, &extraction);
+                }
             }
         }
 
@@ -96,7 +147,13 @@ impl Pipeline {
                     self.pii.scan(&segment.text, i, &mut pii);
                 }
             }
-            timings.push((Layer::L15, t.elapsed()));
+            let elapsed = t.elapsed();
+            timings.push((Layer::L15, elapsed));
+            if let Err(timeout) = sync_budget(Layer::L15, budgets, elapsed) {
+                if let Some(block) = on_layer_failure(policy, &LayerFailure::Timeout(timeout)) {
+                    return self.finish(block, findings, timings, &extraction);
+                }
+            }
             for finding in pii {
                 let Ok(pii_type) = finding.category.parse::<PiiType>() else {
                     continue;
@@ -132,16 +189,20 @@ impl Pipeline {
         }
 
         // L2: the classifier over the whole injection-scoped prompt.
-        let mut l2_score = None;
-        if let (Some(classifier), true, true) = (
+        if let (Some(classifier), true) = (
             &self.classifier,
-            settings.l2.enabled && matches!(verdict, Verdict::Allow),
-            !injection.is_empty(),
+            !cached
+                && settings.l2.enabled
+                && !injection.is_empty()
+                && matches!(verdict, Verdict::Allow),
         ) {
             let t = Instant::now();
             let text = join_segments(&injection, segments);
-            match classifier.score(&text).await {
-                Ok(score) => {
+            let budget = budget_for(budgets, Layer::L2).unwrap_or_default();
+            let scored = within_budget(Layer::L2, budget, classifier.score(&text)).await;
+            timings.push((Layer::L2, t.elapsed()));
+            let failure = match scored {
+                Ok(Ok(score)) => {
                     l2_score = Some(score.combined);
                     let threshold = detection
                         .l2_threshold
@@ -155,15 +216,27 @@ impl Pipeline {
                             findings.push(finding);
                         }
                     }
+                    None
                 }
-                Err(error) => {
+                Ok(Err(error)) => {
                     tracing::warn!(%error, "L2 failed");
-                    if !policy.fail_open {
-                        verdict = Verdict::Block(unavailable(Layer::L2));
-                    }
+                    Some(LayerFailure::Error {
+                        layer: Layer::L2,
+                        kind: "inference",
+                    })
+                }
+                Err(timeout) => Some(LayerFailure::Timeout(timeout)),
+            };
+            if let Some(failure) = failure {
+                cacheable = false;
+                if let Some(block) = on_layer_failure(policy, &failure) {
+                    return self.finish(block, findings, timings, &extraction);
                 }
             }
-            timings.push((Layer::L2, t.elapsed()));
+        }
+
+        if let (Some(key), true) = (key, cacheable) {
+            cache.put(key, cached_verdict(&verdict, &findings, l2_score));
         }
 
         if matches!(verdict, Verdict::Allow) && !redactions.is_empty() {
@@ -184,14 +257,104 @@ impl Pipeline {
                 }
             };
         }
+        let mut decision = Decision::new(verdict);
+        decision.findings = findings;
+        decision.timings = timings;
+        decision.l2_score = l2_score;
+        decision.text_sha256 = Some(text_digest(&extraction));
+        decision.cached = cached;
+        decision
+    }
+
+    /// A decision made by a fail mode, with what was found so far.
+    fn finish(
+        &self,
+        decision: Decision,
+        findings: Vec<crate::detect::Finding>,
+        timings: Vec<(Layer, std::time::Duration)>,
+        extraction: &Extraction,
+    ) -> Decision {
         Decision {
-            verdict,
             findings,
             timings,
-            l2_score,
-            text_sha256: Some(text_digest(&extraction)),
-            cached: false,
+            text_sha256: Some(text_digest(extraction)),
+            ..decision
         }
+    }
+}
+
+/// The budget rule for layers that run to completion on the calling thread
+/// (L1, L1.5): they cannot be interrupted, so a finished result is used even
+/// when it came late (the overrun is counted and logged); only a budget of 0,
+/// the documented fault drill, makes the layer fail. L2 runs on the inference
+/// pool and is cut off at its budget ([`within_budget`]).
+fn sync_budget(
+    layer: Layer,
+    budgets: &BudgetConfig,
+    elapsed: Duration,
+) -> Result<(), LayerTimeout> {
+    let budget = budget_for(budgets, layer).unwrap_or_default();
+    match over_budget(layer, budget, elapsed) {
+        Err(timeout) if budget.is_zero() => Err(timeout),
+        Err(_) => {
+            crate::telemetry::record_runner_error("layer_slow");
+            tracing::warn!(
+                layer = layer.as_str(),
+                budget_ms = budget.as_millis() as u64,
+                elapsed_us = elapsed.as_micros() as u64,
+                "layer finished over its time budget"
+            );
+            Ok(())
+        }
+        Ok(()) => Ok(()),
+    }
+}
+
+/// The L0 key text: the folded view of every injection-scoped segment,
+/// role-tagged and length-prefixed so segment boundaries cannot be forged.
+fn canonical(injection: &[usize], segments: &[extract::Segment], views: &[Views]) -> String {
+    let mut text = String::new();
+    for (&i, v) in injection.iter().zip(views) {
+        let folded = &v.folded().text;
+        text.push(char::from(role_tag(segments[i].role)));
+        text.push_str(&folded.len().to_string());
+        text.push(':');
+        text.push_str(folded);
+    }
+    text
+}
+
+/// What L0 keeps of a decision: the injection verdict, never PII (a PII block
+/// caches as "no injection" so redactions and PII blocks are recomputed).
+fn cached_verdict(
+    verdict: &Verdict,
+    findings: &[crate::detect::Finding],
+    l2_score: Option<f32>,
+) -> CachedVerdict {
+    match verdict {
+        Verdict::Block(block) if matches!(block.layer, Layer::L1 | Layer::L2) => CachedVerdict {
+            blocked: true,
+            layer: block.layer,
+            categories: block.category.iter().cloned().collect(),
+            rule_ids: findings
+                .iter()
+                .filter(|f| f.layer == block.layer)
+                .map(|f| f.rule_id.clone())
+                .take(8)
+                .collect(),
+            l2_score,
+        },
+        _ => CachedVerdict {
+            blocked: false,
+            layer: if l2_score.is_some() {
+                Layer::L2
+            } else {
+                Layer::L1
+            },
+            categories: Vec::new(),
+            rule_ids: Vec::new(),
+            l2_score,
+        },
     }
 }
 

@@ -342,7 +342,8 @@ mod tests {
     fn budgets_do_not_change_the_fingerprint() {
         let fp = |src: &str| {
             let config = load_config_str(src, "t", Vec::new()).expect("valid");
-            let runtime = Runtime::build(config, 1, &crate::pipeline::Engines::none()).expect("compiles");
+            let runtime =
+                Runtime::build(config, 1, &crate::pipeline::Engines::none()).expect("compiles");
             runtime
                 .resolve(&crate::policy::RouteConf::default())
                 .expect("default")
@@ -358,7 +359,9 @@ mod tests {
         let path = dir.path().join("p.toml");
         std::fs::write(&path, "[policy]\nmax_body_bytes = 100\n").expect("write");
         let config = load_config(Some(&path), Vec::new()).expect("valid");
-        let target = ArcSwap::from_pointee(Runtime::build(config, 1, &crate::pipeline::Engines::none()).expect("compiles"));
+        let target = ArcSwap::from_pointee(
+            Runtime::build(config, 1, &crate::pipeline::Engines::none()).expect("compiles"),
+        );
         std::fs::write(&path, "[policy]\nmax_body_bytes = 200\n").expect("write");
         assert!(matches!(
             reload_once(&target, Some(&path)).await,

@@ -232,7 +232,6 @@ async fn http_req_call(
         body: body.as_deref(),
         content_encoding,
     };
-    // L0 (temporary wiring, replaced by the lead's waterfall): decide_cached.
     let decision = pipeline
         .decide_cached(&shared.cache, &policy, request)
         .await;
@@ -279,7 +278,7 @@ fn observe(runtime: &Runtime, seen: &Seen<'_>, decision: &Decision) {
             mode: seen.mode,
             decision,
             latency,
-            model_version: None,
+            model_version: runtime.pipeline.model_version(),
         });
     }
 }

@@ -182,6 +182,9 @@ pub fn record_decision(route_id: &str, decision: &Decision, mode: Mode, latency:
     counter!(REQUESTS_TOTAL, "route" => route_id.to_owned(), "verdict" => decision.verdict_label())
         .increment(1);
     histogram!(REQUEST_DURATION, "mode" => mode.as_str()).record(latency.as_secs_f64());
+    for (layer, duration) in &decision.timings {
+        record_layer(*layer, *duration);
+    }
     let (block, counts, shadow) = match &decision.verdict {
         Verdict::Allow => return,
         Verdict::Block(block) => (Some(block), None, "false"),
