@@ -12,17 +12,7 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use promptgate::detect::pii::{PiiConfig, PiiShield};
 
 fn corpus_dir() -> PathBuf {
-    if let Ok(dir) = std::env::var("PROMPTGATE_CORPUS_DIR") {
-        return PathBuf::from(dir);
-    }
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    [
-        root.join("../../shared/corpus"),
-        root.join("../shared/corpus"),
-    ]
-    .into_iter()
-    .find(|p| p.join("pii.jsonl").is_file())
-    .expect("corpus not found: set PROMPTGATE_CORPUS_DIR")
+    promptgate::eval::corpus_dir().expect("shared corpus not found: set PROMPTGATE_CORPUS_DIR")
 }
 
 fn texts(file: &str, category: Option<&str>) -> Vec<String> {

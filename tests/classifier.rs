@@ -18,19 +18,8 @@ fn model_dir() -> PathBuf {
         .join(MODEL)
 }
 
-/// The corpus beside the repo: PROMPTGATE_CORPUS_DIR, `../../shared/corpus` (worktrees),
-/// then `../shared/corpus` (CI and /work/main).
 fn corpus_dir() -> PathBuf {
-    if let Some(dir) = std::env::var_os("PROMPTGATE_CORPUS_DIR") {
-        return PathBuf::from(dir);
-    }
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let near = root.join("../../shared/corpus");
-    if near.join("attacks.jsonl").is_file() {
-        near
-    } else {
-        root.join("../shared/corpus")
-    }
+    promptgate::eval::corpus_dir().expect("shared corpus not found: set PROMPTGATE_CORPUS_DIR")
 }
 
 fn skip() -> bool {

@@ -32,17 +32,7 @@ const CHECKSUM_TYPES: &[&str] = &[
 ];
 
 fn corpus_dir() -> PathBuf {
-    if let Some(dir) = std::env::var_os("PROMPTGATE_CORPUS_DIR") {
-        return PathBuf::from(dir);
-    }
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    for candidate in ["../shared/corpus", "../../shared/corpus"] {
-        let dir = root.join(candidate);
-        if dir.join("attacks.jsonl").is_file() {
-            return dir;
-        }
-    }
-    panic!("shared corpus not found beside the repository; set PROMPTGATE_CORPUS_DIR")
+    promptgate::eval::corpus_dir().expect("shared corpus not found: set PROMPTGATE_CORPUS_DIR")
 }
 
 fn run(files: &[&str]) -> EvalReport {

@@ -11,7 +11,7 @@
 mod report;
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use serde::Deserialize;
@@ -78,6 +78,20 @@ pub enum EvalError {
     /// The policy named for the run does not exist.
     #[error("policy: {0}")]
     Policy(#[from] crate::policy::ResolveError),
+}
+
+/// The shared development corpus: `PROMPTGATE_CORPUS_DIR`, else `shared/corpus`
+/// beside the repository (`../shared/corpus`, as CI lays it out) or beside a
+/// worktree (`../../shared/corpus`). One place for tests, benches and tools.
+pub fn corpus_dir() -> Option<PathBuf> {
+    if let Some(dir) = std::env::var_os("PROMPTGATE_CORPUS_DIR") {
+        return Some(PathBuf::from(dir));
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    ["../shared/corpus", "../../shared/corpus"]
+        .into_iter()
+        .map(|relative| root.join(relative))
+        .find(|dir| dir.join("attacks.jsonl").is_file())
 }
 
 /// Reads records from JSON Lines files.

@@ -9,20 +9,8 @@ use crate::ops_common::{runner_with_metrics, scrape};
 use crate::support::chat_body;
 use crate::support::redis::{RedisProcess, wait_until};
 
-/// The corpus folder: `PROMPTGATE_CORPUS_DIR`, else `../../shared/corpus` or
-/// `../shared/corpus` from the crate root.
 fn corpus_dir() -> PathBuf {
-    if let Ok(dir) = std::env::var("PROMPTGATE_CORPUS_DIR") {
-        return PathBuf::from(dir);
-    }
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    [
-        root.join("../../shared/corpus"),
-        root.join("../shared/corpus"),
-    ]
-    .into_iter()
-    .find(|p| p.join("pii.jsonl").exists())
-    .expect("corpus not found: set PROMPTGATE_CORPUS_DIR")
+    promptgate::eval::corpus_dir().expect("shared corpus not found: set PROMPTGATE_CORPUS_DIR")
 }
 
 fn records(file: &str) -> Vec<serde_json::Value> {
