@@ -11,22 +11,10 @@ use super::config::{Config, MAX_BODY_BYTES_LIMIT, PolicyConfig};
 use super::env::apply_env_overrides;
 use super::error::{ConfigError, ConfigErrors};
 use crate::detect::pii::PiiType;
+use crate::extract::{ApiFormat, Role};
 
 /// Policy name that selects `[policy]` itself.
 pub const DEFAULT_POLICY_NAME: &str = "default";
-
-/// Role names accepted in `injection_roles` and `pii_roles`.
-pub const ROLE_NAMES: &[&str] = &[
-    "system",
-    "developer",
-    "user",
-    "assistant",
-    "tool",
-    "unknown",
-];
-
-/// API names accepted in `api`.
-pub const API_NAMES: &[&str] = &["auto", "openai", "anthropic", "gemini"];
 
 /// Severity names accepted in `l1.min_severity`.
 pub const SEVERITY_NAMES: &[&str] = &["low", "medium", "high", "critical"];
@@ -179,11 +167,8 @@ fn validate(config: &Config, origin: &str, errors: &mut Vec<ConfigError>) {
             .map(|(n, p)| (format!("policies.{n}"), p)),
     );
     for (prefix, policy) in policies {
-        if !API_NAMES.contains(&policy.api.as_str()) {
-            invalid(
-                format!("{prefix}.api"),
-                format!("must be one of {API_NAMES:?}"),
-            );
+        if let Err(error) = policy.api.parse::<ApiFormat>() {
+            invalid(format!("{prefix}.api"), error.to_string());
         }
         if policy.max_body_bytes == 0 || policy.max_body_bytes > MAX_BODY_BYTES_LIMIT {
             invalid(
@@ -199,11 +184,8 @@ fn validate(config: &Config, origin: &str, errors: &mut Vec<ConfigError>) {
             ("pii_roles", &policy.pii_roles),
         ] {
             for role in roles {
-                if !ROLE_NAMES.contains(&role.as_str()) {
-                    invalid(
-                        format!("{prefix}.{key}"),
-                        format!("unknown role {role:?}; roles are {ROLE_NAMES:?}"),
-                    );
+                if let Err(error) = role.parse::<Role>() {
+                    invalid(format!("{prefix}.{key}"), error.to_string());
                 }
             }
         }
