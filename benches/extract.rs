@@ -16,19 +16,7 @@ use serde_json::{Value, json};
 /// The corpus folder: `PROMPTGATE_CORPUS_DIR`, else `shared/corpus` beside the
 /// worktree or beside the repository.
 fn corpus_dir() -> PathBuf {
-    if let Some(dir) = std::env::var_os("PROMPTGATE_CORPUS_DIR") {
-        return PathBuf::from(dir);
-    }
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let candidates = [
-        root.join("../../shared/corpus"),
-        root.join("../shared/corpus"),
-    ];
-    candidates
-        .iter()
-        .find(|p| p.join("benign.jsonl").is_file())
-        .cloned()
-        .unwrap_or_else(|| panic!("corpus not found; set PROMPTGATE_CORPUS_DIR"))
+    promptgate::eval::corpus_dir().expect("corpus not found; set PROMPTGATE_CORPUS_DIR")
 }
 
 fn benign_texts() -> Vec<String> {

@@ -5,17 +5,7 @@ use std::path::PathBuf;
 /// Corpus folder: `PROMPTGATE_CORPUS_DIR`, else `../../shared/corpus` (worktree),
 /// else `../shared/corpus` (CI layout).
 pub fn corpus_dir() -> PathBuf {
-    if let Ok(d) = std::env::var("PROMPTGATE_CORPUS_DIR") {
-        return PathBuf::from(d);
-    }
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    [
-        root.join("../../shared/corpus"),
-        root.join("../shared/corpus"),
-    ]
-    .into_iter()
-    .find(|p| p.join("benign.jsonl").is_file())
-    .expect("shared corpus folder (set PROMPTGATE_CORPUS_DIR)")
+    promptgate::eval::corpus_dir().expect("shared corpus folder (set PROMPTGATE_CORPUS_DIR)")
 }
 
 /// Texts of one corpus file, in file order.

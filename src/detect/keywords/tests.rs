@@ -529,16 +529,7 @@ fn guard_is_send_sync() {
 /// Corpus folder: `PROMPTGATE_CORPUS_DIR`, else `../../shared/corpus` (worktree),
 /// else `../shared/corpus` (CI layout).
 pub(crate) fn corpus_dir() -> Option<PathBuf> {
-    if let Ok(d) = std::env::var("PROMPTGATE_CORPUS_DIR") {
-        return Some(PathBuf::from(d));
-    }
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    [
-        root.join("../../shared/corpus"),
-        root.join("../shared/corpus"),
-    ]
-    .into_iter()
-    .find(|p| p.join("attacks.jsonl").is_file())
+    crate::eval::corpus_dir()
 }
 
 /// Recall / false-positive report of a rule set over the corpus, per category.

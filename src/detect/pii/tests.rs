@@ -626,16 +626,7 @@ fn shield_is_shareable() {
 // === Corpus ===
 
 fn corpus_dir() -> Option<PathBuf> {
-    if let Ok(dir) = std::env::var("PROMPTGATE_CORPUS_DIR") {
-        return Some(PathBuf::from(dir));
-    }
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    [
-        root.join("../../shared/corpus"),
-        root.join("../shared/corpus"),
-    ]
-    .into_iter()
-    .find(|p| p.join("pii.jsonl").is_file())
+    crate::eval::corpus_dir()
 }
 
 struct Record {
