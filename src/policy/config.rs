@@ -437,8 +437,20 @@ pub struct RedisConfig {
     pub password: String,
     /// Database number on the Redis servers found through Sentinel.
     pub db: i64,
-    /// Connect with TLS (needs a build with the redis TLS feature; see README).
+    /// Connect with TLS (also implied by a `rediss://` URL); with Sentinel, both
+    /// the sentinels and the servers they name are reached over TLS.
     pub tls: bool,
+    /// PEM file of the certificate authorities trusted for the servers' certificates;
+    /// empty: the system trust store. Read once at start.
+    pub tls_ca_file: String,
+    /// PEM client certificate (chain) for servers that require mutual TLS; set
+    /// together with `tls_key_file`, or neither.
+    pub tls_cert_file: String,
+    /// PEM private key of `tls_cert_file`.
+    pub tls_key_file: String,
+    /// Skip verification of the servers' certificates (and host names). Only for
+    /// testing: anyone on the path can then read and forge verdicts.
+    pub tls_insecure: bool,
     /// Per-operation timeout in milliseconds; a slower Redis counts as failed.
     pub timeout_ms: u64,
     /// How long a verdict lives in Redis, in seconds.
@@ -462,6 +474,10 @@ impl Default for RedisConfig {
             password: String::new(),
             db: 0,
             tls: false,
+            tls_ca_file: String::new(),
+            tls_cert_file: String::new(),
+            tls_key_file: String::new(),
+            tls_insecure: false,
             timeout_ms: 50,
             ttl_secs: 3600,
             key_prefix: "promptgate:v1:".to_owned(),

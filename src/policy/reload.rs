@@ -247,6 +247,9 @@ pub(super) fn validate_ops(config: &Config, invalid: &mut impl FnMut(String, Str
             "must be positive".into(),
         );
     }
+    if let Err(error) = crate::detect::cache::VerdictCache::check_tls(redis) {
+        invalid(error.key.into(), error.problem);
+    }
     if redis.sentinels.is_empty() {
         if !(redis.url.starts_with("redis://") || redis.url.starts_with("rediss://")) {
             invalid(

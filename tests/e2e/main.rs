@@ -12,4 +12,5 @@ mod ops_metrics;
 mod ops_modes;
 mod ops_privacy;
 mod ops_reload;
+mod ops_tls;
 mod support;

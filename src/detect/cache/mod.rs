@@ -20,6 +20,7 @@
 mod codec;
 mod memory;
 mod remote;
+mod tls;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -32,6 +33,7 @@ use crate::telemetry;
 
 use memory::Memory;
 use remote::Remote;
+pub use tls::TlsError;
 
 /// A cache key: SHA-256 over the policy fingerprint and the canonical text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -65,9 +67,10 @@ pub enum CacheError {
     /// The Redis URL or Sentinel settings do not parse.
     #[error("invalid redis settings: {0}")]
     Url(String),
-    /// TLS to Redis was asked for but this build has no TLS support.
-    #[error("redis TLS (rediss:// or cache.redis.tls) is not compiled into this build")]
-    TlsUnavailable,
+    /// The TLS settings are unusable (a missing CA file, a key without its
+    /// certificate...).
+    #[error("invalid redis TLS settings: {0}")]
+    Tls(#[from] TlsError),
 }
 
 /// The L0 cache: in-process tier, then Redis.
@@ -162,6 +165,17 @@ impl VerdictCache {
             remote.put(&key, &verdict);
         }
         memory.put(key, verdict);
+    }
+
+    /// Checks the Redis TLS settings of `config` (reading the files they name)
+    /// without building anything; the loader reports a failure as a
+    /// configuration error.
+    ///
+    /// # Errors
+    ///
+    /// The first problem found, named by its configuration key.
+    pub fn check_tls(config: &crate::policy::RedisConfig) -> Result<(), TlsError> {
+        tls::RedisTls::load(config).map(|_| ())
     }
 
     /// Verdicts held in process (for tests and diagnostics).

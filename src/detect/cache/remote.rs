@@ -8,9 +8,10 @@ use std::time::{Duration, Instant};
 
 use arc_swap::ArcSwapOption;
 use redis::aio::MultiplexedConnection;
-use redis::sentinel::{SentinelClient, SentinelNodeConnectionInfo, SentinelServerType};
-use redis::{AsyncCommands, RedisConnectionInfo};
+use redis::sentinel::{SentinelClient, SentinelClientBuilder, SentinelServerType};
+use redis::{AsyncCommands, ConnectionAddr, RedisConnectionInfo, TlsMode};
 
+use super::tls::RedisTls;
 use super::{CacheError, CacheKey, CachedVerdict, codec};
 use crate::policy::RedisConfig;
 use crate::telemetry;
@@ -46,10 +47,7 @@ impl std::fmt::Debug for Remote {
 
 impl Remote {
     pub(super) fn new(config: &RedisConfig) -> Result<Remote, CacheError> {
-        let tls = config.tls || config.url.starts_with("rediss://");
-        if tls {
-            return Err(CacheError::TlsUnavailable);
-        }
+        let tls = RedisTls::load(config)?;
         let credentials = RedisConnectionInfo {
             db: config.db,
             username: (!config.username.is_empty()).then(|| config.username.clone()),
@@ -69,25 +67,61 @@ impl Remote {
                 info.redis.password = credentials.password.clone();
             }
             let describe = info.addr.to_string();
-            let client = redis::Client::open(info).map_err(|e| CacheError::Url(e.to_string()))?;
+            let client = match tls {
+                None => redis::Client::open(info),
+                Some(tls) => {
+                    info.addr = tls_addr(info.addr, tls.insecure)?;
+                    redis::Client::build_with_tls(info, tls.certificates)
+                }
+            }
+            .map_err(|e| CacheError::Url(e.to_string()))?;
             (Source::Standalone(client), describe)
         } else {
-            let urls: Vec<String> = config
-                .sentinels
-                .iter()
-                .map(|a| format!("redis://{a}"))
-                .collect();
-            let node = SentinelNodeConnectionInfo {
-                tls_mode: None,
-                redis_connection_info: Some(credentials),
-            };
-            let client = SentinelClient::build(
-                urls,
+            let mut nodes = Vec::with_capacity(config.sentinels.len());
+            for address in &config.sentinels {
+                let (host, port) = address
+                    .rsplit_once(':')
+                    .and_then(|(h, p)| Some((h, p.parse::<u16>().ok()?)))
+                    .ok_or_else(|| CacheError::Url(format!("sentinel {address:?} is not host:port")))?;
+                let host = host.trim_start_matches('[').trim_end_matches(']').to_owned();
+                nodes.push(match &tls {
+                    None => ConnectionAddr::Tcp(host, port),
+                    Some(_) => ConnectionAddr::TcpTls {
+                        host,
+                        port,
+                        insecure: false,
+                        tls_params: None,
+                    },
+                });
+            }
+            let mut builder = SentinelClientBuilder::new(
+                nodes,
                 config.master_name.clone(),
-                Some(node),
                 SentinelServerType::Master,
             )
-            .map_err(|e| CacheError::Url(e.to_string()))?;
+            .map_err(|e| CacheError::Url(e.to_string()))?
+            .set_client_to_redis_db(config.db);
+            if let Some(username) = &credentials.username {
+                builder = builder.set_client_to_redis_username(username.clone());
+            }
+            if let Some(password) = &credentials.password {
+                builder = builder.set_client_to_redis_password(password.clone());
+            }
+            if let Some(tls) = &tls {
+                let mode = if tls.insecure {
+                    TlsMode::Insecure
+                } else {
+                    TlsMode::Secure
+                };
+                builder = builder
+                    .set_client_to_sentinel_tls_mode(mode)
+                    .set_client_to_redis_tls_mode(mode)
+                    .set_client_to_sentinel_certificates(tls.certificates.clone())
+                    .set_client_to_redis_certificates(tls.certificates.clone());
+            }
+            let client = builder
+                .build()
+                .map_err(|e| CacheError::Url(e.to_string()))?;
             let describe = format!(
                 "sentinel master {:?} via {}",
                 config.master_name,
@@ -214,6 +248,33 @@ impl Remote {
                 Err(_) => this.failed("redis_timeout"),
             }
         });
+    }
+}
+
+/// `addr` (from a `redis://` or `rediss://` URL) as a TLS address; `insecure`
+/// (or the URL's `#insecure`) skips certificate verification.
+fn tls_addr(addr: ConnectionAddr, insecure: bool) -> Result<ConnectionAddr, CacheError> {
+    match addr {
+        ConnectionAddr::Tcp(host, port) => Ok(ConnectionAddr::TcpTls {
+            host,
+            port,
+            insecure,
+            tls_params: None,
+        }),
+        ConnectionAddr::TcpTls {
+            host,
+            port,
+            insecure: from_url,
+            tls_params,
+        } => Ok(ConnectionAddr::TcpTls {
+            host,
+            port,
+            insecure: insecure || from_url,
+            tls_params,
+        }),
+        ConnectionAddr::Unix(_) => Err(CacheError::Url(
+            "TLS needs a TCP address (redis:// or rediss://), not a Unix socket".into(),
+        )),
     }
 }
 

@@ -77,7 +77,7 @@ async fn entries_expire_after_the_ttl() {
 }
 
 #[tokio::test]
-async fn a_disabled_cache_never_hits_and_redis_tls_is_refused_clearly() {
+async fn a_disabled_cache_never_hits() {
     let cache = VerdictCache::new(&CacheConfig {
         enabled: false,
         ..CacheConfig::default()
@@ -86,13 +86,144 @@ async fn a_disabled_cache_never_hits_and_redis_tls_is_refused_clearly() {
     let key = VerdictCache::key(&[0; 32], "a");
     cache.put(key, verdict(true));
     assert_eq!(cache.get(&key).await, None);
-    let mut config = CacheConfig::default();
-    config.redis.enabled = true;
-    config.redis.url = "rediss://127.0.0.1:1/0".into();
-    assert!(matches!(
-        VerdictCache::new(&config),
-        Err(CacheError::TlsUnavailable)
-    ));
+}
+
+/// A CA, a leaf it signed (with its key) and a key of nobody's, as PEM files.
+struct Pki {
+    dir: tempfile::TempDir,
+}
+
+impl Pki {
+    fn new() -> Pki {
+        use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair};
+        let dir = tempfile::tempdir().expect("temp dir");
+        let ca_key = KeyPair::generate().expect("CA key");
+        let mut ca = CertificateParams::new(Vec::<String>::new()).expect("CA params");
+        ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        let ca_cert = ca.self_signed(&ca_key).expect("CA cert");
+        let issuer = Issuer::new(ca, ca_key);
+        let leaf_key = KeyPair::generate().expect("leaf key");
+        let leaf = CertificateParams::new(vec!["client".to_owned()])
+            .expect("leaf params")
+            .signed_by(&leaf_key, &issuer)
+            .expect("leaf cert");
+        let stray = KeyPair::generate().expect("stray key");
+        let write = |name: &str, text: String| {
+            std::fs::write(dir.path().join(name), text).expect("write PEM");
+        };
+        write("ca.pem", ca_cert.pem());
+        write("client.pem", leaf.pem());
+        write("client.key", leaf_key.serialize_pem());
+        write("stray.key", stray.serialize_pem());
+        write("garbage.pem", "not a certificate\n".to_owned());
+        Pki { dir }
+    }
+
+    fn path(&self, name: &str) -> String {
+        self.dir.path().join(name).display().to_string()
+    }
+}
+
+fn tls_config(pki: &Pki, ca: &str, cert: &str, key: &str) -> crate::policy::RedisConfig {
+    let path = |n: &str| if n.is_empty() { String::new() } else { pki.path(n) };
+    crate::policy::RedisConfig {
+        enabled: true,
+        url: "rediss://127.0.0.1:1/0".into(),
+        tls_ca_file: path(ca),
+        tls_cert_file: path(cert),
+        tls_key_file: path(key),
+        ..crate::policy::RedisConfig::default()
+    }
+}
+
+#[test]
+fn tls_settings_are_checked_key_by_key() {
+    let pki = Pki::new();
+    let problem = |config: &crate::policy::RedisConfig| {
+        VerdictCache::check_tls(config)
+            .err()
+            .map(|e| (e.key, e.problem))
+    };
+    // (ca, cert, key) -> the key blamed, or None when accepted.
+    let table: &[(&str, &str, &str, Option<&str>)] = &[
+        ("", "", "", None),
+        ("ca.pem", "", "", None),
+        ("ca.pem", "client.pem", "client.key", None),
+        ("missing.pem", "", "", Some("cache.redis.tls_ca_file")),
+        ("garbage.pem", "", "", Some("cache.redis.tls_ca_file")),
+        ("client.key", "", "", Some("cache.redis.tls_ca_file")),
+        ("ca.pem", "client.pem", "", Some("cache.redis.tls_key_file")),
+        ("ca.pem", "", "client.key", Some("cache.redis.tls_cert_file")),
+        ("ca.pem", "missing.pem", "client.key", Some("cache.redis.tls_cert_file")),
+        ("ca.pem", "client.pem", "missing.key", Some("cache.redis.tls_key_file")),
+        ("ca.pem", "client.pem", "garbage.pem", Some("cache.redis.tls_key_file")),
+        ("ca.pem", "client.pem", "stray.key", Some("cache.redis.tls_key_file")),
+    ];
+    for &(ca, cert, key, blamed) in table {
+        let got = problem(&tls_config(&pki, ca, cert, key));
+        assert_eq!(
+            got.as_ref().map(|(k, _)| *k),
+            blamed,
+            "ca={ca} cert={cert} key={key}: {got:?}"
+        );
+    }
+    // Messages name the file, never its contents.
+    let (_, text) = problem(&tls_config(&pki, "missing.pem", "", "")).expect("fails");
+    assert!(text.contains("missing.pem") && text.contains("cannot read"), "{text}");
+    let (_, text) = problem(&tls_config(&pki, "ca.pem", "client.pem", "garbage.pem")).expect("fails");
+    assert!(text.contains("garbage.pem") && !text.contains("not a certificate"), "{text}");
+}
+
+#[test]
+fn tls_is_switched_on_by_the_flag_or_the_scheme_and_files_need_it() {
+    let pki = Pki::new();
+    let mut config = tls_config(&pki, "ca.pem", "", "");
+    config.url = "redis://127.0.0.1:1/0".into();
+    let err = VerdictCache::check_tls(&config).expect_err("CA without TLS");
+    assert_eq!(err.key, "cache.redis.tls_ca_file");
+    config.tls = true;
+    VerdictCache::check_tls(&config).expect("tls = true");
+    let plain = crate::policy::RedisConfig {
+        tls_insecure: true,
+        ..crate::policy::RedisConfig::default()
+    };
+    assert_eq!(
+        VerdictCache::check_tls(&plain).map_err(|e| e.key),
+        Err("cache.redis.tls_insecure")
+    );
+    // Sentinel cannot keep a client identity with verification off.
+    let mut sentinel = tls_config(&pki, "", "client.pem", "client.key");
+    sentinel.tls = true;
+    sentinel.tls_insecure = true;
+    sentinel.sentinels = vec!["127.0.0.1:26379".into()];
+    assert_eq!(
+        VerdictCache::check_tls(&sentinel).map_err(|e| e.key),
+        Err("cache.redis.tls_insecure")
+    );
+    sentinel.tls_insecure = false;
+    VerdictCache::check_tls(&sentinel).expect("verified sentinel TLS with a client identity");
+}
+
+#[tokio::test]
+async fn a_tls_cache_builds_without_io_and_misses_when_nothing_listens() {
+    let pki = Pki::new();
+    for (url, sentinels) in [
+        ("rediss://127.0.0.1:1/0", vec![]),
+        ("rediss://127.0.0.1:1/0#insecure", vec![]),
+        ("redis://unused", vec!["127.0.0.1:1".to_owned()]),
+    ] {
+        let mut config = CacheConfig::default();
+        config.redis = tls_config(&pki, "ca.pem", "client.pem", "client.key");
+        config.redis.tls = true;
+        config.redis.url = url.into();
+        config.redis.sentinels = sentinels;
+        let cache = VerdictCache::new(&config).expect("TLS builds without I/O");
+        let key = VerdictCache::key(&[0; 32], "a");
+        assert_eq!(cache.get(&key).await, None, "{url}");
+    }
+    let mut broken = CacheConfig::default();
+    broken.redis = tls_config(&pki, "missing.pem", "", "");
+    assert!(matches!(VerdictCache::new(&broken), Err(CacheError::Tls(_))));
 }
 
 #[tokio::test]

@@ -19,10 +19,14 @@
 //!    literal token prefixes (`AKIA`, `ghp_`, `sk-`, `eyJ`, `-----BEGIN `, …). Text
 //!    without candidates costs these two passes and nothing else.
 //! 3. Each candidate goes to its validator; overlapping findings keep the better
-//!    validated type (an IBAN beats the phone-looking digits inside it).
+//!    validated type (an IBAN beats the phone-looking digits inside it). Phone
+//!    candidates are checked against libphonenumber's numbering metadata (`phone`):
+//!    with a calling code in the scanner, in national format against the configured
+//!    default regions before overlaps are resolved.
 
 mod checks;
 mod fold;
+mod phone;
 mod scan;
 mod types;
 
@@ -35,6 +39,7 @@ use aho_corasick::AhoCorasick;
 
 use crate::detect::{Finding, Layer};
 
+pub use phone::{DEFAULT_PHONE_REGIONS, UnknownRegion, is_known_region};
 pub use types::{ParsePiiTypeError, PiiAction, PiiType, default_action};
 
 /// Which PII types a [`PiiShield`] looks for.
@@ -45,12 +50,16 @@ pub use types::{ParsePiiTypeError, PiiAction, PiiType, default_action};
 pub struct PiiConfig {
     /// The types to report; types not listed are never reported.
     pub enabled: Vec<PiiType>,
+    /// Regions (ISO 3166 codes) whose national phone formats are recognised;
+    /// numbers written with a calling code are checked against every region.
+    pub phone_regions: Vec<String>,
 }
 
 impl Default for PiiConfig {
     fn default() -> Self {
         PiiConfig {
             enabled: PiiType::ALL.to_vec(),
+            phone_regions: DEFAULT_PHONE_REGIONS.iter().map(|&r| r.to_owned()).collect(),
         }
     }
 }
@@ -61,6 +70,9 @@ pub enum PiiError {
     /// The anchor automaton could not be built (a bug in the pattern table, not input).
     #[error("building the PII anchor automaton failed: {0}")]
     Automaton(#[from] aho_corasick::BuildError),
+    /// A phone region that the numbering metadata does not know.
+    #[error(transparent)]
+    PhoneRegion(#[from] UnknownRegion),
 }
 
 /// The compiled L1.5 layer: built once per policy version, shared behind `Arc`, and
@@ -71,6 +83,7 @@ pub struct PiiShield {
     anchors: AhoCorasick,
     categories: Vec<Arc<str>>,
     rule_ids: Vec<(&'static str, Arc<str>)>,
+    phone: phone::PhoneRegions,
 }
 
 impl PiiShield {
@@ -78,17 +91,20 @@ impl PiiShield {
     ///
     /// # Errors
     ///
-    /// [`PiiError::Automaton`] if the anchor automaton cannot be built.
+    /// [`PiiError::Automaton`] if the anchor automaton cannot be built,
+    /// [`PiiError::PhoneRegion`] for a phone region the metadata does not know.
     pub fn new(config: &PiiConfig) -> Result<Self, PiiError> {
         let enabled = config.enabled.iter().fold(0u32, |m, t| m | t.bit());
         let anchors = scan::build_anchors()?;
         let categories = PiiType::ALL.iter().map(|t| Arc::from(t.as_str())).collect();
         let rule_ids = scan::RULE_IDS.iter().map(|&r| (r, Arc::from(r))).collect();
+        let phone = phone::PhoneRegions::new(&config.phone_regions)?;
         Ok(PiiShield {
             enabled,
             anchors,
             categories,
             rule_ids,
+            phone,
         })
     }
 
@@ -105,6 +121,7 @@ impl PiiShield {
         }
         let folded = fold::Folded::new(text);
         let mut hits = scan::scan(folded.as_str().as_bytes(), &self.anchors);
+        hits.retain(|h| self.phone_ok(folded.as_str().as_bytes(), h));
         scan::resolve_overlaps(&mut hits);
         for hit in hits {
             if !self.is_enabled(hit.ty) {
@@ -120,6 +137,30 @@ impl PiiShield {
                 score: 1.0,
             });
         }
+    }
+
+    /// Whether `hit` stands: anything but a national-format phone does (numbers
+    /// with a calling code were checked by the scanner); a national one must be
+    /// valid in a default region. Its digits end where an extension starts.
+    fn phone_ok(&self, b: &[u8], hit: &scan::Hit) -> bool {
+        if hit.ty != PiiType::Phone || hit.rule == "pii.phone.international" {
+            return true;
+        }
+        let mut digits = [0u8; 24];
+        let mut n = 0;
+        for &c in b.get(hit.start..hit.end).unwrap_or_default() {
+            if c.is_ascii_alphabetic() {
+                break;
+            }
+            if c.is_ascii_digit() {
+                if n == digits.len() {
+                    return false;
+                }
+                digits[n] = c;
+                n += 1;
+            }
+        }
+        self.phone.national_valid(&digits[..n])
     }
 
     fn rule_id(&self, rule: &'static str) -> Arc<str> {

@@ -834,110 +834,6 @@ fn phone_extension(b: &[u8], at: usize) -> Option<usize> {
 
 // === Phone ===
 
-/// National significant number lengths per country calling code (ITU-T E.164 and
-/// national numbering plans), for the codes that matter most; unknown codes are
-/// not accepted.
-const COUNTRY_CODES: &[(u16, u8, u8)] = &[
-    (1, 10, 10),
-    (7, 10, 10),
-    (20, 8, 10),
-    (27, 9, 9),
-    (30, 10, 10),
-    (31, 9, 9),
-    (32, 8, 9),
-    (33, 9, 9),
-    (34, 9, 9),
-    (36, 8, 9),
-    (39, 6, 11),
-    (40, 9, 9),
-    (41, 9, 9),
-    (43, 4, 13),
-    (44, 7, 10),
-    (45, 8, 8),
-    (46, 7, 10),
-    (47, 8, 8),
-    (48, 9, 9),
-    (49, 6, 13),
-    (51, 8, 9),
-    (52, 10, 10),
-    (53, 6, 8),
-    (54, 10, 11),
-    (55, 10, 11),
-    (56, 9, 9),
-    (57, 8, 10),
-    (58, 10, 10),
-    (60, 7, 10),
-    (61, 9, 9),
-    (62, 7, 12),
-    (63, 8, 10),
-    (64, 8, 10),
-    (65, 8, 8),
-    (66, 8, 9),
-    (81, 9, 10),
-    (82, 8, 10),
-    (84, 9, 10),
-    (86, 10, 11),
-    (90, 10, 10),
-    (91, 10, 10),
-    (92, 9, 10),
-    (93, 9, 9),
-    (94, 9, 9),
-    (95, 7, 10),
-    (98, 10, 10),
-    (212, 9, 9),
-    (213, 8, 9),
-    (216, 8, 8),
-    (218, 9, 9),
-    (233, 9, 9),
-    (234, 8, 10),
-    (251, 9, 9),
-    (254, 9, 9),
-    (255, 9, 9),
-    (256, 9, 9),
-    (351, 9, 9),
-    (352, 4, 11),
-    (353, 7, 9),
-    (354, 7, 9),
-    (355, 8, 9),
-    (356, 8, 8),
-    (357, 8, 8),
-    (358, 5, 12),
-    (359, 7, 9),
-    (370, 8, 8),
-    (371, 8, 8),
-    (372, 7, 8),
-    (373, 8, 8),
-    (374, 8, 8),
-    (375, 9, 9),
-    (376, 6, 9),
-    (377, 8, 9),
-    (380, 9, 9),
-    (381, 8, 9),
-    (382, 8, 8),
-    (385, 8, 9),
-    (386, 8, 8),
-    (387, 8, 9),
-    (389, 8, 8),
-    (420, 9, 9),
-    (421, 9, 9),
-    (423, 7, 9),
-    (852, 8, 8),
-    (853, 8, 8),
-    (880, 10, 10),
-    (886, 8, 9),
-    (961, 7, 8),
-    (962, 8, 9),
-    (964, 8, 10),
-    (965, 8, 8),
-    (966, 9, 9),
-    (971, 8, 9),
-    (972, 8, 9),
-    (974, 8, 8),
-    (994, 9, 9),
-    (995, 9, 9),
-    (998, 9, 9),
-];
-
 fn nanp_valid(d: &[u8]) -> bool {
     d.len() == 10 && (b'2'..=b'9').contains(&d[0]) && (b'2'..=b'9').contains(&d[3])
 }
@@ -1011,8 +907,9 @@ const CONTACT_RULE: &str = "pii.phone.contact";
 /// How far (bytes) an e-mail may be from a contact-rule phone.
 const CONTACT_WINDOW: usize = 48;
 
-/// Whether the digits after `skip` (the `00` prefix) are a country code followed by a
-/// national number of a length that country uses; a `(0)` trunk group is ignored.
+/// Whether the digits after `skip` (the `00` prefix) are a country calling code and a
+/// national number that country's numbering plan can issue (see [`super::phone`]); a
+/// `(0)` trunk group is ignored.
 fn international(run: &Run, skip: usize) -> bool {
     // Rebuild the digits without a "(0)" trunk group.
     let mut digits = [0u8; MAX_DIGITS];
@@ -1031,27 +928,7 @@ fn international(run: &Run, skip: usize) -> bool {
             }
         }
     }
-    if n <= skip {
-        return false;
-    }
-    let d = &digits[skip..n];
-    for cc_len in 1..=3 {
-        if d.len() <= cc_len {
-            return false;
-        }
-        let cc = d[..cc_len]
-            .iter()
-            .fold(0u16, |a, &c| a * 10 + u16::from(c - b'0'));
-        if let Some(&(_, min, max)) = COUNTRY_CODES.iter().find(|e| e.0 == cc) {
-            let mut nsn = &d[cc_len..];
-            if nsn.len() == usize::from(max) + 1 && nsn[0] == b'0' {
-                nsn = &nsn[1..];
-            }
-            let len_ok = (usize::from(min)..=usize::from(max)).contains(&nsn.len());
-            return len_ok && (cc != 1 || nanp_valid(nsn));
-        }
-    }
-    false
+    n > skip && super::phone::international_valid(&digits[skip..n])
 }
 
 // === IBAN, NINO ===

@@ -569,6 +569,7 @@ fn findings_have_the_shape_the_pipeline_expects() {
 fn config_disables_types_and_names_round_trip() {
     let only_email = PiiShield::new(&PiiConfig {
         enabled: vec![PiiType::Email],
+        ..PiiConfig::default()
     })
     .expect("anchors compile");
     let mut out = Vec::new();

@@ -1,6 +1,7 @@
 //! Real Redis servers for the cache tests: `redis-server` and
 //! `redis-server --sentinel` processes on free loopback ports, each in its own
 //! temporary directory, killed by the pid the test started (never by name).
+//! With [`TlsFiles`] they listen with TLS only, on certificates made for the test.
 
 use std::net::TcpListener;
 use std::path::PathBuf;
@@ -34,6 +35,103 @@ pub fn require() {
     );
 }
 
+/// A test PKI in a temporary directory, as PEM files: `ca.pem` (a CA),
+/// `server.pem`/`server.key` (signed by it, for 127.0.0.1 and localhost),
+/// `client.pem`/`client.key` (signed by it) and `other-ca.pem` (a CA that
+/// signed nothing here).
+pub struct TlsFiles {
+    dir: tempfile::TempDir,
+}
+
+impl TlsFiles {
+    /// Generates every file (ECDSA P-256 keys).
+    pub fn generate() -> TlsFiles {
+        use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair};
+        let dir = tempfile::tempdir().expect("temp dir");
+        let write = |name: &str, text: String| {
+            std::fs::write(dir.path().join(name), text).expect("write PEM");
+        };
+        let ca = |name: &str| {
+            let key = KeyPair::generate().expect("CA key");
+            let mut params = CertificateParams::new(Vec::<String>::new()).expect("CA params");
+            params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+            params
+                .distinguished_name
+                .push(DnType::CommonName, format!("promptgate test {name}"));
+            let cert = params.self_signed(&key).expect("CA certificate");
+            (cert, Issuer::new(params, key))
+        };
+        let (ca_cert, issuer) = ca("CA");
+        let (other_cert, _) = ca("other CA");
+        write("ca.pem", ca_cert.pem());
+        write("other-ca.pem", other_cert.pem());
+        for (name, sans) in [
+            ("server", vec!["127.0.0.1".to_owned(), "localhost".to_owned()]),
+            ("client", vec!["promptgate-client".to_owned()]),
+        ] {
+            let key = KeyPair::generate().expect("leaf key");
+            let mut params = CertificateParams::new(sans).expect("leaf params");
+            params.distinguished_name.push(DnType::CommonName, name);
+            let cert = params.signed_by(&key, &issuer).expect("leaf certificate");
+            write(&format!("{name}.pem"), cert.pem());
+            write(&format!("{name}.key"), key.serialize_pem());
+        }
+        TlsFiles { dir }
+    }
+
+    /// The path of one of the files.
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// `path` as a TOML string value.
+    pub fn toml_path(&self, name: &str) -> String {
+        format!("{:?}", self.path(name).display().to_string())
+    }
+
+    fn server_conf(&self, port: u16, auth_clients: &str) -> Vec<String> {
+        vec![
+            "port 0".to_owned(),
+            format!("tls-port {port}"),
+            format!("tls-cert-file {}", self.path("server.pem").display()),
+            format!("tls-key-file {}", self.path("server.key").display()),
+            format!("tls-ca-cert-file {}", self.path("ca.pem").display()),
+            format!("tls-auth-clients {auth_clients}"),
+            "tls-replication yes".to_owned(),
+        ]
+    }
+
+    /// What the test's own client presents: the CA and the client identity.
+    fn client(&self) -> redis::TlsCertificates {
+        let read = |name: &str| std::fs::read(self.path(name)).expect("read PEM");
+        redis::TlsCertificates {
+            client_tls: Some(redis::ClientTlsConfig {
+                client_cert: read("client.pem"),
+                client_key: read("client.key"),
+            }),
+            root_cert: Some(read("ca.pem")),
+        }
+    }
+}
+
+/// Whether clients must present a certificate (`tls-auth-clients`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClientAuth {
+    /// A certificate is checked when sent, not required.
+    Optional,
+    /// No connection without a certificate signed by the CA.
+    Required,
+}
+
+impl ClientAuth {
+    fn as_conf(self) -> &'static str {
+        match self {
+            ClientAuth::Optional => "optional",
+            ClientAuth::Required => "yes",
+        }
+    }
+}
+
 /// One `redis-server` process (plain or sentinel).
 pub struct RedisProcess {
     child: Option<Child>,
@@ -41,39 +139,70 @@ pub struct RedisProcess {
     pub port: u16,
     /// Its working directory (config, logs).
     pub dir: tempfile::TempDir,
+    /// The test client's TLS material when the server listens with TLS only.
+    tls: Option<redis::TlsCertificates>,
 }
 
 impl RedisProcess {
     /// A standalone server (no persistence).
     pub fn server() -> RedisProcess {
-        RedisProcess::start(&[], false)
+        RedisProcess::start(&[], false, None)
+    }
+
+    /// A standalone server listening with TLS only, on `files`' server certificate.
+    pub fn server_tls(files: &TlsFiles, auth: ClientAuth) -> RedisProcess {
+        RedisProcess::start(&[], false, Some((files, auth)))
     }
 
     /// A replica of the server on `master_port`.
     pub fn replica_of(master_port: u16) -> RedisProcess {
-        RedisProcess::start(&[format!("replicaof 127.0.0.1 {master_port}")], false)
+        RedisProcess::start(
+            &[format!("replicaof 127.0.0.1 {master_port}")],
+            false,
+            None,
+        )
+    }
+
+    /// A TLS-only replica of the TLS-only server on `master_port`.
+    pub fn replica_of_tls(master_port: u16, files: &TlsFiles, auth: ClientAuth) -> RedisProcess {
+        RedisProcess::start(
+            &[format!("replicaof 127.0.0.1 {master_port}")],
+            false,
+            Some((files, auth)),
+        )
     }
 
     /// A sentinel monitoring `master_name` at `master_port` with quorum 1 and
     /// fast failure detection.
     pub fn sentinel(master_name: &str, master_port: u16) -> RedisProcess {
+        RedisProcess::start(&sentinel_conf(master_name, master_port), true, None)
+    }
+
+    /// A TLS-only sentinel that also reaches the servers with TLS.
+    pub fn sentinel_tls(
+        master_name: &str,
+        master_port: u16,
+        files: &TlsFiles,
+        auth: ClientAuth,
+    ) -> RedisProcess {
         RedisProcess::start(
-            &[
-                format!("sentinel monitor {master_name} 127.0.0.1 {master_port} 1"),
-                format!("sentinel down-after-milliseconds {master_name} 400"),
-                format!("sentinel failover-timeout {master_name} 2000"),
-                format!("sentinel parallel-syncs {master_name} 1"),
-            ],
+            &sentinel_conf(master_name, master_port),
             true,
+            Some((files, auth)),
         )
     }
 
-    fn start(extra: &[String], sentinel: bool) -> RedisProcess {
+    fn start(extra: &[String], sentinel: bool, tls: Option<(&TlsFiles, ClientAuth)>) -> RedisProcess {
         require();
         let dir = tempfile::tempdir().expect("temp dir");
         let port = free_port();
+        let listen = match tls {
+            None => vec![format!("port {port}")],
+            Some((files, auth)) => files.server_conf(port, auth.as_conf()),
+        };
         let mut conf = format!(
-            "port {port}\nbind 127.0.0.1\nprotected-mode no\nsave \"\"\nappendonly no\ndir {}\nlogfile {}\n",
+            "{}\nbind 127.0.0.1\nprotected-mode no\nsave \"\"\nappendonly no\ndir {}\nlogfile {}\n",
+            listen.join("\n"),
             dir.path().display(),
             dir.path().join("redis.log").display()
         );
@@ -99,6 +228,7 @@ impl RedisProcess {
             child: Some(child),
             port,
             dir,
+            tls: tls.map(|(files, _)| files.client()),
         };
         let deadline = Instant::now() + START_TIMEOUT;
         loop {
@@ -119,9 +249,18 @@ impl RedisProcess {
         }
     }
 
-    /// `redis://127.0.0.1:<port>/0`.
+    /// `redis://127.0.0.1:<port>/0` (`rediss://` for a TLS server).
     pub fn url(&self) -> String {
-        format!("redis://127.0.0.1:{}/0", self.port)
+        let scheme = if self.tls.is_some() { "rediss" } else { "redis" };
+        format!("{scheme}://127.0.0.1:{}/0", self.port)
+    }
+
+    /// A client for this server (with the CA and client certificate for TLS).
+    fn open(&self) -> redis::RedisResult<redis::Client> {
+        match &self.tls {
+            None => redis::Client::open(self.url()),
+            Some(certs) => redis::Client::build_with_tls(self.url(), certs.clone()),
+        }
     }
 
     /// `127.0.0.1:<port>`.
@@ -136,7 +275,7 @@ impl RedisProcess {
 
     /// A synchronous client connection.
     pub fn client(&self) -> redis::Connection {
-        let client = redis::Client::open(self.url()).expect("redis url");
+        let client = self.open().expect("redis url");
         let conn = client
             .get_connection_with_timeout(Duration::from_secs(2))
             .expect("connect to redis");
@@ -147,7 +286,7 @@ impl RedisProcess {
 
     /// Whether it answers PING.
     pub fn ping(&self) -> bool {
-        let Ok(client) = redis::Client::open(self.url()) else {
+        let Ok(client) = self.open() else {
             return false;
         };
         let Ok(mut conn) = client.get_connection_with_timeout(Duration::from_millis(200)) else {
@@ -193,6 +332,15 @@ impl RedisProcess {
     pub fn conf_path(&self) -> PathBuf {
         self.dir.path().join("redis.conf")
     }
+}
+
+fn sentinel_conf(master_name: &str, master_port: u16) -> Vec<String> {
+    vec![
+        format!("sentinel monitor {master_name} 127.0.0.1 {master_port} 1"),
+        format!("sentinel down-after-milliseconds {master_name} 400"),
+        format!("sentinel failover-timeout {master_name} 2000"),
+        format!("sentinel parallel-syncs {master_name} 1"),
+    ]
 }
 
 impl Drop for RedisProcess {

@@ -1,0 +1,338 @@
+//! Phone validation from real numbering metadata: libphonenumber's per-region
+//! tables as shipped by the `phonenumber` crate (calling codes, national
+//! prefixes, possible lengths and the number patterns of every type).
+//!
+//! The scanner finds phone-shaped candidates (a `+` or `00` prefix, trunk-0 or
+//! NANP grouping, a phone keyword nearby) and asks here whether the digits are
+//! a number some numbering plan issues:
+//!
+//! - with a country calling code (`+CC`, `00CC`): the code must exist and the
+//!   national number must fit that country's general pattern and lengths
+//!   (libphonenumber's "possible number" with the region's own pattern), any
+//!   region sharing the code (+1, +7, +44…) will do;
+//! - in national format: the number must be fully valid (a fixed-line, mobile,
+//!   toll-free… pattern matches) in one of the configured default regions,
+//!   after removing that region's national prefix.
+//!
+//! The crate's own matcher takes a global mutex and recompiles evicted regexes
+//! on every call, so the patterns are compiled here instead: once per region,
+//! on first use (the default regions when the shield is built), anchored at
+//! both ends, and read without locks afterwards. Only candidates get here.
+
+use std::collections::HashMap;
+use std::sync::{LazyLock, OnceLock};
+
+use phonenumber::metadata::{DATABASE, Descriptor, Metadata};
+use regex::{Regex, RegexBuilder};
+
+/// Longest national significant number in any plan (ITU-T E.164 allows 15
+/// digits with the calling code).
+const MAX_NSN: usize = 17;
+
+/// Regions whose national formats are recognised when the configuration names
+/// none: the countries of the languages the rule packs cover, plus the large
+/// English-speaking ones.
+pub const DEFAULT_PHONE_REGIONS: &[&str] = &[
+    "US", "CA", "GB", "IE", "AU", "IN", "DE", "AT", "CH", "FR", "BE", "ES", "IT", "PT", "BR",
+    "PL", "NL", "RU", "UA", "CN", "JP",
+];
+
+/// One pattern of a region with the lengths it allows.
+struct Desc {
+    /// Bit `n` set: national numbers of `n` digits may match.
+    lengths: u32,
+    pattern: Regex,
+}
+
+impl Desc {
+    fn compile(desc: &Descriptor, inherited: u32) -> Option<Desc> {
+        let own = length_mask(desc.possible_length());
+        let lengths = if own == 0 { inherited } else { own };
+        // Patterns in the metadata are written with insignificant whitespace.
+        let pattern = RegexBuilder::new(&format!("^(?:{})$", desc.national_number().as_str()))
+            .ignore_whitespace(true)
+            .unicode(false)
+            .build()
+            .ok()?;
+        Some(Desc { lengths, pattern })
+    }
+
+    fn fits(&self, nsn: &str) -> bool {
+        nsn.len() < 32 && self.lengths & (1 << nsn.len()) != 0 && self.pattern.is_match(nsn)
+    }
+}
+
+fn length_mask(lengths: &[u16]) -> u32 {
+    lengths
+        .iter()
+        .filter(|&&l| l < 32)
+        .fold(0, |m, &l| m | (1 << l))
+}
+
+/// One region's numbering plan, compiled.
+struct Region {
+    /// The national prefix (trunk code), e.g. `0` or `1` (NANP) or `8` (RU).
+    national_prefix: Option<String>,
+    /// What to strip before parsing a national number, when it differs from
+    /// the plain prefix (carrier selection codes and the like); matched at the start.
+    prefix_for_parsing: Option<Regex>,
+    general: Desc,
+    /// Fixed line, mobile, toll free, premium, shared cost, personal, VoIP,
+    /// pager, UAN, voicemail: the types libphonenumber calls valid.
+    types: Vec<Desc>,
+}
+
+impl Region {
+    fn compile(meta: &Metadata) -> Option<Region> {
+        let d = meta.descriptors();
+        let kinds = [
+            d.fixed_line(),
+            d.mobile(),
+            d.toll_free(),
+            d.premium_rate(),
+            d.shared_cost(),
+            d.personal_number(),
+            d.voip(),
+            d.pager(),
+            d.uan(),
+            d.voicemail(),
+        ];
+        // The general description's lengths are the union of the types' (the
+        // metadata leaves them to be computed); no lengths at all: any length.
+        let mut general_lengths = length_mask(d.general().possible_length());
+        if general_lengths == 0 {
+            general_lengths = kinds
+                .iter()
+                .flatten()
+                .fold(0, |m, t| m | length_mask(t.possible_length()));
+        }
+        if general_lengths == 0 {
+            general_lengths = u32::MAX;
+        }
+        let general = Desc::compile(d.general(), general_lengths)?;
+        let types = kinds
+            .into_iter()
+            .flatten()
+            .filter_map(|t| Desc::compile(t, general.lengths))
+            .collect();
+        let prefix_for_parsing = meta.national_prefix_for_parsing().and_then(|p| {
+            RegexBuilder::new(&format!("^(?:{})", p.as_str()))
+                .ignore_whitespace(true)
+                .unicode(false)
+                .build()
+                .ok()
+        });
+        Some(Region {
+            national_prefix: meta.national_prefix().map(str::to_owned),
+            prefix_for_parsing,
+            general,
+            types,
+        })
+    }
+
+    /// libphonenumber's "valid": the general pattern and one type's pattern.
+    fn valid(&self, nsn: &str) -> bool {
+        self.general.fits(nsn) && self.types.iter().any(|t| t.fits(nsn))
+    }
+
+    /// `digits` with this region's national prefix removed, when it has one;
+    /// the digits themselves first (numbers like Italy's keep their 0).
+    fn national_forms<'a>(&self, digits: &'a str) -> impl Iterator<Item = &'a str> {
+        let by_rule = self
+            .prefix_for_parsing
+            .as_ref()
+            .and_then(|re| re.find(digits))
+            .filter(|m| m.end() > 0)
+            .map(|m| &digits[m.end()..]);
+        let by_prefix = self
+            .national_prefix
+            .as_deref()
+            .filter(|p| !p.is_empty())
+            .and_then(|p| digits.strip_prefix(p));
+        std::iter::once(digits).chain(by_rule).chain(by_prefix)
+    }
+}
+
+/// Every region of the metadata, compiled on first use.
+struct Plan {
+    regions: Vec<(&'static Metadata, OnceLock<Option<Region>>)>,
+    by_code: HashMap<u16, Vec<usize>>,
+    by_id: HashMap<&'static str, usize>,
+}
+
+static PLAN: LazyLock<Plan> = LazyLock::new(|| {
+    let database: &'static phonenumber::metadata::Database = &DATABASE;
+    let mut metas: Vec<&'static Metadata> = database.iter().collect();
+    // Main countries first, so "+1 …" is tried as US before the islands.
+    metas.sort_by_key(|m| (m.country_code(), !m.is_main_country_for_code(), m.id()));
+    let mut by_code: HashMap<u16, Vec<usize>> = HashMap::new();
+    let mut by_id = HashMap::new();
+    for (k, meta) in metas.iter().enumerate() {
+        by_code.entry(meta.country_code()).or_default().push(k);
+        by_id.insert(meta.id(), k);
+    }
+    Plan {
+        regions: metas.into_iter().map(|m| (m, OnceLock::new())).collect(),
+        by_code,
+        by_id,
+    }
+});
+
+impl Plan {
+    fn region(&self, k: usize) -> Option<&Region> {
+        let (meta, cell) = self.regions.get(k)?;
+        cell.get_or_init(|| Region::compile(meta)).as_ref()
+    }
+}
+
+/// A region code that the metadata does not know.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown phone region {0:?} (expected an ISO 3166 code such as US, GB, DE)")]
+pub struct UnknownRegion(pub String);
+
+/// Whether `id` (e.g. `"DE"`) names a region of the numbering metadata.
+pub fn is_known_region(id: &str) -> bool {
+    id.len() == 2 && PLAN.by_id.contains_key(id.to_ascii_uppercase().as_str())
+}
+
+/// The regions national-format numbers are validated against, compiled.
+#[derive(Clone)]
+pub(super) struct PhoneRegions {
+    ids: Vec<&'static str>,
+    regions: Vec<usize>,
+}
+
+impl std::fmt::Debug for PhoneRegions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(&self.ids).finish()
+    }
+}
+
+impl PhoneRegions {
+    /// Compiles the plans of `ids` now, so no request pays for it.
+    pub(super) fn new<S: AsRef<str>>(ids: &[S]) -> Result<PhoneRegions, UnknownRegion> {
+        let plan = &*PLAN;
+        let mut out = PhoneRegions {
+            ids: Vec::new(),
+            regions: Vec::new(),
+        };
+        for id in ids {
+            let upper = id.as_ref().trim().to_ascii_uppercase();
+            let Some((&key, &k)) = plan.by_id.get_key_value(upper.as_str()) else {
+                return Err(UnknownRegion(id.as_ref().to_owned()));
+            };
+            if upper.len() != 2 || plan.region(k).is_none() {
+                return Err(UnknownRegion(id.as_ref().to_owned()));
+            }
+            if !out.regions.contains(&k) {
+                out.ids.push(key);
+                out.regions.push(k);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Whether `digits` (ASCII digits as written, trunk prefix included) is a
+    /// valid national number in one of the regions.
+    pub(super) fn national_valid(&self, digits: &[u8]) -> bool {
+        let Some(digits) = ascii_digits(digits, MAX_NSN + 3) else {
+            return false;
+        };
+        let plan = &*PLAN;
+        self.regions.iter().any(|&k| {
+            plan.region(k)
+                .is_some_and(|r| r.national_forms(digits).any(|nsn| r.valid(nsn)))
+        })
+    }
+}
+
+/// Whether `digits` (after the `+` or `00`, ASCII digits only) is a country
+/// calling code followed by a national number that fits that country's
+/// numbering plan; a national prefix written after the code (`+44 0 20…`) is
+/// tolerated.
+pub(super) fn international_valid(digits: &[u8]) -> bool {
+    let Some(digits) = ascii_digits(digits, MAX_NSN + 3) else {
+        return false;
+    };
+    let plan = &*PLAN;
+    // Calling codes are prefix-free: the first length that names one is it.
+    for cc_len in 1..=3.min(digits.len()) {
+        let Ok(code) = digits[..cc_len].parse::<u16>() else {
+            return false;
+        };
+        let Some(regions) = plan.by_code.get(&code) else {
+            continue;
+        };
+        let nsn = &digits[cc_len..];
+        // NANP numbers are NXX-NXX-XXXX: the exchange code never starts with 0
+        // or 1, a rule the general patterns leave to the type patterns.
+        if code == 1 && nsn.len() == 10 && matches!(nsn.as_bytes()[3], b'0' | b'1') {
+            return false;
+        }
+        return regions.iter().any(|&k| {
+            plan.region(k).is_some_and(|r| {
+                r.general.fits(nsn)
+                    || r.national_prefix
+                        .as_deref()
+                        .filter(|p| !p.is_empty())
+                        .and_then(|p| nsn.strip_prefix(p))
+                        .is_some_and(|rest| r.general.fits(rest))
+            })
+        });
+    }
+    false
+}
+
+fn ascii_digits(digits: &[u8], max: usize) -> Option<&str> {
+    if digits.is_empty() || digits.len() > max || !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    std::str::from_utf8(digits).ok()
+}
+
+#[cfg(test)]
+pub(super) mod metadata_examples {
+    //! The metadata's own example numbers, for tests.
+
+    use super::*;
+
+    /// `(region id, calling code, example national number)` for every type of
+    /// every region that has one.
+    pub(in crate::detect::pii) fn all() -> Vec<(&'static str, u16, &'static str)> {
+        let plan = &*PLAN;
+        let mut out = Vec::new();
+        for (meta, _) in &plan.regions {
+            let d = meta.descriptors();
+            for desc in [
+                d.fixed_line(),
+                d.mobile(),
+                d.toll_free(),
+                d.premium_rate(),
+                d.shared_cost(),
+                d.personal_number(),
+                d.voip(),
+                d.pager(),
+                d.uan(),
+                d.voicemail(),
+            ]
+            .into_iter()
+            .flatten()
+            {
+                if let Some(example) = desc.example() {
+                    out.push((meta.id(), meta.country_code(), example));
+                }
+            }
+        }
+        out
+    }
+
+    /// The national prefix of `id`.
+    pub(in crate::detect::pii) fn national_prefix(id: &str) -> Option<&'static str> {
+        let plan = &*PLAN;
+        let &k = plan.by_id.get(id)?;
+        plan.regions[k].0.national_prefix()
+    }
+}
+
+#[cfg(test)]
+mod tests;
