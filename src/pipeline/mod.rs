@@ -84,7 +84,7 @@ impl std::fmt::Debug for Pipeline {
 }
 
 /// Version of the L1.5 validators, part of the detectors' fingerprint.
-const PII_VERSION: &str = "pii-v1";
+const PII_VERSION: &str = "pii-v2";
 
 impl Pipeline {
     /// Builds every layer: the rule packs the configuration names, the PII
@@ -104,7 +104,11 @@ impl Pipeline {
             layer: "L1",
             message: e.to_string(),
         })?;
-        let pii = PiiShield::new(&PiiShieldConfig::default()).map_err(|e| BuildError::Layer {
+        let pii = PiiShield::new(&PiiShieldConfig {
+            phone_regions: config.pii.phone_regions.clone(),
+            ..PiiShieldConfig::default()
+        })
+        .map_err(|e| BuildError::Layer {
             layer: "L1.5",
             message: e.to_string(),
         })?;
@@ -112,6 +116,10 @@ impl Pipeline {
         let mut hasher = Sha256::new();
         hasher.update(keywords.fingerprint());
         hasher.update(PII_VERSION.as_bytes());
+        for region in &config.pii.phone_regions {
+            hasher.update(region.trim().to_ascii_uppercase().as_bytes());
+            hasher.update(b"\0");
+        }
         if let Some(classifier) = &classifier {
             hasher.update(classifier.model_version().as_bytes());
         }

@@ -33,6 +33,8 @@ pub struct Config {
     pub rules: RulesConfig,
     /// The L2 model and the ONNX Runtime library.
     pub classifier: ModelConfig,
+    /// Settings of the L1.5 validators that every policy shares.
+    pub pii: PiiValidationConfig,
     /// The L0 verdict cache (in-process, optional Redis).
     pub cache: CacheConfig,
     /// Audit events (one JSON line per decision).
@@ -173,6 +175,28 @@ impl Default for ModelConfig {
             model_dir: "models/minilm-guard-v1".to_owned(),
             runtime_library: String::new(),
             pool_size: 0,
+        }
+    }
+}
+
+/// `[pii]`: how the L1.5 validators judge candidates, for every policy (which
+/// types a policy detects and what it does with them is `[policy.pii]`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PiiValidationConfig {
+    /// Regions (ISO 3166 codes) whose national phone formats count, checked
+    /// against libphonenumber's numbering plans; numbers written with a calling
+    /// code (`+CC`, `00CC`) are checked against every country's plan.
+    pub phone_regions: Vec<String>,
+}
+
+impl Default for PiiValidationConfig {
+    fn default() -> Self {
+        PiiValidationConfig {
+            phone_regions: crate::detect::pii::DEFAULT_PHONE_REGIONS
+                .iter()
+                .map(|&r| r.to_owned())
+                .collect(),
         }
     }
 }

@@ -145,6 +145,14 @@ fn validate(config: &Config, origin: &str, errors: &mut Vec<ConfigError>) {
         invalid("server.max_connections".into(), "must be positive".into());
     }
     super::reload::validate_ops(config, &mut invalid);
+    for region in &config.pii.phone_regions {
+        if !crate::detect::pii::is_known_region(region) {
+            invalid(
+                "pii.phone_regions".into(),
+                crate::detect::pii::UnknownRegion(region.clone()).to_string(),
+            );
+        }
+    }
     if !config.metrics.path.starts_with('/') {
         invalid("metrics.path".into(), "must start with '/'".into());
     }

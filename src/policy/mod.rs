@@ -21,7 +21,8 @@ pub use compile::{CompiledPolicy, ResolveError, RoutePolicy, Runtime};
 pub use config::{
     AuditConfig, BudgetConfig, CacheConfig, ClassifierConfig, CompressedBodies, Config,
     ExtractConfig, KeywordConfig, LogConfig, LogFormat, MAX_BODY_BYTES_LIMIT, MetricsConfig, Mode,
-    ModelConfig, PiiConfig, PolicyConfig, RedisConfig, RulesConfig, ServerConfig,
+    ModelConfig, PiiConfig, PiiValidationConfig, PolicyConfig, RedisConfig, RulesConfig,
+    ServerConfig,
 };
 pub use env::ENV_PREFIX;
 pub use error::{ConfigError, ConfigErrors};

@@ -342,6 +342,66 @@ mod tests {
     }
 
     #[test]
+    fn tls_keys_have_environment_overrides_and_bad_files_are_config_errors() {
+        let env = [
+            ("PROMPTGATE_CACHE_REDIS_ENABLED", "true"),
+            ("PROMPTGATE_CACHE_REDIS_TLS", "true"),
+            ("PROMPTGATE_CACHE_REDIS_TLS_INSECURE", "true"),
+            ("PROMPTGATE_CACHE_REDIS_TLS_CA_FILE", "/nonexistent/ca.pem"),
+            ("PROMPTGATE_CACHE_REDIS_TLS_CERT_FILE", "/nonexistent/c.pem"),
+            ("PROMPTGATE_CACHE_REDIS_TLS_KEY_FILE", "/nonexistent/c.key"),
+        ]
+        .map(|(k, v)| (k.to_owned(), v.to_owned()));
+        let text = load_config_str("", "t", env)
+            .expect_err("the files do not exist")
+            .to_string();
+        assert!(
+            text.contains("cache.redis.tls_ca_file: cannot read /nonexistent/ca.pem"),
+            "{text}"
+        );
+        let env = [
+            ("PROMPTGATE_CACHE_REDIS_ENABLED", "true"),
+            ("PROMPTGATE_CACHE_REDIS_TLS", "true"),
+            ("PROMPTGATE_CACHE_REDIS_TLS_INSECURE", "true"),
+        ]
+        .map(|(k, v)| (k.to_owned(), v.to_owned()));
+        let config = load_config_str("", "t", env).expect("TLS without files is valid");
+        assert!(config.cache.redis.tls && config.cache.redis.tls_insecure);
+        // Disabled Redis is not checked, files or not.
+        load_config_str(
+            "[cache.redis]\ntls_ca_file = \"/nonexistent\"\n",
+            "t",
+            Vec::new(),
+        )
+        .expect("disabled Redis is not checked");
+    }
+
+    #[test]
+    fn phone_regions_are_checked_overridable_and_part_of_the_fingerprint() {
+        let text = load_config_str("[pii]\nphone_regions = [\"DE\", \"XX\"]\n", "t", Vec::new())
+            .expect_err("XX is no region")
+            .to_string();
+        assert!(
+            text.contains("pii.phone_regions") && text.contains("\"XX\""),
+            "{text}"
+        );
+        let env =
+            [("PROMPTGATE_PII_PHONE_REGIONS", "pl, de")].map(|(k, v)| (k.to_owned(), v.to_owned()));
+        let config = load_config_str("", "t", env).expect("valid override");
+        assert_eq!(config.pii.phone_regions, ["pl", "de"]);
+        let fp = |src: &str| {
+            let config = load_config_str(src, "t", Vec::new()).expect("valid");
+            let runtime =
+                Runtime::build(config, 1, &crate::pipeline::Engines::none()).expect("compiles");
+            runtime
+                .resolve(&crate::policy::RouteConf::default())
+                .expect("default")
+                .fingerprint
+        };
+        assert_ne!(fp(""), fp("[pii]\nphone_regions = [\"PL\"]\n"));
+    }
+
+    #[test]
     fn budgets_do_not_change_the_fingerprint() {
         let fp = |src: &str| {
             let config = load_config_str(src, "t", Vec::new()).expect("valid");

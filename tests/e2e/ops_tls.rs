@@ -106,7 +106,11 @@ fn a_server_the_ca_does_not_vouch_for_takes_the_tier_down_not_the_requests() {
         "{}",
         runner.logs()
     );
-    assert_eq!(redis.key_count(), 0, "nothing may reach an unverified server");
+    assert_eq!(
+        redis.key_count(),
+        0,
+        "nothing may reach an unverified server"
+    );
 }
 
 #[test]
@@ -181,11 +185,17 @@ fn check_config_names_unusable_tls_files() {
             "cache.redis.tls_ca_file",
         ),
         (
-            format!("tls = true\ntls_ca_file = {}\n", files.toml_path("client.key")),
+            format!(
+                "tls = true\ntls_ca_file = {}\n",
+                files.toml_path("client.key")
+            ),
             "cache.redis.tls_ca_file",
         ),
         (
-            format!("tls = true\ntls_cert_file = {}\n", files.toml_path("client.pem")),
+            format!(
+                "tls = true\ntls_cert_file = {}\n",
+                files.toml_path("client.pem")
+            ),
             "cache.redis.tls_key_file",
         ),
         (

@@ -82,8 +82,13 @@ impl Remote {
                 let (host, port) = address
                     .rsplit_once(':')
                     .and_then(|(h, p)| Some((h, p.parse::<u16>().ok()?)))
-                    .ok_or_else(|| CacheError::Url(format!("sentinel {address:?} is not host:port")))?;
-                let host = host.trim_start_matches('[').trim_end_matches(']').to_owned();
+                    .ok_or_else(|| {
+                        CacheError::Url(format!("sentinel {address:?} is not host:port"))
+                    })?;
+                let host = host
+                    .trim_start_matches('[')
+                    .trim_end_matches(']')
+                    .to_owned();
                 nodes.push(match &tls {
                     None => ConnectionAddr::Tcp(host, port),
                     Some(_) => ConnectionAddr::TcpTls {

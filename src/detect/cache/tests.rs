@@ -125,7 +125,13 @@ impl Pki {
 }
 
 fn tls_config(pki: &Pki, ca: &str, cert: &str, key: &str) -> crate::policy::RedisConfig {
-    let path = |n: &str| if n.is_empty() { String::new() } else { pki.path(n) };
+    let path = |n: &str| {
+        if n.is_empty() {
+            String::new()
+        } else {
+            pki.path(n)
+        }
+    };
     crate::policy::RedisConfig {
         enabled: true,
         url: "rediss://127.0.0.1:1/0".into(),
@@ -153,11 +159,36 @@ fn tls_settings_are_checked_key_by_key() {
         ("garbage.pem", "", "", Some("cache.redis.tls_ca_file")),
         ("client.key", "", "", Some("cache.redis.tls_ca_file")),
         ("ca.pem", "client.pem", "", Some("cache.redis.tls_key_file")),
-        ("ca.pem", "", "client.key", Some("cache.redis.tls_cert_file")),
-        ("ca.pem", "missing.pem", "client.key", Some("cache.redis.tls_cert_file")),
-        ("ca.pem", "client.pem", "missing.key", Some("cache.redis.tls_key_file")),
-        ("ca.pem", "client.pem", "garbage.pem", Some("cache.redis.tls_key_file")),
-        ("ca.pem", "client.pem", "stray.key", Some("cache.redis.tls_key_file")),
+        (
+            "ca.pem",
+            "",
+            "client.key",
+            Some("cache.redis.tls_cert_file"),
+        ),
+        (
+            "ca.pem",
+            "missing.pem",
+            "client.key",
+            Some("cache.redis.tls_cert_file"),
+        ),
+        (
+            "ca.pem",
+            "client.pem",
+            "missing.key",
+            Some("cache.redis.tls_key_file"),
+        ),
+        (
+            "ca.pem",
+            "client.pem",
+            "garbage.pem",
+            Some("cache.redis.tls_key_file"),
+        ),
+        (
+            "ca.pem",
+            "client.pem",
+            "stray.key",
+            Some("cache.redis.tls_key_file"),
+        ),
     ];
     for &(ca, cert, key, blamed) in table {
         let got = problem(&tls_config(&pki, ca, cert, key));
@@ -169,9 +200,16 @@ fn tls_settings_are_checked_key_by_key() {
     }
     // Messages name the file, never its contents.
     let (_, text) = problem(&tls_config(&pki, "missing.pem", "", "")).expect("fails");
-    assert!(text.contains("missing.pem") && text.contains("cannot read"), "{text}");
-    let (_, text) = problem(&tls_config(&pki, "ca.pem", "client.pem", "garbage.pem")).expect("fails");
-    assert!(text.contains("garbage.pem") && !text.contains("not a certificate"), "{text}");
+    assert!(
+        text.contains("missing.pem") && text.contains("cannot read"),
+        "{text}"
+    );
+    let (_, text) =
+        problem(&tls_config(&pki, "ca.pem", "client.pem", "garbage.pem")).expect("fails");
+    assert!(
+        text.contains("garbage.pem") && !text.contains("not a certificate"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -212,8 +250,10 @@ async fn a_tls_cache_builds_without_io_and_misses_when_nothing_listens() {
         ("rediss://127.0.0.1:1/0#insecure", vec![]),
         ("redis://unused", vec!["127.0.0.1:1".to_owned()]),
     ] {
-        let mut config = CacheConfig::default();
-        config.redis = tls_config(&pki, "ca.pem", "client.pem", "client.key");
+        let mut config = CacheConfig {
+            redis: tls_config(&pki, "ca.pem", "client.pem", "client.key"),
+            ..CacheConfig::default()
+        };
         config.redis.tls = true;
         config.redis.url = url.into();
         config.redis.sentinels = sentinels;
@@ -221,9 +261,14 @@ async fn a_tls_cache_builds_without_io_and_misses_when_nothing_listens() {
         let key = VerdictCache::key(&[0; 32], "a");
         assert_eq!(cache.get(&key).await, None, "{url}");
     }
-    let mut broken = CacheConfig::default();
-    broken.redis = tls_config(&pki, "missing.pem", "", "");
-    assert!(matches!(VerdictCache::new(&broken), Err(CacheError::Tls(_))));
+    let broken = CacheConfig {
+        redis: tls_config(&pki, "missing.pem", "", ""),
+        ..CacheConfig::default()
+    };
+    assert!(matches!(
+        VerdictCache::new(&broken),
+        Err(CacheError::Tls(_))
+    ));
 }
 
 #[tokio::test]

@@ -50,7 +50,10 @@ impl std::fmt::Debug for RedisTls {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("RedisTls")
             .field("custom_ca", &self.certificates.root_cert.is_some())
-            .field("client_certificate", &self.certificates.client_tls.is_some())
+            .field(
+                "client_certificate",
+                &self.certificates.client_tls.is_some(),
+            )
             .field("insecure", &self.insecure)
             .finish()
     }

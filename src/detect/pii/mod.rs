@@ -59,7 +59,10 @@ impl Default for PiiConfig {
     fn default() -> Self {
         PiiConfig {
             enabled: PiiType::ALL.to_vec(),
-            phone_regions: DEFAULT_PHONE_REGIONS.iter().map(|&r| r.to_owned()).collect(),
+            phone_regions: DEFAULT_PHONE_REGIONS
+                .iter()
+                .map(|&r| r.to_owned())
+                .collect(),
         }
     }
 }

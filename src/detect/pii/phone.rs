@@ -33,8 +33,8 @@ const MAX_NSN: usize = 17;
 /// none: the countries of the languages the rule packs cover, plus the large
 /// English-speaking ones.
 pub const DEFAULT_PHONE_REGIONS: &[&str] = &[
-    "US", "CA", "GB", "IE", "AU", "IN", "DE", "AT", "CH", "FR", "BE", "ES", "IT", "PT", "BR",
-    "PL", "NL", "RU", "UA", "CN", "JP",
+    "US", "CA", "GB", "IE", "AU", "IN", "DE", "AT", "CH", "FR", "BE", "ES", "IT", "PT", "BR", "PL",
+    "NL", "RU", "UA", "CN", "JP",
 ];
 
 /// One pattern of a region with the lengths it allows.

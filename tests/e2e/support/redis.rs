@@ -66,7 +66,10 @@ impl TlsFiles {
         write("ca.pem", ca_cert.pem());
         write("other-ca.pem", other_cert.pem());
         for (name, sans) in [
-            ("server", vec!["127.0.0.1".to_owned(), "localhost".to_owned()]),
+            (
+                "server",
+                vec!["127.0.0.1".to_owned(), "localhost".to_owned()],
+            ),
             ("client", vec!["promptgate-client".to_owned()]),
         ] {
             let key = KeyPair::generate().expect("leaf key");
@@ -156,11 +159,7 @@ impl RedisProcess {
 
     /// A replica of the server on `master_port`.
     pub fn replica_of(master_port: u16) -> RedisProcess {
-        RedisProcess::start(
-            &[format!("replicaof 127.0.0.1 {master_port}")],
-            false,
-            None,
-        )
+        RedisProcess::start(&[format!("replicaof 127.0.0.1 {master_port}")], false, None)
     }
 
     /// A TLS-only replica of the TLS-only server on `master_port`.
@@ -192,7 +191,11 @@ impl RedisProcess {
         )
     }
 
-    fn start(extra: &[String], sentinel: bool, tls: Option<(&TlsFiles, ClientAuth)>) -> RedisProcess {
+    fn start(
+        extra: &[String],
+        sentinel: bool,
+        tls: Option<(&TlsFiles, ClientAuth)>,
+    ) -> RedisProcess {
         require();
         let dir = tempfile::tempdir().expect("temp dir");
         let port = free_port();
@@ -251,7 +254,11 @@ impl RedisProcess {
 
     /// `redis://127.0.0.1:<port>/0` (`rediss://` for a TLS server).
     pub fn url(&self) -> String {
-        let scheme = if self.tls.is_some() { "rediss" } else { "redis" };
+        let scheme = if self.tls.is_some() {
+            "rediss"
+        } else {
+            "redis"
+        };
         format!("{scheme}://127.0.0.1:{}/0", self.port)
     }
 

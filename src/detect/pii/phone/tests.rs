@@ -139,7 +139,10 @@ const INVALID: &[&str] = &[
 fn numbers_no_plan_issues_are_not_phones() {
     let shield = shield(DEFAULT_PHONE_REGIONS);
     for &number in INVALID {
-        assert!(!crate_valid(None, number), "the table itself is wrong: {number}");
+        assert!(
+            !crate_valid(None, number),
+            "the table itself is wrong: {number}"
+        );
         let text = format!("Please call {number} tomorrow.");
         assert_eq!(phones(&shield, &text), Vec::<String>::new(), "{number}");
         assert!(!international_valid(&digits(number)), "{number}");
@@ -160,9 +163,17 @@ fn national_formats_count_only_in_the_configured_regions() {
         // A calling code needs no region.
         ("call +49 30 90182000", &["US"], Some("+49 30 90182000")),
         ("call 0049 30 90182000", &["US"], Some("0049 30 90182000")),
-        ("call +44 (0)20 7946 0958", &["US"], Some("+44 (0)20 7946 0958")),
+        (
+            "call +44 (0)20 7946 0958",
+            &["US"],
+            Some("+44 (0)20 7946 0958"),
+        ),
         // An extension stays part of the span but not of the number.
-        ("phone (212) 736-5000x1234", &["US"], Some("(212) 736-5000x1234")),
+        (
+            "phone (212) 736-5000x1234",
+            &["US"],
+            Some("(212) 736-5000x1234"),
+        ),
     ];
     for &(text, regions, want) in table {
         let got = phones(&shield(regions), text);
@@ -193,7 +204,10 @@ fn timestamps_ids_and_amounts_are_not_phones() {
 
 #[test]
 fn regions_are_checked_when_the_shield_is_built() {
-    assert!(PhoneRegions::new(&["de", " GB "]).is_ok(), "case and spaces");
+    assert!(
+        PhoneRegions::new(&["de", " GB "]).is_ok(),
+        "case and spaces"
+    );
     for bad in ["XX", "", "001", "USA", "E"] {
         let err = PhoneRegions::new(&[bad]).expect_err(bad);
         assert_eq!(err, UnknownRegion(bad.to_owned()));
