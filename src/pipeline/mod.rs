@@ -106,6 +106,7 @@ impl Pipeline {
         })?;
         let pii = PiiShield::new(&PiiShieldConfig {
             phone_regions: config.pii.phone_regions.clone(),
+            phone_strict: config.pii.phone_strict,
             ..PiiShieldConfig::default()
         })
         .map_err(|e| BuildError::Layer {
@@ -116,6 +117,7 @@ impl Pipeline {
         let mut hasher = Sha256::new();
         hasher.update(keywords.fingerprint());
         hasher.update(PII_VERSION.as_bytes());
+        hasher.update([u8::from(config.pii.phone_strict)]);
         for region in &config.pii.phone_regions {
             hasher.update(region.trim().to_ascii_uppercase().as_bytes());
             hasher.update(b"\0");

@@ -188,6 +188,11 @@ pub struct PiiValidationConfig {
     /// against libphonenumber's numbering plans; numbers written with a calling
     /// code (`+CC`, `00CC`) are checked against every country's plan.
     pub phone_regions: Vec<String>,
+    /// Numbers with a calling code must be fully valid in their country (a
+    /// fixed-line, mobile… pattern), as libphonenumber's `isValidNumber`, rather
+    /// than fit the country's general pattern and lengths. Stricter: also refuses
+    /// ranges reserved for fiction and tests and ranges issued after the metadata.
+    pub phone_strict: bool,
 }
 
 impl Default for PiiValidationConfig {
@@ -197,6 +202,7 @@ impl Default for PiiValidationConfig {
                 .iter()
                 .map(|&r| r.to_owned())
                 .collect(),
+            phone_strict: false,
         }
     }
 }

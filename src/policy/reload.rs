@@ -399,6 +399,7 @@ mod tests {
                 .fingerprint
         };
         assert_ne!(fp(""), fp("[pii]\nphone_regions = [\"PL\"]\n"));
+        assert_ne!(fp(""), fp("[pii]\nphone_strict = true\n"));
     }
 
     #[test]

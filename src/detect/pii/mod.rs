@@ -53,6 +53,10 @@ pub struct PiiConfig {
     /// Regions (ISO 3166 codes) whose national phone formats are recognised;
     /// numbers written with a calling code are checked against every region.
     pub phone_regions: Vec<String>,
+    /// Numbers written with a calling code must be fully valid (a fixed-line,
+    /// mobile… pattern of their country), not only fit the country's general
+    /// pattern and lengths; refuses reserved and not yet issued ranges too.
+    pub phone_strict: bool,
 }
 
 impl Default for PiiConfig {
@@ -63,6 +67,7 @@ impl Default for PiiConfig {
                 .iter()
                 .map(|&r| r.to_owned())
                 .collect(),
+            phone_strict: false,
         }
     }
 }
@@ -101,7 +106,7 @@ impl PiiShield {
         let anchors = scan::build_anchors()?;
         let categories = PiiType::ALL.iter().map(|t| Arc::from(t.as_str())).collect();
         let rule_ids = scan::RULE_IDS.iter().map(|&r| (r, Arc::from(r))).collect();
-        let phone = phone::PhoneRegions::new(&config.phone_regions)?;
+        let phone = phone::PhoneRegions::new(&config.phone_regions, config.phone_strict)?;
         Ok(PiiShield {
             enabled,
             anchors,
@@ -142,18 +147,30 @@ impl PiiShield {
         }
     }
 
-    /// Whether `hit` stands: anything but a national-format phone does (numbers
-    /// with a calling code were checked by the scanner); a national one must be
-    /// valid in a default region. Its digits end where an extension starts.
+    /// Whether `hit` stands: anything but a phone does; a number with a calling
+    /// code was checked by the scanner (and is checked again, fully, when strict);
+    /// a national one must be valid in a default region. Digits end where an
+    /// extension starts; a `(0)` trunk group after the calling code is dropped.
     fn phone_ok(&self, b: &[u8], hit: &scan::Hit) -> bool {
-        if hit.ty != PiiType::Phone || hit.rule == "pii.phone.international" {
+        if hit.ty != PiiType::Phone {
             return true;
         }
+        let international = hit.rule == "pii.phone.international";
+        if international && !self.phone.strict {
+            return true;
+        }
+        let span = b.get(hit.start..hit.end).unwrap_or_default();
         let mut digits = [0u8; 24];
         let mut n = 0;
-        for &c in b.get(hit.start..hit.end).unwrap_or_default() {
+        let mut i = 0;
+        while i < span.len() {
+            let c = span[i];
             if c.is_ascii_alphabetic() {
                 break;
+            }
+            if international && span[i..].starts_with(b"(0)") {
+                i += 3;
+                continue;
             }
             if c.is_ascii_digit() {
                 if n == digits.len() {
@@ -162,8 +179,15 @@ impl PiiShield {
                 digits[n] = c;
                 n += 1;
             }
+            i += 1;
         }
-        self.phone.national_valid(&digits[..n])
+        if international {
+            // `+CC…` or `00CC…`.
+            let skip = if span.first() == Some(&b'+') { 0 } else { 2 };
+            n > skip && phone::international_strictly_valid(&digits[skip..n])
+        } else {
+            self.phone.national_valid(&digits[..n])
+        }
     }
 
     fn rule_id(&self, rule: &'static str) -> Arc<str> {

@@ -195,26 +195,37 @@ pub fn is_known_region(id: &str) -> bool {
     id.len() == 2 && PLAN.by_id.contains_key(id.to_ascii_uppercase().as_str())
 }
 
-/// The regions national-format numbers are validated against, compiled.
+/// The regions national-format numbers are validated against, compiled, and
+/// whether numbers with a calling code must be fully valid too.
 #[derive(Clone)]
 pub(super) struct PhoneRegions {
     ids: Vec<&'static str>,
     regions: Vec<usize>,
+    /// Numbers with a calling code must match a type pattern, not only the
+    /// country's general pattern.
+    pub(super) strict: bool,
 }
 
 impl std::fmt::Debug for PhoneRegions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_list().entries(&self.ids).finish()
+        f.debug_struct("PhoneRegions")
+            .field("regions", &self.ids)
+            .field("strict", &self.strict)
+            .finish()
     }
 }
 
 impl PhoneRegions {
     /// Compiles the plans of `ids` now, so no request pays for it.
-    pub(super) fn new<S: AsRef<str>>(ids: &[S]) -> Result<PhoneRegions, UnknownRegion> {
+    pub(super) fn new<S: AsRef<str>>(
+        ids: &[S],
+        strict: bool,
+    ) -> Result<PhoneRegions, UnknownRegion> {
         let plan = &*PLAN;
         let mut out = PhoneRegions {
             ids: Vec::new(),
             regions: Vec::new(),
+            strict,
         };
         for id in ids {
             let upper = id.as_ref().trim().to_ascii_uppercase();
@@ -248,9 +259,21 @@ impl PhoneRegions {
 
 /// Whether `digits` (after the `+` or `00`, ASCII digits only) is a country
 /// calling code followed by a national number that fits that country's
-/// numbering plan; a national prefix written after the code (`+44 0 20…`) is
-/// tolerated.
+/// numbering plan (its general pattern and lengths); a national prefix written
+/// after the code (`+44 0 20…`) is tolerated.
 pub(super) fn international_valid(digits: &[u8]) -> bool {
+    international(digits, false)
+}
+
+/// Like [`international_valid`], but the national number must be fully valid
+/// (match a fixed-line, mobile, toll-free… pattern), as libphonenumber's
+/// `isValidNumber`: ranges set aside for drama and tests and ranges not yet
+/// issued are refused.
+pub(super) fn international_strictly_valid(digits: &[u8]) -> bool {
+    international(digits, true)
+}
+
+fn international(digits: &[u8], strict: bool) -> bool {
     let Some(digits) = ascii_digits(digits, MAX_NSN + 3) else {
         return false;
     };
@@ -269,14 +292,21 @@ pub(super) fn international_valid(digits: &[u8]) -> bool {
         if code == 1 && nsn.len() == 10 && matches!(nsn.as_bytes()[3], b'0' | b'1') {
             return false;
         }
+        let fits = |r: &Region, nsn: &str| {
+            if strict {
+                r.valid(nsn)
+            } else {
+                r.general.fits(nsn)
+            }
+        };
         return regions.iter().any(|&k| {
             plan.region(k).is_some_and(|r| {
-                r.general.fits(nsn)
+                fits(r, nsn)
                     || r.national_prefix
                         .as_deref()
                         .filter(|p| !p.is_empty())
                         .and_then(|p| nsn.strip_prefix(p))
-                        .is_some_and(|rest| r.general.fits(rest))
+                        .is_some_and(|rest| fits(r, rest))
             })
         });
     }

@@ -9,6 +9,15 @@ fn shield(regions: &[&str]) -> PiiShield {
     .expect("known regions")
 }
 
+fn strict_shield(regions: &[&str]) -> PiiShield {
+    PiiShield::new(&PiiConfig {
+        phone_regions: regions.iter().map(|&r| r.to_owned()).collect(),
+        phone_strict: true,
+        ..PiiConfig::default()
+    })
+    .expect("known regions")
+}
+
 /// The PHONE values `shield` finds in `text`.
 fn phones(shield: &PiiShield, text: &str) -> Vec<String> {
     let mut out = Vec::new();
@@ -36,7 +45,7 @@ fn every_example_number_of_the_metadata_passes_with_its_calling_code() {
     let mut failed = Vec::new();
     for &(region, code, example) in &examples {
         let e164 = format!("{code}{example}");
-        if !international_valid(e164.as_bytes()) {
+        if !international_valid(e164.as_bytes()) || !international_strictly_valid(e164.as_bytes()) {
             failed.push(format!("{region} +{e164}"));
         }
     }
@@ -45,7 +54,7 @@ fn every_example_number_of_the_metadata_passes_with_its_calling_code() {
 
 #[test]
 fn example_numbers_of_the_default_regions_pass_in_national_format() {
-    let regions = PhoneRegions::new(DEFAULT_PHONE_REGIONS).expect("defaults are known");
+    let regions = PhoneRegions::new(DEFAULT_PHONE_REGIONS, false).expect("defaults are known");
     let mut checked = 0;
     for (region, _, example) in metadata_examples::all() {
         if !DEFAULT_PHONE_REGIONS.contains(&region) {
@@ -118,6 +127,40 @@ fn valid_numbers_from_many_countries_are_found_and_libphonenumber_agrees() {
         );
         let text = format!("Please call {number} tomorrow.");
         assert_eq!(phones(&shield, &text), vec![number.to_owned()], "{region}");
+    }
+}
+
+/// Numbers that fit their country's general pattern but no type's: reserved for
+/// fiction (UK drama ranges), or in blocks not issued when the metadata was built.
+const ONLY_POSSIBLE: &[&str] = &[
+    "+1-345-332-0916",
+    "+44115 496 0340",
+    "001-395-713-3472",
+    "+49(0)5786852359",
+];
+
+#[test]
+fn strict_mode_refuses_numbers_that_are_possible_but_not_valid() {
+    let loose = shield(&["US"]);
+    let strict = strict_shield(&["US"]);
+    for &number in ONLY_POSSIBLE {
+        assert!(
+            !crate_valid(None, &number.replacen("001-", "+1-", 1).replace("(0)", "")),
+            "{number}"
+        );
+        let text = format!("call {number} now");
+        assert_eq!(phones(&loose, &text), vec![number.to_owned()], "{number}");
+        assert_eq!(phones(&strict, &text), Vec::<String>::new(), "{number}");
+    }
+    let everywhere: Vec<&str> = VALID.iter().map(|&(r, _)| r).collect();
+    let strict = strict_shield(&everywhere);
+    for number in VALID.iter().map(|&(_, n)| n).chain([
+        "+44 (0)20 7946 0958",
+        "0049 30 90182000",
+        "+1 212 736 5000 x12",
+    ]) {
+        let text = format!("call {number} now");
+        assert_eq!(phones(&strict, &text), vec![number.to_owned()], "{number}");
     }
 }
 
@@ -205,11 +248,11 @@ fn timestamps_ids_and_amounts_are_not_phones() {
 #[test]
 fn regions_are_checked_when_the_shield_is_built() {
     assert!(
-        PhoneRegions::new(&["de", " GB "]).is_ok(),
+        PhoneRegions::new(&["de", " GB "], false).is_ok(),
         "case and spaces"
     );
     for bad in ["XX", "", "001", "USA", "E"] {
-        let err = PhoneRegions::new(&[bad]).expect_err(bad);
+        let err = PhoneRegions::new(&[bad], false).expect_err(bad);
         assert_eq!(err, UnknownRegion(bad.to_owned()));
         assert!(!is_known_region(bad), "{bad}");
     }
@@ -228,14 +271,14 @@ proptest::proptest! {
 
     #[test]
     fn arbitrary_digit_strings_never_panic(d in "[0-9]{0,30}") {
-        let regions = PhoneRegions::new(&["US", "DE", "AR", "BR", "MX"]).expect("known");
+        let regions = PhoneRegions::new(&["US", "DE", "AR", "BR", "MX"], false).expect("known");
         let _ = international_valid(d.as_bytes());
         let _ = regions.national_valid(d.as_bytes());
     }
 
     #[test]
     fn arbitrary_bytes_are_refused_not_panicked_on(b in proptest::collection::vec(proptest::num::u8::ANY, 0..40)) {
-        let regions = PhoneRegions::new(&["GB"]).expect("known");
+        let regions = PhoneRegions::new(&["GB"], false).expect("known");
         let all_digits = !b.is_empty() && b.len() <= MAX_NSN + 3 && b.iter().all(u8::is_ascii_digit);
         if !all_digits {
             proptest::prop_assert!(!international_valid(&b));
