@@ -9,7 +9,6 @@
 //!   shows up in every request it delayed (coordinated omission corrected).
 
 use std::path::Path;
-use std::sync::{Barrier, Mutex};
 use std::time::{Duration, Instant};
 
 use hdrhistogram::Histogram;
@@ -18,7 +17,7 @@ use crate::protocol::peer::ActionKind;
 
 use super::client::Client;
 use super::error::LoadgenError;
-use super::workload::{Workload, with_token};
+use super::workload::{Workload, with_token, write_nonce_at};
 
 /// Highest latency the histograms track: one minute, in nanoseconds.
 const MAX_TRACKED_NS: u64 = 60_000_000_000;
@@ -119,6 +118,11 @@ pub trait Window {
 
 /// Runs `plan` against the runner at `socket` and merges what every
 /// connection measured. `window` is told when measuring starts and stops.
+///
+/// Closed loop runs every connection on one thread's event loop (the
+/// generator then costs a fraction of the runner); open loop gives each
+/// connection a thread so requests leave at their due time to the
+/// microsecond, which an event loop's millisecond timer cannot do.
 pub fn drive(
     socket: &Path,
     workload: &Workload,
@@ -126,40 +130,30 @@ pub fn drive(
     window: &mut dyn Window,
 ) -> Result<Measured, LoadgenError> {
     let n = plan.connections.max(1);
-    let barrier = Barrier::new(n + 1);
-    let start_cell = Mutex::new(None::<Instant>);
+    let conns = (0..n)
+        .map(|c| Connection::open(socket, workload, plan, c, n))
+        .collect::<Result<Vec<_>, _>>()?;
+    let start = Instant::now();
     let results = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..n)
-            .map(|c| {
-                let (barrier, start_cell) = (&barrier, &start_cell);
-                scope.spawn(move || {
-                    let setup = Connection::open(socket, workload, plan, c);
-                    barrier.wait();
-                    barrier.wait();
-                    let start = start_cell
-                        .lock()
-                        .map(|s| s.unwrap_or_else(Instant::now))
-                        .unwrap_or_else(|_| Instant::now());
-                    let mut conn = setup?;
-                    Ok::<_, LoadgenError>(conn.run(start, plan, c, n))
-                })
-            })
-            .collect();
-        barrier.wait();
-        let start = Instant::now();
-        if let Ok(mut cell) = start_cell.lock() {
-            *cell = Some(start);
-        }
-        barrier.wait();
+        let handles: Vec<_> = if plan.rate.is_some() {
+            conns
+                .into_iter()
+                .map(|mut conn| scope.spawn(move || vec![Ok(conn.run_paced(start, plan))]))
+                .collect()
+        } else {
+            vec![scope.spawn(move || run_event_loop(conns, start, plan))]
+        };
         sleep_until(start + plan.warmup);
         window.mark(false);
         sleep_until(start + plan.warmup + plan.duration);
         window.mark(true);
         handles
             .into_iter()
-            .map(|h| {
+            .flat_map(|h| {
                 h.join().unwrap_or_else(|_| {
-                    Err(LoadgenError::Usage("a connection thread panicked".into()))
+                    vec![Err(LoadgenError::Usage(
+                        "a connection thread panicked".into(),
+                    ))]
                 })
             })
             .collect::<Vec<_>>()
@@ -171,22 +165,60 @@ pub fn drive(
     Ok(total)
 }
 
-/// One connection's state: the client and its own copy of the frames
-/// (nonces are rewritten in place).
-struct Connection<'w> {
-    client: Client,
-    workload: &'w Workload,
-    calls: Vec<Vec<u8>>,
-    bodies: Vec<Vec<u8>>,
+/// Closed loop: every connection as a task of one current-thread runtime.
+fn run_event_loop(
+    conns: Vec<Connection>,
+    start: Instant,
+    plan: &Plan,
+) -> Vec<Result<Measured, LoadgenError>> {
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => return vec![Err(LoadgenError::io("starting the event loop")(e))],
+    };
+    let measure_from = start + plan.warmup;
+    let end = measure_from + plan.duration;
+    runtime.block_on(async move {
+        let mut tasks = tokio::task::JoinSet::new();
+        for conn in conns {
+            tasks.spawn(conn.run_closed(measure_from, end));
+        }
+        let mut results = Vec::new();
+        while let Some(joined) = tasks.join_next().await {
+            results.push(
+                joined
+                    .map_err(|_| LoadgenError::Usage("a connection task failed".into()))
+                    .and_then(|r| r),
+            );
+        }
+        results
+    })
 }
 
-impl<'w> Connection<'w> {
+/// One connection's state: the client and its own copy of the frames
+/// (nonces are rewritten in place) and of the schedule.
+struct Connection {
+    client: Client,
+    calls: Vec<Vec<u8>>,
+    bodies: Vec<Vec<u8>>,
+    nonce_at: Vec<usize>,
+    schedule: Vec<usize>,
+    slot: usize,
+    nonce: u64,
+    unique: bool,
+    pace: Option<Pace>,
+}
+
+impl Connection {
     fn open(
         socket: &Path,
-        workload: &'w Workload,
+        workload: &Workload,
         plan: &Plan,
         c: usize,
-    ) -> Result<Connection<'w>, LoadgenError> {
+        n: usize,
+    ) -> Result<Connection, LoadgenError> {
         let mut client = Client::connect(socket)?;
         let token = client.prepare_conf(&plan.route_conf, "route#bench#ext-plugin-pre-req#1")?;
         let calls = workload
@@ -194,65 +226,106 @@ impl<'w> Connection<'w> {
             .iter()
             .map(|p| with_token(p, token))
             .collect::<Result<Vec<_>, _>>()?;
-        let bodies = workload
-            .bodies
-            .iter()
-            .map(|p| p.body_frame.clone())
-            .collect();
-        let _ = c;
         Ok(Connection {
             client,
-            workload,
             calls,
-            bodies,
+            bodies: workload
+                .bodies
+                .iter()
+                .map(|p| p.body_frame.clone())
+                .collect(),
+            nonce_at: workload.bodies.iter().map(|p| p.nonce_at()).collect(),
+            schedule: workload.schedule.clone(),
+            // Connections start at different places in the schedule.
+            slot: c * workload.schedule.len() / n,
+            nonce: (c as u64) << 40,
+            unique: plan.unique,
+            pace: plan.rate.map(|rate| Pace::new(rate, n, c)),
         })
     }
 
-    fn run(&mut self, start: Instant, plan: &Plan, c: usize, n: usize) -> Measured {
+    /// The body index of the next request, its nonce set.
+    fn next_body(&mut self) -> usize {
+        let i = self.schedule[self.slot % self.schedule.len()];
+        self.slot += 1;
+        if self.unique {
+            self.nonce += 1;
+            write_nonce_at(&mut self.bodies[i], self.nonce_at[i], self.nonce);
+        }
+        i
+    }
+
+    async fn run_closed(
+        self,
+        measure_from: Instant,
+        end: Instant,
+    ) -> Result<Measured, LoadgenError> {
+        let Connection {
+            client,
+            calls,
+            mut bodies,
+            nonce_at,
+            schedule,
+            mut slot,
+            mut nonce,
+            unique,
+            ..
+        } = self;
+        let mut client = client.into_async()?;
+        let mut measured = Measured::new();
+        loop {
+            let sent = Instant::now();
+            if sent >= end {
+                break;
+            }
+            let i = schedule[slot % schedule.len()];
+            slot += 1;
+            if unique {
+                nonce += 1;
+                write_nonce_at(&mut bodies[i], nonce_at[i], nonce);
+            }
+            let outcome = match tokio::time::timeout(
+                CALL_TIMEOUT,
+                client.call(&calls[i], &bodies[i]),
+            )
+            .await
+            {
+                Ok(outcome) => outcome,
+                Err(_) => Err(LoadgenError::Io {
+                    what: "waiting for the runner".into(),
+                    source: std::io::ErrorKind::TimedOut.into(),
+                }),
+            };
+            let done = Instant::now();
+            let broken = is_broken(&outcome);
+            if sent >= measure_from {
+                measured.record(outcome, done - sent);
+            }
+            if broken {
+                break;
+            }
+        }
+        Ok(measured)
+    }
+
+    fn run_paced(&mut self, start: Instant, plan: &Plan) -> Measured {
         let measure_from = start + plan.warmup;
         let end = measure_from + plan.duration;
-        let schedule = &self.workload.schedule;
-        // Connections start at different places in the schedule.
-        let mut slot = c * schedule.len() / n;
-        let mut nonce = (c as u64) << 40;
         let mut measured = Measured::new();
-        let pace = plan.rate.map(|rate| Pace::new(rate, n, c));
-        if pace.is_some() {
-            precise_sleeps();
-        }
-        let mut k = 0u64;
-        loop {
-            let due = match &pace {
-                Some(pace) => {
-                    let due = start + pace.due(k);
-                    if due >= end {
-                        break;
-                    }
-                    sleep_until(due);
-                    due
-                }
-                None => Instant::now(),
-            };
+        let Some(pace) = self.pace else {
+            return measured;
+        };
+        precise_sleeps();
+        for k in 0.. {
+            let due = start + pace.due(k);
             if due >= end {
                 break;
             }
-            k += 1;
-            let i = schedule[slot % schedule.len()];
-            slot += 1;
-            if plan.unique {
-                nonce += 1;
-                let at = self.workload.bodies[i].nonce_at();
-                super::workload::write_nonce_at(&mut self.bodies[i], at, nonce);
-            }
+            sleep_until(due);
+            let i = self.next_body();
             let outcome = self.client.call(&self.calls[i], &self.bodies[i]);
             let done = Instant::now();
-            let broken = matches!(
-                outcome,
-                Err(LoadgenError::Io { .. }
-                    | LoadgenError::Decode(_)
-                    | LoadgenError::UnexpectedType { .. }
-                    | LoadgenError::Frame(_))
-            );
+            let broken = is_broken(&outcome);
             if due >= measure_from {
                 measured.record(outcome, corrected_latency(due, done));
             }
@@ -262,6 +335,20 @@ impl<'w> Connection<'w> {
         }
         measured
     }
+}
+
+/// How long one call may take before its connection is given up.
+const CALL_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Whether a failed call leaves the connection unusable (an Err frame does not).
+fn is_broken(outcome: &Result<ActionKind, LoadgenError>) -> bool {
+    matches!(
+        outcome,
+        Err(LoadgenError::Io { .. }
+            | LoadgenError::Decode(_)
+            | LoadgenError::UnexpectedType { .. }
+            | LoadgenError::Frame(_))
+    )
 }
 
 /// When each request of one open-loop connection is due: `n` connections
