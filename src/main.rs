@@ -69,7 +69,7 @@ enum Command {
     },
     /// Load the runner over its socket like APISIX workers do and report
     /// throughput and latency next to the protocol's floor.
-    Bench(promptgate::loadgen::BenchArgs),
+    Bench(Box<promptgate::loadgen::BenchArgs>),
     /// Health check for containers and systemd: connects to the runner socket
     /// (APISIX_LISTEN_ADDRESS or server.listen), asks for a conf token, and
     /// exits 0 when one comes back, 1 otherwise with the reason on stderr.

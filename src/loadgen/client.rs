@@ -259,7 +259,7 @@ impl AsyncClient {
                     .readable()
                     .await
                     .map_err(LoadgenError::io("waiting for the runner"))?;
-                match guard.try_io(|fd| (&*fd.get_ref()).read(spare)) {
+                match guard.try_io(|fd| fd.get_ref().read(spare)) {
                     Ok(result) => break result,
                     Err(_would_block) => continue,
                 }
