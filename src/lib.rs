@@ -24,12 +24,14 @@
 //! * [`pipeline`] — the waterfall that turns findings into a [`pipeline::Decision`].
 //! * [`policy`] — configuration, named policies, per-route overrides, fingerprints.
 //! * [`eval`] — measures the detectors on a labelled corpus (`promptgate eval`).
+//! * [`loadgen`] — loads the runner over its socket like APISIX (`promptgate bench`).
 //! * [`telemetry`] — logs, metrics and audit events that never carry prompt text.
 #![deny(missing_docs)]
 
 pub mod detect;
 pub mod eval;
 pub mod extract;
+pub mod loadgen;
 pub mod normalize;
 pub mod pipeline;
 pub mod policy;

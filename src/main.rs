@@ -67,6 +67,9 @@ enum Command {
         #[arg(long)]
         show_redacted: bool,
     },
+    /// Load the runner over its socket like APISIX workers do and report
+    /// throughput and latency next to the protocol's floor.
+    Bench(Box<promptgate::loadgen::BenchArgs>),
     /// Health check for containers and systemd: connects to the runner socket
     /// (APISIX_LISTEN_ADDRESS or server.listen), asks for a conf token, and
     /// exits 0 when one comes back, 1 otherwise with the reason on stderr.
@@ -102,6 +105,7 @@ fn main() -> ExitCode {
             api,
             show_redacted,
         ),
+        Command::Bench(args) => bench(&args),
         Command::Health {
             metrics,
             timeout_ms,
@@ -269,6 +273,29 @@ fn run_eval(config: Config, corpus: &[PathBuf], policy: &str, json: bool) -> any
         print_out(&report.render());
     }
     Ok(())
+}
+
+fn bench(args: &promptgate::loadgen::BenchArgs) -> ExitCode {
+    match promptgate::loadgen::run(args) {
+        Ok(report) if args.json => match serde_json::to_string_pretty(&report) {
+            Ok(json) => {
+                print_out(&format!("{json}\n"));
+                ExitCode::SUCCESS
+            }
+            Err(error) => {
+                eprintln!("promptgate bench: {error}");
+                ExitCode::from(2)
+            }
+        },
+        Ok(report) => {
+            print_out(&report.render());
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("promptgate bench: {error}");
+            ExitCode::from(2)
+        }
+    }
 }
 
 /// Writes to stdout; a closed pipe (`promptgate scan | head`) is not an error.

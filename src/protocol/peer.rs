@@ -318,6 +318,52 @@ pub fn decode_http_req_call_resp(payload: &[u8]) -> Result<ReqCallResp, DecodeEr
     })
 }
 
+/// What a runner's answer to a call was, without copying anything out of it:
+/// the load generator's per-request check.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ActionKind {
+    /// No action: the request continues.
+    Continue,
+    /// A Stop with this status (0 reads as 200).
+    Stop(u16),
+    /// A Rewrite (a redaction, or a shadow note in headers).
+    Rewrite,
+}
+
+/// Classifies an `A6.HTTPReqCall.Resp` payload with the same checks as
+/// [`decode_http_req_call_resp`], but allocates nothing.
+///
+/// # Errors
+/// As [`decode_http_req_call_resp`].
+pub fn peek_req_call_action(payload: &[u8]) -> Result<ActionKind, DecodeError> {
+    use fbr::httpreq_call::Action as Tag;
+    const MESSAGE: &str = "HTTPReqCall.Resp";
+    let resp = verify::<fbr::httpreq_call::Resp>(payload, MESSAGE)?;
+    let missing = |field| DecodeError::MissingField {
+        message: MESSAGE,
+        field,
+    };
+    match resp.action_type() {
+        Tag::NONE if has_field(&resp._tab, fbr::httpreq_call::Resp::VT_ACTION) => {
+            Err(missing("action_type"))
+        }
+        Tag::NONE => Ok(ActionKind::Continue),
+        Tag::Stop => {
+            let stop = resp.action_as_stop().ok_or(missing("action"))?;
+            Ok(ActionKind::Stop(stop.status()))
+        }
+        Tag::Rewrite => resp
+            .action_as_rewrite()
+            .map(|_| ActionKind::Rewrite)
+            .ok_or(missing("action")),
+        other => Err(DecodeError::UnknownValue {
+            message: MESSAGE,
+            field: "action_type",
+            value: other.0,
+        }),
+    }
+}
+
 /// Decodes an `A6.ExtraInfo.Req` payload.
 ///
 /// # Errors

@@ -332,16 +332,24 @@ async fn fetch_extra(
     want_body: bool,
     vars: &[&[u8]],
 ) -> Result<(Option<Bytes>, Vec<Option<Bytes>>), ConnError> {
-    let mut batch = Vec::new();
-    for name in vars {
-        let _ = encode_extra_info_var(&mut scratch.fbb, &mut scratch.out, name);
-        batch.extend_from_slice(&scratch.out);
+    if vars.is_empty() {
+        // The common case: one question, written straight from the scratch buffer.
+        if want_body {
+            let _ = encode_extra_info_req_body(&mut scratch.fbb, &mut scratch.out);
+            conn.write_all(&scratch.out).await?;
+        }
+    } else {
+        scratch.batch.clear();
+        for name in vars {
+            let _ = encode_extra_info_var(&mut scratch.fbb, &mut scratch.out, name);
+            scratch.batch.extend_from_slice(&scratch.out);
+        }
+        if want_body {
+            let _ = encode_extra_info_req_body(&mut scratch.fbb, &mut scratch.out);
+            scratch.batch.extend_from_slice(&scratch.out);
+        }
+        conn.write_all(&scratch.batch).await?;
     }
-    if want_body {
-        let _ = encode_extra_info_req_body(&mut scratch.fbb, &mut scratch.out);
-        batch.extend_from_slice(&scratch.out);
-    }
-    conn.write_all(&batch).await?;
     let mut values = Vec::with_capacity(vars.len());
     for _ in vars {
         values.push(extra_info_answer(conn).await?);

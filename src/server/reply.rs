@@ -20,6 +20,8 @@ pub struct Scratch {
     pub fbb: FlatBufferBuilder<'static>,
     /// The encoded frame.
     pub out: Vec<u8>,
+    /// Several frames sent in one write (ExtraInfo questions).
+    pub batch: Vec<u8>,
 }
 
 impl Default for Scratch {
@@ -27,6 +29,7 @@ impl Default for Scratch {
         Scratch {
             fbb: FlatBufferBuilder::with_capacity(4096),
             out: Vec::with_capacity(4096),
+            batch: Vec::new(),
         }
     }
 }
@@ -43,7 +46,7 @@ pub fn encode_decision(
     decision: &Decision,
     was_compressed: bool,
 ) {
-    let Scratch { fbb, out } = scratch;
+    let Scratch { fbb, out, .. } = scratch;
     let result = match &decision.verdict {
         Verdict::Allow => encode_req_call_continue(fbb, out, call_id),
         Verdict::Block(block) => {

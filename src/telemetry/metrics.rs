@@ -47,6 +47,42 @@ const DURATION_BUCKETS: &[f64] = &[
     0.25, 0.5, 1.0, 2.5,
 ];
 
+/// Handles of the fixed-label metrics recorded on every decision, resolved
+/// once when the recorder is installed: a handle records with one atomic
+/// operation, where the `counter!`-style macros hash and look up the key in
+/// the registry on every call.
+struct Handles {
+    inflight: metrics::Gauge,
+    /// `request_duration_seconds` by mode: enforce, shadow.
+    request_duration: [metrics::Histogram; 2],
+    /// `scan_duration_seconds` by layer, in [`layer_index`] order.
+    scan_duration: [metrics::Histogram; 5],
+}
+
+static HANDLES: std::sync::OnceLock<Handles> = std::sync::OnceLock::new();
+
+impl Handles {
+    fn resolve() -> Handles {
+        let layers = [Layer::Gate, Layer::L0, Layer::L1, Layer::L15, Layer::L2];
+        Handles {
+            inflight: gauge!(INFLIGHT),
+            request_duration: [Mode::Enforce, Mode::Shadow]
+                .map(|mode| histogram!(REQUEST_DURATION, "mode" => mode.as_str())),
+            scan_duration: layers.map(|layer| histogram!(SCAN_DURATION, "layer" => layer.as_str())),
+        }
+    }
+}
+
+fn layer_index(layer: Layer) -> usize {
+    match layer {
+        Layer::Gate => 0,
+        Layer::L0 => 1,
+        Layer::L1 => 2,
+        Layer::L15 => 3,
+        Layer::L2 => 4,
+    }
+}
+
 /// Largest scrape request read before answering.
 const MAX_REQUEST_HEAD: usize = 8 * 1024;
 
@@ -87,6 +123,7 @@ pub async fn serve_metrics(config: &MetricsConfig) -> Result<SocketAddr, Metrics
         .map_err(|e| MetricsError::Recorder(e.to_string()))?;
     describe();
     gauge!(INFLIGHT).set(0.0);
+    let _ = HANDLES.set(Handles::resolve());
     let upkeep = handle.clone();
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(5));
@@ -181,7 +218,11 @@ fn describe() {
 pub fn record_decision(route_id: &str, decision: &Decision, mode: Mode, latency: Duration) {
     counter!(REQUESTS_TOTAL, "route" => route_id.to_owned(), "verdict" => decision.verdict_label())
         .increment(1);
-    histogram!(REQUEST_DURATION, "mode" => mode.as_str()).record(latency.as_secs_f64());
+    match HANDLES.get() {
+        Some(handles) => handles.request_duration[usize::from(mode == Mode::Shadow)]
+            .record(latency.as_secs_f64()),
+        None => histogram!(REQUEST_DURATION, "mode" => mode.as_str()).record(latency.as_secs_f64()),
+    }
     for (layer, duration) in &decision.timings {
         record_layer(*layer, *duration);
     }
@@ -205,7 +246,10 @@ pub fn record_decision(route_id: &str, decision: &Decision, mode: Mode, latency:
 
 /// Records the time one layer took for one request.
 pub fn record_layer(layer: Layer, duration: Duration) {
-    histogram!(SCAN_DURATION, "layer" => layer.as_str()).record(duration.as_secs_f64());
+    match HANDLES.get() {
+        Some(handles) => handles.scan_duration[layer_index(layer)].record(duration.as_secs_f64()),
+        None => histogram!(SCAN_DURATION, "layer" => layer.as_str()).record(duration.as_secs_f64()),
+    }
 }
 
 /// Counts an L0 hit in `tier` (`memory` or `redis`).
@@ -242,13 +286,19 @@ pub struct InflightGuard(());
 impl InflightGuard {
     /// Counts one more call in flight until the guard is dropped.
     pub fn enter() -> InflightGuard {
-        gauge!(INFLIGHT).increment(1.0);
+        match HANDLES.get() {
+            Some(handles) => handles.inflight.increment(1.0),
+            None => gauge!(INFLIGHT).increment(1.0),
+        }
         InflightGuard(())
     }
 }
 
 impl Drop for InflightGuard {
     fn drop(&mut self) {
-        gauge!(INFLIGHT).decrement(1.0);
+        match HANDLES.get() {
+            Some(handles) => handles.inflight.decrement(1.0),
+            None => gauge!(INFLIGHT).decrement(1.0),
+        }
     }
 }

@@ -6,6 +6,7 @@ mod deploy;
 mod detection;
 mod gate;
 mod interop;
+mod loadgen;
 mod ops_cache;
 mod ops_common;
 mod ops_metrics;
