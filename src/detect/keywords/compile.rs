@@ -10,6 +10,7 @@ use regex::{Regex, RegexBuilder};
 use sha2::{Digest, Sha256};
 
 use super::error::{KeywordsError, ProblemKind, RuleProblem};
+use super::index::{Start, WordIndex, first_word};
 use super::spec::RuleSpec;
 use super::words::{is_word_char, word_count};
 use super::{CATEGORIES, MAX_GAP_LIMIT, REGEX_DFA_CACHE, REGEX_SIZE_LIMIT, Severity};
@@ -36,6 +37,8 @@ pub(crate) struct Literal {
     pub(crate) term: bool,
     /// Byte length of the folded literal.
     pub(crate) len: u32,
+    /// How the scanner finds where it starts.
+    pub(crate) start: Start,
 }
 
 /// One automaton over every literal of a folding (phrases and near-terms
@@ -51,6 +54,8 @@ pub(crate) struct LiteralSet {
     pub(crate) lits: Vec<Literal>,
     /// Longest literal in bytes: how far a change can reach a match.
     pub(crate) max_len: usize,
+    /// Where literals can start, so the scan reads words, not bytes.
+    pub(crate) index: Option<WordIndex>,
 }
 
 /// A near-term: its word count and which near patterns use it in which group.
@@ -113,6 +118,7 @@ fn literal(owner: u32, folded: &str) -> Literal {
         prefix: false,
         term: false,
         len: folded.len() as u32,
+        start: Start::Word,
     }
 }
 
@@ -150,23 +156,36 @@ impl LiteralBuilder {
     }
 }
 
-fn set(pats: Vec<String>, lits: Vec<Literal>) -> Result<LiteralSet, KeywordsError> {
+fn set(pats: Vec<String>, mut lits: Vec<Literal>) -> Result<LiteralSet, KeywordsError> {
     let max_len = pats.iter().map(String::len).max().unwrap_or(0);
     if pats.is_empty() {
         return Ok(LiteralSet {
             nfa: None,
             lits,
             max_len,
+            index: None,
         });
+    }
+    for (l, p) in lits.iter_mut().zip(&pats) {
+        l.start = if !l.check_start {
+            Start::Anywhere
+        } else if l.prefix && first_word(p).len() == p.len() {
+            Start::PrefixWord
+        } else {
+            Start::Word
+        };
     }
     let nfa = contiguous::Builder::new()
         .match_kind(MatchKind::Standard)
         .build(&pats)?;
     debug_assert_eq!(nfa.patterns_len(), lits.len());
+    let starts: Vec<Start> = lits.iter().map(|l| l.start).collect();
+    let index = WordIndex::build(&nfa, &pats, &starts);
     Ok(LiteralSet {
         nfa: Some(nfa),
         lits,
         max_len,
+        index: Some(index),
     })
 }
 

@@ -19,6 +19,7 @@
 
 mod compile;
 mod error;
+mod index;
 mod scan;
 mod spec;
 #[cfg(test)]

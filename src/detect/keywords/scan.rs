@@ -2,10 +2,12 @@
 
 use std::ops::Range;
 
+#[cfg(test)]
 use aho_corasick::Anchored;
 use aho_corasick::automaton::Automaton as _;
 
 use super::compile::{Compiled, Literal, LiteralSet};
+use super::index::{Found, candidates};
 use super::words::{count_word_starts, ends_word, is_word_char, starts_word};
 use crate::normalize::{View, ViewKind};
 
@@ -43,11 +45,53 @@ fn runs_patterns(kind: ViewKind) -> bool {
     )
 }
 
-/// Runs the literal automaton over `text[range]` and calls `f(literal, start,
-/// end)` for every occurrence of a literal that sits on its word boundaries
-/// (boundaries are read in the whole text), in the automaton's overlapping
-/// order (by end, then pattern).
-fn literals_in(
+/// Finds the literal occurrences within `text[range]` that sit on their word
+/// boundaries (read in the whole text) and calls `f(literal, start, end)` for
+/// each, ordered by start. The word index reads each word once and walks the
+/// automaton only from words that start a literal ([`super::index`]).
+pub(crate) fn literals_in(
+    set: &LiteralSet,
+    text: &str,
+    range: Range<usize>,
+    f: &mut dyn FnMut(&Literal, usize, usize),
+) {
+    let (Some(nfa), Some(index)) = (&set.nfa, &set.index) else {
+        return;
+    };
+    candidates(
+        index,
+        nfa,
+        text,
+        range.start,
+        range.end,
+        &mut |found, start, end| match found {
+            Found::State(sid, kind) => {
+                for k in 0..nfa.match_len(sid) {
+                    let lit = &set.lits[nfa.match_pattern(sid, k).as_usize()];
+                    if lit.start == kind
+                        && end - lit.len as usize == start
+                        && on_boundaries(text, lit, start, end)
+                    {
+                        f(lit, start, end);
+                    }
+                }
+            }
+            Found::Prefix(ids) => {
+                for &pid in ids {
+                    let lit = &set.lits[pid as usize];
+                    if on_boundaries(text, lit, start, end) {
+                        f(lit, start, end);
+                    }
+                }
+            }
+        },
+    );
+}
+
+/// The plain unanchored Aho-Corasick search [`literals_in`] must agree with
+/// (as a set of occurrences; this one reports them by end).
+#[cfg(test)]
+pub(crate) fn literals_in_reference(
     set: &LiteralSet,
     text: &str,
     range: Range<usize>,
