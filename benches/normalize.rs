@@ -2,13 +2,16 @@
 //!
 //! `cargo bench --bench normalize`; criterion reports MB/s (bytes of original text).
 
+use cpu_time::CpuTime;
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use promptgate::normalize::Normalizer;
 
 #[path = "common/corpus_text.rs"]
 mod corpus_text;
+#[path = "common/cpu_time.rs"]
+mod cpu_time;
 
-fn bench(c: &mut Criterion) {
+fn bench(c: &mut Criterion<CpuTime>) {
     let benign = corpus_text::texts("benign.jsonl");
     let attacks = corpus_text::texts("attacks.jsonl");
     let n = Normalizer::new();
@@ -34,5 +37,9 @@ fn bench(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench);
+criterion_group! {
+    name = benches;
+    config = Criterion::default().with_measurement(CpuTime);
+    targets = bench
+}
 criterion_main!(benches);

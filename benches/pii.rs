@@ -8,6 +8,10 @@
 use std::hint::black_box;
 use std::path::PathBuf;
 
+#[path = "common/cpu_time.rs"]
+mod cpu_time;
+
+use cpu_time::CpuTime;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use promptgate::detect::pii::{PiiConfig, PiiShield};
 
@@ -42,7 +46,7 @@ fn build(pool: &[String], size: usize) -> String {
     out
 }
 
-fn bench_pii(c: &mut Criterion) {
+fn bench_pii(c: &mut Criterion<CpuTime>) {
     let shield = PiiShield::new(&PiiConfig::default()).expect("built-in anchors compile");
     let clean = texts("benign.jsonl", None);
     let pii = texts("pii.jsonl", Some("pii"));
@@ -75,5 +79,9 @@ fn bench_pii(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench_pii);
+criterion_group! {
+    name = benches;
+    config = Criterion::default().with_measurement(CpuTime);
+    targets = bench_pii
+}
 criterion_main!(benches);

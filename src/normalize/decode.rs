@@ -45,12 +45,16 @@ static B64_URL: GeneralPurpose = GeneralPurpose::new(
 );
 
 /// Decoded text is kept only when it reads as text: valid UTF-8 with few control
-/// characters and at least one letter (random bytes almost never pass).
+/// characters, mostly letters or digits besides whitespace (leetspeak is half
+/// digits, spaced letters half spaces) and at least one letter (random bytes
+/// almost never pass).
 fn plausible_text(bytes: Vec<u8>) -> Option<String> {
     let s = String::from_utf8(bytes).ok()?;
     let mut total = 0usize;
     let mut bad = 0usize;
     let mut letters = 0usize;
+    let mut alnum = 0usize;
+    let mut space = 0usize;
     for c in s.chars() {
         total += 1;
         if c.is_control() && !matches!(c, '\n' | '\r' | '\t') {
@@ -59,8 +63,15 @@ fn plausible_text(bytes: Vec<u8>) -> Option<String> {
         if c.is_alphabetic() {
             letters += 1;
         }
+        if c.is_alphanumeric() {
+            alnum += 1;
+        }
+        if c.is_whitespace() {
+            space += 1;
+        }
     }
-    (total > 0 && bad * 20 <= total && letters * 2 >= total).then_some(s)
+    let ok = total > 0 && bad * 20 <= total && letters > 0 && alnum * 2 >= total - space;
+    ok.then_some(s)
 }
 
 #[inline]

@@ -31,10 +31,12 @@ fn is_token_byte(b: u8) -> bool {
 }
 
 /// What leetspeak folding would change in a text.
-#[derive(Debug, Default, Clone, Copy)]
+#[derive(Debug, Default, Clone)]
 pub(crate) struct LeetScan {
     /// Such a word contains `1` (worth a second reading as `l`).
     pub(crate) has_one: bool,
+    /// Byte positions the folding replaced, ascending.
+    pub(crate) changed: Vec<usize>,
 }
 
 /// Folds leetspeak inside words that mix letters with digits or symbols, so
@@ -93,7 +95,7 @@ pub(crate) fn leet(text: &str, one: u8, scan: Option<&mut LeetScan>) -> Option<S
         }
         return None;
     }
-    let mut info = LeetScan { has_one: false };
+    let mut info = LeetScan::default();
     let mut buf = bytes.to_vec();
     for (k, &(start, end, kind)) in toks.iter().enumerate() {
         let fold = match kind {
@@ -107,9 +109,14 @@ pub(crate) fn leet(text: &str, one: u8, scan: Option<&mut LeetScan>) -> Option<S
             continue;
         }
         info.has_one |= bytes[start..end].contains(&b'1');
-        for (dst, &src) in buf[start..end].iter_mut().zip(&bytes[start..end]) {
+        for (k, (dst, &src)) in buf[start..end]
+            .iter_mut()
+            .zip(&bytes[start..end])
+            .enumerate()
+        {
             if let Some(l) = leet_letter(src, one) {
                 *dst = l;
+                info.changed.push(start + k);
             }
         }
     }

@@ -106,6 +106,22 @@ pub struct View {
     /// matched against rule phrases folded with [`fold_phrase_skeleton`].
     pub skeleton: bool,
     map: OffsetMap,
+    delta: Option<ViewDelta>,
+}
+
+/// How a view differs from an earlier view of the same [`Views`]: same length,
+/// same bytes except at a few ASCII positions (a leetspeak reading).
+///
+/// Exists so a detector that already scanned the base view rescans only the
+/// neighbourhood of the changed bytes instead of the whole text again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ViewDelta {
+    /// Index (in [`Views::iter`] order) of the view this one was derived from;
+    /// always lower than this view's own index.
+    pub base: usize,
+    /// Byte positions where this view's text differs from the base text,
+    /// ascending. Both texts hold an ASCII byte there.
+    pub changed: Vec<usize>,
 }
 
 impl View {
@@ -113,6 +129,12 @@ impl View {
     /// it came from. Char-boundary ranges map to char-boundary ranges.
     pub fn original_range(&self, r: Range<usize>) -> Range<usize> {
         self.map.original_range(r)
+    }
+
+    /// When this view equals an earlier one except at a few bytes: which
+    /// one and where (see [`ViewDelta`]).
+    pub fn delta(&self) -> Option<&ViewDelta> {
+        self.delta.as_ref()
     }
 }
 
@@ -204,92 +226,16 @@ impl Normalizer {
     }
 
     /// Builds every view of `text` that differs from the folded view.
+    ///
+    /// Embedded encoded payloads get the same views as the text itself
+    /// (folded, skeleton, leetspeak, joined...), each mapping to the whole
+    /// encoded run, within the decoding bounds.
     pub fn views(&self, text: &str) -> Views {
-        let base = fold::fold(text, false, true);
         let mut views = Vec::with_capacity(4);
-        let confusable = base.confusable;
-        views.push(View {
-            kind: ViewKind::Folded,
-            text: base.text,
-            skeleton: false,
-            map: base.map,
-        });
+        text_views(text, &mut views, &|len| OffsetMap::whole(len, 0..0), None);
 
-        // Confusable skeleton: only text with letters of look-alike scripts can differ.
-        let mut work = 0; // index of the view leetspeak and joining derive from
-        if confusable {
-            let sk = fold::fold(text, true, true);
-            if sk.text != views[0].text {
-                views.push(View {
-                    kind: ViewKind::Skeleton,
-                    text: sk.text,
-                    skeleton: true,
-                    map: sk.map,
-                });
-                work = 1;
-            }
-        }
-
-        // Leetspeak: same length as its source, so it shares the source's map.
-        let mut scan = derive::LeetScan::default();
-        if let Some(t) = derive::leet(&views[work].text, b'i', Some(&mut scan)) {
-            let src = &views[work];
-            let (skeleton, map) = (src.skeleton, src.map.clone());
-            if scan.has_one
-                && let Some(tl) = derive::leet(&views[work].text, b'l', None)
-            {
-                views.push(View {
-                    kind: ViewKind::LeetL,
-                    text: tl,
-                    skeleton,
-                    map: map.clone(),
-                });
-            }
-            views.push(View {
-                kind: ViewKind::Leet,
-                text: t,
-                skeleton,
-                map,
-            });
-        }
-
-        // Spaced or dotted letters: needs the separators, so fold again uncollapsed.
-        if derive::looks_spaced(text) {
-            let skeleton = views[work].skeleton;
-            let raw = fold::fold(text, skeleton, false);
-            if let Some((t, map)) = derive::join_spaced(&raw.text, &raw.map) {
-                views.push(View {
-                    kind: ViewKind::Joined,
-                    text: t,
-                    skeleton,
-                    map,
-                });
-            }
-        }
-
-        // ROT13 and reversal: only when the text reads better as English that way.
-        let readings = derive::readings(&views[0].text);
-        if readings.favours(readings.rot13) {
-            let t = derive::rot13(&views[0].text);
-            let map = views[0].map.clone();
-            views.push(View {
-                kind: ViewKind::Rot13,
-                text: t,
-                skeleton: false,
-                map,
-            });
-        }
-        if readings.favours(readings.reversed) {
-            let (t, map) = derive::reversed(&views[0].text, &views[0].map);
-            views.push(View {
-                kind: ViewKind::Reversed,
-                text: t,
-                skeleton: false,
-                map,
-            });
-        }
-
-        // Embedded encodings, decoded once; the payload maps to its whole run.
+        // Embedded encodings, decoded once; every view of a payload maps to its
+        // whole run. The payload's folded view carries the encoding's kind.
         for d in decode::decode_runs(text, self.max_decoded_runs, self.max_decoded_bytes) {
             let kind = match d.encoding {
                 Encoding::Base64 => ViewKind::Base64,
@@ -297,20 +243,136 @@ impl Normalizer {
                 Encoding::Percent => ViewKind::UrlEncoded,
                 Encoding::Escapes => ViewKind::Escaped,
             };
-            let folded = fold::fold(&d.text, false, true).text;
-            let map = OffsetMap::whole(folded.len(), d.run.clone());
-            views.push(View {
-                kind,
-                text: folded,
-                skeleton: false,
-                map,
-            });
+            let run = d.run.clone();
+            text_views(
+                &d.text,
+                &mut views,
+                &|len| OffsetMap::whole(len, run.clone()),
+                Some(kind),
+            );
         }
 
         Views {
             views,
             original_len: text.len(),
         }
+    }
+}
+
+/// Pushes the views of one text onto `views`: folded first, then the ones that
+/// differ from it. With `payload` set, the text is a decoded payload: the folded
+/// view takes that kind and every view's map is `whole(len)` (the encoded run)
+/// instead of the fold's own map.
+fn text_views(
+    text: &str,
+    views: &mut Vec<View>,
+    whole: &dyn Fn(usize) -> OffsetMap,
+    payload: Option<ViewKind>,
+) {
+    let first = views.len();
+    let remap = |map: OffsetMap, len: usize| {
+        if payload.is_some() { whole(len) } else { map }
+    };
+    let base = fold::fold(text, false, true);
+    let confusable = base.confusable;
+    let map = remap(base.map, base.text.len());
+    views.push(View {
+        kind: payload.unwrap_or(ViewKind::Folded),
+        text: base.text,
+        skeleton: false,
+        map,
+        delta: None,
+    });
+
+    // Confusable skeleton: only text with letters of look-alike scripts can differ.
+    let mut work = first; // index of the view leetspeak and joining derive from
+    if confusable {
+        let sk = fold::fold(text, true, true);
+        if sk.text != views[first].text {
+            let map = remap(sk.map, sk.text.len());
+            views.push(View {
+                kind: ViewKind::Skeleton,
+                text: sk.text,
+                skeleton: true,
+                map,
+                delta: None,
+            });
+            work = views.len() - 1;
+        }
+    }
+
+    // Leetspeak: same length as its source, so it shares the source's map and
+    // records the bytes it changed (scanners rescan only around them).
+    let mut scan = derive::LeetScan::default();
+    if let Some(t) = derive::leet(&views[work].text, b'i', Some(&mut scan)) {
+        let src = &views[work];
+        let (skeleton, map) = (src.skeleton, src.map.clone());
+        let mut scan_l = derive::LeetScan::default();
+        if scan.has_one
+            && let Some(tl) = derive::leet(&views[work].text, b'l', Some(&mut scan_l))
+        {
+            views.push(View {
+                kind: ViewKind::LeetL,
+                text: tl,
+                skeleton,
+                map: map.clone(),
+                delta: Some(ViewDelta {
+                    base: work,
+                    changed: scan_l.changed,
+                }),
+            });
+        }
+        views.push(View {
+            kind: ViewKind::Leet,
+            text: t,
+            skeleton,
+            map,
+            delta: Some(ViewDelta {
+                base: work,
+                changed: scan.changed,
+            }),
+        });
+    }
+
+    // Spaced or dotted letters: needs the separators, so fold again uncollapsed.
+    if derive::looks_spaced(text) {
+        let skeleton = views[work].skeleton;
+        let raw = fold::fold(text, skeleton, false);
+        if let Some((t, map)) = derive::join_spaced(&raw.text, &raw.map) {
+            let map = remap(map, t.len());
+            views.push(View {
+                kind: ViewKind::Joined,
+                text: t,
+                skeleton,
+                map,
+                delta: None,
+            });
+        }
+    }
+
+    // ROT13 and reversal: only when the text reads better as English that way.
+    let readings = derive::readings(&views[first].text);
+    if readings.favours(readings.rot13) {
+        let t = derive::rot13(&views[first].text);
+        let map = views[first].map.clone();
+        views.push(View {
+            kind: ViewKind::Rot13,
+            text: t,
+            skeleton: false,
+            map,
+            delta: None,
+        });
+    }
+    if readings.favours(readings.reversed) {
+        let (t, map) = derive::reversed(&views[first].text, &views[first].map);
+        let map = remap(map, t.len());
+        views.push(View {
+            kind: ViewKind::Reversed,
+            text: t,
+            skeleton: false,
+            map,
+            delta: None,
+        });
     }
 }
 

@@ -3,11 +3,14 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::MatchKind;
+use aho_corasick::automaton::Automaton as _;
+use aho_corasick::nfa::contiguous;
 use regex::{Regex, RegexBuilder};
 use sha2::{Digest, Sha256};
 
 use super::error::{KeywordsError, ProblemKind, RuleProblem};
+use super::index::{Start, WordIndex, first_word};
 use super::spec::RuleSpec;
 use super::words::{is_word_char, word_count};
 use super::{CATEGORIES, MAX_GAP_LIMIT, REGEX_DFA_CACHE, REGEX_SIZE_LIMIT, Severity};
@@ -30,13 +33,29 @@ pub(crate) struct Literal {
     pub(crate) check_end: bool,
     /// A prefix term (`instruction*`): the span grows to the end of the word.
     pub(crate) prefix: bool,
+    /// A near-term (owner indexes `terms`), not a phrase (owner indexes `rules`).
+    pub(crate) term: bool,
+    /// Byte length of the folded literal.
+    pub(crate) len: u32,
+    /// How the scanner finds where it starts.
+    pub(crate) start: Start,
 }
 
-/// An automaton over literals with their boundary rules.
+/// One automaton over every literal of a folding (phrases and near-terms
+/// together, so a view costs one pass), with their boundary rules.
+///
+/// The automaton is a contiguous NFA driven byte by byte by the scanner
+/// ([`super::scan`]): its overlapping matches come straight from the state's
+/// match list, without the per-match cost of the high-level iterator, which
+/// dominated when common near-terms (`you`, `all`) match every few bytes.
 #[derive(Debug)]
 pub(crate) struct LiteralSet {
-    pub(crate) ac: Option<AhoCorasick>,
+    pub(crate) nfa: Option<contiguous::NFA>,
     pub(crate) lits: Vec<Literal>,
+    /// Longest literal in bytes: how far a change can reach a match.
+    pub(crate) max_len: usize,
+    /// Where literals can start, so the scan reads words, not bytes.
+    pub(crate) index: Option<WordIndex>,
 }
 
 /// A near-term: its word count and which near patterns use it in which group.
@@ -57,10 +76,9 @@ pub(crate) struct Near {
 #[derive(Debug)]
 pub(crate) struct Compiled {
     pub(crate) rules: Vec<Rule>,
-    /// Phrases folded like the folded view, and like the skeleton view.
-    pub(crate) phrases: [LiteralSet; 2],
-    /// Near-terms, both foldings; literal owners index `terms`.
-    pub(crate) term_sets: [LiteralSet; 2],
+    /// Phrases and near-terms, folded like the folded view and like the
+    /// skeleton view; a literal's owner indexes `rules` (phrases) or `terms`.
+    pub(crate) literals: [LiteralSet; 2],
     pub(crate) terms: Vec<Term>,
     pub(crate) nears: Vec<Near>,
     pub(crate) regexes: Vec<(Regex, u32)>,
@@ -98,6 +116,9 @@ fn literal(owner: u32, folded: &str) -> Literal {
         check_start: first.is_some_and(is_word_char),
         check_end: last.is_some_and(is_word_char),
         prefix: false,
+        term: false,
+        len: folded.len() as u32,
+        start: Start::Word,
     }
 }
 
@@ -115,9 +136,10 @@ impl LiteralBuilder {
     }
 
     /// Adds a literal in both foldings; `prefix` drops the end boundary check.
-    fn add(&mut self, owner: u32, folded: [String; 2], prefix: bool) {
+    fn add(&mut self, owner: u32, folded: [String; 2], term: bool, prefix: bool) {
         for (k, f) in folded.into_iter().enumerate() {
             let mut l = literal(owner, &f);
+            l.term = term;
             if prefix {
                 l.check_end = false;
                 l.prefix = true;
@@ -134,14 +156,37 @@ impl LiteralBuilder {
     }
 }
 
-fn set(pats: Vec<String>, lits: Vec<Literal>) -> Result<LiteralSet, KeywordsError> {
+fn set(pats: Vec<String>, mut lits: Vec<Literal>) -> Result<LiteralSet, KeywordsError> {
+    let max_len = pats.iter().map(String::len).max().unwrap_or(0);
     if pats.is_empty() {
-        return Ok(LiteralSet { ac: None, lits });
+        return Ok(LiteralSet {
+            nfa: None,
+            lits,
+            max_len,
+            index: None,
+        });
     }
-    let ac = AhoCorasick::builder()
+    for (l, p) in lits.iter_mut().zip(&pats) {
+        l.start = if !l.check_start {
+            Start::Anywhere
+        } else if l.prefix && first_word(p).len() == p.len() {
+            Start::PrefixWord
+        } else {
+            Start::Word
+        };
+    }
+    let nfa = contiguous::Builder::new()
         .match_kind(MatchKind::Standard)
         .build(&pats)?;
-    Ok(LiteralSet { ac: Some(ac), lits })
+    debug_assert_eq!(nfa.patterns_len(), lits.len());
+    let starts: Vec<Start> = lits.iter().map(|l| l.start).collect();
+    let index = WordIndex::build(&nfa, &pats, &starts);
+    Ok(LiteralSet {
+        nfa: Some(nfa),
+        lits,
+        max_len,
+        index: Some(index),
+    })
 }
 
 /// Rewrites `\b` / `\B` as ASCII word boundaries. A Unicode `\b` makes the
@@ -209,8 +254,7 @@ pub(crate) fn compile(
     rules.sort_by(|a, b| a.spec.id.cmp(&b.spec.id));
 
     let mut out_rules = Vec::with_capacity(rules.len());
-    let mut phrases = LiteralBuilder::new();
-    let mut term_lits = LiteralBuilder::new();
+    let mut literals = LiteralBuilder::new();
     let mut term_index: HashMap<(String, bool), u32> = HashMap::new();
     let mut terms: Vec<Term> = Vec::new();
     let mut nears = Vec::new();
@@ -321,7 +365,7 @@ pub(crate) fn compile(
         for [f, s] in folded_phrases {
             hash_str(&mut hasher, "p");
             hash_str(&mut hasher, &f);
-            phrases.add(rule_idx, [f, s], false);
+            literals.add(rule_idx, [f, s], false, false);
         }
         for (groups, max_gap) in folded_nears {
             let near_idx = nears.len() as u32;
@@ -341,7 +385,7 @@ pub(crate) fn compile(
                                 words: word_count(f) as u32,
                                 uses: Vec::new(),
                             });
-                            term_lits.add(ti, [f.clone(), s.clone()], *prefix);
+                            literals.add(ti, [f.clone(), s.clone()], true, *prefix);
                             term_index.insert(key, ti);
                             ti
                         }
@@ -374,8 +418,7 @@ pub(crate) fn compile(
     }
     Ok(Compiled {
         rules: out_rules,
-        phrases: phrases.build()?,
-        term_sets: term_lits.build()?,
+        literals: literals.build()?,
         terms,
         nears,
         regexes,

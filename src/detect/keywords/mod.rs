@@ -19,6 +19,7 @@
 
 mod compile;
 mod error;
+mod index;
 mod scan;
 mod spec;
 #[cfg(test)]
@@ -32,7 +33,7 @@ pub use error::{KeywordsError, ProblemKind, RuleProblem};
 pub use spec::{NearSpec, PackFile, PackMeta, RuleSpec};
 
 use crate::detect::{Finding, Layer};
-use crate::normalize::{Normalizer, Views};
+use crate::normalize::{Normalizer, View, Views};
 
 /// Categories a rule may have (RULES-FORMAT.md).
 pub const CATEGORIES: &[&str] = &[
@@ -245,16 +246,52 @@ impl KeywordGuard {
     /// segment's original text.
     pub fn scan(&self, views: &Views, segment: usize, out: &mut Vec<Finding>) {
         let mut fired = vec![0u64; self.compiled.rules.len().div_ceil(64)];
-        for view in views {
-            scan::scan_view(&self.compiled, view, &mut |hit| {
-                let (w, b) = (hit.rule as usize / 64, 1u64 << (hit.rule % 64));
-                if fired[w] & b != 0 {
-                    return;
-                }
-                fired[w] |= b;
-                out.push(self.finding(hit.rule, segment, view.original_range(hit.span)));
-            });
+        self.each_hit(views, true, &mut |view, hit| {
+            let (w, b) = (hit.rule as usize / 64, 1u64 << (hit.rule % 64));
+            if fired[w] & b != 0 {
+                return;
+            }
+            fired[w] |= b;
+            out.push(self.finding(hit.rule, segment, view.original_range(hit.span)));
+        });
+    }
+
+    /// Calls `f` for every rule match in every view, in view order. A view that
+    /// differs from an earlier one at a few bytes only ([`View::delta`]) is
+    /// rescanned around those bytes when `incremental`; the matches it skips are
+    /// the earlier view's, already reported (tests compare both ways).
+    fn each_hit(&self, views: &Views, incremental: bool, f: &mut dyn FnMut(&View, scan::Hit)) {
+        let all: Vec<&View> = views.iter().collect();
+        let mut terms: Vec<Vec<scan::TermHit>> = Vec::with_capacity(all.len());
+        for view in &all {
+            let hits = match view.delta() {
+                Some(d) if incremental && d.base < terms.len() => scan::scan_delta(
+                    &self.compiled,
+                    view,
+                    &all[d.base].text,
+                    &terms[d.base],
+                    &d.changed,
+                    &mut |hit| f(view, hit),
+                ),
+                _ => scan::scan_view(&self.compiled, view, &mut |hit| f(view, hit)),
+            };
+            terms.push(hits);
         }
+    }
+
+    /// [`KeywordGuard::scan`] without the incremental rescans: every view is
+    /// scanned whole. The reference the fast path is tested against.
+    #[cfg(test)]
+    pub(crate) fn scan_full(&self, views: &Views, segment: usize, out: &mut Vec<Finding>) {
+        let mut fired = vec![0u64; self.compiled.rules.len().div_ceil(64)];
+        self.each_hit(views, false, &mut |view, hit| {
+            let (w, b) = (hit.rule as usize / 64, 1u64 << (hit.rule % 64));
+            if fired[w] & b != 0 {
+                return;
+            }
+            fired[w] |= b;
+            out.push(self.finding(hit.rule, segment, view.original_range(hit.span)));
+        });
     }
 
     /// Finds attacks split across adjacent segments (e.g. two user messages that
@@ -285,32 +322,30 @@ impl KeywordGuard {
         }
         let views = normalizer.views(&joined);
         let mut fired = vec![0u64; self.compiled.rules.len().div_ceil(64)];
-        for view in &views {
-            scan::scan_view(&self.compiled, view, &mut |hit| {
-                let (w, b) = (hit.rule as usize / 64, 1u64 << (hit.rule % 64));
-                if fired[w] & b != 0 {
-                    return;
-                }
-                let span = view.original_range(hit.span);
-                let touched: Vec<usize> = (0..segments.len())
-                    .filter(|&k| {
-                        let s = starts[k];
-                        let e = s + segments[k].1.len();
-                        span.start < e && span.end > s
-                    })
-                    .collect();
-                if touched.len() < 2 {
-                    return;
-                }
-                fired[w] |= b;
-                for k in touched {
+        self.each_hit(&views, true, &mut |view, hit| {
+            let (w, b) = (hit.rule as usize / 64, 1u64 << (hit.rule % 64));
+            if fired[w] & b != 0 {
+                return;
+            }
+            let span = view.original_range(hit.span);
+            let touched: Vec<usize> = (0..segments.len())
+                .filter(|&k| {
                     let s = starts[k];
                     let e = s + segments[k].1.len();
-                    let clipped = span.start.max(s) - s..span.end.min(e) - s;
-                    out.push(self.finding(hit.rule, segments[k].0, clipped));
-                }
-            });
-        }
+                    span.start < e && span.end > s
+                })
+                .collect();
+            if touched.len() < 2 {
+                return;
+            }
+            fired[w] |= b;
+            for k in touched {
+                let s = starts[k];
+                let e = s + segments[k].1.len();
+                let clipped = span.start.max(s) - s..span.end.min(e) - s;
+                out.push(self.finding(hit.rule, segments[k].0, clipped));
+            }
+        });
     }
 
     fn finding(&self, rule: u32, segment: usize, span: std::ops::Range<usize>) -> Finding {

@@ -2,7 +2,12 @@
 
 use std::ops::Range;
 
-use super::compile::{Compiled, LiteralSet};
+#[cfg(test)]
+use aho_corasick::Anchored;
+use aho_corasick::automaton::Automaton as _;
+
+use super::compile::{Compiled, Literal, LiteralSet};
+use super::index::{Found, candidates};
 use super::words::{count_word_starts, ends_word, is_word_char, starts_word};
 use crate::normalize::{View, ViewKind};
 
@@ -13,8 +18,9 @@ pub(crate) struct Hit {
     pub(crate) span: Range<usize>,
 }
 
+/// A near-term found in a view, its span grown to the word end for prefix terms.
 #[derive(Debug, Clone, Copy)]
-struct TermHit {
+pub(crate) struct TermHit {
     term: u32,
     start: usize,
     end: usize,
@@ -22,8 +28,7 @@ struct TermHit {
     end_w: usize,
 }
 
-fn on_boundaries(text: &str, set: &LiteralSet, pat: usize, start: usize, end: usize) -> bool {
-    let lit = &set.lits[pat];
+fn on_boundaries(text: &str, lit: &Literal, start: usize, end: usize) -> bool {
     (!lit.check_start || starts_word(text, start)) && (!lit.check_end || ends_word(text, end))
 }
 
@@ -40,50 +45,119 @@ fn runs_patterns(kind: ViewKind) -> bool {
     )
 }
 
-/// Every rule match in one view, calling `emit` for each (rules may repeat).
-pub(crate) fn scan_view(c: &Compiled, view: &View, emit: &mut dyn FnMut(Hit)) {
-    let text = view.text.as_str();
-    let family = usize::from(view.skeleton);
+/// Finds the literal occurrences within `text[range]` that sit on their word
+/// boundaries (read in the whole text) and calls `f(literal, start, end)` for
+/// each, ordered by start. The word index reads each word once and walks the
+/// automaton only from words that start a literal ([`super::index`]).
+pub(crate) fn literals_in(
+    set: &LiteralSet,
+    text: &str,
+    range: Range<usize>,
+    f: &mut dyn FnMut(&Literal, usize, usize),
+) {
+    let (Some(nfa), Some(index)) = (&set.nfa, &set.index) else {
+        return;
+    };
+    candidates(
+        index,
+        nfa,
+        text,
+        range.start,
+        range.end,
+        &mut |found, start, end| match found {
+            Found::State(sid, kind) => {
+                for k in 0..nfa.match_len(sid) {
+                    let lit = &set.lits[nfa.match_pattern(sid, k).as_usize()];
+                    if lit.start == kind
+                        && end - lit.len as usize == start
+                        && on_boundaries(text, lit, start, end)
+                    {
+                        f(lit, start, end);
+                    }
+                }
+            }
+            Found::Prefix(ids) => {
+                for &pid in ids {
+                    let lit = &set.lits[pid as usize];
+                    if on_boundaries(text, lit, start, end) {
+                        f(lit, start, end);
+                    }
+                }
+            }
+        },
+    );
+}
 
-    // Phrases.
-    let set = &c.phrases[family];
-    if let Some(ac) = &set.ac {
-        for m in ac.find_overlapping_iter(text) {
-            let p = m.pattern().as_usize();
-            if on_boundaries(text, set, p, m.start(), m.end()) {
-                emit(Hit {
-                    rule: set.lits[p].owner,
-                    span: m.start()..m.end(),
-                });
+/// The plain unanchored Aho-Corasick search [`literals_in`] must agree with
+/// (as a set of occurrences; this one reports them by end).
+#[cfg(test)]
+pub(crate) fn literals_in_reference(
+    set: &LiteralSet,
+    text: &str,
+    range: Range<usize>,
+    f: &mut dyn FnMut(&Literal, usize, usize),
+) {
+    let Some(nfa) = &set.nfa else {
+        return;
+    };
+    let Ok(mut sid) = nfa.start_state(Anchored::No) else {
+        return;
+    };
+    let from = range.start;
+    for (i, &b) in text.as_bytes()[range].iter().enumerate() {
+        sid = nfa.next_state(Anchored::No, sid, b);
+        if nfa.is_special(sid) && nfa.is_match(sid) {
+            let end = from + i + 1;
+            for k in 0..nfa.match_len(sid) {
+                let lit = &set.lits[nfa.match_pattern(sid, k).as_usize()];
+                let start = end - lit.len as usize;
+                if on_boundaries(text, lit, start, end) {
+                    f(lit, start, end);
+                }
             }
         }
     }
+}
+
+/// The term hit of a literal occurrence (prefix terms grow to the word end).
+fn term_hit(text: &str, lit: &Literal, start: usize, mut end: usize) -> TermHit {
+    if lit.prefix {
+        end += text[end..]
+            .find(|c: char| !is_word_char(c))
+            .unwrap_or(text.len() - end);
+    }
+    TermHit {
+        term: lit.owner,
+        start,
+        end,
+        start_w: 0,
+        end_w: 0,
+    }
+}
+
+/// Every rule match in one view, calling `emit` for each (rules may repeat).
+/// Returns the view's near-term hits, for views derived from this one
+/// ([`scan_delta`]).
+pub(crate) fn scan_view(c: &Compiled, view: &View, emit: &mut dyn FnMut(Hit)) -> Vec<TermHit> {
+    let text = view.text.as_str();
+    let set = &c.literals[usize::from(view.skeleton)];
+
+    // Phrases and near-terms, one automaton pass.
+    let mut hits: Vec<TermHit> = Vec::new();
+    literals_in(set, text, 0..text.len(), &mut |lit, start, end| {
+        if lit.term {
+            hits.push(term_hit(text, lit, start, end));
+        } else {
+            emit(Hit {
+                rule: lit.owner,
+                span: start..end,
+            });
+        }
+    });
 
     // Near patterns, from term hits and word positions.
-    let tset = &c.term_sets[family];
-    if let Some(ac) = &tset.ac {
-        let mut hits: Vec<TermHit> = Vec::new();
-        for m in ac.find_overlapping_iter(text) {
-            let p = m.pattern().as_usize();
-            if on_boundaries(text, tset, p, m.start(), m.end()) {
-                let mut end = m.end();
-                if tset.lits[p].prefix {
-                    end += text[end..]
-                        .find(|c: char| !is_word_char(c))
-                        .unwrap_or(text.len() - end);
-                }
-                hits.push(TermHit {
-                    term: tset.lits[p].owner,
-                    start: m.start(),
-                    end,
-                    start_w: 0,
-                    end_w: 0,
-                });
-            }
-        }
-        if !hits.is_empty() {
-            near_matches(c, text, &mut hits, emit);
-        }
+    if !hits.is_empty() {
+        near_matches(c, text, &mut hits, emit);
     }
 
     // Regex patterns: one pass each. Each regex keeps its own literal prefilter
@@ -98,6 +172,104 @@ pub(crate) fn scan_view(c: &Compiled, view: &View, emit: &mut dyn FnMut(Hit)) {
             }
         }
     }
+    hits
+}
+
+#[inline]
+fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b >= 0x80
+}
+
+/// Does a literal occurrence (or term hit) spanning `start..end` read any byte
+/// of `changed` (its own bytes, or the characters next to it that decide its
+/// boundaries)?
+fn touches(changed: &[usize], start: usize, end: usize) -> bool {
+    let lo = start.saturating_sub(1);
+    let k = changed.partition_point(|&p| p < lo);
+    changed.get(k).is_some_and(|&p| p <= end)
+}
+
+/// The ranges of `text` to rescan so that every literal occurrence touching a
+/// changed byte lies inside one: `max_len` bytes either side, and back to the
+/// start of the word before a change (a prefix term grows over a whole word).
+/// Ascending, disjoint, on char boundaries.
+fn windows(text: &str, changed: &[usize], max_len: usize) -> Vec<Range<usize>> {
+    let b = text.as_bytes();
+    let mut out: Vec<Range<usize>> = Vec::new();
+    for &p in changed {
+        let floor = out.last().map_or(0, |w| w.start);
+        let mut ws = p;
+        while ws > floor && is_word_byte(b[ws - 1]) {
+            ws -= 1;
+        }
+        let mut start = ws.saturating_sub(max_len + 1).max(floor);
+        let mut end = (p + max_len + 2).min(b.len());
+        while !text.is_char_boundary(start) {
+            start -= 1;
+        }
+        while !text.is_char_boundary(end) {
+            end += 1;
+        }
+        match out.last_mut() {
+            Some(w) if w.end >= start => w.end = w.end.max(end),
+            _ => out.push(start..end),
+        }
+    }
+    out
+}
+
+/// Scans a view that equals an earlier, already scanned view (`base_terms` are
+/// that scan's near-term hits) except at the `changed` bytes, with the same
+/// findings as a full [`scan_view`] of it would add: literal occurrences away
+/// from the changes are the base view's own (already reported), so only
+/// windows around the changes are rescanned; near rules are re-chained from the
+/// base hits away from the changes plus the window hits that touch them,
+/// and only when that can give a different answer.
+pub(crate) fn scan_delta(
+    c: &Compiled,
+    view: &View,
+    base_text: &str,
+    base_terms: &[TermHit],
+    changed: &[usize],
+    emit: &mut dyn FnMut(Hit),
+) -> Vec<TermHit> {
+    let text = view.text.as_str();
+    let set = &c.literals[usize::from(view.skeleton)];
+    let mut fresh: Vec<TermHit> = Vec::new();
+    for w in windows(text, changed, set.max_len) {
+        literals_in(set, text, w, &mut |lit, start, end| {
+            if lit.term {
+                let h = term_hit(text, lit, start, end);
+                if touches(changed, h.start, h.end) {
+                    fresh.push(h);
+                }
+            } else if touches(changed, start, end) {
+                emit(Hit {
+                    rule: lit.owner,
+                    span: start..end,
+                });
+            }
+        });
+    }
+    // A change that turns a non-word byte into a letter (`@` -> `a`) shifts
+    // word positions, so near gaps can change even without new term hits.
+    let base = base_text.as_bytes();
+    let shifts_words = changed.iter().any(|&p| !base[p].is_ascii_alphanumeric());
+    let mut hits: Vec<TermHit> = base_terms
+        .iter()
+        .filter(|h| !touches(changed, h.start, h.end))
+        .copied()
+        .collect();
+    if fresh.is_empty() && !shifts_words {
+        // Same hits (or fewer) at the same word positions: no chain the base
+        // view did not already report.
+        return hits;
+    }
+    hits.extend(fresh);
+    if !hits.is_empty() {
+        near_matches(c, text, &mut hits, emit);
+    }
+    hits
 }
 
 /// A partial chain through a near pattern's groups.

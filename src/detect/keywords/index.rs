@@ -1,0 +1,297 @@
+//! A word index over the literals of one folding, so a scan reads each word
+//! once instead of walking the literal automaton byte by byte.
+//!
+//! Almost every literal starts on a word boundary with a word character. Such
+//! a literal can only match where a word starts, and its first word (up to the
+//! first non-word character) must equal the text's word there. So the scanner
+//! hashes each word of the text once and looks it up: a hit gives the state the
+//! anchored automaton reaches after that word, and only then does the scan
+//! walk the automaton over the following bytes. Single-word prefix terms
+//! (`instruct*`) are looked up by their length within the word. The few
+//! literals that do not start with a word character (`<system>`, CJK phrases)
+//! are walked from every position holding one of their first bytes.
+//!
+//! The automaton walk is the same as an unanchored Aho-Corasick search would
+//! do, so the matches found are exactly those (tests compare both).
+
+use aho_corasick::Anchored;
+use aho_corasick::automaton::Automaton as _;
+use aho_corasick::automaton::StateID;
+use aho_corasick::nfa::contiguous;
+
+use super::words::is_word_char;
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
+
+/// Extends a word hash by one byte (FNV-1a).
+#[inline(always)]
+pub(crate) fn hash_byte(h: u64, b: u8) -> u64 {
+    (h ^ u64::from(b)).wrapping_mul(FNV_PRIME)
+}
+
+/// The hash of a whole byte string, as [`hash_byte`] builds it.
+pub(crate) fn hash_bytes(s: &[u8]) -> u64 {
+    s.iter().fold(FNV_OFFSET, |h, &b| hash_byte(h, b))
+}
+
+/// The seed of an incremental word hash.
+pub(crate) const HASH_SEED: u64 = FNV_OFFSET;
+
+/// How a literal's start is found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Start {
+    /// Starts a word: found from the exact-word table and an automaton walk.
+    Word,
+    /// A single-word prefix term: found from the prefix table.
+    PrefixWord,
+    /// Starts with a non-word character: walked from its first byte.
+    Anywhere,
+}
+
+/// Open-addressing table from byte strings to values, keyed by [`hash_bytes`].
+#[derive(Debug)]
+struct Table<V> {
+    slots: Vec<u32>,
+    entries: Vec<(u64, Box<[u8]>, V)>,
+}
+
+impl<V> Table<V> {
+    fn build(entries: Vec<(Box<[u8]>, V)>) -> Table<V> {
+        let size = (entries.len() * 2).next_power_of_two().max(16);
+        let mut slots = vec![0u32; size];
+        let entries: Vec<(u64, Box<[u8]>, V)> = entries
+            .into_iter()
+            .map(|(k, v)| (hash_bytes(&k), k, v))
+            .collect();
+        for (n, (h, _, _)) in entries.iter().enumerate() {
+            let mut i = (*h as usize) & (size - 1);
+            while slots[i] != 0 {
+                i = (i + 1) & (size - 1);
+            }
+            slots[i] = n as u32 + 1;
+        }
+        Table { slots, entries }
+    }
+
+    #[inline]
+    fn get(&self, h: u64, key: &[u8]) -> Option<&V> {
+        let mask = self.slots.len() - 1;
+        let mut i = (h as usize) & mask;
+        loop {
+            let e = self.slots[i];
+            if e == 0 {
+                return None;
+            }
+            let (eh, k, v) = &self.entries[e as usize - 1];
+            if *eh == h && **k == *key {
+                return Some(v);
+            }
+            i = (i + 1) & mask;
+        }
+    }
+}
+
+/// The word index of one literal set (see the module doc).
+#[derive(Debug)]
+pub(crate) struct WordIndex {
+    /// First words of [`Start::Word`] literals -> anchored state after them.
+    exact: Table<StateID>,
+    /// Single-word prefix terms -> their literal ids.
+    prefix: Table<Vec<u32>>,
+    /// `prefix_len[n]`: some prefix term is `n` bytes long.
+    prefix_len: Vec<bool>,
+    /// Bit `(b0 << 8) | b1` set: some prefix term starts with bytes `b0 b1`
+    /// (or is the single byte `b0`).
+    prefix_pair: Vec<u64>,
+    /// First bytes of [`Start::Anywhere`] literals.
+    other_first: [bool; 256],
+}
+
+impl WordIndex {
+    /// Indexes `pats` (the automaton's patterns, in pattern order) whose
+    /// start kinds are `starts`.
+    pub(crate) fn build(nfa: &contiguous::NFA, pats: &[String], starts: &[Start]) -> WordIndex {
+        let anchored = nfa
+            .start_state(Anchored::Yes)
+            .expect("invariant: contiguous NFAs support anchored searches");
+        let mut exact: Vec<(Box<[u8]>, StateID)> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        let mut prefix: std::collections::HashMap<Box<[u8]>, Vec<u32>> = Default::default();
+        let mut prefix_len = Vec::new();
+        let mut prefix_pair = vec![0u64; 1024];
+        let mut other_first = [false; 256];
+        for (pid, (p, start)) in pats.iter().zip(starts).enumerate() {
+            match start {
+                Start::Anywhere => other_first[usize::from(p.as_bytes()[0])] = true,
+                Start::PrefixWord => {
+                    let b = p.as_bytes();
+                    prefix.entry(b.into()).or_default().push(pid as u32);
+                    if prefix_len.len() <= b.len() {
+                        prefix_len.resize(b.len() + 1, false);
+                    }
+                    prefix_len[b.len()] = true;
+                    let b0 = usize::from(b[0]) << 8;
+                    if b.len() == 1 {
+                        for b1 in 0..256 {
+                            set_bit(&mut prefix_pair, b0 | b1);
+                        }
+                    } else {
+                        set_bit(&mut prefix_pair, b0 | usize::from(b[1]));
+                    }
+                }
+                Start::Word => {
+                    let w1 = first_word(p);
+                    if seen.insert(w1.to_owned()) {
+                        let mut sid = anchored;
+                        for &b in w1.as_bytes() {
+                            sid = nfa.next_state(Anchored::Yes, sid, b);
+                        }
+                        debug_assert!(!nfa.is_dead(sid), "a literal's first word is in the trie");
+                        exact.push((w1.as_bytes().into(), sid));
+                    }
+                }
+            }
+        }
+        WordIndex {
+            exact: Table::build(exact),
+            prefix: Table::build(prefix.into_iter().collect()),
+            prefix_len,
+            prefix_pair,
+            other_first,
+        }
+    }
+}
+
+fn set_bit(bits: &mut [u64], k: usize) {
+    bits[k / 64] |= 1 << (k % 64);
+}
+
+fn get_bit(bits: &[u64], k: usize) -> bool {
+    bits[k / 64] & (1 << (k % 64)) != 0
+}
+
+/// The leading run of word characters of a literal.
+pub(crate) fn first_word(lit: &str) -> &str {
+    let end = lit
+        .char_indices()
+        .find(|&(_, c)| !is_word_char(c))
+        .map_or(lit.len(), |(i, _)| i);
+    &lit[..end]
+}
+
+/// Whether the character at byte `i` of `text` is a word character, and its length.
+#[inline(always)]
+fn word_char_at(text: &str, i: usize) -> (bool, usize) {
+    let b = text.as_bytes()[i];
+    if b < 0x80 {
+        return (b.is_ascii_alphanumeric(), 1);
+    }
+    match text[i..].chars().next() {
+        Some(c) => (is_word_char(c), c.len_utf8()),
+        None => (false, 1),
+    }
+}
+
+/// A candidate occurrence found through the index.
+pub(crate) enum Found<'a> {
+    /// The anchored walk from `start` reached a match state at `end`: its
+    /// matches of this start kind that begin at `start` occur there.
+    State(StateID, Start),
+    /// These prefix terms occur at `start..end`.
+    Prefix(&'a [u32]),
+}
+
+/// Finds every literal occurrence of a set within `text[from..to]` through the
+/// index, calling `report(found, start, end)`; boundaries are not checked here.
+pub(crate) fn candidates(
+    idx: &WordIndex,
+    nfa: &contiguous::NFA,
+    text: &str,
+    from: usize,
+    to: usize,
+    report: &mut dyn FnMut(Found<'_>, usize, usize),
+) {
+    let b = text.as_bytes();
+    let anchored = nfa
+        .start_state(Anchored::Yes)
+        .expect("invariant: contiguous NFAs support anchored searches");
+    // Was the character before `i` a word character? (Read in the whole text.)
+    let mut prev_word = from > 0 && text[..from].chars().next_back().is_some_and(is_word_char);
+    let mut i = from;
+    while i < to {
+        let (w, len) = word_char_at(text, i);
+        if !w {
+            if idx.other_first[usize::from(b[i])] {
+                walk(nfa, b, i, anchored, i, to, Start::Anywhere, report);
+            }
+            prev_word = false;
+            i += len;
+            continue;
+        }
+        let s = i;
+        let at_start = !prev_word;
+        prev_word = true;
+        let check_prefix = at_start && {
+            let b0 = usize::from(b[s]) << 8;
+            let b1 = if s + 1 < to { usize::from(b[s + 1]) } else { 0 };
+            get_bit(&idx.prefix_pair, b0 | b1)
+        };
+        let mut h = HASH_SEED;
+        let mut len = len;
+        loop {
+            for &c in &b[i..i + len] {
+                h = hash_byte(h, c);
+            }
+            i += len;
+            if check_prefix
+                && idx.prefix_len.get(i - s).copied().unwrap_or(false)
+                && let Some(ids) = idx.prefix.get(h, &b[s..i])
+            {
+                report(Found::Prefix(ids), s, i);
+            }
+            if i >= to {
+                break;
+            }
+            let (w, l) = word_char_at(text, i);
+            if !w {
+                break;
+            }
+            len = l;
+        }
+        if at_start && let Some(&sid) = idx.exact.get(h, &b[s..i]) {
+            walk(nfa, b, s, sid, i, to, Start::Word, report);
+        }
+    }
+}
+
+/// Walks the anchored automaton from `sid` at byte `p` until it dies or reaches
+/// `to`, reporting every match state with the walk's start `s`.
+#[inline]
+#[allow(clippy::too_many_arguments)]
+fn walk(
+    nfa: &contiguous::NFA,
+    b: &[u8],
+    s: usize,
+    mut sid: StateID,
+    mut p: usize,
+    to: usize,
+    kind: Start,
+    report: &mut dyn FnMut(Found<'_>, usize, usize),
+) {
+    loop {
+        if nfa.is_special(sid) {
+            if nfa.is_dead(sid) {
+                return;
+            }
+            if nfa.is_match(sid) {
+                report(Found::State(sid, kind), s, p);
+            }
+        }
+        if p >= to {
+            return;
+        }
+        sid = nfa.next_state(Anchored::Yes, sid, b[p]);
+        p += 1;
+    }
+}
