@@ -42,7 +42,7 @@ COPY --from=builder /out/bin/promptgate /usr/local/bin/promptgate
 COPY --from=builder /out/lib/ /opt/promptgate/lib/
 COPY --from=builder /out/models/ /opt/promptgate/models/
 COPY --from=builder /out/etc/promptgate.toml /etc/promptgate/promptgate.toml
-# classifier.model_dir ("models/minilm-guard-v1") is resolved from the working
+# classifier.model_dir ("models/minilm-static-v1") is resolved from the working
 # directory; metrics listen on all interfaces so Prometheus can scrape the container.
 WORKDIR /opt/promptgate
 ENV APISIX_LISTEN_ADDRESS=unix:/run/promptgate/promptgate.sock \

@@ -16,7 +16,7 @@ fn text_of(tokens: usize) -> String {
 }
 
 fn bench(c: &mut Criterion) {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/minilm-guard-v1");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/minilm-static-v1");
     let config = ClassifierConfig {
         pool_size: 1,
         intra_op_threads: 1,

@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 use promptgate::detect::Layer;
 use promptgate::detect::classifier::{Classifier, ClassifierConfig, ClassifierError};
 
-const MODEL: &str = "minilm-guard-v1";
+const MODEL: &str = "minilm-static-v1";
 
 fn model_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -105,8 +105,11 @@ fn attack_after_5000_tokens_of_filler_is_caught() {
     assert_eq!(finding.layer, Layer::L2);
     assert_eq!(&*finding.rule_id, format!("l2.{MODEL}"));
     assert_eq!(&*finding.category, "prompt_injection");
-    // The text is far above the window cap: head, tail and spread windows are scored.
-    assert_eq!(padded.windows, benign.windows);
+    // ~8,000 tokens: every token window is scored (one batched run), the attack's too.
+    assert!(
+        padded.windows >= benign.windows && padded.windows > 100,
+        "{padded:?}"
+    );
     assert!(
         padded.ngram > benign.ngram,
         "the n-gram windows must see the tail: {padded:?}"
@@ -174,10 +177,11 @@ fn tampered_model_file_is_refused() {
 }
 
 /// Floors for L2 alone over the dev corpus at the shipped threshold. The threshold was
-/// calibrated on these files for benign FP <= 1%, so FP must hold exactly; recall floors
-/// sit a few points under the measured values (MODEL_CARD.md) to allow library drift.
-const MIN_ATTACK_RECALL: f64 = 0.47; // measured 0.495 (MODEL_CARD.md, combined = max)
-const MAX_BENIGN_FP: f64 = 0.01;
+/// calibrated on these files for a whole-waterfall benign FP <= 0.5% (L1 flags no benign
+/// text there), so FP must hold; recall floors sit a few points under the measured values
+/// (MODEL_CARD.md) to allow library drift.
+const MIN_ATTACK_RECALL: f64 = 0.44; // measured 0.472 at 5/1063 benign FP (L2 alone)
+const MAX_BENIGN_FP: f64 = 0.005;
 
 #[test]
 fn corpus_floors_with_l2_alone() {
@@ -217,4 +221,62 @@ fn corpus_floors_with_l2_alone() {
         "recall {recall:.4} < {MIN_ATTACK_RECALL}"
     );
     assert!(fp <= MAX_BENIGN_FP, "benign FP {fp:.4} > {MAX_BENIGN_FP}");
+}
+
+/// Floors for the whole waterfall with L2 on (the default): L1 + L1.5 + L2 through the
+/// real pipeline, as `promptgate eval` runs it. The shipped threshold was calibrated on
+/// these files for a waterfall benign FP of at most 0.5%; recall floors sit a few points
+/// under the measured values (MODEL_CARD.md) to allow library drift and L1 changes.
+const WATERFALL_MIN_ATTACK_RECALL: f64 = 0.67; // measured 0.6905 (479 L1 + 188 L2), 5/1063 FP
+const WATERFALL_MAX_BENIGN_FP: f64 = 0.005;
+
+#[test]
+fn corpus_floors_for_the_waterfall_with_l2_on() {
+    use promptgate::eval::{evaluate, read_records};
+    use promptgate::pipeline::Engines;
+    use promptgate::policy::{Runtime, load_config_str};
+
+    if classifier().is_none() {
+        return;
+    }
+    let dir = corpus_dir();
+    let paths = [dir.join("attacks.jsonl"), dir.join("benign.jsonl")];
+    let paths: Vec<&Path> = paths.iter().map(PathBuf::as_path).collect();
+    let records = read_records(&paths).expect("corpus reads");
+    let toml = format!(
+        "[classifier]\nmodel_dir = \"{}\"\n[policy.l2]\nenabled = true\nrequired = true\n",
+        model_dir().display()
+    );
+    let config = load_config_str(&toml, "test", Vec::new()).expect("config");
+    let engines = Engines::load(&config).expect("L2 loads");
+    assert!(engines.classifier.is_some(), "L2 must be loaded");
+    let runtime = Runtime::build(config, 0, &engines).expect("runtime");
+    let tokio = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .expect("tokio");
+    let report = tokio
+        .block_on(evaluate(&runtime, "default", &records, |_, _| {}))
+        .expect("evaluates");
+    let recall = report.attack_recall.ratio();
+    let fp = report.benign_false_positives;
+    eprintln!(
+        "waterfall with L2: recall {recall:.4}, benign FP {}/{} {:?}, by layer {:?}",
+        fp.hits, fp.total, report.false_positive_ids, report.attacks_by_layer
+    );
+    assert!(
+        report.attacks_by_layer.get("L2").copied().unwrap_or(0) > 0,
+        "L2 caught nothing: {:?}",
+        report.attacks_by_layer
+    );
+    assert!(
+        recall >= WATERFALL_MIN_ATTACK_RECALL,
+        "waterfall recall {recall:.4} < {WATERFALL_MIN_ATTACK_RECALL}"
+    );
+    assert!(
+        fp.ratio() <= WATERFALL_MAX_BENIGN_FP,
+        "waterfall benign FP {:.4} > {WATERFALL_MAX_BENIGN_FP}",
+        fp.ratio()
+    );
 }

@@ -26,8 +26,12 @@ import numpy as np
 N_MIN = 3
 N_MAX = 5
 BITS = 18
-WINDOW_CHARS = 256
-WINDOW_STRIDE = 128
+# Short windows keep a short injection a large share of the window it sits in, so filler
+# around it (padding) cannot dilute it under the threshold.
+WINDOW_CHARS = 128
+WINDOW_STRIDE = 64
+# The name model.toml gives this normalization; the Rust side checks it.
+NORMALIZE_ID = "nfkc-invisible-lowercase-confusables-whitespace-v1"
 
 INVISIBLE = set(
     [0x00AD, 0x034F, 0x061C, 0x180E, 0xFEFF]

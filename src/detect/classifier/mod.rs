@@ -7,13 +7,17 @@
 //! the cores.
 //!
 //! A model directory (`models/<name>/`) holds `model.toml` (labels, thresholds, window
-//! sizes, combination, the sha256 of every file), `model.onnx` (encoder + pooling + head,
-//! output `score`), `tokenizer.json` and `ngram.bin`. Two signals are computed over the
-//! *whole* prompt:
+//! sizes, combination, the sha256 of every file), `model.onnx` (token ids -> score per
+//! window, output `score`), `tokenizer.json` and `ngram.bin`. Both signals read the same
+//! normalized text (NFKC, invisible characters dropped, lowercase, look-alikes folded)
+//! and cover the *whole* prompt:
 //!
-//! - the encoder scores overlapping token windows (one run each) and keeps the maximum
-//!   (above a cap, head, tail and evenly spaced windows), so padding an attack with
-//!   filler does not push it out of view; short prompts are not padded;
+//! - the ONNX model scores overlapping token windows, all in one batched run, and keeps
+//!   the maximum (above a cap, head, tail and evenly spaced windows), so padding an
+//!   attack with filler does not push it out of view; short prompts are not padded. The
+//!   default model is a static token-embedding table distilled from a sentence encoder,
+//!   pooled per window into an MLP head (see its model card): a lookup per token, no
+//!   transformer at run time;
 //! - a hashed character n-gram logistic regression runs natively over character windows.
 //!
 //! They are combined as `model.toml` says (the model card justifies the choice).
@@ -36,6 +40,7 @@ use std::sync::{Arc, Mutex, TryLockError};
 
 use ndarray::{Array2, ArrayView2};
 use ort::session::Session;
+use ort::session::SessionInputValue;
 use ort::session::builder::GraphOptimizationLevel;
 use ort::value::TensorRef;
 use tokenizers::Tokenizer;
@@ -152,13 +157,13 @@ impl Default for ClassifierConfig {
 /// The result of scoring one text.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Score {
-    /// Encoder signal: the maximum over the scored windows, in `0..=1`.
+    /// ONNX model signal: the maximum over the scored windows, in `0..=1`.
     pub model: f32,
     /// Character n-gram signal, in `0..=1`.
     pub ngram: f32,
     /// The two combined as `model.toml` says; compared with [`Classifier::threshold`].
     pub combined: f32,
-    /// How many encoder windows were scored.
+    /// How many token windows the ONNX model scored.
     pub windows: usize,
     /// The model that produced the score (see [`Classifier::model_version`]).
     pub model_version: Arc<str>,
@@ -185,6 +190,8 @@ struct Inner {
     stride: usize,
     max_windows: usize,
     output: String,
+    /// The graph takes `token_type_ids` too (transformer encoders); zeros are passed.
+    type_ids: bool,
     sessions: Vec<Mutex<Session>>,
     permits: Semaphore,
     ngram: NgramModel,
@@ -260,6 +267,13 @@ impl Classifier {
             sessions.push(Mutex::new(session));
         }
 
+        let type_ids = sessions.first().is_some_and(|s| {
+            s.lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .inputs()
+                .iter()
+                .any(|i| i.name() == "token_type_ids")
+        });
         let name: Arc<str> = Arc::from(spec.name.as_str());
         Ok(Classifier {
             inner: Arc::new(Inner {
@@ -275,6 +289,7 @@ impl Classifier {
                 stride: spec.encoder.stride,
                 max_windows: spec.encoder.max_windows,
                 output: spec.encoder.output.clone(),
+                type_ids,
                 permits: Semaphore::new(pool),
                 sessions,
                 ngram,
@@ -294,7 +309,8 @@ impl Classifier {
         &self.inner.name
     }
 
-    /// The combined-score threshold calibrated for the model (benign FP <= 1% on the dev corpus).
+    /// The combined-score threshold, calibrated for the whole waterfall (L1 + L1.5 + L2)
+    /// on the dev corpus (see the model card).
     pub fn threshold(&self) -> f32 {
         self.inner.threshold
     }
@@ -344,8 +360,12 @@ impl Classifier {
 
 impl Inner {
     fn score(&self, text: &str) -> Result<Score, ClassifierError> {
-        let (model, windows) = self.encoder_score(text)?;
-        let ngram = self.ngram.score(text);
+        // Both signals read the same normalized text (NFKC, invisibles dropped, lowercase,
+        // look-alikes folded), computed once.
+        let normalized = ngram::normalize(text);
+        let ngram = self.ngram.score_normalized(&normalized);
+        let joined: String = normalized.iter().collect();
+        let (model, windows) = self.encoder_score(&joined)?;
         Ok(Score {
             model,
             ngram,
@@ -355,56 +375,67 @@ impl Inner {
         })
     }
 
-    fn encoder_score(&self, text: &str) -> Result<(f32, usize), ClassifierError> {
+    fn encoder_score(&self, normalized: &str) -> Result<(f32, usize), ClassifierError> {
         let encoding =
             self.tokenizer
-                .encode(text, false)
+                .encode(normalized, false)
                 .map_err(|e| ClassifierError::Tokenizer {
                     reason: e.to_string(),
                 })?;
         let ids = encoding.get_ids();
         let starts = windows::window_starts(ids.len(), self.body, self.stride, self.max_windows);
+        // Every window but a lone short one holds exactly `body` tokens, so the windows of
+        // a prompt form one rectangular batch: one run, no padding.
+        let width = ids.len().min(self.body) + 2;
+        let mut input_ids: Vec<i64> = Vec::with_capacity(starts.len() * width);
+        for &start in &starts {
+            input_ids.push(self.cls);
+            input_ids.extend(
+                ids[start..start + width - 2]
+                    .iter()
+                    .map(|&id| i64::from(id)),
+            );
+            input_ids.push(self.sep);
+        }
+        let shape = (starts.len(), width);
+        let bad_shape = |e: ndarray::ShapeError| ClassifierError::Inference {
+            reason: e.to_string(),
+        };
         let ort_err = |e: ort::Error| ClassifierError::Inference {
             reason: e.to_string(),
         };
-        let mut session = self.session();
-        let mut best = f32::NEG_INFINITY;
-        // One run per window, never a padded batch: the encoder's dynamic int8 quantization
-        // scales activations over the whole input, so batch mates would shift a window's
-        // score (and break parity with the reference scores).
-        let mut input_ids: Vec<i64> = Vec::with_capacity(self.body + 2);
-        for &start in &starts {
-            let body = &ids[start..(start + self.body).min(ids.len())];
-            input_ids.clear();
-            input_ids.push(self.cls);
-            input_ids.extend(body.iter().map(|&id| i64::from(id)));
-            input_ids.push(self.sep);
-            let width = input_ids.len();
-            let shape = (1usize, width);
-            let ids_arr = ArrayView2::from_shape(shape, &input_ids).map_err(|e| {
-                ClassifierError::Inference {
-                    reason: e.to_string(),
-                }
-            })?;
-            let mask = Array2::<i64>::ones(shape);
-            let type_ids = Array2::<i64>::zeros(shape);
-            let inputs = ort::inputs![
-                "input_ids" => TensorRef::from_array_view(ids_arr).map_err(ort_err)?,
-                "attention_mask" => TensorRef::from_array_view(&mask).map_err(ort_err)?,
-                "token_type_ids" => TensorRef::from_array_view(&type_ids).map_err(ort_err)?,
-            ];
-            let outputs = session.run(inputs).map_err(ort_err)?;
-            let (_, scores) = outputs[self.output.as_str()]
-                .try_extract_tensor::<f32>()
-                .map_err(ort_err)?;
-            if scores.len() != 1 {
-                return Err(ClassifierError::BadOutput {
-                    expected: 1,
-                    got: scores.len(),
-                });
-            }
-            best = best.max(scores[0]);
+        let ids_arr = ArrayView2::from_shape(shape, &input_ids).map_err(bad_shape)?;
+        let mask = Array2::<i64>::ones(shape);
+        let mut inputs = vec![
+            (
+                "input_ids",
+                SessionInputValue::from(TensorRef::from_array_view(ids_arr).map_err(ort_err)?),
+            ),
+            (
+                "attention_mask",
+                SessionInputValue::from(TensorRef::from_array_view(&mask).map_err(ort_err)?),
+            ),
+        ];
+        let type_ids;
+        if self.type_ids {
+            type_ids = Array2::<i64>::zeros(shape);
+            inputs.push((
+                "token_type_ids",
+                SessionInputValue::from(TensorRef::from_array_view(&type_ids).map_err(ort_err)?),
+            ));
         }
+        let mut session = self.session();
+        let outputs = session.run(inputs).map_err(ort_err)?;
+        let (_, scores) = outputs[self.output.as_str()]
+            .try_extract_tensor::<f32>()
+            .map_err(ort_err)?;
+        if scores.len() != starts.len() {
+            return Err(ClassifierError::BadOutput {
+                expected: starts.len(),
+                got: scores.len(),
+            });
+        }
+        let best = scores.iter().copied().fold(f32::NEG_INFINITY, f32::max);
         Ok((best, starts.len()))
     }
 

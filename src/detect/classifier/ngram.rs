@@ -58,9 +58,9 @@ impl NgramModel {
         })
     }
 
-    /// The n-gram probability of a whole text (maximum over its character windows).
-    pub(crate) fn score(&self, text: &str) -> f32 {
-        let norm = normalize(text);
+    /// The n-gram probability of a whole text, already passed through [`normalize`]
+    /// (maximum over its character windows).
+    pub(crate) fn score_normalized(&self, norm: &[char]) -> f32 {
         let mut buckets =
             Vec::with_capacity(norm.len().min(self.window_chars) * (self.n_max - self.n_min + 1));
         let mut best = f64::NEG_INFINITY;

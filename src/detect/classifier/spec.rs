@@ -28,6 +28,8 @@ pub(crate) struct EncoderSpec {
     pub file: String,
     pub tokenizer: String,
     pub output: String,
+    /// The normalization applied before tokenizing; must be the n-gram featurizer's.
+    pub normalize: String,
     pub max_tokens: usize,
     pub stride: usize,
     pub max_windows: usize,
@@ -146,10 +148,17 @@ impl ModelSpec {
                 e.max_tokens - 2
             ));
         }
-        if e.max_windows < 2 || e.max_windows > 256 {
+        if e.max_windows < 2 || e.max_windows > 1024 {
             return bad(format!(
-                "encoder.max_windows = {} (allowed 2..=256)",
+                "encoder.max_windows = {} (allowed 2..=1024)",
                 e.max_windows
+            ));
+        }
+        if e.normalize != super::ngram::NORMALIZE_ID {
+            return bad(format!(
+                "encoder.normalize `{}` is not the one this build implements ({})",
+                e.normalize,
+                super::ngram::NORMALIZE_ID
             ));
         }
         let n = &self.ngram;
