@@ -588,6 +588,10 @@ def main():
     t_c = rows[5][7] if combo == "max" else rows[6][7]
     if not dev.has_l1:
         t_c = threshold_at_fpr(dev_c[ben], 0.003)
+    # Rounded up to 1e-3: the `max` rescaling amplifies the last-bit differences between
+    # ONNX Runtime and numpy, so a benign score a hair under the exact threshold could
+    # cross it in Rust.
+    t_c = math.ceil(t_c * 1000) / 1000
     t_m = threshold_at_fpr(dev_m[ben], 0.01)
     t_g = threshold_at_fpr(dev_g[ben], 0.01)
 
