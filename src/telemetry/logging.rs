@@ -1,8 +1,15 @@
 //! The runner's own log output.
 
 use tracing_subscriber::EnvFilter;
+use tracing_subscriber::filter::Directive;
 
 use crate::policy::{LogConfig, LogFormat};
+
+/// Libraries that see prompt text and log pieces of it at debug or trace level
+/// (the tokenizer logs every normalization step with the characters it
+/// replaces). They are held at `warn` whatever the configured level, so
+/// `level = "trace"` never puts a prompt into the logs.
+const TEXT_SEEING_LIBRARIES: [&str; 2] = ["tokenizers", "ort"];
 
 /// Installs the global tracing subscriber: `config.level` as the filter
 /// (`RUST_LOG` wins when set), JSON or text lines on stderr. Calling it twice is
@@ -12,7 +19,7 @@ pub fn init_logging(config: &LogConfig) {
         .or_else(|_| EnvFilter::try_new(&config.level))
         .unwrap_or_else(|_| EnvFilter::new("info"));
     let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
+        .with_env_filter(quiet_text_seeing_libraries(filter))
         .with_writer(std::io::stderr);
     let _ = match config.format {
         LogFormat::Json => builder
@@ -22,4 +29,27 @@ pub fn init_logging(config: &LogConfig) {
             .try_init(),
         LogFormat::Text => builder.try_init(),
     };
+}
+
+/// `filter` with every library of [`TEXT_SEEING_LIBRARIES`] capped at `warn`.
+fn quiet_text_seeing_libraries(filter: EnvFilter) -> EnvFilter {
+    TEXT_SEEING_LIBRARIES
+        .iter()
+        .filter_map(|library| format!("{library}=warn").parse::<Directive>().ok())
+        .fold(filter, EnvFilter::add_directive)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_seeing_libraries_stay_at_warn_under_a_trace_filter() {
+        let filter = quiet_text_seeing_libraries(EnvFilter::new("trace,tokenizers=trace"));
+        let shown = filter.to_string();
+        for library in TEXT_SEEING_LIBRARIES {
+            assert!(shown.contains(&format!("{library}=warn")), "{shown}");
+        }
+        assert!(!shown.contains("tokenizers=trace"), "{shown}");
+    }
 }

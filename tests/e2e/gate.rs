@@ -63,7 +63,9 @@ fn named_api_routes_refuse_non_json_with_400() {
         !json.to_string().contains("ignore previous"),
         "the reply must not echo the body"
     );
-    let (reply, _) = apisix.post(auto, b"plain text prompt", &[]);
+    // (A body about a "prompt" would do too, but short texts naming prompts sit near the
+    // L2 threshold; this test is about the gate, so the plain body is a plain question.)
+    let (reply, _) = apisix.post(auto, b"what is the capital of france?", &[]);
     assert_eq!(stop_status(&reply), None);
 }
 
