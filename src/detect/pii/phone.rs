@@ -63,6 +63,25 @@ impl Desc {
     }
 }
 
+/// The descriptions of the number types libphonenumber calls valid in a
+/// region (fixed line, mobile, toll free, premium, shared cost, personal,
+/// VoIP, pager, UAN, voicemail); `None` where the region has no such type.
+fn valid_number_types(meta: &Metadata) -> [Option<&Descriptor>; 10] {
+    let d = meta.descriptors();
+    [
+        d.fixed_line(),
+        d.mobile(),
+        d.toll_free(),
+        d.premium_rate(),
+        d.shared_cost(),
+        d.personal_number(),
+        d.voip(),
+        d.pager(),
+        d.uan(),
+        d.voicemail(),
+    ]
+}
+
 fn length_mask(lengths: &[u16]) -> u32 {
     lengths
         .iter()
@@ -86,18 +105,7 @@ struct Region {
 impl Region {
     fn compile(meta: &Metadata) -> Option<Region> {
         let d = meta.descriptors();
-        let kinds = [
-            d.fixed_line(),
-            d.mobile(),
-            d.toll_free(),
-            d.premium_rate(),
-            d.shared_cost(),
-            d.personal_number(),
-            d.voip(),
-            d.pager(),
-            d.uan(),
-            d.voicemail(),
-        ];
+        let kinds = valid_number_types(meta);
         // The general description's lengths are the union of the types' (the
         // metadata leaves them to be computed); no lengths at all: any length.
         let mut general_lengths = length_mask(d.general().possible_length());
@@ -340,22 +348,7 @@ pub(super) mod metadata_examples {
         let plan = &*PLAN;
         let mut out = Vec::new();
         for (meta, _) in &plan.regions {
-            let d = meta.descriptors();
-            for desc in [
-                d.fixed_line(),
-                d.mobile(),
-                d.toll_free(),
-                d.premium_rate(),
-                d.shared_cost(),
-                d.personal_number(),
-                d.voip(),
-                d.pager(),
-                d.uan(),
-                d.voicemail(),
-            ]
-            .into_iter()
-            .flatten()
-            {
+            for desc in valid_number_types(meta).into_iter().flatten() {
                 if let Some(example) = desc.example() {
                     out.push((meta.id(), meta.country_code(), example));
                 }
