@@ -389,32 +389,37 @@ mod tests {
             [("PROMPTGATE_PII_PHONE_REGIONS", "pl, de")].map(|(k, v)| (k.to_owned(), v.to_owned()));
         let config = load_config_str("", "t", env).expect("valid override");
         assert_eq!(config.pii.phone_regions, ["pl", "de"]);
-        let fp = |src: &str| {
-            let config = load_config_str(src, "t", Vec::new()).expect("valid");
-            let runtime =
-                Runtime::build(config, 1, &crate::pipeline::Engines::none()).expect("compiles");
-            runtime
-                .resolve(&crate::policy::RouteConf::default())
-                .expect("default")
-                .fingerprint
-        };
-        assert_ne!(fp(""), fp("[pii]\nphone_regions = [\"PL\"]\n"));
-        assert_ne!(fp(""), fp("[pii]\nphone_strict = true\n"));
+        assert_ne!(
+            default_route_fingerprint(""),
+            default_route_fingerprint("[pii]\nphone_regions = [\"PL\"]\n")
+        );
+        assert_ne!(
+            default_route_fingerprint(""),
+            default_route_fingerprint("[pii]\nphone_strict = true\n")
+        );
+    }
+
+    /// The fingerprint of the default route's policy under the config `src`.
+    fn default_route_fingerprint(src: &str) -> [u8; 32] {
+        let config = load_config_str(src, "t", Vec::new()).expect("valid");
+        let runtime =
+            Runtime::build(config, 1, &crate::pipeline::Engines::none()).expect("compiles");
+        runtime
+            .resolve(&crate::policy::RouteConf::default())
+            .expect("default")
+            .fingerprint
     }
 
     #[test]
     fn budgets_do_not_change_the_fingerprint() {
-        let fp = |src: &str| {
-            let config = load_config_str(src, "t", Vec::new()).expect("valid");
-            let runtime =
-                Runtime::build(config, 1, &crate::pipeline::Engines::none()).expect("compiles");
-            runtime
-                .resolve(&crate::policy::RouteConf::default())
-                .expect("default")
-                .fingerprint
-        };
-        assert_eq!(fp(""), fp("[policy.budgets]\nl1_ms = 0\n"));
-        assert_ne!(fp(""), fp("[policy]\nmax_body_bytes = 7\n"));
+        assert_eq!(
+            default_route_fingerprint(""),
+            default_route_fingerprint("[policy.budgets]\nl1_ms = 0\n")
+        );
+        assert_ne!(
+            default_route_fingerprint(""),
+            default_route_fingerprint("[policy]\nmax_body_bytes = 7\n")
+        );
     }
 
     #[tokio::test]
