@@ -3,7 +3,9 @@
 
 use std::time::Duration;
 
-use crate::ops_common::{audit_lines, continues, runner_with_metrics, sample, scrape};
+use crate::ops_common::{
+    audit_lines, continues, runner_with_metrics, sample, scrape, share_a_verdict_through_redis,
+};
 use crate::support::chat_body;
 use crate::support::redis::{RedisProcess, wait_until};
 use crate::support::{Runner, RunnerOptions};
@@ -32,26 +34,14 @@ fn a_verdict_stored_by_one_runner_is_a_redis_hit_for_another() {
     let (second, port) = runner_with_metrics(&config, &[]);
     wait_redis_up(&first);
     wait_redis_up(&second);
+    let (mut b, token) = share_a_verdict_through_redis(
+        &first,
+        &second,
+        port,
+        &redis,
+        "What is the capital of France?",
+    );
     let body = chat_body("What is the capital of France?");
-    let mut a = first.connect();
-    let token = a.token("{}");
-    let (reply, _) = a.post(token, &body, &[]);
-    assert!(continues(&reply));
-    assert!(
-        wait_until(Duration::from_secs(5), || redis.key_count() == 1),
-        "the first runner did not write its verdict to redis"
-    );
-    let mut b = second.connect();
-    let token = b.token("{}");
-    let (reply, _) = b.post(token, &body, &[]);
-    assert!(continues(&reply));
-    let metrics = scrape(port);
-    assert_eq!(
-        sample(&metrics, "promptgate_cache_hits_total", &["tier=\"redis\""]),
-        Some(1.0),
-        "{metrics}"
-    );
-    assert_eq!(sample(&metrics, "promptgate_redis_up", &[]), Some(1.0));
     // The copy in process answers the repeat.
     let (reply, _) = b.post(token, &body, &[]);
     assert!(continues(&reply));

@@ -8,8 +8,9 @@ use std::time::Duration;
 
 use promptgate::protocol::peer::{Action, Reply};
 
-use crate::support::redis::free_port;
-use crate::support::{Runner, RunnerOptions};
+use crate::support::chat_body;
+use crate::support::redis::{RedisProcess, free_port, wait_until};
+use crate::support::{Apisix, Runner, RunnerOptions};
 
 /// A runner with `config`, metrics served on a free loopback port, and `env`.
 pub fn runner_with_metrics(config: &str, env: &[(&str, &str)]) -> (Runner, u16) {
@@ -108,4 +109,38 @@ pub fn audit_lines(logs: &str) -> Vec<serde_json::Value> {
         .filter(|l| l.contains("promptgate::audit"))
         .filter_map(|l| serde_json::from_str(l).ok())
         .collect()
+}
+
+/// Asks `first` and then `second` (whose metrics are on `port`) the same
+/// `question`: the first runner's verdict must land in `redis` and be the
+/// second's Redis hit. Returns the second runner's connection and token so a
+/// test can go on asking it.
+pub fn share_a_verdict_through_redis(
+    first: &Runner,
+    second: &Runner,
+    port: u16,
+    redis: &RedisProcess,
+    question: &str,
+) -> (Apisix, u32) {
+    let body = chat_body(question);
+    let mut a = first.connect();
+    let token = a.token("{}");
+    let (reply, _) = a.post(token, &body, &[]);
+    assert!(continues(&reply));
+    assert!(
+        wait_until(Duration::from_secs(5), || redis.key_count() == 1),
+        "the first runner did not write its verdict to redis"
+    );
+    let mut b = second.connect();
+    let token = b.token("{}");
+    let (reply, _) = b.post(token, &body, &[]);
+    assert!(continues(&reply));
+    let metrics = scrape(port);
+    assert_eq!(
+        sample(&metrics, "promptgate_cache_hits_total", &["tier=\"redis\""]),
+        Some(1.0),
+        "{metrics}"
+    );
+    assert_eq!(sample(&metrics, "promptgate_redis_up", &[]), Some(1.0));
+    (b, token)
 }

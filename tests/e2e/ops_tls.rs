@@ -6,7 +6,9 @@
 
 use std::time::Duration;
 
-use crate::ops_common::{continues, runner_with_metrics, sample, scrape};
+use crate::ops_common::{
+    continues, runner_with_metrics, sample, scrape, share_a_verdict_through_redis,
+};
 use crate::support::chat_body;
 use crate::support::redis::{ClientAuth, RedisProcess, TlsFiles, wait_until};
 use crate::support::{Runner, RunnerOptions};
@@ -40,26 +42,13 @@ fn a_verdict_stored_over_tls_by_one_runner_is_a_redis_hit_for_another() {
     );
     wait_log(&first, "redis cache tier up");
     wait_log(&second, "redis cache tier up");
-    let body = chat_body("Which river flows through Vienna?");
-    let mut a = first.connect();
-    let token = a.token("{}");
-    let (reply, _) = a.post(token, &body, &[]);
-    assert!(continues(&reply));
-    assert!(
-        wait_until(Duration::from_secs(5), || redis.key_count() == 1),
-        "the first runner did not write its verdict over TLS"
+    share_a_verdict_through_redis(
+        &first,
+        &second,
+        port,
+        &redis,
+        "Which river flows through Vienna?",
     );
-    let mut b = second.connect();
-    let token = b.token("{}");
-    let (reply, _) = b.post(token, &body, &[]);
-    assert!(continues(&reply));
-    let metrics = scrape(port);
-    assert_eq!(
-        sample(&metrics, "promptgate_cache_hits_total", &["tier=\"redis\""]),
-        Some(1.0),
-        "{metrics}"
-    );
-    assert_eq!(sample(&metrics, "promptgate_redis_up", &[]), Some(1.0));
 }
 
 #[test]
