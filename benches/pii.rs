@@ -6,8 +6,9 @@
 //! Run: `cargo bench --bench pii` (criterion reports throughput in MiB/s).
 
 use std::hint::black_box;
-use std::path::PathBuf;
-
+#[path = "common/corpus_text.rs"]
+#[allow(dead_code)] // `texts` (unfiltered) is not used here: this bench reads by category
+mod corpus_text;
 #[path = "common/cpu_time.rs"]
 mod cpu_time;
 
@@ -15,45 +16,14 @@ use cpu_time::CpuTime;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use promptgate::detect::pii::{PiiConfig, PiiShield};
 
-fn corpus_dir() -> PathBuf {
-    promptgate::eval::corpus_dir().expect("shared corpus not found: set PROMPTGATE_CORPUS_DIR")
-}
-
-fn texts(file: &str, category: Option<&str>) -> Vec<String> {
-    let data = std::fs::read_to_string(corpus_dir().join(file)).expect("corpus file is readable");
-    data.lines()
-        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
-        .filter(|v| category.is_none_or(|c| v["category"] == c))
-        .filter_map(|v| v["text"].as_str().map(str::to_owned))
-        .collect()
-}
-
-/// Concatenates `pool` (cycling) into a text of about `size` bytes.
-fn build(pool: &[String], size: usize) -> String {
-    let mut out = String::with_capacity(size + 4096);
-    for t in pool.iter().cycle() {
-        if out.len() >= size {
-            break;
-        }
-        out.push_str(t);
-        out.push('\n');
-    }
-    let mut end = size.min(out.len());
-    while !out.is_char_boundary(end) {
-        end -= 1;
-    }
-    out.truncate(end);
-    out
-}
-
 fn bench_pii(c: &mut Criterion<CpuTime>) {
     let shield = PiiShield::new(&PiiConfig::default()).expect("built-in anchors compile");
-    let clean = texts("benign.jsonl", None);
-    let pii = texts("pii.jsonl", Some("pii"));
+    let clean = corpus_text::texts_in("benign.jsonl", None);
+    let pii = corpus_text::texts_in("pii.jsonl", Some("pii"));
     let mut group = c.benchmark_group("l15_pii");
-    for size in [1024, 8 * 1024, 64 * 1024] {
+    for (size, _) in corpus_text::SIZES {
         for (name, pool) in [("benign", &clean), ("with_pii", &pii)] {
-            let text = build(pool, size);
+            let text = corpus_text::body_of(pool, size);
             let mut out = Vec::new();
             shield.scan(&text, 0, &mut out);
             // pii.jsonl sentences carry about one finding per 50 bytes.

@@ -10,9 +10,15 @@ pub fn corpus_dir() -> PathBuf {
 
 /// Texts of one corpus file, in file order.
 pub fn texts(file: &str) -> Vec<String> {
+    texts_in(file, None)
+}
+
+/// Texts of one corpus file, in file order, only of `category` when one is given.
+pub fn texts_in(file: &str, category: Option<&str>) -> Vec<String> {
     let raw = std::fs::read_to_string(corpus_dir().join(file)).expect("corpus file readable");
     raw.lines()
         .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|v| category.is_none_or(|c| v["category"] == c))
         .filter_map(|v| v["text"].as_str().map(str::to_owned))
         .collect()
 }
