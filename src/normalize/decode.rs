@@ -74,9 +74,22 @@ fn plausible_text(bytes: Vec<u8>) -> Option<String> {
     ok.then_some(s)
 }
 
+/// Bytes of the base64 alphabets (standard and URL-safe), as a table: the
+/// run search reads every byte of the text.
+static B64_BYTE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'-' | b'_');
+        b += 1;
+    }
+    t
+};
+
 #[inline]
 fn is_b64(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'-' | b'_')
+    B64_BYTE[usize::from(b)]
 }
 
 /// Finds and decodes encoded runs of `text`, stopping once `max_runs` payloads
@@ -149,7 +162,7 @@ pub(crate) fn decode_runs(text: &str, max_runs: usize, max_bytes: usize) -> Vec<
 
     // Percent-encoded runs: whitespace-delimited tokens with several %xx escapes.
     if memchr_byte(b'%', bytes) {
-        for (start, tok) in tokens(text) {
+        for (start, tok) in percent_tokens(text) {
             let escapes = count_percent(tok.as_bytes());
             if escapes < MIN_PERCENT_ESCAPES {
                 continue;
@@ -196,10 +209,32 @@ fn looks_base64(run: &[u8]) -> bool {
     upper && lower || (upper || lower) && digit_or_sym
 }
 
-fn tokens(text: &str) -> impl Iterator<Item = (usize, &str)> {
-    text.split(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '`' | '<' | '>'))
-        .filter(|t| !t.is_empty())
-        .map(move |t| (t.as_ptr() as usize - text.as_ptr() as usize, t))
+/// Characters that end a token that may be URL-encoded.
+fn is_token_delimiter(c: char) -> bool {
+    c.is_whitespace() || matches!(c, '"' | '\'' | '`' | '<' | '>')
+}
+
+/// The tokens (runs between [`is_token_delimiter`] characters) that hold a
+/// `%`, in order, with their byte offsets. Reads only around each `%`, so
+/// prose with one "50%" costs a memchr, not a walk over every character.
+fn percent_tokens(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut next_from = 0;
+    memchr::memchr_iter(b'%', text.as_bytes()).filter_map(move |p| {
+        if p < next_from {
+            return None;
+        }
+        let start = text[..p]
+            .char_indices()
+            .rev()
+            .find(|&(_, c)| is_token_delimiter(c))
+            .map_or(0, |(i, c)| i + c.len_utf8());
+        let end = text[p..]
+            .char_indices()
+            .find(|&(_, c)| is_token_delimiter(c))
+            .map_or(text.len(), |(i, _)| p + i);
+        next_from = end;
+        Some((start, &text[start..end]))
+    })
 }
 
 fn count_percent(b: &[u8]) -> usize {
@@ -277,4 +312,40 @@ fn unescape(text: &str) -> Option<(Range<usize>, String)> {
         .find(char::is_whitespace)
         .map_or(text.len(), |p| last + p);
     Some((start..end, out))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every token of the text, split the plain way: what `percent_tokens`
+    /// must agree with on the tokens that hold a `%`.
+    fn all_tokens(text: &str) -> Vec<(usize, &str)> {
+        text.split(is_token_delimiter)
+            .filter(|t| !t.is_empty())
+            .map(|t| (t.as_ptr() as usize - text.as_ptr() as usize, t))
+            .collect()
+    }
+
+    #[test]
+    fn percent_tokens_are_the_tokens_holding_a_percent() {
+        let texts = [
+            "",
+            "%",
+            "50% off, 20%% more",
+            "go https://x.example/?q=%69%67%6e%6f%72%65 now",
+            "\"%41%42%43\"<%44%45%46>`%47`'%48'",
+            "a\u{3000}%41%42\u{3000}b %43\u{2003}%44",
+            "ünï%c3%bccode %e2%80%8b and % trailing %",
+            "%%%%",
+        ];
+        for t in texts {
+            let want: Vec<_> = all_tokens(t)
+                .into_iter()
+                .filter(|(_, tok)| tok.contains('%'))
+                .collect();
+            let got: Vec<_> = percent_tokens(t).collect();
+            assert_eq!(got, want, "tokens of {t:?}");
+        }
+    }
 }

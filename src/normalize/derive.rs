@@ -164,49 +164,32 @@ fn is_word_char(c: char) -> bool {
 }
 
 /// Cheap test on the original text: is there a run of at least three single
-/// letters separated by one separator each?
+/// letters (word characters) separated by one separator each? One streaming
+/// pass over the characters, no allocation.
 pub(crate) fn looks_spaced(text: &str) -> bool {
-    let b = text.as_bytes();
+    let mut chars = text.chars();
+    let Some(mut cur) = chars.next() else {
+        return false;
+    };
+    let mut prev: Option<char> = None;
     let mut run = 0;
-    let mut i = 0;
-    while i + 1 < b.len() {
-        let c = b[i];
-        let single = c.is_ascii_alphanumeric() || c >= 0x80;
-        // A single letter followed by a separator and preceded by a separator (or start).
-        let before_ok = i == 0 || !b[i - 1].is_ascii_alphanumeric();
-        if single && c < 0x80 && before_ok && is_letter_separator(b[i + 1] as char) {
+    while let Some(next) = chars.next() {
+        let before_ok = prev.is_none_or(|p| !is_word_char(p));
+        if before_ok && is_letter_separator(next) && is_word_char(cur) {
             run += 1;
             if run >= 3 {
                 return true;
             }
-            i += 2;
-            continue;
-        }
-        if c >= 0x80 {
-            // Non-ASCII letters: fall back to the exact test on chars.
-            return looks_spaced_chars(text);
-        }
-        run = 0;
-        i += 1;
-    }
-    false
-}
-
-fn looks_spaced_chars(text: &str) -> bool {
-    let chars: Vec<char> = text.chars().collect();
-    let mut run = 0;
-    let mut i = 0;
-    while i + 1 < chars.len() {
-        let before_ok = i == 0 || !is_word_char(chars[i - 1]);
-        if is_word_char(chars[i]) && before_ok && is_letter_separator(chars[i + 1]) {
-            run += 1;
-            if run >= 3 {
-                return true;
+            // Skip the separator: the letter after it is the next candidate.
+            prev = Some(next);
+            match chars.next() {
+                Some(c) => cur = c,
+                None => return false,
             }
-            i += 2;
         } else {
             run = 0;
-            i += 1;
+            prev = Some(cur);
+            cur = next;
         }
     }
     false
@@ -318,14 +301,7 @@ pub(crate) fn join_spaced(text: &str, map: &OffsetMap) -> Option<(String, Offset
 
 /// ROT13 of the ASCII letters; same length, so the map is shared.
 pub(crate) fn rot13(text: &str) -> String {
-    let v: Vec<u8> = text
-        .bytes()
-        .map(|b| match b {
-            b'a'..=b'm' | b'A'..=b'M' => b + 13,
-            b'n'..=b'z' | b'N'..=b'Z' => b - 13,
-            _ => b,
-        })
-        .collect();
+    let v: Vec<u8> = text.bytes().map(rot13_byte).collect();
     String::from_utf8(v).expect("invariant: only ASCII letters were rotated")
 }
 
@@ -345,68 +321,151 @@ pub(crate) fn reversed(text: &str, map: &OffsetMap) -> (String, OffsetMap) {
 
 /// Short, very common English words: the signal that a text (or its rot13 or
 /// reversal) is English prose. Kept small: it is read for every word.
-fn is_common_word(w: &[u8]) -> bool {
-    matches!(
-        w,
-        b"the"
-            | b"and"
-            | b"to"
-            | b"of"
-            | b"is"
-            | b"you"
-            | b"your"
-            | b"in"
-            | b"it"
-            | b"for"
-            | b"this"
-            | b"that"
-            | b"what"
-            | b"with"
-            | b"are"
-            | b"be"
-            | b"not"
-            | b"do"
-            | b"all"
-            | b"how"
-            | b"me"
-            | b"my"
-            | b"now"
-            | b"will"
-            | b"can"
-            | b"on"
-            | b"tell"
-            | b"say"
-            | b"write"
-            | b"from"
-            | b"have"
-            | b"been"
-            | b"about"
-            | b"ignore"
-            | b"previous"
-            | b"instructions"
-            | b"system"
-            | b"prompt"
-            | b"reveal"
-            | b"rules"
-            | b"give"
-            | b"show"
-            | b"print"
-            | b"into"
-            | b"any"
-            | b"an"
-            | b"as"
-            | b"by"
-            | b"or"
-            | b"if"
-            | b"we"
-            | b"they"
-            | b"he"
-            | b"she"
-            | b"was"
-            | b"were"
-            | b"there"
-            | b"their"
-    )
+const COMMON_WORDS: &[&str] = &[
+    "the",
+    "and",
+    "to",
+    "of",
+    "is",
+    "you",
+    "your",
+    "in",
+    "it",
+    "for",
+    "this",
+    "that",
+    "what",
+    "with",
+    "are",
+    "be",
+    "not",
+    "do",
+    "all",
+    "how",
+    "me",
+    "my",
+    "now",
+    "will",
+    "can",
+    "on",
+    "tell",
+    "say",
+    "write",
+    "from",
+    "have",
+    "been",
+    "about",
+    "ignore",
+    "previous",
+    "instructions",
+    "system",
+    "prompt",
+    "reveal",
+    "rules",
+    "give",
+    "show",
+    "print",
+    "into",
+    "any",
+    "an",
+    "as",
+    "by",
+    "or",
+    "if",
+    "we",
+    "they",
+    "he",
+    "she",
+    "was",
+    "were",
+    "there",
+    "their",
+];
+
+/// Longest word [`readings`] looks up.
+const MAX_READ_WORD: usize = 12;
+
+/// A word of at most [`MAX_READ_WORD`] bytes packed into one integer (bytes
+/// little-endian, length in the top byte), so a lookup is one hash probe.
+#[inline]
+fn word_key(w: &[u8]) -> u128 {
+    let mut k = (w.len() as u128) << 120;
+    for (i, &b) in w.iter().enumerate() {
+        k |= u128::from(b) << (8 * i);
+    }
+    k
+}
+
+/// Bits of [`ReadingTable`] entries: which reading makes the word common.
+const READ_PLAIN: u8 = 1;
+const READ_ROT13: u8 = 2;
+const READ_REVERSED: u8 = 4;
+
+/// Open-addressing table from packed words to the readings that make them a
+/// common word: the word itself, its rot13 and its reversal. Built once.
+struct ReadingTable {
+    keys: Vec<u128>,
+    bits: Vec<u8>,
+}
+
+const READING_SLOTS: usize = 512;
+
+#[inline]
+fn reading_slot(k: u128) -> usize {
+    let h = ((k as u64) ^ ((k >> 64) as u64)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    (h >> (64 - READING_SLOTS.trailing_zeros())) as usize
+}
+
+impl ReadingTable {
+    fn build() -> ReadingTable {
+        let mut t = ReadingTable {
+            keys: vec![0; READING_SLOTS],
+            bits: vec![0; READING_SLOTS],
+        };
+        for w in COMMON_WORDS {
+            let plain = w.as_bytes().to_vec();
+            // A word is common in rot13 when its rot13 is common: store the
+            // rot13 of each common word (rot13 is its own inverse), and the reversal.
+            let rot: Vec<u8> = plain.iter().map(|&b| rot13_byte(b)).collect();
+            let rev: Vec<u8> = plain.iter().rev().copied().collect();
+            for (word, bit) in [(plain, READ_PLAIN), (rot, READ_ROT13), (rev, READ_REVERSED)] {
+                t.insert(word_key(&word), bit);
+            }
+        }
+        t
+    }
+
+    fn insert(&mut self, k: u128, bit: u8) {
+        let mut i = reading_slot(k);
+        while self.bits[i] != 0 && self.keys[i] != k {
+            i = (i + 1) % READING_SLOTS;
+        }
+        self.keys[i] = k;
+        self.bits[i] |= bit;
+    }
+
+    #[inline]
+    fn get(&self, k: u128) -> u8 {
+        let mut i = reading_slot(k);
+        loop {
+            let b = self.bits[i];
+            if b == 0 || self.keys[i] == k {
+                return b;
+            }
+            i = (i + 1) % READING_SLOTS;
+        }
+    }
+}
+
+static READINGS: std::sync::LazyLock<ReadingTable> = std::sync::LazyLock::new(ReadingTable::build);
+
+#[inline]
+fn rot13_byte(b: u8) -> u8 {
+    match b {
+        b'a'..=b'm' | b'A'..=b'M' => b + 13,
+        b'n'..=b'z' | b'N'..=b'Z' => b - 13,
+        _ => b,
+    }
 }
 
 /// Counts of common English words read plainly, in rot13 and reversed.
@@ -419,28 +478,18 @@ pub(crate) struct Readings {
 
 /// Reads the ASCII words of a folded text three ways to decide whether a rot13 or
 /// a reversed view is worth scanning (keeps cost and false positives down).
+/// One table probe per word.
 pub(crate) fn readings(text: &str) -> Readings {
+    let table = &*READINGS;
     let mut r = Readings::default();
-    let mut rot = [0u8; 12];
-    let mut rev = [0u8; 12];
     for w in text.as_bytes().split(|b| !b.is_ascii_lowercase()) {
-        if w.len() < 2 || w.len() > 12 {
+        if w.len() < 2 || w.len() > MAX_READ_WORD {
             continue;
         }
-        if is_common_word(w) {
-            r.plain += 1;
-        }
-        let n = w.len();
-        for (k, &b) in w.iter().enumerate() {
-            rot[k] = if b <= b'm' { b + 13 } else { b - 13 };
-            rev[n - 1 - k] = b;
-        }
-        if is_common_word(&rot[..n]) {
-            r.rot13 += 1;
-        }
-        if is_common_word(&rev[..n]) {
-            r.reversed += 1;
-        }
+        let bits = table.get(word_key(w));
+        r.plain += u32::from(bits & READ_PLAIN != 0);
+        r.rot13 += u32::from(bits & READ_ROT13 != 0);
+        r.reversed += u32::from(bits & READ_REVERSED != 0);
     }
     r
 }

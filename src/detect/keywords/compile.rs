@@ -10,6 +10,7 @@ use regex::{Regex, RegexBuilder};
 use sha2::{Digest, Sha256};
 
 use super::error::{KeywordsError, ProblemKind, RuleProblem};
+use super::gate::RegexGate;
 use super::index::{Start, WordIndex, first_word};
 use super::spec::RuleSpec;
 use super::words::{is_word_char, word_count};
@@ -82,6 +83,8 @@ pub(crate) struct Compiled {
     pub(crate) terms: Vec<Term>,
     pub(crate) nears: Vec<Near>,
     pub(crate) regexes: Vec<(Regex, u32)>,
+    /// Which regexes can match a text, from one pass (see [`RegexGate`]).
+    pub(crate) gate: RegexGate,
     pub(crate) fingerprint: [u8; 32],
 }
 
@@ -421,6 +424,7 @@ pub(crate) fn compile(
         literals: literals.build()?,
         terms,
         nears,
+        gate: RegexGate::build(regexes.iter().map(|(re, _)| re.as_str())),
         regexes,
         fingerprint: hasher.finalize().into(),
     })

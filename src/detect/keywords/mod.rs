@@ -19,6 +19,7 @@
 
 mod compile;
 mod error;
+mod gate;
 mod index;
 mod scan;
 mod spec;

@@ -157,14 +157,18 @@ pub(crate) fn scan_view(c: &Compiled, view: &View, emit: &mut dyn FnMut(Hit)) ->
 
     // Near patterns, from term hits and word positions.
     if !hits.is_empty() {
-        near_matches(c, text, &mut hits, emit);
+        near_matches(c, text, &hits, emit);
     }
 
     // Regex patterns: one pass each. Each regex keeps its own literal prefilter
     // (`!\[`, `https?://`, `<|`), which a combined set would lose.
+    // The gate skips the regexes that cannot match and starts the others at
+    // their earliest possible match.
     if runs_patterns(view.kind) {
-        for (re, rule) in &c.regexes {
-            if let Some(m) = re.find(text) {
+        let mut starts = Vec::with_capacity(c.regexes.len());
+        c.gate.starts(text, &mut starts);
+        for ((re, rule), start) in c.regexes.iter().zip(starts) {
+            if let Some(m) = start.and_then(|s| re.find_at(text, s)) {
                 emit(Hit {
                     rule: *rule,
                     span: m.start()..m.end(),
@@ -267,7 +271,7 @@ pub(crate) fn scan_delta(
     }
     hits.extend(fresh);
     if !hits.is_empty() {
-        near_matches(c, text, &mut hits, emit);
+        near_matches(c, text, &hits, emit);
     }
     hits
 }
@@ -280,7 +284,43 @@ struct Chain {
     end: usize,
 }
 
-fn near_matches(c: &Compiled, text: &str, hits: &mut [TermHit], emit: &mut dyn FnMut(Hit)) {
+/// Groups a near pattern must all see before its chains are worth building:
+/// the bit of every group below 64 (larger groups are checked by the chaining).
+fn all_groups(groups: u16) -> u64 {
+    if groups >= 64 {
+        u64::MAX
+    } else {
+        (1u64 << groups) - 1
+    }
+}
+
+fn near_matches(c: &Compiled, text: &str, hits: &[TermHit], emit: &mut dyn FnMut(Hit)) {
+    // Which near patterns have a hit in every group? In ordinary text common
+    // terms (`you`, `all`) hit constantly but almost never complete a pattern,
+    // so this one pass over the hits usually ends the work: no sort, no word
+    // positions, no chains.
+    let mut seen = vec![0u64; c.nears.len()];
+    for h in hits.iter() {
+        for &(near, group) in &c.terms[h.term as usize].uses {
+            if group < 64 {
+                seen[near as usize] |= 1 << group;
+            }
+        }
+    }
+    let complete = |near: u32| {
+        let n = near as usize;
+        seen[n] == all_groups(c.nears[n].groups)
+    };
+    if !(0..c.nears.len() as u32).any(complete) {
+        return;
+    }
+    // Only the hits of complete patterns take part in chains.
+    let mut hits: Vec<TermHit> = hits
+        .iter()
+        .filter(|h| c.terms[h.term as usize].uses.iter().any(|u| complete(u.0)))
+        .copied()
+        .collect();
+    let hits = hits.as_mut_slice();
     // Word index of each hit: one pass up to the last hit start.
     hits.sort_unstable_by_key(|h| (h.start, h.end));
     let mut pos = 0;
@@ -299,7 +339,9 @@ fn near_matches(c: &Compiled, text: &str, hits: &mut [TermHit], emit: &mut dyn F
     let mut uses: Vec<(u32, u16, u32)> = Vec::new();
     for (hi, h) in hits.iter().enumerate() {
         for &(near, group) in &c.terms[h.term as usize].uses {
-            uses.push((near, group, hi as u32));
+            if complete(near) {
+                uses.push((near, group, hi as u32));
+            }
         }
     }
     uses.sort_unstable();

@@ -1,0 +1,104 @@
+//! One pass that tells which rule regexes can match a text, and from where.
+//!
+//! Each rule regex is run on its own so it keeps its own literal prefilter, but
+//! with about a hundred of them a text pays a hundred passes plus a hundred
+//! search set-ups, nearly all of them finding nothing. Most patterns can only
+//! match where one of a few literals starts (`<|`, `![`, `https://`, `curl `):
+//! the *prefix literals* regex-syntax extracts from the pattern. The gate puts
+//! the prefix literals of every pattern that has selective ones into one
+//! Aho-Corasick automaton; a single overlapping pass over the text gives, for
+//! each such pattern, the earliest place a match could start, or tells that it
+//! cannot match at all. Patterns without selective prefix literals (a leading
+//! class like `[a-z]`, `\s`, or a literal as common as `to`) are always run.
+//!
+//! Skipping a regex whose prefix literals do not occur, and starting it at the
+//! earliest occurrence (context before it still counts for `\b` and `^`), gives
+//! the same first match as running it on the whole text (tests compare both).
+
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use regex_syntax::hir::literal::{ExtractKind, Extractor};
+
+/// Where each rule regex has to be run on one text.
+#[derive(Debug)]
+pub(crate) struct RegexGate {
+    /// Prefix literals of the gated patterns; pattern id -> `owners` entry.
+    automaton: Option<AhoCorasick>,
+    /// The regex (index into the compiled regex list) each literal belongs to.
+    owners: Vec<u32>,
+    /// Per regex: its prefix literals are in the automaton.
+    gated: Vec<bool>,
+}
+
+/// A prefix literal worth gating on: long enough, or holding a byte that is
+/// rare in prose (punctuation), so its occurrences are few.
+fn selective(lit: &[u8]) -> bool {
+    lit.len() >= 3 || lit.iter().any(|b| !b.is_ascii_alphanumeric() && *b != b' ')
+}
+
+/// The selective prefix literals every match of `pattern` starts with, or
+/// `None` when there are none (the pattern is always run).
+fn prefix_literals(pattern: &str) -> Option<Vec<Vec<u8>>> {
+    let hir = regex_syntax::Parser::new().parse(pattern).ok()?;
+    let seq = Extractor::new().kind(ExtractKind::Prefix).extract(&hir);
+    let lits = seq.literals()?;
+    if lits.is_empty() || !lits.iter().all(|l| selective(l.as_bytes())) {
+        return None;
+    }
+    Some(lits.iter().map(|l| l.as_bytes().to_vec()).collect())
+}
+
+impl RegexGate {
+    /// Builds the gate over the patterns (as compiled, in regex order).
+    pub(crate) fn build<'a>(patterns: impl IntoIterator<Item = &'a str>) -> RegexGate {
+        let mut literals: Vec<Vec<u8>> = Vec::new();
+        let mut owners = Vec::new();
+        let mut gated = Vec::new();
+        for (i, p) in patterns.into_iter().enumerate() {
+            match prefix_literals(p) {
+                Some(lits) => {
+                    owners.extend(std::iter::repeat_n(i as u32, lits.len()));
+                    literals.extend(lits);
+                    gated.push(true);
+                }
+                None => gated.push(false),
+            }
+        }
+        // A DFA: the overlapping search reads every byte (no prefilter can
+        // skip ahead over this many first bytes), one table lookup each.
+        let automaton = AhoCorasick::builder()
+            .match_kind(MatchKind::Standard)
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(&literals)
+            .ok()
+            .filter(|_| !literals.is_empty());
+        if automaton.is_none() {
+            // Without an automaton nothing is gated: every regex runs.
+            gated.iter_mut().for_each(|g| *g = false);
+        }
+        RegexGate {
+            automaton,
+            owners,
+            gated,
+        }
+    }
+
+    /// For each regex: `Some(start)` to run it from `start`, `None` when it
+    /// cannot match `text`. Written into `out` (resized to the regex count).
+    pub(crate) fn starts(&self, text: &str, out: &mut Vec<Option<usize>>) {
+        out.clear();
+        out.extend(self.gated.iter().map(|&g| if g { None } else { Some(0) }));
+        let Some(ac) = &self.automaton else {
+            return;
+        };
+        for m in ac.find_overlapping_iter(text) {
+            let slot = &mut out[self.owners[m.pattern().as_usize()] as usize];
+            *slot = Some(slot.map_or(m.start(), |s| s.min(m.start())));
+        }
+    }
+
+    /// How many regexes are gated (for tests).
+    #[cfg(test)]
+    pub(crate) fn gated_count(&self) -> usize {
+        self.gated.iter().filter(|&&g| g).count()
+    }
+}
