@@ -163,34 +163,74 @@ fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || c == '@' || c == '$'
 }
 
-/// Cheap test on the original text: is there a run of at least three single
-/// letters (word characters) separated by one separator each? One streaming
-/// pass over the characters, no allocation.
-pub(crate) fn looks_spaced(text: &str) -> bool {
-    let mut chars = text.chars();
-    let Some(mut cur) = chars.next() else {
-        return false;
-    };
-    let mut prev: Option<char> = None;
-    let mut run = 0;
-    while let Some(next) = chars.next() {
-        let before_ok = prev.is_none_or(|p| !is_word_char(p));
-        if before_ok && is_letter_separator(next) && is_word_char(cur) {
-            run += 1;
-            if run >= 3 {
-                return true;
-            }
-            // Skip the separator: the letter after it is the next candidate.
-            prev = Some(next);
-            match chars.next() {
-                Some(c) => cur = c,
-                None => return false,
-            }
-        } else {
-            run = 0;
-            prev = Some(cur);
-            cur = next;
+/// Character classes [`looks_spaced`] reads ASCII bytes with.
+const SPACED_WORD: u8 = 1;
+const SPACED_SEPARATOR: u8 = 2;
+
+static SPACED_CLASS: [u8; 128] = {
+    let mut t = [0u8; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        if c.is_ascii_alphanumeric() || c == b'@' || c == b'$' {
+            t[b] = SPACED_WORD;
+        } else if matches!(
+            c,
+            b' ' | b'.' | b'-' | b'_' | b'*' | b'/' | b'|' | b'+' | b'~' | b','
+        ) {
+            t[b] = SPACED_SEPARATOR;
         }
+        b += 1;
+    }
+    t
+};
+
+/// The [`looks_spaced`] class of the character at byte `i`, and its length.
+#[inline(always)]
+fn spaced_class(text: &str, i: usize) -> (u8, usize) {
+    let b = text.as_bytes()[i];
+    if b < 0x80 {
+        return (SPACED_CLASS[usize::from(b)], 1);
+    }
+    match text[i..].chars().next() {
+        Some(c) if is_word_char(c) => (SPACED_WORD, c.len_utf8()),
+        Some(c) if is_letter_separator(c) => (SPACED_SEPARATOR, c.len_utf8()),
+        Some(c) => (0, c.len_utf8()),
+        None => (0, 1),
+    }
+}
+
+/// Cheap test on the original text: is there a run of at least three single
+/// letters (word characters) separated by one separator each? One pass, a
+/// table lookup per ASCII byte, no allocation.
+pub(crate) fn looks_spaced(text: &str) -> bool {
+    let n = text.len();
+    let mut prev_word = false;
+    let mut run = 0;
+    let mut i = 0;
+    while i < n {
+        let (cur, cur_len) = spaced_class(text, i);
+        let j = i + cur_len;
+        if j >= n {
+            break;
+        }
+        if cur == SPACED_WORD && !prev_word {
+            let (next, next_len) = spaced_class(text, j);
+            if next == SPACED_SEPARATOR {
+                run += 1;
+                if run >= 3 {
+                    return true;
+                }
+                // Skip the separator (never a word character): the letter
+                // after it is the next candidate.
+                prev_word = false;
+                i = j + next_len;
+                continue;
+            }
+        }
+        run = 0;
+        prev_word = cur == SPACED_WORD;
+        i = j;
     }
     false
 }
@@ -321,7 +361,7 @@ pub(crate) fn reversed(text: &str, map: &OffsetMap) -> (String, OffsetMap) {
 
 /// Short, very common English words: the signal that a text (or its rot13 or
 /// reversal) is English prose. Kept small: it is read for every word.
-const COMMON_WORDS: &[&str] = &[
+pub(crate) const COMMON_WORDS: &[&str] = &[
     "the",
     "and",
     "to",
@@ -482,15 +522,31 @@ pub(crate) struct Readings {
 pub(crate) fn readings(text: &str) -> Readings {
     let table = &*READINGS;
     let mut r = Readings::default();
-    for w in text.as_bytes().split(|b| !b.is_ascii_lowercase()) {
-        if w.len() < 2 || w.len() > MAX_READ_WORD {
-            continue;
+    // The word's bytes are stored as they go by and packed as [`word_key`]
+    // packs them at its end; `len` past the maximum marks a word too long.
+    let (mut buf, mut len) = ([0u8; 16], 0usize);
+    let mut count = |buf: &mut [u8; 16], len: usize| {
+        if (2..=MAX_READ_WORD).contains(&len) {
+            buf[15] = len as u8;
+            let bits = table.get(u128::from_le_bytes(*buf));
+            r.plain += u32::from(bits & READ_PLAIN != 0);
+            r.rot13 += u32::from(bits & READ_ROT13 != 0);
+            r.reversed += u32::from(bits & READ_REVERSED != 0);
         }
-        let bits = table.get(word_key(w));
-        r.plain += u32::from(bits & READ_PLAIN != 0);
-        r.rot13 += u32::from(bits & READ_ROT13 != 0);
-        r.reversed += u32::from(bits & READ_REVERSED != 0);
+        *buf = [0; 16];
+    };
+    for &b in text.as_bytes() {
+        if b.is_ascii_lowercase() {
+            if len < MAX_READ_WORD {
+                buf[len] = b;
+            }
+            len += 1;
+        } else if len > 0 {
+            count(&mut buf, len);
+            len = 0;
+        }
     }
+    count(&mut buf, len);
     r
 }
 

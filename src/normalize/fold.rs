@@ -143,13 +143,24 @@ pub(crate) fn fold(text: &str, skeleton: bool, collapse: bool) -> Fold {
                 i += 1;
                 continue;
             }
+            // Printable ASCII and single spaces map byte for byte: find the
+            // whole run, then lowercase it in one go with one map piece.
             let start = i;
-            while i < n && bytes[i] > 0x20 && bytes[i] < 0x7F {
-                out.push(bytes[i].to_ascii_lowercase());
+            let mut space = false;
+            while i < n {
+                let c = bytes[i];
+                if c > 0x20 && c < 0x7F {
+                    space = false;
+                } else if c == b' ' && !space {
+                    space = true;
+                } else {
+                    break;
+                }
                 i += 1;
             }
+            out.extend(bytes[start..i].iter().map(u8::to_ascii_lowercase));
             map.linear(start, i - start);
-            prev_space = false;
+            prev_space = space;
             continue;
         }
         let c = text[i..]

@@ -240,8 +240,12 @@ pub(crate) fn candidates(
         let mut h = HASH_SEED;
         let mut len = len;
         loop {
-            for &c in &b[i..i + len] {
-                h = hash_byte(h, c);
+            if len == 1 {
+                h = hash_byte(h, b[i]);
+            } else {
+                for &c in &b[i..i + len] {
+                    h = hash_byte(h, c);
+                }
             }
             i += len;
             if check_prefix
