@@ -11,6 +11,7 @@
 //! * [`audit`] — one event per decision on the `promptgate::audit` target.
 
 mod audit;
+mod json;
 mod logging;
 mod metrics;
 
