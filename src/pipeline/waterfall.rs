@@ -309,7 +309,11 @@ fn sync_budget(
 /// The L0 key text: the folded view ([`Normalizer::canonical`]) of every
 /// injection-scoped segment, role-tagged and length-prefixed so segment
 /// boundaries cannot be forged.
-fn canonical(normalizer: &Normalizer, injection: &[usize], segments: &[extract::Segment]) -> String {
+fn canonical(
+    normalizer: &Normalizer,
+    injection: &[usize],
+    segments: &[extract::Segment],
+) -> String {
     let mut text = String::new();
     for &i in injection {
         let folded = normalizer.canonical(&segments[i].text);

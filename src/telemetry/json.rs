@@ -116,7 +116,11 @@ impl Visit for FieldWriter<'_> {
 
     fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
         self.key(field);
-        push_str_value(self.line, &format!("{value:?}"));
+        self.line.push('"');
+        // JSON escaping is per character, so escaping each piece the
+        // formatter hands over equals escaping the whole text.
+        let _ = fmt::write(&mut Escaped(self.line), format_args!("{value:?}"));
+        self.line.push('"');
     }
 
     fn record_u64(&mut self, field: &Field, value: u64) {
@@ -147,19 +151,32 @@ impl Visit for FieldWriter<'_> {
     }
 }
 
-/// `value` as a JSON string: copied as is when nothing in it needs escaping
-/// (the usual case: identifiers, hex, counts), else escaped by `serde_json`.
+/// `value` as a JSON string, quotes included.
 fn push_str_value(line: &mut String, value: &str) {
+    line.push('"');
+    push_escaped(line, value);
+    line.push('"');
+}
+
+/// The inside of a JSON string: `value` copied as is when nothing in it needs
+/// escaping (the usual case: identifiers, hex, counts), else escaped by
+/// `serde_json` (whose output is then the quoted string).
+fn push_escaped(line: &mut String, value: &str) {
     if value.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
-        line.push('"');
         line.push_str(value);
-        line.push('"');
-    } else {
-        match serde_json::to_string(value) {
-            Ok(text) => line.push_str(&text),
-            // Serializing a str cannot fail; an empty string keeps the line valid.
-            Err(_) => line.push_str("\"\""),
-        }
+    } else if let Ok(quoted) = serde_json::to_string(value) {
+        // Serializing a str cannot fail; were it to, the piece is left out.
+        line.push_str(&quoted[1..quoted.len() - 1]);
+    }
+}
+
+/// A `fmt::Write` that appends what it is given JSON-escaped.
+struct Escaped<'a>(&'a mut String);
+
+impl fmt::Write for Escaped<'_> {
+    fn write_str(&mut self, piece: &str) -> fmt::Result {
+        push_escaped(self.0, piece);
+        Ok(())
     }
 }
 

@@ -16,7 +16,10 @@ struct Capture(Arc<Mutex<Vec<u8>>>);
 
 impl io::Write for Capture {
     fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-        self.0.lock().expect("capture lock").extend_from_slice(bytes);
+        self.0
+            .lock()
+            .expect("capture lock")
+            .extend_from_slice(bytes);
         Ok(bytes.len())
     }
 
@@ -205,5 +208,8 @@ fn the_clock_reads_like_the_stock_timer() {
     let mut after = String::new();
     push_timestamp(&mut after, SystemTime::now()).expect("a four-digit year");
     assert_eq!(stock.len(), before.len(), "{stock} vs {before}");
-    assert!(before <= stock && stock <= after, "{before} {stock} {after}");
+    assert!(
+        before <= stock && stock <= after,
+        "{before} {stock} {after}"
+    );
 }
