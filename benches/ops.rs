@@ -71,10 +71,11 @@ fn bench(c: &mut Criterion) {
         .block_on(promptgate::telemetry::serve_metrics(&config))
         .expect("metrics recorder");
     let decision = Decision::allow();
+    let route = promptgate::telemetry::RouteCounters::new("42".into());
     c.bench_function("telemetry/record_decision", |b| {
         b.iter(|| {
             promptgate::telemetry::record_decision(
-                black_box("42"),
+                black_box(&route),
                 black_box(&decision),
                 Mode::Enforce,
                 Duration::from_micros(80),

@@ -20,7 +20,7 @@ use crate::protocol::{
     decode_prepare_conf, encode_extra_info_req_body, encode_extra_info_var,
     encode_prepare_conf_resp, encode_resp_call_resp,
 };
-use crate::telemetry::{self, AuditEvent, InflightGuard};
+use crate::telemetry::{self, AuditEvent, InflightGuard, RouteCounters};
 
 /// Longest client-supplied request id echoed back; longer ones are replaced.
 const MAX_REQUEST_ID: usize = 128;
@@ -171,6 +171,7 @@ async fn http_req_call(
             telemetry::record_runner_error("policy_unavailable");
             let seen = Seen {
                 route_id: &entry.route_id,
+                counters: &entry.counters,
                 request_id: &request_id,
                 consumer: None,
                 mode: Mode::Enforce,
@@ -195,6 +196,7 @@ async fn http_req_call(
                     pipeline.early(&policy, Decision::block(too_large(policy.max_body_bytes)));
                 let seen = Seen {
                     route_id: &entry.route_id,
+                    counters: &entry.counters,
                     request_id: &request_id,
                     consumer: None,
                     mode: policy.mode,
@@ -243,6 +245,7 @@ async fn http_req_call(
         .and_then(|v| std::str::from_utf8(v).ok());
     let seen = Seen {
         route_id: &entry.route_id,
+        counters: &entry.counters,
         request_id: &request_id,
         consumer,
         mode: policy.mode,
@@ -259,6 +262,7 @@ const CONSUMER_VAR: &[u8] = b"consumer_name";
 /// Who and what a decision was about, for metrics and audit.
 struct Seen<'a> {
     route_id: &'a str,
+    counters: &'a RouteCounters,
     request_id: &'a str,
     consumer: Option<&'a str>,
     mode: Mode,
@@ -268,7 +272,7 @@ struct Seen<'a> {
 /// Counts one decision and emits its audit event (identifiers only).
 fn observe(runtime: &Runtime, seen: &Seen<'_>, decision: &Decision) {
     let latency = seen.started.elapsed();
-    telemetry::record_decision(seen.route_id, decision, seen.mode, latency);
+    telemetry::record_decision(seen.counters, decision, seen.mode, latency);
     let audit = &runtime.config.audit;
     if audit.enabled && (audit.include_allowed || !matches!(decision.verdict, Verdict::Allow)) {
         telemetry::audit(&AuditEvent {

@@ -20,6 +20,7 @@ use std::time::{Duration, Instant};
 use arc_swap::ArcSwapOption;
 
 use crate::policy::{ResolveError, RouteConf, RoutePolicy, Runtime};
+use crate::telemetry::RouteCounters;
 
 /// What a token stands for.
 #[derive(Debug)]
@@ -29,6 +30,8 @@ pub struct ConfEntry {
     pub route: Option<RouteConf>,
     /// Route label derived from the PrepareConf key, e.g. `1` for `route#1#…`.
     pub route_id: Arc<str>,
+    /// The route's request counters (labelled with `route_id`).
+    pub counters: RouteCounters,
     /// The route's policy resolved against a runtime generation; re-resolved
     /// when a reload bumps the generation.
     resolved: ArcSwapOption<(u64, RoutePolicy)>,
@@ -81,6 +84,7 @@ impl ConfStore {
     ) -> u32 {
         let entry = Arc::new(ConfEntry {
             route,
+            counters: RouteCounters::new(route_id.clone()),
             route_id,
             resolved: ArcSwapOption::new(resolved.map(Arc::new)),
             last_used_ms: AtomicU64::new(self.now_ms()),

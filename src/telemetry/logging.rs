@@ -3,6 +3,7 @@
 use tracing_subscriber::EnvFilter;
 use tracing_subscriber::filter::Directive;
 
+use super::json::JsonLines;
 use crate::policy::{LogConfig, LogFormat};
 
 /// Libraries that see prompt text and log pieces of it at debug or trace level
@@ -26,6 +27,7 @@ pub fn init_logging(config: &LogConfig) {
             .json()
             .flatten_event(true)
             .with_current_span(false)
+            .event_format(JsonLines::new())
             .try_init(),
         LogFormat::Text => builder.try_init(),
     };

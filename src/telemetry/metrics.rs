@@ -212,12 +212,61 @@ fn describe() {
     describe_gauge!(INFLIGHT, "HTTPReqCalls being answered");
 }
 
+/// The verdict labels of `requests_total`, in [`verdict_index`] order.
+const VERDICTS: usize = 5;
+
+fn verdict_index(decision: &Decision) -> usize {
+    match &decision.verdict {
+        Verdict::Allow => 0,
+        Verdict::Block(_) => 1,
+        Verdict::Redact(_) => 2,
+        Verdict::Shadow(ShadowOutcome::WouldBlock(_)) => 3,
+        Verdict::Shadow(ShadowOutcome::WouldRedact(_)) => 4,
+    }
+}
+
+/// One route's `requests_total{route,verdict}` counters, kept with the route's
+/// conf token: each is resolved once, on its first decision after the recorder
+/// is installed, instead of copying the route id into a new key and looking it
+/// up in the registry on every request.
+#[derive(Debug)]
+pub struct RouteCounters {
+    route_id: Arc<str>,
+    requests: [std::sync::OnceLock<metrics::Counter>; VERDICTS],
+}
+
+impl RouteCounters {
+    /// Counters labelled `route = route_id`.
+    pub fn new(route_id: Arc<str>) -> RouteCounters {
+        RouteCounters {
+            route_id,
+            requests: Default::default(),
+        }
+    }
+
+    /// The route label.
+    pub fn route_id(&self) -> &str {
+        &self.route_id
+    }
+
+    fn count(&self, decision: &Decision) {
+        let requests = || counter!(REQUESTS_TOTAL, "route" => self.route_id.to_string(), "verdict" => decision.verdict_label());
+        // Before `serve_metrics` installs the recorder a handle would stay a
+        // no-op forever: resolve (and keep) one only after it.
+        if HANDLES.get().is_none() {
+            return requests().increment(1);
+        }
+        self.requests[verdict_index(decision)]
+            .get_or_init(requests)
+            .increment(1);
+    }
+}
+
 /// Counts one decided request: `requests_total{route,verdict}`, and by its
 /// verdict `blocked_total{layer,category,shadow}` or
 /// `redacted_total{type,shadow}`, plus `request_duration_seconds`.
-pub fn record_decision(route_id: &str, decision: &Decision, mode: Mode, latency: Duration) {
-    counter!(REQUESTS_TOTAL, "route" => route_id.to_owned(), "verdict" => decision.verdict_label())
-        .increment(1);
+pub fn record_decision(route: &RouteCounters, decision: &Decision, mode: Mode, latency: Duration) {
+    route.count(decision);
     match HANDLES.get() {
         Some(handles) => handles.request_duration[usize::from(mode == Mode::Shadow)]
             .record(latency.as_secs_f64()),

@@ -11,6 +11,7 @@
 //! * [`audit`] — one event per decision on the `promptgate::audit` target.
 
 mod audit;
+mod json;
 mod logging;
 mod metrics;
 
@@ -19,6 +20,6 @@ pub use logging::init_logging;
 pub use metrics::{
     BLOCKED_TOTAL, CACHE_HITS_TOTAL, CACHE_MISSES_TOTAL, CONFIG_RELOADS_TOTAL, INFLIGHT,
     InflightGuard, MetricsError, REDACTED_TOTAL, REDIS_UP, REQUESTS_TOTAL, RUNNER_ERRORS_TOTAL,
-    SCAN_DURATION, record_cache_hit, record_cache_miss, record_decision, record_layer,
-    record_reload, record_runner_error, serve_metrics, set_redis_up,
+    RouteCounters, SCAN_DURATION, record_cache_hit, record_cache_miss, record_decision,
+    record_layer, record_reload, record_runner_error, serve_metrics, set_redis_up,
 };

@@ -28,7 +28,13 @@ pub(super) struct Folded<'a> {
 impl<'a> Folded<'a> {
     /// Folds `text`, borrowing it when nothing needs folding.
     pub(super) fn new(text: &'a str) -> Self {
-        let Some(first) = text.bytes().position(|c| c >= 0x80) else {
+        // `is_ascii` tests a word at a time; the byte search runs only when it fails.
+        let first = if text.is_ascii() {
+            None
+        } else {
+            text.bytes().position(|c| c >= 0x80)
+        };
+        let Some(first) = first else {
             return Folded {
                 text: Cow::Borrowed(text),
                 edits: Vec::new(),
