@@ -102,13 +102,13 @@ impl Pipeline {
         // L1: keyword rules, per segment and across adjacent same-role segments.
         if !cached && settings.l1.enabled && !injection.is_empty() {
             // Every normalized view of each segment, built only now that L1
-            // runs (the folded one a second time: L0 keyed on it above), and
-            // as before outside L1's timing and budget.
+            // runs (the folded one a second time: L0 keyed on it above). The
+            // views are L1's work, so L1's timing and budget include them.
+            let t = Instant::now();
             let views: Vec<Views> = injection
                 .iter()
                 .map(|&i| self.normalizer.views(&segments[i].text))
                 .collect();
-            let t = Instant::now();
             for (&i, v) in injection.iter().zip(&views) {
                 self.keywords.scan(v, i, &mut findings);
             }
