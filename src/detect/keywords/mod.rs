@@ -13,7 +13,10 @@
 //! * two automata over the terms of near rules, whose hits are chained with
 //!   word-position arithmetic (at most `max_gap` words between groups);
 //! * one size-limited, linear-time [`regex::Regex`] per pattern (each keeps its
-//!   literal prefilter), run on the folded and decoded views.
+//!   literal prefilter), run on the folded and decoded views; a gate
+//!   (`gate.rs`) first reads the prefix literals of every pattern in one pass,
+//!   so only the regexes that can match a view run, each from its earliest
+//!   possible match.
 //!
 //! It never decides (the policy does) and never logs or returns matched text.
 
