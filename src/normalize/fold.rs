@@ -105,6 +105,7 @@ fn fold_char(c: char, skeleton: bool, folded: &mut String, out: &mut String) {
 }
 
 /// The result of folding a text.
+#[derive(Debug)]
 pub(crate) struct Fold {
     pub(crate) text: String,
     pub(crate) map: OffsetMap,

@@ -187,6 +187,20 @@ impl<'a> IntoIterator for &'a Views {
     }
 }
 
+/// The folded view of one text ([`Normalizer::fold`]), with its offset map.
+///
+/// Exists so a caller that needs the folded text first (the L0 key) hands it
+/// on to [`Normalizer::views_from`] instead of folding twice.
+#[derive(Debug)]
+pub struct Folded(fold::Fold);
+
+impl Folded {
+    /// The folded text: equal to [`Normalizer::canonical`] of the same text.
+    pub fn text(&self) -> &str {
+        &self.0.text
+    }
+}
+
 /// Builds [`Views`] of texts.
 ///
 /// Exists to hold the per-policy limits; the Unicode tables it reads are static,
@@ -225,14 +239,33 @@ impl Normalizer {
         fold::fold(text, false, true).text
     }
 
+    /// The folded view of a text, kept so [`Normalizer::views_from`] can
+    /// reuse it: the L0 key needs only this view, and a cache miss then
+    /// builds the others without folding the text again.
+    pub fn fold(&self, text: &str) -> Folded {
+        Folded(fold::fold(text, false, true))
+    }
+
     /// Builds every view of `text` that differs from the folded view.
     ///
     /// Embedded encoded payloads get the same views as the text itself
     /// (folded, skeleton, leetspeak, joined...), each mapping to the whole
     /// encoded run, within the decoding bounds.
     pub fn views(&self, text: &str) -> Views {
+        self.views_from(text, self.fold(text))
+    }
+
+    /// [`Normalizer::views`] of `text` from its folded view, which must be
+    /// [`Normalizer::fold`] of this same text.
+    pub fn views_from(&self, text: &str, folded: Folded) -> Views {
         let mut views = Vec::with_capacity(4);
-        text_views(text, &mut views, &|len| OffsetMap::whole(len, 0..0), None);
+        text_views(
+            text,
+            Some(folded.0),
+            &mut views,
+            &|len| OffsetMap::whole(len, 0..0),
+            None,
+        );
 
         // Embedded encodings, decoded once; every view of a payload maps to its
         // whole run. The payload's folded view carries the encoding's kind.
@@ -246,6 +279,7 @@ impl Normalizer {
             let run = d.run.clone();
             text_views(
                 &d.text,
+                None,
                 &mut views,
                 &|len| OffsetMap::whole(len, run.clone()),
                 Some(kind),
@@ -259,12 +293,13 @@ impl Normalizer {
     }
 }
 
-/// Pushes the views of one text onto `views`: folded first, then the ones that
-/// differ from it. With `payload` set, the text is a decoded payload: the folded
+/// Pushes the views of one text onto `views`: folded first (`folded` when the
+/// caller already folded it), then the ones that differ from it. With `payload` set, the text is a decoded payload: the folded
 /// view takes that kind and every view's map is `whole(len)` (the encoded run)
 /// instead of the fold's own map.
 fn text_views(
     text: &str,
+    folded: Option<fold::Fold>,
     views: &mut Vec<View>,
     whole: &dyn Fn(usize) -> OffsetMap,
     payload: Option<ViewKind>,
@@ -273,7 +308,7 @@ fn text_views(
     let remap = |map: OffsetMap, len: usize| {
         if payload.is_some() { whole(len) } else { map }
     };
-    let base = fold::fold(text, false, true);
+    let base = folded.unwrap_or_else(|| fold::fold(text, false, true));
     let confusable = base.confusable;
     let map = remap(base.map, base.text.len());
     views.push(View {

@@ -21,7 +21,7 @@ use crate::detect::Layer;
 use crate::detect::cache::{CachedVerdict, VerdictCache};
 use crate::detect::pii::{PiiAction, PiiType};
 use crate::extract::{self, ExtractError, Extraction, Role};
-use crate::normalize::{Normalizer, Views};
+use crate::normalize::{Folded, Views};
 use crate::policy::BudgetConfig;
 use crate::policy::RoutePolicy;
 use std::time::Duration;
@@ -74,10 +74,18 @@ impl Pipeline {
         // L0: the verdict of L1 and L2 for this exact normalized text under
         // this policy fingerprint. PII is never cached: it is recomputed below.
         // The key needs only the folded text, not every view: a hit stops here.
+        let mut folded: Vec<Folded> = if scans_injection {
+            injection
+                .iter()
+                .map(|&i| self.normalizer.fold(&segments[i].text))
+                .collect()
+        } else {
+            Vec::new()
+        };
         let key = scans_injection.then(|| {
             VerdictCache::key(
                 &policy.fingerprint,
-                &canonical(&self.normalizer, &injection, segments),
+                &canonical(&injection, segments, &folded),
             )
         });
         if let Some(key) = &key {
@@ -102,12 +110,13 @@ impl Pipeline {
         // L1: keyword rules, per segment and across adjacent same-role segments.
         if !cached && settings.l1.enabled && !injection.is_empty() {
             // Every normalized view of each segment, built only now that L1
-            // runs (the folded one a second time: L0 keyed on it above). The
-            // views are L1's work, so L1's timing and budget include them.
+            // runs, from the folded views L0 keyed on. The views are L1's
+            // work, so L1's timing and budget include them.
             let t = Instant::now();
             let views: Vec<Views> = injection
                 .iter()
-                .map(|&i| self.normalizer.views(&segments[i].text))
+                .zip(std::mem::take(&mut folded))
+                .map(|(&i, f)| self.normalizer.views_from(&segments[i].text, f))
                 .collect();
             for (&i, v) in injection.iter().zip(&views) {
                 self.keywords.scan(v, i, &mut findings);
@@ -310,21 +319,17 @@ fn sync_budget(
     }
 }
 
-/// The L0 key text: the folded view ([`Normalizer::canonical`]) of every
+/// The L0 key text: the folded view ([`crate::normalize::Normalizer::fold`]) of every
 /// injection-scoped segment, role-tagged and length-prefixed so segment
 /// boundaries cannot be forged.
-fn canonical(
-    normalizer: &Normalizer,
-    injection: &[usize],
-    segments: &[extract::Segment],
-) -> String {
+fn canonical(injection: &[usize], segments: &[extract::Segment], folded: &[Folded]) -> String {
     let mut text = String::new();
-    for &i in injection {
-        let folded = normalizer.canonical(&segments[i].text);
+    for (&i, f) in injection.iter().zip(folded) {
+        let folded = f.text();
         text.reserve(folded.len() + 24);
         text.push(char::from(role_tag(segments[i].role)));
         let _ = write!(text, "{}:", folded.len());
-        text.push_str(&folded);
+        text.push_str(folded);
     }
     text
 }
@@ -463,6 +468,7 @@ fn extraction_block(error: &ExtractError, policy: &RoutePolicy) -> Block {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::normalize::Normalizer;
 
     fn segment(role: Role) -> extract::Segment {
         extract::Segment {
@@ -473,7 +479,7 @@ mod tests {
     }
 
     /// L0 keys used to be taken from the folded view of the full views; the
-    /// key built from `Normalizer::canonical` must be the same text, or every
+    /// key built from `Normalizer::fold` must be the same text, or every
     /// cached verdict (Redis included) would be orphaned.
     #[test]
     fn the_l0_key_text_is_the_folded_view_of_each_segment() {
@@ -506,7 +512,11 @@ mod tests {
             expected.push(':');
             expected.push_str(folded);
         }
-        assert_eq!(canonical(&normalizer, &injection, &segments), expected);
+        let folded: Vec<Folded> = injection
+            .iter()
+            .map(|&i| normalizer.fold(&segments[i].text))
+            .collect();
+        assert_eq!(canonical(&injection, &segments, &folded), expected);
     }
 
     #[test]
