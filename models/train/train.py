@@ -591,6 +591,7 @@ def main():
     # Rounded up to 1e-3: the `max` rescaling amplifies the last-bit differences between
     # ONNX Runtime and numpy, so a benign score a hair under the exact threshold could
     # cross it in Rust.
+    t_exact = t_c
     t_c = math.ceil(t_c * 1000) / 1000
     t_m = threshold_at_fpr(dev_m[ben], 0.01)
     t_g = threshold_at_fpr(dev_g[ben], 0.01)
@@ -628,7 +629,8 @@ def main():
     shas = {fn: sha256_file(out / fn) for fn in files}
     scoring = json.dumps([combo, blend_params, t_m2, t_g2, t_c, MAX_TOKENS, STRIDE, MAX_WINDOWS])
     version = f"{args.name}+" + hashlib.sha256(("".join(shas[f] for f in files) + scoring).encode()).hexdigest()[:12]
-    write_toml(out, args.name, version, shas, ng_b, combo, blend_params, (t_m2, t_g2), t_c, t_m, t_g)
+    write_toml(out, args.name, version, shas, ng_b, combo, blend_params, (t_m2, t_g2), t_c, t_exact,
+               t_m, t_g)
     write_card(out, args.name, version, dev, dev_m, dev_g, dev_c, t_m, t_g, t_c, combo,
                rows, cv_rows, blend_params, len(pool), y, len(aug_t))
     print(f"wrote {out} ({version})", flush=True)
@@ -662,7 +664,8 @@ def reference_texts(attacks, benign):
     return refs
 
 
-def write_toml(out, name, version, shas, ng_b, combo, blend_params, max_thresholds, t_c, t_m, t_g):
+def write_toml(out, name, version, shas, ng_b, combo, blend_params, max_thresholds, t_c, t_exact,
+               t_m, t_g):
     lines = [
         "# promptgate L2 model description; written by models/train/train.py, read by",
         "# src/detect/classifier. Every file's sha256 is checked at load.",
@@ -671,6 +674,7 @@ def write_toml(out, name, version, shas, ng_b, combo, blend_params, max_threshol
         'labels = ["benign", "prompt_injection"]',
         'category = "prompt_injection"',
         "# calibrated for the whole waterfall (L1 + L1.5 + L2), see MODEL_CARD.md",
+        f"# rounded up to 1e-3 from {t_exact:.8f} (f32 rounding in Rust must not add a false positive)",
         f"threshold = {t_c!r}",
         "",
         "[encoder]",
@@ -811,7 +815,7 @@ little higher on this corpus, but an injection after filler is diluted in the st
 signal's {MAX_TOKENS}-token window (e.g. 0.003 on the padding test of tests/classifier.rs)
 while the {fz.WINDOW_CHARS}-character n-gram window still sees it (0.9999), and the blend lets the
 diluted signal pull the score under the threshold;
-threshold {t_c:.4f}: waterfall recall {pct(flagged[is_att].mean())} at benign FP
+threshold {t_c:.4f} (model.toml: rounded up to 1e-3 so Rust f32 scores keep the budget): waterfall recall {pct(flagged[is_att].mean())} at benign FP
 {flagged[~is_att].mean() * 100:.2f}% ({int(flagged[~is_att].sum())}/{int((~is_att).sum())}).
 
 ## Metrics per category (dev corpus; static and n-gram each at their 1% FP threshold)
