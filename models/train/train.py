@@ -69,6 +69,10 @@ AUG_COPIES = 1  # obfuscated variants per train_pool text
 # benign_hard_negative texts (attack vocabulary, benign intent) are rare in train_pool (102)
 # yet decide the false positives; they (and their obfuscated copies) weigh this much more.
 HARD_NEGATIVE_WEIGHT = 10.0
+# Generic benign texts (augment.benign_texts: task instructions, documents, prompt-writing
+# requests, everyday attack vocabulary) built from each fit's own benign train_pool texts.
+GENERIC_BENIGN = 2000
+GENERIC_BENIGN_WEIGHT = 3.0
 LOGIT_CAP = 8.0  # head logit squashed as cap*tanh(z/cap): monotone, no f32 ties at 1.0
 SEED = 20261125
 WATERFALL_FPR = 0.005  # benign FP budget of the whole waterfall (L1 + L1.5 + L2) on dev
@@ -497,13 +501,34 @@ def main():
     dev_texts = [r["text"] for r in dev.rows]
     f_dev = Features(windower, q, scale, dev_texts, MAX_WINDOWS)
 
-    def fit(train_idx, augmented):
-        """Both signals fitted on train_pool texts `train_idx` (+ their augmented copies)."""
+    generic_cache = {}
+
+    def generic_features(train_idx):
+        """Features of the generic benign texts made from the benign texts of `train_idx`
+        only (so no CV test fold leaks into its training fold)."""
+        key = hashlib.sha256(np.asarray(train_idx, np.int64).tobytes()).hexdigest()
+        if key not in generic_cache:
+            src = [texts[i] for i in sorted(train_idx) if y[i] == 0]
+            generic_cache[key] = Features(windower, q, scale,
+                                          augment.benign_texts(src, SEED + 1, GENERIC_BENIGN))
+        return generic_cache[key]
+
+    def fit(train_idx, augmented, generic=True):
+        """Both signals fitted on train_pool texts `train_idx` (+ their augmented copies for
+        the n-gram model when `augmented`, + generic benign texts for both when `generic`)."""
         sel = np.zeros(len(texts), bool)
         sel[train_idx] = True
         m, g = sel[f_pool.owner], sel[f_pool.xs_owner]
         wx, wy, ww = [f_pool.x[m]], [y[f_pool.owner][m]], [wt[f_pool.owner][m]]
         gx, gy, gw = [f_pool.xs[g]], [y[f_pool.xs_owner][g]], [wt[f_pool.xs_owner][g]]
+        if generic:
+            f_gen = generic_features(train_idx)
+            wx.append(f_gen.x)
+            wy.append(np.zeros(len(f_gen.owner), int))
+            ww.append(np.full(len(f_gen.owner), GENERIC_BENIGN_WEIGHT))
+            gx.append(f_gen.xs)
+            gy.append(np.zeros(len(f_gen.xs_owner), int))
+            gw.append(np.full(len(f_gen.xs_owner), GENERIC_BENIGN_WEIGHT))
         if augmented:
             asel = sel[aug_owner]
             a_wt = wt[aug_owner]
@@ -539,12 +564,16 @@ def main():
         oof_m = oof_g = None
 
     print("final fits", flush=True)
-    head_plain, ng_plain = fit(np.arange(len(texts)), False)
-    head, (ng_w, ng_b) = fit(np.arange(len(texts)), True)
+    everything = np.arange(len(texts))
+    head_plain, ng_plain = fit(everything, False)
+    head, (ng_w, ng_b) = fit(everything, True)
     # Shipped: the static head trained on the plain texts (the normalization already undoes
     # the Unicode obfuscations; augmented windows made it worse on dev, see the card) and
-    # the n-gram model trained with the obfuscated copies.
+    # the n-gram model trained with the obfuscated copies, both with the generic benign texts.
     head_aug, head = head, head_plain
+    # Without the generic benign texts (minilm-static-v1 before them), for the card.
+    head_v1, _ = fit(everything, False, generic=False)
+    _, ng_v1 = fit(everything, True, generic=False)
     if oof_m is None:
         oof_m, oof_g = f_pool.static_scores(head), f_pool.ngram_scores(ng_w, ng_b)
     lr = LogisticRegression(C=1.0).fit(np.stack([logit(oof_m), logit(oof_g)], 1), y)
@@ -562,21 +591,28 @@ def main():
     t_g2 = threshold_at_fpr(dev_g[ben], ANCHOR_FPR)
     dev_max = np.maximum(rescale(dev_m, t_m2), rescale(dev_g, t_g2))
     dev_blend = blend(blend_params, dev_m, dev_g)
+    dev_m_v1, dev_g_v1 = f_dev.static_scores(head_v1), f_dev.ngram_scores(*ng_v1)
+    dev_max_v1 = np.maximum(rescale(dev_m_v1, threshold_at_fpr(dev_m_v1[ben], ANCHOR_FPR)),
+                            rescale(dev_g_v1, threshold_at_fpr(dev_g_v1[ben], ANCHOR_FPR)))
     candidates = collections.OrderedDict([
-        ("static head (shipped: no augmentation)", dev_m),
-        ("static head + augmentation", f_dev.static_scores(head_aug)),
-        ("n-gram, no augmentation", f_dev.ngram_scores(*ng_plain)),
-        ("n-gram + augmentation (shipped)", dev_g),
+        ("static head, no generic benign", dev_m_v1),
+        ("static head + generic benign (shipped)", dev_m),
+        ("static head + generic benign + augmentation", f_dev.static_scores(head_aug)),
+        ("n-gram + augmentation, no generic benign", dev_g_v1),
+        ("n-gram + generic benign, no augmentation", f_dev.ngram_scores(*ng_plain)),
+        ("n-gram + augmentation + generic benign (shipped)", dev_g),
         ("tf-idf word+char LR (reference)", dev_tfidf),
+        ("max(static, n-gram), no generic benign", dev_max_v1),
         ("max(static, n-gram)", dev_max),
         ("blend(static, n-gram)", dev_blend),
     ])
-    rows = []
+    rows, by_name = [], {}
     for k, s in candidates.items():
         _, r03, f03 = dev.alone(s, 0.003)
         _, r1, f1 = dev.alone(s, 0.01)
         t_w, rw, fw = dev.waterfall(s)
         rows.append((k, r03, f03, r1, f1, rw, fw, t_w))
+        by_name[k] = rows[-1]
         print(f"  {k:34s} L2 alone {r03:.3f}@{f03:.4f} {r1:.3f}@{f1:.4f}  waterfall {rw:.3f}@{fw:.4f}", flush=True)
     # Shipped: `max`, even when the blend scores a little higher on the dev corpus: with max
     # either signal alone flags a prompt, so an injection that filler dilutes in the static
@@ -585,12 +621,13 @@ def main():
     # tests/classifier.rs).
     combo = "max"
     dev_c = dev_max if combo == "max" else dev_blend
-    t_c = rows[5][7] if combo == "max" else rows[6][7]
+    t_c = by_name["max(static, n-gram)" if combo == "max" else "blend(static, n-gram)"][7]
     if not dev.has_l1:
         t_c = threshold_at_fpr(dev_c[ben], 0.003)
     # Rounded up to 1e-3: the `max` rescaling amplifies the last-bit differences between
     # ONNX Runtime and numpy, so a benign score a hair under the exact threshold could
     # cross it in Rust.
+    t_exact = t_c
     t_c = math.ceil(t_c * 1000) / 1000
     t_m = threshold_at_fpr(dev_m[ben], 0.01)
     t_g = threshold_at_fpr(dev_g[ben], 0.01)
@@ -628,7 +665,8 @@ def main():
     shas = {fn: sha256_file(out / fn) for fn in files}
     scoring = json.dumps([combo, blend_params, t_m2, t_g2, t_c, MAX_TOKENS, STRIDE, MAX_WINDOWS])
     version = f"{args.name}+" + hashlib.sha256(("".join(shas[f] for f in files) + scoring).encode()).hexdigest()[:12]
-    write_toml(out, args.name, version, shas, ng_b, combo, blend_params, (t_m2, t_g2), t_c, t_m, t_g)
+    write_toml(out, args.name, version, shas, ng_b, combo, blend_params, (t_m2, t_g2), t_c, t_exact,
+               t_m, t_g)
     write_card(out, args.name, version, dev, dev_m, dev_g, dev_c, t_m, t_g, t_c, combo,
                rows, cv_rows, blend_params, len(pool), y, len(aug_t))
     print(f"wrote {out} ({version})", flush=True)
@@ -662,7 +700,8 @@ def reference_texts(attacks, benign):
     return refs
 
 
-def write_toml(out, name, version, shas, ng_b, combo, blend_params, max_thresholds, t_c, t_m, t_g):
+def write_toml(out, name, version, shas, ng_b, combo, blend_params, max_thresholds, t_c, t_exact,
+               t_m, t_g):
     lines = [
         "# promptgate L2 model description; written by models/train/train.py, read by",
         "# src/detect/classifier. Every file's sha256 is checked at load.",
@@ -671,6 +710,7 @@ def write_toml(out, name, version, shas, ng_b, combo, blend_params, max_threshol
         'labels = ["benign", "prompt_injection"]',
         'category = "prompt_injection"',
         "# calibrated for the whole waterfall (L1 + L1.5 + L2), see MODEL_CARD.md",
+        f"# rounded up to 1e-3 from {t_exact:.8f} (f32 rounding in Rust must not add a false positive)",
         f"threshold = {t_c!r}",
         "",
         "[encoder]",
@@ -735,6 +775,9 @@ def write_card(out, name, version, dev, dev_m, dev_g, dev_c, t_m, t_g, t_c, comb
                             f"{f(dev_c, t_c)} | {pct(dev.l1[idx].mean())} | {pct(flagged[idx].mean())} |")
         return "\n".join(out_rows)
 
+    by_name = {r[0]: r for r in rows}
+    pad = next(r for r in map(json.loads, (out / "reference_scores.jsonl").open(encoding="utf-8"))
+               if r["id"] == "synthetic-padded-attack")
     cand = "\n".join(
         f"| {k} | {pct(r03)} @ {f03 * 100:.2f}% | {pct(r1)} @ {f1 * 100:.2f}% | {pct(rw)} @ {fw * 100:.2f}% |"
         for k, r03, f03, r1, f1, rw, fw, _ in rows
@@ -777,7 +820,14 @@ pinned Python packages, PyPI as the only network source).
   reversed wrapping, payload split, combinations), applied to attacks and benign texts
   alike so that obfuscation itself is no signal. `benign_hard_negative` texts (and their
   copies) weigh {HARD_NEGATIVE_WEIGHT:g}x in both fits: they are rare in train_pool and decide the
-  false positives. Up to {TRAIN_WINDOWS} windows per text
+  false positives. Both fits also see {GENERIC_BENIGN} generic benign texts (weight
+  {GENERIC_BENIGN_WEIGHT:g}) from `augment.benign_texts`: task instructions with an output format
+  over train_pool's benign sentences, e-mails built from them, requests to write or improve
+  prompts, and everyday uses of attack vocabulary (ignore / override / system requirements /
+  act as my tutor ...), composed from promptgate's own word lists; train_pool's benign texts
+  are short single questions, so without them instruction-shaped benign prompts scored like
+  attacks (rows "no generic benign" below). In CV they are built from the training fold's
+  benign texts only. Up to {TRAIN_WINDOWS} windows per text
   (head, tail, evenly spaced), each labelled with its text's label.
 - Calibration and the metrics below: `shared/corpus/attacks.jsonl` + `benign.jsonl`
   ({int(is_att.sum())} attacks, {int((~is_att).sum())} benign). Thresholds are set on this
@@ -806,12 +856,16 @@ blend = sigmoid({blend_params[0]:.3f}*logit(static) + {blend_params[1]:.3f}*logi
 `max` rescales each signal so its own threshold at {ANCHOR_FPR * 100:.1f}% L2-alone FP maps to 0.5,
 then takes the larger, so either signal alone can flag a prompt.
 
-Shipped: **{combo}**: with `max` either signal alone flags a prompt. The blend may score a
-little higher on this corpus, but an injection after filler is diluted in the static
-signal's {MAX_TOKENS}-token window (e.g. 0.003 on the padding test of tests/classifier.rs)
-while the {fz.WINDOW_CHARS}-character n-gram window still sees it (0.9999), and the blend lets the
+Shipped: **{combo}**: with `max` either signal alone flags a prompt. Waterfall recall at
+<= {WATERFALL_FPR * 100:.1f}% FP: max {pct(by_name['max(static, n-gram)'][5])}, blend
+{pct(by_name['blend(static, n-gram)'][5])}, n-gram alone {pct(by_name['n-gram + augmentation + generic benign (shipped)'][5])},
+static alone {pct(by_name['static head + generic benign (shipped)'][5])}. Even where the blend scores a
+little higher on this corpus, an injection after filler is diluted in the static
+signal's {MAX_TOKENS}-token window (static {pad['model']:.4f} on `synthetic-padded-attack` in
+reference_scores.jsonl) while the {fz.WINDOW_CHARS}-character n-gram window still sees it
+({pad['ngram']:.4f}), and the blend lets the
 diluted signal pull the score under the threshold;
-threshold {t_c:.4f}: waterfall recall {pct(flagged[is_att].mean())} at benign FP
+threshold {t_c:.4f} (model.toml: rounded up to 1e-3 so Rust f32 scores keep the budget): waterfall recall {pct(flagged[is_att].mean())} at benign FP
 {flagged[~is_att].mean() * 100:.2f}% ({int(flagged[~is_att].sum())}/{int((~is_att).sum())}).
 
 ## Metrics per category (dev corpus; static and n-gram each at their 1% FP threshold)
