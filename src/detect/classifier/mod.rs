@@ -30,6 +30,7 @@ mod ngram;
 mod runtime;
 mod spec;
 mod windows;
+mod wordpiece;
 
 #[cfg(test)]
 mod tests;
@@ -38,7 +39,6 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, TryLockError};
 
-use ndarray::{Array2, ArrayView2};
 use ort::session::Session;
 use ort::session::SessionInputValue;
 use ort::session::builder::GraphOptimizationLevel;
@@ -47,8 +47,9 @@ use tokenizers::Tokenizer;
 use tokio::sync::Semaphore;
 
 use super::{Finding, Layer};
-use ngram::NgramModel;
+use ngram::{NgramModel, NgramScratch};
 use spec::{Combination, ModelSpec};
+use wordpiece::FastWordPiece;
 
 /// Errors from loading or running the classifier. Never carries prompt text.
 #[derive(Debug, thiserror::Error)]
@@ -183,7 +184,10 @@ struct Inner {
     rule_id: Arc<str>,
     category: Arc<str>,
     threshold: f32,
+    /// The reference tokenizer: the fallback for what `fast` does not handle.
     tokenizer: Tokenizer,
+    /// Exact fast path for lowercase ASCII words (`None` for a tokenizer it cannot mirror).
+    fast: Option<FastWordPiece>,
     cls: i64,
     sep: i64,
     body: usize,
@@ -192,7 +196,7 @@ struct Inner {
     output: String,
     /// The graph takes `token_type_ids` too (transformer encoders); zeros are passed.
     type_ids: bool,
-    sessions: Vec<Mutex<Session>>,
+    slots: Vec<Mutex<Slot>>,
     permits: Semaphore,
     ngram: NgramModel,
     combination: Combination,
@@ -203,7 +207,7 @@ impl std::fmt::Debug for Classifier {
         f.debug_struct("Classifier")
             .field("version", &self.inner.version)
             .field("threshold", &self.inner.threshold)
-            .field("pool", &self.inner.sessions.len())
+            .field("pool", &self.inner.slots.len())
             .finish_non_exhaustive()
     }
 }
@@ -222,16 +226,7 @@ impl Classifier {
         let tok_bytes = spec.read_checked(dir, &spec.encoder.tokenizer)?;
         let ngram_bytes = spec.read_checked(dir, &spec.ngram.file)?;
 
-        let mut tokenizer =
-            Tokenizer::from_bytes(&tok_bytes).map_err(|e| ClassifierError::Tokenizer {
-                reason: e.to_string(),
-            })?;
-        tokenizer
-            .with_truncation(None)
-            .map_err(|e| ClassifierError::Tokenizer {
-                reason: e.to_string(),
-            })?;
-        tokenizer.with_padding(None);
+        let tokenizer = reference_tokenizer(&tok_bytes)?;
         let special = |t: &str| {
             tokenizer
                 .token_to_id(t)
@@ -250,7 +245,7 @@ impl Classifier {
         let ort_err = |e: ort::Error| ClassifierError::Inference {
             reason: e.to_string(),
         };
-        let mut sessions = Vec::with_capacity(pool);
+        let mut slots = Vec::with_capacity(pool);
         for _ in 0..pool {
             let session = Session::builder(&env)
                 .map_err(ort_err)?
@@ -264,12 +259,16 @@ impl Classifier {
                 .map_err(|e| ort_err(e.into()))?
                 .commit_from_memory(&onnx)
                 .map_err(ort_err)?;
-            sessions.push(Mutex::new(session));
+            slots.push(Mutex::new(Slot {
+                session,
+                scratch: Scratch::default(),
+            }));
         }
 
-        let type_ids = sessions.first().is_some_and(|s| {
+        let type_ids = slots.first().is_some_and(|s| {
             s.lock()
                 .unwrap_or_else(|p| p.into_inner())
+                .session
                 .inputs()
                 .iter()
                 .any(|i| i.name() == "token_type_ids")
@@ -282,6 +281,7 @@ impl Classifier {
                 category: Arc::from(spec.category.as_str()),
                 name,
                 threshold: spec.threshold as f32,
+                fast: FastWordPiece::from_json(&tok_bytes),
                 tokenizer,
                 cls,
                 sep,
@@ -291,7 +291,7 @@ impl Classifier {
                 output: spec.encoder.output.clone(),
                 type_ids,
                 permits: Semaphore::new(pool),
-                sessions,
+                slots,
                 ngram,
                 combination,
             }),
@@ -358,14 +358,61 @@ impl Classifier {
     }
 }
 
+/// The `tokenizers` crate's tokenizer for `tokenizer.json`, without truncation or
+/// padding (windows are cut here).
+fn reference_tokenizer(bytes: &[u8]) -> Result<Tokenizer, ClassifierError> {
+    let tok_err = |e: tokenizers::Error| ClassifierError::Tokenizer {
+        reason: e.to_string(),
+    };
+    let mut tokenizer = Tokenizer::from_bytes(bytes).map_err(tok_err)?;
+    tokenizer.with_truncation(None).map_err(tok_err)?;
+    tokenizer.with_padding(None);
+    Ok(tokenizer)
+}
+
+/// One inference slot: a session and the buffers a scoring reuses, so a warm slot
+/// scores without allocating (beyond what ONNX Runtime does inside a run).
+struct Slot {
+    session: Session,
+    scratch: Scratch,
+}
+
+#[derive(Default)]
+struct Scratch {
+    chars: Vec<char>,
+    joined: String,
+    word: Vec<u8>,
+    ids: Vec<u32>,
+    input_ids: Vec<i64>,
+    /// Ones (attention mask) and zeros (token type ids), grown to the largest batch seen.
+    ones: Vec<i64>,
+    zeros: Vec<i64>,
+    ngram: NgramScratch,
+}
+
 impl Inner {
     fn score(&self, text: &str) -> Result<Score, ClassifierError> {
+        let mut slot = self.slot();
+        let Slot { session, scratch } = &mut *slot;
         // Both signals read the same normalized text (NFKC, invisibles dropped, lowercase,
         // look-alikes folded), computed once.
-        let normalized = ngram::normalize(text);
-        let ngram = self.ngram.score_normalized(&normalized);
-        let joined: String = normalized.iter().collect();
-        let (model, windows) = self.encoder_score(&joined)?;
+        ngram::normalize_into(text, &mut scratch.chars, &mut scratch.joined);
+        let ngram = self
+            .ngram
+            .score_normalized(&scratch.chars, &mut scratch.ngram);
+        scratch.ids.clear();
+        match &self.fast {
+            Some(fast) => fast.encode(
+                &self.tokenizer,
+                &scratch.joined,
+                &mut scratch.word,
+                &mut scratch.ids,
+            )?,
+            None => {
+                wordpiece::encode_reference(&self.tokenizer, &scratch.joined, &mut scratch.ids)?
+            }
+        }
+        let (model, windows) = self.encoder_score(session, scratch)?;
         Ok(Score {
             model,
             ngram,
@@ -375,19 +422,20 @@ impl Inner {
         })
     }
 
-    fn encoder_score(&self, normalized: &str) -> Result<(f32, usize), ClassifierError> {
-        let encoding =
-            self.tokenizer
-                .encode(normalized, false)
-                .map_err(|e| ClassifierError::Tokenizer {
-                    reason: e.to_string(),
-                })?;
-        let ids = encoding.get_ids();
+    /// Scores the token windows of `scratch.ids` in one batched run.
+    fn encoder_score(
+        &self,
+        session: &mut Session,
+        scratch: &mut Scratch,
+    ) -> Result<(f32, usize), ClassifierError> {
+        let ids = &scratch.ids;
         let starts = windows::window_starts(ids.len(), self.body, self.stride, self.max_windows);
         // Every window but a lone short one holds exactly `body` tokens, so the windows of
         // a prompt form one rectangular batch: one run, no padding.
         let width = ids.len().min(self.body) + 2;
-        let mut input_ids: Vec<i64> = Vec::with_capacity(starts.len() * width);
+        let len = starts.len() * width;
+        let input_ids = &mut scratch.input_ids;
+        input_ids.clear();
         for &start in &starts {
             input_ids.push(self.cls);
             input_ids.extend(
@@ -397,34 +445,30 @@ impl Inner {
             );
             input_ids.push(self.sep);
         }
-        let shape = (starts.len(), width);
-        let bad_shape = |e: ndarray::ShapeError| ClassifierError::Inference {
-            reason: e.to_string(),
-        };
+        if scratch.ones.len() < len {
+            scratch.ones.resize(len, 1);
+            scratch.zeros.resize(len, 0);
+        }
+        let shape = [starts.len(), width];
         let ort_err = |e: ort::Error| ClassifierError::Inference {
             reason: e.to_string(),
         };
-        let ids_arr = ArrayView2::from_shape(shape, &input_ids).map_err(bad_shape)?;
-        let mask = Array2::<i64>::ones(shape);
+        fn tensor(shape: [usize; 2], data: &[i64]) -> ort::Result<SessionInputValue<'_>> {
+            TensorRef::from_array_view((shape, data)).map(SessionInputValue::from)
+        }
         let mut inputs = vec![
-            (
-                "input_ids",
-                SessionInputValue::from(TensorRef::from_array_view(ids_arr).map_err(ort_err)?),
-            ),
+            ("input_ids", tensor(shape, input_ids).map_err(ort_err)?),
             (
                 "attention_mask",
-                SessionInputValue::from(TensorRef::from_array_view(&mask).map_err(ort_err)?),
+                tensor(shape, &scratch.ones[..len]).map_err(ort_err)?,
             ),
         ];
-        let type_ids;
         if self.type_ids {
-            type_ids = Array2::<i64>::zeros(shape);
             inputs.push((
                 "token_type_ids",
-                SessionInputValue::from(TensorRef::from_array_view(&type_ids).map_err(ort_err)?),
+                tensor(shape, &scratch.zeros[..len]).map_err(ort_err)?,
             ));
         }
-        let mut session = self.session();
         let outputs = session.run(inputs).map_err(ort_err)?;
         let (_, scores) = outputs[self.output.as_str()]
             .try_extract_tensor::<f32>()
@@ -439,16 +483,16 @@ impl Inner {
         Ok((best, starts.len()))
     }
 
-    /// A free session; the semaphore keeps async callers within the pool, so one is
+    /// A free slot; the semaphore keeps async callers within the pool, so one is
     /// usually free at once. Blocking callers wait on the first one otherwise.
-    fn session(&self) -> std::sync::MutexGuard<'_, Session> {
-        for slot in &self.sessions {
+    fn slot(&self) -> std::sync::MutexGuard<'_, Slot> {
+        for slot in &self.slots {
             match slot.try_lock() {
                 Ok(guard) => return guard,
                 Err(TryLockError::Poisoned(p)) => return p.into_inner(),
                 Err(TryLockError::WouldBlock) => {}
             }
         }
-        self.sessions[0].lock().unwrap_or_else(|p| p.into_inner())
+        self.slots[0].lock().unwrap_or_else(|p| p.into_inner())
     }
 }

@@ -6,7 +6,7 @@
 //! hashed with FNV-1a 32 into 2^bits buckets; L2-normalized counts; logistic regression;
 //! windows of `window_chars` (stride `window_stride`) with the maximum taken.
 
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
 
 use super::ClassifierError;
 use super::spec::{NgramSpec, sigmoid};
@@ -58,47 +58,114 @@ impl NgramModel {
         })
     }
 
-    /// The n-gram probability of a whole text, already passed through [`normalize`]
+    /// The n-gram probability of a whole text, already passed through [`normalize_into`]
     /// (maximum over its character windows).
-    pub(crate) fn score_normalized(&self, norm: &[char]) -> f32 {
-        let mut buckets =
-            Vec::with_capacity(norm.len().min(self.window_chars) * (self.n_max - self.n_min + 1));
+    ///
+    /// Every n-gram is hashed once for the whole text (windows overlap), and each window
+    /// sums its weights and squared counts through `scratch`'s small open-addressing
+    /// table: no sort, no allocation once the scratch has grown.
+    pub(crate) fn score_normalized(&self, norm: &[char], scratch: &mut NgramScratch) -> f32 {
+        let per_pos = self.n_max - self.n_min + 1;
+        self.hash_all(norm, per_pos, &mut scratch.grams);
+        scratch.prepare(self.window_chars * per_pos);
         let mut best = f64::NEG_INFINITY;
         for (start, end) in window_spans(norm.len(), self.window_chars, self.window_stride) {
-            best = best.max(self.logit(&norm[start..end], &mut buckets));
+            best = best.max(self.window_logit(start, end, per_pos, scratch));
         }
         sigmoid(best) as f32
     }
 
-    fn logit(&self, chars: &[char], buckets: &mut Vec<u32>) -> f64 {
-        buckets.clear();
+    /// `grams[i * per_pos + (n - n_min)]` = bucket of the n-gram starting at char `i`
+    /// (unused where it would run past the end).
+    fn hash_all(&self, chars: &[char], per_pos: usize, grams: &mut Vec<u32>) {
+        grams.clear();
+        grams.resize(chars.len() * per_pos, 0);
         let mut utf8 = [0u8; 4];
         for i in 0..chars.len() {
             let mut h = FNV_OFFSET;
+            let slot = &mut grams[i * per_pos..(i + 1) * per_pos];
             for (k, ch) in chars[i..].iter().take(self.n_max).enumerate() {
                 for &b in ch.encode_utf8(&mut utf8).as_bytes() {
                     h = (h ^ u32::from(b)).wrapping_mul(FNV_PRIME);
                 }
                 if k + 1 >= self.n_min {
-                    buckets.push(h & self.mask);
+                    slot[k + 1 - self.n_min] = h & self.mask;
                 }
             }
         }
-        if buckets.is_empty() {
-            return self.bias;
-        }
-        buckets.sort_unstable();
-        let (mut dot, mut sumsq) = (0.0f64, 0.0f64);
-        let mut run_start = 0;
-        for i in 1..=buckets.len() {
-            if i == buckets.len() || buckets[i] != buckets[run_start] {
-                let count = (i - run_start) as f64;
-                dot += f64::from(self.weights[buckets[run_start] as usize]) * count;
-                sumsq += count * count;
-                run_start = i;
+    }
+
+    /// The logit of the chars `start..end`: bias + (weights . counts) / ||counts||.
+    fn window_logit(
+        &self,
+        start: usize,
+        end: usize,
+        per_pos: usize,
+        scratch: &mut NgramScratch,
+    ) -> f64 {
+        let mut dot = 0.0f64;
+        // Sum of squared counts, accumulated as (c + 1)^2 - c^2 = 2c + 1 per occurrence.
+        let mut sumsq: u64 = 0;
+        let table_mask = scratch.keys.len() - 1;
+        for i in start..end {
+            let room = (end - i).min(self.n_max);
+            if room < self.n_min {
+                break;
+            }
+            let grams = &scratch.grams[i * per_pos..i * per_pos + room + 1 - self.n_min];
+            for &bucket in grams {
+                dot += f64::from(self.weights[bucket as usize]);
+                let mut slot = (bucket as usize) & table_mask;
+                loop {
+                    let key = scratch.keys[slot];
+                    if key == bucket {
+                        sumsq += 2 * u64::from(scratch.counts[slot]) + 1;
+                        scratch.counts[slot] += 1;
+                        break;
+                    }
+                    if key == EMPTY {
+                        scratch.keys[slot] = bucket;
+                        scratch.counts[slot] = 1;
+                        scratch.used.push(slot as u32);
+                        sumsq += 1;
+                        break;
+                    }
+                    slot = (slot + 1) & table_mask;
+                }
             }
         }
-        self.bias + dot / sumsq.sqrt()
+        for &slot in &scratch.used {
+            scratch.keys[slot as usize] = EMPTY;
+        }
+        scratch.used.clear();
+        if sumsq == 0 {
+            return self.bias;
+        }
+        self.bias + dot / (sumsq as f64).sqrt()
+    }
+}
+
+/// No bucket: buckets are below 2^24 (`bits` is at most 24).
+const EMPTY: u32 = u32::MAX;
+
+/// Reusable buffers for [`NgramModel::score_normalized`] (one per inference slot).
+#[derive(Debug, Default)]
+pub(crate) struct NgramScratch {
+    grams: Vec<u32>,
+    keys: Vec<u32>,
+    counts: Vec<u32>,
+    used: Vec<u32>,
+}
+
+impl NgramScratch {
+    /// A table at most half full for `max_grams` n-grams per window.
+    fn prepare(&mut self, max_grams: usize) {
+        let size = (max_grams * 2).next_power_of_two();
+        if self.keys.len() < size {
+            self.keys = vec![EMPTY; size];
+            self.counts = vec![0; size];
+            self.used = Vec::with_capacity(max_grams);
+        }
     }
 }
 
@@ -163,11 +230,40 @@ fn fold_confusable(c: char) -> char {
 }
 
 /// The normalized text as characters, padded with one space on each side.
+#[cfg(test)]
 pub(crate) fn normalize(text: &str) -> Vec<char> {
-    let mut out = Vec::with_capacity(text.len() + 2);
+    let (mut chars, mut joined) = (Vec::new(), String::new());
+    normalize_into(text, &mut chars, &mut joined);
+    chars
+}
+
+/// Writes the normalized text, padded with one space on each side, both as characters
+/// (for the n-gram windows) and as a string (for the tokenizer); both are cleared first.
+pub(crate) fn normalize_into(text: &str, chars: &mut Vec<char>, joined: &mut String) {
+    chars.clear();
+    joined.clear();
+    chars.reserve(text.len() + 2);
+    joined.reserve(text.len() + 2);
+    if text.is_ascii() {
+        // NFKC is the identity on ASCII, and no ASCII character is invisible or a
+        // look-alike: only whitespace and case remain.
+        push_normalized(
+            text.bytes().map(|b| char::from(b.to_ascii_lowercase())),
+            chars,
+        );
+    } else if is_nfkc_quick(text.chars()) == IsNormalized::Yes {
+        // Already NFKC (the quick check only says Yes when it is certain).
+        push_normalized(text.chars(), chars);
+    } else {
+        push_normalized(text.nfkc(), chars);
+    }
+    joined.extend(chars.iter());
+}
+
+fn push_normalized(text: impl Iterator<Item = char>, out: &mut Vec<char>) {
     out.push(' ');
     let mut pending_space = false;
-    for ch in text.nfkc() {
+    for ch in text {
         if is_invisible(ch) {
             continue;
         }
@@ -184,5 +280,4 @@ pub(crate) fn normalize(text: &str) -> Vec<char> {
         }
     }
     out.push(' ');
-    out
 }
