@@ -26,7 +26,9 @@
 //! without it [`Classifier::load`] fails with [`ClassifierError::RuntimeMissing`] and the
 //! caller runs without L2 (or refuses to start when the policy requires it).
 
+mod native;
 mod ngram;
+mod onnx;
 mod runtime;
 mod spec;
 mod windows;
@@ -47,6 +49,7 @@ use tokenizers::Tokenizer;
 use tokio::sync::Semaphore;
 
 use super::{Finding, Layer};
+use native::{HeadScratch, StaticHead};
 use ngram::{NgramModel, NgramScratch};
 use spec::{Combination, ModelSpec};
 use wordpiece::FastWordPiece;
@@ -143,6 +146,10 @@ pub struct ClassifierConfig {
     /// Threads ONNX Runtime uses inside one inference; 1 keeps latency predictable when
     /// the pool already uses every core.
     pub intra_op_threads: usize,
+    /// Evaluate the static-embedding graph natively when the model is exactly that graph
+    /// and the evaluator agrees with ONNX Runtime on probe windows at load (ONNX Runtime
+    /// is still required and checked); `false` runs every window in ONNX Runtime.
+    pub native_graph: bool,
 }
 
 impl Default for ClassifierConfig {
@@ -151,6 +158,7 @@ impl Default for ClassifierConfig {
             runtime_path: None,
             pool_size: std::thread::available_parallelism().map_or(1, usize::from),
             intra_op_threads: 1,
+            native_graph: true,
         }
     }
 }
@@ -196,6 +204,8 @@ struct Inner {
     output: String,
     /// The graph takes `token_type_ids` too (transformer encoders); zeros are passed.
     type_ids: bool,
+    /// Native evaluator of the graph, when recognised and checked against ONNX Runtime.
+    head: Option<StaticHead>,
     slots: Vec<Mutex<Slot>>,
     permits: Semaphore,
     ngram: NgramModel,
@@ -245,9 +255,8 @@ impl Classifier {
         let ort_err = |e: ort::Error| ClassifierError::Inference {
             reason: e.to_string(),
         };
-        let mut slots = Vec::with_capacity(pool);
-        for _ in 0..pool {
-            let session = Session::builder(&env)
+        let build_session = || {
+            Session::builder(&env)
                 .map_err(ort_err)?
                 .with_optimization_level(GraphOptimizationLevel::Level3)
                 .map_err(|e| ort_err(e.into()))?
@@ -258,21 +267,61 @@ impl Classifier {
                 .with_intra_op_spinning(false)
                 .map_err(|e| ort_err(e.into()))?
                 .commit_from_memory(&onnx)
-                .map_err(ort_err)?;
+                .map_err(ort_err)
+        };
+        // One session always: it proves ONNX Runtime loads the model, and is the
+        // reference the native evaluator is checked against.
+        let mut first = build_session()?;
+        let type_ids = first.inputs().iter().any(|i| i.name() == "token_type_ids");
+        let runner = OrtRunner {
+            output: spec.encoder.output.as_str(),
+            type_ids,
+        };
+        let head = if config.native_graph {
+            StaticHead::from_onnx(&onnx, &spec.encoder.output)
+        } else {
+            None
+        };
+        let head = match head {
+            Some(head) => {
+                let agrees = native_agrees(
+                    &head,
+                    &runner,
+                    &mut first,
+                    cls,
+                    sep,
+                    spec.encoder.max_tokens,
+                )?;
+                if !agrees {
+                    tracing::warn!(
+                        model = spec.version.as_str(),
+                        "native L2 evaluation disagrees with ONNX Runtime; ONNX Runtime runs the model"
+                    );
+                }
+                agrees.then_some(head)
+            }
+            None => None,
+        };
+        let mut slots = Vec::with_capacity(pool);
+        if head.is_some() {
+            // Native evaluation needs no session: dropping them returns their memory.
+            drop(first);
+            for _ in 0..pool {
+                slots.push(Mutex::new(Slot::default()));
+            }
+        } else {
             slots.push(Mutex::new(Slot {
-                session,
+                session: Some(first),
                 scratch: Scratch::default(),
             }));
+            for _ in 1..pool {
+                slots.push(Mutex::new(Slot {
+                    session: Some(build_session()?),
+                    scratch: Scratch::default(),
+                }));
+            }
         }
 
-        let type_ids = slots.first().is_some_and(|s| {
-            s.lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .session
-                .inputs()
-                .iter()
-                .any(|i| i.name() == "token_type_ids")
-        });
         let name: Arc<str> = Arc::from(spec.name.as_str());
         Ok(Classifier {
             inner: Arc::new(Inner {
@@ -290,6 +339,7 @@ impl Classifier {
                 max_windows: spec.encoder.max_windows,
                 output: spec.encoder.output.clone(),
                 type_ids,
+                head,
                 permits: Semaphore::new(pool),
                 slots,
                 ngram,
@@ -372,8 +422,10 @@ fn reference_tokenizer(bytes: &[u8]) -> Result<Tokenizer, ClassifierError> {
 
 /// One inference slot: a session and the buffers a scoring reuses, so a warm slot
 /// scores without allocating (beyond what ONNX Runtime does inside a run).
+#[derive(Default)]
 struct Slot {
-    session: Session,
+    /// `None` when the graph is evaluated natively.
+    session: Option<Session>,
     scratch: Scratch,
 }
 
@@ -387,7 +439,9 @@ struct Scratch {
     /// Ones (attention mask) and zeros (token type ids), grown to the largest batch seen.
     ones: Vec<i64>,
     zeros: Vec<i64>,
+    scores: Vec<f32>,
     ngram: NgramScratch,
+    head: HeadScratch,
 }
 
 impl Inner {
@@ -412,7 +466,7 @@ impl Inner {
                 wordpiece::encode_reference(&self.tokenizer, &scratch.joined, &mut scratch.ids)?
             }
         }
-        let (model, windows) = self.encoder_score(session, scratch)?;
+        let (model, windows) = self.encoder_score(session.as_mut(), scratch)?;
         Ok(Score {
             model,
             ngram,
@@ -425,7 +479,7 @@ impl Inner {
     /// Scores the token windows of `scratch.ids` in one batched run.
     fn encoder_score(
         &self,
-        session: &mut Session,
+        session: Option<&mut Session>,
         scratch: &mut Scratch,
     ) -> Result<(f32, usize), ClassifierError> {
         let ids = &scratch.ids;
@@ -433,7 +487,6 @@ impl Inner {
         // Every window but a lone short one holds exactly `body` tokens, so the windows of
         // a prompt form one rectangular batch: one run, no padding.
         let width = ids.len().min(self.body) + 2;
-        let len = starts.len() * width;
         let input_ids = &mut scratch.input_ids;
         input_ids.clear();
         for &start in &starts {
@@ -445,41 +498,52 @@ impl Inner {
             );
             input_ids.push(self.sep);
         }
-        if scratch.ones.len() < len {
-            scratch.ones.resize(len, 1);
-            scratch.zeros.resize(len, 0);
+        scratch.scores.clear();
+        match (&self.head, session) {
+            (Some(head), _) => {
+                for window in input_ids.chunks_exact(width) {
+                    let score = head
+                        .score_window(window, &mut scratch.head)
+                        .ok_or_else(|| ClassifierError::Inference {
+                            reason: format!(
+                                "token id outside the embedding table ({} rows)",
+                                head.vocab()
+                            ),
+                        })?;
+                    scratch.scores.push(score);
+                }
+            }
+            (None, Some(session)) => {
+                let runner = OrtRunner {
+                    output: self.output.as_str(),
+                    type_ids: self.type_ids,
+                };
+                runner.run(
+                    session,
+                    [starts.len(), width],
+                    input_ids,
+                    &mut scratch.ones,
+                    &mut scratch.zeros,
+                    &mut scratch.scores,
+                )?;
+            }
+            (None, None) => {
+                return Err(ClassifierError::Inference {
+                    reason: "no session in this inference slot".to_owned(),
+                });
+            }
         }
-        let shape = [starts.len(), width];
-        let ort_err = |e: ort::Error| ClassifierError::Inference {
-            reason: e.to_string(),
-        };
-        fn tensor(shape: [usize; 2], data: &[i64]) -> ort::Result<SessionInputValue<'_>> {
-            TensorRef::from_array_view((shape, data)).map(SessionInputValue::from)
-        }
-        let mut inputs = vec![
-            ("input_ids", tensor(shape, input_ids).map_err(ort_err)?),
-            (
-                "attention_mask",
-                tensor(shape, &scratch.ones[..len]).map_err(ort_err)?,
-            ),
-        ];
-        if self.type_ids {
-            inputs.push((
-                "token_type_ids",
-                tensor(shape, &scratch.zeros[..len]).map_err(ort_err)?,
-            ));
-        }
-        let outputs = session.run(inputs).map_err(ort_err)?;
-        let (_, scores) = outputs[self.output.as_str()]
-            .try_extract_tensor::<f32>()
-            .map_err(ort_err)?;
-        if scores.len() != starts.len() {
+        if scratch.scores.len() != starts.len() {
             return Err(ClassifierError::BadOutput {
                 expected: starts.len(),
-                got: scores.len(),
+                got: scratch.scores.len(),
             });
         }
-        let best = scores.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+        let best = scratch
+            .scores
+            .iter()
+            .copied()
+            .fold(f32::NEG_INFINITY, f32::max);
         Ok((best, starts.len()))
     }
 
@@ -495,4 +559,109 @@ impl Inner {
         }
         self.slots[0].lock().unwrap_or_else(|p| p.into_inner())
     }
+}
+
+/// How the graph is run in ONNX Runtime: its output name and whether it takes
+/// `token_type_ids`.
+struct OrtRunner<'a> {
+    output: &'a str,
+    type_ids: bool,
+}
+
+impl OrtRunner<'_> {
+    /// Runs one batch of `shape` windows (`ids` row-major, attention mask all ones) and
+    /// appends one score per window to `scores`. `ones` and `zeros` grow as needed.
+    fn run(
+        &self,
+        session: &mut Session,
+        shape: [usize; 2],
+        ids: &[i64],
+        ones: &mut Vec<i64>,
+        zeros: &mut Vec<i64>,
+        scores: &mut Vec<f32>,
+    ) -> Result<(), ClassifierError> {
+        fn tensor(shape: [usize; 2], data: &[i64]) -> ort::Result<SessionInputValue<'_>> {
+            TensorRef::from_array_view((shape, data)).map(SessionInputValue::from)
+        }
+        let ort_err = |e: ort::Error| ClassifierError::Inference {
+            reason: e.to_string(),
+        };
+        let len = shape[0] * shape[1];
+        if ones.len() < len {
+            ones.resize(len, 1);
+            zeros.resize(len, 0);
+        }
+        let mut inputs = vec![
+            ("input_ids", tensor(shape, &ids[..len]).map_err(ort_err)?),
+            (
+                "attention_mask",
+                tensor(shape, &ones[..len]).map_err(ort_err)?,
+            ),
+        ];
+        if self.type_ids {
+            inputs.push((
+                "token_type_ids",
+                tensor(shape, &zeros[..len]).map_err(ort_err)?,
+            ));
+        }
+        let outputs = session.run(inputs).map_err(ort_err)?;
+        let (_, out) = outputs[self.output]
+            .try_extract_tensor::<f32>()
+            .map_err(ort_err)?;
+        scores.extend_from_slice(out);
+        Ok(())
+    }
+}
+
+/// Largest difference allowed between the native evaluator and ONNX Runtime on a probe
+/// window (f32 pooling sums in another order differ by ~1e-7).
+const NATIVE_TOLERANCE: f32 = 1e-5;
+
+/// Whether `head` gives ONNX Runtime's scores on probe windows: pseudo-random ids over
+/// the whole table at several widths up to `max_tokens`, batched as in scoring.
+fn native_agrees(
+    head: &StaticHead,
+    runner: &OrtRunner<'_>,
+    session: &mut Session,
+    cls: i64,
+    sep: i64,
+    max_tokens: usize,
+) -> Result<bool, ClassifierError> {
+    let vocab = head.vocab() as u64;
+    let mut state: u64 = 0x2545_F491_4F6C_DD1D;
+    let (mut ones, mut zeros, mut ort_scores) = (Vec::new(), Vec::new(), Vec::new());
+    let mut scratch = HeadScratch::default();
+    for width in [3, 9, max_tokens / 2, max_tokens] {
+        let batch = 4;
+        let mut ids = Vec::with_capacity(batch * width);
+        for _ in 0..batch {
+            ids.push(cls);
+            for _ in 2..width {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                ids.push((state % vocab) as i64);
+            }
+            ids.push(sep);
+        }
+        ort_scores.clear();
+        runner.run(
+            session,
+            [batch, width],
+            &ids,
+            &mut ones,
+            &mut zeros,
+            &mut ort_scores,
+        )?;
+        for (window, &want) in ids.chunks_exact(width).zip(&ort_scores) {
+            match head.score_window(window, &mut scratch) {
+                Some(got) if (got - want).abs() <= NATIVE_TOLERANCE => {}
+                _ => return Ok(false),
+            }
+        }
+        if ort_scores.len() != batch {
+            return Ok(false);
+        }
+    }
+    Ok(true)
 }

@@ -303,3 +303,111 @@ mod fast_tokenizer {
         assert!(FastWordPiece::from_json(&changed).is_none());
     }
 }
+
+mod native_graph {
+    //! The native evaluator of the static-embedding graph against ONNX Runtime.
+
+    use std::path::PathBuf;
+
+    use super::super::native::StaticHead;
+    use super::super::{Classifier, ClassifierConfig, ClassifierError};
+
+    fn model_dir() -> PathBuf {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("models/minilm-static-v1")
+    }
+
+    fn onnx_bytes() -> Vec<u8> {
+        let path = model_dir().join("model.onnx");
+        std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    }
+
+    #[test]
+    fn the_shipped_graph_is_recognised() {
+        let bytes = onnx_bytes();
+        let head = StaticHead::from_onnx(&bytes, "score").expect("static-embedding graph");
+        assert_eq!(head.vocab(), 30_522);
+        assert!(StaticHead::from_onnx(&bytes, "logit").is_none());
+    }
+
+    #[test]
+    fn damaged_graphs_are_refused_without_panicking() {
+        let bytes = onnx_bytes();
+        for cut in [0, 1, 100, bytes.len() / 2, bytes.len() - 1] {
+            assert!(
+                StaticHead::from_onnx(&bytes[..cut], "score").is_none(),
+                "cut at {cut}"
+            );
+        }
+        // Flipped bytes anywhere (mostly the graph's small fields at the end, where
+        // the node list lives) must give None or a head, never a panic.
+        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+        for _ in 0..300 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let mut damaged = bytes.clone();
+            let tail = 4096.min(damaged.len());
+            let at = if state % 2 == 0 {
+                damaged.len() - 1 - (state as usize >> 8) % tail
+            } else {
+                (state as usize >> 8) % damaged.len()
+            };
+            damaged[at] ^= 1 << (state % 8);
+            let _ = StaticHead::from_onnx(&damaged, "score");
+        }
+    }
+
+    fn load(native_graph: bool) -> Option<Classifier> {
+        let config = ClassifierConfig {
+            pool_size: 1,
+            native_graph,
+            ..ClassifierConfig::default()
+        };
+        match Classifier::load(&model_dir(), &config) {
+            Ok(c) => Some(c),
+            Err(ClassifierError::RuntimeMissing { .. })
+                if std::env::var("PROMPTGATE_SKIP_L2").is_ok_and(|v| v == "1") =>
+            {
+                None
+            }
+            Err(e) => {
+                panic!("loading the model: {e} (set ORT_DYLIB_PATH, or PROMPTGATE_SKIP_L2=1)")
+            }
+        }
+    }
+
+    #[test]
+    fn native_scores_equal_onnx_runtime_scores_on_the_dev_corpus() {
+        let (Some(native), Some(ort)) = (load(true), load(false)) else {
+            return;
+        };
+        assert!(
+            native.inner.head.is_some(),
+            "the shipped graph runs natively"
+        );
+        assert!(ort.inner.head.is_none());
+        let dir = crate::eval::corpus_dir().expect("shared corpus not found");
+        let mut n = 0;
+        for file in ["attacks.jsonl", "benign.jsonl", "pii.jsonl"] {
+            let path = dir.join(file);
+            let body = std::fs::read_to_string(&path)
+                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            for line in body.lines().filter(|l| !l.trim().is_empty()) {
+                let row: serde_json::Value = serde_json::from_str(line).expect("jsonl row");
+                let Some(text) = row["text"].as_str() else {
+                    continue;
+                };
+                let a = native.score_blocking(text).expect("native scoring");
+                let b = ort.score_blocking(text).expect("ONNX Runtime scoring");
+                assert_eq!(a.windows, b.windows);
+                assert!(
+                    (a.model - b.model).abs() <= 1e-5 && a.ngram == b.ngram,
+                    "{}: native {a:?} ONNX Runtime {b:?}",
+                    row["id"]
+                );
+                n += 1;
+            }
+        }
+        assert!(n > 1_000, "only {n} texts");
+    }
+}
