@@ -61,13 +61,13 @@ impl NgramModel {
     /// The n-gram probability of a whole text, already passed through [`normalize_into`]
     /// (maximum over its character windows).
     ///
-    /// Every n-gram is hashed once for the whole text (windows overlap), and each window
-    /// sums its weights and squared counts through `scratch`'s small open-addressing
-    /// table: no sort, no allocation once the scratch has grown.
+    /// Windows overlap, so every n-gram is hashed, weighed and linked to the previous
+    /// occurrence of its bucket once for the whole text; a window then sums the weights
+    /// of its n-grams and counts repeats by walking those links back to its start. No
+    /// sort, no allocation once the scratch has grown.
     pub(crate) fn score_normalized(&self, norm: &[char], scratch: &mut NgramScratch) -> f32 {
         let per_pos = self.n_max - self.n_min + 1;
-        self.hash_all(norm, per_pos, &mut scratch.grams);
-        scratch.prepare(self.window_chars * per_pos);
+        self.link_all(norm, per_pos, scratch);
         let mut best = f64::NEG_INFINITY;
         for (start, end) in window_spans(norm.len(), self.window_chars, self.window_stride) {
             best = best.max(self.window_logit(start, end, per_pos, scratch));
@@ -75,24 +75,53 @@ impl NgramModel {
         sigmoid(best) as f32
     }
 
-    /// `grams[i * per_pos + (n - n_min)]` = bucket of the n-gram starting at char `i`
-    /// (unused where it would run past the end).
-    fn hash_all(&self, chars: &[char], per_pos: usize, grams: &mut Vec<u32>) {
-        grams.clear();
-        grams.resize(chars.len() * per_pos, 0);
+    /// Fills, for the n-gram of length `n` starting at char `i` (slot
+    /// `i * per_pos + n - n_min`; unused where it would run past the end), its weight and
+    /// the slot of the previous n-gram with the same bucket (`NONE` for the first).
+    fn link_all(&self, chars: &[char], per_pos: usize, scratch: &mut NgramScratch) {
+        let slots = chars.len() * per_pos;
+        scratch.weight.clear();
+        scratch.weight.resize(slots, 0.0);
+        scratch.prev.clear();
+        scratch.prev.resize(slots, NONE);
+        scratch.prepare_table(slots);
+        let table_mask = scratch.keys.len() - 1;
         let mut utf8 = [0u8; 4];
         for i in 0..chars.len() {
             let mut h = FNV_OFFSET;
-            let slot = &mut grams[i * per_pos..(i + 1) * per_pos];
             for (k, ch) in chars[i..].iter().take(self.n_max).enumerate() {
                 for &b in ch.encode_utf8(&mut utf8).as_bytes() {
                     h = (h ^ u32::from(b)).wrapping_mul(FNV_PRIME);
                 }
-                if k + 1 >= self.n_min {
-                    slot[k + 1 - self.n_min] = h & self.mask;
+                if k + 1 < self.n_min {
+                    continue;
+                }
+                let bucket = h & self.mask;
+                let slot = i * per_pos + k + 1 - self.n_min;
+                scratch.weight[slot] = self.weights[bucket as usize];
+                // Last slot seen with this bucket: open addressing over the text's buckets.
+                let mut t = (bucket.wrapping_mul(0x9E37_79B1) >> 8) as usize & table_mask;
+                loop {
+                    let key = scratch.keys[t];
+                    if key == bucket {
+                        scratch.prev[slot] = scratch.last[t];
+                        scratch.last[t] = slot as u32;
+                        break;
+                    }
+                    if key == EMPTY {
+                        scratch.keys[t] = bucket;
+                        scratch.last[t] = slot as u32;
+                        scratch.used.push(t as u32);
+                        break;
+                    }
+                    t = (t + 1) & table_mask;
                 }
             }
         }
+        for &t in &scratch.used {
+            scratch.keys[t as usize] = EMPTY;
+        }
+        scratch.used.clear();
     }
 
     /// The logit of the chars `start..end`: bias + (weights . counts) / ||counts||.
@@ -101,43 +130,37 @@ impl NgramModel {
         start: usize,
         end: usize,
         per_pos: usize,
-        scratch: &mut NgramScratch,
+        scratch: &NgramScratch,
     ) -> f64 {
         let mut dot = 0.0f64;
-        // Sum of squared counts, accumulated as (c + 1)^2 - c^2 = 2c + 1 per occurrence.
+        // Sum of squared counts: each occurrence adds (c + 1)^2 - c^2 = 2c + 1, where c
+        // counts the earlier occurrences of its bucket inside the window.
         let mut sumsq: u64 = 0;
-        let table_mask = scratch.keys.len() - 1;
         for i in start..end {
             let room = (end - i).min(self.n_max);
             if room < self.n_min {
                 break;
             }
-            let grams = &scratch.grams[i * per_pos..i * per_pos + room + 1 - self.n_min];
-            for &bucket in grams {
-                dot += f64::from(self.weights[bucket as usize]);
-                let mut slot = (bucket as usize) & table_mask;
-                loop {
-                    let key = scratch.keys[slot];
-                    if key == bucket {
-                        sumsq += 2 * u64::from(scratch.counts[slot]) + 1;
-                        scratch.counts[slot] += 1;
+            let first = i * per_pos;
+            for slot in first..first + room + 1 - self.n_min {
+                dot += f64::from(scratch.weight[slot]);
+                let mut earlier = 0u64;
+                let mut p = scratch.prev[slot];
+                while p != NONE {
+                    let p_slot = p as usize;
+                    let p_pos = p_slot / per_pos;
+                    if p_pos < start {
                         break;
                     }
-                    if key == EMPTY {
-                        scratch.keys[slot] = bucket;
-                        scratch.counts[slot] = 1;
-                        scratch.used.push(slot as u32);
-                        sumsq += 1;
-                        break;
+                    // An earlier n-gram can start inside the window yet end past it.
+                    if p_pos + p_slot % per_pos + self.n_min <= end {
+                        earlier += 1;
                     }
-                    slot = (slot + 1) & table_mask;
+                    p = scratch.prev[p_slot];
                 }
+                sumsq += 2 * earlier + 1;
             }
         }
-        for &slot in &scratch.used {
-            scratch.keys[slot as usize] = EMPTY;
-        }
-        scratch.used.clear();
         if sumsq == 0 {
             return self.bias;
         }
@@ -147,24 +170,26 @@ impl NgramModel {
 
 /// No bucket: buckets are below 2^24 (`bits` is at most 24).
 const EMPTY: u32 = u32::MAX;
+/// No previous occurrence.
+const NONE: u32 = u32::MAX;
 
 /// Reusable buffers for [`NgramModel::score_normalized`] (one per inference slot).
 #[derive(Debug, Default)]
 pub(crate) struct NgramScratch {
-    grams: Vec<u32>,
+    weight: Vec<f32>,
+    prev: Vec<u32>,
     keys: Vec<u32>,
-    counts: Vec<u32>,
+    last: Vec<u32>,
     used: Vec<u32>,
 }
 
 impl NgramScratch {
-    /// A table at most half full for `max_grams` n-grams per window.
-    fn prepare(&mut self, max_grams: usize) {
-        let size = (max_grams * 2).next_power_of_two();
+    /// A table at most half full for `grams` distinct buckets.
+    fn prepare_table(&mut self, grams: usize) {
+        let size = (grams * 2).next_power_of_two().max(16);
         if self.keys.len() < size {
             self.keys = vec![EMPTY; size];
-            self.counts = vec![0; size];
-            self.used = Vec::with_capacity(max_grams);
+            self.last = vec![NONE; size];
         }
     }
 }
