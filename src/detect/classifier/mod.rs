@@ -255,9 +255,18 @@ impl Classifier {
         let ort_err = |e: ort::Error| ClassifierError::Inference {
             reason: e.to_string(),
         };
+        // No CPU arena and no memory pattern: a batch of windows is small and its size
+        // varies with the prompt, so a retained arena only holds the largest batch ever
+        // seen (the batched graph runs no slower without them).
         let build_session = || {
             Session::builder(&env)
                 .map_err(ort_err)?
+                .with_execution_providers([ort::ep::CPU::default()
+                    .with_arena_allocator(false)
+                    .build()])
+                .map_err(|e| ort_err(e.into()))?
+                .with_memory_pattern(false)
+                .map_err(|e| ort_err(e.into()))?
                 .with_optimization_level(GraphOptimizationLevel::Level3)
                 .map_err(|e| ort_err(e.into()))?
                 .with_intra_threads(config.intra_op_threads.max(1))
@@ -444,6 +453,18 @@ struct Scratch {
     head: HeadScratch,
 }
 
+/// Characters of text whose buffers a slot keeps between scorings; a longer prompt's
+/// buffers are freed after it (a slot would otherwise hold the largest prompt ever seen).
+const RETAINED_CHARS: usize = 16 * 1024;
+
+impl Scratch {
+    fn trim(&mut self) {
+        if self.chars.capacity() > RETAINED_CHARS {
+            *self = Scratch::default();
+        }
+    }
+}
+
 impl Inner {
     fn score(&self, text: &str) -> Result<Score, ClassifierError> {
         let mut slot = self.slot();
@@ -466,7 +487,9 @@ impl Inner {
                 wordpiece::encode_reference(&self.tokenizer, &scratch.joined, &mut scratch.ids)?
             }
         }
-        let (model, windows) = self.encoder_score(session.as_mut(), scratch)?;
+        let encoded = self.encoder_score(session.as_mut(), scratch);
+        scratch.trim();
+        let (model, windows) = encoded?;
         Ok(Score {
             model,
             ngram,

@@ -149,10 +149,12 @@ impl StaticHead {
         if graph.inputs.len() != 2 {
             return None;
         }
-        Self::weights(&graph)
+        Self::weights(graph)
     }
 
-    fn weights(graph: &Graph) -> Option<StaticHead> {
+    fn weights(mut graph: Graph) -> Option<StaticHead> {
+        // The table is the bulk of the model: moved out of the graph, not copied.
+        let table = graph.initializers.remove("table_q")?;
         let init = |name: &str| graph.initializers.get(name);
         let scalar = |name: &str| -> Option<f32> {
             let t = init(name)?;
@@ -167,7 +169,6 @@ impl StaticHead {
         if !(axis("axis1", 1) && axis("axis2", 2)) {
             return None;
         }
-        let table = init("table_q")?;
         let [vocab, dims] = table.dims[..] else {
             return None;
         };
@@ -205,7 +206,8 @@ impl StaticHead {
             return None;
         }
         Some(StaticHead {
-            table: table.raw.iter().map(|&b| b as i8).collect(),
+            // Same size and alignment: collected in place.
+            table: table.raw.into_iter().map(|b| b as i8).collect(),
             scale,
             dims,
             w1,
@@ -242,8 +244,13 @@ impl StaticHead {
             let s = self.scale[row];
             for ((acc, top), &v) in sum.iter_mut().zip(max.iter_mut()).zip(q) {
                 let emb = f32::from(v) * s;
-                *acc += emb * 1.0;
-                *top = top.max(emb + pen);
+                *acc += emb;
+                // A compare-and-select (no NaN can occur: int8 times a finite scale)
+                // vectorizes where `f32::max` does not.
+                let candidate = emb + pen;
+                if candidate > *top {
+                    *top = candidate;
+                }
             }
         }
         let count = (ids.len() as f32).max(self.eps);
