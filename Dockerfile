@@ -44,12 +44,16 @@ COPY --from=builder /out/models/ /opt/promptgate/models/
 COPY --from=builder /out/etc/promptgate.toml /etc/promptgate/promptgate.toml
 # classifier.model_dir ("models/minilm-static-v1") is resolved from the working
 # directory; metrics listen on all interfaces so Prometheus can scrape the container.
+# ORT_DISABLE_TELEMETRY: ONNX Runtime 1.31 would otherwise try to create
+# ~/.cache/Microsoft/DeveloperTools/.onnxruntime/onnxruntime.db (HOME is the read-only
+# /opt/promptgate here; it carries on without it, so this only skips the attempt).
 WORKDIR /opt/promptgate
 ENV APISIX_LISTEN_ADDRESS=unix:/run/promptgate/promptgate.sock \
     APISIX_CONF_EXPIRE_TIME=3600 \
     PROMPTGATE_CONFIG=/etc/promptgate/promptgate.toml \
     PROMPTGATE_METRICS_LISTEN=0.0.0.0:9464 \
-    ORT_DYLIB_PATH=/opt/promptgate/lib/libonnxruntime.so.1.31.1
+    ORT_DYLIB_PATH=/opt/promptgate/lib/libonnxruntime.so.1.31.1 \
+    ORT_DISABLE_TELEMETRY=1
 USER promptgate:promptgate
 VOLUME ["/run/promptgate"]
 EXPOSE 9464

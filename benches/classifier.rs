@@ -1,4 +1,4 @@
-//! L2 latency by prompt length on one core (one session, intra-op threads = 1).
+//! L2 latency by prompt length on one core (one slot, intra-op threads = 1).
 //!
 //! Run: `scripts/setup-onnxruntime.sh && cargo bench --bench classifier`.
 //! DESIGN.md target: <= 5 ms p50 at 512 tokens.
@@ -16,28 +16,33 @@ fn text_of(tokens: usize) -> String {
 }
 
 fn bench(c: &mut Criterion) {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/minilm-static-v1");
-    let config = ClassifierConfig {
-        pool_size: 1,
-        intra_op_threads: 1,
-        ..ClassifierConfig::default()
-    };
-    let classifier = match Classifier::load(&dir, &config) {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("classifier bench skipped: {e}");
-            return;
+    // `l2_score`: the defaults (the shipped graph evaluated natively, checked against
+    // ONNX Runtime at load); `l2_score_onnxruntime`: every window run in ONNX Runtime.
+    for (group_name, native_graph) in [("l2_score", true), ("l2_score_onnxruntime", false)] {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/minilm-static-v1");
+        let config = ClassifierConfig {
+            pool_size: 1,
+            intra_op_threads: 1,
+            native_graph,
+            ..ClassifierConfig::default()
+        };
+        let classifier = match Classifier::load(&dir, &config) {
+            Ok(c) => c,
+            Err(e) => {
+                eprintln!("classifier bench skipped: {e}");
+                return;
+            }
+        };
+        let mut group = c.benchmark_group(group_name);
+        group.sample_size(20);
+        for tokens in [32usize, 128, 512, 2048] {
+            let text = text_of(tokens);
+            group.bench_with_input(BenchmarkId::new("tokens", tokens), &text, |b, t| {
+                b.iter(|| classifier.score_blocking(t).expect("scoring"))
+            });
         }
-    };
-    let mut group = c.benchmark_group("l2_score");
-    group.sample_size(20);
-    for tokens in [32usize, 128, 512, 2048] {
-        let text = text_of(tokens);
-        group.bench_with_input(BenchmarkId::new("tokens", tokens), &text, |b, t| {
-            b.iter(|| classifier.score_blocking(t).expect("scoring"))
-        });
+        group.finish();
     }
-    group.finish();
 }
 
 criterion_group!(benches, bench);

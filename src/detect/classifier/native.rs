@@ -1,0 +1,275 @@
+//! The static-embedding graph evaluated natively, for the graph `models/train/train.py`
+//! writes (`build_graph`): int8 token table with a per-row scale -> mean- and max-pooling
+//! over each window -> Gemm/Relu/Gemm -> capped logit -> sigmoid.
+//!
+//! ONNX Runtime spends ≈0.4 ms on a 2 KB prompt running that graph's 25 nodes (each a
+//! pass over a batch-by-window-by-128 tensor); the same arithmetic done here in one pass
+//! per window costs a few tens of microseconds. The graph is recognised node by node
+//! (operators, wiring, attributes, constants, shapes); any difference and
+//! [`StaticHead::from_onnx`] returns `None`, so ONNX Runtime runs the model as before.
+//! The arithmetic follows the graph in f32, in the graph's order; only the summation
+//! order of the pooling and the Gemms may differ from ONNX Runtime (≈1e-7). The tests
+//! compare both on the whole dev corpus (within 1e-5).
+
+use super::onnx::{self, Graph, INT8};
+
+/// `(op, inputs, outputs, integer attributes)` of one node.
+type NodeShape = (
+    &'static str,
+    &'static [&'static str],
+    &'static [&'static str],
+    &'static [(&'static str, &'static [i64])],
+);
+
+/// `(op, inputs, outputs, integer attributes)` of every node, in order, as written by
+/// `build_graph` in `models/train/train.py`. Attribute lists are `(name, value)`, with
+/// lists for `axes`.
+const NODES: &[NodeShape] = &[
+    (
+        "Gather",
+        &["table_q", "input_ids"],
+        &["emb_q"],
+        &[("axis", &[0])],
+    ),
+    ("Cast", &["emb_q"], &["emb_i"], &[("to", &[onnx::FLOAT])]),
+    (
+        "Gather",
+        &["table_scale", "input_ids"],
+        &["emb_s"],
+        &[("axis", &[0])],
+    ),
+    ("Unsqueeze", &["emb_s", "axis2"], &["emb_s3"], &[]),
+    ("Mul", &["emb_i", "emb_s3"], &["emb"], &[]),
+    (
+        "Cast",
+        &["attention_mask"],
+        &["mask_f"],
+        &[("to", &[onnx::FLOAT])],
+    ),
+    ("Unsqueeze", &["mask_f", "axis2"], &["mask3"], &[]),
+    ("Mul", &["emb", "mask3"], &["masked"], &[]),
+    (
+        "ReduceSum",
+        &["masked", "axis1"],
+        &["sum"],
+        &[("keepdims", &[0])],
+    ),
+    (
+        "ReduceSum",
+        &["mask3", "axis1"],
+        &["count"],
+        &[("keepdims", &[0])],
+    ),
+    ("Max", &["count", "eps"], &["count_c"], &[]),
+    ("Div", &["sum", "count_c"], &["mean"], &[]),
+    ("Sub", &["mask3", "one"], &["mask_off"], &[]),
+    ("Mul", &["mask_off", "big"], &["mask_pen"], &[]),
+    ("Add", &["emb", "mask_pen"], &["emb_for_max"], &[]),
+    (
+        "ReduceMax",
+        &["emb_for_max"],
+        &["max"],
+        &[("axes", &[1]), ("keepdims", &[0])],
+    ),
+    ("Concat", &["mean", "max"], &["features"], &[("axis", &[1])]),
+    ("Gemm", &["features", "head_w1", "head_b1"], &["h1"], &[]),
+    ("Relu", &["h1"], &["h1r"], &[]),
+    ("Gemm", &["h1r", "head_w2", "head_b2"], &["logit_raw"], &[]),
+    ("Div", &["logit_raw", "logit_cap"], &["logit_scaled"], &[]),
+    ("Tanh", &["logit_scaled"], &["logit_tanh"], &[]),
+    ("Mul", &["logit_tanh", "logit_cap"], &["logit"], &[]),
+    ("Sigmoid", &["logit"], &["prob"], &[]),
+    ("Squeeze", &["prob", "axis1"], &["score"], &[]),
+];
+
+/// The weights of the recognised graph.
+#[derive(Debug)]
+pub(crate) struct StaticHead {
+    /// `vocab x dims` int8 rows.
+    table: Vec<i8>,
+    /// Per-row scale.
+    scale: Vec<f32>,
+    dims: usize,
+    /// `2*dims x hidden`, row-major (Gemm without transposes).
+    w1: Vec<f32>,
+    b1: Vec<f32>,
+    /// `hidden` weights of the single output.
+    w2: Vec<f32>,
+    b2: f32,
+    hidden: usize,
+    eps: f32,
+    one: f32,
+    big: f32,
+    cap: f32,
+}
+
+/// Reusable buffers of one inference slot.
+#[derive(Debug, Default)]
+pub(crate) struct HeadScratch {
+    features: Vec<f32>,
+    hidden: Vec<f32>,
+}
+
+impl StaticHead {
+    /// The evaluator for `model` (ONNX bytes), or `None` when the graph is not exactly
+    /// the static-embedding graph with the output `output`.
+    pub(crate) fn from_onnx(model: &[u8], output: &str) -> Option<StaticHead> {
+        let graph = onnx::read_graph(model)?;
+        if output != "score"
+            || graph.outputs != ["score"]
+            || graph
+                .inputs
+                .iter()
+                .any(|i| i != "input_ids" && i != "attention_mask")
+            || graph.nodes.len() != NODES.len()
+        {
+            return None;
+        }
+        for (node, &(op, inputs, outputs, attrs)) in graph.nodes.iter().zip(NODES) {
+            let same_attrs = node.attrs.len() == attrs.len()
+                && node.attrs.iter().zip(attrs).all(|(a, &(name, value))| {
+                    !a.other
+                        && a.name == name
+                        && if name == "axes" {
+                            a.i.is_none() && a.ints == value
+                        } else {
+                            a.ints.is_empty() && a.i == value.first().copied()
+                        }
+                });
+            if node.op != op
+                || !(node.domain.is_empty() || node.domain == "ai.onnx")
+                || node.inputs != inputs
+                || node.outputs != outputs
+                || !same_attrs
+            {
+                return None;
+            }
+        }
+        // Graph-level names must not be shadowed by a graph input of the same name.
+        if graph.inputs.len() != 2 {
+            return None;
+        }
+        Self::weights(graph)
+    }
+
+    fn weights(mut graph: Graph) -> Option<StaticHead> {
+        // The table is the bulk of the model: moved out of the graph, not copied.
+        let table = graph.initializers.remove("table_q")?;
+        let init = |name: &str| graph.initializers.get(name);
+        let scalar = |name: &str| -> Option<f32> {
+            let t = init(name)?;
+            let v = t.f32s()?;
+            (t.dims.is_empty() && v.len() == 1).then(|| v[0])
+        };
+        let axis = |name: &str, want: i64| {
+            init(name)
+                .and_then(|t| t.i64s())
+                .is_some_and(|v| v == [want])
+        };
+        if !(axis("axis1", 1) && axis("axis2", 2)) {
+            return None;
+        }
+        let [vocab, dims] = table.dims[..] else {
+            return None;
+        };
+        let (vocab, dims) = (usize::try_from(vocab).ok()?, usize::try_from(dims).ok()?);
+        if table.data_type != INT8 || table.raw.len() != vocab.checked_mul(dims)? || dims == 0 {
+            return None;
+        }
+        let scale_t = init("table_scale")?;
+        let scale = scale_t.f32s()?;
+        if scale_t.dims != [vocab as i64] || scale.len() != vocab {
+            return None;
+        }
+        let w1_t = init("head_w1")?;
+        let [k, hidden] = w1_t.dims[..] else {
+            return None;
+        };
+        let hidden = usize::try_from(hidden).ok()?;
+        let w1 = w1_t.f32s()?;
+        if k != 2 * dims as i64 || w1.len() != w1_t.len()? || hidden == 0 {
+            return None;
+        }
+        let b1_t = init("head_b1")?;
+        let b1 = b1_t.f32s()?;
+        let w2_t = init("head_w2")?;
+        let w2 = w2_t.f32s()?;
+        let b2_t = init("head_b2")?;
+        let b2 = b2_t.f32s()?;
+        if b1_t.dims != [hidden as i64]
+            || b1.len() != hidden
+            || w2_t.dims != [hidden as i64, 1]
+            || w2.len() != hidden
+            || b2_t.dims != [1]
+            || b2.len() != 1
+        {
+            return None;
+        }
+        Some(StaticHead {
+            // Same size and alignment: collected in place.
+            table: table.raw.into_iter().map(|b| b as i8).collect(),
+            scale,
+            dims,
+            w1,
+            b1,
+            w2,
+            b2: b2[0],
+            hidden,
+            eps: scalar("eps")?,
+            one: scalar("one")?,
+            big: scalar("big")?,
+            cap: scalar("logit_cap")?,
+        })
+    }
+
+    /// Vocabulary size: ids at or above it are out of range (the graph's Gather fails).
+    pub(crate) fn vocab(&self) -> usize {
+        self.scale.len()
+    }
+
+    /// The score of one window of token ids (attention mask all ones), as the graph
+    /// computes it; `None` for an id outside the table.
+    pub(crate) fn score_window(&self, ids: &[i64], scratch: &mut HeadScratch) -> Option<f32> {
+        let d = self.dims;
+        let features = &mut scratch.features;
+        features.clear();
+        features.resize(2 * d, 0.0);
+        let (sum, max) = features.split_at_mut(d);
+        max.fill(f32::NEG_INFINITY);
+        // mask = 1: masked = emb * 1, emb_for_max = emb + (1 - one) * big.
+        let pen = (1.0 - self.one) * self.big;
+        for &id in ids {
+            let row = usize::try_from(id).ok().filter(|&r| r < self.vocab())?;
+            let q = &self.table[row * d..(row + 1) * d];
+            let s = self.scale[row];
+            for ((acc, top), &v) in sum.iter_mut().zip(max.iter_mut()).zip(q) {
+                let emb = f32::from(v) * s;
+                *acc += emb;
+                // A compare-and-select (no NaN can occur: int8 times a finite scale)
+                // vectorizes where `f32::max` does not.
+                let candidate = emb + pen;
+                if candidate > *top {
+                    *top = candidate;
+                }
+            }
+        }
+        let count = (ids.len() as f32).max(self.eps);
+        for acc in sum.iter_mut() {
+            *acc /= count;
+        }
+        let hidden = &mut scratch.hidden;
+        hidden.clear();
+        hidden.extend_from_slice(&self.b1);
+        for (&x, row) in features.iter().zip(self.w1.chunks_exact(self.hidden)) {
+            for (h, &w) in hidden.iter_mut().zip(row) {
+                *h += x * w;
+            }
+        }
+        let mut logit_raw = self.b2;
+        for (&h, &w) in hidden.iter().zip(&self.w2) {
+            logit_raw += h.max(0.0) * w;
+        }
+        let logit = (logit_raw / self.cap).tanh() * self.cap;
+        Some(1.0 / (1.0 + (-logit).exp()))
+    }
+}
