@@ -49,6 +49,7 @@ impl Engines {
         if config.classifier.pool_size > 0 {
             classifier_config.pool_size = config.classifier.pool_size;
         }
+        classifier_config.native_graph = config.classifier.native_graph;
         match Classifier::load(&dir, &classifier_config) {
             Ok(classifier) => {
                 tracing::info!(model = classifier.model_version(), "L2 classifier loaded");

@@ -171,9 +171,11 @@ mod tests {
             ("PROMPTGATE_POLICY_FAIL_OPEN", "yes"),
             ("PROMPTGATE_POLICY_INJECTION_ROLES", "user, tool"),
             ("PROMPTGATE_POLICY_PII_ACTIONS", "EMAIL=block,PHONE=log"),
+            ("PROMPTGATE_CLASSIFIER_NATIVE_GRAPH", "false"),
             ("PROMPTGATE_CONFIG", "/ignored.toml"),
         ])
         .expect("valid overrides");
+        assert_eq!(t["classifier"]["native_graph"].as_bool(), Some(false));
         assert_eq!(t["log"]["format"].as_str(), Some("text"));
         assert_eq!(t["policy"]["max_body_bytes"].as_integer(), Some(2048));
         assert_eq!(t["policy"]["l1"]["min_severity"].as_str(), Some("high"));
