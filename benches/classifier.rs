@@ -8,6 +8,10 @@ use std::path::Path;
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use promptgate::detect::classifier::{Classifier, ClassifierConfig};
 
+#[path = "common/corpus_text.rs"]
+#[allow(dead_code)]
+mod corpus_text;
+
 /// A benign text of about `tokens` WordPiece tokens (each sentence is ~16 tokens).
 fn text_of(tokens: usize) -> String {
     let sentence = "Please summarise the meeting notes about the garden budget for next week.";
@@ -16,8 +20,12 @@ fn text_of(tokens: usize) -> String {
 }
 
 fn bench(c: &mut Criterion) {
-    // `l2_score`: the defaults (the shipped graph evaluated natively, checked against
-    // ONNX Runtime at load); `l2_score_onnxruntime`: every window run in ONNX Runtime.
+    // `l2_score`: the defaults (the shipped graph evaluated natively, tested equal to
+    // ONNX Runtime); `l2_score_onnxruntime`: every window run in ONNX Runtime.
+    // `tokens/N`: one repeated English sentence of about N tokens (the DESIGN.md
+    // target); `corpus_bytes/N`: N bytes of the multilingual benign corpus, as
+    // prompts arrive (non-ASCII text takes the tokenizer's slow path).
+    let benign = corpus_text::texts("benign.jsonl");
     for (group_name, native_graph) in [("l2_score", true), ("l2_score_onnxruntime", false)] {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/minilm-static-v1");
         let config = ClassifierConfig {
@@ -38,6 +46,12 @@ fn bench(c: &mut Criterion) {
         for tokens in [32usize, 128, 512, 2048] {
             let text = text_of(tokens);
             group.bench_with_input(BenchmarkId::new("tokens", tokens), &text, |b, t| {
+                b.iter(|| classifier.score_blocking(t).expect("scoring"))
+            });
+        }
+        for bytes in [512usize, 2048, 8192] {
+            let text = corpus_text::body_of(&benign, bytes);
+            group.bench_with_input(BenchmarkId::new("corpus_bytes", bytes), &text, |b, t| {
                 b.iter(|| classifier.score_blocking(t).expect("scoring"))
             });
         }
