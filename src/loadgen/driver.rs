@@ -197,6 +197,24 @@ fn run_event_loop(
     })
 }
 
+/// Where a new connection's nonces start: the 16 bits above a 32-bit request
+/// counter, different for every connection this process opens (the closed and
+/// the open run of a scenario share one runner, and an earlier run's bodies
+/// would be L0 hits) and, from a clock-and-pid start, most likely for other
+/// processes loading the same runner (`--socket`).
+fn nonce_base() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    static START: std::sync::LazyLock<u64> = std::sync::LazyLock::new(|| {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos());
+        u64::from(nanos ^ std::process::id().rotate_left(16)).wrapping_mul(0x9E37_79B9)
+    });
+    let k = START.wrapping_add(NEXT.fetch_add(1, Ordering::Relaxed));
+    (k & 0xFFFF) << 32
+}
+
 /// One connection's state: the client and its own copy of the frames
 /// (nonces are rewritten in place) and of the schedule.
 struct Connection {
@@ -238,7 +256,7 @@ impl Connection {
             schedule: workload.schedule.clone(),
             // Connections start at different places in the schedule.
             slot: c * workload.schedule.len() / n,
-            nonce: (c as u64) << 40,
+            nonce: nonce_base(),
             unique: plan.unique,
             pace: plan.rate.map(|rate| Pace::new(rate, n, c)),
         })
@@ -397,6 +415,13 @@ fn precise_sleeps() {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_connection_starts_its_nonces_elsewhere() {
+        let bases: std::collections::HashSet<u64> = (0..1000).map(|_| nonce_base()).collect();
+        assert_eq!(bases.len(), 1000, "nonce bases repeat");
+        assert!(bases.iter().all(|b| b >> 48 == 0), "nonces fit in 48 bits");
+    }
 
     #[test]
     fn pace_spreads_connections_evenly() {
