@@ -151,7 +151,7 @@ fn any_mixed_word(bytes: &[u8]) -> bool {
 
 /// Separators used to space out letters: "i g n o r e", "i.g.n.o.r.e", "i-g-n".
 #[inline]
-fn is_letter_separator(c: char) -> bool {
+const fn is_letter_separator(c: char) -> bool {
     matches!(
         c,
         ' ' | '.' | '-' | '_' | '*' | '/' | '|' | '+' | '~' | ',' | '·' | '•'
@@ -172,12 +172,10 @@ static SPACED_CLASS: [u8; 128] = {
     let mut b = 0;
     while b < 128 {
         let c = b as u8;
+        // `is_word_char` on ASCII (its Unicode test is not const).
         if c.is_ascii_alphanumeric() || c == b'@' || c == b'$' {
             t[b] = SPACED_WORD;
-        } else if matches!(
-            c,
-            b' ' | b'.' | b'-' | b'_' | b'*' | b'/' | b'|' | b'+' | b'~' | b','
-        ) {
+        } else if is_letter_separator(c as char) {
             t[b] = SPACED_SEPARATOR;
         }
         b += 1;

@@ -236,7 +236,7 @@ impl Normalizer {
 
     /// The folded form of a text: what the L0 cache keys on.
     pub fn canonical(&self, text: &str) -> String {
-        fold::fold(text, false, true).text
+        self.fold(text).0.text
     }
 
     /// The folded view of a text, kept so [`Normalizer::views_from`] can

@@ -249,14 +249,23 @@ impl KeywordGuard {
     /// matched (the first match found, folded view first), with spans in the
     /// segment's original text.
     pub fn scan(&self, views: &Views, segment: usize, out: &mut Vec<Finding>) {
-        let mut fired = vec![0u64; self.compiled.rules.len().div_ceil(64)];
-        self.each_hit(views, true, &mut |view, hit| {
-            let (w, b) = (hit.rule as usize / 64, 1u64 << (hit.rule % 64));
-            if fired[w] & b != 0 {
-                return;
+        self.first_findings(views, true, segment, out);
+    }
+
+    /// One finding per rule, its first hit in view order; `incremental` as in
+    /// [`KeywordGuard::each_hit`].
+    fn first_findings(
+        &self,
+        views: &Views,
+        incremental: bool,
+        segment: usize,
+        out: &mut Vec<Finding>,
+    ) {
+        let mut fired = FiredRules::new(self.rule_count());
+        self.each_hit(views, incremental, &mut |view, hit| {
+            if fired.insert(hit.rule) {
+                out.push(self.finding(hit.rule, segment, view.original_range(hit.span)));
             }
-            fired[w] |= b;
-            out.push(self.finding(hit.rule, segment, view.original_range(hit.span)));
         });
     }
 
@@ -287,15 +296,7 @@ impl KeywordGuard {
     /// scanned whole. The reference the fast path is tested against.
     #[cfg(test)]
     pub(crate) fn scan_full(&self, views: &Views, segment: usize, out: &mut Vec<Finding>) {
-        let mut fired = vec![0u64; self.compiled.rules.len().div_ceil(64)];
-        self.each_hit(views, false, &mut |view, hit| {
-            let (w, b) = (hit.rule as usize / 64, 1u64 << (hit.rule % 64));
-            if fired[w] & b != 0 {
-                return;
-            }
-            fired[w] |= b;
-            out.push(self.finding(hit.rule, segment, view.original_range(hit.span)));
-        });
+        self.first_findings(views, false, segment, out);
     }
 
     /// Finds attacks split across adjacent segments (e.g. two user messages that
@@ -325,10 +326,9 @@ impl KeywordGuard {
             joined.push_str(text);
         }
         let views = normalizer.views(&joined);
-        let mut fired = vec![0u64; self.compiled.rules.len().div_ceil(64)];
+        let mut fired = FiredRules::new(self.rule_count());
         self.each_hit(&views, true, &mut |view, hit| {
-            let (w, b) = (hit.rule as usize / 64, 1u64 << (hit.rule % 64));
-            if fired[w] & b != 0 {
+            if fired.contains(hit.rule) {
                 return;
             }
             let span = view.original_range(hit.span);
@@ -342,7 +342,7 @@ impl KeywordGuard {
             if touched.len() < 2 {
                 return;
             }
-            fired[w] |= b;
+            fired.insert(hit.rule);
             for k in touched {
                 let s = starts[k];
                 let e = s + segments[k].1.len();
@@ -362,5 +362,26 @@ impl KeywordGuard {
             span,
             score: r.severity.score(),
         }
+    }
+}
+
+/// One bit per rule: which rules already gave a finding, so each rule is
+/// reported once per scan.
+struct FiredRules(Vec<u64>);
+
+impl FiredRules {
+    fn new(rules: usize) -> FiredRules {
+        FiredRules(vec![0; rules.div_ceil(64)])
+    }
+
+    fn contains(&self, rule: u32) -> bool {
+        self.0[rule as usize / 64] & (1 << (rule % 64)) != 0
+    }
+
+    /// Marks `rule`; true when it was not marked before.
+    fn insert(&mut self, rule: u32) -> bool {
+        let new = !self.contains(rule);
+        self.0[rule as usize / 64] |= 1 << (rule % 64);
+        new
     }
 }

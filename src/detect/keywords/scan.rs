@@ -160,10 +160,10 @@ pub(crate) fn scan_view(c: &Compiled, view: &View, emit: &mut dyn FnMut(Hit)) ->
         near_matches(c, text, &hits, emit);
     }
 
-    // Regex patterns: one pass each. Each regex keeps its own literal prefilter
-    // (`!\[`, `https?://`, `<|`), which a combined set would lose.
-    // The gate skips the regexes that cannot match and starts the others at
-    // their earliest possible match.
+    // Regex patterns, each run on its own so it keeps its literal prefilter
+    // (`!\[`, `https?://`, `<|`), which a combined set would lose; the gate
+    // skips those that cannot match and starts the others at their earliest
+    // possible match.
     if runs_patterns(view.kind) {
         let mut starts = Vec::with_capacity(c.regexes.len());
         c.gate.starts(text, &mut starts);
@@ -300,7 +300,7 @@ fn near_matches(c: &Compiled, text: &str, hits: &[TermHit], emit: &mut dyn FnMut
     // so this one pass over the hits usually ends the work: no sort, no word
     // positions, no chains.
     let mut seen = vec![0u64; c.nears.len()];
-    for h in hits.iter() {
+    for h in hits {
         for &(near, group) in &c.terms[h.term as usize].uses {
             if group < 64 {
                 seen[near as usize] |= 1 << group;
@@ -320,7 +320,6 @@ fn near_matches(c: &Compiled, text: &str, hits: &[TermHit], emit: &mut dyn FnMut
         .filter(|h| c.terms[h.term as usize].uses.iter().any(|u| complete(u.0)))
         .copied()
         .collect();
-    let hits = hits.as_mut_slice();
     // Word index of each hit: one pass up to the last hit start.
     hits.sort_unstable_by_key(|h| (h.start, h.end));
     let mut pos = 0;
@@ -367,7 +366,7 @@ fn near_matches(c: &Compiled, text: &str, hits: &[TermHit], emit: &mut dyn FnMut
         if groups_seen < n.groups {
             continue;
         }
-        if let Some(span) = chain(block, hits, n.groups, n.max_gap as usize) {
+        if let Some(span) = chain(block, &hits, n.groups, n.max_gap as usize) {
             emit(Hit { rule: n.rule, span });
         }
     }
