@@ -4,8 +4,8 @@
 //! Takes the raw request body (as fetched from APISIX) and the route's
 //! [`RoutePolicy`]; hands the server a [`Decision`]. The gate (body size,
 //! content encoding, shape) runs before any detector; then extraction and
-//! the layers L0 ▸ L1 ▸ L1.5 ▸ L2 (L0 keys on the folded text; the other
-//! normalized views are built only when L1 runs). Shadow mode and fail
+//! the layers L0 ▸ L1 ▸ L1.5 ▸ L2 (L0 keys on the exact injection-scoped
+//! segments; the normalized views are built only when L1 runs). Shadow mode and fail
 //! modes are applied here, in one place, so layers stay simple reporters.
 //! Never does I/O with APISIX and never logs prompt text.
 

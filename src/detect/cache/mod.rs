@@ -129,7 +129,7 @@ impl VerdictCache {
     /// Like [`VerdictCache::key`] for text that is not UTF-8 checked.
     pub fn key_bytes(policy_fingerprint: &[u8; 32], canonical: &[u8]) -> CacheKey {
         let mut hasher = Sha256::new();
-        hasher.update(b"promptgate-l0-v1\0");
+        hasher.update(b"promptgate-l0-v2\0");
         hasher.update(policy_fingerprint);
         hasher.update(canonical);
         CacheKey(hasher.finalize().into())
