@@ -280,3 +280,53 @@ fn corpus_floors_for_the_waterfall_with_l2_on() {
         fp.ratio()
     );
 }
+
+/// The pool stays bounded when callers give up: with a budget far shorter than
+/// one inference, every caller times out, yet no more inferences run at once
+/// than the pool has slots (the permit used to be freed with the dropped
+/// future while its inference ran on).
+#[test]
+fn abandoned_inferences_keep_their_pool_slot() {
+    if skip() {
+        return;
+    }
+    let c = Classifier::load(
+        &model_dir(),
+        &ClassifierConfig {
+            pool_size: 1,
+            ..ClassifierConfig::default()
+        },
+    )
+    .expect("model loads");
+    let text = "Please summarise the following report about regional water supply. ".repeat(400);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async {
+        let mut tasks = tokio::task::JoinSet::new();
+        for _ in 0..8 {
+            let (c, text) = (c.clone(), text.clone());
+            tasks.spawn(async move {
+                tokio::time::timeout(std::time::Duration::from_micros(50), c.score(&text))
+                    .await
+                    .is_err()
+            });
+        }
+        while let Some(timed_out) = tasks.join_next().await {
+            assert!(
+                timed_out.expect("task"),
+                "the budget is shorter than an inference"
+            );
+        }
+    });
+    // Dropping the runtime waits for every blocking inference to end.
+    drop(runtime);
+    assert!(c.busy_peak() >= 1, "an inference ran");
+    assert_eq!(
+        c.busy_peak(),
+        1,
+        "never more inferences at once than the pool size"
+    );
+}

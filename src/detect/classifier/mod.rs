@@ -39,6 +39,7 @@ mod tests;
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, TryLockError};
 
 use ort::session::Session;
@@ -207,7 +208,13 @@ struct Inner {
     /// Native evaluator of the graph, when recognised and checked against ONNX Runtime.
     head: Option<StaticHead>,
     slots: Vec<Mutex<Slot>>,
-    permits: Semaphore,
+    /// One permit per slot. A permit is moved into the blocking work it
+    /// admits and released only when that work ends, so a caller that stops
+    /// waiting (an L2 budget firing) cannot free a slot still in use.
+    permits: Arc<Semaphore>,
+    /// Inferences running now, and the most that ever ran at once.
+    busy: AtomicUsize,
+    busy_peak: AtomicUsize,
     ngram: NgramModel,
     combination: Combination,
 }
@@ -324,7 +331,9 @@ impl Classifier {
                 output: spec.encoder.output.clone(),
                 type_ids,
                 head,
-                permits: Semaphore::new(pool),
+                permits: Arc::new(Semaphore::new(pool)),
+                busy: AtomicUsize::new(0),
+                busy_peak: AtomicUsize::new(0),
                 slots,
                 ngram,
                 combination,
@@ -355,19 +364,26 @@ impl Classifier {
     /// [`ClassifierError::PoolClosed`] when the runtime is shutting down; tokenizer or
     /// ONNX Runtime failures otherwise.
     pub async fn score(&self, text: &str) -> Result<Score, ClassifierError> {
-        let permit = self
-            .inner
-            .permits
-            .acquire()
+        let permit = Arc::clone(&self.inner.permits)
+            .acquire_owned()
             .await
             .map_err(|_| ClassifierError::PoolClosed)?;
         let inner = Arc::clone(&self.inner);
         let text = text.to_owned();
-        let result = tokio::task::spawn_blocking(move || inner.score(&text))
-            .await
-            .map_err(|_| ClassifierError::PoolClosed)?;
-        drop(permit);
-        result
+        tokio::task::spawn_blocking(move || {
+            // The permit lives as long as the inference, not as long as the
+            // caller waits for it.
+            let _permit = permit;
+            inner.score_counted(&text)
+        })
+        .await
+        .map_err(|_| ClassifierError::PoolClosed)?
+    }
+
+    /// The most inferences that ever ran at once on the pool since load: never
+    /// more than the pool size (diagnostics and tests).
+    pub fn busy_peak(&self) -> usize {
+        self.inner.busy_peak.load(Ordering::Relaxed)
     }
 
     /// Scores a text on the calling thread (CLI, tests, benches).
@@ -441,6 +457,15 @@ impl Scratch {
 }
 
 impl Inner {
+    /// [`Inner::score`], counted in `busy` and `busy_peak`.
+    fn score_counted(&self, text: &str) -> Result<Score, ClassifierError> {
+        let now = self.busy.fetch_add(1, Ordering::SeqCst) + 1;
+        self.busy_peak.fetch_max(now, Ordering::SeqCst);
+        let result = self.score(text);
+        self.busy.fetch_sub(1, Ordering::SeqCst);
+        result
+    }
+
     fn score(&self, text: &str) -> Result<Score, ClassifierError> {
         let mut slot = self.slot();
         let Slot { session, scratch } = &mut *slot;
