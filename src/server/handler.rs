@@ -118,10 +118,34 @@ fn prepare_conf(shared: &Shared, payload: &[u8], scratch: &mut Scratch) {
             return encode_error(scratch, ErrCode::BadRequest);
         }
     };
+    if route.is_some() {
+        log_phase(&key);
+    }
     let token = shared
         .tokens
         .insert(route, route_id_from_key(req.key), resolved);
     let _ = encode_prepare_conf_resp(&mut scratch.fbb, &mut scratch.out, token);
+}
+
+/// Says at PrepareConf what promptgate does on the phase a route put it on
+/// (the key's third part names the APISIX plugin): a conf on the response
+/// phase would otherwise get a token and silently guard nothing.
+fn log_phase(key: &str) {
+    match key.split('#').nth(2) {
+        Some("ext-plugin-post-resp") => tracing::warn!(
+            key = %key,
+            phase = "ext-plugin-post-resp",
+            "promptgate conf on the response phase: responses are not inspected yet, so \
+             this conf guards nothing; put promptgate on ext-plugin-pre-req to scan requests"
+        ),
+        Some("ext-plugin-post-req") => tracing::info!(
+            key = %key,
+            phase = "ext-plugin-post-req",
+            "promptgate conf on ext-plugin-post-req: requests are scanned after the other \
+             access plugins (ext-plugin-pre-req scans before them)"
+        ),
+        _ => {}
+    }
 }
 
 async fn http_req_call(
@@ -305,25 +329,28 @@ fn http_resp_call(shared: &Shared, payload: &[u8], scratch: &mut Scratch) {
 /// What the headers say about a request body.
 #[derive(Debug, PartialEq)]
 enum BodyPresence {
-    /// No body (no content-length, no transfer-encoding, or length 0).
+    /// No body: `content-length: 0` without `transfer-encoding`.
     None,
     /// A body of this many bytes.
     Length(u64),
-    /// A body of unknown length (chunked upload, unreadable content-length).
+    /// A body of unknown length, or perhaps none: a chunked upload, an
+    /// unreadable content-length, or no length header at all. HTTP/2 and
+    /// HTTP/3 clients may send a body with neither header (the end of the
+    /// stream marks it), on any method, so the body is asked for; an absent
+    /// ReqBody answer then means there is none.
     Unknown,
 }
 
 fn body_presence(content_length: Option<&[u8]>, transfer_encoding: Option<&[u8]>) -> BodyPresence {
-    match content_length.map(|v| {
+    let length = content_length.map(|v| {
         std::str::from_utf8(v)
             .ok()
             .and_then(|s| s.trim().parse::<u64>().ok())
-    }) {
-        Some(Some(0)) if transfer_encoding.is_none() => BodyPresence::None,
-        Some(Some(len)) if transfer_encoding.is_none() => BodyPresence::Length(len),
-        Some(_) => BodyPresence::Unknown,
-        None if transfer_encoding.is_some() => BodyPresence::Unknown,
-        None => BodyPresence::None,
+    });
+    match (length, transfer_encoding) {
+        (Some(Some(0)), None) => BodyPresence::None,
+        (Some(Some(len)), None) => BodyPresence::Length(len),
+        _ => BodyPresence::Unknown,
     }
 }
 
@@ -400,7 +427,8 @@ mod tests {
 
     #[test]
     fn body_presence_follows_the_headers() {
-        assert_eq!(body_presence(None, None), BodyPresence::None);
+        // No length header at all: an HTTP/2 or HTTP/3 body may still follow.
+        assert_eq!(body_presence(None, None), BodyPresence::Unknown);
         assert_eq!(body_presence(Some(b"0"), None), BodyPresence::None);
         assert_eq!(body_presence(Some(b"12"), None), BodyPresence::Length(12));
         assert_eq!(body_presence(None, Some(b"chunked")), BodyPresence::Unknown);

@@ -14,4 +14,5 @@ mod ops_modes;
 mod ops_privacy;
 mod ops_reload;
 mod ops_tls;
+mod security;
 mod support;

@@ -357,3 +357,17 @@ pub fn chat_body(user_text: &str) -> Vec<u8> {
     }))
     .expect("serialize chat body")
 }
+
+/// The status and JSON body of a Stop reply; `None` for any other action.
+pub fn stop_of(reply: &Reply) -> Option<(u16, serde_json::Value)> {
+    match reply {
+        Reply::ReqCall(resp) => match &resp.action {
+            peer::Action::Stop { status, body, .. } => Some((
+                *status,
+                serde_json::from_slice(body).expect("JSON error body"),
+            )),
+            _ => None,
+        },
+        other => panic!("unexpected reply {other:?}"),
+    }
+}
