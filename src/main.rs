@@ -11,7 +11,7 @@ use clap::{Parser, Subcommand};
 
 use promptgate::detect::cache::VerdictCache;
 use promptgate::pipeline::Engines;
-use promptgate::policy::{Config, Reloader, Runtime, load_config};
+use promptgate::policy::{Config, Reloader, Runtime, install_hangup, load_config};
 use promptgate::server::{self, ServeOptions, Shared};
 use promptgate::telemetry;
 
@@ -334,6 +334,18 @@ fn run_server(config: Config, config_path: Option<&Path>) -> anyhow::Result<()> 
         max_connections: config.server.max_connections,
         grace: Duration::from_millis(config.server.shutdown_grace_ms),
     };
+    // Signal handlers first: a SIGHUP (systemd reload, a log rotator) or a
+    // SIGTERM that arrives while the socket is bound and L2 loads must be
+    // handled, not take the default action that kills the runner.
+    let tokio = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_name("promptgate")
+        .build()
+        .context("starting the async runtime")?;
+    let (hangup, stop) = {
+        let _entered = tokio.enter();
+        (install_hangup(), ShutdownSignals::install())
+    };
     // Bind before the slow part (loading L2): APISIX's connections then wait
     // in the backlog instead of failing with "connection refused".
     let socket = server::bind(&path, mode)?;
@@ -345,11 +357,6 @@ fn run_server(config: Config, config_path: Option<&Path>) -> anyhow::Result<()> 
     }
     let engines = Engines::load(&config)?;
     let runtime = Runtime::build(config, 1, &engines).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let tokio = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .thread_name("promptgate")
-        .build()
-        .context("starting the async runtime")?;
     tokio.block_on(async move {
         let listener = tokio::net::UnixListener::from_std(socket.listener.try_clone()?)
             .context("registering the socket")?;
@@ -369,9 +376,9 @@ fn run_server(config: Config, config_path: Option<&Path>) -> anyhow::Result<()> 
             VerdictCache::new(&memory_only).unwrap_or_else(|_| VerdictCache::disabled())
         });
         let shared = Arc::new(Shared::with_cache(runtime, expire, cache));
-        let reloads = reloader.spawn(shared.clone());
+        let reloads = reloader.spawn(shared.clone(), hangup);
         tracing::info!(socket = %path.display(), conf_expire_secs = expire, "promptgate listening");
-        server::run(listener, shared, shutdown_signal(), options).await;
+        server::run(listener, shared, stop.wait(), options).await;
         reloads.abort();
         if socket.remove_if_ours() {
             tracing::info!("socket removed");
@@ -381,19 +388,36 @@ fn run_server(config: Config, config_path: Option<&Path>) -> anyhow::Result<()> 
     })
 }
 
-/// Resolves on SIGTERM (APISIX stopping or reloading) or SIGINT.
-async fn shutdown_signal() {
-    use tokio::signal::unix::{SignalKind, signal};
-    let (Ok(mut term), Ok(mut int)) = (
-        signal(SignalKind::terminate()),
-        signal(SignalKind::interrupt()),
-    ) else {
-        tracing::error!("cannot install signal handlers; only a kill will stop the runner");
-        return std::future::pending().await;
-    };
-    tokio::select! {
-        _ = term.recv() => tracing::info!("SIGTERM: shutting down"),
-        _ = int.recv() => tracing::info!("SIGINT: shutting down"),
+/// SIGTERM (APISIX stopping or reloading) and SIGINT, installed at start so
+/// that one arriving before the server runs is kept, not fatal.
+struct ShutdownSignals {
+    term: Option<tokio::signal::unix::Signal>,
+    int: Option<tokio::signal::unix::Signal>,
+}
+
+impl ShutdownSignals {
+    /// Installs both handlers; must run inside the tokio runtime.
+    fn install() -> ShutdownSignals {
+        use tokio::signal::unix::{SignalKind, signal};
+        let (term, int) = (
+            signal(SignalKind::terminate()).ok(),
+            signal(SignalKind::interrupt()).ok(),
+        );
+        if term.is_none() || int.is_none() {
+            tracing::error!("cannot install signal handlers; only a kill will stop the runner");
+        }
+        ShutdownSignals { term, int }
+    }
+
+    /// Resolves on the first SIGTERM or SIGINT.
+    async fn wait(self) {
+        let (Some(mut term), Some(mut int)) = (self.term, self.int) else {
+            return std::future::pending().await;
+        };
+        tokio::select! {
+            _ = term.recv() => tracing::info!("SIGTERM: shutting down"),
+            _ = int.recv() => tracing::info!("SIGINT: shutting down"),
+        }
     }
 }
 

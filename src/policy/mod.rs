@@ -27,5 +27,5 @@ pub use config::{
 pub use env::ENV_PREFIX;
 pub use error::{ConfigError, ConfigErrors};
 pub use load::{DEFAULT_POLICY_NAME, load_config, load_config_str};
-pub use reload::{ReloadOutcome, Reloader, reload_once};
+pub use reload::{ReloadOutcome, Reloader, install_hangup, reload_once};
 pub use route::{CONF_ENTRY_NAME, RouteConf, RouteConfError};

@@ -14,6 +14,7 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use arc_swap::ArcSwap;
+use tokio::signal::unix::Signal;
 
 use super::compile::Runtime;
 use super::config::Config;
@@ -144,22 +145,14 @@ impl Reloader {
         self
     }
 
-    /// Installs the SIGHUP handler now (so a signal right after start is
-    /// never the default "terminate") and spawns the task that reloads into
-    /// `target` on SIGHUP and on changes of the watched files. Must be called
-    /// inside the tokio runtime; abort the handle to stop it.
-    pub fn spawn<S>(self, target: Arc<S>) -> tokio::task::JoinHandle<()>
+    /// Spawns the task that reloads into `target` on SIGHUP (from `hangup`,
+    /// installed with [`install_hangup`] as early as possible) and on changes
+    /// of the watched files. Must be called inside the tokio runtime; abort
+    /// the handle to stop it.
+    pub fn spawn<S>(self, target: Arc<S>, mut hangup: Option<Signal>) -> tokio::task::JoinHandle<()>
     where
         S: AsRef<ArcSwap<Runtime>> + Send + Sync + 'static,
     {
-        use tokio::signal::unix::{SignalKind, signal};
-        let mut hangup = match signal(SignalKind::hangup()) {
-            Ok(s) => Some(s),
-            Err(error) => {
-                tracing::error!(%error, "cannot install the SIGHUP handler; reload by file change only");
-                None
-            }
-        };
         tokio::spawn(async move {
             let mut stamp = stamp_of(&self.watched);
             let mut tick = tokio::time::interval(self.poll);
@@ -189,6 +182,21 @@ impl Reloader {
                 reload_once((*target).as_ref(), self.config_path.as_deref()).await;
             }
         })
+    }
+}
+
+/// Installs the SIGHUP handler now, so that a SIGHUP from then on (a
+/// `systemctl reload` or a log rotator right after start) is queued for the
+/// reloader instead of taking the default action, which kills the process.
+/// Call it before binding the socket and loading the engines. Must be called
+/// inside the tokio runtime.
+pub fn install_hangup() -> Option<Signal> {
+    match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()) {
+        Ok(signal) => Some(signal),
+        Err(error) => {
+            tracing::error!(%error, "cannot install the SIGHUP handler; reload by file change only");
+            None
+        }
     }
 }
 
