@@ -65,6 +65,27 @@ pub struct ServerConfig {
     /// APISIX variables fetched with each scanned request (e.g. `consumer_name`,
     /// `remote_addr`) for audit events; each costs a little payload, no round trip.
     pub fetch_vars: Vec<String>,
+    /// Once a frame's first bytes have arrived, how long the rest may take
+    /// before the connection is closed (a stalled or dying peer).
+    pub frame_timeout_ms: u64,
+    /// How long the runner waits for each ExtraInfo answer (APISIX may read a
+    /// slow client's body first) before abandoning the call and closing the
+    /// connection.
+    pub extra_info_timeout_ms: u64,
+    /// Most conf tokens kept; past it the least recently used are dropped
+    /// (APISIX then gets CONF_TOKEN_NOT_FOUND and prepares the conf again).
+    pub max_conf_tokens: usize,
+    /// Threads that scan request bodies larger than `inline_scan_max_bytes`,
+    /// off the socket tasks; 0 = one per core.
+    pub scan_workers: usize,
+    /// Large scans that may wait for a scan thread; past it a request is
+    /// answered by the route's fail mode (503 `scanner_busy`, or continue
+    /// with `fail_open`).
+    pub scan_queue: usize,
+    /// Bodies up to this size are scanned on the socket task that received
+    /// them (a thread hop costs more than their scan); larger ones go to the
+    /// scan threads. 0 sends every body to the scan threads.
+    pub inline_scan_max_bytes: usize,
 }
 
 impl Default for ServerConfig {
@@ -76,6 +97,12 @@ impl Default for ServerConfig {
             max_connections: 8192,
             shutdown_grace_ms: 800,
             fetch_vars: Vec::new(),
+            frame_timeout_ms: 10_000,
+            extra_info_timeout_ms: 60_000,
+            max_conf_tokens: 65_536,
+            scan_workers: 0,
+            scan_queue: 256,
+            inline_scan_max_bytes: 16 * 1024,
         }
     }
 }
@@ -119,6 +146,9 @@ pub struct MetricsConfig {
     pub listen: String,
     /// HTTP path of the endpoint.
     pub path: String,
+    /// Most distinct `route` label values; further routes are counted under
+    /// `route="other"`, so label cardinality stays bounded.
+    pub max_route_labels: usize,
 }
 
 impl Default for MetricsConfig {
@@ -127,6 +157,7 @@ impl Default for MetricsConfig {
             enabled: true,
             listen: "127.0.0.1:9464".to_owned(),
             path: "/metrics".to_owned(),
+            max_route_labels: 1000,
         }
     }
 }

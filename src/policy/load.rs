@@ -144,6 +144,23 @@ fn validate(config: &Config, origin: &str, errors: &mut Vec<ConfigError>) {
     if config.server.max_connections == 0 {
         invalid("server.max_connections".into(), "must be positive".into());
     }
+    for (key, value) in [
+        ("server.frame_timeout_ms", config.server.frame_timeout_ms),
+        (
+            "server.extra_info_timeout_ms",
+            config.server.extra_info_timeout_ms,
+        ),
+    ] {
+        if value == 0 {
+            invalid(key.into(), "must be positive".into());
+        }
+    }
+    if config.server.max_conf_tokens == 0 {
+        invalid("server.max_conf_tokens".into(), "must be positive".into());
+    }
+    if config.metrics.max_route_labels == 0 {
+        invalid("metrics.max_route_labels".into(), "must be positive".into());
+    }
     super::reload::validate_ops(config, &mut invalid);
     for region in &config.pii.phone_regions {
         if !crate::detect::pii::is_known_region(region) {

@@ -92,6 +92,12 @@ fn restart_only_changes(old: &Config, new: &Config) -> Vec<&'static str> {
             c.server.socket_mode.clone(),
             c.server.max_connections,
             c.server.conf_expire_secs,
+            c.server.max_conf_tokens,
+            (
+                c.server.scan_workers,
+                c.server.scan_queue,
+                c.server.inline_scan_max_bytes,
+            ),
         )
     };
     if server(old) != server(new) {

@@ -4,16 +4,16 @@
 //! for the client with no retry (spec §8).
 
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 
 use super::connection::{ConnError, Connection, OwnedFrame};
 use super::reply::{Scratch, encode_decision, encode_error};
 use super::tokens::route_id_from_key;
-use super::{Shared, Shutdown};
+use super::{ScanJob, Shared, Shutdown};
 use crate::detect::Layer;
-use crate::pipeline::{Block, Decision, ScanRequest, Verdict, too_large};
+use crate::pipeline::{Block, Decision, Verdict, too_large};
 use crate::policy::{CONF_ENTRY_NAME, Mode, RouteConf, Runtime};
 use crate::protocol::{
     ErrCode, RpcType, decode_extra_info_resp, decode_http_req_call, decode_http_resp_call,
@@ -27,7 +27,8 @@ const MAX_REQUEST_ID: usize = 128;
 
 /// Serves one connection until the peer closes it or the runner shuts down.
 pub async fn serve(stream: tokio::net::UnixStream, shared: Arc<Shared>, mut shutdown: Shutdown) {
-    let mut conn = Connection::new(stream);
+    let frame_timeout = Duration::from_millis(shared.runtime.load().config.server.frame_timeout_ms);
+    let mut conn = Connection::with_frame_timeout(stream, frame_timeout);
     let mut scratch = Scratch::default();
     loop {
         let frame = tokio::select! {
@@ -42,8 +43,16 @@ pub async fn serve(stream: tokio::net::UnixStream, shared: Arc<Shared>, mut shut
                 return;
             }
         };
-        if let Err(error) = answer(&mut conn, &shared, frame, &mut scratch).await {
-            tracing::debug!(%error, "call abandoned; closing connection");
+        if let Err(error) = answer(&mut conn, &shared, frame, &mut scratch, &mut shutdown).await {
+            if matches!(
+                error,
+                ConnError::ExtraInfoTimeout(_) | ConnError::FrameTimeout(_)
+            ) {
+                telemetry::record_runner_error("peer_timeout");
+                tracing::warn!(%error, "call abandoned; closing connection");
+            } else {
+                tracing::debug!(%error, "call abandoned; closing connection");
+            }
             return;
         }
         if let Err(error) = conn.write_all(&scratch.out).await {
@@ -60,11 +69,12 @@ async fn answer(
     shared: &Shared,
     frame: OwnedFrame,
     scratch: &mut Scratch,
+    shutdown: &mut Shutdown,
 ) -> Result<(), ConnError> {
     match RpcType::from_u8(frame.ty) {
         Some(RpcType::PrepareConf) => prepare_conf(shared, &frame.payload, scratch),
         Some(RpcType::HttpReqCall) => {
-            return http_req_call(conn, shared, frame.payload, scratch).await;
+            return http_req_call(conn, shared, frame.payload, scratch, shutdown).await;
         }
         Some(RpcType::HttpRespCall) => http_resp_call(shared, &frame.payload, scratch),
         Some(RpcType::ExtraInfo) | Some(RpcType::Error) | None => {
@@ -153,6 +163,7 @@ async fn http_req_call(
     shared: &Shared,
     payload: Bytes,
     scratch: &mut Scratch,
+    shutdown: &mut Shutdown,
 ) -> Result<(), ConnError> {
     let started = Instant::now();
     let _inflight = InflightGuard::enter();
@@ -244,7 +255,13 @@ async fn http_req_call(
         .collect();
     let (body, var_values) = match (body, vars.is_empty()) {
         (None, true) => (None, Vec::new()),
-        (want_body, _) => fetch_extra(conn, scratch, want_body.is_some(), &vars).await?,
+        (want_body, _) => {
+            let wait = Wait {
+                timeout: Duration::from_millis(runtime.config.server.extra_info_timeout_ms),
+                shutdown,
+            };
+            fetch_extra(conn, scratch, want_body.is_some(), &vars, wait).await?
+        }
     };
     for (name, value) in vars.iter().zip(&var_values) {
         tracing::debug!(
@@ -254,13 +271,14 @@ async fn http_req_call(
             "fetched variable"
         );
     }
-    let request = ScanRequest {
-        body: body.as_deref(),
-        content_encoding,
+    let job = ScanJob {
+        pipeline: Arc::clone(&runtime.pipeline),
+        cache: Arc::clone(&shared.cache),
+        policy: policy.clone(),
+        body,
+        content_encoding: content_encoding.map(|v| payload.slice_ref(v)),
     };
-    let decision = pipeline
-        .decide_cached(&shared.cache, &policy, request)
-        .await;
+    let decision = shared.scans.decide(job).await;
     let consumer = vars
         .iter()
         .zip(&var_values)
@@ -362,6 +380,7 @@ async fn fetch_extra(
     scratch: &mut Scratch,
     want_body: bool,
     vars: &[&[u8]],
+    mut wait: Wait<'_>,
 ) -> Result<(Option<Bytes>, Vec<Option<Bytes>>), ConnError> {
     if vars.is_empty() {
         // The common case: one question, written straight from the scratch buffer.
@@ -383,18 +402,36 @@ async fn fetch_extra(
     }
     let mut values = Vec::with_capacity(vars.len());
     for _ in vars {
-        values.push(extra_info_answer(conn).await?);
+        values.push(extra_info_answer(conn, &mut wait).await?);
     }
     let body = if want_body {
-        extra_info_answer(conn).await?
+        extra_info_answer(conn, &mut wait).await?
     } else {
         None
     };
     Ok((body, values))
 }
 
-async fn extra_info_answer(conn: &mut Connection) -> Result<Option<Bytes>, ConnError> {
-    let frame = conn.read_frame().await?.ok_or(ConnError::ClosedInCall)?;
+/// How long the runner waits for APISIX inside a call.
+struct Wait<'a> {
+    /// For each ExtraInfo answer.
+    timeout: Duration,
+    /// A shutdown ends the wait once its grace period is over.
+    shutdown: &'a mut Shutdown,
+}
+
+async fn extra_info_answer(
+    conn: &mut Connection,
+    wait: &mut Wait<'_>,
+) -> Result<Option<Bytes>, ConnError> {
+    let frame = tokio::select! {
+        frame = tokio::time::timeout(wait.timeout, conn.read_frame()) => match frame {
+            Ok(frame) => frame?,
+            Err(_) => return Err(ConnError::ExtraInfoTimeout(wait.timeout)),
+        },
+        () = wait.shutdown.grace_over() => return Err(ConnError::ShuttingDown),
+    };
+    let frame = frame.ok_or(ConnError::ClosedInCall)?;
     if frame.ty != RpcType::ExtraInfo.as_u8() {
         return Err(ConnError::UnexpectedInCall(frame.ty));
     }

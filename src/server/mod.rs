@@ -22,6 +22,7 @@ mod connection;
 mod handler;
 mod listen;
 mod reply;
+mod scan;
 mod tokens;
 
 use std::future::Future;
@@ -39,6 +40,7 @@ pub use listen::{
     parse_listen_address,
 };
 pub use reply::{REDACTED_HEADER, REQUEST_ID_HEADER, SHADOW_HEADER, shadow_note};
+pub use scan::{SCANNER_BUSY, ScanJob, ScanPool};
 pub use tokens::{ConfEntry, ConfStore, route_id_from_key};
 
 use crate::detect::cache::VerdictCache;
@@ -56,6 +58,8 @@ pub struct Shared {
     pub tokens: ConfStore,
     /// The L0 verdict cache; outlives reloads (keys carry the policy fingerprint).
     pub cache: Arc<VerdictCache>,
+    /// Where large scans run, off the socket tasks.
+    pub scans: ScanPool,
 }
 
 impl Shared {
@@ -64,12 +68,22 @@ impl Shared {
         Shared::with_cache(runtime, conf_expire_secs, VerdictCache::disabled())
     }
 
-    /// Like [`Shared::new`], with an L0 cache.
+    /// Like [`Shared::new`], with an L0 cache. The token store's bounds and
+    /// the scan pool come from `runtime`'s configuration (read once: they
+    /// change with a restart).
     pub fn with_cache(runtime: Runtime, conf_expire_secs: u64, cache: VerdictCache) -> Shared {
+        let server = &runtime.config.server;
+        let tokens = ConfStore::bounded(
+            conf_expire_secs,
+            server.max_conf_tokens,
+            runtime.config.metrics.max_route_labels,
+        );
+        let scans = ScanPool::new(server);
         Shared {
             runtime: ArcSwap::from_pointee(runtime),
-            tokens: ConfStore::new(conf_expire_secs),
+            tokens,
             cache: Arc::new(cache),
+            scans,
         }
     }
 }
@@ -85,6 +99,7 @@ impl AsRef<ArcSwap<Runtime>> for Shared {
 #[derive(Debug, Clone)]
 pub struct Shutdown {
     receiver: watch::Receiver<bool>,
+    grace: Duration,
 }
 
 impl Shutdown {
@@ -92,6 +107,13 @@ impl Shutdown {
     pub async fn wait(&mut self) {
         // An error means the sender is gone, which only happens after shutdown.
         let _ = self.receiver.wait_for(|stopping| *stopping).await;
+    }
+
+    /// Resolves once the grace period after shutdown began is over: a call
+    /// in flight may finish within it, a wait on the peer may not outlast it.
+    pub async fn grace_over(&mut self) {
+        self.wait().await;
+        tokio::time::sleep(self.grace).await;
     }
 }
 
@@ -149,6 +171,7 @@ pub async fn run(
         let shared = shared.clone();
         let shutdown = Shutdown {
             receiver: stop_rx.clone(),
+            grace: options.grace,
         };
         handlers.spawn(async move {
             handler::serve(stream, shared, shutdown).await;

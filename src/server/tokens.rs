@@ -11,6 +11,13 @@
 //! A `std::sync::RwLock` guards the map: lookups are short, never held across an
 //! `.await`, and take the read side; the last-use time is an atomic so a
 //! lookup never needs the write side.
+//!
+//! The store is bounded (`server.max_conf_tokens`): when it is full, the least
+//! recently used tokens go (a sixty-fourth of the store at once, so a burst of
+//! PrepareConfs does not scan the map for each), counted in
+//! `promptgate_conf_tokens_evicted_total` and logged. APISIX answers an evicted
+//! token's CONF_TOKEN_NOT_FOUND by preparing the conf again. Route labels are
+//! bounded too ([`RouteLabels`]).
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -20,7 +27,7 @@ use std::time::{Duration, Instant};
 use arc_swap::ArcSwapOption;
 
 use crate::policy::{ResolveError, RouteConf, RoutePolicy, Runtime};
-use crate::telemetry::RouteCounters;
+use crate::telemetry::{self, RouteCounters, RouteLabels};
 
 /// What a token stands for.
 #[derive(Debug)]
@@ -62,16 +69,37 @@ pub struct ConfStore {
     entries: RwLock<HashMap<u32, Arc<ConfEntry>>>,
     ttl: Duration,
     epoch: Instant,
+    max_tokens: usize,
+    labels: RouteLabels,
 }
 
+/// Default bound of the store, `server.max_conf_tokens`.
+pub const DEFAULT_MAX_CONF_TOKENS: usize = 65_536;
+
+/// Default bound of the route labels, `metrics.max_route_labels`.
+pub const DEFAULT_MAX_ROUTE_LABELS: usize = 1000;
+
 impl ConfStore {
-    /// A store whose tokens live `1.2 × expire_secs` after their last use.
+    /// A store whose tokens live `1.2 × expire_secs` after their last use,
+    /// with the default bounds.
     pub fn new(expire_secs: u64) -> ConfStore {
+        ConfStore::bounded(
+            expire_secs,
+            DEFAULT_MAX_CONF_TOKENS,
+            DEFAULT_MAX_ROUTE_LABELS,
+        )
+    }
+
+    /// A store of at most `max_tokens` tokens whose route counters use at
+    /// most `max_route_labels` distinct route labels.
+    pub fn bounded(expire_secs: u64, max_tokens: usize, max_route_labels: usize) -> ConfStore {
         let ttl = Duration::from_millis(expire_secs.saturating_mul(1200));
         ConfStore {
             entries: RwLock::new(HashMap::new()),
             ttl,
             epoch: Instant::now(),
+            max_tokens: max_tokens.max(1),
+            labels: RouteLabels::new(max_route_labels),
         }
     }
 
@@ -84,12 +112,15 @@ impl ConfStore {
     ) -> u32 {
         let entry = Arc::new(ConfEntry {
             route,
-            counters: RouteCounters::new(route_id.clone()),
+            counters: RouteCounters::new(self.labels.label(&route_id)),
             route_id,
             resolved: ArcSwapOption::new(resolved.map(Arc::new)),
             last_used_ms: AtomicU64::new(self.now_ms()),
         });
         let mut entries = self.entries.write().unwrap_or_else(PoisonError::into_inner);
+        if entries.len() >= self.max_tokens {
+            self.evict_least_recently_used(&mut entries);
+        }
         loop {
             let token: u32 = rand::random();
             if token != 0 && !entries.contains_key(&token) {
@@ -117,6 +148,26 @@ impl ConfStore {
         }
         entry.last_used_ms.fetch_max(now, Ordering::Relaxed);
         Some(entry)
+    }
+
+    /// Drops the least recently used sixty-fourth of a full store (at least
+    /// one entry).
+    fn evict_least_recently_used(&self, entries: &mut HashMap<u32, Arc<ConfEntry>>) {
+        let count = (self.max_tokens / 64).max(1).min(entries.len());
+        let mut by_age: Vec<(u64, u32)> = entries
+            .iter()
+            .map(|(&token, e)| (e.last_used_ms.load(Ordering::Relaxed), token))
+            .collect();
+        by_age.select_nth_unstable(count - 1);
+        for &(_, token) in &by_age[..count] {
+            entries.remove(&token);
+        }
+        telemetry::record_conf_tokens_evicted(count);
+        tracing::warn!(
+            evicted = count,
+            max_conf_tokens = self.max_tokens,
+            "conf-token store full: least recently used tokens dropped (APISIX prepares them again)"
+        );
     }
 
     /// Drops every expired entry; run periodically so abandoned routes do not
@@ -224,6 +275,33 @@ mod tests {
         std::thread::sleep(Duration::from_millis(200));
         assert_eq!(store.purge_expired(), 1);
         assert!(store.get(other).is_none());
+    }
+
+    #[test]
+    fn a_full_store_drops_its_least_recently_used_tokens() {
+        // A store of 4 evicts one token at a time.
+        let store = ConfStore::bounded(3600, 4, 1000);
+        let first: Vec<u32> = (0..4)
+            .map(|n| {
+                std::thread::sleep(Duration::from_millis(3));
+                store.insert(None, n.to_string().into(), None)
+            })
+            .collect();
+        // Token 0 is used again (most recent); token 1 is now the oldest.
+        std::thread::sleep(Duration::from_millis(3));
+        assert!(store.get(first[0]).is_some());
+        let newer = store.insert(None, "x".into(), None);
+        assert_eq!(store.len(), 4, "bounded");
+        assert!(store.get(newer).is_some());
+        assert!(store.get(first[0]).is_some(), "recently used: kept");
+        assert!(
+            store.get(first[1]).is_none(),
+            "least recently used: dropped"
+        );
+        for _ in 0..1000 {
+            store.insert(None, "y".into(), None);
+        }
+        assert!(store.len() <= 4);
     }
 
     #[test]

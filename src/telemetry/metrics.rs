@@ -40,6 +40,14 @@ pub const RUNNER_ERRORS_TOTAL: &str = "promptgate_runner_errors_total";
 pub const CONFIG_RELOADS_TOTAL: &str = "promptgate_config_reloads_total";
 /// HTTPReqCalls being answered right now.
 pub const INFLIGHT: &str = "promptgate_inflight";
+/// Conf tokens dropped because the store was full (least recently used first).
+pub const CONF_TOKENS_EVICTED_TOTAL: &str = "promptgate_conf_tokens_evicted_total";
+/// Route confs counted under `route="other"` because the route labels were used up.
+pub const ROUTE_LABELS_OVERFLOW_TOTAL: &str = "promptgate_route_labels_overflow_total";
+/// Large scans refused because every scan thread was busy and the queue full.
+pub const SCAN_REJECTED_TOTAL: &str = "promptgate_scan_rejected_total";
+/// Large scans running on, or waiting for, a scan thread.
+pub const SCAN_QUEUED: &str = "promptgate_scan_queued";
 
 /// Histogram buckets for durations: 25 µs to 2.5 s.
 const DURATION_BUCKETS: &[f64] = &[
@@ -210,6 +218,22 @@ fn describe() {
     describe_counter!(RUNNER_ERRORS_TOTAL, "Runner-internal failures by kind");
     describe_counter!(CONFIG_RELOADS_TOTAL, "Configuration reloads by result");
     describe_gauge!(INFLIGHT, "HTTPReqCalls being answered");
+    describe_counter!(
+        CONF_TOKENS_EVICTED_TOTAL,
+        "Conf tokens dropped from a full store, least recently used first"
+    );
+    describe_counter!(
+        ROUTE_LABELS_OVERFLOW_TOTAL,
+        "Route confs counted under route=\"other\" because metrics.max_route_labels was reached"
+    );
+    describe_counter!(
+        SCAN_REJECTED_TOTAL,
+        "Large scans refused: every scan thread busy and server.scan_queue full"
+    );
+    describe_gauge!(
+        SCAN_QUEUED,
+        "Large scans running on or waiting for a scan thread"
+    );
 }
 
 /// The verdict labels of `requests_total`, in [`verdict_index`] order.
@@ -320,6 +344,68 @@ pub fn set_redis_up(up: bool) {
 /// `redis_error`, `redis_timeout`, `policy_unavailable`, ….
 pub fn record_runner_error(kind: &'static str) {
     counter!(RUNNER_ERRORS_TOTAL, "kind" => kind).increment(1);
+}
+
+/// Counts conf tokens dropped from a full store.
+pub fn record_conf_tokens_evicted(count: usize) {
+    counter!(CONF_TOKENS_EVICTED_TOTAL).increment(count as u64);
+}
+
+/// Counts a large scan refused for want of a scan thread.
+pub fn record_scan_rejected() {
+    counter!(SCAN_REJECTED_TOTAL).increment(1);
+}
+
+/// Sets the number of large scans running on or waiting for a scan thread.
+pub fn set_scan_queued(queued: usize) {
+    gauge!(SCAN_QUEUED).set(queued as f64);
+}
+
+/// The bounded set of `route` label values: a route conf gets its own label
+/// while there is room, and `other` after that, so the exporter's series stay
+/// bounded whatever the number of routes (or of keys a peer invents).
+#[derive(Debug)]
+pub struct RouteLabels {
+    seen: std::sync::Mutex<std::collections::HashSet<Arc<str>>>,
+    max: usize,
+}
+
+/// The label of every route past [`RouteLabels`]' bound.
+pub const OVERFLOW_ROUTE_LABEL: &str = "other";
+
+impl RouteLabels {
+    /// At most `max` distinct labels.
+    pub fn new(max: usize) -> RouteLabels {
+        RouteLabels {
+            seen: Default::default(),
+            max: max.max(1),
+        }
+    }
+
+    /// `route_id` while it is known or there is room, else `other` (counted,
+    /// and logged once).
+    pub fn label(&self, route_id: &Arc<str>) -> Arc<str> {
+        let mut seen = self
+            .seen
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(known) = seen.get(route_id) {
+            return known.clone();
+        }
+        if seen.len() < self.max {
+            seen.insert(route_id.clone());
+            return route_id.clone();
+        }
+        counter!(ROUTE_LABELS_OVERFLOW_TOTAL).increment(1);
+        static WARNED: std::sync::Once = std::sync::Once::new();
+        WARNED.call_once(|| {
+            tracing::warn!(
+                max_route_labels = self.max,
+                "route labels used up: further routes are counted as route=\"other\""
+            )
+        });
+        OVERFLOW_ROUTE_LABEL.into()
+    }
 }
 
 /// Counts a reload attempt.

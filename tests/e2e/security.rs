@@ -122,3 +122,104 @@ fn a_sighup_right_after_bind_does_not_kill_the_runner() {
     let _ = child.kill();
     let _ = child.wait();
 }
+
+/// Reads from `apisix` until the runner closes the connection; fails if it
+/// answers or the read times out (the runner kept waiting).
+fn expect_closed(apisix: &mut crate::support::Apisix) {
+    match apisix.try_recv() {
+        Err(error) if error.kind() == std::io::ErrorKind::UnexpectedEof => {}
+        other => panic!("expected the runner to close the connection, got {other:?}"),
+    }
+}
+
+#[test]
+fn an_unanswered_extra_info_question_ends_the_call() {
+    let runner = Runner::start("[server]\nextra_info_timeout_ms = 200\n");
+    let mut apisix = runner.connect();
+    let token = apisix.token("{}");
+    apisix.send_call(&post_without_length(token));
+    assert_eq!(
+        apisix.recv_reply(),
+        Reply::ExtraInfo(InfoReq::ReqBody),
+        "the runner asks for the body"
+    );
+    // ... and gets no answer.
+    expect_closed(&mut apisix);
+    assert!(
+        runner.logs().contains("no ExtraInfo answer"),
+        "{}",
+        runner.logs()
+    );
+    // The runner still serves others.
+    assert_ne!(runner.connect().token("{}"), 0);
+}
+
+#[test]
+fn a_frame_whose_rest_never_comes_ends_the_connection() {
+    let runner = Runner::start("[server]\nframe_timeout_ms = 200\n");
+    let mut apisix = runner.connect();
+    // A header announcing 16 MiB, then silence.
+    apisix.send(&[2, 0xff, 0xff, 0xff, 1, 2, 3]);
+    expect_closed(&mut apisix);
+    assert_ne!(runner.connect().token("{}"), 0);
+}
+
+#[test]
+fn shutdown_ends_a_wait_for_apisix_after_the_grace_period() {
+    let mut runner = Runner::start("[server]\nshutdown_grace_ms = 200\n");
+    let mut apisix = runner.connect();
+    let token = apisix.token("{}");
+    apisix.send_call(&post_without_length(token));
+    assert_eq!(apisix.recv_reply(), Reply::ExtraInfo(InfoReq::ReqBody));
+    runner.signal("TERM");
+    let status = runner
+        .wait_exit(std::time::Duration::from_secs(10))
+        .expect("the runner exits although APISIX never answered");
+    assert!(status.success(), "{status}");
+    expect_closed(&mut apisix);
+}
+
+/// A body large enough that its scan takes far longer than a PrepareConf.
+fn large_body() -> Vec<u8> {
+    let sentence = "Please summarise the quarterly report on regional water supply, \
+                    including the figures for 2023 and 2024 and the notes of the board. ";
+    chat_body(&sentence.repeat(1_000_000 / sentence.len()))
+}
+
+/// Large scans run on the scan threads: while as many as the machine has
+/// cores (and more, queued) are in progress, a PrepareConf on another
+/// connection and a small request are answered. The socket tasks used to
+/// scan in place, so two large prompts stalled every other connection.
+#[test]
+fn large_scans_do_not_stall_other_connections() {
+    let runner = Runner::start("[server]\nscan_workers = 2\n[policy.l2]\nenabled = false\n");
+    let mut setup = runner.connect();
+    let token = setup.token("{}");
+    let body = large_body();
+    let mut scanning = Vec::new();
+    for _ in 0..4 {
+        let mut apisix = runner.connect();
+        apisix.send_call(&post_without_length(token));
+        assert_eq!(apisix.recv_reply(), Reply::ExtraInfo(InfoReq::ReqBody));
+        apisix.answer_extra_info(Some(&body));
+        scanning.push(apisix);
+    }
+    // A PrepareConf and a small request on other connections complete ...
+    let mut other = runner.connect();
+    assert_ne!(other.token("{}"), 0);
+    let (reply, _) = other.post(token, &chat_body("What is the capital of France?"), &[]);
+    assert!(stop_of(&reply).is_none(), "{reply:?}");
+    // ... while every large scan is still in progress.
+    for apisix in &mut scanning {
+        assert!(
+            !apisix.has_data(),
+            "a large scan finished before the PrepareConf was answered"
+        );
+    }
+    // Each large request is answered in the end (in a debug build L2 may
+    // run past its budget on 1 MB and fail closed: any answer will do).
+    for apisix in &mut scanning {
+        let reply = apisix.recv_reply();
+        assert!(matches!(reply, Reply::ReqCall(_)), "{reply:?}");
+    }
+}

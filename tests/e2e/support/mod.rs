@@ -295,6 +295,40 @@ impl Apisix {
         }
     }
 
+    /// Sends an HTTPReqCall and nothing more.
+    pub fn send_call(&mut self, call: &ReqCall<'_>) {
+        encode_http_req_call_req(&mut self.fbb, &mut self.out, call).expect("encode HTTPReqCall");
+        let frame = std::mem::take(&mut self.out);
+        self.send(&frame);
+        self.out = frame;
+    }
+
+    /// Sends one ExtraInfo answer.
+    pub fn answer_extra_info(&mut self, result: Option<&[u8]>) {
+        encode_extra_info_resp(&mut self.fbb, &mut self.out, result)
+            .expect("encode ExtraInfo answer");
+        let frame = std::mem::take(&mut self.out);
+        self.send(&frame);
+        self.out = frame;
+    }
+
+    /// Whether the runner has sent anything not read yet (does not wait).
+    pub fn has_data(&mut self) -> bool {
+        use std::os::fd::AsRawFd;
+        let mut byte = 0u8;
+        // SAFETY: a one-byte buffer we own, on a socket we own; MSG_PEEK
+        // leaves the byte in the socket.
+        let peeked = unsafe {
+            libc::recv(
+                self.stream.as_raw_fd(),
+                (&mut byte as *mut u8).cast(),
+                1,
+                libc::MSG_PEEK | libc::MSG_DONTWAIT,
+            )
+        };
+        peeked > 0
+    }
+
     /// Sends an HTTPReqCall, answers the runner's ExtraInfo questions from
     /// `answers`, and returns the final reply.
     pub fn call(&mut self, call: &ReqCall<'_>, answers: &mut Answers<'_>) -> Reply {
