@@ -1,7 +1,9 @@
 //! Per-layer time budgets and fail modes: what happens when a layer errors or
 //! runs out of time. `fail_open = true` lets the request through and counts
 //! it; `false` blocks it with 503 `scanner_unavailable`. Both are counted in
-//! `promptgate_runner_errors_total{kind}`.
+//! `promptgate_runner_errors_total{kind}`. Only L2 can be cut off at its
+//! budget; L1 and L1.5 finish, and a late finish is an alarm
+//! (`kind="layer_slow"`), not a failure (see `BudgetConfig`).
 
 use std::future::Future;
 use std::time::Duration;

@@ -276,7 +276,8 @@ pub struct PolicyConfig {
     pub pii: PiiConfig,
     /// L2 neural classifier.
     pub l2: ClassifierConfig,
-    /// Per-layer time budgets; a layer over its budget is handled by `fail_open`.
+    /// Per-layer time budgets: L2 is cut off (then `fail_open` decides), L1
+    /// and L1.5 over budget raise an alarm (see [`BudgetConfig`]).
     pub budgets: BudgetConfig,
 }
 
@@ -430,10 +431,14 @@ impl Default for ClassifierConfig {
 
 /// `budgets`: how long each layer may take for one request, in milliseconds.
 ///
-/// A layer that runs past its budget is a layer failure: `fail_open = true`
-/// lets the request through (counted), `false` blocks it with 503. A budget
-/// of 0 gives the layer no time at all, so it always fails: a fault drill for
-/// checking the fail mode of a route end to end.
+/// L2 runs on its inference pool and is cut off at its budget: a layer
+/// failure, where `fail_open = true` lets the request through (counted) and
+/// `false` blocks it with 503. L1 and L1.5 run to completion on the scanning
+/// thread and their result is complete, so it is used: a run past their
+/// budget is an alarm (`promptgate_runner_errors_total{kind="layer_slow"}`
+/// and a warning), not a failure. A budget of 0 gives any layer no time at
+/// all, so it always fails: a fault drill for checking the fail mode of a
+/// route end to end.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct BudgetConfig {

@@ -544,3 +544,59 @@ fn the_real_runner_serves_the_shipped_routes_with_the_sample_config() {
         "shadow verdict upstream: {reply:?}"
     );
 }
+
+/// Every string in `src/` that `pattern` captures (group 1).
+fn source_strings(pattern: &str) -> std::collections::BTreeSet<String> {
+    let pattern = regex::Regex::new(pattern).expect("pattern");
+    let mut found = std::collections::BTreeSet::new();
+    let mut dirs = vec![repo().join("src")];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).expect("src dir").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).expect("source file");
+                for caps in pattern.captures_iter(&text) {
+                    found.insert(caps[1].to_owned());
+                }
+            }
+        }
+    }
+    found
+}
+
+/// The metrics reference names every metric the code records, the dashboard
+/// charts each one, and every `kind` of `promptgate_runner_errors_total` has
+/// a row saying what happened and what became of the request.
+#[test]
+fn every_metric_and_error_kind_in_the_code_is_documented() {
+    let readme = read("apisix/README.md");
+    let dashboard = read("apisix/grafana/promptgate.json");
+    let metrics = source_strings(r#""(promptgate_[a-z0-9_]+)""#);
+    assert!(metrics.len() >= 15, "{metrics:?}");
+    for metric in &metrics {
+        assert!(
+            readme.contains(&format!("| `{metric}` |")),
+            "apisix/README.md has no row for {metric}"
+        );
+        assert!(
+            dashboard.contains(metric.as_str()),
+            "no panel charts {metric}"
+        );
+    }
+    let kinds = source_strings(r#"(?:record_runner_error|\.failure|\.failed)\("([a-z_]{3,})""#);
+    assert!(
+        kinds.contains("layer_slow") && kinds.contains("redis_timeout"),
+        "{kinds:?}"
+    );
+    for kind in kinds
+        .iter()
+        .chain(["layer_timeout", "layer_error"].map(String::from).iter())
+    {
+        assert!(
+            readme.contains(&format!("`{kind}`")),
+            "apisix/README.md does not explain runner error kind {kind}"
+        );
+    }
+}
