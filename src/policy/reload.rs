@@ -20,6 +20,7 @@ use super::compile::Runtime;
 use super::config::Config;
 use super::error::{ConfigError, ConfigErrors};
 use super::load::load_config;
+use crate::pipeline::Engines;
 
 /// How often watched files are checked for changes.
 pub const DEFAULT_POLL: Duration = Duration::from_secs(1);
@@ -46,10 +47,14 @@ pub async fn reload_once(target: &ArcSwap<Runtime>, config_path: Option<&Path>) 
     let current = target.load_full();
     let generation = current.generation + 1;
     let path = config_path.map(Path::to_path_buf);
-    // Heavy engines (the L2 model) are loaded once per process and reused.
+    // Heavy engines (the L2 model) are reused while the new configuration
+    // wants the same ones, and loaded again when it turns L2 on or changes
+    // `[classifier]`.
     let engines = current.engines.clone();
+    let previous = current.config.clone();
     let built = tokio::task::spawn_blocking(move || {
         let config = load_config(path.as_deref(), std::env::vars())?;
+        let engines = engines_for(&previous, &config, engines)?;
         Runtime::build(config, generation, &engines)
     })
     .await
@@ -83,6 +88,42 @@ pub async fn reload_once(target: &ArcSwap<Runtime>, config_path: Option<&Path>) 
     }
 }
 
+/// The engines `new` needs, given those `current` serves with under `old`:
+/// the same when they fit, none when no policy wants L2 (its memory goes with
+/// the last runtime that used it), and a fresh load when L2 is turned on,
+/// was not loaded before, or `[classifier]` changed. A load that fails where
+/// a policy requires L2 rejects the reload with the key that requires it; where
+/// none does, the reload applies with L2 off and one warning, as at start.
+fn engines_for(old: &Config, new: &Config, current: Engines) -> Result<Engines, ConfigErrors> {
+    let policies = || {
+        std::iter::once(("policy".to_owned(), &new.policy)).chain(
+            new.policies
+                .iter()
+                .map(|(name, p)| (format!("policies.{name}"), p)),
+        )
+    };
+    if !policies().any(|(_, p)| p.l2.enabled) {
+        return Ok(Engines::none());
+    }
+    if current.classifier.is_some() && old.classifier == new.classifier {
+        return Ok(current);
+    }
+    tracing::info!("configuration wants L2 with a model not loaded yet: loading it");
+    Engines::load(new).map_err(|error| {
+        let key = policies()
+            .find(|(_, p)| p.l2.enabled && p.l2.required)
+            .map_or_else(
+                || "policy.l2.required".to_owned(),
+                |(name, _)| format!("{name}.l2.required"),
+            );
+        ConfigErrors(vec![ConfigError::Invalid {
+            origin: "reload".into(),
+            key,
+            problem: error.to_string(),
+        }])
+    })
+}
+
 /// Sections read once at start (socket, logging, metrics endpoint, cache).
 fn restart_only_changes(old: &Config, new: &Config) -> Vec<&'static str> {
     let mut changed = Vec::new();
@@ -111,9 +152,6 @@ fn restart_only_changes(old: &Config, new: &Config) -> Vec<&'static str> {
     }
     if old.cache != new.cache {
         changed.push("cache");
-    }
-    if old.classifier != new.classifier {
-        changed.push("classifier");
     }
     changed
 }

@@ -123,3 +123,80 @@ fn a_broken_config_is_rejected_and_an_edit_reloads_without_a_signal() {
         runner.logs()
     );
 }
+
+/// The shipped model, by absolute path (the runner runs in a temp dir).
+fn model_dir() -> String {
+    format!("{}/models/minilm-static-v1", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The model version of the last audit line: `None` when L2 was not loaded.
+fn last_model_version(runner: &Runner) -> Option<String> {
+    crate::ops_common::audit_lines(&runner.logs())
+        .last()
+        .expect("an audit line")["model_version"]
+        .as_str()
+        .map(str::to_owned)
+}
+
+fn reload(runner: &Runner, config: &str, outcome: &str) {
+    let before = runner.logs().matches(outcome).count();
+    std::fs::write(config_path(runner), config).expect("write");
+    runner.signal("HUP");
+    assert!(
+        wait_until(Duration::from_secs(20), || runner
+            .logs()
+            .matches(outcome)
+            .count()
+            > before),
+        "{}",
+        runner.logs()
+    );
+}
+
+/// Turning L2 on by reload loads it; it used to be accepted and silently left
+/// off, since the engines were loaded only at start.
+#[test]
+fn a_reload_that_turns_l2_on_loads_it() {
+    if std::env::var("PROMPTGATE_SKIP_L2").is_ok_and(|v| v == "1") {
+        return;
+    }
+    let classifier = format!("[classifier]\nmodel_dir = \"{}\"\n", model_dir());
+    let runner = Runner::start(&format!("{classifier}[policy.l2]\nenabled = false\n"));
+    let mut apisix = runner.connect();
+    let token = apisix.token("{}");
+    assert!(continues(&apisix.post(token, &chat_body("hello"), &[]).0));
+    assert_eq!(last_model_version(&runner), None, "L2 is off");
+    reload(
+        &runner,
+        &format!("{classifier}[policy.l2]\nenabled = true\nrequired = true\n"),
+        "configuration reloaded",
+    );
+    assert!(continues(&apisix.post(token, &chat_body("hello"), &[]).0));
+    assert!(
+        last_model_version(&runner).is_some_and(|v| v.contains("minilm")),
+        "L2 runs after the reload: {}",
+        runner.logs()
+    );
+}
+
+/// A reload that requires an L2 the runner cannot load is refused, naming the
+/// key that requires it, and the last good configuration keeps serving.
+#[test]
+fn a_reload_requiring_an_l2_that_cannot_load_is_refused_by_key() {
+    let runner = Runner::start("[policy.l2]\nenabled = false\n");
+    let mut apisix = runner.connect();
+    let token = apisix.token("{}");
+    reload(
+        &runner,
+        "[classifier]\nmodel_dir = \"/nonexistent/model\"\n\
+         [policies.strict.l2]\nenabled = true\nrequired = true\n",
+        "new configuration rejected",
+    );
+    let logs = runner.logs();
+    let line = logs
+        .lines()
+        .find(|l| l.contains("new configuration rejected"))
+        .expect("rejection line");
+    assert!(line.contains("policies.strict.l2.required"), "{line}");
+    assert!(continues(&apisix.post(token, &chat_body("hello"), &[]).0));
+}
