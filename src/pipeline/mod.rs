@@ -15,6 +15,8 @@ mod decision;
 mod engines;
 mod waterfall;
 
+use std::sync::Arc;
+
 use sha2::{Digest, Sha256};
 
 pub use body::{Coding, open_body, too_large};
@@ -64,10 +66,17 @@ impl BuildError {
 }
 
 /// The compiled detectors, shared by every policy of one configuration version.
+///
+/// Layers are behind `Arc` so that a reload which leaves a layer's inputs
+/// unchanged keeps the compiled layer instead of compiling (and holding) a
+/// second copy: most reloads change a policy, not the rules.
 pub struct Pipeline {
     normalizer: Normalizer,
-    keywords: KeywordGuard,
-    pii: PiiShield,
+    keywords: Arc<KeywordGuard>,
+    /// What the keyword guard was compiled from ([`KeywordGuardBuilder::inputs_fingerprint`]).
+    keywords_inputs: Option<[u8; 32]>,
+    pii: Arc<PiiShield>,
+    pii_config: PiiShieldConfig,
     classifier: Option<Classifier>,
     fingerprint: [u8; 32],
 }
@@ -91,6 +100,17 @@ impl Pipeline {
     /// Builds every layer: the rule packs the configuration names, the PII
     /// shield, and the classifier already loaded in `engines`.
     pub fn build(config: &Config, engines: &Engines) -> Result<Pipeline, BuildError> {
+        Pipeline::rebuild(config, engines, None)
+    }
+
+    /// Like [`Pipeline::build`], keeping each layer of `previous` whose inputs
+    /// are unchanged (the same rule packs and custom rules, the same PII
+    /// settings).
+    pub fn rebuild(
+        config: &Config,
+        engines: &Engines,
+        previous: Option<&Pipeline>,
+    ) -> Result<Pipeline, BuildError> {
         let mut rules = KeywordGuardBuilder::new();
         if config.rules.embedded {
             rules.add_embedded();
@@ -101,19 +121,28 @@ impl Pipeline {
         if !config.rules.custom.is_empty() {
             rules.add_rules("[rules.custom]", config.rules.custom.clone());
         }
-        let keywords = rules.build().map_err(|e| BuildError::Layer {
-            layer: "L1",
-            message: e.to_string(),
-        })?;
-        let pii = PiiShield::new(&PiiShieldConfig {
+        let keywords_inputs = rules.inputs_fingerprint();
+        let keywords = match previous {
+            Some(p) if keywords_inputs.is_some() && p.keywords_inputs == keywords_inputs => {
+                Arc::clone(&p.keywords)
+            }
+            _ => Arc::new(rules.build().map_err(|e| BuildError::Layer {
+                layer: "L1",
+                message: e.to_string(),
+            })?),
+        };
+        let pii_config = PiiShieldConfig {
             phone_regions: config.pii.phone_regions.clone(),
             phone_strict: config.pii.phone_strict,
             ..PiiShieldConfig::default()
-        })
-        .map_err(|e| BuildError::Layer {
-            layer: "L1.5",
-            message: e.to_string(),
-        })?;
+        };
+        let pii = match previous {
+            Some(p) if p.pii_config == pii_config => Arc::clone(&p.pii),
+            _ => Arc::new(PiiShield::new(&pii_config).map_err(|e| BuildError::Layer {
+                layer: "L1.5",
+                message: e.to_string(),
+            })?),
+        };
         let classifier = engines.classifier.clone();
         let mut hasher = Sha256::new();
         hasher.update(keywords.fingerprint());
@@ -129,10 +158,18 @@ impl Pipeline {
         Ok(Pipeline {
             normalizer: Normalizer::new(),
             keywords,
+            keywords_inputs,
             pii,
+            pii_config,
             classifier,
             fingerprint: hasher.finalize().into(),
         })
+    }
+
+    /// Whether `self` shares its compiled L1 and L1.5 with `other` (a reload
+    /// that kept them).
+    pub fn shares_layers_with(&self, other: &Pipeline) -> bool {
+        Arc::ptr_eq(&self.keywords, &other.keywords) && Arc::ptr_eq(&self.pii, &other.pii)
     }
 
     /// SHA-256 over the compiled detectors (rules, validators, model), for cache keys.

@@ -159,12 +159,24 @@ impl Runtime {
         generation: u64,
         engines: &Engines,
     ) -> Result<Runtime, ConfigErrors> {
-        let pipeline = Pipeline::build(&config, engines).map_err(|e| {
-            ConfigErrors(vec![ConfigError::Detector {
-                layer: e.layer(),
-                message: e.to_string(),
-            }])
-        })?;
+        Runtime::rebuild(config, generation, engines, None)
+    }
+
+    /// Like [`Runtime::build`], keeping the detectors of `previous` whose
+    /// inputs did not change (see [`Pipeline::rebuild`]).
+    pub fn rebuild(
+        config: Config,
+        generation: u64,
+        engines: &Engines,
+        previous: Option<&Runtime>,
+    ) -> Result<Runtime, ConfigErrors> {
+        let pipeline = Pipeline::rebuild(&config, engines, previous.map(|r| &*r.pipeline))
+            .map_err(|e| {
+                ConfigErrors(vec![ConfigError::Detector {
+                    layer: e.layer(),
+                    message: e.to_string(),
+                }])
+            })?;
         let detectors_fingerprint = pipeline.fingerprint();
         let mut policies = HashMap::new();
         let named = std::iter::once((DEFAULT_POLICY_NAME.to_owned(), config.policy.clone()))
@@ -250,6 +262,35 @@ mod tests {
     fn runtime(src: &str) -> Runtime {
         let config = load_config_str(src, "t", Vec::new()).expect("valid config");
         Runtime::build(config, 1, &Engines::none()).expect("compiles")
+    }
+
+    /// A reload that changes only a policy keeps the compiled L1 and L1.5
+    /// (one copy in memory); one that changes the rules or the PII settings
+    /// compiles them again.
+    #[test]
+    fn a_rebuild_keeps_the_layers_whose_inputs_did_not_change() {
+        let first = runtime("");
+        let rebuilt = |src: &str| {
+            let config = load_config_str(src, "t", Vec::new()).expect("valid config");
+            Runtime::rebuild(config, 2, &Engines::none(), Some(&first)).expect("compiles")
+        };
+        let policy_only = rebuilt("[policy]\nmode = \"shadow\"\n");
+        assert!(policy_only.pipeline.shares_layers_with(&first.pipeline));
+        assert_eq!(
+            policy_only.pipeline.fingerprint(),
+            first.pipeline.fingerprint()
+        );
+        let new_rule = rebuilt(
+            "[[rules.custom]]\nid = \"custom.x.y\"\ncategory = \"data_exfiltration\"\n\
+             severity = \"high\"\nphrases = [\"purple elephant protocol\"]\n",
+        );
+        assert!(!new_rule.pipeline.shares_layers_with(&first.pipeline));
+        assert_ne!(
+            new_rule.pipeline.fingerprint(),
+            first.pipeline.fingerprint()
+        );
+        let strict_phones = rebuilt("[pii]\nphone_strict = true\n");
+        assert!(!strict_phones.pipeline.shares_layers_with(&first.pipeline));
     }
 
     #[test]

@@ -50,12 +50,12 @@ pub async fn reload_once(target: &ArcSwap<Runtime>, config_path: Option<&Path>) 
     // Heavy engines (the L2 model) are reused while the new configuration
     // wants the same ones, and loaded again when it turns L2 on or changes
     // `[classifier]`.
-    let engines = current.engines.clone();
-    let previous = current.config.clone();
+    let previous = Arc::clone(&current);
     let built = tokio::task::spawn_blocking(move || {
         let config = load_config(path.as_deref(), std::env::vars())?;
-        let engines = engines_for(&previous, &config, engines)?;
-        Runtime::build(config, generation, &engines)
+        let engines = engines_for(&previous.config, &config, previous.engines.clone())?;
+        // Layers whose inputs did not change are kept, not compiled again.
+        Runtime::rebuild(config, generation, &engines, Some(&previous))
     })
     .await
     .unwrap_or_else(|join| {
@@ -72,6 +72,7 @@ pub async fn reload_once(target: &ArcSwap<Runtime>, config_path: Option<&Path>) 
                 );
             }
             target.store(Arc::new(runtime));
+            release_when_unused(current);
             crate::telemetry::record_reload(true);
             tracing::info!(generation, "configuration reloaded");
             ReloadOutcome::Applied { generation }
@@ -85,6 +86,34 @@ pub async fn reload_once(target: &ArcSwap<Runtime>, config_path: Option<&Path>) 
             );
             ReloadOutcome::Rejected(errors)
         }
+    }
+}
+
+/// How often a replaced runtime is checked for in-flight requests.
+const RELEASE_POLL: Duration = Duration::from_millis(100);
+
+/// Waits until the requests still holding the replaced runtime `old` finish,
+/// then returns the memory it used to the operating system. Without this,
+/// glibc keeps the freed pages in the arena of whichever thread built or
+/// scanned with it, and each reload under load raised the resident size
+/// (about 90 MiB at rest to 280 MiB after 20 reloads).
+fn release_when_unused(old: Arc<Runtime>) {
+    let old = Arc::downgrade(&old);
+    tokio::spawn(async move {
+        while old.strong_count() > 0 {
+            tokio::time::sleep(RELEASE_POLL).await;
+        }
+        let _ = tokio::task::spawn_blocking(return_free_memory).await;
+    });
+}
+
+/// Hands the allocator's free pages back to the operating system.
+fn return_free_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only walks glibc's own arenas; it takes their locks
+    // and is safe to call from any thread at any time.
+    unsafe {
+        libc::malloc_trim(0);
     }
 }
 

@@ -195,6 +195,34 @@ impl KeywordGuardBuilder {
         self
     }
 
+    /// SHA-256 over everything added (sources and rules, in order) and the
+    /// normalizer version: two builders with the same inputs compile the same
+    /// guard, so a reload whose rules did not change can keep the compiled
+    /// one. `None` when a pack did not parse (the build will report it).
+    pub fn inputs_fingerprint(&self) -> Option<[u8; 32]> {
+        use sha2::{Digest, Sha256};
+        if !self.problems.is_empty() {
+            return None;
+        }
+        let mut hasher = Sha256::new();
+        hasher.update(b"promptgate.keywords.inputs.v1");
+        hasher.update(crate::normalize::NORMALIZER_VERSION.to_le_bytes());
+        for (name, source) in &self.packs {
+            hasher.update((name.len() as u64).to_le_bytes());
+            hasher.update(name.as_bytes());
+            hasher.update((source.len() as u64).to_le_bytes());
+            hasher.update(source.as_bytes());
+        }
+        for rule in &self.rules {
+            let spec = serde_json::to_vec(&rule.spec).ok()?;
+            hasher.update((rule.source.len() as u64).to_le_bytes());
+            hasher.update(rule.source.as_bytes());
+            hasher.update((spec.len() as u64).to_le_bytes());
+            hasher.update(&spec);
+        }
+        Some(hasher.finalize().into())
+    }
+
     /// Validates and compiles everything added.
     ///
     /// # Errors
