@@ -200,3 +200,44 @@ fn a_reload_requiring_an_l2_that_cannot_load_is_refused_by_key() {
     assert!(line.contains("policies.strict.l2.required"), "{line}");
     assert!(continues(&apisix.post(token, &chat_body("hello"), &[]).0));
 }
+
+/// The runner's resident memory in KiB.
+fn rss_kib(runner: &Runner) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{}/status", runner.pid())).expect("status");
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .expect("VmRSS")
+}
+
+/// Repeated reloads do not pile up memory: unchanged layers are kept, and a
+/// replaced runtime's memory is returned once its requests end. Each reload
+/// used to add a compiled rule set to the resident size (78 to 123 MiB after
+/// five idle reloads of a release build).
+#[test]
+fn repeated_reloads_do_not_grow_memory() {
+    let runner = Runner::start("[policy.l2]\nenabled = false\n");
+    let mut apisix = runner.connect();
+    let token = apisix.token("{}");
+    assert!(continues(&apisix.post(token, &chat_body("hello"), &[]).0));
+    let mut after_first = 0;
+    for n in 0..6 {
+        reload(
+            &runner,
+            &format!("[policy.l2]\nenabled = false\n[policy]\nmax_body_bytes = {}\n", 100_000 + n),
+            "configuration reloaded",
+        );
+        assert!(continues(&apisix.post(token, &chat_body("hello"), &[]).0));
+        if n == 0 {
+            std::thread::sleep(Duration::from_millis(300));
+            after_first = rss_kib(&runner);
+        }
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    let after_all = rss_kib(&runner);
+    assert!(
+        after_all <= after_first + 8 * 1024,
+        "resident size grew from {after_first} KiB to {after_all} KiB over five reloads"
+    );
+}
