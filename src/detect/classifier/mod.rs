@@ -37,6 +37,8 @@ mod wordpiece;
 #[cfg(test)]
 mod tests;
 
+pub use runtime::{SYSTEM_DATA_DIR, resolve_model_dir};
+
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, TryLockError};
