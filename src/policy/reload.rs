@@ -91,6 +91,7 @@ fn restart_only_changes(old: &Config, new: &Config) -> Vec<&'static str> {
             c.server.socket_mode.clone(),
             c.server.max_connections,
             c.server.conf_expire_secs,
+            c.server.shutdown_grace_ms,
         )
     };
     if server(old) != server(new) {
