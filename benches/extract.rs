@@ -13,10 +13,9 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use promptgate::extract::{ApiFormat, ExtractLimits, Redaction, extract};
 use serde_json::{Value, json};
 
-/// The corpus folder: `PROMPTGATE_CORPUS_DIR`, else `shared/corpus` beside the
-/// worktree or beside the repository.
+/// The corpus folder: `PROMPTGATE_CORPUS_DIR`, else the repository's `tests/corpus`.
 fn corpus_dir() -> PathBuf {
-    promptgate::eval::corpus_dir().expect("corpus not found; set PROMPTGATE_CORPUS_DIR")
+    promptgate::eval::corpus_dir().expect("tests/corpus not found (or set PROMPTGATE_CORPUS_DIR)")
 }
 
 fn benign_texts() -> Vec<String> {

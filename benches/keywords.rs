@@ -1,8 +1,8 @@
 //! L1 throughput: normalization views plus the keyword scan, as the pipeline runs
 //! them, on 1 KB, 8 KB and 64 KB bodies of corpus text.
 //!
-//! Also `l1_l15`: L1 and L1.5 together on benign text up to 1 MB (the DESIGN.md
-//! target). Times are thread CPU time (`common/cpu_time.rs`).
+//! Also `l1_l15`: L1 and L1.5 together on benign text up to 1 MB (the cost-growth
+//! target of ARCHITECTURE.md). Times are thread CPU time (`common/cpu_time.rs`).
 //!
 //! Rules: `PROMPTGATE_RULES_DIR` if set, else the packs embedded at build time,
 //! else the engine's test packs. `cargo bench --bench keywords`.
@@ -79,7 +79,7 @@ fn bench(c: &mut Criterion<CpuTime>) {
     }
     grp.finish();
 
-    // The DESIGN.md target: L1 (views + keyword scan) and L1.5 (PII) together
+    // The ARCHITECTURE.md targets: L1 (views + keyword scan) and L1.5 (PII) together
     // on benign text, per core, up to a 1 MB prompt.
     let shield = PiiShield::new(&PiiConfig::default()).expect("built-in PII anchors compile");
     let mut grp = c.benchmark_group("l1_l15");

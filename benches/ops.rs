@@ -66,6 +66,7 @@ fn bench(c: &mut Criterion) {
         enabled: true,
         listen: "127.0.0.1:0".into(),
         path: "/metrics".into(),
+        ..Default::default()
     };
     runtime
         .block_on(promptgate::telemetry::serve_metrics(&config))

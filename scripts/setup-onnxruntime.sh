@@ -39,17 +39,21 @@ for candidate in python3 python; do
     python="${candidate}"; break
   fi
 done
-[[ -n "${python}" ]] || fail "needs python3 with pip to fetch the onnxruntime wheel from PyPI"
+[[ -n "${python}" ]] \
+  || fail "needs python3 with pip to fetch the onnxruntime wheel from PyPI (Debian: apt-get install python3-pip)"
 command -v unzip >/dev/null 2>&1 || "${python}" -c 'import zipfile' \
   || fail "needs unzip or Python's zipfile"
 
 work="$(mktemp -d)"
 trap 'rm -rf "${work}"' EXIT
 
+# --retries/--timeout: an unreachable index fails in well under a minute instead of
+# pip's default of five retries.
 "${python}" -m pip download --quiet --disable-pip-version-check --no-deps \
+  --retries 1 --timeout 15 \
   --only-binary=:all: "${WHEEL_TAGS[@]}" "onnxruntime==${ORT_VERSION}" -d "${work}" \
   > "${work}/pip.log" 2>&1 \
-  || { cat "${work}/pip.log" >&2; fail "pip could not download onnxruntime==${ORT_VERSION}"; }
+  || { cat "${work}/pip.log" >&2; fail "pip could not download onnxruntime==${ORT_VERSION} from the package index (PyPI unreachable?)"; }
 
 wheel="$(ls "${work}"/onnxruntime-"${ORT_VERSION}"-*.whl 2>/dev/null | head -n1)"
 [[ -n "${wheel}" ]] || fail "pip finished but no onnxruntime-${ORT_VERSION} wheel is in ${work}"

@@ -1,22 +1,48 @@
 #!/usr/bin/env bash
-# Debian packages the tests use (real Redis servers for the cache tests).
-# Installs them when missing and running as root; otherwise says what to
-# install. Idempotent.
+# System packages the tests use, on Debian 12 (bookworm):
+#   redis-server, redis-sentinel  real Redis servers for the cache tests
+#   python3, python3-venv         the Python test peer's venv (scripts/setup-test-env.sh)
+#   python3-pip                   pip, which fetches the ONNX Runtime wheel from PyPI
+#                                 (scripts/setup-onnxruntime.sh)
+# Debian 12's python3 has neither venv (ensurepip) nor pip until those packages are there.
+#
+# Run as root: installs what is missing with apt-get. Run as another user: installs
+# nothing; exits 0 when everything is present, otherwise names what is missing and the
+# exact command to install it, and exits 1. Idempotent and quiet when nothing is missing.
 set -euo pipefail
-packages=(redis-server redis-sentinel)
+
 missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+have_deb() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
+
+for p in redis-server redis-sentinel; do
+  if ! have_deb "$p" && ! command -v "$p" >/dev/null 2>&1; then missing+=("$p"); fi
 done
+# Python: checked by what it can do, so any python3 on PATH that can already make a venv
+# and run pip is accepted (a distribution package is only asked for when it cannot).
+if ! command -v python3 >/dev/null 2>&1; then
+  missing+=(python3 python3-venv python3-pip)
+else
+  python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || missing+=(python3-venv)
+  python3 -m pip --version >/dev/null 2>&1 || missing+=(python3-pip)
+fi
+
 [[ ${#missing[@]} -eq 0 ]] && exit 0
-if [[ $(id -u) -ne 0 ]] || ! command -v apt-get >/dev/null; then
-  echo "setup-system: please install: ${missing[*]} (sudo apt-get install ${missing[*]})" >&2
+
+if [[ $(id -u) -ne 0 ]]; then
+  echo "setup-system: missing: ${missing[*]}" >&2
+  echo "setup-system: install them as root first:  sudo apt-get install -y ${missing[*]}" >&2
+  echo "setup-system: (or run this script as root: it installs them itself)" >&2
   exit 1
 fi
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "setup-system: missing: ${missing[*]}, and no apt-get to install them (not Debian?)" >&2
+  exit 1
+fi
+echo "setup-system: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq >/dev/null
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-# The packages start system-wide services; the tests start their own servers.
+# The Redis packages start system-wide services; the tests start their own servers.
 if command -v systemctl >/dev/null && systemctl is-system-running >/dev/null 2>&1; then
   systemctl disable --now redis-server redis-sentinel >/dev/null 2>&1 || true
 fi

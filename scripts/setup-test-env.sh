@@ -6,10 +6,16 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 venv="$root/.runtime/venv"
 stamp="$venv/.promptgate-test-env-v1"
+mkdir -p "$root/.runtime"
 if [[ -f "$stamp" ]]; then
   exit 0
 fi
-python3 -m venv "$venv"
+if ! python3 -m venv "$venv" >/dev/null 2>"$root/.runtime/venv.log"; then
+  cat "$root/.runtime/venv.log" >&2
+  echo "setup-test-env: python3 cannot create a venv; on Debian: apt-get install python3-venv python3-pip (scripts/setup-system.sh does it as root)" >&2
+  rm -rf "$venv"
+  exit 1
+fi
 "$venv/bin/pip" install --quiet --disable-pip-version-check \
   "a6pluginprotos==0.2.1" "flatbuffers==25.12.19"
 "$venv/bin/python" -c "import A6.HTTPReqCall.Rewrite, flatbuffers" \

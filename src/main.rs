@@ -43,8 +43,9 @@ enum Command {
     },
     /// Measure the detectors on labelled JSON Lines corpora.
     Eval {
-        /// Corpus files (schema: ../shared/corpus/README.md).
-        #[arg(required = true)]
+        /// Corpus files (schema: tests/corpus/README.md). None: attacks.jsonl,
+        /// benign.jsonl and pii.jsonl of $PROMPTGATE_CORPUS_DIR, else of
+        /// tests/corpus under the working directory.
         corpus: Vec<PathBuf>,
         /// The named policy to apply.
         #[arg(long, default_value = "default")]
@@ -239,6 +240,22 @@ fn eval(config_path: Option<&Path>, corpus: &[PathBuf], policy: &str, json: bool
 
 fn run_eval(config: Config, corpus: &[PathBuf], policy: &str, json: bool) -> anyhow::Result<()> {
     use std::io::{IsTerminal, Write};
+    let defaults: Vec<PathBuf>;
+    let corpus = if corpus.is_empty() {
+        let dir = promptgate::eval::corpus_dir().with_context(|| {
+            format!(
+                "no corpus files given and no corpus in $PROMPTGATE_CORPUS_DIR or {}",
+                promptgate::eval::DEFAULT_CORPUS_DIR
+            )
+        })?;
+        defaults = promptgate::eval::CORPUS_FILES
+            .iter()
+            .map(|f| dir.join(f))
+            .collect();
+        &defaults[..]
+    } else {
+        corpus
+    };
     let paths: Vec<&Path> = corpus.iter().map(PathBuf::as_path).collect();
     let records = promptgate::eval::read_records(&paths)?;
     let engines = Engines::load(&config)?;

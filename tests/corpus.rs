@@ -1,5 +1,5 @@
 //! Quality floors of the deterministic layers (L1 + L1.5, L2 off) over the
-//! shared development corpus (issue 3, item 8). The detectors are judged on a
+//! repository's test corpus, `tests/corpus` (issue 3, item 8). The detectors are judged on a
 //! separate held-out set; these floors keep regressions from landing.
 //!
 //! Floors asserted here:
@@ -16,9 +16,10 @@ use promptgate::eval::{EvalReport, evaluate, read_records};
 use promptgate::pipeline::Engines;
 use promptgate::policy::{Runtime, load_config_str};
 
-/// Attack recall of L1 on the development corpus, measured when the floor
-/// was set; a drop below it is a regression.
-const ATTACK_RECALL_FLOOR: f64 = 0.40;
+/// Attack recall of L1 on `tests/corpus`, a couple of points under the value
+/// measured when the floor was set (0.5426, 433/798, 0/737 benign FP); a drop
+/// below it is a regression.
+const ATTACK_RECALL_FLOOR: f64 = 0.52;
 const BENIGN_FP_CEILING: f64 = 0.005;
 const PII_RECALL_FLOOR: f64 = 0.99;
 const CHECKSUM_TYPES: &[&str] = &[
@@ -32,7 +33,7 @@ const CHECKSUM_TYPES: &[&str] = &[
 ];
 
 fn corpus_dir() -> PathBuf {
-    promptgate::eval::corpus_dir().expect("shared corpus not found: set PROMPTGATE_CORPUS_DIR")
+    promptgate::eval::corpus_dir().expect("tests/corpus not found (or set PROMPTGATE_CORPUS_DIR)")
 }
 
 fn run(files: &[&str]) -> EvalReport {

@@ -1,11 +1,11 @@
-//! Bench inputs built once from the shared corpus (shared by the bench files).
+//! Bench inputs built once from the test corpus (shared by the bench files).
 
 use std::path::PathBuf;
 
-/// Corpus folder: `PROMPTGATE_CORPUS_DIR`, else `../../shared/corpus` (worktree),
-/// else `../shared/corpus` (CI layout).
+/// Corpus folder: `PROMPTGATE_CORPUS_DIR`, else the repository's `tests/corpus`
+/// (cargo runs benches from the package root).
 pub fn corpus_dir() -> PathBuf {
-    promptgate::eval::corpus_dir().expect("shared corpus folder (set PROMPTGATE_CORPUS_DIR)")
+    promptgate::eval::corpus_dir().expect("tests/corpus not found (or set PROMPTGATE_CORPUS_DIR)")
 }
 
 /// Texts of one corpus file, in file order.

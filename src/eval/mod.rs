@@ -1,7 +1,8 @@
 //! Measuring the detectors on a labelled corpus (`promptgate eval`).
 //!
-//! Takes JSON Lines records in the shared corpus schema (`text`, `label`
-//! attack|benign, `category`, `lang`, optional `pii` spans in code points) and
+//! Takes JSON Lines records in the corpus schema of `tests/corpus/README.md`
+//! (`text`, `label` attack|benign, `category`, `lang`, optional `pii` spans in
+//! code points) and
 //! a compiled [`Runtime`]; hands back an [`EvalReport`]: attack recall per
 //! layer, category and language, the benign false-positive rate, PII precision
 //! and recall per type, and throughput. Each text is sent through the real
@@ -80,18 +81,26 @@ pub enum EvalError {
     Policy(#[from] crate::policy::ResolveError),
 }
 
-/// The shared development corpus: `PROMPTGATE_CORPUS_DIR`, else `shared/corpus`
-/// beside the repository (`../shared/corpus`, as CI lays it out) or beside a
-/// worktree (`../../shared/corpus`). One place for tests, benches and tools.
+/// Where the corpus is when nothing else is said: the repository's test corpus,
+/// relative to the working directory (cargo runs tests and benches from the
+/// package root). See `tests/corpus/README.md`.
+pub const DEFAULT_CORPUS_DIR: &str = "tests/corpus";
+
+/// The files of a corpus folder, in the order `promptgate eval` reads them.
+pub const CORPUS_FILES: [&str; 3] = ["attacks.jsonl", "benign.jsonl", "pii.jsonl"];
+
+/// The labelled corpus the tests, benches, `promptgate bench` and `promptgate
+/// eval` read: `PROMPTGATE_CORPUS_DIR` when set, else [`DEFAULT_CORPUS_DIR`]
+/// when it holds `attacks.jsonl`. One place for tests, benches and tools; no
+/// other path is searched. The path is made absolute, so it can be handed to a
+/// child process with another working directory.
 pub fn corpus_dir() -> Option<PathBuf> {
-    if let Some(dir) = std::env::var_os("PROMPTGATE_CORPUS_DIR") {
-        return Some(PathBuf::from(dir));
+    let absolute = |dir: PathBuf| std::path::absolute(&dir).unwrap_or(dir);
+    if let Some(dir) = std::env::var_os("PROMPTGATE_CORPUS_DIR").filter(|v| !v.is_empty()) {
+        return Some(absolute(PathBuf::from(dir)));
     }
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    ["../shared/corpus", "../../shared/corpus"]
-        .into_iter()
-        .map(|relative| root.join(relative))
-        .find(|dir| dir.join("attacks.jsonl").is_file())
+    let dir = PathBuf::from(DEFAULT_CORPUS_DIR);
+    dir.join("attacks.jsonl").is_file().then(|| absolute(dir))
 }
 
 /// Reads records from JSON Lines files.

@@ -2,7 +2,7 @@
 //! APISIX loads it, next to the floor of the protocol itself.
 //!
 //! Takes a runner (a child `promptgate serve` per baseline, or `--socket`
-//! for one already running) and the shared corpus; hands back a
+//! for one already running) and the test corpus (`tests/corpus`); hands back a
 //! [`BenchReport`]: decisions per second, latency percentiles from HDR
 //! histograms, the ratio to the no-op floor, the runner's CPU time per
 //! decision and peak RSS. Must never be costly itself: frames are encoded
@@ -71,7 +71,7 @@ pub struct BenchArgs {
     /// The route's promptgate conf value sent with PrepareConf.
     #[arg(long, default_value = "{}")]
     pub route_conf: String,
-    /// Corpus directory (default: ../shared/corpus as eval::corpus_dir finds it).
+    /// Corpus directory (default: $PROMPTGATE_CORPUS_DIR, else tests/corpus).
     #[arg(long)]
     pub corpus: Option<PathBuf>,
     /// Append the child runners' logs to this file (default: discarded).

@@ -5,9 +5,9 @@
 //! Runtime library or the model, L2 is disabled with one warning, unless a
 //! policy sets `l2.required = true`, in which case start-up is refused.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use crate::detect::classifier::{Classifier, ClassifierConfig, ClassifierError};
+use crate::detect::classifier::{Classifier, ClassifierConfig, ClassifierError, resolve_model_dir};
 use crate::policy::Config;
 
 /// Loaded once per process.
@@ -64,20 +64,5 @@ impl Engines {
                 Ok(Engines::none())
             }
         }
-    }
-}
-
-/// A relative model directory is tried from the working directory, then from
-/// the source tree the binary was built from (development and tests).
-fn resolve_model_dir(configured: &str) -> PathBuf {
-    let path = Path::new(configured);
-    if path.is_absolute() || path.exists() {
-        return path.to_owned();
-    }
-    let built_from = Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
-    if built_from.exists() {
-        built_from
-    } else {
-        path.to_owned()
     }
 }

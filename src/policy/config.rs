@@ -189,9 +189,9 @@ impl Default for RulesConfig {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ModelConfig {
-    /// Model directory (`model.onnx`, `tokenizer.json`, `model.toml`); relative
-    /// paths are tried from the working directory, then from the source tree
-    /// the binary was built from.
+    /// Model directory (`model.onnx`, `tokenizer.json`, `model.toml`); a relative
+    /// path is tried under the working directory, then beside the executable (its
+    /// folder and three ancestors), then under `/usr/share/promptgate`.
     pub model_dir: String,
     /// The ONNX Runtime shared library; empty: `ORT_DYLIB_PATH`, then the path
     /// `scripts/setup-onnxruntime.sh` wrote.

@@ -168,6 +168,7 @@ fn restart_only_changes(old: &Config, new: &Config) -> Vec<&'static str> {
                 c.server.scan_queue,
                 c.server.inline_scan_max_bytes,
             ),
+            c.server.shutdown_grace_ms,
         )
     };
     if server(old) != server(new) {

@@ -1,4 +1,4 @@
-//! The spec's conformance checklist (../shared/spec/apisix-ext-plugin.md §7),
+//! The spec's conformance checklist (schema/ext-plugin-protocol.md §7),
 //! items 1–35 that a runner can show without a gateway, each test named after
 //! its item. Items 27–34 (what APISIX does with a Stop/Rewrite) are encoder
 //! properties and are covered by the protocol unit tests; the runner's own

@@ -10,7 +10,7 @@ use crate::support::chat_body;
 use crate::support::redis::{RedisProcess, wait_until};
 
 fn corpus_dir() -> PathBuf {
-    promptgate::eval::corpus_dir().expect("shared corpus not found: set PROMPTGATE_CORPUS_DIR")
+    promptgate::eval::corpus_dir().expect("tests/corpus not found (or set PROMPTGATE_CORPUS_DIR)")
 }
 
 fn records(file: &str) -> Vec<serde_json::Value> {

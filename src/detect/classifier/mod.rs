@@ -37,6 +37,8 @@ mod wordpiece;
 #[cfg(test)]
 mod tests;
 
+pub use runtime::{SYSTEM_DATA_DIR, resolve_model_dir};
+
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -295,7 +297,7 @@ impl Classifier {
         if head.is_some() {
             // Evaluated natively: no session, so none of ONNX Runtime's graph, kernels
             // or allocations are held (about 20 MiB of RSS). The evaluator's equality with
-            // ONNX Runtime is tested on the dev corpus (classifier tests, `native_graph`).
+            // ONNX Runtime is tested on the test corpus (classifier tests, `native_graph`).
             for _ in 0..pool {
                 slots.push(Mutex::new(Slot::default()));
             }

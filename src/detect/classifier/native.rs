@@ -9,7 +9,7 @@
 //! [`StaticHead::from_onnx`] returns `None`, so ONNX Runtime runs the model as before.
 //! The arithmetic follows the graph in f32, in the graph's order; only the summation
 //! order of the pooling and the Gemms may differ from ONNX Runtime (≈1e-7). The tests
-//! compare both on the whole dev corpus (within 1e-5).
+//! compare both on the whole test corpus (within 1e-5).
 
 use super::onnx::{self, Graph, INT8};
 

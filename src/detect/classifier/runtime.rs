@@ -15,9 +15,8 @@ const PATH_FILE: &str = ".runtime/onnxruntime/path";
 static ENVIRONMENT: Mutex<Option<Environment>> = Mutex::new(None);
 
 /// Where the library is looked for, in order: the config value, `ORT_DYLIB_PATH`, then the
-/// path the setup script wrote (beside the current directory, the executable's folder and
-/// its ancestors, and the crate's manifest dir for tests). An explicit config value that
-/// does not exist is final: no fallback hides a wrong setting.
+/// path the setup script wrote, under each of [`search_roots`]. An explicit config value
+/// that does not exist is final: no fallback hides a wrong setting.
 pub(crate) fn locate(configured: Option<&Path>) -> Result<PathBuf, ClassifierError> {
     if let Some(path) = configured {
         return existing(path.to_path_buf()).ok_or_else(|| missing(vec![path.to_path_buf()]));
@@ -58,18 +57,42 @@ fn missing(tried: Vec<PathBuf>) -> ClassifierError {
     ClassifierError::RuntimeMissing { tried }
 }
 
-fn search_roots() -> Vec<PathBuf> {
+/// Installed data (the L2 model) when it is neither under the working directory nor
+/// beside the executable: the distribution packages' place.
+pub const SYSTEM_DATA_DIR: &str = "/usr/share/promptgate";
+
+/// The folders a relative data path is looked up under, in order: the working directory,
+/// then the executable's folder and its three nearest ancestors. A checkout finds its own
+/// files both ways (cargo runs tests from the package root; `target/<profile>/promptgate`
+/// and `target/<profile>/deps/<test>` walk up to it), and an install laid out as
+/// `PREFIX/bin/promptgate` beside `PREFIX/models/` finds its model. Nothing depends on
+/// where the binary was built.
+pub(crate) fn search_roots() -> Vec<PathBuf> {
     let mut roots = Vec::new();
     if let Ok(cwd) = std::env::current_dir() {
         roots.push(cwd);
     }
     if let Ok(exe) = std::env::current_exe() {
-        // target/<profile>/promptgate or target/<profile>/deps/<test>: walk up a few levels.
         roots.extend(exe.ancestors().skip(1).take(4).map(Path::to_path_buf));
     }
-    roots.push(PathBuf::from(env!("CARGO_MANIFEST_DIR")));
     roots.dedup();
     roots
+}
+
+/// The model directory a configured `classifier.model_dir` names: an absolute path as it
+/// is; a relative one under the first of [`search_roots`] or [`SYSTEM_DATA_DIR`] where
+/// it exists, else as given (loading then reports it missing).
+pub fn resolve_model_dir(configured: &str) -> PathBuf {
+    let path = Path::new(configured);
+    if path.is_absolute() {
+        return path.to_owned();
+    }
+    search_roots()
+        .into_iter()
+        .chain(std::iter::once(PathBuf::from(SYSTEM_DATA_DIR)))
+        .map(|root| root.join(path))
+        .find(|dir| dir.is_dir())
+        .unwrap_or_else(|| path.to_owned())
 }
 
 /// Loads the library (first call only) and returns the process's environment.

@@ -2,10 +2,10 @@
 //!
 //! Takes the [`Views`] the normalizer built for one segment and reports a
 //! [`Finding`] per rule that matched, with the span mapped back to the original
-//! segment text. Rule packs (RULES-FORMAT.md) come from `rules/*.toml` (embedded
-//! in the binary at build time, see [`embedded_packs`]), a directory, or custom
-//! rules in the config; they are validated (every problem reported with its file
-//! and rule id) and compiled once into:
+//! segment text. Rule packs (format: `rules/RULES-FORMAT.md`) come from
+//! `rules/*.toml` (embedded in the binary at build time, see [`embedded_packs`]),
+//! a directory, or custom rules in the config; they are validated (every problem
+//! reported with its file and rule id) and compiled once into:
 //!
 //! * two Aho-Corasick automata over the phrases (folded, and folded to the
 //!   confusable skeleton for [`View::skeleton`] views), matched on word
@@ -39,7 +39,7 @@ pub use spec::{NearSpec, PackFile, PackMeta, RuleSpec};
 use crate::detect::{Finding, Layer};
 use crate::normalize::{Normalizer, View, Views};
 
-/// Categories a rule may have (RULES-FORMAT.md).
+/// Categories a rule may have (`rules/RULES-FORMAT.md`).
 pub const CATEGORIES: &[&str] = &[
     "instruction_override",
     "jailbreak_roleplay",
@@ -86,7 +86,7 @@ pub enum Severity {
 }
 
 impl Severity {
-    /// The finding score for this severity (RULES-FORMAT.md).
+    /// The finding score for this severity (`rules/RULES-FORMAT.md`).
     pub fn score(self) -> f32 {
         match self {
             Severity::Low => 0.25,

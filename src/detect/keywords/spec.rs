@@ -1,4 +1,4 @@
-//! The rule pack format (RULES-FORMAT.md), as deserialized from TOML or config.
+//! The rule pack format (`rules/RULES-FORMAT.md`), as deserialized from TOML or config.
 
 use serde::{Deserialize, Serialize};
 

@@ -526,8 +526,7 @@ fn guard_is_send_sync() {
     assert_send_sync::<Normalizer>();
 }
 
-/// Corpus folder: `PROMPTGATE_CORPUS_DIR`, else `../../shared/corpus` (worktree),
-/// else `../shared/corpus` (CI layout).
+/// Corpus folder: `PROMPTGATE_CORPUS_DIR`, else the repository's `tests/corpus`.
 pub(crate) fn corpus_dir() -> Option<PathBuf> {
     crate::eval::corpus_dir()
 }
@@ -576,10 +575,10 @@ fn corpus_report(g: &KeywordGuard, min_score: f32) -> (f64, f64, String) {
     (rates[0], rates[1], report)
 }
 
-/// Measures the real packs over the shared corpus. Run with
+/// Measures the real packs over the test corpus. Run with
 /// `PROMPTGATE_RULES_DIR=/path/to/rules cargo test --lib keywords::tests::corpus -- --ignored --nocapture`.
 #[test]
-#[ignore = "measurement over the shared corpus with the real packs; prints a report"]
+#[ignore = "measurement over the test corpus with the real packs; prints a report"]
 fn corpus_recall_and_false_positives_with_real_packs() {
     let g = match std::env::var("PROMPTGATE_RULES_DIR") {
         Ok(d) => KeywordGuard::from_dir(std::path::Path::new(&d)).unwrap_or_else(|e| panic!("{e}")),
@@ -598,7 +597,7 @@ fn corpus_recall_and_false_positives_with_real_packs() {
 /// normalizer gaps from rule gaps. `PROMPTGATE_RULES_DIR=... cargo test --lib
 /// keywords::tests::views_of_missed -- --ignored --nocapture`.
 #[test]
-#[ignore = "diagnostic output over the shared corpus"]
+#[ignore = "diagnostic output over the test corpus"]
 fn views_of_missed_obfuscated_attacks() {
     let dir = std::env::var("PROMPTGATE_RULES_DIR").expect("PROMPTGATE_RULES_DIR");
     let g = KeywordGuard::from_dir(std::path::Path::new(&dir)).unwrap();

@@ -1,5 +1,5 @@
 //! Tests for L1.5: validator tables (valid values and look-alikes that fail their
-//! checks), scan cases with exact spans, obfuscation, and the shared corpus floors.
+//! checks), scan cases with exact spans, obfuscation, and the test corpus floors.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -639,7 +639,7 @@ struct Record {
 
 fn load(name: &str) -> Vec<Record> {
     let dir = corpus_dir().expect(
-        "corpus not found: set PROMPTGATE_CORPUS_DIR or place shared/corpus beside the repo",
+        "tests/corpus not found: run from the repository root or set PROMPTGATE_CORPUS_DIR",
     );
     let data = std::fs::read_to_string(dir.join(name)).expect("corpus file is readable");
     data.lines()
@@ -811,7 +811,7 @@ fn corpus_pii_recall_precision_and_hard_negatives() {
     assert!(phone.fp <= 1, "PHONE false positives: {}", phone.fp);
 }
 
-/// The phone recall this layer reaches on the shared corpus (percent; 139/139 today),
+/// The phone recall this layer reaches on the test corpus (percent; 139/139 today),
 /// asserted.
 const PHONE_RECALL_FLOOR: usize = 99;
 
@@ -851,7 +851,10 @@ fn corpus_benign_and_attacks_rarely_fire() {
     }
 }
 
+/// The training pool is not in the repository (training data only): run this with
+/// `PROMPTGATE_CORPUS_DIR` at the development corpus and `-- --ignored`.
 #[test]
+#[ignore = "needs train_pool.jsonl of the development corpus in PROMPTGATE_CORPUS_DIR"]
 fn corpus_train_pool_rarely_fires() {
     // The training pool has no PII annotations; it is a wide sample of prompts on which
     // L1.5 should stay quiet apart from real contact details.

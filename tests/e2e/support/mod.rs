@@ -167,13 +167,25 @@ impl Drop for Runner {
 
 /// The binary with a clean environment for tests: no inherited
 /// `PROMPTGATE_*` settings, metrics off (parallel runners would fight over
-/// the port), JSON logs.
+/// the port), JSON logs, and the L2 model and ONNX Runtime library of this
+/// checkout named explicitly (the runner's working directory is a temporary
+/// folder, and the binary may be built outside the checkout).
 pub fn base_command(dir: &Path) -> Command {
     let mut cmd = Command::new(binary());
     for (key, _) in std::env::vars() {
         if key.starts_with("PROMPTGATE_") || key.starts_with("APISIX_") {
             cmd.env_remove(key);
         }
+    }
+    let checkout = Path::new(env!("CARGO_MANIFEST_DIR"));
+    cmd.env(
+        "PROMPTGATE_CLASSIFIER_MODEL_DIR",
+        checkout.join("models/minilm-static-v1"),
+    );
+    if std::env::var_os("ORT_DYLIB_PATH").is_none()
+        && let Ok(path) = std::fs::read_to_string(checkout.join(".runtime/onnxruntime/path"))
+    {
+        cmd.env("ORT_DYLIB_PATH", path.trim());
     }
     cmd.current_dir(dir)
         .env("PROMPTGATE_METRICS_ENABLED", "false")
