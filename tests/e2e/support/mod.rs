@@ -27,7 +27,7 @@ use promptgate::protocol::{Entry, FlatBufferBuilder, HEADER_LEN, MAX_PAYLOAD, pa
 pub const READ_TIMEOUT: Duration = Duration::from_secs(20);
 
 /// How long a runner may take to create its socket.
-const START_TIMEOUT: Duration = Duration::from_secs(20);
+const START_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Path of the binary under test.
 pub fn binary() -> PathBuf {
