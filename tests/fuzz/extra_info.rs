@@ -94,7 +94,22 @@ enum Length {
     Chunked,
     /// A `content-length` that need not match.
     Claimed(u64),
+    /// A `content-length` value that is not a plain number.
+    Odd(&'static [u8]),
 }
+
+/// `content-length` values a careless or hostile client sends.
+const ODD_LENGTHS: &[&[u8]] = &[
+    b"",
+    b" 12 ",
+    b"-1",
+    b"+5",
+    b"1e3",
+    b"0x10",
+    b"18446744073709551616",
+    b"1, 1",
+    b"\xff",
+];
 
 /// What the fake APISIX answers to the body question.
 #[derive(Clone, Debug)]
@@ -213,8 +228,7 @@ fn extra_info_frame(result: Option<&[u8]>) -> Vec<u8> {
 const CALL_ID: u32 = 0x5eed;
 
 async fn run_case(case: &Case) -> Result<(), String> {
-    let runner = if case.vars { &*RUNNER_VARS } else { &*RUNNER };
-    let mut apisix = Apisix::connect(runner).await?;
+    let mut apisix = Apisix::connect(runner(case.vars)).await?;
     let token = apisix.prepare_conf(ROUTES[case.route]).await?;
 
     let body_len = match &case.answer {
@@ -224,9 +238,10 @@ async fn run_case(case: &Case) -> Result<(), String> {
         Answer::Body(None) => 0,
     };
     let length = match case.length {
-        Length::Exact => body_len.to_string(),
-        Length::Claimed(n) => n.to_string(),
-        Length::Chunked => String::new(),
+        Length::Exact => body_len.to_string().into_bytes(),
+        Length::Claimed(n) => n.to_string().into_bytes(),
+        Length::Odd(value) => value.to_vec(),
+        Length::Chunked => Vec::new(),
     };
     let mut headers: Vec<Entry<'_>> = vec![
         (b"host", Some(b"gateway")),
@@ -235,7 +250,7 @@ async fn run_case(case: &Case) -> Result<(), String> {
     ];
     match case.length {
         Length::Chunked => headers.push((b"transfer-encoding", Some(b"chunked"))),
-        _ => headers.push((b"content-length", Some(length.as_bytes()))),
+        _ => headers.push((b"content-length", Some(&length))),
     }
     if let Some(encoding) = &case.encoding {
         headers.push((b"content-encoding", Some(&encoding.0)));
@@ -350,16 +365,27 @@ async fn same_connection_still_serves(apisix: &mut Apisix) -> Result<(), String>
     apisix.prepare_conf(Some("{}")).await.map(|_| ())
 }
 
-/// Runs one case under the hang detector, then checks that no runner thread
-/// panicked and that a fresh connection is served.
+fn runner(vars: bool) -> &'static InProcessRunner {
+    if vars { &RUNNER_VARS } else { &RUNNER }
+}
+
+/// Runs one case.
 fn check(case: &Case) -> Result<(), TestCaseError> {
+    watch(runner(case.vars), run_case(case))
+}
+
+/// Runs `work` against `runner` under the hang detector, then checks that no
+/// runner thread panicked and that a fresh connection is served.
+fn watch(
+    runner: &InProcessRunner,
+    work: impl Future<Output = Result<(), String>>,
+) -> Result<(), TestCaseError> {
     let client = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .expect("client runtime");
-    let runner = if case.vars { &*RUNNER_VARS } else { &*RUNNER };
     let outcome = client.block_on(async {
-        let outcome = tokio::time::timeout(CASE_TIMEOUT, run_case(case))
+        let outcome = tokio::time::timeout(CASE_TIMEOUT, work)
             .await
             .unwrap_or_else(|_| Err(format!("runner hung: no progress in {CASE_TIMEOUT:?}")));
         let alive = tokio::time::timeout(CASE_TIMEOUT, async {
@@ -484,6 +510,7 @@ fn case() -> BoxedStrategy<Case> {
             4 => Just(Length::Exact),
             1 => Just(Length::Chunked),
             1 => prop_oneof![Just(0u64), Just(u64::MAX), 0..(1u64 << 21)].prop_map(Length::Claimed),
+            1 => proptest::sample::select(ODD_LENGTHS).prop_map(Length::Odd),
         ],
         prop_oneof![3 => Just(false), 1 => Just(true)],
     )
@@ -573,11 +600,50 @@ fn extra_info_corpus_replays() {
     }
 }
 
-proptest! {
-    #![proptest_config(support::config(96))]
+/// Any byte stream as the whole conversation (no ExtraInfo protocol kept):
+/// the frame target's streams, sent to the runner, then a half-close.
+async fn run_stream(runner: &InProcessRunner, stream: &[u8]) -> Result<(), String> {
+    let mut apisix = Apisix::connect(runner).await?;
+    apisix.send(stream).await?;
+    apisix
+        .stream
+        .shutdown()
+        .await
+        .map_err(|e| format!("half-close: {e}"))?;
+    while apisix.recv().await?.is_some() {}
+    Ok(())
+}
 
-    #[test]
-    fn extra_info_answers(case in case()) {
-        check(&case)?;
-    }
+/// Cases per property in plain `cargo test` (each case is a conversation
+/// with the runner over a socket).
+const CASES: u32 = 96;
+
+/// Starts both runners (compiling their rules takes seconds in a debug build)
+/// before a property's time budget starts.
+fn start_runners() {
+    LazyLock::force(&RUNNER);
+    LazyLock::force(&RUNNER_VARS);
+}
+
+#[test]
+fn extra_info_answers() {
+    start_runners();
+    support::fuzz("extra_info_answers", CASES, case(), |case| check(&case));
+}
+
+/// The runner's side of the frame target: whatever stream it reads, it
+/// writes whole frames or closes, and keeps serving.
+#[test]
+fn extra_info_runner_reads_any_stream() {
+    start_runners();
+    let inputs = (crate::frame::stream(), any::<bool>());
+    support::fuzz(
+        "extra_info_runner_reads_any_stream",
+        CASES,
+        inputs,
+        |(stream, vars)| {
+            let runner = runner(vars);
+            watch(runner, run_stream(runner, &stream.0))
+        },
+    );
 }

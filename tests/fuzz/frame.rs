@@ -704,6 +704,17 @@ fn assemble(pieces: &[Piece]) -> Vec<u8> {
     out
 }
 
+/// A byte stream as a peer might send it: corpus seeds mutated, or pieces
+/// (valid frames of both sides, cut frames, long announced lengths, garbage
+/// payloads, raw bytes) put together. For other targets that read streams.
+pub fn stream() -> BoxedStrategy<Hex> {
+    prop_oneof![
+        support::mutated(all_seeds()).prop_map(|(_, bytes)| bytes),
+        proptest::collection::vec(piece(), 0..6).prop_map(|p| Hex(assemble(&p))),
+    ]
+    .boxed()
+}
+
 /// Write sizes for the socket: whole, byte by byte, or uneven pieces.
 fn pieces() -> impl Strategy<Value = Vec<usize>> {
     prop_oneof![
@@ -890,41 +901,66 @@ fn frame_corpus_replays() {
     }
 }
 
-proptest! {
-    #![proptest_config(support::config(256))]
+/// Cases per property in plain `cargo test`.
+const CASES: u32 = 256;
 
-    #[test]
-    fn frame_mutated_corpus((name, bytes) in support::mutated(all_seeds()), pieces in pieces()) {
-        let _ = name;
-        check_stream(&bytes.0, &pieces);
-        if bytes.0.len() > HEADER_LEN {
-            decode_everything(bytes.0[0], &bytes.0[HEADER_LEN..]);
-        }
-    }
+#[test]
+fn frame_mutated_corpus() {
+    let inputs = (support::mutated(all_seeds()), pieces());
+    support::fuzz(
+        "frame_mutated_corpus",
+        CASES,
+        inputs,
+        |((_, bytes), pieces)| {
+            check_stream(&bytes.0, &pieces);
+            if bytes.0.len() > HEADER_LEN {
+                decode_everything(bytes.0[0], &bytes.0[HEADER_LEN..]);
+            }
+            Ok(())
+        },
+    );
+}
 
-    #[test]
-    fn frame_generated_streams(stream in proptest::collection::vec(piece(), 0..6), pieces in pieces()) {
-        check_stream(&assemble(&stream), &pieces);
-    }
+#[test]
+fn frame_generated_streams() {
+    let inputs = (proptest::collection::vec(piece(), 0..6), pieces());
+    support::fuzz(
+        "frame_generated_streams",
+        CASES,
+        inputs,
+        |(stream, pieces)| {
+            check_stream(&assemble(&stream), &pieces);
+            Ok(())
+        },
+    );
+}
 
-    #[test]
-    fn frame_arbitrary_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
-        check_stream(&bytes, &[]);
-        decode_everything(bytes.first().copied().unwrap_or(0), &bytes);
-    }
+#[test]
+fn frame_arbitrary_bytes() {
+    let inputs = proptest::collection::vec(any::<u8>(), 0..512).prop_map(Hex);
+    support::fuzz("frame_arbitrary_bytes", CASES, inputs, |bytes| {
+        check_stream(&bytes.0, &[]);
+        decode_everything(bytes.0.first().copied().unwrap_or(0), &bytes.0);
+        Ok(())
+    });
+}
 
-    #[test]
-    fn frame_inbound_round_trips(msg in apisix_msg()) {
+#[test]
+fn frame_inbound_round_trips() {
+    support::fuzz("frame_inbound_round_trips", CASES, apisix_msg(), |msg| {
         let frame = encode_apisix_msg(&mut FlatBufferBuilder::new(), &msg);
         let parsed = parse_frame(&frame).expect("a whole frame");
         prop_assert_eq!(parsed.frame_len(), frame.len());
         let decoded = protocol::decode_inbound(parsed.ty, parsed.payload)
             .map_err(|e| TestCaseError::fail(format!("{e}")))?;
         prop_assert!(apisix_msg_matches(&msg, &decoded), "decoded {:?}", decoded);
-    }
+        Ok(())
+    });
+}
 
-    #[test]
-    fn frame_replies_round_trip(msg in runner_msg()) {
+#[test]
+fn frame_replies_round_trip() {
+    support::fuzz("frame_replies_round_trip", CASES, runner_msg(), |msg| {
         let Some(frame) = encode_runner_msg(&mut FlatBufferBuilder::new(), &msg) else {
             return Ok(());
         };
@@ -934,5 +970,6 @@ proptest! {
         let decoded = peer::decode_reply(parsed.ty, parsed.payload)
             .map_err(|e| TestCaseError::fail(format!("{e}")))?;
         prop_assert_eq!(decoded, expected_reply(&msg));
-    }
+        Ok(())
+    });
 }

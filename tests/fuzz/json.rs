@@ -439,6 +439,13 @@ fn key() -> impl Strategy<Value = JStr> {
     ])
 }
 
+fn few_keys() -> impl Strategy<Value = JStr> {
+    jstr(
+        proptest::sample::select(&["a", "b", "text", "role", "content"][..])
+            .prop_map(str::to_owned),
+    )
+}
+
 const NUMBERS: &[&str] = &[
     "0",
     "-0",
@@ -470,8 +477,11 @@ pub fn any_json() -> BoxedStrategy<Json> {
     leaf()
         .prop_recursive(6, 64, 6, |inner| {
             prop_oneof![
-                proptest::collection::vec(inner.clone(), 0..6).prop_map(Json::Arr),
-                proptest::collection::vec((key(), inner), 0..6).prop_map(Json::Obj),
+                4 => proptest::collection::vec(inner.clone(), 0..6).prop_map(Json::Arr),
+                4 => proptest::collection::vec((key(), inner.clone()), 0..6).prop_map(Json::Obj),
+                // Wide objects with repeated keys: the walker switches to a map
+                // above 16 members to find the last of each key.
+                1 => proptest::collection::vec((few_keys(), inner), 17..40).prop_map(Json::Obj),
             ]
         })
         .boxed()
@@ -696,8 +706,30 @@ pub fn body() -> BoxedStrategy<Hex> {
             Hex(bytes)
         }),
         1 => deep().prop_map(Hex),
+        1 => huge().prop_map(Hex),
     ]
     .boxed()
+}
+
+/// A chat body with one user text of 16 KiB to 256 KiB, escaped in any style
+/// (larger bodies cost seconds per case in a debug build; the `extra_info`
+/// target sends ~2 MiB ones).
+fn huge() -> BoxedStrategy<Vec<u8>> {
+    (
+        proptest::sample::select(TEXTS),
+        1usize << 14..1 << 18,
+        escape(),
+    )
+        .prop_map(|(text, len, escape)| {
+            let text: String = text.chars().chain([' ']).cycle().take(len / 4).collect();
+            let content = Json::Str(JStr { text, escape });
+            let message = Json::Obj(vec![
+                (s("role"), Json::Str(s("user"))),
+                (s("content"), content),
+            ]);
+            Json::Obj(vec![(s("messages"), Json::Arr(vec![message]))]).to_bytes(false)
+        })
+        .boxed()
 }
 
 // === seeds ===
@@ -741,22 +773,35 @@ fn json_corpus_replays() {
     }
 }
 
-proptest! {
-    #![proptest_config(support::config(256))]
+/// Cases per property in plain `cargo test`.
+const CASES: u32 = 256;
 
-    #[test]
-    fn json_generated_bodies(body in body()) {
+#[test]
+fn json_generated_bodies() {
+    support::fuzz("json_generated_bodies", CASES, body(), |body| {
         check_body(&body.0);
-    }
+        Ok(())
+    });
+}
 
-    #[test]
-    fn json_mutated_corpus((name, body) in support::mutated(all_seeds())) {
-        let _ = name;
+#[test]
+fn json_mutated_corpus() {
+    support::fuzz(
+        "json_mutated_corpus",
+        CASES,
+        support::mutated(all_seeds()),
+        |(_, body)| {
+            check_body(&body.0);
+            Ok(())
+        },
+    );
+}
+
+#[test]
+fn json_arbitrary_bytes() {
+    let inputs = proptest::collection::vec(any::<u8>(), 0..256).prop_map(Hex);
+    support::fuzz("json_arbitrary_bytes", CASES, inputs, |body| {
         check_body(&body.0);
-    }
-
-    #[test]
-    fn json_arbitrary_bytes(body in proptest::collection::vec(any::<u8>(), 0..256)) {
-        check_body(&body);
-    }
+        Ok(())
+    });
 }

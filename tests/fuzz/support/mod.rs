@@ -1,5 +1,6 @@
-//! What every fuzz target shares: case counts, the seed corpus on disk,
-//! byte-level mutation of seeds, and hex display of failing inputs.
+//! What every fuzz target shares: the bounded, seeded driver ([`fuzz`]), the
+//! seed corpus on disk, byte-level mutation of seeds, and hex display of
+//! failing inputs.
 
 #![allow(dead_code)]
 
@@ -7,41 +8,234 @@ pub mod runner;
 
 use std::fmt;
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 use proptest::prelude::*;
-use proptest::test_runner::Config as ProptestConfig;
+use proptest::test_runner::{
+    Config as ProptestConfig, RngSeed, TestCaseResult, TestError, TestRunner,
+};
 
-/// Environment variable: cases per property (default: each target's own,
-/// small enough for `cargo test`).
+/// Environment variable: the most cases each property runs (default: each
+/// property's own, small enough for `cargo test`).
 pub const CASES_ENV: &str = "PROMPTGATE_FUZZ_CASES";
+
+/// Environment variable: the wall-clock budget of each property, in seconds
+/// (default [`DEFAULT_SECS`]). A property stops at whichever comes first, its
+/// case count or its budget; the budget is checked between cases.
+pub const SECS_ENV: &str = "PROMPTGATE_FUZZ_SECS";
+
+/// Environment variable: the generator seed (a `u64`). Unset, every property
+/// draws its own and prints it, so any run can be repeated.
+pub const SEED_ENV: &str = "PROMPTGATE_FUZZ_SEED";
+
+/// Environment variable: seconds one case may run before the run is declared
+/// hung and the test process aborted (default [`DEFAULT_HANG_SECS`]).
+pub const HANG_ENV: &str = "PROMPTGATE_FUZZ_HANG_SECS";
+
+/// Per-property budget when [`SECS_ENV`] is unset: keeps plain `cargo test`
+/// short on a loaded machine even when a property's cases are slow.
+pub const DEFAULT_SECS: u64 = 10;
+
+/// Longer than any per-case timeout of the targets themselves (the
+/// `extra_info` hang detector waits up to 60 s for the case, then 60 s for a
+/// fresh connection), so those report first with their own message; this one
+/// catches what has none (a loop in `extract`).
+pub const DEFAULT_HANG_SECS: u64 = 180;
 
 /// Prefix of corpus files written by the seed generators; hand-made seeds use
 /// any other name.
 pub const GENERATED_PREFIX: &str = "gen-";
 
-/// Cases per property: `PROMPTGATE_FUZZ_CASES` when set, else `default`.
-pub fn cases(default: u32) -> u32 {
-    match std::env::var(CASES_ENV) {
-        Ok(v) => v
+fn env_u64(name: &str) -> Option<u64> {
+    let value = std::env::var(name).ok()?;
+    Some(
+        value
             .trim()
             .parse()
-            .unwrap_or_else(|_| panic!("{CASES_ENV}={v:?} is not a whole number")),
-        Err(_) => default,
-    }
+            .unwrap_or_else(|_| panic!("{name}={value:?} is not a whole number")),
+    )
 }
 
-/// The proptest configuration of a fuzz property. No regression files: a
-/// failing input is kept by adding it to the target's corpus folder (the
-/// failure message prints it as hex, see the README). `PROPTEST_RNG_SEED`
-/// still fixes the generator when a run must be repeated exactly.
-pub fn config(default_cases: u32) -> ProptestConfig {
-    ProptestConfig {
-        cases: cases(default_cases),
+/// Cases per property: `PROMPTGATE_FUZZ_CASES` when set, else `default`.
+pub fn cases(default: u32) -> u32 {
+    env_u64(CASES_ENV).map_or(default, |n| u32::try_from(n).unwrap_or(u32::MAX))
+}
+
+/// A seed nobody chose: std's per-process random hash keys.
+fn random_seed() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos()),
+    );
+    hasher.finish()
+}
+
+/// Writes a line straight to the process's stderr. libtest captures `eprintln!`
+/// and drops it when the process dies (a stack overflow, the hang watchdog), and
+/// shows it only for failing tests; the seed must survive both.
+fn log(line: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr().lock(), "{line}");
+}
+
+/// Runs the property `test` over inputs from `strategy`: up to `default_cases`
+/// cases (or `PROMPTGATE_FUZZ_CASES`), within `PROMPTGATE_FUZZ_SECS` seconds,
+/// generated from a printed seed (or `PROMPTGATE_FUZZ_SEED`). A failing or
+/// panicking case is shrunk and the test panics with the smallest input and the
+/// command that repeats the run; a case running past `PROMPTGATE_FUZZ_HANG_SECS`
+/// aborts the process with the same command. No regression files: a failing
+/// input is kept by adding it to the target's corpus folder (see the README).
+pub fn fuzz<S>(
+    name: &str,
+    default_cases: u32,
+    strategy: S,
+    test: impl Fn(S::Value) -> TestCaseResult,
+) where
+    S: Strategy,
+    S::Value: fmt::Debug,
+{
+    let seed = env_u64(SEED_ENV).unwrap_or_else(random_seed);
+    let cases = cases(default_cases);
+    let budget = Duration::from_secs(env_u64(SECS_ENV).unwrap_or(DEFAULT_SECS));
+    let hang = Duration::from_secs(env_u64(HANG_ENV).unwrap_or(DEFAULT_HANG_SECS).max(1));
+    let path = test_path(name);
+    let repeat = move |case: u32| {
+        format!(
+            "{SEED_ENV}={seed} {CASES_ENV}={} {SECS_ENV}=100000 cargo test --test fuzz -- --exact {path}",
+            case + 1,
+        )
+    };
+    log(&format!(
+        "fuzz {name}: seed {seed}, up to {cases} cases in {}s (repeat: {})",
+        budget.as_secs(),
+        repeat(cases.saturating_sub(1)),
+    ));
+
+    let config = ProptestConfig {
+        cases,
+        rng_seed: RngSeed::Fixed(seed),
         failure_persistence: None,
         // Shrinking replays the property; keep a failing CI run short.
         max_shrink_iters: 2_000,
         max_shrink_time: 60_000,
         ..ProptestConfig::default()
+    };
+    let mut runner = TestRunner::new(config);
+    let watchdog = Watchdog::start(name.to_owned(), hang, repeat.clone());
+    let started = Instant::now();
+    let mut ran = 0u32;
+    for case in 0..cases {
+        if started.elapsed() >= budget {
+            break;
+        }
+        let tree = strategy
+            .new_tree(&mut runner)
+            .unwrap_or_else(|e| panic!("fuzz {name}: the generator gave up: {e}"));
+        let outcome = runner.run_one(tree, |value| {
+            watchdog.begin(case);
+            let result = test(value);
+            watchdog.end();
+            result
+        });
+        match outcome {
+            Ok(_) => ran += 1,
+            Err(TestError::Fail(why, input)) => panic!(
+                "fuzz {name}: case {case} of seed {seed} fails: {why}\n\
+                 smallest failing input: {input:#?}\n\
+                 repeat: {}",
+                repeat(case)
+            ),
+            Err(TestError::Abort(why)) => {
+                panic!("fuzz {name}: aborted at case {case} of seed {seed}: {why}")
+            }
+        }
+    }
+    log(&format!(
+        "fuzz {name}: seed {seed}: {ran} cases passed in {:.1}s",
+        started.elapsed().as_secs_f64()
+    ));
+}
+
+/// `target::test_name` from a test's name: every property is named after its
+/// target module (`frame_*`, `extra_info_*`, `json_*`).
+fn test_path(name: &str) -> String {
+    ["extra_info", "frame", "json"]
+        .iter()
+        .find(|t| name.starts_with(&format!("{t}_")))
+        .map_or_else(|| name.to_owned(), |t| format!("{t}::{name}"))
+}
+
+/// Aborts the process when one case (with its shrinking steps) runs too long:
+/// a synchronous loop cannot be timed out from inside the test, and a test that
+/// never ends must still fail CI, with the seed that repeats it.
+struct Watchdog {
+    /// Milliseconds since `epoch` when the running case began, plus one; 0 when
+    /// no case runs.
+    began: Arc<AtomicU64>,
+    case: Arc<AtomicU32>,
+    epoch: Instant,
+    /// Dropping it ends the watchdog thread.
+    _stop: std::sync::mpsc::Sender<()>,
+}
+
+impl Watchdog {
+    fn start(
+        name: String,
+        hang: Duration,
+        repeat: impl Fn(u32) -> String + Send + 'static,
+    ) -> Self {
+        let began = Arc::new(AtomicU64::new(0));
+        let case = Arc::new(AtomicU32::new(0));
+        let epoch = Instant::now();
+        let (stop, stopped) = std::sync::mpsc::channel::<()>();
+        let (b, c) = (Arc::clone(&began), Arc::clone(&case));
+        std::thread::Builder::new()
+            .name(format!("fuzz-watchdog-{name}"))
+            .spawn(move || {
+                while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) =
+                    stopped.recv_timeout(Duration::from_millis(500))
+                {
+                    let at = b.load(Ordering::SeqCst);
+                    if at == 0 {
+                        continue;
+                    }
+                    let running = epoch
+                        .elapsed()
+                        .saturating_sub(Duration::from_millis(at - 1));
+                    if running > hang {
+                        let case = c.load(Ordering::SeqCst);
+                        log(&format!(
+                            "fuzz {name}: case {case} has run for {}s: a hang. Aborting.\n\
+                             repeat: {}",
+                            running.as_secs(),
+                            repeat(case)
+                        ));
+                        std::process::abort();
+                    }
+                }
+            })
+            .expect("spawn the fuzz watchdog");
+        Watchdog {
+            began,
+            case,
+            epoch,
+            _stop: stop,
+        }
+    }
+
+    fn begin(&self, case: u32) {
+        self.case.store(case, Ordering::SeqCst);
+        let now = u64::try_from(self.epoch.elapsed().as_millis()).unwrap_or(u64::MAX - 1);
+        self.began.store(now + 1, Ordering::SeqCst);
+    }
+
+    fn end(&self) {
+        self.began.store(0, Ordering::SeqCst);
     }
 }
 
