@@ -1,8 +1,9 @@
 //! Target `extra_info`: the runner's ExtraInfo answer path, end to end.
 //!
 //! A real runner (in process, real Unix socket) gets a PrepareConf and an
-//! HTTPReqCall as APISIX sends them; its ExtraInfo questions (variables, then
-//! the body) are answered with generated and mutated input: well-formed
+//! HTTPReqCall as APISIX sends them; one of its ExtraInfo questions (the body,
+//! or one of the variables asked before it) is answered with generated and
+//! mutated input, the others as APISIX would: well-formed
 //! answers carrying any body (JSON of every shape, invalid JSON and UTF-8,
 //! compressed bodies and compressed garbage under each `content-encoding`,
 //! bombs), frames of the wrong type, malformed flatbuffers, truncated frames,
@@ -129,6 +130,9 @@ struct Case {
     encoding: Option<Hex>,
     length: Length,
     answer: Answer,
+    /// With `vars`: the generated answer goes in place of this variable's
+    /// answer, and the body question gets [`PLAIN_BODY`].
+    at_var: Option<usize>,
     /// Half-close after answering instead of waiting for the reply.
     close: bool,
 }
@@ -227,11 +231,31 @@ fn extra_info_frame(result: Option<&[u8]>) -> Vec<u8> {
 
 const CALL_ID: u32 = 0x5eed;
 
+/// The body sent when the generated answer answers a variable question.
+const PLAIN_BODY: &[u8] = br#"{"messages":[{"role":"user","content":"hello"}]}"#;
+
+/// The bytes of `answer` as sent, and whether they are one well-formed
+/// ExtraInfo.Resp frame.
+fn answer_bytes(answer: &Answer) -> (Vec<u8>, bool) {
+    match answer {
+        Answer::Body(body) => (extra_info_frame(body.as_ref().map(|b| &b.0[..])), true),
+        Answer::Frame { ty, payload } => {
+            let [_, b1, b2, b3] = (payload.0.len() as u32).to_be_bytes();
+            let mut bytes = vec![*ty, b1, b2, b3];
+            bytes.extend_from_slice(&payload.0);
+            (bytes, false)
+        }
+        Answer::Raw(bytes) => (bytes.0.clone(), false),
+    }
+}
+
 async fn run_case(case: &Case) -> Result<(), String> {
     let mut apisix = Apisix::connect(runner(case.vars)).await?;
     let token = apisix.prepare_conf(ROUTES[case.route]).await?;
 
+    let at_var = case.at_var.filter(|_| case.vars);
     let body_len = match &case.answer {
+        _ if at_var.is_some() => PLAIN_BODY.len(),
         Answer::Body(Some(b)) => b.0.len(),
         Answer::Frame { payload, .. } => payload.0.len(),
         Answer::Raw(b) => b.0.len(),
@@ -296,7 +320,15 @@ async fn run_case(case: &Case) -> Result<(), String> {
     };
 
     let mut answer = Vec::new();
-    for name in &vars {
+    let mut well_formed = true;
+    let at_var = at_var.filter(|&i| body_asked && i < vars.len());
+    for (i, name) in vars.iter().enumerate() {
+        if at_var == Some(i) {
+            let (bytes, whole) = answer_bytes(&case.answer);
+            answer.extend_from_slice(&bytes);
+            well_formed = whole;
+            continue;
+        }
         let value = (name == b"consumer_name").then_some(&b"fuzz-consumer"[..]);
         answer.extend_from_slice(&extra_info_frame(value));
     }
@@ -309,22 +341,15 @@ async fn run_case(case: &Case) -> Result<(), String> {
         }
         return same_connection_still_serves(&mut apisix).await;
     }
-    let well_formed = match &case.answer {
-        Answer::Body(body) => {
-            answer.extend_from_slice(&extra_info_frame(body.as_ref().map(|b| &b.0[..])));
-            true
-        }
-        Answer::Frame { ty, payload } => {
-            let [_, b1, b2, b3] = (payload.0.len() as u32).to_be_bytes();
-            answer.extend_from_slice(&[*ty, b1, b2, b3]);
-            answer.extend_from_slice(&payload.0);
-            false
-        }
-        Answer::Raw(bytes) => {
-            answer.extend_from_slice(&bytes.0);
-            false
-        }
-    };
+    if at_var.is_some() {
+        // After a malformed variable answer the stream is out of step anyway;
+        // the body answer follows as APISIX would send it.
+        answer.extend_from_slice(&extra_info_frame(Some(PLAIN_BODY)));
+    } else {
+        let (bytes, whole) = answer_bytes(&case.answer);
+        answer.extend_from_slice(&bytes);
+        well_formed = whole;
+    }
     apisix.send(&answer).await?;
 
     if well_formed && !case.close {
@@ -513,15 +538,19 @@ fn case() -> BoxedStrategy<Case> {
             1 => proptest::sample::select(ODD_LENGTHS).prop_map(Length::Odd),
         ],
         prop_oneof![3 => Just(false), 1 => Just(true)],
+        prop_oneof![3 => Just(None), 1 => (0..VARS).prop_map(Some)],
     )
-        .prop_map(|(vars, route, (answer, encoding), length, close)| Case {
-            vars,
-            route,
-            encoding,
-            length,
-            answer,
-            close,
-        })
+        .prop_map(
+            |(vars, route, (answer, encoding), length, close, at_var)| Case {
+                vars,
+                route,
+                encoding,
+                length,
+                answer,
+                at_var,
+                close,
+            },
+        )
         .boxed()
 }
 
@@ -572,7 +601,8 @@ fn all_seeds() -> Vec<Seed> {
 
 // === the properties ===
 
-/// Every seed as a body under each supported coding, and as a raw answer.
+/// Every seed as a body under each supported coding, as a raw answer, as a
+/// variable's value and as the raw answer to a variable question.
 #[test]
 fn extra_info_corpus_replays() {
     for seed in all_seeds() {
@@ -582,6 +612,7 @@ fn extra_info_corpus_replays() {
             encoding: encoding.map(|e| Hex(e.as_bytes().to_vec())),
             length: Length::Exact,
             answer: Answer::Body(Some(Hex(seed.bytes.clone()))),
+            at_var: None,
             close: false,
         });
         let raw = Case {
@@ -590,9 +621,22 @@ fn extra_info_corpus_replays() {
             encoding: None,
             length: Length::Exact,
             answer: Answer::Raw(Hex(seed.bytes.clone())),
+            at_var: None,
             close: true,
         };
-        for case in bodies.iter().chain([&raw]) {
+        // The seed as a variable's value, then as the raw answer to it.
+        let var_value = Case {
+            vars: true,
+            answer: Answer::Body(Some(Hex(seed.bytes.clone()))),
+            at_var: Some(0),
+            close: false,
+            ..raw.clone()
+        };
+        let var_raw = Case {
+            at_var: Some(1),
+            ..raw.clone()
+        };
+        for case in bodies.iter().chain([&raw, &var_value, &var_raw]) {
             if let Err(e) = check(case) {
                 panic!("seed {}: {e}\n{case:?}", seed.name);
             }
