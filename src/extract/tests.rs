@@ -507,6 +507,24 @@ fn element_and_text_limits() {
     assert!(extract(b"ten bytes!", ApiFormat::Auto, &limits).is_ok());
 }
 
+/// Found by the stable fuzz harness (tests/fuzz, target `json`): each invalid
+/// byte of a plain-text body becomes a 3-byte U+FFFD, so a body within the
+/// limit could hand the detectors up to three times `max_text_bytes`.
+#[test]
+fn the_text_limit_holds_after_lossy_decoding() {
+    let limits = ExtractLimits {
+        max_text_bytes: 10,
+        ..ExtractLimits::default()
+    };
+    let body = b"\xff\xff\xff\xff\xffabcde"; // 10 bytes, 20 of text
+    assert_eq!(
+        extract(body, ApiFormat::Auto, &limits).map(|_| ()),
+        Err(ExtractError::TooMuchText { max: 10 })
+    );
+    let x = extract(b"\xff\xffabcd", ApiFormat::Auto, &limits).expect("10 bytes of text");
+    assert_eq!(x.text_bytes(), 10);
+}
+
 #[test]
 fn error_messages_never_carry_body_text() {
     let secret = "zq-secret-marker";

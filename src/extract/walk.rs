@@ -111,7 +111,14 @@ fn plain_text(body: &[u8], limits: &ExtractLimits) -> Result<Extraction, Extract
             Some(body.to_vec()),
         ),
     };
+    // A lossy decoding is longer than the body (each invalid sequence becomes a
+    // 3-byte U+FFFD): the limit is on the text the detectors get.
     let text_bytes = text.len();
+    if text_bytes > limits.max_text_bytes {
+        return Err(ExtractError::TooMuchText {
+            max: limits.max_text_bytes,
+        });
+    }
     let segments = if text.is_empty() {
         Vec::new()
     } else {

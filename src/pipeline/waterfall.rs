@@ -464,6 +464,9 @@ fn extraction_block(error: &ExtractError, policy: &RoutePolicy) -> Block {
 mod tests {
     use super::*;
 
+    /// A fresh verdict as L0 would store it: blocked, and the rules that fired.
+    type FreshVerdict = (bool, Vec<Arc<str>>);
+
     fn segment(role: Role) -> extract::Segment {
         extract::Segment {
             role,
@@ -477,7 +480,7 @@ mod tests {
     fn key_and_fresh_verdict(
         runtime: &crate::policy::Runtime,
         messages: &[(Role, String)],
-    ) -> (CacheKey, (bool, Vec<Arc<str>>)) {
+    ) -> (CacheKey, FreshVerdict) {
         let policy = runtime
             .resolve(&crate::policy::RouteConf::default())
             .expect("default policy");
@@ -605,7 +608,7 @@ mod tests {
         runner
             .run(&strategy, |(phrase, wrapper, split)| {
                 let text = base_texts(phrase, wrapper);
-                let mut seen: Vec<(CacheKey, (bool, Vec<Arc<str>>))> = Vec::new();
+                let mut seen: Vec<(CacheKey, FreshVerdict)> = Vec::new();
                 for variant in variants(&text) {
                     let (head, tail) = variant.split_at(
                         variant

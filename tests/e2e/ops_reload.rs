@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use crate::ops_common::{continues, runner_with_metrics, sample, scrape, stop};
 use crate::support::redis::wait_until;
-use crate::support::{Runner, chat_body};
+use crate::support::{Runner, RunnerOptions, chat_body};
 
 fn config_path(runner: &Runner) -> std::path::PathBuf {
     runner.dir.path().join("promptgate.toml")
@@ -183,12 +183,24 @@ fn a_reload_that_turns_l2_on_loads_it() {
 /// key that requires it, and the last good configuration keeps serving.
 #[test]
 fn a_reload_requiring_an_l2_that_cannot_load_is_refused_by_key() {
-    let runner = Runner::start("[policy.l2]\nenabled = false\n");
+    // The test harness points every runner at the shipped model through
+    // PROMPTGATE_CLASSIFIER_MODEL_DIR, which outranks the file: a model_dir in
+    // the reloaded file alone is overridden, and with an ONNX Runtime present
+    // the model loads and the reload is (rightly) accepted. Point the
+    // environment at a missing model instead; L2 is off until the reload.
+    let runner = Runner::start_with(RunnerOptions {
+        config: "[policy.l2]\nenabled = false\n".to_owned(),
+        env: vec![(
+            "PROMPTGATE_CLASSIFIER_MODEL_DIR".to_owned(),
+            "/nonexistent/model".to_owned(),
+        )],
+        ..RunnerOptions::default()
+    });
     let mut apisix = runner.connect();
     let token = apisix.token("{}");
     reload(
         &runner,
-        "[classifier]\nmodel_dir = \"/nonexistent/model\"\n\
+        "[policy.l2]\nenabled = false\n\
          [policies.strict.l2]\nenabled = true\nrequired = true\n",
         "new configuration rejected",
     );
@@ -225,7 +237,10 @@ fn repeated_reloads_do_not_grow_memory() {
     for n in 0..6 {
         reload(
             &runner,
-            &format!("[policy.l2]\nenabled = false\n[policy]\nmax_body_bytes = {}\n", 100_000 + n),
+            &format!(
+                "[policy.l2]\nenabled = false\n[policy]\nmax_body_bytes = {}\n",
+                100_000 + n
+            ),
             "configuration reloaded",
         );
         assert!(continues(&apisix.post(token, &chat_body("hello"), &[]).0));
