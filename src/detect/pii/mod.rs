@@ -23,6 +23,14 @@
 //!    candidates are checked against libphonenumber's numbering metadata (`phone`):
 //!    with a calling code in the scanner, in national format against the configured
 //!    default regions before overlaps are resolved.
+//!
+//! # Where things are
+//!
+//! `scan/` holds candidate discovery, one file per family (anchors, secrets, numeric
+//! identifiers, network addresses, e-mail; its `README.md` maps them); `phone/` decides
+//! which digit runs are phones and checks them against the numbering metadata;
+//! `checks.rs` holds the checksum and table validators; `fold.rs` the Unicode folding
+//! with its offset map; `types.rs` the type names and default actions.
 
 mod checks;
 mod fold;

@@ -2,7 +2,7 @@
 //! tables as shipped by the `phonenumber` crate (calling codes, national
 //! prefixes, possible lengths and the number patterns of every type).
 //!
-//! The scanner finds phone-shaped candidates (a `+` or `00` prefix, trunk-0 or
+//! The scanner ([`super`]) finds phone-shaped candidates (a `+` or `00` prefix, trunk-0 or
 //! NANP grouping, a phone keyword nearby) and asks here whether the digits are
 //! a number some numbering plan issues:
 //!
@@ -28,7 +28,7 @@ use regex::{Regex, RegexBuilder};
 
 /// Longest national significant number in any plan (ITU-T E.164 allows 15
 /// digits with the calling code).
-const MAX_NSN: usize = 17;
+pub(super) const MAX_NSN: usize = 17;
 
 /// Regions whose national formats are recognised when the configuration names
 /// none: the countries of the languages the rule packs cover, plus the large
@@ -207,12 +207,12 @@ pub fn is_known_region(id: &str) -> bool {
 /// The regions national-format numbers are validated against, compiled, and
 /// whether numbers with a calling code must be fully valid too.
 #[derive(Clone)]
-pub(super) struct PhoneRegions {
+pub(in crate::detect::pii) struct PhoneRegions {
     ids: Vec<&'static str>,
     regions: Vec<usize>,
     /// Numbers with a calling code must match a type pattern, not only the
     /// country's general pattern.
-    pub(super) strict: bool,
+    pub(in crate::detect::pii) strict: bool,
 }
 
 impl std::fmt::Debug for PhoneRegions {
@@ -228,7 +228,7 @@ impl PhoneRegions {
     /// Compiles the plans of `ids`, and the first time every other plan, now:
     /// about 0.2 s once per process in a release build, so that no request pays
     /// for compiling one.
-    pub(super) fn new<S: AsRef<str>>(
+    pub(in crate::detect::pii) fn new<S: AsRef<str>>(
         ids: &[S],
         strict: bool,
     ) -> Result<PhoneRegions, UnknownRegion> {
@@ -261,7 +261,7 @@ impl PhoneRegions {
 
     /// Whether `digits` (ASCII digits as written, trunk prefix included) is a
     /// valid national number in one of the regions.
-    pub(super) fn national_valid(&self, digits: &[u8]) -> bool {
+    pub(in crate::detect::pii) fn national_valid(&self, digits: &[u8]) -> bool {
         let Some(digits) = ascii_digits(digits, MAX_NSN + 3) else {
             return false;
         };
@@ -277,7 +277,7 @@ impl PhoneRegions {
 /// calling code followed by a national number that fits that country's
 /// numbering plan (its general pattern and lengths); a national prefix written
 /// after the code (`+44 0 20…`) is tolerated.
-pub(super) fn international_valid(digits: &[u8]) -> bool {
+pub(in crate::detect::pii) fn international_valid(digits: &[u8]) -> bool {
     international(digits, false)
 }
 
@@ -285,7 +285,7 @@ pub(super) fn international_valid(digits: &[u8]) -> bool {
 /// (match a fixed-line, mobile, toll-free… pattern), as libphonenumber's
 /// `isValidNumber`: ranges set aside for drama and tests and ranges not yet
 /// issued are refused.
-pub(super) fn international_strictly_valid(digits: &[u8]) -> bool {
+pub(in crate::detect::pii) fn international_strictly_valid(digits: &[u8]) -> bool {
     international(digits, true)
 }
 
@@ -337,7 +337,7 @@ fn ascii_digits(digits: &[u8], max: usize) -> Option<&str> {
 }
 
 #[cfg(test)]
-pub(super) mod metadata_examples {
+pub(in crate::detect::pii) mod metadata_examples {
     //! The metadata's own example numbers, for tests.
 
     use super::*;
@@ -364,6 +364,3 @@ pub(super) mod metadata_examples {
         plan.regions[k].0.national_prefix()
     }
 }
-
-#[cfg(test)]
-mod tests;

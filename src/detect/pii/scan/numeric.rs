@@ -1,0 +1,417 @@
+//! Digit runs and the identifiers written with digits: payment cards (Luhn, IIN),
+//! IBAN (mod 97), US SSN, PESEL, NIP, REGON, UK NINO, IPv4 and base58 Bitcoin
+//! addresses. A run no identifier claims is offered to [`crate::detect::pii::phone`].
+
+use super::super::checks;
+use super::super::phone::{phone, phone_extension};
+use super::super::types::PiiType;
+use super::Hit;
+use super::bytes::{keyword_before, skip_word, word_at, word_before};
+use super::network::{hex_token_end, ip6_or_mac};
+
+const NIP_KEYWORDS: &[&str] = &["nip", "vat", "tax id", "podatk"];
+const REGON_KEYWORDS: &[&str] = &["regon"];
+const SSN_KEYWORDS: &[&str] = &["ssn", "social security", "ss#"];
+const VERSION_KEYWORDS: &[&str] = &["version", "ver.", "release", "build", "firmware"];
+
+const MAX_GROUPS: usize = 24;
+pub(in crate::detect::pii) const MAX_DIGITS: usize = 40;
+
+/// A run of digit groups joined by short separators, e.g. `4111 1111-1111.1111`,
+/// `(455)866-8396` or `+49 (0) 9366 903868` (the `+`/`(` before it is not in the run).
+pub(in crate::detect::pii) struct Run {
+    pub(in crate::detect::pii) start: usize,
+    pub(in crate::detect::pii) end: usize,
+    pub(in crate::detect::pii) groups: [(usize, u8); MAX_GROUPS],
+    /// Separator between group k and k+1: a single byte for ' ', '-' and '.', or
+    /// `b'p'` when it contains a parenthesis.
+    pub(in crate::detect::pii) seps: [u8; MAX_GROUPS],
+    pub(in crate::detect::pii) ngroups: usize,
+    pub(in crate::detect::pii) digits: [u8; MAX_DIGITS],
+    pub(in crate::detect::pii) ndigits: usize,
+    pub(in crate::detect::pii) overflow: bool,
+}
+
+impl Run {
+    pub(in crate::detect::pii) fn parse(b: &[u8], start: usize) -> Run {
+        let mut run = Run {
+            start,
+            end: start,
+            groups: [(0, 0); MAX_GROUPS],
+            seps: [0; MAX_GROUPS],
+            ngroups: 0,
+            digits: [0; MAX_DIGITS],
+            ndigits: 0,
+            overflow: false,
+        };
+        let n = b.len();
+        let mut i = start;
+        loop {
+            let gs = i;
+            while i < n && b[i].is_ascii_digit() {
+                if run.ndigits < MAX_DIGITS {
+                    run.digits[run.ndigits] = b[i];
+                    run.ndigits += 1;
+                } else {
+                    run.overflow = true;
+                }
+                i += 1;
+            }
+            if run.ngroups < MAX_GROUPS {
+                run.groups[run.ngroups] = (gs, (i - gs).min(255) as u8);
+                run.ngroups += 1;
+            } else {
+                run.overflow = true;
+            }
+            run.end = i;
+            let mut j = i;
+            while j < n && j - i < 3 && matches!(b[j], b' ' | b'-' | b'.' | b'(' | b')') {
+                j += 1;
+            }
+            if j == i || j >= n || !b[j].is_ascii_digit() {
+                break;
+            }
+            let sep = &b[i..j];
+            let plain = sep
+                .iter()
+                .filter(|c| matches!(c, b' ' | b'-' | b'.'))
+                .count();
+            let parens = sep.len() - plain;
+            if plain > 1 || (parens == 0 && sep.len() > 1) {
+                break;
+            }
+            if run.ngroups <= MAX_GROUPS && run.ngroups > 0 {
+                let k = run.ngroups - 1;
+                if k < MAX_GROUPS {
+                    run.seps[k] = if parens > 0 { b'p' } else { sep[0] };
+                }
+            }
+            i = j;
+        }
+        run
+    }
+
+    pub(in crate::detect::pii) fn digits(&self) -> &[u8] {
+        &self.digits[..self.ndigits]
+    }
+
+    pub(in crate::detect::pii) fn lens(&self) -> impl Iterator<Item = u8> + '_ {
+        self.groups[..self.ngroups].iter().map(|g| g.1)
+    }
+
+    pub(in crate::detect::pii) fn shape_is(&self, lens: &[u8]) -> bool {
+        self.ngroups == lens.len() && self.lens().zip(lens).all(|(a, &b)| a == b)
+    }
+
+    pub(in crate::detect::pii) fn seps(&self) -> &[u8] {
+        &self.seps[..self.ngroups.saturating_sub(1)]
+    }
+
+    pub(in crate::detect::pii) fn uniform_sep(&self, allowed: &[u8]) -> bool {
+        let seps = self.seps();
+        seps.first().is_some_and(|s| allowed.contains(s)) && seps.iter().all(|s| *s == seps[0])
+    }
+
+    pub(in crate::detect::pii) fn has_sep(&self, c: u8) -> bool {
+        self.seps().contains(&c)
+    }
+}
+
+/// Handles the digit at `s` (no digit before it) and returns where to continue.
+pub(super) fn numeric(b: &[u8], s: usize, hits: &mut Vec<Hit>) -> usize {
+    if word_before(b, s) {
+        // Glued to letters: an IBAN ("DE89…"), a NINO ("AB123456C"), or part of an
+        // identifier that no numeric validator may claim.
+        if s >= 2
+            && b[s - 1].is_ascii_uppercase()
+            && b[s - 2].is_ascii_uppercase()
+            && !word_before(b, s - 2)
+        {
+            if let Some(end) = iban_at(b, s - 2) {
+                hits.push(Hit {
+                    ty: PiiType::Iban,
+                    rule: "pii.iban",
+                    start: s - 2,
+                    end,
+                });
+                return end;
+            }
+            if let Some(end) = nino_at(b, s - 2) {
+                hits.push(Hit {
+                    ty: PiiType::UkNino,
+                    rule: "pii.uk_nino",
+                    start: s - 2,
+                    end,
+                });
+                return end;
+            }
+        }
+        return skip_word(b, s);
+    }
+    let run = Run::parse(b, s);
+    let after = run.end;
+    let ext_end = phone_extension(b, after);
+    if word_at(b, after) && ext_end.is_none() {
+        // Digits glued to letters after them: hex, base58, versions like "5G".
+        let tok_end = skip_word(b, s);
+        if matches!(b[s], b'1' | b'3') && btc_base58(b, s, tok_end, hits) {
+            return tok_end;
+        }
+        let hex_end = hex_token_end(b, s);
+        if hex_end > s && ip6_or_mac(b, s, hex_end, hits) {
+            return hex_end;
+        }
+        // Skip the whole token either way, so each byte is walked a bounded number of times.
+        return tok_end.max(hex_end);
+    }
+    if b.get(after) == Some(&b':') || (b.get(after) == Some(&b'-') && run.ngroups == 1) {
+        let hex_end = hex_token_end(b, s);
+        if hex_end > after {
+            if !ip6_or_mac(b, s, hex_end, hits) && b.get(after) == Some(&b':') {
+                classify(b, &run, ext_end, hits);
+            }
+            return hex_end;
+        }
+    }
+    if run.overflow {
+        return after;
+    }
+    classify(b, &run, ext_end, hits);
+    after
+}
+
+fn classify(b: &[u8], run: &Run, ext_end: Option<usize>, hits: &mut Vec<Hit>) {
+    let s = run.start;
+    let d = run.digits();
+    let nd = d.len();
+    let before = if s > 0 { b[s - 1] } else { b' ' };
+    let plus = before == b'+' && !word_before(b, s - 1);
+    let paren = before == b'(' || run.has_sep(b'p');
+    let push = |hits: &mut Vec<Hit>, ty, rule, start, end| {
+        hits.push(Hit {
+            ty,
+            rule,
+            start,
+            end,
+        })
+    };
+
+    if !plus && !paren {
+        // IPv4-shaped runs belong to the IP validator, valid or not.
+        if run.ngroups == 4 && run.uniform_sep(b".") && run.lens().all(|l| (1..=3).contains(&l)) {
+            if ipv4_valid(run) && !keyword_before(b, s, 12, VERSION_KEYWORDS) {
+                push(hits, PiiType::IpAddress, "pii.ip_address.v4", s, run.end);
+            }
+            return;
+        }
+        if run.shape_is(&[3, 2, 4]) && run.uniform_sep(b"- ") {
+            if checks::ssn_valid(d) {
+                push(hits, PiiType::UsSsn, "pii.us_ssn", s, run.end);
+            }
+            return;
+        }
+        if (13..=19).contains(&nd) {
+            if let Some(brand) = card(d) {
+                push(hits, PiiType::CreditCard, brand, s, run.end);
+                return;
+            }
+            if nd == 14 && keyword_before(b, s, 24, REGON_KEYWORDS) {
+                if checks::regon_valid(d) {
+                    push(hits, PiiType::PlRegon, "pii.pl_regon", s, run.end);
+                }
+                return;
+            }
+            // Not a card: only an international phone ("001-…") may still claim it.
+        }
+        if nd == 11 && (run.ngroups == 1 || run.uniform_sep(b" -")) && checks::pesel_valid(d) {
+            push(hits, PiiType::PlPesel, "pii.pl_pesel", s, run.end);
+            return;
+        }
+        if nd == 10 {
+            let dashed = (run.shape_is(&[3, 3, 2, 2]) || run.shape_is(&[3, 2, 2, 3]))
+                && run.uniform_sep(b"-");
+            let keyed = keyword_before(b, s, 24, NIP_KEYWORDS)
+                && (run.ngroups == 1 || run.uniform_sep(b"- "));
+            if (dashed || keyed) && checks::nip_valid(d) {
+                push(hits, PiiType::PlNip, "pii.pl_nip", s, run.end);
+                return;
+            }
+            if dashed {
+                return;
+            }
+        }
+        if (nd == 9 || nd == 14) && keyword_before(b, s, 24, REGON_KEYWORDS) {
+            if checks::regon_valid(d) {
+                push(hits, PiiType::PlRegon, "pii.pl_regon", s, run.end);
+            }
+            return;
+        }
+        if nd == 9 && run.ngroups == 1 && keyword_before(b, s, 24, SSN_KEYWORDS) {
+            if checks::ssn_valid(d) {
+                push(hits, PiiType::UsSsn, "pii.us_ssn", s, run.end);
+            }
+            return;
+        }
+        if nd == 6 && run.ngroups <= 3 && s >= 3 && b[s - 1] == b' ' {
+            if let Some(end) = nino_at(b, s - 3) {
+                if !word_before(b, s - 3) {
+                    push(hits, PiiType::UkNino, "pii.uk_nino", s - 3, end);
+                    return;
+                }
+            }
+        }
+    }
+    if let Some((rule, start)) = phone(b, run, plus) {
+        let end = ext_end.unwrap_or(run.end);
+        push(hits, PiiType::Phone, rule, start, end);
+        return;
+    }
+    // A card hidden in a longer spaced run ("card 4111 1111 1111 1111 12/25" aside,
+    // e.g. "ref 12 4111 1111 1111 1111"): try windows of whole groups.
+    if nd > 13 && run.ngroups >= 3 && !plus && !paren && run.uniform_sep(b" ") {
+        card_window(run, hits);
+    }
+}
+
+fn card(d: &[u8]) -> Option<&'static str> {
+    let brand = checks::card_brand(d)?;
+    if !checks::luhn(d) {
+        return None;
+    }
+    // Runs of one repeated digit pass Luhn for some lengths; they are test fillers.
+    if d.iter().all(|&c| c == d[0]) {
+        return None;
+    }
+    Some(match brand {
+        "visa" => "pii.credit_card.visa",
+        "mastercard" => "pii.credit_card.mastercard",
+        "amex" => "pii.credit_card.amex",
+        "discover" => "pii.credit_card.discover",
+        "jcb" => "pii.credit_card.jcb",
+        "diners" => "pii.credit_card.diners",
+        "unionpay" => "pii.credit_card.unionpay",
+        "mir" => "pii.credit_card.mir",
+        _ => "pii.credit_card.maestro",
+    })
+}
+
+fn card_window(run: &Run, hits: &mut Vec<Hit>) {
+    let groups = &run.groups[..run.ngroups];
+    let mut digit_at = [0usize; MAX_GROUPS + 1];
+    for (k, g) in groups.iter().enumerate() {
+        digit_at[k + 1] = digit_at[k] + usize::from(g.1);
+    }
+    let mut a = 0;
+    while a < groups.len() {
+        let mut found = None;
+        for z in (a + 1..=groups.len()).rev() {
+            let len = digit_at[z] - digit_at[a];
+            if !(13..=19).contains(&len) || digit_at[z] > run.ndigits {
+                continue;
+            }
+            if let Some(rule) = card(&run.digits[digit_at[a]..digit_at[z]]) {
+                found = Some((z, rule));
+                break;
+            }
+        }
+        if let Some((z, rule)) = found {
+            let (gs, _) = groups[a];
+            let (ge, gl) = groups[z - 1];
+            hits.push(Hit {
+                ty: PiiType::CreditCard,
+                rule,
+                start: gs,
+                end: ge + usize::from(gl),
+            });
+            a = z;
+        } else {
+            a += 1;
+        }
+    }
+}
+
+fn ipv4_valid(run: &Run) -> bool {
+    let mut octets = [0u32; 4];
+    for (k, &(_, gl)) in run.groups[..4].iter().enumerate() {
+        let start: usize = run.groups[..k].iter().map(|g| usize::from(g.1)).sum();
+        let v = run.digits[start..start + usize::from(gl)]
+            .iter()
+            .fold(0u32, |a, &c| a * 10 + u32::from(c - b'0'));
+        if v > 255 {
+            return false;
+        }
+        octets[k] = v;
+    }
+    // Unspecified, loopback, multicast/reserved and netmask-looking values identify no one.
+    !(octets[0] == 0 || octets[0] == 127 || octets[0] >= 224)
+}
+
+/// An IBAN starting at `p` (two upper-case letters), compact or grouped by four.
+fn iban_at(b: &[u8], p: usize) -> Option<usize> {
+    let want = checks::iban_len_for(&b[p..p + 2])?;
+    let mut buf = [0u8; 34];
+    let mut n = 0;
+    let mut i = p;
+    while i < b.len() && n < want {
+        let c = b[i];
+        if c.is_ascii_digit() || c.is_ascii_uppercase() {
+            buf[n] = c;
+            n += 1;
+            i += 1;
+        } else if c == b' '
+            && n % 4 == 0
+            && n > 0
+            && b.get(i + 1).is_some_and(u8::is_ascii_alphanumeric)
+        {
+            i += 1;
+        } else {
+            break;
+        }
+    }
+    if n != want || word_at(b, i) {
+        return None;
+    }
+    checks::iban_valid(&buf[..n]).then_some(i)
+}
+
+/// A UK NINO at `p`: `AB123456C` or `AB 12 34 56 C`.
+fn nino_at(b: &[u8], p: usize) -> Option<usize> {
+    let (a, c) = (*b.get(p)?, *b.get(p + 1)?);
+    if !a.is_ascii_uppercase() || !c.is_ascii_uppercase() || !checks::nino_prefix_valid(a, c) {
+        return None;
+    }
+    let mut i = p + 2;
+    let spaced = b.get(i) == Some(&b' ');
+    for pair in 0..3 {
+        if spaced && b.get(i) == Some(&b' ') {
+            i += 1;
+        } else if spaced && pair > 0 {
+            return None;
+        }
+        if !b.get(i)?.is_ascii_digit() || !b.get(i + 1)?.is_ascii_digit() {
+            return None;
+        }
+        i += 2;
+    }
+    if spaced && b.get(i) == Some(&b' ') {
+        i += 1;
+    }
+    if !matches!(b.get(i), Some(b'A'..=b'D')) {
+        return None;
+    }
+    i += 1;
+    (!word_at(b, i)).then_some(i)
+}
+
+fn btc_base58(b: &[u8], s: usize, end: usize, hits: &mut Vec<Hit>) -> bool {
+    if !(25..=35).contains(&(end - s)) || !checks::btc_base58_valid(&b[s..end]) {
+        return false;
+    }
+    hits.push(Hit {
+        ty: PiiType::BtcAddress,
+        rule: "pii.btc_address.base58",
+        start: s,
+        end,
+    });
+    true
+}
