@@ -34,6 +34,7 @@
 
 mod checks;
 mod fold;
+mod person;
 mod phone;
 mod scan;
 mod types;
@@ -138,6 +139,10 @@ impl PiiShield {
         let folded = fold::Folded::new(text);
         let mut hits = scan::scan(folded.as_str().as_bytes(), &self.anchors);
         hits.retain(|h| self.phone_ok(folded.as_str().as_bytes(), h));
+        if self.is_enabled(PiiType::Person) {
+            // After the phones are settled: validated contact details are evidence.
+            person::scan(folded.as_str(), &mut hits);
+        }
         scan::resolve_overlaps(&mut hits);
         for hit in hits {
             if !self.is_enabled(hit.ty) {

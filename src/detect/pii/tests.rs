@@ -825,6 +825,9 @@ fn corpus_benign_and_attacks_rarely_fire() {
         for r in &records {
             let mut out = Vec::new();
             shield.scan(&r.text, 0, &mut out);
+            // Names in these prompts are names (characters of maths problems, public
+            // figures, e-mail salutations): PERSON is measured on its own sets.
+            out.retain(|f| &*f.category != "PERSON");
             if !out.is_empty() {
                 fired += 1;
             }
@@ -865,6 +868,8 @@ fn corpus_train_pool_rarely_fires() {
     for r in &records {
         let mut out = Vec::new();
         shield.scan(&r.text, 0, &mut out);
+        // As in `corpus_benign_and_attacks_rarely_fire`: PERSON has its own sets.
+        out.retain(|f| &*f.category != "PERSON");
         fired += usize::from(!out.is_empty());
         for f in &out {
             *by_type.entry(f.category.to_string()).or_default() += 1;

@@ -27,8 +27,7 @@ use super::phone::{CONTACT_RULE, CONTACT_WINDOW};
 use super::types::PiiType;
 pub(super) use anchors::build_anchors;
 use anchors::each_anchor;
-use bytes::word_before;
-pub(super) use bytes::{keyword_before, word_at};
+pub(super) use bytes::{keyword_before, word_at, word_before};
 use email::{email_at, obfuscated_email};
 use network::{hex_token_end, hex_token_start, ip6_or_mac};
 use numeric::numeric;
@@ -85,6 +84,10 @@ pub(super) const RULE_IDS: &[&str] = &[
     "pii.jwt",
     "pii.private_key",
     "pii.generic_secret",
+    super::person::RULE_LISTED,
+    super::person::RULE_HONORIFIC,
+    super::person::RULE_CONTEXT,
+    super::person::RULE_CONTACT,
 ];
 
 /// Finds every confirmed value in `b` (overlaps not yet resolved).

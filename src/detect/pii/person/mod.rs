@@ -1,0 +1,519 @@
+//! PERSON: names of people in en, pl, de, fr, es, it, nl and pt text.
+//!
+//! A name has no checksum, so this pass weighs evidence instead of validating. It
+//! visits runs of capitalised words (one space apart, at most
+//! [`MAX_NAME_WORDS`], lower-case particles such as "van der" or "da" inside) and
+//! reports a run when
+//!
+//! - **listed**: its first word is a listed first name that is not also a common
+//!   word, and its last word is a listed surname or ends like one ("-ski", "-mann",
+//!   "-ez", "-son", …) — "Karen Russell", "Pia Gude", "Jan van der Berg";
+//! - **honorific**: a title stands before it ("Dr. Smith", "Herr Müller",
+//!   "pan Maciej Powązka", "Sig.ra Rossi", "Mevr. de Vries");
+//! - **context**: one of its words is listed (or the run has two or more words) and
+//!   an introduction, salutation, form label or role stands before it ("my name is",
+//!   "nazywam się", "Dear", "Hallo", "Estimado", "full name", "patient"), or it is a
+//!   signature (alone on the line after "Regards," or "Pozdrawiam,");
+//! - **contact**: its first word is a listed first name and contact details follow
+//!   within a few bytes ("Anna Kowalska (anna@…)", "Susan Bigot, +33 …").
+//!
+//! The name lists (`rules/pii/names/`, from Faker's locales, MIT) are one piece of
+//! evidence among several, never enough alone for one word: a list also holds names
+//! that are common words ("May", "Will", "Grace", "Rose", "Paris", "Mercedes"), which
+//! count only with context. Runs stop at function words, days, months and words that
+//! make a run an organisation or a place ("University", "Street", "GmbH"); runs of
+//! five or more capitalised words are titles or headings and are skipped; words glued
+//! to `@`, `/`, `_` or `.` belong to addresses and code.
+//!
+//! # Default action
+//!
+//! PERSON defaults to [`super::PiiAction::Redact`], like the other personal data
+//! types. A privacy team sending prompts to an external LLM treats a person's name as
+//! a direct identifier (GDPR art. 4(1)): logging alone would let every customer,
+//! patient and employee name reach the provider. Blocking would be wrong the other
+//! way: names are everywhere in legitimate requests ("write to Dr. Stolze about the
+//! appointment"), and a name detector, unlike a checksum, has false positives. A
+//! redacted request still works (the model sees a placeholder, the answer keeps its
+//! shape), so a false positive costs a word, not the request. Routes that need names
+//! (a CRM assistant with a data processing agreement) set `pii.actions.PERSON =
+//! "log"` or disable the type.
+//!
+//! # Cost
+//!
+//! One byte pass looking for capitalised word starts; per capitalised word one or two
+//! lookups in hashed sets of the shipped lists (built once per process); context is
+//! read only around runs. No allocation.
+
+mod words;
+
+#[cfg(test)]
+mod tests;
+
+use super::scan::{Hit, word_before};
+use super::types::PiiType;
+use words::{
+    CLOSINGS, DOTTED_HONORIFICS, HONORIFICS, INTRODUCTIONS, LABELS, LOWER_HONORIFICS, NAMES,
+    PARTICLES, STOP_SET, SURNAME_ENDINGS,
+};
+
+/// Rule of a name made of a listed first name and a listed or surname-shaped last word.
+pub(super) const RULE_LISTED: &str = "pii.person.listed";
+/// Rule of a name after a title.
+pub(super) const RULE_HONORIFIC: &str = "pii.person.honorific";
+/// Rule of a name after an introduction, salutation or label, or in a signature.
+pub(super) const RULE_CONTEXT: &str = "pii.person.context";
+/// Rule of a name followed by contact details.
+pub(super) const RULE_CONTACT: &str = "pii.person.contact";
+
+/// Longest run of capitalised words taken as one name ("Gracia María Del Carmen
+/// Chaparro Carballo"; runs of five or six must be listed names throughout); longer
+/// runs are titles and headings.
+const MAX_NAME_WORDS: usize = 6;
+
+/// How far (bytes) contact details may start after a name to count as its own
+/// (", +33 …", " (anna@…)", " MBA., Tel. +49 …").
+const CONTACT_WINDOW: usize = 16;
+
+/// How far back (bytes) an introduction or salutation is looked for.
+const CONTEXT_WINDOW: usize = 40;
+
+/// A word: byte range in the text.
+#[derive(Debug, Clone, Copy)]
+struct Word {
+    start: usize,
+    end: usize,
+}
+
+/// What was found around a run of capitalised words.
+#[derive(Debug, Default, Clone, Copy)]
+struct Context {
+    /// A title before the run ("Dr.", "Herr", "pan").
+    honorific: bool,
+    /// An introduction or salutation before it, or the run is a signature.
+    introduced: bool,
+    /// A form label or role before it ("full name", "patient", "Kunde").
+    labelled: bool,
+    /// Validated contact details right after it.
+    contact: bool,
+    /// The run starts a sentence (its capital says nothing).
+    sentence_start: bool,
+}
+
+/// Finds names in `text` (the folded text) and pushes them to `hits`, whose hits of
+/// other types (already validated) serve as contact evidence.
+pub(super) fn scan(text: &str, hits: &mut Vec<Hit>) {
+    let b = text.as_bytes();
+    let names = &*NAMES;
+    let contacts = hits.len();
+    let mut i = 0;
+    while let Some(first) = next_capitalised(text, i) {
+        let mut ctx = Context::default();
+        let mut words = [Word { start: 0, end: 0 }; MAX_NAME_WORDS + 1];
+        let mut k = 0;
+        let mut w = first;
+        // The run's left edge for context: before its title, if it has one.
+        let mut run_start = first.start;
+        loop {
+            let s = &text[w.start..w.end];
+            if is_honorific(s, b, w.end) && next_in_run(text, w.end, false).is_some() {
+                // A title inside a run starts the name ("Patient Mr Arthur Day").
+                ctx.honorific = true;
+                run_start = w.start;
+                k = 0;
+            } else if STOP_SET.contains(s) || !name_shaped(s) {
+                break;
+            } else {
+                if k == words.len() {
+                    k += 1;
+                    break;
+                }
+                words[k] = w;
+                k += 1;
+            }
+            match next_in_run(text, w.end, k > 0) {
+                Some(next) => w = next,
+                None => break,
+            }
+        }
+        i = w.end.max(first.end);
+        if k > MAX_NAME_WORDS {
+            // Skip the rest of an over-long run, so its tail is not a run of its own.
+            while let Some(next) = next_in_run(text, i, true) {
+                i = next.end;
+            }
+            continue;
+        }
+        let mut words = &words[..k];
+        // A capitalised word that no list knows, before a listed first name, is
+        // context, not name: "Patient Rebecca Jones", "Meeting Kevin Smith".
+        while words.len() >= 2
+            && !ctx.honorific
+            && !names.is_listed(word(text, &words[0]))
+            && names.is_first(word(text, &words[1]))
+        {
+            words = &words[1..];
+            run_start = words[0].start;
+        }
+        if words.is_empty() {
+            continue;
+        }
+        let start = words[0].start;
+        let end = words[words.len() - 1].end;
+        if glued(b, start, end) {
+            continue;
+        }
+        if !ctx.honorific {
+            ctx.honorific = lower_honorific_before(b, run_start);
+        }
+        ctx.introduced = before_phrase(b, run_start, INTRODUCTIONS) || signature(b, run_start, end);
+        ctx.labelled = before_phrase(b, run_start, LABELS);
+        ctx.sentence_start = sentence_start(b, run_start);
+        ctx.contact = hits[..contacts].iter().any(|h| {
+            matches!(
+                h.ty,
+                PiiType::Email | PiiType::Phone | PiiType::UsSsn | PiiType::PlPesel
+            ) && h.start >= end
+                && h.start - end <= CONTACT_WINDOW
+                && !b[end..h.start].contains(&b'\n')
+        });
+        if let Some(rule) = decide(text, words, ctx, names) {
+            hits.push(Hit {
+                ty: PiiType::Person,
+                rule,
+                start,
+                end,
+            });
+        }
+    }
+}
+
+fn word<'t>(text: &'t str, w: &Word) -> &'t str {
+    &text[w.start..w.end]
+}
+
+/// Weighs the evidence for a run of `words`; the rule that accepts it, if any.
+fn decide(text: &str, words: &[Word], ctx: Context, names: &words::Names) -> Option<&'static str> {
+    let first = word(text, &words[0]);
+    let last = word(text, &words[words.len() - 1]);
+    let is_first = names.is_first(first);
+    let common_first = names.is_common(first);
+    let plain_first = is_first && !common_first;
+    let last_listed = names.is_last(last);
+    let listed_any = words.iter().any(|w| names.is_listed(word(text, w)));
+    if ctx.honorific {
+        return Some(RULE_HONORIFIC);
+    }
+    if words.len() >= 2 {
+        // Five or six words ("Gracia María Del Carmen Chaparro Carballo") only when
+        // every one is a listed name: longer capitalised runs are titles.
+        if words.len() > 4 && !words.iter().all(|w| names.is_listed(word(text, w))) {
+            return None;
+        }
+        if plain_first && (last_listed || surname_shaped(last)) {
+            return Some(RULE_LISTED);
+        }
+        // "Victoria Dunn", "Jade Evans": a first name that is also a word, then a
+        // listed surname that is not, in the middle of a sentence.
+        if is_first && last_listed && !names.is_common(last) && !ctx.sentence_start {
+            return Some(RULE_LISTED);
+        }
+        if ctx.introduced {
+            return Some(RULE_CONTEXT);
+        }
+        if ctx.labelled && (listed_any || ctx.contact) {
+            return Some(RULE_CONTEXT);
+        }
+        if ctx.contact && (listed_any || (words.len() <= 3 && surname_shaped(last))) {
+            return Some(RULE_CONTACT);
+        }
+        return None;
+    }
+    // One word: never on list membership alone.
+    if ctx.introduced && listed_any {
+        return Some(RULE_CONTEXT);
+    }
+    if ctx.labelled && (plain_first || (last_listed && !names.is_common(last))) {
+        return Some(RULE_CONTEXT);
+    }
+    if ctx.contact && plain_first {
+        return Some(RULE_CONTACT);
+    }
+    None
+}
+
+/// The next capitalised word starting at or after `i` that is not glued to a letter
+/// or digit before it.
+fn next_capitalised(text: &str, mut i: usize) -> Option<Word> {
+    let b = text.as_bytes();
+    while i < b.len() {
+        let c = b[i];
+        if c.is_ascii_uppercase() {
+            if !word_before(b, i) {
+                return Some(Word {
+                    start: i,
+                    end: word_end(text, i),
+                });
+            }
+            i += 1;
+        } else if c >= 0xC0 {
+            let ch = text.get(i..).and_then(|t| t.chars().next());
+            match ch {
+                Some(ch) if ch.is_uppercase() && !word_before(b, i) => {
+                    return Some(Word {
+                        start: i,
+                        end: word_end(text, i),
+                    });
+                }
+                Some(ch) => i += ch.len_utf8(),
+                None => i += 1,
+            }
+        } else {
+            i += 1;
+        }
+    }
+    None
+}
+
+/// End of the word starting at `i`: letters, and `-`, `'` or `’` between letters; a
+/// possessive `'s` is left out.
+fn word_end(text: &str, i: usize) -> usize {
+    let b = text.as_bytes();
+    let mut j = i;
+    loop {
+        let Some(ch) = text.get(j..).and_then(|t| t.chars().next()) else {
+            return j;
+        };
+        if ch.is_alphabetic() {
+            j += ch.len_utf8();
+            continue;
+        }
+        if matches!(ch, '-' | '\'' | '’') {
+            let after = j + ch.len_utf8();
+            let next = text.get(after..).and_then(|t| t.chars().next());
+            if next.is_some_and(char::is_alphabetic) {
+                let possessive = ch != '-'
+                    && matches!(b.get(after), Some(b's'))
+                    && !text
+                        .get(after + 1..)
+                        .and_then(|t| t.chars().next())
+                        .is_some_and(char::is_alphabetic);
+                if possessive {
+                    return j;
+                }
+                j = after;
+                continue;
+            }
+        }
+        return j;
+    }
+}
+
+/// The next word of a run after a word ending at `end`: one space (or, after a title,
+/// its `.`, `-` and one space), optional particles, then a capitalised word.
+fn next_in_run(text: &str, end: usize, named: bool) -> Option<Word> {
+    let b = text.as_bytes();
+    let mut j = end;
+    if !named {
+        // After a title: "Dr. ", "Dipl.-Ing. ", "Sig.ra ".
+        while j < b.len() && j - end < 3 && matches!(b[j], b'.' | b'-') {
+            j += 1;
+        }
+        if b[end..j].first() == Some(&b'.') {
+            for suffix in [&b"ra"[..], b"na", b"ssa"] {
+                if b[j..].starts_with(suffix) && b.get(j + suffix.len()) == Some(&b' ') {
+                    j += suffix.len();
+                }
+            }
+        }
+        if j > end && b[j - 1] == b'-' {
+            return next_capitalised_at(text, j);
+        }
+    }
+    if b.get(j) != Some(&b' ') {
+        return None;
+    }
+    j += 1;
+    if named {
+        // Particles: "van der", "de la", "da".
+        let mut p = j;
+        for _ in 0..2 {
+            let we = b[p..]
+                .iter()
+                .position(|c| !c.is_ascii_lowercase())
+                .map_or(b.len(), |x| p + x);
+            if we > p && b.get(we) == Some(&b' ') && PARTICLES.contains(&&text[p..we]) {
+                p = we + 1;
+                if b.get(p).is_some_and(u8::is_ascii_uppercase)
+                    || b.get(p).is_some_and(|&c| c >= 0xC0)
+                {
+                    j = p;
+                    break;
+                }
+            } else {
+                break;
+            }
+        }
+    }
+    next_capitalised_at(text, j)
+}
+
+/// The capitalised word starting exactly at `j`, if there is one.
+fn next_capitalised_at(text: &str, j: usize) -> Option<Word> {
+    let ch = text.get(j..)?.chars().next()?;
+    ch.is_uppercase().then(|| Word {
+        start: j,
+        end: word_end(text, j),
+    })
+}
+
+/// Whether `s` (a capitalised word) is a title, given the byte after it.
+fn is_honorific(s: &str, b: &[u8], end: usize) -> bool {
+    let dot = b.get(end) == Some(&b'.');
+    HONORIFICS.contains(&s) || (dot && DOTTED_HONORIFICS.contains(&s))
+}
+
+/// Whether `s` looks like a name word: two letters or more, capitalised, not all in
+/// capitals (acronyms), capitals inside only after `-`, an apostrophe or a known
+/// prefix ("McDonald", "DiCaprio", "O'Neil").
+fn name_shaped(s: &str) -> bool {
+    let mut chars = s.chars();
+    let Some(first) = chars.next() else {
+        return false;
+    };
+    if !first.is_uppercase() {
+        return false;
+    }
+    let mut prev = first;
+    let mut seen = 1;
+    let mut lower = false;
+    for (idx, ch) in s.char_indices().skip(1) {
+        seen += 1;
+        if ch.is_lowercase() {
+            lower = true;
+        } else if ch.is_uppercase() {
+            let prefix = &s[..idx];
+            let ok = matches!(prev, '-' | '\'' | '’')
+                || matches!(
+                    prefix,
+                    "Mc" | "Mac" | "Di" | "De" | "Da" | "La" | "Le" | "Van"
+                );
+            if !ok {
+                return false;
+            }
+        }
+        prev = ch;
+    }
+    seen >= 2 && lower
+}
+
+/// Whether `s` ends like a surname of one of the covered countries.
+fn surname_shaped(s: &str) -> bool {
+    s.len() >= 5 && SURNAME_ENDINGS.iter().any(|e| s.ends_with(e))
+}
+
+/// Whether the run `start..end` is glued to an address, path or identifier.
+fn glued(b: &[u8], start: usize, end: usize) -> bool {
+    let before = start.checked_sub(1).map(|i| b[i]);
+    let before_attached = match before {
+        Some(b'@' | b'/' | b'\\' | b'#' | b'$' | b'_' | b'=' | b'<' | b'{' | b'[' | b'&') => {
+            // `<` and brackets open tags and placeholders; "John Smith <john@…>" has the
+            // bracket after the name, not before.
+            true
+        }
+        Some(b'.') => start >= 2 && b[start - 2].is_ascii_alphanumeric(),
+        _ => false,
+    };
+    let after_attached = match b.get(end) {
+        Some(b'@' | b'_' | b'/' | b'\\' | b'(' | b'=') => {
+            // "Smith(" is a call; "Smith (" is a name with a note.
+            true
+        }
+        Some(b'.') => b.get(end + 1).is_some_and(u8::is_ascii_alphanumeric),
+        Some(c) => c.is_ascii_digit(),
+        None => false,
+    };
+    before_attached || after_attached
+}
+
+/// Whether a lower-case title ("pan", "sr.", "dhr.") stands right before `start`.
+fn lower_honorific_before(b: &[u8], start: usize) -> bool {
+    let mut j = start;
+    if j == 0 || b[j - 1] != b' ' {
+        return false;
+    }
+    j -= 1;
+    if j > 0 && b[j - 1] == b'.' {
+        j -= 1;
+    }
+    let word_start = b[..j]
+        .iter()
+        .rposition(|c| !(c.is_ascii_lowercase() || *c >= 0x80))
+        .map_or(0, |p| p + 1);
+    let word = std::str::from_utf8(&b[word_start..j]).unwrap_or("");
+    !word.is_empty() && LOWER_HONORIFICS.contains(&word) && !word_before(b, word_start)
+}
+
+/// Whether one of `phrases` ends right before `start` (spaces, `:`, `,`, `-`, a
+/// quote or a line break allowed between).
+fn before_phrase(b: &[u8], start: usize, phrases: &[&str]) -> bool {
+    let from = start.saturating_sub(CONTEXT_WINDOW);
+    let mut j = start;
+    while j > from && matches!(b[j - 1], b' ' | b':' | b',' | b'"' | b'\'' | b'\n' | b'-') {
+        j -= 1;
+    }
+    let hay = &b[from..j];
+    phrases.iter().any(|p| ends_with_phrase(hay, p))
+}
+
+/// Whether `start` begins a sentence: nothing before it but spaces, quotes and
+/// brackets since the text start or a `.`, `!`, `?` or line break.
+fn sentence_start(b: &[u8], start: usize) -> bool {
+    let mut j = start;
+    while j > 0 && matches!(b[j - 1], b' ' | b'"' | b'\'' | b'(' | b'*' | b'-') {
+        j -= 1;
+    }
+    j == 0 || matches!(b[j - 1], b'.' | b'!' | b'?' | b'\n' | b'\r')
+}
+
+/// Whether `hay` ends with `phrase` (lower-case), ASCII case ignored, at a word start.
+fn ends_with_phrase(hay: &[u8], phrase: &str) -> bool {
+    let p = phrase.as_bytes();
+    if hay.len() < p.len() {
+        return false;
+    }
+    let at = hay.len() - p.len();
+    hay[at..]
+        .iter()
+        .zip(p)
+        .all(|(a, b)| a.to_ascii_lowercase() == *b)
+        && (at == 0 || !(hay[at - 1].is_ascii_alphanumeric() || hay[at - 1] >= 0x80))
+}
+
+/// Whether the run `start..end` is a signature: alone on its line, the line before
+/// ending with a closing phrase ("Regards,", "Mit freundlichen Grüßen").
+fn signature(b: &[u8], start: usize, end: usize) -> bool {
+    let mut j = start;
+    while j > 0 && b[j - 1] == b' ' {
+        j -= 1;
+    }
+    if j == 0 || b[j - 1] != b'\n' {
+        return false;
+    }
+    let mut k = end;
+    while k < b.len() && matches!(b[k], b' ' | b',' | b'.') {
+        k += 1;
+    }
+    if k < b.len() && b[k] != b'\n' && b[k] != b'\r' {
+        return false;
+    }
+    let mut e = j - 1;
+    while e > 0 && matches!(b[e - 1], b' ' | b',' | b'!' | b'.' | b'\r' | b'\n' | b'-') {
+        e -= 1;
+    }
+    let line_start = b[..e]
+        .iter()
+        .rposition(|&c| c == b'\n')
+        .map_or(0, |p| p + 1);
+    let line = &b[line_start..e];
+    line.len() <= 48 && CLOSINGS.iter().any(|p| ends_with_phrase(line, p))
+}
