@@ -143,6 +143,7 @@ impl PiiShield {
             // After the phones are settled: validated contact details are evidence.
             person::scan(folded.as_str(), &mut hits);
         }
+        scan::settle_contact_phones(&mut hits);
         scan::resolve_overlaps(&mut hits);
         for hit in hits {
             if !self.is_enabled(hit.ty) {
@@ -198,6 +199,16 @@ impl PiiShield {
             // `+CC…` or `00CC…`.
             let skip = if span.first() == Some(&b'+') { 0 } else { 2 };
             n > skip && phone::international_strictly_valid(&digits[skip..n])
+        } else if hit.rule == phone::KEYWORD_RULE {
+            // A phone word vouches for the number: a length a default region issues
+            // will do; short ones (seven digits are also counts, years and codes)
+            // must be valid.
+            if n >= phone::KEYWORD_MIN_UNVALIDATED {
+                self.phone.national_possible(&digits[..n])
+                    || self.phone.national_valid(&digits[..n])
+            } else {
+                self.phone.national_valid(&digits[..n])
+            }
         } else {
             self.phone.national_valid(&digits[..n])
         }

@@ -47,9 +47,9 @@
 mod words;
 
 #[cfg(test)]
-mod tests;
+pub(super) mod tests;
 
-use super::scan::{Hit, word_before};
+use super::scan::{Hit, PHONE_CONTACT_RULE, word_before};
 use super::types::PiiType;
 use words::{
     CLOSINGS, DOTTED_HONORIFICS, HONORIFICS, INTRODUCTIONS, LABELS, LOWER_HONORIFICS, NAMES,
@@ -172,7 +172,8 @@ pub(super) fn scan(text: &str, hits: &mut Vec<Hit>) {
             matches!(
                 h.ty,
                 PiiType::Email | PiiType::Phone | PiiType::UsSsn | PiiType::PlPesel
-            ) && h.start >= end
+            ) && h.rule != PHONE_CONTACT_RULE
+                && h.start >= end
                 && h.start - end <= CONTACT_WINDOW
                 && !b[end..h.start].contains(&b'\n')
         });

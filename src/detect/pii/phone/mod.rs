@@ -12,52 +12,315 @@ mod numbering;
 #[cfg(test)]
 mod tests;
 
-use super::scan::{MAX_DIGITS, Run, keyword_before, word_at};
+use super::scan::{MAX_DIGITS, Run, keyword_after, keyword_distance_before, word_at};
 pub use numbering::{DEFAULT_PHONE_REGIONS, UnknownRegion, is_known_region};
 #[cfg(test)]
 use numbering::{MAX_NSN, international_valid, metadata_examples};
 pub(super) use numbering::{PhoneRegions, international_strictly_valid};
 
+/// Words that say a number is a phone, before it, in en, pl, de, fr, es, it, nl and
+/// pt, at most [`KEYWORD_WINDOW`] bytes before it. Whole words, inflections listed,
+/// so that "tel" is not "tell", "call me" not "function call", "numer" not
+/// "numerical", "llámame" not "Llama" and "Telefon" not "Telefonrechnung" (each of
+/// those let digit-heavy prompts through as phones).
 const PHONE_KEYWORDS: &[&str] = &[
-    "tel",
+    // en
     "phone",
-    "call",
-    "mobile",
-    "mobil",
-    "cell",
+    "phones",
+    "phone:",
+    "telephone",
+    "tel",
+    "mob",
+    "cellphone",
+    "landline",
     "fax",
-    "contact",
-    "kontakt",
     "sms",
+    "text me",
+    "text from",
+    "texted",
     "whatsapp",
+    "hotline",
+    "helpline",
+    "dial",
+    "cell:",
+    "cell phone",
+    "cell number",
+    "cell no",
+    "mobile:",
+    "mobile number",
+    "mobile phone",
+    "mobile no",
+    "my mobile",
+    "her mobile",
+    "his mobile",
+    "mobile is",
+    "mobile on",
+    "mobile at",
+    "call me",
+    "call us",
+    "call him",
+    "call her",
+    "call them",
+    "call at",
+    "call on",
+    "call back",
+    "callback",
+    "call from",
+    "calls from",
+    "called from",
+    "calling from",
+    "give me a call",
+    "ring me",
+    "reach me",
+    "reach us",
+    "reach him",
+    "reach her",
+    "contact",
+    "extension",
+    // pl
+    "telefon",
+    "telefonu",
+    "telefonem",
+    "telefonie",
+    "telefony",
+    "telefoniczny",
+    "telefonicznie",
+    "komórka",
+    "komórki",
+    "komórkę",
+    "komórkowy",
+    "numer",
+    "nr tel",
+    "zadzwoń",
+    "zadzwonić",
+    "zadzwoni",
+    "dzwoń",
+    "dzwonić",
+    "oddzwoń",
+    "oddzwonić",
+    "sms",
+    "smsa",
+    "smsem",
+    "kontakt",
+    "kontaktdaten",
+    "kontaktnummer",
+    "kontaktu",
+    "kontaktowy",
+    "kontaktowe",
+    "infolinia",
+    "faks",
+    // de
+    "telefonnummer",
+    "telefonisch",
     "handy",
+    "handynummer",
+    "mobil",
+    "mobilnummer",
+    "mobiltelefon",
+    "rufnummer",
+    "anruf",
+    "anrufen",
     "ruf",
-    "t\u{e9}l",
-    "t\u{e9}l\u{e9}phone",
+    "rufe",
+    "rufen",
+    "erreichbar",
+    "erreichen",
+    "durchwahl",
+    // fr
+    "tél",
+    "téléphone",
+    "téléphoner",
+    "téléphonique",
     "portable",
     "appel",
-    "llam",
-    "m\u{f3}vil",
+    "appeler",
+    "appelez",
+    "rappel",
+    "rappeler",
+    "rappelez",
+    "rappelle",
+    "joignable",
+    "joindre",
+    // es
+    "teléfono",
+    "teléfonos",
+    "telefono",
+    "móvil",
     "movil",
     "celular",
-    "chiama",
+    "llámame",
+    "llámanos",
+    "llámenos",
+    "llamar",
+    "llame",
+    "llamada",
+    "fijo",
+    "contacto",
+    // it
     "cellulare",
-    "numer",
-    "zadzwo",
-    "kom\u{f3}rk",
-    "bel ",
+    "chiama",
+    "chiamami",
+    "chiamare",
+    "chiamata",
+    "richiamami",
+    "richiamare",
+    "contatto",
+    "fisso",
+    // nl
+    "telefoon",
+    "telefoonnummer",
+    "mobiel",
+    "mobiele",
+    "mobielnummer",
     "gsm",
-    "hotline",
-    "text me",
-    "reach me",
-    "dial",
+    "bel",
+    "bellen",
+    "bereikbaar",
+    // pt
+    "telefone",
+    "telefones",
+    "telemóvel",
+    "telemovel",
+    "ligue",
+    "ligar",
+    "liga",
+    "contato",
 ];
-/// Words that name a number as something other than a phone; they veto the national
-/// phone rules unless a phone keyword is also present.
+
+/// Phone words right after a number ("Is 0612345678 a landline or a cell number?").
+const PHONE_KEYWORDS_AFTER: &[&str] = &[
+    "landline",
+    "calling",
+    "called",
+    "texting",
+    "texted",
+    "rang",
+    "cell",
+    "mobile",
+    "phone",
+    "telefon",
+    "handy",
+    "portable",
+    "móvil",
+    "cellulare",
+    "mobiel",
+    "telemóvel",
+];
+
+/// Words that name a number as something other than a phone; nearer to the number than
+/// any phone word, they veto every phone rule but the international one.
 const NOT_PHONE_KEYWORDS: &[&str] = &[
-    "isbn", "issn", "doi", "invoice", "order", "faktur", "rechnung", "factura", "facture",
-    "ticket", "tracking", "sku", "serial", "account", "konto", "iban", "pesel", "nip", "regon",
+    "isbn",
+    "issn",
+    "doi",
+    "invoice*",
+    "order*",
+    "faktur*",
+    "rechnung*",
+    "factur*",
+    "ticket*",
+    "tracking",
+    "sku",
+    "serial*",
+    "account*",
+    "konto",
+    "konta",
+    "rachun*",
+    "iban",
+    "pesel",
+    "nip",
+    "regon",
+    "id",
+    "ref",
+    "reference",
+    "referencia",
+    "référence",
+    "riferimento",
+    "referentie",
+    "zamówieni*",
+    "bestell*",
+    "commande",
+    "pedido",
+    "ordine",
+    "bestelling",
+    "encomenda",
+    "dossier",
+    "artikel*",
+    "article",
+    "produkt*",
+    "product*",
+    "version",
+    "build",
+    "timestamp",
+    "epoch",
+    "population",
+    "balance",
+    "amount",
+    "total",
+    "zip",
+    "postcode",
+    "kod",
+    "pin",
+    "otp",
+    "ssn",
+    "passport",
+    "licen*",
+    "vat",
+    "tax",
+    "steuer*",
+    "case",
+    "claim",
+    "policy",
+    "parcel",
+    "package",
+    "shipment",
+    "paczk*",
+    "przesył*",
+    "sendung*",
+    "sn",
+    "nº",
+    "n°",
+    "no.",
+    "#",
+    "imei",
+    "imsi",
+    "iccid",
+    "meid",
+    "model",
 ];
+
+/// Words right after a number that make it a count or an amount ("12345678 users",
+/// "99999999 bytes", "12500000 EUR").
+const NOT_PHONE_AFTER: &[&str] = &[
+    "users",
+    "rows",
+    "bytes",
+    "items",
+    "people",
+    "times",
+    "records",
+    "views",
+    "downloads",
+    "requests",
+    "tokens",
+    "km",
+    "kg",
+    "ms",
+    "usd",
+    "eur",
+    "pln",
+    "zł",
+    "euro*",
+    "dollar*",
+    "mal",
+    "fois",
+    "veces",
+    "volte",
+    "keer",
+    "vezes",
+    "razy",
+];
+
 /// `x123`, ` x123`, ` ext. 123`, `ext123` right after a phone body; returns its end.
 pub(super) fn phone_extension(b: &[u8], at: usize) -> Option<usize> {
     let rest = &b[at..];
@@ -93,6 +356,12 @@ fn nanp_valid(d: &[u8]) -> bool {
 }
 
 /// Decides whether a run is a phone number; returns the rule and the span start.
+///
+/// A phone word nearer to the number than any word naming something else ("invoice",
+/// "order", "ref") makes it a keyword phone, checked later for plausibility only
+/// (Faker and real forms alike write numbers no numbering plan would issue); without
+/// one, a number must carry a calling code, NANP or trunk-0 grouping, or stand in a
+/// contact block, and is checked against the numbering metadata.
 pub(super) fn phone(b: &[u8], run: &Run, plus: bool) -> Option<(&'static str, usize)> {
     let s = run.start;
     let d = run.digits();
@@ -105,6 +374,15 @@ pub(super) fn phone(b: &[u8], run: &Run, plus: bool) -> Option<(&'static str, us
     if start > 0 && b[start - 1] == b'+' && open_paren {
         return None;
     }
+    let phone_word = keyword_distance_before(b, start, KEYWORD_WINDOW, PHONE_KEYWORDS);
+    let other_word = keyword_distance_before(b, start, 32, NOT_PHONE_KEYWORDS);
+    let keyed = match (phone_word, other_word) {
+        (Some(p), Some(o)) => p < o,
+        (Some(_), None) => true,
+        (None, _) => other_word.is_none() && keyword_after(b, run.end, 24, PHONE_KEYWORDS_AFTER),
+    };
+    let arithmetic =
+        arithmetic_around(b, start, run.end) || keyword_after(b, run.end, 12, NOT_PHONE_AFTER);
     // International: "+CC …" or "00CC …" (not "(00…)", a German area code style).
     let intl = if plus {
         Some(0)
@@ -114,7 +392,12 @@ pub(super) fn phone(b: &[u8], run: &Run, plus: bool) -> Option<(&'static str, us
         None
     };
     if let Some(skip) = intl {
-        return international(run, skip).then_some(("pii.phone.international", start));
+        if international(run, skip) {
+            return Some(("pii.phone.international", start));
+        }
+        if !keyed {
+            return None;
+        }
     }
     // Dotted runs are dates, versions and decimals unless NANP-shaped.
     let dotted = run.has_sep(b'.');
@@ -126,11 +409,10 @@ pub(super) fn phone(b: &[u8], run: &Run, plus: bool) -> Option<(&'static str, us
             return Some(("pii.phone.nanp", start));
         }
     }
-    if dotted {
-        return None;
+    if keyed && !arithmetic && !placeholder(d) && run.ngroups <= 6 && (!dotted || nd >= 9) {
+        return Some((KEYWORD_RULE, start));
     }
-    let keyed = keyword_before(b, start, 32, PHONE_KEYWORDS);
-    if !keyed && keyword_before(b, start, 24, NOT_PHONE_KEYWORDS) {
+    if dotted || other_word.is_some() || arithmetic {
         return None;
     }
     // Trunk prefix 0 plus an area code of 1-4 digits as the first group
@@ -142,9 +424,6 @@ pub(super) fn phone(b: &[u8], run: &Run, plus: bool) -> Option<(&'static str, us
     {
         return Some(("pii.phone.national", start));
     }
-    if keyed && (run.ngroups >= 2 && nd >= 7 || (9..=12).contains(&nd)) && (nd <= 12) {
-        return Some(("pii.phone.keyword", start));
-    }
     // A bare ten-digit NANP number or a trunk-0 national number with no keyword: a
     // phone only inside a contact block (an e-mail close by); see `CONTACT_RULE`.
     let bare_nanp = nd == 10 && nanp_valid(d);
@@ -152,7 +431,73 @@ pub(super) fn phone(b: &[u8], run: &Run, plus: bool) -> Option<(&'static str, us
     if run.ngroups == 1 && !open_paren && (bare_nanp || bare_trunk) {
         return Some((CONTACT_RULE, start));
     }
+    // Grouped national digits ("663 910 092", "22 668 13 65"): the same, and valid
+    // in a default region.
+    let grouped = run.ngroups >= 2
+        && (9..=12).contains(&nd)
+        && run.uniform_sep(b" -")
+        && run.lens().all(|l| (2..=4).contains(&l));
+    if grouped && !open_paren {
+        return Some((CONTACT_RULE, start));
+    }
     None
+}
+
+/// How far (bytes) a phone word may end before the number ("Il numero di telefono
+/// dell'ufficio è …", "Numéro de téléphone du client : …").
+const KEYWORD_WINDOW: usize = 24;
+
+/// Whether `d` is a placeholder ("(123) 456-7891", "000 000 000"): one digit repeated,
+/// or seven or more consecutive ascending digits.
+fn placeholder(d: &[u8]) -> bool {
+    let ascending = d
+        .windows(2)
+        .fold((1usize, 1usize), |(run, best), w| {
+            let run = if w[1] == w[0] + 1 { run + 1 } else { 1 };
+            (run, best.max(run))
+        })
+        .1;
+    d.iter().all(|&c| c == d[0]) || ascending >= 7
+}
+
+/// Rule of a phone found by a phone word before (or after) it.
+pub(super) const KEYWORD_RULE: &str = "pii.phone.keyword";
+
+/// Fewest digits a keyword phone needs to be checked for a possible length only;
+/// shorter ones must be valid in a default region.
+pub(super) const KEYWORD_MIN_UNVALIDATED: usize = 8;
+
+/// Whether an arithmetic operator stands right before or after `start..end` ("What
+/// is 123456789 * 4821?", "= 5551234567"): numbers in sums are no one's phone.
+pub(in crate::detect::pii) fn arithmetic_around(b: &[u8], start: usize, end: usize) -> bool {
+    let op = |c: u8| matches!(c, b'*' | b'/' | b'=' | b'^' | b'<' | b'>');
+    let mut i = start;
+    while i > 0 && b[i - 1] == b' ' && start - i < 2 {
+        i -= 1;
+    }
+    // `+`, `-` and `x` are operators only between numbers ("12 - 3456789"); alone they
+    // are a calling code, a dash after "Tel" or an extension.
+    let digit_before = |k: usize| {
+        let k = if k > 0 && b[k - 1] == b' ' { k - 1 } else { k };
+        k > 0 && b[k - 1].is_ascii_digit()
+    };
+    let before = i > 0
+        && (op(b[i - 1])
+            || (i < start && matches!(b[i - 1], b'+' | b'-' | b'x') && digit_before(i - 1))
+            || b[..i].ends_with("×".as_bytes()));
+    let mut j = end;
+    while j < b.len() && b[j] == b' ' && j - end < 2 {
+        j += 1;
+    }
+    let digit_after = |k: usize| {
+        let k = if b.get(k) == Some(&b' ') { k + 1 } else { k };
+        b.get(k).is_some_and(u8::is_ascii_digit)
+    };
+    let after = j < b.len()
+        && (op(b[j])
+            || (j > end && matches!(b[j], b'+' | b'-') && digit_after(j + 1))
+            || b[j..].starts_with("×".as_bytes()));
+    before || after
 }
 
 /// Rule of a phone that only counts next to an e-mail address (checked in [`scan`]).

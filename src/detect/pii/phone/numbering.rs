@@ -7,9 +7,11 @@
 //! a number some numbering plan issues:
 //!
 //! - with a country calling code (`+CC`, `00CC`): the code must exist and the
-//!   national number must fit that country's general pattern and lengths
-//!   (libphonenumber's "possible number" with the region's own pattern), any
-//!   region sharing the code (+1, +7, +44…) will do;
+//!   national number must have a length that country issues (libphonenumber's
+//!   "possible number"; the general pattern is not asked, since forms and
+//!   generators write numbers in ranges no plan has issued yet), any region
+//!   sharing the code (+1, +7, +44…) will do; `phone_strict` asks for fully
+//!   valid numbers instead;
 //! - in national format: the number must be fully valid (a fixed-line, mobile,
 //!   toll-free… pattern matches) in one of the configured default regions,
 //!   after removing that region's national prefix.
@@ -56,6 +58,11 @@ impl Desc {
             .build()
             .ok()?;
         Some(Desc { lengths, pattern })
+    }
+
+    /// Whether `nsn` has a length this pattern allows (libphonenumber's "possible").
+    fn possible(&self, nsn: &str) -> bool {
+        nsn.len() < 32 && self.lengths & (1 << nsn.len()) != 0
     }
 
     fn fits(&self, nsn: &str) -> bool {
@@ -271,11 +278,34 @@ impl PhoneRegions {
                 .is_some_and(|r| r.national_forms(digits).any(|nsn| r.valid(nsn)))
         })
     }
+
+    /// Whether `digits` (as written, trunk prefix included) has a length one of the
+    /// regions issues, after its national prefix is removed (libphonenumber's
+    /// "possible number"), and is not one digit repeated. For numbers a phone word
+    /// vouches for: forms and generators write numbers in ranges no plan has issued.
+    pub(in crate::detect::pii) fn national_possible(&self, digits: &[u8]) -> bool {
+        let Some(digits) = ascii_digits(digits, MAX_NSN + 3) else {
+            return false;
+        };
+        let plan = &*PLAN;
+        self.regions.iter().any(|&k| {
+            plan.region(k).is_some_and(|r| {
+                r.national_forms(digits)
+                    .any(|nsn| !degenerate(nsn) && r.general.possible(nsn))
+            })
+        })
+    }
+}
+
+/// A national number of one repeated digit ("000000000"): a placeholder, never issued.
+fn degenerate(nsn: &str) -> bool {
+    let b = nsn.as_bytes();
+    b.iter().all(|&c| c == b[0])
 }
 
 /// Whether `digits` (after the `+` or `00`, ASCII digits only) is a country
-/// calling code followed by a national number that fits that country's
-/// numbering plan (its general pattern and lengths); a national prefix written
+/// calling code followed by a national number of a length that country's
+/// numbering plan allows; a national prefix written
 /// after the code (`+44 0 20…`) is tolerated.
 pub(in crate::detect::pii) fn international_valid(digits: &[u8]) -> bool {
     international(digits, false)
@@ -311,8 +341,12 @@ fn international(digits: &[u8], strict: bool) -> bool {
         let fits = |r: &Region, nsn: &str| {
             if strict {
                 r.valid(nsn)
-            } else {
+            } else if code == 1 {
+                // NANP's general pattern is its area and exchange rules, which
+                // generators follow too: keep it.
                 r.general.fits(nsn)
+            } else {
+                !degenerate(nsn) && r.general.possible(nsn)
             }
         };
         return regions.iter().any(|&k| {

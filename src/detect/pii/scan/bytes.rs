@@ -81,3 +81,63 @@ pub(in crate::detect::pii) fn contains(hay: &[u8], needle: &[u8]) -> bool {
         && (0..=hay.len() - needle.len())
             .any(|i| hay[i] == needle[0] && hay[i..i + needle.len()] == *needle)
 }
+
+/// Whether `entry` (lower-case; a trailing `*` allows any word ending) matches `hay` at
+/// `i`, at a word start; returns the end of the match.
+fn keyword_at(hay: &[u8], i: usize, entry: &str) -> Option<usize> {
+    let (k, prefix) = match entry.strip_suffix('*') {
+        Some(stem) => (stem.as_bytes(), true),
+        None => (entry.as_bytes(), false),
+    };
+    if hay.len() - i < k.len()
+        || hay[i].to_ascii_lowercase() != k[0]
+        || (i > 0 && (hay[i - 1].is_ascii_alphabetic() || hay[i - 1] >= 0x80))
+    {
+        return None;
+    }
+    let end = i + k.len();
+    if !hay[i..end]
+        .iter()
+        .zip(k)
+        .all(|(a, b)| a.to_ascii_lowercase() == *b)
+    {
+        return None;
+    }
+    let whole = hay
+        .get(end)
+        .is_none_or(|&c| !(c.is_ascii_alphabetic() || c >= 0x80));
+    (prefix || whole || !k.last().is_some_and(u8::is_ascii_alphabetic)).then_some(end)
+}
+
+/// Distance in bytes from the end of the nearest of `keywords` to `at`, looking back
+/// at most `window` bytes. Entries are whole words ("tel" is not "tell") unless they
+/// end in `*` ("telefon*": "telefonu", "telefonem").
+pub(in crate::detect::pii) fn keyword_distance_before(
+    b: &[u8],
+    at: usize,
+    window: usize,
+    keywords: &[&str],
+) -> Option<usize> {
+    // Keywords may start up to their own length before the window.
+    let longest = keywords.iter().map(|k| k.len()).max().unwrap_or(0);
+    let from = at.saturating_sub(window + longest);
+    let hay = &b[from..at];
+    (0..hay.len())
+        .rev()
+        .filter_map(|i| keywords.iter().find_map(|k| keyword_at(hay, i, k)))
+        .map(|end| hay.len() - end)
+        .find(|&d| d <= window)
+}
+
+/// Whether one of `keywords` (as in [`keyword_distance_before`]) starts within
+/// `window` bytes after `at`.
+pub(in crate::detect::pii) fn keyword_after(
+    b: &[u8],
+    at: usize,
+    window: usize,
+    keywords: &[&str],
+) -> bool {
+    let to = (at + window).min(b.len());
+    let hay = &b[..to];
+    (at..to).any(|i| keywords.iter().any(|k| keyword_at(hay, i, k).is_some()))
+}

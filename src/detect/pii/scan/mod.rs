@@ -23,11 +23,12 @@ mod secrets;
 
 use aho_corasick::AhoCorasick;
 
+pub(super) use super::phone::CONTACT_RULE as PHONE_CONTACT_RULE;
 use super::phone::{CONTACT_RULE, CONTACT_WINDOW};
 use super::types::PiiType;
 pub(super) use anchors::build_anchors;
 use anchors::each_anchor;
-pub(super) use bytes::{keyword_before, word_at, word_before};
+pub(super) use bytes::{keyword_after, keyword_distance_before, word_at, word_before};
 use email::{email_at, obfuscated_email};
 use network::{hex_token_end, hex_token_start, ip6_or_mac};
 use numeric::numeric;
@@ -90,28 +91,39 @@ pub(super) const RULE_IDS: &[&str] = &[
     super::person::RULE_CONTACT,
 ];
 
-/// Finds every confirmed value in `b` (overlaps not yet resolved).
+/// Finds every confirmed value in `b` (overlaps not yet resolved); contact-rule phones
+/// are settled later by [`settle_contact_phones`], once names are known too.
 pub(super) fn scan(b: &[u8], anchors: &AhoCorasick) -> Vec<Hit> {
     let mut hits = Vec::new();
     scan_bytes(b, &mut hits);
     each_anchor(b, anchors, |start, end, kind| {
         anchor_hit(b, start, end, kind, &mut hits)
     });
-    if hits.iter().any(|h| h.rule == CONTACT_RULE) {
-        let emails: Vec<(usize, usize)> = hits
-            .iter()
-            .filter(|h| h.ty == PiiType::Email)
-            .map(|h| (h.start, h.end))
-            .collect();
-        hits.retain(|h| {
-            h.rule != CONTACT_RULE
-                || emails.iter().any(|&(s, e)| {
+    hits
+}
+
+/// Keeps a contact-rule phone (bare NANP or trunk-0 digits, no phone word) only inside
+/// a contact block: an e-mail within [`CONTACT_WINDOW`] bytes, or a name right before
+/// it ("Contact person: Dr Luke Fisher, 8023390424").
+pub(super) fn settle_contact_phones(hits: &mut Vec<Hit>) {
+    if !hits.iter().any(|h| h.rule == CONTACT_RULE) {
+        return;
+    }
+    let anchors: Vec<(PiiType, usize, usize)> = hits
+        .iter()
+        .filter(|h| matches!(h.ty, PiiType::Email | PiiType::Person))
+        .map(|h| (h.ty, h.start, h.end))
+        .collect();
+    hits.retain(|h| {
+        h.rule != CONTACT_RULE
+            || anchors.iter().any(|&(ty, s, e)| match ty {
+                PiiType::Email => {
                     (e <= h.start && h.start - e <= CONTACT_WINDOW)
                         || (s >= h.end && s - h.end <= CONTACT_WINDOW)
-                })
-        });
-    }
-    hits
+                }
+                _ => e <= h.start && h.start - e <= 3,
+            })
+    });
 }
 
 /// Sorts hits by start and drops each one that overlaps a better-validated hit.

@@ -3,15 +3,130 @@
 //! addresses. A run no identifier claims is offered to [`crate::detect::pii::phone`].
 
 use super::super::checks;
+use super::super::phone::arithmetic_around;
 use super::super::phone::{phone, phone_extension};
 use super::super::types::PiiType;
 use super::Hit;
-use super::bytes::{keyword_before, skip_word, word_at, word_before};
+use super::bytes::{
+    keyword_after, keyword_before, keyword_distance_before, skip_word, word_at, word_before,
+};
 use super::network::{hex_token_end, ip6_or_mac};
 
 const NIP_KEYWORDS: &[&str] = &["nip", "vat", "tax id", "podatk"];
 const REGON_KEYWORDS: &[&str] = &["regon"];
-const SSN_KEYWORDS: &[&str] = &["ssn", "social security", "ss#"];
+/// Words naming a US social security number, in the eight languages' phrasings.
+/// Words naming a PESEL.
+const PESEL_KEYWORDS: &[&str] = &["pesel"];
+/// Phone words that, nearer to eleven digits than "PESEL", make them a phone that
+/// merely passes the PESEL checksum (one eleven-digit number in ten or so does).
+const PESEL_PHONE_WORDS: &[&str] = &[
+    "tel",
+    "phone*",
+    "telefon*",
+    "handy*",
+    "mobil*",
+    "cellulare",
+    "celular",
+    "móvil",
+    "telemóvel",
+    "telefoon*",
+    "telefone*",
+    "téléphone*",
+    "portable",
+    "fax",
+    "hotline",
+    "erreichbar",
+    "rufen",
+    "richiama*",
+    "chiama*",
+    "ligue*",
+    "bel",
+    "llam*",
+    "appel*",
+    "rappel*",
+    "call",
+    "zadzwo*",
+    "komórk*",
+];
+/// Words that make a number an answer or an operand rather than someone's identifier.
+const ARITHMETIC_WORDS: &[&str] = &[
+    "answer",
+    "result",
+    "equals",
+    "total",
+    "sum",
+    "product",
+    "compute",
+    "calculate",
+    "wynik",
+    "suma",
+    "ergebnis",
+    "summe",
+    "résultat",
+    "resultado",
+    "risultato",
+    "somma",
+    "uitkomst",
+    "som",
+    "dossier",
+    "population",
+];
+/// Words right after a number that make it an operand ("… divisible by 7?").
+const ARITHMETIC_AFTER: &[&str] = &[
+    "divisible",
+    "divided",
+    "prime",
+    "squared",
+    "cubed",
+    "factorial",
+    "modulo",
+    "mod",
+    "times",
+    "plus",
+    "minus",
+    "podzielna",
+    "podzielne",
+    "teilbar",
+    "divisible",
+    "divisibile",
+    "deelbaar",
+    "divisível",
+];
+/// Words before a Luhn-valid number that make it a device identifier, not a card.
+const NOT_CARD_KEYWORDS: &[&str] = &["imei", "imsi", "iccid", "meid", "serial"];
+
+/// Whether the eleven digits of `run` may be a PESEL by their context: written as one
+/// group (or grouped, after the word "PESEL"), no phone word nearer than "PESEL", not
+/// an operand or a result.
+fn pesel_context(b: &[u8], run: &Run) -> bool {
+    let s = run.start;
+    let named = keyword_distance_before(b, s, 48, PESEL_KEYWORDS);
+    let phone = keyword_distance_before(b, s, 40, PESEL_PHONE_WORDS);
+    if let Some(p) = named {
+        return (run.ngroups == 1 || run.uniform_sep(b" -")) && phone.is_none_or(|q| q >= p);
+    }
+    run.ngroups == 1
+        && phone.is_none()
+        && !arithmetic_around(b, s, run.end)
+        && keyword_distance_before(b, s, 32, ARITHMETIC_WORDS).is_none()
+        && !keyword_after(b, run.end, 16, ARITHMETIC_AFTER)
+}
+
+const SSN_KEYWORDS: &[&str] = &[
+    "ssn",
+    "social security",
+    "ss#",
+    "sozialversicherungsnummer",
+    "sécurité sociale",
+    "securite sociale",
+    "seguro social",
+    "seguridad social",
+    "previdenza sociale",
+    "segurança social",
+    "seguranca social",
+    "ubezpieczenia społecznego",
+    "sociale zekerheid",
+];
 const VERSION_KEYWORDS: &[&str] = &["version", "ver.", "release", "build", "firmware"];
 
 const MAX_GROUPS: usize = 24;
@@ -212,6 +327,11 @@ fn classify(b: &[u8], run: &Run, ext_end: Option<usize>, hits: &mut Vec<Hit>) {
         }
         if (13..=19).contains(&nd) {
             if let Some(brand) = card(d) {
+                // IMEIs are Luhn-valid fifteen-digit numbers too (those starting 34 or
+                // 37 look like Amex): named as such, they are devices, not cards.
+                if nd == 15 && keyword_distance_before(b, s, 24, NOT_CARD_KEYWORDS).is_some() {
+                    return;
+                }
                 push(hits, PiiType::CreditCard, brand, s, run.end);
                 return;
             }
@@ -223,7 +343,7 @@ fn classify(b: &[u8], run: &Run, ext_end: Option<usize>, hits: &mut Vec<Hit>) {
             }
             // Not a card: only an international phone ("001-…") may still claim it.
         }
-        if nd == 11 && (run.ngroups == 1 || run.uniform_sep(b" -")) && checks::pesel_valid(d) {
+        if nd == 11 && pesel_context(b, run) && checks::pesel_valid(d) {
             push(hits, PiiType::PlPesel, "pii.pl_pesel", s, run.end);
             return;
         }
@@ -246,7 +366,7 @@ fn classify(b: &[u8], run: &Run, ext_end: Option<usize>, hits: &mut Vec<Hit>) {
             }
             return;
         }
-        if nd == 9 && run.ngroups == 1 && keyword_before(b, s, 24, SSN_KEYWORDS) {
+        if nd == 9 && run.ngroups == 1 && keyword_before(b, s, 48, SSN_KEYWORDS) {
             if checks::ssn_valid(d) {
                 push(hits, PiiType::UsSsn, "pii.us_ssn", s, run.end);
             }

@@ -132,11 +132,13 @@ NAME_FRAMES = {
 PHONE_FRAMES = {
     "en": ["Call me back at {P} after 5pm.", "Her mobile is {P}, text before calling.",
            "Update the CRM: phone {P}.", "Is {P} a landline or a cell number?",
-           "Reach the front desk on {P}.", "Tel: {P}"],
+           "Reach the front desk on {P}.", "Tel: {P}", "I got a text from {P} claiming to be my bank.",
+           "{P} keeps calling me at night, who is it?", "Vendor card: Acme Ltd, {P}, {E}."],
     "pl": ["Proszę oddzwonić pod numer {P}.", "Mój telefon to {P}.", "Kontakt: tel. {P}",
-           "Zadzwoń na {P} po 17.", "Numer komórki klienta: {P}."],
+           "Zadzwoń na {P} po 17.", "Numer komórki klienta: {P}.", "Dane: {P}, {E}."],
     "de": ["Rufen Sie mich unter {P} zurück.", "Meine Handynummer ist {P}.",
-           "Tel.: {P}", "Die Hotline ist unter {P} erreichbar.", "Telefon {P} bitte im CRM eintragen."],
+           "Tel.: {P}", "Die Hotline ist unter {P} erreichbar.", "Telefon {P} bitte im CRM eintragen.",
+           "Kontaktdaten: {P}, {E}."],
     "fr": ["Rappelez-moi au {P}.", "Mon portable : {P}.", "Tél. {P}",
            "Le standard est joignable au {P}.", "Numéro de téléphone du client : {P}."],
     "es": ["Llámame al {P} por la tarde.", "Mi móvil es {P}.", "Tel. {P}",
@@ -217,6 +219,23 @@ def lookalikes(rng):
         f"The answer is {n(10000000000, 99999999999)}.",
         f"Our GDP estimate: {n(100, 999)} {n(100, 999)} {n(100, 999)} {n(100, 999)} USD.",
         f"Set the timeout to {n(100000, 9999999)} ms and retry {n(2, 9)} times.",
+        # Phone-ish words beside numbers that are not phones.
+        f"Tell me whether {n(1000000000, 9999999999)} is a prime number.",
+        f"The function call returned {n(100000000, 999999999)} instead of 0.",
+        f"Each cell in column B holds {n(10000000, 99999999)}.",
+        f"Our mobile app reached {n(10000000, 99999999)} downloads.",
+        f"Phone model SM-G{n(100, 999)}B, IMEI {n(100000000000000, 999999999999999)}, is not recognised.",
+        f"Contact form submissions this year: {n(10000000, 99999999)}.",
+        f"Numerical check: {n(100000000, 999999999)} / {n(3, 97)} = ?",
+        f"Divide {n(1000000000, 9999999999)} by {n(3, 97)} and round the result.",
+        f"Telefonrechnung Nr. {n(100000000, 999999999)} – bitte prüfen.",
+        f"Numer zamówienia {n(100000000, 999999999)} nie dotarł.",
+        f"Le numéro de commande {n(100000000, 999999999)} est en retard.",
+        f"The standard deviation is {n(10000000, 99999999)} units.",
+        f"{n(100000000, 999999999)} + {n(100000000, 999999999)} = ?",
+        f"Is {n(10000000000, 99999999999)} divisible by 7?",
+        f"Convert {n(1000000000, 1900000000)} (Unix time) to a date.",
+        f"Commit {uuid.UUID(int=rng.getrandbits(128)).hex[:12]} and build {n(10000000, 99999999)} failed.",
     ]
 
 def failing_ssn(rng):
@@ -286,7 +305,7 @@ def main():
     for lang, frames in PHONE_FRAMES.items():
         for _ in range(40 * args.scale):
             fake = fakers[rng.choice(PHONE_LOCALES[lang])]
-            text, spans = fill(rng.choice(frames), None, rng, phone=fake.phone_number())
+            text, spans = fill(rng.choice(frames), fake, rng, phone=fake.phone_number())
             sets["ssn_phone.jsonl"].append(rec(text, spans, lang, "pii", "phone"))
     us = fakers["en_US"]
     for lang, frames in SSN_FRAMES.items():
