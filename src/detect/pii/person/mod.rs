@@ -1,29 +1,40 @@
 //! PERSON: names of people in en, pl, de, fr, es, it, nl and pt text.
 //!
 //! A name has no checksum, so this pass weighs evidence instead of validating. It
-//! visits runs of capitalised words (one space apart, at most
-//! [`MAX_NAME_WORDS`], lower-case particles such as "van der" or "da" inside) and
-//! reports a run when
+//! visits runs of capitalised words (one space apart, lower-case particles such as
+//! "van der" or "da" inside, a leading unlisted word such as "Patient" or "Meeting"
+//! before a listed first name left out as context) and reports a run when
 //!
-//! - **listed**: its first word is a listed first name that is not also a common
-//!   word, and its last word is a listed surname or ends like one ("-ski", "-mann",
-//!   "-ez", "-son", …) — "Karen Russell", "Pia Gude", "Jan van der Berg";
+//! - **listed**: two words or more, the first a listed first name that is not also a
+//!   common word, the last a listed surname or ending like one ("-ski", "-mann",
+//!   "-ez", "-ová", …): "Karen Russell", "Pia Gude", "Jan van der Berg". A first
+//!   name that is also a word ("Victoria", "Jade") counts before a listed surname
+//!   that is not, except at a sentence start ("Victoria Dunn" mid-sentence, not
+//!   "Victoria Station" or "Will Smith opened…");
 //! - **honorific**: a title stands before it ("Dr. Smith", "Herr Müller",
-//!   "pan Maciej Powązka", "Sig.ra Rossi", "Mevr. de Vries");
-//! - **context**: one of its words is listed (or the run has two or more words) and
-//!   an introduction, salutation, form label or role stands before it ("my name is",
-//!   "nazywam się", "Dear", "Hallo", "Estimado", "full name", "patient"), or it is a
-//!   signature (alone on the line after "Regards," or "Pozdrawiam,");
-//! - **contact**: its first word is a listed first name and contact details follow
-//!   within a few bytes ("Anna Kowalska (anna@…)", "Susan Bigot, +33 …").
+//!   "pan Maciej Powązka", "Sig.ra Rossi", "Mevr. de Vries", "Dipl.-Ing. Ute …");
+//! - **context**: an introduction, salutation or signature stands before two words
+//!   or more, listed or not ("my name is", "nazywam się", "Dear", "Hallo",
+//!   "Estimado", alone on the line after "Regards," or "Pozdrawiam,"), or before
+//!   one listed word ("Dear Grace"); a form label or role ("full name", "patient",
+//!   "Kunde", "intestatario") stands before a run with a listed word or with contact
+//!   details after it;
+//! - **contact**: validated contact details (e-mail, phone, SSN, PESEL) follow
+//!   within a few bytes and the run has a listed word or a surname ending
+//!   ("Anna Kowalska (anna@…)", "Ove Malm (…@…)").
 //!
 //! The name lists (`rules/pii/names/`, from Faker's locales, MIT) are one piece of
 //! evidence among several, never enough alone for one word: a list also holds names
 //! that are common words ("May", "Will", "Grace", "Rose", "Paris", "Mercedes"), which
-//! count only with context. Runs stop at function words, days, months and words that
-//! make a run an organisation or a place ("University", "Street", "GmbH"); runs of
-//! five or more capitalised words are titles or headings and are skipped; words glued
-//! to `@`, `/`, `_` or `.` belong to addresses and code.
+//! count only with context. Runs stop at function words, days, months, imperative
+//! verbs that start prompts, and words that make a run an organisation or a place
+//! ("University", "Street", "GmbH"); runs of five or six words must be listed names
+//! throughout and longer ones are titles or headings; words glued to `@`, `/`, `_` or
+//! `.` belong to addresses and code.
+//!
+//! Names found this way also make the digits right after them a contact-block phone
+//! (`scan::settle_contact_phones`), so this pass runs after the phones are validated
+//! and before the contact phones are settled.
 //!
 //! # Default action
 //!

@@ -19,77 +19,25 @@ const REGON_KEYWORDS: &[&str] = &["regon"];
 const PESEL_KEYWORDS: &[&str] = &["pesel"];
 /// Phone words that, nearer to eleven digits than "PESEL", make them a phone that
 /// merely passes the PESEL checksum (one eleven-digit number in ten or so does).
+#[rustfmt::skip]
 const PESEL_PHONE_WORDS: &[&str] = &[
-    "tel",
-    "phone*",
-    "telefon*",
-    "handy*",
-    "mobil*",
-    "cellulare",
-    "celular",
-    "móvil",
-    "telemóvel",
-    "telefoon*",
-    "telefone*",
-    "téléphone*",
-    "portable",
-    "fax",
-    "hotline",
-    "erreichbar",
-    "rufen",
-    "richiama*",
-    "chiama*",
-    "ligue*",
-    "bel",
-    "llam*",
-    "appel*",
-    "rappel*",
-    "call",
-    "zadzwo*",
-    "komórk*",
+    "tel", "phone*", "telefon*", "handy*", "mobil*", "cellulare", "celular", "móvil",
+    "telemóvel", "telefoon*", "telefone*", "téléphone*", "portable", "fax", "hotline",
+    "erreichbar", "rufen", "richiama*", "chiama*", "ligue*", "bel", "llam*", "appel*",
+    "rappel*", "call", "zadzwo*", "komórk*",
 ];
 /// Words that make a number an answer or an operand rather than someone's identifier.
+#[rustfmt::skip]
 const ARITHMETIC_WORDS: &[&str] = &[
-    "answer",
-    "result",
-    "equals",
-    "total",
-    "sum",
-    "product",
-    "compute",
-    "calculate",
-    "wynik",
-    "suma",
-    "ergebnis",
-    "summe",
-    "résultat",
-    "resultado",
-    "risultato",
-    "somma",
-    "uitkomst",
-    "som",
-    "dossier",
-    "population",
+    "answer", "result", "equals", "total", "sum", "product", "compute", "calculate", "wynik",
+    "suma", "ergebnis", "summe", "résultat", "resultado", "risultato", "somma", "uitkomst",
+    "som", "dossier", "population",
 ];
 /// Words right after a number that make it an operand ("… divisible by 7?").
+#[rustfmt::skip]
 const ARITHMETIC_AFTER: &[&str] = &[
-    "divisible",
-    "divided",
-    "prime",
-    "squared",
-    "cubed",
-    "factorial",
-    "modulo",
-    "mod",
-    "times",
-    "plus",
-    "minus",
-    "podzielna",
-    "podzielne",
-    "teilbar",
-    "divisible",
-    "divisibile",
-    "deelbaar",
+    "divisible", "divided", "prime", "squared", "cubed", "factorial", "modulo", "mod", "times",
+    "plus", "minus", "podzielna", "podzielne", "teilbar", "divisible", "divisibile", "deelbaar",
     "divisível",
 ];
 /// Words before a Luhn-valid number that make it a device identifier, not a card.
@@ -112,20 +60,11 @@ fn pesel_context(b: &[u8], run: &Run) -> bool {
         && !keyword_after(b, run.end, 16, ARITHMETIC_AFTER)
 }
 
+#[rustfmt::skip]
 const SSN_KEYWORDS: &[&str] = &[
-    "ssn",
-    "social security",
-    "ss#",
-    "sozialversicherungsnummer",
-    "sécurité sociale",
-    "securite sociale",
-    "seguro social",
-    "seguridad social",
-    "previdenza sociale",
-    "segurança social",
-    "seguranca social",
-    "ubezpieczenia społecznego",
-    "sociale zekerheid",
+    "ssn", "social security", "ss#", "sozialversicherungsnummer", "sécurité sociale",
+    "securite sociale", "seguro social", "seguridad social", "previdenza sociale",
+    "segurança social", "seguranca social", "ubezpieczenia społecznego", "sociale zekerheid",
 ];
 const VERSION_KEYWORDS: &[&str] = &["version", "ver.", "release", "build", "firmware"];
 
