@@ -116,6 +116,11 @@ impl PiiShield {
         let categories = PiiType::ALL.iter().map(|t| Arc::from(t.as_str())).collect();
         let rule_ids = scan::RULE_IDS.iter().map(|&r| (r, Arc::from(r))).collect();
         let phone = phone::PhoneRegions::new(&config.phone_regions, config.phone_strict)?;
+        // The word tables are shared by every shield; building them here keeps the
+        // first request from paying for it.
+        person::warm();
+        phone::warm();
+        scan::warm();
         Ok(PiiShield {
             enabled,
             anchors,

@@ -60,6 +60,11 @@ mod words;
 #[cfg(test)]
 pub(super) mod tests;
 
+use std::cell::Cell;
+use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
+use std::sync::LazyLock;
+
 use super::scan::{Hit, PHONE_CONTACT_RULE, word_before};
 use super::types::PiiType;
 use words::{
@@ -95,19 +100,100 @@ struct Word {
     end: usize,
 }
 
-/// What was found around a run of capitalised words.
+/// What was found before a run while it was read.
 #[derive(Debug, Default, Clone, Copy)]
 struct Context {
     /// A title before the run ("Dr.", "Herr", "pan").
     honorific: bool,
-    /// An introduction or salutation before it, or the run is a signature.
-    introduced: bool,
-    /// A form label or role before it ("full name", "patient", "Kunde").
-    labelled: bool,
-    /// Validated contact details right after it.
-    contact: bool,
+}
+
+/// The context of a run, read only when a rule asks for it (most runs are decided by
+/// their words alone) and at most once.
+struct Around<'a> {
+    b: &'a [u8],
+    run_start: usize,
+    end: usize,
+    /// Hits of the other types, validated.
+    contacts: &'a [Hit],
+    introduced: Cell<Option<bool>>,
+    labelled: Cell<Option<bool>>,
+    contact: Cell<Option<bool>>,
+}
+
+impl Around<'_> {
+    fn memo(cell: &Cell<Option<bool>>, f: impl FnOnce() -> bool) -> bool {
+        cell.get().unwrap_or_else(|| {
+            let v = f();
+            cell.set(Some(v));
+            v
+        })
+    }
+
+    /// An introduction or salutation before the run, or the run is a signature.
+    fn introduced(&self) -> bool {
+        Self::memo(&self.introduced, || {
+            before_phrase(self.b, self.run_start, &PHRASES.introductions)
+                || signature(self.b, self.run_start, self.end)
+        })
+    }
+
+    /// A form label or role before the run ("full name", "patient", "Kunde").
+    fn labelled(&self) -> bool {
+        Self::memo(&self.labelled, || {
+            before_phrase(self.b, self.run_start, &PHRASES.labels)
+        })
+    }
+
+    /// Validated contact details right after the run.
+    fn contact(&self) -> bool {
+        Self::memo(&self.contact, || {
+            let (b, end) = (self.b, self.end);
+            self.contacts.iter().any(|h| {
+                matches!(
+                    h.ty,
+                    PiiType::Email | PiiType::Phone | PiiType::UsSsn | PiiType::PlPesel
+                ) && h.rule != PHONE_CONTACT_RULE
+                    && h.start >= end
+                    && h.start - end <= CONTACT_WINDOW
+                    && !b[end..h.start].contains(&b'\n')
+            })
+        })
+    }
+
     /// The run starts a sentence (its capital says nothing).
-    sentence_start: bool,
+    fn sentence_start(&self) -> bool {
+        sentence_start(self.b, self.run_start)
+    }
+}
+
+/// Phrases grouped by their last word, so that the context before a run is matched
+/// against the few phrases ending with the word found there.
+struct Phrases {
+    introductions: PhraseIndex,
+    labels: PhraseIndex,
+}
+
+type PhraseIndex = HashMap<&'static [u8], Vec<&'static [u8]>, BuildHasherDefault<words::Fnv>>;
+
+static PHRASES: LazyLock<Phrases> = LazyLock::new(|| Phrases {
+    introductions: index_phrases(INTRODUCTIONS),
+    labels: index_phrases(LABELS),
+});
+
+fn index_phrases(list: &[&'static str]) -> PhraseIndex {
+    let mut map = PhraseIndex::default();
+    for p in list {
+        let last = p.rsplit(' ').next().unwrap_or(p);
+        map.entry(last.as_bytes()).or_default().push(p.as_bytes());
+    }
+    map
+}
+
+/// Builds the shared tables now, so that no request pays for it.
+pub(super) fn warm() {
+    LazyLock::force(&NAMES);
+    LazyLock::force(&STOP_SET);
+    LazyLock::force(&PHRASES);
 }
 
 /// Finds names in `text` (the folded text) and pushes them to `hits`, whose hits of
@@ -176,19 +262,16 @@ pub(super) fn scan(text: &str, hits: &mut Vec<Hit>) {
         if !ctx.honorific {
             ctx.honorific = lower_honorific_before(b, run_start);
         }
-        ctx.introduced = before_phrase(b, run_start, INTRODUCTIONS) || signature(b, run_start, end);
-        ctx.labelled = before_phrase(b, run_start, LABELS);
-        ctx.sentence_start = sentence_start(b, run_start);
-        ctx.contact = hits[..contacts].iter().any(|h| {
-            matches!(
-                h.ty,
-                PiiType::Email | PiiType::Phone | PiiType::UsSsn | PiiType::PlPesel
-            ) && h.rule != PHONE_CONTACT_RULE
-                && h.start >= end
-                && h.start - end <= CONTACT_WINDOW
-                && !b[end..h.start].contains(&b'\n')
-        });
-        if let Some(rule) = decide(text, words, ctx, names) {
+        let around = Around {
+            b,
+            run_start,
+            end,
+            contacts: &hits[..contacts],
+            introduced: Cell::new(None),
+            labelled: Cell::new(None),
+            contact: Cell::new(None),
+        };
+        if let Some(rule) = decide(text, words, ctx.honorific, &around, names) {
             hits.push(Hit {
                 ty: PiiType::Person,
                 rule,
@@ -204,7 +287,13 @@ fn word<'t>(text: &'t str, w: &Word) -> &'t str {
 }
 
 /// Weighs the evidence for a run of `words`; the rule that accepts it, if any.
-fn decide(text: &str, words: &[Word], ctx: Context, names: &words::Names) -> Option<&'static str> {
+fn decide(
+    text: &str,
+    words: &[Word],
+    honorific: bool,
+    ctx: &Around<'_>,
+    names: &words::Names,
+) -> Option<&'static str> {
     let first = word(text, &words[0]);
     let last = word(text, &words[words.len() - 1]);
     let is_first = names.is_first(first);
@@ -212,7 +301,7 @@ fn decide(text: &str, words: &[Word], ctx: Context, names: &words::Names) -> Opt
     let plain_first = is_first && !common_first;
     let last_listed = names.is_last(last);
     let listed_any = words.iter().any(|w| names.is_listed(word(text, w)));
-    if ctx.honorific {
+    if honorific {
         return Some(RULE_HONORIFIC);
     }
     if words.len() >= 2 {
@@ -226,28 +315,31 @@ fn decide(text: &str, words: &[Word], ctx: Context, names: &words::Names) -> Opt
         }
         // "Victoria Dunn", "Jade Evans": a first name that is also a word, then a
         // listed surname that is not, in the middle of a sentence.
-        if is_first && last_listed && !names.is_common(last) && !ctx.sentence_start {
+        if is_first && last_listed && !names.is_common(last) && !ctx.sentence_start() {
             return Some(RULE_LISTED);
         }
-        if ctx.introduced {
+        if ctx.introduced() {
             return Some(RULE_CONTEXT);
         }
-        if ctx.labelled && (listed_any || ctx.contact) {
+        if ctx.labelled() && (listed_any || ctx.contact()) {
             return Some(RULE_CONTEXT);
         }
-        if ctx.contact && (listed_any || (words.len() <= 3 && surname_shaped(last))) {
+        if (listed_any || (words.len() <= 3 && surname_shaped(last))) && ctx.contact() {
             return Some(RULE_CONTACT);
         }
         return None;
     }
     // One word: never on list membership alone.
-    if ctx.introduced && listed_any {
+    if !listed_any {
+        return None;
+    }
+    if ctx.introduced() {
         return Some(RULE_CONTEXT);
     }
-    if ctx.labelled && (plain_first || (last_listed && !names.is_common(last))) {
+    if (plain_first || (last_listed && !names.is_common(last))) && ctx.labelled() {
         return Some(RULE_CONTEXT);
     }
-    if ctx.contact && plain_first {
+    if plain_first && ctx.contact() {
         return Some(RULE_CONTACT);
     }
     None
@@ -380,9 +472,15 @@ fn next_capitalised_at(text: &str, j: usize) -> Option<Word> {
 
 /// Whether `s` (a capitalised word) is a title, given the byte after it.
 fn is_honorific(s: &str, b: &[u8], end: usize) -> bool {
+    if s.len() > MAX_HONORIFIC {
+        return false;
+    }
     let dot = b.get(end) == Some(&b'.');
     HONORIFICS.contains(&s) || (dot && DOTTED_HONORIFICS.contains(&s))
 }
+
+/// Longest title in [`HONORIFICS`] ("Mademoiselle"); longer words are not compared.
+const MAX_HONORIFIC: usize = 12;
 
 /// Whether `s` looks like a name word: two letters or more, capitalised, not all in
 /// capitals (acronyms), capitals inside only after `-`, an apostrophe or a known
@@ -467,14 +565,29 @@ fn lower_honorific_before(b: &[u8], start: usize) -> bool {
 
 /// Whether one of `phrases` ends right before `start` (spaces, `:`, `,`, `-`, a
 /// quote or a line break allowed between).
-fn before_phrase(b: &[u8], start: usize, phrases: &[&str]) -> bool {
+fn before_phrase(b: &[u8], start: usize, phrases: &PhraseIndex) -> bool {
     let from = start.saturating_sub(CONTEXT_WINDOW);
     let mut j = start;
     while j > from && matches!(b[j - 1], b' ' | b':' | b',' | b'"' | b'\'' | b'\n' | b'-') {
         j -= 1;
     }
     let hay = &b[from..j];
-    phrases.iter().any(|p| ends_with_phrase(hay, p))
+    // The last word, lower-cased (ASCII) into a buffer: the key of its phrases.
+    let word_start = hay
+        .iter()
+        .rposition(|&c| matches!(c, b' ' | b'\n' | b'\t' | b'(' | b'"' | b'.' | b','))
+        .map_or(0, |p| p + 1);
+    let word = &hay[word_start..];
+    let mut buf = [0u8; 32];
+    if word.is_empty() || word.len() > buf.len() {
+        return false;
+    }
+    for (o, c) in buf.iter_mut().zip(word) {
+        *o = c.to_ascii_lowercase();
+    }
+    phrases
+        .get(&buf[..word.len()])
+        .is_some_and(|ps| ps.iter().any(|p| ends_with_phrase(hay, p)))
 }
 
 /// Whether `start` begins a sentence: nothing before it but spaces, quotes and
@@ -488,8 +601,7 @@ fn sentence_start(b: &[u8], start: usize) -> bool {
 }
 
 /// Whether `hay` ends with `phrase` (lower-case), ASCII case ignored, at a word start.
-fn ends_with_phrase(hay: &[u8], phrase: &str) -> bool {
-    let p = phrase.as_bytes();
+fn ends_with_phrase(hay: &[u8], p: &[u8]) -> bool {
     if hay.len() < p.len() {
         return false;
     }
@@ -527,5 +639,8 @@ fn signature(b: &[u8], start: usize, end: usize) -> bool {
         .rposition(|&c| c == b'\n')
         .map_or(0, |p| p + 1);
     let line = &b[line_start..e];
-    line.len() <= 48 && CLOSINGS.iter().any(|p| ends_with_phrase(line, p))
+    line.len() <= 48
+        && CLOSINGS
+            .iter()
+            .any(|p| ends_with_phrase(line, p.as_bytes()))
 }

@@ -300,3 +300,10 @@ fn generated_sets_meet_the_person_floors() {
         "PERSON on capitalised non-names: {notes:#?}"
     );
 }
+
+#[test]
+fn no_title_is_longer_than_the_length_check() {
+    for h in super::words::HONORIFICS {
+        assert!(h.len() <= super::MAX_HONORIFIC, "{h}");
+    }
+}

@@ -12,7 +12,9 @@ mod numbering;
 #[cfg(test)]
 mod tests;
 
-use super::scan::{MAX_DIGITS, Run, keyword_after, keyword_distance_before, word_at};
+use std::sync::LazyLock;
+
+use super::scan::{Keywords, MAX_DIGITS, Run, keyword_after, keyword_distance_before, word_at};
 pub use numbering::{DEFAULT_PHONE_REGIONS, UnknownRegion, is_known_region};
 #[cfg(test)]
 use numbering::{MAX_NSN, international_valid, metadata_examples};
@@ -91,6 +93,26 @@ const NOT_PHONE_AFTER: &[&str] = &[
     "mal", "fois", "veces", "volte", "keer", "vezes", "razy",
 ];
 
+/// The phone word lists, indexed once per process.
+struct Words {
+    phone: Keywords,
+    phone_after: Keywords,
+    not_phone: Keywords,
+    not_phone_after: Keywords,
+}
+
+static WORDS: LazyLock<Words> = LazyLock::new(|| Words {
+    phone: Keywords::new(PHONE_KEYWORDS),
+    phone_after: Keywords::new(PHONE_KEYWORDS_AFTER),
+    not_phone: Keywords::new(NOT_PHONE_KEYWORDS),
+    not_phone_after: Keywords::new(NOT_PHONE_AFTER),
+});
+
+/// Builds the word tables now, so that no request pays for it.
+pub(super) fn warm() {
+    LazyLock::force(&WORDS);
+}
+
 /// `x123`, ` x123`, ` ext. 123`, `ext123` right after a phone body; returns its end.
 pub(super) fn phone_extension(b: &[u8], at: usize) -> Option<usize> {
     let rest = &b[at..];
@@ -144,15 +166,15 @@ pub(super) fn phone(b: &[u8], run: &Run, plus: bool) -> Option<(&'static str, us
     if start > 0 && b[start - 1] == b'+' && open_paren {
         return None;
     }
-    let phone_word = keyword_distance_before(b, start, KEYWORD_WINDOW, PHONE_KEYWORDS);
-    let other_word = keyword_distance_before(b, start, 32, NOT_PHONE_KEYWORDS);
+    let phone_word = keyword_distance_before(b, start, KEYWORD_WINDOW, &WORDS.phone);
+    let other_word = keyword_distance_before(b, start, 32, &WORDS.not_phone);
     let keyed = match (phone_word, other_word) {
         (Some(p), Some(o)) => p < o,
         (Some(_), None) => true,
-        (None, _) => other_word.is_none() && keyword_after(b, run.end, 24, PHONE_KEYWORDS_AFTER),
+        (None, _) => other_word.is_none() && keyword_after(b, run.end, 24, &WORDS.phone_after),
     };
-    let arithmetic =
-        arithmetic_around(b, start, run.end) || keyword_after(b, run.end, 12, NOT_PHONE_AFTER);
+    let arithmetic = arithmetic_around(b, start, run.end)
+        || keyword_after(b, run.end, 12, &WORDS.not_phone_after);
     // International: "+CC …" or "00CC …" (not "(00…)", a German area code style).
     let intl = if plus {
         Some(0)

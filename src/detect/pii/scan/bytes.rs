@@ -82,62 +82,101 @@ pub(in crate::detect::pii) fn contains(hay: &[u8], needle: &[u8]) -> bool {
             .any(|i| hay[i] == needle[0] && hay[i..i + needle.len()] == *needle)
 }
 
-/// Whether `entry` (lower-case; a trailing `*` allows any word ending) matches `hay` at
-/// `i`, at a word start; returns the end of the match.
-fn keyword_at(hay: &[u8], i: usize, entry: &str) -> Option<usize> {
-    let (k, prefix) = match entry.strip_suffix('*') {
-        Some(stem) => (stem.as_bytes(), true),
-        None => (entry.as_bytes(), false),
-    };
-    if hay.len() - i < k.len()
-        || hay[i].to_ascii_lowercase() != k[0]
-        || (i > 0 && (hay[i - 1].is_ascii_alphabetic() || hay[i - 1] >= 0x80))
-    {
-        return None;
+/// A keyword list indexed by first byte, so that a look-behind compares a position
+/// only with the few entries that can start there (the lists run to 150 words; a
+/// plain scan of every entry at every position was most of L1.5's time on text with
+/// many numbers).
+///
+/// Entries are lower-case; a trailing `*` allows any word ending, otherwise an entry
+/// ending in a letter must end a word ("tel" is not "tell").
+pub(in crate::detect::pii) struct Keywords {
+    /// (stem bytes, prefix allowed), sorted by first byte.
+    entries: Vec<(&'static [u8], bool)>,
+    /// `entries[start[c]..start[c + 1]]` begin with byte `c`.
+    start: [u16; 257],
+    longest: usize,
+}
+
+impl Keywords {
+    pub(in crate::detect::pii) fn new(list: &[&'static str]) -> Keywords {
+        let mut entries: Vec<(&'static [u8], bool)> = list
+            .iter()
+            .filter(|k| !k.is_empty())
+            .map(|k| match k.strip_suffix('*') {
+                Some(stem) => (stem.as_bytes(), true),
+                None => (k.as_bytes(), false),
+            })
+            .collect();
+        entries.sort_by_key(|(k, _)| k[0]);
+        let mut start = [0u16; 257];
+        for c in 0..256 {
+            start[c + 1] = start[c]
+                + u16::try_from(
+                    entries
+                        .iter()
+                        .filter(|(k, _)| usize::from(k[0]) == c)
+                        .count(),
+                )
+                .expect("keyword lists are short");
+        }
+        let longest = entries.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+        Keywords {
+            entries,
+            start,
+            longest,
+        }
     }
-    let end = i + k.len();
-    if !hay[i..end]
-        .iter()
-        .zip(k)
-        .all(|(a, b)| a.to_ascii_lowercase() == *b)
-    {
-        return None;
+
+    /// The end of an entry matching `hay` at `i`, at a word start.
+    fn at(&self, hay: &[u8], i: usize) -> Option<usize> {
+        if i > 0 && (hay[i - 1].is_ascii_alphabetic() || hay[i - 1] >= 0x80) {
+            return None;
+        }
+        let c = usize::from(hay[i].to_ascii_lowercase());
+        let range = usize::from(self.start[c])..usize::from(self.start[c + 1]);
+        self.entries[range].iter().find_map(|&(k, prefix)| {
+            let end = i + k.len();
+            if end > hay.len()
+                || !hay[i + 1..end]
+                    .iter()
+                    .zip(&k[1..])
+                    .all(|(a, b)| a.to_ascii_lowercase() == *b)
+            {
+                return None;
+            }
+            let whole = hay
+                .get(end)
+                .is_none_or(|&c| !(c.is_ascii_alphabetic() || c >= 0x80));
+            (prefix || whole || !k.last().is_some_and(u8::is_ascii_alphabetic)).then_some(end)
+        })
     }
-    let whole = hay
-        .get(end)
-        .is_none_or(|&c| !(c.is_ascii_alphabetic() || c >= 0x80));
-    (prefix || whole || !k.last().is_some_and(u8::is_ascii_alphabetic)).then_some(end)
 }
 
 /// Distance in bytes from the end of the nearest of `keywords` to `at`, looking back
-/// at most `window` bytes. Entries are whole words ("tel" is not "tell") unless they
-/// end in `*` ("telefon*": "telefonu", "telefonem").
+/// at most `window` bytes (the keyword itself may start before the window).
 pub(in crate::detect::pii) fn keyword_distance_before(
     b: &[u8],
     at: usize,
     window: usize,
-    keywords: &[&str],
+    keywords: &Keywords,
 ) -> Option<usize> {
-    // Keywords may start up to their own length before the window.
-    let longest = keywords.iter().map(|k| k.len()).max().unwrap_or(0);
-    let from = at.saturating_sub(window + longest);
+    let from = at.saturating_sub(window + keywords.longest);
     let hay = &b[from..at];
     (0..hay.len())
         .rev()
-        .filter_map(|i| keywords.iter().find_map(|k| keyword_at(hay, i, k)))
+        .filter_map(|i| keywords.at(hay, i))
         .map(|end| hay.len() - end)
         .find(|&d| d <= window)
 }
 
-/// Whether one of `keywords` (as in [`keyword_distance_before`]) starts within
-/// `window` bytes after `at`.
+/// Whether one of `keywords` starts within `window` bytes after `at`.
 pub(in crate::detect::pii) fn keyword_after(
     b: &[u8],
     at: usize,
     window: usize,
-    keywords: &[&str],
+    keywords: &Keywords,
 ) -> bool {
     let to = (at + window).min(b.len());
-    let hay = &b[..to];
-    (at..to).any(|i| keywords.iter().any(|k| keyword_at(hay, i, k).is_some()))
+    let hay = &b[..(to + keywords.longest).min(b.len())];
+    (at..to).any(|i| keywords.at(hay, i).is_some())
 }

@@ -28,7 +28,7 @@ use super::phone::{CONTACT_RULE, CONTACT_WINDOW};
 use super::types::PiiType;
 pub(super) use anchors::build_anchors;
 use anchors::each_anchor;
-pub(super) use bytes::{keyword_after, keyword_distance_before, word_at, word_before};
+pub(super) use bytes::{Keywords, keyword_after, keyword_distance_before, word_at, word_before};
 use email::{email_at, obfuscated_email};
 use network::{hex_token_end, hex_token_start, ip6_or_mac};
 use numeric::numeric;
@@ -90,6 +90,11 @@ pub(super) const RULE_IDS: &[&str] = &[
     super::person::RULE_CONTEXT,
     super::person::RULE_CONTACT,
 ];
+
+/// Builds the word tables of the families now, so that no request pays for it.
+pub(super) fn warm() {
+    numeric::warm();
+}
 
 /// Finds every confirmed value in `b` (overlaps not yet resolved); contact-rule phones
 /// are settled later by [`settle_contact_phones`], once names are known too.

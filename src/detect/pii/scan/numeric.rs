@@ -7,8 +7,11 @@ use super::super::phone::arithmetic_around;
 use super::super::phone::{phone, phone_extension};
 use super::super::types::PiiType;
 use super::Hit;
+use std::sync::LazyLock;
+
 use super::bytes::{
-    keyword_after, keyword_before, keyword_distance_before, skip_word, word_at, word_before,
+    Keywords, keyword_after, keyword_before, keyword_distance_before, skip_word, word_at,
+    word_before,
 };
 use super::network::{hex_token_end, ip6_or_mac};
 
@@ -43,21 +46,43 @@ const ARITHMETIC_AFTER: &[&str] = &[
 /// Words before a Luhn-valid number that make it a device identifier, not a card.
 const NOT_CARD_KEYWORDS: &[&str] = &["imei", "imsi", "iccid", "meid", "serial"];
 
+/// The keyword lists above, indexed once per process.
+struct Words {
+    pesel: Keywords,
+    pesel_phone: Keywords,
+    arithmetic: Keywords,
+    arithmetic_after: Keywords,
+    not_card: Keywords,
+}
+
+static WORDS: LazyLock<Words> = LazyLock::new(|| Words {
+    pesel: Keywords::new(PESEL_KEYWORDS),
+    pesel_phone: Keywords::new(PESEL_PHONE_WORDS),
+    arithmetic: Keywords::new(ARITHMETIC_WORDS),
+    arithmetic_after: Keywords::new(ARITHMETIC_AFTER),
+    not_card: Keywords::new(NOT_CARD_KEYWORDS),
+});
+
+/// Builds the word tables now, so that no request pays for it.
+pub(super) fn warm() {
+    LazyLock::force(&WORDS);
+}
+
 /// Whether the eleven digits of `run` may be a PESEL by their context: written as one
 /// group (or grouped, after the word "PESEL"), no phone word nearer than "PESEL", not
 /// an operand or a result.
 fn pesel_context(b: &[u8], run: &Run) -> bool {
     let s = run.start;
-    let named = keyword_distance_before(b, s, 48, PESEL_KEYWORDS);
-    let phone = keyword_distance_before(b, s, 40, PESEL_PHONE_WORDS);
+    let named = keyword_distance_before(b, s, 48, &WORDS.pesel);
+    let phone = keyword_distance_before(b, s, 40, &WORDS.pesel_phone);
     if let Some(p) = named {
         return (run.ngroups == 1 || run.uniform_sep(b" -")) && phone.is_none_or(|q| q >= p);
     }
     run.ngroups == 1
         && phone.is_none()
         && !arithmetic_around(b, s, run.end)
-        && keyword_distance_before(b, s, 32, ARITHMETIC_WORDS).is_none()
-        && !keyword_after(b, run.end, 16, ARITHMETIC_AFTER)
+        && keyword_distance_before(b, s, 32, &WORDS.arithmetic).is_none()
+        && !keyword_after(b, run.end, 16, &WORDS.arithmetic_after)
 }
 
 #[rustfmt::skip]
@@ -268,7 +293,7 @@ fn classify(b: &[u8], run: &Run, ext_end: Option<usize>, hits: &mut Vec<Hit>) {
             if let Some(brand) = card(d) {
                 // IMEIs are Luhn-valid fifteen-digit numbers too (those starting 34 or
                 // 37 look like Amex): named as such, they are devices, not cards.
-                if nd == 15 && keyword_distance_before(b, s, 24, NOT_CARD_KEYWORDS).is_some() {
+                if nd == 15 && keyword_distance_before(b, s, 24, &WORDS.not_card).is_some() {
                     return;
                 }
                 push(hits, PiiType::CreditCard, brand, s, run.end);
