@@ -16,9 +16,10 @@
 //! - **context**: an introduction, salutation or signature stands before two words
 //!   or more, listed or not ("my name is", "nazywam się", "Dear", "Hallo",
 //!   "Estimado", alone on the line after "Regards," or "Pozdrawiam,"), or before
-//!   one listed word ("Dear Grace"); a form label or role ("full name", "patient",
-//!   "Kunde", "intestatario") stands before a run with a listed word or with contact
-//!   details after it;
+//!   one listed word ("Dear Grace"); a form label, role or mail header ("full name",
+//!   "patient", "Kunde", "intestatario", "From:", "Von:") stands before a run with a
+//!   listed word or with contact details after it ("From: Upasna Subramaniam
+//!   <upasna@…>");
 //! - **contact**: validated contact details (e-mail, phone, SSN, PESEL) follow
 //!   within a few bytes and the run has a listed word or a surname ending
 //!   ("Anna Kowalska (anna@…)", "Ove Malm (…@…)").

@@ -220,6 +220,15 @@ fn names_found_with_their_evidence() {
         ("Mi chiamo Giulia Rossi e vivo a Roma.", &["Giulia Rossi"]),
         ("Meu nome é João da Silva.", &["João da Silva"]),
         ("Dear Grace, thank you.", &["Grace"]),
+        (
+            "Übersetze den Brief an Herrn Rolandas Galdikas.",
+            &["Rolandas Galdikas"],
+        ),
+        ("Soy Elsy Padilla, la nueva responsable.", &["Elsy Padilla"]),
+        (
+            "From: Upasna Subramaniam <upasna@example.com>\nSubject: invoice",
+            &["Upasna Subramaniam"],
+        ),
     ];
     for (text, want) in cases {
         assert_eq!(&people(&shield, text), want, "{text:?}");
@@ -245,6 +254,8 @@ fn capitalised_words_that_are_not_names_stay_quiet() {
         "Dear Customer, your order has shipped.",
         "Hello World program in Rust.",
         "The Lord Of The Rings And The Return Of The King",
+        "Yesterday Morning Standup moved to Room B.",
+        "From: Customer Support <help@example.com>",
     ] {
         assert!(
             people(&shield, text).is_empty(),

@@ -98,7 +98,7 @@ pub(super) const HONORIFICS: &[&str] = &[
     "Mademoiselle", "Sr", "Sra", "Srta", "Dra", "Don", "Doña", "Dona", "Señor", "Señora", "Sig",
     "Signor", "Signora", "Signorina", "Dott", "Dottssa", "Dottor", "Dottore", "Dottoressa",
     "Avv", "Ing", "Dhr", "Mevr", "Mevrouw", "Meneer", "Mw", "Dipl", "Univ", "Senhor", "Senhora",
-    "Mag", "Doc", "Rev", "Fr", "Mgr", "Inż",
+    "Mag", "Doc", "Rev", "Fr", "Mgr", "Inż", "Herrn",
 ];
 
 /// Honorifics written in lower case before a name ("pan Maciej Powązka", "el sr.
@@ -108,7 +108,7 @@ pub(super) const HONORIFICS: &[&str] = &[
 pub(super) const LOWER_HONORIFICS: &[&str] = &[
     "pan", "pani", "panie", "pana", "panu", "panią", "sr", "sra", "srta", "don", "doña", "dona",
     "sig", "dott", "dhr", "mevr", "herr", "frau", "monsieur", "madame", "señor", "señora",
-    "signor", "signora", "senhor", "senhora",
+    "signor", "signora", "senhor", "senhora", "herrn",
 ];
 
 /// Titles that need a `.` to be one ("M. Dupont"; a bare "M" is a letter).
@@ -153,15 +153,15 @@ pub(super) const LABELS: &[&str] = &[
     "card holder", "holder", "patient", "customer", "client", "contact", "employee", "tenant",
     "applicant", "candidate", "attn", "attention", "signed", "contact person", "signed by",
     "author", "manager", "recipient", "beneficiary", "passenger", "guest", "user", "doctor",
-    "nurse", "colleague", "mentioned",
+    "nurse", "colleague", "mentioned", "from", "cc", "sender",
     // pl
     "imię i nazwisko", "imię", "nazwisko", "klient", "klienta", "klientka", "klientki",
     "pacjent", "pacjenta", "pacjentka", "pracownik", "pracownika", "właściciel", "odbiorca",
-    "nadawca", "kontakt", "osoba kontaktowa",
+    "nadawca", "kontakt", "osoba kontaktowa", "od",
     // de
     "vor- und nachname", "vollständiger name", "nachname", "vorname", "kunde", "kundin",
     "patientin", "mitarbeiter", "mitarbeiterin", "inhaber", "kontoinhaber", "ansprechpartner",
-    "ansprechpartnerin", "empfänger",
+    "ansprechpartnerin", "empfänger", "von", "absender",
     // fr
     "nom complet", "nom", "prénom", "nom et prénom", "titulaire", "employé", "employée",
     "destinataire", "personne à contacter",
@@ -173,7 +173,7 @@ pub(super) const LABELS: &[&str] = &[
     "paziente", "dipendente", "cliente", "contatto", "referente", "destinatario",
     // nl
     "volledige naam", "naam", "achternaam", "voornaam", "klant", "patiënt", "werknemer",
-    "rekeninghouder", "contactpersoon",
+    "rekeninghouder", "contactpersoon", "van", "afzender",
     // pt
     "nome completo", "titular", "funcionário", "funcionária", "contato",
 ];
@@ -238,7 +238,8 @@ pub(super) const STOP: &[&str] = &[
     "Email", "Invite", "Remind", "Update", "Check", "Find", "Draft", "Prepare", "Schedule",
     "Book", "Cancel", "Forward", "Reply", "Help", "Let", "Get", "Set", "Use", "Show",
     "Generate", "Convert", "Fix", "Review", "Read", "Notify", "Inform", "Meeting", "Notes",
-    "Subject", "Re", "Fwd", "Dodaj", "Zapytaj", "Wyślij", "Umów", "Lade", "Sende", "Frag",
+    "Subject", "Re", "Fwd", "Yesterday", "Today", "Tomorrow", "I'm", "Soy", "Sono", "Sou",
+    "Jestem", "Dodaj", "Zapytaj", "Wyślij", "Umów", "Lade", "Sende", "Frag",
     "Ajoute", "Envoie", "Demande", "Añade", "Envía", "Pregunta", "Aggiungi", "Invia", "Chiedi",
     "Voeg", "Stuur", "Vraag", "Adicione", "Envie", "Pergunte",
     // pl

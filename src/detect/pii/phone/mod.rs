@@ -35,31 +35,35 @@ const PHONE_KEYWORDS: &[&str] = &[
     "call me", "call us", "call him", "call her", "call them", "call at", "call on",
     "call back", "callback", "call from", "calls from", "called from", "calling from",
     "give me a call", "ring me", "reach me", "reach us", "reach him", "reach her", "contact",
-    "extension",
+    "extension", "please ring", "ring us", "ring him", "ring her", "caller id", "support line",
+    "service line", "customer service", "called me",
     // pl
     "telefon", "telefonu", "telefonem", "telefonie", "telefony", "telefoniczny",
     "telefonicznie", "komórka", "komórki", "komórkę", "komórkowy", "numer", "nr tel", "zadzwoń",
     "zadzwonić", "zadzwoni", "dzwoń", "dzwonić", "oddzwoń", "oddzwonić", "sms", "smsa", "smsem",
     "kontakt", "kontaktdaten", "kontaktnummer", "kontaktu", "kontaktowy", "kontaktowe",
-    "infolinia", "faks",
+    "infolinia", "faks", "dzwonił", "dzwoniła", "dzwonili", "zadzwonił", "zadzwoniła",
     // de
     "telefonnummer", "telefonisch", "handy", "handynummer", "mobil", "mobilnummer",
     "mobiltelefon", "rufnummer", "anruf", "anrufen", "ruf", "rufe", "rufen", "erreichbar",
-    "erreichen", "durchwahl",
+    "erreichen", "durchwahl", "angerufen", "servicenummer", "service-nummer", "kundendienst",
     // fr
     "tél", "téléphone", "téléphoner", "téléphonique", "portable", "appel", "appeler", "appelez",
-    "rappel", "rappeler", "rappelez", "rappelle", "joignable", "joindre",
+    "rappel", "rappeler", "rappelez", "rappelle", "joignable", "joindre", "appelé", "appelée",
+    "service client",
     // es
     "teléfono", "teléfonos", "telefono", "móvil", "movil", "celular", "llámame", "llámanos",
-    "llámenos", "llamar", "llame", "llamada", "fijo", "contacto",
+    "llámenos", "llamar", "llame", "llamada", "fijo", "contacto", "llamó", "llamaron",
+    "atención al cliente", "línea de atención",
     // it
     "cellulare", "chiama", "chiamami", "chiamare", "chiamata", "richiamami", "richiamare",
-    "contatto", "fisso",
+    "contatto", "fisso", "chiamato", "servizio clienti",
     // nl
     "telefoon", "telefoonnummer", "mobiel", "mobiele", "mobielnummer", "gsm", "bel", "bellen",
-    "bereikbaar",
+    "bereikbaar", "gebeld", "belde", "klantenservice",
     // pt
     "telefone", "telefones", "telemóvel", "telemovel", "ligue", "ligar", "liga", "contato",
+    "ligação", "ligacao", "ligou", "ligaram", "central de atendimento",
 ];
 
 /// Phone words right after a number ("Is 0612345678 a landline or a cell number?").
@@ -204,13 +208,16 @@ pub(super) fn phone(b: &[u8], run: &Run, plus: bool) -> Option<(&'static str, us
     if keyed && !arithmetic && !placeholder(d) && run.ngroups <= 6 && (!dotted || nd >= 9) {
         return Some((KEYWORD_RULE, start));
     }
-    if dotted || other_word.is_some() || arithmetic {
+    // An area-code slash ("030/1234567") is a division or a file number too: only
+    // with a phone word.
+    if dotted || run.has_sep(b'/') || other_word.is_some() || arithmetic {
         return None;
     }
     // Trunk prefix 0 plus an area code of 1-4 digits as the first group
-    // ("0151 496 0485", "(03905) 763990"); "0-306-40615-2" (an ISBN) is not one.
+    // ("0151 496 0485", "(03905) 763990", Austrian "02875/64467438" of 13 digits);
+    // "0-306-40615-2" (an ISBN) is not one.
     if d[0] == b'0'
-        && (9..=12).contains(&nd)
+        && (9..=13).contains(&nd)
         && run.ngroups >= 2
         && (open_paren || (2..=5).contains(&run.groups[0].1))
     {

@@ -345,3 +345,28 @@ fn phone_words_are_whole_words_and_nearer_than_other_words() {
         assert_eq!(phones(&shield, text), vec![want.to_owned()], "{text}");
     }
 }
+
+#[test]
+fn area_code_slashes_and_call_verbs() {
+    let shield = shield(DEFAULT_PHONE_REGIONS);
+    for (text, want) in [
+        ("Telefon 030/2847193 bitte notieren.", "030/2847193"),
+        ("Unsere Servicenummer: 02875/64467438", "02875/64467438"),
+        ("Onze klantenservice: 03/ 685 39 27", "03/ 685 39 27"),
+        ("Mi ha chiamato il 3505999558, è una truffa?", "3505999558"),
+        (
+            "Recebi uma ligação do 85 9417-9334, é golpe?",
+            "85 9417-9334",
+        ),
+    ] {
+        assert_eq!(phones(&shield, text), vec![want.to_owned()], "{text}");
+    }
+    for text in [
+        "Rechnung 0301/2024 vom 01/2024 ist offen.",
+        "Faktura 0123/45678901 – termin minął.",
+        "The ratio 0300/2847193 is tiny.",
+        "Am 05/12/2026 um 10:30 angerufen.",
+    ] {
+        assert_eq!(phones(&shield, text), Vec::<String>::new(), "{text}");
+    }
+}

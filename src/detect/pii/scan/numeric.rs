@@ -53,6 +53,7 @@ struct Words {
     arithmetic: Keywords,
     arithmetic_after: Keywords,
     not_card: Keywords,
+    ssn: Keywords,
 }
 
 static WORDS: LazyLock<Words> = LazyLock::new(|| Words {
@@ -61,6 +62,7 @@ static WORDS: LazyLock<Words> = LazyLock::new(|| Words {
     arithmetic: Keywords::new(ARITHMETIC_WORDS),
     arithmetic_after: Keywords::new(ARITHMETIC_AFTER),
     not_card: Keywords::new(NOT_CARD_KEYWORDS),
+    ssn: Keywords::new(SSN_KEYWORDS),
 });
 
 /// Builds the word tables now, so that no request pays for it.
@@ -85,6 +87,12 @@ fn pesel_context(b: &[u8], run: &Run) -> bool {
         && !keyword_after(b, run.end, 16, &WORDS.arithmetic_after)
 }
 
+/// Whether an SSN word stands before the run (48 bytes) or right after it ("Is
+/// 123456789 a valid Social Security number?", 32 bytes).
+fn ssn_named(b: &[u8], run: &Run) -> bool {
+    keyword_before(b, run.start, 48, SSN_KEYWORDS) || keyword_after(b, run.end, 32, &WORDS.ssn)
+}
+
 #[rustfmt::skip]
 const SSN_KEYWORDS: &[&str] = &[
     "ssn", "social security", "ss#", "sozialversicherungsnummer", "sécurité sociale",
@@ -103,7 +111,7 @@ pub(in crate::detect::pii) struct Run {
     pub(in crate::detect::pii) end: usize,
     pub(in crate::detect::pii) groups: [(usize, u8); MAX_GROUPS],
     /// Separator between group k and k+1: a single byte for ' ', '-' and '.', or
-    /// `b'p'` when it contains a parenthesis.
+    /// `b'p'` when it contains a parenthesis, `b'/'` for an area-code slash.
     pub(in crate::detect::pii) seps: [u8; MAX_GROUPS],
     pub(in crate::detect::pii) ngroups: usize,
     pub(in crate::detect::pii) digits: [u8; MAX_DIGITS],
@@ -113,6 +121,12 @@ pub(in crate::detect::pii) struct Run {
 
 impl Run {
     pub(in crate::detect::pii) fn parse(b: &[u8], start: usize) -> Run {
+        Run::parse_with(b, start, false)
+    }
+
+    /// [`Run::parse`], with `slash` letting a `/` (or `/ `) end the first group: the
+    /// area-code slash of German, Austrian and Belgian phone numbers.
+    fn parse_with(b: &[u8], start: usize, slash: bool) -> Run {
         let mut run = Run {
             start,
             end: start,
@@ -144,11 +158,24 @@ impl Run {
             }
             run.end = i;
             let mut j = i;
-            while j < n && j - i < 3 && matches!(b[j], b' ' | b'-' | b'.' | b'(' | b')') {
+            let area_slash = slash && run.ngroups == 1 && b.get(i) == Some(&b'/');
+            if area_slash {
+                j += 1 + usize::from(b.get(i + 1) == Some(&b' '));
+            }
+            while !area_slash
+                && j < n
+                && j - i < 3
+                && matches!(b[j], b' ' | b'-' | b'.' | b'(' | b')')
+            {
                 j += 1;
             }
             if j == i || j >= n || !b[j].is_ascii_digit() {
                 break;
+            }
+            if area_slash {
+                run.seps[0] = b'/';
+                i = j;
+                continue;
             }
             let sep = &b[i..j];
             let plain = sep
@@ -227,7 +254,20 @@ pub(super) fn numeric(b: &[u8], s: usize, hits: &mut Vec<Hit>) -> usize {
         }
         return skip_word(b, s);
     }
-    let run = Run::parse(b, s);
+    let mut run = Run::parse(b, s);
+    // "02875/64467438", "03/ 685 39 27": an area code and a slash (Germany, Austria,
+    // Belgium); read again with the slash as the first separator. Dates ("01/2024")
+    // have too few digits for any phone rule.
+    if b[s] == b'0'
+        && run.ngroups == 1
+        && (2..=5).contains(&run.ndigits)
+        && b.get(run.end) == Some(&b'/')
+    {
+        let slashed = Run::parse_with(b, s, true);
+        if slashed.ngroups >= 2 {
+            run = slashed;
+        }
+    }
     let after = run.end;
     let ext_end = phone_extension(b, after);
     if word_at(b, after) && ext_end.is_none() {
@@ -289,6 +329,13 @@ fn classify(b: &[u8], run: &Run, ext_end: Option<usize>, hits: &mut Vec<Hit>) {
             }
             return;
         }
+        // "774.39.7255": dots are versions and dates too, so only next to an SSN word.
+        if run.shape_is(&[3, 2, 4]) && run.uniform_sep(b".") && ssn_named(b, run) {
+            if checks::ssn_valid(d) {
+                push(hits, PiiType::UsSsn, "pii.us_ssn", s, run.end);
+            }
+            return;
+        }
         if (13..=19).contains(&nd) {
             if let Some(brand) = card(d) {
                 // IMEIs are Luhn-valid fifteen-digit numbers too (those starting 34 or
@@ -330,7 +377,7 @@ fn classify(b: &[u8], run: &Run, ext_end: Option<usize>, hits: &mut Vec<Hit>) {
             }
             return;
         }
-        if nd == 9 && run.ngroups == 1 && keyword_before(b, s, 48, SSN_KEYWORDS) {
+        if nd == 9 && run.ngroups == 1 && ssn_named(b, run) {
             if checks::ssn_valid(d) {
                 push(hits, PiiType::UsSsn, "pii.us_ssn", s, run.end);
             }
