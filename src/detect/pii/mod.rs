@@ -29,6 +29,8 @@
 //! `scan/` holds candidate discovery, one file per family (anchors, secrets, numeric
 //! identifiers, network addresses, e-mail; its `README.md` maps them); `phone/` decides
 //! which digit runs are phones and checks them against the numbering metadata;
+//! `person/` finds names (`words.rs` the lists and phrases, `context.rs` the evidence
+//! around a run of capitalised words);
 //! `checks.rs` holds the checksum and table validators; `fold.rs` the Unicode folding
 //! with its offset map; `types.rs` the type names and default actions.
 

@@ -19,6 +19,7 @@ mod bytes;
 mod email;
 mod network;
 mod numeric;
+mod run;
 mod secrets;
 
 use aho_corasick::AhoCorasick;
@@ -32,7 +33,7 @@ pub(super) use bytes::{Keywords, keyword_after, keyword_distance_before, word_at
 use email::{email_at, obfuscated_email};
 use network::{hex_token_end, hex_token_start, ip6_or_mac};
 use numeric::numeric;
-pub(super) use numeric::{MAX_DIGITS, Run};
+pub(super) use run::{MAX_DIGITS, Run};
 use secrets::{anchor_hit, generic_secret_at};
 
 /// One confirmed value before overlap resolution and offset mapping.
