@@ -93,8 +93,9 @@ impl std::fmt::Debug for Pipeline {
     }
 }
 
-/// Version of the L1.5 validators, part of the detectors' fingerprint.
-const PII_VERSION: &str = "pii-v2";
+/// Version of the L1.5 validators, part of the detectors' fingerprint: bump it when
+/// what L1.5 finds changes, so that shared caches do not serve the old findings.
+const PII_VERSION: &str = "pii-v3";
 
 impl Pipeline {
     /// Builds every layer: the rule packs the configuration names, the PII

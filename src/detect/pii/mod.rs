@@ -23,9 +23,20 @@
 //!    candidates are checked against libphonenumber's numbering metadata (`phone`):
 //!    with a calling code in the scanner, in national format against the configured
 //!    default regions before overlaps are resolved.
+//!
+//! # Where things are
+//!
+//! `scan/` holds candidate discovery, one file per family (anchors, secrets, numeric
+//! identifiers, network addresses, e-mail; its `README.md` maps them); `phone/` decides
+//! which digit runs are phones and checks them against the numbering metadata;
+//! `person/` finds names (`words.rs` the lists and phrases, `context.rs` the evidence
+//! around a run of capitalised words);
+//! `checks.rs` holds the checksum and table validators; `fold.rs` the Unicode folding
+//! with its offset map; `types.rs` the type names and default actions.
 
 mod checks;
 mod fold;
+mod person;
 mod phone;
 mod scan;
 mod types;
@@ -107,6 +118,11 @@ impl PiiShield {
         let categories = PiiType::ALL.iter().map(|t| Arc::from(t.as_str())).collect();
         let rule_ids = scan::RULE_IDS.iter().map(|&r| (r, Arc::from(r))).collect();
         let phone = phone::PhoneRegions::new(&config.phone_regions, config.phone_strict)?;
+        // The word tables are shared by every shield; building them here keeps the
+        // first request from paying for it.
+        person::warm();
+        phone::warm();
+        scan::warm();
         Ok(PiiShield {
             enabled,
             anchors,
@@ -130,6 +146,11 @@ impl PiiShield {
         let folded = fold::Folded::new(text);
         let mut hits = scan::scan(folded.as_str().as_bytes(), &self.anchors);
         hits.retain(|h| self.phone_ok(folded.as_str().as_bytes(), h));
+        if self.is_enabled(PiiType::Person) {
+            // After the phones are settled: validated contact details are evidence.
+            person::scan(folded.as_str(), &mut hits);
+        }
+        scan::settle_contact_phones(&mut hits);
         scan::resolve_overlaps(&mut hits);
         for hit in hits {
             if !self.is_enabled(hit.ty) {
@@ -185,6 +206,16 @@ impl PiiShield {
             // `+CC…` or `00CC…`.
             let skip = if span.first() == Some(&b'+') { 0 } else { 2 };
             n > skip && phone::international_strictly_valid(&digits[skip..n])
+        } else if hit.rule == phone::KEYWORD_RULE {
+            // A phone word vouches for the number: a length a default region issues
+            // will do; short ones (seven digits are also counts, years and codes)
+            // must be valid.
+            if n >= phone::KEYWORD_MIN_UNVALIDATED {
+                self.phone.national_possible(&digits[..n])
+                    || self.phone.national_valid(&digits[..n])
+            } else {
+                self.phone.national_valid(&digits[..n])
+            }
         } else {
             self.phone.national_valid(&digits[..n])
         }

@@ -195,6 +195,34 @@ fn ssn_rules() {
 }
 
 #[test]
+fn ssn_dotted_or_named_after() {
+    let shield = shield();
+    let ssns = |text: &str| -> Vec<String> {
+        let mut out = Vec::new();
+        shield.scan(text, 0, &mut out);
+        out.iter()
+            .filter(|f| &*f.category == "US_SSN")
+            .map(|f| text[f.span.clone()].to_owned())
+            .collect()
+    };
+    for (text, want) in [
+        ("Die SSN des Mitarbeiters ist 380.72.4793.", "380.72.4793"),
+        ("Is 536221234 a valid Social Security number?", "536221234"),
+        ("Check 536-22-1234 please", "536-22-1234"),
+    ] {
+        assert_eq!(ssns(text), vec![want.to_owned()], "{text}");
+    }
+    for text in [
+        "Upgrade from 380.72.4793 to 381.0.1.",
+        "Build 536.22.1234 passed.",
+        "Order 536221234 is late.",
+        "SSN 666.12.3456 is not valid.",
+    ] {
+        assert_eq!(ssns(text), Vec::<String>::new(), "{text}");
+    }
+}
+
+#[test]
 fn crypto_addresses() {
     for a in [
         "1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2",
@@ -825,6 +853,9 @@ fn corpus_benign_and_attacks_rarely_fire() {
         for r in &records {
             let mut out = Vec::new();
             shield.scan(&r.text, 0, &mut out);
+            // Names in these prompts are names (characters of maths problems, public
+            // figures, e-mail salutations): PERSON is measured on its own sets.
+            out.retain(|f| &*f.category != "PERSON");
             if !out.is_empty() {
                 fired += 1;
             }
@@ -865,6 +896,8 @@ fn corpus_train_pool_rarely_fires() {
     for r in &records {
         let mut out = Vec::new();
         shield.scan(&r.text, 0, &mut out);
+        // As in `corpus_benign_and_attacks_rarely_fire`: PERSON has its own sets.
+        out.retain(|f| &*f.category != "PERSON");
         fired += usize::from(!out.is_empty());
         for f in &out {
             *by_type.entry(f.category.to_string()).or_default() += 1;

@@ -53,11 +53,14 @@ pub enum PiiType {
     PrivateKey,
     /// A high-entropy value assigned to a key-like name (`api_key = "…"`).
     GenericSecret,
+    /// A person's name (first name and surname, or a name after a title, an
+    /// introduction, a salutation, or in a signature); see `person/mod.rs`.
+    Person,
 }
 
 impl PiiType {
     /// Every type, in declaration order; the default set of enabled types.
-    pub const ALL: [PiiType; 22] = [
+    pub const ALL: [PiiType; 23] = [
         PiiType::Email,
         PiiType::Phone,
         PiiType::CreditCard,
@@ -80,6 +83,7 @@ impl PiiType {
         PiiType::Jwt,
         PiiType::PrivateKey,
         PiiType::GenericSecret,
+        PiiType::Person,
     ];
 
     /// The stable upper-snake name used as finding category, in configs and placeholders.
@@ -107,6 +111,7 @@ impl PiiType {
             PiiType::Jwt => "JWT",
             PiiType::PrivateKey => "PRIVATE_KEY",
             PiiType::GenericSecret => "GENERIC_SECRET",
+            PiiType::Person => "PERSON",
         }
     }
 
@@ -153,6 +158,8 @@ impl PiiType {
             PiiType::MacAddress => 45,
             PiiType::Phone => 40,
             PiiType::GenericSecret => 30,
+            // Evidence, not validation: any validated type in the same bytes wins.
+            PiiType::Person => 20,
         }
     }
 
@@ -218,6 +225,8 @@ impl PiiAction {
 
 /// The action used for `ty` when the policy names none: private keys and cloud/API
 /// credentials block (a leaked key must never reach a third party), the rest redact.
+/// PERSON redacts too: a name is a direct identifier, and a redacted request still
+/// works when the detector errs (see `person/mod.rs` for the reasoning).
 pub fn default_action(ty: PiiType) -> PiiAction {
     match ty {
         PiiType::PrivateKey

@@ -286,3 +286,87 @@ proptest::proptest! {
         }
     }
 }
+
+/// The checked-in generated set (`testdata/generate.py`, seed 2026): every locale's
+/// Faker phone formats and US SSNs in three formats, in sentences of eight languages;
+/// and digit-heavy texts with no PII at all (invoice numbers, versions, timestamps,
+/// SKUs, UUIDs, arithmetic, IMEIs, SSN look-alikes that fail the SSA rules, phone words
+/// beside numbers that are not phones).
+#[test]
+fn generated_phones_and_ssns_meet_the_floors() {
+    use crate::detect::pii::person::tests::{measure, parse_jsonl, table};
+    let shield = shield(DEFAULT_PHONE_REGIONS);
+    let records = parse_jsonl(include_str!("../testdata/ssn_phone.jsonl"));
+    let (counts, notes) = measure(&shield, &records);
+    println!("{}", table(&counts));
+    for n in &notes {
+        println!("  {n}");
+    }
+    for (ty, floor) in [("PHONE", 0.97), ("US_SSN", 0.99)] {
+        let c = counts[ty];
+        assert!(c.recall() >= floor, "{ty} recall {:.3}", c.recall());
+        assert_eq!(c.found, c.correct, "{ty}: findings on the wrong span");
+    }
+    let negatives = parse_jsonl(include_str!("../testdata/negatives.jsonl"));
+    let (counts, notes) = measure(&shield, &negatives);
+    assert!(
+        counts.values().all(|c| c.found == 0),
+        "findings on look-alikes: {notes:#?}"
+    );
+}
+
+#[test]
+fn phone_words_are_whole_words_and_nearer_than_other_words() {
+    let shield = shield(DEFAULT_PHONE_REGIONS);
+    for text in [
+        "Tell me whether 4915123456789 is a prime number.",
+        "The function call returned 0612345678 instead of 0.",
+        "Each cell in column B holds 06123456789.",
+        "Telefonrechnung Nr. 0301234567 bitte prüfen.",
+        "Call me about order 0612345678 tomorrow.",
+        "Llama 3 has 0700000000 parameters.",
+        "Our mobile app reached 48123456 downloads.",
+        "phone: (123) 456-7890",
+        "What is 0612345678 * 42?",
+    ] {
+        assert_eq!(phones(&shield, text), Vec::<String>::new(), "{text}");
+    }
+    for (text, want) in [
+        ("Rufen Sie mich unter 0063928755 zurück.", "0063928755"),
+        (
+            "Il numero di telefono dell'ufficio è 0921711223.",
+            "0921711223",
+        ),
+        ("Is 0691527384 a landline or a cell number?", "0691527384"),
+        ("Dane: 663 910 092, ksawery@example.net.", "663 910 092"),
+        ("Contact person: Dr Luke Fisher, 8023390424.", "8023390424"),
+        ("Ligue-me para o 13 0568-6129.", "13 0568-6129"),
+    ] {
+        assert_eq!(phones(&shield, text), vec![want.to_owned()], "{text}");
+    }
+}
+
+#[test]
+fn area_code_slashes_and_call_verbs() {
+    let shield = shield(DEFAULT_PHONE_REGIONS);
+    for (text, want) in [
+        ("Telefon 030/2847193 bitte notieren.", "030/2847193"),
+        ("Unsere Servicenummer: 02875/64467438", "02875/64467438"),
+        ("Onze klantenservice: 03/ 685 39 27", "03/ 685 39 27"),
+        ("Mi ha chiamato il 3505999558, è una truffa?", "3505999558"),
+        (
+            "Recebi uma ligação do 85 9417-9334, é golpe?",
+            "85 9417-9334",
+        ),
+    ] {
+        assert_eq!(phones(&shield, text), vec![want.to_owned()], "{text}");
+    }
+    for text in [
+        "Rechnung 0301/2024 vom 01/2024 ist offen.",
+        "Faktura 0123/45678901 – termin minął.",
+        "The ratio 0300/2847193 is tiny.",
+        "Am 05/12/2026 um 10:30 angerufen.",
+    ] {
+        assert_eq!(phones(&shield, text), Vec::<String>::new(), "{text}");
+    }
+}

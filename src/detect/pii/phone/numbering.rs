@@ -2,14 +2,16 @@
 //! tables as shipped by the `phonenumber` crate (calling codes, national
 //! prefixes, possible lengths and the number patterns of every type).
 //!
-//! The scanner finds phone-shaped candidates (a `+` or `00` prefix, trunk-0 or
+//! The scanner ([`super`]) finds phone-shaped candidates (a `+` or `00` prefix, trunk-0 or
 //! NANP grouping, a phone keyword nearby) and asks here whether the digits are
 //! a number some numbering plan issues:
 //!
 //! - with a country calling code (`+CC`, `00CC`): the code must exist and the
-//!   national number must fit that country's general pattern and lengths
-//!   (libphonenumber's "possible number" with the region's own pattern), any
-//!   region sharing the code (+1, +7, +44…) will do;
+//!   national number must have a length that country issues (libphonenumber's
+//!   "possible number"; the general pattern is not asked, since forms and
+//!   generators write numbers in ranges no plan has issued yet), any region
+//!   sharing the code (+1, +7, +44…) will do; `phone_strict` asks for fully
+//!   valid numbers instead;
 //! - in national format: the number must be fully valid (a fixed-line, mobile,
 //!   toll-free… pattern matches) in one of the configured default regions,
 //!   after removing that region's national prefix.
@@ -28,7 +30,7 @@ use regex::{Regex, RegexBuilder};
 
 /// Longest national significant number in any plan (ITU-T E.164 allows 15
 /// digits with the calling code).
-const MAX_NSN: usize = 17;
+pub(super) const MAX_NSN: usize = 17;
 
 /// Regions whose national formats are recognised when the configuration names
 /// none: the countries of the languages the rule packs cover, plus the large
@@ -56,6 +58,11 @@ impl Desc {
             .build()
             .ok()?;
         Some(Desc { lengths, pattern })
+    }
+
+    /// Whether `nsn` has a length this pattern allows (libphonenumber's "possible").
+    fn possible(&self, nsn: &str) -> bool {
+        nsn.len() < 32 && self.lengths & (1 << nsn.len()) != 0
     }
 
     fn fits(&self, nsn: &str) -> bool {
@@ -207,12 +214,12 @@ pub fn is_known_region(id: &str) -> bool {
 /// The regions national-format numbers are validated against, compiled, and
 /// whether numbers with a calling code must be fully valid too.
 #[derive(Clone)]
-pub(super) struct PhoneRegions {
+pub(in crate::detect::pii) struct PhoneRegions {
     ids: Vec<&'static str>,
     regions: Vec<usize>,
     /// Numbers with a calling code must match a type pattern, not only the
     /// country's general pattern.
-    pub(super) strict: bool,
+    pub(in crate::detect::pii) strict: bool,
 }
 
 impl std::fmt::Debug for PhoneRegions {
@@ -228,7 +235,7 @@ impl PhoneRegions {
     /// Compiles the plans of `ids`, and the first time every other plan, now:
     /// about 0.2 s once per process in a release build, so that no request pays
     /// for compiling one.
-    pub(super) fn new<S: AsRef<str>>(
+    pub(in crate::detect::pii) fn new<S: AsRef<str>>(
         ids: &[S],
         strict: bool,
     ) -> Result<PhoneRegions, UnknownRegion> {
@@ -261,7 +268,7 @@ impl PhoneRegions {
 
     /// Whether `digits` (ASCII digits as written, trunk prefix included) is a
     /// valid national number in one of the regions.
-    pub(super) fn national_valid(&self, digits: &[u8]) -> bool {
+    pub(in crate::detect::pii) fn national_valid(&self, digits: &[u8]) -> bool {
         let Some(digits) = ascii_digits(digits, MAX_NSN + 3) else {
             return false;
         };
@@ -271,13 +278,36 @@ impl PhoneRegions {
                 .is_some_and(|r| r.national_forms(digits).any(|nsn| r.valid(nsn)))
         })
     }
+
+    /// Whether `digits` (as written, trunk prefix included) has a length one of the
+    /// regions issues, after its national prefix is removed (libphonenumber's
+    /// "possible number"), and is not one digit repeated. For numbers a phone word
+    /// vouches for: forms and generators write numbers in ranges no plan has issued.
+    pub(in crate::detect::pii) fn national_possible(&self, digits: &[u8]) -> bool {
+        let Some(digits) = ascii_digits(digits, MAX_NSN + 3) else {
+            return false;
+        };
+        let plan = &*PLAN;
+        self.regions.iter().any(|&k| {
+            plan.region(k).is_some_and(|r| {
+                r.national_forms(digits)
+                    .any(|nsn| !degenerate(nsn) && r.general.possible(nsn))
+            })
+        })
+    }
+}
+
+/// A national number of one repeated digit ("000000000"): a placeholder, never issued.
+fn degenerate(nsn: &str) -> bool {
+    let b = nsn.as_bytes();
+    b.iter().all(|&c| c == b[0])
 }
 
 /// Whether `digits` (after the `+` or `00`, ASCII digits only) is a country
-/// calling code followed by a national number that fits that country's
-/// numbering plan (its general pattern and lengths); a national prefix written
+/// calling code followed by a national number of a length that country's
+/// numbering plan allows; a national prefix written
 /// after the code (`+44 0 20…`) is tolerated.
-pub(super) fn international_valid(digits: &[u8]) -> bool {
+pub(in crate::detect::pii) fn international_valid(digits: &[u8]) -> bool {
     international(digits, false)
 }
 
@@ -285,7 +315,7 @@ pub(super) fn international_valid(digits: &[u8]) -> bool {
 /// (match a fixed-line, mobile, toll-free… pattern), as libphonenumber's
 /// `isValidNumber`: ranges set aside for drama and tests and ranges not yet
 /// issued are refused.
-pub(super) fn international_strictly_valid(digits: &[u8]) -> bool {
+pub(in crate::detect::pii) fn international_strictly_valid(digits: &[u8]) -> bool {
     international(digits, true)
 }
 
@@ -311,8 +341,12 @@ fn international(digits: &[u8], strict: bool) -> bool {
         let fits = |r: &Region, nsn: &str| {
             if strict {
                 r.valid(nsn)
-            } else {
+            } else if code == 1 {
+                // NANP's general pattern is its area and exchange rules, which
+                // generators follow too: keep it.
                 r.general.fits(nsn)
+            } else {
+                !degenerate(nsn) && r.general.possible(nsn)
             }
         };
         return regions.iter().any(|&k| {
@@ -337,7 +371,7 @@ fn ascii_digits(digits: &[u8], max: usize) -> Option<&str> {
 }
 
 #[cfg(test)]
-pub(super) mod metadata_examples {
+pub(in crate::detect::pii) mod metadata_examples {
     //! The metadata's own example numbers, for tests.
 
     use super::*;
@@ -364,6 +398,3 @@ pub(super) mod metadata_examples {
         plan.regions[k].0.national_prefix()
     }
 }
-
-#[cfg(test)]
-mod tests;

@@ -1,0 +1,219 @@
+//! The context of a run of capitalised words: a title, an introduction or salutation,
+//! a form label or mail header, a signature, contact details after it, a sentence
+//! start. Read lazily: most runs are decided by their words alone.
+
+use std::cell::Cell;
+use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
+use std::sync::LazyLock;
+
+use super::super::scan::{Hit, PHONE_CONTACT_RULE, word_before};
+use super::super::types::PiiType;
+use super::words::{self, CLOSINGS, INTRODUCTIONS, LABELS, LOWER_HONORIFICS};
+use super::{CONTACT_WINDOW, CONTEXT_WINDOW};
+
+/// What was found before a run while it was read.
+#[derive(Debug, Default, Clone, Copy)]
+pub(super) struct Context {
+    /// A title before the run ("Dr.", "Herr", "pan").
+    pub(super) honorific: bool,
+}
+
+/// The context of a run, read only when a rule asks for it (most runs are decided by
+/// their words alone) and at most once.
+pub(super) struct Around<'a> {
+    b: &'a [u8],
+    run_start: usize,
+    end: usize,
+    /// Hits of the other types, validated.
+    contacts: &'a [Hit],
+    introduced: Cell<Option<bool>>,
+    labelled: Cell<Option<bool>>,
+    contact: Cell<Option<bool>>,
+}
+
+impl<'a> Around<'a> {
+    pub(super) fn new(b: &'a [u8], run_start: usize, end: usize, contacts: &'a [Hit]) -> Self {
+        Around {
+            b,
+            run_start,
+            end,
+            contacts,
+            introduced: Cell::new(None),
+            labelled: Cell::new(None),
+            contact: Cell::new(None),
+        }
+    }
+
+    fn memo(cell: &Cell<Option<bool>>, f: impl FnOnce() -> bool) -> bool {
+        cell.get().unwrap_or_else(|| {
+            let v = f();
+            cell.set(Some(v));
+            v
+        })
+    }
+
+    /// An introduction or salutation before the run, or the run is a signature.
+    pub(super) fn introduced(&self) -> bool {
+        Self::memo(&self.introduced, || {
+            before_phrase(self.b, self.run_start, &PHRASES.introductions)
+                || signature(self.b, self.run_start, self.end)
+        })
+    }
+
+    /// A form label or role before the run ("full name", "patient", "Kunde").
+    pub(super) fn labelled(&self) -> bool {
+        Self::memo(&self.labelled, || {
+            before_phrase(self.b, self.run_start, &PHRASES.labels)
+        })
+    }
+
+    /// Validated contact details right after the run.
+    pub(super) fn contact(&self) -> bool {
+        Self::memo(&self.contact, || {
+            let (b, end) = (self.b, self.end);
+            self.contacts.iter().any(|h| {
+                matches!(
+                    h.ty,
+                    PiiType::Email | PiiType::Phone | PiiType::UsSsn | PiiType::PlPesel
+                ) && h.rule != PHONE_CONTACT_RULE
+                    && h.start >= end
+                    && h.start - end <= CONTACT_WINDOW
+                    && !b[end..h.start].contains(&b'\n')
+            })
+        })
+    }
+
+    /// The run starts a sentence (its capital says nothing).
+    pub(super) fn sentence_start(&self) -> bool {
+        sentence_start(self.b, self.run_start)
+    }
+}
+
+/// Phrases grouped by their last word, so that the context before a run is matched
+/// against the few phrases ending with the word found there.
+struct Phrases {
+    introductions: PhraseIndex,
+    labels: PhraseIndex,
+}
+
+type PhraseIndex = HashMap<&'static [u8], Vec<&'static [u8]>, BuildHasherDefault<words::Fnv>>;
+
+static PHRASES: LazyLock<Phrases> = LazyLock::new(|| Phrases {
+    introductions: index_phrases(INTRODUCTIONS),
+    labels: index_phrases(LABELS),
+});
+
+/// Builds the phrase index now, so that no request pays for it.
+pub(super) fn warm() {
+    LazyLock::force(&PHRASES);
+}
+
+fn index_phrases(list: &[&'static str]) -> PhraseIndex {
+    let mut map = PhraseIndex::default();
+    for p in list {
+        let last = p.rsplit(' ').next().unwrap_or(p);
+        map.entry(last.as_bytes()).or_default().push(p.as_bytes());
+    }
+    map
+}
+
+/// Whether a lower-case title ("pan", "sr.", "dhr.") stands right before `start`.
+pub(super) fn lower_honorific_before(b: &[u8], start: usize) -> bool {
+    let mut j = start;
+    if j == 0 || b[j - 1] != b' ' {
+        return false;
+    }
+    j -= 1;
+    if j > 0 && b[j - 1] == b'.' {
+        j -= 1;
+    }
+    let word_start = b[..j]
+        .iter()
+        .rposition(|c| !(c.is_ascii_lowercase() || *c >= 0x80))
+        .map_or(0, |p| p + 1);
+    let word = std::str::from_utf8(&b[word_start..j]).unwrap_or("");
+    !word.is_empty() && LOWER_HONORIFICS.contains(&word) && !word_before(b, word_start)
+}
+
+/// Whether one of `phrases` ends right before `start` (spaces, `:`, `,`, `-`, a
+/// quote or a line break allowed between).
+fn before_phrase(b: &[u8], start: usize, phrases: &PhraseIndex) -> bool {
+    let from = start.saturating_sub(CONTEXT_WINDOW);
+    let mut j = start;
+    while j > from && matches!(b[j - 1], b' ' | b':' | b',' | b'"' | b'\'' | b'\n' | b'-') {
+        j -= 1;
+    }
+    let hay = &b[from..j];
+    // The last word, lower-cased (ASCII) into a buffer: the key of its phrases.
+    let word_start = hay
+        .iter()
+        .rposition(|&c| matches!(c, b' ' | b'\n' | b'\t' | b'(' | b'"' | b'.' | b','))
+        .map_or(0, |p| p + 1);
+    let word = &hay[word_start..];
+    let mut buf = [0u8; 32];
+    if word.is_empty() || word.len() > buf.len() {
+        return false;
+    }
+    for (o, c) in buf.iter_mut().zip(word) {
+        *o = c.to_ascii_lowercase();
+    }
+    phrases
+        .get(&buf[..word.len()])
+        .is_some_and(|ps| ps.iter().any(|p| ends_with_phrase(hay, p)))
+}
+
+/// Whether `start` begins a sentence: nothing before it but spaces, quotes and
+/// brackets since the text start or a `.`, `!`, `?` or line break.
+fn sentence_start(b: &[u8], start: usize) -> bool {
+    let mut j = start;
+    while j > 0 && matches!(b[j - 1], b' ' | b'"' | b'\'' | b'(' | b'*' | b'-') {
+        j -= 1;
+    }
+    j == 0 || matches!(b[j - 1], b'.' | b'!' | b'?' | b'\n' | b'\r')
+}
+
+/// Whether `hay` ends with `phrase` (lower-case), ASCII case ignored, at a word start.
+fn ends_with_phrase(hay: &[u8], p: &[u8]) -> bool {
+    if hay.len() < p.len() {
+        return false;
+    }
+    let at = hay.len() - p.len();
+    hay[at..]
+        .iter()
+        .zip(p)
+        .all(|(a, b)| a.to_ascii_lowercase() == *b)
+        && (at == 0 || !(hay[at - 1].is_ascii_alphanumeric() || hay[at - 1] >= 0x80))
+}
+
+/// Whether the run `start..end` is a signature: alone on its line, the line before
+/// ending with a closing phrase ("Regards,", "Mit freundlichen Grüßen").
+fn signature(b: &[u8], start: usize, end: usize) -> bool {
+    let mut j = start;
+    while j > 0 && b[j - 1] == b' ' {
+        j -= 1;
+    }
+    if j == 0 || b[j - 1] != b'\n' {
+        return false;
+    }
+    let mut k = end;
+    while k < b.len() && matches!(b[k], b' ' | b',' | b'.') {
+        k += 1;
+    }
+    if k < b.len() && b[k] != b'\n' && b[k] != b'\r' {
+        return false;
+    }
+    let mut e = j - 1;
+    while e > 0 && matches!(b[e - 1], b' ' | b',' | b'!' | b'.' | b'\r' | b'\n' | b'-') {
+        e -= 1;
+    }
+    let line_start = b[..e]
+        .iter()
+        .rposition(|&c| c == b'\n')
+        .map_or(0, |p| p + 1);
+    let line = &b[line_start..e];
+    line.len() <= 48
+        && CLOSINGS
+            .iter()
+            .any(|p| ends_with_phrase(line, p.as_bytes()))
+}

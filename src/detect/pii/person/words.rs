@@ -1,0 +1,305 @@
+//! The word lists PERSON evidence is read from: the name lists shipped in
+//! `rules/pii/names/` (first names, surnames, names that are also common words), and
+//! small hand-written tables of honorifics, context phrases and words that never
+//! belong to a name, for en, pl, de, fr, es, it, nl and pt.
+
+use std::collections::HashSet;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::LazyLock;
+
+/// First names of the Faker locales listed in `rules/pii/names/first.txt`'s header.
+const FIRST_TXT: &str = include_str!("../../../../rules/pii/names/first.txt");
+/// Surnames of the same locales (Polish feminine forms added).
+const LAST_TXT: &str = include_str!("../../../../rules/pii/names/last.txt");
+/// Names that are also common words, places, brands or languages.
+const COMMON_TXT: &str = include_str!("../../../../rules/pii/names/common.txt");
+
+/// FNV-1a: names are short and the sets are built from shipped data, so a keyed
+/// hash buys nothing; this is several times cheaper than SipHash on 5-10 bytes.
+#[derive(Default)]
+pub(super) struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+type NameSet = HashSet<&'static str, BuildHasherDefault<Fnv>>;
+
+fn parse(text: &'static str) -> NameSet {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .collect()
+}
+
+/// The three shipped lists, parsed once per process (about 19,000 names, well under
+/// a millisecond) and read without locks afterwards.
+pub(super) struct Names {
+    first: NameSet,
+    last: NameSet,
+    common: NameSet,
+}
+
+pub(super) static NAMES: LazyLock<Names> = LazyLock::new(|| Names {
+    first: parse(FIRST_TXT),
+    last: parse(LAST_TXT),
+    common: parse(COMMON_TXT),
+});
+
+impl Names {
+    /// Whether `w` (as written, capitalised) is a listed first name.
+    pub(super) fn is_first(&self, w: &str) -> bool {
+        self.first.contains(w) || split_any(w, |p| self.first.contains(p))
+    }
+
+    /// Whether `w` is a listed surname (either half of a double-barrelled one will do).
+    pub(super) fn is_last(&self, w: &str) -> bool {
+        self.last.contains(w) || split_any(w, |p| self.last.contains(p))
+    }
+
+    /// Whether `w` is a listed first name or surname.
+    pub(super) fn is_listed(&self, w: &str) -> bool {
+        self.is_first(w) || self.is_last(w)
+    }
+
+    /// Whether `w` is also a common word, place, brand or language.
+    pub(super) fn is_common(&self, w: &str) -> bool {
+        self.common.contains(w)
+    }
+}
+
+/// `f` on each part of a hyphenated word ("Hans-Joachim", "Albers-Schinke"), if it has
+/// more than one.
+fn split_any(w: &str, mut f: impl FnMut(&str) -> bool) -> bool {
+    w.contains('-') && w.split('-').any(|p| !p.is_empty() && f(p))
+}
+
+/// Titles written before a name, as capitalised words (a trailing `.` is skipped by
+/// the scanner): en, de, pl, fr, es, it, nl, pt, plus academic titles.
+#[rustfmt::skip]
+pub(super) const HONORIFICS: &[&str] = &[
+    "Mr", "Mrs", "Ms", "Miss", "Mx", "Dr", "Prof", "Sir", "Dame", "Herr", "Frau", "Hr", "Fr",
+    "Pan", "Pani", "Panie", "Pana", "Panu", "Panią", "Mme", "Mlle", "Madame", "Monsieur",
+    "Mademoiselle", "Sr", "Sra", "Srta", "Dra", "Don", "Doña", "Dona", "Señor", "Señora", "Sig",
+    "Signor", "Signora", "Signorina", "Dott", "Dottssa", "Dottor", "Dottore", "Dottoressa",
+    "Avv", "Ing", "Dhr", "Mevr", "Mevrouw", "Meneer", "Mw", "Dipl", "Univ", "Senhor", "Senhora",
+    "Mag", "Doc", "Rev", "Fr", "Mgr", "Inż", "Herrn",
+];
+
+/// Honorifics written in lower case before a name ("pan Maciej Powązka", "el sr.
+/// García"): only these, since lower-case words before a capital are otherwise just
+/// words.
+#[rustfmt::skip]
+pub(super) const LOWER_HONORIFICS: &[&str] = &[
+    "pan", "pani", "panie", "pana", "panu", "panią", "sr", "sra", "srta", "don", "doña", "dona",
+    "sig", "dott", "dhr", "mevr", "herr", "frau", "monsieur", "madame", "señor", "señora",
+    "signor", "signora", "senhor", "senhora", "herrn",
+];
+
+/// Titles that need a `.` to be one ("M. Dupont"; a bare "M" is a letter).
+pub(super) const DOTTED_HONORIFICS: &[&str] = &["M", "Me"];
+
+/// Lower-case phrases that, right before a capitalised word, say a name follows: an
+/// introduction or a salutation. Matched case-insensitively (ASCII), at a word start,
+/// with `:`, `,` and spaces allowed after them. Strong evidence: a run of two
+/// capitalised words after one is taken as a name even when no list has them.
+#[rustfmt::skip]
+pub(super) const INTRODUCTIONS: &[&str] = &[
+    // en
+    "my name is", "name is", "i am", "i'm", "call me", "dear", "hi", "hello", "hey",
+    // pl
+    "nazywam się", "mam na imię", "jestem", "szanowny", "szanowna", "szanowni", "drogi",
+    "droga", "witaj", "cześć", "dzień dobry",
+    // de
+    "ich heiße", "ich heisse", "mein name ist", "ich bin", "liebe", "lieber", "hallo",
+    "sehr geehrte", "sehr geehrter", "guten tag",
+    // fr
+    "je m'appelle", "je m’appelle", "mon nom est", "je suis", "cher", "chère", "bonjour",
+    "salut",
+    // es
+    "me llamo", "mi nombre es", "soy", "estimado", "estimada", "querido", "querida", "hola",
+    // it
+    "mi chiamo", "il mio nome è", "sono", "caro", "cara", "gentile", "gentilissimo",
+    "gentilissima", "ciao", "buongiorno",
+    // nl
+    "mijn naam is", "ik ben", "ik heet", "beste", "geachte", "hoi",
+    // pt
+    "meu nome é", "o meu nome é", "chamo-me", "me chamo", "sou", "prezado", "prezada", "olá",
+    "ola",
+];
+
+/// Form labels and roles before a name ("full name:", "patient", "Kunde",
+/// "intestatario"): weaker than [`INTRODUCTIONS`], they count with a listed name or
+/// with contact details after the run.
+#[rustfmt::skip]
+pub(super) const LABELS: &[&str] = &[
+    // en
+    "full name", "name", "first name", "last name", "surname", "account holder", "cardholder",
+    "card holder", "holder", "patient", "customer", "client", "contact", "employee", "tenant",
+    "applicant", "candidate", "attn", "attention", "signed", "contact person", "signed by",
+    "author", "manager", "recipient", "beneficiary", "passenger", "guest", "user", "doctor",
+    "nurse", "colleague", "mentioned", "from", "cc", "sender",
+    // pl
+    "imię i nazwisko", "imię", "nazwisko", "klient", "klienta", "klientka", "klientki",
+    "pacjent", "pacjenta", "pacjentka", "pracownik", "pracownika", "właściciel", "odbiorca",
+    "nadawca", "kontakt", "osoba kontaktowa", "od",
+    // de
+    "vor- und nachname", "vollständiger name", "nachname", "vorname", "kunde", "kundin",
+    "patientin", "mitarbeiter", "mitarbeiterin", "inhaber", "kontoinhaber", "ansprechpartner",
+    "ansprechpartnerin", "empfänger", "von", "absender",
+    // fr
+    "nom complet", "nom", "prénom", "nom et prénom", "titulaire", "employé", "employée",
+    "destinataire", "personne à contacter",
+    // es
+    "nombre completo", "nombre", "apellido", "apellidos", "titular", "paciente", "empleado",
+    "empleada", "contacto", "persona de contacto", "destinatario",
+    // it
+    "nome e cognome", "nome completo", "nome", "cognome", "intestatario", "intestataria",
+    "paziente", "dipendente", "cliente", "contatto", "referente", "destinatario",
+    // nl
+    "volledige naam", "naam", "achternaam", "voornaam", "klant", "patiënt", "werknemer",
+    "rekeninghouder", "contactpersoon", "van", "afzender",
+    // pt
+    "nome completo", "titular", "funcionário", "funcionária", "contato",
+];
+
+/// Closing phrases of a letter: a name alone on the next line is its signature.
+#[rustfmt::skip]
+pub(super) const CLOSINGS: &[&str] = &[
+    "regards", "best regards", "kind regards", "warm regards", "best", "best wishes", "thanks",
+    "thank you", "many thanks", "cheers", "sincerely", "yours sincerely", "yours faithfully",
+    "yours truly", "yours", "respectfully", "pozdrawiam", "z poważaniem",
+    "serdecznie pozdrawiam", "pozdrowienia", "mit freundlichen grüßen",
+    "mit freundlichen grüssen", "freundliche grüße", "viele grüße", "beste grüße",
+    "liebe grüße", "gruß", "grüße", "mfg", "lg", "cordialement", "bien cordialement",
+    "bien à vous", "amitiés", "salutations", "sincères salutations", "saludos", "un saludo",
+    "atentamente", "saludos cordiales", "un abrazo", "cordiali saluti", "distinti saluti",
+    "saluti", "un saluto", "a presto", "met vriendelijke groet", "met vriendelijke groeten",
+    "vriendelijke groet", "groeten", "groet", "mvg", "atenciosamente", "cumprimentos",
+    "com os melhores cumprimentos", "abraços", "obrigado", "obrigada", "gracias", "merci",
+    "danke", "dziękuję", "grazie", "bedankt",
+];
+
+/// Lower-case particles inside a name ("Jan van der Berg", "Ana da Silva", "Luis de la
+/// Fuente"), kept in the span when capitalised words stand on both sides.
+#[rustfmt::skip]
+pub(super) const PARTICLES: &[&str] = &[
+    "van", "der", "den", "de", "von", "zu", "da", "das", "do", "dos", "di", "del", "della",
+    "la", "le", "du", "ter", "ten", "op", "het", "dei", "degli",
+];
+
+/// Capitalised words that never belong to a name: sentence-start function words,
+/// days, months, and words that make a capitalised run an organisation or a place.
+/// A run stops before them.
+#[rustfmt::skip]
+pub(super) const STOP: &[&str] = &[
+    // en function words and sentence starters
+    "The", "A", "An", "And", "Or", "But", "If", "In", "On", "At", "To", "For", "From", "With",
+    "By", "Of", "As", "Is", "It", "Its", "This", "That", "These", "Those", "There", "Here",
+    "We", "You", "He", "She", "They", "I", "My", "Your", "Our", "Their", "His", "Her", "Please",
+    "Thanks", "Thank", "Hi", "Hello", "Hey", "Dear", "Yes", "No", "Not", "What", "Who", "How",
+    "Why", "When", "Where", "Which", "Can", "Could", "Would", "Should", "Do", "Does", "Did",
+    "Write", "Create", "Make", "Tell", "Give", "Explain", "Translate", "Summarize", "List",
+    "Also", "Then", "So", "All", "Team", "Everyone", "Sir", "Madam", "Customer", "Support",
+    "Service", "Services", "Department", "Dept", "Office", "University", "College", "School",
+    "Hospital", "Clinic", "Bank", "Street", "St", "Road", "Rd", "Avenue", "Ave", "Lane",
+    "Square", "Station", "Airport", "Hotel", "Company", "Inc", "Ltd", "LLC", "GmbH", "AG", "SA",
+    "Corp", "Group", "Foundation", "Institute", "Ministry", "Council", "City", "County",
+    "State", "States", "Republic", "Kingdom", "United", "National", "International", "North",
+    "South", "East", "West", "New", "Old", "Great", "San", "Santa", "Saint", "Lake", "Mount",
+    "River", "Valley", "Island", "Islands", "Beach", "Center", "Centre", "Museum", "Cathedral",
+    "Palace", "House", "Club", "Cup", "League", "Award", "Prize", "Act", "War", "Times", "News",
+    "Journal", "Review", "Press", "Bible", "God", "Lord", "Jesus", "Christ", "Allah", "Monday",
+    "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January", "February",
+    "March", "September", "October", "November", "December", "English", "French", "German",
+    "Spanish", "Italian", "Dutch", "Polish", "Portuguese", "Chinese", "Japanese", "Russian",
+    "American", "British", "European", "Christmas", "Easter", "Google", "Microsoft", "Apple",
+    "Amazon", "Facebook", "Meta", "OpenAI", "Windows", "Linux", "Excel", "Word", "Python",
+    "Java", "JavaScript", "Chrome", "Firefox", "Android", "iPhone", "Docker", "Kubernetes",
+    "Nginx", "Redis", "Postgres", "GitHub", "Slack", "Zoom", "Teams", "Outlook", "Gmail",
+    "Netflix", "Spotify", "Tesla", "Visa", "Mastercard", "PayPal", "Benz", "Manager", "Hiring",
+    "Committee", "Members", "Colleagues", "Friends", "Partners", "Board", "Valued", "Residents",
+    "Parents", "Students", "Staff", "Admin", "Administrator", "Add", "Send", "Ask", "Call",
+    "Email", "Invite", "Remind", "Update", "Check", "Find", "Draft", "Prepare", "Schedule",
+    "Book", "Cancel", "Forward", "Reply", "Help", "Let", "Get", "Set", "Use", "Show",
+    "Generate", "Convert", "Fix", "Review", "Read", "Notify", "Inform", "Meeting", "Notes",
+    "Subject", "Re", "Fwd", "Yesterday", "Today", "Tomorrow", "I'm", "Soy", "Sono", "Sou",
+    "Jestem", "Dodaj", "Zapytaj", "Wyślij", "Umów", "Lade", "Sende", "Frag",
+    "Ajoute", "Envoie", "Demande", "Añade", "Envía", "Pregunta", "Aggiungi", "Invia", "Chiedi",
+    "Voeg", "Stuur", "Vraag", "Adicione", "Envie", "Pergunte",
+    // pl
+    "Proszę", "Prosimy", "Napisz", "Przetłumacz", "Dodaj", "Wystaw", "Czy", "Jak", "Co",
+    "Gdzie", "Kiedy", "Dlaczego", "Który", "Która", "To", "Ten", "Ta", "Mój", "Moja", "Mam",
+    "Nie", "Tak", "Dzień", "Dobry", "Szanowny", "Szanowna", "Szanowni", "Państwo",
+    "Poniedziałek", "Wtorek", "Środa", "Czwartek", "Piątek", "Sobota", "Niedziela", "Styczeń",
+    "Luty", "Marzec", "Kwiecień", "Maj", "Czerwiec", "Lipiec", "Sierpień", "Wrzesień",
+    "Październik", "Listopad", "Grudzień", "Ulica", "Ul", "Urząd", "Sąd", "Polska", "Warszawa",
+    "Kraków",
+    // de
+    "Der", "Die", "Das", "Ein", "Eine", "Und", "Oder", "Ich", "Sie", "Wir", "Er", "Es", "Ihr",
+    "Bitte", "Danke", "Hallo", "Liebe", "Lieber", "Sehr", "Geehrte", "Geehrter", "Guten", "Tag",
+    "Schreib", "Schreibe", "Erstelle", "Übersetze", "Wie", "Was", "Wer", "Wo", "Warum", "Kann",
+    "Können", "Ist", "Sind", "Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag",
+    "Samstag", "Sonntag", "Januar", "Februar", "März", "Mai", "Juni", "Juli", "Oktober",
+    "Dezember", "Straße", "Strasse", "Platz", "Weg", "Firma", "Rechnung", "Termin", "Mail",
+    "Tel", "Telefon", "Nummer", "Deutschland", "Österreich", "Schweiz",
+    // fr
+    "Les", "Un", "Une", "Des", "Et", "Ou", "Je", "Tu", "Il", "Elle", "Nous", "Vous", "Ils",
+    "Elles", "Ce", "Cette", "Merci", "Bonjour", "Salut", "Cher", "Chère", "Prépare", "Écris",
+    "Traduis", "Vérifie", "Peux", "Pouvez", "Est", "Lundi", "Mardi", "Mercredi", "Jeudi",
+    "Vendredi", "Samedi", "Dimanche", "Janvier", "Février", "Mars", "Avril", "Juin", "Juillet",
+    "Août", "Septembre", "Octobre", "Novembre", "Décembre", "Rue", "Boulevard", "Place",
+    "Société",
+    // es
+    "El", "Los", "Las", "Una", "Y", "O", "Yo", "Usted", "Nosotros", "Ellos", "Hola", "Gracias",
+    "Estimado", "Estimada", "Querido", "Querida", "Crea", "Escribe", "Traduce", "Esta", "Este",
+    "Es", "Lunes", "Martes", "Miércoles", "Jueves", "Viernes", "Sábado", "Domingo", "Enero",
+    "Febrero", "Marzo", "Abril", "Mayo", "Junio", "Julio", "Agosto", "Septiembre", "Octubre",
+    "Noviembre", "Diciembre", "Calle", "Señor", "Señora",
+    // it
+    "Il", "Lo", "Gli", "Uno", "Io", "Lei", "Noi", "Voi", "Loro", "Ciao", "Grazie", "Caro",
+    "Cara", "Gentile", "Scrivi", "Traduci", "Questo", "Questa", "Lunedì", "Martedì",
+    "Mercoledì", "Giovedì", "Venerdì", "Sabato", "Domenica", "Gennaio", "Febbraio", "Aprile",
+    "Maggio", "Giugno", "Luglio", "Settembre", "Ottobre", "Dicembre", "Via", "Piazza",
+    // nl
+    "Het", "Een", "En", "Ik", "Jij", "Wij", "Zij", "Hallo", "Beste", "Geachte", "Bedankt",
+    "Schrijf", "Vertaal", "Klopt", "Maandag", "Dinsdag", "Woensdag", "Donderdag", "Vrijdag",
+    "Zaterdag", "Zondag", "Januari", "Februari", "Maart", "Mei", "Augustus", "Straat",
+    // pt
+    "Os", "As", "Um", "Uma", "Eu", "Você", "Nós", "Eles", "Olá", "Obrigado", "Obrigada",
+    "Prezado", "Prezada", "Escreva", "Traduza", "Segunda", "Terça", "Quarta", "Quinta", "Sexta",
+    "Janeiro", "Fevereiro", "Março", "Maio", "Junho", "Julho", "Setembro", "Outubro",
+    "Novembro", "Dezembro", "Rua",
+];
+
+/// [`STOP`] as a set.
+pub(super) static STOP_SET: LazyLock<NameSet> = LazyLock::new(|| STOP.iter().copied().collect());
+
+/// Surname endings common in the eight languages' countries (and their neighbours):
+/// a capitalised word after a listed first name that ends so is taken as a surname
+/// even when no list has it.
+#[rustfmt::skip]
+pub(super) const SURNAME_ENDINGS: &[&str] = &[
+    "ski", "ska", "cki", "cka", "dzki", "dzka", "wicz", "owicz", "ewicz", "czyk", "czak", "iak",
+    "ak", "ek", "uk", "son", "sen", "sson", "mann", "man", "berg", "stein", "bauer", "meyer",
+    "meier", "ez", "es", "az", "ini", "elli", "etti", "otti", "ucci", "one", "ano", "ov", "ova",
+    "ev", "eva", "enko", "ić", "ic", "escu", "oglu", "ian", "yan", "idis", "opoulos", "aki",
+    "ton", "ley", "ford", "ham", "well", "worth", "wood", "field", "ing", "ink", "inck", "huis",
+    "stra", "ema", "sma", "inga", "eira", "eiro", "ão", "ães", "ois", "ová", "ský", "ská", "ič",
+    "ović", "ević", "nen", "lä", "oğlu", "eau", "aud", "ault", "ier", "ière", "ot", "et",
+];

@@ -1,0 +1,330 @@
+//! Phones: which digit runs are phone numbers, and whether their digits are a number
+//! some numbering plan issues.
+//!
+//! The byte loop of [`super::scan`] hands every digit run that no other identifier
+//! claimed to [`phone`], which decides from its shape and context: a `+` or `00`
+//! calling code, NANP grouping, a trunk-0 area code, a phone keyword before it, or a
+//! contact block (an e-mail close by). The digits are then checked against
+//! libphonenumber's numbering metadata in [`numbering`].
+
+mod numbering;
+
+#[cfg(test)]
+mod tests;
+
+use std::sync::LazyLock;
+
+use super::scan::{Keywords, MAX_DIGITS, Run, keyword_after, keyword_distance_before, word_at};
+pub use numbering::{DEFAULT_PHONE_REGIONS, UnknownRegion, is_known_region};
+#[cfg(test)]
+use numbering::{MAX_NSN, international_valid, metadata_examples};
+pub(super) use numbering::{PhoneRegions, international_strictly_valid};
+
+/// Words that say a number is a phone, before it, in en, pl, de, fr, es, it, nl and
+/// pt, at most [`KEYWORD_WINDOW`] bytes before it. Whole words, inflections listed,
+/// so that "tel" is not "tell", "call me" not "function call", "numer" not
+/// "numerical", "llámame" not "Llama" and "Telefon" not "Telefonrechnung" (each of
+/// those let digit-heavy prompts through as phones).
+#[rustfmt::skip]
+const PHONE_KEYWORDS: &[&str] = &[
+    // en
+    "phone", "phones", "phone:", "telephone", "tel", "mob", "cellphone", "landline", "fax",
+    "sms", "text me", "text from", "texted", "whatsapp", "hotline", "helpline", "dial", "cell:",
+    "cell phone", "cell number", "cell no", "mobile:", "mobile number", "mobile phone",
+    "mobile no", "my mobile", "her mobile", "his mobile", "mobile is", "mobile on", "mobile at",
+    "call me", "call us", "call him", "call her", "call them", "call at", "call on",
+    "call back", "callback", "call from", "calls from", "called from", "calling from",
+    "give me a call", "ring me", "reach me", "reach us", "reach him", "reach her", "contact",
+    "extension", "please ring", "ring us", "ring him", "ring her", "caller id", "support line",
+    "service line", "customer service", "called me",
+    // pl
+    "telefon", "telefonu", "telefonem", "telefonie", "telefony", "telefoniczny",
+    "telefonicznie", "komórka", "komórki", "komórkę", "komórkowy", "numer", "nr tel", "zadzwoń",
+    "zadzwonić", "zadzwoni", "dzwoń", "dzwonić", "oddzwoń", "oddzwonić", "sms", "smsa", "smsem",
+    "kontakt", "kontaktdaten", "kontaktnummer", "kontaktu", "kontaktowy", "kontaktowe",
+    "infolinia", "faks", "dzwonił", "dzwoniła", "dzwonili", "zadzwonił", "zadzwoniła",
+    // de
+    "telefonnummer", "telefonisch", "handy", "handynummer", "mobil", "mobilnummer",
+    "mobiltelefon", "rufnummer", "anruf", "anrufen", "ruf", "rufe", "rufen", "erreichbar",
+    "erreichen", "durchwahl", "angerufen", "servicenummer", "service-nummer", "kundendienst",
+    // fr
+    "tél", "téléphone", "téléphoner", "téléphonique", "portable", "appel", "appeler", "appelez",
+    "rappel", "rappeler", "rappelez", "rappelle", "joignable", "joindre", "appelé", "appelée",
+    "service client",
+    // es
+    "teléfono", "teléfonos", "telefono", "móvil", "movil", "celular", "llámame", "llámanos",
+    "llámenos", "llamar", "llame", "llamada", "fijo", "contacto", "llamó", "llamaron",
+    "atención al cliente", "línea de atención",
+    // it
+    "cellulare", "chiama", "chiamami", "chiamare", "chiamata", "richiamami", "richiamare",
+    "contatto", "fisso", "chiamato", "servizio clienti",
+    // nl
+    "telefoon", "telefoonnummer", "mobiel", "mobiele", "mobielnummer", "gsm", "bel", "bellen",
+    "bereikbaar", "gebeld", "belde", "klantenservice",
+    // pt
+    "telefone", "telefones", "telemóvel", "telemovel", "ligue", "ligar", "liga", "contato",
+    "ligação", "ligacao", "ligou", "ligaram", "central de atendimento",
+];
+
+/// Phone words right after a number ("Is 0612345678 a landline or a cell number?").
+#[rustfmt::skip]
+const PHONE_KEYWORDS_AFTER: &[&str] = &[
+    "landline", "calling", "called", "texting", "texted", "rang", "cell", "mobile", "phone",
+    "telefon", "handy", "portable", "móvil", "cellulare", "mobiel", "telemóvel",
+];
+
+/// Words that name a number as something other than a phone; nearer to the number than
+/// any phone word, they veto every phone rule but the international one.
+#[rustfmt::skip]
+const NOT_PHONE_KEYWORDS: &[&str] = &[
+    "isbn", "issn", "doi", "invoice*", "order*", "faktur*", "rechnung*", "factur*", "ticket*",
+    "tracking", "sku", "serial*", "account*", "konto", "konta", "rachun*", "iban", "pesel",
+    "nip", "regon", "id", "ref", "reference", "referencia", "référence", "riferimento",
+    "referentie", "zamówieni*", "bestell*", "commande", "pedido", "ordine", "bestelling",
+    "encomenda", "dossier", "artikel*", "article", "produkt*", "product*", "version", "build",
+    "timestamp", "epoch", "population", "balance", "amount", "total", "zip", "postcode", "kod",
+    "pin", "otp", "ssn", "passport", "licen*", "vat", "tax", "steuer*", "case", "claim",
+    "policy", "parcel", "package", "shipment", "paczk*", "przesył*", "sendung*", "sn", "nº",
+    "n°", "no.", "#", "imei", "imsi", "iccid", "meid", "model",
+];
+
+/// Words right after a number that make it a count or an amount ("12345678 users",
+/// "99999999 bytes", "12500000 EUR").
+#[rustfmt::skip]
+const NOT_PHONE_AFTER: &[&str] = &[
+    "users", "rows", "bytes", "items", "people", "times", "records", "views", "downloads",
+    "requests", "tokens", "km", "kg", "ms", "usd", "eur", "pln", "zł", "euro*", "dollar*",
+    "mal", "fois", "veces", "volte", "keer", "vezes", "razy",
+];
+
+/// The phone word lists, indexed once per process.
+struct Words {
+    phone: Keywords,
+    phone_after: Keywords,
+    not_phone: Keywords,
+    not_phone_after: Keywords,
+}
+
+static WORDS: LazyLock<Words> = LazyLock::new(|| Words {
+    phone: Keywords::new(PHONE_KEYWORDS),
+    phone_after: Keywords::new(PHONE_KEYWORDS_AFTER),
+    not_phone: Keywords::new(NOT_PHONE_KEYWORDS),
+    not_phone_after: Keywords::new(NOT_PHONE_AFTER),
+});
+
+/// Builds the word tables now, so that no request pays for it.
+pub(super) fn warm() {
+    LazyLock::force(&WORDS);
+}
+
+/// `x123`, ` x123`, ` ext. 123`, `ext123` right after a phone body; returns its end.
+pub(super) fn phone_extension(b: &[u8], at: usize) -> Option<usize> {
+    let rest = &b[at..];
+    let skip = [
+        &b"x"[..],
+        b" x",
+        b" ext. ",
+        b" ext ",
+        b" ext.",
+        b"ext",
+        b" x. ",
+    ]
+    .iter()
+    .find(|p| {
+        rest.len() > p.len()
+            && rest[..p.len()].eq_ignore_ascii_case(p)
+            && rest[p.len()].is_ascii_digit()
+    })
+    .map(|p| p.len())?;
+    let mut i = at + skip;
+    let ds = i;
+    while i < b.len() && b[i].is_ascii_digit() {
+        i += 1;
+    }
+    if i - ds > 6 || word_at(b, i) {
+        return None;
+    }
+    Some(i)
+}
+
+fn nanp_valid(d: &[u8]) -> bool {
+    d.len() == 10 && (b'2'..=b'9').contains(&d[0]) && (b'2'..=b'9').contains(&d[3])
+}
+
+/// Decides whether a run is a phone number; returns the rule and the span start.
+///
+/// A phone word nearer to the number than any word naming something else ("invoice",
+/// "order", "ref") makes it a keyword phone, checked later for plausibility only
+/// (Faker and real forms alike write numbers no numbering plan would issue); without
+/// one, a number must carry a calling code, NANP or trunk-0 grouping, or stand in a
+/// contact block, and is checked against the numbering metadata.
+pub(super) fn phone(b: &[u8], run: &Run, plus: bool) -> Option<(&'static str, usize)> {
+    let s = run.start;
+    let d = run.digits();
+    let nd = d.len();
+    if !(7..=15).contains(&nd) {
+        return None;
+    }
+    let open_paren = s > 0 && b[s - 1] == b'(';
+    let start = if plus || open_paren { s - 1 } else { s };
+    if start > 0 && b[start - 1] == b'+' && open_paren {
+        return None;
+    }
+    let phone_word = keyword_distance_before(b, start, KEYWORD_WINDOW, &WORDS.phone);
+    let other_word = keyword_distance_before(b, start, 32, &WORDS.not_phone);
+    let keyed = match (phone_word, other_word) {
+        (Some(p), Some(o)) => p < o,
+        (Some(_), None) => true,
+        (None, _) => other_word.is_none() && keyword_after(b, run.end, 24, &WORDS.phone_after),
+    };
+    let arithmetic = arithmetic_around(b, start, run.end)
+        || keyword_after(b, run.end, 12, &WORDS.not_phone_after);
+    // International: "+CC …" or "00CC …" (not "(00…)", a German area code style).
+    let intl = if plus {
+        Some(0)
+    } else if !open_paren && d.starts_with(b"00") && run.groups[0].1 >= 3 {
+        Some(2)
+    } else {
+        None
+    };
+    if let Some(skip) = intl {
+        if international(run, skip) {
+            return Some(("pii.phone.international", start));
+        }
+        if !keyed {
+            return None;
+        }
+    }
+    // Dotted runs are dates, versions and decimals unless NANP-shaped.
+    let dotted = run.has_sep(b'.');
+    let nanp_shape = run.shape_is(&[3, 3, 4]) || (run.shape_is(&[1, 3, 3, 4]) && d[0] == b'1');
+    if nanp_shape {
+        let body = &d[nd - 10..];
+        let seps_ok = run.uniform_sep(b"-. ") || (open_paren && run.seps().first() == Some(&b'p'));
+        if seps_ok && nanp_valid(body) {
+            return Some(("pii.phone.nanp", start));
+        }
+    }
+    if keyed && !arithmetic && !placeholder(d) && run.ngroups <= 6 && (!dotted || nd >= 9) {
+        return Some((KEYWORD_RULE, start));
+    }
+    // An area-code slash ("030/1234567") is a division or a file number too: only
+    // with a phone word.
+    if dotted || run.has_sep(b'/') || other_word.is_some() || arithmetic {
+        return None;
+    }
+    // Trunk prefix 0 plus an area code of 1-4 digits as the first group
+    // ("0151 496 0485", "(03905) 763990", Austrian "02875/64467438" of 13 digits);
+    // "0-306-40615-2" (an ISBN) is not one.
+    if d[0] == b'0'
+        && (9..=13).contains(&nd)
+        && run.ngroups >= 2
+        && (open_paren || (2..=5).contains(&run.groups[0].1))
+    {
+        return Some(("pii.phone.national", start));
+    }
+    // A bare ten-digit NANP number or a trunk-0 national number with no keyword: a
+    // phone only inside a contact block (an e-mail close by); see `CONTACT_RULE`.
+    let bare_nanp = nd == 10 && nanp_valid(d);
+    let bare_trunk = d[0] == b'0' && d[1] != b'0' && (10..=11).contains(&nd);
+    if run.ngroups == 1 && !open_paren && (bare_nanp || bare_trunk) {
+        return Some((CONTACT_RULE, start));
+    }
+    // Grouped national digits ("663 910 092", "22 668 13 65"): the same, and valid
+    // in a default region.
+    let grouped = run.ngroups >= 2
+        && (9..=12).contains(&nd)
+        && run.uniform_sep(b" -")
+        && run.lens().all(|l| (2..=4).contains(&l));
+    if grouped && !open_paren {
+        return Some((CONTACT_RULE, start));
+    }
+    None
+}
+
+/// How far (bytes) a phone word may end before the number ("Il numero di telefono
+/// dell'ufficio è …", "Numéro de téléphone du client : …").
+const KEYWORD_WINDOW: usize = 24;
+
+/// Whether `d` is a placeholder ("(123) 456-7891", "000 000 000"): one digit repeated,
+/// or seven or more consecutive ascending digits.
+fn placeholder(d: &[u8]) -> bool {
+    let ascending = d
+        .windows(2)
+        .fold((1usize, 1usize), |(run, best), w| {
+            let run = if w[1] == w[0] + 1 { run + 1 } else { 1 };
+            (run, best.max(run))
+        })
+        .1;
+    d.iter().all(|&c| c == d[0]) || ascending >= 7
+}
+
+/// Rule of a phone found by a phone word before (or after) it.
+pub(super) const KEYWORD_RULE: &str = "pii.phone.keyword";
+
+/// Fewest digits a keyword phone needs to be checked for a possible length only;
+/// shorter ones must be valid in a default region.
+pub(super) const KEYWORD_MIN_UNVALIDATED: usize = 8;
+
+/// Whether an arithmetic operator stands right before or after `start..end` ("What
+/// is 123456789 * 4821?", "= 5551234567"): numbers in sums are no one's phone.
+pub(in crate::detect::pii) fn arithmetic_around(b: &[u8], start: usize, end: usize) -> bool {
+    let op = |c: u8| matches!(c, b'*' | b'/' | b'=' | b'^' | b'<' | b'>');
+    let mut i = start;
+    while i > 0 && b[i - 1] == b' ' && start - i < 2 {
+        i -= 1;
+    }
+    // `+`, `-` and `x` are operators only between numbers ("12 - 3456789"); alone they
+    // are a calling code, a dash after "Tel" or an extension.
+    let digit_before = |k: usize| {
+        let k = if k > 0 && b[k - 1] == b' ' { k - 1 } else { k };
+        k > 0 && b[k - 1].is_ascii_digit()
+    };
+    let before = i > 0
+        && (op(b[i - 1])
+            || (i < start && matches!(b[i - 1], b'+' | b'-' | b'x') && digit_before(i - 1))
+            || b[..i].ends_with("×".as_bytes()));
+    let mut j = end;
+    while j < b.len() && b[j] == b' ' && j - end < 2 {
+        j += 1;
+    }
+    let digit_after = |k: usize| {
+        let k = if b.get(k) == Some(&b' ') { k + 1 } else { k };
+        b.get(k).is_some_and(u8::is_ascii_digit)
+    };
+    let after = j < b.len()
+        && (op(b[j])
+            || (j > end && matches!(b[j], b'+' | b'-') && digit_after(j + 1))
+            || b[j..].starts_with("×".as_bytes()));
+    before || after
+}
+
+/// Rule of a phone that only counts next to an e-mail address (checked in [`scan`]).
+pub(super) const CONTACT_RULE: &str = "pii.phone.contact";
+
+/// How far (bytes) an e-mail may be from a contact-rule phone.
+pub(super) const CONTACT_WINDOW: usize = 48;
+
+/// Whether the digits after `skip` (the `00` prefix) are a country calling code and a
+/// national number that country's numbering plan can issue (see [`numbering`]); a
+/// `(0)` trunk group is ignored.
+fn international(run: &Run, skip: usize) -> bool {
+    // Rebuild the digits without a "(0)" trunk group.
+    let mut digits = [0u8; MAX_DIGITS];
+    let mut n = 0;
+    let mut pos = 0;
+    for (k, &(_, gl)) in run.groups[..run.ngroups].iter().enumerate() {
+        let g = &run.digits[pos..pos + usize::from(gl)];
+        pos += usize::from(gl);
+        let trunk = k > 0 && g == b"0" && run.seps.get(k - 1) == Some(&b'p');
+        if !trunk {
+            for &c in g {
+                if n < MAX_DIGITS {
+                    digits[n] = c;
+                    n += 1;
+                }
+            }
+        }
+    }
+    n > skip && numbering::international_valid(&digits[skip..n])
+}

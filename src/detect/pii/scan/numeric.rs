@@ -1,0 +1,427 @@
+//! Digit runs and the identifiers written with digits: payment cards (Luhn, IIN),
+//! IBAN (mod 97), US SSN, PESEL, NIP, REGON, UK NINO, IPv4 and base58 Bitcoin
+//! addresses. A run no identifier claims is offered to [`crate::detect::pii::phone`].
+
+use super::super::checks;
+use super::super::phone::arithmetic_around;
+use super::super::phone::{phone, phone_extension};
+use super::super::types::PiiType;
+use super::Hit;
+use super::run::{MAX_GROUPS, Run};
+use std::sync::LazyLock;
+
+use super::bytes::{
+    Keywords, keyword_after, keyword_before, keyword_distance_before, skip_word, word_at,
+    word_before,
+};
+use super::network::{hex_token_end, ip6_or_mac};
+
+const NIP_KEYWORDS: &[&str] = &["nip", "vat", "tax id", "podatk"];
+const REGON_KEYWORDS: &[&str] = &["regon"];
+/// Words naming a US social security number, in the eight languages' phrasings.
+/// Words naming a PESEL.
+const PESEL_KEYWORDS: &[&str] = &["pesel"];
+/// Phone words that, nearer to eleven digits than "PESEL", make them a phone that
+/// merely passes the PESEL checksum (one eleven-digit number in ten or so does).
+#[rustfmt::skip]
+const PESEL_PHONE_WORDS: &[&str] = &[
+    "tel", "phone*", "telefon*", "handy*", "mobil*", "cellulare", "celular", "móvil",
+    "telemóvel", "telefoon*", "telefone*", "téléphone*", "portable", "fax", "hotline",
+    "erreichbar", "rufen", "richiama*", "chiama*", "ligue*", "bel", "llam*", "appel*",
+    "rappel*", "call", "zadzwo*", "komórk*",
+];
+/// Words that make a number an answer or an operand rather than someone's identifier.
+#[rustfmt::skip]
+const ARITHMETIC_WORDS: &[&str] = &[
+    "answer", "result", "equals", "total", "sum", "product", "compute", "calculate", "wynik",
+    "suma", "ergebnis", "summe", "résultat", "resultado", "risultato", "somma", "uitkomst",
+    "som", "dossier", "population",
+];
+/// Words right after a number that make it an operand ("… divisible by 7?").
+#[rustfmt::skip]
+const ARITHMETIC_AFTER: &[&str] = &[
+    "divisible", "divided", "prime", "squared", "cubed", "factorial", "modulo", "mod", "times",
+    "plus", "minus", "podzielna", "podzielne", "teilbar", "divisible", "divisibile", "deelbaar",
+    "divisível",
+];
+/// Words before a Luhn-valid number that make it a device identifier, not a card.
+const NOT_CARD_KEYWORDS: &[&str] = &["imei", "imsi", "iccid", "meid", "serial"];
+
+/// The keyword lists above, indexed once per process.
+struct Words {
+    pesel: Keywords,
+    pesel_phone: Keywords,
+    arithmetic: Keywords,
+    arithmetic_after: Keywords,
+    not_card: Keywords,
+    ssn: Keywords,
+}
+
+static WORDS: LazyLock<Words> = LazyLock::new(|| Words {
+    pesel: Keywords::new(PESEL_KEYWORDS),
+    pesel_phone: Keywords::new(PESEL_PHONE_WORDS),
+    arithmetic: Keywords::new(ARITHMETIC_WORDS),
+    arithmetic_after: Keywords::new(ARITHMETIC_AFTER),
+    not_card: Keywords::new(NOT_CARD_KEYWORDS),
+    ssn: Keywords::new(SSN_KEYWORDS),
+});
+
+/// Builds the word tables now, so that no request pays for it.
+pub(super) fn warm() {
+    LazyLock::force(&WORDS);
+}
+
+/// Whether the eleven digits of `run` may be a PESEL by their context: written as one
+/// group (or grouped, after the word "PESEL"), no phone word nearer than "PESEL", not
+/// an operand or a result.
+fn pesel_context(b: &[u8], run: &Run) -> bool {
+    let s = run.start;
+    let named = keyword_distance_before(b, s, 48, &WORDS.pesel);
+    let phone = keyword_distance_before(b, s, 40, &WORDS.pesel_phone);
+    if let Some(p) = named {
+        return (run.ngroups == 1 || run.uniform_sep(b" -")) && phone.is_none_or(|q| q >= p);
+    }
+    run.ngroups == 1
+        && phone.is_none()
+        && !arithmetic_around(b, s, run.end)
+        && keyword_distance_before(b, s, 32, &WORDS.arithmetic).is_none()
+        && !keyword_after(b, run.end, 16, &WORDS.arithmetic_after)
+}
+
+/// Whether an SSN word stands before the run (48 bytes) or right after it ("Is
+/// 123456789 a valid Social Security number?", 32 bytes).
+fn ssn_named(b: &[u8], run: &Run) -> bool {
+    keyword_before(b, run.start, 48, SSN_KEYWORDS) || keyword_after(b, run.end, 32, &WORDS.ssn)
+}
+
+#[rustfmt::skip]
+const SSN_KEYWORDS: &[&str] = &[
+    "ssn", "social security", "ss#", "sozialversicherungsnummer", "sécurité sociale",
+    "securite sociale", "seguro social", "seguridad social", "previdenza sociale",
+    "segurança social", "seguranca social", "ubezpieczenia społecznego", "sociale zekerheid",
+];
+const VERSION_KEYWORDS: &[&str] = &["version", "ver.", "release", "build", "firmware"];
+
+/// Handles the digit at `s` (no digit before it) and returns where to continue.
+pub(super) fn numeric(b: &[u8], s: usize, hits: &mut Vec<Hit>) -> usize {
+    if word_before(b, s) {
+        // Glued to letters: an IBAN ("DE89…"), a NINO ("AB123456C"), or part of an
+        // identifier that no numeric validator may claim.
+        if s >= 2
+            && b[s - 1].is_ascii_uppercase()
+            && b[s - 2].is_ascii_uppercase()
+            && !word_before(b, s - 2)
+        {
+            if let Some(end) = iban_at(b, s - 2) {
+                hits.push(Hit {
+                    ty: PiiType::Iban,
+                    rule: "pii.iban",
+                    start: s - 2,
+                    end,
+                });
+                return end;
+            }
+            if let Some(end) = nino_at(b, s - 2) {
+                hits.push(Hit {
+                    ty: PiiType::UkNino,
+                    rule: "pii.uk_nino",
+                    start: s - 2,
+                    end,
+                });
+                return end;
+            }
+        }
+        return skip_word(b, s);
+    }
+    let mut run = Run::parse(b, s);
+    // "02875/64467438", "03/ 685 39 27": an area code and a slash (Germany, Austria,
+    // Belgium); read again with the slash as the first separator. Dates ("01/2024")
+    // have too few digits for any phone rule.
+    if b[s] == b'0'
+        && run.ngroups == 1
+        && (2..=5).contains(&run.ndigits)
+        && b.get(run.end) == Some(&b'/')
+    {
+        let slashed = Run::parse_with(b, s, true);
+        if slashed.ngroups >= 2 {
+            run = slashed;
+        }
+    }
+    let after = run.end;
+    let ext_end = phone_extension(b, after);
+    if word_at(b, after) && ext_end.is_none() {
+        // Digits glued to letters after them: hex, base58, versions like "5G".
+        let tok_end = skip_word(b, s);
+        if matches!(b[s], b'1' | b'3') && btc_base58(b, s, tok_end, hits) {
+            return tok_end;
+        }
+        let hex_end = hex_token_end(b, s);
+        if hex_end > s && ip6_or_mac(b, s, hex_end, hits) {
+            return hex_end;
+        }
+        // Skip the whole token either way, so each byte is walked a bounded number of times.
+        return tok_end.max(hex_end);
+    }
+    if b.get(after) == Some(&b':') || (b.get(after) == Some(&b'-') && run.ngroups == 1) {
+        let hex_end = hex_token_end(b, s);
+        if hex_end > after {
+            if !ip6_or_mac(b, s, hex_end, hits) && b.get(after) == Some(&b':') {
+                classify(b, &run, ext_end, hits);
+            }
+            return hex_end;
+        }
+    }
+    if run.overflow {
+        return after;
+    }
+    classify(b, &run, ext_end, hits);
+    after
+}
+
+fn classify(b: &[u8], run: &Run, ext_end: Option<usize>, hits: &mut Vec<Hit>) {
+    let s = run.start;
+    let d = run.digits();
+    let nd = d.len();
+    let before = if s > 0 { b[s - 1] } else { b' ' };
+    let plus = before == b'+' && !word_before(b, s - 1);
+    let paren = before == b'(' || run.has_sep(b'p');
+    let push = |hits: &mut Vec<Hit>, ty, rule, start, end| {
+        hits.push(Hit {
+            ty,
+            rule,
+            start,
+            end,
+        })
+    };
+
+    if !plus && !paren {
+        // IPv4-shaped runs belong to the IP validator, valid or not.
+        if run.ngroups == 4 && run.uniform_sep(b".") && run.lens().all(|l| (1..=3).contains(&l)) {
+            if ipv4_valid(run) && !keyword_before(b, s, 12, VERSION_KEYWORDS) {
+                push(hits, PiiType::IpAddress, "pii.ip_address.v4", s, run.end);
+            }
+            return;
+        }
+        if run.shape_is(&[3, 2, 4]) && run.uniform_sep(b"- ") {
+            if checks::ssn_valid(d) {
+                push(hits, PiiType::UsSsn, "pii.us_ssn", s, run.end);
+            }
+            return;
+        }
+        // "774.39.7255": dots are versions and dates too, so only next to an SSN word.
+        if run.shape_is(&[3, 2, 4]) && run.uniform_sep(b".") && ssn_named(b, run) {
+            if checks::ssn_valid(d) {
+                push(hits, PiiType::UsSsn, "pii.us_ssn", s, run.end);
+            }
+            return;
+        }
+        if (13..=19).contains(&nd) {
+            if let Some(brand) = card(d) {
+                // IMEIs are Luhn-valid fifteen-digit numbers too (those starting 34 or
+                // 37 look like Amex): named as such, they are devices, not cards.
+                if nd == 15 && keyword_distance_before(b, s, 24, &WORDS.not_card).is_some() {
+                    return;
+                }
+                push(hits, PiiType::CreditCard, brand, s, run.end);
+                return;
+            }
+            if nd == 14 && keyword_before(b, s, 24, REGON_KEYWORDS) {
+                if checks::regon_valid(d) {
+                    push(hits, PiiType::PlRegon, "pii.pl_regon", s, run.end);
+                }
+                return;
+            }
+            // Not a card: only an international phone ("001-…") may still claim it.
+        }
+        if nd == 11 && pesel_context(b, run) && checks::pesel_valid(d) {
+            push(hits, PiiType::PlPesel, "pii.pl_pesel", s, run.end);
+            return;
+        }
+        if nd == 10 {
+            let dashed = (run.shape_is(&[3, 3, 2, 2]) || run.shape_is(&[3, 2, 2, 3]))
+                && run.uniform_sep(b"-");
+            let keyed = keyword_before(b, s, 24, NIP_KEYWORDS)
+                && (run.ngroups == 1 || run.uniform_sep(b"- "));
+            if (dashed || keyed) && checks::nip_valid(d) {
+                push(hits, PiiType::PlNip, "pii.pl_nip", s, run.end);
+                return;
+            }
+            if dashed {
+                return;
+            }
+        }
+        if (nd == 9 || nd == 14) && keyword_before(b, s, 24, REGON_KEYWORDS) {
+            if checks::regon_valid(d) {
+                push(hits, PiiType::PlRegon, "pii.pl_regon", s, run.end);
+            }
+            return;
+        }
+        if nd == 9 && run.ngroups == 1 && ssn_named(b, run) {
+            if checks::ssn_valid(d) {
+                push(hits, PiiType::UsSsn, "pii.us_ssn", s, run.end);
+            }
+            return;
+        }
+        if nd == 6 && run.ngroups <= 3 && s >= 3 && b[s - 1] == b' ' {
+            if let Some(end) = nino_at(b, s - 3) {
+                if !word_before(b, s - 3) {
+                    push(hits, PiiType::UkNino, "pii.uk_nino", s - 3, end);
+                    return;
+                }
+            }
+        }
+    }
+    if let Some((rule, start)) = phone(b, run, plus) {
+        let end = ext_end.unwrap_or(run.end);
+        push(hits, PiiType::Phone, rule, start, end);
+        return;
+    }
+    // A card hidden in a longer spaced run ("card 4111 1111 1111 1111 12/25" aside,
+    // e.g. "ref 12 4111 1111 1111 1111"): try windows of whole groups.
+    if nd > 13 && run.ngroups >= 3 && !plus && !paren && run.uniform_sep(b" ") {
+        card_window(run, hits);
+    }
+}
+
+fn card(d: &[u8]) -> Option<&'static str> {
+    let brand = checks::card_brand(d)?;
+    if !checks::luhn(d) {
+        return None;
+    }
+    // Runs of one repeated digit pass Luhn for some lengths; they are test fillers.
+    if d.iter().all(|&c| c == d[0]) {
+        return None;
+    }
+    Some(match brand {
+        "visa" => "pii.credit_card.visa",
+        "mastercard" => "pii.credit_card.mastercard",
+        "amex" => "pii.credit_card.amex",
+        "discover" => "pii.credit_card.discover",
+        "jcb" => "pii.credit_card.jcb",
+        "diners" => "pii.credit_card.diners",
+        "unionpay" => "pii.credit_card.unionpay",
+        "mir" => "pii.credit_card.mir",
+        _ => "pii.credit_card.maestro",
+    })
+}
+
+fn card_window(run: &Run, hits: &mut Vec<Hit>) {
+    let groups = &run.groups[..run.ngroups];
+    let mut digit_at = [0usize; MAX_GROUPS + 1];
+    for (k, g) in groups.iter().enumerate() {
+        digit_at[k + 1] = digit_at[k] + usize::from(g.1);
+    }
+    let mut a = 0;
+    while a < groups.len() {
+        let mut found = None;
+        for z in (a + 1..=groups.len()).rev() {
+            let len = digit_at[z] - digit_at[a];
+            if !(13..=19).contains(&len) || digit_at[z] > run.ndigits {
+                continue;
+            }
+            if let Some(rule) = card(&run.digits[digit_at[a]..digit_at[z]]) {
+                found = Some((z, rule));
+                break;
+            }
+        }
+        if let Some((z, rule)) = found {
+            let (gs, _) = groups[a];
+            let (ge, gl) = groups[z - 1];
+            hits.push(Hit {
+                ty: PiiType::CreditCard,
+                rule,
+                start: gs,
+                end: ge + usize::from(gl),
+            });
+            a = z;
+        } else {
+            a += 1;
+        }
+    }
+}
+
+fn ipv4_valid(run: &Run) -> bool {
+    let mut octets = [0u32; 4];
+    for (k, &(_, gl)) in run.groups[..4].iter().enumerate() {
+        let start: usize = run.groups[..k].iter().map(|g| usize::from(g.1)).sum();
+        let v = run.digits[start..start + usize::from(gl)]
+            .iter()
+            .fold(0u32, |a, &c| a * 10 + u32::from(c - b'0'));
+        if v > 255 {
+            return false;
+        }
+        octets[k] = v;
+    }
+    // Unspecified, loopback, multicast/reserved and netmask-looking values identify no one.
+    !(octets[0] == 0 || octets[0] == 127 || octets[0] >= 224)
+}
+
+/// An IBAN starting at `p` (two upper-case letters), compact or grouped by four.
+fn iban_at(b: &[u8], p: usize) -> Option<usize> {
+    let want = checks::iban_len_for(&b[p..p + 2])?;
+    let mut buf = [0u8; 34];
+    let mut n = 0;
+    let mut i = p;
+    while i < b.len() && n < want {
+        let c = b[i];
+        if c.is_ascii_digit() || c.is_ascii_uppercase() {
+            buf[n] = c;
+            n += 1;
+            i += 1;
+        } else if c == b' '
+            && n % 4 == 0
+            && n > 0
+            && b.get(i + 1).is_some_and(u8::is_ascii_alphanumeric)
+        {
+            i += 1;
+        } else {
+            break;
+        }
+    }
+    if n != want || word_at(b, i) {
+        return None;
+    }
+    checks::iban_valid(&buf[..n]).then_some(i)
+}
+
+/// A UK NINO at `p`: `AB123456C` or `AB 12 34 56 C`.
+fn nino_at(b: &[u8], p: usize) -> Option<usize> {
+    let (a, c) = (*b.get(p)?, *b.get(p + 1)?);
+    if !a.is_ascii_uppercase() || !c.is_ascii_uppercase() || !checks::nino_prefix_valid(a, c) {
+        return None;
+    }
+    let mut i = p + 2;
+    let spaced = b.get(i) == Some(&b' ');
+    for pair in 0..3 {
+        if spaced && b.get(i) == Some(&b' ') {
+            i += 1;
+        } else if spaced && pair > 0 {
+            return None;
+        }
+        if !b.get(i)?.is_ascii_digit() || !b.get(i + 1)?.is_ascii_digit() {
+            return None;
+        }
+        i += 2;
+    }
+    if spaced && b.get(i) == Some(&b' ') {
+        i += 1;
+    }
+    if !matches!(b.get(i), Some(b'A'..=b'D')) {
+        return None;
+    }
+    i += 1;
+    (!word_at(b, i)).then_some(i)
+}
+
+fn btc_base58(b: &[u8], s: usize, end: usize, hits: &mut Vec<Hit>) -> bool {
+    if !(25..=35).contains(&(end - s)) || !checks::btc_base58_valid(&b[s..end]) {
+        return false;
+    }
+    hits.push(Hit {
+        ty: PiiType::BtcAddress,
+        rule: "pii.btc_address.base58",
+        start: s,
+        end,
+    });
+    true
+}
