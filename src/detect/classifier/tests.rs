@@ -414,8 +414,9 @@ mod native_graph {
 }
 
 mod ngram_counts {
-    //! The linked n-gram counting against a plain per-window count (the featurizer's
-    //! definition), on texts full of repeats and collisions across n-gram lengths.
+    //! The sliding n-gram counting against a plain per-window count (the featurizer's
+    //! definition), on texts full of repeats and collisions across n-gram lengths, every
+    //! corpus text and long texts of many overlapping windows.
 
     use std::collections::HashMap;
     use std::path::PathBuf;
@@ -471,7 +472,7 @@ mod ngram_counts {
     }
 
     #[test]
-    fn linked_counts_equal_plain_counts() {
+    fn sliding_counts_equal_plain_counts() {
         let (model, spec) = model();
         let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("models/minilm-static-v1");
         let bytes = spec
@@ -492,12 +493,20 @@ mod ngram_counts {
             "ΑΒΓ ñ 日本語 😀 ".repeat(30),
         ];
         let corpus = crate::eval::corpus_dir().expect("tests/corpus not found");
-        let body = std::fs::read_to_string(corpus.join("attacks.jsonl")).expect("attacks.jsonl");
-        texts.extend(body.lines().take(300).filter_map(|l| {
-            serde_json::from_str::<serde_json::Value>(l).ok()?["text"]
-                .as_str()
-                .map(str::to_owned)
-        }));
+        for file in ["attacks.jsonl", "benign.jsonl", "pii.jsonl"] {
+            let body = std::fs::read_to_string(corpus.join(file)).expect("corpus file");
+            let rows: Vec<String> = body
+                .lines()
+                .filter_map(|l| {
+                    serde_json::from_str::<serde_json::Value>(l).ok()?["text"]
+                        .as_str()
+                        .map(str::to_owned)
+                })
+                .collect();
+            // Long texts: many windows, prefix sums over thousands of n-grams.
+            texts.push(rows.iter().take(200).cloned().collect::<Vec<_>>().join("\n\n"));
+            texts.extend(rows);
+        }
         let mut scratch = NgramScratch::default();
         for text in &texts {
             let chars = normalize(text);
