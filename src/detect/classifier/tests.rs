@@ -77,7 +77,7 @@ mod fast_tokenizer {
 
     use super::super::ngram::normalize;
     use super::super::reference_tokenizer;
-    use super::super::wordpiece::{FastWordPiece, encode_reference};
+    use super::super::wordpiece::{EncodeScratch, FastWordPiece, encode_reference};
 
     fn tokenizer_json() -> Vec<u8> {
         let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -97,8 +97,8 @@ mod fast_tokenizer {
     fn assert_same(reference: &Tokenizer, fast: &FastWordPiece, text: &str, what: &str) {
         let mut want = Vec::new();
         encode_reference(reference, text, &mut want).expect("reference encodes");
-        let (mut got, mut word) = (Vec::new(), Vec::new());
-        fast.encode(reference, text, &mut word, &mut got)
+        let (mut got, mut scratch) = (Vec::new(), EncodeScratch::default());
+        fast.encode(reference, text, &mut scratch, &mut got)
             .expect("fast path encodes");
         assert_eq!(got, want, "{what}: {text:?}");
     }
@@ -288,6 +288,28 @@ mod fast_tokenizer {
             assert_same(&reference, &fast, &text, "random mixture");
             let normalized: String = normalize(&text).into_iter().collect();
             assert_same(&reference, &fast, &normalized, "normalized random mixture");
+        }
+    }
+
+    /// Every scalar value of the BMP and a sample above it, alone, inside a word, before a
+    /// combining mark and next to punctuation: the non-ASCII path's character classes
+    /// against the crate. Chunks are independent, so many characters share one text.
+    #[test]
+    fn identical_ids_on_every_bmp_character() {
+        let (reference, fast) = load();
+        let chars: Vec<char> = (0..0x1_0000u32)
+            .chain((0x1_0000..0x11_0000).step_by(97))
+            .chain([
+                0x1F600, 0x1F44D, 0x1F3FD, 0x20000, 0x2A6DF, 0x2F800, 0xE0001,
+            ])
+            .filter_map(char::from_u32)
+            .collect();
+        for block in chars.chunks(256) {
+            let mut text = String::new();
+            for &c in block {
+                text.extend([c, ' ', 'x', c, '\u{301}', 'y', ' ', '\u{e9}', c, '.', ' ']);
+            }
+            assert_same(&reference, &fast, &text, "BMP block");
         }
     }
 
@@ -504,7 +526,13 @@ mod ngram_counts {
                 })
                 .collect();
             // Long texts: many windows, prefix sums over thousands of n-grams.
-            texts.push(rows.iter().take(200).cloned().collect::<Vec<_>>().join("\n\n"));
+            texts.push(
+                rows.iter()
+                    .take(200)
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join("\n\n"),
+            );
             texts.extend(rows);
         }
         let mut scratch = NgramScratch::default();
