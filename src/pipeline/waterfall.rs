@@ -605,7 +605,9 @@ mod tests {
         runner
             .run(&strategy, |(phrase, wrapper, split)| {
                 let text = base_texts(phrase, wrapper);
-                let mut seen: Vec<(CacheKey, (bool, Vec<Arc<str>>))> = Vec::new();
+                // Each variant's L0 key with whether L1 blocked it and its rule ids.
+                type Seen = (CacheKey, (bool, Vec<Arc<str>>));
+                let mut seen: Vec<Seen> = Vec::new();
                 for variant in variants(&text) {
                     let (head, tail) = variant.split_at(
                         variant
