@@ -4,6 +4,7 @@
 #   python3, python3-venv         the Python test peer's venv (scripts/setup-test-env.sh)
 #   python3-pip                   pip, which fetches the ONNX Runtime wheel from PyPI
 #                                 (scripts/setup-onnxruntime.sh)
+#   valgrind                      instruction counts of the cost check (scripts/cost-check.sh)
 # Debian 12's python3 has neither venv (ensurepip) nor pip until those packages are there.
 #
 # Run as root: installs what is missing with apt-get. Run as another user: installs
@@ -14,7 +15,7 @@ set -euo pipefail
 missing=()
 have_deb() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 
-for p in redis-server redis-sentinel; do
+for p in redis-server redis-sentinel valgrind; do
   if ! have_deb "$p" && ! command -v "$p" >/dev/null 2>&1; then missing+=("$p"); fi
 done
 # Python: checked by what it can do, so any python3 on PATH that can already make a venv

@@ -55,7 +55,7 @@ use super::{Finding, Layer};
 use native::{HeadScratch, StaticHead};
 use ngram::{NgramModel, NgramScratch};
 use spec::{Combination, ModelSpec};
-use wordpiece::FastWordPiece;
+use wordpiece::{EncodeScratch, FastWordPiece};
 
 /// Errors from loading or running the classifier. Never carries prompt text.
 #[derive(Debug, thiserror::Error)]
@@ -435,7 +435,7 @@ struct Slot {
 struct Scratch {
     chars: Vec<char>,
     joined: String,
-    word: Vec<u8>,
+    encode: EncodeScratch,
     ids: Vec<u32>,
     input_ids: Vec<i64>,
     /// Ones (attention mask) and zeros (token type ids), grown to the largest batch seen.
@@ -482,7 +482,7 @@ impl Inner {
             Some(fast) => fast.encode(
                 &self.tokenizer,
                 &scratch.joined,
-                &mut scratch.word,
+                &mut scratch.encode,
                 &mut scratch.ids,
             )?,
             None => {
@@ -512,33 +512,37 @@ impl Inner {
         // Every window but a lone short one holds exactly `body` tokens, so the windows of
         // a prompt form one rectangular batch: one run, no padding.
         let width = ids.len().min(self.body) + 2;
-        let input_ids = &mut scratch.input_ids;
-        input_ids.clear();
-        for &start in &starts {
-            input_ids.push(self.cls);
-            input_ids.extend(
-                ids[start..start + width - 2]
-                    .iter()
-                    .map(|&id| i64::from(id)),
-            );
-            input_ids.push(self.sep);
-        }
         scratch.scores.clear();
         match (&self.head, session) {
             (Some(head), _) => {
-                for window in input_ids.chunks_exact(width) {
-                    let score = head
-                        .score_window(window, &mut scratch.head)
-                        .ok_or_else(|| ClassifierError::Inference {
-                            reason: format!(
-                                "token id outside the embedding table ({} rows)",
-                                head.vocab()
-                            ),
-                        })?;
-                    scratch.scores.push(score);
-                }
+                let windows = native::Windows {
+                    ids,
+                    starts: &starts,
+                    width,
+                    // Ids of the vocabulary, which has fewer than 2^32 entries.
+                    cls: self.cls as u32,
+                    sep: self.sep as u32,
+                };
+                head.score_windows(&windows, &mut scratch.head, &mut scratch.scores)
+                    .ok_or_else(|| ClassifierError::Inference {
+                        reason: format!(
+                            "token id outside the embedding table ({} rows)",
+                            head.vocab()
+                        ),
+                    })?;
             }
             (None, Some(session)) => {
+                let input_ids = &mut scratch.input_ids;
+                input_ids.clear();
+                for &start in &starts {
+                    input_ids.push(self.cls);
+                    input_ids.extend(
+                        ids[start..start + width - 2]
+                            .iter()
+                            .map(|&id| i64::from(id)),
+                    );
+                    input_ids.push(self.sep);
+                }
                 let runner = OrtRunner {
                     output: self.output.as_str(),
                     type_ids: self.type_ids,

@@ -227,42 +227,127 @@ impl StaticHead {
         self.scale.len()
     }
 
-    /// The score of one window of token ids (attention mask all ones), as the graph
-    /// computes it; `None` for an id outside the table.
-    pub(crate) fn score_window(&self, ids: &[i64], scratch: &mut HeadScratch) -> Option<f32> {
+    /// The score of every window of a prompt: window `k` is `[CLS]`, `ids[start..start +
+    /// body]` (`body = width - 2`) for the `k`-th of `starts`, `[SEP]` (attention mask all
+    /// ones), as the graph computes it. Appends one score per window to `scores`; `None`
+    /// for an id outside the table.
+    ///
+    /// Each feature and hidden unit is summed in the same order as a plain loop over the
+    /// window (token by token, then feature by feature), so the scores do not depend on
+    /// the instruction set: the AVX2 build of the same code only widens the lanes.
+    pub(crate) fn score_windows(
+        &self,
+        windows: &Windows<'_>,
+        scratch: &mut HeadScratch,
+        scores: &mut Vec<f32>,
+    ) -> Option<()> {
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU supports AVX2 (checked just above), the only requirement
+            // of a `target_feature` function.
+            return unsafe { self.score_windows_avx2(windows, scratch, scores) };
+        }
+        self.score_windows_generic(windows, scratch, scores)
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    unsafe fn score_windows_avx2(
+        &self,
+        windows: &Windows<'_>,
+        scratch: &mut HeadScratch,
+        scores: &mut Vec<f32>,
+    ) -> Option<()> {
+        self.score_windows_generic(windows, scratch, scores)
+    }
+
+    #[inline(always)]
+    fn score_windows_generic(
+        &self,
+        windows: &Windows<'_>,
+        scratch: &mut HeadScratch,
+        scores: &mut Vec<f32>,
+    ) -> Option<()> {
         let d = self.dims;
+        // Every id once: out-of-range ids fail the whole prompt, as the graph's Gather.
+        if windows
+            .ids
+            .iter()
+            .chain([&windows.cls, &windows.sep])
+            .any(|&id| id as usize >= self.vocab())
+        {
+            return None;
+        }
         let features = &mut scratch.features;
         features.clear();
         features.resize(2 * d, 0.0);
-        let (sum, max) = features.split_at_mut(d);
-        max.fill(f32::NEG_INFINITY);
-        // mask = 1: masked = emb * 1, emb_for_max = emb + (1 - one) * big.
-        let pen = (1.0 - self.one) * self.big;
-        for &id in ids {
-            let row = usize::try_from(id).ok().filter(|&r| r < self.vocab())?;
-            let q = &self.table[row * d..(row + 1) * d];
-            let s = self.scale[row];
-            for ((acc, top), &v) in sum.iter_mut().zip(max.iter_mut()).zip(q) {
-                let emb = f32::from(v) * s;
-                *acc += emb;
-                // A compare-and-select (no NaN can occur: int8 times a finite scale)
-                // vectorizes where `f32::max` does not.
-                let candidate = emb + pen;
-                if candidate > *top {
-                    *top = candidate;
-                }
-            }
-        }
-        let count = (ids.len() as f32).max(self.eps);
-        for acc in sum.iter_mut() {
-            *acc /= count;
-        }
         let hidden = &mut scratch.hidden;
+        for &start in windows.starts {
+            let body = &windows.ids[start..start + windows.width - 2];
+            let (sum, max) = features.split_at_mut(d);
+            sum.fill(0.0);
+            max.fill(f32::NEG_INFINITY);
+            self.pool(windows.cls, sum, max);
+            for &id in body {
+                self.pool(id, sum, max);
+            }
+            self.pool(windows.sep, sum, max);
+            let count = (windows.width as f32).max(self.eps);
+            for acc in sum.iter_mut() {
+                *acc /= count;
+            }
+            scores.push(self.head(features, hidden));
+        }
+        Some(())
+    }
+
+    /// Adds token `id`'s dequantized row to the window's running sum and maximum (mask
+    /// = 1: masked = emb * 1, emb_for_max = emb + (1 - one) * big).
+    #[inline(always)]
+    fn pool(&self, id: u32, sum: &mut [f32], max: &mut [f32]) {
+        let d = self.dims;
+        let row = id as usize;
+        let q = &self.table[row * d..(row + 1) * d];
+        let s = self.scale[row];
+        let pen = (1.0 - self.one) * self.big;
+        let (sum, max) = (&mut sum[..d], &mut max[..d]);
+        for ((acc, top), &v) in sum.iter_mut().zip(max.iter_mut()).zip(q) {
+            let emb = f32::from(v) * s;
+            *acc += emb;
+            // A select, not a conditional store, so it vectorizes (no NaN can occur:
+            // int8 times a finite scale).
+            let candidate = emb + pen;
+            *top = if candidate > *top { candidate } else { *top };
+        }
+    }
+
+    /// Gemm/Relu/Gemm, capped logit and sigmoid of one window's features.
+    #[inline(always)]
+    fn head(&self, features: &[f32], hidden: &mut Vec<f32>) -> f32 {
         hidden.clear();
         hidden.extend_from_slice(&self.b1);
-        for (&x, row) in features.iter().zip(self.w1.chunks_exact(self.hidden)) {
-            for (h, &w) in hidden.iter_mut().zip(row) {
-                *h += x * w;
+        // Hidden units in register-sized blocks, each summed over every feature in
+        // order: the same additions as feature-major order, without a store per step.
+        const BLOCK: usize = 32;
+        let n = self.hidden;
+        let mut j = 0;
+        while j + BLOCK <= n {
+            let mut acc = [0.0f32; BLOCK];
+            acc.copy_from_slice(&hidden[j..j + BLOCK]);
+            for (&x, row) in features.iter().zip(self.w1.chunks_exact(n)) {
+                let w = &row[j..j + BLOCK];
+                for (h, &w) in acc.iter_mut().zip(w) {
+                    *h += x * w;
+                }
+            }
+            hidden[j..j + BLOCK].copy_from_slice(&acc);
+            j += BLOCK;
+        }
+        if j < n {
+            for (&x, row) in features.iter().zip(self.w1.chunks_exact(n)) {
+                for (h, &w) in hidden[j..].iter_mut().zip(&row[j..]) {
+                    *h += x * w;
+                }
             }
         }
         let mut logit_raw = self.b2;
@@ -270,6 +355,18 @@ impl StaticHead {
             logit_raw += h.max(0.0) * w;
         }
         let logit = (logit_raw / self.cap).tanh() * self.cap;
-        Some(1.0 / (1.0 + (-logit).exp()))
+        1.0 / (1.0 + (-logit).exp())
     }
+}
+
+/// The token windows of one prompt, as [`StaticHead::score_windows`] reads them.
+pub(crate) struct Windows<'a> {
+    /// The prompt's ids without special tokens.
+    pub ids: &'a [u32],
+    /// Where each window's body starts in `ids`.
+    pub starts: &'a [usize],
+    /// Tokens per window, `[CLS]` and `[SEP]` included.
+    pub width: usize,
+    pub cls: u32,
+    pub sep: u32,
 }

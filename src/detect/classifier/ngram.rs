@@ -43,6 +43,17 @@ impl NgramModel {
                 ),
             });
         }
+        // Bucket counts inside one window are u16 (see `NgramScratch::counts`).
+        let grams_per_window = spec.window_chars * (spec.n_max + 1 - spec.n_min.min(spec.n_max));
+        if grams_per_window > usize::from(u16::MAX) {
+            return Err(ClassifierError::BadSpec {
+                reason: format!(
+                    "ngram window_chars = {} has {grams_per_window} n-grams per window (at most {})",
+                    spec.window_chars,
+                    u16::MAX
+                ),
+            });
+        }
         let weights = bytes
             .chunks_exact(4)
             .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
@@ -61,137 +72,128 @@ impl NgramModel {
     /// The n-gram probability of a whole text, already passed through [`normalize_into`]
     /// (maximum over its character windows).
     ///
-    /// Windows overlap, so every n-gram is hashed, weighed and linked to the previous
-    /// occurrence of its bucket once for the whole text; a window then sums the weights
-    /// of its n-grams and counts repeats by walking those links back to its start. No
-    /// sort, no allocation once the scratch has grown.
+    /// Windows overlap, so every n-gram is hashed and weighed once for the whole text, and
+    /// the windows slide over it: an n-gram is counted in when a window's end passes its
+    /// end and counted out when a window's start passes its start, each step updating the
+    /// sum of squared counts exactly (`(c + 1)^2 - c^2 = 2c + 1`). A window's weight sum
+    /// is a difference of prefix sums (in f64, so it differs from a plain sum by rounding
+    /// far below the f32 result). Linear in the text; no allocation once the scratch has
+    /// grown.
     pub(crate) fn score_normalized(&self, norm: &[char], scratch: &mut NgramScratch) -> f32 {
         let per_pos = self.n_max - self.n_min + 1;
-        self.link_all(norm, per_pos, scratch);
+        self.hash_all(norm, per_pos, scratch);
+        let NgramScratch {
+            bucket,
+            prefix,
+            counts,
+        } = scratch;
+        if counts.len() != self.weights.len() {
+            *counts = vec![0; self.weights.len()];
+        }
+        let (n_min, n_max) = (self.n_min, self.n_max);
+        // The n-grams counted now: those starting at or after `cs` and ending at or
+        // before `ce`.
+        let (mut cs, mut ce) = (0usize, 0usize);
+        let mut sumsq: u64 = 0;
         let mut best = f64::NEG_INFINITY;
         for (start, end) in window_spans(norm.len(), self.window_chars, self.window_stride) {
-            best = best.max(self.window_logit(start, end, per_pos, scratch));
+            // Out: n-grams starting before the new start (counted if they ended by `ce`).
+            for i in cs..start.min(ce) {
+                for n in n_min..=n_max.min(ce - i) {
+                    let b = bucket[i * per_pos + n - n_min] as usize;
+                    counts[b] -= 1;
+                    sumsq -= 2 * u64::from(counts[b]) + 1;
+                }
+            }
+            cs = cs.max(start);
+            ce = ce.max(cs);
+            // In: n-grams ending after the old end, by the new end, starting at or after
+            // the new start.
+            for p in ce + 1..=end {
+                for n in n_min..=n_max {
+                    let Some(i) = p.checked_sub(n).filter(|&i| i >= cs) else {
+                        break;
+                    };
+                    let b = bucket[i * per_pos + n - n_min] as usize;
+                    sumsq += 2 * u64::from(counts[b]) + 1;
+                    counts[b] += 1;
+                }
+            }
+            ce = end;
+            let logit = if sumsq == 0 {
+                self.bias
+            } else {
+                // Weights of the n-grams inside [start, end): whole positions up to the
+                // last one whose longest n-gram fits, then the tail's shorter ones.
+                let full = end.saturating_sub(n_max - 1).max(start);
+                let mut dot = prefix[full * per_pos] - prefix[start * per_pos];
+                for i in full..end {
+                    for n in n_min..=n_max.min(end - i) {
+                        let slot = i * per_pos + n - n_min;
+                        dot += prefix[slot + 1] - prefix[slot];
+                    }
+                }
+                self.bias + dot / (sumsq as f64).sqrt()
+            };
+            best = best.max(logit);
+        }
+        // Leave the counts all zero for the next text.
+        for i in cs..ce {
+            for n in n_min..=n_max.min(ce - i) {
+                counts[bucket[i * per_pos + n - n_min] as usize] = 0;
+            }
         }
         sigmoid(best) as f32
     }
 
     /// Fills, for the n-gram of length `n` starting at char `i` (slot
-    /// `i * per_pos + n - n_min`; unused where it would run past the end), its weight and
-    /// the slot of the previous n-gram with the same bucket (`NONE` for the first).
-    fn link_all(&self, chars: &[char], per_pos: usize, scratch: &mut NgramScratch) {
+    /// `i * per_pos + n - n_min`), its bucket, and `prefix[slot + 1]`, the sum of the
+    /// weights of every slot before it and itself (slots past the end weigh 0).
+    fn hash_all(&self, chars: &[char], per_pos: usize, scratch: &mut NgramScratch) {
         let slots = chars.len() * per_pos;
-        scratch.weight.clear();
-        scratch.weight.resize(slots, 0.0);
-        scratch.prev.clear();
-        scratch.prev.resize(slots, NONE);
-        scratch.prepare_table(slots);
-        let table_mask = scratch.keys.len() - 1;
+        scratch.bucket.clear();
+        scratch.bucket.resize(slots, 0);
+        scratch.prefix.clear();
+        scratch.prefix.reserve(slots + 1);
+        scratch.prefix.push(0.0);
+        let mut total = 0.0f64;
         let mut utf8 = [0u8; 4];
         for i in 0..chars.len() {
             let mut h = FNV_OFFSET;
-            for (k, ch) in chars[i..].iter().take(self.n_max).enumerate() {
-                for &b in ch.encode_utf8(&mut utf8).as_bytes() {
-                    h = (h ^ u32::from(b)).wrapping_mul(FNV_PRIME);
-                }
-                if k + 1 < self.n_min {
-                    continue;
-                }
-                let bucket = h & self.mask;
-                let slot = i * per_pos + k + 1 - self.n_min;
-                scratch.weight[slot] = self.weights[bucket as usize];
-                // Last slot seen with this bucket: open addressing over the text's buckets.
-                let mut t = (bucket.wrapping_mul(0x9E37_79B1) >> 8) as usize & table_mask;
-                loop {
-                    let key = scratch.keys[t];
-                    if key == bucket {
-                        scratch.prev[slot] = scratch.last[t];
-                        scratch.last[t] = slot as u32;
-                        break;
+            let grams = &chars[i..(i + self.n_max).min(chars.len())];
+            for (k, &ch) in grams.iter().enumerate() {
+                if ch.is_ascii() {
+                    h = (h ^ ch as u32).wrapping_mul(FNV_PRIME);
+                } else {
+                    for &b in ch.encode_utf8(&mut utf8).as_bytes() {
+                        h = (h ^ u32::from(b)).wrapping_mul(FNV_PRIME);
                     }
-                    if key == EMPTY {
-                        scratch.keys[t] = bucket;
-                        scratch.last[t] = slot as u32;
-                        scratch.used.push(t as u32);
-                        break;
-                    }
-                    t = (t + 1) & table_mask;
+                }
+                if k + 1 >= self.n_min {
+                    let bucket = h & self.mask;
+                    scratch.bucket[i * per_pos + k + 1 - self.n_min] = bucket;
+                    total += f64::from(self.weights[bucket as usize]);
+                    scratch.prefix.push(total);
                 }
             }
-        }
-        for &t in &scratch.used {
-            scratch.keys[t as usize] = EMPTY;
-        }
-        scratch.used.clear();
-    }
-
-    /// The logit of the chars `start..end`: bias + (weights . counts) / ||counts||.
-    fn window_logit(
-        &self,
-        start: usize,
-        end: usize,
-        per_pos: usize,
-        scratch: &NgramScratch,
-    ) -> f64 {
-        let mut dot = 0.0f64;
-        // Sum of squared counts: each occurrence adds (c + 1)^2 - c^2 = 2c + 1, where c
-        // counts the earlier occurrences of its bucket inside the window.
-        let mut sumsq: u64 = 0;
-        for i in start..end {
-            let room = (end - i).min(self.n_max);
-            if room < self.n_min {
-                break;
-            }
-            let first = i * per_pos;
-            for slot in first..first + room + 1 - self.n_min {
-                dot += f64::from(scratch.weight[slot]);
-                let mut earlier = 0u64;
-                let mut p = scratch.prev[slot];
-                while p != NONE {
-                    let p_slot = p as usize;
-                    let p_pos = p_slot / per_pos;
-                    if p_pos < start {
-                        break;
-                    }
-                    // An earlier n-gram can start inside the window yet end past it.
-                    if p_pos + p_slot % per_pos + self.n_min <= end {
-                        earlier += 1;
-                    }
-                    p = scratch.prev[p_slot];
-                }
-                sumsq += 2 * earlier + 1;
+            // Slots of n-grams that would run past the end weigh nothing.
+            let filled = (grams.len() + 1).saturating_sub(self.n_min);
+            for _ in filled..per_pos {
+                scratch.prefix.push(total);
             }
         }
-        if sumsq == 0 {
-            return self.bias;
-        }
-        self.bias + dot / (sumsq as f64).sqrt()
     }
 }
-
-/// No bucket: buckets are below 2^24 (`bits` is at most 24).
-const EMPTY: u32 = u32::MAX;
-/// No previous occurrence.
-const NONE: u32 = u32::MAX;
 
 /// Reusable buffers for [`NgramModel::score_normalized`] (one per inference slot).
 #[derive(Debug, Default)]
 pub(crate) struct NgramScratch {
-    weight: Vec<f32>,
-    prev: Vec<u32>,
-    keys: Vec<u32>,
-    last: Vec<u32>,
-    used: Vec<u32>,
-}
-
-impl NgramScratch {
-    /// A table at most half full for `grams` distinct buckets.
-    fn prepare_table(&mut self, grams: usize) {
-        let size = (grams * 2).next_power_of_two().max(16);
-        if self.keys.len() < size {
-            self.keys = vec![EMPTY; size];
-            self.last = vec![NONE; size];
-        }
-    }
+    /// Bucket of every n-gram slot.
+    bucket: Vec<u32>,
+    /// Prefix sums of the slots' weights.
+    prefix: Vec<f64>,
+    /// Count of each bucket in the current window; all zero between texts.
+    counts: Vec<u16>,
 }
 
 /// `[start, end)` character windows; one window when the text fits.

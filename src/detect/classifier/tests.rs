@@ -77,7 +77,7 @@ mod fast_tokenizer {
 
     use super::super::ngram::normalize;
     use super::super::reference_tokenizer;
-    use super::super::wordpiece::{FastWordPiece, encode_reference};
+    use super::super::wordpiece::{EncodeScratch, FastWordPiece, encode_reference};
 
     fn tokenizer_json() -> Vec<u8> {
         let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -97,8 +97,8 @@ mod fast_tokenizer {
     fn assert_same(reference: &Tokenizer, fast: &FastWordPiece, text: &str, what: &str) {
         let mut want = Vec::new();
         encode_reference(reference, text, &mut want).expect("reference encodes");
-        let (mut got, mut word) = (Vec::new(), Vec::new());
-        fast.encode(reference, text, &mut word, &mut got)
+        let (mut got, mut scratch) = (Vec::new(), EncodeScratch::default());
+        fast.encode(reference, text, &mut scratch, &mut got)
             .expect("fast path encodes");
         assert_eq!(got, want, "{what}: {text:?}");
     }
@@ -291,6 +291,28 @@ mod fast_tokenizer {
         }
     }
 
+    /// Every scalar value of the BMP and a sample above it, alone, inside a word, before a
+    /// combining mark and next to punctuation: the non-ASCII path's character classes
+    /// against the crate. Chunks are independent, so many characters share one text.
+    #[test]
+    fn identical_ids_on_every_bmp_character() {
+        let (reference, fast) = load();
+        let chars: Vec<char> = (0..0x1_0000u32)
+            .chain((0x1_0000..0x11_0000).step_by(97))
+            .chain([
+                0x1F600, 0x1F44D, 0x1F3FD, 0x20000, 0x2A6DF, 0x2F800, 0xE0001,
+            ])
+            .filter_map(char::from_u32)
+            .collect();
+        for block in chars.chunks(256) {
+            let mut text = String::new();
+            for &c in block {
+                text.extend([c, ' ', 'x', c, '\u{301}', 'y', ' ', '\u{e9}', c, '.', ' ']);
+            }
+            assert_same(&reference, &fast, &text, "BMP block");
+        }
+    }
+
     #[test]
     fn other_tokenizer_shapes_get_no_fast_path() {
         let bytes = tokenizer_json();
@@ -414,8 +436,9 @@ mod native_graph {
 }
 
 mod ngram_counts {
-    //! The linked n-gram counting against a plain per-window count (the featurizer's
-    //! definition), on texts full of repeats and collisions across n-gram lengths.
+    //! The sliding n-gram counting against a plain per-window count (the featurizer's
+    //! definition), on texts full of repeats and collisions across n-gram lengths, every
+    //! corpus text and long texts of many overlapping windows.
 
     use std::collections::HashMap;
     use std::path::PathBuf;
@@ -471,7 +494,7 @@ mod ngram_counts {
     }
 
     #[test]
-    fn linked_counts_equal_plain_counts() {
+    fn sliding_counts_equal_plain_counts() {
         let (model, spec) = model();
         let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("models/minilm-static-v1");
         let bytes = spec
@@ -492,12 +515,26 @@ mod ngram_counts {
             "ΑΒΓ ñ 日本語 😀 ".repeat(30),
         ];
         let corpus = crate::eval::corpus_dir().expect("tests/corpus not found");
-        let body = std::fs::read_to_string(corpus.join("attacks.jsonl")).expect("attacks.jsonl");
-        texts.extend(body.lines().take(300).filter_map(|l| {
-            serde_json::from_str::<serde_json::Value>(l).ok()?["text"]
-                .as_str()
-                .map(str::to_owned)
-        }));
+        for file in ["attacks.jsonl", "benign.jsonl", "pii.jsonl"] {
+            let body = std::fs::read_to_string(corpus.join(file)).expect("corpus file");
+            let rows: Vec<String> = body
+                .lines()
+                .filter_map(|l| {
+                    serde_json::from_str::<serde_json::Value>(l).ok()?["text"]
+                        .as_str()
+                        .map(str::to_owned)
+                })
+                .collect();
+            // Long texts: many windows, prefix sums over thousands of n-grams.
+            texts.push(
+                rows.iter()
+                    .take(200)
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join("\n\n"),
+            );
+            texts.extend(rows);
+        }
         let mut scratch = NgramScratch::default();
         for text in &texts {
             let chars = normalize(text);

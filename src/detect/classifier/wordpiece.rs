@@ -1,29 +1,42 @@
-//! A fast path for the BERT-uncased tokenizer on ASCII words, exact to the `tokenizers`
-//! crate, which stays the reference and the fallback.
+//! A fast path for the BERT-uncased tokenizer, exact to the `tokenizers` crate, which
+//! stays the reference and the fallback.
 //!
 //! The crate builds a `NormalizedString` with an offset map per character, a
 //! `PreTokenizedString` of owned splits and a `String` per token: about a third of L2's
-//! time on a 2 KB prompt. Every step of the BERT pipeline is local to a space-separated
-//! chunk (the ASCII space survives `clean_text` and splits words; NFD reordering never
-//! crosses it), so a text is cut at ASCII spaces and:
+//! time on a 2 KB English prompt and most of it on other scripts. Every step of the BERT
+//! pipeline is local to a space-separated chunk (the ASCII space survives `clean_text`
+//! and splits words; NFD reordering never crosses it), so a text is cut at ASCII spaces
+//! and:
 //!
-//! - a chunk of ASCII without uppercase letters goes through this file: control
-//!   characters dropped and `\t\n\r` treated as spaces (`clean_text`), ASCII punctuation
-//!   isolated (`BertPreTokenizer`), greedy longest-match-first WordPiece over the same
-//!   vocabulary (the `[UNK]` rules of the crate: a word over `max_input_chars_per_word`,
-//!   or one with an unmatched rest, is one `[UNK]`);
-//! - every other run of chunks (non-ASCII, or uppercase that could spell an added token
-//!   such as `[CLS]`) goes to the crate, which gives the ids of that run.
+//! - a chunk of ASCII without uppercase letters goes through [`FastWordPiece::encode_chunk`]:
+//!   control characters dropped and `\t\n\r` treated as spaces (`clean_text`), ASCII
+//!   punctuation isolated (`BertPreTokenizer`), greedy longest-match-first WordPiece over
+//!   the same vocabulary (the `[UNK]` rules of the crate: a word over
+//!   `max_input_chars_per_word` characters, or one with an unmatched rest, is one `[UNK]`);
+//! - any other chunk without ASCII uppercase goes through [`FastWordPiece::encode_unicode_chunk`]:
+//!   the `BertNormalizer` steps in the crate's order (`clean_text`, CJK characters spaced,
+//!   NFD with nonspacing marks stripped, per-character lowercase), then the same splitting
+//!   and WordPiece. Character classes come from the crates the reference itself uses
+//!   (`unicode_categories`, `unicode-normalization-alignments`, std's `char` tables), looked
+//!   up once per character of the Basic Multilingual Plane into [`CharClasses`], so they are
+//!   the reference's classes by construction;
+//! - a run of chunks with ASCII uppercase (which could spell an added token such as
+//!   `[CLS]`, matched by the crate before normalization) goes to the crate, which gives the
+//!   ids of that run. L2 lowercases before tokenizing, so this never happens there.
 //!
 //! The path is only enabled for the exact configuration it reproduces (checked in
 //! [`FastWordPiece::from_json`]); the tests compare it with the crate over the whole dev
-//! corpus and adversarial Unicode.
+//! corpus, adversarial Unicode, random mixtures and every character of the BMP.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::OnceLock;
 
 use serde::Deserialize;
 use tokenizers::Tokenizer;
+use unicode_categories::UnicodeCategories;
+use unicode_normalization_alignments::UnicodeNormalization;
+use unicode_normalization_alignments::char::canonical_combining_class;
 
 use super::ClassifierError;
 
@@ -103,6 +116,21 @@ pub(crate) struct FastWordPiece {
     /// Longest key of `words` / `cont` in bytes: longer substrings cannot match.
     max_word_piece: usize,
     max_cont_piece: usize,
+    /// Character classes for non-ASCII chunks; `None` sends them to the crate.
+    classes: Option<&'static CharClasses>,
+}
+
+/// Reusable buffers of [`FastWordPiece::encode`].
+#[derive(Debug, Default)]
+pub(crate) struct EncodeScratch {
+    /// The current word (ASCII path).
+    word: Vec<u8>,
+    /// A chunk after `clean_text` and CJK spacing (non-ASCII path).
+    stage: Vec<char>,
+    /// A chunk fully normalized (non-ASCII path).
+    normalized: Vec<char>,
+    /// The current word as UTF-8 (non-ASCII path).
+    text: String,
 }
 
 impl FastWordPiece {
@@ -114,6 +142,12 @@ impl FastWordPiece {
         let bert_normalizer = normalizer.get("type")?.as_str()? == "BertNormalizer"
             && normalizer.get("clean_text")?.as_bool()?
             && normalizer.get("lowercase")?.as_bool()?;
+        // The non-ASCII path also spaces CJK characters and strips accents (a null
+        // strip_accents follows lowercase, as in the crate); the ASCII path meets neither.
+        let unicode = normalizer.get("handle_chinese_chars")?.as_bool()?
+            && normalizer
+                .get("strip_accents")
+                .is_none_or(|v| v.is_null() || v.as_bool() == Some(true));
         let pre = json.pre_tokenizer?;
         let bert_pre = pre.get("type")?.as_str()? == "BertPreTokenizer";
         // Added tokens are matched on the raw text before normalization; one the fast path
@@ -151,16 +185,17 @@ impl FastWordPiece {
             cont,
             unk,
             max_word_chars: m.max_input_chars_per_word,
+            classes: unicode.then(CharClasses::get),
         })
     }
 
     /// Appends the ids of `text` (no special tokens) to `out`: fast chunks here, the rest
-    /// through `reference`. `word` is scratch space.
+    /// through `reference`.
     pub(crate) fn encode(
         &self,
         reference: &Tokenizer,
         text: &str,
-        word: &mut Vec<u8>,
+        scratch: &mut EncodeScratch,
         out: &mut Vec<u32>,
     ) -> Result<(), ClassifierError> {
         let bytes = text.as_bytes();
@@ -176,16 +211,28 @@ impl FastWordPiece {
             let end = memchr::memchr(b' ', &bytes[start..]).map_or(bytes.len(), |i| start + i);
             pos = end;
             let chunk = &bytes[start..end];
-            if chunk
-                .iter()
-                .all(|&b| b.is_ascii() && !b.is_ascii_uppercase())
-            {
-                if let Some((s, e)) = slow.take() {
-                    encode_reference(reference, &text[s..e], out)?;
+            let upper = chunk.iter().any(u8::is_ascii_uppercase);
+            let ascii = chunk.is_ascii();
+            match self.classes {
+                _ if upper => {
+                    slow = Some((slow.map_or(start, |(s, _)| s), end));
+                    continue;
                 }
-                self.encode_chunk(chunk, word, out);
-            } else {
-                slow = Some((slow.map_or(start, |(s, _)| s), end));
+                None if !ascii => {
+                    slow = Some((slow.map_or(start, |(s, _)| s), end));
+                    continue;
+                }
+                _ => {}
+            }
+            if let Some((s, e)) = slow.take() {
+                encode_reference(reference, &text[s..e], out)?;
+            }
+            match self.classes {
+                Some(classes) if !ascii => {
+                    // Cut at ASCII spaces, which are char boundaries.
+                    self.encode_unicode_chunk(classes, &text[start..end], scratch, out);
+                }
+                _ => self.encode_chunk(chunk, &mut scratch.word, out),
             }
         }
         if let Some((s, e)) = slow {
@@ -205,7 +252,8 @@ impl FastWordPiece {
                 0x00..=0x1F | 0x7F => {}
                 _ if b.is_ascii_punctuation() => {
                     self.flush(word, out);
-                    self.word_ids(std::slice::from_ref(&b), out);
+                    let mut buf = [0u8; 4];
+                    self.word_ids(char::from(b).encode_utf8(&mut buf), out);
                 }
                 _ => word.push(b),
             }
@@ -213,24 +261,102 @@ impl FastWordPiece {
         self.flush(word, out);
     }
 
+    /// A space-free chunk with non-ASCII characters and no ASCII uppercase: the
+    /// `BertNormalizer` steps in the crate's order, then `BertPreTokenizer`'s splitting
+    /// and WordPiece.
+    fn encode_unicode_chunk(
+        &self,
+        classes: &CharClasses,
+        chunk: &str,
+        scratch: &mut EncodeScratch,
+        out: &mut Vec<u32>,
+    ) {
+        let EncodeScratch {
+            stage,
+            normalized,
+            text,
+            ..
+        } = scratch;
+        // clean_text, then CJK characters spaced. `plain` stays true while NFD, the
+        // nonspacing-mark filter and lowercase are all the identity on the chunk.
+        stage.clear();
+        let mut plain = true;
+        for c in chunk.chars() {
+            let class = classes.of(c);
+            if class & DROP != 0 {
+                continue;
+            }
+            if class & SPACE != 0 {
+                stage.push(' ');
+                continue;
+            }
+            plain &= class & PLAIN != 0;
+            if class & CJK != 0 {
+                stage.extend([' ', c, ' ']);
+            } else {
+                stage.push(c);
+            }
+        }
+        let chars: &[char] = if plain {
+            stage
+        } else {
+            normalized.clear();
+            normalized.extend(
+                stage
+                    .iter()
+                    .copied()
+                    .nfd()
+                    .map(|(c, _)| c)
+                    .filter(|c| !c.is_mark_nonspacing())
+                    .flat_map(char::to_lowercase),
+            );
+            normalized
+        };
+        // BertPreTokenizer: whitespace removed, punctuation isolated.
+        text.clear();
+        for &c in chars {
+            let class = classes.of(c);
+            if class & (SPACE | PUNCT) != 0 {
+                if !text.is_empty() {
+                    self.word_ids(text, out);
+                    text.clear();
+                }
+                if class & PUNCT != 0 {
+                    let mut buf = [0u8; 4];
+                    self.word_ids(c.encode_utf8(&mut buf), out);
+                }
+            } else {
+                text.push(c);
+            }
+        }
+        if !text.is_empty() {
+            self.word_ids(text, out);
+        }
+    }
+
     fn flush(&self, word: &mut Vec<u8>, out: &mut Vec<u32>) {
         if !word.is_empty() {
-            self.word_ids(word, out);
+            // ASCII bytes only (the ASCII path pushes nothing else): always UTF-8.
+            match std::str::from_utf8(word) {
+                Ok(w) => self.word_ids(w, out),
+                Err(_) => out.push(self.unk),
+            }
             word.clear();
         }
     }
 
-    /// Greedy longest-match-first WordPiece, as `tokenizers::models::wordpiece`.
-    fn word_ids(&self, word: &[u8], out: &mut Vec<u32>) {
-        if word.len() > self.max_word_chars {
+    /// Greedy longest-match-first WordPiece, as `tokenizers::models::wordpiece`: candidate
+    /// pieces end on char boundaries and shrink by one character.
+    fn word_ids(&self, word: &str, out: &mut Vec<u32>) {
+        let too_long = if word.is_ascii() {
+            word.len() > self.max_word_chars
+        } else {
+            word.chars().count() > self.max_word_chars
+        };
+        if too_long {
             out.push(self.unk);
             return;
         }
-        // ASCII: every byte offset is a char boundary.
-        let Ok(word) = std::str::from_utf8(word) else {
-            out.push(self.unk);
-            return;
-        };
         let first = out.len();
         let mut start = 0;
         while start < word.len() {
@@ -239,7 +365,11 @@ impl FastWordPiece {
             } else {
                 (&self.cont, self.max_cont_piece)
             };
+            // A piece longer than the longest key cannot match: start below it.
             let mut end = word.len().min(start + longest);
+            while !word.is_char_boundary(end) {
+                end -= 1;
+            }
             let mut found = None;
             while start < end {
                 if let Some(&id) = map.get(&word[start..end]) {
@@ -247,6 +377,9 @@ impl FastWordPiece {
                     break;
                 }
                 end -= 1;
+                while !word.is_char_boundary(end) {
+                    end -= 1;
+                }
             }
             match found {
                 Some(id) => {
@@ -261,6 +394,83 @@ impl FastWordPiece {
             }
         }
     }
+}
+
+/// `clean_text` drops the character (NUL, U+FFFD, `Cc`/`Cf`/`Co` but `\t\n\r`).
+const DROP: u8 = 1;
+/// Whitespace: `clean_text` turns it into a space, `BertPreTokenizer` splits on it.
+const SPACE: u8 = 2;
+/// A CJK ideograph the normalizer surrounds with spaces.
+const CJK: u8 = 4;
+/// Punctuation `BertPreTokenizer` isolates (ASCII punctuation or `P*`).
+const PUNCT: u8 = 8;
+/// NFD, the nonspacing-mark filter and lowercase leave the character as it is, and it
+/// never reorders with a neighbour (combining class 0).
+const PLAIN: u8 = 16;
+
+/// The BERT normalizer's and pre-tokenizer's classes of every BMP character, computed
+/// once per process with the functions the `tokenizers` crate calls; characters above
+/// the BMP are classified on the fly with the same functions.
+#[derive(Debug)]
+pub(crate) struct CharClasses {
+    bmp: Box<[u8]>,
+}
+
+impl CharClasses {
+    /// The process-wide table (64 KiB, built on first use).
+    fn get() -> &'static CharClasses {
+        static CLASSES: OnceLock<CharClasses> = OnceLock::new();
+        CLASSES.get_or_init(|| CharClasses {
+            bmp: (0..=0xFFFFu32)
+                .map(|u| char::from_u32(u).map_or(0, classify))
+                .collect(),
+        })
+    }
+
+    #[inline]
+    fn of(&self, c: char) -> u8 {
+        match self.bmp.get(c as usize) {
+            Some(&class) => class,
+            None => classify(c),
+        }
+    }
+}
+
+/// One character's classes, from the same functions as `tokenizers`' `BertNormalizer`
+/// and `BertPreTokenizer`.
+fn classify(c: char) -> u8 {
+    let mut class = 0;
+    let whitespace = matches!(c, '\t' | '\n' | '\r') || c.is_whitespace();
+    let control = !matches!(c, '\t' | '\n' | '\r') && c.is_other();
+    if c == '\0' || c == '\u{fffd}' || control {
+        class |= DROP;
+    }
+    if whitespace {
+        class |= SPACE;
+    }
+    if matches!(c as u32,
+        0x4E00..=0x9FFF
+        | 0x3400..=0x4DBF
+        | 0x20000..=0x2A6DF
+        | 0x2A700..=0x2B73F
+        | 0x2B740..=0x2B81F
+        | 0x2B920..=0x2CEAF
+        | 0xF900..=0xFAFF
+        | 0x2F800..=0x2FA1F)
+    {
+        class |= CJK;
+    }
+    if c.is_ascii_punctuation() || c.is_punctuation() {
+        class |= PUNCT;
+    }
+    let mut nfd = std::iter::once(c).nfd().map(|(d, _)| d);
+    let nfd_same = nfd.next() == Some(c) && nfd.next().is_none();
+    let mut lower = c.to_lowercase();
+    let lower_same = lower.next() == Some(c) && lower.next().is_none();
+    if nfd_same && lower_same && canonical_combining_class(c) == 0 && !c.is_mark_nonspacing() {
+        class |= PLAIN;
+    }
+    class
 }
 
 /// The crate's ids for `text` (no special tokens), appended to `out`.

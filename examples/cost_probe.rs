@@ -1,0 +1,125 @@
+//! Runs one hot path a fixed number of times, for instruction counting under valgrind
+//! (`scripts/cost-check.sh`; issue 16, item 6). Prints nothing timed: the count is the
+//! measurement, and it is taken as the difference between two runs with different
+//! iteration counts, so loading (model, rules, runtime library) cancels out.
+//!
+//! ```text
+//! cost_probe decide <body.json> <iterations>   # Pipeline::decide, default policy, L2 on
+//! cost_probe l2 <text file> <iterations>       # Classifier::score_blocking alone
+//! ```
+//!
+//! Run from the repository root (the default `classifier.model_dir` is relative).
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use promptgate::detect::classifier::{Classifier, ClassifierConfig};
+use promptgate::pipeline::{Engines, ScanRequest};
+use promptgate::policy::{RouteConf, Runtime, load_config_str};
+
+/// The default configuration with L2 required (a probe without L2 would measure the
+/// wrong thing) and a budget valgrind's slowdown cannot exhaust (a cut-off L2 would
+/// count less work).
+const CONFIG: &str = "\
+[policy.l2]
+required = true
+[policy.budgets]
+l1_ms = 600000
+pii_ms = 600000
+l2_ms = 600000
+";
+
+/// The per-iteration nonce's placeholder in a `decide` body (8 bytes).
+const NONCE: &[u8] = b"NONCE000";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().collect();
+    let [_, mode, file, iterations] = &args[..] else {
+        eprintln!("usage: cost_probe decide|l2 <file> <iterations>");
+        return ExitCode::from(2);
+    };
+    let Ok(iterations) = iterations.parse::<usize>() else {
+        eprintln!("iterations must be a number");
+        return ExitCode::from(2);
+    };
+    let input = match std::fs::read(file) {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            eprintln!("{file}: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let result = match mode.as_str() {
+        "decide" => decide(&input, iterations),
+        "l2" => l2(&input, iterations),
+        other => Err(format!("unknown mode {other}")),
+    };
+    match result {
+        Ok(summary) => {
+            println!("{summary}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("cost_probe: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `iterations` default-policy decisions on `body` (an OpenAI chat body holding the
+/// placeholder `NONCE000`, overwritten per iteration so the L0 cache never answers);
+/// every one must be an L0 miss that ran L2 (the whole default waterfall).
+fn decide(body: &[u8], iterations: usize) -> Result<String, String> {
+    let nonce_at = body
+        .windows(NONCE.len())
+        .position(|w| w == NONCE)
+        .ok_or("the probe body holds no NONCE000 placeholder")?;
+    let mut body = body.to_vec();
+    let config = load_config_str(CONFIG, "cost_probe", Vec::new()).map_err(|e| e.to_string())?;
+    let engines = Engines::load(&config).map_err(|e| e.to_string())?;
+    let runtime = Runtime::build(config, 0, &engines).map_err(|e| e.to_string())?;
+    let route = runtime
+        .resolve(&RouteConf::default())
+        .map_err(|e| e.to_string())?;
+    let tokio = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    let mut last = None;
+    for i in 0..iterations {
+        body[nonce_at..nonce_at + NONCE.len()].copy_from_slice(format!("{i:08}").as_bytes());
+        let request = ScanRequest {
+            body: Some(&body),
+            content_encoding: None,
+        };
+        let decision = tokio.block_on(runtime.pipeline.decide(&route, request));
+        if decision.cached || decision.l2_score.is_none() {
+            return Err(format!(
+                "the probe body must be an L0 miss that runs L2, got {}",
+                decision.report()
+            ));
+        }
+        last = Some(decision);
+    }
+    Ok(last.map_or_else(String::new, |d| d.report().to_string()))
+}
+
+/// `iterations` L2 scorings of `text` on the calling thread (the native graph).
+fn l2(text: &[u8], iterations: usize) -> Result<String, String> {
+    let text = std::str::from_utf8(text).map_err(|e| e.to_string())?;
+    let dir = Path::new("models/minilm-static-v1");
+    let config = ClassifierConfig {
+        pool_size: 1,
+        ..ClassifierConfig::default()
+    };
+    let classifier = Classifier::load(dir, &config).map_err(|e| e.to_string())?;
+    let mut last = None;
+    for _ in 0..iterations {
+        last = Some(
+            classifier
+                .score_blocking(std::hint::black_box(text))
+                .map_err(|e| e.to_string())?,
+        );
+    }
+    Ok(format!("{last:?}"))
+}

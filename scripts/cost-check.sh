@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Deterministic cost check (issue 16, item 6): instructions per call of the hot paths,
+# counted by valgrind's cachegrind on fixed inputs (tests/cost), against the budget in
+# tests/cost/budget.toml. No wall clock anywhere.
+#
+# Each case runs examples/cost_probe twice, with n1 and n2 iterations; the cost of one
+# call is (I(n2) - I(n1)) / (n2 - n1), so start-up (model and rules loading, the first
+# call's buffer growth) cancels out. Loading itself varies by a few hundred thousand
+# instructions from run to run (threads), hence 40 iterations between the two runs.
+#
+#   scripts/cost-check.sh              # build the probe, measure, compare with the budget
+#   scripts/cost-check.sh --update     # measure and rewrite the budget (commit it on purpose)
+#   COST_PROBE=/path/to/cost_probe scripts/cost-check.sh   # measure a given build
+#
+# A case fails when it costs more than its budget by over TOLERANCE_PCT, and also when it
+# costs less by over TOLERANCE_PCT: a speed-up updates the budget, so the next regression
+# is measured from the new level. Needs valgrind (apt-get install valgrind) and L2's model
+# (models/minilm-static-v1, in the repository; the native graph needs no ONNX Runtime).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+TOLERANCE_PCT=3
+budget=tests/cost/budget.toml
+update=0
+[[ "${1:-}" == "--update" ]] && update=1
+
+command -v valgrind >/dev/null || { echo "cost-check: valgrind is not installed" >&2; exit 2; }
+probe="${COST_PROBE:-}"
+if [[ -z "$probe" ]]; then
+  cargo build --release --locked --quiet --example cost_probe
+  probe=target/release/examples/cost_probe
+fi
+
+# name mode input n1 n2
+cases=(
+  "l2_2k           l2      tests/cost/l2-2k.txt       1 41"
+  "l2_2k_intl      l2      tests/cost/l2-2k-intl.txt  1 41"
+  "default_miss_2k decide  tests/cost/miss-2k.json    1 41"
+  "default_miss_64k decide tests/cost/miss-64k.json   1 5"
+)
+
+instructions() { # mode input iterations
+  local out
+  out=$(valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file=/dev/null \
+          "$probe" "$1" "$2" "$3" 2>&1 >/dev/null) \
+    || { echo "$out" >&2; echo "cost-check: the probe failed on $2" >&2; exit 2; }
+  echo "$out" | sed -n 's/.*I[[:space:]]*refs:[[:space:]]*\([0-9,]*\).*/\1/p' | tr -d ,
+}
+
+budget_of() { # name
+  sed -n "s/^$1[[:space:]]*=[[:space:]]*\([0-9_]*\).*/\1/p" "$budget" | tr -d _
+}
+
+fail=0
+new=()
+for c in "${cases[@]}"; do
+  read -r name mode input n1 n2 <<<"$c"
+  i1=$(instructions "$mode" "$input" "$n1")
+  i2=$(instructions "$mode" "$input" "$n2")
+  per=$(( (i2 - i1) / (n2 - n1) ))
+  new+=("$name = $per")
+  if [[ $update -eq 1 ]]; then
+    printf '%-18s %12d instructions per call\n' "$name" "$per"
+    continue
+  fi
+  want=$(budget_of "$name")
+  if [[ -z "$want" ]]; then
+    echo "cost-check: $name has no budget in $budget" >&2
+    fail=1
+    continue
+  fi
+  pct=$(( (per - want) * 100 / want ))
+  status=ok
+  if (( per > want * (100 + TOLERANCE_PCT) / 100 )); then
+    status="OVER BUDGET: find the cause, or raise the budget on purpose (--update) and say why"
+    fail=1
+  elif (( per < want * (100 - TOLERANCE_PCT) / 100 )); then
+    status="under budget: lower it (scripts/cost-check.sh --update) so the gain is kept"
+    fail=1
+  fi
+  printf '%-18s %12d instructions per call, budget %12d (%+d%%): %s\n' "$name" "$per" "$want" "$pct" "$status"
+done
+
+if [[ $update -eq 1 ]]; then
+  {
+    echo "# Instructions per call (valgrind cachegrind, x86_64), checked by scripts/cost-check.sh"
+    echo "# within ${TOLERANCE_PCT}% either way. Written by scripts/cost-check.sh --update: a change that"
+    echo "# moves a figure updates it here on purpose, and its commit message says why."
+    echo "# l2_*: Classifier::score_blocking on 2 KiB of text (tests/cost/l2-2k*.txt);"
+    echo "# default_miss_*: Pipeline::decide, default policy, L0 miss, L2 on (tests/cost/miss-*.json)."
+    printf '%s\n' "${new[@]}"
+  } >"$budget"
+  echo "wrote $budget"
+fi
+exit $fail

@@ -1,0 +1,66 @@
+#!/usr/bin/env python3
+"""Writes the fixed inputs of the cost check (scripts/cost-check.sh) into tests/cost.
+
+They are committed: the instruction budget is only comparable on the same bytes, so a
+refresh of tests/corpus must not move it. Re-run only on purpose (and update
+tests/cost/budget.toml with the new counts).
+
+- miss-2k.json, miss-64k.json: OpenAI chat bodies (a system prompt, then user turns of at
+  most ~1 KB) of benign tests/corpus text in file order, cut to 2 KiB / 64 KiB; a default
+  miss (L2 runs). The system prompt holds the placeholder NONCE000, which the probe
+  overwrites per iteration so the L0 cache never answers.
+- l2-2k.txt: 2 KiB of benign text in file order (mostly English).
+- l2-2k-intl.txt: 2 KiB of the non-English benign texts (the non-ASCII tokenizer path).
+"""
+import json
+import pathlib
+
+root = pathlib.Path(__file__).resolve().parent.parent
+out = root / "tests" / "cost"
+rows = [json.loads(l) for l in (root / "tests/corpus/benign.jsonl").open(encoding="utf-8")]
+
+
+def text_of(texts, size):
+    """Texts joined by blank lines, cycled, cut to `size` UTF-8 bytes on a char boundary."""
+    buf, n, i = [], 0, 0
+    while n < size:
+        t = texts[i % len(texts)] + "\n\n"
+        buf.append(t)
+        n += len(t.encode())
+        i += 1
+    raw = "".join(buf).encode()[:size]
+    return raw.decode("utf-8", errors="ignore")
+
+
+def chat_body(texts, size):
+    def encode(messages):
+        return json.dumps(
+            {"model": "gpt-4o-mini", "temperature": 0.2, "messages": messages},
+            ensure_ascii=False,
+            separators=(",", ":"),
+        ).encode()
+
+    messages = [{"role": "system", "content": "You are a helpful assistant. [ref NONCE000]"}]
+    i = 0
+    while True:
+        room = size - len(encode(messages)) - 40
+        if room <= 0:
+            break
+        turn = []
+        while sum(len(t.encode()) + 1 for t in turn) < min(room, 1024):
+            turn.append(texts[i % len(texts)])
+            i += 1
+        text = " ".join(turn).encode()[: min(room, 1024)].decode("utf-8", errors="ignore")
+        messages.append({"role": "user" if len(messages) % 2 else "assistant", "content": text})
+    if messages[-1]["role"] != "user":
+        messages[-1]["role"] = "user"
+    return encode(messages)
+
+
+benign = [r["text"] for r in rows]
+intl = [r["text"] for r in rows if r["lang"] != "en"]
+out.mkdir(exist_ok=True)
+(out / "miss-2k.json").write_bytes(chat_body(benign, 2048))
+(out / "miss-64k.json").write_bytes(chat_body(benign, 64 * 1024))
+(out / "l2-2k.txt").write_text(text_of(benign, 2048), encoding="utf-8")
+(out / "l2-2k-intl.txt").write_text(text_of(intl, 2048), encoding="utf-8")
