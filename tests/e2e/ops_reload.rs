@@ -225,7 +225,10 @@ fn repeated_reloads_do_not_grow_memory() {
     for n in 0..6 {
         reload(
             &runner,
-            &format!("[policy.l2]\nenabled = false\n[policy]\nmax_body_bytes = {}\n", 100_000 + n),
+            &format!(
+                "[policy.l2]\nenabled = false\n[policy]\nmax_body_bytes = {}\n",
+                100_000 + n
+            ),
             "configuration reloaded",
         );
         assert!(continues(&apisix.post(token, &chat_body("hello"), &[]).0));
