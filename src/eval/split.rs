@@ -61,7 +61,7 @@ pub fn id_key(record: &Record) -> String {
     if let Some(rest) = record.source.strip_prefix("generated:") {
         let mut parts = rest.split(':');
         let bank = parts.next().unwrap_or_default();
-        if let Some(last) = parts.last() {
+        if let Some(last) = parts.next_back() {
             return format!("generated:{bank}:{}", template_of(last));
         }
     }

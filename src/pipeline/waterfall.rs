@@ -605,7 +605,9 @@ mod tests {
         runner
             .run(&strategy, |(phrase, wrapper, split)| {
                 let text = base_texts(phrase, wrapper);
-                let mut seen: Vec<(CacheKey, (bool, Vec<Arc<str>>))> = Vec::new();
+                // (key, (blocked, categories)) of each variant seen so far.
+                type Seen = Vec<(CacheKey, (bool, Vec<Arc<str>>))>;
+                let mut seen: Seen = Vec::new();
                 for variant in variants(&text) {
                     let (head, tail) = variant.split_at(
                         variant
