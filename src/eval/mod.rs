@@ -346,11 +346,20 @@ pub async fn evaluate_with(
     report.records = selected.len();
     report.scan_seconds = scan_time.as_secs_f64();
     if let Some(dimension) = options.leave_out {
+        // No threshold to recalibrate when the policy runs no L2.
         let threshold = route
             .policy
-            .detection
-            .l2_threshold
-            .or_else(|| runtime.pipeline.l2_threshold());
+            .config
+            .l2
+            .enabled
+            .then(|| {
+                route
+                    .policy
+                    .detection
+                    .l2_threshold
+                    .or_else(|| runtime.pipeline.l2_threshold())
+            })
+            .flatten();
         report.leave_out = leave_out::report(
             &outcomes,
             dimension,
