@@ -53,6 +53,23 @@ enum Command {
         /// Print JSON instead of tables.
         #[arg(long)]
         json: bool,
+        /// How each text is sent: `serving` (an OpenAI chat body with a system
+        /// message and the text as the user message, as APISIX hands it over;
+        /// a block by any layer counts) or `user` (the text alone as the user
+        /// message; only injection blocks count).
+        #[arg(long, default_value = "serving")]
+        wrap: promptgate::eval::Wrap,
+        /// Only one part of the fixed grouped split: `holdout` (the part whose
+        /// numbers are quoted, never tuned on), `calibration`, or `all`.
+        #[arg(long, default_value = "all")]
+        part: String,
+        /// Add a leave-one-out report: `lang` or `source` (the L2 threshold is
+        /// recalibrated without each group before the group is measured).
+        #[arg(long)]
+        leave_out: Option<promptgate::eval::Dimension>,
+        /// Benign false-positive target of that recalibration.
+        #[arg(long, default_value_t = 0.005)]
+        fp_target: f64,
     },
     /// Scan a request body or plain text and print the decision as JSON.
     Scan {
@@ -93,7 +110,30 @@ fn main() -> ExitCode {
             corpus,
             policy,
             json,
-        } => eval(cli.config.as_deref(), &corpus, &policy, json),
+            wrap,
+            part,
+            leave_out,
+            fp_target,
+        } => {
+            let part = match part.as_str() {
+                "all" => None,
+                "holdout" => Some(promptgate::eval::Part::Holdout),
+                "calibration" => Some(promptgate::eval::Part::Calibration),
+                other => {
+                    eprintln!(
+                        "promptgate eval: unknown part {other:?} (all, holdout, calibration)"
+                    );
+                    return ExitCode::from(2);
+                }
+            };
+            let options = promptgate::eval::EvalOptions {
+                wrap,
+                part,
+                leave_out,
+                fp_target: Some(fp_target),
+            };
+            eval(cli.config.as_deref(), &corpus, &policy, &options, json)
+        }
         Command::Scan {
             file,
             policy,
@@ -224,12 +264,18 @@ fn run_scan(
     })
 }
 
-fn eval(config_path: Option<&Path>, corpus: &[PathBuf], policy: &str, json: bool) -> ExitCode {
+fn eval(
+    config_path: Option<&Path>,
+    corpus: &[PathBuf],
+    policy: &str,
+    options: &promptgate::eval::EvalOptions,
+    json: bool,
+) -> ExitCode {
     let config = match load(config_path) {
         Ok(config) => config,
         Err(code) => return code,
     };
-    match run_eval(config, corpus, policy, json) {
+    match run_eval(config, corpus, policy, options, json) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("promptgate eval: {error:#}");
@@ -238,7 +284,13 @@ fn eval(config_path: Option<&Path>, corpus: &[PathBuf], policy: &str, json: bool
     }
 }
 
-fn run_eval(config: Config, corpus: &[PathBuf], policy: &str, json: bool) -> anyhow::Result<()> {
+fn run_eval(
+    config: Config,
+    corpus: &[PathBuf],
+    policy: &str,
+    options: &promptgate::eval::EvalOptions,
+    json: bool,
+) -> anyhow::Result<()> {
     use std::io::{IsTerminal, Write};
     let defaults: Vec<PathBuf>;
     let corpus = if corpus.is_empty() {
@@ -264,10 +316,11 @@ fn run_eval(config: Config, corpus: &[PathBuf], policy: &str, json: bool) -> any
         .enable_all()
         .build()?;
     let tty = std::io::stderr().is_terminal();
-    let report = tokio.block_on(promptgate::eval::evaluate(
+    let report = tokio.block_on(promptgate::eval::evaluate_with(
         &runtime,
         policy,
         &records,
+        options,
         |done, total| {
             if tty && (done % 50 == 0 || done == total) {
                 let width = 40;

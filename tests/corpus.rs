@@ -17,9 +17,9 @@ use promptgate::pipeline::Engines;
 use promptgate::policy::{Runtime, load_config_str};
 
 /// Attack recall of L1 on `tests/corpus`, a couple of points under the value
-/// measured when the floor was set (0.5426, 433/798, 0/737 benign FP); a drop
-/// below it is a regression.
-const ATTACK_RECALL_FLOOR: f64 = 0.52;
+/// measured when the floor was last set (0.5576, 445/798, 0/737 benign FP, after
+/// the issue-15 rule families); a drop below it is a regression.
+const ATTACK_RECALL_FLOOR: f64 = 0.535;
 const BENIGN_FP_CEILING: f64 = 0.005;
 const PII_RECALL_FLOOR: f64 = 0.99;
 const CHECKSUM_TYPES: &[&str] = &[

@@ -6,16 +6,32 @@ use std::ops::Range;
 
 use serde::Serialize;
 
-use super::{PiiSpan, Record, Table, byte_range};
+use super::leave_out::{Dimension, LeaveOutRow};
+use super::split::{Part, wilson95};
+use super::{PiiSpan, Record, Table, Wrap, byte_range};
 use crate::detect::Layer;
 
 /// Hits out of a total.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Rate {
     /// Records that count as hits (detected attacks, false positives…).
     pub hits: usize,
     /// Records considered.
     pub total: usize,
+}
+
+impl Serialize for Rate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let (low, high) = self.interval();
+        let mut s = serializer.serialize_struct("Rate", 5)?;
+        s.serialize_field("hits", &self.hits)?;
+        s.serialize_field("total", &self.total)?;
+        s.serialize_field("ratio", &self.ratio())?;
+        s.serialize_field("ci95_low", &low)?;
+        s.serialize_field("ci95_high", &high)?;
+        s.end()
+    }
 }
 
 impl Rate {
@@ -28,7 +44,12 @@ impl Rate {
         }
     }
 
-    fn add(&mut self, hit: bool) {
+    /// The Wilson 95 % interval of the ratio, as (low, high).
+    pub fn interval(&self) -> (f64, f64) {
+        wilson95(self.hits, self.total)
+    }
+
+    pub(crate) fn add(&mut self, hit: bool) {
         self.total += 1;
         self.hits += usize::from(hit);
     }
@@ -50,6 +71,10 @@ pub struct PiiCounts {
 /// Everything measured in one run.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct EvalReport {
+    /// How each text was sent.
+    pub wrap: Wrap,
+    /// The part of the fixed split measured (`None`: every record).
+    pub part: Option<Part>,
     /// Records evaluated.
     pub records: usize,
     /// Bytes of text scanned.
@@ -70,10 +95,22 @@ pub struct EvalReport {
     pub benign_fp_by_category: Table,
     /// False-positive rate per language.
     pub benign_fp_by_lang: Table,
+    /// Benign records whose request was rewritten (PII redacted).
+    pub benign_redacted: Rate,
+    /// Attacks caught, per rule id of the blocking layer (`l2.*` for L2).
+    pub attacks_by_rule: BTreeMap<String, usize>,
+    /// Benign records blocked, per rule id of the blocking layer.
+    pub false_positives_by_rule: BTreeMap<String, usize>,
     /// Ids of missed attacks (for tuning; never text).
     pub missed_attack_ids: Vec<String>,
     /// Ids of blocked benign records.
     pub false_positive_ids: Vec<String>,
+    /// Each blocked benign record with the rule ids that blocked it.
+    pub false_positive_rules: Vec<(String, Vec<String>)>,
+    /// The leave-one-out dimension, when asked for.
+    pub leave_out_dimension: Option<Dimension>,
+    /// The leave-one-out rows, per left-out group.
+    pub leave_out: BTreeMap<String, LeaveOutRow>,
     /// PII counts per type.
     pub pii: BTreeMap<String, PiiCounts>,
     /// Findings on records annotated as having no PII (checksum-failing look-alikes).
@@ -81,8 +118,16 @@ pub struct EvalReport {
 }
 
 impl EvalReport {
-    pub(super) fn count_attack(&mut self, record: &Record, blocked_by: Option<Layer>) {
+    pub(super) fn count_attack(
+        &mut self,
+        record: &Record,
+        blocked_by: Option<Layer>,
+        rules: &[String],
+    ) {
         let hit = blocked_by.is_some();
+        for rule in rules {
+            *self.attacks_by_rule.entry(rule.clone()).or_default() += 1;
+        }
         self.attack_recall.add(hit);
         self.attack_recall_by_category
             .entry(record.category.clone())
@@ -103,8 +148,23 @@ impl EvalReport {
         }
     }
 
-    pub(super) fn count_benign(&mut self, record: &Record, blocked_by: Option<Layer>) {
+    pub(super) fn count_benign(
+        &mut self,
+        record: &Record,
+        blocked_by: Option<Layer>,
+        rules: &[String],
+    ) {
         let hit = blocked_by.is_some();
+        for rule in rules {
+            *self
+                .false_positives_by_rule
+                .entry(rule.clone())
+                .or_default() += 1;
+        }
+        if hit {
+            self.false_positive_rules
+                .push((record.id.clone(), rules.to_vec()));
+        }
         self.benign_false_positives.add(hit);
         self.benign_fp_by_category
             .entry(record.category.clone())
@@ -173,14 +233,33 @@ impl EvalReport {
     /// The report as aligned text tables.
     pub fn render(&self) -> String {
         let mut out = String::new();
-        let pct = |r: &Rate| format!("{:6.2}%  ({}/{})", 100.0 * r.ratio(), r.hits, r.total);
+        let pct = |r: &Rate| {
+            let (low, high) = r.interval();
+            format!(
+                "{:6.2}%  [{:5.1}–{:5.1}]  ({}/{})",
+                100.0 * r.ratio(),
+                100.0 * low,
+                100.0 * high,
+                r.hits,
+                r.total
+            )
+        };
         let _ = writeln!(
             out,
-            "records {}  ·  {:.1} MB/s  ·  {:.0} decisions/s (pipeline time)",
+            "records {} ({}, {})  ·  {:.1} MB/s  ·  {:.0} decisions/s (pipeline time)",
             self.records,
+            match self.part {
+                Some(part) => part.as_str(),
+                None => "whole corpus",
+            },
+            match self.wrap {
+                Wrap::Serving => "serving: system + user message, any block",
+                Wrap::User => "user message only, injection blocks",
+            },
             self.megabytes_per_second(),
             self.decisions_per_second()
         );
+        let _ = writeln!(out, "rates with Wilson 95% intervals in brackets");
         let _ = writeln!(
             out,
             "\nattack recall            {}",
@@ -206,6 +285,13 @@ impl EvalReport {
                 &self.benign_fp_by_lang,
             ),
         ];
+        if self.benign_redacted.total > 0 {
+            let _ = writeln!(
+                out,
+                "benign requests redacted {}",
+                pct(&self.benign_redacted)
+            );
+        }
         for (title, table) in sections {
             if table.is_empty() {
                 continue;
@@ -213,6 +299,62 @@ impl EvalReport {
             let _ = writeln!(out, "\n{title}");
             for (key, rate) in table {
                 let _ = writeln!(out, "  {key:<28}{}", pct(rate));
+            }
+        }
+        for (title, rules) in [
+            (
+                "benign false positives by rule",
+                &self.false_positives_by_rule,
+            ),
+            ("attacks caught by rule", &self.attacks_by_rule),
+        ] {
+            if rules.is_empty() {
+                continue;
+            }
+            let _ = writeln!(out, "\n{title}");
+            let mut rows: Vec<(&String, &usize)> = rules.iter().collect();
+            rows.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+            for (rule, n) in rows {
+                let _ = writeln!(out, "  {rule:<52}{n}");
+            }
+        }
+        if let Some(dimension) = self.leave_out_dimension {
+            let _ = writeln!(
+                out,
+                "\nleave one {} out: L2 threshold recalibrated without the group",
+                match dimension {
+                    Dimension::Lang => "language",
+                    Dimension::Source => "source",
+                }
+            );
+            let _ = writeln!(
+                out,
+                "  {:<24}{:>9}  {:<36}{:<36}{:<36}",
+                "group", "threshold", "recall", "benign FP", "recall / FP at shipped threshold"
+            );
+            for (group, row) in &self.leave_out {
+                let threshold = row
+                    .threshold
+                    .map_or_else(|| "-".to_owned(), |t| format!("{t:.4}"));
+                let shipped = format!(
+                    "{:.1}% / {:.2}%",
+                    100.0 * row.recall_shipped.ratio(),
+                    100.0 * row.false_positives_shipped.ratio()
+                );
+                let _ = writeln!(
+                    out,
+                    "  {group:<24}{threshold:>9}  {:<36}{:<36}{shipped}",
+                    if row.recall.total > 0 {
+                        pct(&row.recall)
+                    } else {
+                        "-".into()
+                    },
+                    if row.false_positives.total > 0 {
+                        pct(&row.false_positives)
+                    } else {
+                        "-".into()
+                    },
+                );
             }
         }
         if !self.pii.is_empty() {

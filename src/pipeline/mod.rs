@@ -188,6 +188,12 @@ impl Pipeline {
         self.classifier.as_ref().map(Classifier::model_version)
     }
 
+    /// The L2 model's own threshold, when L2 is loaded (a policy may override
+    /// it with `l2.threshold`).
+    pub fn l2_threshold(&self) -> Option<f32> {
+        self.classifier.as_ref().map(Classifier::threshold)
+    }
+
     /// Whether this route's policy needs to see request bodies at all.
     pub fn needs_body(&self, policy: &RoutePolicy) -> bool {
         let p = &policy.policy.config;

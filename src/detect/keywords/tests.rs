@@ -944,3 +944,64 @@ fn with_corpus_texts(fixed: &[&str], step: usize, take: usize) -> Vec<String> {
     }
     texts
 }
+
+/// The shipped packs against their own cases (`testdata/cases/shipped.toml`):
+/// every attack row fires its rule at a blocking severity, every look-alike row
+/// gives no blocking finding. With `PROMPTGATE_RULES_DIR` set, the packs of
+/// that folder are checked instead (trying rules without rebuilding).
+#[test]
+fn shipped_packs_fire_on_their_cases_and_stay_quiet_on_look_alikes() {
+    #[derive(serde::Deserialize)]
+    struct Cases {
+        fires: Vec<Fires>,
+        quiet: Vec<Quiet>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Fires {
+        rule: String,
+        text: String,
+    }
+    #[derive(serde::Deserialize)]
+    struct Quiet {
+        text: String,
+    }
+    /// The default policy's `l1.min_severity` (medium).
+    const BLOCKING: f32 = 0.5;
+    let cases: Cases = toml::from_str(include_str!("testdata/cases/shipped.toml"))
+        .expect("cases/shipped.toml parses");
+    let dir_guard;
+    let g = match std::env::var("PROMPTGATE_RULES_DIR") {
+        Ok(d) => {
+            dir_guard = KeywordGuard::from_dir(std::path::Path::new(&d)).expect("rules dir");
+            &dir_guard
+        }
+        Err(_) => embedded_guard(),
+    };
+    let mut problems = Vec::new();
+    for case in &cases.fires {
+        let found = scan(g, &case.text);
+        if !found
+            .iter()
+            .any(|f| *f.rule_id == *case.rule && f.score >= BLOCKING)
+        {
+            problems.push(format!(
+                "{:?} should fire {} (found {:?})",
+                case.text,
+                case.rule,
+                rule_ids(&found)
+            ));
+        }
+    }
+    for case in &cases.quiet {
+        let found = scan(g, &case.text);
+        let blocking: Vec<&str> = found
+            .iter()
+            .filter(|f| f.score >= BLOCKING)
+            .map(|f| &*f.rule_id)
+            .collect();
+        if !blocking.is_empty() {
+            problems.push(format!("{:?} flagged by {blocking:?}", case.text));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
