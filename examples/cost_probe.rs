@@ -5,6 +5,7 @@
 //!
 //! ```text
 //! cost_probe decide <body.json> <iterations>   # Pipeline::decide, default policy, L2 on
+//! cost_probe decide-l1 <body.json> <iterations> # the same with L2 off (L1 + L1.5 only)
 //! cost_probe l2 <text file> <iterations>       # Classifier::score_blocking alone
 //! ```
 //!
@@ -29,13 +30,23 @@ pii_ms = 600000
 l2_ms = 600000
 ";
 
+/// The default configuration with L2 off, for the L1 + L1.5 cost (and the same budgets).
+const CONFIG_L2_OFF: &str = "\
+[policy.l2]
+enabled = false
+[policy.budgets]
+l1_ms = 600000
+pii_ms = 600000
+l2_ms = 600000
+";
+
 /// The per-iteration nonce's placeholder in a `decide` body (8 bytes).
 const NONCE: &[u8] = b"NONCE000";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().collect();
     let [_, mode, file, iterations] = &args[..] else {
-        eprintln!("usage: cost_probe decide|l2 <file> <iterations>");
+        eprintln!("usage: cost_probe decide|decide-l1|l2 <file> <iterations>");
         return ExitCode::from(2);
     };
     let Ok(iterations) = iterations.parse::<usize>() else {
@@ -50,7 +61,8 @@ fn main() -> ExitCode {
         }
     };
     let result = match mode.as_str() {
-        "decide" => decide(&input, iterations),
+        "decide" => decide(&input, iterations, Waterfall::Default),
+        "decide-l1" => decide(&input, iterations, Waterfall::L2Off),
         "l2" => l2(&input, iterations),
         other => Err(format!("unknown mode {other}")),
     };
@@ -66,16 +78,29 @@ fn main() -> ExitCode {
     }
 }
 
-/// `iterations` default-policy decisions on `body` (an OpenAI chat body holding the
-/// placeholder `NONCE000`, overwritten per iteration so the L0 cache never answers);
-/// every one must be an L0 miss that ran L2 (the whole default waterfall).
-fn decide(body: &[u8], iterations: usize) -> Result<String, String> {
+/// Which waterfall a `decide` probe runs.
+#[derive(Clone, Copy, PartialEq)]
+enum Waterfall {
+    /// The default policy: L1, L1.5 and L2.
+    Default,
+    /// L2 off: L1 and L1.5 only.
+    L2Off,
+}
+
+/// `iterations` decisions on `body` (an OpenAI chat body holding the placeholder
+/// `NONCE000`, overwritten per iteration so the L0 cache never answers); every one
+/// must be an L0 miss, and with the default waterfall one that ran L2.
+fn decide(body: &[u8], iterations: usize, waterfall: Waterfall) -> Result<String, String> {
     let nonce_at = body
         .windows(NONCE.len())
         .position(|w| w == NONCE)
         .ok_or("the probe body holds no NONCE000 placeholder")?;
     let mut body = body.to_vec();
-    let config = load_config_str(CONFIG, "cost_probe", Vec::new()).map_err(|e| e.to_string())?;
+    let text = match waterfall {
+        Waterfall::Default => CONFIG,
+        Waterfall::L2Off => CONFIG_L2_OFF,
+    };
+    let config = load_config_str(text, "cost_probe", Vec::new()).map_err(|e| e.to_string())?;
     let engines = Engines::load(&config).map_err(|e| e.to_string())?;
     let runtime = Runtime::build(config, 0, &engines).map_err(|e| e.to_string())?;
     let route = runtime
@@ -93,9 +118,10 @@ fn decide(body: &[u8], iterations: usize) -> Result<String, String> {
             content_encoding: None,
         };
         let decision = tokio.block_on(runtime.pipeline.decide(&route, request));
-        if decision.cached || decision.l2_score.is_none() {
+        let ran_l2 = decision.l2_score.is_some();
+        if decision.cached || ran_l2 != (waterfall == Waterfall::Default) {
             return Err(format!(
-                "the probe body must be an L0 miss that runs L2, got {}",
+                "the probe body must be an L0 miss that runs L2 only with the default waterfall, got {}",
                 decision.report()
             ));
         }

@@ -11,9 +11,13 @@ tests/cost/budget.toml with the new counts).
   overwrites per iteration so the L0 cache never answers.
 - l2-2k.txt: 2 KiB of benign text in file order (mostly English).
 - l2-2k-intl.txt: 2 KiB of the non-English benign texts (the non-ASCII tokenizer path).
+
+With `--curve DIR` it writes, instead, the bodies of the cost-growth curve
+(scripts/cost-curve.sh) into DIR: curve-1k.json ... curve-1m.json, built like miss-2k.json.
 """
 import json
 import pathlib
+import sys
 
 root = pathlib.Path(__file__).resolve().parent.parent
 out = root / "tests" / "cost"
@@ -59,6 +63,12 @@ def chat_body(texts, size):
 
 benign = [r["text"] for r in rows]
 intl = [r["text"] for r in rows if r["lang"] != "en"]
+if len(sys.argv) == 3 and sys.argv[1] == "--curve":
+    curve = pathlib.Path(sys.argv[2])
+    curve.mkdir(parents=True, exist_ok=True)
+    for name, size in [("1k", 1), ("2k", 2), ("8k", 8), ("64k", 64), ("256k", 256), ("1m", 1024)]:
+        (curve / f"curve-{name}.json").write_bytes(chat_body(benign, size * 1024))
+    sys.exit(0)
 out.mkdir(exist_ok=True)
 (out / "miss-2k.json").write_bytes(chat_body(benign, 2048))
 (out / "miss-64k.json").write_bytes(chat_body(benign, 64 * 1024))
