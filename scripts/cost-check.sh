@@ -12,14 +12,20 @@
 #   scripts/cost-check.sh --update     # measure and rewrite the budget (commit it on purpose)
 #   COST_PROBE=/path/to/cost_probe scripts/cost-check.sh   # measure a given build
 #
-# A case fails when it costs more than its budget by over TOLERANCE_PCT, and also when it
-# costs less by over TOLERANCE_PCT: a speed-up updates the budget, so the next regression
-# is measured from the new level. Needs valgrind (apt-get install valgrind) and L2's model
+# A case fails when it costs more than its budget by over TOLERANCE_PCT, and when it
+# costs less by over SAVING_FAIL_PCT: a speed-up updates the budget, so the next
+# regression is measured from the new level. Needs valgrind (apt-get install valgrind) and L2's model
 # (models/minilm-static-v1, in the repository; the native graph needs no ONNX Runtime).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-TOLERANCE_PCT=3
+# Two runs on one machine differ by up to about 2% (randomly seeded hash maps change
+# probe sequences), so the tolerance is 5%.
+TOLERANCE_PCT=5
+# A case this much under its budget fails too (the gain must be kept by lowering the
+# budget); between TOLERANCE_PCT and this it is a notice, so that small differences
+# between machines (glibc's string routines are picked per CPU) cannot turn CI red.
+SAVING_FAIL_PCT=10
 budget=tests/cost/budget.toml
 update=0
 [[ "${1:-}" == "--update" ]] && update=1
@@ -74,9 +80,11 @@ for c in "${cases[@]}"; do
   if (( per > want * (100 + TOLERANCE_PCT) / 100 )); then
     status="OVER BUDGET: find the cause, or raise the budget on purpose (--update) and say why"
     fail=1
-  elif (( per < want * (100 - TOLERANCE_PCT) / 100 )); then
-    status="under budget: lower it (scripts/cost-check.sh --update) so the gain is kept"
+  elif (( per < want * (100 - SAVING_FAIL_PCT) / 100 )); then
+    status="far under budget: lower it (scripts/cost-check.sh --update) so the gain is kept"
     fail=1
+  elif (( per < want * (100 - TOLERANCE_PCT) / 100 )); then
+    status="under budget (notice): lower it with --update when the gain is meant to stay"
   fi
   printf '%-18s %12d instructions per call, budget %12d (%+d%%): %s\n' "$name" "$per" "$want" "$pct" "$status"
 done
@@ -84,7 +92,7 @@ done
 if [[ $update -eq 1 ]]; then
   {
     echo "# Instructions per call (valgrind cachegrind, x86_64), checked by scripts/cost-check.sh"
-    echo "# within ${TOLERANCE_PCT}% either way. Written by scripts/cost-check.sh --update: a change that"
+    echo "# within ${TOLERANCE_PCT}% above and ${SAVING_FAIL_PCT}% below. Written by scripts/cost-check.sh --update: a change that"
     echo "# moves a figure updates it here on purpose, and its commit message says why."
     echo "# l2_*: Classifier::score_blocking on 2 KiB of text (tests/cost/l2-2k*.txt);"
     echo "# default_miss_*: Pipeline::decide, default policy, L0 miss, L2 on (tests/cost/miss-*.json)."
