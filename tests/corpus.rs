@@ -94,3 +94,51 @@ fn pii_recall_and_no_findings_on_look_alikes() {
         report.pii_hard_negative_findings
     );
 }
+
+/// `eval --json --part …` lists the ids of the records it measured, so the
+/// training script can calibrate on the calibration part and report the
+/// holdout part: the two lists split the corpus, in order, with no overlap.
+#[test]
+fn part_record_ids_split_the_corpus() {
+    use promptgate::eval::{EvalOptions, Part, evaluate_with};
+
+    let dir = corpus_dir();
+    let paths = [dir.join("attacks.jsonl"), dir.join("benign.jsonl")];
+    let paths: Vec<&Path> = paths.iter().map(PathBuf::as_path).collect();
+    let records = read_records(&paths).expect("corpus reads");
+    let config =
+        load_config_str("[policy.l2]\nenabled = false\n", "test", Vec::new()).expect("config");
+    let runtime = Runtime::build(config, 0, &Engines::none()).expect("runtime");
+    let tokio = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("tokio");
+    let ids = |part: Part| {
+        let options = EvalOptions {
+            part: Some(part),
+            ..EvalOptions::default()
+        };
+        let report = tokio
+            .block_on(evaluate_with(
+                &runtime,
+                "default",
+                &records,
+                &options,
+                |_, _| {},
+            ))
+            .expect("evaluates");
+        assert_eq!(report.record_ids.len(), report.records);
+        report.record_ids
+    };
+    let calibration = ids(Part::Calibration);
+    let holdout = ids(Part::Holdout);
+    assert!(!calibration.is_empty() && !holdout.is_empty());
+    let mut both: Vec<&String> = calibration.iter().chain(&holdout).collect();
+    both.sort();
+    both.dedup();
+    assert_eq!(
+        both.len(),
+        records.len(),
+        "the parts overlap or miss records"
+    );
+}

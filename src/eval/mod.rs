@@ -344,6 +344,7 @@ pub async fn evaluate_with(
         progress(n + 1, selected.len());
     }
     report.records = selected.len();
+    report.record_ids = selected.iter().map(|r| r.id.clone()).collect();
     report.scan_seconds = scan_time.as_secs_f64();
     if let Some(dimension) = options.leave_out {
         // No threshold to recalibrate when the policy runs no L2.

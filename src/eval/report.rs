@@ -77,6 +77,9 @@ pub struct EvalReport {
     pub part: Option<Part>,
     /// Records evaluated.
     pub records: usize,
+    /// Ids of the records evaluated, in corpus order (never text): the part a
+    /// training script may calibrate on (`--part calibration`).
+    pub record_ids: Vec<String>,
     /// Bytes of text scanned.
     pub bytes: u64,
     /// Time spent in the pipeline.
