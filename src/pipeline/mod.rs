@@ -11,28 +11,32 @@
 
 mod body;
 mod budget;
-mod decision;
+
 mod engines;
+mod route;
+#[cfg(test)]
+pub(crate) mod testing;
 mod waterfall;
 
 use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
 
+pub use crate::types::{Block, Decision, Redaction, ShadowOutcome, Verdict, counts_header};
 pub use body::{Coding, open_body, too_large};
 pub use budget::{
     LayerFailure, LayerTimeout, SCANNER_UNAVAILABLE, budget_for, on_layer_failure, over_budget,
     scanner_unavailable, within_budget,
 };
-pub use decision::{Block, Decision, Redaction, ShadowOutcome, Verdict, counts_header};
 pub use engines::{EngineError, Engines};
+pub use route::{CompiledPolicy, Detection, ResolveError, RoutePolicy};
 
 use crate::detect::cache::VerdictCache;
 use crate::detect::classifier::Classifier;
 use crate::detect::keywords::{KeywordGuard, KeywordGuardBuilder};
 use crate::detect::pii::{PiiConfig as PiiShieldConfig, PiiShield};
 use crate::normalize::Normalizer;
-use crate::policy::{Config, Mode, RoutePolicy};
+use crate::policy::{Config, Mode};
 
 /// The request as the pipeline sees it.
 #[derive(Debug, Clone, Copy, Default)]

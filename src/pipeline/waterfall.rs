@@ -13,10 +13,10 @@ use std::time::Instant;
 
 use sha2::{Digest, Sha256};
 
+use super::RoutePolicy;
 use super::budget::{
     LayerFailure, LayerTimeout, budget_for, on_layer_failure, over_budget, within_budget,
 };
-use super::decision::{Block, Decision, Redaction, Verdict};
 use super::{Pipeline, ScanRequest, open_body};
 use crate::detect::Layer;
 use crate::detect::cache::{CacheKey, CachedVerdict, VerdictCache};
@@ -24,7 +24,7 @@ use crate::detect::pii::{PiiAction, PiiType};
 use crate::extract::{self, ExtractError, Extraction, Role};
 use crate::normalize::Views;
 use crate::policy::BudgetConfig;
-use crate::policy::RoutePolicy;
+use crate::types::{Block, Decision, Redaction, Verdict};
 use std::time::Duration;
 
 /// Separates segments in the joined text L2 reads.
@@ -478,12 +478,10 @@ mod tests {
     /// What a fresh scan of `messages` (an OpenAI chat body) decides, as L0
     /// would store it, and the L0 key of that body.
     fn key_and_fresh_verdict(
-        runtime: &crate::policy::Runtime,
+        runtime: &(Pipeline, RoutePolicy),
         messages: &[(Role, String)],
     ) -> (CacheKey, FreshVerdict) {
-        let policy = runtime
-            .resolve(&crate::policy::RouteConf::default())
-            .expect("default policy");
+        let (pipeline, policy) = runtime;
         let body = serde_json::json!({
             "model": "m",
             "messages": messages
@@ -509,7 +507,7 @@ mod tests {
             body: Some(&body),
             content_encoding: None,
         };
-        let decision = futures_lite_block_on(runtime.pipeline.decide(&policy, request));
+        let decision = futures_lite_block_on(pipeline.decide(policy, request));
         let cached = cached_verdict(&decision.verdict, &decision.findings, decision.l2_score);
         (key, (cached.blocked, cached.categories))
     }
@@ -522,10 +520,8 @@ mod tests {
             .block_on(fut)
     }
 
-    fn l1_only_runtime() -> crate::policy::Runtime {
-        let config = crate::policy::load_config_str("", "t", Vec::new()).expect("defaults");
-        crate::policy::Runtime::build(config, 1, &crate::pipeline::Engines::none())
-            .expect("compiles")
+    fn l1_only_runtime() -> (Pipeline, RoutePolicy) {
+        crate::pipeline::testing::default_policy("")
     }
 
     /// Spellings of one text that a fold, a skeleton or a decoder may merge but

@@ -2,11 +2,13 @@
 //!
 //! Every key has a default (so no file is needed), unknown keys are rejected, and
 //! nothing here is compiled or cross-checked: that happens once in
-//! [`super::compile`].
+//! the runtime (`runtime::Runtime`).
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
+
+pub use crate::types::Mode;
 
 /// Default request-body limit: 1 MiB, far above any chat prompt and far below
 /// the 16 MiB protocol ceiling.
@@ -32,7 +34,7 @@ pub struct Config {
     /// Where L1 rules come from.
     pub rules: RulesConfig,
     /// The L2 model and the ONNX Runtime library.
-    pub classifier: ModelConfig,
+    pub classifier: ClassifierConfig,
     /// Settings of the L1.5 validators that every policy shares.
     pub pii: PiiValidationConfig,
     /// The L0 verdict cache (in-process, optional Redis).
@@ -171,7 +173,7 @@ pub struct RulesConfig {
     /// A directory of extra `*.toml` packs (empty: none); watched for reloads.
     pub dir: String,
     /// Rules written inline, with the same fields as a pack's `[[rule]]`.
-    pub custom: Vec<crate::detect::keywords::RuleSpec>,
+    pub custom: Vec<crate::types::RuleSpec>,
 }
 
 impl Default for RulesConfig {
@@ -188,7 +190,7 @@ impl Default for RulesConfig {
 /// they use it).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
-pub struct ModelConfig {
+pub struct ClassifierConfig {
     /// Model directory (`model.onnx`, `tokenizer.json`, `model.toml`); a relative
     /// path is tried under the working directory, then beside the executable (its
     /// folder and three ancestors), then under `/usr/share/promptgate`.
@@ -205,9 +207,9 @@ pub struct ModelConfig {
     pub native_graph: bool,
 }
 
-impl Default for ModelConfig {
+impl Default for ClassifierConfig {
     fn default() -> Self {
-        ModelConfig {
+        ClassifierConfig {
             model_dir: "models/minilm-static-v1".to_owned(),
             runtime_library: String::new(),
             pool_size: 0,
@@ -235,7 +237,7 @@ pub struct PiiValidationConfig {
 impl Default for PiiValidationConfig {
     fn default() -> Self {
         PiiValidationConfig {
-            phone_regions: crate::detect::pii::DEFAULT_PHONE_REGIONS
+            phone_regions: crate::types::DEFAULT_PHONE_REGIONS
                 .iter()
                 .map(|&r| r.to_owned())
                 .collect(),
@@ -271,11 +273,11 @@ pub struct PolicyConfig {
     /// Limits on the JSON a body may contain.
     pub extract: ExtractConfig,
     /// L1 keyword guard.
-    pub l1: KeywordConfig,
+    pub l1: L1Policy,
     /// L1.5 PII shield.
-    pub pii: PiiConfig,
+    pub pii: PiiPolicy,
     /// L2 neural classifier.
-    pub l2: ClassifierConfig,
+    pub l2: L2Policy,
     /// Per-layer time budgets: L2 is cut off (then `fail_open` decides), L1
     /// and L1.5 over budget raise an alarm (see [`BudgetConfig`]).
     pub budgets: BudgetConfig,
@@ -301,30 +303,10 @@ impl Default for PolicyConfig {
             .map(str::to_owned)
             .to_vec(),
             extract: ExtractConfig::default(),
-            l1: KeywordConfig::default(),
-            pii: PiiConfig::default(),
-            l2: ClassifierConfig::default(),
+            l1: L1Policy::default(),
+            pii: PiiPolicy::default(),
+            l2: L2Policy::default(),
             budgets: BudgetConfig::default(),
-        }
-    }
-}
-
-/// Enforce or observe.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Mode {
-    /// Block and redact.
-    Enforce,
-    /// Scan, let through, say what would have happened.
-    Shadow,
-}
-
-impl Mode {
-    /// The name used in config, route conf and metric labels.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Mode::Enforce => "enforce",
-            Mode::Shadow => "shadow",
         }
     }
 }
@@ -364,7 +346,7 @@ impl Default for ExtractConfig {
 /// `l1`: the keyword guard.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
-pub struct KeywordConfig {
+pub struct L1Policy {
     /// Run L1 at all.
     pub enabled: bool,
     /// Findings at or above this severity (`low`, `medium`, `high`, `critical`) block.
@@ -373,9 +355,9 @@ pub struct KeywordConfig {
     pub disabled_rules: Vec<String>,
 }
 
-impl Default for KeywordConfig {
+impl Default for L1Policy {
     fn default() -> Self {
-        KeywordConfig {
+        L1Policy {
             enabled: true,
             min_severity: "medium".to_owned(),
             disabled_rules: Vec::new(),
@@ -386,7 +368,7 @@ impl Default for KeywordConfig {
 /// `pii`: the PII shield.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
-pub struct PiiConfig {
+pub struct PiiPolicy {
     /// Run L1.5 at all.
     pub enabled: bool,
     /// Per-type action overriding the built-in default: `TYPE = "block" | "redact" | "log"`.
@@ -395,9 +377,9 @@ pub struct PiiConfig {
     pub disabled_types: Vec<String>,
 }
 
-impl Default for PiiConfig {
+impl Default for PiiPolicy {
     fn default() -> Self {
-        PiiConfig {
+        PiiPolicy {
             enabled: true,
             actions: BTreeMap::new(),
             disabled_types: Vec::new(),
@@ -408,7 +390,7 @@ impl Default for PiiConfig {
 /// `l2`: the neural classifier.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
-pub struct ClassifierConfig {
+pub struct L2Policy {
     /// Run L2 (needs the model and the ONNX Runtime). On by default: the shipped
     /// model costs well under a millisecond per 512-token prompt; without the
     /// runtime L2 is disabled with one warning (see `required`).
@@ -419,9 +401,9 @@ pub struct ClassifierConfig {
     pub threshold: f32,
 }
 
-impl Default for ClassifierConfig {
+impl Default for L2Policy {
     fn default() -> Self {
-        ClassifierConfig {
+        L2Policy {
             enabled: true,
             required: false,
             threshold: 0.0,

@@ -14,12 +14,13 @@ use super::tokens::route_id_from_key;
 use super::{ScanJob, Shared, Shutdown};
 use crate::detect::Layer;
 use crate::pipeline::{Block, Decision, Verdict, too_large};
-use crate::policy::{CONF_ENTRY_NAME, Mode, RouteConf, Runtime};
+use crate::policy::{CONF_ENTRY_NAME, Mode, RouteConf};
 use crate::protocol::{
     ErrCode, RpcType, decode_extra_info_resp, decode_http_req_call, decode_http_resp_call,
     decode_prepare_conf, encode_extra_info_req_body, encode_extra_info_var,
     encode_prepare_conf_resp, encode_resp_call_resp,
 };
+use crate::runtime::Runtime;
 use crate::telemetry::{self, AuditEvent, InflightGuard, RouteCounters};
 
 /// Longest client-supplied request id echoed back; longer ones are replaced.

@@ -1,7 +1,7 @@
 //! The Unix-socket server APISIX workers connect to.
 //!
 //! Takes frames from [`crate::protocol`] and the compiled [`Runtime`] from
-//! [`crate::policy`]; hands request bodies to the [`crate::pipeline`] and turns
+//! [`crate::runtime`]; hands request bodies to the [`crate::pipeline`] and turns
 //! its [`crate::pipeline::Decision`] into Stop / Rewrite / continue.
 //!
 //! * `listen` — the socket file: address parsing, stale-file replacement, mode,
@@ -44,7 +44,7 @@ pub use scan::{SCANNER_BUSY, ScanJob, ScanPool};
 pub use tokens::{ConfEntry, ConfStore, route_id_from_key};
 
 use crate::detect::cache::VerdictCache;
-use crate::policy::Runtime;
+use crate::runtime::Runtime;
 
 /// How often expired conf tokens are swept out.
 const TOKEN_PURGE_INTERVAL: Duration = Duration::from_secs(60);
