@@ -9,8 +9,10 @@
 //! * `connection` — one stream with its read buffer; whole frames in, whole
 //!   replies out.
 //! * `tokens` — the process-global conf-token store with sliding expiry.
-//! * `handler` — one connection's loop and the RPCs (PrepareConf, HTTPReqCall
-//!   with its ExtraInfo round trips, HTTPRespCall).
+//! * `handler` — one connection's loop: read a frame, apply its command.
+//! * `cmd` — the RPCs, one command per file: PrepareConf, HTTPReqCall (with
+//!   its ExtraInfo round trips and one `finish` that observes and encodes),
+//!   HTTPRespCall.
 //! * `reply` — decisions as reply frames.
 //!
 //! Connections are served concurrently (APISIX sends PrepareConf on a second
@@ -18,6 +20,7 @@
 //! connection, and idle connections are never closed by the runner. Never runs
 //! CPU-heavy detection on its own tasks beyond what the pipeline schedules.
 
+mod cmd;
 mod connection;
 mod handler;
 mod listen;
