@@ -8,12 +8,22 @@
 //! segments; the normalized views are built only when L1 runs). Shadow mode and fail
 //! modes are applied here, in one place, so layers stay simple reporters.
 //! Never does I/O with APISIX and never logs prompt text.
+//!
+//! * `stage/` — each layer behind one small trait (`Stage`): prepared input
+//!   in, a report out; the list of stages in order.
+//! * `waterfall` — the walk over the stages (timing, budgets, the first
+//!   decisive one ends it) and the policy's decision.
+//! * `l0` — the L0 key and what L0 keeps; `budget` — budgets and fail modes;
+//!   `body` — the gate; `route` — a policy as the pipeline reads it;
+//!   `engines` — what is loaded once per process.
 
 mod body;
 mod budget;
 
 mod engines;
+mod l0;
 mod route;
+mod stage;
 #[cfg(test)]
 pub(crate) mod testing;
 mod waterfall;
@@ -82,6 +92,8 @@ pub struct Pipeline {
     pii: Arc<PiiShield>,
     pii_config: PiiShieldConfig,
     classifier: Option<Classifier>,
+    /// The waterfall's stages, in order (see `stage::stages`).
+    stages: Vec<Box<dyn stage::Stage>>,
     fingerprint: [u8; 32],
 }
 
@@ -160,8 +172,10 @@ impl Pipeline {
         if let Some(classifier) = &classifier {
             hasher.update(classifier.model_version().as_bytes());
         }
+        let stages = stage::stages(&keywords, &pii, classifier.as_ref());
         Ok(Pipeline {
             normalizer: Normalizer::new(),
+            stages,
             keywords,
             keywords_inputs,
             pii,
