@@ -7,9 +7,10 @@ use std::path::Path;
 use serde::Deserialize;
 use toml::{Table, Value};
 
-use super::config::{Config, MAX_BODY_BYTES_LIMIT, PolicyConfig};
+use super::config::{Config, MAX_BODY_BYTES_LIMIT};
 use super::env::apply_env_overrides;
 use super::error::{ConfigError, ConfigErrors};
+use super::tables::PolicyConfig;
 use crate::types::{ApiFormat, PiiType, Role};
 
 /// Policy name that selects `[policy]` itself.

@@ -7,8 +7,9 @@
 //! ([`crate::types`]), and every layer that reads configuration depends on it,
 //! never the other way round. The stages:
 //!
-//! * `config` — the raw mirror of the file: serde structs with defaults. A
-//!   `[x]` section is `XConfig`; a `[policy.x]` table is `XPolicy`.
+//! * `config` and `tables` — the raw mirror of the file: serde structs with
+//!   defaults, the top-level sections and then what one policy says. A `[x]`
+//!   section is `XConfig`; a `[policy.x]` table is `XPolicy`.
 //! * `env` — `PROMPTGATE_<SECTION>_<KEY>` overrides.
 //! * `load` and `ops` — reading and checking ([`load_config`]); the layers add
 //!   their own checks through [`load_config_checked`] (the runtime does).
@@ -25,12 +26,12 @@ mod error;
 mod load;
 mod ops;
 mod route;
+mod tables;
 mod watch;
 
 pub use config::{
-    AuditConfig, BudgetConfig, CacheConfig, ClassifierConfig, CompressedBodies, Config,
-    ExtractConfig, L1Policy, L2Policy, LogConfig, LogFormat, MAX_BODY_BYTES_LIMIT, MetricsConfig,
-    Mode, PiiPolicy, PiiValidationConfig, PolicyConfig, RedisConfig, RulesConfig, ServerConfig,
+    AuditConfig, CacheConfig, ClassifierConfig, Config, LogConfig, LogFormat, MAX_BODY_BYTES_LIMIT,
+    MetricsConfig, PiiValidationConfig, RedisConfig, RulesConfig, ServerConfig,
 };
 pub use env::ENV_PREFIX;
 pub use error::{ConfigError, ConfigErrors};
@@ -39,4 +40,8 @@ pub use load::{
     load_config_str_checked,
 };
 pub use route::{CONF_ENTRY_NAME, RouteConf, RouteConfError};
+pub use tables::{
+    BudgetConfig, CompressedBodies, ExtractConfig, L1Policy, L2Policy, Mode, PiiPolicy,
+    PolicyConfig,
+};
 pub use watch::{DEFAULT_POLL, Watch, install_hangup};
