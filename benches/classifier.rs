@@ -7,7 +7,7 @@
 use std::path::Path;
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
-use promptgate::detect::classifier::{Classifier, ClassifierConfig};
+use promptgate::detect::classifier::{Classifier, LoadOptions};
 
 #[path = "common/corpus_text.rs"]
 #[allow(dead_code)]
@@ -29,11 +29,11 @@ fn bench(c: &mut Criterion) {
     let benign = corpus_text::texts("benign.jsonl");
     for (group_name, native_graph) in [("l2_score", true), ("l2_score_onnxruntime", false)] {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/minilm-static-v1");
-        let config = ClassifierConfig {
+        let config = LoadOptions {
             pool_size: 1,
             intra_op_threads: 1,
             native_graph,
-            ..ClassifierConfig::default()
+            ..LoadOptions::default()
         };
         let classifier = match Classifier::load(&dir, &config) {
             Ok(c) => c,

@@ -9,9 +9,10 @@ use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use promptgate::detect::Layer;
+use promptgate::detect::cache::CacheOptions;
 use promptgate::detect::cache::{CachedVerdict, VerdictCache};
 use promptgate::pipeline::Decision;
-use promptgate::policy::{CacheConfig, Mode};
+use promptgate::policy::Mode;
 
 fn verdict() -> CachedVerdict {
     CachedVerdict {
@@ -37,7 +38,7 @@ fn bench(c: &mut Criterion) {
     });
     group.finish();
 
-    let cache = VerdictCache::new(&CacheConfig::default()).expect("memory cache");
+    let cache = VerdictCache::new(&CacheOptions::default()).expect("memory cache");
     let key = VerdictCache::key(&fingerprint, &text);
     cache.put(key, verdict());
     let absent = VerdictCache::key(&fingerprint, "not cached");
@@ -62,14 +63,11 @@ fn bench(c: &mut Criterion) {
     });
     group.finish();
 
-    let config = promptgate::policy::MetricsConfig {
-        enabled: true,
-        listen: "127.0.0.1:0".into(),
-        path: "/metrics".into(),
-        ..Default::default()
-    };
     runtime
-        .block_on(promptgate::telemetry::serve_metrics(&config))
+        .block_on(promptgate::telemetry::serve_metrics(
+            "127.0.0.1:0",
+            "/metrics",
+        ))
         .expect("metrics recorder");
     let decision = Decision::allow();
     let route = promptgate::telemetry::RouteCounters::new("42".into());

@@ -14,9 +14,10 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use promptgate::detect::classifier::{Classifier, ClassifierConfig};
+use promptgate::detect::classifier::{Classifier, LoadOptions};
 use promptgate::pipeline::{Engines, ScanRequest};
-use promptgate::policy::{RouteConf, Runtime, load_config_str};
+use promptgate::policy::{RouteConf, load_config_str};
+use promptgate::runtime::Runtime;
 
 /// The default configuration with L2 required (a probe without L2 would measure the
 /// wrong thing) and a budget valgrind's slowdown cannot exhaust (a cut-off L2 would
@@ -134,9 +135,9 @@ fn decide(body: &[u8], iterations: usize, waterfall: Waterfall) -> Result<String
 fn l2(text: &[u8], iterations: usize) -> Result<String, String> {
     let text = std::str::from_utf8(text).map_err(|e| e.to_string())?;
     let dir = Path::new("models/minilm-static-v1");
-    let config = ClassifierConfig {
+    let config = LoadOptions {
         pool_size: 1,
-        ..ClassifierConfig::default()
+        ..LoadOptions::default()
     };
     let classifier = Classifier::load(dir, &config).map_err(|e| e.to_string())?;
     let mut last = None;

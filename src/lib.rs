@@ -22,12 +22,18 @@
 //! * [`normalize`] — hardened views of a text with offset maps back to the original.
 //! * [`detect`] — the layers; each reports [`detect::Finding`]s and never decides.
 //! * [`pipeline`] — the waterfall that turns findings into a [`pipeline::Decision`].
-//! * [`policy`] — configuration, named policies, per-route overrides, fingerprints.
+//! * [`policy`] — configuration as plain typed structs, checked; reload triggers.
+//! * [`runtime`] — composes the configuration and the detectors at the top; reloads.
+//! * [`types`] — the vocabulary several layers share (findings, decisions, roles).
 //! * [`eval`] — measures the detectors on a labelled corpus (`promptgate eval`).
 //! * [`loadgen`] — loads the runner over its socket like APISIX (`promptgate bench`).
 //! * [`telemetry`] — logs, metrics and audit events that never carry prompt text.
+//! * [`corpus`] — where the labelled test corpus is.
+//!
+//! Imports run one way (ARCHITECTURE.md, "Module graph"; `scripts/check-layers.sh`).
 #![deny(missing_docs)]
 
+pub mod corpus;
 pub mod detect;
 pub mod eval;
 pub mod extract;
@@ -36,5 +42,7 @@ pub mod normalize;
 pub mod pipeline;
 pub mod policy;
 pub mod protocol;
+pub mod runtime;
 pub mod server;
 pub mod telemetry;
+pub mod types;

@@ -11,7 +11,8 @@ use clap::{Parser, Subcommand};
 
 use promptgate::detect::cache::VerdictCache;
 use promptgate::pipeline::Engines;
-use promptgate::policy::{Config, Reloader, Runtime, install_hangup, load_config};
+use promptgate::policy::{Config, install_hangup};
+use promptgate::runtime::{Reloader, Runtime, read_config};
 use promptgate::server::{self, ServeOptions, Shared};
 use promptgate::telemetry;
 
@@ -159,7 +160,7 @@ fn main() -> ExitCode {
 }
 
 fn load(path: Option<&Path>) -> Result<Config, ExitCode> {
-    load_config(path, std::env::vars()).map_err(|errors| {
+    read_config(path, std::env::vars()).map_err(|errors| {
         for error in &errors.0 {
             eprintln!("promptgate: config error: {error}");
         }
@@ -380,7 +381,10 @@ fn serve(config_path: Option<&Path>) -> ExitCode {
         Ok(config) => config,
         Err(code) => return code,
     };
-    promptgate::telemetry::init_logging(&config.log);
+    promptgate::telemetry::init_logging(
+        &config.log.level,
+        config.log.format == promptgate::policy::LogFormat::Json,
+    );
     match run_server(config, config_path) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
@@ -420,7 +424,7 @@ fn run_server(config: Config, config_path: Option<&Path>) -> anyhow::Result<()> 
     // in the backlog instead of failing with "connection refused".
     let socket = server::bind(&path, mode)?;
     let metrics = config.metrics.clone();
-    let cache_config = config.cache.clone();
+    let cache_config = promptgate::runtime::cache_options(&config.cache);
     let mut reloader = Reloader::new(config_path.map(Path::to_path_buf));
     if !config.rules.dir.is_empty() {
         reloader = reloader.watch_path(PathBuf::from(&config.rules.dir));
@@ -432,7 +436,7 @@ fn run_server(config: Config, config_path: Option<&Path>) -> anyhow::Result<()> 
             .context("registering the socket")?;
         if metrics.enabled {
             // The security path must not depend on the scrape port: log and carry on.
-            match telemetry::serve_metrics(&metrics).await {
+            match telemetry::serve_metrics(&metrics.listen, &metrics.path).await {
                 Ok(address) => {
                     tracing::info!(%address, path = %metrics.path, "metrics endpoint up")
                 }

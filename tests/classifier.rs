@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use promptgate::detect::Layer;
-use promptgate::detect::classifier::{Classifier, ClassifierConfig, ClassifierError};
+use promptgate::detect::classifier::{Classifier, ClassifierError, LoadOptions};
 
 const MODEL: &str = "minilm-static-v1";
 
@@ -30,7 +30,7 @@ fn skip() -> bool {
 fn classifier() -> Option<&'static Classifier> {
     static CLASSIFIER: OnceLock<Option<Classifier>> = OnceLock::new();
     CLASSIFIER
-        .get_or_init(|| match Classifier::load(&model_dir(), &ClassifierConfig::default()) {
+        .get_or_init(|| match Classifier::load(&model_dir(), &LoadOptions::default()) {
             Ok(c) => Some(c),
             Err(ClassifierError::RuntimeMissing { .. }) if skip() => {
                 eprintln!("PROMPTGATE_SKIP_L2=1 and no ONNX Runtime: skipping L2 tests");
@@ -144,9 +144,9 @@ fn async_score_matches_blocking_score() {
 
 #[test]
 fn missing_runtime_is_reported_as_such() {
-    let config = ClassifierConfig {
+    let config = LoadOptions {
         runtime_path: Some(PathBuf::from("/nonexistent/libonnxruntime.so.1.31.1")),
-        ..ClassifierConfig::default()
+        ..LoadOptions::default()
     };
     match Classifier::load(&model_dir(), &config) {
         Err(ClassifierError::RuntimeMissing { tried }) => {
@@ -170,7 +170,7 @@ fn tampered_model_file_is_refused() {
     let mut bytes = std::fs::read(&path).expect("read");
     bytes[0] ^= 1;
     std::fs::write(&path, bytes).expect("write");
-    match Classifier::load(dir.path(), &ClassifierConfig::default()) {
+    match Classifier::load(dir.path(), &LoadOptions::default()) {
         Err(ClassifierError::ChecksumMismatch { path: p, .. }) => assert_eq!(p, path),
         other => panic!("expected ChecksumMismatch, got {other:?}"),
     }
@@ -236,7 +236,8 @@ const WATERFALL_MAX_BENIGN_FP: f64 = 0.005;
 fn corpus_floors_for_the_waterfall_with_l2_on() {
     use promptgate::eval::{evaluate, read_records};
     use promptgate::pipeline::Engines;
-    use promptgate::policy::{Runtime, load_config_str};
+    use promptgate::policy::load_config_str;
+    use promptgate::runtime::Runtime;
 
     if classifier().is_none() {
         return;
@@ -294,9 +295,9 @@ fn abandoned_inferences_keep_their_pool_slot() {
     }
     let c = Classifier::load(
         &model_dir(),
-        &ClassifierConfig {
+        &LoadOptions {
             pool_size: 1,
-            ..ClassifierConfig::default()
+            ..LoadOptions::default()
         },
     )
     .expect("model loads");

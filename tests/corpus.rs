@@ -14,7 +14,8 @@ use std::path::{Path, PathBuf};
 
 use promptgate::eval::{EvalReport, evaluate, read_records};
 use promptgate::pipeline::Engines;
-use promptgate::policy::{Runtime, load_config_str};
+use promptgate::policy::load_config_str;
+use promptgate::runtime::Runtime;
 
 /// Attack recall of L1 on `tests/corpus`, a couple of points under the value
 /// measured when the floor was last set (0.5576, 445/798, 0/737 benign FP, after

@@ -30,18 +30,21 @@ mod report;
 pub mod split;
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use serde::Deserialize;
 
+pub use crate::corpus::{DEFAULT_CORPUS_DIR, corpus_dir};
 pub use leave_out::{Dimension, LeaveOutRow};
 pub use report::{EvalReport, Rate};
 pub use split::{Part, assign_parts, wilson95};
 
 use crate::detect::Layer;
+use crate::pipeline::RoutePolicy;
 use crate::pipeline::{ScanRequest, Verdict};
-use crate::policy::{RouteConf, RoutePolicy, Runtime};
+use crate::policy::RouteConf;
+use crate::runtime::Runtime;
 
 /// One corpus record.
 #[derive(Debug, Clone, Deserialize)]
@@ -159,30 +162,11 @@ pub enum EvalError {
     },
     /// The policy named for the run does not exist.
     #[error("policy: {0}")]
-    Policy(#[from] crate::policy::ResolveError),
+    Policy(#[from] crate::pipeline::ResolveError),
 }
-
-/// Where the corpus is when nothing else is said: the repository's test corpus,
-/// relative to the working directory (cargo runs tests and benches from the
-/// package root). See `tests/corpus/README.md`.
-pub const DEFAULT_CORPUS_DIR: &str = "tests/corpus";
 
 /// The files of a corpus folder, in the order `promptgate eval` reads them.
 pub const CORPUS_FILES: [&str; 3] = ["attacks.jsonl", "benign.jsonl", "pii.jsonl"];
-
-/// The labelled corpus the tests, benches, `promptgate bench` and `promptgate
-/// eval` read: `PROMPTGATE_CORPUS_DIR` when set, else [`DEFAULT_CORPUS_DIR`]
-/// when it holds `attacks.jsonl`. One place for tests, benches and tools; no
-/// other path is searched. The path is made absolute, so it can be handed to a
-/// child process with another working directory.
-pub fn corpus_dir() -> Option<PathBuf> {
-    let absolute = |dir: PathBuf| std::path::absolute(&dir).unwrap_or(dir);
-    if let Some(dir) = std::env::var_os("PROMPTGATE_CORPUS_DIR").filter(|v| !v.is_empty()) {
-        return Some(absolute(PathBuf::from(dir)));
-    }
-    let dir = PathBuf::from(DEFAULT_CORPUS_DIR);
-    dir.join("attacks.jsonl").is_file().then(|| absolute(dir))
-}
 
 /// Reads records from JSON Lines files.
 pub fn read_records(paths: &[&Path]) -> Result<Vec<Record>, EvalError> {

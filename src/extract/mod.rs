@@ -37,40 +37,18 @@ mod limits;
 mod location;
 mod node;
 mod redact;
-mod roles;
 mod walk;
 
 #[cfg(test)]
 mod tests;
 
+pub use crate::types::{ApiFormat, Role, RoleSet, UnknownApiFormat, UnknownRole};
 pub use error::{ExtractError, RedactError};
-pub use format::{ApiFormat, Shape, UnknownApiFormat};
+pub use format::Shape;
 pub use limits::ExtractLimits;
 pub use location::{Location, PathStep};
 pub use redact::{Redacted, Redaction};
-pub use roles::{RoleSet, UnknownRole};
 pub use walk::{Extraction, extract};
-
-/// Who wrote a piece of text, as the model will see it.
-///
-/// Exists because the policy scans roles differently: system and developer
-/// messages belong to the operator, user and tool text to the outside world.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Role {
-    /// Operator instructions (`system`, Anthropic `system`, Gemini `systemInstruction`).
-    System,
-    /// OpenAI `developer` messages.
-    Developer,
-    /// End-user input.
-    User,
-    /// Model output replayed in the conversation.
-    Assistant,
-    /// Tool results and tool-call arguments.
-    Tool,
-    /// Text whose role the format does not say (plain text, unknown JSON).
-    Unknown,
-}
 
 /// One piece of text the model will read, with where it came from.
 #[derive(Debug, Clone, PartialEq)]

@@ -10,7 +10,7 @@ use std::io::Read;
 use crate::detect::Layer;
 use crate::policy::CompressedBodies;
 
-use super::decision::Block;
+use crate::types::Block;
 
 /// A content coding promptgate can read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -8,10 +8,11 @@
 use std::future::Future;
 use std::time::Duration;
 
-use super::decision::{Block, Decision};
+use super::RoutePolicy;
 use crate::detect::Layer;
-use crate::policy::{BudgetConfig, RoutePolicy};
+use crate::policy::BudgetConfig;
 use crate::telemetry;
+use crate::types::{Block, Decision};
 
 /// Error code of the 503 reply when a layer fails closed.
 pub const SCANNER_UNAVAILABLE: &str = "scanner_unavailable";
@@ -156,12 +157,7 @@ mod tests {
 
     #[test]
     fn fail_modes_allow_or_answer_503() {
-        let config = crate::policy::load_config_str("", "t", Vec::new()).expect("defaults");
-        let runtime = crate::policy::Runtime::build(config, 1, &crate::pipeline::Engines::none())
-            .expect("compiles");
-        let mut policy = runtime
-            .resolve(&crate::policy::RouteConf::default())
-            .expect("default policy");
+        let (_, mut policy) = crate::pipeline::testing::default_policy("");
         let failure = LayerFailure::Error {
             layer: Layer::L2,
             kind: "model_error",

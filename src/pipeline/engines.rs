@@ -7,7 +7,7 @@
 
 use std::path::PathBuf;
 
-use crate::detect::classifier::{Classifier, ClassifierConfig, ClassifierError, resolve_model_dir};
+use crate::detect::classifier::{Classifier, ClassifierError, LoadOptions, resolve_model_dir};
 use crate::policy::Config;
 
 /// Loaded once per process.
@@ -41,7 +41,7 @@ impl Engines {
             return Ok(Engines::none());
         }
         let dir = resolve_model_dir(&config.classifier.model_dir);
-        let mut classifier_config = ClassifierConfig::default();
+        let mut classifier_config = LoadOptions::default();
         if !config.classifier.runtime_library.is_empty() {
             classifier_config.runtime_path =
                 Some(PathBuf::from(&config.classifier.runtime_library));

@@ -8,31 +8,45 @@
 //! segments; the normalized views are built only when L1 runs). Shadow mode and fail
 //! modes are applied here, in one place, so layers stay simple reporters.
 //! Never does I/O with APISIX and never logs prompt text.
+//!
+//! * `stage/` — each layer behind one small trait (`Stage`): prepared input
+//!   in, a report out; the list of stages in order.
+//! * `waterfall` — the walk over the stages (timing, budgets, the first
+//!   decisive one ends it) and the policy's decision.
+//! * `l0` — the L0 key and what L0 keeps; `budget` — budgets and fail modes;
+//!   `body` — the gate; `route` — a policy as the pipeline reads it;
+//!   `engines` — what is loaded once per process.
 
 mod body;
 mod budget;
-mod decision;
+
 mod engines;
+mod l0;
+mod route;
+mod stage;
+#[cfg(test)]
+pub(crate) mod testing;
 mod waterfall;
 
 use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
 
+pub use crate::types::{Block, Decision, Redaction, ShadowOutcome, Verdict, counts_header};
 pub use body::{Coding, open_body, too_large};
 pub use budget::{
     LayerFailure, LayerTimeout, SCANNER_UNAVAILABLE, budget_for, on_layer_failure, over_budget,
     scanner_unavailable, within_budget,
 };
-pub use decision::{Block, Decision, Redaction, ShadowOutcome, Verdict, counts_header};
 pub use engines::{EngineError, Engines};
+pub use route::{CompiledPolicy, Detection, ResolveError, RoutePolicy};
 
 use crate::detect::cache::VerdictCache;
 use crate::detect::classifier::Classifier;
 use crate::detect::keywords::{KeywordGuard, KeywordGuardBuilder};
 use crate::detect::pii::{PiiConfig as PiiShieldConfig, PiiShield};
 use crate::normalize::Normalizer;
-use crate::policy::{Config, Mode, RoutePolicy};
+use crate::policy::{Config, Mode};
 
 /// The request as the pipeline sees it.
 #[derive(Debug, Clone, Copy, Default)]
@@ -78,6 +92,8 @@ pub struct Pipeline {
     pii: Arc<PiiShield>,
     pii_config: PiiShieldConfig,
     classifier: Option<Classifier>,
+    /// The waterfall's stages, in order (see `stage::stages`).
+    stages: Vec<Box<dyn stage::Stage>>,
     fingerprint: [u8; 32],
 }
 
@@ -156,8 +172,10 @@ impl Pipeline {
         if let Some(classifier) = &classifier {
             hasher.update(classifier.model_version().as_bytes());
         }
+        let stages = stage::stages(&keywords, &pii, classifier.as_ref());
         Ok(Pipeline {
             normalizer: Normalizer::new(),
+            stages,
             keywords,
             keywords_inputs,
             pii,

@@ -7,11 +7,11 @@ use std::path::Path;
 use serde::Deserialize;
 use toml::{Table, Value};
 
-use super::config::{Config, MAX_BODY_BYTES_LIMIT, PolicyConfig};
+use super::config::{Config, MAX_BODY_BYTES_LIMIT};
 use super::env::apply_env_overrides;
 use super::error::{ConfigError, ConfigErrors};
-use crate::detect::pii::PiiType;
-use crate::extract::{ApiFormat, Role};
+use super::tables::PolicyConfig;
+use crate::types::{ApiFormat, PiiType, Role};
 
 /// Policy name that selects `[policy]` itself.
 pub const DEFAULT_POLICY_NAME: &str = "default";
@@ -19,14 +19,34 @@ pub const DEFAULT_POLICY_NAME: &str = "default";
 /// Severity names accepted in `l1.min_severity`.
 pub const SEVERITY_NAMES: &[&str] = &["low", "medium", "high", "critical"];
 
+/// Checks a layer makes of its own section of a parsed configuration (a
+/// phone region it knows, a TLS file it can read): called with the
+/// configuration and a sink for `(key, problem)`. The runtime supplies them,
+/// so that this module checks every value without depending on the layers.
+pub type LayerChecks<'a> = &'a dyn Fn(&Config, &mut dyn FnMut(String, String));
+
+/// No checks beyond the configuration's own.
+fn no_layer_checks(_: &Config, _: &mut dyn FnMut(String, String)) {}
+
 /// Reads `path` (when given) and applies `env`; without a file the embedded
-/// defaults are used.
+/// defaults are used. Checks values, not what only the layers know (see
+/// [`load_config_checked`]).
 pub fn load_config(
     path: Option<&Path>,
     env: impl IntoIterator<Item = (String, String)>,
 ) -> Result<Config, ConfigErrors> {
+    load_config_checked(path, env, &no_layer_checks)
+}
+
+/// Like [`load_config`], adding the layers' own `checks` to the list of
+/// problems (every problem comes back together).
+pub fn load_config_checked(
+    path: Option<&Path>,
+    env: impl IntoIterator<Item = (String, String)>,
+    checks: LayerChecks<'_>,
+) -> Result<Config, ConfigErrors> {
     match path {
-        None => load_config_str("", "defaults", env),
+        None => load_config_str_checked("", "defaults", env, checks),
         Some(path) => {
             let src = std::fs::read_to_string(path).map_err(|source| {
                 ConfigErrors(vec![ConfigError::Read {
@@ -34,7 +54,7 @@ pub fn load_config(
                     source,
                 }])
             })?;
-            load_config_str(&src, &path.display().to_string(), env)
+            load_config_str_checked(&src, &path.display().to_string(), env, checks)
         }
     }
 }
@@ -44,6 +64,16 @@ pub fn load_config_str(
     src: &str,
     origin: &str,
     env: impl IntoIterator<Item = (String, String)>,
+) -> Result<Config, ConfigErrors> {
+    load_config_str_checked(src, origin, env, &no_layer_checks)
+}
+
+/// Like [`load_config_checked`] for configuration text.
+pub fn load_config_str_checked(
+    src: &str,
+    origin: &str,
+    env: impl IntoIterator<Item = (String, String)>,
+    checks: LayerChecks<'_>,
 ) -> Result<Config, ConfigErrors> {
     // Pass 1: typed parse of the file alone, for exact line/column errors on
     // every section, named policies included.
@@ -94,6 +124,13 @@ pub fn load_config_str(
         }
     }
     validate(&config, origin, &mut errors);
+    checks(&config, &mut |key, problem| {
+        errors.push(ConfigError::Invalid {
+            origin: origin.to_owned(),
+            key,
+            problem,
+        });
+    });
     if errors.is_empty() {
         Ok(config)
     } else {
@@ -161,15 +198,7 @@ fn validate(config: &Config, origin: &str, errors: &mut Vec<ConfigError>) {
     if config.metrics.max_route_labels == 0 {
         invalid("metrics.max_route_labels".into(), "must be positive".into());
     }
-    super::reload::validate_ops(config, &mut invalid);
-    for region in &config.pii.phone_regions {
-        if !crate::detect::pii::is_known_region(region) {
-            invalid(
-                "pii.phone_regions".into(),
-                crate::detect::pii::UnknownRegion(region.clone()).to_string(),
-            );
-        }
-    }
+    super::ops::validate_ops(config, &mut invalid);
     if !config.metrics.path.starts_with('/') {
         invalid("metrics.path".into(), "must start with '/'".into());
     }
@@ -256,7 +285,7 @@ fn validate(config: &Config, origin: &str, errors: &mut Vec<ConfigError>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::policy::config::Mode;
+    use crate::types::Mode;
 
     fn no_env() -> Vec<(String, String)> {
         Vec::new()

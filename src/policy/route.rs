@@ -8,7 +8,7 @@
 
 use serde::Deserialize;
 
-use super::config::Mode;
+use crate::types::Mode;
 
 /// The plugin name APISIX routes use for promptgate's conf entry.
 pub const CONF_ENTRY_NAME: &[u8] = b"promptgate";

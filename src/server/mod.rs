@@ -1,7 +1,7 @@
 //! The Unix-socket server APISIX workers connect to.
 //!
 //! Takes frames from [`crate::protocol`] and the compiled [`Runtime`] from
-//! [`crate::policy`]; hands request bodies to the [`crate::pipeline`] and turns
+//! [`crate::runtime`]; hands request bodies to the [`crate::pipeline`] and turns
 //! its [`crate::pipeline::Decision`] into Stop / Rewrite / continue.
 //!
 //! * `listen` — the socket file: address parsing, stale-file replacement, mode,
@@ -9,8 +9,10 @@
 //! * `connection` — one stream with its read buffer; whole frames in, whole
 //!   replies out.
 //! * `tokens` — the process-global conf-token store with sliding expiry.
-//! * `handler` — one connection's loop and the RPCs (PrepareConf, HTTPReqCall
-//!   with its ExtraInfo round trips, HTTPRespCall).
+//! * `handler` — one connection's loop: read a frame, apply its command.
+//! * `cmd` — the RPCs, one command per file: PrepareConf, HTTPReqCall (with
+//!   its ExtraInfo round trips and one `finish` that observes and encodes),
+//!   HTTPRespCall.
 //! * `reply` — decisions as reply frames.
 //!
 //! Connections are served concurrently (APISIX sends PrepareConf on a second
@@ -18,6 +20,7 @@
 //! connection, and idle connections are never closed by the runner. Never runs
 //! CPU-heavy detection on its own tasks beyond what the pipeline schedules.
 
+mod cmd;
 mod connection;
 mod handler;
 mod listen;
@@ -44,7 +47,7 @@ pub use scan::{SCANNER_BUSY, ScanJob, ScanPool};
 pub use tokens::{ConfEntry, ConfStore, route_id_from_key};
 
 use crate::detect::cache::VerdictCache;
-use crate::policy::Runtime;
+use crate::runtime::Runtime;
 
 /// How often expired conf tokens are swept out.
 const TOKEN_PURGE_INTERVAL: Duration = Duration::from_secs(60);

@@ -23,8 +23,9 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::detect::Layer;
 use crate::detect::cache::VerdictCache;
+use crate::pipeline::RoutePolicy;
 use crate::pipeline::{Block, Decision, Pipeline, ScanRequest};
-use crate::policy::{RoutePolicy, ServerConfig};
+use crate::policy::ServerConfig;
 use crate::telemetry;
 
 /// Error code of the 503 reply when every scan thread is busy and the queue full.

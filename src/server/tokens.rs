@@ -26,7 +26,9 @@ use std::time::{Duration, Instant};
 
 use arc_swap::ArcSwapOption;
 
-use crate::policy::{ResolveError, RouteConf, RoutePolicy, Runtime};
+use crate::pipeline::{ResolveError, RoutePolicy};
+use crate::policy::RouteConf;
+use crate::runtime::Runtime;
 use crate::telemetry::{self, RouteCounters, RouteLabels};
 
 /// What a token stands for.

@@ -8,9 +8,9 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::time::Duration;
 
-use crate::detect::Layer;
-use crate::pipeline::{Decision, ShadowOutcome, Verdict};
-use crate::policy::Mode;
+use crate::types::Layer;
+use crate::types::Mode;
+use crate::types::{Decision, ShadowOutcome, Verdict};
 
 /// The tracing target of audit events.
 pub const AUDIT_TARGET: &str = "promptgate::audit";

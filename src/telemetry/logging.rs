@@ -4,7 +4,6 @@ use tracing_subscriber::EnvFilter;
 use tracing_subscriber::filter::Directive;
 
 use super::json::JsonLines;
-use crate::policy::{LogConfig, LogFormat};
 
 /// Libraries that see prompt text and log pieces of it at debug or trace level
 /// (the tokenizer logs every normalization step with the characters it
@@ -12,24 +11,26 @@ use crate::policy::{LogConfig, LogFormat};
 /// `level = "trace"` never puts a prompt into the logs.
 const TEXT_SEEING_LIBRARIES: [&str; 2] = ["tokenizers", "ort"];
 
-/// Installs the global tracing subscriber: `config.level` as the filter
-/// (`RUST_LOG` wins when set), JSON or text lines on stderr. Calling it twice is
-/// harmless (the second call keeps the first subscriber).
-pub fn init_logging(config: &LogConfig) {
+/// Installs the global tracing subscriber: `level` as the filter (`RUST_LOG`
+/// wins when set), JSON lines on stderr when `json`, else text lines. Calling it
+/// twice is harmless (the second call keeps the first subscriber). Takes plain
+/// values so that telemetry depends on no configuration format.
+pub fn init_logging(level: &str, json: bool) {
     let filter = EnvFilter::try_from_default_env()
-        .or_else(|_| EnvFilter::try_new(&config.level))
+        .or_else(|_| EnvFilter::try_new(level))
         .unwrap_or_else(|_| EnvFilter::new("info"));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(quiet_text_seeing_libraries(filter))
         .with_writer(std::io::stderr);
-    let _ = match config.format {
-        LogFormat::Json => builder
+    let _ = if json {
+        builder
             .json()
             .flatten_event(true)
             .with_current_span(false)
             .event_format(JsonLines::new())
-            .try_init(),
-        LogFormat::Text => builder.try_init(),
+            .try_init()
+    } else {
+        builder.try_init()
     };
 }
 

@@ -14,9 +14,9 @@ use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
-use crate::detect::Layer;
-use crate::pipeline::{Decision, ShadowOutcome, Verdict};
-use crate::policy::{MetricsConfig, Mode};
+use crate::types::Layer;
+use crate::types::Mode;
+use crate::types::{Decision, ShadowOutcome, Verdict};
 
 /// Requests decided, by route and verdict.
 pub const REQUESTS_TOTAL: &str = "promptgate_requests_total";
@@ -113,13 +113,12 @@ pub enum MetricsError {
     Recorder(String),
 }
 
-/// Installs the Prometheus recorder and serves `GET <path>` on `config.listen`.
+/// Installs the Prometheus recorder and serves `GET <path>` on `listen`.
 /// Must run inside the tokio runtime. Returns the bound address.
-pub async fn serve_metrics(config: &MetricsConfig) -> Result<SocketAddr, MetricsError> {
-    let address: SocketAddr = config
-        .listen
+pub async fn serve_metrics(listen: &str, path: &str) -> Result<SocketAddr, MetricsError> {
+    let address: SocketAddr = listen
         .parse()
-        .map_err(|_| MetricsError::Address(config.listen.clone()))?;
+        .map_err(|_| MetricsError::Address(listen.to_owned()))?;
     let listener = TcpListener::bind(address)
         .await
         .map_err(|source| MetricsError::Bind { address, source })?;
@@ -140,7 +139,7 @@ pub async fn serve_metrics(config: &MetricsConfig) -> Result<SocketAddr, Metrics
             upkeep.run_upkeep();
         }
     });
-    let path: Arc<str> = config.path.as_str().into();
+    let path: Arc<str> = path.into();
     tokio::spawn(async move {
         loop {
             let Ok((stream, _)) = listener.accept().await else {

@@ -15,7 +15,8 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use promptgate::pipeline::Engines;
-use promptgate::policy::{RouteConf, Runtime, load_config};
+use promptgate::policy::RouteConf;
+use promptgate::runtime::{Runtime, read_config as load_config};
 use serde::Deserialize;
 
 use crate::support::{Runner, RunnerOptions, base_command, chat_body};
@@ -115,7 +116,7 @@ fn every_shipped_route_conf_is_accepted_by_the_runner() {
 
 /// Resolves every value against a runtime built from `config` (TOML text).
 fn assert_all_resolve(config: &str, origin: &str, values: &[(String, String)]) {
-    let config = promptgate::policy::load_config_str(config, origin, Vec::new())
+    let config = promptgate::runtime::read_config_str(config, origin, Vec::new())
         .unwrap_or_else(|e| panic!("{origin}: {e}"));
     let runtime = Runtime::build(config, 0, &Engines::none())
         .unwrap_or_else(|e| panic!("{origin} does not compile: {e}"));

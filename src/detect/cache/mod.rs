@@ -13,7 +13,7 @@
 //! stores text or PII (values are identifiers only, checked on write and on
 //! read), and never makes a request fail or wait for a connection.
 //!
-//! The cache lives outside [`crate::policy::Runtime`] so it survives hot
+//! The cache lives outside the runtime (`runtime::Runtime`) so it survives hot
 //! reloads; a changed rule or policy changes the fingerprint, hence the key,
 //! so a stale verdict is never served.
 
@@ -28,8 +28,10 @@ use std::time::Duration;
 use sha2::{Digest, Sha256};
 
 use crate::detect::Layer;
-use crate::policy::CacheConfig;
+mod options;
+
 use crate::telemetry;
+pub use options::{CacheOptions, RedisOptions};
 
 use memory::Memory;
 use remote::Remote;
@@ -84,7 +86,7 @@ impl VerdictCache {
     /// Builds the cache from `config`. Does no I/O: with Redis configured, the
     /// first connection is started in the background when this runs inside a
     /// tokio runtime, otherwise on first use (which is always inside one).
-    pub fn new(config: &CacheConfig) -> Result<VerdictCache, CacheError> {
+    pub fn new(config: &CacheOptions) -> Result<VerdictCache, CacheError> {
         if !config.enabled {
             return Ok(VerdictCache::disabled());
         }
@@ -174,7 +176,7 @@ impl VerdictCache {
     /// # Errors
     ///
     /// The first problem found, named by its configuration key.
-    pub fn check_tls(config: &crate::policy::RedisConfig) -> Result<(), TlsError> {
+    pub fn check_tls(config: &RedisOptions) -> Result<(), TlsError> {
         tls::RedisTls::load(config).map(|_| ())
     }
 

@@ -11,9 +11,9 @@ use redis::aio::MultiplexedConnection;
 use redis::sentinel::{SentinelClient, SentinelClientBuilder, SentinelServerType};
 use redis::{AsyncCommands, ConnectionAddr, RedisConnectionInfo, TlsMode};
 
+use super::RedisOptions;
 use super::tls::RedisTls;
 use super::{CacheError, CacheKey, CachedVerdict, codec};
-use crate::policy::RedisConfig;
 use crate::telemetry;
 
 /// Longest a background connect may take (Sentinel lookup and server handshake).
@@ -46,7 +46,7 @@ impl std::fmt::Debug for Remote {
 }
 
 impl Remote {
-    pub(super) fn new(config: &RedisConfig) -> Result<Remote, CacheError> {
+    pub(super) fn new(config: &RedisOptions) -> Result<Remote, CacheError> {
         let tls = RedisTls::load(config)?;
         let credentials = RedisConnectionInfo {
             db: config.db,

@@ -1,5 +1,5 @@
 use super::*;
-use crate::policy::CacheConfig;
+use crate::detect::cache::CacheOptions;
 
 fn verdict(blocked: bool) -> CachedVerdict {
     CachedVerdict {
@@ -51,9 +51,9 @@ fn keys_depend_on_fingerprint_and_text() {
 
 #[tokio::test]
 async fn memory_tier_hits_and_respects_the_entry_bound() {
-    let config = CacheConfig {
+    let config = CacheOptions {
         max_entries: 50,
-        ..CacheConfig::default()
+        ..CacheOptions::default()
     };
     let cache = VerdictCache::new(&config).expect("memory only");
     let key = VerdictCache::key(&[0; 32], "a");
@@ -78,9 +78,9 @@ async fn entries_expire_after_the_ttl() {
 
 #[tokio::test]
 async fn a_disabled_cache_never_hits() {
-    let cache = VerdictCache::new(&CacheConfig {
+    let cache = VerdictCache::new(&CacheOptions {
         enabled: false,
-        ..CacheConfig::default()
+        ..CacheOptions::default()
     })
     .expect("builds");
     let key = VerdictCache::key(&[0; 32], "a");
@@ -124,7 +124,7 @@ impl Pki {
     }
 }
 
-fn tls_config(pki: &Pki, ca: &str, cert: &str, key: &str) -> crate::policy::RedisConfig {
+fn tls_config(pki: &Pki, ca: &str, cert: &str, key: &str) -> super::RedisOptions {
     let path = |n: &str| {
         if n.is_empty() {
             String::new()
@@ -132,20 +132,20 @@ fn tls_config(pki: &Pki, ca: &str, cert: &str, key: &str) -> crate::policy::Redi
             pki.path(n)
         }
     };
-    crate::policy::RedisConfig {
+    super::RedisOptions {
         enabled: true,
         url: "rediss://127.0.0.1:1/0".into(),
         tls_ca_file: path(ca),
         tls_cert_file: path(cert),
         tls_key_file: path(key),
-        ..crate::policy::RedisConfig::default()
+        ..super::RedisOptions::default()
     }
 }
 
 #[test]
 fn tls_settings_are_checked_key_by_key() {
     let pki = Pki::new();
-    let problem = |config: &crate::policy::RedisConfig| {
+    let problem = |config: &super::RedisOptions| {
         VerdictCache::check_tls(config)
             .err()
             .map(|e| (e.key, e.problem))
@@ -221,9 +221,9 @@ fn tls_is_switched_on_by_the_flag_or_the_scheme_and_files_need_it() {
     assert_eq!(err.key, "cache.redis.tls_ca_file");
     config.tls = true;
     VerdictCache::check_tls(&config).expect("tls = true");
-    let plain = crate::policy::RedisConfig {
+    let plain = super::RedisOptions {
         tls_insecure: true,
-        ..crate::policy::RedisConfig::default()
+        ..super::RedisOptions::default()
     };
     assert_eq!(
         VerdictCache::check_tls(&plain).map_err(|e| e.key),
@@ -250,9 +250,9 @@ async fn a_tls_cache_builds_without_io_and_misses_when_nothing_listens() {
         ("rediss://127.0.0.1:1/0#insecure", vec![]),
         ("redis://unused", vec!["127.0.0.1:1".to_owned()]),
     ] {
-        let mut config = CacheConfig {
+        let mut config = CacheOptions {
             redis: tls_config(&pki, "ca.pem", "client.pem", "client.key"),
-            ..CacheConfig::default()
+            ..CacheOptions::default()
         };
         config.redis.tls = true;
         config.redis.url = url.into();
@@ -261,9 +261,9 @@ async fn a_tls_cache_builds_without_io_and_misses_when_nothing_listens() {
         let key = VerdictCache::key(&[0; 32], "a");
         assert_eq!(cache.get(&key).await, None, "{url}");
     }
-    let broken = CacheConfig {
+    let broken = CacheOptions {
         redis: tls_config(&pki, "missing.pem", "", ""),
-        ..CacheConfig::default()
+        ..CacheOptions::default()
     };
     assert!(matches!(
         VerdictCache::new(&broken),
@@ -273,7 +273,7 @@ async fn a_tls_cache_builds_without_io_and_misses_when_nothing_listens() {
 
 #[tokio::test]
 async fn an_unreachable_redis_costs_a_miss_not_an_error() {
-    let mut config = CacheConfig::default();
+    let mut config = CacheOptions::default();
     config.redis.enabled = true;
     // Port 1 on loopback: connection refused at once.
     config.redis.url = "redis://127.0.0.1:1/0".into();

@@ -11,7 +11,7 @@ use redis::{ClientTlsConfig, TlsCertificates};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 
-use crate::policy::RedisConfig;
+use super::RedisOptions;
 
 /// One problem with the TLS settings, named by its configuration key. Carries
 /// file paths and parser messages, never file contents.
@@ -61,7 +61,7 @@ impl std::fmt::Debug for RedisTls {
 
 /// Whether `config` asks for TLS (the `tls` switch or a `rediss://` URL for a
 /// standalone server).
-pub(crate) fn wanted(config: &RedisConfig) -> bool {
+pub(crate) fn wanted(config: &RedisOptions) -> bool {
     config.tls || (config.sentinels.is_empty() && config.url.starts_with("rediss://"))
 }
 
@@ -75,7 +75,7 @@ impl RedisTls {
     /// certificate or key, a certificate without its key (or the reverse), a
     /// key that does not belong to its certificate, TLS files set while TLS is
     /// off, or a combination the Sentinel client cannot honour.
-    pub(crate) fn load(config: &RedisConfig) -> Result<Option<RedisTls>, TlsError> {
+    pub(crate) fn load(config: &RedisOptions) -> Result<Option<RedisTls>, TlsError> {
         if !wanted(config) {
             for (key, value) in [
                 (CA_KEY, &config.tls_ca_file),

@@ -22,7 +22,7 @@
 //!
 //! They are combined as `model.toml` says (the model card justifies the choice).
 //!
-//! The ONNX Runtime library is loaded at run time (see [`ClassifierConfig::runtime_path`]);
+//! The ONNX Runtime library is loaded at run time (see [`LoadOptions::runtime_path`]);
 //! without it [`Classifier::load`] fails with [`ClassifierError::RuntimeMissing`] and the
 //! caller runs without L2 (or refuses to start when the policy requires it).
 
@@ -139,7 +139,7 @@ fn display_paths(paths: &[PathBuf]) -> String {
 
 /// How to load a classifier; every field has a working default.
 #[derive(Debug, Clone)]
-pub struct ClassifierConfig {
+pub struct LoadOptions {
     /// The ONNX Runtime library. `None`: `ORT_DYLIB_PATH`, then the path the setup script
     /// wrote to `.runtime/onnxruntime/path`. A value that does not exist is an error
     /// (no silent fallback).
@@ -155,9 +155,9 @@ pub struct ClassifierConfig {
     pub native_graph: bool,
 }
 
-impl Default for ClassifierConfig {
+impl Default for LoadOptions {
     fn default() -> Self {
-        ClassifierConfig {
+        LoadOptions {
             runtime_path: None,
             pool_size: std::thread::available_parallelism().map_or(1, usize::from),
             intra_op_threads: 1,
@@ -239,7 +239,7 @@ impl Classifier {
     /// [`ClassifierError::RuntimeMissing`] when no runtime library is found (the caller
     /// disables L2 with a warning, or refuses to start when L2 is required); the other
     /// variants for a bad model directory or a runtime that will not load it.
-    pub fn load(dir: &Path, config: &ClassifierConfig) -> Result<Classifier, ClassifierError> {
+    pub fn load(dir: &Path, config: &LoadOptions) -> Result<Classifier, ClassifierError> {
         let spec = ModelSpec::read(dir)?;
         let onnx = spec.read_checked(dir, &spec.encoder.file)?;
         let tok_bytes = spec.read_checked(dir, &spec.encoder.tokenizer)?;

@@ -11,9 +11,6 @@ use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
 use super::ClassifierError;
 use super::spec::{NgramSpec, sigmoid};
 
-/// The normalization this build implements; `model.toml` must name the same.
-pub(crate) const NORMALIZE_ID: &str = "nfkc-invisible-lowercase-confusables-whitespace-v1";
-
 const FNV_OFFSET: u32 = 0x811C_9DC5;
 const FNV_PRIME: u32 = 0x0100_0193;
 

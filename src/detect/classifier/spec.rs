@@ -7,6 +7,11 @@ use sha2::{Digest, Sha256};
 
 use super::ClassifierError;
 
+/// The normalization this build's featurizer (`ngram.rs`) implements;
+/// `model.toml` must name the same. Part of the model format, so the format
+/// owns it and the featurizer reads it (one direction).
+pub(crate) const NORMALIZE_ID: &str = "nfkc-invisible-lowercase-confusables-whitespace-v1";
+
 /// The parsed `model.toml` (unknown keys rejected so a typo cannot silently change scoring).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -154,22 +159,17 @@ impl ModelSpec {
                 e.max_windows
             ));
         }
-        if e.normalize != super::ngram::NORMALIZE_ID {
+        if e.normalize != NORMALIZE_ID {
             return bad(format!(
                 "encoder.normalize `{}` is not the one this build implements ({})",
-                e.normalize,
-                super::ngram::NORMALIZE_ID
+                e.normalize, NORMALIZE_ID
             ));
         }
         let n = &self.ngram;
-        if n.format != "f32-le" || n.hash != "fnv1a32" || n.normalize != super::ngram::NORMALIZE_ID
-        {
+        if n.format != "f32-le" || n.hash != "fnv1a32" || n.normalize != NORMALIZE_ID {
             return bad(format!(
                 "ngram featurizer `{}`/`{}`/`{}` is not the one this build implements (f32-le/fnv1a32/{})",
-                n.format,
-                n.hash,
-                n.normalize,
-                super::ngram::NORMALIZE_ID
+                n.format, n.hash, n.normalize, NORMALIZE_ID
             ));
         }
         if !(8..=24).contains(&n.bits) || n.n_min == 0 || n.n_min > n.n_max || n.n_max > 8 {

@@ -12,10 +12,10 @@ use sha2::{Digest, Sha256};
 use super::error::{KeywordsError, ProblemKind, RuleProblem};
 use super::gate::RegexGate;
 use super::index::{Start, WordIndex, first_word};
-use super::spec::RuleSpec;
 use super::words::{is_word_char, word_count};
 use super::{CATEGORIES, MAX_GAP_LIMIT, REGEX_DFA_CACHE, REGEX_SIZE_LIMIT, Severity};
 use crate::normalize::{NORMALIZER_VERSION, fold_phrase, fold_phrase_skeleton};
+use crate::types::RuleSpec;
 
 /// A rule as the scanner needs it.
 #[derive(Debug)]

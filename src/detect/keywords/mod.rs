@@ -25,16 +25,16 @@ mod error;
 mod gate;
 mod index;
 mod scan;
-mod spec;
+
 #[cfg(test)]
 mod tests;
 mod words;
 
 use std::path::Path;
 
+pub use crate::types::{NearSpec, PackFile, PackMeta, RuleSpec};
 use compile::{Compiled, Sourced};
 pub use error::{KeywordsError, ProblemKind, RuleProblem};
-pub use spec::{NearSpec, PackFile, PackMeta, RuleSpec};
 
 use crate::detect::{Finding, Layer};
 use crate::normalize::{Normalizer, View, Views};

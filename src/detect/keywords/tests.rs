@@ -528,7 +528,7 @@ fn guard_is_send_sync() {
 
 /// Corpus folder: `PROMPTGATE_CORPUS_DIR`, else the repository's `tests/corpus`.
 pub(crate) fn corpus_dir() -> Option<PathBuf> {
-    crate::eval::corpus_dir()
+    crate::corpus::corpus_dir()
 }
 
 /// Recall / false-positive report of a rule set over the corpus, per category.

@@ -39,7 +39,6 @@ mod fold;
 mod person;
 mod phone;
 mod scan;
-mod types;
 
 #[cfg(test)]
 mod tests;
@@ -50,8 +49,8 @@ use aho_corasick::AhoCorasick;
 
 use crate::detect::{Finding, Layer};
 
+pub use crate::types::{ParsePiiTypeError, PiiAction, PiiType, default_action};
 pub use phone::{DEFAULT_PHONE_REGIONS, UnknownRegion, is_known_region};
-pub use types::{ParsePiiTypeError, PiiAction, PiiType, default_action};
 
 /// Which PII types a [`PiiShield`] looks for.
 ///

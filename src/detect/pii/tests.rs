@@ -655,7 +655,7 @@ fn shield_is_shareable() {
 // === Corpus ===
 
 fn corpus_dir() -> Option<PathBuf> {
-    crate::eval::corpus_dir()
+    crate::corpus::corpus_dir()
 }
 
 struct Record {

@@ -5,10 +5,10 @@ use std::time::Duration;
 use tracing_subscriber::fmt::MakeWriter;
 
 use super::*;
-use crate::detect::{Finding, Layer};
-use crate::pipeline::{Block, Decision};
-use crate::policy::Mode;
 use crate::telemetry::{AuditEvent, audit};
+use crate::types::Mode;
+use crate::types::{Block, Decision};
+use crate::types::{Finding, Layer};
 
 /// Log output captured in memory.
 #[derive(Clone, Default)]

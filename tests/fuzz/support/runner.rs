@@ -9,7 +9,8 @@ use std::time::Duration;
 
 use promptgate::detect::cache::VerdictCache;
 use promptgate::pipeline::Engines;
-use promptgate::policy::{Runtime, load_config_str};
+use promptgate::policy::load_config_str;
+use promptgate::runtime::Runtime;
 use promptgate::server::{self, ServeOptions, Shared};
 
 /// Name prefix of every thread the runner's tokio runtime starts (workers and
@@ -44,7 +45,8 @@ impl InProcessRunner {
             .expect("runner tokio runtime");
         let cache = {
             let _guard = tokio.enter();
-            VerdictCache::new(&config.cache).expect("in-process verdict cache")
+            VerdictCache::new(&promptgate::runtime::cache_options(&config.cache))
+                .expect("in-process verdict cache")
         };
         let runtime = Runtime::build(config, 1, &Engines::none())
             .unwrap_or_else(|e| panic!("fuzz runner config does not compile: {e}"));

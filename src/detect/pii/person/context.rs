@@ -8,9 +8,9 @@ use std::hash::BuildHasherDefault;
 use std::sync::LazyLock;
 
 use super::super::scan::{Hit, PHONE_CONTACT_RULE, word_before};
-use super::super::types::PiiType;
 use super::words::{self, CLOSINGS, INTRODUCTIONS, LABELS, LOWER_HONORIFICS};
 use super::{CONTACT_WINDOW, CONTEXT_WINDOW};
+use crate::types::PiiType;
 
 /// What was found before a run while it was read.
 #[derive(Debug, Default, Clone, Copy)]

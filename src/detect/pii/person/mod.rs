@@ -65,7 +65,7 @@ pub(super) mod tests;
 use std::sync::LazyLock;
 
 use super::scan::{Hit, word_before};
-use super::types::PiiType;
+use crate::types::PiiType;
 use context::{Around, Context, lower_honorific_before};
 use words::{DOTTED_HONORIFICS, HONORIFICS, NAMES, PARTICLES, STOP_SET, SURNAME_ENDINGS};
 

@@ -32,13 +32,7 @@ use regex::{Regex, RegexBuilder};
 /// digits with the calling code).
 pub(super) const MAX_NSN: usize = 17;
 
-/// Regions whose national formats are recognised when the configuration names
-/// none: the countries of the languages the rule packs cover, plus the large
-/// English-speaking ones.
-pub const DEFAULT_PHONE_REGIONS: &[&str] = &[
-    "US", "CA", "GB", "IE", "AU", "IN", "DE", "AT", "CH", "FR", "BE", "ES", "IT", "PT", "BR", "PL",
-    "NL", "RU", "UA", "CN", "JP",
-];
+pub use crate::types::DEFAULT_PHONE_REGIONS;
 
 /// One pattern of a region with the lengths it allows.
 struct Desc {

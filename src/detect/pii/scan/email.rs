@@ -1,9 +1,9 @@
 //! E-mail addresses, plain (`name@example.com`) and obfuscated
 //! (`name (at) example (dot) com`, `[at]`, `{dot}`).
 
-use super::super::types::PiiType;
 use super::Hit;
 use super::bytes::{word_at, word_before};
+use crate::types::PiiType;
 
 fn is_local(c: u8) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'%' | b'+' | b'-')

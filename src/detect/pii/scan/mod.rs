@@ -26,7 +26,7 @@ use aho_corasick::AhoCorasick;
 
 pub(super) use super::phone::CONTACT_RULE as PHONE_CONTACT_RULE;
 use super::phone::{CONTACT_RULE, CONTACT_WINDOW};
-use super::types::PiiType;
+use crate::types::PiiType;
 pub(super) use anchors::build_anchors;
 use anchors::each_anchor;
 pub(super) use bytes::{Keywords, keyword_after, keyword_distance_before, word_at, word_before};

@@ -3,9 +3,9 @@
 
 use std::net::Ipv6Addr;
 
-use super::super::types::PiiType;
 use super::Hit;
 use super::bytes::word_at;
+use crate::types::PiiType;
 
 pub(super) fn hex_token_start(b: &[u8], mut i: usize, floor: usize) -> usize {
     while i > floor && (b[i - 1].is_ascii_hexdigit() || matches!(b[i - 1], b':' | b'-' | b'.')) {

@@ -5,9 +5,9 @@
 use super::super::checks;
 use super::super::phone::arithmetic_around;
 use super::super::phone::{phone, phone_extension};
-use super::super::types::PiiType;
 use super::Hit;
 use super::run::{MAX_GROUPS, Run};
+use crate::types::PiiType;
 use std::sync::LazyLock;
 
 use super::bytes::{

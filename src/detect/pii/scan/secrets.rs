@@ -3,10 +3,10 @@
 //! and high-entropy values assigned to key-like names (`api_key = "…"`).
 
 use super::super::checks;
-use super::super::types::PiiType;
 use super::Hit;
 use super::anchors::Anchor;
 use super::bytes::{contains, is_word, word_at};
+use crate::types::PiiType;
 
 fn token_end(b: &[u8], mut i: usize, extra: &[u8]) -> usize {
     while i < b.len() && (b[i].is_ascii_alphanumeric() || extra.contains(&b[i])) {

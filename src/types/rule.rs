@@ -34,7 +34,7 @@ pub struct PackMeta {
 pub struct RuleSpec {
     /// Unique id across all packs: `<pack>.<area>.<name>`.
     pub id: String,
-    /// Attack category (see [`super::CATEGORIES`]).
+    /// Attack category (see `detect::keywords::CATEGORIES`).
     pub category: String,
     /// `low`, `medium`, `high` or `critical`.
     pub severity: String,

@@ -135,7 +135,7 @@ impl PiiType {
     }
 
     /// Rank used when two findings overlap: the more specific, better-validated type wins.
-    pub(super) fn priority(self) -> u8 {
+    pub(crate) fn priority(self) -> u8 {
         match self {
             PiiType::PrivateKey => 100,
             PiiType::Jwt => 95,
@@ -164,7 +164,7 @@ impl PiiType {
     }
 
     /// Bit of this type in an enabled-type mask.
-    pub(super) fn bit(self) -> u32 {
+    pub(crate) fn bit(self) -> u32 {
         1 << (self as u32)
     }
 }
@@ -239,3 +239,11 @@ pub fn default_action(ty: PiiType) -> PiiAction {
         _ => PiiAction::Redact,
     }
 }
+
+/// Regions whose national formats are recognised when the configuration names
+/// none: the countries of the languages the rule packs cover, plus the large
+/// English-speaking ones.
+pub const DEFAULT_PHONE_REGIONS: &[&str] = &[
+    "US", "CA", "GB", "IE", "AU", "IN", "DE", "AT", "CH", "FR", "BE", "ES", "IT", "PT", "BR", "PL",
+    "NL", "RU", "UA", "CN", "JP",
+];

@@ -3,7 +3,26 @@
 use std::fmt;
 use std::str::FromStr;
 
-use super::Role;
+/// Who wrote a piece of text, as the model will see it.
+///
+/// Exists because the policy scans roles differently: system and developer
+/// messages belong to the operator, user and tool text to the outside world.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Operator instructions (`system`, Anthropic `system`, Gemini `systemInstruction`).
+    System,
+    /// OpenAI `developer` messages.
+    Developer,
+    /// End-user input.
+    User,
+    /// Model output replayed in the conversation.
+    Assistant,
+    /// Tool results and tool-call arguments.
+    Tool,
+    /// Text whose role the format does not say (plain text, unknown JSON).
+    Unknown,
+}
 
 impl Role {
     /// Every role, in a fixed order.

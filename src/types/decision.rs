@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::detect::{Finding, Layer};
+use super::{Finding, Layer};
 
 /// The outcome for one request, with the findings that led to it.
 ///

@@ -1,0 +1,105 @@
+//! L1 as a stage: keyword rules over every view of each injection-scoped
+//! segment, and across adjacent same-role segments. The views are L1's work,
+//! so its timing and budget include them.
+
+use std::sync::Arc;
+
+use super::{Budget, Report, Scan, Stage, StageFuture};
+use crate::detect::Layer;
+use crate::detect::keywords::KeywordGuard;
+use crate::extract::Segment;
+
+/// The L1 stage.
+pub(super) struct L1(pub(super) Arc<KeywordGuard>);
+
+impl Stage for L1 {
+    fn layer(&self) -> Layer {
+        Layer::L1
+    }
+
+    fn budget(&self) -> Budget {
+        Budget::Alarm
+    }
+
+    fn cached_by_l0(&self) -> bool {
+        true
+    }
+
+    fn wanted(&self, scan: &Scan<'_>, cached: bool) -> bool {
+        !cached && scan.policy.policy.config.l1.enabled && !scan.injection.is_empty()
+    }
+
+    fn run<'a>(&'a self, scan: &'a Scan<'a>) -> StageFuture<'a> {
+        let detection = &scan.policy.policy.detection;
+        let mut findings = Vec::new();
+        for (&i, views) in scan.injection.iter().zip(scan.views()) {
+            self.0.scan(views, i, &mut findings);
+        }
+        for run in same_role_runs(scan.injection, scan.segments) {
+            let texts: Vec<(usize, &str)> = run
+                .iter()
+                .map(|&i| (i, scan.segments[i].text.as_str()))
+                .collect();
+            self.0.scan_joined(scan.normalizer(), &texts, &mut findings);
+        }
+        findings.retain(|f| !detection.disabled_rules.contains(&*f.rule_id));
+        let decisive = findings
+            .iter()
+            .filter(|f| f.score >= detection.min_severity_score)
+            .max_by(|a, b| a.score.total_cmp(&b.score))
+            .map(|f| f.category.clone());
+        Box::pin(std::future::ready(Ok(Report::Injection {
+            findings,
+            decisive,
+            score: None,
+        })))
+    }
+}
+
+/// Consecutive injection-scoped segments of one role, as the model reads them
+/// one after the other (an attack split across two user messages).
+fn same_role_runs<'a>(injection: &'a [usize], segments: &'a [Segment]) -> Vec<&'a [usize]> {
+    let mut runs = Vec::new();
+    let mut start = 0;
+    for k in 1..=injection.len() {
+        let boundary = k == injection.len()
+            || injection[k] != injection[k - 1] + 1
+            || segments[injection[k]].role != segments[injection[k - 1]].role;
+        if boundary {
+            if k - start > 1 {
+                runs.push(&injection[start..k]);
+            }
+            start = k;
+        }
+    }
+    runs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::{Location, Role};
+
+    fn segment(role: Role) -> Segment {
+        Segment {
+            role,
+            text: String::new(),
+            location: Location::root(),
+        }
+    }
+
+    #[test]
+    fn runs_group_adjacent_segments_of_one_role() {
+        let segments = vec![
+            segment(Role::User),
+            segment(Role::User),
+            segment(Role::Assistant),
+            segment(Role::User),
+            segment(Role::Tool),
+            segment(Role::Tool),
+        ];
+        let injection = [0, 1, 3, 4, 5];
+        let runs = same_role_runs(&injection, &segments);
+        assert_eq!(runs, vec![&[0, 1][..], &[4, 5][..]]);
+    }
+}

@@ -1,0 +1,46 @@
+//! The RPCs, one command per file (as mini-redis's `cmd/`): the connection
+//! loop reads a frame and calls [`apply`], which hands it to its command.
+//!
+//! * `prepare_conf` — a route conf in, a conf token out.
+//! * `req_call` — HTTPReqCall: the token's policy, body gating, the ExtraInfo
+//!   round trips (`extra`), the pipeline, and one `finish` (`finish`) that
+//!   observes the decision and encodes the reply.
+//! * `resp_call` — HTTPRespCall: acknowledged; responses are not inspected yet.
+
+mod extra;
+mod finish;
+mod prepare_conf;
+mod req_call;
+mod resp_call;
+
+use bytes::Bytes;
+
+use super::Shared;
+use super::Shutdown;
+use super::connection::{ConnError, Connection};
+use super::reply::{Scratch, encode_error};
+use crate::protocol::{ErrCode, RpcType};
+
+/// Puts the reply to the frame of type `ty` in `scratch.out`. Errors are
+/// connection-level (the peer went away mid-call); everything else is answered.
+pub(super) async fn apply(
+    conn: &mut Connection,
+    shared: &Shared,
+    ty: u8,
+    payload: Bytes,
+    scratch: &mut Scratch,
+    shutdown: &mut Shutdown,
+) -> Result<(), ConnError> {
+    match RpcType::from_u8(ty) {
+        Some(RpcType::PrepareConf) => prepare_conf::apply(shared, &payload, scratch),
+        Some(RpcType::HttpReqCall) => {
+            return req_call::apply(conn, shared, payload, scratch, shutdown).await;
+        }
+        Some(RpcType::HttpRespCall) => resp_call::apply(shared, &payload, scratch),
+        Some(RpcType::ExtraInfo) | Some(RpcType::Error) | None => {
+            tracing::warn!(rpc_type = ty, "unexpected RPC type; answering bad request");
+            encode_error(scratch, ErrCode::BadRequest);
+        }
+    }
+    Ok(())
+}
