@@ -64,14 +64,21 @@ struct Handles {
     /// `request_duration_seconds` by mode: enforce, shadow.
     request_duration: [metrics::Histogram; 2],
     /// `scan_duration_seconds` by layer, in [`layer_index`] order.
-    scan_duration: [metrics::Histogram; 5],
+    scan_duration: [metrics::Histogram; 6],
 }
 
 static HANDLES: std::sync::OnceLock<Handles> = std::sync::OnceLock::new();
 
 impl Handles {
     fn resolve() -> Handles {
-        let layers = [Layer::Gate, Layer::L0, Layer::L1, Layer::L15, Layer::L2];
+        let layers = [
+            Layer::Gate,
+            Layer::L0,
+            Layer::L1,
+            Layer::L15,
+            Layer::L2,
+            Layer::Output,
+        ];
         Handles {
             inflight: gauge!(INFLIGHT),
             request_duration: [Mode::Enforce, Mode::Shadow]
@@ -88,6 +95,7 @@ fn layer_index(layer: Layer) -> usize {
         Layer::L1 => 2,
         Layer::L15 => 3,
         Layer::L2 => 4,
+        Layer::Output => 5,
     }
 }
 
