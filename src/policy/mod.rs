@@ -30,7 +30,8 @@ mod watch;
 pub use config::{
     AuditConfig, BudgetConfig, CacheConfig, ClassifierConfig, CompressedBodies, Config,
     ExtractConfig, L1Policy, L2Policy, LogConfig, LogFormat, MAX_BODY_BYTES_LIMIT, MetricsConfig,
-    Mode, PiiPolicy, PiiValidationConfig, PolicyConfig, RedisConfig, RulesConfig, ServerConfig,
+    Mode, PiiPolicy, PiiValidationConfig, PolicyConfig, RedisConfig, ResponsePolicy, RulesConfig,
+    ServerConfig,
 };
 pub use env::ENV_PREFIX;
 pub use error::{ConfigError, ConfigErrors};

@@ -43,7 +43,7 @@ pub use listen::{
     parse_listen_address,
 };
 pub use reply::{REDACTED_HEADER, REQUEST_ID_HEADER, SHADOW_HEADER, shadow_note};
-pub use scan::{SCANNER_BUSY, ScanJob, ScanPool};
+pub use scan::{Direction, SCANNER_BUSY, ScanJob, ScanPool};
 pub use tokens::{ConfEntry, ConfStore, route_id_from_key};
 
 use crate::detect::cache::VerdictCache;

@@ -148,8 +148,14 @@ impl Block {
 
     /// The reply body: `{"error":{"type":"prompt_blocked","code":…,"message":…,"layer":…,"request_id":…}}`.
     pub fn to_json(&self, request_id: &str) -> Vec<u8> {
+        self.to_json_as("prompt_blocked", request_id)
+    }
+
+    /// [`Block::to_json`] with another error type (`response_blocked` for a
+    /// withheld answer).
+    pub fn to_json_as(&self, kind: &str, request_id: &str) -> Vec<u8> {
         let mut error = serde_json::Map::new();
-        error.insert("type".into(), "prompt_blocked".into());
+        error.insert("type".into(), kind.into());
         error.insert("code".into(), self.code.into());
         error.insert("message".into(), self.message.clone().into());
         error.insert("layer".into(), self.layer.as_str().into());

@@ -9,7 +9,8 @@ use super::super::Shutdown;
 use super::super::connection::{ConnError, Connection};
 use super::super::reply::Scratch;
 use crate::protocol::{
-    RpcType, decode_extra_info_resp, encode_extra_info_req_body, encode_extra_info_var,
+    RpcType, decode_extra_info_resp, encode_extra_info_req_body, encode_extra_info_resp_body,
+    encode_extra_info_var,
 };
 
 /// Asks APISIX, in one write, for the request body (ExtraInfo ReqBody) when
@@ -50,6 +51,19 @@ pub(super) async fn fetch_extra(
         None
     };
     Ok((body, values))
+}
+
+/// Asks APISIX for the upstream answer's body (ExtraInfo RespBody, inside an
+/// HTTPRespCall; asked once: a second read would find the upstream reader
+/// exhausted). An absent result means there is none.
+pub(super) async fn fetch_resp_body(
+    conn: &mut Connection,
+    scratch: &mut Scratch,
+    mut wait: Wait<'_>,
+) -> Result<Option<Bytes>, ConnError> {
+    let _ = encode_extra_info_resp_body(&mut scratch.fbb, &mut scratch.out);
+    conn.write_all(&scratch.out).await?;
+    extra_info_answer(conn, &mut wait).await
 }
 
 /// How long the runner waits for APISIX inside a call.

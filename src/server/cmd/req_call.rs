@@ -10,7 +10,7 @@ use bytes::Bytes;
 
 use super::super::connection::{ConnError, Connection};
 use super::super::reply::{Scratch, encode_error};
-use super::super::{ScanJob, Shared, Shutdown};
+use super::super::{Direction, ScanJob, Shared, Shutdown};
 use super::extra::{Wait, fetch_extra};
 use super::finish::Seen;
 use crate::detect::Layer;
@@ -124,6 +124,7 @@ pub(super) async fn apply(
         policy: policy.clone(),
         body,
         content_encoding: content_encoding.map(|v| payload.slice_ref(v)),
+        direction: Direction::Request,
     };
     let decision = shared.scans.decide(job).await;
     seen.consumer = vars
@@ -193,7 +194,7 @@ fn body_presence(content_length: Option<&[u8]>, transfer_encoding: Option<&[u8]>
 }
 
 /// The client's `x-request-id` when it is short printable ASCII, else a fresh one.
-fn request_id(header: Option<&[u8]>) -> String {
+pub(super) fn request_id(header: Option<&[u8]>) -> String {
     match header {
         Some(id)
             if !id.is_empty()
