@@ -35,7 +35,10 @@ use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
 
-pub use crate::types::{Block, Decision, Redaction, ShadowOutcome, Verdict, counts_header};
+pub use crate::extract::{PseudonymVault, Pseudonyms};
+pub use crate::types::{
+    Block, Decision, Originals, Redaction, ShadowOutcome, Verdict, counts_header,
+};
 pub use body::{Coding, open_body, too_large};
 pub use budget::{
     LayerFailure, LayerTimeout, SCANNER_UNAVAILABLE, budget_for, on_layer_failure, over_budget,

@@ -14,9 +14,10 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use super::{Pipeline, RoutePolicy, apply_mode, open_body};
+use crate::detect::output::OutputGuard;
 use crate::detect::pii::{PiiAction, PiiType};
 use crate::detect::{Finding, Layer};
-use crate::extract::{self, ResponseExtraction, extract_response};
+use crate::extract::{self, Pseudonyms, ResponseExtraction, extract_response};
 use crate::policy::CompressedBodies;
 use crate::types::{Block, Decision, Redaction, Verdict};
 
@@ -29,6 +30,9 @@ pub struct AnswerScan<'a> {
     pub content_type: Option<&'a [u8]>,
     /// The upstream `Content-Encoding`.
     pub content_encoding: Option<&'a [u8]>,
+    /// Under reversible redaction, the request's placeholders and values, to
+    /// be put back into the answer.
+    pub originals: Option<&'a Pseudonyms>,
 }
 
 /// Error code of an answer that could not be read under fail-closed.
@@ -43,9 +47,10 @@ impl Pipeline {
 
     fn inspect_response(&self, policy: &RoutePolicy, answer: AnswerScan<'_>) -> Decision {
         let detection = &policy.policy.detection;
-        let Some(guard) = &detection.output else {
+        let restoring = answer.originals.filter(|p| !p.is_empty());
+        if detection.output.is_none() && restoring.is_none() {
             return Decision::allow();
-        };
+        }
         let config = &policy.policy.config;
         let started = Instant::now();
         let body = match open_body(
@@ -68,7 +73,29 @@ impl Pipeline {
             timings: vec![(Layer::Gate, started.elapsed())],
             ..Outcome::default()
         };
+        if let Some(guard) = &detection.output {
+            self.check_answer(policy, guard, &extraction, &mut outcome);
+        }
+        let decision = outcome.decide(&extraction, policy);
+        match restoring {
+            None => decision,
+            Some(originals) => {
+                let read = |body: &[u8]| extract_response(body, content_type, &detection.limits);
+                restore(decision, &extraction, originals, read)
+            }
+        }
+    }
 
+    /// L1.5 and the output checks over an answer's segments.
+    fn check_answer(
+        &self,
+        policy: &RoutePolicy,
+        guard: &OutputGuard,
+        extraction: &ResponseExtraction,
+        outcome: &mut Outcome,
+    ) {
+        let detection = &policy.policy.detection;
+        let config = &policy.policy.config;
         if config.response.pii && config.pii.enabled {
             let t = Instant::now();
             let mut found = Vec::new();
@@ -102,8 +129,37 @@ impl Pipeline {
             let code = output_code(&finding.category);
             outcome.apply(finding, detection.output_action, code);
         }
-        outcome.decide(&extraction, policy)
     }
+}
+
+/// `decision` with the request's placeholders put back into the answer it
+/// passes or rewrites (`read` parses a rewritten body again). A withheld
+/// answer stays withheld; a restore that fails leaves the placeholders, which
+/// leak nothing.
+fn restore(
+    mut decision: Decision,
+    extraction: &ResponseExtraction,
+    originals: &Pseudonyms,
+    read: impl Fn(&[u8]) -> Result<ResponseExtraction, extract::ExtractError>,
+) -> Decision {
+    let restored = match &decision.verdict {
+        Verdict::Allow => extraction.restore(originals).ok().flatten(),
+        Verdict::Redact(redaction) => read(&redaction.body)
+            .ok()
+            .and_then(|again| again.restore(originals).ok().flatten()),
+        _ => None,
+    };
+    if let Some(body) = restored {
+        decision.verdict = match decision.verdict {
+            Verdict::Redact(redaction) => Verdict::Redact(Redaction { body, ..redaction }),
+            _ => Verdict::Redact(Redaction {
+                body,
+                counts: Vec::new(),
+                originals: Default::default(),
+            }),
+        };
+    }
+    decision
 }
 
 /// What the checks of one answer found, on the way to a decision.
@@ -150,6 +206,7 @@ impl Outcome {
                 Ok(redacted) => Verdict::Redact(Redaction {
                     body: redacted.body,
                     counts: redacted.counts,
+                    originals: Default::default(),
                 }),
                 Err(error) => {
                     // A broken invariant of the rewrite, reported and answered

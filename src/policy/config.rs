@@ -420,6 +420,11 @@ pub struct PiiPolicy {
     pub actions: BTreeMap<String, String>,
     /// Types not detected at all under this policy.
     pub disabled_types: Vec<String>,
+    /// Reversible redaction: redacted values become placeholders in the
+    /// request (`[EMAIL_1]`) and are put back into the model's answer on
+    /// routes that also carry ext-plugin-post-resp. The mapping lives in the
+    /// runner's memory for that request only.
+    pub reversible: bool,
 }
 
 impl Default for PiiPolicy {
@@ -428,6 +433,7 @@ impl Default for PiiPolicy {
             enabled: true,
             actions: BTreeMap::new(),
             disabled_types: Vec::new(),
+            reversible: false,
         }
     }
 }

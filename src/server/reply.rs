@@ -161,7 +161,9 @@ pub fn encode_answer_decision(
                 })
                 .filter_map(|h| h.value.map(|v| (h.name, Some(v))))
                 .collect();
-            headers.push((REDACTED_HEADER, Some(summary.as_bytes())));
+            if !redaction.counts.is_empty() {
+                headers.push((REDACTED_HEADER, Some(summary.as_bytes())));
+            }
             encode_resp_call_resp(fbb, out, call_id, 0, &headers, &redaction.body)
         }
     };
@@ -189,6 +191,7 @@ mod tests {
         let decision = Decision::new(Verdict::Redact(Redaction {
             body: vec![b'a'; MAX_PAYLOAD],
             counts: vec![("EMAIL".into(), 1)],
+            originals: Default::default(),
         }));
         encode_decision(&mut scratch, 5, "r", &decision, false);
         assert_eq!(reply_of(&scratch), Reply::Err(ErrCode::ServiceUnavailable));
@@ -200,6 +203,7 @@ mod tests {
         let decision = Decision::new(Verdict::Redact(Redaction {
             body: b"{\"x\":\"[EMAIL_1]\"}".to_vec(),
             counts: vec![("EMAIL".into(), 1)],
+            originals: Default::default(),
         }));
         encode_decision(&mut scratch, 5, "r", &decision, true);
         let Reply::ReqCall(resp) = reply_of(&scratch) else {

@@ -24,7 +24,7 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use crate::detect::Layer;
 use crate::detect::cache::VerdictCache;
 use crate::pipeline::RoutePolicy;
-use crate::pipeline::{AnswerScan, Block, Decision, Pipeline, ScanRequest};
+use crate::pipeline::{AnswerScan, Block, Decision, Pipeline, Pseudonyms, ScanRequest};
 use crate::policy::ServerConfig;
 use crate::telemetry;
 
@@ -71,6 +71,8 @@ pub enum Direction {
     Response {
         /// The upstream `content-type`.
         content_type: Option<Bytes>,
+        /// Under reversible redaction, the request's placeholders and values.
+        originals: Option<Arc<Pseudonyms>>,
     },
 }
 
@@ -86,7 +88,10 @@ impl ScanJob {
                     .decide_cached(&self.cache, &self.policy, request)
                     .await
             }
-            Direction::Response { content_type } => {
+            Direction::Response {
+                content_type,
+                originals,
+            } => {
                 let Some(body) = self.body.as_deref() else {
                     return Decision::allow();
                 };
@@ -94,6 +99,7 @@ impl ScanJob {
                     body,
                     content_type: content_type.as_deref(),
                     content_encoding: self.content_encoding.as_deref(),
+                    originals: originals.as_deref(),
                 };
                 self.pipeline.decide_response(&self.policy, answer)
             }

@@ -176,6 +176,22 @@ pub struct Redaction {
     pub body: Vec<u8>,
     /// Replaced PII types and how many values of each.
     pub counts: Vec<(Arc<str>, usize)>,
+    /// Under reversible redaction, which placeholder stands for which value
+    /// (kept until the answer comes back); empty otherwise.
+    pub originals: Originals,
+}
+
+/// Placeholder -> original value pairs of a reversible redaction.
+///
+/// Exists so the values can travel from the request path to the answer path
+/// inside a [`Decision`] without ever being printed: `Debug` shows a count.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Originals(pub Vec<(String, String)>);
+
+impl std::fmt::Debug for Originals {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Originals({} values)", self.0.len())
+    }
 }
 
 /// Formats redaction counts for a header: `EMAIL=1, CREDIT_CARD=2`.

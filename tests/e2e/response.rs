@@ -21,7 +21,7 @@ fn config(extra: &str) -> String {
     )
 }
 
-fn answer(reply: Reply) -> RespCallResp {
+fn answer_of(reply: Reply) -> RespCallResp {
     match reply {
         Reply::RespCall(resp) => resp,
         other => panic!("expected an HTTPRespCall reply, got {other:?}"),
@@ -73,7 +73,7 @@ fn pii_in_a_whole_answer_is_redacted_and_the_upstream_headers_are_echoed() {
     let headers = json_headers(body.len());
     let (reply, asked) = apisix.resp_call(token, 200, &entries(&headers), Some(&body));
     assert_eq!(asked, vec![InfoReq::RespBody]);
-    let resp = answer(reply);
+    let resp = answer_of(reply);
     assert_eq!(resp.status, 0, "the upstream status is kept");
     let doc: Value = serde_json::from_slice(&resp.body).expect("the new body is JSON");
     assert_eq!(
@@ -117,7 +117,7 @@ fn a_streamed_answer_is_rewritten_in_place_and_stays_valid_sse() {
     body.push_str("data: [DONE]\n\n");
     let headers: Headers = vec![(b"content-type".to_vec(), b"text/event-stream".to_vec())];
     let (reply, _) = apisix.resp_call(token, 200, &entries(&headers), Some(body.as_bytes()));
-    let resp = answer(reply);
+    let resp = answer_of(reply);
     let text = String::from_utf8(resp.body.clone()).expect("UTF-8");
     assert!(!text.contains("maria") && !text.contains("lopez"), "{text}");
     let mut joined = String::new();
@@ -158,7 +158,7 @@ fn a_canary_or_an_exfiltration_image_withholds_the_answer() {
         let body = completion(&content);
         let headers = json_headers(body.len());
         let (reply, _) = apisix.resp_call(token, 200, &entries(&headers), Some(&body));
-        let resp = answer(reply);
+        let resp = answer_of(reply);
         assert_eq!(resp.status, 502, "{content}");
         let err: Value = serde_json::from_slice(&resp.body).expect("JSON error body");
         assert_eq!(err["error"]["type"], "response_blocked");
@@ -170,7 +170,7 @@ fn a_canary_or_an_exfiltration_image_withholds_the_answer() {
     let body = completion("![chart](https://img.trusted.example/c.png?id=7)");
     let headers = json_headers(body.len());
     let (reply, _) = apisix.resp_call(token, 200, &entries(&headers), Some(&body));
-    let resp = answer(reply);
+    let resp = answer_of(reply);
     assert_eq!(
         (resp.status, resp.headers.len(), resp.body.len()),
         (0, 0, 0)
@@ -185,7 +185,7 @@ fn output_findings_can_be_redacted_instead_and_shadow_mode_changes_nothing() {
     let body = completion(&format!("Key: {CANARY}"));
     let headers = json_headers(body.len());
     let (reply, _) = apisix.resp_call(token, 200, &entries(&headers), Some(&body));
-    let doc: Value = serde_json::from_slice(&answer(reply).body).expect("JSON");
+    let doc: Value = serde_json::from_slice(&answer_of(reply).body).expect("JSON");
     assert_eq!(
         doc["choices"][0]["message"]["content"],
         "Key: [CANARY_LEAK_1]"
@@ -201,7 +201,7 @@ fn output_findings_can_be_redacted_instead_and_shadow_mode_changes_nothing() {
     let (reply, asked) =
         apisix.resp_call(token, 200, &entries(&json_headers(body.len())), Some(&body));
     assert_eq!(asked, vec![InfoReq::RespBody], "shadow mode still inspects");
-    let resp = answer(reply);
+    let resp = answer_of(reply);
     assert_eq!(
         (resp.status, resp.headers.len(), resp.body.len()),
         (0, 0, 0)
@@ -218,7 +218,7 @@ fn answers_are_fetched_only_when_the_policy_and_the_upstream_call_for_it() {
     let (reply, asked) =
         apisix.resp_call(token, 200, &entries(&json_headers(body.len())), Some(&body));
     assert!(asked.is_empty());
-    assert_eq!(answer(reply).body.len(), 0);
+    assert_eq!(answer_of(reply).body.len(), 0);
 
     let on = Runner::start(&config(""));
     let mut apisix = on.connect();
@@ -238,13 +238,13 @@ fn answers_are_fetched_only_when_the_policy_and_the_upstream_call_for_it() {
     for (status, headers) in cases {
         let (reply, asked) = apisix.resp_call(token, status, &entries(&headers), Some(&body));
         assert!(asked.is_empty(), "status {status}, {headers:?}");
-        let resp = answer(reply);
+        let resp = answer_of(reply);
         assert_eq!((resp.status, resp.body.len()), (0, 0));
     }
     // No body after all: passed.
     let (reply, asked) = apisix.resp_call(token, 200, &entries(&json_headers(10)), None);
     assert_eq!(asked, vec![InfoReq::RespBody]);
-    assert_eq!(answer(reply).body.len(), 0);
+    assert_eq!(answer_of(reply).body.len(), 0);
 }
 
 #[test]
@@ -261,7 +261,7 @@ fn compressed_oversized_and_malformed_answers_get_a_clear_answer() {
     let mut headers = json_headers(gz.len());
     headers.push((b"Content-Encoding".to_vec(), b"gzip".to_vec()));
     let (reply, _) = apisix.resp_call(token, 200, &entries(&headers), Some(&gz));
-    let resp = answer(reply);
+    let resp = answer_of(reply);
     let doc: Value = serde_json::from_slice(&resp.body).expect("plain JSON");
     assert_eq!(doc["choices"][0]["message"]["content"], "Reach [EMAIL_1]");
     assert_eq!(header(&resp, "content-encoding"), None);
@@ -269,7 +269,7 @@ fn compressed_oversized_and_malformed_answers_get_a_clear_answer() {
     // Declared over the limit: withheld (fail closed) without fetching.
     let (reply, asked) = apisix.resp_call(token, 200, &entries(&json_headers(10_000)), Some(&body));
     assert!(asked.is_empty());
-    let resp = answer(reply);
+    let resp = answer_of(reply);
     assert_eq!(resp.status, 502);
     let err: Value = serde_json::from_slice(&resp.body).expect("JSON");
     assert_eq!(err["error"]["code"], "response_unreadable");
@@ -288,11 +288,96 @@ fn compressed_oversized_and_malformed_answers_get_a_clear_answer() {
     ] {
         let headers: Headers = vec![(b"content-type".to_vec(), ct.as_bytes().to_vec())];
         let (reply, _) = apisix.resp_call(token, 200, &entries(&headers), Some(&bad));
-        let resp = answer(reply);
+        let resp = answer_of(reply);
         assert!(!String::from_utf8_lossy(&resp.body).contains(EMAIL), "{ct}");
     }
 
     // An unknown token is refused like on the request path.
     let (reply, _) = apisix.resp_call(token + 1000, 200, &[], None);
     assert!(matches!(reply, Reply::Err(_)), "{reply:?}");
+}
+
+#[test]
+fn reversible_redaction_puts_the_values_back_into_the_answer() {
+    use crate::support::{Answers, chat_body};
+    use promptgate::protocol::peer::{Action, ReqCall};
+    let runner = Runner::start("[policy.pii]\nreversible = true\n");
+    let mut apisix = runner.connect();
+    let token = apisix.token("{}");
+
+    // The request: the e-mail address leaves as a placeholder.
+    let body = chat_body(&format!("Draft a reply to {EMAIL}, please."));
+    let len = body.len().to_string();
+    let headers: Vec<Entry<'_>> = vec![
+        (b"content-type", Some(b"application/json")),
+        (b"content-length", Some(len.as_bytes())),
+    ];
+    let call = ReqCall {
+        id: 3,
+        src_ip: &[127, 0, 0, 1],
+        method: 2,
+        path: Some(b"/v1/chat/completions"),
+        args: &[],
+        headers: &headers,
+        conf_token: token,
+    };
+    let mut answers = Answers::body(Some(&body));
+    answers.vars = vec![("request_id", "9f1c0de4a7b2")];
+    let reply = apisix.call(&call, &mut answers);
+    assert!(
+        answers
+            .asked
+            .contains(&InfoReq::Var(b"request_id".to_vec()))
+    );
+    let Reply::ReqCall(resp) = reply else {
+        panic!("expected a call reply, got {reply:?}");
+    };
+    let Action::Rewrite {
+        body: Some(upstream),
+        ..
+    } = &resp.action
+    else {
+        panic!("expected a rewrite, got {:?}", resp.action);
+    };
+    let upstream = String::from_utf8_lossy(upstream);
+    assert!(
+        upstream.contains("[EMAIL_1]") && !upstream.contains(EMAIL),
+        "{upstream}"
+    );
+
+    // The answer, streamed, uses the placeholder (split over events) and an
+    // invented one: the first gets the value back, the second stays.
+    let mut answer = String::new();
+    for piece in ["Dear [EMA", "IL_1], see [EMAIL_2]."] {
+        answer.push_str(&format!(
+            "data: {}\n\n",
+            json!({"choices": [{"index": 0, "delta": {"content": piece}}]})
+        ));
+    }
+    let sse: Headers = vec![(b"content-type".to_vec(), b"text/event-stream".to_vec())];
+    let vars = [("request_id", "9f1c0de4a7b2")];
+    let (reply, asked) =
+        apisix.resp_call_with(token, 200, &entries(&sse), Some(answer.as_bytes()), &vars);
+    assert_eq!(
+        asked,
+        vec![InfoReq::Var(b"request_id".to_vec()), InfoReq::RespBody]
+    );
+    let text = String::from_utf8(answer_of(reply).body).expect("UTF-8");
+    let joined: String = text
+        .split("\n\n")
+        .filter_map(|e| e.strip_prefix("data: "))
+        .map(|d| {
+            let doc: Value = serde_json::from_str(d).expect("JSON event");
+            doc["choices"][0]["delta"]["content"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(joined, format!("Dear {EMAIL}, see [EMAIL_2]."));
+
+    // The mapping is handed out once: a second answer keeps the placeholder.
+    let (reply, _) =
+        apisix.resp_call_with(token, 200, &entries(&sse), Some(answer.as_bytes()), &vars);
+    assert!(answer_of(reply).body.is_empty());
 }

@@ -56,14 +56,27 @@ pub(super) async fn fetch_extra(
 /// Asks APISIX for the upstream answer's body (ExtraInfo RespBody, inside an
 /// HTTPRespCall; asked once: a second read would find the upstream reader
 /// exhausted). An absent result means there is none.
+/// Each variable of `vars` is asked first, in the same write.
 pub(super) async fn fetch_resp_body(
     conn: &mut Connection,
     scratch: &mut Scratch,
+    vars: &[&[u8]],
     mut wait: Wait<'_>,
-) -> Result<Option<Bytes>, ConnError> {
+) -> Result<(Option<Bytes>, Vec<Option<Bytes>>), ConnError> {
+    scratch.batch.clear();
+    for name in vars {
+        let _ = encode_extra_info_var(&mut scratch.fbb, &mut scratch.out, name);
+        scratch.batch.extend_from_slice(&scratch.out);
+    }
     let _ = encode_extra_info_resp_body(&mut scratch.fbb, &mut scratch.out);
-    conn.write_all(&scratch.out).await?;
-    extra_info_answer(conn, &mut wait).await
+    scratch.batch.extend_from_slice(&scratch.out);
+    conn.write_all(&scratch.batch).await?;
+    let mut values = Vec::with_capacity(vars.len());
+    for _ in vars {
+        values.push(extra_info_answer(conn, &mut wait).await?);
+    }
+    let body = extra_info_answer(conn, &mut wait).await?;
+    Ok((body, values))
 }
 
 /// How long the runner waits for APISIX inside a call.

@@ -13,7 +13,7 @@ use super::super::connection::{ConnError, Connection};
 use super::super::reply::{Scratch, encode_answer_decision, encode_error};
 use super::super::{Direction, ScanJob, Shared, Shutdown};
 use super::extra::{Wait, fetch_resp_body};
-use super::req_call::request_id;
+use super::req_call::{REQUEST_ID_VAR, request_id};
 use crate::detect::Layer;
 use crate::pipeline::{Block, Decision, RESPONSE_UNREADABLE, RoutePolicy};
 use crate::protocol::{ErrCode, HttpRespCall, decode_http_resp_call, encode_resp_call_resp};
@@ -44,7 +44,11 @@ pub(super) async fn apply(
     };
     let runtime = shared.runtime.load();
     let policy = match entry.policy(&runtime) {
-        Some(Ok(policy)) if policy.policy.detection.output.is_some() => policy,
+        Some(Ok(policy))
+            if policy.policy.detection.output.is_some() || policy.policy.config.pii.reversible =>
+        {
+            policy
+        }
         // No policy, or one that does not inspect answers: pass unchanged. A
         // policy lost in a reload was already refused on the request path.
         _ => {
@@ -62,7 +66,17 @@ pub(super) async fn apply(
                 timeout: Duration::from_millis(runtime.config.server.extra_info_timeout_ms),
                 shutdown,
             };
-            match fetch_resp_body(conn, scratch, wait).await? {
+            // Reversible redaction keys the request's mapping by APISIX's
+            // request id, asked for with the body.
+            let reversible = policy.policy.config.pii.reversible;
+            let vars: &[&[u8]] = if reversible { &[REQUEST_ID_VAR] } else { &[] };
+            let (body, values) = fetch_resp_body(conn, scratch, vars, wait).await?;
+            let originals = values
+                .first()
+                .and_then(|v| v.as_deref())
+                .and_then(|id| std::str::from_utf8(id).ok())
+                .and_then(|id| shared.pseudonyms.take(id));
+            match body {
                 None => Decision::allow(),
                 Some(body) => {
                     let job = ScanJob {
@@ -77,6 +91,7 @@ pub(super) async fn apply(
                             content_type: call
                                 .header(b"content-type")
                                 .map(|v| payload.slice_ref(v)),
+                            originals,
                         },
                     };
                     shared.scans.decide(job).await

@@ -373,6 +373,18 @@ impl Apisix {
         headers: &[Entry<'_>],
         body: Option<&[u8]>,
     ) -> (Reply, Vec<InfoReq>) {
+        self.resp_call_with(token, status, headers, body, &[])
+    }
+
+    /// [`Apisix::resp_call`], answering variable questions from `vars`.
+    pub fn resp_call_with(
+        &mut self,
+        token: u32,
+        status: u16,
+        headers: &[Entry<'_>],
+        body: Option<&[u8]>,
+        vars: &[(&str, &str)],
+    ) -> (Reply, Vec<InfoReq>) {
         encode_http_resp_call_req(&mut self.fbb, &mut self.out, 9, status, headers, token)
             .expect("encode HTTPRespCall");
         let frame = std::mem::take(&mut self.out);
@@ -382,7 +394,14 @@ impl Apisix {
         loop {
             match self.recv_reply() {
                 Reply::ExtraInfo(info) => {
-                    let result = (info == InfoReq::RespBody).then_some(body).flatten();
+                    let result = match &info {
+                        InfoReq::RespBody => body,
+                        InfoReq::Var(name) => vars
+                            .iter()
+                            .find(|(n, _)| n.as_bytes() == name.as_slice())
+                            .map(|(_, v)| v.as_bytes()),
+                        InfoReq::ReqBody => None,
+                    };
                     asked.push(info);
                     self.answer_extra_info(result);
                 }
