@@ -14,10 +14,10 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use super::{Pipeline, RoutePolicy, apply_mode, open_body};
-use crate::detect::output::OutputGuard;
+use crate::detect::output::{EchoIndex, OutputGuard};
 use crate::detect::pii::{PiiAction, PiiType};
 use crate::detect::{Finding, Layer};
-use crate::extract::{self, Pseudonyms, ResponseExtraction, extract_response};
+use crate::extract::{self, Pseudonyms, ResponseExtraction, Role, extract_response};
 use crate::policy::CompressedBodies;
 use crate::types::{Block, Decision, Redaction, Verdict};
 
@@ -33,6 +33,8 @@ pub struct AnswerScan<'a> {
     /// Under reversible redaction, the request's placeholders and values, to
     /// be put back into the answer.
     pub originals: Option<&'a Pseudonyms>,
+    /// The request body, when the policy's echo check asked for it.
+    pub request: Option<&'a [u8]>,
 }
 
 /// Error code of an answer that could not be read under fail-closed.
@@ -74,7 +76,11 @@ impl Pipeline {
             ..Outcome::default()
         };
         if let Some(guard) = &detection.output {
-            self.check_answer(policy, guard, &extraction, &mut outcome);
+            let echo = answer
+                .request
+                .and_then(|body| system_prompt(body, policy))
+                .and_then(|prompt| guard.echo_index(&prompt));
+            self.check_answer(policy, guard, &extraction, echo.as_ref(), &mut outcome);
         }
         let decision = outcome.decide(&extraction, policy);
         match restoring {
@@ -92,6 +98,7 @@ impl Pipeline {
         policy: &RoutePolicy,
         guard: &OutputGuard,
         extraction: &ResponseExtraction,
+        echo: Option<&EchoIndex>,
         outcome: &mut Outcome,
     ) {
         let detection = &policy.policy.detection;
@@ -122,7 +129,7 @@ impl Pipeline {
         let t = Instant::now();
         let mut found = Vec::new();
         for (i, segment) in extraction.segments().iter().enumerate() {
-            guard.scan(i, &segment.text, None, &mut found);
+            guard.scan(i, &segment.text, echo, &mut found);
         }
         outcome.timings.push((Layer::Output, t.elapsed()));
         for finding in found {
@@ -130,6 +137,20 @@ impl Pipeline {
             outcome.apply(finding, detection.output_action, code);
         }
     }
+}
+
+/// The operator's instructions in a request body (system and developer
+/// messages, joined), read as the request path reads it; `None` when the body
+/// does not parse or has none.
+fn system_prompt(body: &[u8], policy: &RoutePolicy) -> Option<String> {
+    let request = extract::extract(body, policy.api, &policy.policy.detection.limits).ok()?;
+    let prompt: Vec<&str> = request
+        .segments()
+        .iter()
+        .filter(|s| matches!(s.role, Role::System | Role::Developer))
+        .map(|s| s.text.as_str())
+        .collect();
+    (!prompt.is_empty()).then(|| prompt.join("\n"))
 }
 
 /// `decision` with the request's placeholders put back into the answer it

@@ -159,9 +159,7 @@ pub fn output_config(response: &ResponsePolicy) -> OutputConfig {
         canaries: response.canaries.clone(),
         allowed_link_hosts: response.allowed_link_hosts.clone(),
         check_links: response.check_links,
-        // The system prompt echo needs the request body in the response
-        // phase, which is not fetched yet.
-        echo_min_words: 0,
+        echo_min_words: response.echo_min_words,
     }
 }
 

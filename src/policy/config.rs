@@ -340,6 +340,11 @@ pub struct ResponsePolicy {
     /// Also report links the user must click, not only images and other
     /// tags the client fetches by itself.
     pub check_links: bool,
+    /// Words of the request's system prompt repeated in order that make an
+    /// answer a system-prompt leak; 0 turns the check off. On, the request
+    /// body is fetched again in the answer phase (one more ExtraInfo round
+    /// trip carrying the whole request).
+    pub echo_min_words: usize,
 }
 
 impl Default for ResponsePolicy {
@@ -352,6 +357,7 @@ impl Default for ResponsePolicy {
             canaries: Vec::new(),
             allowed_link_hosts: Vec::new(),
             check_links: true,
+            echo_min_words: 0,
         }
     }
 }

@@ -73,6 +73,8 @@ pub enum Direction {
         content_type: Option<Bytes>,
         /// Under reversible redaction, the request's placeholders and values.
         originals: Option<Arc<Pseudonyms>>,
+        /// The request body, for the system-prompt echo check.
+        request: Option<Bytes>,
     },
 }
 
@@ -91,6 +93,7 @@ impl ScanJob {
             Direction::Response {
                 content_type,
                 originals,
+                request,
             } => {
                 let Some(body) = self.body.as_deref() else {
                     return Decision::allow();
@@ -100,6 +103,7 @@ impl ScanJob {
                     content_type: content_type.as_deref(),
                     content_encoding: self.content_encoding.as_deref(),
                     originals: originals.as_deref(),
+                    request: request.as_deref(),
                 };
                 self.pipeline.decide_response(&self.policy, answer)
             }

@@ -70,13 +70,16 @@ pub(super) async fn apply(
             // request id, asked for with the body.
             let reversible = policy.policy.config.pii.reversible;
             let vars: &[&[u8]] = if reversible { &[REQUEST_ID_VAR] } else { &[] };
-            let (body, values) = fetch_resp_body(conn, scratch, vars, wait).await?;
-            let originals = values
+            let want_request = policy.policy.config.response.enabled
+                && policy.policy.config.response.echo_min_words > 0;
+            let fetched = fetch_resp_body(conn, scratch, vars, want_request, wait).await?;
+            let originals = fetched
+                .vars
                 .first()
                 .and_then(|v| v.as_deref())
                 .and_then(|id| std::str::from_utf8(id).ok())
                 .and_then(|id| shared.pseudonyms.take(id));
-            match body {
+            match fetched.body {
                 None => Decision::allow(),
                 Some(body) => {
                     let job = ScanJob {
@@ -92,6 +95,7 @@ pub(super) async fn apply(
                                 .header(b"content-type")
                                 .map(|v| payload.slice_ref(v)),
                             originals,
+                            request: fetched.request,
                         },
                     };
                     shared.scans.decide(job).await

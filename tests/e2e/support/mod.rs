@@ -373,10 +373,11 @@ impl Apisix {
         headers: &[Entry<'_>],
         body: Option<&[u8]>,
     ) -> (Reply, Vec<InfoReq>) {
-        self.resp_call_with(token, status, headers, body, &[])
+        self.resp_call_with(token, status, headers, body, &[], None)
     }
 
-    /// [`Apisix::resp_call`], answering variable questions from `vars`.
+    /// [`Apisix::resp_call`], answering variable questions from `vars` and the
+    /// request-body question with `request`.
     pub fn resp_call_with(
         &mut self,
         token: u32,
@@ -384,6 +385,7 @@ impl Apisix {
         headers: &[Entry<'_>],
         body: Option<&[u8]>,
         vars: &[(&str, &str)],
+        request: Option<&[u8]>,
     ) -> (Reply, Vec<InfoReq>) {
         encode_http_resp_call_req(&mut self.fbb, &mut self.out, 9, status, headers, token)
             .expect("encode HTTPRespCall");
@@ -400,7 +402,7 @@ impl Apisix {
                             .iter()
                             .find(|(n, _)| n.as_bytes() == name.as_slice())
                             .map(|(_, v)| v.as_bytes()),
-                        InfoReq::ReqBody => None,
+                        InfoReq::ReqBody => request,
                     };
                     asked.push(info);
                     self.answer_extra_info(result);
