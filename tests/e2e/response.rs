@@ -452,3 +452,58 @@ fn an_answer_that_repeats_the_system_prompt_is_withheld_when_the_policy_asks() {
     );
     assert_eq!(asked, vec![InfoReq::RespBody]);
 }
+
+#[test]
+fn scan_response_reads_an_answer_file_like_the_answer_path() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = dir.path().join("promptgate.toml");
+    std::fs::write(&config, config_text_l2_off()).expect("write config");
+    let answer = dir.path().join("answer.sse");
+    std::fs::write(
+        &answer,
+        "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"mail maria.lo\"}}]}\n\n\
+         data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"pez@example.org\"}}]}\n\n",
+    )
+    .expect("write answer");
+    let out = std::process::Command::new(crate::support::binary())
+        .arg("--config")
+        .arg(&config)
+        .args(["scan", "--response", "--show-redacted"])
+        .arg(&answer)
+        .output()
+        .expect("run promptgate scan");
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).expect("JSON report");
+    assert_eq!(report["verdict"], "redact");
+    let body = report["redacted_body"]
+        .as_str()
+        .expect("the rewritten answer");
+    assert!(
+        body.contains("[EMAIL_1]") && !body.contains("maria"),
+        "{body}"
+    );
+
+    // A canary in a JSON answer: blocked, exit 1.
+    let canary = dir.path().join("answer.json");
+    std::fs::write(&canary, completion(&format!("it is {CANARY}"))).expect("write");
+    let out = std::process::Command::new(crate::support::binary())
+        .arg("--config")
+        .arg(&config)
+        .args(["scan", "--response", "--content-type", "application/json"])
+        .arg(&canary)
+        .output()
+        .expect("run promptgate scan");
+    assert_eq!(out.status.code(), Some(1));
+    let report: Value = serde_json::from_slice(&out.stdout).expect("JSON report");
+    assert_eq!(report["code"], "canary_leak");
+}
+
+/// [`config`] with L2 off (a CLI run loads the detectors itself).
+fn config_text_l2_off() -> String {
+    config("") + "[policy.l2]\nenabled = false\n"
+}
