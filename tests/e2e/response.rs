@@ -507,3 +507,54 @@ fn scan_response_reads_an_answer_file_like_the_answer_path() {
 fn config_text_l2_off() -> String {
     config("") + "[policy.l2]\nenabled = false\n"
 }
+
+#[test]
+fn answers_are_counted_with_direction_response() {
+    use crate::ops_common::{runner_with_metrics, sample, scrape};
+    let (runner, port) = runner_with_metrics(&config(""), &[]);
+    let mut apisix = runner.connect();
+    let token = apisix.token("{}");
+    let leak = completion(&format!("it is {CANARY}"));
+    let (reply, _) = apisix.resp_call(token, 200, &entries(&json_headers(leak.len())), Some(&leak));
+    assert_eq!(answer_of(reply).status, 502);
+    let pii = completion(EMAIL);
+    let (reply, _) = apisix.resp_call(token, 200, &entries(&json_headers(pii.len())), Some(&pii));
+    assert!(!answer_of(reply).body.is_empty());
+
+    let text = scrape(port);
+    let response = "direction=\"response\"";
+    assert_eq!(
+        sample(
+            &text,
+            "promptgate_requests_total",
+            &[response, "verdict=\"block\""]
+        ),
+        Some(1.0),
+        "{text}"
+    );
+    assert_eq!(
+        sample(
+            &text,
+            "promptgate_blocked_total",
+            &[response, "layer=\"output\"", "category=\"canary_leak\""]
+        ),
+        Some(1.0)
+    );
+    assert_eq!(
+        sample(
+            &text,
+            "promptgate_redacted_total",
+            &[response, "type=\"EMAIL\""]
+        ),
+        Some(1.0)
+    );
+    assert_eq!(
+        sample(
+            &text,
+            "promptgate_requests_total",
+            &["direction=\"request\""]
+        ),
+        None,
+        "no request was decided"
+    );
+}

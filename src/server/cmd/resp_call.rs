@@ -104,7 +104,7 @@ pub(super) async fn apply(
         }
     };
     let latency = started.elapsed();
-    telemetry::record_decision(&entry.counters, &decision, policy.mode, latency);
+    telemetry::record_answer_decision(&entry.counters, &decision, policy.mode, latency);
     let audit = &runtime.config.audit;
     if audit.enabled
         && (audit.include_allowed || !matches!(decision.verdict, crate::pipeline::Verdict::Allow))
