@@ -557,4 +557,14 @@ fn answers_are_counted_with_direction_response() {
         None,
         "no request was decided"
     );
+    // Audited as answers, by identifiers only.
+    let logs = runner.logs();
+    let audit = crate::ops_common::audit_lines(&logs);
+    assert!(
+        audit
+            .iter()
+            .any(|a| a["direction"] == "response" && a["code"] == "canary_leak"),
+        "{audit:?}"
+    );
+    assert!(!logs.contains(CANARY) && !logs.contains(EMAIL), "{logs}");
 }

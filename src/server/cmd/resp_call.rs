@@ -110,6 +110,7 @@ pub(super) async fn apply(
         && (audit.include_allowed || !matches!(decision.verdict, crate::pipeline::Verdict::Allow))
     {
         telemetry::audit(&AuditEvent {
+            direction: "response",
             request_id: &request_id,
             route_id: &entry.route_id,
             consumer: None,
