@@ -75,6 +75,22 @@ put routes/embeddings '{
   "upstream_id": "llm"
 }'
 
+put routes/chat-answers '{
+  "uri": "/v1/leaky/chat/completions",
+  "methods": ["POST"],
+  "plugins": {
+    "ext-plugin-pre-req": {
+      "conf": [{"name": "promptgate", "value": "{\"policy\":\"answers\",\"api\":\"openai\"}"}],
+      "allow_degradation": false
+    },
+    "ext-plugin-post-resp": {
+      "conf": [{"name": "promptgate", "value": "{\"policy\":\"answers\",\"api\":\"openai\"}"}],
+      "allow_degradation": false
+    }
+  },
+  "upstream_id": "llm"
+}'
+
 put routes/models '{
   "uri": "/v1/models",
   "methods": ["GET"],

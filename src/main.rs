@@ -85,6 +85,14 @@ enum Command {
         /// Print the rewritten body too when the decision is a redaction.
         #[arg(long)]
         show_redacted: bool,
+        /// Read the input as a model's answer (the ext-plugin-post-resp path:
+        /// the policy's [response] checks) rather than a request.
+        #[arg(long)]
+        response: bool,
+        /// The answer's content type (`application/json`, `text/event-stream`,
+        /// `text/plain`); sniffed from the input when not given.
+        #[arg(long, requires = "response")]
+        content_type: Option<String>,
     },
     /// Load the runner over its socket like APISIX workers do and report
     /// throughput and latency next to the protocol's floor.
@@ -140,12 +148,17 @@ fn main() -> ExitCode {
             policy,
             api,
             show_redacted,
+            response,
+            content_type,
         } => scan(
             cli.config.as_deref(),
             file.as_deref(),
-            policy,
-            api,
-            show_redacted,
+            ScanOptions {
+                policy,
+                api,
+                show_redacted,
+                response: response.then_some(content_type),
+            },
         ),
         Command::Bench(args) => bench(&args),
         Command::Health {
@@ -193,18 +206,21 @@ fn check_config(file: &Path) -> ExitCode {
     }
 }
 
-fn scan(
-    config_path: Option<&Path>,
-    file: Option<&Path>,
+/// What `scan` was asked to do.
+struct ScanOptions {
     policy: String,
     api: Option<String>,
     show_redacted: bool,
-) -> ExitCode {
+    /// `Some(content type)`: the input is a model's answer.
+    response: Option<Option<String>>,
+}
+
+fn scan(config_path: Option<&Path>, file: Option<&Path>, options: ScanOptions) -> ExitCode {
     let config = match load(config_path) {
         Ok(config) => config,
         Err(code) => return code,
     };
-    match run_scan(config, file, policy, api, show_redacted) {
+    match run_scan(config, file, options) {
         Ok(code) => code,
         Err(error) => {
             eprintln!("promptgate scan: {error:#}");
@@ -214,13 +230,7 @@ fn scan(
 }
 
 /// Exit codes of `scan`: 0 allowed, 1 blocked, 3 redacted.
-fn run_scan(
-    config: Config,
-    file: Option<&Path>,
-    policy: String,
-    api: Option<String>,
-    show_redacted: bool,
-) -> anyhow::Result<ExitCode> {
+fn run_scan(config: Config, file: Option<&Path>, options: ScanOptions) -> anyhow::Result<ExitCode> {
     use std::io::Read;
     let mut input = Vec::new();
     match file {
@@ -238,22 +248,41 @@ fn run_scan(
     let engines = Engines::load(&config)?;
     let runtime = Runtime::build(config, 0, &engines).map_err(|e| anyhow::anyhow!("{e}"))?;
     let route = promptgate::policy::RouteConf {
-        policy: Some(policy),
-        api,
+        policy: Some(options.policy),
+        api: options.api,
         ..Default::default()
     };
     let route = runtime.resolve(&route)?;
-    let tokio = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    let request = promptgate::pipeline::ScanRequest {
-        body: Some(&input),
-        content_encoding: None,
+    let decision = match &options.response {
+        Some(content_type) => {
+            if route.policy.detection.output.is_none() {
+                anyhow::bail!(
+                    "the policy does not inspect answers: set [policy.response] enabled = true"
+                );
+            }
+            let answer = promptgate::pipeline::AnswerScan {
+                body: &input,
+                content_type: content_type.as_deref().map(str::as_bytes),
+                content_encoding: None,
+                originals: None,
+                request: None,
+            };
+            runtime.pipeline.decide_response(&route, answer)
+        }
+        None => {
+            let tokio = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?;
+            let request = promptgate::pipeline::ScanRequest {
+                body: Some(&input),
+                content_encoding: None,
+            };
+            tokio.block_on(runtime.pipeline.decide(&route, request))
+        }
     };
-    let decision = tokio.block_on(runtime.pipeline.decide(&route, request));
     let mut report = decision.report();
     if let (true, promptgate::pipeline::Verdict::Redact(redaction)) =
-        (show_redacted, &decision.verdict)
+        (options.show_redacted, &decision.verdict)
     {
         report["redacted_body"] = String::from_utf8_lossy(&redaction.body).into_owned().into();
     }

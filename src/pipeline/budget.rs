@@ -59,7 +59,7 @@ pub fn budget_for(budgets: &BudgetConfig, layer: Layer) -> Option<Duration> {
         Layer::L1 => Some(budgets.l1_ms),
         Layer::L15 => Some(budgets.pii_ms),
         Layer::L2 => Some(budgets.l2_ms),
-        Layer::Gate | Layer::L0 => None,
+        Layer::Gate | Layer::L0 | Layer::Output => None,
     }
     .map(Duration::from_millis)
 }

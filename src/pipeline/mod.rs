@@ -13,6 +13,8 @@
 //!   in, a report out; the list of stages in order.
 //! * `waterfall` — the walk over the stages (timing, budgets, the first
 //!   decisive one ends it) and the policy's decision.
+//! * `response` — the answer direction (post-resp): extraction of what the
+//!   user reads, L1.5 and the output checks, the policy's decision.
 //! * `l0` — the L0 key and what L0 keeps; `budget` — budgets and fail modes;
 //!   `body` — the gate; `route` — a policy as the pipeline reads it;
 //!   `engines` — what is loaded once per process.
@@ -22,6 +24,7 @@ mod budget;
 
 mod engines;
 mod l0;
+mod response;
 mod route;
 mod stage;
 #[cfg(test)]
@@ -32,14 +35,18 @@ use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
 
-pub use crate::types::{Block, Decision, Redaction, ShadowOutcome, Verdict, counts_header};
+pub use crate::extract::{PseudonymVault, Pseudonyms};
+pub use crate::types::{
+    Block, Decision, Originals, Redaction, ShadowOutcome, Verdict, counts_header,
+};
 pub use body::{Coding, open_body, too_large};
 pub use budget::{
     LayerFailure, LayerTimeout, SCANNER_UNAVAILABLE, budget_for, on_layer_failure, over_budget,
     scanner_unavailable, within_budget,
 };
 pub use engines::{EngineError, Engines};
-pub use route::{CompiledPolicy, Detection, ResolveError, RoutePolicy};
+pub use response::{AnswerScan, RESPONSE_UNREADABLE};
+pub use route::{CompiledPolicy, Detection, ResolveError, RoutePolicy, output_config};
 
 use crate::detect::cache::VerdictCache;
 use crate::detect::classifier::Classifier;

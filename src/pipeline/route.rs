@@ -10,8 +10,9 @@ use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
 
+use crate::detect::output::{OutputConfig, OutputGuard};
 use crate::extract::ExtractLimits;
-use crate::policy::{MAX_BODY_BYTES_LIMIT, Mode, PolicyConfig, RouteConf};
+use crate::policy::{MAX_BODY_BYTES_LIMIT, Mode, PolicyConfig, ResponsePolicy, RouteConf};
 use crate::types::{ApiFormat, PiiAction, PiiType, RoleSet, default_action};
 
 /// One named policy, ready to use.
@@ -86,6 +87,11 @@ pub struct Detection {
     pub pii_disabled: HashSet<PiiType>,
     /// L2 threshold override (`None`: the model card's).
     pub l2_threshold: Option<f32>,
+    /// The answer checks, when the policy inspects answers (`None`: answers
+    /// pass unchanged).
+    pub output: Option<Arc<OutputGuard>>,
+    /// What an output finding does.
+    pub output_action: PiiAction,
 }
 
 impl Detection {
@@ -130,7 +136,30 @@ impl Detection {
                 .filter_map(|t| t.parse().ok())
                 .collect(),
             l2_threshold: (config.l2.threshold > 0.0).then_some(config.l2.threshold),
+            // Validated by the runtime's layer checks; a guard that does not
+            // compile leaves answers uninspected rather than panicking.
+            output: config
+                .response
+                .enabled
+                .then(|| OutputGuard::new(&output_config(&config.response)).ok())
+                .flatten()
+                .map(Arc::new),
+            output_action: match config.response.output_action.as_str() {
+                "redact" => PiiAction::Redact,
+                "log" => PiiAction::Log,
+                _ => PiiAction::Block,
+            },
         }
+    }
+}
+
+/// The output layer's own config from a policy's `[response]` section.
+pub fn output_config(response: &ResponsePolicy) -> OutputConfig {
+    OutputConfig {
+        canaries: response.canaries.clone(),
+        allowed_link_hosts: response.allowed_link_hosts.clone(),
+        check_links: response.check_links,
+        echo_min_words: response.echo_min_words,
     }
 }
 

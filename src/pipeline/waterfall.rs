@@ -22,7 +22,7 @@ use crate::detect::pii::{PiiAction, PiiType};
 use crate::detect::{Finding, Layer};
 use crate::extract::{self, ExtractError, Extraction};
 use crate::policy::BudgetConfig;
-use crate::types::{Block, Decision, Redaction, Verdict};
+use crate::types::{Block, Decision, Originals, Redaction, Verdict};
 
 impl Pipeline {
     /// The waterfall for one request: the gate, extraction and the scopes,
@@ -153,10 +153,20 @@ impl Pipeline {
         }
         let mut verdict = state.verdict;
         if matches!(verdict, Verdict::Allow) && !state.redactions.is_empty() {
-            verdict = match extraction.redact(&state.redactions) {
-                Ok(redacted) => Verdict::Redact(Redaction {
+            let redacted = if settings.pii.reversible {
+                extraction
+                    .pseudonymize(&state.redactions)
+                    .map(|(r, p)| (r, Originals(p.pairs().to_vec())))
+            } else {
+                extraction
+                    .redact(&state.redactions)
+                    .map(|r| (r, Originals::default()))
+            };
+            verdict = match redacted {
+                Ok((redacted, originals)) => Verdict::Redact(Redaction {
                     body: redacted.body,
                     counts: redacted.counts,
+                    originals,
                 }),
                 Err(error) => {
                     tracing::error!(%error, "redaction failed");

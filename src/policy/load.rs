@@ -251,6 +251,19 @@ fn validate(config: &Config, origin: &str, errors: &mut Vec<ConfigError>) {
                 );
             }
         }
+        let response = &policy.response;
+        if !matches!(response.output_action.as_str(), "block" | "redact" | "log") {
+            invalid(
+                format!("{prefix}.response.output_action"),
+                "must be \"block\", \"redact\" or \"log\"".into(),
+            );
+        }
+        if response.max_body_bytes == 0 || response.max_body_bytes > MAX_BODY_BYTES_LIMIT {
+            invalid(
+                format!("{prefix}.response.max_body_bytes"),
+                format!("must be between 1 and {MAX_BODY_BYTES_LIMIT} (the protocol limit)"),
+            );
+        }
         for pii_type in &policy.pii.disabled_types {
             if pii_type.parse::<PiiType>().is_err() {
                 invalid(

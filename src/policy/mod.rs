@@ -42,6 +42,6 @@ pub use load::{
 pub use route::{CONF_ENTRY_NAME, RouteConf, RouteConfError};
 pub use tables::{
     BudgetConfig, CompressedBodies, ExtractConfig, L1Policy, L2Policy, Mode, PiiPolicy,
-    PolicyConfig,
+    PolicyConfig, ResponsePolicy,
 };
 pub use watch::{DEFAULT_POLL, Watch, install_hangup};

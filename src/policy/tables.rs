@@ -44,6 +44,8 @@ pub struct PolicyConfig {
     /// Per-layer time budgets: L2 is cut off (then `fail_open` decides), L1
     /// and L1.5 over budget raise an alarm (see [`BudgetConfig`]).
     pub budgets: BudgetConfig,
+    /// Inspection of the model's answers (routes with `ext-plugin-post-resp`).
+    pub response: ResponsePolicy,
 }
 
 impl Default for PolicyConfig {
@@ -70,6 +72,55 @@ impl Default for PolicyConfig {
             pii: PiiPolicy::default(),
             l2: L2Policy::default(),
             budgets: BudgetConfig::default(),
+            response: ResponsePolicy::default(),
+        }
+    }
+}
+
+/// `response`: what the answer of a route with `ext-plugin-post-resp` is
+/// checked for. Off by default: post-resp makes APISIX buffer the whole
+/// answer, which a route opts into.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ResponsePolicy {
+    /// Inspect answers at all (HTTPRespCall is acknowledged unchanged otherwise).
+    pub enabled: bool,
+    /// Largest answer inspected (after decompression); a larger one is passed
+    /// on uninspected when `fail_open`, else replaced by a 502.
+    pub max_body_bytes: u64,
+    /// Run L1.5 on answers, with this policy's PII actions.
+    pub pii: bool,
+    /// What a canary, exfiltration link or system-prompt echo does: `block`
+    /// (the answer is replaced by an error), `redact` (the span becomes a
+    /// placeholder) or `log`.
+    pub output_action: String,
+    /// Strings that must never appear in an answer (planted in the system
+    /// prompt); at least 8 letters or digits each.
+    pub canaries: Vec<String>,
+    /// Hosts that links and images in answers may carry data to:
+    /// `example.com` or `*.example.com`.
+    pub allowed_link_hosts: Vec<String>,
+    /// Also report links the user must click, not only images and other
+    /// tags the client fetches by itself.
+    pub check_links: bool,
+    /// Words of the request's system prompt repeated in order that make an
+    /// answer a system-prompt leak; 0 turns the check off. On, the request
+    /// body is fetched again in the answer phase (one more ExtraInfo round
+    /// trip carrying the whole request).
+    pub echo_min_words: usize,
+}
+
+impl Default for ResponsePolicy {
+    fn default() -> Self {
+        ResponsePolicy {
+            enabled: false,
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES * 4,
+            pii: true,
+            output_action: "block".to_owned(),
+            canaries: Vec::new(),
+            allowed_link_hosts: Vec::new(),
+            check_links: true,
+            echo_min_words: 0,
         }
     }
 }
@@ -138,6 +189,11 @@ pub struct PiiPolicy {
     pub actions: BTreeMap<String, String>,
     /// Types not detected at all under this policy.
     pub disabled_types: Vec<String>,
+    /// Reversible redaction: redacted values become placeholders in the
+    /// request (`[EMAIL_1]`) and are put back into the model's answer on
+    /// routes that also carry ext-plugin-post-resp. The mapping lives in the
+    /// runner's memory for that request only.
+    pub reversible: bool,
 }
 
 impl Default for PiiPolicy {
@@ -146,6 +202,7 @@ impl Default for PiiPolicy {
             enabled: true,
             actions: BTreeMap::new(),
             disabled_types: Vec::new(),
+            reversible: false,
         }
     }
 }

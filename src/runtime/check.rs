@@ -6,7 +6,9 @@ use std::path::Path;
 
 use super::settings::redis_options;
 use crate::detect::cache::VerdictCache;
+use crate::detect::output::OutputGuard;
 use crate::detect::pii::{UnknownRegion, is_known_region};
+use crate::pipeline::output_config;
 use crate::policy::{Config, ConfigErrors, load_config_checked, load_config_str_checked};
 
 /// Reads the configuration like [`crate::policy::load_config`], with every
@@ -35,6 +37,17 @@ pub fn layer_checks(config: &Config, invalid: &mut dyn FnMut(String, String)) {
                 "pii.phone_regions".into(),
                 UnknownRegion(region.clone()).to_string(),
             );
+        }
+    }
+    let policies = std::iter::once(("policy".to_owned(), &config.policy)).chain(
+        config
+            .policies
+            .iter()
+            .map(|(n, p)| (format!("policies.{n}"), p)),
+    );
+    for (prefix, policy) in policies {
+        if let Err(error) = OutputGuard::new(&output_config(&policy.response)) {
+            invalid(format!("{prefix}.response"), error.to_string());
         }
     }
     let redis = &config.cache.redis;

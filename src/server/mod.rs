@@ -43,10 +43,11 @@ pub use listen::{
     parse_listen_address,
 };
 pub use reply::{REDACTED_HEADER, REQUEST_ID_HEADER, SHADOW_HEADER, shadow_note};
-pub use scan::{SCANNER_BUSY, ScanJob, ScanPool};
+pub use scan::{Direction, SCANNER_BUSY, ScanJob, ScanPool};
 pub use tokens::{ConfEntry, ConfStore, route_id_from_key};
 
 use crate::detect::cache::VerdictCache;
+use crate::pipeline::PseudonymVault;
 use crate::runtime::Runtime;
 
 /// How often expired conf tokens are swept out.
@@ -63,7 +64,17 @@ pub struct Shared {
     pub cache: Arc<VerdictCache>,
     /// Where large scans run, off the socket tasks.
     pub scans: ScanPool,
+    /// Reversible redaction: each request's placeholder mapping until its
+    /// answer comes back (in process; bounded, see [`PSEUDONYM_TTL`]).
+    pub pseudonyms: PseudonymVault,
 }
+
+/// How long a request's placeholder mapping waits for its answer.
+pub const PSEUDONYM_TTL: std::time::Duration = std::time::Duration::from_secs(600);
+/// Most mappings held at once (the oldest go first).
+pub const PSEUDONYM_MAX_ENTRIES: u64 = 100_000;
+/// Most bytes of mappings held at once.
+pub const PSEUDONYM_MAX_BYTES: u64 = 64 << 20;
 
 impl Shared {
     /// Shared state for `runtime`, with tokens living 1.2 × `conf_expire_secs`.
@@ -87,6 +98,11 @@ impl Shared {
             tokens,
             cache: Arc::new(cache),
             scans,
+            pseudonyms: PseudonymVault::new(
+                PSEUDONYM_MAX_ENTRIES,
+                PSEUDONYM_MAX_BYTES,
+                PSEUDONYM_TTL,
+            ),
         }
     }
 }

@@ -3,8 +3,8 @@
 
 use crate::pipeline::{Decision, ShadowOutcome, Verdict, counts_header};
 use crate::protocol::{
-    Entry, ErrCode, FlatBufferBuilder, Rewrite, Stop, encode_err, encode_req_call_continue,
-    encode_req_call_rewrite, encode_req_call_stop,
+    Entry, ErrCode, FlatBufferBuilder, Rewrite, Stop, TextEntry, encode_err,
+    encode_req_call_continue, encode_req_call_rewrite, encode_req_call_stop, encode_resp_call_resp,
 };
 
 /// Header naming the request in replies and upstream requests.
@@ -115,6 +115,63 @@ pub fn shadow_note(outcome: &ShadowOutcome) -> String {
     }
 }
 
+/// Upstream headers a rewritten answer must not carry: its length and framing
+/// change, and it is sent uncompressed.
+const DROPPED_ON_REWRITE: [&[u8]; 4] = [
+    b"content-length",
+    b"transfer-encoding",
+    b"connection",
+    b"content-encoding",
+];
+
+/// Encodes the HTTPRespCall reply for an answer's `decision` into
+/// `scratch.out`: unchanged (empty reply) to pass or in shadow mode; a block
+/// as its status with a JSON error body; a redaction as the new body with the
+/// upstream headers echoed (APISIX sets exactly the headers of a reply that
+/// names any), less those that describe the old body.
+pub fn encode_answer_decision(
+    scratch: &mut Scratch,
+    call_id: u32,
+    request_id: &str,
+    decision: &Decision,
+    upstream_headers: &[TextEntry<'_>],
+) {
+    let Scratch { fbb, out, .. } = scratch;
+    let result = match &decision.verdict {
+        Verdict::Allow | Verdict::Shadow(_) => {
+            encode_resp_call_resp(fbb, out, call_id, 0, &[], &[])
+        }
+        Verdict::Block(block) => {
+            let body = block.to_json_as("response_blocked", request_id);
+            let headers: [Entry<'_>; 2] = [
+                (b"content-type", Some(b"application/json")),
+                (REQUEST_ID_HEADER, Some(request_id.as_bytes())),
+            ];
+            encode_resp_call_resp(fbb, out, call_id, block.status, &headers, &body)
+        }
+        Verdict::Redact(redaction) => {
+            let summary = counts_header(&redaction.counts);
+            let mut headers: Vec<Entry<'_>> = upstream_headers
+                .iter()
+                .filter(|h| {
+                    !DROPPED_ON_REWRITE
+                        .iter()
+                        .any(|d| h.name.eq_ignore_ascii_case(d))
+                        && !h.name.eq_ignore_ascii_case(REDACTED_HEADER)
+                })
+                .filter_map(|h| h.value.map(|v| (h.name, Some(v))))
+                .collect();
+            if !redaction.counts.is_empty() {
+                headers.push((REDACTED_HEADER, Some(summary.as_bytes())));
+            }
+            encode_resp_call_resp(fbb, out, call_id, 0, &headers, &redaction.body)
+        }
+    };
+    if result.is_err() {
+        encode_error(scratch, ErrCode::ServiceUnavailable);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -134,6 +191,7 @@ mod tests {
         let decision = Decision::new(Verdict::Redact(Redaction {
             body: vec![b'a'; MAX_PAYLOAD],
             counts: vec![("EMAIL".into(), 1)],
+            originals: Default::default(),
         }));
         encode_decision(&mut scratch, 5, "r", &decision, false);
         assert_eq!(reply_of(&scratch), Reply::Err(ErrCode::ServiceUnavailable));
@@ -145,6 +203,7 @@ mod tests {
         let decision = Decision::new(Verdict::Redact(Redaction {
             body: b"{\"x\":\"[EMAIL_1]\"}".to_vec(),
             counts: vec![("EMAIL".into(), 1)],
+            originals: Default::default(),
         }));
         encode_decision(&mut scratch, 5, "r", &decision, true);
         let Reply::ReqCall(resp) = reply_of(&scratch) else {

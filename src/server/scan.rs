@@ -24,7 +24,7 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use crate::detect::Layer;
 use crate::detect::cache::VerdictCache;
 use crate::pipeline::RoutePolicy;
-use crate::pipeline::{Block, Decision, Pipeline, ScanRequest};
+use crate::pipeline::{AnswerScan, Block, Decision, Pipeline, Pseudonyms, ScanRequest};
 use crate::policy::ServerConfig;
 use crate::telemetry;
 
@@ -55,19 +55,59 @@ pub struct ScanJob {
     pub policy: RoutePolicy,
     /// The body as APISIX sent it; `None` when there is none.
     pub body: Option<Bytes>,
-    /// The `content-encoding` request header.
+    /// The `content-encoding` header of the body.
     pub content_encoding: Option<Bytes>,
+    /// Whether the body is a request's or an upstream answer's.
+    pub direction: Direction,
+}
+
+/// Which way a scanned body travels.
+#[derive(Debug)]
+pub enum Direction {
+    /// A request body, on its way to the model (HTTPReqCall).
+    Request,
+    /// The model's answer, on its way to the client (HTTPRespCall), with its
+    /// `content-type`.
+    Response {
+        /// The upstream `content-type`.
+        content_type: Option<Bytes>,
+        /// Under reversible redaction, the request's placeholders and values.
+        originals: Option<Arc<Pseudonyms>>,
+        /// The request body, for the system-prompt echo check.
+        request: Option<Bytes>,
+    },
 }
 
 impl ScanJob {
     async fn decide(&self) -> Decision {
-        let request = ScanRequest {
-            body: self.body.as_deref(),
-            content_encoding: self.content_encoding.as_deref(),
-        };
-        self.pipeline
-            .decide_cached(&self.cache, &self.policy, request)
-            .await
+        match &self.direction {
+            Direction::Request => {
+                let request = ScanRequest {
+                    body: self.body.as_deref(),
+                    content_encoding: self.content_encoding.as_deref(),
+                };
+                self.pipeline
+                    .decide_cached(&self.cache, &self.policy, request)
+                    .await
+            }
+            Direction::Response {
+                content_type,
+                originals,
+                request,
+            } => {
+                let Some(body) = self.body.as_deref() else {
+                    return Decision::allow();
+                };
+                let answer = AnswerScan {
+                    body,
+                    content_type: content_type.as_deref(),
+                    content_encoding: self.content_encoding.as_deref(),
+                    originals: originals.as_deref(),
+                    request: request.as_deref(),
+                };
+                self.pipeline.decide_response(&self.policy, answer)
+            }
+        }
     }
 }
 

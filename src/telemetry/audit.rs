@@ -24,6 +24,8 @@ pub struct AuditEvent<'a> {
     pub route_id: &'a str,
     /// The APISIX consumer, when fetched (`server.fetch_vars = ["consumer_name"]`).
     pub consumer: Option<&'a str>,
+    /// `request`, or `response` for an inspected answer.
+    pub direction: &'static str,
     /// The route's mode.
     pub mode: Mode,
     /// The decision.
@@ -98,6 +100,7 @@ pub fn audit(event: &AuditEvent<'_>) {
         route_id = event.route_id,
         consumer = event.consumer,
         mode = event.mode.as_str(),
+        direction = event.direction,
         verdict = decision.verdict_label(),
         layer = decisive_layer(decision).map(Layer::as_str),
         code,

@@ -61,21 +61,32 @@ const DURATION_BUCKETS: &[f64] = &[
 /// the registry on every call.
 struct Handles {
     inflight: metrics::Gauge,
-    /// `request_duration_seconds` by mode: enforce, shadow.
-    request_duration: [metrics::Histogram; 2],
+    /// `request_duration_seconds` by direction (request, response), then
+    /// mode (enforce, shadow).
+    request_duration: [[metrics::Histogram; 2]; 2],
     /// `scan_duration_seconds` by layer, in [`layer_index`] order.
-    scan_duration: [metrics::Histogram; 5],
+    scan_duration: [metrics::Histogram; 6],
 }
 
 static HANDLES: std::sync::OnceLock<Handles> = std::sync::OnceLock::new();
 
 impl Handles {
     fn resolve() -> Handles {
-        let layers = [Layer::Gate, Layer::L0, Layer::L1, Layer::L15, Layer::L2];
+        let layers = [
+            Layer::Gate,
+            Layer::L0,
+            Layer::L1,
+            Layer::L15,
+            Layer::L2,
+            Layer::Output,
+        ];
         Handles {
             inflight: gauge!(INFLIGHT),
-            request_duration: [Mode::Enforce, Mode::Shadow]
-                .map(|mode| histogram!(REQUEST_DURATION, "mode" => mode.as_str())),
+            request_duration: [Direction::Request, Direction::Response].map(|direction| {
+                [Mode::Enforce, Mode::Shadow].map(|mode| {
+                    histogram!(REQUEST_DURATION, "mode" => mode.as_str(), "direction" => direction.as_str())
+                })
+            }),
             scan_duration: layers.map(|layer| histogram!(SCAN_DURATION, "layer" => layer.as_str())),
         }
     }
@@ -88,6 +99,7 @@ fn layer_index(layer: Layer) -> usize {
         Layer::L1 => 2,
         Layer::L15 => 3,
         Layer::L2 => 4,
+        Layer::Output => 5,
     }
 }
 
@@ -210,7 +222,10 @@ fn describe() {
         "Redacted values by PII type (shadow labelled)"
     );
     describe_histogram!(SCAN_DURATION, "Time spent per detection layer");
-    describe_histogram!(REQUEST_DURATION, "Time to answer an HTTPReqCall");
+    describe_histogram!(
+        REQUEST_DURATION,
+        "Time to answer an HTTPReqCall, or an inspected HTTPRespCall"
+    );
     describe_counter!(CACHE_HITS_TOTAL, "L0 verdict cache hits by tier");
     describe_counter!(CACHE_MISSES_TOTAL, "L0 verdict cache misses");
     describe_gauge!(REDIS_UP, "1 while the Redis cache tier is usable");
@@ -248,6 +263,24 @@ fn verdict_index(decision: &Decision) -> usize {
     }
 }
 
+/// Which way a decided body travelled: the `direction` label.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Direction {
+    /// A request (HTTPReqCall).
+    Request,
+    /// A model's answer (HTTPRespCall).
+    Response,
+}
+
+impl Direction {
+    fn as_str(self) -> &'static str {
+        match self {
+            Direction::Request => "request",
+            Direction::Response => "response",
+        }
+    }
+}
+
 /// One route's `requests_total{route,verdict}` counters, kept with the route's
 /// conf token: each is resolved once, on its first decision after the recorder
 /// is installed, instead of copying the route id into a new key and looking it
@@ -255,7 +288,8 @@ fn verdict_index(decision: &Decision) -> usize {
 #[derive(Debug)]
 pub struct RouteCounters {
     route_id: Arc<str>,
-    requests: [std::sync::OnceLock<metrics::Counter>; VERDICTS],
+    /// By direction (request, response), then verdict.
+    requests: [[std::sync::OnceLock<metrics::Counter>; VERDICTS]; 2],
 }
 
 impl RouteCounters {
@@ -272,28 +306,54 @@ impl RouteCounters {
         &self.route_id
     }
 
-    fn count(&self, decision: &Decision) {
-        let requests = || counter!(REQUESTS_TOTAL, "route" => self.route_id.to_string(), "verdict" => decision.verdict_label());
+    fn count(&self, decision: &Decision, direction: Direction) {
+        let requests = || counter!(REQUESTS_TOTAL, "route" => self.route_id.to_string(), "verdict" => decision.verdict_label(), "direction" => direction.as_str());
         // Before `serve_metrics` installs the recorder a handle would stay a
         // no-op forever: resolve (and keep) one only after it.
         if HANDLES.get().is_none() {
             return requests().increment(1);
         }
-        self.requests[verdict_index(decision)]
+        self.requests[usize::from(direction == Direction::Response)][verdict_index(decision)]
             .get_or_init(requests)
             .increment(1);
     }
 }
 
-/// Counts one decided request: `requests_total{route,verdict}`, and by its
-/// verdict `blocked_total{layer,category,shadow}` or
-/// `redacted_total{type,shadow}`, plus `request_duration_seconds`.
+/// Counts one decided request: `requests_total{route,verdict,direction}`, and by
+/// its verdict `blocked_total{layer,category,shadow,direction}` or
+/// `redacted_total{type,shadow,direction}`, plus `request_duration_seconds`;
+/// `direction` is `request`.
 pub fn record_decision(route: &RouteCounters, decision: &Decision, mode: Mode, latency: Duration) {
-    route.count(decision);
+    record(route, decision, mode, latency, Direction::Request);
+}
+
+/// [`record_decision`] for a model's answer (HTTPRespCall): `direction` is
+/// `response`.
+pub fn record_answer_decision(
+    route: &RouteCounters,
+    decision: &Decision,
+    mode: Mode,
+    latency: Duration,
+) {
+    record(route, decision, mode, latency, Direction::Response);
+}
+
+fn record(
+    route: &RouteCounters,
+    decision: &Decision,
+    mode: Mode,
+    latency: Duration,
+    direction: Direction,
+) {
+    route.count(decision, direction);
+    let d = usize::from(direction == Direction::Response);
     match HANDLES.get() {
-        Some(handles) => handles.request_duration[usize::from(mode == Mode::Shadow)]
+        Some(handles) => handles.request_duration[d][usize::from(mode == Mode::Shadow)]
             .record(latency.as_secs_f64()),
-        None => histogram!(REQUEST_DURATION, "mode" => mode.as_str()).record(latency.as_secs_f64()),
+        None => {
+            histogram!(REQUEST_DURATION, "mode" => mode.as_str(), "direction" => direction.as_str())
+                .record(latency.as_secs_f64())
+        }
     }
     for (layer, duration) in &decision.timings {
         record_layer(*layer, *duration);
@@ -307,11 +367,11 @@ pub fn record_decision(route: &RouteCounters, decision: &Decision, mode: Mode, l
     };
     if let Some(block) = block {
         let category = block.category.as_deref().unwrap_or(block.code).to_owned();
-        counter!(BLOCKED_TOTAL, "layer" => block.layer.as_str(), "category" => category, "shadow" => shadow)
+        counter!(BLOCKED_TOTAL, "layer" => block.layer.as_str(), "category" => category, "shadow" => shadow, "direction" => direction.as_str())
             .increment(1);
     }
     for (kind, n) in counts.into_iter().flatten() {
-        counter!(REDACTED_TOTAL, "type" => kind.to_string(), "shadow" => shadow)
+        counter!(REDACTED_TOTAL, "type" => kind.to_string(), "shadow" => shadow, "direction" => direction.as_str())
             .increment(*n as u64);
     }
 }

@@ -148,8 +148,14 @@ impl Block {
 
     /// The reply body: `{"error":{"type":"prompt_blocked","code":…,"message":…,"layer":…,"request_id":…}}`.
     pub fn to_json(&self, request_id: &str) -> Vec<u8> {
+        self.to_json_as("prompt_blocked", request_id)
+    }
+
+    /// [`Block::to_json`] with another error type (`response_blocked` for a
+    /// withheld answer).
+    pub fn to_json_as(&self, kind: &str, request_id: &str) -> Vec<u8> {
         let mut error = serde_json::Map::new();
-        error.insert("type".into(), "prompt_blocked".into());
+        error.insert("type".into(), kind.into());
         error.insert("code".into(), self.code.into());
         error.insert("message".into(), self.message.clone().into());
         error.insert("layer".into(), self.layer.as_str().into());
@@ -170,6 +176,22 @@ pub struct Redaction {
     pub body: Vec<u8>,
     /// Replaced PII types and how many values of each.
     pub counts: Vec<(Arc<str>, usize)>,
+    /// Under reversible redaction, which placeholder stands for which value
+    /// (kept until the answer comes back); empty otherwise.
+    pub originals: Originals,
+}
+
+/// Placeholder -> original value pairs of a reversible redaction.
+///
+/// Exists so the values can travel from the request path to the answer path
+/// inside a [`Decision`] without ever being printed: `Debug` shows a count.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Originals(pub Vec<(String, String)>);
+
+impl std::fmt::Debug for Originals {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Originals({} values)", self.0.len())
+    }
 }
 
 /// Formats redaction counts for a header: `EMAIL=1, CREDIT_CARD=2`.

@@ -20,6 +20,9 @@ pub enum Layer {
     L15,
     /// L2: the neural classifier.
     L2,
+    /// Checks only the model's answer has: canary strings, exfiltration links,
+    /// the system prompt echoed back (`detect::output`).
+    Output,
 }
 
 impl Layer {
@@ -31,6 +34,7 @@ impl Layer {
             Layer::L1 => "L1",
             Layer::L15 => "L1.5",
             Layer::L2 => "L2",
+            Layer::Output => "output",
         }
     }
 }

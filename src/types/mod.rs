@@ -23,7 +23,7 @@ mod role;
 mod rule;
 
 pub use api::{ApiFormat, UnknownApiFormat};
-pub use decision::{Block, Decision, Redaction, ShadowOutcome, Verdict, counts_header};
+pub use decision::{Block, Decision, Originals, Redaction, ShadowOutcome, Verdict, counts_header};
 pub use finding::{Finding, Layer};
 pub use mode::Mode;
 pub use pii::{DEFAULT_PHONE_REGIONS, ParsePiiTypeError, PiiAction, PiiType, default_action};

@@ -46,14 +46,16 @@ fn standalone_route_values(text: &str) -> Vec<(String, String)> {
     let mut values = Vec::new();
     for route in routes {
         let uri = route["uri"].as_str().expect("every route has a uri");
-        let plugin = &route["plugins"]["ext-plugin-pre-req"];
-        if plugin.is_null() {
-            continue;
-        }
-        for entry in plugin["conf"].as_sequence().expect("conf is a list") {
-            assert_eq!(entry["name"].as_str(), Some("promptgate"), "route {uri}");
-            let value = entry["value"].as_str().expect("value is a string");
-            values.push((uri.to_owned(), value.to_owned()));
+        for name in ["ext-plugin-pre-req", "ext-plugin-post-resp"] {
+            let plugin = &route["plugins"][name];
+            if plugin.is_null() {
+                continue;
+            }
+            for entry in plugin["conf"].as_sequence().expect("conf is a list") {
+                assert_eq!(entry["name"].as_str(), Some("promptgate"), "route {uri}");
+                let value = entry["value"].as_str().expect("value is a string");
+                values.push((uri.to_owned(), value.to_owned()));
+            }
         }
     }
     values
@@ -74,14 +76,16 @@ fn admin_route_values() -> Vec<(String, String)> {
         rest = &rest[body_end..];
         let json: serde_json::Value = serde_json::from_str(&body)
             .unwrap_or_else(|e| panic!("admin-api.sh body of {path} is not JSON: {e}"));
-        let Some(conf) = json["plugins"]["ext-plugin-pre-req"]["conf"].as_array() else {
-            continue;
-        };
-        let uri = json["uri"].as_str().expect("a guarded route has a uri");
-        for entry in conf {
-            assert_eq!(entry["name"], "promptgate", "{path}");
-            let value = entry["value"].as_str().expect("value is a string");
-            values.push((uri.to_owned(), value.to_owned()));
+        for name in ["ext-plugin-pre-req", "ext-plugin-post-resp"] {
+            let Some(conf) = json["plugins"][name]["conf"].as_array() else {
+                continue;
+            };
+            let uri = json["uri"].as_str().expect("a guarded route has a uri");
+            for entry in conf {
+                assert_eq!(entry["name"], "promptgate", "{path}");
+                let value = entry["value"].as_str().expect("value is a string");
+                values.push((uri.to_owned(), value.to_owned()));
+            }
         }
     }
     values
@@ -333,6 +337,22 @@ impl Mock {
     }
 }
 
+/// A chunked (transfer-encoding) body's payload.
+fn dechunk(body: &str) -> String {
+    let mut out = String::new();
+    let mut rest = body;
+    loop {
+        let (size, tail) = rest.split_once("\r\n").expect("chunk size line");
+        let size = usize::from_str_radix(size.trim(), 16).expect("hex chunk size");
+        if size == 0 {
+            break;
+        }
+        out.push_str(&tail[..size]);
+        rest = &tail[size + 2..];
+    }
+    out
+}
+
 impl Drop for Mock {
     fn drop(&mut self) {
         let _ = self.child.kill();
@@ -366,18 +386,7 @@ fn mock_upstream_streams_chat_completions() {
             .contains("content-type: text/event-stream"),
         "{head}"
     );
-    // Undo the chunked transfer encoding, then read the server-sent events.
-    let mut events = String::new();
-    let mut rest = body.as_str();
-    loop {
-        let (size, tail) = rest.split_once("\r\n").expect("chunk size line");
-        let size = usize::from_str_radix(size.trim(), 16).expect("hex chunk size");
-        if size == 0 {
-            break;
-        }
-        events.push_str(&tail[..size]);
-        rest = &tail[size + 2..];
-    }
+    let events = dechunk(&body);
     let data: Vec<&str> = events
         .lines()
         .filter_map(|l| l.strip_prefix("data: "))
@@ -600,4 +609,69 @@ fn every_metric_and_error_kind_in_the_code_is_documented() {
             "apisix/README.md does not explain runner error kind {kind}"
         );
     }
+}
+
+#[test]
+fn the_answers_route_handles_what_the_mock_upstream_should_not_say() {
+    use promptgate::protocol::peer::Reply;
+    let mock = Mock::start();
+    let runner = Runner::start_with(RunnerOptions {
+        config: read("apisix/promptgate.toml"),
+        env: vec![("PROMPTGATE_POLICY_L2_ENABLED".into(), "false".into())],
+        ..RunnerOptions::default()
+    });
+    let mut apisix = runner.connect();
+    let (_, value) = yaml_route_values()
+        .into_iter()
+        .find(|(uri, _)| uri == "/v1/leaky/chat/completions")
+        .expect("apisix.yaml has the answers route");
+    let token = apisix.token(&value);
+    let answer = |apisix: &mut crate::support::Apisix, leak: &str, stream: bool| {
+        let request = format!(r#"{{"model":"m","leak":"{leak}","stream":{stream},"messages":[]}}"#);
+        let (head, body) = mock.post("/v1/leaky/chat/completions", &request);
+        let body = if stream { dechunk(&body) } else { body };
+        let content_type: &[u8] = if stream {
+            b"text/event-stream"
+        } else {
+            b"application/json"
+        };
+        assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+        let headers: [promptgate::protocol::Entry<'_>; 1] = [(b"content-type", Some(content_type))];
+        match apisix
+            .resp_call(token, 200, &headers, Some(body.as_bytes()))
+            .0
+        {
+            Reply::RespCall(resp) => resp,
+            other => panic!("not an HTTPRespCall reply: {other:?}"),
+        }
+    };
+    // PII is redacted, whole or streamed; the stream stays one JSON event per event.
+    let whole = answer(&mut apisix, "pii", false);
+    let text = String::from_utf8_lossy(&whole.body).into_owned();
+    assert!(
+        text.contains("[EMAIL_1]") && !text.contains("maria.lopez"),
+        "{text}"
+    );
+    let streamed = answer(&mut apisix, "pii", true);
+    let text = String::from_utf8_lossy(&streamed.body).into_owned();
+    assert!(
+        text.contains("[EMAIL_1]") && !text.contains("maria.lopez"),
+        "{text}"
+    );
+    for data in text.lines().filter_map(|l| l.strip_prefix("data: ")) {
+        if data != "[DONE]" {
+            serde_json::from_str::<serde_json::Value>(data).expect("each event is JSON");
+        }
+    }
+    // The canary and the exfiltration image withhold the answer; a clean one passes.
+    for (leak, code) in [("canary", "canary_leak"), ("exfil", "exfiltration_link")] {
+        for stream in [false, true] {
+            let resp = answer(&mut apisix, leak, stream);
+            assert_eq!(resp.status, 502, "{leak} stream={stream}");
+            let err: serde_json::Value = serde_json::from_slice(&resp.body).expect("JSON");
+            assert_eq!(err["error"]["code"], code, "{leak} stream={stream}");
+        }
+    }
+    let clean = answer(&mut apisix, "clean", true);
+    assert_eq!((clean.status, clean.body.len()), (0, 0));
 }

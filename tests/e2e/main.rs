@@ -14,5 +14,6 @@ mod ops_modes;
 mod ops_privacy;
 mod ops_reload;
 mod ops_tls;
+mod response;
 mod security;
 mod support;

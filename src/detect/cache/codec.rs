@@ -19,6 +19,7 @@ fn layer_code(layer: Layer) -> u8 {
         Layer::L1 => 2,
         Layer::L15 => 3,
         Layer::L2 => 4,
+        Layer::Output => 5,
     }
 }
 
@@ -29,6 +30,7 @@ fn layer_of(code: u8) -> Option<Layer> {
         2 => Layer::L1,
         3 => Layer::L15,
         4 => Layer::L2,
+        5 => Layer::Output,
         _ => return None,
     })
 }

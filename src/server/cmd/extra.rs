@@ -9,7 +9,8 @@ use super::super::Shutdown;
 use super::super::connection::{ConnError, Connection};
 use super::super::reply::Scratch;
 use crate::protocol::{
-    RpcType, decode_extra_info_resp, encode_extra_info_req_body, encode_extra_info_var,
+    RpcType, decode_extra_info_resp, encode_extra_info_req_body, encode_extra_info_resp_body,
+    encode_extra_info_var,
 };
 
 /// Asks APISIX, in one write, for the request body (ExtraInfo ReqBody) when
@@ -50,6 +51,57 @@ pub(super) async fn fetch_extra(
         None
     };
     Ok((body, values))
+}
+
+/// Asks APISIX for the upstream answer's body (ExtraInfo RespBody, inside an
+/// HTTPRespCall; asked once: a second read would find the upstream reader
+/// exhausted). An absent result means there is none.
+/// Each variable of `vars` is asked first, then the request body when
+/// `want_request` (the echo check reads its system prompt), in the same write.
+pub(super) async fn fetch_resp_body(
+    conn: &mut Connection,
+    scratch: &mut Scratch,
+    vars: &[&[u8]],
+    want_request: bool,
+    mut wait: Wait<'_>,
+) -> Result<AnswerFetch, ConnError> {
+    scratch.batch.clear();
+    for name in vars {
+        let _ = encode_extra_info_var(&mut scratch.fbb, &mut scratch.out, name);
+        scratch.batch.extend_from_slice(&scratch.out);
+    }
+    if want_request {
+        let _ = encode_extra_info_req_body(&mut scratch.fbb, &mut scratch.out);
+        scratch.batch.extend_from_slice(&scratch.out);
+    }
+    let _ = encode_extra_info_resp_body(&mut scratch.fbb, &mut scratch.out);
+    scratch.batch.extend_from_slice(&scratch.out);
+    conn.write_all(&scratch.batch).await?;
+    let mut vars_values = Vec::with_capacity(vars.len());
+    for _ in vars {
+        vars_values.push(extra_info_answer(conn, &mut wait).await?);
+    }
+    let request = if want_request {
+        extra_info_answer(conn, &mut wait).await?
+    } else {
+        None
+    };
+    let body = extra_info_answer(conn, &mut wait).await?;
+    Ok(AnswerFetch {
+        body,
+        request,
+        vars: vars_values,
+    })
+}
+
+/// What an HTTPRespCall fetched from APISIX.
+pub(super) struct AnswerFetch {
+    /// The upstream answer's body.
+    pub(super) body: Option<Bytes>,
+    /// The request body, when asked for.
+    pub(super) request: Option<Bytes>,
+    /// The asked variables' values, in order.
+    pub(super) vars: Vec<Option<Bytes>>,
 }
 
 /// How long the runner waits for APISIX inside a call.

@@ -39,6 +39,7 @@ impl Seen<'_> {
         let audit = &runtime.config.audit;
         if audit.enabled && (audit.include_allowed || !matches!(decision.verdict, Verdict::Allow)) {
             telemetry::audit(&AuditEvent {
+                direction: "request",
                 request_id: self.request_id,
                 route_id: self.route_id,
                 consumer: self.consumer,

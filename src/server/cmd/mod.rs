@@ -5,7 +5,9 @@
 //! * `req_call` — HTTPReqCall: the token's policy, body gating, the ExtraInfo
 //!   round trips (`extra`), the pipeline, and one `finish` (`finish`) that
 //!   observes the decision and encodes the reply.
-//! * `resp_call` — HTTPRespCall: acknowledged; responses are not inspected yet.
+//! * `resp_call` — HTTPRespCall: the answer's status and headers gate the
+//!   body, which comes over ExtraInfo RespBody; the pipeline's answer
+//!   direction decides; the reply passes, rewrites or withholds the answer.
 
 mod extra;
 mod finish;
@@ -36,7 +38,9 @@ pub(super) async fn apply(
         Some(RpcType::HttpReqCall) => {
             return req_call::apply(conn, shared, payload, scratch, shutdown).await;
         }
-        Some(RpcType::HttpRespCall) => resp_call::apply(shared, &payload, scratch),
+        Some(RpcType::HttpRespCall) => {
+            return resp_call::apply(conn, shared, payload, scratch, shutdown).await;
+        }
         Some(RpcType::ExtraInfo) | Some(RpcType::Error) | None => {
             tracing::warn!(rpc_type = ty, "unexpected RPC type; answering bad request");
             encode_error(scratch, ErrCode::BadRequest);

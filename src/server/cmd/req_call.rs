@@ -10,11 +10,11 @@ use bytes::Bytes;
 
 use super::super::connection::{ConnError, Connection};
 use super::super::reply::{Scratch, encode_error};
-use super::super::{ScanJob, Shared, Shutdown};
+use super::super::{Direction, ScanJob, Shared, Shutdown};
 use super::extra::{Wait, fetch_extra};
 use super::finish::Seen;
 use crate::detect::Layer;
-use crate::pipeline::{Block, Decision, Pipeline, RoutePolicy, too_large};
+use crate::pipeline::{Block, Decision, Pipeline, Pseudonyms, RoutePolicy, Verdict, too_large};
 use crate::policy::Mode;
 use crate::protocol::{ErrCode, HttpReqCall, decode_http_req_call, encode_req_call_continue};
 use crate::telemetry::{self, InflightGuard};
@@ -94,13 +94,18 @@ pub(super) async fn apply(
             return Ok(());
         }
     };
-    let vars: Vec<&[u8]> = runtime
+    let mut vars: Vec<&[u8]> = runtime
         .config
         .server
         .fetch_vars
         .iter()
         .map(|v| v.as_bytes())
         .collect();
+    // Reversible redaction keys the request's mapping by APISIX's request id.
+    let reversible = policy.policy.config.pii.reversible && want_body;
+    if reversible && !vars.contains(&REQUEST_ID_VAR) {
+        vars.push(REQUEST_ID_VAR);
+    }
     let (body, var_values) = if !want_body && vars.is_empty() {
         (None, Vec::new())
     } else {
@@ -124,8 +129,12 @@ pub(super) async fn apply(
         policy: policy.clone(),
         body,
         content_encoding: content_encoding.map(|v| payload.slice_ref(v)),
+        direction: Direction::Request,
     };
     let decision = shared.scans.decide(job).await;
+    if reversible {
+        keep_originals(shared, &vars, &var_values, &decision);
+    }
     seen.consumer = vars
         .iter()
         .zip(&var_values)
@@ -138,6 +147,37 @@ pub(super) async fn apply(
 
 /// The APISIX variable naming the authenticated consumer, audited when fetched.
 const CONSUMER_VAR: &[u8] = b"consumer_name";
+
+/// The nginx variable that names one request in both of its phases: the key
+/// of a reversible redaction's mapping.
+pub(super) const REQUEST_ID_VAR: &[u8] = b"request_id";
+
+/// Keeps a reversible redaction's mapping for the answer, under APISIX's
+/// request id (without one there is nothing to match the answer by, and the
+/// placeholders stay).
+fn keep_originals(shared: &Shared, vars: &[&[u8]], values: &[Option<Bytes>], decision: &Decision) {
+    let Verdict::Redact(redaction) = &decision.verdict else {
+        return;
+    };
+    if redaction.originals.0.is_empty() {
+        return;
+    }
+    let id = vars
+        .iter()
+        .zip(values)
+        .find(|(name, _)| **name == REQUEST_ID_VAR)
+        .and_then(|(_, value)| value.as_deref())
+        .and_then(|v| std::str::from_utf8(v).ok());
+    match id {
+        Some(id) => shared.pseudonyms.put(
+            id,
+            Pseudonyms::from_pairs(redaction.originals.0.iter().cloned()),
+        ),
+        None => {
+            tracing::warn!("reversible redaction without an APISIX request_id; placeholders stay")
+        }
+    }
+}
 
 /// What the headers and the policy say about fetching the body.
 enum BodyGate {
@@ -193,7 +233,7 @@ fn body_presence(content_length: Option<&[u8]>, transfer_encoding: Option<&[u8]>
 }
 
 /// The client's `x-request-id` when it is short printable ASCII, else a fresh one.
-fn request_id(header: Option<&[u8]>) -> String {
+pub(super) fn request_id(header: Option<&[u8]>) -> String {
     match header {
         Some(id)
             if !id.is_empty()

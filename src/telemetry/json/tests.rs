@@ -106,6 +106,7 @@ fn audit_lines_are_the_stock_json_lines() {
     };
     let (stock, fast) = both(|| {
         audit(&AuditEvent {
+            direction: "request",
             request_id: "0123456789abcdef",
             route_id: "1",
             consumer: None,
@@ -115,6 +116,7 @@ fn audit_lines_are_the_stock_json_lines() {
             model_version: None,
         });
         audit(&AuditEvent {
+            direction: "request",
             // Identifiers come from APISIX: quotes, backslashes, controls and
             // non-ASCII must come out escaped exactly as serde_json does.
             request_id: "req-\"quoted\"\\",

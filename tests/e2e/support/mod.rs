@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 
 use promptgate::protocol::peer::{
     self, InfoReq, Reply, ReqCall, encode_extra_info_resp, encode_http_req_call_req,
-    encode_prepare_conf_req,
+    encode_http_resp_call_req, encode_prepare_conf_req,
 };
 use promptgate::protocol::{Entry, FlatBufferBuilder, HEADER_LEN, MAX_PAYLOAD, parse_header};
 
@@ -359,6 +359,55 @@ impl Apisix {
                     self.out = frame;
                 }
                 other => return other,
+            }
+        }
+    }
+
+    /// Sends an HTTPRespCall as ext-plugin-post-resp does (upstream `status` and
+    /// `headers`), answers ExtraInfo RespBody with `body` (anything else with
+    /// an absent result), and returns the final reply and what was asked.
+    pub fn resp_call(
+        &mut self,
+        token: u32,
+        status: u16,
+        headers: &[Entry<'_>],
+        body: Option<&[u8]>,
+    ) -> (Reply, Vec<InfoReq>) {
+        self.resp_call_with(token, status, headers, body, &[], None)
+    }
+
+    /// [`Apisix::resp_call`], answering variable questions from `vars` and the
+    /// request-body question with `request`.
+    pub fn resp_call_with(
+        &mut self,
+        token: u32,
+        status: u16,
+        headers: &[Entry<'_>],
+        body: Option<&[u8]>,
+        vars: &[(&str, &str)],
+        request: Option<&[u8]>,
+    ) -> (Reply, Vec<InfoReq>) {
+        encode_http_resp_call_req(&mut self.fbb, &mut self.out, 9, status, headers, token)
+            .expect("encode HTTPRespCall");
+        let frame = std::mem::take(&mut self.out);
+        self.send(&frame);
+        self.out = frame;
+        let mut asked = Vec::new();
+        loop {
+            match self.recv_reply() {
+                Reply::ExtraInfo(info) => {
+                    let result = match &info {
+                        InfoReq::RespBody => body,
+                        InfoReq::Var(name) => vars
+                            .iter()
+                            .find(|(n, _)| n.as_bytes() == name.as_slice())
+                            .map(|(_, v)| v.as_bytes()),
+                        InfoReq::ReqBody => request,
+                    };
+                    asked.push(info);
+                    self.answer_extra_info(result);
+                }
+                other => return (other, asked),
             }
         }
     }
