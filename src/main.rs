@@ -56,8 +56,10 @@ enum Command {
         json: bool,
         /// How each text is sent: `serving` (an OpenAI chat body with a system
         /// message and the text as the user message, as APISIX hands it over;
-        /// a block by any layer counts) or `user` (the text alone as the user
-        /// message; only injection blocks count).
+        /// a block by any layer counts), `user` (the text alone as the user
+        /// message; only injection blocks count), or `answer` / `answer-stream`
+        /// (the text as a model's answer, whole or as SSE deltas, through the
+        /// answer path; attack records are skipped).
         #[arg(long, default_value = "serving")]
         wrap: promptgate::eval::Wrap,
         /// Only one part of the fixed grouped split: `holdout` (the part whose

@@ -143,3 +143,53 @@ fn part_record_ids_split_the_corpus() {
         "the parts overlap or miss records"
     );
 }
+
+/// The answer path finds the same PII in answers as the request path does in
+/// prompts, and streaming (values cut over SSE events of 7 characters) loses
+/// none of it: per type, the same values found, whole or streamed.
+#[test]
+fn answers_whole_and_streamed_find_the_pii_that_requests_do() {
+    use promptgate::eval::{EvalOptions, Wrap, evaluate_with};
+
+    let dir = corpus_dir();
+    let paths = [dir.join("pii.jsonl"), dir.join("benign.jsonl")];
+    let paths: Vec<&Path> = paths.iter().map(PathBuf::as_path).collect();
+    let records = read_records(&paths).expect("corpus reads");
+    let config =
+        load_config_str("[policy.l2]\nenabled = false\n", "test", Vec::new()).expect("config");
+    let runtime = Runtime::build(config, 0, &Engines::none()).expect("runtime");
+    let tokio = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("tokio");
+    let report = |wrap: Wrap| {
+        let options = EvalOptions {
+            wrap,
+            ..EvalOptions::default()
+        };
+        tokio
+            .block_on(evaluate_with(
+                &runtime,
+                "default",
+                &records,
+                &options,
+                |_, _| {},
+            ))
+            .expect("evaluates")
+    };
+    let request = report(Wrap::Serving);
+    for wrap in [Wrap::Answer, Wrap::AnswerStream] {
+        let answer = report(wrap);
+        println!("{}", answer.render());
+        assert_eq!(
+            answer.pii, request.pii,
+            "{wrap:?}: PII per type differs from requests"
+        );
+        assert!(answer.pii_hard_negative_findings.is_empty(), "{wrap:?}");
+        assert_eq!(
+            answer.benign_false_positives.hits, 0,
+            "{wrap:?}: benign answers withheld: {:?}",
+            answer.false_positive_ids
+        );
+    }
+}

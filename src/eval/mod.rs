@@ -41,8 +41,9 @@ pub use report::{EvalReport, Rate};
 pub use split::{Part, assign_parts, wilson95};
 
 use crate::detect::Layer;
+use crate::detect::output::OutputGuard;
 use crate::pipeline::RoutePolicy;
-use crate::pipeline::{ScanRequest, Verdict};
+use crate::pipeline::{AnswerScan, Decision, ScanRequest, Verdict, output_config};
 use crate::policy::RouteConf;
 use crate::runtime::Runtime;
 
@@ -95,7 +96,27 @@ pub enum Wrap {
     /// The text alone as the user message; only injection blocks (L1, L2)
     /// count.
     User,
+    /// The text as a model's answer (an OpenAI chat completion) through the
+    /// answer path (`[policy.response]`, switched on for the run): what it
+    /// measures is PII found in answers and benign answers withheld; attack
+    /// records are skipped (injections are a request-side question).
+    Answer,
+    /// As [`Wrap::Answer`], streamed: the text cut into SSE deltas of
+    /// [`STREAM_DELTA_CHARS`] characters, so values fall across events.
+    #[serde(rename = "answer-stream")]
+    AnswerStream,
 }
+
+impl Wrap {
+    /// Whether records go through the answer path.
+    pub fn is_answer(self) -> bool {
+        matches!(self, Wrap::Answer | Wrap::AnswerStream)
+    }
+}
+
+/// Characters per delta of [`Wrap::AnswerStream`]: short enough that most
+/// values are split over two or more events.
+pub const STREAM_DELTA_CHARS: usize = 7;
 
 impl std::str::FromStr for Wrap {
     type Err = String;
@@ -104,7 +125,11 @@ impl std::str::FromStr for Wrap {
         match s {
             "serving" => Ok(Wrap::Serving),
             "user" => Ok(Wrap::User),
-            other => Err(format!("unknown wrapping {other:?} (serving, user)")),
+            "answer" => Ok(Wrap::Answer),
+            "answer-stream" => Ok(Wrap::AnswerStream),
+            other => Err(format!(
+                "unknown wrapping {other:?} (serving, user, answer, answer-stream)"
+            )),
         }
     }
 }
@@ -160,6 +185,9 @@ pub enum EvalError {
         /// The parser's message.
         message: String,
     },
+    /// The policy's `[response]` settings do not compile (an answer run).
+    #[error("the policy's [response] settings: {0}")]
+    Answer(String),
     /// The policy named for the run does not exist.
     #[error("policy: {0}")]
     Policy(#[from] crate::pipeline::ResolveError),
@@ -236,6 +264,11 @@ pub async fn evaluate_with(
         policy: Some(policy.to_owned()),
         ..RouteConf::default()
     })?;
+    let route = if options.wrap.is_answer() {
+        answer_route(&route)?
+    } else {
+        route
+    };
     let pii_route = pii_only(&route);
     let parts = assign_parts(records);
     let selected: Vec<&Record> = records
@@ -252,18 +285,13 @@ pub async fn evaluate_with(
     let mut outcomes = Vec::with_capacity(selected.len());
     let mut scan_time = Duration::ZERO;
     for (n, record) in selected.iter().enumerate() {
+        if options.wrap.is_answer() && record.label == "attack" {
+            progress(n + 1, selected.len());
+            continue;
+        }
         let body = request_body(options.wrap, &record.text);
         let started = Instant::now();
-        let decision = runtime
-            .pipeline
-            .decide(
-                &route,
-                ScanRequest {
-                    body: Some(&body),
-                    content_encoding: None,
-                },
-            )
-            .await;
+        let decision = decide(runtime, &route, options.wrap, &body).await;
         scan_time += started.elapsed();
         report.bytes += record.text.len() as u64;
         let block = match &decision.verdict {
@@ -307,16 +335,7 @@ pub async fn evaluate_with(
         if let Some(expected) = &record.pii {
             // PII is measured with L1 and L2 off and every type logged, so an
             // injection verdict or a blocking type cannot hide a finding.
-            let decision = runtime
-                .pipeline
-                .decide(
-                    &pii_route,
-                    ScanRequest {
-                        body: Some(&body),
-                        content_encoding: None,
-                    },
-                )
-                .await;
+            let decision = decide(runtime, &pii_route, options.wrap, &body).await;
             let found: Vec<(String, std::ops::Range<usize>)> = decision
                 .findings
                 .iter()
@@ -369,6 +388,43 @@ pub fn source_family(source: &str) -> &str {
     }
 }
 
+/// Decides `body` on the path `wrap` names: a request, or a model's answer.
+async fn decide(runtime: &Runtime, route: &RoutePolicy, wrap: Wrap, body: &[u8]) -> Decision {
+    if !wrap.is_answer() {
+        let request = ScanRequest {
+            body: Some(body),
+            content_encoding: None,
+        };
+        return runtime.pipeline.decide(route, request).await;
+    }
+    let content_type: &[u8] = match wrap {
+        Wrap::AnswerStream => b"text/event-stream",
+        _ => b"application/json",
+    };
+    let answer = AnswerScan {
+        body,
+        content_type: Some(content_type),
+        content_encoding: None,
+        originals: None,
+        request: None,
+    };
+    runtime.pipeline.decide_response(route, answer)
+}
+
+/// The route with answer inspection on (the run is about answers), with the
+/// policy's own `[response]` settings otherwise.
+fn answer_route(route: &RoutePolicy) -> Result<RoutePolicy, EvalError> {
+    let mut policy = (*route.policy).clone();
+    policy.config.response.enabled = true;
+    let guard = OutputGuard::new(&output_config(&policy.config.response))
+        .map_err(|e| EvalError::Answer(e.to_string()))?;
+    policy.detection.output = Some(std::sync::Arc::new(guard));
+    Ok(RoutePolicy {
+        policy: std::sync::Arc::new(policy),
+        ..route.clone()
+    })
+}
+
 /// The same route with L1 and L2 off and every PII type only logged.
 fn pii_only(route: &RoutePolicy) -> RoutePolicy {
     let mut policy = (*route.policy).clone();
@@ -398,15 +454,39 @@ pub fn request_body(wrap: Wrap, text: &str) -> Vec<u8> {
             "model": "eval",
             "messages": [{"role": "user", "content": text}]
         }),
+        Wrap::Answer => serde_json::json!({
+            "id": "chatcmpl-eval", "object": "chat.completion",
+            "choices": [{"index": 0, "finish_reason": "stop",
+                "message": {"role": "assistant", "content": text}}]
+        }),
+        Wrap::AnswerStream => return answer_stream(text),
     };
     serde_json::to_vec(&body).unwrap_or_default()
+}
+
+/// `text` as an OpenAI chat completion stream of short deltas.
+fn answer_stream(text: &str) -> Vec<u8> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = Vec::with_capacity(text.len() * 4);
+    for piece in chars.chunks(STREAM_DELTA_CHARS) {
+        let piece: String = piece.iter().collect();
+        let event = serde_json::json!({
+            "object": "chat.completion.chunk",
+            "choices": [{"index": 0, "delta": {"content": piece}}]
+        });
+        out.extend_from_slice(b"data: ");
+        out.extend_from_slice(event.to_string().as_bytes());
+        out.extend_from_slice(b"\n\n");
+    }
+    out.extend_from_slice(b"data: [DONE]\n\n");
+    out
 }
 
 /// The index of the segment holding the record's text.
 fn user_segment(wrap: Wrap) -> usize {
     match wrap {
         Wrap::Serving => 1,
-        Wrap::User => 0,
+        Wrap::User | Wrap::Answer | Wrap::AnswerStream => 0,
     }
 }
 

@@ -258,6 +258,9 @@ impl EvalReport {
             match self.wrap {
                 Wrap::Serving => "serving: system + user message, any block",
                 Wrap::User => "user message only, injection blocks",
+                Wrap::Answer => "model answers (attack records skipped), any withheld answer",
+                Wrap::AnswerStream =>
+                    "streamed model answers (attack records skipped), any withheld answer",
             },
             self.megabytes_per_second(),
             self.decisions_per_second()
