@@ -501,6 +501,12 @@ fn run_server(config: Config, config_path: Option<&Path>) -> anyhow::Result<()> 
 /// process that saw the request, said once when a policy uses them.
 fn pseudonym_key(config: &Config) -> anyhow::Result<Option<promptgate::pipeline::PseudonymKey>> {
     let redis = &config.cache.redis;
+    if !config.cache.enabled && redis.enabled && !redis.pseudonym_key_file.is_empty() {
+        tracing::warn!(
+            "cache.enabled = false turns the Redis tier off, for reversible-redaction \
+             mappings too: they stay in process"
+        );
+    }
     if !config.cache.enabled || !redis.enabled {
         return Ok(None);
     }
