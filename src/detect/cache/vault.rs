@@ -145,19 +145,14 @@ impl PseudonymStore {
                 return None;
             }
         };
-        let Ok(plain) = shared.key.open(redis_key.as_bytes(), &sealed) else {
-            telemetry::record_runner_error("pseudonym_unreadable");
-            tracing::warn!(
-                "reversible redaction: a mapping in redis does not open with this runner's \
-                 pseudonym key (another key, or altered); the answer keeps its placeholders"
-            );
-            return None;
-        };
-        match serde_json::from_slice::<Vec<(String, String)>>(&plain) {
-            Ok(pairs) => Some(Arc::new(Pseudonyms::from_pairs(pairs))),
-            Err(_) => {
+        match open_mapping(&shared.key, &redis_key, &sealed) {
+            Some(pseudonyms) => Some(Arc::new(pseudonyms)),
+            None => {
                 telemetry::record_runner_error("pseudonym_unreadable");
-                tracing::warn!("reversible redaction: a mapping in redis has an unknown form");
+                tracing::warn!(
+                    "reversible redaction: a mapping in redis does not open with this runner's \
+                     pseudonym key (another key, or altered); the answer keeps its placeholders"
+                );
                 None
             }
         }
@@ -176,25 +171,55 @@ impl PseudonymStore {
 
 /// Seals and writes one mapping in the background, unless it is too large.
 fn store_sealed(shared: &SharedTier, request_id: &str, pseudonyms: &Pseudonyms) {
-    let Ok(plain) = serde_json::to_vec(pseudonyms.pairs()) else {
-        return;
-    };
-    if plain.len() > MAX_SEALED_MAPPING {
-        telemetry::record_runner_error("pseudonym_too_large");
-        tracing::warn!(
-            bytes = plain.len(),
-            limit = MAX_SEALED_MAPPING,
-            "reversible redaction: mapping too large for the shared vault; kept in process only"
-        );
-        return;
-    }
     let redis_key = shared.redis_key(request_id);
-    let Some(sealed) = shared.key.seal(redis_key.as_bytes(), &plain) else {
-        return;
-    };
-    shared
-        .remote
-        .set_ex_background(redis_key, sealed, shared.ttl_secs, REDIS_ERROR);
+    match seal_mapping(&shared.key, &redis_key, pseudonyms) {
+        Ok(sealed) => {
+            shared
+                .remote
+                .set_ex_background(redis_key, sealed, shared.ttl_secs, REDIS_ERROR);
+        }
+        Err(Unstored::TooLarge(bytes)) => {
+            telemetry::record_runner_error("pseudonym_too_large");
+            tracing::warn!(
+                bytes,
+                limit = MAX_SEALED_MAPPING,
+                "reversible redaction: mapping too large for the shared vault; kept in process only"
+            );
+        }
+        Err(Unstored::Unserializable) => {}
+    }
+}
+
+/// Why a mapping is not written to Redis.
+#[derive(Debug, PartialEq, Eq)]
+enum Unstored {
+    /// Its serialized form is this many bytes, over [`MAX_SEALED_MAPPING`].
+    TooLarge(usize),
+    /// It could not be serialized or sealed (not expected).
+    Unserializable,
+}
+
+/// The sealed form of `pseudonyms` for `redis_key`: its pairs as JSON,
+/// sealed with the Redis key as context.
+fn seal_mapping(
+    key: &PseudonymKey,
+    redis_key: &str,
+    pseudonyms: &Pseudonyms,
+) -> Result<Vec<u8>, Unstored> {
+    let plain = serde_json::to_vec(pseudonyms.pairs()).map_err(|_| Unstored::Unserializable)?;
+    if plain.len() > MAX_SEALED_MAPPING {
+        return Err(Unstored::TooLarge(plain.len()));
+    }
+    key.seal(redis_key.as_bytes(), &plain)
+        .ok_or(Unstored::Unserializable)
+}
+
+/// What [`seal_mapping`] wrote for `redis_key`, opened; `None` for a value
+/// that does not open or does not hold pairs.
+fn open_mapping(key: &PseudonymKey, redis_key: &str, sealed: &[u8]) -> Option<Pseudonyms> {
+    let plain = key.open(redis_key.as_bytes(), sealed).ok()?;
+    let pairs = serde_json::from_slice::<Vec<(String, String)>>(&plain).ok()?;
+    Some(Pseudonyms::from_pairs(pairs))
 }
 
 #[cfg(test)]
@@ -237,6 +262,30 @@ mod tests {
         assert!(!no_key.is_shared());
         let shared = PseudonymStore::new(vault(), Duration::from_secs(60), &with_redis, Some(key));
         assert!(shared.is_shared());
+    }
+
+    #[test]
+    fn a_sealed_mapping_round_trips_and_a_flipped_byte_or_oversized_one_is_refused() {
+        let key = PseudonymKey::from_bytes(&[3u8; 32]);
+        let rk = "promptgate:v1:pseudonym:00";
+        let sealed = seal_mapping(&key, rk, &pseudonyms()).expect("sealed");
+        assert!(!String::from_utf8_lossy(&sealed).contains("a@example.org"));
+        assert_eq!(open_mapping(&key, rk, &sealed), Some(pseudonyms()));
+        let mut flipped = sealed.clone();
+        let last = flipped.len() - 1;
+        flipped[last] ^= 0x80;
+        assert_eq!(open_mapping(&key, rk, &flipped), None);
+        assert_eq!(
+            open_mapping(&key, "promptgate:v1:pseudonym:01", &sealed),
+            None
+        );
+        let big = Pseudonyms::from_pairs(
+            (0..2000).map(|i| (format!("[EMAIL_{i}]"), format!("user{i}@example.org"))),
+        );
+        assert!(matches!(
+            seal_mapping(&key, rk, &big),
+            Err(Unstored::TooLarge(n)) if n > MAX_SEALED_MAPPING
+        ));
     }
 
     #[tokio::test]
