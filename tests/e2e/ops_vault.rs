@@ -1,8 +1,9 @@
 //! Reversible redaction across runners (issue 17, item 4): two runners share
 //! one real Redis and one pseudonym key file; the runner that sees the
 //! request seals its mapping into Redis and the one that gets the answer
-//! restores the values. Redis never holds a value in clear, a runner without
-//! the key leaves the placeholders, and a Redis that is down fails nothing.
+//! restores the values, also over the cache tier's mutual TLS. Redis never
+//! holds a value in clear, a runner without the key leaves the placeholders,
+//! and a Redis that is down fails nothing.
 
 use std::time::{Duration, Instant};
 
@@ -11,7 +12,7 @@ use promptgate::protocol::peer::{Action, Reply, ReqCall};
 use serde_json::{Value, json};
 
 use crate::ops_common::{runner_with_metrics, sample, scrape};
-use crate::support::redis::{RedisProcess, wait_until};
+use crate::support::redis::{ClientAuth, RedisProcess, TlsFiles, wait_until};
 use crate::support::{Answers, Apisix, Runner, chat_body};
 
 const EMAIL: &str = "maria.lopez@example.org";
@@ -27,9 +28,15 @@ fn key_file(dir: &tempfile::TempDir, hex: &str) -> String {
 /// Reversible redaction on, answers inspected, the cache's Redis at `url`,
 /// and the pseudonym key file when given.
 fn config(url: &str, key_file: Option<&str>) -> String {
+    config_with(url, key_file, "")
+}
+
+/// [`config`] with more `[cache.redis]` lines (TLS settings).
+fn config_with(url: &str, key_file: Option<&str>, more: &str) -> String {
     let key = key_file
         .map(|k| format!("pseudonym_key_file = {k:?}\n"))
-        .unwrap_or_default();
+        .unwrap_or_default()
+        + more;
     format!(
         "[policy.pii]\nreversible = true\n\
          [cache.redis]\nenabled = true\nurl = \"{url}\"\ntimeout_ms = 200\n\
@@ -216,6 +223,39 @@ fn an_answer_on_another_runner_gets_its_values_back_and_redis_holds_none_in_clea
     )
     .is_empty()));
     assert_eq!(answer(&mut b, token_b, again), "Dear [EMAIL_1], thank you.");
+}
+
+#[test]
+fn mappings_travel_over_the_cache_tiers_mutual_tls_connection() {
+    let files = TlsFiles::generate();
+    let redis = RedisProcess::server_tls(&files, ClientAuth::Required);
+    let keys = tempfile::tempdir().expect("temp dir");
+    let key = key_file(&keys, KEY_HEX);
+    let tls = format!(
+        "tls_ca_file = {}\ntls_cert_file = {}\ntls_key_file = {}\n",
+        files.toml_path("ca.pem"),
+        files.toml_path("client.pem"),
+        files.toml_path("client.key")
+    );
+    let config = config_with(&redis.url(), Some(&key), &tls);
+    let first = Runner::start(&config);
+    let second = Runner::start(&config);
+    wait_redis_up(&first);
+    wait_redis_up(&second);
+    let mut a = first.connect();
+    let token_a = a.token("{}");
+    request(&mut a, token_a, "tls-request-1");
+    assert!(wait_until(Duration::from_secs(5), || sealed_mappings(
+        &redis
+    )
+    .len()
+        == 1));
+    let mut b = second.connect();
+    let token_b = b.token("{}");
+    assert_eq!(
+        answer(&mut b, token_b, "tls-request-1"),
+        format!("Dear {EMAIL}, thank you.")
+    );
 }
 
 #[test]
