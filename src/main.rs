@@ -456,6 +456,7 @@ fn run_server(config: Config, config_path: Option<&Path>) -> anyhow::Result<()> 
     let socket = server::bind(&path, mode)?;
     let metrics = config.metrics.clone();
     let cache_config = promptgate::runtime::cache_options(&config.cache);
+    let pseudonym_key = pseudonym_key(&config)?;
     let mut reloader = Reloader::new(config_path.map(Path::to_path_buf));
     if !config.rules.dir.is_empty() {
         reloader = reloader.watch_path(PathBuf::from(&config.rules.dir));
@@ -480,7 +481,10 @@ fn run_server(config: Config, config_path: Option<&Path>) -> anyhow::Result<()> 
             memory_only.redis.enabled = false;
             VerdictCache::new(&memory_only).unwrap_or_else(|_| VerdictCache::disabled())
         });
-        let shared = Arc::new(Shared::with_cache(runtime, expire, cache));
+        let shared = Arc::new(Shared::with_stores(runtime, expire, cache, pseudonym_key));
+        if shared.pseudonyms.is_shared() {
+            tracing::info!("reversible redaction: mappings are also kept, sealed, in redis");
+        }
         let reloads = reloader.spawn(shared.clone(), hangup);
         tracing::info!(socket = %path.display(), conf_expire_secs = expire, "promptgate listening");
         server::run(listener, shared, stop.wait(), options).await;
@@ -491,6 +495,36 @@ fn run_server(config: Config, config_path: Option<&Path>) -> anyhow::Result<()> 
         tracing::info!("promptgate stopped");
         Ok(())
     })
+}
+
+/// The key sealing reversible-redaction mappings in Redis, when the Redis
+/// tier is on and `cache.redis.pseudonym_key_file` names one (checked with the
+/// configuration already; read again here). Without it, mappings stay in the
+/// process that saw the request, said once when a policy uses them.
+fn pseudonym_key(config: &Config) -> anyhow::Result<Option<promptgate::pipeline::PseudonymKey>> {
+    let redis = &config.cache.redis;
+    if !config.cache.enabled && redis.enabled && !redis.pseudonym_key_file.is_empty() {
+        tracing::warn!(
+            "cache.enabled = false turns the Redis tier off, for reversible-redaction \
+             mappings too: they stay in process"
+        );
+    }
+    if !config.cache.enabled || !redis.enabled {
+        return Ok(None);
+    }
+    if redis.pseudonym_key_file.is_empty() {
+        let reversible =
+            config.policy.pii.reversible || config.policies.values().any(|p| p.pii.reversible);
+        if reversible {
+            tracing::warn!(
+                "cache.redis.pseudonym_key_file is not set: reversible-redaction mappings \
+                 stay in process, so an answer reaching another runner keeps its placeholders"
+            );
+        }
+        return Ok(None);
+    }
+    let key = promptgate::pipeline::PseudonymKey::load(&redis.pseudonym_key_file)?;
+    Ok(Some(key))
 }
 
 /// SIGTERM (APISIX stopping or reloading) and SIGINT, installed at start so

@@ -35,6 +35,7 @@ use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
 
+pub use crate::detect::cache::{PseudonymKey, PseudonymStore};
 pub use crate::extract::{PseudonymVault, Pseudonyms};
 pub use crate::types::{
     Block, Decision, Originals, Redaction, ShadowOutcome, Verdict, counts_header,

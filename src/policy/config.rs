@@ -320,6 +320,11 @@ pub struct RedisConfig {
     pub breaker_failures: u32,
     /// How long an open breaker keeps Redis out of the request path before a probe.
     pub breaker_cooldown_ms: u64,
+    /// File holding 32 random bytes (64 hex digits or base64) that seal
+    /// reversible-redaction mappings stored in Redis (XChaCha20-Poly1305);
+    /// every runner sharing the Redis reads the same key. Empty: mappings stay
+    /// in the process that saw the request. Read once at start.
+    pub pseudonym_key_file: String,
 }
 
 impl Default for RedisConfig {
@@ -342,6 +347,7 @@ impl Default for RedisConfig {
             key_prefix: "promptgate:v1:".to_owned(),
             breaker_failures: 3,
             breaker_cooldown_ms: 2000,
+            pseudonym_key_file: String::new(),
         }
     }
 }

@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use super::settings::redis_options;
-use crate::detect::cache::VerdictCache;
+use crate::detect::cache::{PSEUDONYM_KEY_SETTING, PseudonymKey, VerdictCache};
 use crate::detect::output::OutputGuard;
 use crate::detect::pii::{UnknownRegion, is_known_region};
 use crate::pipeline::output_config;
@@ -54,6 +54,11 @@ pub fn layer_checks(config: &Config, invalid: &mut dyn FnMut(String, String)) {
     if redis.enabled {
         if let Err(error) = VerdictCache::check_tls(&redis_options(redis)) {
             invalid(error.key.into(), error.problem);
+        }
+    }
+    if !redis.pseudonym_key_file.is_empty() {
+        if let Err(error) = PseudonymKey::load(&redis.pseudonym_key_file) {
+            invalid(PSEUDONYM_KEY_SETTING.into(), error.problem);
         }
     }
 }

@@ -37,6 +37,7 @@ pub(super) fn redis_options(config: &RedisConfig) -> RedisOptions {
         key_prefix: config.key_prefix.clone(),
         breaker_failures: config.breaker_failures,
         breaker_cooldown_ms: config.breaker_cooldown_ms,
+        pseudonym_key_file: config.pseudonym_key_file.clone(),
     }
 }
 

@@ -47,7 +47,7 @@ pub use scan::{Direction, SCANNER_BUSY, ScanJob, ScanPool};
 pub use tokens::{ConfEntry, ConfStore, route_id_from_key};
 
 use crate::detect::cache::VerdictCache;
-use crate::pipeline::PseudonymVault;
+use crate::pipeline::{PseudonymKey, PseudonymStore, PseudonymVault};
 use crate::runtime::Runtime;
 
 /// How often expired conf tokens are swept out.
@@ -65,8 +65,9 @@ pub struct Shared {
     /// Where large scans run, off the socket tasks.
     pub scans: ScanPool,
     /// Reversible redaction: each request's placeholder mapping until its
-    /// answer comes back (in process; bounded, see [`PSEUDONYM_TTL`]).
-    pub pseudonyms: PseudonymVault,
+    /// answer comes back (in process, bounded, see [`PSEUDONYM_TTL`]; also
+    /// sealed in the cache's Redis when it has one and a key is configured).
+    pub pseudonyms: PseudonymStore,
 }
 
 /// How long a request's placeholder mapping waits for its answer.
@@ -86,6 +87,24 @@ impl Shared {
     /// the scan pool come from `runtime`'s configuration (read once: they
     /// change with a restart).
     pub fn with_cache(runtime: Runtime, conf_expire_secs: u64, cache: VerdictCache) -> Shared {
+        Shared::with_stores(runtime, conf_expire_secs, cache, None)
+    }
+
+    /// Like [`Shared::with_cache`]; with `pseudonym_key`, reversible-redaction
+    /// mappings are also sealed in the cache's Redis tier (when it has one),
+    /// so any runner sharing it can restore an answer.
+    pub fn with_stores(
+        runtime: Runtime,
+        conf_expire_secs: u64,
+        cache: VerdictCache,
+        pseudonym_key: Option<PseudonymKey>,
+    ) -> Shared {
+        let pseudonyms = PseudonymStore::new(
+            PseudonymVault::new(PSEUDONYM_MAX_ENTRIES, PSEUDONYM_MAX_BYTES, PSEUDONYM_TTL),
+            PSEUDONYM_TTL,
+            &cache,
+            pseudonym_key,
+        );
         let server = &runtime.config.server;
         let tokens = ConfStore::bounded(
             conf_expire_secs,
@@ -98,11 +117,7 @@ impl Shared {
             tokens,
             cache: Arc::new(cache),
             scans,
-            pseudonyms: PseudonymVault::new(
-                PSEUDONYM_MAX_ENTRIES,
-                PSEUDONYM_MAX_BYTES,
-                PSEUDONYM_TTL,
-            ),
+            pseudonyms,
         }
     }
 }

@@ -14,6 +14,7 @@ mod ops_modes;
 mod ops_privacy;
 mod ops_reload;
 mod ops_tls;
+mod ops_vault;
 mod response;
 mod security;
 mod support;

@@ -13,6 +13,10 @@
 //! stores text or PII (values are identifiers only, checked on write and on
 //! read), and never makes a request fail or wait for a connection.
 //!
+//! The same Redis connection also carries the reversible-redaction vault's
+//! mappings between runners ([`PseudonymStore`]), sealed with
+//! [`PseudonymKey`] (XChaCha20-Poly1305) so no PII reaches Redis in clear.
+//!
 //! The cache lives outside the runtime (`runtime::Runtime`) so it survives hot
 //! reloads; a changed rule or policy changes the fingerprint, hence the key,
 //! so a stale verdict is never served.
@@ -20,7 +24,9 @@
 mod codec;
 mod memory;
 mod remote;
+mod seal;
 mod tls;
+mod vault;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -35,7 +41,9 @@ pub use options::{CacheOptions, RedisOptions};
 
 use memory::Memory;
 use remote::Remote;
+pub use seal::{PSEUDONYM_KEY_SETTING, PseudonymKey, PseudonymKeyError, Unsealable};
 pub use tls::TlsError;
+pub use vault::{MAX_SEALED_MAPPING, PseudonymStore};
 
 /// A cache key: SHA-256 over the policy fingerprint and the canonical text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

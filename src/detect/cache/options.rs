@@ -74,6 +74,10 @@ pub struct RedisOptions {
     pub breaker_failures: u32,
     /// How long an open breaker keeps Redis out of the request path before a probe.
     pub breaker_cooldown_ms: u64,
+    /// File holding the 32-byte key (hex or base64) that seals reversible-redaction
+    /// mappings in Redis; every runner sharing the Redis reads the same key. Empty:
+    /// mappings stay in process.
+    pub pseudonym_key_file: String,
 }
 
 impl Default for RedisOptions {
@@ -96,6 +100,7 @@ impl Default for RedisOptions {
             key_prefix: "promptgate:v1:".to_owned(),
             breaker_failures: 3,
             breaker_cooldown_ms: 2000,
+            pseudonym_key_file: String::new(),
         }
     }
 }

@@ -256,6 +256,93 @@ impl Remote {
     }
 }
 
+/// Why a raw operation returned nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum RemoteError {
+    /// Not tried: no connection yet, or the breaker keeps Redis out.
+    Unavailable,
+    /// Tried, and it failed or timed out (counted under the caller's kind).
+    Failed,
+}
+
+/// Raw operations for the other users of this connection (the
+/// reversible-redaction vault): same connection, timeout and breaker, with
+/// failures counted under the caller's `kind`.
+impl Remote {
+    /// The configured key prefix.
+    pub(super) fn prefix(&self) -> &str {
+        &self.prefix
+    }
+
+    /// GETDEL `key` within the timeout: `Ok(None)` for a miss.
+    pub(super) async fn get_del(
+        self: &Arc<Self>,
+        key: &str,
+        kind: &'static str,
+    ) -> Result<Option<Vec<u8>>, RemoteError> {
+        let mut conn = self.connection().ok_or(RemoteError::Unavailable)?;
+        let reply: Result<redis::RedisResult<Option<Vec<u8>>>, _> =
+            tokio::time::timeout(self.timeout, conn.get_del(key)).await;
+        match reply {
+            Ok(Ok(value)) => {
+                self.breaker.success(&self.describe);
+                Ok(value)
+            }
+            Ok(Err(_)) | Err(_) => {
+                self.failed(kind);
+                Err(RemoteError::Failed)
+            }
+        }
+    }
+
+    /// SET `key` `value` EX `ttl_secs` in the background; `false` when Redis
+    /// is unavailable now (nothing is written).
+    pub(super) fn set_ex_background(
+        self: &Arc<Self>,
+        key: String,
+        value: Vec<u8>,
+        ttl_secs: u64,
+        kind: &'static str,
+    ) -> bool {
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            return false;
+        };
+        let Some(mut conn) = self.connection() else {
+            return false;
+        };
+        let this = self.clone();
+        runtime.spawn(async move {
+            let write = conn.set_ex::<_, _, ()>(key, value, ttl_secs.max(1));
+            match tokio::time::timeout(this.timeout, write).await {
+                Ok(Ok(())) => this.breaker.success(&this.describe),
+                Ok(Err(_)) | Err(_) => {
+                    tracing::warn!(kind, "redis write failed; the value stays in process only");
+                    this.failed(kind);
+                }
+            }
+        });
+        true
+    }
+
+    /// DEL `key` in the background (best effort).
+    pub(super) fn del_background(self: &Arc<Self>, key: String, kind: &'static str) {
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        let Some(mut conn) = self.connection() else {
+            return;
+        };
+        let this = self.clone();
+        runtime.spawn(async move {
+            let delete = conn.del::<_, ()>(key);
+            match tokio::time::timeout(this.timeout, delete).await {
+                Ok(Ok(())) => this.breaker.success(&this.describe),
+                Ok(Err(_)) | Err(_) => this.failed(kind),
+            }
+        });
+    }
+}
+
 /// `addr` (from a `redis://` or `rediss://` URL) as a TLS address; `insecure`
 /// (or the URL's `#insecure`) skips certificate verification.
 fn tls_addr(addr: ConnectionAddr, insecure: bool) -> Result<ConnectionAddr, CacheError> {

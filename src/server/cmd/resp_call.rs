@@ -73,12 +73,15 @@ pub(super) async fn apply(
             let want_request = policy.policy.config.response.enabled
                 && policy.policy.config.response.echo_min_words > 0;
             let fetched = fetch_resp_body(conn, scratch, vars, want_request, wait).await?;
-            let originals = fetched
+            let id = fetched
                 .vars
                 .first()
                 .and_then(|v| v.as_deref())
-                .and_then(|id| std::str::from_utf8(id).ok())
-                .and_then(|id| shared.pseudonyms.take(id));
+                .and_then(|id| std::str::from_utf8(id).ok());
+            let originals = match id {
+                Some(id) => shared.pseudonyms.take(id).await,
+                None => None,
+            };
             match fetched.body {
                 None => Decision::allow(),
                 Some(body) => {
