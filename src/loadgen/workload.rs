@@ -208,7 +208,7 @@ pub struct Workload {
 }
 
 impl Workload {
-    /// Builds [`BODIES_PER_KIND`] bodies of each kind with weight in `mix`,
+    /// Builds `BODIES_PER_KIND` bodies of each kind with weight in `mix`,
     /// about `size` bytes each, and a shuffled schedule following the weights.
     pub fn build(
         texts: &Texts,

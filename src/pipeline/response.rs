@@ -3,7 +3,8 @@
 //!
 //! gate (decoding and the answer's size limit) ▸ extraction of what the user
 //! will read (`extract::extract_response`, whole or streamed) ▸ L1.5 with the
-//! policy's PII actions ▸ the output checks (canaries, exfiltration links)
+//! policy's PII actions ▸ the output checks (canaries, exfiltration links,
+//! the system prompt echoed) and, when asked, L1 for injected instructions,
 //! with the policy's `response.output_action` ▸ block, rewrite or pass. No
 //! cache and no classifier: answers are unique, and what must not come out is
 //! found by exact checks. A blocked answer is a 502 (the gateway withholds
@@ -136,6 +137,24 @@ impl Pipeline {
             let code = output_code(&finding.category);
             outcome.apply(finding, detection.output_action, code);
         }
+
+        if config.response.scan_injection && config.l1.enabled {
+            let t = Instant::now();
+            let mut found = Vec::new();
+            for (i, segment) in extraction.segments().iter().enumerate() {
+                self.keywords
+                    .scan(&self.normalizer.views(&segment.text), i, &mut found);
+            }
+            outcome.timings.push((Layer::L1, t.elapsed()));
+            for finding in found {
+                if detection.disabled_rules.contains(&*finding.rule_id)
+                    || finding.score < detection.min_severity_score
+                {
+                    continue;
+                }
+                outcome.apply(finding, detection.output_action, "injection_in_answer");
+            }
+        }
     }
 }
 
@@ -262,14 +281,17 @@ fn describe(category: &str) -> String {
             "a link that sends data to a host not allowed".to_owned()
         }
         crate::detect::output::SYSTEM_PROMPT_LEAK => "the system prompt".to_owned(),
+        other if other.chars().any(|c| c.is_ascii_lowercase()) => {
+            format!("injected instructions ({other})")
+        }
         pii => format!("a {pii} value"),
     }
 }
 
 /// The placeholder type of a redacted finding: the PII type (`[EMAIL_1]`),
-/// or the output category in capitals (`[EXFILTRATION_LINK_1]`).
+/// or the output or injection category in capitals (`[EXFILTRATION_LINK_1]`).
 fn placeholder_kind(finding: &Finding) -> Arc<str> {
-    if finding.layer == Layer::Output {
+    if matches!(finding.layer, Layer::Output | Layer::L1) {
         Arc::from(finding.category.to_ascii_uppercase())
     } else {
         finding.category.clone()

@@ -108,6 +108,12 @@ pub struct ResponsePolicy {
     /// body is fetched again in the answer phase (one more ExtraInfo round
     /// trip carrying the whole request).
     pub echo_min_words: usize,
+    /// Also run L1 (the keyword rules) over answers: an answer that carries
+    /// injected instructions (a tool result or a retrieved page the model
+    /// repeats, aimed at the client or the next agent) is treated by
+    /// `output_action`. Off by default: answers quote attack text more often
+    /// than prompts do.
+    pub scan_injection: bool,
 }
 
 impl Default for ResponsePolicy {
@@ -121,6 +127,7 @@ impl Default for ResponsePolicy {
             allowed_link_hosts: Vec::new(),
             check_links: true,
             echo_min_words: 0,
+            scan_injection: false,
         }
     }
 }

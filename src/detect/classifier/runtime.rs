@@ -80,7 +80,7 @@ pub(crate) fn search_roots() -> Vec<PathBuf> {
 }
 
 /// The model directory a configured `classifier.model_dir` names: an absolute path as it
-/// is; a relative one under the first of [`search_roots`] or [`SYSTEM_DATA_DIR`] where
+/// is; a relative one under the first of `search_roots()` or [`SYSTEM_DATA_DIR`] where
 /// it exists, else as given (loading then reports it missing).
 pub fn resolve_model_dir(configured: &str) -> PathBuf {
     let path = Path::new(configured);
