@@ -14,13 +14,11 @@ use super::error::ConfigError;
 /// Prefix of every override.
 pub const ENV_PREFIX: &str = "PROMPTGATE_";
 
-/// Variables that share the prefix but are not config keys.
-const NOT_CONFIG_KEYS: &[&str] = &[
-    "PROMPTGATE_CONFIG",
-    "PROMPTGATE_CORPUS_DIR",
-    "PROMPTGATE_SKIP_L2",
-    "PROMPTGATE_BIN",
-];
+/// Variables that share the prefix but are not config keys: the config file's
+/// path and the labelled corpus's folder (read by `eval`, the benches and the
+/// tests). Test switches are not here: the test harness strips every
+/// `PROMPTGATE_*` variable from the runners it starts.
+const NOT_CONFIG_KEYS: &[&str] = &["PROMPTGATE_CONFIG", "PROMPTGATE_CORPUS_DIR"];
 
 /// Applies every `PROMPTGATE_*` variable in `vars` to `table` (the parsed file).
 ///

@@ -465,11 +465,12 @@ fn scan_response_reads_an_answer_file_like_the_answer_path() {
          data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"pez@example.org\"}}]}\n\n",
     )
     .expect("write answer");
-    let out = std::process::Command::new(crate::support::binary())
+    let out = crate::support::base_command(dir.path())
         .arg("--config")
         .arg(&config)
         .args(["scan", "--response", "--show-redacted"])
         .arg(&answer)
+        .stdout(std::process::Stdio::piped())
         .output()
         .expect("run promptgate scan");
     assert_eq!(
@@ -491,11 +492,12 @@ fn scan_response_reads_an_answer_file_like_the_answer_path() {
     // A canary in a JSON answer: blocked, exit 1.
     let canary = dir.path().join("answer.json");
     std::fs::write(&canary, completion(&format!("it is {CANARY}"))).expect("write");
-    let out = std::process::Command::new(crate::support::binary())
+    let out = crate::support::base_command(dir.path())
         .arg("--config")
         .arg(&config)
         .args(["scan", "--response", "--content-type", "application/json"])
         .arg(&canary)
+        .stdout(std::process::Stdio::piped())
         .output()
         .expect("run promptgate scan");
     assert_eq!(out.status.code(), Some(1));
