@@ -592,3 +592,128 @@ fn injected_instructions_in_an_answer_are_caught_only_when_asked() {
     let (reply, _) = apisix.resp_call(token, 200, &entries(&headers), Some(&injected));
     assert!(answer_of(reply).body.is_empty(), "off by default");
 }
+
+#[test]
+fn every_api_shape_whole_and_streamed_is_redacted_through_the_socket() {
+    let runner = Runner::start(&config(""));
+    let mut apisix = runner.connect();
+    let token = apisix.token("{}");
+    let sse = |events: &[Value], named: bool| -> String {
+        events
+            .iter()
+            .map(|e| match (named, e["type"].as_str()) {
+                (true, Some(t)) => format!("event: {t}\r\ndata: {e}\r\n\r\n"),
+                _ => format!("data: {e}\n\n"),
+            })
+            .collect()
+    };
+    let cases: Vec<(&str, &str, Vec<u8>)> = vec![
+        (
+            "anthropic whole",
+            "application/json",
+            serde_json::to_vec(&json!({"type": "message", "role": "assistant", "content": [
+                {"type": "text", "text": format!("Write to {EMAIL}")},
+                {"type": "tool_use", "id": "t", "name": "mail", "input": {"to": EMAIL}}]}))
+            .expect("json"),
+        ),
+        (
+            "anthropic stream",
+            "text/event-stream",
+            sse(&[
+                json!({"type": "message_start", "message": {"type": "message", "content": []}}),
+                json!({"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}}),
+                json!({"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": "to maria.lo"}}),
+                json!({"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": "pez@example.org"}}),
+                json!({"type": "message_stop"}),
+            ], true)
+            .into_bytes(),
+        ),
+        (
+            "responses whole",
+            "application/json",
+            serde_json::to_vec(&json!({"object": "response", "output": [
+                {"type": "message", "content": [{"type": "output_text", "text": format!("at {EMAIL}")}]},
+                {"type": "function_call", "name": "send", "arguments": format!("{{\"to\":\"{EMAIL}\"}}")}]}))
+            .expect("json"),
+        ),
+        (
+            "responses stream",
+            "text/event-stream",
+            sse(&[
+                json!({"type": "response.output_text.delta", "output_index": 0, "content_index": 0, "delta": "at maria."}),
+                json!({"type": "response.output_text.delta", "output_index": 0, "content_index": 0, "delta": "lopez@example.org"}),
+                json!({"type": "response.output_text.done", "output_index": 0, "content_index": 0, "text": format!("at {EMAIL}")}),
+            ], true)
+            .into_bytes(),
+        ),
+        (
+            "gemini whole",
+            "application/json",
+            serde_json::to_vec(&json!({"candidates": [{"index": 0, "content": {"parts": [{"text": format!("at {EMAIL}")}]}}]}))
+                .expect("json"),
+        ),
+        (
+            "gemini stream",
+            "text/event-stream",
+            sse(&[
+                json!({"candidates": [{"index": 0, "content": {"parts": [{"text": "at maria.lopez@"}]}}]}),
+                json!({"candidates": [{"index": 0, "content": {"parts": [{"text": "example.org"}]}}]}),
+            ], false)
+            .into_bytes(),
+        ),
+        ("plain text", "text/plain; charset=utf-8", format!("Mail {EMAIL} now").into_bytes()),
+    ];
+    for (name, content_type, body) in cases {
+        let headers: Headers = vec![(b"content-type".to_vec(), content_type.as_bytes().to_vec())];
+        let (reply, _) = apisix.resp_call(token, 200, &entries(&headers), Some(&body));
+        let resp = answer_of(reply);
+        let text = String::from_utf8(resp.body.clone()).expect("UTF-8");
+        assert!(text.contains("[EMAIL_1]"), "{name}: {text}");
+        assert!(
+            !text.contains("maria") && !text.contains("lopez@"),
+            "{name}: {text}"
+        );
+        if content_type == "application/json" {
+            serde_json::from_slice::<Value>(&resp.body).unwrap_or_else(|e| panic!("{name}: {e}"));
+        } else if content_type == "text/event-stream" {
+            for data in text.lines().filter_map(|l| l.strip_prefix("data: ")) {
+                serde_json::from_str::<Value>(data)
+                    .unwrap_or_else(|e| panic!("{name}: {e}: {data}"));
+            }
+            assert_eq!(
+                text.matches("event: ").count(),
+                String::from_utf8_lossy(&body).matches("event: ").count(),
+                "{name}: event lines kept"
+            );
+        }
+    }
+}
+
+#[test]
+fn deflate_and_brotli_answers_are_decoded_too() {
+    let runner = Runner::start(&config(""));
+    let mut apisix = runner.connect();
+    let token = apisix.token("{}");
+    let body = completion(&format!("Reach {EMAIL}"));
+    let mut deflate = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+    deflate.write_all(&body).expect("deflate");
+    let deflate = deflate.finish().expect("deflate");
+    let mut br = Vec::new();
+    {
+        let mut writer = brotli::CompressorWriter::new(&mut br, 4096, 5, 22);
+        writer.write_all(&body).expect("brotli");
+    }
+    for (coding, bytes) in [("deflate", deflate), ("br", br)] {
+        let mut headers = json_headers(bytes.len());
+        headers.push((b"Content-Encoding".to_vec(), coding.as_bytes().to_vec()));
+        let (reply, _) = apisix.resp_call(token, 200, &entries(&headers), Some(&bytes));
+        let resp = answer_of(reply);
+        let doc: Value =
+            serde_json::from_slice(&resp.body).unwrap_or_else(|e| panic!("{coding}: {e}"));
+        assert_eq!(
+            doc["choices"][0]["message"]["content"], "Reach [EMAIL_1]",
+            "{coding}"
+        );
+        assert_eq!(header(&resp, "content-encoding"), None, "{coding}");
+    }
+}
