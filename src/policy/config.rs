@@ -270,7 +270,7 @@ impl Default for CacheConfig {
         CacheConfig {
             enabled: true,
             max_entries: 100_000,
-            max_bytes: 64 << 20,
+            max_bytes: 16 << 20,
             ttl_secs: 600,
             redis: RedisConfig::default(),
         }

@@ -15,6 +15,12 @@ struct Entry {
     weight: u64,
 }
 
+/// Bytes an entry costs beyond its verdict's own: the 32-byte key, the map's
+/// slot and hash, the entry, the `Arc`'s header and the allocator's rounding.
+/// Measured: 100,000 cached allow verdicts grew a runner's RSS by ≈43 MiB
+/// (≈430 bytes each), so `max_bytes` bounds real memory, not a fraction of it.
+const ENTRY_OVERHEAD: u64 = 360;
+
 /// Weighs an entry by its bytes but never below `floor`
 /// (= max_bytes / max_entries), which bounds both totals with one weight.
 #[derive(Debug, Clone)]
@@ -65,7 +71,7 @@ impl Memory {
     }
 
     pub(super) fn put(&self, key: CacheKey, verdict: CachedVerdict) {
-        let weight = verdict.approx_bytes() as u64 + 64;
+        let weight = verdict.approx_bytes() as u64 + ENTRY_OVERHEAD;
         self.cache.insert(
             key,
             Entry {

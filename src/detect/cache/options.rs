@@ -25,7 +25,7 @@ impl Default for CacheOptions {
         CacheOptions {
             enabled: true,
             max_entries: 100_000,
-            max_bytes: 64 << 20,
+            max_bytes: 16 << 20,
             ttl_secs: 600,
             redis: RedisOptions::default(),
         }
