@@ -35,6 +35,37 @@ impl ExtractLimits {
     pub(crate) fn effective_depth(&self) -> usize {
         self.max_depth.min(PARSER_MAX_DEPTH)
     }
+
+    /// [`ExtractError::TooMuchText`] when `bytes` of text are over the limit.
+    pub(crate) fn check_text(&self, bytes: usize) -> Result<(), ExtractError> {
+        if bytes > self.max_text_bytes {
+            return Err(ExtractError::TooMuchText {
+                max: self.max_text_bytes,
+            });
+        }
+        Ok(())
+    }
+}
+
+/// A body that is read as plain text: the text the detectors get, and the
+/// original bytes when they were not UTF-8 (the text is then a lossy decoding,
+/// each invalid sequence a U+FFFD, and rewriting maps spans back to them).
+/// The limit applies to the body and to the decoded text (a lossy decoding
+/// is longer than its body).
+pub(crate) fn decode_text(
+    body: &[u8],
+    limits: &ExtractLimits,
+) -> Result<(String, Option<Vec<u8>>), ExtractError> {
+    limits.check_text(body.len())?;
+    let (text, original) = match std::str::from_utf8(body) {
+        Ok(text) => (text.to_owned(), None),
+        Err(_) => (
+            String::from_utf8_lossy(body).into_owned(),
+            Some(body.to_vec()),
+        ),
+    };
+    limits.check_text(text.len())?;
+    Ok((text, original))
 }
 
 impl Default for ExtractLimits {

@@ -6,7 +6,7 @@
 
 use std::borrow::Cow;
 
-use super::limits::prescan;
+use super::limits::{decode_text, prescan};
 use super::node::{Members, Node, get, get_str};
 use super::{
     ApiFormat, ExtractError, ExtractLimits, Location, PathStep, Role, RoleSet, Segment, Shape,
@@ -99,26 +99,8 @@ pub fn extract(
 }
 
 fn plain_text(body: &[u8], limits: &ExtractLimits) -> Result<Extraction, ExtractError> {
-    if body.len() > limits.max_text_bytes {
-        return Err(ExtractError::TooMuchText {
-            max: limits.max_text_bytes,
-        });
-    }
-    let (text, original) = match std::str::from_utf8(body) {
-        Ok(text) => (text.to_owned(), None),
-        Err(_) => (
-            String::from_utf8_lossy(body).into_owned(),
-            Some(body.to_vec()),
-        ),
-    };
-    // A lossy decoding is longer than the body (each invalid sequence becomes a
-    // 3-byte U+FFFD): the limit is on the text the detectors get.
+    let (text, original) = decode_text(body, limits)?;
     let text_bytes = text.len();
-    if text_bytes > limits.max_text_bytes {
-        return Err(ExtractError::TooMuchText {
-            max: limits.max_text_bytes,
-        });
-    }
     let segments = if text.is_empty() {
         Vec::new()
     } else {

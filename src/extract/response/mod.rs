@@ -31,7 +31,7 @@ use std::ops::Range;
 
 use serde_json::Value;
 
-use super::limits::prescan;
+use super::limits::{decode_text, prescan};
 use super::redact::{Edit, by_segment, check, placeholders, put_back, splice_plain, spliced_text};
 use super::{ExtractError, ExtractLimits, Location, RedactError, Redacted, Redaction, Segment};
 use json::{Found, StreamKey};
@@ -342,25 +342,8 @@ pub fn extract_response(
     }
 }
 
-fn text_limit(bytes: usize, limits: &ExtractLimits) -> Result<(), ExtractError> {
-    if bytes > limits.max_text_bytes {
-        return Err(ExtractError::TooMuchText {
-            max: limits.max_text_bytes,
-        });
-    }
-    Ok(())
-}
-
 fn text(body: &[u8], limits: &ExtractLimits) -> Result<ResponseExtraction, ExtractError> {
-    text_limit(body.len(), limits)?;
-    let (text, original) = match std::str::from_utf8(body) {
-        Ok(text) => (text.to_owned(), None),
-        Err(_) => (
-            String::from_utf8_lossy(body).into_owned(),
-            Some(body.to_vec()),
-        ),
-    };
-    text_limit(text.len(), limits)?;
+    let (text, original) = decode_text(body, limits)?;
     let text_bytes = text.len();
     Ok(ResponseExtraction {
         segments: vec![Segment {
@@ -384,7 +367,7 @@ fn whole(
     let mut segments = Vec::new();
     for f in json::whole_answer(doc, shape) {
         text_bytes += f.text.len();
-        text_limit(text_bytes, limits)?;
+        limits.check_text(text_bytes)?;
         segments.push(Segment {
             role: f.role,
             text: f.text,
@@ -443,7 +426,7 @@ fn stream(body: &[u8], limits: &ExtractLimits) -> Result<ResponseExtraction, Ext
                 );
             }
         }
-        text_limit(joined.text_bytes, limits)?;
+        limits.check_text(joined.text_bytes)?;
     }
     let text_bytes = joined.text_bytes;
     Ok(ResponseExtraction {
