@@ -1,13 +1,30 @@
-//! The end of every HTTPReqCall that reached a decision: count it, audit it,
-//! encode the reply. One place, so every path observes the same way.
+//! The end of every call that reached a decision (HTTPReqCall, and an
+//! HTTPRespCall whose answer was inspected): count it, audit it, encode the
+//! reply. One place, so every path observes the same way.
 
 use std::time::Instant;
 
-use super::super::reply::{Scratch, encode_decision};
+use super::super::reply::{Scratch, encode_answer_decision, encode_decision};
 use crate::pipeline::{Decision, Verdict};
 use crate::policy::Mode;
+use crate::protocol::TextEntry;
 use crate::runtime::Runtime;
 use crate::telemetry::{self, AuditEvent, RouteCounters};
+
+/// Which call a decision answers, and what its reply needs.
+pub(super) enum Call<'a> {
+    /// An HTTPReqCall; `compressed` says whether the body APISIX holds is
+    /// compressed (a rewrite drops the encoding).
+    Request {
+        /// The request's body is compressed.
+        compressed: bool,
+    },
+    /// An HTTPRespCall; a rewritten answer echoes these upstream headers.
+    Answer {
+        /// The upstream response headers.
+        upstream_headers: &'a [TextEntry<'a>],
+    },
+}
 
 /// Who and what a call is about, for metrics, audit and the reply; built once
 /// per call and filled in as the call learns more.
@@ -24,8 +41,8 @@ pub(super) struct Seen<'a> {
     pub(super) consumer: Option<&'a str>,
     /// The route's mode (enforce until the policy is known).
     pub(super) mode: Mode,
-    /// Whether the body APISIX holds is compressed (a rewrite drops the encoding).
-    pub(super) compressed: bool,
+    /// The call being answered.
+    pub(super) call: Call<'a>,
     /// When the call arrived.
     pub(super) started: Instant,
 }
@@ -35,26 +52,41 @@ impl Seen<'_> {
     /// the reply into `scratch.out`.
     pub(super) fn finish(&self, runtime: &Runtime, scratch: &mut Scratch, decision: &Decision) {
         let latency = self.started.elapsed();
-        telemetry::record_decision(self.counters, decision, self.mode, latency);
+        let (direction, model_version) = match self.call {
+            Call::Request { .. } => {
+                telemetry::record_decision(self.counters, decision, self.mode, latency);
+                ("request", runtime.pipeline.model_version())
+            }
+            Call::Answer { .. } => {
+                telemetry::record_answer_decision(self.counters, decision, self.mode, latency);
+                // Answers run no classifier.
+                ("response", None)
+            }
+        };
         let audit = &runtime.config.audit;
         if audit.enabled && (audit.include_allowed || !matches!(decision.verdict, Verdict::Allow)) {
             telemetry::audit(&AuditEvent {
-                direction: "request",
+                direction,
                 request_id: self.request_id,
                 route_id: self.route_id,
                 consumer: self.consumer,
                 mode: self.mode,
                 decision,
                 latency,
-                model_version: runtime.pipeline.model_version(),
+                model_version,
             });
         }
-        encode_decision(
-            scratch,
-            self.call_id,
-            self.request_id,
-            decision,
-            self.compressed,
-        );
+        match self.call {
+            Call::Request { compressed } => {
+                encode_decision(scratch, self.call_id, self.request_id, decision, compressed)
+            }
+            Call::Answer { upstream_headers } => encode_answer_decision(
+                scratch,
+                self.call_id,
+                self.request_id,
+                decision,
+                upstream_headers,
+            ),
+        }
     }
 }

@@ -48,3 +48,19 @@ pub(super) async fn apply(
     }
     Ok(())
 }
+
+/// The route conf behind `token`; for an unknown or expired token, the
+/// `Err CONF_TOKEN_NOT_FOUND` reply (APISIX then prepares the conf again) is
+/// put in `scratch.out`, counted, and `None` returned.
+fn conf_entry(
+    shared: &Shared,
+    token: u32,
+    scratch: &mut Scratch,
+) -> Option<std::sync::Arc<super::tokens::ConfEntry>> {
+    let entry = shared.tokens.get(token);
+    if entry.is_none() {
+        crate::telemetry::record_runner_error("conf_token_not_found");
+        encode_error(scratch, ErrCode::ConfTokenNotFound);
+    }
+    entry
+}

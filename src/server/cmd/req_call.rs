@@ -11,8 +11,9 @@ use bytes::Bytes;
 use super::super::connection::{ConnError, Connection};
 use super::super::reply::{Scratch, encode_error};
 use super::super::{Direction, ScanJob, Shared, Shutdown};
+use super::conf_entry;
 use super::extra::{Wait, fetch_extra};
-use super::finish::Seen;
+use super::finish::{Call, Seen};
 use crate::detect::Layer;
 use crate::pipeline::{Block, Decision, Pipeline, Pseudonyms, RoutePolicy, Verdict, too_large};
 use crate::policy::Mode;
@@ -43,9 +44,7 @@ pub(super) async fn apply(
             return Ok(());
         }
     };
-    let Some(entry) = shared.tokens.get(call.conf_token) else {
-        telemetry::record_runner_error("conf_token_not_found");
-        encode_error(scratch, ErrCode::ConfTokenNotFound);
+    let Some(entry) = conf_entry(shared, call.conf_token, scratch) else {
         return Ok(());
     };
     let request_id = request_id(call.header(b"x-request-id"));
@@ -56,7 +55,7 @@ pub(super) async fn apply(
         request_id: &request_id,
         consumer: None,
         mode: Mode::Enforce,
-        compressed: false,
+        call: Call::Request { compressed: false },
         started,
     };
     let runtime = shared.runtime.load();
@@ -82,7 +81,9 @@ pub(super) async fn apply(
     };
     let content_encoding = call.header(b"content-encoding");
     seen.mode = policy.mode;
-    seen.compressed = content_encoding.is_some_and(|v| !v.eq_ignore_ascii_case(b"identity"));
+    seen.call = Call::Request {
+        compressed: content_encoding.is_some_and(|v| !v.eq_ignore_ascii_case(b"identity")),
+    };
     let pipeline = &runtime.pipeline;
     let want_body = match body_gate(pipeline, &policy, &call) {
         BodyGate::Skip => false,

@@ -10,14 +10,16 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 
 use super::super::connection::{ConnError, Connection};
-use super::super::reply::{Scratch, encode_answer_decision, encode_error};
+use super::super::reply::{Scratch, encode_error};
 use super::super::{Direction, ScanJob, Shared, Shutdown};
+use super::conf_entry;
 use super::extra::{Wait, fetch_resp_body};
+use super::finish::{Call, Seen};
 use super::req_call::{REQUEST_ID_VAR, request_id};
 use crate::detect::Layer;
 use crate::pipeline::{Block, Decision, RESPONSE_UNREADABLE, RoutePolicy};
 use crate::protocol::{ErrCode, HttpRespCall, decode_http_resp_call, encode_resp_call_resp};
-use crate::telemetry::{self, AuditEvent, InflightGuard};
+use crate::telemetry::{self, InflightGuard};
 
 /// Answers an HTTPRespCall.
 pub(super) async fn apply(
@@ -37,9 +39,7 @@ pub(super) async fn apply(
             return Ok(());
         }
     };
-    let Some(entry) = shared.tokens.get(call.conf_token) else {
-        telemetry::record_runner_error("conf_token_not_found");
-        encode_error(scratch, ErrCode::ConfTokenNotFound);
+    let Some(entry) = conf_entry(shared, call.conf_token, scratch) else {
         return Ok(());
     };
     let runtime = shared.runtime.load();
@@ -106,24 +106,19 @@ pub(super) async fn apply(
             }
         }
     };
-    let latency = started.elapsed();
-    telemetry::record_answer_decision(&entry.counters, &decision, policy.mode, latency);
-    let audit = &runtime.config.audit;
-    if audit.enabled
-        && (audit.include_allowed || !matches!(decision.verdict, crate::pipeline::Verdict::Allow))
-    {
-        telemetry::audit(&AuditEvent {
-            direction: "response",
-            request_id: &request_id,
-            route_id: &entry.route_id,
-            consumer: None,
-            mode: policy.mode,
-            decision: &decision,
-            latency,
-            model_version: None,
-        });
-    }
-    encode_answer_decision(scratch, call.id, &request_id, &decision, &call.headers);
+    let seen = Seen {
+        call_id: call.id,
+        route_id: &entry.route_id,
+        counters: &entry.counters,
+        request_id: &request_id,
+        consumer: None,
+        mode: policy.mode,
+        call: Call::Answer {
+            upstream_headers: &call.headers,
+        },
+        started,
+    };
+    seen.finish(&runtime, scratch, &decision);
     Ok(())
 }
 
