@@ -12,7 +12,7 @@
 
 use std::path::{Path, PathBuf};
 
-use promptgate::eval::{EvalReport, evaluate, read_records};
+use promptgate::eval::{EvalReport, Record, evaluate, read_records};
 use promptgate::pipeline::Engines;
 use promptgate::policy::load_config_str;
 use promptgate::runtime::Runtime;
@@ -37,11 +37,9 @@ fn corpus_dir() -> PathBuf {
     promptgate::eval::corpus_dir().expect("tests/corpus not found (or set PROMPTGATE_CORPUS_DIR)")
 }
 
-fn run(files: &[&str]) -> EvalReport {
-    let dir = corpus_dir();
-    let paths: Vec<PathBuf> = files.iter().map(|f| dir.join(f)).collect();
-    let paths: Vec<&Path> = paths.iter().map(PathBuf::as_path).collect();
-    let records = read_records(&paths).expect("corpus reads");
+/// The default policy with L2 off (these floors are the deterministic layers'),
+/// and a runtime to drive the async evaluation.
+fn runtime_l2_off() -> (Runtime, tokio::runtime::Runtime) {
     let config =
         load_config_str("[policy.l2]\nenabled = false\n", "test", Vec::new()).expect("config");
     let runtime = Runtime::build(config, 0, &Engines::none()).expect("runtime");
@@ -49,6 +47,20 @@ fn run(files: &[&str]) -> EvalReport {
         .enable_all()
         .build()
         .expect("tokio");
+    (runtime, tokio)
+}
+
+/// The records of `files` in the corpus folder.
+fn records(files: &[&str]) -> Vec<Record> {
+    let dir = corpus_dir();
+    let paths: Vec<PathBuf> = files.iter().map(|f| dir.join(f)).collect();
+    let paths: Vec<&Path> = paths.iter().map(PathBuf::as_path).collect();
+    read_records(&paths).expect("corpus reads")
+}
+
+fn run(files: &[&str]) -> EvalReport {
+    let records = records(files);
+    let (runtime, tokio) = runtime_l2_off();
     tokio
         .block_on(evaluate(&runtime, "default", &records, |_, _| {}))
         .expect("evaluates")
@@ -103,17 +115,8 @@ fn pii_recall_and_no_findings_on_look_alikes() {
 fn part_record_ids_split_the_corpus() {
     use promptgate::eval::{EvalOptions, Part, evaluate_with};
 
-    let dir = corpus_dir();
-    let paths = [dir.join("attacks.jsonl"), dir.join("benign.jsonl")];
-    let paths: Vec<&Path> = paths.iter().map(PathBuf::as_path).collect();
-    let records = read_records(&paths).expect("corpus reads");
-    let config =
-        load_config_str("[policy.l2]\nenabled = false\n", "test", Vec::new()).expect("config");
-    let runtime = Runtime::build(config, 0, &Engines::none()).expect("runtime");
-    let tokio = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("tokio");
+    let records = records(&["attacks.jsonl", "benign.jsonl"]);
+    let (runtime, tokio) = runtime_l2_off();
     let ids = |part: Part| {
         let options = EvalOptions {
             part: Some(part),
@@ -151,17 +154,8 @@ fn part_record_ids_split_the_corpus() {
 fn answers_whole_and_streamed_find_the_pii_that_requests_do() {
     use promptgate::eval::{EvalOptions, Wrap, evaluate_with};
 
-    let dir = corpus_dir();
-    let paths = [dir.join("pii.jsonl"), dir.join("benign.jsonl")];
-    let paths: Vec<&Path> = paths.iter().map(PathBuf::as_path).collect();
-    let records = read_records(&paths).expect("corpus reads");
-    let config =
-        load_config_str("[policy.l2]\nenabled = false\n", "test", Vec::new()).expect("config");
-    let runtime = Runtime::build(config, 0, &Engines::none()).expect("runtime");
-    let tokio = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("tokio");
+    let records = records(&["pii.jsonl", "benign.jsonl"]);
+    let (runtime, tokio) = runtime_l2_off();
     let report = |wrap: Wrap| {
         let options = EvalOptions {
             wrap,

@@ -8,12 +8,12 @@
 use std::time::{Duration, Instant};
 
 use promptgate::protocol::Entry;
-use promptgate::protocol::peer::{Action, Reply, ReqCall};
+use promptgate::protocol::peer::{Action, Reply};
 use serde_json::{Value, json};
 
 use crate::ops_common::{runner_with_metrics, sample, scrape};
 use crate::support::redis::{ClientAuth, RedisProcess, TlsFiles, wait_until};
-use crate::support::{Answers, Apisix, Runner, chat_body};
+use crate::support::{Apisix, Runner, chat_body};
 
 const EMAIL: &str = "maria.lopez@example.org";
 const KEY_HEX: &str = "8f2c4b1e9a7d3c5b0e6f1a2d4c8b7e9f3a5d1c0b2e4f6a8d9c7b5e3f1a0d2c4b";
@@ -58,23 +58,7 @@ fn wait_redis_up(runner: &Runner) {
 /// returns the body that would go upstream (placeholders in place).
 fn request(apisix: &mut Apisix, token: u32, request_id: &str) -> String {
     let body = chat_body(&format!("Draft a reply to {EMAIL}, please."));
-    let len = body.len().to_string();
-    let headers: Vec<Entry<'_>> = vec![
-        (b"content-type", Some(b"application/json")),
-        (b"content-length", Some(len.as_bytes())),
-    ];
-    let call = ReqCall {
-        id: 3,
-        src_ip: &[127, 0, 0, 1],
-        method: 2,
-        path: Some(b"/v1/chat/completions"),
-        args: &[],
-        headers: &headers,
-        conf_token: token,
-    };
-    let mut answers = Answers::body(Some(&body));
-    answers.vars = vec![("request_id", request_id)];
-    let reply = apisix.call(&call, &mut answers);
+    let (reply, _) = apisix.post_with_vars(token, &body, &[], &[("request_id", request_id)]);
     let Reply::ReqCall(resp) = reply else {
         panic!("expected a call reply, got {reply:?}");
     };

@@ -299,36 +299,17 @@ fn compressed_oversized_and_malformed_answers_get_a_clear_answer() {
 
 #[test]
 fn reversible_redaction_puts_the_values_back_into_the_answer() {
-    use crate::support::{Answers, chat_body};
-    use promptgate::protocol::peer::{Action, ReqCall};
+    use crate::support::chat_body;
+    use promptgate::protocol::peer::Action;
     let runner = Runner::start("[policy.pii]\nreversible = true\n");
     let mut apisix = runner.connect();
     let token = apisix.token("{}");
 
     // The request: the e-mail address leaves as a placeholder.
     let body = chat_body(&format!("Draft a reply to {EMAIL}, please."));
-    let len = body.len().to_string();
-    let headers: Vec<Entry<'_>> = vec![
-        (b"content-type", Some(b"application/json")),
-        (b"content-length", Some(len.as_bytes())),
-    ];
-    let call = ReqCall {
-        id: 3,
-        src_ip: &[127, 0, 0, 1],
-        method: 2,
-        path: Some(b"/v1/chat/completions"),
-        args: &[],
-        headers: &headers,
-        conf_token: token,
-    };
-    let mut answers = Answers::body(Some(&body));
-    answers.vars = vec![("request_id", "9f1c0de4a7b2")];
-    let reply = apisix.call(&call, &mut answers);
-    assert!(
-        answers
-            .asked
-            .contains(&InfoReq::Var(b"request_id".to_vec()))
-    );
+    let (reply, asked) =
+        apisix.post_with_vars(token, &body, &[], &[("request_id", "9f1c0de4a7b2")]);
+    assert!(asked.contains(&InfoReq::Var(b"request_id".to_vec())));
     let Reply::ReqCall(resp) = reply else {
         panic!("expected a call reply, got {reply:?}");
     };

@@ -419,6 +419,17 @@ impl Apisix {
         body: &[u8],
         extra_headers: &[Entry<'_>],
     ) -> (Reply, Vec<InfoReq>) {
+        self.post_with_vars(token, body, extra_headers, &[])
+    }
+
+    /// [`Apisix::post`], answering variable questions from `vars`.
+    pub fn post_with_vars(
+        &mut self,
+        token: u32,
+        body: &[u8],
+        extra_headers: &[Entry<'_>],
+        vars: &[(&str, &str)],
+    ) -> (Reply, Vec<InfoReq>) {
         let len = body.len().to_string();
         let mut headers: Vec<Entry<'_>> = vec![
             (b"host", Some(b"gateway")),
@@ -436,6 +447,7 @@ impl Apisix {
             conf_token: token,
         };
         let mut answers = Answers::body(Some(body));
+        answers.vars = vars.to_vec();
         let reply = self.call(&call, &mut answers);
         (reply, answers.asked)
     }
