@@ -21,7 +21,8 @@
 
 mod body;
 mod budget;
-
+#[cfg(test)]
+mod cases;
 mod engines;
 mod l0;
 mod response;

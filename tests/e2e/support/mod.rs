@@ -8,6 +8,8 @@
 
 #![allow(dead_code)]
 
+/// Real Redis servers, shared with the other test crates (`tests/support/`).
+#[path = "../../support/redis.rs"]
 pub mod redis;
 
 use std::fs::File;
