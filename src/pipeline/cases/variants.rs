@@ -200,20 +200,27 @@ pub(super) const VARIANTS: &[Variant] = &[
     },
 ];
 
-/// The variants a row names (`all`: every one), or the unknown name.
+/// The variants a row names: `all` is every one, and `-name` takes one out
+/// (`["all", "-rot13"]`); an unknown name is an error.
 pub(super) fn named(names: &[String]) -> Result<Vec<&'static Variant>, String> {
-    if names.iter().any(|n| n == "all") {
-        return Ok(VARIANTS.iter().collect());
+    let find = |n: &str| {
+        VARIANTS
+            .iter()
+            .find(|v| v.name == n)
+            .ok_or_else(|| format!("unknown variant {n:?}"))
+    };
+    let mut chosen: Vec<&'static Variant> = Vec::new();
+    for name in names {
+        if name == "all" {
+            chosen = VARIANTS.iter().collect();
+        } else if let Some(out) = name.strip_prefix('-') {
+            let out = find(out)?;
+            chosen.retain(|v| v.name != out.name);
+        } else {
+            chosen.push(find(name)?);
+        }
     }
-    names
-        .iter()
-        .map(|n| {
-            VARIANTS
-                .iter()
-                .find(|v| v.name == n)
-                .ok_or_else(|| format!("unknown variant {n:?}"))
-        })
-        .collect()
+    Ok(chosen)
 }
 
 /// Latin letters replaced by Cyrillic or Greek look-alikes.
