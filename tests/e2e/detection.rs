@@ -46,23 +46,6 @@ fn json_escapes_do_not_hide_an_injection() {
 }
 
 #[test]
-fn benign_prompts_continue_untouched() {
-    let (_runner, mut apisix, token) = start();
-    for text in [
-        "Please ignore my previous message, I meant Tuesday.",
-        "What are the system requirements for Windows 11?",
-        "How do I add node_modules to .gitignore?",
-        "Summarize the attached report in three bullet points.",
-    ] {
-        let (reply, _) = apisix.post(token, &chat_body(text), &[]);
-        let Reply::ReqCall(resp) = reply else {
-            panic!()
-        };
-        assert_eq!(resp.action, Action::Continue, "{text}");
-    }
-}
-
-#[test]
 fn pii_is_redacted_in_place_with_a_summary_header() {
     let (_runner, mut apisix, token) = start();
     let body = chat_body(

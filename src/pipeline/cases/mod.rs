@@ -58,7 +58,7 @@ fn report(what: &str, texts: usize, failures: &[String]) {
     println!("{texts} {what}, each at the layer and in every shape and tier");
     assert!(
         failures.is_empty(),
-        "{} of the {what} failed:\n{}",
+        "{} failures over the {texts} {what}:\n{}",
         failures.len(),
         failures.join("\n")
     );
