@@ -69,7 +69,6 @@ fn check_text(
     if got != want {
         failures.push(format!("{label} › layer: found {got:?}, want {want:?}"));
     }
-    let keyed = row.role() == "user";
     for shape in Shape::ALL {
         let Some(body) = shape.body(row.role(), text) else {
             continue;
@@ -79,7 +78,15 @@ fn check_text(
         if let Err(problem) = pipeline_expectation(text, &fresh, &want) {
             failures.push(format!("{at} › uncached: {problem}"));
         }
-        tiers.check(pipeline, route, &at, &body, keyed, &fresh, failures);
+        tiers.check(
+            pipeline,
+            route,
+            &at,
+            &body,
+            shape.keyed(row.role()),
+            &fresh,
+            failures,
+        );
     }
     1
 }

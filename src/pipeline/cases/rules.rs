@@ -31,9 +31,13 @@ enum Expect<'a> {
 
 /// One pipeline and its route, with the names that go into failure messages.
 pub(super) struct Setup<'a> {
+    /// The case file's name.
     pub collection: &'a str,
+    /// The packs the pipeline was built with.
     pub packs: Packs,
+    /// The detectors: their own keyword guard and normalizer are the layer's.
     pub pipeline: &'a Pipeline,
+    /// The default route's policy.
     pub route: &'a RoutePolicy,
 }
 
@@ -155,11 +159,13 @@ fn check_text(
             ids(&full)
         ));
     }
-    if let Err(problem) = layer_expectation(text, &fast, expect) {
+    // The default policy scans user, tool and unknown text for injections;
+    // text under another role is not L1's to read, so only the waterfall's
+    // answer is checked.
+    let read_by_l1 = row.role() == "user";
+    if let (true, Err(problem)) = (read_by_l1, layer_expectation(text, &fast, expect)) {
         failures.push(format!("{at} › layer: {problem}"));
     }
-    // The default policy scans user, tool and unknown text for injections.
-    let keyed = row.role() == "user";
     for shape in Shape::ALL {
         let Some(body) = shape.body(row.role(), text) else {
             continue;
@@ -174,7 +180,7 @@ fn check_text(
             setup.route,
             &at,
             &body,
-            keyed,
+            shape.keyed(row.role()),
             &fresh,
             failures,
         );

@@ -75,6 +75,16 @@ impl Shape {
     }
 }
 
+impl Shape {
+    /// Whether the body [`Shape::body`] builds for `role` holds text the
+    /// default policy scans for injections (user, tool, unknown), so that L0
+    /// keys it: the row's own text as a user message, or the one-word user
+    /// turn an Anthropic body needs beside a system prompt.
+    pub fn keyed(self, role: &str) -> bool {
+        role == "user" || matches!((self, role), (Shape::Anthropic, "system"))
+    }
+}
+
 /// A text the reader still has to find in Redis.
 struct Pending {
     label: String,
