@@ -6,25 +6,18 @@
 //! fails. Run: `cargo bench --bench extract`.
 
 use std::hint::black_box;
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use promptgate::extract::{ApiFormat, ExtractLimits, Redaction, extract};
 use serde_json::{Value, json};
 
-/// The corpus folder: `PROMPTGATE_CORPUS_DIR`, else the repository's `tests/corpus`.
-fn corpus_dir() -> PathBuf {
-    promptgate::eval::corpus_dir().expect("tests/corpus not found (or set PROMPTGATE_CORPUS_DIR)")
-}
+#[path = "common/corpus_text.rs"]
+#[allow(dead_code)] // only `texts` is used here
+mod corpus_text;
 
 fn benign_texts() -> Vec<String> {
-    let path = corpus_dir().join("benign.jsonl");
-    let data = std::fs::read_to_string(&path).expect("benign.jsonl is readable");
-    data.lines()
-        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
-        .filter_map(|v| v.get("text").and_then(Value::as_str).map(str::to_owned))
-        .collect()
+    corpus_text::texts("benign.jsonl")
 }
 
 /// A chat body of at least `size` bytes; returns it with its message count and

@@ -4,6 +4,8 @@
 //! missing these tests FAIL, so CI really exercises L2; set PROMPTGATE_SKIP_L2=1 to skip
 //! them on a machine without it.
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -16,10 +18,6 @@ fn model_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("models")
         .join(MODEL)
-}
-
-fn corpus_dir() -> PathBuf {
-    promptgate::eval::corpus_dir().expect("tests/corpus not found (or set PROMPTGATE_CORPUS_DIR)")
 }
 
 fn skip() -> bool {
@@ -41,18 +39,10 @@ fn classifier() -> Option<&'static Classifier> {
         .as_ref()
 }
 
-fn read_jsonl(path: &Path) -> Vec<serde_json::Value> {
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    text.lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{}: {e}", path.display())))
-        .collect()
-}
-
 #[test]
 fn rust_scores_equal_python_reference_scores() {
     let Some(c) = classifier() else { return };
-    let refs = read_jsonl(&model_dir().join("reference_scores.jsonl"));
+    let refs = support::corpus::json_lines(&model_dir().join("reference_scores.jsonl"));
     assert_eq!(refs.len(), 50, "reference_scores.jsonl holds 50 texts");
     for r in refs {
         let id = r["id"].as_str().expect("id");
@@ -187,13 +177,12 @@ const MAX_BENIGN_FP: f64 = 0.005;
 #[test]
 fn corpus_floors_with_l2_alone() {
     let Some(c) = classifier() else { return };
-    let dir = corpus_dir();
     let mut caught = 0usize;
     let mut attacks = 0usize;
     let mut flagged = 0usize;
     let mut benign = 0usize;
     for (file, is_attack) in [("attacks.jsonl", true), ("benign.jsonl", false)] {
-        for r in read_jsonl(&dir.join(file)) {
+        for r in support::corpus::lines(file) {
             let text = r["text"].as_str().expect("text");
             let hit = c
                 .finding(&c.score_blocking(text).expect("scoring"), 0, 0..text.len())
@@ -215,7 +204,7 @@ fn corpus_floors_with_l2_alone() {
     assert!(
         attacks > 750 && benign > 700,
         "corpus incomplete at {}",
-        dir.display()
+        support::corpus::dir().display()
     );
     assert!(
         recall >= MIN_ATTACK_RECALL,
@@ -234,7 +223,7 @@ const WATERFALL_MAX_BENIGN_FP: f64 = 0.005;
 
 #[test]
 fn corpus_floors_for_the_waterfall_with_l2_on() {
-    use promptgate::eval::{evaluate, read_records};
+    use promptgate::eval::evaluate;
     use promptgate::pipeline::Engines;
     use promptgate::policy::load_config_str;
     use promptgate::runtime::Runtime;
@@ -242,10 +231,7 @@ fn corpus_floors_for_the_waterfall_with_l2_on() {
     if classifier().is_none() {
         return;
     }
-    let dir = corpus_dir();
-    let paths = [dir.join("attacks.jsonl"), dir.join("benign.jsonl")];
-    let paths: Vec<&Path> = paths.iter().map(PathBuf::as_path).collect();
-    let records = read_records(&paths).expect("corpus reads");
+    let records = support::corpus::records(&["attacks.jsonl", "benign.jsonl"]);
     let toml = format!(
         "[classifier]\nmodel_dir = \"{}\"\n[policy.l2]\nenabled = true\nrequired = true\n",
         model_dir().display()

@@ -10,9 +10,9 @@
 //! * attack recall of L1 alone ≥ ATTACK_RECALL_FLOOR (what the rule packs reach;
 //!   L2 adds to it, see tests/classifier.rs).
 
-use std::path::{Path, PathBuf};
+mod support;
 
-use promptgate::eval::{EvalReport, Record, evaluate, read_records};
+use promptgate::eval::{EvalReport, evaluate};
 use promptgate::pipeline::Engines;
 use promptgate::policy::load_config_str;
 use promptgate::runtime::Runtime;
@@ -33,10 +33,6 @@ const CHECKSUM_TYPES: &[&str] = &[
     "IP_ADDRESS",
 ];
 
-fn corpus_dir() -> PathBuf {
-    promptgate::eval::corpus_dir().expect("tests/corpus not found (or set PROMPTGATE_CORPUS_DIR)")
-}
-
 /// The default policy with L2 off (these floors are the deterministic layers'),
 /// and a runtime to drive the async evaluation.
 fn runtime_l2_off() -> (Runtime, tokio::runtime::Runtime) {
@@ -50,16 +46,8 @@ fn runtime_l2_off() -> (Runtime, tokio::runtime::Runtime) {
     (runtime, tokio)
 }
 
-/// The records of `files` in the corpus folder.
-fn records(files: &[&str]) -> Vec<Record> {
-    let dir = corpus_dir();
-    let paths: Vec<PathBuf> = files.iter().map(|f| dir.join(f)).collect();
-    let paths: Vec<&Path> = paths.iter().map(PathBuf::as_path).collect();
-    read_records(&paths).expect("corpus reads")
-}
-
 fn run(files: &[&str]) -> EvalReport {
-    let records = records(files);
+    let records = support::corpus::records(files);
     let (runtime, tokio) = runtime_l2_off();
     tokio
         .block_on(evaluate(&runtime, "default", &records, |_, _| {}))
@@ -115,7 +103,7 @@ fn pii_recall_and_no_findings_on_look_alikes() {
 fn part_record_ids_split_the_corpus() {
     use promptgate::eval::{EvalOptions, Part, evaluate_with};
 
-    let records = records(&["attacks.jsonl", "benign.jsonl"]);
+    let records = support::corpus::records(&["attacks.jsonl", "benign.jsonl"]);
     let (runtime, tokio) = runtime_l2_off();
     let ids = |part: Part| {
         let options = EvalOptions {
@@ -154,7 +142,7 @@ fn part_record_ids_split_the_corpus() {
 fn answers_whole_and_streamed_find_the_pii_that_requests_do() {
     use promptgate::eval::{EvalOptions, Wrap, evaluate_with};
 
-    let records = records(&["pii.jsonl", "benign.jsonl"]);
+    let records = support::corpus::records(&["pii.jsonl", "benign.jsonl"]);
     let (runtime, tokio) = runtime_l2_off();
     let report = |wrap: Wrap| {
         let options = EvalOptions {

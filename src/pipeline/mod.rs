@@ -18,10 +18,13 @@
 //! * `l0` — the L0 key and what L0 keeps; `budget` — budgets and fail modes;
 //!   `body` — the gate; `route` — a policy as the pipeline reads it;
 //!   `engines` — what is loaded once per process.
+//! * `cases` (tests only) — the L1 and L1.5 case files run under every view,
+//!   API shape and L0 tier.
 
 mod body;
 mod budget;
-
+#[cfg(test)]
+mod cases;
 mod engines;
 mod l0;
 mod response;

@@ -19,7 +19,7 @@ use promptgate::policy::RouteConf;
 use promptgate::runtime::{Runtime, read_config as load_config};
 use serde::Deserialize;
 
-use crate::support::{Runner, RunnerOptions, base_command, chat_body};
+use crate::support::{Runner, RunnerOptions, base_command, chat_body, stop_of};
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -491,18 +491,6 @@ fn sample_config_sets_every_key_of_the_config() {
     );
 }
 
-/// The status of a Stop reply, `None` for anything that lets the request on.
-fn stop_status(reply: &promptgate::protocol::peer::Reply) -> Option<u16> {
-    use promptgate::protocol::peer::{Action, Reply};
-    match reply {
-        Reply::ReqCall(resp) => match &resp.action {
-            Action::Stop { status, .. } => Some(*status),
-            Action::Continue | Action::Rewrite { .. } => None,
-        },
-        other => panic!("not a call reply: {other:?}"),
-    }
-}
-
 /// Whether a Rewrite reply adds the shadow header to the upstream request.
 fn has_shadow_header(reply: &promptgate::protocol::peer::Reply) -> bool {
     use promptgate::protocol::peer::{Action, Reply};
@@ -535,9 +523,17 @@ fn the_real_runner_serves_the_shipped_routes_with_the_sample_config() {
 
     let chat = token_of(&mut apisix, "/v1/chat/completions");
     let (reply, _) = apisix.post(chat, &chat_body(attack), &[]);
-    assert_eq!(stop_status(&reply), Some(403), "chat blocks: {reply:?}");
+    assert_eq!(
+        stop_of(&reply).map(|(status, _)| status),
+        Some(403),
+        "chat blocks: {reply:?}"
+    );
     let (reply, _) = apisix.post(chat, &chat_body("What is the capital of France?"), &[]);
-    assert_eq!(stop_status(&reply), None, "benign chat passes: {reply:?}");
+    assert_eq!(
+        stop_of(&reply).map(|(status, _)| status),
+        None,
+        "benign chat passes: {reply:?}"
+    );
 
     // /v1/messages is shipped in shadow mode: the attack passes, flagged upstream.
     let messages = token_of(&mut apisix, "/v1/messages");
@@ -548,7 +544,11 @@ fn the_real_runner_serves_the_shipped_routes_with_the_sample_config() {
     }))
     .expect("JSON");
     let (reply, _) = apisix.post(messages, &body, &[]);
-    assert_eq!(stop_status(&reply), None, "shadow lets through: {reply:?}");
+    assert_eq!(
+        stop_of(&reply).map(|(status, _)| status),
+        None,
+        "shadow lets through: {reply:?}"
+    );
     assert!(
         has_shadow_header(&reply),
         "shadow verdict upstream: {reply:?}"

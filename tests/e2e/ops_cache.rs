@@ -4,11 +4,10 @@
 use std::time::Duration;
 
 use crate::ops_common::{
-    audit_lines, continues, runner_with_metrics, sample, scrape, share_a_verdict_through_redis,
+    audit_lines, runner_with_metrics, sample, scrape, share_a_verdict_through_redis,
 };
-use crate::support::chat_body;
 use crate::support::redis::{RedisProcess, wait_until};
-use crate::support::{Runner, RunnerOptions};
+use crate::support::{Runner, RunnerOptions, chat_body, continues};
 
 fn redis_config(url: &str) -> String {
     format!(

@@ -8,9 +8,8 @@ use std::time::Duration;
 
 use promptgate::protocol::peer::{Action, Reply};
 
-use crate::support::chat_body;
 use crate::support::redis::{RedisProcess, free_port, wait_until};
-use crate::support::{Apisix, Runner, RunnerOptions};
+use crate::support::{Apisix, Runner, RunnerOptions, chat_body, continues};
 
 /// A runner with `config`, metrics served on a free loopback port, and `env`.
 pub fn runner_with_metrics(config: &str, env: &[(&str, &str)]) -> (Runner, u16) {
@@ -68,25 +67,6 @@ pub fn sample(text: &str, name: &str, labels: &[&str]) -> Option<f64> {
             metric == name && labels.iter().all(|label| rest.contains(label))
         })
         .and_then(|(_, value)| value.parse().ok())
-}
-
-/// Status and JSON of a Stop, `None` for anything else.
-pub fn stop(reply: &Reply) -> Option<(u16, serde_json::Value)> {
-    match reply {
-        Reply::ReqCall(resp) => match &resp.action {
-            Action::Stop { status, body, .. } => Some((
-                *status,
-                serde_json::from_slice(body).unwrap_or(serde_json::Value::Null),
-            )),
-            _ => None,
-        },
-        other => panic!("unexpected reply {other:?}"),
-    }
-}
-
-/// Whether the reply lets the request continue (unchanged or rewritten).
-pub fn continues(reply: &Reply) -> bool {
-    matches!(reply, Reply::ReqCall(resp) if !matches!(resp.action, Action::Stop { .. }))
 }
 
 /// The value of an upstream request header a Rewrite sets.

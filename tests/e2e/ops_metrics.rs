@@ -1,10 +1,8 @@
 //! Metrics scraped over HTTP, audit events, and `promptgate health`
 //! (issue 4, items 4 and 5).
 
-use crate::ops_common::{
-    audit_lines, continues, http_get, runner_with_metrics, sample, scrape, stop,
-};
-use crate::support::{base_command, chat_body};
+use crate::ops_common::{audit_lines, http_get, runner_with_metrics, sample, scrape};
+use crate::support::{base_command, chat_body, continues, stop_of};
 
 #[test]
 fn metrics_count_verdicts_layers_cache_and_errors() {
@@ -21,12 +19,12 @@ fn metrics_count_verdicts_layers_cache_and_errors() {
     }
     let big = chat_body(&"y".repeat(5000));
     let (reply, _) = apisix.post(token, &big, &[]);
-    assert_eq!(stop(&reply).map(|s| s.0), Some(413));
+    assert_eq!(stop_of(&reply).map(|s| s.0), Some(413));
     let (reply, _) = apisix.post(shadow, &big, &[]);
     assert!(continues(&reply));
     // Budgets are not part of the fingerprint: `body` would be an L0 hit here.
     let (reply, _) = apisix.post(drill, &chat_body("tell me another"), &[]);
-    assert_eq!(stop(&reply).map(|s| s.0), Some(503));
+    assert_eq!(stop_of(&reply).map(|s| s.0), Some(503));
 
     let text = scrape(port);
     let route = "route=\"1\"";

@@ -2,8 +2,8 @@
 //! item 2). A layer failure is forced deterministically with a zero budget
 //! (`policy.budgets.l1_ms = 0`, the documented fault drill).
 
-use crate::ops_common::{audit_lines, continues, rewrite_header, stop};
-use crate::support::{Runner, chat_body};
+use crate::ops_common::{audit_lines, rewrite_header};
+use crate::support::{Runner, chat_body, continues, stop_of};
 
 const DRILL: &str = r#"
 [policy.budgets]
@@ -27,7 +27,7 @@ fn a_failing_layer_blocks_with_503_when_closed_and_passes_when_open() {
     let healthy = apisix.token(r#"{"policy":"healthy"}"#);
     let body = chat_body("hello there");
     let (reply, _) = apisix.post(closed, &body, &[]);
-    let (status, json) = stop(&reply).expect("fail closed blocks");
+    let (status, json) = stop_of(&reply).expect("fail closed blocks");
     assert_eq!(status, 503);
     assert_eq!(json["error"]["code"], "scanner_unavailable");
     assert_eq!(json["error"]["layer"], "L1");
@@ -87,5 +87,5 @@ fn the_global_mode_can_be_shadow_and_a_route_can_enforce() {
     let note = rewrite_header(&reply, b"x-promptgate-shadow").expect("shadow note");
     assert!(note.starts_with("would-block; layer=gate"), "{note}");
     let (reply, _) = apisix.post(enforce, &body, &[]);
-    assert_eq!(stop(&reply).map(|s| s.0), Some(413));
+    assert_eq!(stop_of(&reply).map(|s| s.0), Some(413));
 }

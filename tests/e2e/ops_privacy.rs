@@ -2,24 +2,11 @@
 //! through a runner with debug logs, audit, metrics and a Redis tier, and none
 //! of them may appear in the logs, the metrics or Redis.
 
-use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::ops_common::{runner_with_metrics, scrape};
-use crate::support::chat_body;
 use crate::support::redis::{RedisProcess, wait_until};
-
-fn corpus_dir() -> PathBuf {
-    promptgate::eval::corpus_dir().expect("tests/corpus not found (or set PROMPTGATE_CORPUS_DIR)")
-}
-
-fn records(file: &str) -> Vec<serde_json::Value> {
-    let text = std::fs::read_to_string(corpus_dir().join(file)).expect("read corpus file");
-    text.lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| serde_json::from_str(l).expect("corpus line is JSON"))
-        .collect()
-}
+use crate::support::{chat_body, corpus};
 
 /// The annotated PII values of a record (code-point spans).
 fn pii_values(record: &serde_json::Value) -> Vec<String> {
@@ -42,14 +29,14 @@ fn pii_values(record: &serde_json::Value) -> Vec<String> {
 /// JSON-escaped form (logs are JSON).
 fn needles() -> Vec<String> {
     let mut out = Vec::new();
-    for record in records("pii.jsonl") {
+    for record in corpus::lines("pii.jsonl") {
         out.extend(
             pii_values(&record)
                 .into_iter()
                 .filter(|v| v.chars().count() >= 6),
         );
     }
-    for record in records("attacks.jsonl") {
+    for record in corpus::lines("attacks.jsonl") {
         let text = record["text"].as_str().unwrap_or_default();
         if text.chars().count() >= 24 {
             out.push(text.chars().take(24).collect());
@@ -99,14 +86,17 @@ fn no_pii_value_or_attack_text_reaches_logs_metrics_or_redis() {
     let shadow = apisix.token(r#"{"policy":"shadow"}"#);
     let openai = apisix.token(r#"{"api":"openai"}"#);
     let mut sent = 0;
-    for record in records("pii.jsonl").iter().chain(&records("attacks.jsonl")) {
+    for record in corpus::lines("pii.jsonl")
+        .iter()
+        .chain(&corpus::lines("attacks.jsonl"))
+    {
         let text = record["text"].as_str().unwrap_or_default();
         let token = [enforce, shadow][sent % 2];
         apisix.post(token, &chat_body(text), &[]);
         sent += 1;
     }
     // Raw (non-JSON) bodies on a named-API route take the malformed-body path.
-    for record in records("pii.jsonl").iter().take(50) {
+    for record in corpus::lines("pii.jsonl").iter().take(50) {
         let text = record["text"].as_str().unwrap_or_default();
         apisix.post(openai, text.as_bytes(), &[]);
     }

@@ -6,9 +6,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
-use crate::ops_common::{continues, runner_with_metrics, sample, scrape, stop};
+use crate::ops_common::{runner_with_metrics, sample, scrape};
 use crate::support::redis::wait_until;
-use crate::support::{Runner, RunnerOptions, chat_body};
+use crate::support::{Runner, RunnerOptions, chat_body, continues, stop_of};
 
 fn config_path(runner: &Runner) -> std::path::PathBuf {
     runner.dir.path().join("promptgate.toml")
@@ -35,7 +35,7 @@ fn sighup_under_load_applies_the_new_limit_without_dropping_a_request() {
             while !stop_flag.load(Ordering::Relaxed) {
                 // Every request gets an answer: continue before the reload, 413 after.
                 let (reply, _) = apisix.post(token, &body, &[]);
-                match stop(&reply) {
+                match stop_of(&reply) {
                     None => {}
                     Some((413, _)) => {
                         too_large.fetch_add(1, Ordering::Relaxed);
@@ -117,7 +117,7 @@ fn a_broken_config_is_rejected_and_an_edit_reloads_without_a_signal() {
     assert!(
         wait_until(Duration::from_secs(10), || {
             let (reply, _) = apisix.post(token, &chat_body("hello world"), &[]);
-            stop(&reply).map(|s| s.0) == Some(413)
+            stop_of(&reply).map(|s| s.0) == Some(413)
         }),
         "{}",
         runner.logs()

@@ -6,12 +6,9 @@
 
 use std::time::Duration;
 
-use crate::ops_common::{
-    continues, runner_with_metrics, sample, scrape, share_a_verdict_through_redis,
-};
-use crate::support::chat_body;
+use crate::ops_common::{runner_with_metrics, sample, scrape, share_a_verdict_through_redis};
 use crate::support::redis::{ClientAuth, RedisProcess, TlsFiles, wait_until};
-use crate::support::{Runner, RunnerOptions};
+use crate::support::{Runner, RunnerOptions, chat_body, continues};
 
 /// `[cache.redis]` for the server at `url` with extra `tls_*` lines.
 fn tls_config(url: &str, tls_lines: &str) -> String {

@@ -8,7 +8,12 @@
 
 #![allow(dead_code)]
 
-pub mod redis;
+/// The helpers every test crate shares (`tests/support/`): the corpus and
+/// real Redis servers.
+#[path = "../../support/mod.rs"]
+mod shared;
+
+pub use shared::{corpus, redis};
 
 use std::fs::File;
 use std::io::{Read, Write};
@@ -477,4 +482,9 @@ pub fn stop_of(reply: &Reply) -> Option<(u16, serde_json::Value)> {
         },
         other => panic!("unexpected reply {other:?}"),
     }
+}
+
+/// Whether the reply lets the request continue (unchanged or rewritten).
+pub fn continues(reply: &Reply) -> bool {
+    matches!(reply, Reply::ReqCall(resp) if !matches!(resp.action, peer::Action::Stop { .. }))
 }

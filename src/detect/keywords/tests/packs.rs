@@ -1,0 +1,147 @@
+//! Packs compile with stable fingerprints; validation reports every problem
+//! with its source and rule; custom rules and directory loading.
+
+use std::path::PathBuf;
+
+use super::*;
+
+#[test]
+fn test_packs_compile_with_counts_and_stable_fingerprint() {
+    let g = guard();
+    assert_eq!(g.rule_count(), 9);
+    assert_eq!(g.fingerprint(), guard().fingerprint());
+    let mut b = KeywordGuardBuilder::new();
+    b.add_pack_str("en.toml", TEST_EN);
+    assert_ne!(b.build().unwrap().fingerprint(), g.fingerprint());
+}
+
+#[test]
+fn validation_reports_every_problem_with_source_and_rule() {
+    let bad = r#"
+[pack]
+name = "bad"
+language = "en"
+
+[[rule]]
+id = "bad.one"
+category = "not_a_category"
+severity = "severe"
+
+[[rule]]
+id = "bad.two"
+category = "other"
+severity = "low"
+phrases = ["   "]
+patterns = ['(unclosed']
+
+[[rule]]
+id = "bad.three"
+category = "other"
+severity = "low"
+[[rule.near]]
+terms = [["only one group"]]
+max_gap = 99
+"#;
+    let mut b = KeywordGuardBuilder::new();
+    b.add_pack_str("bad.toml", bad)
+        .add_pack_str("dup.toml", TEST_EN)
+        .add_pack_str("dup2.toml", &TEST_EN.replace("name = \"test_en\"", "name = \"test_en2\""))
+        .add_pack_str("syntax.toml", "[pack]\nname = 1")
+        .add_pack_str("unknown.toml", "[pack]\nname='u'\nlanguage='en'\n[[rule]]\nid='u.x'\ncategory='other'\nseverity='low'\nphrasez=['x']");
+    let Err(KeywordsError::Invalid(problems)) = b.build() else {
+        panic!("expected invalid")
+    };
+    let has = |source: &str, id: Option<&str>, pred: &dyn Fn(&ProblemKind) -> bool| {
+        problems
+            .iter()
+            .any(|p| p.source == source && p.rule_id.as_deref() == id && pred(&p.kind))
+    };
+    assert!(has(
+        "bad.toml",
+        Some("bad.one"),
+        &|k| matches!(k, ProblemKind::UnknownCategory(c) if c == "not_a_category")
+    ));
+    assert!(has("bad.toml", Some("bad.one"), &|k| matches!(
+        k,
+        ProblemKind::UnknownSeverity(_)
+    )));
+    assert!(has("bad.toml", Some("bad.one"), &|k| matches!(
+        k,
+        ProblemKind::NoMatchers
+    )));
+    assert!(has("bad.toml", Some("bad.two"), &|k| matches!(
+        k,
+        ProblemKind::EmptyPhrase { index: 0 }
+    )));
+    assert!(has("bad.toml", Some("bad.two"), &|k| matches!(
+        k,
+        ProblemKind::BadPattern { index: 0, .. }
+    )));
+    assert!(has("bad.toml", Some("bad.three"), &|k| matches!(
+        k,
+        ProblemKind::BadNear { index: 0 }
+    )));
+    assert!(has("bad.toml", Some("bad.three"), &|k| matches!(
+        k,
+        ProblemKind::GapTooLarge { max_gap: 99, .. }
+    )));
+    assert!(has(
+        "dup2.toml",
+        Some("test_en.pwned"),
+        &|k| matches!(k, ProblemKind::DuplicateId { first_source } if first_source == "dup.toml")
+    ));
+    assert!(has("syntax.toml", None, &|k| matches!(
+        k,
+        ProblemKind::Parse(_)
+    )));
+    assert!(has(
+        "unknown.toml",
+        None,
+        &|k| matches!(k, ProblemKind::Parse(m) if m.contains("phrasez"))
+    ));
+    let msg = KeywordsError::Invalid(problems.clone()).to_string();
+    assert!(
+        msg.contains("bad.toml: rule `bad.one`: unknown category `not_a_category`"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn custom_rules_from_config_and_directory_loading() {
+    let custom = RuleSpec {
+        id: "custom.acme.codename".into(),
+        category: "data_exfiltration".into(),
+        severity: "critical".into(),
+        phrases: vec!["Project Bluebird".into()],
+        ..Default::default()
+    };
+    let mut b = KeywordGuardBuilder::new();
+    b.add_rules("config:l1.custom_rules", vec![custom]);
+    let g = b.build().unwrap();
+    assert_eq!(
+        rule_ids(&scan(&g, "tell me about project  BLUEBIRD")),
+        ["custom.acme.codename"]
+    );
+
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src/detect/keywords/testdata");
+    let g = KeywordGuard::from_dir(&dir).unwrap();
+    assert_eq!(g.rule_count(), 9);
+    assert!(matches!(
+        KeywordGuard::from_dir(&dir.join("missing")),
+        Err(KeywordsError::Invalid(_))
+    ));
+}
+
+#[test]
+fn embedded_packs_compile() {
+    // The shipped packs (possibly none on this branch) must always compile.
+    let g = KeywordGuard::embedded().unwrap_or_else(|e| panic!("embedded packs: {e}"));
+    assert_eq!(embedded_packs().is_empty(), g.rule_count() == 0);
+}
+
+#[test]
+fn guard_is_send_sync() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<KeywordGuard>();
+    assert_send_sync::<Normalizer>();
+}
