@@ -12,13 +12,20 @@ use crate::extract::{self, Extraction, Role};
 use crate::types::{Finding, Verdict};
 
 /// The L0 key: the policy fingerprint and every injection-scoped segment
-/// exactly as extracted, each with its position, role and length, so segment
-/// boundaries cannot be forged and two requests share an entry only when L1
-/// and L2 would read the same input. L1 reads views whose construction
-/// depends on the original text (base64 is case-sensitive, and a fold merges
-/// texts that decode differently), and it joins adjacent same-role segments:
-/// any key coarser than the exact texts and positions lets a harmless request
-/// plant an "allow" for a harmful one.
+/// exactly as extracted, each with its position, role and length.
+///
+/// It derives from exactly what the cached layers read (see the table in
+/// `normalize/mod.rs`): L1 reads the hardened views of each of these segments
+/// and of each run of adjacent same-role ones (so role and position count), L2
+/// reads the model text of all of them joined in order. Every one of those
+/// views is a function of these texts and of the folds' settings, which the
+/// fingerprint carries (`Pipeline::rebuild` hashes `Normalizer::settings` and
+/// `MODEL_TEXT_ID`, the rule set and the model version). L1.5 is not cached.
+/// Keying on a view instead would be coarser than what L1 reads (base64 is
+/// case-sensitive, and a fold merges texts that decode differently): any key
+/// coarser than the exact texts and positions lets a harmless request plant
+/// an "allow" for a harmful one. Segment boundaries are in the key, so they
+/// cannot be forged.
 pub(crate) fn l0_key(
     fingerprint: &[u8; 32],
     injection: &[usize],

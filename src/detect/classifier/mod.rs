@@ -8,9 +8,9 @@
 //!
 //! A model directory (`models/<name>/`) holds `model.toml` (labels, thresholds, window
 //! sizes, combination, the sha256 of every file), `model.onnx` (token ids -> score per
-//! window, output `score`), `tokenizer.json` and `ngram.bin`. Both signals read the same
-//! normalized text (NFKC, invisible characters dropped, lowercase, look-alikes folded)
-//! and cover the *whole* prompt:
+//! window, output `score`), `tokenizer.json` and `ngram.bin`. Both signals read the
+//! model text ([`crate::normalize::model_text_into`]: NFKC, invisible characters
+//! dropped, lowercase, look-alikes folded) and cover the *whole* prompt:
 //!
 //! - the ONNX model scores overlapping token windows, all in one batched run, and keeps
 //!   the maximum (above a cap, head, tail and evenly spaced windows), so padding an
@@ -474,9 +474,9 @@ impl Inner {
     fn score(&self, text: &str) -> Result<Score, ClassifierError> {
         let mut slot = self.slot();
         let Slot { session, scratch } = &mut *slot;
-        // Both signals read the same normalized text (NFKC, invisibles dropped, lowercase,
-        // look-alikes folded), computed once.
-        ngram::normalize_into(text, &mut scratch.chars, &mut scratch.joined);
+        // Both signals read the model text (NFKC, invisibles dropped, lowercase,
+        // look-alikes folded: `normalize/model.rs`), computed once.
+        crate::normalize::model_text_into(text, &mut scratch.chars, &mut scratch.joined);
         let ngram = self
             .ngram
             .score_normalized(&scratch.chars, &mut scratch.ngram);

@@ -1,5 +1,6 @@
-use super::ngram::{normalize, window_spans};
+use super::ngram::window_spans;
 use super::windows::window_starts;
+use crate::normalize::model_text as normalize;
 
 #[test]
 fn short_prompt_is_one_unpadded_window() {
@@ -75,9 +76,9 @@ mod fast_tokenizer {
 
     use tokenizers::Tokenizer;
 
-    use super::super::ngram::normalize;
     use super::super::reference_tokenizer;
     use super::super::wordpiece::{EncodeScratch, FastWordPiece, encode_reference};
+    use crate::normalize::model_text as normalize;
 
     fn tokenizer_json() -> Vec<u8> {
         let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -443,8 +444,9 @@ mod ngram_counts {
     use std::collections::HashMap;
     use std::path::PathBuf;
 
-    use super::super::ngram::{NgramModel, NgramScratch, normalize, window_spans};
+    use super::super::ngram::{NgramModel, NgramScratch, window_spans};
     use super::super::spec::{ModelSpec, sigmoid};
+    use crate::normalize::model_text as normalize;
 
     fn model() -> (NgramModel, ModelSpec) {
         let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("models/minilm-static-v1");
