@@ -105,8 +105,9 @@ mod tests {
     use super::*;
     use crate::pipeline::{Pipeline, RoutePolicy, ScanRequest};
 
-    /// A fresh verdict as L0 would store it: blocked, and the rules that fired.
-    type FreshVerdict = (bool, Vec<Arc<str>>);
+    /// A fresh verdict as L0 would store it: blocked, the categories that
+    /// decided, and L2's score when it ran (as bits, so equal means equal).
+    type FreshVerdict = (bool, Vec<Arc<str>>, Option<u32>);
 
     /// What a fresh scan of `messages` (an OpenAI chat body) decides, as L0
     /// would store it, and the L0 key of that body.
@@ -142,7 +143,14 @@ mod tests {
         };
         let decision = futures_lite_block_on(pipeline.decide(policy, request));
         let cached = cached_verdict(&decision.verdict, &decision.findings, decision.l2_score);
-        (key, (cached.blocked, cached.categories))
+        (
+            key,
+            (
+                cached.blocked,
+                cached.categories,
+                cached.l2_score.map(f32::to_bits),
+            ),
+        )
     }
 
     fn futures_lite_block_on<F: std::future::Future>(fut: F) -> F::Output {
@@ -226,10 +234,27 @@ mod tests {
     /// allowed, and its "allow" was served for the real payload.
     #[test]
     fn equal_l0_keys_mean_equal_fresh_verdicts() {
+        let scored = equal_keys_mean_equal_verdicts(&l1_only_runtime(), 48);
+        assert_eq!(scored, 0, "no L2 in this runtime");
+    }
+
+    /// The same rule with both cached layers, L1's hardened views and L2's
+    /// model text (the shipped model, as `serve` loads it): the key is their
+    /// common input, so equal keys must give equal verdicts and L2 scores.
+    #[test]
+    fn equal_l0_keys_mean_equal_fresh_verdicts_with_l2() {
+        let runtime = crate::pipeline::testing::default_policy_with_l2("");
+        let scored = equal_keys_mean_equal_verdicts(&runtime, 16);
+        assert!(scored > 0, "L2 scored none of the requests");
+    }
+
+    /// Runs the property over `cases` texts; returns how many fresh verdicts
+    /// carried an L2 score.
+    fn equal_keys_mean_equal_verdicts(runtime: &(Pipeline, RoutePolicy), cases: u32) -> usize {
         use proptest::prelude::*;
-        let runtime = l1_only_runtime();
+        let scored = std::cell::Cell::new(0usize);
         let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig {
-            cases: 48,
+            cases,
             failure_persistence: None,
             ..ProptestConfig::default()
         });
@@ -255,7 +280,7 @@ mod tests {
                             (Role::User, tail.to_owned()),
                         ],
                     };
-                    seen.push(key_and_fresh_verdict(&runtime, &messages));
+                    seen.push(key_and_fresh_verdict(runtime, &messages));
                     if split > 0 {
                         // The same halves without the turn between them (or with it).
                         let other = if split == 1 {
@@ -267,9 +292,10 @@ mod tests {
                         } else {
                             vec![(Role::User, head.to_owned()), (Role::User, tail.to_owned())]
                         };
-                        seen.push(key_and_fresh_verdict(&runtime, &other));
+                        seen.push(key_and_fresh_verdict(runtime, &other));
                     }
                 }
+                scored.set(scored.get() + seen.iter().filter(|(_, v)| v.2.is_some()).count());
                 for (n, (key, verdict)) in seen.iter().enumerate() {
                     for (other_key, other_verdict) in &seen[n + 1..] {
                         if key == other_key {
@@ -280,6 +306,7 @@ mod tests {
                 Ok(())
             })
             .expect("equal keys, equal verdicts");
+        scored.get()
     }
 
     /// The poisoning attempt itself: the junk-decoding spelling is allowed,

@@ -4,12 +4,27 @@
 use std::sync::Arc;
 
 use super::{CompiledPolicy, Engines, Pipeline, RoutePolicy};
-use crate::policy::{DEFAULT_POLICY_NAME, RouteConf, load_config_str};
+use crate::policy::{Config, DEFAULT_POLICY_NAME, RouteConf, load_config_str};
 
 /// The detectors built from `src` (L0-L1.5, no L2) and the default route's policy.
 pub(crate) fn default_policy(src: &str) -> (Pipeline, RoutePolicy) {
     let config = load_config_str(src, "t", Vec::new()).expect("valid config");
-    let pipeline = Pipeline::build(&config, &Engines::none()).expect("compiles");
+    policy_with(config, &Engines::none())
+}
+
+/// The detectors built from `src` with L2 loaded as `promptgate serve` loads
+/// it (the shipped model, its native graph), and the default route's policy.
+/// L2 is required: a test that asks for it fails where it cannot load.
+pub(crate) fn default_policy_with_l2(src: &str) -> (Pipeline, RoutePolicy) {
+    let src = format!("{src}\n[policy.l2]\nenabled = true\nrequired = true\n");
+    let config = load_config_str(&src, "t", Vec::new()).expect("valid config");
+    let engines = Engines::load(&config).expect("L2 loads (scripts/setup-onnxruntime.sh)");
+    assert!(engines.classifier.is_some());
+    policy_with(config, &engines)
+}
+
+fn policy_with(config: Config, engines: &Engines) -> (Pipeline, RoutePolicy) {
+    let pipeline = Pipeline::build(&config, engines).expect("compiles");
     let policy = Arc::new(CompiledPolicy::compile(
         DEFAULT_POLICY_NAME,
         config.policy,
