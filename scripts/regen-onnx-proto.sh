@@ -32,8 +32,9 @@ fi
 work="$(mktemp -d "${TMPDIR:-/tmp}/promptgate-onnx-proto.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 
+# A debug build: the generator runs once per call, so its build time is what counts.
 CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}/onnx-proto-gen" \
-  cargo run --quiet --locked --release --manifest-path "$GEN/Cargo.toml" -- \
+  cargo run --quiet --locked --manifest-path "$GEN/Cargo.toml" -- \
   "$SCHEMA" "$ROOT/schema" "$work"
 
 {
