@@ -2,7 +2,7 @@
 //! one place for every fold, so no layer folds text privately.
 //!
 //! Takes the text of one [`crate::extract::Segment`] (JSON escapes already decoded).
-//! Three families of views, one per reader, because each layer needs the text in a
+//! One family of views per reader, because each layer needs the text in a
 //! different shape:
 //!
 //! | view | built by | read by | why this shape |
@@ -10,6 +10,7 @@
 //! | [`Views`] (the hardened views, [`ViewKind`]) | [`Normalizer::views`] | L1 keyword rules (and rule phrases, [`fold_phrase`]) | undo evasions so a rule is written once in plain form; offsets map back for findings |
 //! | [`DigitView`] | [`DigitView::new`] | L1.5 PII shield | numbers read however they were spelled, every other character as written (case, scripts); plain text borrowed |
 //! | the model text | [`model_text_into`] | L2 classifier (n-grams and tokenizer) | exactly the text the model was trained on ([`MODEL_TEXT_ID`], `models/train/featurize.py`) |
+//! | [`CompactView`] | [`CompactView::new`] | answers: the canary check (`detect/output`) | letters and digits only, so a canary copied with any separators between its characters is still found |
 //!
 //! The L0 cache reads no view: its key is the injection-scoped segments exactly as
 //! extracted (`pipeline/l0.rs`), the input every view the cached layers read (the
@@ -36,12 +37,14 @@
 //!   [`ViewKind::Escaped`]: an embedded encoded run decoded once (never
 //!   recursively) within a size bound; the whole payload maps to the encoded run.
 //!
-//! Every hardened view and the digit view map any byte range of their text back to a
-//! char-boundary range of the original ([`View::original_range`],
-//! [`DigitView::original_range`]), so findings point at what the user sent. Views that
+//! Every hardened view, the digit view and the compact view map any byte range of
+//! their text back to a char-boundary range of the original
+//! ([`View::original_range`], [`DigitView::original_range`],
+//! [`CompactView::original_range`]), so findings point at what the user sent. Views that
 //! would equal the folded view are not built. This module never decides anything and
 //! never logs text.
 
+mod compact;
 mod decode;
 mod derive;
 mod digits;
@@ -56,6 +59,7 @@ use std::ops::Range;
 use decode::Encoding;
 use map::OffsetMap;
 
+pub use compact::CompactView;
 pub use digits::DigitView;
 #[cfg(test)]
 pub(crate) use model::model_text;
