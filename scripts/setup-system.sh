@@ -5,6 +5,8 @@
 #   python3-pip                   pip, which fetches the ONNX Runtime wheel from PyPI
 #                                 (scripts/setup-onnxruntime.sh)
 #   valgrind                      instruction counts of the cost check (scripts/cost-check.sh)
+#   protobuf-compiler             protoc, for scripts/regen-onnx-proto.sh (the checked-in
+#                                 ONNX model types; building promptgate does not need it)
 # Debian 12's python3 has neither venv (ensurepip) nor pip until those packages are there.
 #
 # Run as root: installs what is missing with apt-get. Run as another user: installs
@@ -18,6 +20,9 @@ have_deb() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok
 for p in redis-server redis-sentinel valgrind; do
   if ! have_deb "$p" && ! command -v "$p" >/dev/null 2>&1; then missing+=("$p"); fi
 done
+if ! have_deb protobuf-compiler && ! command -v protoc >/dev/null 2>&1; then
+  missing+=(protobuf-compiler)
+fi
 # Python: checked by what it can do, so any python3 on PATH that can already make a venv
 # and run pip is accepted (a distribution package is only asked for when it cannot).
 if ! command -v python3 >/dev/null 2>&1; then

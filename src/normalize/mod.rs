@@ -1,13 +1,30 @@
-//! Hardened views of a text with offset maps back to the original.
+//! The views of a text the detectors read, each with its reason and its reader:
+//! one place for every fold, so no layer folds text privately.
 //!
-//! Takes the text of one [`crate::extract::Segment`] (JSON escapes already decoded)
-//! and hands the detectors a set of [`View`]s of it, each a rewriting that undoes one
-//! family of evasions, so rules are written once in plain form:
+//! Takes the text of one [`crate::extract::Segment`] (JSON escapes already decoded).
+//! One family of views per reader, because each layer needs the text in a
+//! different shape:
+//!
+//! | view | built by | read by | why this shape |
+//! | --- | --- | --- | --- |
+//! | [`Views`] (the hardened views, [`ViewKind`]) | [`Normalizer::views`] | L1 keyword rules (and rule phrases, [`fold_phrase`]) | undo evasions so a rule is written once in plain form; offsets map back for findings |
+//! | [`DigitView`] | [`DigitView::new`] | L1.5 PII shield | numbers read however they were spelled, every other character as written (case, scripts); plain text borrowed |
+//! | the model text | [`model_text_into`] | L2 classifier (n-grams and tokenizer) | exactly the text the model was trained on ([`MODEL_TEXT_ID`], `models/train/featurize.py`) |
+//! | [`CompactView`] | [`CompactView::new`] | answers: the canary check (`detect/output`) | letters and digits only, so a canary copied with any separators between its characters is still found |
+//!
+//! The L0 cache reads no view: its key is the injection-scoped segments exactly as
+//! extracted (`pipeline/l0.rs`), the input every view the cached layers read (the
+//! hardened views for L1, the model text for L2) is a function of, under a fingerprint
+//! that names the folds ([`Normalizer::settings`], [`MODEL_TEXT_ID`]). A key on a view
+//! would be coarser than what L1 reads (a fold merges texts whose decoded payloads
+//! differ), and building views before a cache hit would cost what the cache saves.
+//!
+//! The hardened views, each a rewriting that undoes one family of evasions:
 //!
 //! * [`ViewKind::Folded`]: NFKC-compatible decomposition, full case folding,
 //!   diacritics stripped, zero-width / bidi / tag / variation-selector / soft-hyphen
-//!   characters removed, whitespace runs collapsed. Always present; also the L0
-//!   cache key ([`Normalizer::canonical`]).
+//!   characters removed, whitespace runs collapsed. Always present; the others
+//!   derive from it.
 //! * [`ViewKind::Skeleton`]: the folded view with UTS #39 confusables replaced by
 //!   their prototype (Cyrillic `а` reads `a`). Only for non-ASCII text.
 //! * [`ViewKind::Leet`] / [`ViewKind::LeetL`]: digits and symbols inside words that
@@ -20,15 +37,20 @@
 //!   [`ViewKind::Escaped`]: an embedded encoded run decoded once (never
 //!   recursively) within a size bound; the whole payload maps to the encoded run.
 //!
-//! Every view maps any byte range of its text back to a char-boundary range of the
-//! original ([`View::original_range`]), so findings point at what the user sent.
-//! Views that would equal the folded view are not built. This module never decides
-//! anything and never logs text.
+//! Every hardened view, the digit view and the compact view map any byte range of
+//! their text back to a char-boundary range of the original
+//! ([`View::original_range`], [`DigitView::original_range`],
+//! [`CompactView::original_range`]), so findings point at what the user sent. Views that
+//! would equal the folded view are not built. This module never decides anything and
+//! never logs text.
 
+mod compact;
 mod decode;
 mod derive;
+mod digits;
 mod fold;
 mod map;
+mod model;
 #[cfg(test)]
 mod tests;
 
@@ -37,8 +59,15 @@ use std::ops::Range;
 use decode::Encoding;
 use map::OffsetMap;
 
-/// Version of the folding rules; part of every fingerprint that depends on them
-/// (L0 cache key, compiled rule sets), so changing normalization invalidates both.
+pub use compact::CompactView;
+pub use digits::DigitView;
+#[cfg(test)]
+pub(crate) use model::model_text;
+pub use model::{MODEL_TEXT_ID, model_text_into};
+
+/// Version of the hardened views' folding rules; part of every fingerprint that
+/// depends on them (compiled rule sets, and through [`Normalizer::settings`] the L0
+/// key), so changing normalization invalidates both.
 pub const NORMALIZER_VERSION: u32 = 1;
 
 /// Upper bound on decoded bytes per text: decoding is a rescan, not a second body.
@@ -189,8 +218,8 @@ impl<'a> IntoIterator for &'a Views {
 
 /// The folded view of one text ([`Normalizer::fold`]), with its offset map.
 ///
-/// Exists so a caller that needs the folded text first (the L0 key) hands it
-/// on to [`Normalizer::views_from`] instead of folding twice.
+/// Exists so a caller that needs the folded text first hands it on to
+/// [`Normalizer::views_from`] instead of folding twice.
 #[derive(Debug)]
 pub struct Folded(fold::Fold);
 
@@ -226,6 +255,18 @@ impl Normalizer {
         }
     }
 
+    /// What decides the hardened views besides the text: the folding rules'
+    /// version and the decoding bounds. The pipeline hashes it into the
+    /// detectors' fingerprint, so the L0 key changes when the views L1 reads
+    /// would.
+    pub fn settings(&self) -> [u64; 3] {
+        [
+            u64::from(NORMALIZER_VERSION),
+            self.max_decoded_bytes as u64,
+            self.max_decoded_runs as u64,
+        ]
+    }
+
     /// A normalizer with its own decoding bounds (bytes and payload count per text).
     pub fn with_decode_limits(max_decoded_bytes: usize, max_decoded_runs: usize) -> Normalizer {
         Normalizer {
@@ -234,14 +275,13 @@ impl Normalizer {
         }
     }
 
-    /// The folded form of a text: what the L0 cache keys on.
+    /// The folded form of a text ([`ViewKind::Folded`]).
     pub fn canonical(&self, text: &str) -> String {
         self.fold(text).0.text
     }
 
     /// The folded view of a text, kept so [`Normalizer::views_from`] can
-    /// reuse it: the L0 key needs only this view, and a cache miss then
-    /// builds the others without folding the text again.
+    /// reuse it and build the others without folding the text again.
     pub fn fold(&self, text: &str) -> Folded {
         Folded(fold::fold(text, false, true))
     }

@@ -12,13 +12,20 @@ use crate::extract::{self, Extraction, Role};
 use crate::types::{Finding, Verdict};
 
 /// The L0 key: the policy fingerprint and every injection-scoped segment
-/// exactly as extracted, each with its position, role and length, so segment
-/// boundaries cannot be forged and two requests share an entry only when L1
-/// and L2 would read the same input. L1 reads views whose construction
-/// depends on the original text (base64 is case-sensitive, and a fold merges
-/// texts that decode differently), and it joins adjacent same-role segments:
-/// any key coarser than the exact texts and positions lets a harmless request
-/// plant an "allow" for a harmful one.
+/// exactly as extracted, each with its position, role and length.
+///
+/// It derives from exactly what the cached layers read (see the table in
+/// `normalize/mod.rs`): L1 reads the hardened views of each of these segments
+/// and of each run of adjacent same-role ones (so role and position count), L2
+/// reads the model text of all of them joined in order. Every one of those
+/// views is a function of these texts and of the folds' settings, which the
+/// fingerprint carries (`Pipeline::rebuild` hashes `Normalizer::settings` and
+/// `MODEL_TEXT_ID`, the rule set and the model version). L1.5 is not cached.
+/// Keying on a view instead would be coarser than what L1 reads (base64 is
+/// case-sensitive, and a fold merges texts that decode differently): any key
+/// coarser than the exact texts and positions lets a harmless request plant
+/// an "allow" for a harmful one. Segment boundaries are in the key, so they
+/// cannot be forged.
 pub(crate) fn l0_key(
     fingerprint: &[u8; 32],
     injection: &[usize],
@@ -98,8 +105,9 @@ mod tests {
     use super::*;
     use crate::pipeline::{Pipeline, RoutePolicy, ScanRequest};
 
-    /// A fresh verdict as L0 would store it: blocked, and the rules that fired.
-    type FreshVerdict = (bool, Vec<Arc<str>>);
+    /// A fresh verdict as L0 would store it: blocked, the categories that
+    /// decided, and L2's score when it ran (as bits, so equal means equal).
+    type FreshVerdict = (bool, Vec<Arc<str>>, Option<u32>);
 
     /// What a fresh scan of `messages` (an OpenAI chat body) decides, as L0
     /// would store it, and the L0 key of that body.
@@ -135,7 +143,14 @@ mod tests {
         };
         let decision = futures_lite_block_on(pipeline.decide(policy, request));
         let cached = cached_verdict(&decision.verdict, &decision.findings, decision.l2_score);
-        (key, (cached.blocked, cached.categories))
+        (
+            key,
+            (
+                cached.blocked,
+                cached.categories,
+                cached.l2_score.map(f32::to_bits),
+            ),
+        )
     }
 
     fn futures_lite_block_on<F: std::future::Future>(fut: F) -> F::Output {
@@ -219,10 +234,29 @@ mod tests {
     /// allowed, and its "allow" was served for the real payload.
     #[test]
     fn equal_l0_keys_mean_equal_fresh_verdicts() {
+        let scored = equal_keys_mean_equal_verdicts(&l1_only_runtime(), 48);
+        assert_eq!(scored, 0, "no L2 in this runtime");
+    }
+
+    /// The same rule with both cached layers, L1's hardened views and L2's
+    /// model text (the shipped model, as `serve` loads it): the key is their
+    /// common input, so equal keys must give equal verdicts and L2 scores.
+    #[test]
+    fn equal_l0_keys_mean_equal_fresh_verdicts_with_l2() {
+        let Some(runtime) = crate::pipeline::testing::default_policy_with_l2("") else {
+            return;
+        };
+        let scored = equal_keys_mean_equal_verdicts(&runtime, 16);
+        assert!(scored > 0, "L2 scored none of the requests");
+    }
+
+    /// Runs the property over `cases` texts; returns how many fresh verdicts
+    /// carried an L2 score.
+    fn equal_keys_mean_equal_verdicts(runtime: &(Pipeline, RoutePolicy), cases: u32) -> usize {
         use proptest::prelude::*;
-        let runtime = l1_only_runtime();
+        let scored = std::cell::Cell::new(0usize);
         let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig {
-            cases: 48,
+            cases,
             failure_persistence: None,
             ..ProptestConfig::default()
         });
@@ -248,7 +282,7 @@ mod tests {
                             (Role::User, tail.to_owned()),
                         ],
                     };
-                    seen.push(key_and_fresh_verdict(&runtime, &messages));
+                    seen.push(key_and_fresh_verdict(runtime, &messages));
                     if split > 0 {
                         // The same halves without the turn between them (or with it).
                         let other = if split == 1 {
@@ -260,9 +294,10 @@ mod tests {
                         } else {
                             vec![(Role::User, head.to_owned()), (Role::User, tail.to_owned())]
                         };
-                        seen.push(key_and_fresh_verdict(&runtime, &other));
+                        seen.push(key_and_fresh_verdict(runtime, &other));
                     }
                 }
+                scored.set(scored.get() + seen.iter().filter(|(_, v)| v.2.is_some()).count());
                 for (n, (key, verdict)) in seen.iter().enumerate() {
                     for (other_key, other_verdict) in &seen[n + 1..] {
                         if key == other_key {
@@ -273,6 +308,7 @@ mod tests {
                 Ok(())
             })
             .expect("equal keys, equal verdicts");
+        scored.get()
     }
 
     /// The poisoning attempt itself: the junk-decoding spelling is allowed,

@@ -56,7 +56,7 @@ use crate::detect::cache::VerdictCache;
 use crate::detect::classifier::Classifier;
 use crate::detect::keywords::{KeywordGuard, KeywordGuardBuilder};
 use crate::detect::pii::{PiiConfig as PiiShieldConfig, PiiShield};
-use crate::normalize::Normalizer;
+use crate::normalize::{MODEL_TEXT_ID, Normalizer};
 use crate::policy::{Config, Mode};
 
 /// The request as the pipeline sees it.
@@ -172,7 +172,16 @@ impl Pipeline {
             })?),
         };
         let classifier = engines.classifier.clone();
+        let normalizer = Normalizer::new();
         let mut hasher = Sha256::new();
+        // The folds behind the views the cached layers read (L1's hardened
+        // views, L2's model text): the L0 key is their input, so it must change
+        // when they do (see `l0.rs`).
+        for setting in normalizer.settings() {
+            hasher.update(setting.to_le_bytes());
+        }
+        hasher.update(MODEL_TEXT_ID.as_bytes());
+        hasher.update(b"\0");
         hasher.update(keywords.fingerprint());
         hasher.update(PII_VERSION.as_bytes());
         hasher.update([u8::from(config.pii.phone_strict)]);
@@ -185,7 +194,7 @@ impl Pipeline {
         }
         let stages = stage::stages(&keywords, &pii, classifier.as_ref());
         Ok(Pipeline {
-            normalizer: Normalizer::new(),
+            normalizer,
             stages,
             keywords,
             keywords_inputs,

@@ -1,8 +1,9 @@
 //! L0: the verdict cache. A repeated prompt under an unchanged policy gets the
 //! verdict it got before without running L1, L1.5 or L2 again.
 //!
-//! Takes a key built by [`VerdictCache::key`] from the route's policy
-//! fingerprint and the normalized extracted text of the scanned segments;
+//! Takes a key built by [`VerdictCache::key_bytes`] from the route's policy
+//! fingerprint and exactly what the cached layers (L1, L2) read: the
+//! injection-scoped segments as extracted (the pipeline builds it, `l0.rs`);
 //! hands the pipeline a [`CachedVerdict`] (allow or block, the deciding layer,
 //! category and rule ids, the L2 score). Redactions are never cached: the
 //! pipeline recomputes them, since the rewritten body is text.
@@ -45,7 +46,8 @@ pub use seal::{PSEUDONYM_KEY_SETTING, PseudonymKey, PseudonymKeyError, Unsealabl
 pub use tls::TlsError;
 pub use vault::{MAX_SEALED_MAPPING, PseudonymStore};
 
-/// A cache key: SHA-256 over the policy fingerprint and the canonical text.
+/// A cache key: SHA-256 over the policy fingerprint and the cached layers' input
+/// (built by the pipeline: the injection-scoped segments exactly as extracted).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct CacheKey(pub [u8; 32]);
 
@@ -130,18 +132,20 @@ impl VerdictCache {
         self.memory.is_some()
     }
 
-    /// The key for `canonical_text` (the normalized extracted text of the
-    /// scanned segments) under the policy with `policy_fingerprint`.
-    pub fn key(policy_fingerprint: &[u8; 32], canonical_text: &str) -> CacheKey {
-        VerdictCache::key_bytes(policy_fingerprint, canonical_text.as_bytes())
+    /// The key for `input` (what the cached layers read, as text) under the
+    /// policy with `policy_fingerprint`.
+    pub fn key(policy_fingerprint: &[u8; 32], input: &str) -> CacheKey {
+        VerdictCache::key_bytes(policy_fingerprint, input.as_bytes())
     }
 
-    /// Like [`VerdictCache::key`] for text that is not UTF-8 checked.
-    pub fn key_bytes(policy_fingerprint: &[u8; 32], canonical: &[u8]) -> CacheKey {
+    /// Like [`VerdictCache::key`] for an input serialized as bytes (the
+    /// pipeline's: every injection-scoped segment with its role and position).
+    /// The cache never sees or keeps the input, only this hash.
+    pub fn key_bytes(policy_fingerprint: &[u8; 32], input: &[u8]) -> CacheKey {
         let mut hasher = Sha256::new();
         hasher.update(b"promptgate-l0-v2\0");
         hasher.update(policy_fingerprint);
-        hasher.update(canonical);
+        hasher.update(input);
         CacheKey(hasher.finalize().into())
     }
 

@@ -6,12 +6,23 @@
 //! pass over a batch-by-window-by-128 tensor); the same arithmetic done here in one pass
 //! per window costs a few tens of microseconds. The graph is recognised node by node
 //! (operators, wiring, attributes, constants, shapes); any difference and
-//! [`StaticHead::from_onnx`] returns `None`, so ONNX Runtime runs the model as before.
+//! [`StaticHead::from_onnx`] says why ([`NotNative`]), and ONNX Runtime runs the model.
 //! The arithmetic follows the graph in f32, in the graph's order; only the summation
 //! order of the pooling and the Gemms may differ from ONNX Runtime (≈1e-7). The tests
 //! compare both on the whole test corpus (within 1e-5).
 
-use super::onnx::{self, Graph, INT8};
+use super::onnx::{self, Graph, INT8, OnnxError};
+
+/// Why the native evaluator does not take a model: ONNX Runtime runs it instead.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum NotNative {
+    /// The reader does not take the file (see [`OnnxError`]).
+    #[error(transparent)]
+    Read(#[from] OnnxError),
+    /// The graph is well formed but not the static-embedding graph (what differs).
+    #[error("not the static-embedding graph: {0}")]
+    OtherGraph(&'static str),
+}
 
 /// `(op, inputs, outputs, integer attributes)` of one node.
 type NodeShape = (
@@ -111,9 +122,12 @@ pub(crate) struct HeadScratch {
 }
 
 impl StaticHead {
-    /// The evaluator for `model` (ONNX bytes), or `None` when the graph is not exactly
-    /// the static-embedding graph with the output `output`.
-    pub(crate) fn from_onnx(model: &[u8], output: &str) -> Option<StaticHead> {
+    /// The evaluator for `model` (ONNX bytes) whose output is `output`.
+    ///
+    /// # Errors
+    /// [`NotNative`] when the bytes are not a graph the reader takes, or not exactly
+    /// the static-embedding graph with the output `score`.
+    pub(crate) fn from_onnx(model: &[u8], output: &str) -> Result<StaticHead, NotNative> {
         let graph = onnx::read_graph(model)?;
         if output != "score"
             || graph.outputs != ["score"]
@@ -123,7 +137,7 @@ impl StaticHead {
                 .any(|i| i != "input_ids" && i != "attention_mask")
             || graph.nodes.len() != NODES.len()
         {
-            return None;
+            return Err(NotNative::OtherGraph("its inputs, outputs or node count"));
         }
         for (node, &(op, inputs, outputs, attrs)) in graph.nodes.iter().zip(NODES) {
             let same_attrs = node.attrs.len() == attrs.len()
@@ -142,14 +156,16 @@ impl StaticHead {
                 || node.outputs != outputs
                 || !same_attrs
             {
-                return None;
+                return Err(NotNative::OtherGraph(
+                    "a node's operator, wiring or attributes",
+                ));
             }
         }
         // Graph-level names must not be shadowed by a graph input of the same name.
         if graph.inputs.len() != 2 {
-            return None;
+            return Err(NotNative::OtherGraph("its inputs"));
         }
-        Self::weights(graph)
+        Self::weights(graph).ok_or(NotNative::OtherGraph("a constant's name, type or shape"))
     }
 
     fn weights(mut graph: Graph) -> Option<StaticHead> {

@@ -1,12 +1,11 @@
 //! The hashed character n-gram signal, computed natively over the whole text.
 //!
-//! Mirrors `models/train/featurize.py` exactly (that file is the specification): NFKC,
-//! invisible characters dropped, per-character lowercase, Cyrillic/Greek look-alikes
-//! folded, whitespace runs collapsed, one space of padding on each side; char n-grams
-//! hashed with FNV-1a 32 into 2^bits buckets; L2-normalized counts; logistic regression;
-//! windows of `window_chars` (stride `window_stride`) with the maximum taken.
-
-use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
+//! Mirrors `models/train/featurize.py` exactly (that file is the specification): over
+//! the model text ([`crate::normalize::model_text_into`]: NFKC, invisible characters
+//! dropped, per-character lowercase, Cyrillic/Greek look-alikes folded, whitespace runs
+//! collapsed, one space of padding on each side), char n-grams hashed with FNV-1a 32
+//! into 2^bits buckets; L2-normalized counts; logistic regression; windows of
+//! `window_chars` (stride `window_stride`) with the maximum taken.
 
 use super::ClassifierError;
 use super::spec::{NgramSpec, sigmoid};
@@ -66,8 +65,8 @@ impl NgramModel {
         })
     }
 
-    /// The n-gram probability of a whole text, already passed through [`normalize_into`]
-    /// (maximum over its character windows).
+    /// The n-gram probability of a whole text, already turned into the model text
+    /// ([`crate::normalize::model_text_into`]; maximum over its character windows).
     ///
     /// Windows overlap, so every n-gram is hashed and weighed once for the whole text, and
     /// the windows slide over it: an n-gram is counted in when a window's end passes its
@@ -214,94 +213,4 @@ pub(crate) fn window_spans(
         }
         Some(span)
     })
-}
-
-fn is_invisible(c: char) -> bool {
-    matches!(c as u32,
-        0x00AD | 0x034F | 0x061C | 0x180E | 0xFEFF | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x206F)
-}
-
-fn is_space(c: char) -> bool {
-    matches!(c as u32,
-        0x09..=0x0D | 0x20 | 0x85 | 0xA0 | 0x1680 | 0x2000..=0x200A | 0x2028 | 0x2029 | 0x202F | 0x205F | 0x3000)
-}
-
-fn fold_confusable(c: char) -> char {
-    match c {
-        'а' | 'α' => 'a',
-        'в' | 'β' => 'b',
-        'е' | 'ё' | 'ε' => 'e',
-        'к' | 'κ' => 'k',
-        'м' => 'm',
-        'н' | 'һ' => 'h',
-        'о' | 'ο' => 'o',
-        'р' | 'ρ' => 'p',
-        'с' => 'c',
-        'т' | 'τ' => 't',
-        'у' | 'γ' => 'y',
-        'х' | 'χ' => 'x',
-        'ѕ' => 's',
-        'і' | 'ї' | 'ι' => 'i',
-        'ј' => 'j',
-        'ԁ' => 'd',
-        'ԛ' => 'q',
-        'ԝ' => 'w',
-        'ν' => 'v',
-        'υ' => 'u',
-        'η' => 'n',
-        other => other,
-    }
-}
-
-/// The normalized text as characters, padded with one space on each side.
-#[cfg(test)]
-pub(crate) fn normalize(text: &str) -> Vec<char> {
-    let (mut chars, mut joined) = (Vec::new(), String::new());
-    normalize_into(text, &mut chars, &mut joined);
-    chars
-}
-
-/// Writes the normalized text, padded with one space on each side, both as characters
-/// (for the n-gram windows) and as a string (for the tokenizer); both are cleared first.
-pub(crate) fn normalize_into(text: &str, chars: &mut Vec<char>, joined: &mut String) {
-    chars.clear();
-    joined.clear();
-    chars.reserve(text.len() + 2);
-    joined.reserve(text.len() + 2);
-    if text.is_ascii() {
-        // NFKC is the identity on ASCII, and no ASCII character is invisible or a
-        // look-alike: only whitespace and case remain.
-        push_normalized(
-            text.bytes().map(|b| char::from(b.to_ascii_lowercase())),
-            chars,
-        );
-    } else if is_nfkc_quick(text.chars()) == IsNormalized::Yes {
-        // Already NFKC (the quick check only says Yes when it is certain).
-        push_normalized(text.chars(), chars);
-    } else {
-        push_normalized(text.nfkc(), chars);
-    }
-    joined.extend(chars.iter());
-}
-
-fn push_normalized(text: impl Iterator<Item = char>, out: &mut Vec<char>) {
-    out.push(' ');
-    let mut pending_space = false;
-    for ch in text {
-        if is_invisible(ch) {
-            continue;
-        }
-        if is_space(ch) {
-            pending_space = true;
-            continue;
-        }
-        for low in ch.to_lowercase() {
-            if pending_space && out.len() > 1 {
-                out.push(' ');
-            }
-            pending_space = false;
-            out.push(fold_confusable(low));
-        }
-    }
-    out.push(' ');
 }

@@ -1,15 +1,41 @@
-//! Just enough of the ONNX protobuf format to read a graph's nodes and initializers.
+//! The ONNX model reader: `model.onnx` decoded with `prost` into the types generated
+//! from `schema/onnx.proto` (`onnx_proto.rs`), then reduced to what the native
+//! evaluator compares (`native.rs`): the graph's nodes, its initializers by name and the
+//! names of its inputs and outputs.
 //!
-//! Used to recognise the static-embedding graph (see `native.rs`); anything this
-//! reader does not understand makes it return `None`, and ONNX Runtime runs the model.
-//! It never allocates more than the input holds (lengths are checked before slicing).
+//! A model this reader cannot take (bytes that are not an ONNX protobuf, no graph,
+//! tensors stored other than as inline raw data, sparse initializers, attributes other
+//! than integers) gives an [`OnnxError`]; the caller then runs the model in ONNX Runtime.
+//! Decoding never panics and never allocates more than the input holds (prost checks
+//! every length against the bytes left, and bounds nesting).
 
 use std::collections::HashMap;
 
+use prost::Message as _;
+
+use super::onnx_proto as pb;
+use pb::attribute_proto::AttributeType;
+use pb::tensor_proto::{DataLocation, DataType};
+
 /// ONNX `TensorProto.DataType` values this reader keeps.
-pub(crate) const FLOAT: i64 = 1;
-pub(crate) const INT8: i64 = 3;
-pub(crate) const INT64: i64 = 7;
+pub(crate) const FLOAT: i64 = DataType::Float as i64;
+pub(crate) const INT8: i64 = DataType::Int8 as i64;
+pub(crate) const INT64: i64 = DataType::Int64 as i64;
+
+/// Why a model's bytes are not a graph this reader takes.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum OnnxError {
+    /// The bytes are not a protobuf `ModelProto` (truncated, a bad length or wire
+    /// type, a string that is not UTF-8, nesting too deep).
+    #[error("model.onnx does not decode as an ONNX model: {0}")]
+    Decode(#[from] prost::DecodeError),
+    /// The model has no graph.
+    #[error("model.onnx has no graph")]
+    NoGraph,
+    /// The graph uses something the reader does not take (named).
+    #[error("model.onnx: {0} (read only by ONNX Runtime)")]
+    Unsupported(&'static str),
+}
 
 /// A graph node: operator, input and output names, attributes.
 #[derive(Debug, Default, PartialEq)]
@@ -27,7 +53,8 @@ pub(crate) struct Attr {
     pub name: String,
     pub i: Option<i64>,
     pub ints: Vec<i64>,
-    /// Any other payload (floats, strings, tensors, graphs): the graph is not ours.
+    /// Any other payload (floats, strings, tensors, graphs, a reference to a function
+    /// attribute) or a type other than INT and INTS: the graph is not ours.
     pub other: bool,
 }
 
@@ -77,179 +104,107 @@ pub(crate) struct Graph {
     pub outputs: Vec<String>,
 }
 
-/// Reads `ModelProto.graph`; `None` when the bytes are not a model this reader handles.
-pub(crate) fn read_graph(model: &[u8]) -> Option<Graph> {
-    let mut graph = None;
-    for field in Fields::new(model) {
-        let (number, value) = field?;
-        if let (7, Value::Bytes(bytes)) = (number, value) {
-            graph = Some(parse_graph(bytes)?);
-        }
+/// Reads `ModelProto.graph` from the bytes of a `.onnx` file.
+///
+/// # Errors
+/// [`OnnxError`] when the bytes do not decode, hold no graph, or the graph uses
+/// something this reader does not take.
+pub(crate) fn read_graph(model: &[u8]) -> Result<Graph, OnnxError> {
+    let model = pb::ModelProto::decode(model)?;
+    let graph = model.graph.ok_or(OnnxError::NoGraph)?;
+    if !graph.sparse_initializer.is_empty() {
+        return Err(OnnxError::Unsupported("sparse initializers"));
     }
-    graph
-}
-
-fn parse_graph(bytes: &[u8]) -> Option<Graph> {
-    let mut graph = Graph::default();
-    for field in Fields::new(bytes) {
-        match field? {
-            (1, Value::Bytes(b)) => graph.nodes.push(parse_node(b)?),
-            (5, Value::Bytes(b)) => {
-                let (name, tensor) = parse_tensor(b)?;
-                graph.initializers.insert(name, tensor);
-            }
-            (11, Value::Bytes(b)) => graph.inputs.push(value_info_name(b)?),
-            (12, Value::Bytes(b)) => graph.outputs.push(value_info_name(b)?),
-            // Sparse initializers: not ours.
-            (15, _) => return None,
-            _ => {}
-        }
+    let names = |values: Vec<pb::ValueInfoProto>| -> Result<Vec<String>, OnnxError> {
+        values
+            .into_iter()
+            .map(|v| {
+                v.name.ok_or(OnnxError::Unsupported(
+                    "a graph input or output without a name",
+                ))
+            })
+            .collect()
+    };
+    let mut initializers = HashMap::with_capacity(graph.initializer.len());
+    for tensor in graph.initializer {
+        let (name, tensor) = tensor_of(tensor)?;
+        initializers.insert(name, tensor);
     }
-    Some(graph)
+    Ok(Graph {
+        nodes: graph.node.into_iter().map(node_of).collect(),
+        initializers,
+        inputs: names(graph.input)?,
+        outputs: names(graph.output)?,
+    })
 }
 
-fn value_info_name(bytes: &[u8]) -> Option<String> {
-    for field in Fields::new(bytes) {
-        if let (1, Value::Bytes(b)) = field? {
-            return string(b);
-        }
-    }
-    None
-}
-
-fn parse_node(bytes: &[u8]) -> Option<Node> {
-    let mut node = Node::default();
-    for field in Fields::new(bytes) {
-        match field? {
-            (1, Value::Bytes(b)) => node.inputs.push(string(b)?),
-            (2, Value::Bytes(b)) => node.outputs.push(string(b)?),
-            (4, Value::Bytes(b)) => node.op = string(b)?,
-            (7, Value::Bytes(b)) => node.domain = string(b)?,
-            (5, Value::Bytes(b)) => node.attrs.push(parse_attr(b)?),
-            _ => {}
-        }
-    }
-    Some(node)
-}
-
-fn parse_attr(bytes: &[u8]) -> Option<Attr> {
-    let mut attr = Attr::default();
-    for field in Fields::new(bytes) {
-        match field? {
-            (1, Value::Bytes(b)) => attr.name = string(b)?,
-            (3, Value::Varint(v)) => attr.i = Some(v as i64),
-            (8, Value::Varint(v)) => attr.ints.push(v as i64),
-            (8, Value::Bytes(b)) => attr.ints.extend(packed_varints(b)?),
-            // type (20) and doc_string (13) say nothing about the value.
-            (20 | 13, _) => {}
-            _ => attr.other = true,
-        }
-    }
-    Some(attr)
-}
-
-fn parse_tensor(bytes: &[u8]) -> Option<(String, Tensor)> {
-    let mut tensor = Tensor::default();
-    let mut name = None;
-    for field in Fields::new(bytes) {
-        match field? {
-            (1, Value::Varint(v)) => tensor.dims.push(v as i64),
-            (1, Value::Bytes(b)) => tensor.dims.extend(packed_varints(b)?),
-            (2, Value::Varint(v)) => tensor.data_type = v as i64,
-            (8, Value::Bytes(b)) => name = Some(string(b)?),
-            (9, Value::Bytes(b)) => tensor.raw = b.to_vec(),
-            // Typed data fields, segments or external data: not the layout we read.
-            (3..=7 | 10..=13 | 14, _) => return None,
-            _ => {}
-        }
-    }
-    Some((name?, tensor))
-}
-
-fn string(bytes: &[u8]) -> Option<String> {
-    std::str::from_utf8(bytes).ok().map(str::to_owned)
-}
-
-fn packed_varints(mut bytes: &[u8]) -> Option<Vec<i64>> {
-    let mut out = Vec::new();
-    while !bytes.is_empty() {
-        let (v, rest) = varint(bytes)?;
-        out.push(v as i64);
-        bytes = rest;
-    }
-    Some(out)
-}
-
-fn varint(bytes: &[u8]) -> Option<(u64, &[u8])> {
-    let mut value = 0u64;
-    for (i, &b) in bytes.iter().enumerate().take(10) {
-        value |= u64::from(b & 0x7F) << (7 * i);
-        if b & 0x80 == 0 {
-            return Some((value, &bytes[i + 1..]));
-        }
-    }
-    None
-}
-
-/// One protobuf field value.
-enum Value<'a> {
-    Varint(u64),
-    Bytes(&'a [u8]),
-    Fixed,
-}
-
-/// The fields of one protobuf message, in order; yields `None` on malformed input.
-struct Fields<'a> {
-    rest: &'a [u8],
-    failed: bool,
-}
-
-impl<'a> Fields<'a> {
-    fn new(bytes: &'a [u8]) -> Self {
-        Fields {
-            rest: bytes,
-            failed: false,
-        }
-    }
-
-    fn next_field(&mut self) -> Option<(u64, Value<'a>)> {
-        let (key, rest) = varint(self.rest)?;
-        let value = match key & 7 {
-            0 => {
-                let (v, rest) = varint(rest)?;
-                self.rest = rest;
-                Value::Varint(v)
-            }
-            1 => {
-                self.rest = rest.get(8..)?;
-                Value::Fixed
-            }
-            2 => {
-                let (len, rest) = varint(rest)?;
-                let len = usize::try_from(len).ok()?;
-                let bytes = rest.get(..len)?;
-                self.rest = &rest[len..];
-                Value::Bytes(bytes)
-            }
-            5 => {
-                self.rest = rest.get(4..)?;
-                Value::Fixed
-            }
-            _ => return None,
-        };
-        Some((key >> 3, value))
+fn node_of(node: pb::NodeProto) -> Node {
+    Node {
+        op: node.op_type.unwrap_or_default(),
+        domain: node.domain.unwrap_or_default(),
+        inputs: node.input,
+        outputs: node.output,
+        attrs: node.attribute.into_iter().map(attr_of).collect(),
     }
 }
 
-impl<'a> Iterator for Fields<'a> {
-    type Item = Option<(u64, Value<'a>)>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        if self.failed || self.rest.is_empty() {
-            return None;
-        }
-        let field = self.next_field();
-        self.failed = field.is_none();
-        Some(field)
+fn attr_of(attr: pb::AttributeProto) -> Attr {
+    let integer_type = matches!(
+        attr.r#type.map(AttributeType::try_from),
+        None | Some(Ok(AttributeType::Int | AttributeType::Ints))
+    );
+    let other = !integer_type
+        || attr.ref_attr_name.is_some()
+        || attr.f.is_some()
+        || attr.s.is_some()
+        || attr.t.is_some()
+        || attr.g.is_some()
+        || attr.sparse_tensor.is_some()
+        || !attr.floats.is_empty()
+        || !attr.strings.is_empty()
+        || !attr.tensors.is_empty()
+        || !attr.graphs.is_empty()
+        || !attr.sparse_tensors.is_empty();
+    Attr {
+        name: attr.name.unwrap_or_default(),
+        i: attr.i,
+        ints: attr.ints,
+        other,
     }
+}
+
+/// An initializer with its name; only inline raw data is taken.
+fn tensor_of(tensor: pb::TensorProto) -> Result<(String, Tensor), OnnxError> {
+    let inline = matches!(
+        tensor.data_location.map(DataLocation::try_from),
+        None | Some(Ok(DataLocation::Default))
+    );
+    if !inline || !tensor.external_data.is_empty() {
+        return Err(OnnxError::Unsupported("tensor data outside the file"));
+    }
+    if tensor.segment.is_some() {
+        return Err(OnnxError::Unsupported("a tensor stored in segments"));
+    }
+    if !(tensor.float_data.is_empty()
+        && tensor.int32_data.is_empty()
+        && tensor.string_data.is_empty()
+        && tensor.int64_data.is_empty()
+        && tensor.double_data.is_empty()
+        && tensor.uint64_data.is_empty())
+    {
+        return Err(OnnxError::Unsupported(
+            "tensor data in typed fields, not raw_data",
+        ));
+    }
+    let name = tensor
+        .name
+        .ok_or(OnnxError::Unsupported("an initializer without a name"))?;
+    Ok((
+        name,
+        Tensor {
+            dims: tensor.dims,
+            data_type: i64::from(tensor.data_type.unwrap_or_default()),
+            raw: tensor.raw_data.unwrap_or_default(),
+        },
+    ))
 }

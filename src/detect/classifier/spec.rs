@@ -6,11 +6,7 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 use super::ClassifierError;
-
-/// The normalization this build's featurizer (`ngram.rs`) implements;
-/// `model.toml` must name the same. Part of the model format, so the format
-/// owns it and the featurizer reads it (one direction).
-pub(crate) const NORMALIZE_ID: &str = "nfkc-invisible-lowercase-confusables-whitespace-v1";
+use crate::normalize::MODEL_TEXT_ID;
 
 /// The parsed `model.toml` (unknown keys rejected so a typo cannot silently change scoring).
 #[derive(Debug, Clone, Deserialize)]
@@ -159,17 +155,17 @@ impl ModelSpec {
                 e.max_windows
             ));
         }
-        if e.normalize != NORMALIZE_ID {
+        if e.normalize != MODEL_TEXT_ID {
             return bad(format!(
                 "encoder.normalize `{}` is not the one this build implements ({})",
-                e.normalize, NORMALIZE_ID
+                e.normalize, MODEL_TEXT_ID
             ));
         }
         let n = &self.ngram;
-        if n.format != "f32-le" || n.hash != "fnv1a32" || n.normalize != NORMALIZE_ID {
+        if n.format != "f32-le" || n.hash != "fnv1a32" || n.normalize != MODEL_TEXT_ID {
             return bad(format!(
                 "ngram featurizer `{}`/`{}`/`{}` is not the one this build implements (f32-le/fnv1a32/{})",
-                n.format, n.hash, n.normalize, NORMALIZE_ID
+                n.format, n.hash, n.normalize, MODEL_TEXT_ID
             ));
         }
         if !(8..=24).contains(&n.bits) || n.n_min == 0 || n.n_min > n.n_max || n.n_max > 8 {

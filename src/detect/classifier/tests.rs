@@ -1,5 +1,6 @@
-use super::ngram::{normalize, window_spans};
+use super::ngram::window_spans;
 use super::windows::window_starts;
+use crate::normalize::model_text as normalize;
 
 #[test]
 fn short_prompt_is_one_unpadded_window() {
@@ -75,9 +76,9 @@ mod fast_tokenizer {
 
     use tokenizers::Tokenizer;
 
-    use super::super::ngram::normalize;
     use super::super::reference_tokenizer;
     use super::super::wordpiece::{EncodeScratch, FastWordPiece, encode_reference};
+    use crate::normalize::model_text as normalize;
 
     fn tokenizer_json() -> Vec<u8> {
         let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -332,7 +333,8 @@ mod native_graph {
 
     use std::path::PathBuf;
 
-    use super::super::native::StaticHead;
+    use super::super::native::{NotNative, StaticHead};
+    use super::super::onnx::{INT8, OnnxError, read_graph};
     use super::super::{Classifier, ClassifierError, LoadOptions};
 
     fn model_dir() -> PathBuf {
@@ -349,7 +351,37 @@ mod native_graph {
         let bytes = onnx_bytes();
         let head = StaticHead::from_onnx(&bytes, "score").expect("static-embedding graph");
         assert_eq!(head.vocab(), 30_522);
-        assert!(StaticHead::from_onnx(&bytes, "logit").is_none());
+        assert!(matches!(
+            StaticHead::from_onnx(&bytes, "logit"),
+            Err(NotNative::OtherGraph(_))
+        ));
+    }
+
+    /// What prost decodes from the shipped model: the whole graph `train.py` writes,
+    /// so the trimmed schema keeps every field the evaluator compares.
+    #[test]
+    fn the_shipped_model_decodes_with_every_field_the_reader_needs() {
+        let graph = read_graph(&onnx_bytes()).expect("the shipped model reads");
+        assert_eq!(graph.nodes.len(), 25);
+        assert_eq!(graph.inputs, ["input_ids", "attention_mask"]);
+        assert_eq!(graph.outputs, ["score"]);
+        let gather = &graph.nodes[0];
+        assert_eq!(gather.op, "Gather");
+        assert_eq!(gather.inputs, ["table_q", "input_ids"]);
+        assert_eq!(gather.attrs[0].name, "axis");
+        assert_eq!(gather.attrs[0].i, Some(0));
+        assert!(!gather.attrs[0].other);
+        let reduce_max = graph
+            .nodes
+            .iter()
+            .find(|n| n.op == "ReduceMax")
+            .expect("ReduceMax");
+        assert_eq!(reduce_max.attrs[0].ints, [1]);
+        let table = &graph.initializers["table_q"];
+        assert_eq!(table.dims, [30_522, table.dims[1]]);
+        assert_eq!(table.data_type, INT8);
+        assert_eq!(table.raw.len(), table.len().expect("dims"));
+        assert!(graph.initializers["eps"].f32s().is_some());
     }
 
     #[test]
@@ -357,12 +389,20 @@ mod native_graph {
         let bytes = onnx_bytes();
         for cut in [0, 1, 100, bytes.len() / 2, bytes.len() - 1] {
             assert!(
-                StaticHead::from_onnx(&bytes[..cut], "score").is_none(),
+                matches!(
+                    StaticHead::from_onnx(&bytes[..cut], "score"),
+                    Err(NotNative::Read(_))
+                ),
                 "cut at {cut}"
             );
         }
+        assert!(matches!(
+            read_graph(&bytes[..bytes.len() / 2]),
+            Err(OnnxError::Decode(_))
+        ));
+        assert!(matches!(read_graph(&[]), Err(OnnxError::NoGraph)));
         // Flipped bytes anywhere (mostly the graph's small fields at the end, where
-        // the node list lives) must give None or a head, never a panic.
+        // the node list lives) must give an error or a head, never a panic.
         let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
         for _ in 0..300 {
             state ^= state << 13;
@@ -378,6 +418,59 @@ mod native_graph {
             damaged[at] ^= 1 << (state % 8);
             let _ = StaticHead::from_onnx(&damaged, "score");
         }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: 512,
+            failure_persistence: None,
+            ..proptest::prelude::ProptestConfig::default()
+        })]
+
+        /// Arbitrary bytes are refused with a typed error (or, by chance, read):
+        /// never a panic, a hang or an allocation beyond the input.
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..2048)) {
+            let _ = read_graph(&bytes);
+            let _ = StaticHead::from_onnx(&bytes, "score");
+        }
+
+        /// The shipped model (its token table cut to two rows) with arbitrary bytes
+        /// written anywhere: an error or a graph, never a panic.
+        #[test]
+        fn a_damaged_model_never_panics(
+            at in proptest::prelude::any::<usize>(),
+            patch in proptest::collection::vec(proptest::prelude::any::<u8>(), 1..16),
+        ) {
+            let mut bytes = small_model().to_vec();
+            let at = at % bytes.len();
+            for (k, b) in patch.into_iter().enumerate() {
+                if let Some(slot) = bytes.get_mut(at + k) {
+                    *slot = b;
+                }
+            }
+            let _ = read_graph(&bytes);
+        }
+    }
+
+    /// The shipped model with its token table cut to two rows: every field but the
+    /// 4 MB of int8 rows, so the property test above decodes a small message many times.
+    fn small_model() -> &'static [u8] {
+        use prost::Message as _;
+        static TAIL: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+        TAIL.get_or_init(|| {
+            let mut model =
+                super::super::onnx_proto::ModelProto::decode(&onnx_bytes()[..]).expect("decodes");
+            if let Some(graph) = model.graph.as_mut() {
+                for t in &mut graph.initializer {
+                    if t.name.as_deref() == Some("table_q") {
+                        t.raw_data = Some(vec![0; 64]);
+                        t.dims = vec![2, 32];
+                    }
+                }
+            }
+            model.encode_to_vec()
+        })
     }
 
     fn load(native_graph: bool) -> Option<Classifier> {
@@ -443,8 +536,9 @@ mod ngram_counts {
     use std::collections::HashMap;
     use std::path::PathBuf;
 
-    use super::super::ngram::{NgramModel, NgramScratch, normalize, window_spans};
+    use super::super::ngram::{NgramModel, NgramScratch, window_spans};
     use super::super::spec::{ModelSpec, sigmoid};
+    use crate::normalize::model_text as normalize;
 
     fn model() -> (NgramModel, ModelSpec) {
         let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("models/minilm-static-v1");

@@ -2,15 +2,16 @@
 //!
 //! A leaking model may not copy a canary verbatim (`Z3-QX 9 MK`, `z3qx9mk`,
 //! full-width letters, zero-width spaces between characters), so canaries are
-//! matched on a compact view of the answer: NFKC, lowercase, letters and digits
-//! only. Every match maps back to a byte range of the original text.
+//! matched on the compact view of the answer ([`CompactView`]: NFKC, lowercase,
+//! letters and digits only). Every match maps back to a byte range of the
+//! original text.
 
 use std::ops::Range;
 
 use aho_corasick::AhoCorasick;
-use unicode_normalization::UnicodeNormalization;
 
 use super::OutputConfigError;
+use crate::normalize::CompactView;
 
 /// Letters and digits a canary needs, so it cannot match ordinary words.
 pub const MIN_CANARY_CHARS: usize = 8;
@@ -19,33 +20,6 @@ pub const MIN_CANARY_CHARS: usize = 8;
 #[derive(Debug, Clone, Default)]
 pub struct Canaries {
     automaton: Option<AhoCorasick>,
-}
-
-/// Text reduced to lowercase letters and digits, with where each came from.
-struct Compact {
-    text: String,
-    /// Per byte offset of a character in `text` (ascending): its source range.
-    origin: Vec<(usize, Range<usize>)>,
-}
-
-fn compact(text: &str) -> Compact {
-    let mut out = Compact {
-        text: String::with_capacity(text.len()),
-        origin: Vec::new(),
-    };
-    for (start, c) in text.char_indices() {
-        let source = start..start + c.len_utf8();
-        for n in std::iter::once(c).nfkc() {
-            if !n.is_alphanumeric() {
-                continue;
-            }
-            for l in n.to_lowercase() {
-                out.origin.push((out.text.len(), source.clone()));
-                out.text.push(l);
-            }
-        }
-    }
-    out
 }
 
 impl Canaries {
@@ -58,7 +32,7 @@ impl Canaries {
     pub fn new(canaries: &[String]) -> Result<Self, OutputConfigError> {
         let mut patterns = Vec::with_capacity(canaries.len());
         for (index, canary) in canaries.iter().enumerate() {
-            let c = compact(canary).text;
+            let c = CompactView::new(canary).as_str().to_owned();
             if c.chars().count() < MIN_CANARY_CHARS {
                 return Err(OutputConfigError::CanaryTooShort {
                     index,
@@ -83,19 +57,10 @@ impl Canaries {
         let Some(automaton) = &self.automaton else {
             return Vec::new();
         };
-        let c = compact(text);
-        // The source range of the compact character holding byte `offset`.
-        let source = |offset: usize| {
-            let i = c.origin.partition_point(|(o, _)| *o <= offset);
-            c.origin.get(i.checked_sub(1)?).map(|(_, r)| r.clone())
-        };
+        let c = CompactView::new(text);
         automaton
-            .find_iter(&c.text)
-            .filter_map(|m| {
-                let first = source(m.start())?;
-                let last = source(m.end() - 1)?;
-                Some(first.start..last.end.max(first.end))
-            })
+            .find_iter(c.as_str())
+            .filter_map(|m| c.original_range(m.start()..m.end()))
             .collect()
     }
 }

@@ -11,9 +11,10 @@
 //!
 //! # How a scan works
 //!
-//! 1. The text is folded (Unicode digits, full-width forms, exotic spaces and dashes to
-//!    ASCII, zero-width characters dropped) only if it contains such characters; plain
-//!    text is borrowed as is. Folded offsets map back to the original.
+//! 1. The scan reads the digit view ([`DigitView`]: Unicode digits, full-width forms,
+//!    exotic spaces and dashes to ASCII, zero-width characters dropped), built only if
+//!    the text contains such characters; plain text is borrowed as is. Its offsets map
+//!    back to the original.
 //! 2. One byte pass visits digit runs, `@`, `:`, `-`, `=` and brackets (for key-like
 //!    names and `(at)`); one case-sensitive Aho-Corasick pass (SIMD prefilter) finds
 //!    literal token prefixes (`AKIA`, `ghp_`, `sk-`, `eyJ`, `-----BEGIN `, …). Text
@@ -31,11 +32,10 @@
 //! which digit runs are phones and checks them against the numbering metadata;
 //! `person/` finds names (`words.rs` the lists and phrases, `context.rs` the evidence
 //! around a run of capitalised words);
-//! `checks.rs` holds the checksum and table validators; `fold.rs` the Unicode folding
-//! with its offset map; `types.rs` the type names and default actions.
+//! `checks.rs` holds the checksum and table validators. The view it reads is defined
+//! with the other views in [`crate::normalize`].
 
 mod checks;
-mod fold;
 mod person;
 mod phone;
 mod scan;
@@ -48,6 +48,7 @@ use std::sync::Arc;
 use aho_corasick::AhoCorasick;
 
 use crate::detect::{Finding, Layer};
+use crate::normalize::DigitView;
 
 pub use crate::types::{ParsePiiTypeError, PiiAction, PiiType, default_action};
 pub use phone::{DEFAULT_PHONE_REGIONS, UnknownRegion, is_known_region};
@@ -142,7 +143,7 @@ impl PiiShield {
         if self.enabled == 0 || text.is_empty() {
             return;
         }
-        let folded = fold::Folded::new(text);
+        let folded = DigitView::new(text);
         let mut hits = scan::scan(folded.as_str().as_bytes(), &self.anchors);
         hits.retain(|h| self.phone_ok(folded.as_str().as_bytes(), h));
         if self.is_enabled(PiiType::Person) {
@@ -155,13 +156,13 @@ impl PiiShield {
             if !self.is_enabled(hit.ty) {
                 continue;
             }
-            let (start, end) = folded.original(hit.start, hit.end);
+            let span = folded.original_range(hit.start..hit.end);
             out.push(Finding {
                 layer: Layer::L15,
                 category: self.categories[hit.ty as usize].clone(),
                 rule_id: self.rule_id(hit.rule),
                 segment,
-                span: start..end,
+                span,
                 score: 1.0,
             });
         }

@@ -1,13 +1,22 @@
-//! A folded view of a segment for the validators: every Unicode decimal digit becomes
-//! its ASCII digit, full-width ASCII forms become ASCII, exotic spaces and dashes become
-//! ' ' and '-', and zero-width characters and soft hyphens disappear. Offsets map back
-//! to the original text so that a span covers the whole obfuscated value.
+//! The digit view: what L1.5 (the PII shield) reads. Every Unicode decimal digit
+//! becomes its ASCII digit, full-width ASCII forms become ASCII, exotic spaces and
+//! dashes become ' ' and '-', and zero-width characters and soft hyphens disappear;
+//! nothing else changes. Offsets map back to the original text so that a span covers
+//! the whole obfuscated value.
+//!
+//! Why not the folded view ([`super::ViewKind::Folded`]): the validators need the text
+//! as written apart from those characters. Names are found by their capitals, secrets
+//! and tokens are case-sensitive (`AKIA…`, `ghp_…`, base64 in JWTs), and compatibility
+//! folding would turn `①` or `²` into digits that are not decimal digits of a number
+//! the user typed (only general category Nd is folded here). And plain text, the common
+//! case, is read in place: the folded view always writes a copy.
 //!
 //! Text without any foldable character is borrowed as it is: the common case costs one
 //! pass over the bytes and no allocation. When folding is needed the map is sparse:
 //! one entry per folded character, not per byte.
 
 use std::borrow::Cow;
+use std::ops::Range;
 
 /// One folded character: `flen` bytes at `f` in the folded text stand for `olen`
 /// bytes at `o` in the original (`flen` is 0 for a dropped character).
@@ -19,15 +28,21 @@ struct Edit {
     olen: usize,
 }
 
-/// The folded text and, when it differs from the original, its edits.
-pub(super) struct Folded<'a> {
+/// The digit view of one text ([`DigitView::new`]): the text with Unicode digits,
+/// full-width forms, exotic spaces and dashes folded to ASCII and zero-width
+/// characters dropped, and, when it differs from the original, its edits.
+///
+/// Exists so L1.5 validates numbers however they were spelled while seeing every
+/// other character as written (see the module doc).
+#[derive(Debug)]
+pub struct DigitView<'a> {
     text: Cow<'a, str>,
     edits: Vec<Edit>,
 }
 
-impl<'a> Folded<'a> {
-    /// Folds `text`, borrowing it when nothing needs folding.
-    pub(super) fn new(text: &'a str) -> Self {
+impl<'a> DigitView<'a> {
+    /// The digit view of `text`, borrowing it when nothing needs folding.
+    pub fn new(text: &'a str) -> Self {
         // `is_ascii` tests a word at a time; the byte search runs only when it fails.
         let first = if text.is_ascii() {
             None
@@ -35,7 +50,7 @@ impl<'a> Folded<'a> {
             text.bytes().position(|c| c >= 0x80)
         };
         let Some(first) = first else {
-            return Folded {
+            return DigitView {
                 text: Cow::Borrowed(text),
                 edits: Vec::new(),
             };
@@ -91,12 +106,12 @@ impl<'a> Folded<'a> {
         match out {
             Some(mut out) => {
                 out.push_str(&text[copied..]);
-                Folded {
+                DigitView {
                     text: Cow::Owned(out),
                     edits,
                 }
             }
-            None => Folded {
+            None => DigitView {
                 text: Cow::Borrowed(text),
                 edits,
             },
@@ -104,18 +119,20 @@ impl<'a> Folded<'a> {
     }
 
     /// The folded text.
-    pub(super) fn as_str(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         &self.text
     }
 
-    /// Maps a byte range of the folded text back to the original text.
-    pub(super) fn original(&self, start: usize, end: usize) -> (usize, usize) {
+    /// Maps a byte range of the folded text back to the range of the original text
+    /// it came from (a folded character maps to the whole original character).
+    pub fn original_range(&self, r: Range<usize>) -> Range<usize> {
+        let (start, end) = (r.start, r.end);
         if self.edits.is_empty() {
-            return (start, end);
+            return start..end;
         }
         let s = self.map(start, false);
         let e = if end == 0 { s } else { self.map(end - 1, true) };
-        (s, e.max(s))
+        s..e.max(s)
     }
 
     /// Original offset of folded byte `pos`: its start, or just past it when `past`.
@@ -172,14 +189,14 @@ fn unicode_digit(u: u32) -> Option<u8> {
 
 #[cfg(test)]
 mod tests {
-    use super::Folded;
+    use super::DigitView;
 
     #[test]
     fn offsets_map_back_through_every_kind_of_edit() {
         // Full-width (3 bytes -> 1), dropped zero-width (3 -> 0), NBSP (2 -> 1), and
         // kept multi-byte characters.
         let text = "ż１\u{200B}２\u{00A0}ab\u{0663}é";
-        let f = Folded::new(text);
+        let f = DigitView::new(text);
         assert_eq!(f.as_str(), "ż12 ab3é");
         let folded = f.as_str();
         for (fs, fe, want) in [
@@ -192,15 +209,15 @@ mod tests {
             (0, 2, "ż"),
             (8, 10, "é"),
         ] {
-            let (s, e) = f.original(fs, fe);
-            assert_eq!(&text[s..e], want, "folded {:?}", &folded[fs..fe]);
+            let r = f.original_range(fs..fe);
+            assert_eq!(&text[r], want, "folded {:?}", &folded[fs..fe]);
         }
     }
 
     #[test]
     fn plain_text_is_borrowed() {
         assert!(matches!(
-            Folded::new("hello żółw 123").text,
+            DigitView::new("hello żółw 123").text,
             std::borrow::Cow::Borrowed(_)
         ));
     }

@@ -1,0 +1,116 @@
+//! The model text: what L2 (the classifier) reads, both its n-gram featurizer and its
+//! tokenizer. NFKC, invisible characters dropped, per-character lowercase, the common
+//! Cyrillic and Greek look-alikes of Latin letters folded, whitespace runs collapsed to
+//! one space, one space of padding on each side.
+//!
+//! Why not the folded view ([`super::ViewKind::Folded`]): the model was trained on this
+//! text, and `models/train/featurize.py` is its specification, character for character.
+//! The model's `model.toml` names the normalization it was trained with, and a model
+//! that names another one is refused ([`MODEL_TEXT_ID`]); changing anything here means
+//! a new id and a retrained model. It keeps diacritics and case-folds only per
+//! character, as the training did, and has no offset map: L2 scores the whole text and
+//! reports the whole segment.
+
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
+
+/// The normalization [`model_text_into`] implements, as `model.toml` names it
+/// (`encoder.normalize`, `ngram.normalize`). Part of the model format: a model
+/// trained on another normalization does not load.
+pub const MODEL_TEXT_ID: &str = "nfkc-invisible-lowercase-confusables-whitespace-v1";
+
+/// Invisible characters as `featurize.py` lists them: a shorter list than the folded
+/// view's, and it must stay so, since the model was trained on it.
+fn is_invisible(c: char) -> bool {
+    matches!(c as u32,
+        0x00AD | 0x034F | 0x061C | 0x180E | 0xFEFF | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x206F)
+}
+
+/// Whitespace as `featurize.py` reads it (Python's `str.isspace` over these ranges).
+fn is_space(c: char) -> bool {
+    matches!(c as u32,
+        0x09..=0x0D | 0x20 | 0x85 | 0xA0 | 0x1680 | 0x2000..=0x200A | 0x2028 | 0x2029 | 0x202F | 0x205F | 0x3000)
+}
+
+/// The look-alikes `featurize.py` folds (a fixed list, not the UTS #39 skeleton the
+/// folded view's [`super::ViewKind::Skeleton`] uses).
+fn fold_confusable(c: char) -> char {
+    match c {
+        'а' | 'α' => 'a',
+        'в' | 'β' => 'b',
+        'е' | 'ё' | 'ε' => 'e',
+        'к' | 'κ' => 'k',
+        'м' => 'm',
+        'н' | 'һ' => 'h',
+        'о' | 'ο' => 'o',
+        'р' | 'ρ' => 'p',
+        'с' => 'c',
+        'т' | 'τ' => 't',
+        'у' | 'γ' => 'y',
+        'х' | 'χ' => 'x',
+        'ѕ' => 's',
+        'і' | 'ї' | 'ι' => 'i',
+        'ј' => 'j',
+        'ԁ' => 'd',
+        'ԛ' => 'q',
+        'ԝ' => 'w',
+        'ν' => 'v',
+        'υ' => 'u',
+        'η' => 'n',
+        other => other,
+    }
+}
+
+/// The model text of `text` as characters, padded with one space on each side
+/// ([`model_text_into`] for tests that need no reusable buffers).
+#[cfg(test)]
+pub(crate) fn model_text(text: &str) -> Vec<char> {
+    let (mut chars, mut joined) = (Vec::new(), String::new());
+    model_text_into(text, &mut chars, &mut joined);
+    chars
+}
+
+/// Writes the model text of `text`, padded with one space on each side, both as
+/// characters (for the n-gram windows) and as a string (for the tokenizer); both are
+/// cleared first. The buffers are the caller's so that a scoring slot reuses them.
+pub fn model_text_into(text: &str, chars: &mut Vec<char>, joined: &mut String) {
+    chars.clear();
+    joined.clear();
+    chars.reserve(text.len() + 2);
+    joined.reserve(text.len() + 2);
+    if text.is_ascii() {
+        // NFKC is the identity on ASCII, and no ASCII character is invisible or a
+        // look-alike: only whitespace and case remain.
+        push_normalized(
+            text.bytes().map(|b| char::from(b.to_ascii_lowercase())),
+            chars,
+        );
+    } else if is_nfkc_quick(text.chars()) == IsNormalized::Yes {
+        // Already NFKC (the quick check only says Yes when it is certain).
+        push_normalized(text.chars(), chars);
+    } else {
+        push_normalized(text.nfkc(), chars);
+    }
+    joined.extend(chars.iter());
+}
+
+fn push_normalized(text: impl Iterator<Item = char>, out: &mut Vec<char>) {
+    out.push(' ');
+    let mut pending_space = false;
+    for ch in text {
+        if is_invisible(ch) {
+            continue;
+        }
+        if is_space(ch) {
+            pending_space = true;
+            continue;
+        }
+        for low in ch.to_lowercase() {
+            if pending_space && out.len() > 1 {
+                out.push(' ');
+            }
+            pending_space = false;
+            out.push(fold_confusable(low));
+        }
+    }
+    out.push(' ');
+}
