@@ -1,0 +1,218 @@
+//! Properties over generated JSON documents and texts, and the public types crossing tasks.
+
+use super::*;
+
+/// Values the generated documents hide in their strings, and their types.
+const EMAIL_RE: &str = r"[a-z0-9]+@[a-z]+\.(?:com|org)";
+const CARD_RE: &str = r"\b4[0-9]{15}\b";
+
+fn text_piece() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "[a-zA-Z0-9 ]{0,8}",
+        "[a-z]{1,8}@[a-z]{1,8}\\.(com|org)",
+        "4[0-9]{15}",
+        "[\"\\\\/é😀\u{200b}\n\t<>]{1,3}",
+    ]
+}
+
+fn text() -> impl Strategy<Value = String> {
+    prop::collection::vec(text_piece(), 0..6).prop_map(|p| p.join(" "))
+}
+
+fn json_doc() -> impl Strategy<Value = Value> {
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i64>().prop_map(Value::from),
+        (-1.0e6f64..1.0e6).prop_map(Value::from),
+        text().prop_map(Value::String),
+    ];
+    leaf.prop_recursive(6, 64, 6, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+            prop::collection::vec(("[a-z_]{1,6}", inner), 0..6)
+                .prop_map(|kv| Value::Object(kv.into_iter().collect())),
+        ]
+    })
+}
+
+/// Detects the hidden values like a PII layer would and redacts them; checks the
+/// output against the document with the same replacements made directly.
+fn check_redaction(body: &[u8], api: ApiFormat, original: &Value) -> Result<(), TestCaseError> {
+    let email = regex::Regex::new(EMAIL_RE).expect("test regex");
+    let card = regex::Regex::new(CARD_RE).expect("test regex");
+    let x = extract(body, api, &ExtractLimits::default())
+        .map_err(|e| TestCaseError::fail(e.to_string()))?;
+    let mut reds = Vec::new();
+    let mut placeholder = std::collections::HashMap::new();
+    let mut per_kind = std::collections::HashMap::new();
+    let mut values = Vec::new();
+    for (i, seg) in x.segments().iter().enumerate() {
+        let mut found: Vec<(std::ops::Range<usize>, &str)> = email
+            .find_iter(&seg.text)
+            .map(|m| (m.range(), "EMAIL"))
+            .chain(
+                card.find_iter(&seg.text)
+                    .map(|m| (m.range(), "CREDIT_CARD")),
+            )
+            .collect();
+        found.sort_by_key(|f| f.0.start);
+        for (span, kind) in found {
+            let value = seg.text[span.clone()].to_string();
+            placeholder.entry((kind, value.clone())).or_insert_with(|| {
+                let n = per_kind.entry(kind).or_insert(0);
+                *n += 1;
+                format!("[{kind}_{n}]")
+            });
+            values.push(value);
+            reds.push(red(i, span, kind));
+        }
+    }
+    let out = x
+        .redact(&reds)
+        .map_err(|e| TestCaseError::fail(e.to_string()))?;
+    let parsed: Value =
+        serde_json::from_slice(&out.body).map_err(|e| TestCaseError::fail(e.to_string()))?;
+
+    fn replace(v: &Value, f: &dyn Fn(&str) -> String) -> Value {
+        match v {
+            Value::String(s) => Value::String(f(s)),
+            Value::Array(a) => Value::Array(a.iter().map(|v| replace(v, f)).collect()),
+            Value::Object(m) => {
+                Value::Object(m.iter().map(|(k, v)| (k.clone(), replace(v, f))).collect())
+            }
+            other => other.clone(),
+        }
+    }
+    let both = regex::Regex::new(&format!("{EMAIL_RE}|{CARD_RE}")).expect("test regex");
+    let expected = replace(original, &|s: &str| {
+        both.replace_all(s, |c: &regex::Captures<'_>| {
+            let v = &c[0];
+            let kind = if v.contains('@') {
+                "EMAIL"
+            } else {
+                "CREDIT_CARD"
+            };
+            placeholder[&(kind, v.to_string())].clone()
+        })
+        .into_owned()
+    });
+    prop_assert_eq!(&parsed, &expected);
+    let body = String::from_utf8(out.body).map_err(|e| TestCaseError::fail(e.to_string()))?;
+    for v in &values {
+        prop_assert!(!body.contains(v.as_str()), "a redacted value remains");
+    }
+    let total: usize = out.counts.iter().map(|c| c.1).sum();
+    prop_assert_eq!(total, reds.len());
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn redaction_of_generic_json_is_valid_and_complete(doc in json_doc()) {
+        let body = serde_json::to_vec(&doc).expect("serialize generated doc");
+        check_redaction(&body, ApiFormat::Auto, &doc)?;
+    }
+
+    #[test]
+    fn redaction_of_chat_bodies_is_valid_and_complete(
+        user in text(),
+        system in text(),
+        args in json_doc(),
+        result in text(),
+    ) {
+        let args = serde_json::to_string(&args).expect("serialize args");
+        let doc = json!({
+            "model": "gpt-4o",
+            "messages": [
+                {"role": "system", "content": system},
+                {"role": "user", "content": [{"type": "text", "text": user}]},
+                {"role": "assistant", "content": null, "tool_calls": [
+                    {"id": "c1", "type": "function", "function": {"name": "f", "arguments": args}}]},
+                {"role": "tool", "tool_call_id": "c1", "content": result},
+            ],
+            "temperature": 0.5,
+        });
+        let body = serde_json::to_vec_pretty(&doc).expect("serialize");
+        check_redaction(&body, ApiFormat::OpenAi, &doc)?;
+    }
+
+    #[test]
+    fn arbitrary_bodies_never_panic(body in prop::collection::vec(any::<u8>(), 0..200)) {
+        for api in [ApiFormat::Auto, ApiFormat::OpenAi] {
+            if let Ok(x) = extract(&body, api, &ExtractLimits::default()) {
+                prop_assert!(x.redact(&[]).is_ok());
+            }
+        }
+    }
+
+    #[test]
+    fn arbitrary_spans_never_panic(
+        text in "\\PC{0,30}",
+        spans in prop::collection::vec((0usize..40, 0usize..40, 0usize..2), 0..5),
+    ) {
+        let x = extract(text.as_bytes(), ApiFormat::Auto, &ExtractLimits::default()).expect("text");
+        let reds: Vec<Redaction> = spans
+            .into_iter()
+            .map(|(a, b, s)| red(s, a..b, "T"))
+            .collect();
+        if let Ok(out) = x.redact(&reds) {
+            prop_assert!(String::from_utf8(out.body).is_ok());
+        }
+    }
+}
+
+#[test]
+fn repeated_keys_are_read_and_redacted_as_their_last_value() {
+    let body = r#"{"messages":[{"role":"user","content":"first a@x.io"}],"messages":[{"role":"user","content":"last b@y.io"}]}"#;
+    let x = run(ApiFormat::OpenAi, body.as_bytes()).expect("chat");
+    assert_eq!(
+        triples(&x),
+        vec![(Us, "$.messages[0].content".into(), "last b@y.io".into())]
+    );
+    let out = x
+        .redact(&[red(0, span_of(&x, 0, "b@y.io"), "EMAIL")])
+        .expect("redact");
+    assert_eq!(
+        String::from_utf8(out.body).expect("utf8"),
+        r#"{"messages":[{"role":"user","content":"last [EMAIL_1]"}]}"#
+    );
+
+    // Generic JSON, small and large objects.
+    let mut big: Vec<String> = (0..40).map(|i| format!(r#""k{i}":"v{i}""#)).collect();
+    big.push(r#""k3":"again""#.into());
+    for body in [
+        r#"{"a":"one","b":"two","a":"three"}"#.to_string(),
+        format!("{{{}}}", big.join(",")),
+    ] {
+        let x = run(ApiFormat::Auto, body.as_bytes()).expect("generic");
+        let texts: Vec<&str> = x.segments().iter().map(|s| s.text.as_str()).collect();
+        assert!(
+            !texts.contains(&"one") && !texts.contains(&"v3"),
+            "{texts:?}"
+        );
+        assert!(texts.contains(&"three") || texts.contains(&"again"));
+        let reds: Vec<Redaction> = (0..x.segments().len()).map(|i| red(i, 0..1, "X")).collect();
+        let out = x.redact(&reds).expect("redact");
+        let v: Value = serde_json::from_slice(&out.body).expect("json");
+        let strings: Vec<&str> = v
+            .as_object()
+            .expect("object")
+            .values()
+            .filter_map(Value::as_str)
+            .collect();
+        assert!(strings.iter().all(|s| s.starts_with("[X_")), "{strings:?}");
+    }
+}
+
+#[test]
+fn public_types_can_cross_tasks() {
+    fn assert_send_sync<T: Send + Sync + std::panic::UnwindSafe + 'static>() {}
+    assert_send_sync::<Extraction>();
+    assert_send_sync::<ExtractError>();
+    assert_send_sync::<RedactError>();
+    assert_send_sync::<Redacted>();
+    assert_send_sync::<RoleSet>();
+}

@@ -1,0 +1,110 @@
+//! Redaction: numbered placeholders, tool-call arguments, escaped text, overlapping spans,
+//! and bad redactions as errors.
+
+use super::*;
+
+#[test]
+fn redaction_numbers_per_type_and_reuses_placeholders_for_the_same_value() {
+    let body = r#"{"model":"m","messages":[{"role":"user","content":"mail a@x.io or b@y.io, card 4111111111111111"},{"role":"assistant","content":"ok a@x.io"}],"zeta":1,"alpha":2}"#;
+    let x = run(ApiFormat::OpenAi, body.as_bytes()).expect("chat");
+    let reds = [
+        red(1, span_of(&x, 1, "a@x.io"), "EMAIL"),
+        red(0, span_of(&x, 0, "4111111111111111"), "CREDIT_CARD"),
+        red(0, span_of(&x, 0, "b@y.io"), "EMAIL"),
+        red(0, span_of(&x, 0, "a@x.io"), "EMAIL"),
+    ];
+    let out = x.redact(&reds).expect("redact");
+    assert_eq!(
+        String::from_utf8(out.body).expect("utf8"),
+        r#"{"model":"m","messages":[{"role":"user","content":"mail [EMAIL_1] or [EMAIL_2], card [CREDIT_CARD_1]"},{"role":"assistant","content":"ok [EMAIL_1]"}],"zeta":1,"alpha":2}"#
+    );
+    assert_eq!(
+        out.counts,
+        vec![(Arc::from("EMAIL"), 3), (Arc::from("CREDIT_CARD"), 1)]
+    );
+}
+
+#[test]
+fn redaction_keeps_tool_call_arguments_a_string() {
+    let body = r#"{"messages":[{"role":"assistant","tool_calls":[{"id":"1","type":"function","function":{"name":"send","arguments":"{\"to\":\"jo@ex.com\"}"}}]}]}"#;
+    let x = run(ApiFormat::OpenAi, body.as_bytes()).expect("chat");
+    let out = x
+        .redact(&[red(0, span_of(&x, 0, "jo@ex.com"), "EMAIL")])
+        .expect("redact");
+    let v: Value = serde_json::from_slice(&out.body).expect("json");
+    assert_eq!(
+        v["messages"][0]["tool_calls"][0]["function"]["arguments"],
+        json!(r#"{"to":"[EMAIL_1]"}"#)
+    );
+}
+
+#[test]
+fn redaction_inside_anthropic_tool_input_and_escaped_text() {
+    let body = r#"{"system":"s","messages":[{"role":"assistant","content":[{"type":"tool_use","id":"t","name":"n","input":{"who":{"mail":"jo\u0040ex.com"},"n":1}}]}]}"#;
+    let x = run(ApiFormat::Anthropic, body.as_bytes()).expect("anthropic");
+    let out = x
+        .redact(&[red(1, span_of(&x, 1, "jo@ex.com"), "EMAIL")])
+        .expect("redact");
+    assert_eq!(
+        String::from_utf8(out.body).expect("utf8"),
+        r#"{"system":"s","messages":[{"role":"assistant","content":[{"type":"tool_use","id":"t","name":"n","input":{"who":{"mail":"[EMAIL_1]"},"n":1}}]}]}"#
+    );
+}
+
+#[test]
+fn overlapping_spans_merge_under_the_longest() {
+    let x = run(ApiFormat::Auto, b"call +48 600 700 800 now").expect("text");
+    let out = x
+        .redact(&[
+            red(0, 5..20, "PHONE"),
+            red(0, 9..12, "PL_NIP"),
+            red(0, 15..23, "X"),
+            red(0, 0..0, "EMPTY"),
+        ])
+        .expect("redact");
+    assert_eq!(out.body, b"call [PHONE_1]w".to_vec());
+    assert_eq!(out.counts, vec![(Arc::from("PHONE"), 1)]);
+}
+
+#[test]
+fn bad_redactions_are_errors_not_panics() {
+    let x = run(ApiFormat::Auto, "héllo".as_bytes()).expect("text");
+    let cases = [
+        (
+            red(1, 0..1, "X"),
+            RedactError::NoSuchSegment {
+                segment: 1,
+                count: 1,
+            },
+        ),
+        (
+            red(0, 2..9, "X"),
+            RedactError::SpanOutOfRange {
+                segment: 0,
+                start: 2,
+                end: 9,
+                len: 6,
+            },
+        ),
+        #[allow(clippy::reversed_empty_ranges)]
+        (
+            red(0, 4..2, "X"),
+            RedactError::SpanOutOfRange {
+                segment: 0,
+                start: 4,
+                end: 2,
+                len: 6,
+            },
+        ),
+        (
+            red(0, 2..3, "X"),
+            RedactError::NotCharBoundary {
+                segment: 0,
+                offset: 2,
+            },
+        ),
+    ];
+    for (r, want) in cases {
+        assert_eq!(x.redact(&[r]), Err(want));
+    }
+}
