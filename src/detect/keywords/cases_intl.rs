@@ -50,8 +50,8 @@ fn scan(g: &KeywordGuard, text: &str) -> Vec<Finding> {
 /// blocking finding.
 #[test]
 fn intl_cases_fire_and_stay_quiet() {
-    let cases: Cases = toml::from_str(include_str!("testdata/cases/intl.toml"))
-        .expect("cases/intl.toml parses");
+    let cases: Cases =
+        toml::from_str(include_str!("testdata/cases/intl.toml")).expect("cases/intl.toml parses");
     let g = guard();
     let mut problems = Vec::new();
     for case in &cases.fires {
@@ -88,8 +88,8 @@ fn intl_cases_fire_and_stay_quiet() {
 fn shipped_rule_strings_spell_elisions_with_apostrophes() {
     /// Words that stand before an apostrophe in French, Italian and English.
     const BEFORE: &[&str] = &[
-        "qu", "l", "d", "j", "n", "s", "t", "m", "c", "all", "dell", "nell", "sull", "dall",
-        "don", "doesn", "didn", "isn", "aren", "weren", "wasn", "won", "let",
+        "qu", "l", "d", "j", "n", "s", "t", "m", "c", "all", "dell", "nell", "sull", "dall", "don",
+        "doesn", "didn", "isn", "aren", "weren", "wasn", "won", "let",
     ];
     /// English contractions after an apostrophe.
     const AFTER: &[&str] = &["t", "s", "re", "ll", "ve"];
@@ -107,7 +107,9 @@ fn shipped_rule_strings_spell_elisions_with_apostrophes() {
                     let (a, b) = (w[0].to_lowercase(), w[1].to_lowercase());
                     let french = BEFORE.contains(&a.as_str())
                         && a.chars().count() <= 4
-                        && b.chars().next().is_some_and(|c| "aeiouhéèêàâîôûœ".contains(c))
+                        && b.chars()
+                            .next()
+                            .is_some_and(|c| "aeiouhéèêàâîôûœ".contains(c))
                         && ["fr", "it"].contains(&pack.pack.language.as_str());
                     let english = AFTER.contains(&b.as_str())
                         && a.len() > 1
