@@ -18,9 +18,9 @@ use promptgate::policy::load_config_str;
 use promptgate::runtime::Runtime;
 
 /// Attack recall of L1 on `tests/corpus`, a couple of points under the value
-/// measured when the floor was last set (0.5576, 445/798, 0/737 benign FP, after
-/// the issue-15 rule families); a drop below it is a regression.
-const ATTACK_RECALL_FLOOR: f64 = 0.535;
+/// measured when the floor was last set (0.5852, 467/798, 0/737 benign FP, after
+/// the rule families of issue 15 item 4); a drop below it is a regression.
+const ATTACK_RECALL_FLOOR: f64 = 0.565;
 const BENIGN_FP_CEILING: f64 = 0.005;
 const PII_RECALL_FLOOR: f64 = 0.99;
 const CHECKSUM_TYPES: &[&str] = &[

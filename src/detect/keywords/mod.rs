@@ -27,6 +27,8 @@ mod index;
 mod scan;
 
 #[cfg(test)]
+mod cases_intl;
+#[cfg(test)]
 mod tests;
 mod words;
 
