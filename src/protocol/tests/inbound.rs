@@ -1,4 +1,5 @@
-//! Inbound decoding of APISIX messages: absent vs empty values, non-UTF-8, truncated and garbage payloads.
+//! Inbound decoding of APISIX messages: absent vs empty values, non-UTF-8, truncated and
+//! garbage payloads.
 
 use super::*;
 

@@ -1,4 +1,5 @@
-//! No input makes a decoder or the frame checker panic (proptest over seeded, mutated frames).
+//! No input makes a decoder or the frame checker panic (proptest over seeded, mutated
+//! frames).
 
 use super::*;
 

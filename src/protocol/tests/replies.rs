@@ -1,4 +1,5 @@
-//! Runner replies round-trip through the APISIX-side decoders, and replies APISIX could not use are refused.
+//! Runner replies round-trip through the APISIX-side decoders, and replies APISIX could not
+//! use are refused.
 
 use super::*;
 
