@@ -117,8 +117,9 @@ pub struct ResponsePolicy {
     /// Streamed answers (the `ai-promptgate` plugin): characters of each
     /// text the runner holds back until no finding can still reach them, so
     /// the longest canary, PII value or link it must catch (a finding longer
-    /// than this may be released in part). Also how far the first token is
-    /// delayed. 32 to 4096.
+    /// than this may be released in part). Text is judged in steps of an
+    /// eighth of it, so the client is between this and 9/8 of it behind the
+    /// model (the first token waits as long). 32 to 4096.
     pub stream_holdback_chars: usize,
 }
 

@@ -9,7 +9,10 @@
 //! far. A finding is judged once the text runs `stream_holdback_chars`
 //! characters past its start (the longest match the checks are meant to
 //! catch), so the verdict on it can no longer change; an event is released
-//! once every delta it carries lies before that point in its text. Redacted
+//! once every delta it carries lies before that point in its text. Texts are
+//! judged in steps of an eighth of the holdback over a window with a short
+//! left context (`text`), so each character is scanned a few times, not once
+//! per token. Redacted
 //! findings are written into the events in place (the placeholder in the
 //! event where the finding starts, its other bytes removed from the later
 //! events), so every released event is still valid SSE with valid JSON.

@@ -3,12 +3,24 @@
 //! it has been judged and released, and the redactions decided in it.
 //!
 //! Offsets are absolute byte offsets in the whole text; only a tail of it is
-//! kept (the judging window's left context, `holdback` characters before the
+//! kept (the judging window's left context, a few dozen characters before the
 //! judged point, and what follows), so memory stays bounded however long the
 //! answer.
 
 use std::ops::Range;
 use std::sync::Arc;
+
+/// Characters kept before the judged point as the window's left context:
+/// what a check looks at before a match (a word boundary, a `](` or `<img`
+/// opener), far more than any needs.
+const CONTEXT_CHARS: usize = 64;
+
+/// A text is judged again once the judgeable point has moved this far (an
+/// eighth of the holdback, at least 16 bytes): a window costs its length, so
+/// judging at every token would scan each character dozens of times.
+fn step(holdback: usize) -> usize {
+    (holdback / 8).max(16)
+}
 
 /// See the module doc.
 #[derive(Debug, Default)]
@@ -76,7 +88,7 @@ impl TextState {
                 None => self.base,
             }
         };
-        if upto <= self.judged {
+        if upto <= self.judged || (!all && upto < self.judged + step(self.holdback)) {
             return None;
         }
         self.upto = upto;
@@ -122,7 +134,7 @@ impl TextState {
             before
                 .char_indices()
                 .rev()
-                .nth(self.holdback - 1)
+                .nth(CONTEXT_CHARS - 1)
                 .map(|(i, _)| i)
         });
         if let Some(cut) = cut.filter(|c| *c > 0) {
