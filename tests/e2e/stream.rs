@@ -331,3 +331,54 @@ fn shadow_mode_releases_every_chunk_unchanged() {
         );
     }
 }
+
+#[test]
+fn streams_are_counted_and_audited_as_answers_at_their_close_by_identifiers_only() {
+    use crate::ops_common::{audit_lines, runner_with_metrics, sample, scrape};
+    let (runner, port) = runner_with_metrics(&config(""), &[]);
+    let mut plugin = runner.connect();
+    let filler = "Nothing to see. ".repeat(12);
+    let leak = openai(&[&filler, "it is PG-CANARY-", "5d2e9a71", &filler]);
+    let pieces: Vec<&[u8]> = leak.chunks(11).collect();
+    let replies = plugin.stream_all("req-leak", "{}", StreamApi::OpenAi, &pieces);
+    assert_eq!(replies.last().map(|r| r.verdict), Some(StreamVerdict::Stop));
+    let pii = openai(&["mail ", EMAIL, " please"]);
+    let pieces: Vec<&[u8]> = pii.chunks(5).collect();
+    let replies = plugin.stream_all("req-pii", "{}", StreamApi::OpenAi, &pieces);
+    assert!(replies.iter().all(|r| r.verdict == StreamVerdict::Continue));
+
+    let text = scrape(port);
+    let response = "direction=\"response\"";
+    for (metric, labels) in [
+        (
+            "promptgate_requests_total",
+            vec![response, "verdict=\"block\"", "route=\"7\""],
+        ),
+        (
+            "promptgate_blocked_total",
+            vec![response, "layer=\"output\"", "category=\"canary_leak\""],
+        ),
+        (
+            "promptgate_redacted_total",
+            vec![response, "type=\"EMAIL\""],
+        ),
+    ] {
+        assert_eq!(
+            sample(&text, metric, &labels),
+            Some(1.0),
+            "{metric}: {text}"
+        );
+    }
+    let logs = runner.logs();
+    let audit = audit_lines(&logs);
+    assert!(
+        audit.iter().any(|a| a["direction"] == "response"
+            && a["code"] == "canary_leak"
+            && a["request_id"] == "req-leak"),
+        "{audit:?}"
+    );
+    assert!(
+        !logs.contains("5d2e9a71") && !logs.contains(EMAIL),
+        "{logs}"
+    );
+}
