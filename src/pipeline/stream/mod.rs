@@ -238,10 +238,15 @@ impl AnswerStream {
         let mut events = Vec::new();
         let pushed = self.reader.push(chunk, &mut events);
         let mut out = Vec::new();
-        for event in events {
+        let mut events = events.into_iter();
+        while let Some(event) = events.next() {
             if let Some(error) = &event.unreadable {
                 let reason = error.to_string();
+                // This event, the ones after it, what is buffered: in order.
                 let mut rest = event.bytes;
+                for later in events {
+                    rest.extend(later.bytes);
+                }
                 rest.extend(self.reader.take_buffered());
                 return self.fail(&reason, out, &rest, chunk_rest(chunk, &pushed));
             }
@@ -426,13 +431,17 @@ impl AnswerStream {
             let Some(held) = self.held.pop_front() else {
                 break;
             };
-            self.held_bytes -= held.event.bytes.len();
             match self.write(&held) {
-                Ok(bytes) => out.extend_from_slice(&bytes),
+                Ok(bytes) => {
+                    self.held_bytes -= held.event.bytes.len();
+                    out.extend_from_slice(&bytes);
+                }
                 Err(()) => {
+                    // A broken invariant of the rewrite: the fail mode decides
+                    // (fail-open passes this event as it came, then the rest).
                     tracing::error!("streamed event could not be rewritten");
-                    let mut rest = held.event.bytes;
-                    rest.extend(self.reader.take_buffered());
+                    self.held.push_front(held);
+                    let rest = self.reader.take_buffered();
                     let taken = std::mem::take(out);
                     return Some(self.fail("an event could not be rewritten", taken, &rest, &[]));
                 }

@@ -158,3 +158,33 @@ fn an_event_over_the_bound_follows_the_fail_mode() {
     assert_eq!(outcome, StreamOutcome::Stop);
     assert!(String::from_utf8_lossy(&released).contains("response_unreadable"));
 }
+
+#[test]
+fn fail_open_passes_every_byte_in_order_after_an_unreadable_event() {
+    let deep = format!("data: {}1{}\n\n", "[".repeat(200), "]".repeat(200));
+    let mut body = openai(&["first words "]);
+    body.truncate(body.len() - b"data: [DONE]\n\n".len());
+    body.extend_from_slice(deep.as_bytes());
+    body.extend_from_slice(&openai(&["after"]));
+    for size in [body.len(), 7, 1] {
+        // As the plugin does: after PASS, later chunks go out unchanged.
+        let mut s = stream("fail_open = true");
+        let mut out = Vec::new();
+        let mut passing = false;
+        let pieces: Vec<&[u8]> = body.chunks(size).collect();
+        for (i, piece) in pieces.iter().enumerate() {
+            if passing {
+                out.extend_from_slice(piece);
+                continue;
+            }
+            let step = s.push(piece, i + 1 == pieces.len());
+            out.extend_from_slice(&step.release);
+            passing = step.outcome == StreamOutcome::Pass;
+        }
+        assert!(passing, "pieces of {size}");
+        assert_eq!(out, body, "pieces of {size}");
+    }
+    let (released, outcome) = feed(stream(""), &body, 7);
+    assert_eq!(outcome, StreamOutcome::Stop);
+    assert!(String::from_utf8_lossy(&released).contains("response_unreadable"));
+}
