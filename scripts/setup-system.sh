@@ -5,6 +5,8 @@
 #   python3-pip                   pip, which fetches the ONNX Runtime wheel from PyPI
 #                                 (scripts/setup-onnxruntime.sh)
 #   valgrind                      instruction counts of the cost check (scripts/cost-check.sh)
+#   luajit, lua-cjson, lua-socket the ai-promptgate Lua plugin's tests (tests/lua, run by
+#                                 tests/e2e/lua_plugin.rs, which fails without them)
 # Debian 12's python3 has neither venv (ensurepip) nor pip until those packages are there.
 #
 # Run as root: installs what is missing with apt-get. Run as another user: installs
@@ -18,6 +20,13 @@ have_deb() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok
 for p in redis-server redis-sentinel valgrind; do
   if ! have_deb "$p" && ! command -v "$p" >/dev/null 2>&1; then missing+=("$p"); fi
 done
+# LuaJIT: checked by what it can do, so modules installed another way (luarocks) count.
+if ! command -v luajit >/dev/null 2>&1; then
+  missing+=(luajit lua-cjson lua-socket)
+else
+  luajit -e 'require("cjson")' >/dev/null 2>&1 || missing+=(lua-cjson)
+  luajit -e 'require("socket.unix")' >/dev/null 2>&1 || missing+=(lua-socket)
+fi
 # Python: checked by what it can do, so any python3 on PATH that can already make a venv
 # and run pip is accepted (a distribution package is only asked for when it cannot).
 if ! command -v python3 >/dev/null 2>&1; then

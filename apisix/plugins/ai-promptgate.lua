@@ -293,13 +293,15 @@ end
 
 -- An idle pooled connection may have been closed by the runner (restart) just as
 -- it was reused. Nothing reached a live runner then, so one retry on a fresh
--- connection is safe; once a reply byte arrived it is not.
+-- connection is safe; once a reply byte arrived it is not. Returns the reply, or
+-- nil, the error and whether the runner could not be reached at all (as opposed to
+-- answering something unusable).
 local function exchange(conf, address, frame)
     local reply, err, answered, reused = exchange_once(conf, address, frame)
     if not reply and reused and not answered then
-        reply, err = exchange_once(conf, address, frame)
+        reply, err, answered = exchange_once(conf, address, frame)
     end
-    return reply, err
+    return reply, err, not reply and not answered
 end
 
 
@@ -435,10 +437,14 @@ function _M.lua_body_filter(conf, ctx, headers, body)
         return fail(conf, ctx, st, "cannot frame the chunk: " .. err)
     end
 
-    local reply
-    reply, err = exchange(conf, address, frame)
+    local reply, unreachable
+    reply, err, unreachable = exchange(conf, address, frame)
     if not reply then
-        return fail(conf, ctx, st, "runner unreachable at " .. address .. ": " .. err)
+        if unreachable then
+            return fail(conf, ctx, st, "runner unreachable at " .. address .. ": " .. err)
+        end
+        return fail(conf, ctx, st, "no usable answer from the runner at " .. address
+                                   .. ": " .. err)
     end
 
     local verdict = reply.verdict

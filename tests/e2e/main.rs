@@ -7,6 +7,7 @@ mod detection;
 mod gate;
 mod interop;
 mod loadgen;
+mod lua_plugin;
 mod ops_cache;
 mod ops_common;
 mod ops_metrics;

@@ -287,6 +287,7 @@ return function(T)
             eq(res.status, 503, "nothing sent yet: 503")
             has(res.body, "answer_inspection_unavailable")
             has(stub.log_text(), case.want)
+            has(stub.log_text(), "no usable answer from the runner")
             stub.logs = {}
         end
     end)
