@@ -31,6 +31,7 @@ local concat   = table.concat
 local band     = bit.band
 local rshift   = bit.rshift
 local pcall    = pcall
+local next     = next
 local require  = require
 local tostring = tostring
 local type     = type
@@ -309,9 +310,13 @@ end
 local conf_json_cache = setmetatable({}, { __mode = "k" })
 
 local function conf_json(conf)
-    local route_conf = conf.conf or {}
+    local route_conf = conf.conf
     local text = conf_json_cache[conf]
-    if not text then
+    if not text and (route_conf == nil or next(route_conf) == nil) then
+        -- Literal: a JSON encoder set to write empty tables as arrays would send [].
+        text = "{}"
+        conf_json_cache[conf] = text
+    elseif not text then
         local err
         text, err = core.json.encode(route_conf)
         if not text then
