@@ -55,7 +55,10 @@ pub use limits::ExtractLimits;
 pub use location::{Location, PathStep};
 pub use pseudonym::{PseudonymVault, Pseudonyms};
 pub use redact::{Edit, Redacted, Redaction};
-pub use response::{ResponseExtraction, ResponseFraming, ResponseShape, extract_response};
+pub use response::{
+    ResponseExtraction, ResponseFraming, ResponseShape, StreamEvent, StreamPart, StreamReadError,
+    StreamReader, extract_response,
+};
 pub use walk::{Extraction, extract};
 
 /// One piece of text the model will read, with where it came from.

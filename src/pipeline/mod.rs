@@ -15,6 +15,9 @@
 //!   decisive one ends it) and the policy's decision.
 //! * `response` — the answer direction (post-resp): extraction of what the
 //!   user reads, L1.5 and the output checks, the policy's decision.
+//! * `stream` — a streamed answer inspected as it flows (the `ai-promptgate`
+//!   plugin): per complete event, a bounded holdback, redaction in place,
+//!   the API's own error event when the policy cuts it.
 //! * `l0` — the L0 key and what L0 keeps; `budget` — budgets and fail modes;
 //!   `body` — the gate; `route` — a policy as the pipeline reads it;
 //!   `engines` — what is loaded once per process.
@@ -27,6 +30,7 @@ mod l0;
 mod response;
 mod route;
 mod stage;
+mod stream;
 #[cfg(test)]
 pub(crate) mod testing;
 mod waterfall;
@@ -48,6 +52,9 @@ pub use budget::{
 pub use engines::{EngineError, Engines};
 pub use response::{AnswerScan, RESPONSE_UNREADABLE};
 pub use route::{CompiledPolicy, Detection, ResolveError, RoutePolicy, output_config};
+pub use stream::{
+    AnswerStream, MAX_STREAM_EVENT_BYTES, StreamFormat, StreamOutcome, StreamStep, error_event,
+};
 
 use crate::detect::cache::VerdictCache;
 use crate::detect::classifier::Classifier;

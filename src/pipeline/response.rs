@@ -265,7 +265,7 @@ impl Outcome {
 }
 
 /// The block code of an output finding's category.
-fn output_code(category: &str) -> &'static str {
+pub(super) fn output_code(category: &str) -> &'static str {
     match category {
         crate::detect::output::CANARY_LEAK => "canary_leak",
         crate::detect::output::EXFILTRATION_LINK => "exfiltration_link",
@@ -274,7 +274,7 @@ fn output_code(category: &str) -> &'static str {
 }
 
 /// What a block message says was found (a type, never the value).
-fn describe(category: &str) -> String {
+pub(super) fn describe(category: &str) -> String {
     match category {
         crate::detect::output::CANARY_LEAK => "a canary string".to_owned(),
         crate::detect::output::EXFILTRATION_LINK => {
@@ -290,7 +290,7 @@ fn describe(category: &str) -> String {
 
 /// The placeholder type of a redacted finding: the PII type (`[EMAIL_1]`),
 /// or the output or injection category in capitals (`[EXFILTRATION_LINK_1]`).
-fn placeholder_kind(finding: &Finding) -> Arc<str> {
+pub(super) fn placeholder_kind(finding: &Finding) -> Arc<str> {
     if matches!(finding.layer, Layer::Output | Layer::L1) {
         Arc::from(finding.category.to_ascii_uppercase())
     } else {
@@ -300,7 +300,7 @@ fn placeholder_kind(finding: &Finding) -> Arc<str> {
 
 /// An answer that could not be decoded, parsed or rewritten: passed on
 /// uninspected when the route fails open, else withheld with a 502.
-fn unreadable(policy: &RoutePolicy, reason: &str) -> Decision {
+pub(super) fn unreadable(policy: &RoutePolicy, reason: &str) -> Decision {
     crate::telemetry::record_runner_error(RESPONSE_UNREADABLE);
     tracing::warn!(reason, "answer could not be inspected");
     if policy.fail_open {

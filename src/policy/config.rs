@@ -89,6 +89,13 @@ pub struct ServerConfig {
     /// them (a thread hop costs more than their scan); larger ones go to the
     /// scan threads. 0 sends every body to the scan threads.
     pub inline_scan_max_bytes: usize,
+    /// Streamed answers (the `ai-promptgate` plugin) inspected at once; an
+    /// OPEN past it is answered ERROR `too many sessions` (the plugin's
+    /// `fail_open` decides).
+    pub max_streams: usize,
+    /// How long a streamed answer's session lives without a chunk before it
+    /// is dropped (a plugin that never sent END or ABORT).
+    pub stream_idle_timeout_ms: u64,
 }
 
 impl Default for ServerConfig {
@@ -106,6 +113,8 @@ impl Default for ServerConfig {
             scan_workers: 0,
             scan_queue: 256,
             inline_scan_max_bytes: 16 * 1024,
+            max_streams: 4096,
+            stream_idle_timeout_ms: 60_000,
         }
     }
 }

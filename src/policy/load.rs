@@ -192,6 +192,15 @@ fn validate(config: &Config, origin: &str, errors: &mut Vec<ConfigError>) {
             invalid(key.into(), "must be positive".into());
         }
     }
+    if config.server.max_streams == 0 {
+        invalid("server.max_streams".into(), "must be positive".into());
+    }
+    if config.server.stream_idle_timeout_ms == 0 {
+        invalid(
+            "server.stream_idle_timeout_ms".into(),
+            "must be positive".into(),
+        );
+    }
     if config.server.max_conf_tokens == 0 {
         invalid("server.max_conf_tokens".into(), "must be positive".into());
     }
@@ -262,6 +271,13 @@ fn validate(config: &Config, origin: &str, errors: &mut Vec<ConfigError>) {
             invalid(
                 format!("{prefix}.response.max_body_bytes"),
                 format!("must be between 1 and {MAX_BODY_BYTES_LIMIT} (the protocol limit)"),
+            );
+        }
+        if !super::tables::STREAM_HOLDBACK_CHARS_RANGE.contains(&response.stream_holdback_chars) {
+            let range = super::tables::STREAM_HOLDBACK_CHARS_RANGE;
+            invalid(
+                format!("{prefix}.response.stream_holdback_chars"),
+                format!("must be between {} and {}", range.start(), range.end()),
             );
         }
         for pii_type in &policy.pii.disabled_types {

@@ -114,7 +114,16 @@ pub struct ResponsePolicy {
     /// `output_action`. Off by default: answers quote attack text more often
     /// than prompts do.
     pub scan_injection: bool,
+    /// Streamed answers (the `ai-promptgate` plugin): characters of each
+    /// text the runner holds back until no finding can still reach them, so
+    /// the longest canary, PII value or link it must catch (a finding longer
+    /// than this may be released in part). Also how far the first token is
+    /// delayed. 32 to 4096.
+    pub stream_holdback_chars: usize,
 }
+
+/// Bounds of `[policy.response] stream_holdback_chars`.
+pub const STREAM_HOLDBACK_CHARS_RANGE: std::ops::RangeInclusive<usize> = 32..=4096;
 
 impl Default for ResponsePolicy {
     fn default() -> Self {
@@ -128,6 +137,7 @@ impl Default for ResponsePolicy {
             check_links: true,
             echo_min_words: 0,
             scan_injection: false,
+            stream_holdback_chars: 256,
         }
     }
 }

@@ -279,10 +279,13 @@ pub fn decode_inbound(ty: u8, payload: &[u8]) -> Result<Inbound<'_>, DecodeError
         Some(RpcType::HttpReqCall) => decode_http_req_call(payload).map(Inbound::HttpReqCall),
         Some(RpcType::ExtraInfo) => decode_extra_info_resp(payload).map(Inbound::ExtraInfo),
         Some(RpcType::HttpRespCall) => decode_http_resp_call(payload).map(Inbound::HttpRespCall),
-        Some(RpcType::Error) | None => Err(DecodeError::UnknownValue {
-            message: "frame",
-            field: "type",
-            value: ty,
-        }),
+        // StreamChunk is the Lua plugin's, not APISIX's: `decode_stream_chunk`.
+        Some(RpcType::Error) | Some(RpcType::StreamChunk) | None => {
+            Err(DecodeError::UnknownValue {
+                message: "frame",
+                field: "type",
+                value: ty,
+            })
+        }
     }
 }

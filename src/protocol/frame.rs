@@ -29,6 +29,11 @@ pub enum RpcType {
     ExtraInfo = 3,
     /// `A6.HTTPRespCall.Req` / `.Resp`: the response phase call (post-resp).
     HttpRespCall = 4,
+    /// promptgate's own, not APISIX's: one chunk of a streamed answer from the
+    /// `ai-promptgate` Lua plugin and what to release (`apisix/plugins/RPC.md`;
+    /// payload in [`crate::protocol::decode_stream_chunk`]). APISIX never
+    /// sends this type.
+    StreamChunk = 16,
 }
 
 impl RpcType {
@@ -41,6 +46,7 @@ impl RpcType {
             2 => Some(Self::HttpReqCall),
             3 => Some(Self::ExtraInfo),
             4 => Some(Self::HttpRespCall),
+            16 => Some(Self::StreamChunk),
             _ => None,
         }
     }

@@ -18,6 +18,10 @@
 //! (ext-plugin-proto v0.6.1) via `scripts/regen-bindings.sh`; do not edit them.
 //! [`peer`] is the mirror image, APISIX's side, for tests and the load generator.
 //!
+//! `stream` is promptgate's own RPC on the same socket and framing (type 16,
+//! `StreamChunk`, `apisix/plugins/RPC.md`): plain binary payloads from the
+//! `ai-promptgate` Lua plugin, one chunk of a streamed answer each.
+//!
 //! One call, as the server drives it (the request bytes here come from [`peer`]):
 //!
 //! ```
@@ -48,6 +52,7 @@
 mod decode;
 mod encode;
 mod frame;
+mod stream;
 #[allow(
     warnings,
     missing_docs,
@@ -78,4 +83,10 @@ pub use flatbuffers::FlatBufferBuilder;
 pub use frame::{
     Frame, FrameError, FrameHeader, HEADER_LEN, MAX_PAYLOAD, RpcType, check_frame, encode_frame,
     encode_header, parse_frame, parse_header,
+};
+pub use stream::{
+    MAX_STREAM_CONF, MAX_STREAM_CONTENT_TYPE, MAX_STREAM_ID, MAX_STREAM_RELEASE, MAX_STREAM_ROUTE,
+    STREAM_REPLY_HEADER, STREAM_VERSION, StreamApi, StreamChunkReply, StreamChunkReq,
+    StreamDecodeError, StreamFlags, StreamReason, StreamVerdict, decode_stream_chunk,
+    decode_stream_chunk_reply, encode_stream_chunk_reply, encode_stream_chunk_req,
 };

@@ -9,6 +9,8 @@
 //! * `connection` — one stream with its read buffer; whole frames in, whole
 //!   replies out.
 //! * `tokens` — the process-global conf-token store with sliding expiry.
+//! * `sessions` — the process-global streamed-answer sessions (StreamChunk),
+//!   bounded, with an idle timeout.
 //! * `handler` — one connection's loop: read a frame, apply its command.
 //! * `cmd` — the RPCs, one command per file: PrepareConf, HTTPReqCall (with
 //!   its ExtraInfo round trips and one `finish` that observes and encodes),
@@ -26,6 +28,7 @@ mod handler;
 mod listen;
 mod reply;
 mod scan;
+mod sessions;
 mod tokens;
 
 use std::future::Future;
@@ -44,6 +47,7 @@ pub use listen::{
 };
 pub use reply::{REDACTED_HEADER, REQUEST_ID_HEADER, SHADOW_HEADER, shadow_note};
 pub use scan::{Direction, SCANNER_BUSY, ScanJob, ScanPool};
+pub use sessions::{SessionError, StreamSession, StreamSessions, route_label};
 pub use tokens::{ConfEntry, ConfStore, route_id_from_key};
 
 use crate::detect::cache::VerdictCache;
@@ -68,6 +72,8 @@ pub struct Shared {
     /// answer comes back (in process, bounded, see [`PSEUDONYM_TTL`]; also
     /// sealed in the cache's Redis when it has one and a key is configured).
     pub pseudonyms: PseudonymStore,
+    /// Streamed answers being inspected (StreamChunk), by request id.
+    pub streams: StreamSessions,
 }
 
 /// How long a request's placeholder mapping waits for its answer.
@@ -112,12 +118,17 @@ impl Shared {
             runtime.config.metrics.max_route_labels,
         );
         let scans = ScanPool::new(server);
+        let streams = StreamSessions::new(
+            server.max_streams,
+            Duration::from_millis(server.stream_idle_timeout_ms),
+        );
         Shared {
             runtime: ArcSwap::from_pointee(runtime),
             tokens,
             cache: Arc::new(cache),
             scans,
             pseudonyms,
+            streams,
         }
     }
 }
@@ -181,6 +192,19 @@ pub async fn run(
             }
         })
     };
+    let purge_streams = {
+        let shared = shared.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(shared.streams.purge_interval());
+            loop {
+                tick.tick().await;
+                let dropped = shared.streams.purge_idle();
+                if dropped > 0 {
+                    tracing::info!(dropped, "idle streamed-answer sessions dropped");
+                }
+            }
+        })
+    };
     tokio::pin!(shutdown);
     loop {
         let permit = tokio::select! {
@@ -215,6 +239,7 @@ pub async fn run(
     }
     drop(listener);
     purge.abort();
+    purge_streams.abort();
     let _ = stop_tx.send(true);
     let drained = tokio::time::timeout(options.grace, async {
         while handlers.join_next().await.is_some() {}

@@ -183,6 +183,12 @@ impl ConfStore {
         before - entries.len()
     }
 
+    /// The bounded route label of `route_id` (shared with the tokens', so
+    /// streamed answers count under the same labels).
+    pub fn route_label(&self, route_id: &Arc<str>) -> Arc<str> {
+        self.labels.label(route_id)
+    }
+
     /// Number of live tokens.
     pub fn len(&self) -> usize {
         self.entries

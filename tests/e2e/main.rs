@@ -18,4 +18,5 @@ mod ops_tls;
 mod ops_vault;
 mod response;
 mod security;
+mod stream;
 mod support;

@@ -14,6 +14,10 @@
 //! events are copied byte for byte, and an edited event stays one valid SSE
 //! event whose data is still valid JSON.
 //!
+//! A stream read as it flows (the `ai-promptgate` plugin's chunks) goes
+//! through [`StreamReader`] (`stream.rs`) instead: the same events and deltas,
+//! one complete event at a time, whatever the chunks.
+//!
 //! # Must never
 //!
 //! Panic or hang on hostile bodies (nesting and element counts are checked
@@ -22,6 +26,7 @@
 
 mod json;
 mod sse;
+mod stream;
 
 #[cfg(test)]
 mod tests;
@@ -35,6 +40,7 @@ use super::limits::{decode_text, prescan};
 use super::redact::{Edit, by_segment, check, placeholders, put_back, splice_plain, spliced_text};
 use super::{ExtractError, ExtractLimits, Location, RedactError, Redacted, Redaction, Segment};
 use json::{Found, StreamKey};
+pub use stream::{StreamEvent, StreamPart, StreamReadError, StreamReader};
 
 /// The API shape an answer was read as (for metrics and audit events).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

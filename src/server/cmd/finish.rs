@@ -2,7 +2,7 @@
 //! HTTPRespCall whose answer was inspected): count it, audit it, encode the
 //! reply. One place, so every path observes the same way.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use super::super::reply::{Scratch, encode_answer_decision, encode_decision};
 use crate::pipeline::{Decision, Verdict};
@@ -51,7 +51,24 @@ impl Seen<'_> {
     /// Counts `decision`, emits its audit event (identifiers only) and encodes
     /// the reply into `scratch.out`.
     pub(super) fn finish(&self, runtime: &Runtime, scratch: &mut Scratch, decision: &Decision) {
-        let latency = self.started.elapsed();
+        self.observe(runtime, decision, self.started.elapsed());
+        match self.call {
+            Call::Request { compressed } => {
+                encode_decision(scratch, self.call_id, self.request_id, decision, compressed)
+            }
+            Call::Answer { upstream_headers } => encode_answer_decision(
+                scratch,
+                self.call_id,
+                self.request_id,
+                decision,
+                upstream_headers,
+            ),
+        }
+    }
+
+    /// Counts `decision` (taking `latency`) and emits its audit event
+    /// (identifiers only); the reply is the caller's.
+    pub(super) fn observe(&self, runtime: &Runtime, decision: &Decision, latency: Duration) {
         let (direction, model_version) = match self.call {
             Call::Request { .. } => {
                 telemetry::record_decision(self.counters, decision, self.mode, latency);
@@ -75,18 +92,6 @@ impl Seen<'_> {
                 latency,
                 model_version,
             });
-        }
-        match self.call {
-            Call::Request { compressed } => {
-                encode_decision(scratch, self.call_id, self.request_id, decision, compressed)
-            }
-            Call::Answer { upstream_headers } => encode_answer_decision(
-                scratch,
-                self.call_id,
-                self.request_id,
-                decision,
-                upstream_headers,
-            ),
         }
     }
 }

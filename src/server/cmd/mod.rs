@@ -8,12 +8,15 @@
 //! * `resp_call` — HTTPRespCall: the answer's status and headers gate the
 //!   body, which comes over ExtraInfo RespBody; the pipeline's answer
 //!   direction decides; the reply passes, rewrites or withholds the answer.
+//! * `stream_chunk` — StreamChunk (promptgate's own, type 16): one chunk of
+//!   a streamed answer through its session, the safe bytes released.
 
 mod extra;
 mod finish;
 mod prepare_conf;
 mod req_call;
 mod resp_call;
+mod stream_chunk;
 
 use bytes::Bytes;
 
@@ -41,6 +44,7 @@ pub(super) async fn apply(
         Some(RpcType::HttpRespCall) => {
             return resp_call::apply(conn, shared, payload, scratch, shutdown).await;
         }
+        Some(RpcType::StreamChunk) => stream_chunk::apply(shared, &payload, scratch),
         Some(RpcType::ExtraInfo) | Some(RpcType::Error) | None => {
             tracing::warn!(rpc_type = ty, "unexpected RPC type; answering bad request");
             encode_error(scratch, ErrCode::BadRequest);

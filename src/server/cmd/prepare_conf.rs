@@ -6,8 +6,32 @@
 use super::super::Shared;
 use super::super::reply::{Scratch, encode_error};
 use super::super::tokens::route_id_from_key;
-use crate::policy::{CONF_ENTRY_NAME, RouteConf};
+use crate::pipeline::{ResolveError, RoutePolicy};
+use crate::policy::{CONF_ENTRY_NAME, RouteConf, RouteConfError};
 use crate::protocol::{ErrCode, decode_prepare_conf, encode_prepare_conf_resp};
+use crate::runtime::Runtime;
+
+/// Why a route's promptgate conf was refused.
+#[derive(Debug, thiserror::Error)]
+pub(in crate::server) enum ConfRefused {
+    /// It does not parse.
+    #[error("invalid promptgate route conf: {0}")]
+    Invalid(#[from] RouteConfError),
+    /// It names what the configuration lacks.
+    #[error("promptgate route conf names what the config lacks: {0}")]
+    Unresolved(#[from] ResolveError),
+}
+
+/// A route's promptgate conf value, parsed and resolved against `runtime`:
+/// the one way both PrepareConf and a stream's OPEN read a route conf.
+pub(in crate::server) fn route_policy(
+    runtime: &Runtime,
+    value: Option<&[u8]>,
+) -> Result<(RouteConf, RoutePolicy), ConfRefused> {
+    let route = RouteConf::parse(value)?;
+    let policy = runtime.resolve(&route)?;
+    Ok((route, policy))
+}
 
 /// Answers a PrepareConf: parses and resolves the route's promptgate conf and
 /// answers its conf token (a broken or unknown conf is refused with `BadRequest`).
@@ -20,7 +44,7 @@ pub(super) fn apply(shared: &Shared, payload: &[u8], scratch: &mut Scratch) {
         }
     };
     let key = String::from_utf8_lossy(req.key.unwrap_or_default()).into_owned();
-    let mut route = None;
+    let mut value = None;
     for entry in &req.conf {
         if entry.name != CONF_ENTRY_NAME {
             tracing::info!(
@@ -30,24 +54,18 @@ pub(super) fn apply(shared: &Shared, payload: &[u8], scratch: &mut Scratch) {
             );
             continue;
         }
-        if route.is_some() {
+        if value.is_some() {
             tracing::error!(key = %key, "route conf names promptgate twice; refusing it");
             return encode_error(scratch, ErrCode::BadRequest);
         }
-        match RouteConf::parse(entry.value) {
-            Ok(conf) => route = Some(conf),
-            Err(error) => {
-                tracing::error!(key = %key, %error, "invalid promptgate route conf; refusing it");
-                return encode_error(scratch, ErrCode::BadRequest);
-            }
-        }
+        value = Some(entry.value);
     }
     let runtime = shared.runtime.load();
-    let resolved = match route.as_ref().map(|r| runtime.resolve(r)) {
-        None => None,
-        Some(Ok(policy)) => Some((runtime.generation, policy)),
+    let (route, resolved) = match value.map(|v| route_policy(&runtime, v)) {
+        None => (None, None),
+        Some(Ok((route, policy))) => (Some(route), Some((runtime.generation, policy))),
         Some(Err(error)) => {
-            tracing::error!(key = %key, %error, "promptgate route conf names what the config lacks; refusing it");
+            tracing::error!(key = %key, %error, "refusing the promptgate route conf");
             return encode_error(scratch, ErrCode::BadRequest);
         }
     };

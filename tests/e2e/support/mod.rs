@@ -21,7 +21,11 @@ use promptgate::protocol::peer::{
     self, InfoReq, Reply, ReqCall, encode_extra_info_resp, encode_http_req_call_req,
     encode_http_resp_call_req, encode_prepare_conf_req,
 };
-use promptgate::protocol::{Entry, FlatBufferBuilder, HEADER_LEN, MAX_PAYLOAD, parse_header};
+use promptgate::protocol::{
+    Entry, FlatBufferBuilder, HEADER_LEN, MAX_PAYLOAD, RpcType, StreamApi, StreamChunkReq,
+    StreamFlags, StreamReason, StreamVerdict, decode_stream_chunk_reply, encode_frame,
+    encode_stream_chunk_req, parse_header,
+};
 
 /// How long any single read from the runner may take before the test fails.
 pub const READ_TIMEOUT: Duration = Duration::from_secs(20);
@@ -203,6 +207,19 @@ pub struct Apisix {
     out: Vec<u8>,
 }
 
+/// A StreamChunk reply, owned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StreamReply {
+    /// CONTINUE, STOP, PASS or ERROR.
+    pub verdict: StreamVerdict,
+    /// Why (STOP, ERROR).
+    pub reason: StreamReason,
+    /// Bytes the runner holds back.
+    pub held: u32,
+    /// Bytes to send to the client now.
+    pub release: Vec<u8>,
+}
+
 /// The body-answer policy of a call: what the fake APISIX answers to ExtraInfo.
 pub struct Answers<'a> {
     /// The request body, `None` = absent.
@@ -283,6 +300,71 @@ impl Apisix {
         let (ty, payload) = self.recv();
         peer::decode_reply(ty, &payload)
             .unwrap_or_else(|e| panic!("undecodable reply type {ty}: {e}"))
+    }
+
+    /// Sends a StreamChunk (the `ai-promptgate` plugin's RPC) and returns
+    /// the decoded reply.
+    pub fn stream_chunk(&mut self, req: &StreamChunkReq<'_>) -> StreamReply {
+        let mut payload = Vec::new();
+        encode_stream_chunk_req(req, &mut payload);
+        self.stream_payload(&payload)
+    }
+
+    /// Sends `payload` as a StreamChunk frame and decodes the reply, which
+    /// must be a StreamChunk reply.
+    pub fn stream_payload(&mut self, payload: &[u8]) -> StreamReply {
+        let mut frame = Vec::new();
+        encode_frame(RpcType::StreamChunk, payload, &mut frame).expect("frame");
+        self.send(&frame);
+        let (ty, reply) = self.recv();
+        assert_eq!(ty, RpcType::StreamChunk.as_u8(), "reply type");
+        let r = decode_stream_chunk_reply(&reply)
+            .unwrap_or_else(|e| panic!("undecodable StreamChunk reply: {e}"));
+        StreamReply {
+            verdict: r.verdict,
+            reason: r.reason,
+            held: r.held,
+            release: r.release.to_vec(),
+        }
+    }
+
+    /// Plays a whole stream as the plugin does: OPEN with `conf` on the first
+    /// piece, END on the last, stopping at the first verdict that is not
+    /// CONTINUE. Returns every reply.
+    pub fn stream_all(
+        &mut self,
+        id: &str,
+        conf: &str,
+        api: StreamApi,
+        pieces: &[&[u8]],
+    ) -> Vec<StreamReply> {
+        let mut replies = Vec::new();
+        let last = pieces.len().saturating_sub(1);
+        for (i, piece) in pieces.iter().enumerate() {
+            let mut flags = 0;
+            if i == 0 {
+                flags |= StreamFlags::OPEN;
+            }
+            if i == last {
+                flags |= StreamFlags::END;
+            }
+            let open = i == 0;
+            let reply = self.stream_chunk(&StreamChunkReq {
+                flags: StreamFlags::from_bits(flags),
+                api,
+                id: id.as_bytes(),
+                conf: if open { conf.as_bytes() } else { b"" },
+                route: if open { b"7" } else { b"" },
+                content_type: if open { b"text/event-stream" } else { b"" },
+                chunk: piece,
+            });
+            let go_on = reply.verdict == StreamVerdict::Continue;
+            replies.push(reply);
+            if !go_on {
+                break;
+            }
+        }
+        replies
     }
 
     /// Sends a PrepareConf and returns the reply.
