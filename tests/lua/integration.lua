@@ -74,7 +74,12 @@ return function(T)
 
     test("a canary split across chunks stops the stream with an error event", function()
         local plugin, conf = setup()
-        local body = openai_stream({ "The code is PG-CAN", "ARY-5d2e9a71, keep", " it.", " More", " text." })
+        -- Long enough that the runner's holdback fills and the block comes mid-stream.
+        local deltas = { "The code is PG-CAN", "ARY-5d2e9a71, keep" }
+        for i = 1, 60 do
+            deltas[#deltas + 1] = " and then some more words, part " .. i .. "."
+        end
+        local body = openai_stream(deltas)
         local chunks = T.cut(body, 8)
         local res = stub.respond(plugin, conf, stream_ctx(), chunks)
         eq(res.exited, true, "the stream was ended")
@@ -99,6 +104,20 @@ return function(T)
         eq(stub.stats.connects - before, 1, "one connection for the whole stream")
     end)
 
+    test("a long clean answer streams: bytes go out long before its end", function()
+        local plugin, conf = setup()
+        local deltas = {}
+        for i = 1, 100 do
+            deltas[i] = " sentence number " .. i .. " of a long and harmless answer."
+        end
+        local body = openai_stream(deltas)
+        local chunks = T.cut(body, 32)
+        local res = stub.respond(plugin, conf, stream_ctx(), chunks)
+        eq(res.body, body)
+        ok(res.first_out and res.first_out < #chunks / 2,
+           "first bytes out at chunk " .. tostring(res.first_out) .. " of " .. #chunks)
+    end)
+
     test("two streams interleaved over the shared pool keep their own sessions", function()
         local plugin, conf = setup()
         local a = T.cut(openai_stream({ "Mail maria.lo", "pez@example.org now." }), 9)
@@ -121,6 +140,35 @@ return function(T)
         hasnt(body_a, "maria")
         has(body_a, "[EMAIL")
         eq(body_b, table.concat(b), "the clean one is untouched")
+    end)
+
+    test("an abandoned stream's session is dropped by the ABORT from the log phase", function()
+        local plugin, conf = setup()
+        local ctx = stream_ctx()
+        local chunks = T.cut(openai_stream({ "Half an answer that never ends" }), 16)
+        table.remove(chunks) -- no [DONE]: the client went away
+        local res = stub.respond(plugin, conf, ctx, chunks, { no_done = true })
+        eq(res.exited, false)
+        -- A later chunk of the same request (forced: not OPEN) finds no session.
+        ctx.ai_promptgate = { open = true, id = ctx.var.request_id }
+        ctx.var.llm_request_done = nil
+        local code = plugin.lua_body_filter(conf, ctx, { ["Content-Type"] = "text/event-stream" },
+                                            "data: {}\n\n")
+        eq(code, ngx.OK, "fail-closed end")
+        has(stub.log_text(), "unknown session")
+    end)
+
+    test("a buffered JSON answer (ai_chat) is passed on: the runner inspects event streams only", function()
+        local plugin, conf = setup()
+        local answer = cjson.encode({
+            object = "chat.completion",
+            choices = { { index = 0, message = { role = "assistant", content = "Write to " .. EMAIL } } },
+        })
+        local ctx = stub.new_request({ request_type = "ai_chat" })
+        local res = stub.respond(plugin, conf, ctx, { answer },
+                                 { headers = { ["Content-Type"] = "application/json" } })
+        eq(res.body, answer, "unchanged (apisix/README.md says so: update both together)")
+        eq(res.exited, false)
     end)
 
     test("a conf the runner refuses ends the answer, fail-closed", function()

@@ -244,12 +244,14 @@ end
 --- chunk goes through the plugin's lua_body_filter; `done_at` (default: the last
 --- chunk) is where ai-proxy saw the API's end marker and set llm_request_done. A
 --- returned code ends the request as ngx.exit does. Then the log phase and its
---- timers. Returns {body, status, exited, filtered (chunks given to the filter)}.
+--- timers. Returns {body, status, exited, filtered (chunks given to the filter),
+--- first_out (the first chunk whose filter let bytes out, nil if none did before
+--- a returned code)}.
 function M.respond(plugin, conf, ctx, chunks, opts)
     opts = opts or {}
     local headers = opts.headers or { ["Content-Type"] = "text/event-stream" }
     local done_at = opts.done_at or #chunks
-    local out, exited, filtered = {}, false, 0
+    local out, exited, filtered, first_out = {}, false, 0, nil
     for i, chunk in ipairs(chunks) do
         if ctx.var.request_type == "ai_stream" and i >= done_at and not opts.no_done then
             ctx.var.llm_request_done = true
@@ -266,13 +268,19 @@ function M.respond(plugin, conf, ctx, chunks, opts)
             break
         end
         table.insert(out, new_body or chunk)
+        if not first_out and #out[#out] > 0 then
+            first_out = i
+        end
         ngx.headers_sent = true
     end
     if plugin.log then
         plugin.log(conf, ctx)
     end
     M.run_timers()
-    return { body = table.concat(out), status = ngx.status, exited = exited, filtered = filtered }
+    return {
+        body = table.concat(out), status = ngx.status, exited = exited,
+        filtered = filtered, first_out = first_out,
+    }
 end
 
 --- Log messages at or above `level` ("warn" = warn and error), joined by newlines.
