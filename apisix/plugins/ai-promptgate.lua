@@ -246,7 +246,11 @@ end
 local function exchange_once(conf, address, frame)
     local sock = ngx.socket.tcp()
     sock:settimeouts(conf.timeout, conf.timeout, conf.timeout)
-    local ok, err = sock:connect(address)
+    -- A pool of its own, sized by keepalive_pool, beside ext-plugin's on the same socket.
+    local ok, err = sock:connect(address, {
+        pool = plugin_name .. "#" .. address,
+        pool_size = conf.keepalive_pool,
+    })
     if not ok then
         return nil, "connect: " .. tostring(err), false, false
     end

@@ -19,7 +19,7 @@ local M = {
     helper_path = nil,  -- what apisix.plugins.ext-plugin.helper.get_path() returns
 }
 
-local pool = {}         -- path -> idle raw sockets
+local pool = {}         -- pool name (default: the address) -> idle raw sockets
 
 -- ngx.socket.tcp: the cosocket API subset the plugin calls.
 local Tcp = {}
@@ -29,13 +29,14 @@ function Tcp:settimeouts(connect_ms, send_ms, read_ms)
     self.timeout = math.max(connect_ms, send_ms, read_ms) / 1000
 end
 
-function Tcp:connect(address)
+function Tcp:connect(address, opts)
     local path = address:match("^unix:(.+)$")
     if not path then
         return nil, "the stub only connects to unix: addresses"
     end
-    self.path = path
-    local idle = pool[path]
+    self.pool = opts and opts.pool or address
+    M.stats.pool = self.pool
+    local idle = pool[self.pool]
     if idle and #idle > 0 then
         self.raw = table.remove(idle)
         self.reused = true
@@ -77,8 +78,8 @@ function Tcp:receive(n)
 end
 
 function Tcp:setkeepalive()
-    pool[self.path] = pool[self.path] or {}
-    table.insert(pool[self.path], self.raw)
+    pool[self.pool] = pool[self.pool] or {}
+    table.insert(pool[self.pool], self.raw)
     self.raw = nil
     return 1
 end
@@ -93,11 +94,11 @@ end
 
 --- Closes every pooled connection (a worker exiting).
 function M.close_pool()
-    for path, idle in pairs(pool) do
+    for name, idle in pairs(pool) do
         for _, raw in ipairs(idle) do
             raw:close()
         end
-        pool[path] = nil
+        pool[name] = nil
     end
 end
 

@@ -191,6 +191,7 @@ return function(T)
         eq(frames[1].ctype, "text/event-stream")
         eq(frames[2].conf .. frames[2].route .. frames[2].ctype, "", "OPEN only")
         eq(frames[1].chunk .. frames[2].chunk .. frames[3].chunk, "data: one\n\ndata: two\n\n")
+        eq(stub.stats.pool, "ai-promptgate#unix:" .. sock, "a pool apart from ext-plugin's")
     end)
 
     test("STOP: the release ends the stream and later chunks are never sent", function()
