@@ -73,7 +73,7 @@ fn lua_plugin_redacts_and_stops_streams_against_the_real_runner() {
     });
     let output = luajit(&[runner.socket.as_os_str()]);
     let logs = runner.logs();
-    assert_passed(&output, 9, &format!("runner log:\n{logs}"));
+    assert_passed(&output, 10, &format!("runner log:\n{logs}"));
     assert!(
         !logs.contains(EMAIL) && !logs.contains("maria.lo"),
         "the runner never logs answer text"

@@ -72,6 +72,39 @@ return function(T)
         end
     end)
 
+    test("the same in an Anthropic stream: redacted, every event still JSON", function()
+        local plugin, conf = setup({ conf = { api = "anthropic" } })
+        local function event(name, doc)
+            return "event: " .. name .. "\ndata: " .. cjson.encode(doc) .. "\n\n"
+        end
+        local parts = {
+            event("message_start", { type = "message_start", message = { id = "msg_1", role = "assistant" } }),
+            event("content_block_start", { type = "content_block_start", index = 0,
+                                           content_block = { type = "text", text = "" } }),
+        }
+        for _, d in ipairs({ "Mail maria.lo", "pez@example.org", " please." }) do
+            parts[#parts + 1] = event("content_block_delta", { type = "content_block_delta", index = 0,
+                                                               delta = { type = "text_delta", text = d } })
+        end
+        parts[#parts + 1] = event("content_block_stop", { type = "content_block_stop", index = 0 })
+        parts[#parts + 1] = event("message_stop", { type = "message_stop" })
+        local body = table.concat(parts)
+        local res = stub.respond(plugin, conf, stream_ctx(), T.cut(body, 7))
+        eq(res.exited, false)
+        hasnt(res.body, "maria")
+        hasnt(res.body, "example.org")
+        local text = {}
+        for data in res.body:gmatch("data: ([^\n]*)\n") do
+            local doc = cjson.decode(data)
+            if doc.type == "content_block_delta" then
+                text[#text + 1] = doc.delta.text
+            end
+        end
+        has(table.concat(text), "Mail [EMAIL")
+        has(table.concat(text), " please.")
+        eq(res.body:sub(-#parts[#parts]), parts[#parts], "ends with message_stop")
+    end)
+
     test("a canary split across chunks stops the stream with an error event", function()
         local plugin, conf = setup()
         -- Long enough that the runner's holdback fills and the block comes mid-stream.
