@@ -3,12 +3,12 @@
 
 use crate::support;
 
-/// Every target module's `TARGET`; a new target (the SSE parser's, when it
-/// lands) is added here too.
+/// Every target module's `TARGET`; a new target is added here too.
 const TARGETS: &[&str] = &[
     crate::frame::TARGET,
     crate::extra_info::TARGET,
     crate::json::TARGET,
+    crate::stream::TARGET,
 ];
 
 #[test]
@@ -85,4 +85,5 @@ fn write_seeds() {
     support::write_seeds(crate::frame::TARGET, &crate::frame::seeds());
     support::write_seeds(crate::extra_info::TARGET, &crate::extra_info::seeds());
     support::write_seeds(crate::json::TARGET, &crate::json::seeds());
+    support::write_seeds(crate::stream::TARGET, &crate::stream::seeds());
 }

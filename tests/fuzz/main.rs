@@ -13,9 +13,6 @@ mod support;
 mod extra_info;
 mod frame;
 mod json;
-// The SSE parser (streamed answers; ARCHITECTURE.md, "Not built yet") gets its
-// target here when it lands: `mod sse;`, a `corpus/sse/` folder of event
-// streams cut at every boundary, and an entry in `harness::TARGETS`
-// (tests/fuzz/README.md, "Adding a target").
+mod stream;
 
 mod harness;

@@ -141,6 +141,8 @@ pub struct StreamReader {
     buf: Vec<u8>,
     /// Where the line in progress starts in `buf`.
     line_start: usize,
+    /// `buf` ends in a `\r` whose line end waits for the next byte.
+    pending_cr: bool,
     /// Events read so far (an event's index names its standalone strings).
     events_seen: usize,
     keys: HashMap<StreamKey, usize>,
@@ -157,6 +159,7 @@ impl StreamReader {
             max_event: max_event.max(1),
             buf: Vec::new(),
             line_start: 0,
+            pending_cr: false,
             events_seen: 0,
             keys: HashMap::new(),
             segments: 0,
@@ -187,16 +190,32 @@ impl StreamReader {
         out: &mut Vec<StreamEvent>,
     ) -> Result<(), StreamReadError> {
         let mut rest = chunk;
+        if self.pending_cr {
+            // The `\r` that ended the last chunk: `\r\n` or a lone `\r`.
+            let Some(&first) = rest.first() else {
+                return Ok(());
+            };
+            if first == b'\n' {
+                self.extend(b"\n", rest.len())?;
+                rest = &rest[1..];
+            }
+            self.pending_cr = false;
+            self.end_line(out);
+        }
         while !rest.is_empty() {
             let Some(at) = memchr::memchr2(b'\n', b'\r', rest) else {
                 return self.extend(rest, rest.len());
             };
             self.extend(&rest[..=at], rest.len())?;
+            let cr = rest[at] == b'\r';
             rest = &rest[at + 1..];
-            if self.buf.last() == Some(&b'\r') {
-                // `\r\n` or a lone `\r`: decided by the next byte.
+            if cr {
                 match rest.first() {
-                    None => return Ok(()),
+                    None => {
+                        // Decided by the next chunk's first byte.
+                        self.pending_cr = true;
+                        return Ok(());
+                    }
                     Some(b'\n') => {
                         self.extend(b"\n", rest.len())?;
                         rest = &rest[1..];
@@ -213,7 +232,7 @@ impl StreamReader {
     /// bytes of an unterminated last event become one event.
     ///
     pub fn finish(&mut self, out: &mut Vec<StreamEvent>) {
-        if self.buf.last() == Some(&b'\r') {
+        if std::mem::take(&mut self.pending_cr) {
             self.end_line(out);
         }
         if !self.buf.is_empty() {
@@ -226,6 +245,7 @@ impl StreamReader {
     /// them on unread).
     pub fn take_buffered(&mut self) -> Vec<u8> {
         self.line_start = 0;
+        self.pending_cr = false;
         std::mem::take(&mut self.buf)
     }
 
@@ -333,5 +353,101 @@ impl StreamReader {
             self.keys.insert(key, n);
         }
         Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An event's bytes and its texts (segment, delta).
+    type Read = (Vec<u8>, Vec<(usize, String)>);
+
+    /// Each event's bytes and texts, for `body` fed in pieces of `size`.
+    fn read(body: &[u8], size: usize) -> Vec<Read> {
+        let mut reader = StreamReader::new(ExtractLimits::default(), 1 << 20);
+        let mut events = Vec::new();
+        for piece in body.chunks(size.max(1)) {
+            reader.push(piece, &mut events).expect("within bounds");
+        }
+        reader.finish(&mut events);
+        events
+            .into_iter()
+            .map(|e| {
+                let parts = e
+                    .parts
+                    .iter()
+                    .map(|p| (p.segment, p.text.clone()))
+                    .collect();
+                (e.bytes, parts)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn events_do_not_depend_on_the_cutting_whatever_the_line_endings() {
+        // A `\r` at the end of a chunk waits for the next byte: with a lone
+        // `\r`, `\r\r` ends the event; with `\r\n`, it is one line end.
+        for eol in ["\n", "\r\n", "\r"] {
+            let body = format!(
+                "data: {{\"choices\":[{{\"index\":0,\"delta\":{{\"content\":\"hé\"}}}}]}}{eol}{eol}\
+                 : comment{eol}{eol}data: [DONE]{eol}{eol}data: tail"
+            );
+            let whole = read(body.as_bytes(), body.len());
+            assert_eq!(whole.len(), 4, "{eol:?}");
+            assert_eq!(whole[0].1, vec![(0, "hé".to_owned())]);
+            assert_eq!(whole[3].1, vec![(1, "tail".to_owned())]);
+            let joined: Vec<u8> = whole.iter().flat_map(|e| e.0.clone()).collect();
+            assert_eq!(joined, body.as_bytes(), "every byte kept");
+            for size in 1..8 {
+                assert_eq!(
+                    read(body.as_bytes(), size),
+                    whole,
+                    "{eol:?} in pieces of {size}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn an_event_over_the_bound_is_refused_and_its_bytes_kept() {
+        let mut reader = StreamReader::new(ExtractLimits::default(), 16);
+        let mut events = Vec::new();
+        reader.push(b"data: 01", &mut events).expect("fits");
+        let err = reader.push(b"23456789abcdef\n\n", &mut events);
+        // What was buffered and what was not taken make up the stream.
+        assert_eq!(
+            err,
+            Err(StreamReadError::EventTooLarge {
+                max: 16,
+                unconsumed: 16
+            })
+        );
+        assert_eq!(reader.take_buffered(), b"data: 01");
+    }
+
+    #[test]
+    fn a_rewritten_event_keeps_its_other_lines_and_valid_json() {
+        let body = b"event: content_block_delta\r\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"mail a@b.co\"}}\r\n\r\n";
+        let mut reader = StreamReader::new(ExtractLimits::default(), 1 << 20);
+        let mut events = Vec::new();
+        reader.push(body, &mut events).expect("fits");
+        let out = events[0]
+            .rewrite(&[(0, "mail [EMAIL_1]".to_owned())])
+            .expect("rewrites");
+        let text = String::from_utf8(out).expect("utf-8");
+        assert!(
+            text.starts_with("event: content_block_delta\r\ndata: {"),
+            "{text}"
+        );
+        assert!(text.ends_with("}\r\n\r\n"), "{text}");
+        let data = text
+            .lines()
+            .nth(1)
+            .and_then(|l| l.strip_prefix("data: "))
+            .expect("data");
+        let doc: Value = serde_json::from_str(data).expect("JSON");
+        assert_eq!(doc["delta"]["text"], "mail [EMAIL_1]");
+        assert_eq!(events[0].rewrite(&[]).expect("copy"), body);
     }
 }

@@ -164,7 +164,7 @@ pub fn fuzz<S>(
 /// `target::test_name` from a test's name: every property is named after its
 /// target module (`frame_*`, `extra_info_*`, `json_*`).
 fn test_path(name: &str) -> String {
-    ["extra_info", "frame", "json"]
+    ["extra_info", "frame", "json", "stream"]
         .iter()
         .find(|t| name.starts_with(&format!("{t}_")))
         .map_or_else(|| name.to_owned(), |t| format!("{t}::{name}"))
