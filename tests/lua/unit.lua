@@ -338,17 +338,34 @@ return function(T)
         eq(frames[3].flags, OPEN + END)
     end)
 
-    test("the socket defaults to ext-plugin's (helper.get_path)", function()
-        local sock, finish = peer({ reply(CONTINUE, 0, "x") })
+    test("the socket: socket_path with or without unix:, else ext-plugin's, else the env", function()
+        local ffi = require("ffi")
+        ffi.cdef("int setenv(const char *name, const char *value, int overwrite);"
+                 .. "int unsetenv(const char *name);")
+        local sock, finish = peer({
+            reply(CONTINUE, 0, "a"), reply(CONTINUE, 0, "b"), reply(CONTINUE, 0, "c"),
+            reply(CONTINUE, 0, "d"),
+        })
+        local function ask(conf_table)
+            local plugin = T.plugin()
+            local conf = T.conf(plugin, conf_table)
+            local ctx = stub.new_request({ request_type = "ai_chat" })
+            return stub.respond(plugin, conf, ctx, { "y" }).body
+        end
+        eq(ask({ socket_path = sock }), "a")
+        eq(ask({ socket_path = "unix:" .. sock }), "b")
         stub.helper_path = "unix:" .. sock
-        local plugin = T.plugin()
-        local conf = T.conf(plugin, {})
-        local ctx = stub.new_request({ request_type = "ai_chat" })
-        local res = stub.respond(plugin, conf, ctx, { "y" })
+        eq(ask({}), "c", "helper.get_path()")
         stub.helper_path = nil
+        ffi.C.setenv("APISIX_LISTEN_ADDRESS", "unix:" .. sock, 1)
+        eq(ask({}), "d", "APISIX_LISTEN_ADDRESS")
+        ffi.C.unsetenv("APISIX_LISTEN_ADDRESS")
         local frames = finish()
-        eq(res.body, "x")
-        eq(#frames, 1)
+        eq(#frames, 4)
+        local res = stub.respond(T.plugin(), T.conf(T.plugin(), {}),
+                                 stub.new_request({ request_type = "ai_chat" }), { "y" })
+        eq(res.status, 503, "no socket anywhere: fail-closed")
+        has(stub.log_text(), "no runner socket")
     end)
 
     -- Runner down -------------------------------------------------------------
