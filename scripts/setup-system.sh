@@ -7,6 +7,8 @@
 #   valgrind                      instruction counts of the cost check (scripts/cost-check.sh)
 #   protobuf-compiler             protoc, for scripts/regen-onnx-proto.sh (the checked-in
 #                                 ONNX model types; building promptgate does not need it)
+#   luajit, lua-cjson, lua-socket the ai-promptgate Lua plugin's tests (tests/lua, run by
+#                                 tests/e2e/lua_plugin.rs, which fails without them)
 # Debian 12's python3 has neither venv (ensurepip) nor pip until those packages are there.
 #
 # Run as root: installs what is missing with apt-get. Run as another user: installs
@@ -22,6 +24,13 @@ for p in redis-server redis-sentinel valgrind; do
 done
 if ! have_deb protobuf-compiler && ! command -v protoc >/dev/null 2>&1; then
   missing+=(protobuf-compiler)
+fi
+# LuaJIT: checked by what it can do, so modules installed another way (luarocks) count.
+if ! command -v luajit >/dev/null 2>&1; then
+  missing+=(luajit lua-cjson lua-socket)
+else
+  luajit -e 'require("cjson")' >/dev/null 2>&1 || missing+=(lua-cjson)
+  luajit -e 'require("socket.unix")' >/dev/null 2>&1 || missing+=(lua-socket)
 fi
 # Python: checked by what it can do, so any python3 on PATH that can already make a venv
 # and run pip is accepted (a distribution package is only asked for when it cannot).

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh clone on Debian 12:
 #   1. system packages (scripts/setup-system.sh): redis-server, redis-sentinel,
+#      luajit, lua-cjson, lua-socket,
 #      python3-venv, python3-pip. As root they are installed when missing; as another
 #      user the script stops here, naming exactly what to install, unless they are
 #      all present already.

@@ -675,3 +675,44 @@ fn the_answers_route_handles_what_the_mock_upstream_should_not_say() {
     let clean = answer(&mut apisix, "clean", true);
     assert_eq!((clean.status, clean.body.len()), (0, 0));
 }
+
+/// The ai-promptgate route of apisix/README.md ("Streamed answers"): its plugin
+/// `conf` object and its ext-plugin value are accepted by the runner's validation
+/// with the sample config, as the OPEN of a StreamChunk would check them.
+#[test]
+fn the_documented_ai_promptgate_route_conf_is_accepted() {
+    let readme = read("apisix/README.md");
+    let start = readme
+        .find("```yaml\n  - id: chat-streamed\n")
+        .expect("apisix/README.md shows the chat-streamed route")
+        + "```yaml\n".len();
+    let block = &readme[start..];
+    let block = &block[..block.find("```").expect("the block ends")];
+    let routes: serde_yaml::Value = serde_yaml::from_str(block).expect("the route is YAML");
+    let plugins = &routes[0]["plugins"];
+    assert!(!plugins["ai-proxy"].is_null(), "the route uses ai-proxy");
+    let conf: serde_json::Value =
+        serde_yaml::from_value(plugins["ai-promptgate"]["conf"].clone()).expect("conf object");
+    assert!(conf.is_object(), "ai-promptgate conf is an object: {conf}");
+    let pre_req = plugins["ext-plugin-pre-req"]["conf"][0]["value"]
+        .as_str()
+        .expect("ext-plugin-pre-req value");
+    let config = load_config(Some(&repo().join("apisix/promptgate.toml")), Vec::new())
+        .unwrap_or_else(|e| panic!("apisix/promptgate.toml: {e}"));
+    let runtime = Runtime::build(config, 0, &Engines::none())
+        .unwrap_or_else(|e| panic!("apisix/promptgate.toml does not compile: {e}"));
+    for (plugin, value) in [
+        ("ai-promptgate", conf.to_string()),
+        ("ext-plugin-pre-req", pre_req.to_owned()),
+    ] {
+        let route = RouteConf::parse(Some(value.as_bytes()))
+            .unwrap_or_else(|e| panic!("{plugin}: {value}: {e}"));
+        let policy = runtime
+            .resolve(&route)
+            .unwrap_or_else(|e| panic!("{plugin}: {value}: {e}"));
+        assert!(
+            policy.policy.config.response.enabled,
+            "{plugin}: {value}: the documented policy inspects answers"
+        );
+    }
+}

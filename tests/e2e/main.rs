@@ -8,6 +8,7 @@ mod detection;
 mod gate;
 mod interop;
 mod loadgen;
+mod lua_plugin;
 mod ops_cache;
 mod ops_common;
 mod ops_metrics;
