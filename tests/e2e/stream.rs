@@ -295,7 +295,8 @@ fn streams_the_route_does_not_inspect_pass_and_a_bad_conf_is_refused() {
         &[&body],
     );
     assert_eq!((r[0].verdict, &r[0].release), (StreamVerdict::Pass, &body));
-    // A JSON answer (not an event stream).
+    // A JSON answer (not an event stream) that does not come whole in one
+    // chunk cannot be inspected as it flows: it passes.
     let json = br#"{"choices":[{"message":{"content":"hi"}}]}"#;
     let r = plugin.stream_chunk(&StreamChunkReq {
         content_type: b"application/json",
@@ -380,5 +381,60 @@ fn streams_are_counted_and_audited_as_answers_at_their_close_by_identifiers_only
     assert!(
         !logs.contains("5d2e9a71") && !logs.contains(EMAIL),
         "{logs}"
+    );
+}
+
+/// A whole JSON answer in one OPEN|END chunk (how the plugin sends ai-proxy's
+/// buffered answers) gets the answer path's decision: PII redacted, a clean
+/// answer unchanged, a canary stopped with the JSON error body, an answer over
+/// the route's limit refused when fail-closed.
+#[test]
+fn a_whole_json_answer_in_one_chunk_is_inspected_like_the_answer_path() {
+    let runner = Runner::start(&(config("") + "max_body_bytes = 4096\n"));
+    let mut plugin = runner.connect();
+    let whole = |id: &'static [u8], body: &'static [u8]| StreamChunkReq {
+        content_type: b"application/json",
+        ..chunk(id, StreamFlags::OPEN | StreamFlags::END, body)
+    };
+    let completion = |text: &str| {
+        json!({"choices":[{"message":{"role":"assistant","content":text}}]}).to_string()
+    };
+
+    let pii: &'static [u8] = completion(&format!("Write to {EMAIL} today"))
+        .leak()
+        .as_bytes();
+    let r = plugin.stream_chunk(&whole(b"w-pii", pii));
+    assert_eq!(r.verdict, StreamVerdict::Continue);
+    let doc: Value = serde_json::from_slice(&r.release).expect("the redaction is JSON");
+    let text = doc["choices"][0]["message"]["content"]
+        .as_str()
+        .expect("content");
+    assert!(
+        !text.contains(EMAIL) && text.starts_with("Write to "),
+        "{text}"
+    );
+
+    let clean: &'static [u8] = completion("Nothing to hide.").leak().as_bytes();
+    let r = plugin.stream_chunk(&whole(b"w-clean", clean));
+    assert_eq!(
+        (r.verdict, r.release.as_slice()),
+        (StreamVerdict::Continue, clean)
+    );
+
+    let leak: &'static [u8] = completion(&format!("The key is {CANARY}"))
+        .leak()
+        .as_bytes();
+    let r = plugin.stream_chunk(&whole(b"w-canary", leak));
+    assert_eq!(r.verdict, StreamVerdict::Stop);
+    let error: Value = serde_json::from_slice(&r.release).expect("a JSON error body");
+    assert_eq!(error["error"]["type"], "response_blocked");
+    assert!(!String::from_utf8_lossy(&r.release).contains(CANARY));
+
+    let big: &'static [u8] = completion(&"word ".repeat(2000)).leak().as_bytes();
+    let r = plugin.stream_chunk(&whole(b"w-big", big));
+    assert_eq!(
+        r.verdict,
+        StreamVerdict::Stop,
+        "over max_body_bytes, fail-closed"
     );
 }

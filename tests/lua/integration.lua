@@ -191,17 +191,29 @@ return function(T)
         has(stub.log_text(), "unknown session")
     end)
 
-    test("a buffered JSON answer (ai_chat) is passed on: the runner inspects event streams only", function()
+    test("a buffered JSON answer (ai_chat) is inspected whole: PII redacted, a canary answers 502", function()
         local plugin, conf = setup()
-        local answer = cjson.encode({
-            object = "chat.completion",
-            choices = { { index = 0, message = { role = "assistant", content = "Write to " .. EMAIL } } },
-        })
-        local ctx = stub.new_request({ request_type = "ai_chat" })
-        local res = stub.respond(plugin, conf, ctx, { answer },
-                                 { headers = { ["Content-Type"] = "application/json" } })
-        eq(res.body, answer, "unchanged (apisix/README.md says so: update both together)")
-        eq(res.exited, false)
+        local function chat(content)
+            return cjson.encode({
+                object = "chat.completion",
+                choices = { { index = 0, message = { role = "assistant", content = content } } },
+            })
+        end
+        local json = { headers = { ["Content-Type"] = "application/json" } }
+        local res = stub.respond(plugin, conf, stub.new_request({ request_type = "ai_chat" }),
+                                 { chat("Write to " .. EMAIL) }, json)
+        eq(res.status, 200)
+        hasnt(res.body, EMAIL)
+        local doc = cjson.decode(res.body)
+        has(doc.choices[1].message.content, "Write to ")
+        local clean = chat("Nothing to hide here.")
+        res = stub.respond(plugin, conf, stub.new_request({ request_type = "ai_chat" }), { clean }, json)
+        eq(res.body, clean, "a clean answer passes byte for byte")
+        res = stub.respond(plugin, conf, stub.new_request({ request_type = "ai_chat" }),
+                           { chat("The key is " .. CANARY) }, json)
+        eq(res.status, 502)
+        hasnt(res.body, CANARY)
+        eq(type(cjson.decode(res.body).error), "table", "the answer path's JSON error body")
     end)
 
     test("a conf the runner refuses ends the answer, fail-closed", function()

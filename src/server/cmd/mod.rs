@@ -44,7 +44,7 @@ pub(super) async fn apply(
         Some(RpcType::HttpRespCall) => {
             return resp_call::apply(conn, shared, payload, scratch, shutdown).await;
         }
-        Some(RpcType::StreamChunk) => stream_chunk::apply(shared, &payload, scratch),
+        Some(RpcType::StreamChunk) => stream_chunk::apply(shared, &payload, scratch).await,
         Some(RpcType::ExtraInfo) | Some(RpcType::Error) | None => {
             tracing::warn!(rpc_type = ty, "unexpected RPC type; answering bad request");
             encode_error(scratch, ErrCode::BadRequest);

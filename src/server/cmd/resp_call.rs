@@ -173,7 +173,7 @@ fn inspected_type(content_type: Option<&[u8]>) -> bool {
 
 /// An answer whose declared length is over the limit: passed uninspected
 /// when the route fails open, else withheld.
-fn over_limit(policy: &RoutePolicy) -> Decision {
+pub(super) fn over_limit(policy: &RoutePolicy) -> Decision {
     telemetry::record_runner_error(RESPONSE_UNREADABLE);
     if policy.fail_open {
         Decision::allow()

@@ -8,17 +8,27 @@
 //! the stream's decision is counted and audited (direction `response`) once,
 //! at close. The work per chunk is a scan of a bounded window, done here on
 //! the socket task.
+//!
+//! A whole answer that is not an event stream, sent as one OPEN|END chunk
+//! (the plugin does so for ai-proxy's buffered `ai_chat` answers, which
+//! ext-plugin-post-resp never sees), is inspected like an HTTPRespCall body:
+//! on the scan pool, under the route's answer size limit, with the same
+//! decision (CONTINUE with the body or its redaction, STOP with the JSON
+//! error body).
 
 use std::sync::{Arc, PoisonError};
 use std::time::Instant;
 
-use super::super::Shared;
 use super::super::reply::Scratch;
 use super::super::sessions::{StreamSession, route_label};
+use super::super::{Direction, ScanJob, Shared};
 use super::finish::{Call, Seen};
 use super::prepare_conf::route_policy;
+use super::resp_call::over_limit;
 use crate::detect::Layer;
-use crate::pipeline::{AnswerStream, StreamFormat, StreamOutcome, error_event};
+use crate::pipeline::{
+    AnswerStream, Decision, RoutePolicy, StreamFormat, StreamOutcome, Verdict, error_event,
+};
 use crate::protocol::{
     StreamApi, StreamChunkReply, StreamChunkReq, StreamReason, StreamVerdict, decode_stream_chunk,
     encode_stream_chunk_reply,
@@ -29,7 +39,7 @@ use crate::types::ApiFormat;
 use crate::types::Block;
 
 /// Answers a StreamChunk.
-pub(super) fn apply(shared: &Shared, payload: &[u8], scratch: &mut Scratch) {
+pub(super) async fn apply(shared: &Shared, payload: &[u8], scratch: &mut Scratch) {
     let started = Instant::now();
     let req = match decode_stream_chunk(payload) {
         Ok(req) => req,
@@ -57,8 +67,9 @@ pub(super) fn apply(shared: &Shared, payload: &[u8], scratch: &mut Scratch) {
     }
     let session = if req.flags.open() {
         match open(shared, &req) {
-            Ok(Some(session)) => session,
-            Ok(None) => {
+            Ok(Opened::Stream(session)) => session,
+            Ok(Opened::Whole(policy)) => return whole_answer(shared, &req, policy, scratch).await,
+            Ok(Opened::Pass) => {
                 // Nothing to inspect: the stream passes.
                 return reply(
                     scratch,
@@ -105,12 +116,20 @@ pub(super) fn apply(shared: &Shared, payload: &[u8], scratch: &mut Scratch) {
     reply(scratch, verdict, reason, held, &step.release);
 }
 
-/// Opens the session of an OPEN chunk: `Ok(None)` when the stream is not
-/// inspected (no promptgate policy on answers, not an event stream).
-fn open(
-    shared: &Shared,
-    req: &StreamChunkReq<'_>,
-) -> Result<Option<Arc<std::sync::Mutex<StreamSession>>>, StreamReason> {
+/// What an OPEN chunk starts.
+enum Opened {
+    /// A session for an event stream.
+    Stream(Arc<std::sync::Mutex<StreamSession>>),
+    /// A whole answer in this one chunk (OPEN|END, not an event stream),
+    /// inspected at once under the route's policy.
+    Whole(RoutePolicy),
+    /// Nothing to inspect (no promptgate policy on answers, or a body that is
+    /// neither an event stream nor whole in one chunk): the stream passes.
+    Pass,
+}
+
+/// Opens the session of an OPEN chunk (see [`Opened`]).
+fn open(shared: &Shared, req: &StreamChunkReq<'_>) -> Result<Opened, StreamReason> {
     let runtime = shared.runtime.load();
     let policy = match route_policy(&runtime, Some(req.conf)) {
         Ok((_, policy)) => policy,
@@ -120,8 +139,15 @@ fn open(
             return Err(StreamReason::BadConf);
         }
     };
-    if !AnswerStream::inspects(&policy) || !is_event_stream(req.content_type, req.chunk) {
-        return Ok(None);
+    if !AnswerStream::inspects(&policy) {
+        return Ok(Opened::Pass);
+    }
+    if !is_event_stream(req.content_type, req.chunk) {
+        return Ok(if req.flags.end() {
+            Opened::Whole(policy)
+        } else {
+            Opened::Pass
+        });
     }
     let format = format_of(req.api).or_else(|| StreamFormat::of_api(policy.api));
     let label = shared.tokens.route_label(&route_label(req.route));
@@ -132,12 +158,82 @@ fn open(
         busy: std::time::Duration::ZERO,
     };
     match shared.streams.open(req.id, session) {
-        Ok(session) => Ok(Some(session)),
+        Ok(session) => Ok(Opened::Stream(session)),
         Err(error) => {
             tracing::warn!(%error, "StreamChunk OPEN refused");
             telemetry::record_runner_error("stream_sessions_full");
             Err(StreamReason::TooManySessions)
         }
+    }
+}
+
+/// Inspects a whole answer sent in one OPEN|END chunk as the answer path
+/// (HTTPRespCall) does, and answers CONTINUE with what the client gets, or
+/// STOP with the JSON error body.
+async fn whole_answer(
+    shared: &Shared,
+    req: &StreamChunkReq<'_>,
+    policy: RoutePolicy,
+    scratch: &mut Scratch,
+) {
+    let started = Instant::now();
+    let runtime = shared.runtime.load();
+    let max = usize::try_from(policy.policy.config.response.max_body_bytes).unwrap_or(usize::MAX);
+    let decision = if req.chunk.len() > max {
+        over_limit(&policy)
+    } else {
+        let content_type =
+            (!req.content_type.is_empty()).then(|| bytes::Bytes::copy_from_slice(req.content_type));
+        let job = ScanJob {
+            pipeline: Arc::clone(&runtime.pipeline),
+            cache: Arc::clone(&shared.cache),
+            policy: policy.clone(),
+            body: Some(bytes::Bytes::copy_from_slice(req.chunk)),
+            content_encoding: None,
+            direction: Direction::Response {
+                content_type,
+                originals: None,
+                request: None,
+            },
+        };
+        shared.scans.decide(job).await
+    };
+    // The id was checked to be printable ASCII.
+    let request_id = String::from_utf8_lossy(req.id);
+    let label = shared.tokens.route_label(&route_label(req.route));
+    let counters = shared.streams.counters(Arc::clone(&label));
+    let seen = Seen {
+        call_id: 0,
+        route_id: &label,
+        counters: &counters,
+        request_id: &request_id,
+        consumer: None,
+        mode: policy.mode,
+        call: Call::Answer {
+            upstream_headers: &[],
+        },
+        started,
+    };
+    seen.observe(&runtime, &decision, started.elapsed());
+    let (verdict, body) = whole_reply(&decision, req.chunk, &request_id);
+    let reason = match verdict {
+        StreamVerdict::Stop => StreamReason::PolicyOrMalformed,
+        _ => StreamReason::None,
+    };
+    reply(scratch, verdict, reason, 0, &body);
+}
+
+/// The verdict and release for a whole answer's `decision`: the body as it
+/// came (allowed, or shadow mode), its redaction, or the error body of a
+/// block (the same JSON the answer path sends).
+fn whole_reply(decision: &Decision, body: &[u8], request_id: &str) -> (StreamVerdict, Vec<u8>) {
+    match &decision.verdict {
+        Verdict::Allow | Verdict::Shadow(_) => (StreamVerdict::Continue, body.to_vec()),
+        Verdict::Redact(redaction) => (StreamVerdict::Continue, redaction.body.clone()),
+        Verdict::Block(block) => (
+            StreamVerdict::Stop,
+            block.to_json_as("response_blocked", request_id),
+        ),
     }
 }
 
