@@ -118,6 +118,23 @@ pub struct EvalReport {
     pub pii: BTreeMap<String, PiiCounts>,
     /// Findings on records annotated as having no PII (checksum-failing look-alikes).
     pub pii_hard_negative_findings: Vec<(String, String)>,
+    /// Each annotated value no finding recalled and each finding no annotation
+    /// backs, as record id, type and byte span (never text): what a PII rule
+    /// change is tuned from (`promptgate eval --show-pii-errors`).
+    pub pii_errors: Vec<PiiError>,
+}
+
+/// A PII value missed or a finding no annotation backs, in one record.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PiiError {
+    /// The record's id.
+    pub id: String,
+    /// `missed` (annotated, not found) or `spurious` (found, not annotated).
+    pub error: &'static str,
+    /// The PII type.
+    pub kind: String,
+    /// Byte span in the record's text.
+    pub span: Range<usize>,
 }
 
 impl EvalReport {
@@ -200,6 +217,13 @@ impl EvalReport {
             counts.expected += 1;
             if found.iter().any(|(k, s)| k == kind && overlaps(s, span)) {
                 counts.recalled += 1;
+            } else {
+                self.pii_errors.push(PiiError {
+                    id: record.id.clone(),
+                    error: "missed",
+                    kind: kind.clone(),
+                    span: span.clone(),
+                });
             }
         }
         for (kind, span) in found {
@@ -207,6 +231,13 @@ impl EvalReport {
             counts.found += 1;
             if expected.iter().any(|(k, s)| k == kind && overlaps(s, span)) {
                 counts.correct += 1;
+            } else {
+                self.pii_errors.push(PiiError {
+                    id: record.id.clone(),
+                    error: "spurious",
+                    kind: kind.clone(),
+                    span: span.clone(),
+                });
             }
             if expected.is_empty() {
                 self.pii_hard_negative_findings
@@ -392,6 +423,32 @@ impl EvalReport {
                 out,
                 "findings on records without PII: {}",
                 self.pii_hard_negative_findings.len()
+            );
+        }
+        out
+    }
+
+    /// The PII errors with the text of their records, the value in `⟦…⟧`: for
+    /// tuning on files an operator passes (`--show-pii-errors`), never logged.
+    pub fn render_pii_errors(&self, records: &[Record]) -> String {
+        let by_id: BTreeMap<&str, &Record> = records.iter().map(|r| (r.id.as_str(), r)).collect();
+        let mut out = String::new();
+        for e in &self.pii_errors {
+            let Some(record) = by_id.get(e.id.as_str()) else {
+                continue;
+            };
+            let t = &record.text;
+            let (Some(before), Some(value), Some(after)) = (
+                t.get(..e.span.start),
+                t.get(e.span.clone()),
+                t.get(e.span.end..),
+            ) else {
+                continue;
+            };
+            let _ = writeln!(
+                out,
+                "{} {} {} [{}]: {before}⟦{value}⟧{after}",
+                e.error, e.kind, e.id, record.lang
             );
         }
         out
