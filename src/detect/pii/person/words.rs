@@ -157,7 +157,9 @@ pub(super) const LABELS: &[&str] = &[
     // pl
     "imię i nazwisko", "imię", "nazwisko", "klient", "klienta", "klientka", "klientki",
     "pacjent", "pacjenta", "pacjentka", "pracownik", "pracownika", "właściciel", "odbiorca",
-    "nadawca", "kontakt", "osoba kontaktowa", "od",
+    "nadawca", "kontakt", "osoba kontaktowa", "od", "kontakt awaryjny", "notfallkontakt",
+    "contact d'urgence", "contacto de emergencia", "contatto di emergenza", "noodcontact",
+    "contato de emergência", "contacto de emergência",
     // de
     "vor- und nachname", "vollständiger name", "nachname", "vorname", "kunde", "kundin",
     "patientin", "mitarbeiter", "mitarbeiterin", "inhaber", "kontoinhaber", "ansprechpartner",

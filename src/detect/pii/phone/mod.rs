@@ -173,7 +173,8 @@ pub(super) fn phone(b: &[u8], run: &Run, plus: bool) -> Option<(&'static str, us
     let phone_word = keyword_distance_before(b, start, KEYWORD_WINDOW, &WORDS.phone);
     let other_word = keyword_distance_before(b, start, 32, &WORDS.not_phone);
     let keyed = match (phone_word, other_word) {
-        (Some(p), Some(o)) => p < o,
+        // A phone phrase holding a veto word ("caller ID") ends where it does.
+        (Some(p), Some(o)) => p <= o,
         (Some(_), None) => true,
         (None, _) => other_word.is_none() && keyword_after(b, run.end, 24, &WORDS.phone_after),
     };
@@ -200,7 +201,11 @@ pub(super) fn phone(b: &[u8], run: &Run, plus: bool) -> Option<(&'static str, us
     let nanp_shape = run.shape_is(&[3, 3, 4]) || (run.shape_is(&[1, 3, 3, 4]) && d[0] == b'1');
     if nanp_shape {
         let body = &d[nd - 10..];
-        let seps_ok = run.uniform_sep(b"-. ") || (open_paren && run.seps().first() == Some(&b'p'));
+        // "(212) 555-0100", "1 (242) 806-4916": the area code in brackets.
+        let seps = run.seps();
+        let bracketed = (open_paren && seps.first() == Some(&b'p'))
+            || (seps.len() == 3 && seps[0] == b'p' && seps[1] == b'p');
+        let seps_ok = run.uniform_sep(b"-. ") || bracketed;
         if seps_ok && nanp_valid(body) {
             return Some(("pii.phone.nanp", start));
         }
@@ -208,9 +213,19 @@ pub(super) fn phone(b: &[u8], run: &Run, plus: bool) -> Option<(&'static str, us
     if keyed && !arithmetic && !placeholder(d) && run.ngroups <= 6 && (!dotted || nd >= 9) {
         return Some((KEYWORD_RULE, start));
     }
-    // An area-code slash ("030/1234567") is a division or a file number too: only
-    // with a phone word.
-    if dotted || run.has_sep(b'/') || other_word.is_some() || arithmetic {
+    if other_word.is_some() || arithmetic {
+        return None;
+    }
+    // An area-code slash: "02866/81785056" (a trunk 0, an area code of three to five
+    // digits, ten digits or more, valid in a default region: checked later); shorter
+    // ones ("030/1234567") are divisions and file numbers too, only with a phone word.
+    if run.has_sep(b'/') {
+        let area = run.groups[0].1;
+        let ok =
+            run.ngroups == 2 && d[0] == b'0' && (3..=5).contains(&area) && (10..=13).contains(&nd);
+        return ok.then_some(("pii.phone.national", start));
+    }
+    if dotted {
         return None;
     }
     // Trunk prefix 0 plus an area code of 1-4 digits as the first group
@@ -227,7 +242,19 @@ pub(super) fn phone(b: &[u8], run: &Run, plus: bool) -> Option<(&'static str, us
     // phone only inside a contact block (an e-mail close by); see `CONTACT_RULE`.
     let bare_nanp = nd == 10 && nanp_valid(d);
     let bare_trunk = d[0] == b'0' && d[1] != b'0' && (10..=11).contains(&nd);
-    if run.ngroups == 1 && !open_paren && (bare_nanp || bare_trunk) {
+    // Nothing vouches for a bare number: a word naming something else after it
+    // ("… a valid PESEL?", "… is my order number") rules it out too.
+    if run.ngroups == 1
+        && !open_paren
+        && bare_trunk
+        && !keyword_after(b, run.end, 40, &WORDS.not_phone)
+    {
+        // "0430774717": a trunk 0 and ten or eleven digits, no word naming it
+        // something else: a national number when a default region's plan issues it
+        // exactly (checked later); order and customer numbers come with their word.
+        return Some((BARE_RULE, start));
+    }
+    if run.ngroups == 1 && !open_paren && bare_nanp {
         return Some((CONTACT_RULE, start));
     }
     // Grouped national digits ("663 910 092", "22 668 13 65"): the same, and valid
@@ -298,6 +325,10 @@ pub(in crate::detect::pii) fn arithmetic_around(b: &[u8], start: usize, end: usi
             || b[j..].starts_with("×".as_bytes()));
     before || after
 }
+
+/// Rule of a bare trunk-0 national number ("0430774717"): kept only when fully valid
+/// in a default region.
+pub(super) const BARE_RULE: &str = "pii.phone.national.bare";
 
 /// Rule of a phone that only counts next to an e-mail address (checked in [`scan`]).
 pub(super) const CONTACT_RULE: &str = "pii.phone.contact";
