@@ -42,6 +42,8 @@ mod scan;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_names;
 
 use std::sync::Arc;
 
@@ -215,12 +217,6 @@ impl PiiShield {
             } else {
                 self.phone.national_valid(&digits[..n])
             }
-        } else if hit.rule == "pii.phone.nanp" && n >= 10 {
-            // NANP digits outside the default regions (the Caribbean's +1 area
-            // codes): valid under calling code 1.
-            let mut one = [b'1'; 11];
-            one[1..].copy_from_slice(&digits[n - 10..n]);
-            self.phone.national_valid(&digits[..n]) || phone::international_strictly_valid(&one)
         } else {
             self.phone.national_valid(&digits[..n])
         }

@@ -84,18 +84,6 @@ impl<'a> Around<'a> {
         })
     }
 
-    /// An e-mail address in angle brackets right after the run: "Name Surname
-    /// <name@…>", the mailbox format of RFC 5322, where the run is a display name.
-    pub(super) fn addressed(&self) -> bool {
-        let (b, end) = (self.b, self.end);
-        let at = end + usize::from(b.get(end) == Some(&b' '));
-        b.get(at) == Some(&b'<')
-            && self
-                .contacts
-                .iter()
-                .any(|h| h.ty == PiiType::Email && h.start == at + 1)
-    }
-
     /// Validated contact details right after the run.
     pub(super) fn contact(&self) -> bool {
         Self::memo(&self.contact, || {

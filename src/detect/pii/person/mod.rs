@@ -219,7 +219,7 @@ fn decide(
         if is_first && last_listed && !names.is_common(last) && !ctx.sentence_start() {
             return Some(RULE_LISTED);
         }
-        if ctx.introduced() || ctx.addressed() {
+        if ctx.introduced() {
             return Some(RULE_CONTEXT);
         }
         // "Forward this thread to Devansh Vohra", "Yesterday Harish Sachar told me":

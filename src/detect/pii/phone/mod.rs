@@ -73,6 +73,16 @@ const PHONE_KEYWORDS_AFTER: &[&str] = &[
     "telefon", "handy", "portable", "móvil", "cellulare", "mobiel", "telemóvel",
 ];
 
+/// Words for a number or a screen showing one: before a bare trunk-0 number, with no
+/// word naming it something else nearer, they make it a national phone candidate.
+#[rustfmt::skip]
+const NUMBER_WORDS: &[&str] = &[
+    "number", "numbers", "display", "displayed", "screen", "showed", "shown", "numer",
+    "numerem", "numeru", "wyświetlacz*", "nummer", "anzeige", "display*", "angezeigt",
+    "numéro", "affiché", "affichait", "écran", "número", "pantalla", "numero", "schermo",
+    "scherm", "ecrã", "tela", "apareceu", "aparece",
+];
+
 /// Words that name a number as something other than a phone; nearer to the number than
 /// any phone word, they veto every phone rule but the international one.
 #[rustfmt::skip]
@@ -103,6 +113,7 @@ struct Words {
     phone_after: Keywords,
     not_phone: Keywords,
     not_phone_after: Keywords,
+    number: Keywords,
 }
 
 static WORDS: LazyLock<Words> = LazyLock::new(|| Words {
@@ -110,6 +121,7 @@ static WORDS: LazyLock<Words> = LazyLock::new(|| Words {
     phone_after: Keywords::new(PHONE_KEYWORDS_AFTER),
     not_phone: Keywords::new(NOT_PHONE_KEYWORDS),
     not_phone_after: Keywords::new(NOT_PHONE_AFTER),
+    number: Keywords::new(NUMBER_WORDS),
 });
 
 /// Builds the word tables now, so that no request pays for it.
@@ -217,12 +229,12 @@ pub(super) fn phone(b: &[u8], run: &Run, plus: bool) -> Option<(&'static str, us
         return None;
     }
     // An area-code slash: "02866/81785056" (a trunk 0, an area code of three to five
-    // digits, ten digits or more, valid in a default region: checked later); shorter
+    // digits, twelve digits or more, valid in a default region: checked later); shorter
     // ones ("030/1234567") are divisions and file numbers too, only with a phone word.
     if run.has_sep(b'/') {
         let area = run.groups[0].1;
         let ok =
-            run.ngroups == 2 && d[0] == b'0' && (3..=5).contains(&area) && (10..=13).contains(&nd);
+            run.ngroups == 2 && d[0] == b'0' && (3..=5).contains(&area) && (12..=13).contains(&nd);
         return ok.then_some(("pii.phone.national", start));
     }
     if dotted {
@@ -247,14 +259,16 @@ pub(super) fn phone(b: &[u8], run: &Run, plus: bool) -> Option<(&'static str, us
     if run.ngroups == 1
         && !open_paren
         && bare_trunk
+        && keyword_distance_before(b, start, 40, &WORDS.number).is_some()
         && !keyword_after(b, run.end, 40, &WORDS.not_phone)
     {
-        // "0430774717": a trunk 0 and ten or eleven digits, no word naming it
-        // something else: a national number when a default region's plan issues it
-        // exactly (checked later); order and customer numbers come with their word.
+        // "Le numéro affiché était le 0430774717": a trunk 0, ten or eleven digits,
+        // a word for a number or a display before it and none naming it something
+        // else: a national number when a default region's plan issues it exactly
+        // (checked later); order and customer numbers come with their word.
         return Some((BARE_RULE, start));
     }
-    if run.ngroups == 1 && !open_paren && bare_nanp {
+    if run.ngroups == 1 && !open_paren && (bare_nanp || bare_trunk) {
         return Some((CONTACT_RULE, start));
     }
     // Grouped national digits ("663 910 092", "22 668 13 65"): the same, and valid
