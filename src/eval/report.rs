@@ -454,3 +454,41 @@ impl EvalReport {
         out
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(text: &str) -> Record {
+        serde_json::from_value(serde_json::json!({
+            "id": "r1", "text": text, "label": "benign", "lang": "en",
+            "pii": [{"type": "PERSON", "start": 3, "end": 11}],
+        }))
+        .expect("a corpus record")
+    }
+
+    #[test]
+    fn pii_errors_name_missed_and_unbacked_values_and_show_them_only_on_request() {
+        let r = record("Hi Ana Lópe, call 0612345678");
+        let expected = r.pii.clone().unwrap_or_default();
+        let mut report = EvalReport::default();
+        // "Ana Lópe" is bytes 3..12 (ó is two bytes); the phone is not annotated.
+        report.count_pii(&r, &expected, &[("PHONE".into(), 19..29)]);
+        let errors: Vec<(&str, &str, Range<usize>)> = report
+            .pii_errors
+            .iter()
+            .map(|e| (e.error, e.kind.as_str(), e.span.clone()))
+            .collect();
+        assert_eq!(
+            errors,
+            [("missed", "PERSON", 3..12), ("spurious", "PHONE", 19..29)]
+        );
+        // The tables and the JSON carry ids and spans, never the text.
+        assert!(!report.render().contains("Ana"));
+        let json = serde_json::to_string(&report).expect("serialisable");
+        assert!(!json.contains("Ana") && json.contains("\"r1\""));
+        let shown = report.render_pii_errors(std::slice::from_ref(&r));
+        assert!(shown.contains("missed PERSON r1 [en]: Hi ⟦Ana Lópe⟧, call 0612345678"));
+        assert!(shown.contains("spurious PHONE r1 [en]: Hi Ana Lópe, call ⟦0612345678⟧"));
+    }
+}
