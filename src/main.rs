@@ -73,6 +73,11 @@ enum Command {
         /// Benign false-positive target of that recalibration.
         #[arg(long, default_value_t = 0.005)]
         fp_target: f64,
+        /// After the tables, print each PII value missed and each finding no
+        /// annotation backs, with its record's text (for tuning on the files
+        /// given; the only place eval prints corpus text).
+        #[arg(long, conflicts_with = "json")]
+        show_pii_errors: bool,
     },
     /// Scan a request body or plain text and print the decision as JSON.
     Scan {
@@ -125,6 +130,7 @@ fn main() -> ExitCode {
             part,
             leave_out,
             fp_target,
+            show_pii_errors,
         } => {
             let part = match part.as_str() {
                 "all" => None,
@@ -143,7 +149,11 @@ fn main() -> ExitCode {
                 leave_out,
                 fp_target: Some(fp_target),
             };
-            eval(cli.config.as_deref(), &corpus, &policy, &options, json)
+            let output = EvalOutput {
+                json,
+                show_pii_errors,
+            };
+            eval(cli.config.as_deref(), &corpus, &policy, &options, output)
         }
         Command::Scan {
             file,
@@ -296,18 +306,27 @@ fn run_scan(config: Config, file: Option<&Path>, options: ScanOptions) -> anyhow
     })
 }
 
+/// How `promptgate eval` prints its report.
+#[derive(Debug, Clone, Copy)]
+struct EvalOutput {
+    /// JSON instead of tables.
+    json: bool,
+    /// The PII errors with their records' text after the tables.
+    show_pii_errors: bool,
+}
+
 fn eval(
     config_path: Option<&Path>,
     corpus: &[PathBuf],
     policy: &str,
     options: &promptgate::eval::EvalOptions,
-    json: bool,
+    output: EvalOutput,
 ) -> ExitCode {
     let config = match load(config_path) {
         Ok(config) => config,
         Err(code) => return code,
     };
-    match run_eval(config, corpus, policy, options, json) {
+    match run_eval(config, corpus, policy, options, output) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("promptgate eval: {error:#}");
@@ -321,7 +340,7 @@ fn run_eval(
     corpus: &[PathBuf],
     policy: &str,
     options: &promptgate::eval::EvalOptions,
-    json: bool,
+    output: EvalOutput,
 ) -> anyhow::Result<()> {
     use std::io::{IsTerminal, Write};
     let defaults: Vec<PathBuf>;
@@ -369,10 +388,16 @@ fn run_eval(
             }
         },
     ))?;
-    if json {
+    if output.json {
         print_out(&format!("{}\n", serde_json::to_string_pretty(&report)?));
     } else {
         print_out(&report.render());
+        if output.show_pii_errors {
+            print_out(&format!(
+                "\nPII errors (missed / spurious):\n{}",
+                report.render_pii_errors(&records)
+            ));
+        }
     }
     Ok(())
 }

@@ -37,7 +37,7 @@ use serde::Deserialize;
 
 pub use crate::corpus::{DEFAULT_CORPUS_DIR, corpus_dir};
 pub use leave_out::{Dimension, LeaveOutRow};
-pub use report::{EvalReport, Rate};
+pub use report::{EvalReport, PiiError, Rate};
 pub use split::{Part, assign_parts, wilson95};
 
 use crate::detect::Layer;

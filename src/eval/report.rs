@@ -118,6 +118,23 @@ pub struct EvalReport {
     pub pii: BTreeMap<String, PiiCounts>,
     /// Findings on records annotated as having no PII (checksum-failing look-alikes).
     pub pii_hard_negative_findings: Vec<(String, String)>,
+    /// Each annotated value no finding recalled and each finding no annotation
+    /// backs, as record id, type and byte span (never text): what a PII rule
+    /// change is tuned from (`promptgate eval --show-pii-errors`).
+    pub pii_errors: Vec<PiiError>,
+}
+
+/// A PII value missed or a finding no annotation backs, in one record.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PiiError {
+    /// The record's id.
+    pub id: String,
+    /// `missed` (annotated, not found) or `spurious` (found, not annotated).
+    pub error: &'static str,
+    /// The PII type.
+    pub kind: String,
+    /// Byte span in the record's text.
+    pub span: Range<usize>,
 }
 
 impl EvalReport {
@@ -200,6 +217,13 @@ impl EvalReport {
             counts.expected += 1;
             if found.iter().any(|(k, s)| k == kind && overlaps(s, span)) {
                 counts.recalled += 1;
+            } else {
+                self.pii_errors.push(PiiError {
+                    id: record.id.clone(),
+                    error: "missed",
+                    kind: kind.clone(),
+                    span: span.clone(),
+                });
             }
         }
         for (kind, span) in found {
@@ -207,6 +231,13 @@ impl EvalReport {
             counts.found += 1;
             if expected.iter().any(|(k, s)| k == kind && overlaps(s, span)) {
                 counts.correct += 1;
+            } else {
+                self.pii_errors.push(PiiError {
+                    id: record.id.clone(),
+                    error: "spurious",
+                    kind: kind.clone(),
+                    span: span.clone(),
+                });
             }
             if expected.is_empty() {
                 self.pii_hard_negative_findings
@@ -395,5 +426,69 @@ impl EvalReport {
             );
         }
         out
+    }
+
+    /// The PII errors with the text of their records, the value in `⟦…⟧`: for
+    /// tuning on files an operator passes (`--show-pii-errors`), never logged.
+    pub fn render_pii_errors(&self, records: &[Record]) -> String {
+        let by_id: BTreeMap<&str, &Record> = records.iter().map(|r| (r.id.as_str(), r)).collect();
+        let mut out = String::new();
+        for e in &self.pii_errors {
+            let Some(record) = by_id.get(e.id.as_str()) else {
+                continue;
+            };
+            let t = &record.text;
+            let (Some(before), Some(value), Some(after)) = (
+                t.get(..e.span.start),
+                t.get(e.span.clone()),
+                t.get(e.span.end..),
+            ) else {
+                continue;
+            };
+            let _ = writeln!(
+                out,
+                "{} {} {} [{}]: {before}⟦{value}⟧{after}",
+                e.error, e.kind, e.id, record.lang
+            );
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(text: &str) -> Record {
+        serde_json::from_value(serde_json::json!({
+            "id": "r1", "text": text, "label": "benign", "lang": "en",
+            "pii": [{"type": "PERSON", "start": 3, "end": 11}],
+        }))
+        .expect("a corpus record")
+    }
+
+    #[test]
+    fn pii_errors_name_missed_and_unbacked_values_and_show_them_only_on_request() {
+        let r = record("Hi Ana Lópe, call 0612345678");
+        let expected = r.pii.clone().unwrap_or_default();
+        let mut report = EvalReport::default();
+        // "Ana Lópe" is bytes 3..12 (ó is two bytes); the phone is not annotated.
+        report.count_pii(&r, &expected, &[("PHONE".into(), 19..29)]);
+        let errors: Vec<(&str, &str, Range<usize>)> = report
+            .pii_errors
+            .iter()
+            .map(|e| (e.error, e.kind.as_str(), e.span.clone()))
+            .collect();
+        assert_eq!(
+            errors,
+            [("missed", "PERSON", 3..12), ("spurious", "PHONE", 19..29)]
+        );
+        // The tables and the JSON carry ids and spans, never the text.
+        assert!(!report.render().contains("Ana"));
+        let json = serde_json::to_string(&report).expect("serialisable");
+        assert!(!json.contains("Ana") && json.contains("\"r1\""));
+        let shown = report.render_pii_errors(std::slice::from_ref(&r));
+        assert!(shown.contains("missed PERSON r1 [en]: Hi ⟦Ana Lópe⟧, call 0612345678"));
+        assert!(shown.contains("spurious PHONE r1 [en]: Hi Ana Lópe, call ⟦0612345678⟧"));
     }
 }

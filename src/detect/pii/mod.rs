@@ -42,6 +42,8 @@ mod scan;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_names;
 
 use std::sync::Arc;
 

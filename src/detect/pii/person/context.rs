@@ -8,7 +8,9 @@ use std::hash::BuildHasherDefault;
 use std::sync::LazyLock;
 
 use super::super::scan::{Hit, PHONE_CONTACT_RULE, word_before};
-use super::words::{self, CLOSINGS, INTRODUCTIONS, LABELS, LOWER_HONORIFICS};
+use super::words::{
+    self, ACTS, CLOSINGS, GOVERNING, HEADERS, INTRODUCTIONS, LABELS, LOWER_HONORIFICS,
+};
 use super::{CONTACT_WINDOW, CONTEXT_WINDOW};
 use crate::types::PiiType;
 
@@ -30,6 +32,7 @@ pub(super) struct Around<'a> {
     introduced: Cell<Option<bool>>,
     labelled: Cell<Option<bool>>,
     contact: Cell<Option<bool>>,
+    governed: Cell<Option<bool>>,
 }
 
 impl<'a> Around<'a> {
@@ -42,6 +45,7 @@ impl<'a> Around<'a> {
             introduced: Cell::new(None),
             labelled: Cell::new(None),
             contact: Cell::new(None),
+            governed: Cell::new(None),
         }
     }
 
@@ -61,10 +65,22 @@ impl<'a> Around<'a> {
         })
     }
 
-    /// A form label or role before the run ("full name", "patient", "Kunde").
+    /// A form label or role before the run ("full name", "patient", "Kunde"), or a
+    /// mail header word at the line start ("De:", "Von:").
     pub(super) fn labelled(&self) -> bool {
         Self::memo(&self.labelled, || {
             before_phrase(self.b, self.run_start, &PHRASES.labels)
+                || header_before(self.b, self.run_start)
+        })
+    }
+
+    /// The run is whom a message or task is for, or someone who speaks or acts: a
+    /// governing phrase before it ("forward this thread to", "interview with") or
+    /// an act after it ("told me", "hat gesagt", "m'a dit").
+    pub(super) fn governed(&self) -> bool {
+        Self::memo(&self.governed, || {
+            before_phrase(self.b, self.run_start, &PHRASES.governing)
+                || after_phrase(self.b, self.end, ACTS)
         })
     }
 
@@ -95,6 +111,7 @@ impl<'a> Around<'a> {
 struct Phrases {
     introductions: PhraseIndex,
     labels: PhraseIndex,
+    governing: PhraseIndex,
 }
 
 type PhraseIndex = HashMap<&'static [u8], Vec<&'static [u8]>, BuildHasherDefault<words::Fnv>>;
@@ -102,6 +119,7 @@ type PhraseIndex = HashMap<&'static [u8], Vec<&'static [u8]>, BuildHasherDefault
 static PHRASES: LazyLock<Phrases> = LazyLock::new(|| Phrases {
     introductions: index_phrases(INTRODUCTIONS),
     labels: index_phrases(LABELS),
+    governing: index_phrases(GOVERNING),
 });
 
 /// Builds the phrase index now, so that no request pays for it.
@@ -161,6 +179,47 @@ fn before_phrase(b: &[u8], start: usize, phrases: &PhraseIndex) -> bool {
     phrases
         .get(&buf[..word.len()])
         .is_some_and(|ps| ps.iter().any(|p| ends_with_phrase(hay, p)))
+}
+
+/// Whether one of `phrases` starts right after `end` (one space between), ASCII case
+/// ignored, and ends at a word end.
+fn after_phrase(b: &[u8], end: usize, phrases: &[&str]) -> bool {
+    if b.get(end) != Some(&b' ') {
+        return false;
+    }
+    let rest = &b[end + 1..];
+    phrases.iter().any(|p| {
+        let p = p.as_bytes();
+        rest.len() >= p.len()
+            && rest[..p.len()]
+                .iter()
+                .zip(p)
+                .all(|(a, b)| a.to_ascii_lowercase() == *b)
+            && !rest
+                .get(p.len())
+                .is_some_and(|&c| c.is_ascii_alphanumeric() || c >= 0x80)
+    })
+}
+
+/// Whether a mail header word and `:` stand at the line start before `start`
+/// ("De: ", "Von: ", "From:\t").
+fn header_before(b: &[u8], start: usize) -> bool {
+    let mut j = start;
+    while j > 0 && matches!(b[j - 1], b' ' | b'\t') {
+        j -= 1;
+    }
+    if j == 0 || b[j - 1] != b':' {
+        return false;
+    }
+    let colon = j - 1;
+    let line_start = b[..colon]
+        .iter()
+        .rposition(|&c| c == b'\n')
+        .map_or(0, |p| p + 1);
+    let word = &b[line_start..colon];
+    HEADERS
+        .iter()
+        .any(|h| word.eq_ignore_ascii_case(h.as_bytes()))
 }
 
 /// Whether `start` begins a sentence: nothing before it but spaces, quotes and

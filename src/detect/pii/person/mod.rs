@@ -125,7 +125,8 @@ pub(super) fn scan(text: &str, hits: &mut Vec<Hit>) {
                 ctx.honorific = true;
                 run_start = w.start;
                 k = 0;
-            } else if STOP_SET.contains(s) || !name_shaped(s) {
+            } else if STOP_SET.contains(s) || !(name_shaped(s) || (k > 0 && s == "Ó")) {
+                // Irish "Ó" ("Felicity Ó Tarlaigh") is a one-letter name word.
                 break;
             } else {
                 if k == words.len() {
@@ -219,6 +220,11 @@ fn decide(
             return Some(RULE_LISTED);
         }
         if ctx.introduced() {
+            return Some(RULE_CONTEXT);
+        }
+        // "Forward this thread to Devansh Vohra", "Yesterday Harish Sachar told me":
+        // no list needed for a short run in a person's place.
+        if words.len() <= 4 && ctx.governed() {
             return Some(RULE_CONTEXT);
         }
         if ctx.labelled() && (listed_any || ctx.contact()) {

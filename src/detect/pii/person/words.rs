@@ -157,7 +157,9 @@ pub(super) const LABELS: &[&str] = &[
     // pl
     "imię i nazwisko", "imię", "nazwisko", "klient", "klienta", "klientka", "klientki",
     "pacjent", "pacjenta", "pacjentka", "pracownik", "pracownika", "właściciel", "odbiorca",
-    "nadawca", "kontakt", "osoba kontaktowa", "od",
+    "nadawca", "kontakt", "osoba kontaktowa", "od", "kontakt awaryjny", "notfallkontakt",
+    "contact d'urgence", "contacto de emergencia", "contatto di emergenza", "noodcontact",
+    "contato de emergência", "contacto de emergência",
     // de
     "vor- und nachname", "vollständiger name", "nachname", "vorname", "kunde", "kundin",
     "patientin", "mitarbeiter", "mitarbeiterin", "inhaber", "kontoinhaber", "ansprechpartner",
@@ -302,4 +304,112 @@ pub(super) const SURNAME_ENDINGS: &[&str] = &[
     "ton", "ley", "ford", "ham", "well", "worth", "wood", "field", "ing", "ink", "inck", "huis",
     "stra", "ema", "sma", "inga", "eira", "eiro", "ão", "ães", "ois", "ová", "ský", "ská", "ič",
     "ović", "ević", "nen", "lä", "oğlu", "eau", "aud", "ault", "ier", "ière", "ot", "et",
+];
+
+/// Lower-case phrases that, right before a capitalised run, make it the person a
+/// message, a meeting or a task is for: "forward this thread to", "interview with",
+/// "assigned to", "im Auftrag von", "de la part de". Weaker than an introduction for
+/// one word (a listed first name that is not a common word is needed), as strong for
+/// two words or more: organisations are written after them too ("email to Deutsche
+/// Telekom"), but far less often than people.
+#[rustfmt::skip]
+pub(super) const GOVERNING: &[&str] = &[
+    // en
+    "thread to", "email to", "e-mail to", "mail to", "message to", "letter to", "note to",
+    "reply to", "forward to", "forward it to", "forward this to", "send it to", "send this to",
+    "assigned to", "assign to", "assign it to", "assignee", "reassign to", "hand over to",
+    "handed over to", "interview with", "meeting with", "call with", "chat with", "spoke with",
+    "spoke to", "talked to", "talk to", "speak to", "speak with", "met with", "on behalf of",
+    "introduce", "introduced", "invite", "invited", "thank", "congratulate", "remind",
+    "hired", "married", "married to", "my colleague", "my boss", "my manager", "my friend",
+    "my wife", "my husband", "my partner", "my son", "my daughter", "my mother", "my father",
+    "my brother", "my sister", "my neighbour", "my neighbor", "my landlord", "my lawyer",
+    "my doctor", "my tenant", "my client",
+    // pl
+    "wątek do", "wiadomość do", "wiadomości do", "mail do", "maila do", "e-mail do",
+    "list do", "pismo do", "zgłoszenie do", "napisz do", "napisać do", "przypisz do",
+    "przypisane do", "wywiad z", "spotkanie z", "rozmowa z", "rozmowę z", "rozmawiałem z",
+    "rozmawiałam z", "w imieniu", "podziękuj", "mój kolega", "moja koleżanka", "mój szef",
+    "moja szefowa", "mój mąż", "moja żona", "mój syn", "moja córka", "mój brat", "moja siostra",
+    // de
+    "thread an", "nachricht an", "e-mail an", "mail an", "brief an", "schreiben an",
+    "weiterleiten an", "zugewiesen an", "zuweisen an", "gespräch mit", "interview mit",
+    "treffen mit", "termin mit", "meeting mit", "telefoniert mit", "sprich mit",
+    "sprechen mit", "gesprochen mit", "im auftrag von", "mein kollege", "meine kollegin",
+    "mein chef", "meine chefin", "mein mann", "meine frau", "mein sohn", "meine tochter",
+    "mein bruder", "meine schwester", "mein vermieter", "meine vermieterin",
+    // fr
+    "fil à", "message à", "mail à", "e-mail à", "email à", "courriel à", "lettre à",
+    "transfère à", "transférer à", "assigné à", "assigner à", "entretien avec",
+    "réunion avec", "rendez-vous avec", "rdv avec", "parlé à", "parler à", "parlé avec",
+    "parler avec", "de la part de", "demande à", "demander à", "écris à", "écrire à",
+    "mon collègue", "ma collègue", "mon chef", "ma cheffe", "mon mari", "ma femme", "mon fils",
+    "ma fille", "mon frère", "ma sœur", "mon voisin", "ma voisine", "mon propriétaire",
+    // es
+    "hilo a", "mensaje a", "correo a", "carta a", "reenvía a", "reenviar a", "asignado a",
+    "asignada a", "asignar a", "entrevista con", "reunión con", "cita con", "hablé con",
+    "habla con", "hablar con", "de parte de", "en nombre de", "pregunta a", "escribe a",
+    "escribir a", "mi colega", "mi jefe", "mi jefa", "mi marido", "mi esposo", "mi esposa",
+    "mi hijo", "mi hija", "mi hermano", "mi hermana", "mi vecino", "mi vecina",
+    // it
+    "thread a", "messaggio a", "lettera a", "inoltra a", "inoltrare a", "assegnato a",
+    "assegnata a", "assegna a", "intervista con", "riunione con", "appuntamento con",
+    "parlato con", "parla con", "parlare con", "da parte di", "per conto di", "chiedi a",
+    "scrivi a", "scrivere a", "il mio collega", "la mia collega", "il mio capo", "mio marito",
+    "mia moglie", "mio figlio", "mia figlia", "mio fratello", "mia sorella",
+    // nl
+    "thread naar", "bericht naar", "bericht aan", "mail naar", "mail aan", "e-mail naar",
+    "e-mail aan", "brief aan", "door naar", "toegewezen aan", "toewijzen aan", "gesprek met",
+    "interview met", "vergadering met", "afspraak met", "gesproken met", "praat met",
+    "namens", "vraag aan", "schrijf aan", "mijn collega", "mijn baas", "mijn man",
+    "mijn vrouw", "mijn zoon", "mijn dochter", "mijn broer", "mijn zus", "mijn buurman",
+    "mijn buurvrouw",
+    // pt
+    "conversa para", "mensagem para", "e-mail para", "email para", "carta para",
+    "encaminhe para", "encaminhar para", "atribuído a", "atribuída a", "atribuir a",
+    "entrevista com", "reunião com", "consulta com", "falei com", "fale com", "falar com",
+    "em nome de", "pergunte a", "escreva para", "meu colega", "minha colega", "meu chefe",
+    "minha chefe", "meu marido", "minha esposa", "meu filho", "minha filha", "meu irmão",
+    "minha irmã", "meu vizinho", "minha vizinha",
+];
+
+/// Lower-case phrases right after a capitalised run that make it someone who spoke,
+/// wrote or called the writer, or is related to them: "Devansh Vohra told me", "hat
+/// mir", "m'a dit", "mi ha detto", "is my", "and I". A bare "said" is left out:
+/// organisations say things too ("Goldman Sachs said").
+#[rustfmt::skip]
+pub(super) const ACTS: &[&str] = &[
+    // en
+    "told me", "told us", "told him", "told her", "asked me", "asked us", "wrote to me",
+    "wrote me", "emailed me", "texted me", "phoned me", "called me", "called us",
+    "replied to me", "is my", "is our", "was my", "and i", "and me",
+    // pl
+    "powiedział mi", "powiedziała mi", "napisał mi", "napisała mi", "napisał do mnie",
+    "napisała do mnie", "zapytał mnie", "zapytała mnie", "dzwonił do mnie",
+    "dzwoniła do mnie", "jest moim", "jest moją", "i ja",
+    // de
+    "hat mir", "hat uns", "hat mich", "sagte mir", "schrieb mir", "fragte mich",
+    "ist mein", "ist meine", "und ich",
+    // fr
+    "m'a dit", "m’a dit", "nous a dit", "m'a écrit", "m’a écrit", "m'a demandé",
+    "m’a demandé", "m'a appelé", "m’a appelé", "est mon", "est ma", "et moi",
+    // es
+    "me dijo", "nos dijo", "me escribió", "me preguntó", "me llamó", "es mi", "y yo",
+    // it
+    "mi ha detto", "ci ha detto", "mi ha scritto", "mi ha chiesto", "mi ha chiamato",
+    "è il mio", "è la mia", "ed io",
+    // nl
+    "zei tegen mij", "zei me", "vertelde me", "vertelde mij", "vroeg me", "belde me",
+    "heeft me", "heeft mij", "is mijn", "en ik",
+    // pt
+    "me disse", "nos disse", "me escreveu", "me perguntou", "me ligou", "é meu", "é minha",
+    "e eu",
+];
+
+/// Mail and message header words: at a line start and followed by `:`, they make the
+/// run after them a sender or recipient ("De: Mindaugas Gintalas <…>", "Da:", "Von:").
+#[rustfmt::skip]
+pub(super) const HEADERS: &[&str] = &[
+    "from", "to", "cc", "bcc", "reply-to", "sender", "de", "para", "a", "à", "da", "von", "an",
+    "od", "do", "van", "aan", "kopia", "kopie", "À",
 ];

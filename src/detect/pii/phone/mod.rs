@@ -73,6 +73,16 @@ const PHONE_KEYWORDS_AFTER: &[&str] = &[
     "telefon", "handy", "portable", "móvil", "cellulare", "mobiel", "telemóvel",
 ];
 
+/// Words for a number or a screen showing one: before a bare trunk-0 number, with no
+/// word naming it something else nearer, they make it a national phone candidate.
+#[rustfmt::skip]
+const NUMBER_WORDS: &[&str] = &[
+    "number", "numbers", "display", "displayed", "screen", "showed", "shown", "numer",
+    "numerem", "numeru", "wyświetlacz*", "nummer", "anzeige", "display*", "angezeigt",
+    "numéro", "affiché", "affichait", "écran", "número", "pantalla", "numero", "schermo",
+    "scherm", "ecrã", "tela", "apareceu", "aparece",
+];
+
 /// Words that name a number as something other than a phone; nearer to the number than
 /// any phone word, they veto every phone rule but the international one.
 #[rustfmt::skip]
@@ -103,6 +113,7 @@ struct Words {
     phone_after: Keywords,
     not_phone: Keywords,
     not_phone_after: Keywords,
+    number: Keywords,
 }
 
 static WORDS: LazyLock<Words> = LazyLock::new(|| Words {
@@ -110,6 +121,7 @@ static WORDS: LazyLock<Words> = LazyLock::new(|| Words {
     phone_after: Keywords::new(PHONE_KEYWORDS_AFTER),
     not_phone: Keywords::new(NOT_PHONE_KEYWORDS),
     not_phone_after: Keywords::new(NOT_PHONE_AFTER),
+    number: Keywords::new(NUMBER_WORDS),
 });
 
 /// Builds the word tables now, so that no request pays for it.
@@ -173,7 +185,8 @@ pub(super) fn phone(b: &[u8], run: &Run, plus: bool) -> Option<(&'static str, us
     let phone_word = keyword_distance_before(b, start, KEYWORD_WINDOW, &WORDS.phone);
     let other_word = keyword_distance_before(b, start, 32, &WORDS.not_phone);
     let keyed = match (phone_word, other_word) {
-        (Some(p), Some(o)) => p < o,
+        // A phone phrase holding a veto word ("caller ID") ends where it does.
+        (Some(p), Some(o)) => p <= o,
         (Some(_), None) => true,
         (None, _) => other_word.is_none() && keyword_after(b, run.end, 24, &WORDS.phone_after),
     };
@@ -200,7 +213,11 @@ pub(super) fn phone(b: &[u8], run: &Run, plus: bool) -> Option<(&'static str, us
     let nanp_shape = run.shape_is(&[3, 3, 4]) || (run.shape_is(&[1, 3, 3, 4]) && d[0] == b'1');
     if nanp_shape {
         let body = &d[nd - 10..];
-        let seps_ok = run.uniform_sep(b"-. ") || (open_paren && run.seps().first() == Some(&b'p'));
+        // "(212) 555-0100", "1 (242) 806-4916": the area code in brackets.
+        let seps = run.seps();
+        let bracketed = (open_paren && seps.first() == Some(&b'p'))
+            || (seps.len() == 3 && seps[0] == b'p' && seps[1] == b'p');
+        let seps_ok = run.uniform_sep(b"-. ") || bracketed;
         if seps_ok && nanp_valid(body) {
             return Some(("pii.phone.nanp", start));
         }
@@ -208,9 +225,19 @@ pub(super) fn phone(b: &[u8], run: &Run, plus: bool) -> Option<(&'static str, us
     if keyed && !arithmetic && !placeholder(d) && run.ngroups <= 6 && (!dotted || nd >= 9) {
         return Some((KEYWORD_RULE, start));
     }
-    // An area-code slash ("030/1234567") is a division or a file number too: only
-    // with a phone word.
-    if dotted || run.has_sep(b'/') || other_word.is_some() || arithmetic {
+    if other_word.is_some() || arithmetic {
+        return None;
+    }
+    // An area-code slash: "02866/81785056" (a trunk 0, an area code of three to five
+    // digits, twelve digits or more, valid in a default region: checked later); shorter
+    // ones ("030/1234567") are divisions and file numbers too, only with a phone word.
+    if run.has_sep(b'/') {
+        let area = run.groups[0].1;
+        let ok =
+            run.ngroups == 2 && d[0] == b'0' && (3..=5).contains(&area) && (12..=13).contains(&nd);
+        return ok.then_some(("pii.phone.national", start));
+    }
+    if dotted {
         return None;
     }
     // Trunk prefix 0 plus an area code of 1-4 digits as the first group
@@ -227,6 +254,20 @@ pub(super) fn phone(b: &[u8], run: &Run, plus: bool) -> Option<(&'static str, us
     // phone only inside a contact block (an e-mail close by); see `CONTACT_RULE`.
     let bare_nanp = nd == 10 && nanp_valid(d);
     let bare_trunk = d[0] == b'0' && d[1] != b'0' && (10..=11).contains(&nd);
+    // Nothing vouches for a bare number: a word naming something else after it
+    // ("… a valid PESEL?", "… is my order number") rules it out too.
+    if run.ngroups == 1
+        && !open_paren
+        && bare_trunk
+        && keyword_distance_before(b, start, 40, &WORDS.number).is_some()
+        && !keyword_after(b, run.end, 40, &WORDS.not_phone)
+    {
+        // "Le numéro affiché était le 0430774717": a trunk 0, ten or eleven digits,
+        // a word for a number or a display before it and none naming it something
+        // else: a national number when a default region's plan issues it exactly
+        // (checked later); order and customer numbers come with their word.
+        return Some((BARE_RULE, start));
+    }
     if run.ngroups == 1 && !open_paren && (bare_nanp || bare_trunk) {
         return Some((CONTACT_RULE, start));
     }
@@ -298,6 +339,10 @@ pub(in crate::detect::pii) fn arithmetic_around(b: &[u8], start: usize, end: usi
             || b[j..].starts_with("×".as_bytes()));
     before || after
 }
+
+/// Rule of a bare trunk-0 national number ("0430774717"): kept only when fully valid
+/// in a default region.
+pub(super) const BARE_RULE: &str = "pii.phone.national.bare";
 
 /// Rule of a phone that only counts next to an e-mail address (checked in [`scan`]).
 pub(super) const CONTACT_RULE: &str = "pii.phone.contact";

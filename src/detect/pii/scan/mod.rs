@@ -52,6 +52,7 @@ pub(super) const RULE_IDS: &[&str] = &[
     "pii.phone.international",
     "pii.phone.nanp",
     "pii.phone.national",
+    "pii.phone.national.bare",
     "pii.phone.keyword",
     "pii.phone.contact",
     "pii.credit_card.visa",
