@@ -22,8 +22,9 @@
 //! The hardened views, each a rewriting that undoes one family of evasions:
 //!
 //! * [`ViewKind::Folded`]: NFKC-compatible decomposition, full case folding,
-//!   diacritics stripped, zero-width / bidi / tag / variation-selector / soft-hyphen
-//!   characters removed, whitespace runs collapsed. Always present; the others
+//!   diacritics stripped, typographic apostrophes (`’`, `‘`, `ʼ`, `＇`) read as `'`,
+//!   zero-width / bidi / tag / variation-selector / soft-hyphen characters removed,
+//!   whitespace runs collapsed. Always present; the others
 //!   derive from it.
 //! * [`ViewKind::Skeleton`]: the folded view with UTS #39 confusables replaced by
 //!   their prototype (Cyrillic `а` reads `a`). Only for non-ASCII text.
@@ -68,7 +69,7 @@ pub use model::{MODEL_TEXT_ID, model_text_into};
 /// Version of the hardened views' folding rules; part of every fingerprint that
 /// depends on them (compiled rule sets, and through [`Normalizer::settings`] the L0
 /// key), so changing normalization invalidates both.
-pub const NORMALIZER_VERSION: u32 = 1;
+pub const NORMALIZER_VERSION: u32 = 2;
 
 /// Upper bound on decoded bytes per text: decoding is a rescan, not a second body.
 pub const DEFAULT_MAX_DECODED_BYTES: usize = 64 * 1024;
