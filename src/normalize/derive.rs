@@ -149,12 +149,29 @@ fn any_mixed_word(bytes: &[u8]) -> bool {
     letter && leet_char
 }
 
-/// Separators used to space out letters: "i g n o r e", "i.g.n.o.r.e", "i-g-n".
+/// Separators used to space out letters: "i g n o r e", "i.g.n.o.r.e", "i-g-n",
+/// `\忽\略\之\前`, "i:g:n", "i;g;n", "i=g=n", "i#g#n", "i^g^n".
 #[inline]
 const fn is_letter_separator(c: char) -> bool {
     matches!(
         c,
-        ' ' | '.' | '-' | '_' | '*' | '/' | '|' | '+' | '~' | ',' | '·' | '•'
+        ' ' | '.'
+            | '-'
+            | '_'
+            | '*'
+            | '/'
+            | '|'
+            | '+'
+            | '~'
+            | ','
+            | '·'
+            | '•'
+            | '\\'
+            | ':'
+            | ';'
+            | '='
+            | '#'
+            | '^'
     )
 }
 
@@ -288,7 +305,7 @@ pub(crate) fn join_spaced(text: &str, map: &OffsetMap) -> Option<(String, Offset
     // inside normal words, or next to a strong run with only separators between
     // ("y o u   c a n   d o   a n y"), so short words of a spaced sentence join.
     let strong = |r: &(usize, usize, usize, Option<char>)| {
-        r.2 >= 3 || matches!(r.3, Some('_' | '*' | '|' | '~' | '+' | '·' | '•'))
+        r.2 >= 3 || matches!(r.3, Some('_' | '*' | '|' | '~' | '+' | '·' | '•' | '\\'))
     };
     let only_separators = |a: usize, b: usize| (a..b).all(|m| is_letter_separator(chars[m].1));
     for (ri, r) in runs.iter().enumerate() {
@@ -357,9 +374,16 @@ pub(crate) fn reversed(text: &str, map: &OffsetMap) -> (String, OffsetMap) {
     (out, b.finish())
 }
 
-/// Short, very common English words: the signal that a text (or its rot13 or
-/// reversal) is English prose. Kept small: it is read for every word.
+/// Short, very common words of English and of the Latin-script languages the rule
+/// packs cover (German, Spanish, French, Italian, Portuguese, Dutch, Polish,
+/// Swedish, Romanian, Turkish, Czech; written as the folded view spells them,
+/// diacritics stripped), with the vocabulary of instruction attacks: the signal that
+/// a text (or its rot13 or reversal) is prose, so a rot13'd German or Spanish attack
+/// is decoded too. Chosen so that no word's rot13 or reversal is a frequent English
+/// word (`si` would make every English `is` a reversed hit, `fur` every `she` a rot13
+/// one). Every word is one table probe, however long the list.
 pub(crate) const COMMON_WORDS: &[&str] = &[
+    // English
     "the",
     "and",
     "to",
@@ -418,10 +442,198 @@ pub(crate) const COMMON_WORDS: &[&str] = &[
     "were",
     "there",
     "their",
+    // German
+    "der",
+    "die",
+    "das",
+    "und",
+    "ist",
+    "nicht",
+    "sie",
+    "du",
+    "ich",
+    "mir",
+    "mich",
+    "dein",
+    "deine",
+    "deiner",
+    "alle",
+    "alles",
+    "ein",
+    "eine",
+    "zu",
+    "mit",
+    "von",
+    "auf",
+    "ignoriere",
+    "vorherigen",
+    "anweisungen",
+    "gib",
+    "zeige",
+    "regeln",
+    "jetzt",
+    "bist",
+    "wie",
+    "den",
+    "dem",
+    "auch",
+    "oder",
+    "aber",
+    "wenn",
+    "sind",
+    // Spanish
+    "el",
+    "la",
+    "los",
+    "las",
+    "de",
+    "del",
+    "que",
+    "en",
+    "es",
+    "una",
+    "por",
+    "para",
+    "con",
+    "tus",
+    "todas",
+    "todos",
+    "ignora",
+    "instrucciones",
+    "anteriores",
+    "sistema",
+    "muestra",
+    "dime",
+    "ahora",
+    "eres",
+    "como",
+    "pero",
+    "lo",
+    "tu",
+    // French
+    "le",
+    "les",
+    "des",
+    "est",
+    "une",
+    "je",
+    "vous",
+    "toutes",
+    "vos",
+    "ignorez",
+    "precedentes",
+    "systeme",
+    "dans",
+    "pour",
+    "avec",
+    "pas",
+    "qui",
+    "sur",
+    "moi",
+    "maintenant",
+    "regles",
+    "affiche",
+    "montre",
+    // Italian
+    "il",
+    "di",
+    "che",
+    "gli",
+    "della",
+    "tutte",
+    "istruzioni",
+    "precedenti",
+    "sei",
+    "per",
+    "non",
+    "mostra",
+    "dimmi",
+    "adesso",
+    "regole",
+    // Portuguese
+    "da",
+    "dos",
+    "nao",
+    "voce",
+    "instrucoes",
+    "seu",
+    "suas",
+    "regras",
+    "mostre",
+    "agora",
+    // Dutch
+    "het",
+    "een",
+    "van",
+    "jij",
+    "niet",
+    "negeer",
+    "instructies",
+    "vorige",
+    "eerdere",
+    "systeem",
+    "toon",
+    "geef",
+    "mij",
+    "voor",
+    "zijn",
+    // Polish
+    "nie",
+    "jest",
+    "jak",
+    "wszystkie",
+    "poprzednie",
+    "instrukcje",
+    "zignoruj",
+    "ignoruj",
+    "pokaz",
+    "teraz",
+    "jestes",
+    "twoje",
+    "zasady",
+    "polecenia",
+    // Swedish
+    "och",
+    "att",
+    "det",
+    "som",
+    "inte",
+    "alla",
+    "tidigare",
+    "instruktioner",
+    "ignorera",
+    "visa",
+    // Romanian
+    "este",
+    "toate",
+    "instructiunile",
+    "anterioare",
+    "sistemul",
+    "arata",
+    "care",
+    "pentru",
+    // Turkish
+    "ve",
+    "bir",
+    "bu",
+    "tum",
+    "onceki",
+    "talimatlari",
+    "yoksay",
+    "goster",
+    "sen",
+    // Czech
+    "se",
+    "ne",
+    "vsechny",
+    "predchozi",
+    "instrukce",
+    "ukaz",
+    "jsi",
 ];
 
 /// Longest word [`readings`] looks up.
-const MAX_READ_WORD: usize = 12;
+const MAX_READ_WORD: usize = 15;
 
 /// A word of at most [`MAX_READ_WORD`] bytes packed into one integer (bytes
 /// little-endian, length in the top byte), so a lookup is one hash probe.
@@ -446,7 +658,7 @@ struct ReadingTable {
     bits: Vec<u8>,
 }
 
-const READING_SLOTS: usize = 512;
+const READING_SLOTS: usize = 2048;
 
 #[inline]
 fn reading_slot(k: u128) -> usize {
@@ -506,7 +718,7 @@ fn rot13_byte(b: u8) -> u8 {
     }
 }
 
-/// Counts of common English words read plainly, in rot13 and reversed.
+/// Counts of common words ([`COMMON_WORDS`]) read plainly, in rot13 and reversed.
 #[derive(Debug, Default, Clone, Copy)]
 pub(crate) struct Readings {
     pub(crate) plain: u32,
@@ -514,7 +726,7 @@ pub(crate) struct Readings {
     pub(crate) reversed: u32,
 }
 
-/// Reads the ASCII words of a folded text three ways to decide whether a rot13 or
+/// Reads the ASCII words of a folded text three ways ([`COMMON_WORDS`]) to decide whether a rot13 or
 /// a reversed view is worth scanning (keeps cost and false positives down).
 /// One table probe per word.
 pub(crate) fn readings(text: &str) -> Readings {
@@ -527,9 +739,14 @@ pub(crate) fn readings(text: &str) -> Readings {
         if (2..=MAX_READ_WORD).contains(&len) {
             buf[15] = len as u8;
             let bits = table.get(u128::from_le_bytes(*buf));
-            r.plain += u32::from(bits & READ_PLAIN != 0);
-            r.rot13 += u32::from(bits & READ_ROT13 != 0);
-            r.reversed += u32::from(bits & READ_REVERSED != 0);
+            // A word that is common as written counts for the plain reading
+            // only (Spanish `el` reversed is French `le`).
+            if bits & READ_PLAIN != 0 {
+                r.plain += 1;
+            } else {
+                r.rot13 += u32::from(bits & READ_ROT13 != 0);
+                r.reversed += u32::from(bits & READ_REVERSED != 0);
+            }
         }
         *buf = [0; 16];
     };

@@ -1,5 +1,6 @@
 //! Character folding: NFKC-compatible decomposition, case folding, diacritics and
-//! invisible characters removed, optional confusable skeleton, whitespace collapsed.
+//! invisible characters removed, typographic apostrophes read as `'`, optional
+//! confusable skeleton, whitespace collapsed.
 //!
 //! Works in one pass with an ASCII fast path: printable ASCII runs are lowercased and
 //! copied byte for byte with a single map piece; only non-ASCII characters touch the
@@ -78,9 +79,21 @@ fn push_casefold(c: char, out: &mut String) {
     }
 }
 
+/// Typographic apostrophes (right and left single quotation marks, the modifier
+/// letter apostrophe, the full-width apostrophe) that mean `'`: folded to it so a
+/// rule phrase such as `don't` is written once and matches `don’t` too.
+#[inline]
+pub(crate) fn is_apostrophe(c: char) -> bool {
+    matches!(c, '\u{2019}' | '\u{2018}' | '\u{02BC}' | '\u{FF07}')
+}
+
 /// Folds one non-ASCII, non-whitespace, visible character into `out`.
 fn fold_char(c: char, skeleton: bool, folded: &mut String, out: &mut String) {
     folded.clear();
+    if is_apostrophe(c) {
+        out.push('\'');
+        return;
+    }
     decompose_compatible(c, |d| {
         if !is_combining_mark(d) && !is_invisible(d) {
             push_casefold(d, folded);

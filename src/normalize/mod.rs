@@ -22,17 +22,19 @@
 //! The hardened views, each a rewriting that undoes one family of evasions:
 //!
 //! * [`ViewKind::Folded`]: NFKC-compatible decomposition, full case folding,
-//!   diacritics stripped, zero-width / bidi / tag / variation-selector / soft-hyphen
-//!   characters removed, whitespace runs collapsed. Always present; the others
+//!   diacritics stripped, typographic apostrophes (`’`, `‘`, `ʼ`, `＇`) read as `'`,
+//!   zero-width / bidi / tag / variation-selector / soft-hyphen characters removed,
+//!   whitespace runs collapsed. Always present; the others
 //!   derive from it.
 //! * [`ViewKind::Skeleton`]: the folded view with UTS #39 confusables replaced by
 //!   their prototype (Cyrillic `а` reads `a`). Only for non-ASCII text.
 //! * [`ViewKind::Leet`] / [`ViewKind::LeetL`]: digits and symbols inside words that
 //!   mix them with letters read as letters (`1gn0r3` -> `ignore`; `1` as `i` or `l`).
-//! * [`ViewKind::Joined`]: spaced or dotted single letters joined (`i.g.n.o.r.e`).
+//! * [`ViewKind::Joined`]: single letters spaced by blanks or punctuation joined
+//!   (`i.g.n.o.r.e`, `i:g:n:o:r:e`, `\忽\略\之\前`).
 //! * [`ViewKind::Rot13`], [`ViewKind::Reversed`]: offered only when the text reads
-//!   better as English that way (a count of common words), to keep cost and false
-//!   positives down.
+//!   better that way, as English or another Latin-script language of the rule packs
+//!   (a count of common words), to keep cost and false positives down.
 //! * [`ViewKind::Base64`], [`ViewKind::Hex`], [`ViewKind::UrlEncoded`],
 //!   [`ViewKind::Escaped`]: an embedded encoded run decoded once (never
 //!   recursively) within a size bound; the whole payload maps to the encoded run.
@@ -68,7 +70,7 @@ pub use model::{MODEL_TEXT_ID, model_text_into};
 /// Version of the hardened views' folding rules; part of every fingerprint that
 /// depends on them (compiled rule sets, and through [`Normalizer::settings`] the L0
 /// key), so changing normalization invalidates both.
-pub const NORMALIZER_VERSION: u32 = 1;
+pub const NORMALIZER_VERSION: u32 = 2;
 
 /// Upper bound on decoded bytes per text: decoding is a rescan, not a second body.
 pub const DEFAULT_MAX_DECODED_BYTES: usize = 64 * 1024;
@@ -425,7 +427,7 @@ fn text_views(
         }
     }
 
-    // ROT13 and reversal: only when the text reads better as English that way.
+    // ROT13 and reversal: only when the text reads better that way (common words).
     let readings = derive::readings(&views[first].text);
     if readings.favours(readings.rot13) {
         let t = derive::rot13(&views[first].text);

@@ -1,7 +1,7 @@
 //! Derived variants of an attack text: each one undone by a view L1 reads
 //! (the confusable skeleton, leetspeak, joined letters, the decoded runs, the
 //! rot13 and reversed readings) or by the fold every view starts from
-//! (invisibles, width, case, diacritics). A `fires` row that asks for a
+//! (invisibles, width, case, diacritics, typographic apostrophes). A `fires` row that asks for a
 //! variant must still fire its rule on it, with a span inside the variant
 //! that covers at least half of it (issue 3, item 8: the adversarial suite).
 
@@ -83,6 +83,16 @@ pub(super) const VARIANTS: &[Variant] = &[
         name: "dashed",
         prefix: HELLO,
         apply: |s| join_letters(s, "-", " "),
+    },
+    Variant {
+        name: "backslashed",
+        prefix: HELLO,
+        apply: |s| join_letters(s, "\\", " "),
+    },
+    Variant {
+        name: "typographic apostrophes",
+        prefix: HELLO,
+        apply: |s| s.replace('\'', "\u{2019}"),
     },
     Variant {
         name: "leetspeak",
