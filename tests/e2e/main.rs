@@ -17,6 +17,7 @@ mod ops_privacy;
 mod ops_reload;
 mod ops_tls;
 mod ops_vault;
+mod request_call;
 mod response;
 mod security;
 mod stream;

@@ -13,6 +13,8 @@
 #[path = "../../support/mod.rs"]
 mod shared;
 
+pub mod inline;
+
 pub use shared::{corpus, redis};
 
 use std::fs::File;
