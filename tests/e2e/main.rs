@@ -18,6 +18,7 @@ mod ops_reload;
 mod ops_tls;
 mod ops_vault;
 mod request_call;
+mod request_call_same;
 mod response;
 mod security;
 mod stream;

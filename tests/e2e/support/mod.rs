@@ -15,6 +15,8 @@ mod shared;
 
 pub mod inline;
 
+pub use inline::InlineReply;
+
 pub use shared::{corpus, redis};
 
 use std::fs::File;
