@@ -100,6 +100,19 @@ pub enum RequestVerdict {
     Error = 3,
 }
 
+impl RequestVerdict {
+    /// The verdict for a wire byte; `None` outside 0–3.
+    pub fn from_u8(value: u8) -> Option<Self> {
+        match value {
+            0 => Some(RequestVerdict::Continue),
+            1 => Some(RequestVerdict::Stop),
+            2 => Some(RequestVerdict::Rewrite),
+            3 => Some(RequestVerdict::Error),
+            _ => None,
+        }
+    }
+}
+
 /// The `reason` byte of a STOP or ERROR reply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RequestReason {
@@ -404,18 +417,11 @@ pub fn decode_request_call_reply(
 ) -> Result<RequestCallReply<'_>, RequestDecodeError> {
     let mut r = Reader { rest: payload };
     version(&mut r)?;
-    let verdict = match r.u8("verdict")? {
-        0 => RequestVerdict::Continue,
-        1 => RequestVerdict::Stop,
-        2 => RequestVerdict::Rewrite,
-        3 => RequestVerdict::Error,
-        v => {
-            return Err(RequestDecodeError::BadValue {
-                field: "verdict",
-                value: u32::from(v),
-            });
-        }
-    };
+    let verdict = r.u8("verdict")?;
+    let verdict = RequestVerdict::from_u8(verdict).ok_or(RequestDecodeError::BadValue {
+        field: "verdict",
+        value: u32::from(verdict),
+    })?;
     let reason = match r.u8("reason")? {
         0 => RequestReason::None,
         1 => RequestReason::PolicyOrMalformed,
