@@ -65,7 +65,7 @@ fn assert_passed(output: &Output, min_tests: usize, context: &str) {
 #[test]
 fn lua_plugin_unit_tests_pass_under_luajit() {
     let output = luajit(&[]);
-    assert_passed(&output, 26, "");
+    assert_passed(&output, 29, "");
 }
 
 #[test]

@@ -18,9 +18,108 @@ local function request(body, extra)
     return { headers = headers, body = body, method = "POST" }
 end
 
+local function hex(s)
+    return (s:gsub(".", function(c) return string.format("%02x", c:byte()) end))
+end
+
+local function short(s)
+    return string.char(math.floor(#s / 256), #s % 256) .. s
+end
+
+-- A RequestCall reply frame: verdict, reason, status, header ops {op, name, value},
+-- body (nil: no BODY flag).
+local function frame(payload)
+    return string.char(17, 0, math.floor(#payload / 256), #payload % 256) .. payload
+end
+
+local function reply_payload(verdict, reason, status, headers, body)
+    local parts = { string.char(1, verdict, reason, body and 1 or 0,
+                                math.floor(status / 256), status % 256, 0, #headers) }
+    for _, h in ipairs(headers) do
+        parts[#parts + 1] = string.char(h[1]) .. short(h[2]) .. short(h[3])
+    end
+    local b = body or ""
+    parts[#parts + 1] = string.char(0, math.floor(#b / 65536) % 256,
+                                    math.floor(#b / 256) % 256, #b % 256) .. b
+    return table.concat(parts)
+end
+
+local function reply_frame(...)
+    return frame(reply_payload(...))
+end
+
 local function unit(T)
     local test, eq, ok, has = T.test, T.eq, T.ok, T.has
     local stub = T.stub
+
+    test("request mode against a scripted peer: one frame out, REWRITE applied whole",
+         function()
+        local sock, finish = T.peer({
+            "raw " .. hex(reply_frame(2, 0, 0, {
+                { 0, "x-promptgate-redacted", "EMAIL=1" },
+                { 1, "content-encoding", "" },
+                { 2, "x-promptgate-redacted", "EMAIL=1" },
+            }, "{\"redacted\":true}")),
+        })
+        local plugin = T.plugin()
+        local conf = T.conf(plugin, { socket_path = sock, inspect_request = true,
+                                      conf = { policy = "strict" } })
+        local body = chat("mail maria.lopez@example.org")
+        local ctx = stub.new_request({ uri = "/v1/chat/completions", route_id = "7" },
+                                     request(body, { ["content-encoding"] = "gzip" }))
+        eq(plugin.access(conf, ctx), nil)
+        eq(stub.req.new_body, '{"redacted":true}')
+        eq(stub.req.set_headers["x-promptgate-redacted"], "EMAIL=1")
+        eq(stub.req.set_headers["content-encoding"], false, "removed")
+        eq(stub.req.resp_headers["x-promptgate-redacted"], "EMAIL=1")
+        local frames, status = finish()
+        eq(status, "done")
+        eq(#frames, 1, "one round trip")
+        local p = frames[1].payload
+        eq(p:byte(1), 1, "version")
+        eq(p:byte(2), 1, "BODY flag")
+        has(p, '{"policy":"strict"}', "conf inline")
+        has(p, "POST", "method")
+        has(p, "/v1/chat/completions", "path")
+        has(p, "content-encoding", "policy header")
+        eq(p:sub(-#body), body, "the body, last")
+    end)
+
+    test("request mode against a scripted peer: STOP exits with its status and headers",
+         function()
+        local sock, finish = T.peer({
+            "raw " .. hex(reply_frame(1, 1, 451, { { 2, "x-promptgate-request-id", "r9" } },
+                                      '{"error":{}}')),
+        })
+        local plugin = T.plugin()
+        local conf = T.conf(plugin, { socket_path = sock, inspect_request = true })
+        local ctx = stub.new_request({ uri = "/" }, request(chat("x")))
+        local status, body = plugin.access(conf, ctx)
+        eq(status, 451)
+        eq(body, '{"error":{}}')
+        eq(stub.req.resp_headers["x-promptgate-request-id"], "r9")
+        eq(stub.req.new_body, nil)
+        eq(select(2, finish()), "done")
+    end)
+
+    test("request mode: an Err frame, a malformed reply or ERROR fail closed, clearly",
+         function()
+        local sock, finish = T.peer({
+            "raw 00000004" .. hex("\0\0\0\0"),
+            "raw " .. hex(frame(reply_payload(0, 0, 0, {}, nil) .. "\0")),
+            "raw " .. hex(reply_frame(3, 4, 0, {}, nil)),
+        })
+        local plugin = T.plugin()
+        local conf = T.conf(plugin, { socket_path = sock, inspect_request = true })
+        for _, want in ipairs({ "without RequestCall", "malformed reply", "ERROR (bad conf)" }) do
+            stub.logs = {}
+            local ctx = stub.new_request({ uri = "/" }, request(chat("x")))
+            eq(plugin.access(conf, ctx), 503, want)
+            has(stub.log_text(), want)
+            has(stub.log_text(), "fail-closed")
+        end
+        finish()
+    end)
 
     test("request mode is off by default and then touches nothing", function()
         local plugin = T.plugin()

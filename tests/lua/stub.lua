@@ -232,7 +232,11 @@ function M.install()
                 return M.req.method or "POST"
             end,
             set_header = function(_, name, value)
-                M.req.set_headers[name] = value == nil and false or value
+                if value == nil then
+                    M.req.set_headers[name] = false -- removed
+                else
+                    M.req.set_headers[name] = value
+                end
             end,
         },
         response = {
