@@ -17,10 +17,17 @@ use super::cmd::{ConfRefused, route_policy};
 /// Most distinct (conf, route) pairs remembered.
 pub const MAX_INLINE_CONFS: usize = 1024;
 
-/// Conf bytes and route id to conf token.
+/// Route id, then conf bytes, to conf token (nested so a lookup borrows the
+/// frame's bytes and allocates nothing).
 #[derive(Debug, Default)]
 pub struct InlineConfs {
-    tokens: Mutex<HashMap<Box<[u8]>, u32>>,
+    tokens: Mutex<Tokens>,
+}
+
+#[derive(Debug, Default)]
+struct Tokens {
+    by_route: HashMap<Box<[u8]>, HashMap<Box<[u8]>, u32>>,
+    len: usize,
 }
 
 impl InlineConfs {
@@ -37,12 +44,13 @@ impl InlineConfs {
         conf: &[u8],
         route: &[u8],
     ) -> Result<Arc<ConfEntry>, ConfRefused> {
-        let key = key(conf, route);
         let known = self
             .tokens
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .get(&key)
+            .by_route
+            .get(route)
+            .and_then(|confs| confs.get(conf))
             .copied();
         if let Some(entry) = known.and_then(|token| store.get(token)) {
             return Ok(entry);
@@ -54,21 +62,16 @@ impl InlineConfs {
             Some((runtime.generation, policy)),
         );
         let mut tokens = self.tokens.lock().unwrap_or_else(PoisonError::into_inner);
-        if tokens.len() >= MAX_INLINE_CONFS {
-            tokens.clear();
+        if tokens.len >= MAX_INLINE_CONFS {
+            tokens.by_route.clear();
+            tokens.len = 0;
         }
-        tokens.insert(key, token);
+        let confs = tokens.by_route.entry(route.into()).or_default();
+        if confs.insert(conf.into(), token).is_none() {
+            tokens.len += 1;
+        }
         drop(tokens);
         // Just inserted; only a store bounded below one entry loses it.
         store.get(token).ok_or(ConfRefused::Evicted)
     }
-}
-
-/// The map key: the route id's length, the route id, then the conf.
-fn key(conf: &[u8], route: &[u8]) -> Box<[u8]> {
-    let mut key = Vec::with_capacity(2 + route.len() + conf.len());
-    key.extend_from_slice(&(route.len() as u16).to_be_bytes());
-    key.extend_from_slice(route);
-    key.extend_from_slice(conf);
-    key.into_boxed_slice()
 }
