@@ -24,9 +24,12 @@ pub struct InlineConfs {
     tokens: Mutex<Tokens>,
 }
 
+/// One route's confs: conf bytes to conf token.
+type RouteConfs = HashMap<Box<[u8]>, u32>;
+
 #[derive(Debug, Default)]
 struct Tokens {
-    by_route: HashMap<Box<[u8]>, HashMap<Box<[u8]>, u32>>,
+    by_route: HashMap<Box<[u8]>, RouteConfs>,
     len: usize,
 }
 
