@@ -16,6 +16,11 @@
 -- the answer and never looks for anything in it: all parsing and detection stay in the
 -- runner (Rust). It never logs the answer's text.
 --
+-- Opt-in request mode (`inspect_request = true`, off by default; ext-plugin-pre-req
+-- stays the first choice): in the access phase the whole request goes to the runner
+-- in one RequestCall frame (type 17) and its verdict is applied (continue, stop,
+-- rewrite), one round trip instead of ext-plugin's HTTPReqCall + ExtraInfo.
+--
 -- Return values (APISIX plugin.lua, lua_response_filter): `nil, bytes` replaces the
 -- chunk with `bytes` and streaming goes on; `nil` leaves the chunk unchanged;
 -- `code, bytes` prints `bytes` and ends the request (`ngx.exit`), setting the status
@@ -32,6 +37,8 @@ local band     = bit.band
 local rshift   = bit.rshift
 local pcall    = pcall
 local next     = next
+local ipairs   = ipairs
+local tonumber = tonumber
 local require  = require
 local tostring = tostring
 local type     = type
@@ -95,6 +102,10 @@ local schema = {
         -- What happens when the runner cannot be reached or answers ERROR: false
         -- (default) ends the answer; true lets it through uninspected.
         fail_open = { type = "boolean", default = false },
+        -- Opt-in request mode (RequestCall, frame type 17): inspect the request in
+        -- the access phase in one round trip instead of ext-plugin-pre-req's two.
+        -- Off by default: ext-plugin-pre-req stays the first choice.
+        inspect_request = { type = "boolean", default = false },
     },
 }
 
@@ -207,10 +218,127 @@ local function decode_reply(payload)
 end
 
 
+-- RequestCall, version 1 (apisix/plugins/RPC.md): the opt-in request mode.
+local REQUEST_FRAME_TYPE = 17
+local REQUEST_FLAG_BODY  = 1
+local REPLY_FLAG_BODY    = 1
+local REQUEST_CONTINUE   = 0
+local REQUEST_STOP       = 1
+local REQUEST_REWRITE    = 2
+local REQUEST_ERROR      = 3
+local OP_SET_REQUEST     = 0
+local OP_REMOVE_REQUEST  = 1
+local OP_SET_RESPONSE    = 2
+local REQUEST_REASONS = { [1] = "malformed", [4] = "bad conf", [5] = "busy" }
+-- The headers the runner's policy reads.
+local REQUEST_HEADERS = {
+    "content-type", "content-encoding", "content-length", "transfer-encoding",
+    "x-request-id",
+}
+
+
+local function short(s)
+    s = s or ""
+    if #s > 0xFFFF then
+        s = sub(s, 1, 0xFFFF)
+    end
+    return u16(#s) .. s
+end
+
+
+-- One RequestCall frame, or nil and why not. `req`: id, conf, route, consumer,
+-- method, path, headers (array of {name, value}), body (nil: none).
+local function encode_request_call(req)
+    local conf = req.conf or ""
+    if #conf > MAX_CONF then
+        return nil, "route conf over " .. MAX_CONF .. " bytes"
+    end
+    local id = req.id or ""
+    if #id > MAX_ID or not id:find("^[\33-\126]*$") then
+        id = ""
+    end
+    local parts = {
+        char(VERSION, req.body and REQUEST_FLAG_BODY or 0),
+        short(id), u32(#conf), conf,
+        short(sub(req.route or "", 1, MAX_SHORT)),
+        short(sub(req.consumer or "", 1, MAX_SHORT)),
+        short(sub(req.method or "", 1, 16)),
+        short(sub(req.path or "", 1, 8192)),
+        u16(#req.headers),
+    }
+    for _, h in ipairs(req.headers) do
+        parts[#parts + 1] = short(sub(h[1], 1, 8192))
+        parts[#parts + 1] = short(sub(h[2], 1, 8192))
+    end
+    local body = req.body or ""
+    parts[#parts + 1] = u32(#body)
+    parts[#parts + 1] = body
+    local payload = concat(parts)
+    if #payload > MAX_PAYLOAD then
+        return nil, "request of " .. #body .. " bytes does not fit a frame"
+    end
+    return char(REQUEST_FRAME_TYPE) .. u24(#payload) .. payload
+end
+
+
+-- A RequestCall reply payload as {verdict, reason, status, headers, body}, or nil
+-- and why it is malformed (exact length, known values).
+local function decode_request_reply(payload)
+    if #payload < 12 then
+        return nil, "reply of " .. #payload .. " bytes is shorter than its fixed part"
+    end
+    local version, verdict, reason, flags = byte(payload, 1, 4)
+    if version ~= VERSION then
+        return nil, "reply version " .. version .. " (this plugin speaks " .. VERSION .. ")"
+    end
+    if verdict > REQUEST_ERROR then
+        return nil, "unknown verdict " .. verdict
+    end
+    local status = byte(payload, 5) * 256 + byte(payload, 6)
+    local count = byte(payload, 7) * 256 + byte(payload, 8)
+    local at, headers = 9, {}
+    for _ = 1, count do
+        if at + 5 > #payload then
+            return nil, "reply ends inside its headers"
+        end
+        local op = byte(payload, at)
+        local nlen = byte(payload, at + 1) * 256 + byte(payload, at + 2)
+        local name = sub(payload, at + 3, at + 2 + nlen)
+        at = at + 3 + nlen
+        if op > OP_SET_RESPONSE or #name ~= nlen or at + 1 > #payload then
+            return nil, "malformed reply header"
+        end
+        local vlen = byte(payload, at) * 256 + byte(payload, at + 1)
+        local value = sub(payload, at + 2, at + 1 + vlen)
+        at = at + 2 + vlen
+        if #value ~= vlen then
+            return nil, "reply ends inside its headers"
+        end
+        headers[#headers + 1] = { op, name, value }
+    end
+    if at + 3 > #payload then
+        return nil, "reply ends before its body"
+    end
+    local body_len = be32(payload, at)
+    if #payload ~= at + 3 + body_len then
+        return nil, "body length " .. body_len .. " does not match the "
+                    .. #payload - at - 3 .. " bytes that follow"
+    end
+    local body
+    if band(flags, REPLY_FLAG_BODY) ~= 0 then
+        body = sub(payload, at + 4)
+    end
+    return { verdict = verdict, reason = reason, status = status, headers = headers,
+             body = body }
+end
+
+
 -- Exposed for tests/lua only; not part of the plugin's contract with APISIX.
 _M._codec = {
     encode_request = encode_request,
     decode_reply = decode_reply,
+    encode_request_call = encode_request_call,
+    decode_request_reply = decode_request_reply,
     FLAG_OPEN = FLAG_OPEN, FLAG_END = FLAG_END, FLAG_ABORT = FLAG_ABORT,
 }
 
@@ -243,7 +371,7 @@ end
 
 -- One request/reply over a pooled connection. Returns the decoded reply, or nil,
 -- the error and whether any reply byte had arrived.
-local function exchange_once(conf, address, frame)
+local function exchange_once(conf, address, frame, want_type)
     local sock = ngx.socket.tcp()
     sock:settimeouts(conf.timeout, conf.timeout, conf.timeout)
     -- A pool of its own, sized by keepalive_pool, beside ext-plugin's on the same socket.
@@ -282,13 +410,18 @@ local function exchange_once(conf, address, frame)
 
     if ty == RPC_ERROR then
         return nil, "the runner refused the frame (Err reply: a runner without "
-                    .. "StreamChunk, or a frame it could not read)", true, reused
+                    .. (want_type == REQUEST_FRAME_TYPE and "RequestCall" or "StreamChunk")
+                    .. ", or a frame it could not read)", true, reused
     end
-    if ty ~= FRAME_TYPE then
+    if ty ~= (want_type or FRAME_TYPE) then
         return nil, "reply frame of type " .. ty, true, reused
     end
     local reply
-    reply, err = decode_reply(payload)
+    if want_type == REQUEST_FRAME_TYPE then
+        reply, err = decode_request_reply(payload)
+    else
+        reply, err = decode_reply(payload)
+    end
     if not reply then
         return nil, "malformed reply: " .. err, true, reused
     end
@@ -301,10 +434,10 @@ end
 -- connection is safe; once a reply byte arrived it is not. Returns the reply, or
 -- nil, the error and whether the runner could not be reached at all (as opposed to
 -- answering something unusable).
-local function exchange(conf, address, frame)
-    local reply, err, answered, reused = exchange_once(conf, address, frame)
+local function exchange(conf, address, frame, want_type)
+    local reply, err, answered, reused = exchange_once(conf, address, frame, want_type)
     if not reply and reused and not answered then
-        reply, err, answered = exchange_once(conf, address, frame)
+        reply, err, answered = exchange_once(conf, address, frame, want_type)
     end
     return reply, err, not reply and not answered
 end
@@ -477,6 +610,126 @@ function _M.lua_body_filter(conf, ctx, headers, body)
     return fail(conf, ctx, st, "the runner answered ERROR ("
                 .. (ERROR_REASONS[reply.reason] or ("reason " .. reply.reason)) .. ")",
                 reply.release)
+end
+
+
+local REQUEST_UNAVAILABLE_BODY = '{"error":{"type":"request_inspection_unavailable",'
+    .. '"message":"the request could not be inspected"}}'
+
+-- Request mode: the runner could not be asked, or said ERROR.
+local function request_fail(conf, ctx, what)
+    if conf.fail_open then
+        core.log.warn(plugin_name, ": ", what, "; fail_open: the request passes ",
+                      "uninspected (route ", tostring(ctx.var.route_id), ")")
+        return
+    end
+    core.log.error(plugin_name, ": ", what, "; fail-closed: the request is refused ",
+                   "with 503 (route ", tostring(ctx.var.route_id), ")")
+    core.response.set_header("Content-Type", "application/json")
+    return 503, REQUEST_UNAVAILABLE_BODY
+end
+
+
+local function apply_headers(ctx, headers)
+    for _, h in ipairs(headers) do
+        local op, name, value = h[1], h[2], h[3]
+        if op == OP_SET_REQUEST then
+            core.request.set_header(ctx, name, value)
+        elseif op == OP_REMOVE_REQUEST then
+            core.request.set_header(ctx, name, nil)
+        else
+            core.response.set_header(name, value)
+        end
+    end
+end
+
+
+-- Opt-in request mode (`inspect_request`): the whole request to the runner in one
+-- RequestCall frame, its verdict applied with ext-plugin-pre-req's semantics. A body
+-- over the route's max_body_bytes (by content-length or by the bytes read) is never
+-- sent: the call goes without it, with its length, and the runner refuses it as the
+-- route's fail mode says.
+function _M.access(conf, ctx)
+    if not conf.inspect_request then
+        return
+    end
+    local address = runner_address(conf)
+    if not address then
+        return request_fail(conf, ctx, "no runner socket (set socket_path, or run the "
+                                       .. "runner as APISIX's ext-plugin)")
+    end
+    local conf_text, err = conf_json(conf)
+    if not conf_text then
+        return request_fail(conf, ctx, err)
+    end
+    local limit = conf.conf and conf.conf.max_body_bytes or MAX_PAYLOAD - 4096
+    local all = core.request.headers(ctx) or {}
+    local headers = {}
+    for _, name in ipairs(REQUEST_HEADERS) do
+        local v = header_value(all, name, name)
+        if v ~= nil then
+            headers[#headers + 1] = { name, v }
+        end
+    end
+    local declared = tonumber(header_value(all, "content-length", "content-length") or "")
+    local body
+    if not declared or declared <= limit then
+        body = core.request.get_body(nil, ctx)
+        if body and #body > limit then
+            -- More than the headers said: the runner sees the true length only.
+            for _, h in ipairs(headers) do
+                if h[1] == "content-length" then
+                    h[2] = tostring(#body)
+                end
+            end
+            if not declared then
+                headers[#headers + 1] = { "content-length", tostring(#body) }
+            end
+            body = nil
+        end
+    end
+    local frame
+    frame, err = encode_request_call({
+        id = ctx.var.request_id,
+        conf = conf_text,
+        route = tostring(ctx.var.route_id or ""),
+        consumer = ctx.consumer_name and tostring(ctx.consumer_name) or "",
+        method = core.request.get_method(),
+        path = ctx.var.uri,
+        headers = headers,
+        body = body,
+    })
+    if not frame then
+        return request_fail(conf, ctx, "cannot frame the request: " .. err)
+    end
+    local reply, unreachable
+    reply, err, unreachable = exchange(conf, address, frame, REQUEST_FRAME_TYPE)
+    if not reply then
+        if unreachable then
+            return request_fail(conf, ctx, "runner unreachable at " .. address .. ": " .. err)
+        end
+        return request_fail(conf, ctx, "no usable answer from the runner at " .. address
+                                       .. ": " .. err)
+    end
+    local verdict = reply.verdict
+    if verdict == REQUEST_CONTINUE then
+        apply_headers(ctx, reply.headers)
+        return
+    end
+    if verdict == REQUEST_REWRITE then
+        if reply.body then
+            ngx.req.set_body_data(reply.body)
+        end
+        apply_headers(ctx, reply.headers)
+        return
+    end
+    if verdict == REQUEST_STOP then
+        apply_headers(ctx, reply.headers)
+        return reply.status, reply.body or ""
+    end
+    return request_fail(conf, ctx, "the runner answered ERROR ("
+                        .. (REQUEST_REASONS[reply.reason] or ("reason " .. reply.reason))
+                        .. ")")
 end
 
 

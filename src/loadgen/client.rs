@@ -1,6 +1,7 @@
 //! One kept-alive connection playing an APISIX worker: PrepareConf once,
 //! then per request an HTTPReqCall and the ExtraInfo answers the runner asks
-//! for. Frames are sent pre-encoded and replies are read into one reused
+//! for; or, for promptgate's own RequestCall, one frame and one reply per
+//! request (no PrepareConf). Frames are sent pre-encoded and replies are read into one reused
 //! buffer and classified without copying, so a request costs the generator
 //! a few syscalls and no allocation.
 
@@ -13,7 +14,10 @@ use crate::protocol::peer::{
     ActionKind, InfoReq, Reply, decode_err, decode_extra_info_req, decode_reply,
     encode_extra_info_resp, encode_prepare_conf_req, peek_req_call_action,
 };
-use crate::protocol::{Entry, FlatBufferBuilder, FrameError, HEADER_LEN, RpcType, check_frame};
+use crate::protocol::{
+    Entry, FlatBufferBuilder, FrameError, HEADER_LEN, REQUEST_CALL_VERSION, RequestVerdict,
+    RpcType, check_frame,
+};
 
 use super::error::LoadgenError;
 
@@ -106,11 +110,34 @@ fn step<'a>(
             InfoReq::ReqBody => body_frame,
             InfoReq::Var(_) | InfoReq::RespBody => absent,
         })),
+        Some(RpcType::RequestCall) => Ok(Step::Done(peek_request_call_verdict(payload)?)),
         Some(RpcType::Error) => Err(LoadgenError::RunnerErr(decode_err(payload)?)),
         _ => Err(LoadgenError::UnexpectedType {
             got: ty,
-            expected: "HTTPReqCall or ExtraInfo",
+            expected: "HTTPReqCall, ExtraInfo or RequestCall",
         }),
+    }
+}
+
+/// Classifies a RequestCall reply by its fixed part (version, verdict,
+/// status), allocating nothing; ERROR is the runner refusing the call.
+fn peek_request_call_verdict(payload: &[u8]) -> Result<ActionKind, LoadgenError> {
+    let bad = || LoadgenError::UnexpectedType {
+        got: RpcType::RequestCall.as_u8(),
+        expected: "a version-1 RequestCall reply",
+    };
+    let fixed: &[u8; 8] = payload.first_chunk().ok_or_else(bad)?;
+    if fixed[0] != REQUEST_CALL_VERSION {
+        return Err(bad());
+    }
+    match RequestVerdict::from_u8(fixed[1]) {
+        Some(RequestVerdict::Continue) => Ok(ActionKind::Continue),
+        Some(RequestVerdict::Stop) => {
+            Ok(ActionKind::Stop(u16::from_be_bytes([fixed[4], fixed[5]])))
+        }
+        Some(RequestVerdict::Rewrite) => Ok(ActionKind::Rewrite),
+        Some(RequestVerdict::Error) => Err(LoadgenError::RequestError(fixed[2])),
+        None => Err(bad()),
     }
 }
 
@@ -162,13 +189,20 @@ impl Client {
     }
 
     /// One request: the call frame, then the body frame when the runner
-    /// asks for the body; returns what the runner decided.
+    /// asks for the body; returns what the runner decided. An empty
+    /// `call_frame` means `body_frame` is a whole RequestCall (one frame,
+    /// one reply).
     pub fn call(
         &mut self,
         call_frame: &[u8],
         body_frame: &[u8],
     ) -> Result<ActionKind, LoadgenError> {
-        write_all(&self.stream, call_frame)?;
+        let first = if call_frame.is_empty() {
+            body_frame
+        } else {
+            call_frame
+        };
+        write_all(&self.stream, first)?;
         loop {
             let (ty, range) = self.read_frame()?;
             match step(ty, &self.rbuf.buf[range], body_frame, &self.absent)? {
@@ -237,7 +271,12 @@ impl AsyncClient {
         call_frame: &[u8],
         body_frame: &[u8],
     ) -> Result<ActionKind, LoadgenError> {
-        send(self.fd.get_ref(), call_frame).await?;
+        let first = if call_frame.is_empty() {
+            body_frame
+        } else {
+            call_frame
+        };
+        send(self.fd.get_ref(), first).await?;
         loop {
             let (ty, range) = self.read_frame().await?;
             match step(ty, &self.rbuf.buf[range], body_frame, &self.absent)? {

@@ -35,8 +35,11 @@ pub struct Plan {
     pub rate: Option<f64>,
     /// Give every request a fresh nonce (L0 misses).
     pub unique: bool,
-    /// The route's promptgate conf value sent with PrepareConf.
+    /// The route's promptgate conf value sent with PrepareConf (or inline).
     pub route_conf: String,
+    /// Speak promptgate's own RequestCall (one frame per request, the conf
+    /// inline) instead of HTTPReqCall + ExtraInfo.
+    pub inline: bool,
 }
 
 /// What the connections measured in the window.
@@ -238,21 +241,46 @@ impl Connection {
         n: usize,
     ) -> Result<Connection, LoadgenError> {
         let mut client = Client::connect(socket)?;
-        let token = client.prepare_conf(&plan.route_conf, "route#bench#ext-plugin-pre-req#1")?;
-        let calls = workload
-            .bodies
-            .iter()
-            .map(|p| with_token(p, token))
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(Connection {
-            client,
-            calls,
-            bodies: workload
+        // RequestCall: the whole call is one frame, kept where the nonce goes
+        // (`bodies`), with an empty call frame (see [`Client::call`]).
+        let (calls, bodies, nonce_at) = if plan.inline {
+            let frames = workload
+                .bodies
+                .iter()
+                .map(|p| p.request_frame(&plan.route_conf))
+                .collect::<Result<Vec<_>, _>>()?;
+            let nonce_at = frames.iter().map(|(_, at)| *at).collect();
+            let bodies: Vec<Vec<u8>> = frames.into_iter().map(|(frame, _)| frame).collect();
+            // One call before the window, as PrepareConf is for ext: the
+            // runner is serving (not just bound) and has parsed the conf.
+            if let Some(first) = bodies.first() {
+                client.call(&[], first)?;
+            }
+            (vec![Vec::new(); workload.bodies.len()], bodies, nonce_at)
+        } else {
+            let token =
+                client.prepare_conf(&plan.route_conf, "route#bench#ext-plugin-pre-req#1")?;
+            let calls = workload
+                .bodies
+                .iter()
+                .map(|p| with_token(p, token))
+                .collect::<Result<Vec<_>, _>>()?;
+            let bodies = workload
                 .bodies
                 .iter()
                 .map(|p| p.body_frame.clone())
-                .collect(),
-            nonce_at: workload.bodies.iter().map(|p| p.nonce_at()).collect(),
+                .collect();
+            (
+                calls,
+                bodies,
+                workload.bodies.iter().map(|p| p.nonce_at()).collect(),
+            )
+        };
+        Ok(Connection {
+            client,
+            calls,
+            bodies,
+            nonce_at,
             schedule: workload.schedule.clone(),
             // Connections start at different places in the schedule.
             slot: c * workload.schedule.len() / n,
@@ -365,6 +393,7 @@ fn is_broken(outcome: &Result<ActionKind, LoadgenError>) -> bool {
         Err(LoadgenError::Io { .. }
             | LoadgenError::Decode(_)
             | LoadgenError::UnexpectedType { .. }
+            | LoadgenError::Corpus(_)
             | LoadgenError::Frame(_))
     )
 }

@@ -20,6 +20,9 @@ pub enum LoadgenError {
     /// The runner answered a call with an Err frame.
     #[error("runner answered Err {0:?}")]
     RunnerErr(ErrCode),
+    /// The runner answered a RequestCall with ERROR (this reason byte).
+    #[error("runner answered RequestCall ERROR reason {0}")]
+    RequestError(u8),
     /// The runner answered with a frame type that does not fit the call.
     #[error("runner answered RPC type {got} where {expected} was expected")]
     UnexpectedType {

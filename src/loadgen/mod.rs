@@ -68,9 +68,14 @@ pub struct BenchArgs {
     /// With --socket: the runner's pid, for its CPU time and peak RSS.
     #[arg(long)]
     pub pid: Option<u32>,
-    /// The route's promptgate conf value sent with PrepareConf.
+    /// The route's promptgate conf value sent with PrepareConf (or inline).
     #[arg(long, default_value = "{}")]
     pub route_conf: String,
+    /// Request RPCs to load, each scenario once per RPC on the same bodies:
+    /// ext (APISIX's HTTPReqCall + ExtraInfo), request (promptgate's own
+    /// one-round-trip RequestCall, rows labelled `+request`).
+    #[arg(long, default_value = "ext", value_delimiter = ',')]
+    pub rpc: Vec<String>,
     /// Corpus directory (default: $PROMPTGATE_CORPUS_DIR, else tests/corpus).
     #[arg(long)]
     pub corpus: Option<PathBuf>,
@@ -171,6 +176,17 @@ pub fn run(args: &BenchArgs) -> Result<BenchReport, LoadgenError> {
         .ok_or_else(|| {
             LoadgenError::Corpus("not found; pass --corpus or set PROMPTGATE_CORPUS_DIR".into())
         })?;
+    let rpcs = args
+        .rpc
+        .iter()
+        .map(|r| match r.trim() {
+            "ext" => Ok(false),
+            "request" => Ok(true),
+            other => Err(LoadgenError::Usage(format!(
+                "unknown rpc {other:?}; expected ext or request"
+            ))),
+        })
+        .collect::<Result<Vec<_>, _>>()?;
     let texts = Texts::from_corpus(&corpus)?;
     let mut report = BenchReport {
         cores,
@@ -182,7 +198,10 @@ pub fn run(args: &BenchArgs) -> Result<BenchReport, LoadgenError> {
     };
     for &size in &sizes {
         let workload = Workload::build(&texts, size, mix, args.seed)?;
-        for &scenario in &scenarios {
+        for (&scenario, &inline) in scenarios
+            .iter()
+            .flat_map(|s| rpcs.iter().map(move |r| (s, r)))
+        {
             let child = match &args.socket {
                 Some(_) => None,
                 None => Some(ChildRunner::start(
@@ -202,12 +221,16 @@ pub fn run(args: &BenchArgs) -> Result<BenchReport, LoadgenError> {
                 rate: None,
                 unique: scenario.unique_bodies(),
                 route_conf: args.route_conf.clone(),
+                inline,
             };
-            let label = if args.socket.is_some() {
+            let mut label = if args.socket.is_some() {
                 format!("{}@ext", scenario.as_str())
             } else {
                 scenario.as_str().to_owned()
             };
+            if inline {
+                label.push_str("+request");
+            }
             let mut closed_rate = None;
             if !matches!(rate, Some(Rate::Fixed(_))) {
                 let row = measure(&socket, pid, &workload, &plan, &label)?;

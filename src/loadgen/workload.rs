@@ -14,7 +14,7 @@ use std::path::Path;
 
 use crate::eval::{Record, read_records};
 use crate::protocol::peer::{ReqCall, encode_extra_info_resp, encode_http_req_call_req};
-use crate::protocol::{Entry, FlatBufferBuilder};
+use crate::protocol::{Entry, FlatBufferBuilder, RpcType};
 
 use super::error::LoadgenError;
 
@@ -175,6 +175,44 @@ impl Prepared {
     /// allocation; the body keeps its length.
     pub fn set_nonce(&mut self, nonce: u64) {
         write_nonce_at(&mut self.body_frame, self.nonce_at, nonce);
+    }
+
+    /// The same request as one RequestCall frame (promptgate's own request
+    /// RPC, `route_conf` inline, the same headers the policy reads) and
+    /// where its nonce sits.
+    ///
+    /// # Errors
+    ///
+    /// A body frame that is not an ExtraInfo answer, or a frame over the limit.
+    pub fn request_frame(&self, route_conf: &str) -> Result<(Vec<u8>, usize), LoadgenError> {
+        let frame = crate::protocol::parse_frame(&self.body_frame)?;
+        let body = crate::protocol::decode_extra_info_resp(frame.payload)?
+            .result
+            .unwrap_or_default();
+        let len = body.len().to_string();
+        let headers: [(&[u8], &[u8]); 2] = [
+            (b"content-type", b"application/json"),
+            (b"content-length", len.as_bytes()),
+        ];
+        let req = crate::protocol::RequestCallReq {
+            flags: crate::protocol::REQUEST_FLAG_BODY,
+            id: b"",
+            conf: route_conf.as_bytes(),
+            route: b"bench",
+            consumer: b"",
+            method: b"POST",
+            path: b"/v1/chat/completions",
+            headers: &[],
+            body,
+        };
+        let mut payload = Vec::new();
+        crate::protocol::encode_request_call_req(&req, &headers, &mut payload);
+        let mut out = Vec::new();
+        crate::protocol::encode_frame(RpcType::RequestCall, &payload, &mut out)?;
+        let at = memchr::memmem::find(&out, NONCE_PLACEHOLDER).ok_or_else(|| {
+            LoadgenError::Corpus("request frame lost its nonce placeholder".into())
+        })?;
+        Ok((out, at))
     }
 
     /// Where the nonce sits in [`Prepared::body_frame`], for drivers that keep

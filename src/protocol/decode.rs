@@ -280,7 +280,7 @@ pub fn decode_inbound(ty: u8, payload: &[u8]) -> Result<Inbound<'_>, DecodeError
         Some(RpcType::ExtraInfo) => decode_extra_info_resp(payload).map(Inbound::ExtraInfo),
         Some(RpcType::HttpRespCall) => decode_http_resp_call(payload).map(Inbound::HttpRespCall),
         // StreamChunk is the Lua plugin's, not APISIX's: `decode_stream_chunk`.
-        Some(RpcType::Error) | Some(RpcType::StreamChunk) | None => {
+        Some(RpcType::Error) | Some(RpcType::StreamChunk) | Some(RpcType::RequestCall) | None => {
             Err(DecodeError::UnknownValue {
                 message: "frame",
                 field: "type",

@@ -34,6 +34,11 @@ pub enum RpcType {
     /// payload in [`crate::protocol::decode_stream_chunk`]). APISIX never
     /// sends this type.
     StreamChunk = 16,
+    /// promptgate's own: a whole request (conf, method, path, headers, body)
+    /// from the `ai-promptgate` plugin's access phase, answered in one round
+    /// trip (`apisix/plugins/RPC.md`; payload in
+    /// [`crate::protocol::decode_request_call`]).
+    RequestCall = 17,
 }
 
 impl RpcType {
@@ -47,6 +52,7 @@ impl RpcType {
             3 => Some(Self::ExtraInfo),
             4 => Some(Self::HttpRespCall),
             16 => Some(Self::StreamChunk),
+            17 => Some(Self::RequestCall),
             _ => None,
         }
     }

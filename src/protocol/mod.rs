@@ -20,7 +20,9 @@
 //!
 //! `stream` is promptgate's own RPC on the same socket and framing (type 16,
 //! `StreamChunk`, `apisix/plugins/RPC.md`): plain binary payloads from the
-//! `ai-promptgate` Lua plugin, one chunk of a streamed answer each.
+//! `ai-promptgate` Lua plugin, one chunk of a streamed answer each; `request`
+//! is its request-path sibling (type 17, `RequestCall`): a whole request in
+//! one frame, the verdict in one reply.
 //!
 //! One call, as the server drives it (the request bytes here come from [`peer`]):
 //!
@@ -52,6 +54,7 @@
 mod decode;
 mod encode;
 mod frame;
+mod request;
 mod stream;
 #[allow(
     warnings,
@@ -83,6 +86,14 @@ pub use flatbuffers::FlatBufferBuilder;
 pub use frame::{
     Frame, FrameError, FrameHeader, HEADER_LEN, MAX_PAYLOAD, RpcType, check_frame, encode_frame,
     encode_header, parse_frame, parse_header,
+};
+pub use request::{
+    HeaderOp, MAX_REQUEST_CALL_CONF, MAX_REQUEST_CALL_CONSUMER, MAX_REQUEST_CALL_HEADER,
+    MAX_REQUEST_CALL_HEADERS, MAX_REQUEST_CALL_ID, MAX_REQUEST_CALL_METHOD, MAX_REQUEST_CALL_PATH,
+    MAX_REQUEST_CALL_ROUTE, REPLY_FLAG_BODY, REQUEST_CALL_VERSION, REQUEST_FLAG_BODY,
+    RequestCallReply, RequestCallReq, RequestDecodeError, RequestReason, RequestVerdict,
+    decode_request_call, decode_request_call_reply, encode_request_call_reply,
+    encode_request_call_req,
 };
 pub use stream::{
     MAX_STREAM_CONF, MAX_STREAM_CONTENT_TYPE, MAX_STREAM_ID, MAX_STREAM_RELEASE, MAX_STREAM_ROUTE,

@@ -431,11 +431,13 @@ pub fn decode_reply(ty: u8, payload: &[u8]) -> Result<Reply, DecodeError> {
         Some(RpcType::ExtraInfo) => decode_extra_info_req(payload).map(Reply::ExtraInfo),
         Some(RpcType::HttpRespCall) => decode_http_resp_call_resp(payload).map(Reply::RespCall),
         // Answered to the Lua plugin, not APISIX: `decode_stream_chunk_reply`.
-        Some(RpcType::StreamChunk) | None => Err(DecodeError::UnknownValue {
-            message: "frame",
-            field: "type",
-            value: ty,
-        }),
+        Some(RpcType::StreamChunk) | Some(RpcType::RequestCall) | None => {
+            Err(DecodeError::UnknownValue {
+                message: "frame",
+                field: "type",
+                value: ty,
+            })
+        }
     }
 }
 

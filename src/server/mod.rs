@@ -9,12 +9,14 @@
 //! * `connection` — one stream with its read buffer; whole frames in, whole
 //!   replies out.
 //! * `tokens` — the process-global conf-token store with sliding expiry.
+//! * `conf_cache` — route confs sent inline (RequestCall), each parsed once
+//!   into the token store and found again by its bytes; bounded.
 //! * `sessions` — the process-global streamed-answer sessions (StreamChunk),
 //!   bounded, with an idle timeout.
 //! * `handler` — one connection's loop: read a frame, apply its command.
 //! * `cmd` — the RPCs, one command per file: PrepareConf, HTTPReqCall (with
 //!   its ExtraInfo round trips and one `finish` that observes and encodes),
-//!   HTTPRespCall.
+//!   HTTPRespCall, and promptgate's own StreamChunk and RequestCall.
 //! * `reply` — decisions as reply frames.
 //!
 //! Connections are served concurrently (APISIX sends PrepareConf on a second
@@ -23,6 +25,7 @@
 //! CPU-heavy detection on its own tasks beyond what the pipeline schedules.
 
 mod cmd;
+mod conf_cache;
 mod connection;
 mod handler;
 mod listen;
@@ -40,6 +43,7 @@ use tokio::net::UnixListener;
 use tokio::sync::{Semaphore, watch};
 use tokio::task::JoinSet;
 
+pub use conf_cache::{InlineConfs, MAX_INLINE_CONFS};
 pub use connection::{ConnError, Connection, OwnedFrame};
 pub use listen::{
     BoundSocket, CONF_EXPIRE_ENV, LISTEN_ENV, ListenError, bind, parse_expire_time,
@@ -74,6 +78,8 @@ pub struct Shared {
     pub pseudonyms: PseudonymStore,
     /// Streamed answers being inspected (StreamChunk), by request id.
     pub streams: StreamSessions,
+    /// Route confs sent inline with RequestCall, each parsed once.
+    pub inline_confs: InlineConfs,
 }
 
 /// How long a request's placeholder mapping waits for its answer.
@@ -129,6 +135,7 @@ impl Shared {
             scans,
             pseudonyms,
             streams,
+            inline_confs: InlineConfs::default(),
         }
     }
 }

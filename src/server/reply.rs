@@ -1,10 +1,12 @@
 //! Turns a [`Decision`] into the HTTPReqCall reply frame: Stop for a block,
-//! Rewrite for a redaction or a shadow note, an empty reply to continue.
+//! Rewrite for a redaction or a shadow note, an empty reply to continue; and
+//! into the same verdicts in RequestCall's own reply format.
 
 use crate::pipeline::{Decision, ShadowOutcome, Verdict, counts_header};
 use crate::protocol::{
-    Entry, ErrCode, FlatBufferBuilder, Rewrite, Stop, TextEntry, encode_err,
-    encode_req_call_continue, encode_req_call_rewrite, encode_req_call_stop, encode_resp_call_resp,
+    Entry, ErrCode, FlatBufferBuilder, HeaderOp, RequestCallReply, RequestReason, RequestVerdict,
+    Rewrite, Stop, TextEntry, encode_err, encode_req_call_continue, encode_req_call_rewrite,
+    encode_req_call_stop, encode_request_call_reply, encode_resp_call_resp,
 };
 
 /// Header naming the request in replies and upstream requests.
@@ -91,6 +93,99 @@ pub fn encode_decision(
         tracing::warn!(call_id, request_id, %error, "reply cannot be framed; answering service unavailable");
         encode_error(scratch, ErrCode::ServiceUnavailable);
     }
+}
+
+/// Encodes the RequestCall reply (promptgate's own request RPC) for
+/// `decision` into `scratch.out`, with the same semantics as
+/// [`encode_decision`]: a block is STOP with the same JSON error body and
+/// headers, a redaction REWRITE with the same `x-promptgate-redacted` headers
+/// (and the content-encoding removed from a compressed request), a shadow
+/// note CONTINUE with the same `x-promptgate-shadow` request header. A reply
+/// that does not fit a frame becomes ERROR `busy`.
+pub fn encode_inline_decision(
+    scratch: &mut Scratch,
+    request_id: &str,
+    decision: &Decision,
+    was_compressed: bool,
+) {
+    let summary;
+    let note;
+    let json;
+    let reply = match &decision.verdict {
+        Verdict::Allow => inline(RequestVerdict::Continue, 0, Vec::new(), None),
+        Verdict::Block(block) => {
+            json = block.to_json(request_id);
+            let headers = vec![
+                (
+                    HeaderOp::SetResponse,
+                    &b"content-type"[..],
+                    &b"application/json"[..],
+                ),
+                (
+                    HeaderOp::SetResponse,
+                    REQUEST_ID_HEADER,
+                    request_id.as_bytes(),
+                ),
+            ];
+            RequestCallReply {
+                reason: RequestReason::PolicyOrMalformed,
+                ..inline(RequestVerdict::Stop, block.status, headers, Some(&json))
+            }
+        }
+        Verdict::Redact(redaction) => {
+            summary = counts_header(&redaction.counts);
+            let mut headers = vec![(HeaderOp::SetRequest, REDACTED_HEADER, summary.as_bytes())];
+            if was_compressed {
+                headers.push((HeaderOp::RemoveRequest, &b"content-encoding"[..], &b""[..]));
+            }
+            headers.push((HeaderOp::SetResponse, REDACTED_HEADER, summary.as_bytes()));
+            inline(RequestVerdict::Rewrite, 0, headers, Some(&redaction.body))
+        }
+        Verdict::Shadow(outcome) => {
+            note = shadow_note(outcome);
+            let headers = vec![(HeaderOp::SetRequest, SHADOW_HEADER, note.as_bytes())];
+            inline(RequestVerdict::Continue, 0, headers, None)
+        }
+    };
+    if encode_request_call_reply(&reply, &mut scratch.out).is_err() {
+        tracing::warn!(
+            request_id,
+            "RequestCall reply cannot be framed; answering ERROR busy"
+        );
+        encode_inline_error(scratch, RequestReason::Busy);
+    }
+}
+
+fn inline<'a>(
+    verdict: RequestVerdict,
+    status: u16,
+    headers: Vec<(HeaderOp, &'a [u8], &'a [u8])>,
+    body: Option<&'a [u8]>,
+) -> RequestCallReply<'a> {
+    RequestCallReply {
+        verdict,
+        reason: RequestReason::None,
+        status,
+        headers,
+        body,
+    }
+}
+
+/// Encodes a RequestCall ERROR reply with `reason` into `scratch.out`.
+pub fn encode_inline_error(scratch: &mut Scratch, reason: RequestReason) {
+    let reply = RequestCallReply {
+        reason,
+        ..inline(RequestVerdict::Error, 0, Vec::new(), None)
+    };
+    // An empty ERROR always fits.
+    let _ = encode_request_call_reply(&reply, &mut scratch.out);
+}
+
+/// Encodes a plain RequestCall CONTINUE into `scratch.out`.
+pub fn encode_inline_continue(scratch: &mut Scratch) {
+    let reply = inline(RequestVerdict::Continue, 0, Vec::new(), None);
+    // An empty CONTINUE always fits.
+    let _ = encode_request_call_reply(&reply, &mut scratch.out);
 }
 
 /// Encodes an Err frame into `scratch.out`.

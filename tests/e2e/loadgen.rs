@@ -93,3 +93,56 @@ fn bench_reports_sane_numbers_for_every_baseline() {
     let closed = miss["decisions_per_sec"].as_f64().expect("rate");
     assert!((target - closed / 2.0).abs() < 1.0, "{target} vs {closed}");
 }
+
+#[test]
+fn bench_loads_both_request_rpcs_with_the_same_bodies() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut cmd = base_command(dir.path());
+    if let Some(corpus) = promptgate::eval::corpus_dir() {
+        cmd.env("PROMPTGATE_CORPUS_DIR", corpus);
+    }
+    let output = cmd
+        .args([
+            "bench",
+            "--scenarios",
+            "miss",
+            "--rpc",
+            "ext,request",
+            "--sizes",
+            "1k",
+            "--duration",
+            "1s",
+            "--warmup",
+            "300ms",
+            "--connections",
+            "2",
+            "--mix",
+            "benign=50,attack=25,pii=25",
+            "--json",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .output()
+        .expect("run promptgate bench");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "bench failed: {stderr}");
+    let report: serde_json::Value =
+        serde_json::from_slice(&output.stdout).expect("bench prints JSON");
+    let rows = report["rows"].as_array().expect("rows");
+    let names: Vec<&str> = rows.iter().filter_map(|r| r["scenario"].as_str()).collect();
+    assert_eq!(names, ["miss", "miss+request"], "{report:#}");
+    for row in rows {
+        let name = &row["scenario"];
+        assert_eq!(row["errors"], 0, "{name}: {}", row["first_error"]);
+        // Every kind of decision came back and was read, on both RPCs.
+        for kind in ["allowed", "blocked", "rewritten"] {
+            assert!(
+                row[kind].as_u64().expect(kind) > 0,
+                "{name}: no {kind}: {row}"
+            );
+        }
+        assert!(
+            row["runner_cpu_us_per_decision"].as_f64().is_some(),
+            "{name}: runner CPU per decision"
+        );
+    }
+}

@@ -1,7 +1,9 @@
 //! The `ai-promptgate` APISIX plugin (`apisix/plugins/ai-promptgate.lua`) under
 //! Debian's LuaJIT with the stubs of `tests/lua/stub.lua`: its unit tests (framing,
 //! schema, every verdict against a scripted peer over a real Unix socket, the runner
-//! down with fail-open and fail-closed), then the plugin against the real runner.
+//! down with fail-open and fail-closed, the request mode's codec and runner-down paths),
+//! then the plugin against the real runner (streamed answers, and the request mode:
+//! stop, redact, continue, shadow, oversize, bad conf).
 //!
 //! These tests fail, never skip, when `luajit` (or lua-cjson, lua-socket) is missing:
 //! CI installs them with `scripts/setup-system.sh`. Real APISIX is not involved; see
@@ -63,7 +65,7 @@ fn assert_passed(output: &Output, min_tests: usize, context: &str) {
 #[test]
 fn lua_plugin_unit_tests_pass_under_luajit() {
     let output = luajit(&[]);
-    assert_passed(&output, 20, "");
+    assert_passed(&output, 29, "");
 }
 
 #[test]
@@ -75,7 +77,7 @@ fn lua_plugin_redacts_and_stops_streams_against_the_real_runner() {
     });
     let output = luajit(&[runner.socket.as_os_str()]);
     let logs = runner.logs();
-    assert_passed(&output, 10, &format!("runner log:\n{logs}"));
+    assert_passed(&output, 16, &format!("runner log:\n{logs}"));
     assert!(
         !logs.contains(EMAIL) && !logs.contains("maria.lo"),
         "the runner never logs answer text"

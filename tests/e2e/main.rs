@@ -17,6 +17,8 @@ mod ops_privacy;
 mod ops_reload;
 mod ops_tls;
 mod ops_vault;
+mod request_call;
+mod request_call_same;
 mod response;
 mod security;
 mod stream;

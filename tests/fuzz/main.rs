@@ -13,6 +13,7 @@ mod support;
 mod extra_info;
 mod frame;
 mod json;
+mod request_call;
 mod stream;
 
 mod harness;

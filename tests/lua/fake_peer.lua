@@ -2,7 +2,8 @@
 --   luajit tests/lua/fake_peer.lua <socket> <script>
 -- Listens on <socket>, prints "ready", then for every StreamChunk frame it reads it
 -- prints one line describing the request (decoded here independently of the
--- plugin's own codec) and does what the next script line says:
+-- plugin's own codec; a RequestCall, type 17, as "request conn=N payload=<hex>")
+-- and does what the next script line says:
 --   reply <verdict> <reason> <release-hex>   a version-1 reply (held = 0)
 --   reply_close <verdict> <reason> <hex>     the same, then closes that connection
 --   raw <hex>                                these bytes as the whole reply
@@ -103,7 +104,9 @@ local function serve(c)
     local ty = head:byte(1)
     local len = be(head, 2, 3)
     local payload = len > 0 and c:receive(len) or ""
-    local line = decode(payload):gsub("conn=0", "conn=" .. numbers[c])
+    -- A RequestCall (type 17) is reported whole, as hex, for the test to read.
+    local line = (ty == 17 and ("request conn=0 payload=" .. hex(payload))
+                  or decode(payload)):gsub("conn=0", "conn=" .. numbers[c])
     print(line .. " type=" .. ty)
     local cmd = script[step]
     step = step + 1

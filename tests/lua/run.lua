@@ -98,6 +98,7 @@ if socket_path then
 else
     require("unit")(T)
 end
+require("request_mode")(T)
 
 local failed = 0
 for _, t in ipairs(tests) do

@@ -17,6 +17,9 @@ local M = {
     timers = {},        -- ngx.timer.at callbacks not yet run
     stats = { connects = 0, reuses = 0 },
     helper_path = nil,  -- what apisix.plugins.ext-plugin.helper.get_path() returns
+    -- The request the access phase sees (M.new_request's `request` option) and
+    -- what the plugin did to it: body replaced, request and response headers set.
+    req = {},
 }
 
 local pool = {}         -- pool name (default: the address) -> idle raw sockets
@@ -195,6 +198,11 @@ function M.install()
             end,
         },
         sleep = lsocket.sleep,
+        req = {
+            set_body_data = function(body)
+                M.req.new_body = body
+            end,
+        },
     }
     package.loaded["apisix.core"] = {
         log = {
@@ -210,6 +218,30 @@ function M.install()
         schema = {
             check = function(schema, conf)
                 return check(schema, conf, "conf")
+            end,
+        },
+        request = {
+            headers = function()
+                return M.req.headers or {}
+            end,
+            get_body = function()
+                M.req.body_reads = (M.req.body_reads or 0) + 1
+                return M.req.body
+            end,
+            get_method = function()
+                return M.req.method or "POST"
+            end,
+            set_header = function(_, name, value)
+                if value == nil then
+                    M.req.set_headers[name] = false -- removed
+                else
+                    M.req.set_headers[name] = value
+                end
+            end,
+        },
+        response = {
+            set_header = function(name, value)
+                M.req.resp_headers[name] = value
             end,
         },
     }
@@ -229,8 +261,11 @@ function M.run_timers()
     end
 end
 
---- A fresh request: response state reset, a new ctx.
-function M.new_request(vars)
+--- A fresh request: response state reset, a new ctx. `request` (optional): the
+--- access phase's {headers, body, method}.
+function M.new_request(vars, request)
+    M.req = request or {}
+    M.req.set_headers, M.req.resp_headers = {}, {}
     ngx.status = 200
     ngx.headers_sent = false
     ngx.header = {}

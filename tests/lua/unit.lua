@@ -35,7 +35,13 @@ return function(T)
             stub.close_pool()
             local frames, status = {}, nil
             for line in proc:lines() do
-                if line:find("^frame ") then
+                if line:find("^request ") then
+                    frames[#frames + 1] = {
+                        conn = tonumber(line:match("conn=(%d+)")),
+                        type = 17,
+                        payload = unhex(line:match("payload=(%x*)")),
+                    }
+                elseif line:find("^frame ") then
                     local fr = {}
                     for k, v in line:gmatch("(%w+)=(%S*)") do
                         fr[k] = v
@@ -57,6 +63,9 @@ return function(T)
             return frames, status
         end
     end
+
+    -- For tests/lua/request_mode.lua.
+    T.peer = peer
 
     local function reply(verdict, reason, release)
         return string.format("reply %d %d %s", verdict, reason, hex(release or ""))

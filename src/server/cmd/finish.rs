@@ -1,10 +1,12 @@
-//! The end of every call that reached a decision (HTTPReqCall, and an
+//! The end of every call that reached a decision (HTTPReqCall, RequestCall, and an
 //! HTTPRespCall whose answer was inspected): count it, audit it, encode the
 //! reply. One place, so every path observes the same way.
 
 use std::time::{Duration, Instant};
 
-use super::super::reply::{Scratch, encode_answer_decision, encode_decision};
+use super::super::reply::{
+    Scratch, encode_answer_decision, encode_decision, encode_inline_decision,
+};
 use crate::pipeline::{Decision, Verdict};
 use crate::policy::Mode;
 use crate::protocol::TextEntry;
@@ -16,6 +18,12 @@ pub(super) enum Call<'a> {
     /// An HTTPReqCall; `compressed` says whether the body APISIX holds is
     /// compressed (a rewrite drops the encoding).
     Request {
+        /// The request's body is compressed.
+        compressed: bool,
+    },
+    /// A RequestCall (promptgate's own one-round-trip request RPC); as
+    /// `Request`, answered in its own reply format.
+    Inline {
         /// The request's body is compressed.
         compressed: bool,
     },
@@ -56,6 +64,9 @@ impl Seen<'_> {
             Call::Request { compressed } => {
                 encode_decision(scratch, self.call_id, self.request_id, decision, compressed)
             }
+            Call::Inline { compressed } => {
+                encode_inline_decision(scratch, self.request_id, decision, compressed)
+            }
             Call::Answer { upstream_headers } => encode_answer_decision(
                 scratch,
                 self.call_id,
@@ -70,7 +81,7 @@ impl Seen<'_> {
     /// (identifiers only); the reply is the caller's.
     pub(super) fn observe(&self, runtime: &Runtime, decision: &Decision, latency: Duration) {
         let (direction, model_version) = match self.call {
-            Call::Request { .. } => {
+            Call::Request { .. } | Call::Inline { .. } => {
                 telemetry::record_decision(self.counters, decision, self.mode, latency);
                 ("request", runtime.pipeline.model_version())
             }

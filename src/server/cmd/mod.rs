@@ -10,15 +10,21 @@
 //!   direction decides; the reply passes, rewrites or withholds the answer.
 //! * `stream_chunk` — StreamChunk (promptgate's own, type 16): one chunk of
 //!   a streamed answer through its session, the safe bytes released.
+//! * `request_call` — RequestCall (promptgate's own, type 17): a whole
+//!   request in one frame (inline conf, headers, body) through the same
+//!   steps as `req_call`, its verdict in one reply.
 
 mod extra;
 mod finish;
 mod prepare_conf;
 mod req_call;
+mod request_call;
 mod resp_call;
 mod stream_chunk;
 
 use bytes::Bytes;
+
+pub(super) use prepare_conf::{ConfRefused, route_policy};
 
 use super::Shared;
 use super::Shutdown;
@@ -45,6 +51,7 @@ pub(super) async fn apply(
             return resp_call::apply(conn, shared, payload, scratch, shutdown).await;
         }
         Some(RpcType::StreamChunk) => stream_chunk::apply(shared, &payload, scratch).await,
+        Some(RpcType::RequestCall) => request_call::apply(shared, payload, scratch).await,
         Some(RpcType::ExtraInfo) | Some(RpcType::Error) | None => {
             tracing::warn!(rpc_type = ty, "unexpected RPC type; answering bad request");
             encode_error(scratch, ErrCode::BadRequest);

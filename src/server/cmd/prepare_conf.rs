@@ -20,6 +20,10 @@ pub(in crate::server) enum ConfRefused {
     /// It names what the configuration lacks.
     #[error("promptgate route conf names what the config lacks: {0}")]
     Unresolved(#[from] ResolveError),
+    /// Its entry left the conf-token store before it could be used (a store
+    /// bounded below one entry).
+    #[error("promptgate route conf was evicted from the token store at once")]
+    Evicted,
 }
 
 /// A route's promptgate conf value, parsed and resolved against `runtime`:

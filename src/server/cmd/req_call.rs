@@ -10,6 +10,7 @@ use bytes::Bytes;
 
 use super::super::connection::{ConnError, Connection};
 use super::super::reply::{Scratch, encode_error};
+use super::super::tokens::ConfEntry;
 use super::super::{Direction, ScanJob, Shared, Shutdown};
 use super::conf_entry;
 use super::extra::{Wait, fetch_extra};
@@ -17,7 +18,8 @@ use super::finish::{Call, Seen};
 use crate::detect::Layer;
 use crate::pipeline::{Block, Decision, Pipeline, Pseudonyms, RoutePolicy, Verdict, too_large};
 use crate::policy::Mode;
-use crate::protocol::{ErrCode, HttpReqCall, decode_http_req_call, encode_req_call_continue};
+use crate::protocol::{ErrCode, decode_http_req_call, encode_req_call_continue};
+use crate::runtime::Runtime;
 use crate::telemetry::{self, InflightGuard};
 
 /// Longest client-supplied request id echoed back; longer ones are replaced.
@@ -59,39 +61,34 @@ pub(super) async fn apply(
         started,
     };
     let runtime = shared.runtime.load();
-    let policy = match entry.policy(&runtime) {
+    let policy = match policy_of(&entry, &runtime) {
         None => {
             let _ = encode_req_call_continue(&mut scratch.fbb, &mut scratch.out, call.id);
             return Ok(());
         }
         Some(Ok(policy)) => policy,
-        Some(Err(error)) => {
-            // The route's policy vanished in a reload: fail closed, visibly.
-            tracing::error!(route = %entry.route_id, %error, "route policy unavailable after reload");
-            let block = Block::new(
-                503,
-                "policy_unavailable",
-                Layer::Gate,
-                "route policy is not available",
-            );
-            telemetry::record_runner_error("policy_unavailable");
-            seen.finish(&runtime, scratch, &Decision::block(block));
+        Some(Err(unavailable)) => {
+            seen.finish(&runtime, scratch, &unavailable);
             return Ok(());
         }
     };
     let content_encoding = call.header(b"content-encoding");
     seen.mode = policy.mode;
     seen.call = Call::Request {
-        compressed: content_encoding.is_some_and(|v| !v.eq_ignore_ascii_case(b"identity")),
+        compressed: is_compressed(content_encoding),
     };
     let pipeline = &runtime.pipeline;
-    let want_body = match body_gate(pipeline, &policy, &call) {
+    let gate = body_gate(
+        pipeline,
+        &policy,
+        call.header(b"content-length"),
+        call.header(b"transfer-encoding"),
+    );
+    let want_body = match gate {
         BodyGate::Skip => false,
         BodyGate::Fetch => true,
         BodyGate::TooLarge => {
-            let decision =
-                pipeline.early(&policy, Decision::block(too_large(policy.max_body_bytes)));
-            seen.finish(&runtime, scratch, &decision);
+            seen.finish(&runtime, scratch, &too_large_decision(pipeline, &policy));
             return Ok(());
         }
     };
@@ -124,26 +121,20 @@ pub(super) async fn apply(
             "fetched variable"
         );
     }
-    let job = ScanJob {
-        pipeline: Arc::clone(&runtime.pipeline),
-        cache: Arc::clone(&shared.cache),
-        policy: policy.clone(),
-        body,
-        content_encoding: content_encoding.map(|v| payload.slice_ref(v)),
-        direction: Direction::Request,
-    };
-    let decision = shared.scans.decide(job).await;
-    if reversible {
-        keep_originals(shared, &vars, &var_values, &decision);
-    }
-    seen.consumer = vars
-        .iter()
-        .zip(&var_values)
-        .find(|(name, _)| **name == CONSUMER_VAR)
-        .and_then(|(_, value)| value.as_deref())
-        .and_then(|v| std::str::from_utf8(v).ok());
+    let key = reversible
+        .then(|| var_value(&vars, &var_values, REQUEST_ID_VAR))
+        .flatten();
+    let content_encoding = content_encoding.map(|v| payload.slice_ref(v));
+    let decision = scan(shared, &runtime, &policy, body, content_encoding, key).await;
+    seen.consumer = var_value(&vars, &var_values, CONSUMER_VAR);
     seen.finish(&runtime, scratch, &decision);
     Ok(())
+}
+
+/// Whether a `content-encoding` says the body is compressed (a rewrite
+/// then drops the encoding).
+pub(super) fn is_compressed(content_encoding: Option<&[u8]>) -> bool {
+    content_encoding.is_some_and(|v| !v.eq_ignore_ascii_case(b"identity"))
 }
 
 /// The APISIX variable naming the authenticated consumer, audited when fetched.
@@ -153,35 +144,82 @@ const CONSUMER_VAR: &[u8] = b"consumer_name";
 /// of a reversible redaction's mapping.
 pub(super) const REQUEST_ID_VAR: &[u8] = b"request_id";
 
-/// Keeps a reversible redaction's mapping for the answer, under APISIX's
-/// request id (without one there is nothing to match the answer by, and the
-/// placeholders stay).
-fn keep_originals(shared: &Shared, vars: &[&[u8]], values: &[Option<Bytes>], decision: &Decision) {
-    let Verdict::Redact(redaction) = &decision.verdict else {
-        return;
-    };
-    if redaction.originals.0.is_empty() {
-        return;
-    }
-    let id = vars
-        .iter()
+/// The UTF-8 value fetched for the variable `name`.
+fn var_value<'v>(vars: &[&[u8]], values: &'v [Option<Bytes>], name: &[u8]) -> Option<&'v str> {
+    vars.iter()
         .zip(values)
-        .find(|(name, _)| **name == REQUEST_ID_VAR)
+        .find(|(n, _)| **n == name)
         .and_then(|(_, value)| value.as_deref())
-        .and_then(|v| std::str::from_utf8(v).ok());
-    match id {
-        Some(id) => shared.pseudonyms.put(
-            id,
-            Pseudonyms::from_pairs(redaction.originals.0.iter().cloned()),
-        ),
-        None => {
-            tracing::warn!("reversible redaction without an APISIX request_id; placeholders stay")
+        .and_then(|v| std::str::from_utf8(v).ok())
+}
+
+/// The route's policy under `runtime`, shared by every request path: `None`
+/// when the route's conf does not name promptgate (continue), `Err` with the
+/// fail-closed 503 decision when the policy vanished in a reload.
+pub(super) fn policy_of(
+    entry: &ConfEntry,
+    runtime: &Runtime,
+) -> Option<Result<RoutePolicy, Decision>> {
+    match entry.policy(runtime)? {
+        Ok(policy) => Some(Ok(policy)),
+        Err(error) => {
+            tracing::error!(route = %entry.route_id, %error, "route policy unavailable after reload");
+            let block = Block::new(
+                503,
+                "policy_unavailable",
+                Layer::Gate,
+                "route policy is not available",
+            );
+            telemetry::record_runner_error("policy_unavailable");
+            Some(Err(Decision::block(block)))
         }
     }
 }
 
+/// The decision for a body over the route's limit (per its fail mode).
+pub(super) fn too_large_decision(pipeline: &Pipeline, policy: &RoutePolicy) -> Decision {
+    pipeline.early(policy, Decision::block(too_large(policy.max_body_bytes)))
+}
+
+/// Runs the request direction of the pipeline on `body` (on the scan pool
+/// for large ones) and keeps a reversible redaction's mapping under `key`
+/// (APISIX's request id) for the answer: the one decision step of every
+/// request path.
+pub(super) async fn scan(
+    shared: &Shared,
+    runtime: &Runtime,
+    policy: &RoutePolicy,
+    body: Option<Bytes>,
+    content_encoding: Option<Bytes>,
+    key: Option<&str>,
+) -> Decision {
+    let job = ScanJob {
+        pipeline: Arc::clone(&runtime.pipeline),
+        cache: Arc::clone(&shared.cache),
+        policy: policy.clone(),
+        body,
+        content_encoding,
+        direction: Direction::Request,
+    };
+    let decision = shared.scans.decide(job).await;
+    if let Verdict::Redact(redaction) = &decision.verdict {
+        if !redaction.originals.0.is_empty() {
+            match key {
+                Some(key) => shared.pseudonyms.put(
+                    key,
+                    Pseudonyms::from_pairs(redaction.originals.0.iter().cloned()),
+                ),
+                None => tracing::warn!(
+                    "reversible redaction without an APISIX request_id; placeholders stay"
+                ),
+            }
+        }
+    }
+    decision
+}
+
 /// What the headers and the policy say about fetching the body.
-enum BodyGate {
+pub(super) enum BodyGate {
     /// Do not ask for it: the policy reads no body, or the headers say there is none.
     Skip,
     /// Ask APISIX for it.
@@ -190,15 +228,18 @@ enum BodyGate {
     TooLarge,
 }
 
-/// Body gating before anything is fetched (see [`BodyGate`]).
-fn body_gate(pipeline: &Pipeline, policy: &RoutePolicy, call: &HttpReqCall<'_>) -> BodyGate {
+/// Body gating before anything is fetched (see [`BodyGate`]), from the
+/// request's `content-length` and `transfer-encoding` headers.
+pub(super) fn body_gate(
+    pipeline: &Pipeline,
+    policy: &RoutePolicy,
+    content_length: Option<&[u8]>,
+    transfer_encoding: Option<&[u8]>,
+) -> BodyGate {
     if !pipeline.needs_body(policy) {
         return BodyGate::Skip;
     }
-    match body_presence(
-        call.header(b"content-length"),
-        call.header(b"transfer-encoding"),
-    ) {
+    match body_presence(content_length, transfer_encoding) {
         BodyPresence::None => BodyGate::Skip,
         BodyPresence::Length(len) if len > policy.max_body_bytes => BodyGate::TooLarge,
         BodyPresence::Length(_) | BodyPresence::Unknown => BodyGate::Fetch,

@@ -13,6 +13,10 @@
 #[path = "../../support/mod.rs"]
 mod shared;
 
+pub mod inline;
+
+pub use inline::InlineReply;
+
 pub use shared::{corpus, redis};
 
 use std::fs::File;
