@@ -28,7 +28,10 @@ use promptgate::protocol::peer::{
     self, InfoReq, Reply, ReqCall, encode_extra_info_resp, encode_http_req_call_req,
     encode_prepare_conf_req,
 };
-use promptgate::protocol::{Entry, FlatBufferBuilder, HEADER_LEN, MAX_PAYLOAD, parse_header};
+use promptgate::protocol::{
+    Entry, FlatBufferBuilder, HEADER_LEN, MAX_PAYLOAD, RpcType, decode_request_call_reply,
+    decode_stream_chunk_reply, parse_header,
+};
 
 use crate::support::runner::{InProcessRunner, take_panics};
 use crate::support::{self, Hex, Seed};
@@ -170,9 +173,9 @@ impl Apisix {
         Ok(())
     }
 
-    /// The next frame; `None` on a close between frames. A close inside a
-    /// frame, an empty or oversize payload, or an undecodable reply is an error.
-    async fn recv(&mut self) -> Result<Option<Reply>, String> {
+    /// The next frame's type and payload; `None` on a close between frames.
+    /// A close inside a frame or an empty or oversize payload is an error.
+    async fn recv_frame(&mut self) -> Result<Option<(u8, Vec<u8>)>, String> {
         let mut header = [0u8; HEADER_LEN];
         let mut got = 0;
         while got < HEADER_LEN {
@@ -198,9 +201,40 @@ impl Apisix {
             .read_exact(&mut payload)
             .await
             .map_err(|e| format!("runner closed inside a reply of type {}: {e}", header.ty))?;
-        peer::decode_reply(header.ty, &payload)
+        Ok(Some((header.ty, payload)))
+    }
+
+    /// The next APISIX reply; `None` on a close between frames. A close inside
+    /// a frame, an empty or oversize payload, or an undecodable reply is an error.
+    async fn recv(&mut self) -> Result<Option<Reply>, String> {
+        let Some((ty, payload)) = self.recv_frame().await? else {
+            return Ok(None);
+        };
+        peer::decode_reply(ty, &payload)
             .map(Some)
-            .map_err(|e| format!("undecodable reply of type {}: {e}", header.ty))
+            .map_err(|e| format!("undecodable reply of type {ty}: {e}"))
+    }
+
+    /// The next reply of any RPC the runner serves: APISIX's, or promptgate's
+    /// own (StreamChunk, RequestCall), each checked with its own decoder.
+    async fn recv_any(&mut self) -> Result<bool, String> {
+        let Some((ty, payload)) = self.recv_frame().await? else {
+            return Ok(false);
+        };
+        let decoded = match RpcType::from_u8(ty) {
+            Some(RpcType::StreamChunk) => decode_stream_chunk_reply(&payload)
+                .map(drop)
+                .map_err(|e| e.to_string()),
+            Some(RpcType::RequestCall) => decode_request_call_reply(&payload)
+                .map(drop)
+                .map_err(|e| e.to_string()),
+            _ => peer::decode_reply(ty, &payload)
+                .map(drop)
+                .map_err(|e| e.to_string()),
+        };
+        decoded
+            .map(|()| true)
+            .map_err(|e| format!("undecodable reply of type {ty}: {e}"))
     }
 
     async fn prepare_conf(&mut self, route: Option<&str>) -> Result<u32, String> {
@@ -654,7 +688,7 @@ async fn run_stream(runner: &InProcessRunner, stream: &[u8]) -> Result<(), Strin
         .shutdown()
         .await
         .map_err(|e| format!("half-close: {e}"))?;
-    while apisix.recv().await?.is_some() {}
+    while apisix.recv_any().await? {}
     Ok(())
 }
 
