@@ -216,17 +216,7 @@ impl Outcome {
     fn apply(&mut self, finding: Finding, action: PiiAction, code: &'static str) {
         match action {
             PiiAction::Block if self.block.is_none() => {
-                let mut block = Block::new(
-                    502,
-                    code,
-                    finding.layer,
-                    format!(
-                        "the model's answer was withheld: it contains {}",
-                        describe(&finding.category)
-                    ),
-                );
-                block.category = Some(finding.category.clone());
-                self.block = Some(block);
+                self.block = Some(answer_block(&finding, code, "withheld"));
             }
             PiiAction::Redact => self.redactions.push(extract::Redaction {
                 segment: finding.segment,
@@ -273,8 +263,25 @@ pub(super) fn output_code(category: &str) -> &'static str {
     }
 }
 
+/// The 502 a finding under a block action causes in an answer, with its
+/// category; `fate` says what became of the answer ("withheld" whole by the
+/// answer path, "cut" mid-stream).
+pub(super) fn answer_block(finding: &Finding, code: &'static str, fate: &str) -> Block {
+    let mut block = Block::new(
+        502,
+        code,
+        finding.layer,
+        format!(
+            "the model's answer was {fate}: it contains {}",
+            describe(&finding.category)
+        ),
+    );
+    block.category = Some(finding.category.clone());
+    block
+}
+
 /// What a block message says was found (a type, never the value).
-pub(super) fn describe(category: &str) -> String {
+fn describe(category: &str) -> String {
     match category {
         crate::detect::output::CANARY_LEAK => "a canary string".to_owned(),
         crate::detect::output::EXFILTRATION_LINK => {

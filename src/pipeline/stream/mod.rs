@@ -39,7 +39,7 @@ use std::time::{Duration, Instant};
 
 pub use close::{StreamFormat, error_event};
 
-use super::response::{describe, output_code, placeholder_kind, unreadable};
+use super::response::{answer_block, output_code, placeholder_kind, unreadable};
 use super::{Pipeline, RoutePolicy, apply_mode};
 use crate::detect::pii::{PiiAction, PiiType};
 use crate::detect::{Finding, Layer};
@@ -372,17 +372,7 @@ impl AnswerStream {
     ) {
         match action {
             PiiAction::Block if self.block.is_none() => {
-                let mut block = Block::new(
-                    502,
-                    code,
-                    finding.layer,
-                    format!(
-                        "the model's answer was cut: it contains {}",
-                        describe(&finding.category)
-                    ),
-                );
-                block.category = Some(finding.category.clone());
-                self.block = Some(block);
+                self.block = Some(answer_block(&finding, code, "cut"));
             }
             PiiAction::Redact => {
                 let kind = placeholder_kind(&finding);
