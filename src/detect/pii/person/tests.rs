@@ -19,8 +19,10 @@ fn people(shield: &PiiShield, text: &str) -> Vec<String> {
         .collect()
 }
 
-/// A record of the corpus schema (`text`, `pii` spans in code points).
+/// A record of the corpus schema (`category`, `text`, `pii` spans in code
+/// points).
 pub(in crate::detect::pii) struct Labelled {
+    pub category: String,
     pub text: String,
     /// (type, byte range)
     pub spans: Vec<(String, std::ops::Range<usize>)>,
@@ -49,7 +51,11 @@ pub(in crate::detect::pii) fn parse_jsonl(data: &str) -> Vec<Labelled> {
                         .collect()
                 })
                 .unwrap_or_default();
-            Labelled { text, spans }
+            Labelled {
+                category: v["category"].as_str().unwrap_or_default().to_owned(),
+                text,
+                spans,
+            }
         })
         .collect()
 }

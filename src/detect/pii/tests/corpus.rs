@@ -4,49 +4,15 @@
 use std::collections::BTreeMap;
 
 use super::*;
+use crate::detect::pii::person::tests::{Labelled, parse_jsonl};
 
-struct Record {
-    category: String,
-    text: String,
-    /// (type, byte range)
-    spans: Vec<(String, std::ops::Range<usize>)>,
-}
-
-fn load(name: &str) -> Vec<Record> {
+/// A corpus file's records (the shared reader of the PII test sets).
+fn load(name: &str) -> Vec<Labelled> {
     let dir = crate::corpus::corpus_dir().expect(
         "tests/corpus not found: run from the repository root or set PROMPTGATE_CORPUS_DIR",
     );
     let data = std::fs::read_to_string(dir.join(name)).expect("corpus file is readable");
-    data.lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|line| {
-            let v: serde_json::Value = serde_json::from_str(line).expect("corpus lines are JSON");
-            let text = v["text"].as_str().unwrap_or_default().to_string();
-            // Code-point offsets to byte offsets.
-            let mut byte_at: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
-            byte_at.push(text.len());
-            let spans = v["pii"]
-                .as_array()
-                .map(|a| {
-                    a.iter()
-                        .map(|p| {
-                            let s = p["start"].as_u64().unwrap_or(0) as usize;
-                            let e = p["end"].as_u64().unwrap_or(0) as usize;
-                            (
-                                p["type"].as_str().unwrap_or_default().to_string(),
-                                byte_at[s]..byte_at[e],
-                            )
-                        })
-                        .collect()
-                })
-                .unwrap_or_default();
-            Record {
-                category: v["category"].as_str().unwrap_or_default().to_string(),
-                text,
-                spans,
-            }
-        })
-        .collect()
+    parse_jsonl(&data)
 }
 
 #[derive(Default, Debug)]
