@@ -160,38 +160,7 @@ const PHONE_RECALL_FLOOR: usize = 99;
 fn corpus_benign_and_attacks_rarely_fire() {
     let shield = shield();
     for (file, max_rate_permille) in [("benign.jsonl", 10), ("attacks.jsonl", 20)] {
-        let records = load(file);
-        let mut fired = 0;
-        let mut by_type: BTreeMap<String, usize> = BTreeMap::new();
-        for r in &records {
-            let mut out = Vec::new();
-            shield.scan(&r.text, 0, &mut out);
-            // Names in these prompts are names (characters of maths problems, public
-            // figures, e-mail salutations): PERSON is measured on its own sets.
-            out.retain(|f| &*f.category != "PERSON");
-            if !out.is_empty() {
-                fired += 1;
-            }
-            for f in &out {
-                *by_type.entry(f.category.to_string()).or_default() += 1;
-                let s = f.span.start.saturating_sub(30);
-                let e = (f.span.end + 30).min(r.text.len());
-                let ctx = r.text.get(s..e).unwrap_or("<non-boundary>");
-                println!(
-                    "{file}: {} {:?} (…{ctx:?}…)",
-                    f.category,
-                    &r.text[f.span.clone()]
-                );
-            }
-        }
-        println!(
-            "{file}: {fired}/{} records with PII findings, by type {by_type:?}",
-            records.len()
-        );
-        assert!(
-            fired * 1000 <= records.len() * max_rate_permille,
-            "{file}: {fired} records fire"
-        );
+        assert_rarely_fires(&shield, file, max_rate_permille);
     }
 }
 
@@ -202,14 +171,21 @@ fn corpus_benign_and_attacks_rarely_fire() {
 fn corpus_train_pool_rarely_fires() {
     // The training pool has no PII annotations; it is a wide sample of prompts on which
     // L1.5 should stay quiet apart from real contact details.
-    let shield = shield();
-    let records = load("train_pool.jsonl");
+    assert_rarely_fires(&shield(), "train_pool.jsonl", 10);
+}
+
+/// Scans every record of the corpus file `file`, prints each finding with a
+/// little context, and asserts that at most `max_rate_permille` per thousand
+/// records fire. PERSON is left out: names in these prompts are names
+/// (characters of maths problems, public figures, e-mail salutations), and
+/// PERSON is measured on its own sets.
+fn assert_rarely_fires(shield: &PiiShield, file: &str, max_rate_permille: usize) {
+    let records = load(file);
     let mut fired = 0;
     let mut by_type: BTreeMap<String, usize> = BTreeMap::new();
     for r in &records {
         let mut out = Vec::new();
         shield.scan(&r.text, 0, &mut out);
-        // As in `corpus_benign_and_attacks_rarely_fire`: PERSON has its own sets.
         out.retain(|f| &*f.category != "PERSON");
         fired += usize::from(!out.is_empty());
         for f in &out {
@@ -218,18 +194,18 @@ fn corpus_train_pool_rarely_fires() {
             let e = (f.span.end + 30).min(r.text.len());
             let ctx = r.text.get(s..e).unwrap_or("<non-boundary>");
             println!(
-                "train_pool: {} {:?} (…{ctx:?}…)",
+                "{file}: {} {:?} (…{ctx:?}…)",
                 f.category,
                 &r.text[f.span.clone()]
             );
         }
     }
     println!(
-        "train_pool.jsonl: {fired}/{} records with PII findings, by type {by_type:?}",
+        "{file}: {fired}/{} records with PII findings, by type {by_type:?}",
         records.len()
     );
     assert!(
-        fired * 100 <= records.len(),
-        "train_pool: {fired} records fire"
+        fired * 1000 <= records.len() * max_rate_permille,
+        "{file}: {fired} records fire"
     );
 }
