@@ -8,35 +8,20 @@ use crate::support::base_command;
 
 #[test]
 fn bench_reports_sane_numbers_for_every_baseline() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let mut cmd = base_command(dir.path());
-    if let Some(corpus) = promptgate::eval::corpus_dir() {
-        cmd.env("PROMPTGATE_CORPUS_DIR", corpus);
-    }
-    let output = cmd
-        .args([
-            "bench",
-            "--scenarios",
-            "noop,miss,hit",
-            "--sizes",
-            "1k",
-            "--duration",
-            "1s",
-            "--warmup",
-            "300ms",
-            "--connections",
-            "2",
-            "--rate",
-            "50%",
-            "--json",
-        ])
-        .stdout(std::process::Stdio::piped())
-        .output()
-        .expect("run promptgate bench");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "bench failed: {stderr}");
-    let report: serde_json::Value =
-        serde_json::from_slice(&output.stdout).expect("bench prints JSON");
+    let report = bench_json(&[
+        "--scenarios",
+        "noop,miss,hit",
+        "--sizes",
+        "1k",
+        "--duration",
+        "1s",
+        "--warmup",
+        "300ms",
+        "--connections",
+        "2",
+        "--rate",
+        "50%",
+    ]);
     let rows = report["rows"].as_array().expect("rows");
     // Closed loop and open loop at half of it, for each of three baselines.
     assert_eq!(rows.len(), 6, "{report:#}");
@@ -96,37 +81,22 @@ fn bench_reports_sane_numbers_for_every_baseline() {
 
 #[test]
 fn bench_loads_both_request_rpcs_with_the_same_bodies() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let mut cmd = base_command(dir.path());
-    if let Some(corpus) = promptgate::eval::corpus_dir() {
-        cmd.env("PROMPTGATE_CORPUS_DIR", corpus);
-    }
-    let output = cmd
-        .args([
-            "bench",
-            "--scenarios",
-            "miss",
-            "--rpc",
-            "ext,request",
-            "--sizes",
-            "1k",
-            "--duration",
-            "1s",
-            "--warmup",
-            "300ms",
-            "--connections",
-            "2",
-            "--mix",
-            "benign=50,attack=25,pii=25",
-            "--json",
-        ])
-        .stdout(std::process::Stdio::piped())
-        .output()
-        .expect("run promptgate bench");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "bench failed: {stderr}");
-    let report: serde_json::Value =
-        serde_json::from_slice(&output.stdout).expect("bench prints JSON");
+    let report = bench_json(&[
+        "--scenarios",
+        "miss",
+        "--rpc",
+        "ext,request",
+        "--sizes",
+        "1k",
+        "--duration",
+        "1s",
+        "--warmup",
+        "300ms",
+        "--connections",
+        "2",
+        "--mix",
+        "benign=50,attack=25,pii=25",
+    ]);
     let rows = report["rows"].as_array().expect("rows");
     let names: Vec<&str> = rows.iter().filter_map(|r| r["scenario"].as_str()).collect();
     assert_eq!(names, ["miss", "miss+request"], "{report:#}");
@@ -145,4 +115,25 @@ fn bench_loads_both_request_rpcs_with_the_same_bodies() {
             "{name}: runner CPU per decision"
         );
     }
+}
+
+/// Runs `promptgate bench` with `args` and `--json` in a temporary directory
+/// (the corpus from the environment or the repository) and returns its report;
+/// a failed run fails the test with its stderr.
+fn bench_json(args: &[&str]) -> serde_json::Value {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut cmd = base_command(dir.path());
+    if let Some(corpus) = promptgate::eval::corpus_dir() {
+        cmd.env("PROMPTGATE_CORPUS_DIR", corpus);
+    }
+    let output = cmd
+        .arg("bench")
+        .args(args)
+        .arg("--json")
+        .stdout(std::process::Stdio::piped())
+        .output()
+        .expect("run promptgate bench");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "bench failed: {stderr}");
+    serde_json::from_slice(&output.stdout).expect("bench prints JSON")
 }
