@@ -96,6 +96,11 @@ pub struct ServerConfig {
     /// How long a streamed answer's session lives without a chunk before it
     /// is dropped (a plugin that never sent END or ABORT).
     pub stream_idle_timeout_ms: u64,
+    /// Bytes that whole answers sent in several StreamChunks (not event
+    /// streams, so readable only at their END) may hold together while they
+    /// are buffered; past it an answer is judged as over its size limit (the
+    /// route's fail mode), so open answers cannot exhaust memory.
+    pub max_buffered_answer_bytes: usize,
 }
 
 impl Default for ServerConfig {
@@ -115,6 +120,7 @@ impl Default for ServerConfig {
             inline_scan_max_bytes: 16 * 1024,
             max_streams: 4096,
             stream_idle_timeout_ms: 60_000,
+            max_buffered_answer_bytes: 64 * 1024 * 1024,
         }
     }
 }

@@ -162,7 +162,11 @@ fn restart_only_changes(old: &Config, new: &Config) -> Vec<&'static str> {
                 c.server.inline_scan_max_bytes,
             ),
             c.server.shutdown_grace_ms,
-            (c.server.max_streams, c.server.stream_idle_timeout_ms),
+            (
+                c.server.max_streams,
+                c.server.stream_idle_timeout_ms,
+                c.server.max_buffered_answer_bytes,
+            ),
         )
     };
     if server(old) != server(new) {

@@ -13,6 +13,8 @@
 //!   into the token store and found again by its bytes; bounded.
 //! * `sessions` — the process-global streamed-answer sessions (StreamChunk),
 //!   bounded, with an idle timeout.
+//! * `buffered` — whole answers sent in several StreamChunks, held to their
+//!   END under a per-answer limit and a process-wide byte budget.
 //! * `handler` — one connection's loop: read a frame, apply its command.
 //! * `cmd` — the RPCs, one command per file: PrepareConf, HTTPReqCall (with
 //!   its ExtraInfo round trips and one `finish` that observes and encodes),
@@ -24,6 +26,7 @@
 //! connection, and idle connections are never closed by the runner. Never runs
 //! CPU-heavy detection on its own tasks beyond what the pipeline schedules.
 
+mod buffered;
 mod cmd;
 mod conf_cache;
 mod connection;
@@ -43,6 +46,7 @@ use tokio::net::UnixListener;
 use tokio::sync::{Semaphore, watch};
 use tokio::task::JoinSet;
 
+pub use buffered::{BufferBudget, BufferError, BufferedAnswer};
 pub use conf_cache::{InlineConfs, MAX_INLINE_CONFS};
 pub use connection::{ConnError, Connection, OwnedFrame};
 pub use listen::{
@@ -51,7 +55,7 @@ pub use listen::{
 };
 pub use reply::{REDACTED_HEADER, REQUEST_ID_HEADER, SHADOW_HEADER, shadow_note};
 pub use scan::{Direction, SCANNER_BUSY, ScanJob, ScanPool};
-pub use sessions::{SessionError, StreamSession, StreamSessions, route_label};
+pub use sessions::{Inspection, SessionError, StreamSession, StreamSessions, route_label};
 pub use tokens::{ConfEntry, ConfStore, route_id_from_key};
 
 use crate::detect::cache::VerdictCache;
@@ -127,6 +131,7 @@ impl Shared {
         let streams = StreamSessions::new(
             server.max_streams,
             Duration::from_millis(server.stream_idle_timeout_ms),
+            server.max_buffered_answer_bytes,
         );
         Shared {
             runtime: ArcSwap::from_pointee(runtime),

@@ -1,6 +1,7 @@
 //! The streamed-answer sessions (`StreamChunk`, `apisix/plugins/RPC.md`):
-//! one [`AnswerStream`] per request id, from OPEN to END, ABORT, a STOP, or
-//! `server.stream_idle_timeout_ms` without a chunk.
+//! one [`Inspection`] per request id (an [`AnswerStream`] for an event
+//! stream, a [`BufferedAnswer`] for a whole answer sent in pieces), from OPEN
+//! to END, ABORT, a STOP, or `server.stream_idle_timeout_ms` without a chunk.
 //!
 //! Process-global like the conf tokens: the chunks of one request arrive in
 //! order (the plugin waits for each reply) but possibly over different pooled
@@ -17,14 +18,24 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
+use super::buffered::{BufferBudget, BufferedAnswer};
 use crate::pipeline::AnswerStream;
 use crate::telemetry::RouteCounters;
+
+/// What a session inspects.
+#[derive(Debug)]
+pub enum Inspection {
+    /// An event stream, judged event by event as it flows.
+    Events(Box<AnswerStream>),
+    /// A whole answer that is not an event stream, held to its END.
+    Buffered(BufferedAnswer),
+}
 
 /// One stream's inspection and what its telemetry needs.
 #[derive(Debug)]
 pub struct StreamSession {
     /// The inspection.
-    pub stream: AnswerStream,
+    pub inspection: Inspection,
     /// The route label.
     pub route_id: Arc<str>,
     /// The route's decision counters.
@@ -59,18 +70,26 @@ pub struct StreamSessions {
     max: usize,
     idle: Duration,
     epoch: Instant,
+    budget: Arc<BufferBudget>,
 }
 
 impl StreamSessions {
-    /// At most `max` sessions, each dropped after `idle` without a chunk.
-    pub fn new(max: usize, idle: Duration) -> Self {
+    /// At most `max` sessions, each dropped after `idle` without a chunk;
+    /// buffered answers hold at most `max_buffered` bytes together.
+    pub fn new(max: usize, idle: Duration, max_buffered: usize) -> Self {
         StreamSessions {
             slots: Mutex::new(HashMap::new()),
             counters: Mutex::new(HashMap::new()),
             max: max.max(1),
             idle,
             epoch: Instant::now(),
+            budget: BufferBudget::new(max_buffered),
         }
+    }
+
+    /// The byte budget every [`BufferedAnswer`] draws from.
+    pub fn budget(&self) -> Arc<BufferBudget> {
+        Arc::clone(&self.budget)
     }
 
     /// How often [`StreamSessions::purge_idle`] should run: often enough that

@@ -22,4 +22,5 @@ mod request_call_same;
 mod response;
 mod security;
 mod stream;
+mod stream_whole;
 mod support;

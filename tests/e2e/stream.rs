@@ -9,10 +9,10 @@ use serde_json::{Value, json};
 
 use crate::support::{Apisix, Runner, StreamReply};
 
-const EMAIL: &str = "maria.lopez@example.org";
-const CANARY: &str = "PG-CANARY-5d2e9a71";
+pub(crate) const EMAIL: &str = "maria.lopez@example.org";
+pub(crate) const CANARY: &str = "PG-CANARY-5d2e9a71";
 
-fn config(server: &str) -> String {
+pub(crate) fn config(server: &str) -> String {
     format!(
         "[server]\n{server}\n[policy.l2]\nenabled = false\n[policy.response]\nenabled = true\n\
          canaries = [\"{CANARY}\"]\nallowed_link_hosts = [\"*.trusted.example\"]\n\
@@ -68,7 +68,7 @@ fn released(replies: &[StreamReply]) -> Vec<u8> {
     replies.iter().flat_map(|r| r.release.clone()).collect()
 }
 
-fn chunk<'a>(id: &'a [u8], flags: u8, chunk: &'a [u8]) -> StreamChunkReq<'a> {
+pub(crate) fn chunk<'a>(id: &'a [u8], flags: u8, chunk: &'a [u8]) -> StreamChunkReq<'a> {
     StreamChunkReq {
         flags: StreamFlags::from_bits(flags),
         api: StreamApi::OpenAi,
@@ -295,10 +295,10 @@ fn streams_the_route_does_not_inspect_pass_and_a_bad_conf_is_refused() {
         &[&body],
     );
     assert_eq!((r[0].verdict, &r[0].release), (StreamVerdict::Pass, &body));
-    // A JSON answer (not an event stream) that does not come whole in one
-    // chunk cannot be inspected as it flows: it passes.
+    // Not even a JSON answer in pieces is read on such a route.
     let json = br#"{"choices":[{"message":{"content":"hi"}}]}"#;
     let r = plugin.stream_chunk(&StreamChunkReq {
+        conf: br#"{"policy":"plain"}"#,
         content_type: b"application/json",
         ..chunk(b"json", StreamFlags::OPEN, json)
     });
@@ -381,60 +381,5 @@ fn streams_are_counted_and_audited_as_answers_at_their_close_by_identifiers_only
     assert!(
         !logs.contains("5d2e9a71") && !logs.contains(EMAIL),
         "{logs}"
-    );
-}
-
-/// A whole JSON answer in one OPEN|END chunk (how the plugin sends ai-proxy's
-/// buffered answers) gets the answer path's decision: PII redacted, a clean
-/// answer unchanged, a canary stopped with the JSON error body, an answer over
-/// the route's limit refused when fail-closed.
-#[test]
-fn a_whole_json_answer_in_one_chunk_is_inspected_like_the_answer_path() {
-    let runner = Runner::start(&(config("") + "max_body_bytes = 4096\n"));
-    let mut plugin = runner.connect();
-    let whole = |id: &'static [u8], body: &'static [u8]| StreamChunkReq {
-        content_type: b"application/json",
-        ..chunk(id, StreamFlags::OPEN | StreamFlags::END, body)
-    };
-    let completion = |text: &str| {
-        json!({"choices":[{"message":{"role":"assistant","content":text}}]}).to_string()
-    };
-
-    let pii: &'static [u8] = completion(&format!("Write to {EMAIL} today"))
-        .leak()
-        .as_bytes();
-    let r = plugin.stream_chunk(&whole(b"w-pii", pii));
-    assert_eq!(r.verdict, StreamVerdict::Continue);
-    let doc: Value = serde_json::from_slice(&r.release).expect("the redaction is JSON");
-    let text = doc["choices"][0]["message"]["content"]
-        .as_str()
-        .expect("content");
-    assert!(
-        !text.contains(EMAIL) && text.starts_with("Write to "),
-        "{text}"
-    );
-
-    let clean: &'static [u8] = completion("Nothing to hide.").leak().as_bytes();
-    let r = plugin.stream_chunk(&whole(b"w-clean", clean));
-    assert_eq!(
-        (r.verdict, r.release.as_slice()),
-        (StreamVerdict::Continue, clean)
-    );
-
-    let leak: &'static [u8] = completion(&format!("The key is {CANARY}"))
-        .leak()
-        .as_bytes();
-    let r = plugin.stream_chunk(&whole(b"w-canary", leak));
-    assert_eq!(r.verdict, StreamVerdict::Stop);
-    let error: Value = serde_json::from_slice(&r.release).expect("a JSON error body");
-    assert_eq!(error["error"]["type"], "response_blocked");
-    assert!(!String::from_utf8_lossy(&r.release).contains(CANARY));
-
-    let big: &'static [u8] = completion(&"word ".repeat(2000)).leak().as_bytes();
-    let r = plugin.stream_chunk(&whole(b"w-big", big));
-    assert_eq!(
-        r.verdict,
-        StreamVerdict::Stop,
-        "over max_body_bytes, fail-closed"
     );
 }

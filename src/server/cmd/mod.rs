@@ -10,6 +10,8 @@
 //!   direction decides; the reply passes, rewrites or withholds the answer.
 //! * `stream_chunk` — StreamChunk (promptgate's own, type 16): one chunk of
 //!   a streamed answer through its session, the safe bytes released.
+//! * `whole_answer` — StreamChunk answers that are not event streams,
+//!   inspected whole (in one chunk, or held to their END).
 //! * `request_call` — RequestCall (promptgate's own, type 17): a whole
 //!   request in one frame (inline conf, headers, body) through the same
 //!   steps as `req_call`, its verdict in one reply.
@@ -21,6 +23,7 @@ mod req_call;
 mod request_call;
 mod resp_call;
 mod stream_chunk;
+mod whole_answer;
 
 use bytes::Bytes;
 
