@@ -28,24 +28,27 @@
 //! inspection only reports. A stream that cannot be read (an event over the
 //! bound, JSON over the limits) follows the route's fail mode.
 
+mod checks;
 mod close;
+mod release;
 #[cfg(test)]
 mod tests;
 mod text;
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 pub use close::{StreamFormat, error_event};
 
-use super::response::{answer_block, output_code, placeholder_kind, unreadable};
+use super::response::{answer_block, placeholder_kind, unreadable};
 use super::{Pipeline, RoutePolicy, apply_mode};
-use crate::detect::pii::{PiiAction, PiiType};
+use crate::detect::pii::PiiAction;
 use crate::detect::{Finding, Layer};
 use crate::extract::{StreamEvent, StreamReader};
 use crate::policy::Mode;
 use crate::types::{Block, Decision, Redaction, Verdict};
+use checks::Checks;
 use text::{Judged, TextState};
 
 /// Longest event the reader buffers (and bound on the bytes held back):
@@ -401,63 +404,6 @@ impl AnswerStream {
         }
     }
 
-    /// Releases every held event whose deltas are all judged (`all`: every
-    /// held event); `Some` ends the chunk (a block).
-    fn release(&mut self, out: &mut Vec<u8>, all: bool) -> Option<StreamStep> {
-        if let Some(block) = &self.block {
-            let block = block.clone();
-            return Some(self.stop(out, &block));
-        }
-        while let Some(held) = self.held.front() {
-            let ready = all
-                || held.spans.iter().all(|(segment, span)| {
-                    self.texts
-                        .get(segment)
-                        .is_some_and(|t| span.end <= t.judged_upto())
-                });
-            if !ready {
-                break;
-            }
-            let Some(held) = self.held.pop_front() else {
-                break;
-            };
-            match self.write(&held) {
-                Ok(bytes) => {
-                    self.held_bytes -= held.event.bytes.len();
-                    out.extend_from_slice(&bytes);
-                }
-                Err(()) => {
-                    // A broken invariant of the rewrite: the fail mode decides
-                    // (fail-open passes this event as it came, then the rest).
-                    tracing::error!("streamed event could not be rewritten");
-                    self.held.push_front(held);
-                    let rest = self.reader.take_buffered();
-                    let taken = std::mem::take(out);
-                    return Some(self.fail("an event could not be rewritten", taken, &rest, &[]));
-                }
-            }
-            for (part, (segment, _)) in held.event.parts.iter().zip(&held.spans) {
-                if part.complete {
-                    self.texts.remove(segment);
-                }
-            }
-        }
-        None
-    }
-
-    /// A held event with the redactions of its texts written in.
-    fn write(&mut self, held: &Held) -> Result<Vec<u8>, ()> {
-        let mut changes = Vec::new();
-        for (i, (part, (segment, span))) in held.event.parts.iter().zip(&held.spans).enumerate() {
-            if let Some(text) = self.texts.get_mut(segment) {
-                if let Some(new) = text.rewrite(&part.text, span.clone()) {
-                    changes.push((i, new));
-                }
-            }
-        }
-        held.event.rewrite(&changes).map_err(|_| ())
-    }
-
     /// Ends the stream on `block`: what `out` holds, then the error event.
     fn stop(&mut self, out: &mut Vec<u8>, block: &Block) -> StreamStep {
         self.state = State::Stopped;
@@ -502,72 +448,6 @@ impl AnswerStream {
             release: out,
             held: 0,
             outcome: StreamOutcome::Pass,
-        }
-    }
-}
-
-/// The checks a policy runs over a window of streamed text.
-struct Checks<'a> {
-    pipeline: &'a Pipeline,
-    policy: &'a RoutePolicy,
-}
-
-impl Checks<'_> {
-    /// The checks the policy asks for over `window`, each finding with its
-    /// action and block code.
-    fn scan(
-        &self,
-        segment: usize,
-        window: &str,
-        timings: &mut [Duration; 3],
-        out: &mut Vec<(Finding, (PiiAction, &'static str))>,
-    ) {
-        let pipeline = self.pipeline;
-        let detection = &self.policy.policy.detection;
-        let config = &self.policy.policy.config;
-        let mut found = Vec::new();
-        if config.response.pii && config.pii.enabled {
-            let t = Instant::now();
-            pipeline.pii.scan(window, segment, &mut found);
-            timings[0] += t.elapsed();
-            for f in found.drain(..) {
-                let Ok(pii_type) = f.category.parse::<PiiType>() else {
-                    continue;
-                };
-                if detection.pii_disabled.contains(&pii_type) {
-                    continue;
-                }
-                let action = detection
-                    .pii_actions
-                    .get(&pii_type)
-                    .copied()
-                    .unwrap_or(PiiAction::Redact);
-                out.push((f, (action, "pii_in_answer")));
-            }
-        }
-        if let Some(guard) = &detection.output {
-            let t = Instant::now();
-            guard.scan(segment, window, None, &mut found);
-            timings[1] += t.elapsed();
-            for f in found.drain(..) {
-                let code = output_code(&f.category);
-                out.push((f, (detection.output_action, code)));
-            }
-        }
-        if config.response.scan_injection && config.l1.enabled {
-            let t = Instant::now();
-            pipeline
-                .keywords
-                .scan(&pipeline.normalizer.views(window), segment, &mut found);
-            timings[2] += t.elapsed();
-            for f in found.drain(..) {
-                if detection.disabled_rules.contains(&*f.rule_id)
-                    || f.score < detection.min_severity_score
-                {
-                    continue;
-                }
-                out.push((f, (detection.output_action, "injection_in_answer")));
-            }
         }
     }
 }
