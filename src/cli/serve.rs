@@ -10,7 +10,7 @@ use anyhow::Context;
 
 use promptgate::detect::cache::VerdictCache;
 use promptgate::pipeline::Engines;
-use promptgate::policy::{Config, install_hangup};
+use promptgate::policy::{Config, RuntimeFlavor, install_hangup};
 use promptgate::runtime::{Reloader, Runtime};
 use promptgate::server::{self, ServeOptions, Shared};
 use promptgate::telemetry;
@@ -50,6 +50,10 @@ fn run_server(config: Config, config_path: Option<&Path>) -> anyhow::Result<()> 
     let options = ServeOptions {
         max_connections: config.server.max_connections,
         grace: Duration::from_millis(config.server.shutdown_grace_ms),
+        per_core_runtimes: match config.server.runtime {
+            RuntimeFlavor::PerCore => std::thread::available_parallelism().map_or(1, |n| n.get()),
+            RuntimeFlavor::Shared => 0,
+        },
     };
     // Signal handlers first: a SIGHUP (systemd reload, a log rotator) or a
     // SIGTERM that arrives while the socket is bound and L2 loads must be

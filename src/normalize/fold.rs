@@ -103,6 +103,12 @@ fn fold_char(c: char, skeleton: bool, folded: &mut String, out: &mut String) {
         out.push_str(folded);
         return;
     }
+    // A capital that looks like a Latin capital reads as that letter: its
+    // lowercase may look like something else (Greek `Ν` is `N`, its `ν` is `v`).
+    if let Some(latin) = capital_lookalike(c) {
+        out.push(latin);
+        return;
+    }
     let mut buf = [0u8; 4];
     for f in folded.chars() {
         if f.is_ascii() {
@@ -115,6 +121,38 @@ fn fold_char(c: char, skeleton: bool, folded: &mut String, out: &mut String) {
             }
         }
     }
+}
+
+/// The Latin letter (lowercase) that a Greek or Cyrillic capital renders as, for
+/// the capitals whose lowercase form looks like a different Latin letter or like
+/// none (Greek `Ν`/`ν`, `Η`/`η`, `Ρ`/`ρ`; Cyrillic `Н`/`н`, `В`/`в`, `М`/`м`,
+/// `Т`/`т`): the skeleton of the lowercase would read `v`, `n`, `p`, or keep the
+/// letter. UTS #39 maps the capitals themselves to `N`, `H`, `P`... but also `Ι` to
+/// `l`, so this table is explicit.
+#[inline]
+fn capital_lookalike(c: char) -> Option<char> {
+    Some(match c {
+        'Α' | 'А' => 'a',
+        'Β' | 'В' => 'b',
+        'С' | 'Ϲ' => 'c',
+        'Ε' | 'Е' => 'e',
+        'Η' | 'Н' => 'h',
+        'Ι' | 'І' | 'Ӏ' => 'i',
+        'Ј' => 'j',
+        'Κ' | 'К' => 'k',
+        'Μ' | 'М' => 'm',
+        'Ν' => 'n',
+        'Ο' | 'О' => 'o',
+        'Ρ' | 'Р' => 'p',
+        'Ԛ' => 'q',
+        'Ѕ' => 's',
+        'Τ' | 'Т' => 't',
+        'Ԝ' => 'w',
+        'Χ' | 'Х' => 'x',
+        'Υ' | 'Ү' => 'y',
+        'Ζ' => 'z',
+        _ => return None,
+    })
 }
 
 /// The result of folding a text.

@@ -101,6 +101,22 @@ pub struct ServerConfig {
     /// are buffered; past it an answer is judged as over its size limit (the
     /// route's fail mode), so open answers cannot exhaust memory.
     pub max_buffered_answer_bytes: usize,
+    /// How connections are served: `per_core` pins each to one of a
+    /// current-thread runtime per core (a frame is read, decided and answered
+    /// on one thread), `shared` serves them all on tokio's work-stealing
+    /// runtime.
+    pub runtime: RuntimeFlavor,
+}
+
+/// `server.runtime`: how connections are scheduled on threads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RuntimeFlavor {
+    /// One current-thread runtime per core; connections pinned to the least busy.
+    #[default]
+    PerCore,
+    /// One work-stealing runtime for every connection.
+    Shared,
 }
 
 impl Default for ServerConfig {
@@ -121,6 +137,7 @@ impl Default for ServerConfig {
             max_streams: 4096,
             stream_idle_timeout_ms: 60_000,
             max_buffered_answer_bytes: 64 * 1024 * 1024,
+            runtime: RuntimeFlavor::default(),
         }
     }
 }

@@ -31,7 +31,7 @@ mod watch;
 
 pub use config::{
     AuditConfig, CacheConfig, ClassifierConfig, Config, LogConfig, LogFormat, MAX_BODY_BYTES_LIMIT,
-    MetricsConfig, PiiValidationConfig, RedisConfig, RulesConfig, ServerConfig,
+    MetricsConfig, PiiValidationConfig, RedisConfig, RulesConfig, RuntimeFlavor, ServerConfig,
 };
 pub use env::ENV_PREFIX;
 pub use error::{ConfigError, ConfigErrors};

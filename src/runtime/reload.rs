@@ -166,6 +166,7 @@ fn restart_only_changes(old: &Config, new: &Config) -> Vec<&'static str> {
                 c.server.max_streams,
                 c.server.stream_idle_timeout_ms,
                 c.server.max_buffered_answer_bytes,
+                c.server.runtime,
             ),
         )
     };

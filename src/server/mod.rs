@@ -20,6 +20,8 @@
 //!   its ExtraInfo round trips and one `finish` that observes and encodes),
 //!   HTTPRespCall, and promptgate's own StreamChunk and RequestCall.
 //! * `reply` — decisions as reply frames.
+//! * `workers` — per-core current-thread runtimes that accepted connections
+//!   are pinned to (`server.runtime = "per_core"`).
 //!
 //! Connections are served concurrently (APISIX sends PrepareConf on a second
 //! connection while the first waits, spec 1.4), RPCs sequentially per
@@ -36,6 +38,7 @@ mod reply;
 mod scan;
 mod sessions;
 mod tokens;
+mod workers;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -57,6 +60,7 @@ pub use reply::{REDACTED_HEADER, REQUEST_ID_HEADER, SHADOW_HEADER, shadow_note};
 pub use scan::{Direction, SCANNER_BUSY, ScanJob, ScanPool};
 pub use sessions::{Inspection, SessionError, StreamSession, StreamSessions, route_label};
 pub use tokens::{ConfEntry, ConfStore, route_id_from_key};
+pub use workers::Workers;
 
 use crate::detect::cache::VerdictCache;
 use crate::pipeline::{PseudonymKey, PseudonymStore, PseudonymVault};
@@ -181,6 +185,9 @@ pub struct ServeOptions {
     pub max_connections: usize,
     /// How long in-flight calls may finish after shutdown begins.
     pub grace: Duration,
+    /// Per-core runtimes that accepted connections are pinned to
+    /// ([`Workers`]); 0 serves them on the runtime that runs [`run`].
+    pub per_core_runtimes: usize,
 }
 
 /// Accepts connections on `listener` until `shutdown` resolves, then lets
@@ -194,6 +201,16 @@ pub async fn run(
     let (stop_tx, stop_rx) = watch::channel(false);
     let permits = Arc::new(Semaphore::new(options.max_connections.max(1)));
     let mut handlers = JoinSet::new();
+    let workers = match options.per_core_runtimes {
+        0 => None,
+        n => match Workers::start(n) {
+            Ok(workers) => Some(workers),
+            Err(error) => {
+                tracing::error!(%error, "per-core runtimes unavailable; serving on the shared runtime");
+                None
+            }
+        },
+    };
     let purge = {
         let shared = shared.clone();
         tokio::spawn(async move {
@@ -243,10 +260,20 @@ pub async fn run(
             receiver: stop_rx.clone(),
             grace: options.grace,
         };
-        handlers.spawn(async move {
+        let serve = move |stream| async move {
             handler::serve(stream, shared, shutdown).await;
             drop(permit);
-        });
+        };
+        match &workers {
+            Some(workers) => {
+                if let Err(error) = workers.spawn(&mut handlers, stream, serve) {
+                    tracing::warn!(%error, "connection dropped: it could not be handed to a runtime");
+                }
+            }
+            None => {
+                handlers.spawn(serve(stream));
+            }
+        }
         while handlers.try_join_next().is_some() {}
     }
     drop(listener);
@@ -263,5 +290,10 @@ pub async fn run(
             "calls still running after the grace period; abandoning them"
         );
         handlers.abort_all();
+    }
+    drop(handlers);
+    if let Some(workers) = workers {
+        // Joining their threads blocks: not on this runtime's thread.
+        let _ = tokio::task::spawn_blocking(move || drop(workers)).await;
     }
 }

@@ -60,6 +60,8 @@ impl InProcessRunner {
         let options = ServeOptions {
             max_connections: 64,
             grace: Duration::from_secs(1),
+            // The default (`server.runtime = "per_core"`), on two runtimes.
+            per_core_runtimes: 2,
         };
         tokio.spawn(server::run(
             listener,
