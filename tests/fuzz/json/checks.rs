@@ -33,8 +33,6 @@ fn limits() -> [ExtractLimits; 3] {
     ]
 }
 
-// === the checks ===
-
 /// Every API format and every limit set over `body`.
 pub fn check_body(body: &[u8]) {
     for api in APIS {
