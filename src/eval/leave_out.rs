@@ -115,6 +115,19 @@ fn calibrate(outcomes: &[&Outcome], fp_target: f64) -> f32 {
     }
 }
 
+/// `s-labs+obfuscated` → `s-labs`, `generated:ml-attack-bank:de:f4p0` →
+/// `generated:ml-attack-bank`: the source a leave-one-source-out run leaves out.
+pub fn source_family(source: &str) -> &str {
+    let base = source.split('+').next().unwrap_or(source);
+    match base.strip_prefix("generated:") {
+        Some(rest) => {
+            let bank_len = rest.find(':').unwrap_or(rest.len());
+            &base[..("generated:".len() + bank_len)]
+        }
+        None => base.split(':').next().unwrap_or(base),
+    }
+}
+
 fn next_up(x: f32) -> f32 {
     f32::from_bits(x.to_bits() + 1)
 }
@@ -131,6 +144,17 @@ mod tests {
             lang: lang.into(),
             source: "s".into(),
         }
+    }
+
+    #[test]
+    fn sources_group_by_family() {
+        assert_eq!(source_family("s-labs+obfuscated"), "s-labs");
+        assert_eq!(
+            source_family("generated:ml-attack-bank:de:f4p0"),
+            "generated:ml-attack-bank"
+        );
+        assert_eq!(source_family("generated:doc-bank"), "generated:doc-bank");
+        assert_eq!(source_family("bipia-email+generated"), "bipia-email");
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! The harness checks itself: every target has seeds, the corpus folder holds
-//! nothing but target folders, and CI runs the targets on stable.
+//! nothing but target folders, CI runs the targets on stable, and the command
+//! a property prints to repeat its run names its test.
 
 use crate::support;
 
@@ -74,6 +75,16 @@ fn ci_runs_the_stable_fuzz_targets() {
     assert_eq!(
         depth, 0,
         "the stable fuzz step sits inside a conditional or loop"
+    );
+}
+
+/// The command a property prints to repeat its run names the test exactly
+/// (`--exact` takes the whole path), for a property in any module.
+#[test]
+fn the_repeat_command_names_the_running_test() {
+    assert_eq!(
+        support::test_path("the_repeat_command_names_the_running_test"),
+        "harness::the_repeat_command_names_the_running_test"
     );
 }
 

@@ -1,0 +1,213 @@
+//! Where OpenAI (chat, responses, completions, embeddings) and Anthropic
+//! request bodies keep model input. The two APIs share one reader: every field
+//! either defines for model input is read when present, so a body mixing them
+//! (or a proxy that accepts both) is still read in full.
+
+use super::walker::{Walker, key, role_of};
+use crate::extract::node::{Members, Node, get, get_str};
+use crate::extract::{ExtractError, PathStep, Role};
+
+/// Reads an OpenAI or Anthropic request body's model input.
+pub(super) fn openai_or_anthropic(w: &mut Walker, root: &Members<'_>) -> Result<(), ExtractError> {
+    if let Some(v) = get(root, "system") {
+        w.at(key("system"), |w| content(w, v, Role::System))?;
+    }
+    if let Some(v) = get(root, "instructions") {
+        w.at(key("instructions"), |w| content(w, v, Role::System))?;
+    }
+    if let Some(v) = get(root, "messages") {
+        w.at(key("messages"), |w| messages(w, v))?;
+    }
+    if let Some(v) = get(root, "input") {
+        w.at(key("input"), |w| input(w, v))?;
+    }
+    if let Some(v) = get(root, "prompt") {
+        w.at(key("prompt"), |w| prompt(w, v))?;
+    }
+    w.field_text(root, "suffix", Role::User)
+}
+
+fn messages(w: &mut Walker, v: &Node<'_>) -> Result<(), ExtractError> {
+    let Node::Arr(msgs) = v else {
+        return Err(w.wrong("messages is not an array"));
+    };
+    for (i, m) in msgs.iter().enumerate() {
+        w.at(PathStep::Index(i), |w| message(w, m))?;
+    }
+    Ok(())
+}
+
+/// A chat message or a responses `message` item.
+fn message(w: &mut Walker, m: &Node<'_>) -> Result<(), ExtractError> {
+    let Node::Obj(map) = m else {
+        return Err(w.wrong("a message is not an object"));
+    };
+    let role = get_str(map, "role").map_or(Role::Unknown, role_of);
+    if let Some(c) = get(map, "content") {
+        w.at(key("content"), |w| content(w, c, role))?;
+    }
+    w.field_text(map, "refusal", role)?;
+    if let Some(calls) = get(map, "tool_calls") {
+        let Node::Arr(calls) = calls else {
+            return Err(w.wrong("tool_calls is not an array"));
+        };
+        w.at(key("tool_calls"), |w| {
+            for (i, call) in calls.iter().enumerate() {
+                let function = match call {
+                    Node::Obj(call) => get(call, "function"),
+                    _ => None,
+                };
+                if let Some(Node::Obj(f)) = function {
+                    w.at(PathStep::Index(i), |w| {
+                        w.at(key("function"), |w| {
+                            w.field_text(f, "arguments", Role::Tool)
+                        })
+                    })?;
+                }
+            }
+            Ok(())
+        })?;
+    }
+    if let Some(Node::Obj(f)) = get(map, "function_call") {
+        w.at(key("function_call"), |w| {
+            w.field_text(f, "arguments", Role::Tool)
+        })?;
+    }
+    Ok(())
+}
+
+/// Message content: a string, an array of parts or blocks, or a single part.
+fn content(w: &mut Walker, c: &Node<'_>, role: Role) -> Result<(), ExtractError> {
+    match c {
+        Node::Str(_) => {
+            w.text(c, role)?;
+        }
+        Node::Arr(parts) => {
+            for (i, p) in parts.iter().enumerate() {
+                w.at(PathStep::Index(i), |w| part(w, p, role))?;
+            }
+        }
+        Node::Obj(_) => part(w, c, role)?,
+        Node::Null => {}
+        Node::Scalar => {
+            return Err(w.wrong("message content is neither a string nor an array"));
+        }
+    }
+    Ok(())
+}
+
+/// One content part (OpenAI) or block (Anthropic).
+fn part(w: &mut Walker, p: &Node<'_>, role: Role) -> Result<(), ExtractError> {
+    let map = match p {
+        Node::Str(_) => {
+            w.text(p, role)?;
+            return Ok(());
+        }
+        Node::Obj(map) => map,
+        _ => return Ok(()),
+    };
+    match get_str(map, "type") {
+        Some("tool_use" | "server_tool_use") => {
+            if let Some(input) = get(map, "input") {
+                w.at(key("input"), |w| w.all_strings(input, Role::Tool))?;
+            }
+        }
+        Some("tool_result") => {
+            if let Some(c) = get(map, "content") {
+                w.at(key("content"), |w| content(w, c, Role::Tool))?;
+            }
+        }
+        Some("document") => {
+            // Anthropic plain-text documents: `source: {type: text, data}` or
+            // `source: {type: content, content: [blocks]}`.
+            if let Some(Node::Obj(src)) = get(map, "source") {
+                w.at(key("source"), |w| {
+                    w.field_text(src, "data", role)?;
+                    if let Some(c) = get(src, "content") {
+                        w.at(key("content"), |w| content(w, c, role))?;
+                    }
+                    Ok(())
+                })?;
+            }
+        }
+        _ => {
+            w.field_text(map, "text", role)?;
+            w.field_text(map, "refusal", role)?;
+        }
+    }
+    Ok(())
+}
+
+/// Responses `input` or embeddings `input`.
+fn input(w: &mut Walker, v: &Node<'_>) -> Result<(), ExtractError> {
+    match v {
+        Node::Str(_) => {
+            w.text(v, Role::User)?;
+        }
+        Node::Arr(items) => {
+            for (i, item) in items.iter().enumerate() {
+                w.at(PathStep::Index(i), |w| match item {
+                    Node::Obj(_) => response_item(w, item),
+                    // Strings (embeddings) or token arrays (numbers, nothing to read).
+                    _ => w.all_strings(item, Role::User),
+                })?;
+            }
+        }
+        Node::Obj(_) => response_item(w, v)?,
+        Node::Null => {}
+        Node::Scalar => {
+            return Err(w.wrong("input is neither a string nor an array"));
+        }
+    }
+    Ok(())
+}
+
+fn response_item(w: &mut Walker, item: &Node<'_>) -> Result<(), ExtractError> {
+    let Node::Obj(map) = item else {
+        return Ok(());
+    };
+    let ty = get_str(map, "type");
+    match ty {
+        Some("message") => message(w, item),
+        None if get(map, "role").is_some() => message(w, item),
+        Some("function_call" | "custom_tool_call") => {
+            w.field_text(map, "arguments", Role::Tool)?;
+            w.field_text(map, "input", Role::Tool)
+        }
+        Some("function_call_output" | "custom_tool_call_output") => {
+            if let Some(out) = get(map, "output") {
+                w.at(key("output"), |w| content(w, out, Role::Tool))?;
+            }
+            Ok(())
+        }
+        Some("input_text" | "output_text" | "text") => w.field_text(map, "text", Role::User),
+        Some("reasoning") => {
+            if let Some(Node::Arr(summary)) = get(map, "summary") {
+                w.at(key("summary"), |w| {
+                    for (i, s) in summary.iter().enumerate() {
+                        w.at(PathStep::Index(i), |w| part(w, s, Role::Assistant))?;
+                    }
+                    Ok(())
+                })?;
+            }
+            Ok(())
+        }
+        Some("item_reference" | "image_generation_call" | "input_image" | "input_file") => Ok(()),
+        // An item type this reader does not know: read every string in it.
+        _ => w.all_strings(item, Role::Unknown),
+    }
+}
+
+/// Legacy completions `prompt` (string or array), or a responses prompt template
+/// (`{id, variables}`, whose variables are user input).
+fn prompt(w: &mut Walker, v: &Node<'_>) -> Result<(), ExtractError> {
+    match v {
+        Node::Obj(map) => {
+            if let Some(vars) = get(map, "variables") {
+                w.at(key("variables"), |w| w.all_strings(vars, Role::User))?;
+            }
+            Ok(())
+        }
+        _ => w.all_strings(v, Role::User),
+    }
+}

@@ -1,0 +1,149 @@
+//! [`Walker`]: collects segments while a shape reader walks a document, keeps
+//! the path of the value being read and enforces the text limit. The shape
+//! readers (`openai.rs`, `gemini.rs`) say where text is; this says how it is
+//! taken.
+
+use std::borrow::Cow;
+
+use crate::extract::node::{Members, Node, get};
+use crate::extract::{ApiFormat, ExtractError, ExtractLimits, Location, PathStep, Role, Segment};
+
+/// Objects up to this many members look for repeated keys by a linear scan;
+/// larger ones build a map so a hostile object cannot make the walk quadratic.
+const SMALL_OBJECT: usize = 16;
+
+/// A borrowed key step of a path.
+pub(super) const fn key(k: &'static str) -> PathStep {
+    PathStep::Key(Cow::Borrowed(k))
+}
+
+/// Collects segments while walking a document; keeps the current path.
+pub(super) struct Walker {
+    api: ApiFormat,
+    path: Vec<PathStep>,
+    pub(super) segments: Vec<Segment>,
+    pub(super) text_bytes: usize,
+    max_text_bytes: usize,
+}
+
+impl Walker {
+    /// An empty walker reading a body sent as `api` under `limits`.
+    pub(super) fn new(api: ApiFormat, limits: &ExtractLimits) -> Self {
+        Walker {
+            api,
+            path: Vec::with_capacity(8),
+            segments: Vec::new(),
+            text_bytes: 0,
+            max_text_bytes: limits.max_text_bytes,
+        }
+    }
+
+    /// The error for a body that is not of the API's shape.
+    pub(super) fn wrong(&self, reason: &'static str) -> ExtractError {
+        ExtractError::WrongShape {
+            api: self.api,
+            reason,
+        }
+    }
+
+    /// Runs `f` with `step` pushed on the path.
+    pub(super) fn at<T>(
+        &mut self,
+        step: PathStep,
+        f: impl FnOnce(&mut Self) -> Result<T, ExtractError>,
+    ) -> Result<T, ExtractError> {
+        self.path.push(step);
+        let out = f(self)?;
+        self.path.pop();
+        Ok(out)
+    }
+
+    /// Takes `v` as a segment if it is a string; reports whether it was one.
+    pub(super) fn text(&mut self, v: &Node<'_>, role: Role) -> Result<bool, ExtractError> {
+        let Node::Str(s) = v else {
+            return Ok(false);
+        };
+        if s.is_empty() {
+            return Ok(true);
+        }
+        self.text_bytes += s.len();
+        if self.text_bytes > self.max_text_bytes {
+            return Err(ExtractError::TooMuchText {
+                max: self.max_text_bytes,
+            });
+        }
+        self.segments.push(Segment {
+            role,
+            text: s.as_ref().to_owned(),
+            location: Location::from_steps(self.path.clone()),
+        });
+        Ok(true)
+    }
+
+    /// Takes `map[k]` as a segment if it is a string.
+    pub(super) fn field_text(
+        &mut self,
+        map: &Members<'_>,
+        k: &'static str,
+        role: Role,
+    ) -> Result<(), ExtractError> {
+        if let Some(v) = get(map, k) {
+            self.at(key(k), |w| w.text(v, role))?;
+        }
+        Ok(())
+    }
+
+    /// Every string value under `v` (never keys). Recursion is bounded by the
+    /// pre-scan's depth limit.
+    pub(super) fn all_strings(&mut self, v: &Node<'_>, role: Role) -> Result<(), ExtractError> {
+        match v {
+            Node::Str(_) => {
+                self.text(v, role)?;
+            }
+            Node::Arr(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    self.at(PathStep::Index(i), |w| w.all_strings(item, role))?;
+                }
+            }
+            Node::Obj(members) => {
+                // A repeated key is read (and written back) as its last value,
+                // like serde_json and the upstream APIs' JSON readers do.
+                let last = (members.len() > SMALL_OBJECT).then(|| {
+                    members
+                        .iter()
+                        .enumerate()
+                        .map(|(i, (k, _))| (k.as_ref(), i))
+                        .collect::<std::collections::HashMap<&str, usize>>()
+                });
+                for (i, (k, item)) in members.iter().enumerate() {
+                    if matches!(item, Node::Null | Node::Scalar) {
+                        continue;
+                    }
+                    let shadowed = match &last {
+                        Some(last) => last.get(k.as_ref()) != Some(&i),
+                        None => members[i + 1..].iter().any(|(later, _)| later == k),
+                    };
+                    if shadowed {
+                        continue;
+                    }
+                    let step = PathStep::Key(Cow::Owned(k.as_ref().to_owned()));
+                    self.at(step, |w| w.all_strings(item, role))?;
+                }
+            }
+            Node::Null | Node::Scalar => {}
+        }
+        Ok(())
+    }
+}
+
+/// The segment role an API's role name stands for.
+pub(super) fn role_of(name: &str) -> Role {
+    match name {
+        "system" => Role::System,
+        "developer" => Role::Developer,
+        "user" => Role::User,
+        "assistant" | "model" => Role::Assistant,
+        "tool" | "function" => Role::Tool,
+        _ => Role::Unknown,
+    }
+}

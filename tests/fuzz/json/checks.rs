@@ -1,0 +1,182 @@
+//! What must hold for one body, under every API format and every limit set:
+//! extraction never panics, only a limit makes `auto` fail, sizes add up,
+//! every location holds its text, and redaction gives valid JSON (or the
+//! same plain text).
+
+use serde_json::Value;
+
+use promptgate::extract::{
+    ApiFormat, ExtractError, ExtractLimits, Extraction, Location, PathStep, Redaction, Shape,
+    extract,
+};
+
+const APIS: [ApiFormat; 4] = [
+    ApiFormat::Auto,
+    ApiFormat::OpenAi,
+    ApiFormat::Anthropic,
+    ApiFormat::Gemini,
+];
+
+fn limits() -> [ExtractLimits; 3] {
+    [
+        ExtractLimits::default(),
+        ExtractLimits {
+            max_depth: 3,
+            max_elements: 24,
+            max_text_bytes: 64,
+        },
+        ExtractLimits {
+            max_depth: 1000,
+            max_elements: usize::MAX,
+            max_text_bytes: usize::MAX,
+        },
+    ]
+}
+
+/// Every API format and every limit set over `body`.
+pub fn check_body(body: &[u8]) {
+    for api in APIS {
+        for limits in limits() {
+            check_one(body, api, &limits);
+        }
+    }
+}
+
+fn check_one(body: &[u8], api: ApiFormat, limits: &ExtractLimits) {
+    let x = match extract(body, api, limits) {
+        Ok(x) => x,
+        Err(ExtractError::NotJson { .. } | ExtractError::WrongShape { .. }) => {
+            assert_ne!(
+                api,
+                ApiFormat::Auto,
+                "auto mode refused a body by syntax or shape"
+            );
+            return;
+        }
+        Err(_) => return, // a limit
+    };
+    let total: usize = x.segments().iter().map(|s| s.text.len()).sum();
+    assert_eq!(
+        total,
+        x.text_bytes(),
+        "text_bytes is the sum of the segments"
+    );
+    assert!(
+        x.text_bytes() <= limits.max_text_bytes,
+        "text over the limit"
+    );
+    assert!(
+        x.segments().iter().all(|s| !s.text.is_empty()),
+        "an empty segment"
+    );
+    if x.is_json() {
+        check_json(body, &x);
+    } else {
+        check_plain(body, &x);
+    }
+}
+
+fn check_json(body: &[u8], x: &Extraction) {
+    assert_ne!(x.shape(), Shape::PlainText);
+    let doc: Value = serde_json::from_slice(body)
+        .unwrap_or_else(|e| panic!("extraction read JSON that serde_json refuses: {e}"));
+    for (i, seg) in x.segments().iter().enumerate() {
+        match value_at(&doc, &seg.location) {
+            Some(Value::String(s)) => {
+                assert_eq!(
+                    s, &seg.text,
+                    "segment {i} text differs from {}",
+                    seg.location
+                )
+            }
+            other => panic!("segment {i} location {} holds {other:?}", seg.location),
+        }
+    }
+    if x.segments().is_empty() {
+        return;
+    }
+    // Every segment, whole.
+    let all: Vec<Redaction> = (0..x.segments().len())
+        .map(|segment| Redaction {
+            segment,
+            span: 0..x.segments()[segment].text.len(),
+            kind: "FUZZ".into(),
+        })
+        .collect();
+    let out = x.redact(&all).expect("whole-segment redaction");
+    let redacted: Value = serde_json::from_slice(&out.body).expect("redacted body is JSON");
+    for seg in x.segments() {
+        match value_at(&redacted, &seg.location) {
+            Some(Value::String(s)) => assert!(
+                s.starts_with("[FUZZ_") && s.ends_with(']'),
+                "{} holds {s:?} after redaction",
+                seg.location
+            ),
+            other => panic!("{} holds {other:?} after redaction", seg.location),
+        }
+    }
+    // A piece of the longest segment, on character boundaries.
+    let (segment, seg) = x
+        .segments()
+        .iter()
+        .enumerate()
+        .max_by_key(|(_, s)| s.text.len())
+        .expect("a segment");
+    let bounds: Vec<usize> = (0..=seg.text.len())
+        .filter(|&o| seg.text.is_char_boundary(o))
+        .collect();
+    let span = bounds[bounds.len() / 3]..bounds[bounds.len() * 2 / 3];
+    let piece = Redaction {
+        segment,
+        span: span.clone(),
+        kind: "PART".into(),
+    };
+    let out = x.redact(&[piece]).expect("partial redaction");
+    let redacted: Value = serde_json::from_slice(&out.body).expect("redacted body is JSON");
+    let expected = if span.is_empty() {
+        seg.text.clone()
+    } else {
+        format!(
+            "{}[PART_1]{}",
+            &seg.text[..span.start],
+            &seg.text[span.end..]
+        )
+    };
+    assert_eq!(
+        value_at(&redacted, &seg.location),
+        Some(&Value::String(expected)),
+        "partial redaction at {}",
+        seg.location
+    );
+}
+
+fn check_plain(body: &[u8], x: &Extraction) {
+    assert_eq!(x.shape(), Shape::PlainText);
+    assert!(x.segments().len() <= 1);
+    assert!(x.segments().iter().all(|s| s.location.is_root()));
+    let out = x.redact(&[]).expect("empty redaction");
+    assert_eq!(out.body, body, "plain text changed without a redaction");
+    if let Some(seg) = x.segments().first() {
+        let whole = Redaction {
+            segment: 0,
+            span: 0..seg.text.len(),
+            kind: "FUZZ".into(),
+        };
+        assert_eq!(
+            x.redact(&[whole]).expect("whole redaction").body,
+            b"[FUZZ_1]"
+        );
+    }
+}
+
+/// The value a location names, read independently of the crate.
+fn value_at<'v>(doc: &'v Value, location: &Location) -> Option<&'v Value> {
+    location
+        .steps()
+        .iter()
+        .try_fold(doc, |v, step| match (step, v) {
+            (PathStep::Key(k), Value::Object(map)) => map.get(k.as_ref()),
+            (PathStep::Index(i), Value::Array(items)) => items.get(*i),
+            _ => None,
+        })
+}
