@@ -158,6 +158,7 @@ impl Classifier {
                 permits: Arc::new(Semaphore::new(pool)),
                 busy: AtomicUsize::new(0),
                 busy_peak: AtomicUsize::new(0),
+                pooled: AtomicUsize::new(0),
                 slots,
                 ngram,
                 combination,

@@ -2,9 +2,10 @@
 //!
 //! Takes the text of a segment that L0, L1 and L1.5 did not decide, and hands back a
 //! [`Score`] (and a [`Finding`] when the score reaches the model's threshold). It never
-//! decides what happens to the request, never logs prompt text, and never runs inference
-//! on the caller's task: [`Classifier::score`] hops to a bounded blocking pool sized to
-//! the cores.
+//! decides what happens to the request and never logs prompt text. [`Classifier::score`]
+//! runs within a pool bound sized to the cores: a short text on the caller's task (a
+//! hop would cost more than the scoring), a long one on the blocking pool so that it
+//! cannot hold a runtime worker ([`INLINE_MAX_BYTES`]).
 //!
 //! A model directory (`models/<name>/`) holds `model.toml` (labels, thresholds, window
 //! sizes, combination, the sha256 of every file), `model.onnx` (token ids -> score per
@@ -61,6 +62,22 @@ use score::Slot;
 use spec::Combination;
 use wordpiece::FastWordPiece;
 
+/// The longest text (bytes) [`Classifier::score`] scores natively on the calling task;
+/// longer texts go to the blocking pool.
+///
+/// The hop to the pool is two context switches per decision: about 90 µs of CPU, more
+/// than scoring a 2 KB prompt costs, so short texts are scored where they are. But a
+/// text scored in place holds its thread, usually a tokio worker that serves other
+/// connections, for as long as the scoring runs, and cannot be cut off by the L2 budget
+/// (`policy.budgets.l2_ms`, a timeout around the await): a large prompt there would
+/// stall every connection of that worker ("one request stalls others"), so the bound
+/// keeps the longest hold short. Scoring costs about 40 µs per KiB of text in the
+/// worst measured case (non-ASCII text, debug builds aside), so 8 KiB holds a worker for
+/// well under a millisecond, the smallest budget one can set, and about what L1 spends
+/// in place on the 16 KiB body that `server.inline_scan_max_bytes` lets it scan inline.
+/// Above it, the budget can cut off the wait and the worker stays free.
+pub const INLINE_MAX_BYTES: usize = 8 * 1024;
+
 /// The result of scoring one text.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Score {
@@ -112,6 +129,8 @@ struct Inner {
     /// Inferences running now, and the most that ever ran at once.
     busy: AtomicUsize,
     busy_peak: AtomicUsize,
+    /// Scorings [`Classifier::score`] sent to the blocking pool.
+    pooled: AtomicUsize,
     ngram: NgramModel,
     combination: Combination,
 }
@@ -144,7 +163,11 @@ impl Classifier {
         self.inner.threshold
     }
 
-    /// Scores a text on the bounded inference pool; the calling task only awaits.
+    /// Scores a text within the inference pool's bound: a short text natively on the
+    /// calling task (see [`INLINE_MAX_BYTES`]), a longer one (or any text, when ONNX
+    /// Runtime evaluates the graph) on the blocking pool while the calling task only
+    /// awaits. Either way it holds one of the pool's permits and slots while it runs,
+    /// so no more scorings run at once than the pool has slots.
     ///
     /// # Errors
     /// [`ClassifierError::PoolClosed`] when the runtime is shutting down; tokenizer or
@@ -154,16 +177,31 @@ impl Classifier {
             .acquire_owned()
             .await
             .map_err(|_| ClassifierError::PoolClosed)?;
+        if self.inner.head.is_some() && text.len() <= INLINE_MAX_BYTES {
+            // The permit guarantees a free slot among async callers; only a blocking
+            // caller (`score_blocking`) can hold one without a permit, and then the
+            // text goes to the pool rather than wait for a slot on this task.
+            if let Some(mut slot) = self.inner.free_slot() {
+                return self.inner.score_counted(&mut slot, text);
+            }
+        }
+        self.inner.pooled.fetch_add(1, Ordering::Relaxed);
         let inner = Arc::clone(&self.inner);
         let text = text.to_owned();
         tokio::task::spawn_blocking(move || {
             // The permit lives as long as the inference, not as long as the
             // caller waits for it.
             let _permit = permit;
-            inner.score_counted(&text)
+            inner.score_counted(&mut inner.slot(), &text)
         })
         .await
         .map_err(|_| ClassifierError::PoolClosed)?
+    }
+
+    /// How many scorings [`Classifier::score`] ran on the blocking pool rather than
+    /// on the calling task, since load (diagnostics and tests).
+    pub fn pooled(&self) -> usize {
+        self.inner.pooled.load(Ordering::Relaxed)
     }
 
     /// The most inferences that ever ran at once on the pool since load: never
@@ -177,7 +215,7 @@ impl Classifier {
     /// # Errors
     /// Tokenizer or ONNX Runtime failures.
     pub fn score_blocking(&self, text: &str) -> Result<Score, ClassifierError> {
-        self.inner.score(text)
+        self.inner.score(&mut self.inner.slot(), text)
     }
 
     /// The L2 finding for `score` when it reaches the threshold, else `None`.

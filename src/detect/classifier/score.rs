@@ -2,7 +2,7 @@
 //! token windows through the native evaluator or ONNX Runtime, and their combination.
 
 use std::sync::atomic::Ordering;
-use std::sync::{Arc, TryLockError};
+use std::sync::{Arc, MutexGuard, TryLockError};
 
 use ort::session::Session;
 use ort::session::SessionInputValue;
@@ -52,17 +52,21 @@ impl Scratch {
 
 impl Inner {
     /// [`Inner::score`], counted in `busy` and `busy_peak`.
-    pub(super) fn score_counted(&self, text: &str) -> Result<Score, ClassifierError> {
+    pub(super) fn score_counted(
+        &self,
+        slot: &mut Slot,
+        text: &str,
+    ) -> Result<Score, ClassifierError> {
         let now = self.busy.fetch_add(1, Ordering::SeqCst) + 1;
         self.busy_peak.fetch_max(now, Ordering::SeqCst);
-        let result = self.score(text);
+        let result = self.score(slot, text);
         self.busy.fetch_sub(1, Ordering::SeqCst);
         result
     }
 
-    pub(super) fn score(&self, text: &str) -> Result<Score, ClassifierError> {
-        let mut slot = self.slot();
-        let Slot { session, scratch } = &mut *slot;
+    /// Scores `text` with the buffers (and session) of `slot`.
+    pub(super) fn score(&self, slot: &mut Slot, text: &str) -> Result<Score, ClassifierError> {
+        let Slot { session, scratch } = slot;
         // Both signals read the model text (NFKC, invisibles dropped, lowercase,
         // look-alikes folded: `normalize/model.rs`), computed once.
         crate::normalize::model_text_into(text, &mut scratch.chars, &mut scratch.joined);
@@ -168,17 +172,20 @@ impl Inner {
         Ok((best, starts.len()))
     }
 
+    /// A free slot, or `None` when every slot is in use.
+    pub(super) fn free_slot(&self) -> Option<MutexGuard<'_, Slot>> {
+        self.slots.iter().find_map(|slot| match slot.try_lock() {
+            Ok(guard) => Some(guard),
+            Err(TryLockError::Poisoned(p)) => Some(p.into_inner()),
+            Err(TryLockError::WouldBlock) => None,
+        })
+    }
+
     /// A free slot; the semaphore keeps async callers within the pool, so one is
     /// usually free at once. Blocking callers wait on the first one otherwise.
-    fn slot(&self) -> std::sync::MutexGuard<'_, Slot> {
-        for slot in &self.slots {
-            match slot.try_lock() {
-                Ok(guard) => return guard,
-                Err(TryLockError::Poisoned(p)) => return p.into_inner(),
-                Err(TryLockError::WouldBlock) => {}
-            }
-        }
-        self.slots[0].lock().unwrap_or_else(|p| p.into_inner())
+    pub(super) fn slot(&self) -> MutexGuard<'_, Slot> {
+        self.free_slot()
+            .unwrap_or_else(|| self.slots[0].lock().unwrap_or_else(|p| p.into_inner()))
     }
 }
 
