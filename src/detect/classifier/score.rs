@@ -25,7 +25,6 @@ pub(super) struct Slot {
 /// The buffers one scoring reuses.
 #[derive(Default)]
 pub(super) struct Scratch {
-    chars: Vec<char>,
     joined: String,
     encode: EncodeScratch,
     ids: Vec<u32>,
@@ -38,13 +37,13 @@ pub(super) struct Scratch {
     head: HeadScratch,
 }
 
-/// Characters of text whose buffers a slot keeps between scorings; a longer prompt's
+/// Bytes of model text whose buffers a slot keeps between scorings; a longer prompt's
 /// buffers are freed after it (a slot would otherwise hold the largest prompt ever seen).
-const RETAINED_CHARS: usize = 16 * 1024;
+const RETAINED_BYTES: usize = 16 * 1024;
 
 impl Scratch {
     fn trim(&mut self) {
-        if self.chars.capacity() > RETAINED_CHARS {
+        if self.joined.capacity() > RETAINED_BYTES {
             *self = Scratch::default();
         }
     }
@@ -69,10 +68,10 @@ impl Inner {
         let Slot { session, scratch } = slot;
         // Both signals read the model text (NFKC, invisibles dropped, lowercase,
         // look-alikes folded: `normalize/model.rs`), computed once.
-        crate::normalize::model_text_into(text, &mut scratch.chars, &mut scratch.joined);
+        crate::normalize::model_text_into(text, &mut scratch.joined);
         let ngram = self
             .ngram
-            .score_normalized(&scratch.chars, &mut scratch.ngram);
+            .score_normalized(&scratch.joined, &mut scratch.ngram);
         scratch.ids.clear();
         match &self.fast {
             Some(fast) => fast.encode(
