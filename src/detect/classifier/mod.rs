@@ -71,11 +71,13 @@ use wordpiece::FastWordPiece;
 /// connections, for as long as the scoring runs, and cannot be cut off by the L2 budget
 /// (`policy.budgets.l2_ms`, a timeout around the await): a large prompt there would
 /// stall every connection of that worker ("one request stalls others"), so the bound
-/// keeps the longest hold short. Scoring costs about 40 µs per KiB of text in the
-/// worst measured case (non-ASCII text, debug builds aside), so 8 KiB holds a worker for
-/// well under a millisecond, the smallest budget one can set, and about what L1 spends
-/// in place on the 16 KiB body that `server.inline_scan_max_bytes` lets it scan inline.
-/// Above it, the budget can cut off the wait and the worker stays free.
+/// keeps the longest hold short. Scoring costs about 1.1 million instructions per KiB
+/// of non-ASCII text (`tests/cost/l2-2k-intl.txt`, the costlier of the two cost
+/// files; about 50 µs per KiB on the reference machine), so 8 KiB holds a worker for
+/// about half a millisecond: under the smallest L2 budget one can set (1 ms), and of
+/// the order of what L1 spends in place on the 16 KiB bodies that
+/// `server.inline_scan_max_bytes` lets it scan inline. Above the bound, the budget can
+/// cut off the wait and the worker stays free.
 pub const INLINE_MAX_BYTES: usize = 8 * 1024;
 
 /// The result of scoring one text.
