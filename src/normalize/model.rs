@@ -61,42 +61,69 @@ fn fold_confusable(c: char) -> char {
 }
 
 /// The model text of `text` as characters, padded with one space on each side
-/// ([`model_text_into`] for tests that need no reusable buffers).
+/// ([`model_text_into`] for tests that need no reusable buffer).
 #[cfg(test)]
 pub(crate) fn model_text(text: &str) -> Vec<char> {
-    let (mut chars, mut joined) = (Vec::new(), String::new());
-    model_text_into(text, &mut chars, &mut joined);
-    chars
+    let mut joined = String::new();
+    model_text_into(text, &mut joined);
+    joined.chars().collect()
 }
 
-/// Writes the model text of `text`, padded with one space on each side, both as
-/// characters (for the n-gram windows) and as a string (for the tokenizer); both are
-/// cleared first. The buffers are the caller's so that a scoring slot reuses them.
-pub fn model_text_into(text: &str, chars: &mut Vec<char>, joined: &mut String) {
-    chars.clear();
-    joined.clear();
-    chars.reserve(text.len() + 2);
-    joined.reserve(text.len() + 2);
+/// Writes the model text of `text`, padded with one space on each side, into `out`
+/// (cleared first). The buffer is the caller's so that a scoring slot reuses it; both
+/// the n-gram featurizer and the tokenizer read this one string.
+pub fn model_text_into(text: &str, out: &mut String) {
+    out.clear();
+    out.reserve(text.len() + 2);
     if text.is_ascii() {
         // NFKC is the identity on ASCII, and no ASCII character is invisible or a
-        // look-alike: only whitespace and case remain.
-        push_normalized(
-            text.bytes().map(|b| char::from(b.to_ascii_lowercase())),
-            chars,
-        );
+        // look-alike: only whitespace and case remain, byte by byte.
+        push_normalized_ascii(text.as_bytes(), out);
     } else if is_nfkc_quick(text.chars()) == IsNormalized::Yes {
         // Already NFKC (the quick check only says Yes when it is certain).
-        push_normalized(text.chars(), chars);
+        push_normalized(text.chars(), out);
     } else {
-        push_normalized(text.nfkc(), chars);
+        push_normalized(text.nfkc(), out);
     }
-    joined.extend(chars.iter());
 }
 
-fn push_normalized(text: impl Iterator<Item = char>, out: &mut Vec<char>) {
+/// [`push_normalized`] for ASCII text, without the per-character Unicode tables.
+fn push_normalized_ascii(text: &[u8], out: &mut String) {
+    out.push(' ');
+    let mut pending_space = false;
+    for &b in text {
+        // `is_space` on ASCII: tab, newline, vertical tab, form feed, carriage return, space.
+        if matches!(b, 0x09..=0x0D | b' ') {
+            pending_space = true;
+            continue;
+        }
+        if pending_space && out.len() > 1 {
+            out.push(' ');
+        }
+        pending_space = false;
+        out.push(char::from(b.to_ascii_lowercase()));
+    }
+    out.push(' ');
+}
+
+fn push_normalized(text: impl Iterator<Item = char>, out: &mut String) {
     out.push(' ');
     let mut pending_space = false;
     for ch in text {
+        if ch.is_ascii() {
+            // As below, without the tables: no ASCII character is invisible or a
+            // look-alike, and its lowercase is one character.
+            if matches!(ch, '\t'..='\r' | ' ') {
+                pending_space = true;
+                continue;
+            }
+            if pending_space && out.len() > 1 {
+                out.push(' ');
+            }
+            pending_space = false;
+            out.push(ch.to_ascii_lowercase());
+            continue;
+        }
         if is_invisible(ch) {
             continue;
         }

@@ -2,9 +2,10 @@
 //!
 //! Takes the text of a segment that L0, L1 and L1.5 did not decide, and hands back a
 //! [`Score`] (and a [`Finding`] when the score reaches the model's threshold). It never
-//! decides what happens to the request, never logs prompt text, and never runs inference
-//! on the caller's task: [`Classifier::score`] hops to a bounded blocking pool sized to
-//! the cores.
+//! decides what happens to the request and never logs prompt text. [`Classifier::score`]
+//! runs within a pool bound sized to the cores: a short text on the caller's task (a
+//! hop would cost more than the scoring), a long one on the blocking pool so that it
+//! cannot hold a runtime worker ([`INLINE_MAX_BYTES`]).
 //!
 //! A model directory (`models/<name>/`) holds `model.toml` (labels, thresholds, window
 //! sizes, combination, the sha256 of every file), `model.onnx` (token ids -> score per
@@ -26,6 +27,8 @@
 //! without it [`Classifier::load`] fails with [`ClassifierError::RuntimeMissing`] and the
 //! caller runs without L2 (or refuses to start when the policy requires it).
 
+mod error;
+mod load;
 mod native;
 mod ngram;
 mod onnx;
@@ -33,6 +36,7 @@ mod onnx;
 #[allow(clippy::all, clippy::pedantic, missing_docs)]
 mod onnx_proto;
 mod runtime;
+mod score;
 mod spec;
 mod windows;
 mod wordpiece;
@@ -40,134 +44,41 @@ mod wordpiece;
 #[cfg(test)]
 mod tests;
 
+pub use error::ClassifierError;
+pub use load::LoadOptions;
 pub use runtime::{SYSTEM_DATA_DIR, resolve_model_dir};
 
 use std::ops::Range;
-use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, TryLockError};
+use std::sync::{Arc, Mutex};
 
-use ort::session::Session;
-use ort::session::SessionInputValue;
-use ort::session::builder::GraphOptimizationLevel;
-use ort::value::TensorRef;
 use tokenizers::Tokenizer;
 use tokio::sync::Semaphore;
 
 use super::{Finding, Layer};
-use native::{HeadScratch, StaticHead};
-use ngram::{NgramModel, NgramScratch};
-use spec::{Combination, ModelSpec};
-use wordpiece::{EncodeScratch, FastWordPiece};
+use native::StaticHead;
+use ngram::NgramModel;
+use score::Slot;
+use spec::Combination;
+use wordpiece::FastWordPiece;
 
-/// Errors from loading or running the classifier. Never carries prompt text.
-#[derive(Debug, thiserror::Error)]
-pub enum ClassifierError {
-    /// No ONNX Runtime library was found; L2 is unavailable on this machine.
-    #[error(
-        "ONNX Runtime library not found (tried {}); run scripts/setup-onnxruntime.sh or set ORT_DYLIB_PATH",
-        display_paths(tried)
-    )]
-    RuntimeMissing {
-        /// Every path that was looked at.
-        tried: Vec<PathBuf>,
-    },
-    /// The library exists but could not be loaded (wrong version, not a library, ...).
-    #[error("ONNX Runtime library {path} could not be loaded: {reason}")]
-    RuntimeLoad {
-        /// The library file.
-        path: PathBuf,
-        /// What ONNX Runtime or the loader said.
-        reason: String,
-    },
-    /// A file of the model directory could not be read.
-    #[error("cannot read {path}: {source}")]
-    Io {
-        /// The file.
-        path: PathBuf,
-        /// The underlying error.
-        source: std::io::Error,
-    },
-    /// A model file differs from the sha256 listed in `model.toml`.
-    #[error("{path}: sha256 {actual} does not match {expected} in model.toml")]
-    ChecksumMismatch {
-        /// The file.
-        path: PathBuf,
-        /// The hash `model.toml` lists.
-        expected: String,
-        /// The hash of the file on disk.
-        actual: String,
-    },
-    /// `model.toml` is malformed or describes something this build cannot run.
-    #[error("invalid model description: {reason}")]
-    BadSpec {
-        /// What is wrong, naming the key and value.
-        reason: String,
-    },
-    /// The tokenizer could not be built or failed on a text.
-    #[error("tokenizer: {reason}")]
-    Tokenizer {
-        /// The tokenizer's message (no text).
-        reason: String,
-    },
-    /// ONNX Runtime failed to build a session or to run.
-    #[error("ONNX Runtime: {reason}")]
-    Inference {
-        /// ONNX Runtime's message.
-        reason: String,
-    },
-    /// The model returned a different number of scores than windows sent.
-    #[error("model returned {got} scores for {expected} windows")]
-    BadOutput {
-        /// Windows sent.
-        expected: usize,
-        /// Scores received.
-        got: usize,
-    },
-    /// The blocking pool is gone (the runtime is shutting down).
-    #[error("inference pool closed")]
-    PoolClosed,
-}
-
-fn display_paths(paths: &[PathBuf]) -> String {
-    if paths.is_empty() {
-        return "nothing".to_owned();
-    }
-    paths
-        .iter()
-        .map(|p| p.display().to_string())
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// How to load a classifier; every field has a working default.
-#[derive(Debug, Clone)]
-pub struct LoadOptions {
-    /// The ONNX Runtime library. `None`: `ORT_DYLIB_PATH`, then the path the setup script
-    /// wrote to `.runtime/onnxruntime/path`. A value that does not exist is an error
-    /// (no silent fallback).
-    pub runtime_path: Option<PathBuf>,
-    /// Concurrent inferences (sessions); defaults to the number of cores.
-    pub pool_size: usize,
-    /// Threads ONNX Runtime uses inside one inference; 1 keeps latency predictable when
-    /// the pool already uses every core.
-    pub intra_op_threads: usize,
-    /// Evaluate the static-embedding graph natively when `model.onnx` is exactly that graph
-    /// (ONNX Runtime is still required and loaded, but builds no session); `false` runs
-    /// every window in ONNX Runtime.
-    pub native_graph: bool,
-}
-
-impl Default for LoadOptions {
-    fn default() -> Self {
-        LoadOptions {
-            runtime_path: None,
-            pool_size: std::thread::available_parallelism().map_or(1, usize::from),
-            intra_op_threads: 1,
-            native_graph: true,
-        }
-    }
-}
+/// The longest text (bytes) [`Classifier::score`] scores natively on the calling task;
+/// longer texts go to the blocking pool.
+///
+/// The hop to the pool is two context switches per decision: about 90 µs of CPU, more
+/// than scoring a 2 KB prompt costs, so short texts are scored where they are. But a
+/// text scored in place holds its thread, usually a tokio worker that serves other
+/// connections, for as long as the scoring runs, and cannot be cut off by the L2 budget
+/// (`policy.budgets.l2_ms`, a timeout around the await): a large prompt there would
+/// stall every connection of that worker ("one request stalls others"), so the bound
+/// keeps the longest hold short. Scoring costs about 1.1 million instructions per KiB
+/// of non-ASCII text (`tests/cost/l2-2k-intl.txt`, the costlier of the two cost
+/// files; about 50 µs per KiB on the reference machine), so 8 KiB holds a worker for
+/// about half a millisecond: under the smallest L2 budget one can set (1 ms), and of
+/// the order of what L1 spends in place on the 16 KiB bodies that
+/// `server.inline_scan_max_bytes` lets it scan inline. Above the bound, the budget can
+/// cut off the wait and the worker stays free.
+pub const INLINE_MAX_BYTES: usize = 8 * 1024;
 
 /// The result of scoring one text.
 #[derive(Debug, Clone, PartialEq)]
@@ -220,6 +131,8 @@ struct Inner {
     /// Inferences running now, and the most that ever ran at once.
     busy: AtomicUsize,
     busy_peak: AtomicUsize,
+    /// Scorings [`Classifier::score`] sent to the blocking pool.
+    pooled: AtomicUsize,
     ngram: NgramModel,
     combination: Combination,
 }
@@ -235,124 +148,6 @@ impl std::fmt::Debug for Classifier {
 }
 
 impl Classifier {
-    /// Loads `dir` (a `models/<name>/` folder): reads `model.toml`, checks every file's
-    /// sha256, loads the ONNX Runtime library and builds one session per pool slot.
-    ///
-    /// # Errors
-    /// [`ClassifierError::RuntimeMissing`] when no runtime library is found (the caller
-    /// disables L2 with a warning, or refuses to start when L2 is required); the other
-    /// variants for a bad model directory or a runtime that will not load it.
-    pub fn load(dir: &Path, config: &LoadOptions) -> Result<Classifier, ClassifierError> {
-        let spec = ModelSpec::read(dir)?;
-        let onnx = spec.read_checked(dir, &spec.encoder.file)?;
-        let tok_bytes = spec.read_checked(dir, &spec.encoder.tokenizer)?;
-        let ngram_bytes = spec.read_checked(dir, &spec.ngram.file)?;
-
-        let tokenizer = reference_tokenizer(&tok_bytes)?;
-        let special = |t: &str| {
-            tokenizer
-                .token_to_id(t)
-                .map(i64::from)
-                .ok_or_else(|| ClassifierError::Tokenizer {
-                    reason: format!("no {t} token in the vocabulary"),
-                })
-        };
-        let (cls, sep) = (special("[CLS]")?, special("[SEP]")?);
-        let ngram = NgramModel::from_bytes(&spec.ngram, &ngram_bytes)?;
-        let combination = Combination::from_spec(&spec.combination)?;
-
-        // The library must be there either way (L2's contract, and what the
-        // equality of the two evaluations is tested against); it is loaded
-        // only when a session will run, below.
-        let library = runtime::locate(config.runtime_path.as_deref())?;
-        let pool = config.pool_size.max(1);
-        let ort_err = |e: ort::Error| ClassifierError::Inference {
-            reason: e.to_string(),
-        };
-        // No CPU arena and no memory pattern: a batch of windows is small and its size
-        // varies with the prompt, so a retained arena only holds the largest batch ever
-        // seen (the batched graph runs no slower without them).
-        let build_session = |env: &ort::environment::Environment| {
-            Session::builder(env)
-                .map_err(ort_err)?
-                .with_execution_providers([ort::ep::CPU::default()
-                    .with_arena_allocator(false)
-                    .build()])
-                .map_err(|e| ort_err(e.into()))?
-                .with_memory_pattern(false)
-                .map_err(|e| ort_err(e.into()))?
-                .with_optimization_level(GraphOptimizationLevel::Level3)
-                .map_err(|e| ort_err(e.into()))?
-                .with_intra_threads(config.intra_op_threads.max(1))
-                .map_err(|e| ort_err(e.into()))?
-                .with_inter_threads(1)
-                .map_err(|e| ort_err(e.into()))?
-                .with_intra_op_spinning(false)
-                .map_err(|e| ort_err(e.into()))?
-                .commit_from_memory(&onnx)
-                .map_err(ort_err)
-        };
-        let head = if config.native_graph {
-            StaticHead::from_onnx(&onnx, &spec.encoder.output)
-                .inspect_err(
-                    |reason| tracing::debug!(%reason, "L2 runs model.onnx in ONNX Runtime"),
-                )
-                .ok()
-        } else {
-            None
-        };
-        let mut slots = Vec::with_capacity(pool);
-        let mut type_ids = false;
-        if head.is_some() {
-            // Evaluated natively: the ONNX Runtime library is not even loaded, so
-            // none of its code, graph, kernels or allocations are held. The evaluator's equality with
-            // ONNX Runtime is tested on the test corpus (classifier tests, `native_graph`).
-            for _ in 0..pool {
-                slots.push(Mutex::new(Slot::default()));
-            }
-        } else {
-            let env = runtime::environment(&library)?;
-            for _ in 0..pool {
-                let session = build_session(&env)?;
-                type_ids = session
-                    .inputs()
-                    .iter()
-                    .any(|i| i.name() == "token_type_ids");
-                slots.push(Mutex::new(Slot {
-                    session: Some(session),
-                    scratch: Scratch::default(),
-                }));
-            }
-        }
-
-        let name: Arc<str> = Arc::from(spec.name.as_str());
-        Ok(Classifier {
-            inner: Arc::new(Inner {
-                rule_id: Arc::from(format!("l2.{}", spec.name)),
-                version: Arc::from(spec.version.as_str()),
-                category: Arc::from(spec.category.as_str()),
-                name,
-                threshold: spec.threshold as f32,
-                fast: FastWordPiece::from_json(&tok_bytes),
-                tokenizer,
-                cls,
-                sep,
-                body: spec.encoder.max_tokens - 2,
-                stride: spec.encoder.stride,
-                max_windows: spec.encoder.max_windows,
-                output: spec.encoder.output.clone(),
-                type_ids,
-                head,
-                permits: Arc::new(Semaphore::new(pool)),
-                busy: AtomicUsize::new(0),
-                busy_peak: AtomicUsize::new(0),
-                slots,
-                ngram,
-                combination,
-            }),
-        })
-    }
-
     /// The model's name and content hash; part of the policy fingerprint so cache keys
     /// change when the model does.
     pub fn model_version(&self) -> &str {
@@ -370,7 +165,11 @@ impl Classifier {
         self.inner.threshold
     }
 
-    /// Scores a text on the bounded inference pool; the calling task only awaits.
+    /// Scores a text within the inference pool's bound: a short text natively on the
+    /// calling task (see [`INLINE_MAX_BYTES`]), a longer one (or any text, when ONNX
+    /// Runtime evaluates the graph) on the blocking pool while the calling task only
+    /// awaits. Either way it holds one of the pool's permits and slots while it runs,
+    /// so no more scorings run at once than the pool has slots.
     ///
     /// # Errors
     /// [`ClassifierError::PoolClosed`] when the runtime is shutting down; tokenizer or
@@ -380,16 +179,31 @@ impl Classifier {
             .acquire_owned()
             .await
             .map_err(|_| ClassifierError::PoolClosed)?;
+        if self.inner.head.is_some() && text.len() <= INLINE_MAX_BYTES {
+            // The permit guarantees a free slot among async callers; only a blocking
+            // caller (`score_blocking`) can hold one without a permit, and then the
+            // text goes to the pool rather than wait for a slot on this task.
+            if let Some(mut slot) = self.inner.free_slot() {
+                return self.inner.score_counted(&mut slot, text);
+            }
+        }
+        self.inner.pooled.fetch_add(1, Ordering::Relaxed);
         let inner = Arc::clone(&self.inner);
         let text = text.to_owned();
         tokio::task::spawn_blocking(move || {
             // The permit lives as long as the inference, not as long as the
             // caller waits for it.
             let _permit = permit;
-            inner.score_counted(&text)
+            inner.score_counted(&mut inner.slot(), &text)
         })
         .await
         .map_err(|_| ClassifierError::PoolClosed)?
+    }
+
+    /// How many scorings [`Classifier::score`] ran on the blocking pool rather than
+    /// on the calling task, since load (diagnostics and tests).
+    pub fn pooled(&self) -> usize {
+        self.inner.pooled.load(Ordering::Relaxed)
     }
 
     /// The most inferences that ever ran at once on the pool since load: never
@@ -403,7 +217,7 @@ impl Classifier {
     /// # Errors
     /// Tokenizer or ONNX Runtime failures.
     pub fn score_blocking(&self, text: &str) -> Result<Score, ClassifierError> {
-        self.inner.score(text)
+        self.inner.score(&mut self.inner.slot(), text)
     }
 
     /// The L2 finding for `score` when it reaches the threshold, else `None`.
@@ -417,237 +231,5 @@ impl Classifier {
             span,
             score: score.combined,
         })
-    }
-}
-
-/// The `tokenizers` crate's tokenizer for `tokenizer.json`, without truncation or
-/// padding (windows are cut here).
-fn reference_tokenizer(bytes: &[u8]) -> Result<Tokenizer, ClassifierError> {
-    let tok_err = |e: tokenizers::Error| ClassifierError::Tokenizer {
-        reason: e.to_string(),
-    };
-    let mut tokenizer = Tokenizer::from_bytes(bytes).map_err(tok_err)?;
-    tokenizer.with_truncation(None).map_err(tok_err)?;
-    tokenizer.with_padding(None);
-    Ok(tokenizer)
-}
-
-/// One inference slot: a session and the buffers a scoring reuses, so a warm slot
-/// scores without allocating (beyond what ONNX Runtime does inside a run).
-#[derive(Default)]
-struct Slot {
-    /// `None` when the graph is evaluated natively.
-    session: Option<Session>,
-    scratch: Scratch,
-}
-
-#[derive(Default)]
-struct Scratch {
-    chars: Vec<char>,
-    joined: String,
-    encode: EncodeScratch,
-    ids: Vec<u32>,
-    input_ids: Vec<i64>,
-    /// Ones (attention mask) and zeros (token type ids), grown to the largest batch seen.
-    ones: Vec<i64>,
-    zeros: Vec<i64>,
-    scores: Vec<f32>,
-    ngram: NgramScratch,
-    head: HeadScratch,
-}
-
-/// Characters of text whose buffers a slot keeps between scorings; a longer prompt's
-/// buffers are freed after it (a slot would otherwise hold the largest prompt ever seen).
-const RETAINED_CHARS: usize = 16 * 1024;
-
-impl Scratch {
-    fn trim(&mut self) {
-        if self.chars.capacity() > RETAINED_CHARS {
-            *self = Scratch::default();
-        }
-    }
-}
-
-impl Inner {
-    /// [`Inner::score`], counted in `busy` and `busy_peak`.
-    fn score_counted(&self, text: &str) -> Result<Score, ClassifierError> {
-        let now = self.busy.fetch_add(1, Ordering::SeqCst) + 1;
-        self.busy_peak.fetch_max(now, Ordering::SeqCst);
-        let result = self.score(text);
-        self.busy.fetch_sub(1, Ordering::SeqCst);
-        result
-    }
-
-    fn score(&self, text: &str) -> Result<Score, ClassifierError> {
-        let mut slot = self.slot();
-        let Slot { session, scratch } = &mut *slot;
-        // Both signals read the model text (NFKC, invisibles dropped, lowercase,
-        // look-alikes folded: `normalize/model.rs`), computed once.
-        crate::normalize::model_text_into(text, &mut scratch.chars, &mut scratch.joined);
-        let ngram = self
-            .ngram
-            .score_normalized(&scratch.chars, &mut scratch.ngram);
-        scratch.ids.clear();
-        match &self.fast {
-            Some(fast) => fast.encode(
-                &self.tokenizer,
-                &scratch.joined,
-                &mut scratch.encode,
-                &mut scratch.ids,
-            )?,
-            None => {
-                wordpiece::encode_reference(&self.tokenizer, &scratch.joined, &mut scratch.ids)?
-            }
-        }
-        let encoded = self.encoder_score(session.as_mut(), scratch);
-        scratch.trim();
-        let (model, windows) = encoded?;
-        Ok(Score {
-            model,
-            ngram,
-            combined: self.combination.combine(model, ngram),
-            windows,
-            model_version: Arc::clone(&self.version),
-        })
-    }
-
-    /// Scores the token windows of `scratch.ids` in one batched run.
-    fn encoder_score(
-        &self,
-        session: Option<&mut Session>,
-        scratch: &mut Scratch,
-    ) -> Result<(f32, usize), ClassifierError> {
-        let ids = &scratch.ids;
-        let starts = windows::window_starts(ids.len(), self.body, self.stride, self.max_windows);
-        // Every window but a lone short one holds exactly `body` tokens, so the windows of
-        // a prompt form one rectangular batch: one run, no padding.
-        let width = ids.len().min(self.body) + 2;
-        scratch.scores.clear();
-        match (&self.head, session) {
-            (Some(head), _) => {
-                let windows = native::Windows {
-                    ids,
-                    starts: &starts,
-                    width,
-                    // Ids of the vocabulary, which has fewer than 2^32 entries.
-                    cls: self.cls as u32,
-                    sep: self.sep as u32,
-                };
-                head.score_windows(&windows, &mut scratch.head, &mut scratch.scores)
-                    .ok_or_else(|| ClassifierError::Inference {
-                        reason: format!(
-                            "token id outside the embedding table ({} rows)",
-                            head.vocab()
-                        ),
-                    })?;
-            }
-            (None, Some(session)) => {
-                let input_ids = &mut scratch.input_ids;
-                input_ids.clear();
-                for &start in &starts {
-                    input_ids.push(self.cls);
-                    input_ids.extend(
-                        ids[start..start + width - 2]
-                            .iter()
-                            .map(|&id| i64::from(id)),
-                    );
-                    input_ids.push(self.sep);
-                }
-                let runner = OrtRunner {
-                    output: self.output.as_str(),
-                    type_ids: self.type_ids,
-                };
-                runner.run(
-                    session,
-                    [starts.len(), width],
-                    input_ids,
-                    &mut scratch.ones,
-                    &mut scratch.zeros,
-                    &mut scratch.scores,
-                )?;
-            }
-            (None, None) => {
-                return Err(ClassifierError::Inference {
-                    reason: "no session in this inference slot".to_owned(),
-                });
-            }
-        }
-        if scratch.scores.len() != starts.len() {
-            return Err(ClassifierError::BadOutput {
-                expected: starts.len(),
-                got: scratch.scores.len(),
-            });
-        }
-        let best = scratch
-            .scores
-            .iter()
-            .copied()
-            .fold(f32::NEG_INFINITY, f32::max);
-        Ok((best, starts.len()))
-    }
-
-    /// A free slot; the semaphore keeps async callers within the pool, so one is
-    /// usually free at once. Blocking callers wait on the first one otherwise.
-    fn slot(&self) -> std::sync::MutexGuard<'_, Slot> {
-        for slot in &self.slots {
-            match slot.try_lock() {
-                Ok(guard) => return guard,
-                Err(TryLockError::Poisoned(p)) => return p.into_inner(),
-                Err(TryLockError::WouldBlock) => {}
-            }
-        }
-        self.slots[0].lock().unwrap_or_else(|p| p.into_inner())
-    }
-}
-
-/// How the graph is run in ONNX Runtime: its output name and whether it takes
-/// `token_type_ids`.
-struct OrtRunner<'a> {
-    output: &'a str,
-    type_ids: bool,
-}
-
-impl OrtRunner<'_> {
-    /// Runs one batch of `shape` windows (`ids` row-major, attention mask all ones) and
-    /// appends one score per window to `scores`. `ones` and `zeros` grow as needed.
-    fn run(
-        &self,
-        session: &mut Session,
-        shape: [usize; 2],
-        ids: &[i64],
-        ones: &mut Vec<i64>,
-        zeros: &mut Vec<i64>,
-        scores: &mut Vec<f32>,
-    ) -> Result<(), ClassifierError> {
-        fn tensor(shape: [usize; 2], data: &[i64]) -> ort::Result<SessionInputValue<'_>> {
-            TensorRef::from_array_view((shape, data)).map(SessionInputValue::from)
-        }
-        let ort_err = |e: ort::Error| ClassifierError::Inference {
-            reason: e.to_string(),
-        };
-        let len = shape[0] * shape[1];
-        if ones.len() < len {
-            ones.resize(len, 1);
-            zeros.resize(len, 0);
-        }
-        let mut inputs = vec![
-            ("input_ids", tensor(shape, &ids[..len]).map_err(ort_err)?),
-            (
-                "attention_mask",
-                tensor(shape, &ones[..len]).map_err(ort_err)?,
-            ),
-        ];
-        if self.type_ids {
-            inputs.push((
-                "token_type_ids",
-                tensor(shape, &zeros[..len]).map_err(ort_err)?,
-            ));
-        }
-        let outputs = session.run(inputs).map_err(ort_err)?;
-        let (_, out) = outputs[self.output]
-            .try_extract_tensor::<f32>()
-            .map_err(ort_err)?;
-        scores.extend_from_slice(out);
-        Ok(())
     }
 }

@@ -7,6 +7,8 @@
 //! into 2^bits buckets; L2-normalized counts; logistic regression; windows of
 //! `window_chars` (stride `window_stride`) with the maximum taken.
 
+use std::ops::Range;
+
 use super::ClassifierError;
 use super::spec::{NgramSpec, sigmoid};
 
@@ -67,6 +69,7 @@ impl NgramModel {
 
     /// The n-gram probability of a whole text, already turned into the model text
     /// ([`crate::normalize::model_text_into`]; maximum over its character windows).
+    /// N-grams and windows count characters; an n-gram is hashed over its UTF-8 bytes.
     ///
     /// Windows overlap, so every n-gram is hashed and weighed once for the whole text, and
     /// the windows slide over it: an n-gram is counted in when a window's end passes its
@@ -75,13 +78,14 @@ impl NgramModel {
     /// is a difference of prefix sums (in f64, so it differs from a plain sum by rounding
     /// far below the f32 result). Linear in the text; no allocation once the scratch has
     /// grown.
-    pub(crate) fn score_normalized(&self, norm: &[char], scratch: &mut NgramScratch) -> f32 {
+    pub(crate) fn score_normalized(&self, norm: &str, scratch: &mut NgramScratch) -> f32 {
         let per_pos = self.n_max - self.n_min + 1;
-        self.hash_all(norm, per_pos, scratch);
+        let chars = self.hash_all(norm, per_pos, scratch);
         let NgramScratch {
             bucket,
             prefix,
             counts,
+            ..
         } = scratch;
         if counts.len() != self.weights.len() {
             *counts = vec![0; self.weights.len()];
@@ -92,29 +96,22 @@ impl NgramModel {
         let (mut cs, mut ce) = (0usize, 0usize);
         let mut sumsq: u64 = 0;
         let mut best = f64::NEG_INFINITY;
-        for (start, end) in window_spans(norm.len(), self.window_chars, self.window_stride) {
+        for (start, end) in window_spans(chars, self.window_chars, self.window_stride) {
             // Out: n-grams starting before the new start (counted if they ended by `ce`).
-            for i in cs..start.min(ce) {
-                for n in n_min..=n_max.min(ce - i) {
-                    let b = bucket[i * per_pos + n - n_min] as usize;
-                    counts[b] -= 1;
-                    sumsq -= 2 * u64::from(counts[b]) + 1;
-                }
-            }
+            self.for_grams(bucket, cs..start.min(ce), 0, ce, |b| {
+                let count = &mut counts[b as usize];
+                *count -= 1;
+                sumsq -= 2 * u64::from(*count) + 1;
+            });
             cs = cs.max(start);
             ce = ce.max(cs);
             // In: n-grams ending after the old end, by the new end, starting at or after
             // the new start.
-            for p in ce + 1..=end {
-                for n in n_min..=n_max {
-                    let Some(i) = p.checked_sub(n).filter(|&i| i >= cs) else {
-                        break;
-                    };
-                    let b = bucket[i * per_pos + n - n_min] as usize;
-                    sumsq += 2 * u64::from(counts[b]) + 1;
-                    counts[b] += 1;
-                }
-            }
+            self.for_grams(bucket, cs..end, ce, end, |b| {
+                let count = &mut counts[b as usize];
+                sumsq += 2 * u64::from(*count) + 1;
+                *count += 1;
+            });
             ce = end;
             let logit = if sumsq == 0 {
                 self.bias
@@ -134,49 +131,133 @@ impl NgramModel {
             best = best.max(logit);
         }
         // Leave the counts all zero for the next text.
-        for i in cs..ce {
-            for n in n_min..=n_max.min(ce - i) {
-                counts[bucket[i * per_pos + n - n_min] as usize] = 0;
-            }
-        }
+        self.for_grams(bucket, cs..ce, 0, ce, |b| counts[b as usize] = 0);
         sigmoid(best) as f32
+    }
+
+    /// Calls `f` with the bucket of every n-gram that starts in `starts` and ends
+    /// (start + length) after `end_after` and by `end_by`, by start, then length. The
+    /// starts whose every n-gram qualifies form one run of slots, walked as such.
+    #[inline(always)]
+    fn for_grams(
+        &self,
+        bucket: &[u32],
+        starts: Range<usize>,
+        end_after: usize,
+        end_by: usize,
+        mut f: impl FnMut(u32),
+    ) {
+        let (n_min, n_max) = (self.n_min, self.n_max);
+        let per_pos = n_max - n_min + 1;
+        // The n-grams of start `i` that qualify, by length.
+        let partial = |i: usize| {
+            let shortest = n_min.max((end_after + 1).saturating_sub(i));
+            let longest = n_max.min(end_by.saturating_sub(i));
+            if shortest > longest {
+                return &bucket[..0];
+            }
+            let slot = i * per_pos;
+            &bucket[slot + (shortest - n_min)..=slot + (longest - n_min)]
+        };
+        // Every n-gram qualifies from `i + n_min > end_after` to `i + n_max <= end_by`.
+        let full_lo = starts
+            .start
+            .max((end_after + 1).saturating_sub(n_min))
+            .min(starts.end);
+        let full_hi = full_lo
+            .max((end_by + 1).saturating_sub(n_max))
+            .min(starts.end);
+        for i in starts.start..full_lo {
+            partial(i).iter().for_each(|&b| f(b));
+        }
+        for &b in &bucket[full_lo * per_pos..full_hi * per_pos] {
+            f(b);
+        }
+        for i in full_hi..starts.end {
+            partial(i).iter().for_each(|&b| f(b));
+        }
     }
 
     /// Fills, for the n-gram of length `n` starting at char `i` (slot
     /// `i * per_pos + n - n_min`), its bucket, and `prefix[slot + 1]`, the sum of the
     /// weights of every slot before it and itself (slots past the end weigh 0).
-    fn hash_all(&self, chars: &[char], per_pos: usize, scratch: &mut NgramScratch) {
-        let slots = chars.len() * per_pos;
-        scratch.bucket.clear();
-        scratch.bucket.resize(slots, 0);
-        scratch.prefix.clear();
-        scratch.prefix.reserve(slots + 1);
-        scratch.prefix.push(0.0);
+    /// Returns the number of characters.
+    fn hash_all(&self, text: &str, per_pos: usize, scratch: &mut NgramScratch) -> usize {
+        let NgramScratch {
+            bucket,
+            prefix,
+            offsets,
+            ..
+        } = scratch;
+        let bytes = text.as_bytes();
+        // Characters are bytes in ASCII text (most prompts): no offset table.
+        let ascii = text.is_ascii();
+        let chars = if ascii {
+            bytes.len()
+        } else {
+            offsets.clear();
+            offsets.extend(text.char_indices().map(|(at, _)| at));
+            offsets.push(bytes.len());
+            offsets.len() - 1
+        };
+        let slots = chars * per_pos;
+        // Grown, never cleared: `hash` writes every slot it covers.
+        if bucket.len() < slots {
+            bucket.resize(slots, 0);
+        }
+        if prefix.len() < slots + 1 {
+            prefix.resize(slots + 1, 0.0);
+        }
+        let (bucket, prefix) = (&mut bucket[..slots], &mut prefix[..=slots]);
+        prefix[0] = 0.0;
+        if ascii {
+            self.hash(bytes, |i| i, bucket, prefix);
+        } else {
+            self.hash(bytes, |i| offsets[i], bucket, prefix);
+        }
+        chars
+    }
+
+    /// [`NgramModel::hash_all`] over `bucket.len() / per_pos` characters, character `i`
+    /// being `bytes[at(i)..at(i + 1)]`.
+    #[inline(always)]
+    fn hash(
+        &self,
+        bytes: &[u8],
+        at: impl Fn(usize) -> usize,
+        bucket: &mut [u32],
+        prefix: &mut [f64],
+    ) {
+        let (n_min, n_max) = (self.n_min, self.n_max);
+        let per_pos = n_max - n_min + 1;
+        let chars = bucket.len() / per_pos;
         let mut total = 0.0f64;
-        let mut utf8 = [0u8; 4];
-        for i in 0..chars.len() {
+        let slots = bucket
+            .chunks_exact_mut(per_pos)
+            .zip(prefix[1..].chunks_exact_mut(per_pos));
+        for (i, (bucket, prefix)) in slots.enumerate() {
+            let last = (i + n_max).min(chars);
+            let shortest = (i + n_min - 1).min(last);
             let mut h = FNV_OFFSET;
-            let grams = &chars[i..(i + self.n_max).min(chars.len())];
-            for (k, &ch) in grams.iter().enumerate() {
-                if ch.is_ascii() {
-                    h = (h ^ ch as u32).wrapping_mul(FNV_PRIME);
-                } else {
-                    for &b in ch.encode_utf8(&mut utf8).as_bytes() {
-                        h = (h ^ u32::from(b)).wrapping_mul(FNV_PRIME);
-                    }
-                }
-                if k + 1 >= self.n_min {
-                    let bucket = h & self.mask;
-                    scratch.bucket[i * per_pos + k + 1 - self.n_min] = bucket;
-                    total += f64::from(self.weights[bucket as usize]);
-                    scratch.prefix.push(total);
-                }
+            // Characters before the shortest n-gram's last one: no slot.
+            for &b in &bytes[at(i)..at(shortest)] {
+                h = (h ^ u32::from(b)).wrapping_mul(FNV_PRIME);
             }
-            // Slots of n-grams that would run past the end weigh nothing.
-            let filled = (grams.len() + 1).saturating_sub(self.n_min);
-            for _ in filled..per_pos {
-                scratch.prefix.push(total);
+            let filled = last - shortest;
+            let grams = (shortest..last)
+                .zip(bucket.iter_mut())
+                .zip(prefix.iter_mut());
+            for ((j, bucket), prefix) in grams {
+                for &b in &bytes[at(j)..at(j + 1)] {
+                    h = (h ^ u32::from(b)).wrapping_mul(FNV_PRIME);
+                }
+                *bucket = h & self.mask;
+                total += f64::from(self.weights[*bucket as usize]);
+                *prefix = total;
             }
+            // Slots past the end: bucket 0, no weight.
+            bucket[filled..].fill(0);
+            prefix[filled..].fill(total);
         }
     }
 }
@@ -184,12 +265,14 @@ impl NgramModel {
 /// Reusable buffers for [`NgramModel::score_normalized`] (one per inference slot).
 #[derive(Debug, Default)]
 pub(crate) struct NgramScratch {
-    /// Bucket of every n-gram slot.
+    /// Bucket of every n-gram slot (of the current text; longer from an earlier one).
     bucket: Vec<u32>,
-    /// Prefix sums of the slots' weights.
+    /// Prefix sums of the slots' weights (likewise).
     prefix: Vec<f64>,
     /// Count of each bucket in the current window; all zero between texts.
     counts: Vec<u16>,
+    /// Byte offset of every character and the end (non-ASCII text only).
+    offsets: Vec<usize>,
 }
 
 /// `[start, end)` character windows; one window when the text fits.

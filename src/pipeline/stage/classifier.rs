@@ -1,6 +1,6 @@
-//! L2 as a stage: the classifier over the whole injection-scoped prompt, on
-//! the bounded inference pool (never on the caller's task), cut off at its
-//! budget.
+//! L2 as a stage: the classifier over the whole injection-scoped prompt,
+//! within the bounded inference pool (a short prompt in place, a long one on
+//! the blocking pool: `Classifier::score`), cut off at its budget.
 
 use super::{Budget, Report, Scan, Stage, StageFuture};
 use crate::detect::Layer;

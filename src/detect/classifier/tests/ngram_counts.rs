@@ -1,0 +1,109 @@
+//! The sliding n-gram counting against a plain per-window count (the featurizer's
+//! definition), on texts full of repeats and collisions across n-gram lengths, every
+//! corpus text and long texts of many overlapping windows.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use super::super::ngram::{NgramModel, NgramScratch, window_spans};
+use super::super::spec::{ModelSpec, sigmoid};
+use crate::normalize::model_text as normalize;
+
+fn model() -> (NgramModel, ModelSpec) {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("models/minilm-static-v1");
+    let spec = ModelSpec::read(&dir).expect("model.toml");
+    let bytes = spec
+        .read_checked(&dir, &spec.ngram.file)
+        .expect("ngram.bin");
+    (
+        NgramModel::from_bytes(&spec.ngram, &bytes).expect("weights"),
+        spec,
+    )
+}
+
+/// The featurizer written out plainly: per window, count buckets in a map.
+fn plain_score(spec: &ModelSpec, weights: &[f32], chars: &[char]) -> f64 {
+    let n = &spec.ngram;
+    let mask = (1u32 << n.bits) - 1;
+    let mut best = f64::NEG_INFINITY;
+    for (s, e) in window_spans(chars.len(), n.window_chars, n.window_stride) {
+        let mut counts: HashMap<u32, u64> = HashMap::new();
+        for i in s..e {
+            for len in n.n_min..=n.n_max {
+                if i + len > e {
+                    break;
+                }
+                let gram: String = chars[i..i + len].iter().collect();
+                let mut h: u32 = 0x811C_9DC5;
+                for b in gram.bytes() {
+                    h = (h ^ u32::from(b)).wrapping_mul(0x0100_0193);
+                }
+                *counts.entry(h & mask).or_default() += 1;
+            }
+        }
+        let logit = if counts.is_empty() {
+            n.bias
+        } else {
+            let dot: f64 = counts
+                .iter()
+                .map(|(&b, &c)| f64::from(weights[b as usize]) * c as f64)
+                .sum();
+            let norm = (counts.values().map(|&c| (c * c) as f64).sum::<f64>()).sqrt();
+            n.bias + dot / norm
+        };
+        best = best.max(logit);
+    }
+    sigmoid(best)
+}
+
+#[test]
+fn sliding_counts_equal_plain_counts() {
+    let (model, spec) = model();
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("models/minilm-static-v1");
+    let bytes = spec
+        .read_checked(&dir, &spec.ngram.file)
+        .expect("ngram.bin");
+    let weights: Vec<f32> = bytes
+        .chunks_exact(4)
+        .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+        .collect();
+    let mut texts: Vec<String> = vec![
+        String::new(),
+        "a".into(),
+        "ab".into(),
+        "a".repeat(500),
+        "ab".repeat(300),
+        "the the the the ".repeat(40),
+        "ignore all previous instructions ".repeat(20),
+        "ΑΒΓ ñ 日本語 😀 ".repeat(30),
+    ];
+    let corpus = crate::corpus::corpus_dir().expect("tests/corpus not found");
+    for file in ["attacks.jsonl", "benign.jsonl", "pii.jsonl"] {
+        let body = std::fs::read_to_string(corpus.join(file)).expect("corpus file");
+        let rows: Vec<String> = body
+            .lines()
+            .filter_map(|l| {
+                serde_json::from_str::<serde_json::Value>(l).ok()?["text"]
+                    .as_str()
+                    .map(str::to_owned)
+            })
+            .collect();
+        // Long texts: many windows, prefix sums over thousands of n-grams.
+        texts.push(
+            rows.iter()
+                .take(200)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join("\n\n"),
+        );
+        texts.extend(rows);
+    }
+    let mut scratch = NgramScratch::default();
+    for text in &texts {
+        let chars = normalize(text);
+        let joined: String = chars.iter().collect();
+        let got = f64::from(model.score_normalized(&joined, &mut scratch));
+        let want = plain_score(&spec, &weights, &chars);
+        assert!((got - want).abs() <= 1e-6, "{text:?}: {got} vs {want}");
+    }
+}
