@@ -3,7 +3,7 @@
 
 /// The letter a leetspeak digit or symbol stands for; `one` is the reading of `1`.
 #[inline]
-fn leet_letter(b: u8, one: u8) -> Option<u8> {
+const fn leet_letter(b: u8, one: u8) -> Option<u8> {
     Some(match b {
         b'0' => b'o',
         b'1' => one,
@@ -124,25 +124,55 @@ pub(crate) fn leet(text: &str, one: u8, scan: Option<&mut LeetScan>) -> Option<S
     Some(String::from_utf8(buf).expect("invariant: only ASCII bytes were replaced by ASCII"))
 }
 
-/// Allocation-free pre-check: does any word mix letters with leetspeak
-/// characters? (Most text has none, and then no leet view is built.)
-fn any_mixed_word(bytes: &[u8]) -> bool {
-    let (mut letter, mut leet_char) = (false, false);
-    for &b in bytes {
-        if b.is_ascii_alphabetic() || b >= 0x80 {
-            letter = true;
-        } else if b != b'!' && leet_letter(b, b'i').is_some() {
-            leet_char = true;
-        } else if b == b'!' {
-            // `!` only counts inside a word; a trailing one is checked precisely later.
-            leet_char |= letter;
+/// [`any_mixed_word`]'s byte classes: a letter (ASCII, or any byte of a
+/// non-ASCII character), a leetspeak character other than `!`, `!`, anything
+/// else (a word break).
+const MIX_LETTER: u8 = 0;
+const MIX_LEET: u8 = 1;
+const MIX_BANG: u8 = 2;
+const MIX_BREAK: u8 = 3;
+
+static MIX_CLASS: [u8; 256] = {
+    let mut t = [MIX_BREAK; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = if c.is_ascii_alphabetic() || c >= 0x80 {
+            MIX_LETTER
+        } else if c == b'!' {
+            MIX_BANG
+        } else if leet_letter(c, b'i').is_some() {
+            MIX_LEET
         } else {
-            if letter && leet_char {
-                return true;
-            }
-            letter = false;
-            leet_char = false;
+            MIX_BREAK
+        };
+        b += 1;
+    }
+    t
+};
+
+/// The states of [`any_mixed_word`]: bit 0, the current word has a letter;
+/// bit 1, it has a leetspeak character. Both bits set is final (the word
+/// mixes them, whatever follows), so it is where the scan stops.
+static MIX_NEXT: [[u8; 4]; 3] = [
+    // letter, leet, `!`, break
+    [1, 2, 0, 0], // nothing yet
+    [1, 3, 3, 0], // a letter (a `!` after a letter counts as leetspeak)
+    [3, 2, 2, 0], // a leetspeak character
+];
+
+/// Allocation-free pre-check: does any word mix letters with leetspeak
+/// characters? (Most text has none, and then no leet view is built.) A word
+/// runs between bytes that are neither letters nor leetspeak characters; a
+/// `!` only counts after a letter of its word (a trailing one is checked
+/// precisely later). One table lookup per byte.
+pub(super) fn any_mixed_word(bytes: &[u8]) -> bool {
+    let mut state = 0u8;
+    for &b in bytes {
+        state = MIX_NEXT[usize::from(state)][usize::from(MIX_CLASS[usize::from(b)])];
+        if state == 3 {
+            return true;
         }
     }
-    letter && leet_char
+    false
 }

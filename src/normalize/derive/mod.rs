@@ -9,6 +9,8 @@ mod common_words;
 mod leet;
 mod readings;
 mod spaced;
+#[cfg(test)]
+mod tests;
 
 #[cfg(test)]
 pub(crate) use common_words::COMMON_WORDS;

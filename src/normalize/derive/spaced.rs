@@ -38,7 +38,7 @@ fn is_word_char(c: char) -> bool {
 const SPACED_WORD: u8 = 1;
 const SPACED_SEPARATOR: u8 = 2;
 
-static SPACED_CLASS: [u8; 128] = {
+const SPACED_CLASS: [u8; 128] = {
     let mut t = [0u8; 128];
     let mut b = 0;
     while b < 128 {
@@ -69,37 +69,77 @@ fn spaced_class(text: &str, i: usize) -> (u8, usize) {
     }
 }
 
+/// [`looks_spaced`]'s states: `NW(k)`, the last character is not a word
+/// character and `k` spaced pairs (a single word character and one separator)
+/// end just before; `W(k)`, the last character is a word character after a
+/// non-word one, with `k` pairs before it; `IN`, inside a word of two or more
+/// word characters; `FOUND`, a third pair completed.
+const NW0: u8 = 0;
+const NW1: u8 = 1;
+const NW2: u8 = 2;
+const W0: u8 = 3;
+const W1: u8 = 4;
+const W2: u8 = 5;
+const IN: u8 = 6;
+const FOUND: u8 = 7;
+
+/// `SPACED_NEXT[state][class]`: the state after one more character of a class
+/// (0: other, [`SPACED_WORD`], [`SPACED_SEPARATOR`]).
+const SPACED_NEXT: [[u8; 3]; 7] = [
+    [NW0, W0, NW0],   // NW0
+    [NW0, W1, NW0],   // NW1
+    [NW0, W2, NW0],   // NW2
+    [NW0, IN, NW1],   // W0
+    [NW0, IN, NW2],   // W1
+    [NW0, IN, FOUND], // W2
+    [NW0, IN, NW0],   // IN
+];
+
+/// Marks a non-ASCII byte in [`SPACED_BYTE_NEXT`]: its character is classified
+/// whole, off the table.
+const NON_ASCII: u8 = 8;
+
+/// [`SPACED_NEXT`] composed with [`SPACED_CLASS`]: the state after one more
+/// ASCII byte, `state * 256 + byte`, so the common case is one lookup.
+static SPACED_BYTE_NEXT: [u8; 7 * 256] = {
+    let mut t = [NON_ASCII; 7 * 256];
+    let mut state = 0;
+    while state < 7 {
+        let mut b = 0;
+        while b < 128 {
+            t[state * 256 + b] = SPACED_NEXT[state][SPACED_CLASS[b] as usize];
+            b += 1;
+        }
+        state += 1;
+    }
+    t
+};
+
 /// Cheap test on the original text: is there a run of at least three single
-/// letters (word characters) separated by one separator each? One pass, a
-/// table lookup per ASCII byte, no allocation.
+/// letters (word characters) separated by one separator each? That is three
+/// times a word character, not preceded by one, followed by a separator, each
+/// pair right after the last. One pass of a seven-state automaton, a table
+/// lookup per ASCII byte, no allocation.
 pub(crate) fn looks_spaced(text: &str) -> bool {
-    let n = text.len();
-    let mut prev_word = false;
-    let mut run = 0;
+    let bytes = text.as_bytes();
+    let mut state = NW0;
     let mut i = 0;
-    while i < n {
-        let (cur, cur_len) = spaced_class(text, i);
-        let j = i + cur_len;
-        if j >= n {
-            break;
+    while let Some(&b) = bytes.get(i) {
+        let next = SPACED_BYTE_NEXT[usize::from(state) * 256 + usize::from(b)];
+        if next < FOUND {
+            state = next;
+            i += 1;
+            continue;
         }
-        if cur == SPACED_WORD && !prev_word {
-            let (next, next_len) = spaced_class(text, j);
-            if next == SPACED_SEPARATOR {
-                run += 1;
-                if run >= 3 {
-                    return true;
-                }
-                // Skip the separator (never a word character): the letter
-                // after it is the next candidate.
-                prev_word = false;
-                i = j + next_len;
-                continue;
-            }
+        if next == FOUND {
+            return true;
         }
-        run = 0;
-        prev_word = cur == SPACED_WORD;
-        i = j;
+        let (class, len) = spaced_class(text, i);
+        state = SPACED_NEXT[usize::from(state)][usize::from(class)];
+        if state == FOUND {
+            return true;
+        }
+        i += len;
     }
     false
 }
