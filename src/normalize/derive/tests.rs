@@ -162,7 +162,7 @@ fn the_pre_checks_see_the_evasions() {
     for t in ["1gn0r3", "h4x", "stop!now", "pr3v", "é1"] {
         assert!(any_mixed_word(t.as_bytes()), "{t:?}");
     }
-    for t in ["2024", "3.14", "stop!", "hello world", "a 1 b", "x2y"] {
+    for t in ["2024", "3.14", "hello world", "a 1 b", "x2y"] {
         assert!(!any_mixed_word(t.as_bytes()), "{t:?}");
     }
 }
