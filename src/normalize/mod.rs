@@ -218,20 +218,6 @@ impl<'a> IntoIterator for &'a Views {
     }
 }
 
-/// The folded view of one text ([`Normalizer::fold`]), with its offset map.
-///
-/// Exists so a caller that needs the folded text first hands it on to
-/// [`Normalizer::views_from`] instead of folding twice.
-#[derive(Debug)]
-pub struct Folded(fold::Fold);
-
-impl Folded {
-    /// The folded text: equal to [`Normalizer::canonical`] of the same text.
-    pub fn text(&self) -> &str {
-        &self.0.text
-    }
-}
-
 /// Builds [`Views`] of texts.
 ///
 /// Exists to hold the per-policy limits; the Unicode tables it reads are static,
@@ -279,13 +265,7 @@ impl Normalizer {
 
     /// The folded form of a text ([`ViewKind::Folded`]).
     pub fn canonical(&self, text: &str) -> String {
-        self.fold(text).0.text
-    }
-
-    /// The folded view of a text, kept so [`Normalizer::views_from`] can
-    /// reuse it and build the others without folding the text again.
-    pub fn fold(&self, text: &str) -> Folded {
-        Folded(fold::fold(text, false, true))
+        fold::fold(text, false, true).text
     }
 
     /// Builds every view of `text` that differs from the folded view.
@@ -294,20 +274,8 @@ impl Normalizer {
     /// (folded, skeleton, leetspeak, joined...), each mapping to the whole
     /// encoded run, within the decoding bounds.
     pub fn views(&self, text: &str) -> Views {
-        self.views_from(text, self.fold(text))
-    }
-
-    /// [`Normalizer::views`] of `text` from its folded view, which must be
-    /// [`Normalizer::fold`] of this same text.
-    pub fn views_from(&self, text: &str, folded: Folded) -> Views {
         let mut views = Vec::with_capacity(4);
-        text_views(
-            text,
-            Some(folded.0),
-            &mut views,
-            &|len| OffsetMap::whole(len, 0..0),
-            None,
-        );
+        text_views(text, &mut views, &|len| OffsetMap::whole(len, 0..0), None);
 
         // Embedded encodings, decoded once; every view of a payload maps to its
         // whole run. The payload's folded view carries the encoding's kind.
@@ -321,7 +289,6 @@ impl Normalizer {
             let run = d.run.clone();
             text_views(
                 &d.text,
-                None,
                 &mut views,
                 &|len| OffsetMap::whole(len, run.clone()),
                 Some(kind),
@@ -335,13 +302,12 @@ impl Normalizer {
     }
 }
 
-/// Pushes the views of one text onto `views`: folded first (`folded` when the
-/// caller already folded it), then the ones that differ from it. With `payload` set, the text is a decoded payload: the folded
+/// Pushes the views of one text onto `views`: folded first, then the ones that
+/// differ from it. With `payload` set, the text is a decoded payload: the folded
 /// view takes that kind and every view's map is `whole(len)` (the encoded run)
 /// instead of the fold's own map.
 fn text_views(
     text: &str,
-    folded: Option<fold::Fold>,
     views: &mut Vec<View>,
     whole: &dyn Fn(usize) -> OffsetMap,
     payload: Option<ViewKind>,
@@ -350,7 +316,7 @@ fn text_views(
     let remap = |map: OffsetMap, len: usize| {
         if payload.is_some() { whole(len) } else { map }
     };
-    let base = folded.unwrap_or_else(|| fold::fold(text, false, true));
+    let base = fold::fold(text, false, true);
     let confusable = base.confusable;
     let map = remap(base.map, base.text.len());
     views.push(View {

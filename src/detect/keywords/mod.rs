@@ -278,8 +278,11 @@ impl KeywordGuard {
     /// Scans the views of one segment and pushes one finding per rule that
     /// matched (the first match found, folded view first), with spans in the
     /// segment's original text.
-    pub fn scan(&self, views: &Views, segment: usize, out: &mut Vec<Finding>) {
-        self.first_findings(views, true, segment, out);
+    ///
+    /// Returns what the scan learnt that a joined scan of this segment with
+    /// its neighbours reuses ([`KeywordGuard::scan_joined_after`]).
+    pub fn scan(&self, views: &Views, segment: usize, out: &mut Vec<Finding>) -> SegmentScan {
+        self.first_findings(views, true, segment, out)
     }
 
     /// One finding per rule, its first hit in view order; `incremental` as in
@@ -290,25 +293,41 @@ impl KeywordGuard {
         incremental: bool,
         segment: usize,
         out: &mut Vec<Finding>,
-    ) {
+    ) -> SegmentScan {
         let mut fired = FiredRules::new(self.rule_count());
-        self.each_hit(views, incremental, &mut |view, hit| {
+        let mut terms = self.each_hit(views, incremental, None, &mut |view, hit| {
             if fired.insert(hit.rule) {
                 out.push(self.finding(hit.rule, segment, view.original_range(hit.span)));
             }
         });
+        SegmentScan {
+            folded_len: views.folded().text.len(),
+            folded_terms: terms.swap_remove(0),
+        }
     }
 
-    /// Calls `f` for every rule match in every view, in view order. A view that
-    /// differs from an earlier one at a few bytes only ([`View::delta`]) is
-    /// rescanned around those bytes when `incremental`; the matches it skips are
-    /// the earlier view's, already reported (tests compare both ways).
-    fn each_hit(&self, views: &Views, incremental: bool, f: &mut dyn FnMut(&View, scan::Hit)) {
+    /// Calls `f` for every rule match in every view, in view order, and returns
+    /// each view's near-term hits. A view that differs from an earlier one at a
+    /// few bytes only ([`View::delta`]) is rescanned around those bytes when
+    /// `incremental`; the matches it skips are the earlier view's, already
+    /// reported (tests compare both ways). With `parts`, the folded view is
+    /// already scanned texts laid end to end and only what lies across them is
+    /// read again ([`scan::scan_parts`]; hits inside a part are not reported).
+    fn each_hit(
+        &self,
+        views: &Views,
+        incremental: bool,
+        parts: Option<&[scan::Part<'_>]>,
+        f: &mut dyn FnMut(&View, scan::Hit),
+    ) -> Vec<Vec<scan::TermHit>> {
         let all: Vec<&View> = views.iter().collect();
         let mut terms: Vec<Vec<scan::TermHit>> = Vec::with_capacity(all.len());
         for view in &all {
-            let hits = match view.delta() {
-                Some(d) if incremental && d.base < terms.len() => scan::scan_delta(
+            let hits = match (view.delta(), parts) {
+                (_, Some(parts)) if terms.is_empty() => {
+                    scan::scan_parts(&self.compiled, view, parts, &mut |hit| f(view, hit))
+                }
+                (Some(d), _) if incremental && d.base < terms.len() => scan::scan_delta(
                     &self.compiled,
                     view,
                     &all[d.base].text,
@@ -320,6 +339,7 @@ impl KeywordGuard {
             };
             terms.push(hits);
         }
+        terms
     }
 
     /// [`KeywordGuard::scan`] without the incremental rescans: every view is
@@ -343,6 +363,31 @@ impl KeywordGuard {
         segments: &[(usize, &str)],
         out: &mut Vec<Finding>,
     ) {
+        self.joined(normalizer, segments, None, out);
+    }
+
+    /// [`KeywordGuard::scan_joined`] of segments already scanned one by one,
+    /// with what each scan returned: the same findings, without reading the
+    /// folded text of each segment again (only the few bytes around each
+    /// border, when the joined folded text is the segments' folded texts with
+    /// one space between them, as folding a newline gives).
+    pub fn scan_joined_after(
+        &self,
+        normalizer: &Normalizer,
+        segments: &[JoinedSegment<'_>],
+        out: &mut Vec<Finding>,
+    ) {
+        let texts: Vec<(usize, &str)> = segments.iter().map(|s| (s.segment, s.text)).collect();
+        self.joined(normalizer, &texts, Some(segments), out);
+    }
+
+    fn joined(
+        &self,
+        normalizer: &Normalizer,
+        segments: &[(usize, &str)],
+        scanned: Option<&[JoinedSegment<'_>]>,
+        out: &mut Vec<Finding>,
+    ) {
         if segments.len() < 2 {
             return;
         }
@@ -356,8 +401,9 @@ impl KeywordGuard {
             joined.push_str(text);
         }
         let views = normalizer.views(&joined);
+        let parts = scanned.and_then(|s| folded_parts(&views.folded().text, s));
         let mut fired = FiredRules::new(self.rule_count());
-        self.each_hit(&views, true, &mut |view, hit| {
+        self.each_hit(&views, true, parts.as_deref(), &mut |view, hit| {
             if fired.contains(hit.rule) {
                 return;
             }
@@ -393,6 +439,61 @@ impl KeywordGuard {
             score: r.severity.score(),
         }
     }
+}
+
+/// What [`KeywordGuard::scan`] learnt about a segment that a joined scan
+/// reuses: the near-term hits of its folded view.
+#[derive(Debug, Clone)]
+pub struct SegmentScan {
+    folded_len: usize,
+    folded_terms: Vec<scan::TermHit>,
+}
+
+/// One segment of [`KeywordGuard::scan_joined_after`]: its index, its
+/// original text, its views and what [`KeywordGuard::scan`] of them returned.
+#[derive(Debug, Clone, Copy)]
+pub struct JoinedSegment<'a> {
+    /// The segment's index, for findings.
+    pub segment: usize,
+    /// The segment's original text.
+    pub text: &'a str,
+    /// The segment's views (built by the normalizer the joined scan uses).
+    pub views: &'a Views,
+    /// What the segment's own scan returned.
+    pub scanned: &'a SegmentScan,
+}
+
+/// The segments' folded texts as parts of the joined folded text, when it is
+/// exactly them with one space between each two (folding turns the joining
+/// newline into that space); `None` otherwise (a folded text that is empty or
+/// ends with a space, where the newline would fold to nothing, or any other
+/// difference), and the joined folded view is then scanned whole.
+fn folded_parts<'a>(joined: &str, segments: &[JoinedSegment<'a>]) -> Option<Vec<scan::Part<'a>>> {
+    let mut parts = Vec::with_capacity(segments.len());
+    let mut at = 0;
+    for (k, s) in segments.iter().enumerate() {
+        let folded = &s.views.folded().text;
+        if folded.is_empty()
+            || folded.ends_with(' ')
+            || folded.len() != s.scanned.folded_len
+            || !joined[at..].starts_with(folded.as_str())
+        {
+            return None;
+        }
+        parts.push(scan::Part {
+            at,
+            len: folded.len(),
+            terms: &s.scanned.folded_terms,
+        });
+        at += folded.len();
+        if k + 1 < segments.len() {
+            if joined.as_bytes().get(at) != Some(&b' ') {
+                return None;
+            }
+            at += 1;
+        }
+    }
+    (at == joined.len()).then_some(parts)
 }
 
 /// One bit per rule: which rules already gave a finding, so each rule is

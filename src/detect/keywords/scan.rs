@@ -160,22 +160,106 @@ pub(crate) fn scan_view(c: &Compiled, view: &View, emit: &mut dyn FnMut(Hit)) ->
         near_matches(c, text, &hits, emit);
     }
 
-    // Regex patterns, each run on its own so it keeps its literal prefilter
-    // (`!\[`, `https?://`, `<|`), which a combined set would lose; the gate
-    // skips those that cannot match and starts the others at their earliest
-    // possible match.
-    if runs_patterns(view.kind) {
-        let mut starts = Vec::with_capacity(c.regexes.len());
-        c.gate.starts(text, &mut starts);
-        for ((re, rule), start) in c.regexes.iter().zip(starts) {
-            if let Some(m) = start.and_then(|s| re.find_at(text, s)) {
-                emit(Hit {
-                    rule: *rule,
-                    span: m.start()..m.end(),
-                });
-            }
+    patterns(c, view, emit);
+    hits
+}
+
+/// Regex patterns, each run on its own so it keeps its literal prefilter
+/// (`!\[`, `https?://`, `<|`), which a combined set would lose; the gate
+/// skips those that cannot match and starts the others at their earliest
+/// possible match.
+fn patterns(c: &Compiled, view: &View, emit: &mut dyn FnMut(Hit)) {
+    if !runs_patterns(view.kind) {
+        return;
+    }
+    let text = view.text.as_str();
+    let mut starts = Vec::with_capacity(c.regexes.len());
+    c.gate.starts(text, &mut starts);
+    for ((re, rule), start) in c.regexes.iter().zip(starts) {
+        if let Some(m) = start.and_then(|s| re.find_at(text, s)) {
+            emit(Hit {
+                rule: *rule,
+                span: m.start()..m.end(),
+            });
         }
     }
+}
+
+/// One part of a view made of already scanned texts laid end to end with one
+/// space between them (the folded view of joined segments): where the part
+/// starts in the view, its length, and the near-term hits the scan of the part
+/// alone returned ([`scan_view`] of a view whose text is exactly this part).
+pub(crate) struct Part<'a> {
+    pub(crate) at: usize,
+    pub(crate) len: usize,
+    pub(crate) terms: &'a [TermHit],
+}
+
+/// [`scan_view`] of a view whose text is `parts` laid end to end, each but the
+/// last followed by one space and none empty or ending with a space (the
+/// caller checks the text), without reading the parts' insides again: the
+/// same near-term hits, in the same order, and the same hits emitted, except
+/// those lying inside one part (the caller wants only hits across parts).
+///
+/// A literal occurrence inside a part is an occurrence of the part's own scan
+/// (same bytes, and the characters around the part, a space or the text's
+/// edge, are word boundaries either way), shifted; one that is not inside a
+/// part holds a space between two parts, so it lies within `max_len` bytes of
+/// it and is found by a scan of that window alone. The near rules chain the
+/// union, ordered as one pass would find it; the regexes read the whole view.
+pub(crate) fn scan_parts(
+    c: &Compiled,
+    view: &View,
+    parts: &[Part<'_>],
+    emit: &mut dyn FnMut(Hit),
+) -> Vec<TermHit> {
+    let text = view.text.as_str();
+    let set = &c.literals[usize::from(view.skeleton)];
+    let inside =
+        |start: usize, end: usize| parts.iter().any(|p| p.at <= start && end <= p.at + p.len);
+    // The spaces between parts, as `windows` reads changed bytes.
+    let seams: Vec<usize> = parts
+        .iter()
+        .take(parts.len().saturating_sub(1))
+        .map(|p| p.at + p.len)
+        .collect();
+    let mut across: Vec<TermHit> = Vec::new();
+    for w in windows(text, &seams, set.max_len) {
+        literals_in(set, text, w, &mut |lit, start, end| {
+            if inside(start, end) {
+                return;
+            }
+            if lit.term {
+                across.push(term_hit(text, lit, start, end));
+            } else {
+                emit(Hit {
+                    rule: lit.owner,
+                    span: start..end,
+                });
+            }
+        });
+    }
+    // One pass finds hits by start, and at one start the shorter first: a
+    // part's own hit (it ends inside the part) before one across parts.
+    let mut hits: Vec<TermHit> =
+        Vec::with_capacity(parts.iter().map(|p| p.terms.len()).sum::<usize>() + across.len());
+    let mut across = across.into_iter().peekable();
+    for p in parts {
+        for h in p.terms {
+            let mut h = *h;
+            h.start += p.at;
+            h.end += p.at;
+            while let Some(a) = across.next_if(|a| a.start < h.start) {
+                hits.push(a);
+            }
+            hits.push(h);
+        }
+    }
+    hits.extend(across);
+    if !hits.is_empty() {
+        near_matches(c, text, &hits, emit);
+    }
+    patterns(c, view, emit);
     hits
 }
 

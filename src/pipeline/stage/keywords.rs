@@ -2,11 +2,12 @@
 //! segment, and across adjacent same-role segments. The views are L1's work,
 //! so its timing and budget include them.
 
+use std::ops::Range;
 use std::sync::Arc;
 
 use super::{Budget, Report, Scan, Stage, StageFuture};
 use crate::detect::Layer;
-use crate::detect::keywords::KeywordGuard;
+use crate::detect::keywords::{JoinedSegment, KeywordGuard, SegmentScan};
 use crate::extract::Segment;
 
 /// The L1 stage.
@@ -32,15 +33,27 @@ impl Stage for L1 {
     fn run<'a>(&'a self, scan: &'a Scan<'a>) -> StageFuture<'a> {
         let detection = &scan.policy.policy.detection;
         let mut findings = Vec::new();
-        for (&i, views) in scan.injection.iter().zip(scan.views()) {
-            self.0.scan(views, i, &mut findings);
-        }
+        let views = scan.views();
+        let scanned: Vec<SegmentScan> = scan
+            .injection
+            .iter()
+            .zip(views)
+            .map(|(&i, views)| self.0.scan(views, i, &mut findings))
+            .collect();
         for run in same_role_runs(scan.injection, scan.segments) {
-            let texts: Vec<(usize, &str)> = run
-                .iter()
-                .map(|&i| (i, scan.segments[i].text.as_str()))
+            let parts: Vec<JoinedSegment<'_>> = run
+                .map(|k| {
+                    let i = scan.injection[k];
+                    JoinedSegment {
+                        segment: i,
+                        text: scan.segments[i].text.as_str(),
+                        views: &views[k],
+                        scanned: &scanned[k],
+                    }
+                })
                 .collect();
-            self.0.scan_joined(scan.normalizer(), &texts, &mut findings);
+            self.0
+                .scan_joined_after(scan.normalizer(), &parts, &mut findings);
         }
         findings.retain(|f| !detection.disabled_rules.contains(&*f.rule_id));
         let decisive = findings
@@ -57,8 +70,9 @@ impl Stage for L1 {
 }
 
 /// Consecutive injection-scoped segments of one role, as the model reads them
-/// one after the other (an attack split across two user messages).
-fn same_role_runs<'a>(injection: &'a [usize], segments: &'a [Segment]) -> Vec<&'a [usize]> {
+/// one after the other (an attack split across two user messages), as ranges
+/// of positions in `injection`.
+fn same_role_runs(injection: &[usize], segments: &[Segment]) -> Vec<Range<usize>> {
     let mut runs = Vec::new();
     let mut start = 0;
     for k in 1..=injection.len() {
@@ -67,7 +81,7 @@ fn same_role_runs<'a>(injection: &'a [usize], segments: &'a [Segment]) -> Vec<&'
             || segments[injection[k]].role != segments[injection[k - 1]].role;
         if boundary {
             if k - start > 1 {
-                runs.push(&injection[start..k]);
+                runs.push(start..k);
             }
             start = k;
         }
@@ -99,7 +113,10 @@ mod tests {
             segment(Role::Tool),
         ];
         let injection = [0, 1, 3, 4, 5];
-        let runs = same_role_runs(&injection, &segments);
+        let runs: Vec<&[usize]> = same_role_runs(&injection, &segments)
+            .into_iter()
+            .map(|r| &injection[r])
+            .collect();
         assert_eq!(runs, vec![&[0, 1][..], &[4, 5][..]]);
     }
 }

@@ -1,0 +1,19 @@
+//! Views derived from a folded text: leetspeak folded, spaced letters joined,
+//! rot13 and reversed. Each one keeps an offset map to the original text.
+//!
+//! One room per rewriting: `leet`, `spaced`, `readings` (rot13 and
+//! reversal, with the common-word count of `common_words` that decides
+//! whether they are worth a view).
+
+mod common_words;
+mod leet;
+mod readings;
+mod spaced;
+#[cfg(test)]
+mod tests;
+
+#[cfg(test)]
+pub(crate) use common_words::COMMON_WORDS;
+pub(crate) use leet::{LeetScan, leet};
+pub(crate) use readings::{readings, reversed, rot13};
+pub(crate) use spaced::{join_spaced, looks_spaced};

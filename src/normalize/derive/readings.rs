@@ -1,0 +1,166 @@
+//! Other readings of a folded text, ROT13 and reversal, and the common-word
+//! count that decides whether either is worth a view.
+
+use super::common_words::COMMON_WORDS;
+use crate::normalize::map::{MapBuilder, OffsetMap};
+
+/// ROT13 of the ASCII letters; same length, so the map is shared.
+pub(crate) fn rot13(text: &str) -> String {
+    let v: Vec<u8> = text.bytes().map(rot13_byte).collect();
+    String::from_utf8(v).expect("invariant: only ASCII letters were rotated")
+}
+
+/// The text with its characters in reverse order, with a map through `map`.
+pub(crate) fn reversed(text: &str, map: &OffsetMap) -> (String, OffsetMap) {
+    let mut out = String::with_capacity(text.len());
+    let mut b = MapBuilder::with_capacity(text.len() / 4 + 1);
+    for (pos, c) in text.char_indices().rev() {
+        let len = c.len_utf8();
+        let r = map.original_range(pos..pos + len);
+        out.push(c);
+        // Never linear: consecutive output bytes walk the original backwards.
+        b.atomic(r, len);
+    }
+    (out, b.finish())
+}
+
+/// Longest word [`readings`] looks up.
+const MAX_READ_WORD: usize = 15;
+
+/// A word of at most [`MAX_READ_WORD`] bytes packed into one integer (bytes
+/// little-endian, length in the top byte), so a lookup is one hash probe.
+#[inline]
+fn word_key(w: &[u8]) -> u128 {
+    let mut k = (w.len() as u128) << 120;
+    for (i, &b) in w.iter().enumerate() {
+        k |= u128::from(b) << (8 * i);
+    }
+    k
+}
+
+/// Bits of [`ReadingTable`] entries: which reading makes the word common.
+const READ_PLAIN: u8 = 1;
+const READ_ROT13: u8 = 2;
+const READ_REVERSED: u8 = 4;
+
+/// Open-addressing table from packed words to the readings that make them a
+/// common word: the word itself, its rot13 and its reversal. Built once.
+struct ReadingTable {
+    keys: Vec<u128>,
+    bits: Vec<u8>,
+}
+
+const READING_SLOTS: usize = 2048;
+
+#[inline]
+fn reading_slot(k: u128) -> usize {
+    let h = ((k as u64) ^ ((k >> 64) as u64)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    (h >> (64 - READING_SLOTS.trailing_zeros())) as usize
+}
+
+impl ReadingTable {
+    fn build() -> ReadingTable {
+        let mut t = ReadingTable {
+            keys: vec![0; READING_SLOTS],
+            bits: vec![0; READING_SLOTS],
+        };
+        for w in COMMON_WORDS {
+            let plain = w.as_bytes().to_vec();
+            // A word is common in rot13 when its rot13 is common: store the
+            // rot13 of each common word (rot13 is its own inverse), and the reversal.
+            let rot: Vec<u8> = plain.iter().map(|&b| rot13_byte(b)).collect();
+            let rev: Vec<u8> = plain.iter().rev().copied().collect();
+            for (word, bit) in [(plain, READ_PLAIN), (rot, READ_ROT13), (rev, READ_REVERSED)] {
+                t.insert(word_key(&word), bit);
+            }
+        }
+        t
+    }
+
+    fn insert(&mut self, k: u128, bit: u8) {
+        let mut i = reading_slot(k);
+        while self.bits[i] != 0 && self.keys[i] != k {
+            i = (i + 1) % READING_SLOTS;
+        }
+        self.keys[i] = k;
+        self.bits[i] |= bit;
+    }
+
+    #[inline]
+    fn get(&self, k: u128) -> u8 {
+        let mut i = reading_slot(k);
+        loop {
+            let b = self.bits[i];
+            if b == 0 || self.keys[i] == k {
+                return b;
+            }
+            i = (i + 1) % READING_SLOTS;
+        }
+    }
+}
+
+static READINGS: std::sync::LazyLock<ReadingTable> = std::sync::LazyLock::new(ReadingTable::build);
+
+#[inline]
+fn rot13_byte(b: u8) -> u8 {
+    match b {
+        b'a'..=b'm' | b'A'..=b'M' => b + 13,
+        b'n'..=b'z' | b'N'..=b'Z' => b - 13,
+        _ => b,
+    }
+}
+
+/// Counts of common words ([`COMMON_WORDS`]) read plainly, in rot13 and reversed.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct Readings {
+    pub(crate) plain: u32,
+    pub(crate) rot13: u32,
+    pub(crate) reversed: u32,
+}
+
+/// Reads the ASCII words of a folded text three ways ([`COMMON_WORDS`]) to decide whether a rot13 or
+/// a reversed view is worth scanning (keeps cost and false positives down).
+/// One table probe per word.
+pub(crate) fn readings(text: &str) -> Readings {
+    let table = &*READINGS;
+    let mut r = Readings::default();
+    // The word's bytes are stored as they go by and packed as [`word_key`]
+    // packs them at its end; `len` past the maximum marks a word too long.
+    let (mut buf, mut len) = ([0u8; 16], 0usize);
+    let mut count = |buf: &mut [u8; 16], len: usize| {
+        if (2..=MAX_READ_WORD).contains(&len) {
+            buf[15] = len as u8;
+            let bits = table.get(u128::from_le_bytes(*buf));
+            // A word that is common as written counts for the plain reading
+            // only (Spanish `el` reversed is French `le`).
+            if bits & READ_PLAIN != 0 {
+                r.plain += 1;
+            } else {
+                r.rot13 += u32::from(bits & READ_ROT13 != 0);
+                r.reversed += u32::from(bits & READ_REVERSED != 0);
+            }
+        }
+        *buf = [0; 16];
+    };
+    for &b in text.as_bytes() {
+        if b.is_ascii_lowercase() {
+            if len < MAX_READ_WORD {
+                buf[len] = b;
+            }
+            len += 1;
+        } else if len > 0 {
+            count(&mut buf, len);
+            len = 0;
+        }
+    }
+    count(&mut buf, len);
+    r
+}
+
+impl Readings {
+    /// A reading is plausible when it finds at least two common words and at
+    /// least half as many as the plain reading does.
+    pub(crate) fn favours(self, other: u32) -> bool {
+        other >= 2 && other * 2 >= self.plain
+    }
+}

@@ -1,0 +1,249 @@
+//! Spaced letters: single letters separated by blanks or punctuation
+//! (`i.g.n.o.r.e`, `\忽\略\之\前`) detected cheaply, then joined.
+
+use crate::normalize::map::{MapBuilder, OffsetMap};
+
+/// Separators used to space out letters: "i g n o r e", "i.g.n.o.r.e", "i-g-n",
+/// `\忽\略\之\前`, "i:g:n", "i;g;n", "i=g=n", "i#g#n", "i^g^n".
+#[inline]
+const fn is_letter_separator(c: char) -> bool {
+    matches!(
+        c,
+        ' ' | '.'
+            | '-'
+            | '_'
+            | '*'
+            | '/'
+            | '|'
+            | '+'
+            | '~'
+            | ','
+            | '·'
+            | '•'
+            | '\\'
+            | ':'
+            | ';'
+            | '='
+            | '#'
+            | '^'
+    )
+}
+
+#[inline]
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '@' || c == '$'
+}
+
+/// Character classes [`looks_spaced`] reads ASCII bytes with.
+const SPACED_WORD: u8 = 1;
+const SPACED_SEPARATOR: u8 = 2;
+
+const SPACED_CLASS: [u8; 128] = {
+    let mut t = [0u8; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        // `is_word_char` on ASCII (its Unicode test is not const).
+        if c.is_ascii_alphanumeric() || c == b'@' || c == b'$' {
+            t[b] = SPACED_WORD;
+        } else if is_letter_separator(c as char) {
+            t[b] = SPACED_SEPARATOR;
+        }
+        b += 1;
+    }
+    t
+};
+
+/// The [`looks_spaced`] class of the character at byte `i`, and its length.
+#[inline(always)]
+fn spaced_class(text: &str, i: usize) -> (u8, usize) {
+    let b = text.as_bytes()[i];
+    if b < 0x80 {
+        return (SPACED_CLASS[usize::from(b)], 1);
+    }
+    match text[i..].chars().next() {
+        Some(c) if is_word_char(c) => (SPACED_WORD, c.len_utf8()),
+        Some(c) if is_letter_separator(c) => (SPACED_SEPARATOR, c.len_utf8()),
+        Some(c) => (0, c.len_utf8()),
+        None => (0, 1),
+    }
+}
+
+/// [`looks_spaced`]'s states: `NW(k)`, the last character is not a word
+/// character and `k` spaced pairs (a single word character and one separator)
+/// end just before; `W(k)`, the last character is a word character after a
+/// non-word one, with `k` pairs before it; `IN`, inside a word of two or more
+/// word characters; `FOUND`, a third pair completed.
+const NW0: u8 = 0;
+const NW1: u8 = 1;
+const NW2: u8 = 2;
+const W0: u8 = 3;
+const W1: u8 = 4;
+const W2: u8 = 5;
+const IN: u8 = 6;
+const FOUND: u8 = 7;
+
+/// `SPACED_NEXT[state][class]`: the state after one more character of a class
+/// (0: other, [`SPACED_WORD`], [`SPACED_SEPARATOR`]).
+const SPACED_NEXT: [[u8; 3]; 7] = [
+    [NW0, W0, NW0],   // NW0
+    [NW0, W1, NW0],   // NW1
+    [NW0, W2, NW0],   // NW2
+    [NW0, IN, NW1],   // W0
+    [NW0, IN, NW2],   // W1
+    [NW0, IN, FOUND], // W2
+    [NW0, IN, NW0],   // IN
+];
+
+/// Marks a non-ASCII byte in [`SPACED_BYTE_NEXT`]: its character is classified
+/// whole, off the table.
+const NON_ASCII: u8 = 8;
+
+/// [`SPACED_NEXT`] composed with [`SPACED_CLASS`]: the state after one more
+/// ASCII byte, `state * 256 + byte`, so the common case is one lookup.
+static SPACED_BYTE_NEXT: [u8; 7 * 256] = {
+    let mut t = [NON_ASCII; 7 * 256];
+    let mut state = 0;
+    while state < 7 {
+        let mut b = 0;
+        while b < 128 {
+            t[state * 256 + b] = SPACED_NEXT[state][SPACED_CLASS[b] as usize];
+            b += 1;
+        }
+        state += 1;
+    }
+    t
+};
+
+/// Cheap test on the original text: is there a run of at least three single
+/// letters (word characters) separated by one separator each? That is three
+/// times a word character, not preceded by one, followed by a separator, each
+/// pair right after the last. One pass of a seven-state automaton, a table
+/// lookup per ASCII byte, no allocation.
+pub(crate) fn looks_spaced(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut state = NW0;
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        let next = SPACED_BYTE_NEXT[usize::from(state) * 256 + usize::from(b)];
+        if next < FOUND {
+            state = next;
+            i += 1;
+            continue;
+        }
+        if next == FOUND {
+            return true;
+        }
+        let (class, len) = spaced_class(text, i);
+        state = SPACED_NEXT[usize::from(state)][usize::from(class)];
+        if state == FOUND {
+            return true;
+        }
+        i += len;
+    }
+    false
+}
+
+/// Joins spaced or dotted single letters ("i g n o r e" -> "ignore") in an
+/// uncollapsed folded text, collapsing whitespace on the way. Words of spaced
+/// letters are told apart by a wider gap or a different separator
+/// ("i g n o r e   a l l", "a_c_t a_s"). Returns `None` when no run was joined.
+pub(crate) fn join_spaced(text: &str, map: &OffsetMap) -> Option<(String, OffsetMap)> {
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let n = chars.len();
+    // keep[k] == false: the char is a separator inside a spaced-letter run.
+    let mut keep = vec![true; n];
+    let mut joined_any = false;
+    let single = |k: usize| -> bool {
+        is_word_char(chars[k].1)
+            && (k == 0 || !is_word_char(chars[k - 1].1))
+            && (k + 1 == n || !is_word_char(chars[k + 1].1))
+    };
+    // Runs of single letters: (first char, last char, letters, separator).
+    let mut runs: Vec<(usize, usize, usize, Option<char>)> = Vec::new();
+    let mut k = 0;
+    while k < n {
+        if !single(k) {
+            k += 1;
+            continue;
+        }
+        let start = k;
+        let mut letters = 1;
+        let mut j = k;
+        let mut sep: Option<char> = None;
+        while j + 2 < n {
+            let s = chars[j + 1].1;
+            if !is_letter_separator(s) || sep.is_some_and(|p| p != s) || !single(j + 2) {
+                break;
+            }
+            // The next letter opens a run with another separator ("i h.a.v.e"):
+            // it belongs to that run.
+            if s == ' '
+                && j + 4 < n
+                && chars[j + 3].1 != s
+                && is_letter_separator(chars[j + 3].1)
+                && single(j + 4)
+            {
+                break;
+            }
+            sep = Some(s);
+            letters += 1;
+            j += 2;
+        }
+        if letters >= 2 {
+            runs.push((start, j, letters, sep));
+        }
+        k = j + 1;
+    }
+    // Three letters make a run; two are enough with separators nobody writes
+    // inside normal words, or next to a strong run with only separators between
+    // ("y o u   c a n   d o   a n y"), so short words of a spaced sentence join.
+    let strong = |r: &(usize, usize, usize, Option<char>)| {
+        r.2 >= 3 || matches!(r.3, Some('_' | '*' | '|' | '~' | '+' | '·' | '•' | '\\'))
+    };
+    let only_separators = |a: usize, b: usize| (a..b).all(|m| is_letter_separator(chars[m].1));
+    for (ri, r) in runs.iter().enumerate() {
+        let join = strong(r)
+            || (ri > 0 && strong(&runs[ri - 1]) && only_separators(runs[ri - 1].1 + 1, r.0))
+            || (ri + 1 < runs.len()
+                && strong(&runs[ri + 1])
+                && only_separators(r.1 + 1, runs[ri + 1].0));
+        if !join {
+            continue;
+        }
+        joined_any = true;
+        let mut m = r.0 + 1;
+        while m < r.1 {
+            keep[m] = false;
+            m += 2;
+        }
+    }
+    if !joined_any {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut b = MapBuilder::with_capacity(16);
+    let mut prev_space = true;
+    for (k, &(pos, c)) in chars.iter().enumerate() {
+        if !keep[k] {
+            continue;
+        }
+        if c == ' ' {
+            if prev_space {
+                continue;
+            }
+            prev_space = true;
+        } else {
+            prev_space = false;
+        }
+        let len = c.len_utf8();
+        let r = map.original_range(pos..pos + len);
+        out.push(c);
+        if r.len() == len {
+            b.linear(r.start, len);
+        } else {
+            b.atomic(r, len);
+        }
+    }
+    Some((out, b.finish()))
+}

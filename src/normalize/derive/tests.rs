@@ -1,0 +1,168 @@
+//! The table-driven pre-checks against the plain readings they replaced, on
+//! random text built from the characters evasions use (invisibles, look-alike
+//! letters, full-width forms, marks, CJK, every separator, leetspeak symbols)
+//! and on arbitrary Unicode: a pre-check that said "no" wrongly would drop a
+//! hardened view.
+
+use proptest::prelude::*;
+
+use super::leet::any_mixed_word;
+use super::spaced::looks_spaced;
+
+/// The spaced-letters test as it was written before the automaton: a walk
+/// over characters counting single word characters each followed by a
+/// separator.
+fn looks_spaced_reference(text: &str) -> bool {
+    let word = |c: char| c.is_alphanumeric() || c == '@' || c == '$';
+    let sep = |c: char| " .-_*/|+~,·•\\:;=#^".contains(c);
+    let chars: Vec<char> = text.chars().collect();
+    let (mut run, mut prev_word, mut i) = (0, false, 0);
+    while i + 1 < chars.len() {
+        let cur = chars[i];
+        if word(cur) && !prev_word && sep(chars[i + 1]) {
+            run += 1;
+            if run >= 3 {
+                return true;
+            }
+            prev_word = false;
+            i += 2;
+            continue;
+        }
+        run = 0;
+        prev_word = word(cur);
+        i += 1;
+    }
+    false
+}
+
+/// The mixed-word pre-check as it was written before the table: one branch
+/// per byte class.
+fn any_mixed_word_reference(bytes: &[u8]) -> bool {
+    let leet = |b: u8| b"013456789@$!|+".contains(&b);
+    let (mut letter, mut leet_char) = (false, false);
+    for &b in bytes {
+        if b.is_ascii_alphabetic() || b >= 0x80 {
+            letter = true;
+        } else if b != b'!' && leet(b) {
+            leet_char = true;
+        } else if b == b'!' {
+            leet_char |= letter;
+        } else {
+            if letter && leet_char {
+                return true;
+            }
+            letter = false;
+            leet_char = false;
+        }
+    }
+    letter && leet_char
+}
+
+/// Pieces evasions are made of.
+const PIECES: &[&str] = &[
+    "a",
+    "b",
+    "i",
+    "Z",
+    "7",
+    "1",
+    "0",
+    "2",
+    "3",
+    "@",
+    "$",
+    "!",
+    "|",
+    "+",
+    " ",
+    "  ",
+    ".",
+    "-",
+    "_",
+    "*",
+    "/",
+    "~",
+    ",",
+    "·",
+    "•",
+    "\\",
+    ":",
+    ";",
+    "=",
+    "#",
+    "^",
+    "'",
+    "\n",
+    "\t",
+    "\u{200b}",
+    "\u{2060}",
+    "\u{feff}",
+    "\u{00ad}",
+    "\u{e0041}",
+    "\u{202e}",
+    "\u{fe0f}",
+    "а",
+    "о",
+    "е",
+    "ο",
+    "і",
+    "ａ",
+    "１",
+    "！",
+    "é",
+    "e\u{301}",
+    "ß",
+    "ﬁ",
+    "忽",
+    "略",
+    "の",
+    "ข",
+    "\u{3000}",
+    "\u{00a0}",
+    "😀",
+    "word",
+    "ignore",
+    "1gn0r3",
+    "h4x",
+];
+
+fn text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        proptest::collection::vec(proptest::sample::select(PIECES), 0..40).prop_map(|p| p.concat()),
+        "\\PC{0,40}",
+        any::<String>(),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2048))]
+    #[test]
+    fn looks_spaced_equals_the_character_walk(t in text()) {
+        prop_assert_eq!(looks_spaced(&t), looks_spaced_reference(&t), "{:?}", t);
+    }
+
+    #[test]
+    fn any_mixed_word_equals_the_branching_scan(t in text()) {
+        prop_assert_eq!(
+            any_mixed_word(t.as_bytes()),
+            any_mixed_word_reference(t.as_bytes()),
+            "{:?}", t
+        );
+    }
+}
+
+#[test]
+fn the_pre_checks_see_the_evasions() {
+    for t in ["i g n o r e", "x i.g.n", "\\忽\\略\\之\\前", "a·b·c·"] {
+        assert!(looks_spaced(t), "{t:?}");
+    }
+    for t in ["ab c d e", "a b", "i g", "a\u{200b}b c d"] {
+        assert!(!looks_spaced(t), "{t:?}");
+    }
+    for t in ["1gn0r3", "h4x", "stop!now", "pr3v", "é1"] {
+        assert!(any_mixed_word(t.as_bytes()), "{t:?}");
+    }
+    for t in ["2024", "3.14", "hello world", "a 1 b", "x2y"] {
+        assert!(!any_mixed_word(t.as_bytes()), "{t:?}");
+    }
+}
