@@ -16,7 +16,7 @@ use std::time::Instant;
 
 use super::{Pipeline, RoutePolicy, apply_mode, open_body};
 use crate::detect::output::{EchoIndex, OutputGuard};
-use crate::detect::pii::{PiiAction, PiiType};
+use crate::detect::pii::PiiAction;
 use crate::detect::{Finding, Layer};
 use crate::extract::{self, Pseudonyms, ResponseExtraction, Role, extract_response};
 use crate::policy::CompressedBodies;
@@ -112,18 +112,9 @@ impl Pipeline {
             }
             outcome.timings.push((Layer::L15, t.elapsed()));
             for finding in found {
-                let Ok(pii_type) = finding.category.parse::<PiiType>() else {
-                    continue;
-                };
-                if detection.pii_disabled.contains(&pii_type) {
-                    continue;
+                if let Some((_, action)) = detection.pii_action(&finding) {
+                    outcome.apply(finding, action, "pii_in_answer");
                 }
-                let action = detection
-                    .pii_actions
-                    .get(&pii_type)
-                    .copied()
-                    .unwrap_or(PiiAction::Redact);
-                outcome.apply(finding, action, "pii_in_answer");
             }
         }
 
@@ -147,12 +138,9 @@ impl Pipeline {
             }
             outcome.timings.push((Layer::L1, t.elapsed()));
             for finding in found {
-                if detection.disabled_rules.contains(&*finding.rule_id)
-                    || finding.score < detection.min_severity_score
-                {
-                    continue;
+                if detection.l1_decides(&finding) {
+                    outcome.apply(finding, detection.output_action, "injection_in_answer");
                 }
-                outcome.apply(finding, detection.output_action, "injection_in_answer");
             }
         }
     }

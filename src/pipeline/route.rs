@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
 
+use crate::detect::Finding;
 use crate::detect::output::{OutputConfig, OutputGuard};
 use crate::extract::ExtractLimits;
 use crate::policy::{MAX_BODY_BYTES_LIMIT, Mode, PolicyConfig, ResponsePolicy, RouteConf};
@@ -95,6 +96,28 @@ pub struct Detection {
 }
 
 impl Detection {
+    /// The PII type of an L1.5 finding and the action this policy takes on it;
+    /// `None` when the type is switched off (or the category names no type).
+    /// One answer for requests, whole answers and streams.
+    pub fn pii_action(&self, finding: &Finding) -> Option<(PiiType, PiiAction)> {
+        let pii_type = finding.category.parse::<PiiType>().ok()?;
+        if self.pii_disabled.contains(&pii_type) {
+            return None;
+        }
+        let action = self
+            .pii_actions
+            .get(&pii_type)
+            .copied()
+            .unwrap_or(PiiAction::Redact);
+        Some((pii_type, action))
+    }
+
+    /// Whether an L1 finding counts under this policy: its rule is not switched
+    /// off and its severity reaches the policy's minimum.
+    pub fn l1_decides(&self, finding: &Finding) -> bool {
+        !self.disabled_rules.contains(&*finding.rule_id) && finding.score >= self.min_severity_score
+    }
+
     fn compile(config: &PolicyConfig) -> Detection {
         // Names were validated by `load_config`; anything unparsable is skipped.
         let roles =

@@ -18,7 +18,7 @@ use super::l0::{cached_verdict, l0_key, text_digest};
 use super::stage::{Budget as StageBudget, Report, Scan};
 use super::{Pipeline, RoutePolicy, ScanRequest, open_body};
 use crate::detect::cache::VerdictCache;
-use crate::detect::pii::{PiiAction, PiiType};
+use crate::detect::pii::PiiAction;
 use crate::detect::{Finding, Layer};
 use crate::extract::{self, ExtractError, Extraction};
 use crate::policy::BudgetConfig;
@@ -243,18 +243,10 @@ impl State {
     fn apply_pii(&mut self, findings: Vec<Finding>, policy: &RoutePolicy) {
         let detection = &policy.policy.detection;
         for finding in findings {
-            let Ok(pii_type) = finding.category.parse::<PiiType>() else {
+            let Some((pii_type, action)) = detection.pii_action(&finding) else {
                 continue;
             };
-            if detection.pii_disabled.contains(&pii_type) {
-                continue;
-            }
-            match detection
-                .pii_actions
-                .get(&pii_type)
-                .copied()
-                .unwrap_or(PiiAction::Redact)
-            {
+            match action {
                 PiiAction::Block if matches!(self.verdict, Verdict::Allow) => {
                     let mut block = Block::new(
                         403,

@@ -58,7 +58,7 @@ impl Stage for L1 {
         findings.retain(|f| !detection.disabled_rules.contains(&*f.rule_id));
         let decisive = findings
             .iter()
-            .filter(|f| f.score >= detection.min_severity_score)
+            .filter(|f| detection.l1_decides(f))
             .max_by(|a, b| a.score.total_cmp(&b.score))
             .map(|f| f.category.clone());
         Box::pin(std::future::ready(Ok(Report::Injection {

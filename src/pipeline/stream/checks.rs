@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use super::super::response::output_code;
 use super::super::{Pipeline, RoutePolicy};
 use crate::detect::Finding;
-use crate::detect::pii::{PiiAction, PiiType};
+use crate::detect::pii::PiiAction;
 
 /// The checks a policy runs over a window of streamed text.
 pub(super) struct Checks<'a> {
@@ -35,18 +35,9 @@ impl Checks<'_> {
             pipeline.pii.scan(window, segment, &mut found);
             timings[0] += t.elapsed();
             for f in found.drain(..) {
-                let Ok(pii_type) = f.category.parse::<PiiType>() else {
-                    continue;
-                };
-                if detection.pii_disabled.contains(&pii_type) {
-                    continue;
+                if let Some((_, action)) = detection.pii_action(&f) {
+                    out.push((f, (action, "pii_in_answer")));
                 }
-                let action = detection
-                    .pii_actions
-                    .get(&pii_type)
-                    .copied()
-                    .unwrap_or(PiiAction::Redact);
-                out.push((f, (action, "pii_in_answer")));
             }
         }
         if let Some(guard) = &detection.output {
@@ -65,12 +56,9 @@ impl Checks<'_> {
                 .scan(&pipeline.normalizer.views(window), segment, &mut found);
             timings[2] += t.elapsed();
             for f in found.drain(..) {
-                if detection.disabled_rules.contains(&*f.rule_id)
-                    || f.score < detection.min_severity_score
-                {
-                    continue;
+                if detection.l1_decides(&f) {
+                    out.push((f, (detection.output_action, "injection_in_answer")));
                 }
-                out.push((f, (detection.output_action, "injection_in_answer")));
             }
         }
     }
