@@ -34,11 +34,6 @@ impl BufferBudget {
         })
     }
 
-    /// Bytes held now by every buffered answer (diagnostics and tests).
-    pub fn used(&self) -> usize {
-        self.used.load(Ordering::Relaxed)
-    }
-
     /// Takes `n` bytes from the budget; false (and nothing taken) when they do
     /// not fit.
     fn take(&self, n: usize) -> bool {

@@ -71,16 +71,6 @@ impl Workers {
         Ok(Workers { workers })
     }
 
-    /// How many runtimes serve connections.
-    pub fn len(&self) -> usize {
-        self.workers.len()
-    }
-
-    /// Always false: at least one runtime is started.
-    pub fn is_empty(&self) -> bool {
-        self.workers.is_empty()
-    }
-
     /// Connections each runtime serves now (diagnostics and tests).
     pub fn live(&self) -> Vec<usize> {
         self.workers

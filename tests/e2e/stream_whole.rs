@@ -49,6 +49,19 @@ fn send_in_pieces(
     replies
 }
 
+/// `answer` is the completion of "Write to <EMAIL> today", whole JSON, with
+/// the address redacted.
+fn assert_email_redacted(answer: &[u8]) {
+    let doc: Value = serde_json::from_slice(answer).expect("the redaction is whole JSON");
+    let text = doc["choices"][0]["message"]["content"]
+        .as_str()
+        .expect("content");
+    assert!(
+        !text.contains(EMAIL) && text.starts_with("Write to "),
+        "{text}"
+    );
+}
+
 fn released(replies: &[StreamReply]) -> Vec<u8> {
     replies.iter().flat_map(|r| r.release.clone()).collect()
 }
@@ -69,14 +82,7 @@ fn a_whole_json_answer_in_one_chunk_is_inspected_like_the_answer_path() {
     let pii: &'static [u8] = completion(&format!("Write to {EMAIL} today")).leak();
     let r = plugin.stream_chunk(&whole(b"w-pii", pii));
     assert_eq!(r.verdict, StreamVerdict::Continue);
-    let doc: Value = serde_json::from_slice(&r.release).expect("the redaction is JSON");
-    let text = doc["choices"][0]["message"]["content"]
-        .as_str()
-        .expect("content");
-    assert!(
-        !text.contains(EMAIL) && text.starts_with("Write to "),
-        "{text}"
-    );
+    assert_email_redacted(&r.release);
 
     let clean: &'static [u8] = completion("Nothing to hide.").leak();
     let r = plugin.stream_chunk(&whole(b"w-clean", clean));
@@ -141,15 +147,7 @@ fn a_json_answer_in_pieces_is_held_to_its_end_and_judged_whole() {
             let id = format!("pii-{n}");
             let r = send_in_pieces(&mut plugin, id.as_bytes(), b"{}", content_type, &pii, size);
             assert!(r.iter().all(|r| r.verdict == StreamVerdict::Continue));
-            let all = released(&r);
-            let doc: Value = serde_json::from_slice(&all).expect("the redaction is whole JSON");
-            let text = doc["choices"][0]["message"]["content"]
-                .as_str()
-                .expect("content");
-            assert!(
-                !text.contains(EMAIL) && text.starts_with("Write to "),
-                "{text}"
-            );
+            assert_email_redacted(&released(&r));
 
             let id = format!("clean-{n}");
             let r = send_in_pieces(

@@ -22,7 +22,7 @@ use super::super::reply::Scratch;
 use super::super::sessions::{Inspection, StreamSession, route_label};
 use super::finish::{Call, Seen};
 use super::prepare_conf::route_policy;
-use super::whole_answer;
+use super::whole_answer::{self, ChunkReply};
 use crate::detect::Layer;
 use crate::pipeline::{AnswerStream, RoutePolicy, StreamFormat, StreamOutcome, error_event};
 use crate::protocol::{
@@ -54,10 +54,7 @@ pub(super) async fn apply(shared: &Shared, payload: &[u8], scratch: &mut Scratch
     if req.flags.abort() {
         if let Some(session) = shared.streams.close(req.id) {
             let session = session.lock().unwrap_or_else(PoisonError::into_inner);
-            // A buffered answer aborted before its END was never judged.
-            if let Inspection::Events(stream) = &session.inspection {
-                observe(&shared.runtime.load(), &req, &session, stream);
-            }
+            observe(&shared.runtime.load(), &req, &session);
         }
         return reply(scratch, StreamVerdict::Continue, StreamReason::None, 0, &[]);
     }
@@ -100,27 +97,32 @@ pub(super) async fn apply(shared: &Shared, payload: &[u8], scratch: &mut Scratch
             }
         }
     };
-    let buffered = matches!(
-        session
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .inspection,
-        Inspection::Buffered(_)
+    // The session's lock is held only by `event_chunk`: a buffered answer's
+    // scan awaits, and a std lock never crosses an await.
+    let judged = event_chunk(
+        shared,
+        &req,
+        &mut session.lock().unwrap_or_else(PoisonError::into_inner),
+        started,
     );
-    if buffered {
-        let (verdict, reason, held, release) =
-            whole_answer::buffered_chunk(shared, &req, &session).await;
-        return reply(scratch, verdict, reason, held, &release);
-    }
-    let mut session = session.lock().unwrap_or_else(PoisonError::into_inner);
+    let (verdict, reason, held, release) = match judged {
+        Some(answer) => answer,
+        None => whole_answer::buffered_chunk(shared, &req, &session).await,
+    };
+    reply(scratch, verdict, reason, held, &release);
+}
+
+/// One chunk of an event stream through its session, closing and counting
+/// it when the stream ends; `None` for a buffered answer's session (held to
+/// its END by [`whole_answer::buffered_chunk`]).
+fn event_chunk(
+    shared: &Shared,
+    req: &StreamChunkReq<'_>,
+    session: &mut StreamSession,
+    started: Instant,
+) -> Option<ChunkReply> {
     let Inspection::Events(stream) = &mut session.inspection else {
-        return reply(
-            scratch,
-            StreamVerdict::Error,
-            StreamReason::UnknownSession,
-            0,
-            &[],
-        );
+        return None;
     };
     let step = stream.push(req.chunk, req.flags.end());
     session.busy += started.elapsed();
@@ -131,11 +133,9 @@ pub(super) async fn apply(shared: &Shared, payload: &[u8], scratch: &mut Scratch
     };
     if verdict != StreamVerdict::Continue || req.flags.end() {
         shared.streams.close(req.id);
-        if let Inspection::Events(stream) = &session.inspection {
-            observe(&shared.runtime.load(), &req, &session, stream);
-        }
+        observe(&shared.runtime.load(), req, session);
     }
-    reply(scratch, verdict, reason, step.held, &step.release);
+    Some((verdict, reason, step.held, step.release))
 }
 
 /// What an OPEN chunk starts.
@@ -214,13 +214,12 @@ fn closing_event(api: StreamApi) -> Vec<u8> {
     error_event(format_of(api).unwrap_or(StreamFormat::OpenAi), &block)
 }
 
-/// Counts and audits a closed stream's decision.
-fn observe(
-    runtime: &Runtime,
-    req: &StreamChunkReq<'_>,
-    session: &StreamSession,
-    stream: &AnswerStream,
-) {
+/// Counts and audits a closed stream's decision. A buffered answer closed
+/// before its END (ABORT) was never judged: nothing to count.
+fn observe(runtime: &Runtime, req: &StreamChunkReq<'_>, session: &StreamSession) {
+    let Inspection::Events(stream) = &session.inspection else {
+        return;
+    };
     let decision = stream.decision();
     // The id was checked to be printable ASCII.
     let request_id = String::from_utf8_lossy(req.id);

@@ -55,8 +55,7 @@ pub(super) async fn one_chunk(
         scan(shared, &policy, req.chunk, req.content_type).await
     };
     observe(shared, req, &policy, &decision, started);
-    let (verdict, release) = whole_reply(&decision, req.chunk, req);
-    (verdict, reason_of(verdict), 0, release)
+    whole_reply(&decision, req.chunk, req)
 }
 
 /// Adds one chunk to a buffered answer's session; at END (or past a bound)
@@ -112,8 +111,7 @@ pub(super) async fn buffered_chunk(
                     req.chunk.to_vec(),
                 );
             }
-            let (verdict, release) = whole_reply(&decision, &body, req);
-            (verdict, reason_of(verdict), 0, release)
+            whole_reply(&decision, &body, req)
         }
         Err(error) => {
             tracing::warn!(%error, "a buffered answer could not be held to its end");
@@ -129,10 +127,7 @@ pub(super) async fn buffered_chunk(
             let decision = over_limit(&policy);
             observe(shared, req, &policy, &decision, started);
             match decision.verdict {
-                Verdict::Block(_) => {
-                    let (verdict, release) = whole_reply(&decision, &body, req);
-                    (verdict, reason_of(verdict), 0, release)
-                }
+                Verdict::Block(_) => whole_reply(&decision, &body, req),
                 // Failing open: what was held, then the rest unread.
                 _ => {
                     let mut release = body;
@@ -211,27 +206,28 @@ fn observe(
     seen.observe(&shared.runtime.load(), decision, started.elapsed());
 }
 
-/// The verdict and release for a whole answer's `decision`: the body as it
-/// came (allowed, or shadow mode), its redaction, or the error body of a
-/// block (the same JSON the answer path sends).
-fn whole_reply(
-    decision: &Decision,
-    body: &[u8],
-    req: &StreamChunkReq<'_>,
-) -> (StreamVerdict, Vec<u8>) {
+/// The reply for a whole answer's `decision`: the body as it came (allowed,
+/// or shadow mode), its redaction, or STOP with the error body of a block
+/// (the same JSON the answer path sends).
+fn whole_reply(decision: &Decision, body: &[u8], req: &StreamChunkReq<'_>) -> ChunkReply {
     match &decision.verdict {
-        Verdict::Allow | Verdict::Shadow(_) => (StreamVerdict::Continue, body.to_vec()),
-        Verdict::Redact(redaction) => (StreamVerdict::Continue, redaction.body.clone()),
+        Verdict::Allow | Verdict::Shadow(_) => (
+            StreamVerdict::Continue,
+            StreamReason::None,
+            0,
+            body.to_vec(),
+        ),
+        Verdict::Redact(redaction) => (
+            StreamVerdict::Continue,
+            StreamReason::None,
+            0,
+            redaction.body.clone(),
+        ),
         Verdict::Block(block) => (
             StreamVerdict::Stop,
+            StreamReason::PolicyOrMalformed,
+            0,
             block.to_json_as("response_blocked", &String::from_utf8_lossy(req.id)),
         ),
-    }
-}
-
-fn reason_of(verdict: StreamVerdict) -> StreamReason {
-    match verdict {
-        StreamVerdict::Stop => StreamReason::PolicyOrMalformed,
-        _ => StreamReason::None,
     }
 }
