@@ -84,6 +84,10 @@ ROC_FPS = (1, 2, 5)  # holdout benign FPs allowed to L2 in the threshold-free co
 BOOTSTRAP = 500  # resamples of the calibration benign texts for the threshold
 BOOTSTRAP_QUANTILE = 0.9  # the threshold keeps the FP budget in this share of them  # benign FP budget of the whole waterfall (L1 + L1.5 + L2) on dev
 ANCHOR_FPR = 0.005  # each signal's threshold at this L2-alone FP maps to 0.5 for `max`
+# The cascade: the static head (WordPiece + table lookups + MLP, about half of L2's cost)
+# runs only where the n-gram score is at or above this quantile of the calibration part's
+# benign n-gram scores, so it costs on about 1 - GRAY_QUANTILE of benign traffic.
+GRAY_QUANTILE = 0.95
 
 
 def sha256_file(path: Path) -> str:
@@ -412,6 +416,19 @@ def rescale(s, t):
     return np.where(s < t, 0.5 * s / max(t, 1e-9), 0.5 + 0.5 * (s - t) / max(1 - t, 1e-9))
 
 
+def gray_floor(benign_ngram_scores):
+    """The n-gram score from which the cascade computes the static signal (float32, as Rust
+    compares it)."""
+    return float(np.float32(np.quantile(np.asarray(benign_ngram_scores, dtype=np.float64), GRAY_QUANTILE)))
+
+
+def cascade(m, g, t_m, t_g, floor):
+    """`max` of the rescaled signals where the n-gram score reaches the gray floor; the
+    rescaled n-gram score alone elsewhere (the static signal is not computed there)."""
+    g = np.asarray(g, dtype=np.float64)
+    return np.where(g >= floor, np.maximum(rescale(m, t_m), rescale(g, t_g)), rescale(g, t_g))
+
+
 def threshold_above(scores, allowed):
     """Smallest float32 threshold that flags at most `allowed` of `scores` (score >= t)."""
     s = np.sort(np.asarray(scores, dtype=np.float64))[::-1]
@@ -508,6 +525,7 @@ class PreviousModel:
         self.t_m = float(cfg["combination"]["model_threshold"])
         self.t_g = float(cfg["combination"]["ngram_threshold"])
         self.kind = cfg["combination"]["kind"]
+        self.floor = float(cfg["combination"].get("gray_floor", 0.0))
         self.w = np.frombuffer((out / "ngram.bin").read_bytes(), dtype="<f4").astype(np.float32)
         self.scorer = GraphScorer(out / "model.onnx", windower)
 
@@ -519,7 +537,7 @@ class PreviousModel:
             for t in texts:
                 m, _ = self.scorer.score(t)
                 g = fz.score(t, self.w, self.bias)
-                out.append(max(rescale([m], self.t_m)[0], rescale([g], self.t_g)[0]))
+                out.append(float(cascade([m], [g], self.t_m, self.t_g, self.floor)[0]))
             return np.array(out)
         finally:
             fz.BITS = saved
@@ -630,6 +648,14 @@ def main():
         cand[name] = (np.maximum(rescale(cm, tm), rescale(cg, tg)),
                       np.maximum(rescale(hm, tm), rescale(hg, tg)), dict(meta, kind="max", anchors=(tm, tg)))
 
+    def add_cascade(name, cm, cg, hm, hg, meta):
+        ben = ~cal.is_att
+        tm, tg = threshold_at_fpr(cm[ben], ANCHOR_FPR), threshold_at_fpr(cg[ben], ANCHOR_FPR)
+        floor = gray_floor(cg[ben])
+        cand[name] = (cascade(cm, cg, tm, tg, floor), cascade(hm, hg, tm, tg, floor),
+                      dict(meta, kind="cascade", anchors=(tm, tg), floor=floor,
+                           gray=float((hg[~hold.is_att] >= floor).mean())))
+
     def add_blend(name, cm, cg, hm, hg, meta):
         lr = LogisticRegression(C=1.0).fit(np.stack([logit(cm), logit(cg)], 1), cal.is_att.astype(int))
         params = (float(lr.coef_[0][0]), float(lr.coef_[0][1]), float(lr.intercept_[0]))
@@ -641,13 +667,15 @@ def main():
         cg, hg = f_cal.ngram_scores(*ng, bits), f_hold.ngram_scores(*ng, bits)
         cand[f"n-gram 2^{bits} alone"] = (cg, hg, dict(kind="ngram", bits=bits))
         add_max(f"max(static, n-gram 2^{bits})", cm, cg, hm, hg, dict(bits=bits))
+        add_cascade(f"cascade(n-gram 2^{bits}, static where the n-gram is in its gray zone)", cm, cg, hm, hg,
+                    dict(bits=bits))
         add_blend(f"blend(static, n-gram 2^{bits}) (weights fit on calibration)", cm, cg, hm, hg, dict(bits=bits))
     if not args.no_ablation:
         print("fit: ablation without generated data", flush=True)
         sel = ~is_gen
         hd0 = fit_static(sel)
         ng0 = fit_ngram(sel, NGRAM_BITS_CANDIDATES[0])
-        add_max(f"max(static, n-gram 2^{NGRAM_BITS_CANDIDATES[0]}), no generated data",
+        add_cascade(f"cascade(n-gram 2^{NGRAM_BITS_CANDIDATES[0]}, static), no generated data",
                 f_cal.static_scores(hd0), f_cal.ngram_scores(*ng0, NGRAM_BITS_CANDIDATES[0]),
                 f_hold.static_scores(hd0), f_hold.ngram_scores(*ng0, NGRAM_BITS_CANDIDATES[0]),
                 dict(bits=NGRAM_BITS_CANDIDATES[0]))
@@ -679,10 +707,11 @@ def main():
         print(f"  {name:60s} t={t:.4f} cal {rows[-1]['cal_r']:.3f}@{rows[-1]['cal_f']:.4f} "
               f"holdout {rate(rows[-1]['hold_att'])} FP {rate(rows[-1]['hold_ben'])}", flush=True)
 
-    # Shipped: `max` (either signal alone flags a prompt, so filler that dilutes the static
-    # window cannot pull the n-gram window under the threshold), with the hash space chosen
-    # on the calibration part: the larger table only if it gains at least one point there.
-    maxes = [r for r in rows if r["meta"].get("kind") == "max" and "no generated" not in r["name"]]
+    # Shipped: the cascade (either signal alone flags a prompt, as with `max`, so filler that
+    # dilutes the static window cannot pull the n-gram window under the threshold; the static
+    # head only runs in the n-gram's gray zone), with the hash space chosen on the
+    # calibration part: the larger table only if it gains at least one point there.
+    maxes = [r for r in rows if r["meta"].get("kind") == "cascade" and "no generated" not in r["name"]]
     best = maxes[0]
     for r in maxes[1:]:
         if r["cal_r"] >= best["cal_r"] + 0.01:
@@ -691,6 +720,7 @@ def main():
     fz.BITS = bits
     ng_w, ng_b = ngrams[bits]
     t_m2, t_g2 = best["meta"]["anchors"]
+    floor = best["meta"]["floor"]
     t_exact = best["t"]
     # Rounded up to 1e-3: the `max` rescaling amplifies the last-bit differences between
     # ONNX Runtime and numpy, so a benign score a hair under the exact threshold could
@@ -708,7 +738,7 @@ def main():
     build_graph(q, scale, head, out / "model.onnx")
 
     def combine(m, g):
-        return float(max(rescale([m], t_m2)[0], rescale([g], t_g2)[0]))
+        return float(cascade([m], [g], t_m2, t_g2, floor)[0])
 
     # Sanity: the graph agrees with the numpy scoring on calibration texts.
     scorer = GraphScorer(out / "model.onnx", windower)
@@ -723,19 +753,21 @@ def main():
         for rid, text in refs:
             m, nw = scorer.score(text)
             g = fz.score(text, ng_w, ng_b)
-            f.write(json.dumps({"id": rid, "text": text, "model": m, "ngram": g,
-                                "combined": combine(m, g), "windows": nw}, ensure_ascii=False) + "\n")
+            run = bool(g >= floor)
+            f.write(json.dumps({"id": rid, "text": text, "model": m, "ngram": g, "model_run": run,
+                                "combined": combine(m, g), "windows": nw if run else 0},
+                               ensure_ascii=False) + "\n")
 
     files = ["model.onnx", "tokenizer.json", "ngram.bin"]
     shas = {fn: sha256_file(out / fn) for fn in files}
     blend_params = (0.0, 0.0, 0.0)
-    scoring = json.dumps(["max", blend_params, t_m2, t_g2, t_c, MAX_TOKENS, STRIDE, MAX_WINDOWS, bits])
+    scoring = json.dumps(["cascade", blend_params, t_m2, t_g2, floor, t_c, MAX_TOKENS, STRIDE, MAX_WINDOWS, bits])
     version = f"{args.name}+" + hashlib.sha256(("".join(shas[f] for f in files) + scoring).encode()).hexdigest()[:12]
-    write_toml(out, args.name, version, shas, ng_b, "max", blend_params, (t_m2, t_g2), t_c, t_exact,
-               t_m, t_g)
+    write_toml(out, args.name, version, shas, ng_b, "cascade", blend_params, (t_m2, t_g2), t_c, t_exact,
+               t_m, t_g, floor)
     write_card(out, args.name, version, corpus, cal, hold, hold_m, hold_g, hold_c, t_m, t_g, t_c, rows,
                best["name"], len(pool_all), len(pool), pool, gen_counts, len(gen), y, len(aug_t),
-               len(generic), previous)
+               len(generic), previous, floor, best["meta"]["gray"])
     print(f"wrote {out} ({version})", flush=True)
 
 
@@ -768,7 +800,7 @@ def reference_texts(attacks, benign):
 
 
 def write_toml(out, name, version, shas, ng_b, combo, blend_params, max_thresholds, t_c, t_exact,
-               t_m, t_g):
+               t_m, t_g, floor):
     lines = [
         "# promptgate L2 model description; written by models/train/train.py, read by",
         "# src/detect/classifier. Every file's sha256 is checked at load.",
@@ -813,6 +845,9 @@ def write_toml(out, name, version, shas, ng_b, combo, blend_params, max_threshol
         "# max: each signal rescaled piecewise-linearly so its threshold maps to 0.5",
         f"model_threshold = {max_thresholds[0]!r}",
         f"ngram_threshold = {max_thresholds[1]!r}",
+        "# cascade: as max, but the model signal is computed only when the n-gram score is at or",
+        f"# above gray_floor (the {GRAY_QUANTILE:g} quantile of the calibration part's benign n-gram scores)",
+        f"gray_floor = {floor!r}",
         "",
         "[sha256]",
     ]
@@ -825,7 +860,8 @@ def pct(x):
 
 
 def write_card(out, name, version, corpus, cal, hold, hold_m, hold_g, hold_c, t_m, t_g, t_c, rows,
-               shipped, n_pool_all, n_pool, pool, gen_counts, n_gen, y, n_aug, n_generic, previous):
+               shipped, n_pool_all, n_pool, pool, gen_counts, n_gen, y, n_aug, n_generic, previous,
+               floor, gray_share):
     # The corpus folder as the card names it: repository-relative when inside it.
     try:
         corpus_name = corpus.relative_to(REPO).as_posix()
@@ -890,9 +926,13 @@ changes with every file and scoring parameter, and the L0 cache key includes it.
    {fz.N_MIN}-{fz.N_MAX}-grams (FNV-1a, 2^{fz.BITS} buckets, L2-normalized counts) of the same
    normalized text, computed natively in Rust over windows of {fz.WINDOW_CHARS} characters
    (stride {fz.WINDOW_STRIDE}), maximum taken. Weights: little-endian f32, one per bucket.
-3. **Combination**: `max` (each signal rescaled so its threshold at {ANCHOR_FPR * 100:.1f}% benign FP
-   on the calibration part maps to 0.5, the larger taken), threshold **{t_c:.3f}** calibrated
-   for the whole waterfall (below).
+3. **Combination**: a cascade. The n-gram signal is computed for every text; the static
+   signal (WordPiece, table lookups, MLP: about half of L2's cost) only where the n-gram
+   score reaches its gray floor **{floor:.4f}**, the {GRAY_QUANTILE * 100:.0f}th percentile of the calibration
+   part's benign n-gram scores ({gray_share * 100:.1f}% of the holdout part's benign texts reach it). There
+   the two are combined by `max` (each signal rescaled so its threshold at {ANCHOR_FPR * 100:.1f}% benign FP
+   on the calibration part maps to 0.5, the larger taken); below it the rescaled n-gram
+   score stands alone. Threshold **{t_c:.3f}**, calibrated for the whole waterfall (below).
 
 ## Data
 

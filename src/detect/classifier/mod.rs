@@ -21,7 +21,10 @@
 //!   transformer at run time;
 //! - a hashed character n-gram logistic regression runs natively over character windows.
 //!
-//! They are combined as `model.toml` says (the model card justifies the choice).
+//! They are combined as `model.toml` says (the model card justifies the choice). The
+//! default model is a cascade: the n-gram signal screens every text, and the token
+//! windows are scored only for texts whose n-gram score reaches the gray floor (about a
+//! tenth of benign traffic), since they cost about as much as everything else in L2.
 //!
 //! The ONNX Runtime library is loaded at run time (see [`LoadOptions::runtime_path`]);
 //! without it [`Classifier::load`] fails with [`ClassifierError::RuntimeMissing`] and the
@@ -83,13 +86,14 @@ pub const INLINE_MAX_BYTES: usize = 8 * 1024;
 /// The result of scoring one text.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Score {
-    /// ONNX model signal: the maximum over the scored windows, in `0..=1`.
+    /// ONNX model signal: the maximum over the scored windows, in `0..=1`; 0 when a
+    /// cascade did not compute it (then `windows` is 0).
     pub model: f32,
     /// Character n-gram signal, in `0..=1`.
     pub ngram: f32,
     /// The two combined as `model.toml` says; compared with [`Classifier::threshold`].
     pub combined: f32,
-    /// How many token windows the ONNX model scored.
+    /// How many token windows the ONNX model scored (0: the model signal was skipped).
     pub windows: usize,
     /// The model that produced the score (see [`Classifier::model_version`]).
     pub model_version: Arc<str>,

@@ -72,6 +72,17 @@ impl Inner {
         let ngram = self
             .ngram
             .score_normalized(&scratch.joined, &mut scratch.ngram);
+        if !self.combination.needs_model(ngram) {
+            // Below the cascade's gray floor: the model signal is not computed.
+            scratch.trim();
+            return Ok(Score {
+                model: 0.0,
+                ngram,
+                combined: self.combination.ngram_only(ngram),
+                windows: 0,
+                model_version: Arc::clone(&self.version),
+            });
+        }
         scratch.ids.clear();
         match &self.fast {
             Some(fast) => fast.encode(

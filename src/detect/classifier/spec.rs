@@ -62,6 +62,9 @@ pub(crate) struct CombinationSpec {
     pub bias: f64,
     pub model_threshold: f64,
     pub ngram_threshold: f64,
+    /// `cascade` only: the n-gram score from which the model signal is computed.
+    #[serde(default)]
+    pub gray_floor: Option<f64>,
 }
 
 /// How the two signals become one score, checked at load.
@@ -71,6 +74,14 @@ pub(crate) enum Combination {
     Blend { a: f64, b: f64, c: f64 },
     /// Each signal rescaled so its threshold maps to 0.5; the larger wins.
     Max { model_t: f64, ngram_t: f64 },
+    /// [`Combination::Max`] where the n-gram score reaches `gray_floor`; below it the
+    /// model signal is not computed at all and the rescaled n-gram score stands alone.
+    /// The cheap signal screens, the costlier one judges only its gray zone.
+    Cascade {
+        model_t: f64,
+        ngram_t: f64,
+        gray_floor: f32,
+    },
 }
 
 impl Combination {
@@ -85,9 +96,42 @@ impl Combination {
                 model_t: spec.model_threshold,
                 ngram_t: spec.ngram_threshold,
             }),
+            "cascade" => match spec.gray_floor {
+                Some(floor) if (0.0..=1.0).contains(&floor) => Ok(Combination::Cascade {
+                    model_t: spec.model_threshold,
+                    ngram_t: spec.ngram_threshold,
+                    gray_floor: floor as f32,
+                }),
+                other => Err(ClassifierError::BadSpec {
+                    reason: format!(
+                        "combination kind `cascade` needs gray_floor in 0..=1 (got {other:?})"
+                    ),
+                }),
+            },
             other => Err(ClassifierError::BadSpec {
-                reason: format!("unknown combination kind `{other}` (expected blend or max)"),
+                reason: format!(
+                    "unknown combination kind `{other}` (expected blend, max or cascade)"
+                ),
             }),
+        }
+    }
+
+    /// Whether the model signal is needed for a text whose n-gram score is `ngram`.
+    pub(crate) fn needs_model(self, ngram: f32) -> bool {
+        match self {
+            Combination::Cascade { gray_floor, .. } => ngram >= gray_floor,
+            Combination::Blend { .. } | Combination::Max { .. } => true,
+        }
+    }
+
+    /// The combined score when [`Combination::needs_model`] said no: the rescaled n-gram
+    /// score alone.
+    pub(crate) fn ngram_only(self, ngram: f32) -> f32 {
+        match self {
+            Combination::Cascade { ngram_t, .. } | Combination::Max { ngram_t, .. } => {
+                rescale(f64::from(ngram), ngram_t) as f32
+            }
+            Combination::Blend { .. } => self.combine(0.0, ngram),
         }
     }
 
@@ -95,7 +139,10 @@ impl Combination {
         let (m, g) = (f64::from(model), f64::from(ngram));
         let out = match self {
             Combination::Blend { a, b, c } => sigmoid(a * logit(m) + b * logit(g) + c),
-            Combination::Max { model_t, ngram_t } => rescale(m, model_t).max(rescale(g, ngram_t)),
+            Combination::Max { model_t, ngram_t }
+            | Combination::Cascade {
+                model_t, ngram_t, ..
+            } => rescale(m, model_t).max(rescale(g, ngram_t)),
         };
         out as f32
     }

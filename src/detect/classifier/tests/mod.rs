@@ -1,6 +1,8 @@
 //! L2's unit tests, one file per concept: token and character windows and the model
-//! text here; the fast tokenizer, the native graph and the n-gram counting beside.
+//! text here; the cascade, the fast tokenizer, the native graph and the n-gram counting
+//! beside.
 
+mod cascade;
 mod fast_tokenizer;
 mod native_graph;
 mod ngram_counts;
