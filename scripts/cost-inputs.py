@@ -11,6 +11,12 @@ tests/cost/budget.toml with the new counts).
   overwrites per iteration so the L0 cache never answers.
 - l2-2k.txt: 2 KiB of benign text in file order (mostly English).
 - l2-2k-intl.txt: 2 KiB of the non-English benign texts (the non-ASCII tokenizer path).
+  These two join many short unrelated prompts, hard negatives among them: their n-gram
+  score reaches the cascade's gray floor, so both L2 signals run (the costly case).
+- l2-2k-document.txt, document-miss-2k.json: 2 KiB of benign business documents written by
+  models/train/generate.py (its documents family, seed 31337, which training never used),
+  as text and as the user message of a chat body: the common case the cascade screens with
+  the n-gram signal alone.
 
 With `--curve DIR` it writes, instead, the bodies of the cost-growth curve
 (scripts/cost-curve.sh) into DIR: curve-1k.json ... curve-1m.json, built like miss-2k.json.
@@ -20,6 +26,9 @@ import pathlib
 import sys
 
 root = pathlib.Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(root / "models" / "train"))
+import generate  # noqa: E402  (the repository's own generated texts)
+
 out = root / "tests" / "cost"
 rows = [json.loads(l) for l in (root / "tests/corpus/benign.jsonl").open(encoding="utf-8")]
 
@@ -74,3 +83,11 @@ out.mkdir(exist_ok=True)
 (out / "miss-64k.json").write_bytes(chat_body(benign, 64 * 1024))
 (out / "l2-2k.txt").write_text(text_of(benign, 2048), encoding="utf-8")
 (out / "l2-2k-intl.txt").write_text(text_of(intl, 2048), encoding="utf-8")
+documents = [t for t, _, family in generate.generate(31337) if family.startswith("documents")]
+document = text_of(documents, 2048)
+(out / "l2-2k-document.txt").write_text(document, encoding="utf-8")
+(out / "document-miss-2k.json").write_bytes(json.dumps(
+    {"model": "gpt-4o-mini", "temperature": 0.2, "messages": [
+        {"role": "system", "content": "You are a helpful assistant. [ref NONCE000]"},
+        {"role": "user", "content": document[:1900]}]},
+    ensure_ascii=False, separators=(",", ":")).encode())
