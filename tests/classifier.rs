@@ -88,7 +88,6 @@ fn attack_after_5000_tokens_of_filler_is_caught() {
     let text = format!("{} {attack}", filler(400));
     let benign = c.score_blocking(&filler(400)).expect("scoring");
     let padded = c.score_blocking(&text).expect("scoring");
-    assert!(padded.windows > 1, "long text must be windowed");
     assert!(
         c.finding(&benign, 0, 0..1).is_none(),
         "filler alone must pass: {benign:?}"
@@ -99,10 +98,11 @@ fn attack_after_5000_tokens_of_filler_is_caught() {
     assert_eq!(finding.layer, Layer::L2);
     assert_eq!(&*finding.rule_id, format!("l2.{MODEL}"));
     assert_eq!(&*finding.category, "prompt_injection");
-    // ~8,000 tokens: every token window is scored (one batched run), the attack's too.
+    // ~8,000 tokens, but the n-gram windows locate the attack: only its gray region is
+    // tokenized and its token windows scored, not the ~250 windows of the whole text.
     assert!(
-        padded.windows >= benign.windows && padded.windows > 100,
-        "{padded:?}"
+        (1..10).contains(&padded.windows),
+        "only the attack's region is scored: {padded:?}"
     );
     assert!(
         padded.ngram > benign.ngram,

@@ -135,6 +135,24 @@ def features(norm: str):
     return idx, val
 
 
+def gray_regions(norm: str, weights: np.ndarray, bias: float, floor: float) -> list:
+    """The character spans of the model text `norm` whose n-gram windows score at or above
+    `floor` (logit compared in f64, as Rust does), overlapping or touching windows merged:
+    where the cascade lets the static head look."""
+    z_floor = math.log(floor / (1.0 - floor))
+    regions = []
+    for s, e in window_spans(len(norm)):
+        idx, val = features(norm[s:e])
+        z = float(bias) + float((weights[idx].astype(np.float64) * val).sum())
+        if z < z_floor:
+            continue
+        if regions and s <= regions[-1][1]:
+            regions[-1] = (regions[-1][0], max(regions[-1][1], e))
+        else:
+            regions.append((s, e))
+    return regions
+
+
 def score(text: str, weights: np.ndarray, bias: float) -> float:
     """The n-gram score of a whole text, exactly as the Rust side computes it."""
     norm = normalize(text)

@@ -155,6 +155,11 @@ class Windower:
         encs = self.tok.encode_batch([fz.normalize(t) for t in texts], add_special_tokens=False)
         return [e.ids for e in encs]
 
+    def region_ids(self, norms):
+        """Ids of pieces of model text (already normalized: the cascade's gray regions)."""
+        encs = self.tok.encode_batch(list(norms), add_special_tokens=False)
+        return [e.ids for e in encs]
+
     def windows(self, ids, cap=MAX_WINDOWS):
         body = MAX_TOKENS - 2
         return [[self.cls] + ids[s: s + body] + [self.sep] for s in window_starts(len(ids), cap)]
@@ -271,6 +276,33 @@ def at_bits(raw, bits):
     norms = np.sqrt(np.asarray(m.multiply(m).sum(1)).ravel())
     norms[norms == 0] = 1.0
     return sp.diags(1.0 / norms) @ m
+
+
+def gated_static_scores(windower, q, scale, head, texts, w, b, bits, floor):
+    """The static signal as the cascade computes it: only over the gray regions of each
+    text's model text (`featurize.gray_regions` at 2^bits buckets), every token window of
+    each region, maximum taken; 0 for a text without a gray region."""
+    saved = fz.BITS
+    fz.BITS = bits
+    try:
+        pieces, owner = [], []
+        for i, t in enumerate(texts):
+            norm = fz.normalize(t)
+            for s, e in fz.gray_regions(norm, w, b, floor):
+                pieces.append(norm[s:e])
+                owner.append(i)
+    finally:
+        fz.BITS = saved
+    wins, win_owner = [], []
+    for ids, i in zip(windower.region_ids(pieces), owner):
+        ws = windower.windows(ids)
+        wins.extend(ws)
+        win_owner.extend([i] * len(ws))
+    if not wins:
+        return np.zeros(len(texts))
+    out = max_by_owner(mlp_forward(head, pooled(q, scale, wins)), np.array(win_owner), len(texts))
+    out[~np.isfinite(out)] = 0.0
+    return out
 
 
 def max_by_owner(scores, owner, n):
@@ -393,6 +425,19 @@ class GraphScorer:
 
     def score(self, text: str):
         wins = self.windower.windows(self.windower.ids([text])[0])
+        return self._run(wins)
+
+    def score_regions(self, norm: str, regions):
+        """The static signal where the cascade computes it: every token window of each gray
+        region of the model text `norm`, region by region (one batched run each, as Rust),
+        maximum taken; (0.0, 0) without a region."""
+        best, n = 0.0, 0
+        for (s, e), ids in zip(regions, self.windower.region_ids(norm[s:e] for s, e in regions)):
+            m, k = self._run(self.windower.windows(ids))
+            best, n = (m if n == 0 else max(best, m)), n + k
+        return best, n
+
+    def _run(self, wins):
         ids = np.array(wins, dtype=np.int64)
         (s,) = self.sess.run(None, {"input_ids": ids, "attention_mask": np.ones_like(ids)})
         return float(s.max()), len(wins)
@@ -648,10 +693,14 @@ def main():
         cand[name] = (np.maximum(rescale(cm, tm), rescale(cg, tg)),
                       np.maximum(rescale(hm, tm), rescale(hg, tg)), dict(meta, kind="max", anchors=(tm, tg)))
 
-    def add_cascade(name, cm, cg, hm, hg, meta):
+    def add_cascade(name, cm, cg, hm, hg, meta, hd, ng):
         ben = ~cal.is_att
         tm, tg = threshold_at_fpr(cm[ben], ANCHOR_FPR), threshold_at_fpr(cg[ben], ANCHOR_FPR)
         floor = gray_floor(cg[ben])
+        # The static signal only over the gray regions, as Rust computes it.
+        gate = lambda rows: gated_static_scores(windower, q, scale, hd, [r["text"] for r in rows], *ng,
+                                                meta["bits"], floor)
+        cm, hm = gate(cal.rows), gate(hold.rows)
         cand[name] = (cascade(cm, cg, tm, tg, floor), cascade(hm, hg, tm, tg, floor),
                       dict(meta, kind="cascade", anchors=(tm, tg), floor=floor,
                            gray=float((hg[~hold.is_att] >= floor).mean())))
@@ -667,8 +716,8 @@ def main():
         cg, hg = f_cal.ngram_scores(*ng, bits), f_hold.ngram_scores(*ng, bits)
         cand[f"n-gram 2^{bits} alone"] = (cg, hg, dict(kind="ngram", bits=bits))
         add_max(f"max(static, n-gram 2^{bits})", cm, cg, hm, hg, dict(bits=bits))
-        add_cascade(f"cascade(n-gram 2^{bits}, static where the n-gram is in its gray zone)", cm, cg, hm, hg,
-                    dict(bits=bits))
+        add_cascade(f"cascade(n-gram 2^{bits}, static on the n-gram's gray regions)", cm, cg, hm, hg,
+                    dict(bits=bits), head, ng)
         add_blend(f"blend(static, n-gram 2^{bits}) (weights fit on calibration)", cm, cg, hm, hg, dict(bits=bits))
     if not args.no_ablation:
         print("fit: ablation without generated data", flush=True)
@@ -678,7 +727,7 @@ def main():
         add_cascade(f"cascade(n-gram 2^{NGRAM_BITS_CANDIDATES[0]}, static), no generated data",
                 f_cal.static_scores(hd0), f_cal.ngram_scores(*ng0, NGRAM_BITS_CANDIDATES[0]),
                 f_hold.static_scores(hd0), f_hold.ngram_scores(*ng0, NGRAM_BITS_CANDIDATES[0]),
-                dict(bits=NGRAM_BITS_CANDIDATES[0]))
+                dict(bits=NGRAM_BITS_CANDIDATES[0]), hd0, ng0)
     if previous.ok:
         print(f"scoring the previous model {previous.version}", flush=True)
         pc = previous.scores([r["text"] for r in cal.rows])
@@ -740,6 +789,11 @@ def main():
     def combine(m, g):
         return float(cascade([m], [g], t_m2, t_g2, floor)[0])
 
+    def combine_run(m, g, run):
+        """`combine`, with the gate Rust applies: the static signal counts where a gray
+        region exists (the same texts as g >= floor, but decided per window)."""
+        return float(max(rescale([m], t_m2)[0], rescale([g], t_g2)[0])) if run else float(rescale([g], t_g2)[0])
+
     # Sanity: the graph agrees with the numpy scoring on calibration texts.
     scorer = GraphScorer(out / "model.onnx", windower)
     for i in [0, 1, 2, len(cal.rows) // 2, len(cal.rows) - 1]:
@@ -751,17 +805,19 @@ def main():
     refs = reference_texts(attacks, benign)
     with open(out / "reference_scores.jsonl", "w", encoding="utf-8") as f:
         for rid, text in refs:
-            m, nw = scorer.score(text)
+            norm = fz.normalize(text)
+            regions = fz.gray_regions(norm, ng_w, ng_b, floor)
+            m, nw = scorer.score_regions(norm, regions)
             g = fz.score(text, ng_w, ng_b)
-            run = bool(g >= floor)
+            run = bool(regions)
             f.write(json.dumps({"id": rid, "text": text, "model": m, "ngram": g, "model_run": run,
-                                "combined": combine(m, g), "windows": nw if run else 0},
+                                "combined": combine_run(m, g, run), "windows": nw},
                                ensure_ascii=False) + "\n")
 
     files = ["model.onnx", "tokenizer.json", "ngram.bin"]
     shas = {fn: sha256_file(out / fn) for fn in files}
     blend_params = (0.0, 0.0, 0.0)
-    scoring = json.dumps(["cascade", blend_params, t_m2, t_g2, floor, t_c, MAX_TOKENS, STRIDE, MAX_WINDOWS, bits])
+    scoring = json.dumps(["cascade-regions", blend_params, t_m2, t_g2, floor, t_c, MAX_TOKENS, STRIDE, MAX_WINDOWS, bits])
     version = f"{args.name}+" + hashlib.sha256(("".join(shas[f] for f in files) + scoring).encode()).hexdigest()[:12]
     write_toml(out, args.name, version, shas, ng_b, "cascade", blend_params, (t_m2, t_g2), t_c, t_exact,
                t_m, t_g, floor)
@@ -927,9 +983,11 @@ changes with every file and scoring parameter, and the L0 cache key includes it.
    normalized text, computed natively in Rust over windows of {fz.WINDOW_CHARS} characters
    (stride {fz.WINDOW_STRIDE}), maximum taken. Weights: little-endian f32, one per bucket.
 3. **Combination**: a cascade. The n-gram signal is computed for every text; the static
-   signal (WordPiece, table lookups, MLP: about half of L2's cost) only where the n-gram
-   score reaches its gray floor **{floor:.4f}**, the {GRAY_QUANTILE * 100:.0f}th percentile of the calibration
-   part's benign n-gram scores ({gray_share * 100:.1f}% of the holdout part's benign texts reach it). There
+   signal (WordPiece, table lookups, MLP: about half of L2's cost) only on its **gray
+   regions**: the character windows whose n-gram score reaches the gray floor **{floor:.4f}**
+   (the {GRAY_QUANTILE * 100:.0f}th percentile of the calibration part's benign n-gram scores), overlapping
+   or touching windows merged, each region tokenized and windowed on its own
+   ({gray_share * 100:.1f}% of the holdout part's benign texts have one). Where a region exists
    the two are combined by `max` (each signal rescaled so its threshold at {ANCHOR_FPR * 100:.1f}% benign FP
    on the calibration part maps to 0.5, the larger taken); below it the rescaled n-gram
    score stands alone. Threshold **{t_c:.3f}**, calibrated for the whole waterfall (below).

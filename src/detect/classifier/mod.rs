@@ -23,8 +23,10 @@
 //!
 //! They are combined as `model.toml` says (the model card justifies the choice). The
 //! default model is a cascade: the n-gram signal screens every text, and the token
-//! windows are scored only for texts whose n-gram score reaches the gray floor (about a
-//! tenth of benign traffic), since they cost about as much as everything else in L2.
+//! windows are scored only over its gray regions (the character windows whose n-gram
+//! score reaches the gray floor, merged), each region tokenized on its own, since token
+//! windows cost about as much as everything else in L2: most benign texts have no gray
+//! region, and a long text with one pays for that region, not for the whole text.
 //!
 //! The ONNX Runtime library is loaded at run time (see [`LoadOptions::runtime_path`]);
 //! without it [`Classifier::load`] fails with [`ClassifierError::RuntimeMissing`] and the

@@ -79,14 +79,38 @@ impl NgramModel {
     /// far below the f32 result). Linear in the text; no allocation once the scratch has
     /// grown.
     pub(crate) fn score_normalized(&self, norm: &str, scratch: &mut NgramScratch) -> f32 {
+        self.score_windows(norm, scratch, None)
+    }
+
+    /// [`NgramModel::score_normalized`], and the gray regions of the text left in
+    /// `scratch` ([`NgramScratch::gray_regions`]): the byte ranges of `norm` covered by
+    /// windows whose logit reaches `gray_logit`, overlapping or touching windows merged.
+    /// The cascade scores the token windows of those regions only.
+    pub(crate) fn score_gated(
+        &self,
+        norm: &str,
+        scratch: &mut NgramScratch,
+        gray_logit: f64,
+    ) -> f32 {
+        self.score_windows(norm, scratch, Some(gray_logit))
+    }
+
+    fn score_windows(
+        &self,
+        norm: &str,
+        scratch: &mut NgramScratch,
+        gray_logit: Option<f64>,
+    ) -> f32 {
         let per_pos = self.n_max - self.n_min + 1;
         let chars = self.hash_all(norm, per_pos, scratch);
         let NgramScratch {
             bucket,
             prefix,
             counts,
-            ..
+            offsets,
+            gray,
         } = scratch;
+        gray.clear();
         if counts.len() != self.weights.len() {
             *counts = vec![0; self.weights.len()];
         }
@@ -129,6 +153,18 @@ impl NgramModel {
                 self.bias + dot / (sumsq as f64).sqrt()
             };
             best = best.max(logit);
+            if gray_logit.is_some_and(|floor| logit >= floor) {
+                match gray.last_mut() {
+                    Some(last) if start <= last.end => last.end = last.end.max(end),
+                    _ => gray.push(start..end),
+                }
+            }
+        }
+        // Character spans to byte ranges (the same in ASCII text, which has no offsets).
+        if chars != norm.len() {
+            for region in gray.iter_mut() {
+                *region = offsets[region.start]..offsets[region.end];
+            }
         }
         // Leave the counts all zero for the next text.
         self.for_grams(bucket, cs..ce, 0, ce, |b| counts[b as usize] = 0);
@@ -273,6 +309,16 @@ pub(crate) struct NgramScratch {
     counts: Vec<u16>,
     /// Byte offset of every character and the end (non-ASCII text only).
     offsets: Vec<usize>,
+    /// Gray regions of the last [`NgramModel::score_gated`] text (byte ranges).
+    gray: Vec<Range<usize>>,
+}
+
+impl NgramScratch {
+    /// The gray regions [`NgramModel::score_gated`] found in its last text: byte ranges
+    /// of that text, in order, disjoint.
+    pub(crate) fn gray_regions(&self) -> &[Range<usize>] {
+        &self.gray
+    }
 }
 
 /// `[start, end)` character windows; one window when the text fits.

@@ -34,6 +34,8 @@ pub(super) struct Scratch {
     zeros: Vec<i64>,
     scores: Vec<f32>,
     ngram: NgramScratch,
+    /// The gray regions of the text being scored (byte ranges of `joined`).
+    regions: Vec<std::ops::Range<usize>>,
     head: HeadScratch,
 }
 
@@ -69,42 +71,88 @@ impl Inner {
         // Both signals read the model text (NFKC, invisibles dropped, lowercase,
         // look-alikes folded: `normalize/model.rs`), computed once.
         crate::normalize::model_text_into(text, &mut scratch.joined);
+        let result = match self.combination.gray_logit() {
+            Some(gray_logit) => self.score_cascade(session, scratch, gray_logit),
+            None => self.score_whole(session, scratch),
+        };
+        scratch.trim();
+        result
+    }
+
+    /// Both signals over the whole model text.
+    fn score_whole(
+        &self,
+        session: &mut Option<Session>,
+        scratch: &mut Scratch,
+    ) -> Result<Score, ClassifierError> {
         let ngram = self
             .ngram
             .score_normalized(&scratch.joined, &mut scratch.ngram);
-        if !self.combination.needs_model(ngram) {
-            // Below the cascade's gray floor: the model signal is not computed.
-            scratch.trim();
+        scratch.ids.clear();
+        self.encode(&scratch.joined, &mut scratch.encode, &mut scratch.ids)?;
+        let (model, windows) = self.encoder_score(session.as_mut(), scratch)?;
+        Ok(self.scored(model, ngram, windows))
+    }
+
+    /// The cascade: the n-gram signal over the whole model text, then the token windows
+    /// of its gray regions only, region by region; none when it has no gray region.
+    fn score_cascade(
+        &self,
+        session: &mut Option<Session>,
+        scratch: &mut Scratch,
+        gray_logit: f64,
+    ) -> Result<Score, ClassifierError> {
+        let ngram = self
+            .ngram
+            .score_gated(&scratch.joined, &mut scratch.ngram, gray_logit);
+        scratch.regions.clear();
+        scratch
+            .regions
+            .extend_from_slice(scratch.ngram.gray_regions());
+        if scratch.regions.is_empty() {
             return Ok(Score {
-                model: 0.0,
-                ngram,
                 combined: self.combination.ngram_only(ngram),
-                windows: 0,
-                model_version: Arc::clone(&self.version),
+                ..self.scored(0.0, ngram, 0)
             });
         }
-        scratch.ids.clear();
-        match &self.fast {
-            Some(fast) => fast.encode(
-                &self.tokenizer,
-                &scratch.joined,
+        let (mut model, mut windows) = (f32::NEG_INFINITY, 0);
+        for r in 0..scratch.regions.len() {
+            let region = scratch.regions[r].clone();
+            scratch.ids.clear();
+            self.encode(
+                &scratch.joined[region],
                 &mut scratch.encode,
                 &mut scratch.ids,
-            )?,
-            None => {
-                wordpiece::encode_reference(&self.tokenizer, &scratch.joined, &mut scratch.ids)?
-            }
+            )?;
+            let (best, n) = self.encoder_score(session.as_mut(), scratch)?;
+            model = model.max(best);
+            windows += n;
         }
-        let encoded = self.encoder_score(session.as_mut(), scratch);
-        scratch.trim();
-        let (model, windows) = encoded?;
-        Ok(Score {
+        Ok(self.scored(model, ngram, windows))
+    }
+
+    /// WordPiece ids of `text` appended to `ids` (the fast path when it applies).
+    fn encode(
+        &self,
+        text: &str,
+        encode: &mut EncodeScratch,
+        ids: &mut Vec<u32>,
+    ) -> Result<(), ClassifierError> {
+        match &self.fast {
+            Some(fast) => fast.encode(&self.tokenizer, text, encode, ids),
+            None => wordpiece::encode_reference(&self.tokenizer, text, ids),
+        }
+    }
+
+    /// The [`Score`] of both signals, combined.
+    fn scored(&self, model: f32, ngram: f32, windows: usize) -> Score {
+        Score {
             model,
             ngram,
             combined: self.combination.combine(model, ngram),
             windows,
             model_version: Arc::clone(&self.version),
-        })
+        }
     }
 
     /// Scores the token windows of `scratch.ids` in one batched run.

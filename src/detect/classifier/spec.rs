@@ -74,13 +74,15 @@ pub(crate) enum Combination {
     Blend { a: f64, b: f64, c: f64 },
     /// Each signal rescaled so its threshold maps to 0.5; the larger wins.
     Max { model_t: f64, ngram_t: f64 },
-    /// [`Combination::Max`] where the n-gram score reaches `gray_floor`; below it the
-    /// model signal is not computed at all and the rescaled n-gram score stands alone.
-    /// The cheap signal screens, the costlier one judges only its gray zone.
+    /// [`Combination::Max`], the model signal computed only over the gray regions (the
+    /// n-gram windows whose score reaches `gray_floor`); a text without one keeps the
+    /// rescaled n-gram score alone. The cheap signal screens, the costlier one judges
+    /// only its gray zone.
     Cascade {
         model_t: f64,
         ngram_t: f64,
-        gray_floor: f32,
+        /// `ln(gray_floor / (1 - gray_floor))`: n-gram windows at or above it are gray.
+        gray_logit: f64,
     },
 }
 
@@ -97,14 +99,14 @@ impl Combination {
                 ngram_t: spec.ngram_threshold,
             }),
             "cascade" => match spec.gray_floor {
-                Some(floor) if (0.0..=1.0).contains(&floor) => Ok(Combination::Cascade {
+                Some(floor) if floor > 0.0 && floor < 1.0 => Ok(Combination::Cascade {
                     model_t: spec.model_threshold,
                     ngram_t: spec.ngram_threshold,
-                    gray_floor: floor as f32,
+                    gray_logit: (floor / (1.0 - floor)).ln(),
                 }),
                 other => Err(ClassifierError::BadSpec {
                     reason: format!(
-                        "combination kind `cascade` needs gray_floor in 0..=1 (got {other:?})"
+                        "combination kind `cascade` needs gray_floor strictly between 0 and 1 (got {other:?})"
                     ),
                 }),
             },
@@ -116,16 +118,16 @@ impl Combination {
         }
     }
 
-    /// Whether the model signal is needed for a text whose n-gram score is `ngram`.
-    pub(crate) fn needs_model(self, ngram: f32) -> bool {
+    /// The cascade's gray logit; `None` when both signals always run.
+    pub(crate) fn gray_logit(self) -> Option<f64> {
         match self {
-            Combination::Cascade { gray_floor, .. } => ngram >= gray_floor,
-            Combination::Blend { .. } | Combination::Max { .. } => true,
+            Combination::Cascade { gray_logit, .. } => Some(gray_logit),
+            Combination::Blend { .. } | Combination::Max { .. } => None,
         }
     }
 
-    /// The combined score when [`Combination::needs_model`] said no: the rescaled n-gram
-    /// score alone.
+    /// The combined score of a text without a gray region: the rescaled n-gram score
+    /// alone.
     pub(crate) fn ngram_only(self, ngram: f32) -> f32 {
         match self {
             Combination::Cascade { ngram_t, .. } | Combination::Max { ngram_t, .. } => {

@@ -1,4 +1,4 @@
-//! The cascade combination: the model signal is computed only in the n-gram's gray zone.
+//! The cascade combination: the model signal is computed only in the n-gram's gray regions.
 
 use super::super::spec::{Combination, CombinationSpec};
 
@@ -15,12 +15,11 @@ fn spec(kind: &str, gray_floor: Option<f64>) -> CombinationSpec {
 }
 
 #[test]
-fn cascade_needs_the_model_only_from_the_gray_floor() {
+fn cascade_gates_on_the_gray_floor_in_logits() {
     let c = Combination::from_spec(&spec("cascade", Some(0.3))).expect("valid cascade");
-    assert!(!c.needs_model(0.0));
-    assert!(!c.needs_model(0.299));
-    assert!(c.needs_model(0.3));
-    assert!(c.needs_model(0.95));
+    // Windows are compared in logits: ln(0.3 / 0.7).
+    let gray = c.gray_logit().expect("a cascade has a gray logit");
+    assert!((gray - (0.3f64 / 0.7).ln()).abs() < 1e-12);
     // Below the floor the rescaled n-gram score stands alone: 0.2 / 0.8 * 0.5.
     assert!((c.ngram_only(0.2) - 0.125).abs() < 1e-6);
     // From the floor, `max` of the two rescaled signals: the model's 0.95 is past its
@@ -33,13 +32,20 @@ fn cascade_needs_the_model_only_from_the_gray_floor() {
 fn max_and_blend_always_need_the_model() {
     for kind in ["max", "blend"] {
         let c = Combination::from_spec(&spec(kind, None)).expect("valid");
-        assert!(c.needs_model(0.0), "{kind}");
+        assert!(c.gray_logit().is_none(), "{kind}");
     }
 }
 
 #[test]
 fn cascade_without_a_valid_floor_is_refused() {
-    for floor in [None, Some(-0.1), Some(1.5), Some(f64::NAN)] {
+    for floor in [
+        None,
+        Some(0.0),
+        Some(-0.1),
+        Some(1.0),
+        Some(1.5),
+        Some(f64::NAN),
+    ] {
         let err = Combination::from_spec(&spec("cascade", floor)).expect_err("refused");
         assert!(err.to_string().contains("gray_floor"), "{err}");
     }
