@@ -65,6 +65,12 @@ pub struct NearSpec {
     /// Most words allowed between consecutive groups.
     #[serde(default = "default_gap")]
     pub max_gap: usize,
+    /// Terms that, directly before the first group's word, make that occurrence
+    /// a mention rather than an order ("requests to" ignore previous
+    /// instructions, "a model to" reveal its prompt): the chain may not start
+    /// there. Per occurrence, so an order elsewhere in the text still matches.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_after: Vec<String>,
 }
 
 fn default_gap() -> usize {

@@ -343,14 +343,18 @@ pub(crate) fn scan_delta(
     // word positions, so near gaps can change even without new term hits.
     let base = base_text.as_bytes();
     let shifts_words = changed.iter().any(|&p| !base[p].is_ascii_alphanumeric());
-    let mut hits: Vec<TermHit> = base_terms
-        .iter()
-        .filter(|h| !touches(changed, h.start, h.end))
-        .copied()
-        .collect();
-    if fresh.is_empty() && !shifts_words {
-        // Same hits (or fewer) at the same word positions: no chain the base
-        // view did not already report.
+    let mut lost_veto = false;
+    let mut hits: Vec<TermHit> = Vec::with_capacity(base_terms.len() + fresh.len());
+    for h in base_terms {
+        if touches(changed, h.start, h.end) {
+            lost_veto |= c.terms[h.term as usize].veto;
+        } else {
+            hits.push(*h);
+        }
+    }
+    if fresh.is_empty() && !shifts_words && !lost_veto {
+        // Same hits (or fewer, none of them a `not_after` term) at the same
+        // word positions: no chain the base view did not already report.
         return hits;
     }
     hits.extend(fresh);
@@ -393,7 +397,8 @@ fn near_matches(c: &Compiled, text: &str, hits: &[TermHit], emit: &mut dyn FnMut
     }
     let complete = |near: u32| {
         let n = near as usize;
-        seen[n] == all_groups(c.nears[n].groups)
+        let all = all_groups(c.nears[n].groups);
+        seen[n] & all == all
     };
     if !(0..c.nears.len() as u32).any(complete) {
         return;
@@ -438,10 +443,10 @@ fn near_matches(c: &Compiled, text: &str, hits: &[TermHit], emit: &mut dyn FnMut
         let block = &uses[i..j];
         i = j;
         let n = &c.nears[near as usize];
-        // All groups present?
+        // All groups present (the veto group, last in the block, not counted)?
         let mut groups_seen = 0u16;
         let mut last_group = u16::MAX;
-        for u in block {
+        for u in block.iter().filter(|u| u.1 < n.groups) {
             if u.1 != last_group {
                 groups_seen += 1;
                 last_group = u.1;
@@ -456,13 +461,21 @@ fn near_matches(c: &Compiled, text: &str, hits: &[TermHit], emit: &mut dyn FnMut
     }
 }
 
-/// Finds the first chain group 0 -> 1 -> ... with bounded word gaps.
+/// Finds the first chain group 0 -> 1 -> ... with bounded word gaps. A chain
+/// cannot start at a group-0 hit whose word directly follows a `not_after`
+/// term (the block's hits of group `groups`).
 fn chain(
     block: &[(u32, u16, u32)],
     hits: &[TermHit],
     groups: u16,
     max_gap: usize,
 ) -> Option<Range<usize>> {
+    let vetoed = |h: &TermHit| {
+        block
+            .iter()
+            .filter(|u| u.1 == groups)
+            .any(|u| hits[u.2 as usize].end_w + 1 == h.start_w)
+    };
     let mut prev: Vec<Chain> = Vec::new();
     let mut next: Vec<Chain> = Vec::new();
     for g in 0..groups {
@@ -470,6 +483,9 @@ fn chain(
         for u in block.iter().filter(|u| u.1 == g) {
             let h = hits[u.2 as usize];
             if g == 0 {
+                if vetoed(&h) {
+                    continue;
+                }
                 next.push(Chain {
                     end_w: h.end_w,
                     start: h.start,
