@@ -455,37 +455,42 @@ fn near_matches(c: &Compiled, text: &str, hits: &[TermHit], emit: &mut dyn FnMut
         if groups_seen < n.groups {
             continue;
         }
-        if let Some(span) = chain(block, &hits, n.groups, n.max_gap as usize) {
+        if let Some(span) = chain(text, block, &hits, n.groups, n.max_gap as usize) {
             emit(Hit { rule: n.rule, span });
         }
     }
 }
 
-/// Finds the first chain group 0 -> 1 -> ... with bounded word gaps. A chain
-/// cannot start at a group-0 hit whose word directly follows a `not_after`
-/// term (the block's hits of group `groups`).
+/// Finds the first chain group 0 -> 1 -> ... with bounded word gaps. A hit
+/// directly after a `not_after` term (the block's hits of group `groups`),
+/// with nothing but spaces between, takes no part in a chain.
 fn chain(
+    text: &str,
     block: &[(u32, u16, u32)],
     hits: &[TermHit],
     groups: u16,
     max_gap: usize,
 ) -> Option<Range<usize>> {
+    let vetoes = block.partition_point(|u| u.1 < groups);
     let vetoed = |h: &TermHit| {
-        block
-            .iter()
-            .filter(|u| u.1 == groups)
-            .any(|u| hits[u.2 as usize].end_w + 1 == h.start_w)
+        block[vetoes..].iter().any(|u| {
+            let v = &hits[u.2 as usize];
+            v.end_w + 1 == h.start_w
+                && text
+                    .get(v.end..h.start)
+                    .is_some_and(|gap| gap.chars().all(char::is_whitespace))
+        })
     };
     let mut prev: Vec<Chain> = Vec::new();
     let mut next: Vec<Chain> = Vec::new();
     for g in 0..groups {
         next.clear();
-        for u in block.iter().filter(|u| u.1 == g) {
+        for u in block[..vetoes].iter().filter(|u| u.1 == g) {
             let h = hits[u.2 as usize];
+            if vetoes < block.len() && vetoed(&h) {
+                continue;
+            }
             if g == 0 {
-                if vetoed(&h) {
-                    continue;
-                }
                 next.push(Chain {
                     end_w: h.end_w,
                     start: h.start,
