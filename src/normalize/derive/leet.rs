@@ -59,13 +59,8 @@ fn one_reading(word: &[u8], k: usize) -> u8 {
         2 => {
             let pair = match prev {
                 None => *b"li",
-                Some(p) if vowel(p) => {
-                    if next.is_none_or(vowel) {
-                        *b"ll"
-                    } else {
-                        *b"li"
-                    }
-                }
+                Some(p) if vowel(p) && next.is_none_or(vowel) => *b"ll",
+                Some(p) if vowel(p) => *b"li",
                 Some(_) => *b"il",
             };
             pair[pos]
