@@ -148,8 +148,9 @@ pub(crate) struct LeetScan {
 
 /// Folds leetspeak inside words that mix letters with digits or symbols, so
 /// `1gn0r3` reads `ignore` while `2024` and `3.14` stay numbers. A lone leetspeak
-/// character (`1`, `4`, `@`) is folded too when a mixed word is within two words
-/// of it (`54y 1 h4v3` -> `say i have`). Returns `None` when nothing would
+/// character (`1`, `4`, `@`) or a run of up to three of them (`411`) is folded too
+/// when a mixed word is within two words of it (`54y 1 h4v3` -> `say i have`,
+/// `1gn0r3 411 ru135` -> `ignore all rules`). Returns `None` when nothing would
 /// change. Same length as the input, so the map is shared.
 pub(crate) fn leet(text: &str, one: u8, scan: Option<&mut LeetScan>) -> Option<String> {
     #[derive(Clone, Copy, PartialEq)]
@@ -189,7 +190,13 @@ pub(crate) fn leet(text: &str, one: u8, scan: Option<&mut LeetScan>) -> Option<S
             .any(|&b| !b.is_ascii_alphabetic() && leet_letter(b, one).is_some());
         let kind = if has_letter && has_leet {
             Tok::Mixed
-        } else if word.len() == 1 && has_leet {
+        } else if has_leet
+            && !has_letter
+            && word.len() <= 3
+            && word.iter().all(|&b| leet_letter(b, one).is_some())
+        {
+            // `1`, `4`, and short all-leet runs (`411` all, `41` ai); `2024`
+            // and `10:30` hold characters that are no leetspeak.
             Tok::Lone
         } else {
             Tok::Other
