@@ -29,7 +29,9 @@
 //! * [`ViewKind::Skeleton`]: the folded view with UTS #39 confusables replaced by
 //!   their prototype (Cyrillic `а` reads `a`). Only for non-ASCII text.
 //! * [`ViewKind::Leet`] / [`ViewKind::LeetL`]: digits and symbols inside words that
-//!   mix them with letters read as letters (`1gn0r3` -> `ignore`; `1` as `i` or `l`).
+//!   mix them with letters read as letters (`1gn0r3` -> `ignore`); `1` read as `i`,
+//!   or each `1` as `i` or `l` from its neighbours (`d15p14y 9u1d311n35` -> `display
+//!   guidelines`).
 //! * [`ViewKind::Joined`]: single letters spaced by blanks or punctuation joined
 //!   (`i.g.n.o.r.e`, `i:g:n:o:r:e`, `\忽\略\之\前`).
 //! * [`ViewKind::Rot13`], [`ViewKind::Reversed`]: offered only when the text reads
@@ -70,7 +72,7 @@ pub use model::{MODEL_TEXT_ID, model_text_into};
 /// Version of the hardened views' folding rules; part of every fingerprint that
 /// depends on them (compiled rule sets, and through [`Normalizer::settings`] the L0
 /// key), so changing normalization invalidates both.
-pub const NORMALIZER_VERSION: u32 = 3;
+pub const NORMALIZER_VERSION: u32 = 4;
 
 /// Upper bound on decoded bytes per text: decoding is a rescan, not a second body.
 pub const DEFAULT_MAX_DECODED_BYTES: usize = 64 * 1024;
@@ -89,7 +91,8 @@ pub enum ViewKind {
     Skeleton,
     /// Leetspeak folded, `1` read as `i`.
     Leet,
-    /// Leetspeak folded, `1` read as `l`.
+    /// Leetspeak folded, each `1` read as `i` or `l` from its neighbours
+    /// (`wi11 d15p14y` -> `will display`).
     LeetL,
     /// Spaced or dotted single letters joined.
     Joined,

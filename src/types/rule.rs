@@ -65,6 +65,12 @@ pub struct NearSpec {
     /// Most words allowed between consecutive groups.
     #[serde(default = "default_gap")]
     pub max_gap: usize,
+    /// Terms that, directly before a group's word (only spaces between), make
+    /// that occurrence a mention rather than an order ("requests to" ignore
+    /// previous instructions, "a model to" reveal its prompt): that hit takes no
+    /// part in a match. Per occurrence, so an order elsewhere still matches.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_after: Vec<String>,
 }
 
 fn default_gap() -> usize {

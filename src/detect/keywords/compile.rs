@@ -59,16 +59,21 @@ pub(crate) struct LiteralSet {
     pub(crate) index: Option<WordIndex>,
 }
 
-/// A near-term: its word count and which near patterns use it in which group.
+/// A near-term: its word count and which near patterns use it in which group
+/// (group `groups` of a pattern, one past its last, is its `not_after` list).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Term {
     pub(crate) words: u32,
     pub(crate) uses: Vec<(u32, u16)>,
+    /// Some pattern lists it in `not_after`: losing one of its hits can let a
+    /// chain start, so an incremental scan must chain again.
+    pub(crate) veto: bool,
 }
 
 #[derive(Debug)]
 pub(crate) struct Near {
     pub(crate) rule: u32,
+    /// Term groups; a term use with group index `groups` is a `not_after` term.
     pub(crate) groups: u16,
     pub(crate) max_gap: u32,
 }
@@ -313,8 +318,11 @@ pub(crate) fn compile(
                 ok = false;
             }
             let mut groups = Vec::new();
-            let mut good = n.terms.len() >= 2 && n.terms.len() <= u16::MAX as usize;
-            for g in &n.terms {
+            let mut good = n.terms.len() >= 2 && n.terms.len() < u16::MAX as usize;
+            // The `not_after` terms ride along as one extra group after the
+            // last, which the scanner reads as vetoes, not as a step.
+            let vetoes = (!n.not_after.is_empty()).then_some(&n.not_after);
+            for g in n.terms.iter().chain(vetoes) {
                 let mut group = Vec::new();
                 for t in g {
                     let (body, prefix) = match t.trim().strip_suffix('*') {
@@ -335,7 +343,7 @@ pub(crate) fn compile(
                 problems.push(problem(src, ProblemKind::BadNear { index }));
                 ok = false;
             } else {
-                folded_nears.push((groups, n.max_gap));
+                folded_nears.push((groups, n.terms.len(), n.max_gap));
             }
         }
         let mut compiled_patterns = Vec::new();
@@ -370,12 +378,12 @@ pub(crate) fn compile(
             hash_str(&mut hasher, &f);
             literals.add(rule_idx, [f, s], false, false);
         }
-        for (groups, max_gap) in folded_nears {
+        for (groups, steps, max_gap) in folded_nears {
             let near_idx = nears.len() as u32;
             hash_str(&mut hasher, "n");
             hasher.update((max_gap as u64).to_le_bytes());
             for (gi, group) in groups.iter().enumerate() {
-                hash_str(&mut hasher, "g");
+                hash_str(&mut hasher, if gi < steps { "g" } else { "v" });
                 for (f, s, prefix) in group {
                     hash_str(&mut hasher, f);
                     hasher.update([*prefix as u8]);
@@ -387,21 +395,23 @@ pub(crate) fn compile(
                             terms.push(Term {
                                 words: word_count(f) as u32,
                                 uses: Vec::new(),
+                                veto: false,
                             });
                             literals.add(ti, [f.clone(), s.clone()], true, *prefix);
                             term_index.insert(key, ti);
                             ti
                         }
                     };
-                    let uses = &mut terms[ti as usize].uses;
-                    if !uses.contains(&(near_idx, gi as u16)) {
-                        uses.push((near_idx, gi as u16));
+                    let term = &mut terms[ti as usize];
+                    term.veto |= gi >= steps;
+                    if !term.uses.contains(&(near_idx, gi as u16)) {
+                        term.uses.push((near_idx, gi as u16));
                     }
                 }
             }
             nears.push(Near {
                 rule: rule_idx,
-                groups: groups.len() as u16,
+                groups: steps as u16,
                 max_gap: max_gap as u32,
             });
         }

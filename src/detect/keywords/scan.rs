@@ -343,14 +343,18 @@ pub(crate) fn scan_delta(
     // word positions, so near gaps can change even without new term hits.
     let base = base_text.as_bytes();
     let shifts_words = changed.iter().any(|&p| !base[p].is_ascii_alphanumeric());
-    let mut hits: Vec<TermHit> = base_terms
-        .iter()
-        .filter(|h| !touches(changed, h.start, h.end))
-        .copied()
-        .collect();
-    if fresh.is_empty() && !shifts_words {
-        // Same hits (or fewer) at the same word positions: no chain the base
-        // view did not already report.
+    let mut lost_veto = false;
+    let mut hits: Vec<TermHit> = Vec::with_capacity(base_terms.len() + fresh.len());
+    for h in base_terms {
+        if touches(changed, h.start, h.end) {
+            lost_veto |= c.terms[h.term as usize].veto;
+        } else {
+            hits.push(*h);
+        }
+    }
+    if fresh.is_empty() && !shifts_words && !lost_veto {
+        // Same hits (or fewer, none of them a `not_after` term) at the same
+        // word positions: no chain the base view did not already report.
         return hits;
     }
     hits.extend(fresh);
@@ -393,7 +397,8 @@ fn near_matches(c: &Compiled, text: &str, hits: &[TermHit], emit: &mut dyn FnMut
     }
     let complete = |near: u32| {
         let n = near as usize;
-        seen[n] == all_groups(c.nears[n].groups)
+        let all = all_groups(c.nears[n].groups);
+        seen[n] & all == all
     };
     if !(0..c.nears.len() as u32).any(complete) {
         return;
@@ -438,10 +443,10 @@ fn near_matches(c: &Compiled, text: &str, hits: &[TermHit], emit: &mut dyn FnMut
         let block = &uses[i..j];
         i = j;
         let n = &c.nears[near as usize];
-        // All groups present?
+        // All groups present (the veto group, last in the block, not counted)?
         let mut groups_seen = 0u16;
         let mut last_group = u16::MAX;
-        for u in block {
+        for u in block.iter().filter(|u| u.1 < n.groups) {
             if u.1 != last_group {
                 groups_seen += 1;
                 last_group = u.1;
@@ -450,25 +455,41 @@ fn near_matches(c: &Compiled, text: &str, hits: &[TermHit], emit: &mut dyn FnMut
         if groups_seen < n.groups {
             continue;
         }
-        if let Some(span) = chain(block, &hits, n.groups, n.max_gap as usize) {
+        if let Some(span) = chain(text, block, &hits, n.groups, n.max_gap as usize) {
             emit(Hit { rule: n.rule, span });
         }
     }
 }
 
-/// Finds the first chain group 0 -> 1 -> ... with bounded word gaps.
+/// Finds the first chain group 0 -> 1 -> ... with bounded word gaps. A hit
+/// directly after a `not_after` term (the block's hits of group `groups`),
+/// with nothing but spaces between, takes no part in a chain.
 fn chain(
+    text: &str,
     block: &[(u32, u16, u32)],
     hits: &[TermHit],
     groups: u16,
     max_gap: usize,
 ) -> Option<Range<usize>> {
+    let vetoes = block.partition_point(|u| u.1 < groups);
+    let vetoed = |h: &TermHit| {
+        block[vetoes..].iter().any(|u| {
+            let v = &hits[u.2 as usize];
+            v.end_w + 1 == h.start_w
+                && text
+                    .get(v.end..h.start)
+                    .is_some_and(|gap| gap.chars().all(char::is_whitespace))
+        })
+    };
     let mut prev: Vec<Chain> = Vec::new();
     let mut next: Vec<Chain> = Vec::new();
     for g in 0..groups {
         next.clear();
-        for u in block.iter().filter(|u| u.1 == g) {
+        for u in block[..vetoes].iter().filter(|u| u.1 == g) {
             let h = hits[u.2 as usize];
+            if vetoes < block.len() && vetoed(&h) {
+                continue;
+            }
             if g == 0 {
                 next.push(Chain {
                     end_w: h.end_w,

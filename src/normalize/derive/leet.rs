@@ -1,7 +1,8 @@
 //! Leetspeak folding: digits and symbols inside words that mix them with
 //! letters read as letters (`1gn0r3` -> `ignore`), same length as the input.
 
-/// The letter a leetspeak digit or symbol stands for; `one` is the reading of `1`.
+/// The letter a leetspeak digit or symbol stands for; `one` is the reading of `1`
+/// (the `l` reading decides each `1` from its neighbours, [`one_reading`]).
 #[inline]
 const fn leet_letter(b: u8, one: u8) -> Option<u8> {
     Some(match b {
@@ -23,6 +24,114 @@ const fn leet_letter(b: u8, one: u8) -> Option<u8> {
     })
 }
 
+/// What a `1` at `word[k]` most likely stands for in the `l` reading, from its
+/// neighbours (other leetspeak characters read as letters): `wi11` -> `will`,
+/// `ch11d` -> `child`, `d15p14y` -> `display`, `9u1d311n35` -> `guidelines`,
+/// `r3v341` -> `reveal`. A leetspeak word often writes both `i` and `l` as
+/// `1`, so neither reading of every `1` alike (the `i` one is the other view)
+/// reads it; English spelling decides each one: no `ii`, `ll` doubles after a
+/// vowel, `l` between vowels, after `p`/`b`/`f` before a vowel and before a
+/// vowel at a word start, `i` between consonants and in `ai`/`ei`/`oi`/`ui`
+/// before the consonants that usually follow them.
+fn one_reading(word: &[u8], k: usize) -> u8 {
+    let at = |j: usize| -> u8 {
+        match word[j] {
+            b'1' => b'1',
+            b => leet_letter(b, b'i').unwrap_or(b).to_ascii_lowercase(),
+        }
+    };
+    let vowel = |c: u8| matches!(c, b'a' | b'e' | b'i' | b'o' | b'u' | b'y');
+    // The run of `1`s holding k, and k's place in it.
+    let mut first = k;
+    while first > 0 && word[first - 1] == b'1' {
+        first -= 1;
+    }
+    let mut last = k;
+    while last + 1 < word.len() && word[last + 1] == b'1' {
+        last += 1;
+    }
+    let (run, pos) = (last - first + 1, k - first);
+    let prev = (first > 0).then(|| at(first - 1));
+    let next = (last + 1 < word.len()).then(|| at(last + 1));
+    match run {
+        1 => one_alone(prev, next, vowel),
+        // `a11`, `f0110w`, `wi11` / `gu1de11nes` / `ch11d`, `11m1t`.
+        2 => {
+            let pair = match prev {
+                None => *b"li",
+                Some(p) if vowel(p) && next.is_none_or(vowel) => *b"ll",
+                Some(p) if vowel(p) => *b"li",
+                Some(_) => *b"il",
+            };
+            pair[pos]
+        }
+        // `w111`, `111ega1`: the last two are the doubled `l`.
+        _ => {
+            if pos + 2 >= run {
+                b'l'
+            } else {
+                b'i'
+            }
+        }
+    }
+}
+
+/// [`one_reading`] of a `1` with no `1` next to it.
+fn one_alone(prev: Option<u8>, next: Option<u8>, vowel: impl Fn(u8) -> bool) -> u8 {
+    let (l, i) = (b'l', b'i');
+    match (prev, next) {
+        (Some(b'i'), _) | (_, Some(b'i')) => l,
+        (Some(b'l'), n) => {
+            if n.is_none() {
+                l
+            } else {
+                i
+            }
+        }
+        (p, Some(b'l')) => {
+            if matches!(p, Some(b'a' | b'e' | b'o')) {
+                l
+            } else {
+                i
+            }
+        }
+        (None, Some(n)) => {
+            if vowel(n) {
+                l
+            } else {
+                i
+            }
+        }
+        (Some(p), None) => {
+            if vowel(p) {
+                l
+            } else {
+                i
+            }
+        }
+        (None, None) => i,
+        (Some(p), Some(n)) if vowel(p) && vowel(n) => l,
+        (Some(p), Some(n)) if vowel(p) => {
+            let before: &[u8] = match p {
+                b'a' => b"ndmr",
+                b'e' => b"rngtz",
+                b'o' => b"n",
+                b'u' => b"dn",
+                _ => b"",
+            };
+            if before.contains(&n) { i } else { l }
+        }
+        (Some(p), Some(n)) if vowel(n) => {
+            if matches!(p, b'p' | b'b' | b'f' | b'y') || (matches!(p, b'c' | b'g') && n == b'o') {
+                l
+            } else {
+                i
+            }
+        }
+        _ => i,
+    }
+}
+
 #[inline]
 fn is_token_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b >= 0x80 || leet_letter(b, b'i').is_some()
@@ -39,8 +148,9 @@ pub(crate) struct LeetScan {
 
 /// Folds leetspeak inside words that mix letters with digits or symbols, so
 /// `1gn0r3` reads `ignore` while `2024` and `3.14` stay numbers. A lone leetspeak
-/// character (`1`, `4`, `@`) is folded too when a mixed word is within two words
-/// of it (`54y 1 h4v3` -> `say i have`). Returns `None` when nothing would
+/// character (`1`, `4`, `@`) or a run of up to three of them (`411`) is folded too
+/// when a mixed word is within two words of it (`54y 1 h4v3` -> `say i have`,
+/// `1gn0r3 411 ru135` -> `ignore all rules`). Returns `None` when nothing would
 /// change. Same length as the input, so the map is shared.
 pub(crate) fn leet(text: &str, one: u8, scan: Option<&mut LeetScan>) -> Option<String> {
     #[derive(Clone, Copy, PartialEq)]
@@ -80,7 +190,13 @@ pub(crate) fn leet(text: &str, one: u8, scan: Option<&mut LeetScan>) -> Option<S
             .any(|&b| !b.is_ascii_alphabetic() && leet_letter(b, one).is_some());
         let kind = if has_letter && has_leet {
             Tok::Mixed
-        } else if word.len() == 1 && has_leet {
+        } else if has_leet
+            && !has_letter
+            && word.len() <= 3
+            && word.iter().all(|&b| leet_letter(b, one).is_some())
+        {
+            // `1`, `4`, and short all-leet runs (`411` all, `41` ai); `2024`
+            // and `10:30` hold characters that are no leetspeak.
             Tok::Lone
         } else {
             Tok::Other
@@ -106,13 +222,15 @@ pub(crate) fn leet(text: &str, one: u8, scan: Option<&mut LeetScan>) -> Option<S
         if !fold {
             continue;
         }
-        info.has_one |= bytes[start..end].contains(&b'1');
-        for (k, (dst, &src)) in buf[start..end]
-            .iter_mut()
-            .zip(&bytes[start..end])
-            .enumerate()
-        {
-            if let Some(l) = leet_letter(src, one) {
+        let word = &bytes[start..end];
+        info.has_one |= word.contains(&b'1');
+        for (k, (dst, &src)) in buf[start..end].iter_mut().zip(word).enumerate() {
+            let letter = if src == b'1' && one == b'l' {
+                Some(one_reading(word, k))
+            } else {
+                leet_letter(src, one)
+            };
+            if let Some(l) = letter {
                 *dst = l;
                 info.changed.push(start + k);
             }

@@ -13,6 +13,11 @@ fn test_packs_compile_with_counts_and_stable_fingerprint() {
     let mut b = KeywordGuardBuilder::new();
     b.add_pack_str("en.toml", TEST_EN);
     assert_ne!(b.build().unwrap().fingerprint(), g.fingerprint());
+    // A `not_after` list is part of the rule: dropping one changes the fingerprint.
+    let mut b = KeywordGuardBuilder::new();
+    b.add_pack_str("testdata/en.toml", &TEST_EN.replace(", \"attempt*\"]", "]"))
+        .add_pack_str("testdata/multi.toml", TEST_MULTI);
+    assert_ne!(b.build().unwrap().fingerprint(), g.fingerprint());
 }
 
 #[test]
@@ -41,6 +46,14 @@ severity = "low"
 [[rule.near]]
 terms = [["only one group"]]
 max_gap = 99
+
+[[rule]]
+id = "bad.four"
+category = "other"
+severity = "low"
+[[rule.near]]
+terms = [["a"], ["b"]]
+not_after = ["c", "  "]
 "#;
     let mut b = KeywordGuardBuilder::new();
     b.add_pack_str("bad.toml", bad)
@@ -84,6 +97,10 @@ max_gap = 99
     assert!(has("bad.toml", Some("bad.three"), &|k| matches!(
         k,
         ProblemKind::GapTooLarge { max_gap: 99, .. }
+    )));
+    assert!(has("bad.toml", Some("bad.four"), &|k| matches!(
+        k,
+        ProblemKind::BadNear { index: 0 }
     )));
     assert!(has(
         "dup2.toml",
