@@ -151,9 +151,21 @@ pub(super) fn scan(text: &str, hits: &mut Vec<Hit>) {
         }
         let mut words = &words[..k];
         // A capitalised word that no list knows, before a listed first name, is
-        // context, not name: "Patient Rebecca Jones", "Meeting Kevin Smith".
+        // context, not name: "Patient Rebecca Jones", "Meeting Kevin Smith"; unless a
+        // phrase before the whole run puts a person there ("Best,⏎Panya Njoroge",
+        // "Demande à Zuhri Kimani": Njoroge and Kimani are first names too).
+        let whole_placed = words.len() >= 2
+            && !ctx.honorific
+            && !names.is_listed(word(text, &words[0]))
+            && names.is_first(word(text, &words[1]))
+            && {
+                let end = words[words.len() - 1].end;
+                let full = Around::new(b, run_start, end, &hits[..contacts]);
+                full.introduced() || (words.len() <= 4 && full.governed())
+            };
         while words.len() >= 2
             && !ctx.honorific
+            && !whole_placed
             && !names.is_listed(word(text, &words[0]))
             && names.is_first(word(text, &words[1]))
         {
@@ -227,7 +239,7 @@ fn decide(
         if words.len() <= 4 && ctx.governed() {
             return Some(RULE_CONTEXT);
         }
-        if ctx.labelled() && (listed_any || ctx.contact()) {
+        if ctx.labelled() && (listed_any || ctx.contact() || ctx.contact_block_phone()) {
             return Some(RULE_CONTEXT);
         }
         if (listed_any || (words.len() <= 3 && surname_shaped(last))) && ctx.contact() {
