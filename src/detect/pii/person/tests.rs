@@ -310,6 +310,12 @@ fn agents_greetings_and_contact_blocks() {
             "Pon a Akumu Kariuki en copia de la respuesta.",
             &["Akumu Kariuki"],
         ),
+        // A company word with a name after it does not make the run a company
+        // (it still stops it, as before: the label finds the listed first name).
+        (
+            "Crea una ficha de contacto: Juanito Company Zorrilla, +34 922 981 118.",
+            &["Juanito"],
+        ),
     ];
     for (text, want) in cases {
         assert_eq!(&people(&shield, text), want, "{text:?}");
@@ -317,6 +323,8 @@ fn agents_greetings_and_contact_blocks() {
     for text in [
         // Organisations after "by": their words stop the run.
         "The chickens were donated by Foster Farms last year.",
+        "The bakers at the Beverly Hills Bakery baked 200 loaves.",
+        "Del Monte Foods donated 30 fewer bottles.",
         "The app was developed by Google DeepMind.",
         // "by" after a word that is no participle.
         "Sort the table by Order Date.",

@@ -299,6 +299,18 @@ pub(super) const STOP: &[&str] = &[
     "Novembro", "Dezembro", "Rua",
 ];
 
+/// Words of [`STOP`] that, right after capitalised words, make the whole run a
+/// company or an institution ("Foster Farms", "Del Monte Foods", "Beverly Hills
+/// Bakery"): the run is dropped, not cut before them.
+#[rustfmt::skip]
+pub(super) const ORGANISATIONS: &[&str] = &[
+    "Farms", "Farm", "Foods", "Motors", "Industries", "Airlines", "Systems", "Labs",
+    "Holdings", "Brothers", "Bros", "Studios", "Records", "Pictures", "Games", "Networks",
+    "Solutions", "Technologies", "Pharmaceuticals", "Media", "Bakery", "Insurance", "Capital",
+    "Ventures", "Energy", "Electric", "Telecom", "Software", "Enterprises", "Inc", "Ltd", "LLC",
+    "GmbH", "AG", "Corp", "Group", "Foundation", "Institute", "Company", "Bank", "Hotel",
+];
+
 /// [`STOP`] as a set.
 pub(super) static STOP_SET: LazyLock<NameSet> = LazyLock::new(|| STOP.iter().copied().collect());
 
