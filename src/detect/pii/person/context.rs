@@ -81,6 +81,7 @@ impl<'a> Around<'a> {
         Self::memo(&self.governed, || {
             before_phrase(self.b, self.run_start, &PHRASES.governing)
                 || after_phrase(self.b, self.end, ACTS)
+                || agent(self.b, self.run_start, self.end)
         })
     }
 
@@ -97,6 +98,20 @@ impl<'a> Around<'a> {
                     && h.start - end <= CONTACT_WINDOW
                     && !b[end..h.start].contains(&b'\n')
             })
+        })
+    }
+
+    /// A phone of a contact block (bare national digits, no phone word) right after
+    /// the run: evidence only beside a label ("Kontakt awaryjny: Jūla Apsīte, 605 988
+    /// 085"), where the name and the phone vouch for each other.
+    pub(super) fn contact_block_phone(&self) -> bool {
+        let (b, end) = (self.b, self.end);
+        self.contacts.iter().any(|h| {
+            h.ty == PiiType::Phone
+                && h.rule == PHONE_CONTACT_RULE
+                && h.start >= end
+                && h.start - end <= 3
+                && !b[end..h.start].contains(&b'\n')
         })
     }
 
@@ -201,6 +216,97 @@ fn after_phrase(b: &[u8], end: usize, phrases: &[&str]) -> bool {
     })
 }
 
+/// Whether the run is the agent of a passive or past-tense verb: "approved by",
+/// "signed by", "validée par", "redactada por", "redatto da", "opgesteld door",
+/// "aprovado por", "zatwierdził(a) …", and German "von … freigegeben". Read from
+/// the words' endings (participles), not listed phrase by phrase: the verbs vary,
+/// the grammar does not.
+fn agent(b: &[u8], run_start: usize, end: usize) -> bool {
+    let (w1, at) = word_back(b, run_start);
+    if w1.is_empty() {
+        return false;
+    }
+    let (w2, _) = word_back(b, at);
+    let ends = |w: &[u8], list: &[&str]| {
+        list.iter()
+            .any(|e| w.len() > e.len() + 2 && w.ends_with(e.as_bytes()))
+    };
+    match w1 {
+        b"by" => {
+            ends(w2, &["ed"])
+                || [
+                    &b"written"[..],
+                    b"taken",
+                    b"sent",
+                    b"made",
+                    b"given",
+                    b"done",
+                    b"seen",
+                ]
+                .contains(&w2)
+        }
+        b"par" => ends(w2, &["é", "ée", "és", "ées", "it", "ite"]),
+        b"por" => ends(
+            w2,
+            &[
+                "ado", "ada", "ados", "adas", "ido", "ida", "idos", "idas", "ito", "ita", "cho",
+                "cha",
+            ],
+        ),
+        b"da" => ends(
+            w2,
+            &[
+                "ato", "ata", "ati", "ate", "uto", "uta", "ito", "ita", "tto", "tta",
+            ],
+        ),
+        b"door" => {
+            let ge = w2.windows(2).any(|p| p == b"ge");
+            ge && ends(w2, &["d", "t", "en"])
+        }
+        b"von" => {
+            // "von X geprüft", "von X freigegeben": the participle closes the clause.
+            let rest = b.get(end..).unwrap_or_default();
+            let Some(rest) = rest.strip_prefix(b" ") else {
+                return false;
+            };
+            let n = rest
+                .iter()
+                .position(|&c| !(c.is_ascii_lowercase() || c >= 0x80))
+                .unwrap_or(rest.len());
+            let word = &rest[..n];
+            let closes = rest
+                .get(n)
+                .is_none_or(|c| matches!(c, b'.' | b',' | b'!' | b'?' | b'\n'));
+            closes && word.windows(2).any(|p| p == b"ge") && ends(word, &["t", "en"])
+        }
+        // Polish past tense, third person: "zatwierdził(a)", "sporządziła".
+        _ => {
+            ends(w1, &["ł", "ła", "ł(a)"])
+                && w1
+                    .iter()
+                    .all(|&c| c.is_ascii_lowercase() || c >= 0x80 || c == b'(' || c == b')')
+        }
+    }
+}
+
+/// The lower-case word ending before `at` (spaces skipped) and where it starts; empty
+/// when the word before has a capital or is not a word.
+fn word_back(b: &[u8], at: usize) -> (&[u8], usize) {
+    let mut j = at;
+    while j > 0 && b[j - 1] == b' ' {
+        j -= 1;
+    }
+    let s = b[..j]
+        .iter()
+        .rposition(|&c| matches!(c, b' ' | b'\n' | b'\t' | b',' | b'.' | b':' | b';' | b'"'))
+        .map_or(0, |p| p + 1);
+    let w = &b[s..j];
+    if w.first().is_some_and(u8::is_ascii_uppercase) {
+        return (&[], s);
+    }
+    (w, s)
+}
+
 /// Whether a mail header word and `:` stand at the line start before `start`
 /// ("De: ", "Von: ", "From:\t").
 fn header_before(b: &[u8], start: usize) -> bool {
@@ -216,7 +322,12 @@ fn header_before(b: &[u8], start: usize) -> bool {
         .iter()
         .rposition(|&c| c == b'\n')
         .map_or(0, |p| p + 1);
-    let word = &b[line_start..colon];
+    // French typography puts a space before the colon ("De : ").
+    let mut word_end = colon;
+    while word_end > line_start && b[word_end - 1] == b' ' {
+        word_end -= 1;
+    }
+    let word = &b[line_start..word_end];
     HEADERS
         .iter()
         .any(|h| word.eq_ignore_ascii_case(h.as_bytes()))

@@ -67,7 +67,9 @@ use std::sync::LazyLock;
 use super::scan::{Hit, word_before};
 use crate::types::PiiType;
 use context::{Around, Context, lower_honorific_before};
-use words::{DOTTED_HONORIFICS, HONORIFICS, NAMES, PARTICLES, STOP_SET, SURNAME_ENDINGS};
+use words::{
+    DOTTED_HONORIFICS, HONORIFICS, NAMES, ORGANISATIONS, PARTICLES, STOP_SET, SURNAME_ENDINGS,
+};
 
 /// Rule of a name made of a listed first name and a listed or surname-shaped last word.
 pub(super) const RULE_LISTED: &str = "pii.person.listed";
@@ -118,6 +120,7 @@ pub(super) fn scan(text: &str, hits: &mut Vec<Hit>) {
         let mut w = first;
         // The run's left edge for context: before its title, if it has one.
         let mut run_start = first.start;
+        let mut organisation = false;
         loop {
             let s = &text[w.start..w.end];
             if is_honorific(s, b, w.end) && next_in_run(text, w.end, false).is_some() {
@@ -127,6 +130,10 @@ pub(super) fn scan(text: &str, hits: &mut Vec<Hit>) {
                 k = 0;
             } else if STOP_SET.contains(s) || !(name_shaped(s) || (k > 0 && s == "Ó")) {
                 // Irish "Ó" ("Felicity Ó Tarlaigh") is a one-letter name word.
+                // "Foster Farms", "Beverly Hills Bakery": a company, not a person.
+                // ("Juanito Company Zorrilla": a surname, with a name after it.)
+                organisation =
+                    k > 0 && ORGANISATIONS.contains(&s) && next_in_run(text, w.end, true).is_none();
                 break;
             } else {
                 if k == words.len() {
@@ -142,6 +149,9 @@ pub(super) fn scan(text: &str, hits: &mut Vec<Hit>) {
             }
         }
         i = w.end.max(first.end);
+        if organisation {
+            continue;
+        }
         if k > MAX_NAME_WORDS {
             // Skip the rest of an over-long run, so its tail is not a run of its own.
             while let Some(next) = next_in_run(text, i, true) {
@@ -151,9 +161,21 @@ pub(super) fn scan(text: &str, hits: &mut Vec<Hit>) {
         }
         let mut words = &words[..k];
         // A capitalised word that no list knows, before a listed first name, is
-        // context, not name: "Patient Rebecca Jones", "Meeting Kevin Smith".
+        // context, not name: "Patient Rebecca Jones", "Meeting Kevin Smith"; unless a
+        // phrase before the whole run puts a person there ("Best,⏎Panya Njoroge",
+        // "Demande à Zuhri Kimani": Njoroge and Kimani are first names too).
+        let whole_placed = words.len() >= 2
+            && !ctx.honorific
+            && !names.is_listed(word(text, &words[0]))
+            && names.is_first(word(text, &words[1]))
+            && {
+                let end = words[words.len() - 1].end;
+                let full = Around::new(b, run_start, end, &hits[..contacts]);
+                full.introduced() || (words.len() <= 4 && full.governed())
+            };
         while words.len() >= 2
             && !ctx.honorific
+            && !whole_placed
             && !names.is_listed(word(text, &words[0]))
             && names.is_first(word(text, &words[1]))
         {
@@ -227,7 +249,7 @@ fn decide(
         if words.len() <= 4 && ctx.governed() {
             return Some(RULE_CONTEXT);
         }
-        if ctx.labelled() && (listed_any || ctx.contact()) {
+        if ctx.labelled() && (listed_any || ctx.contact() || ctx.contact_block_phone()) {
             return Some(RULE_CONTEXT);
         }
         if (listed_any || (words.len() <= 3 && surname_shaped(last))) && ctx.contact() {

@@ -122,25 +122,28 @@ pub(super) const DOTTED_HONORIFICS: &[&str] = &["M", "Me"];
 pub(super) const INTRODUCTIONS: &[&str] = &[
     // en
     "my name is", "name is", "i am", "i'm", "call me", "dear", "hi", "hello", "hey",
+    "good morning", "good afternoon", "good evening",
     // pl
     "nazywam się", "mam na imię", "jestem", "szanowny", "szanowna", "szanowni", "drogi",
-    "droga", "witaj", "cześć", "dzień dobry",
+    "droga", "witaj", "cześć", "dzień dobry", "dobry wieczór",
     // de
     "ich heiße", "ich heisse", "mein name ist", "ich bin", "liebe", "lieber", "hallo",
-    "sehr geehrte", "sehr geehrter", "guten tag",
+    "sehr geehrte", "sehr geehrter", "guten tag", "guten morgen", "guten abend",
     // fr
     "je m'appelle", "je m’appelle", "mon nom est", "je suis", "cher", "chère", "bonjour",
-    "salut",
+    "salut", "bonsoir",
     // es
     "me llamo", "mi nombre es", "soy", "estimado", "estimada", "querido", "querida", "hola",
+    "buenos días", "buenos dias", "buenas tardes", "buenas noches",
     // it
     "mi chiamo", "il mio nome è", "sono", "caro", "cara", "gentile", "gentilissimo",
-    "gentilissima", "ciao", "buongiorno",
+    "gentilissima", "ciao", "buongiorno", "buonasera", "buon pomeriggio",
     // nl
-    "mijn naam is", "ik ben", "ik heet", "beste", "geachte", "hoi",
+    "mijn naam is", "ik ben", "ik heet", "beste", "geachte", "hoi", "goedemorgen",
+    "goedemiddag", "goedenavond",
     // pt
     "meu nome é", "o meu nome é", "chamo-me", "me chamo", "sou", "prezado", "prezada", "olá",
-    "ola",
+    "ola", "bom dia", "boa tarde", "boa noite",
 ];
 
 /// Form labels and roles before a name ("full name:", "patient", "Kunde",
@@ -153,7 +156,8 @@ pub(super) const LABELS: &[&str] = &[
     "card holder", "holder", "patient", "customer", "client", "contact", "employee", "tenant",
     "applicant", "candidate", "attn", "attention", "signed", "contact person", "signed by",
     "author", "manager", "recipient", "beneficiary", "passenger", "guest", "user", "doctor",
-    "nurse", "colleague", "mentioned", "from", "cc", "sender",
+    "nurse", "colleague", "mentioned", "from", "cc", "sender", "attendees", "participants",
+    "uczestnicy", "teilnehmer", "participantes", "partecipanti", "deelnemers",
     // pl
     "imię i nazwisko", "imię", "nazwisko", "klient", "klienta", "klientka", "klientki",
     "pacjent", "pacjenta", "pacjentka", "pracownik", "pracownika", "właściciel", "odbiorca",
@@ -225,7 +229,11 @@ pub(super) const STOP: &[&str] = &[
     "State", "States", "Republic", "Kingdom", "United", "National", "International", "North",
     "South", "East", "West", "New", "Old", "Great", "San", "Santa", "Saint", "Lake", "Mount",
     "River", "Valley", "Island", "Islands", "Beach", "Center", "Centre", "Museum", "Cathedral",
-    "Palace", "House", "Club", "Cup", "League", "Award", "Prize", "Act", "War", "Times", "News",
+    "Palace", "House", "Club", "Farms", "Farm", "Foods", "Motors", "Industries", "Airlines",
+    "Systems", "Labs", "Holdings", "Brothers", "Bros", "Studios", "Records", "Pictures",
+    "Games", "Networks", "Solutions", "Technologies", "Pharmaceuticals", "Media", "Bakery",
+    "Insurance", "Capital", "Ventures", "Energy", "Electric", "Telecom", "Software",
+    "Enterprises", "Cup", "League", "Award", "Prize", "Act", "War", "Times", "News",
     "Journal", "Review", "Press", "Bible", "God", "Lord", "Jesus", "Christ", "Allah", "Monday",
     "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January", "February",
     "March", "September", "October", "November", "December", "English", "French", "German",
@@ -243,7 +251,9 @@ pub(super) const STOP: &[&str] = &[
     "Subject", "Re", "Fwd", "Yesterday", "Today", "Tomorrow", "I'm", "Soy", "Sono", "Sou",
     "Jestem", "Dodaj", "Zapytaj", "Wyślij", "Umów", "Lade", "Sende", "Frag",
     "Ajoute", "Envoie", "Demande", "Añade", "Envía", "Pregunta", "Aggiungi", "Invia", "Chiedi",
-    "Voeg", "Stuur", "Vraag", "Adicione", "Envie", "Pergunte",
+    "Voeg", "Stuur", "Vraag", "Adicione", "Envie", "Pergunte", "Good", "Morning", "Hoi",
+    "Witaj", "Cześć", "Buongiorno", "Buonasera", "Goedemorgen", "Goedemiddag", "Goedenavond",
+    "Bonsoir", "Buenos", "Buenas", "Bom", "Boa", "Cc", "Bcc", "Attendees",
     // pl
     "Proszę", "Prosimy", "Napisz", "Przetłumacz", "Dodaj", "Wystaw", "Czy", "Jak", "Co",
     "Gdzie", "Kiedy", "Dlaczego", "Który", "Która", "To", "Ten", "Ta", "Mój", "Moja", "Mam",
@@ -289,6 +299,18 @@ pub(super) const STOP: &[&str] = &[
     "Novembro", "Dezembro", "Rua",
 ];
 
+/// Words of [`STOP`] that, right after capitalised words, make the whole run a
+/// company or an institution ("Foster Farms", "Del Monte Foods", "Beverly Hills
+/// Bakery"): the run is dropped, not cut before them.
+#[rustfmt::skip]
+pub(super) const ORGANISATIONS: &[&str] = &[
+    "Farms", "Farm", "Foods", "Motors", "Industries", "Airlines", "Systems", "Labs",
+    "Holdings", "Brothers", "Bros", "Studios", "Records", "Pictures", "Games", "Networks",
+    "Solutions", "Technologies", "Pharmaceuticals", "Media", "Bakery", "Insurance", "Capital",
+    "Ventures", "Energy", "Electric", "Telecom", "Software", "Enterprises", "Inc", "Ltd", "LLC",
+    "GmbH", "AG", "Corp", "Group", "Foundation", "Institute", "Company", "Bank", "Hotel",
+];
+
 /// [`STOP`] as a set.
 pub(super) static STOP_SET: LazyLock<NameSet> = LazyLock::new(|| STOP.iter().copied().collect());
 
@@ -316,56 +338,58 @@ pub(super) const SURNAME_ENDINGS: &[&str] = &[
 pub(super) const GOVERNING: &[&str] = &[
     // en
     "thread to", "email to", "e-mail to", "mail to", "message to", "letter to", "note to",
+    "conversation to", "discussion to", "chain to",
     "reply to", "forward to", "forward it to", "forward this to", "send it to", "send this to",
     "assigned to", "assign to", "assign it to", "assignee", "reassign to", "hand over to",
     "handed over to", "interview with", "meeting with", "call with", "chat with", "spoke with",
     "spoke to", "talked to", "talk to", "speak to", "speak with", "met with", "on behalf of",
     "introduce", "introduced", "invite", "invited", "thank", "congratulate", "remind",
-    "hired", "married", "married to", "my colleague", "my boss", "my manager", "my friend",
+    "hired", "married", "married to", "cc", "bcc", "ask", "tell", "my colleague", "my boss", "my manager", "my friend",
     "my wife", "my husband", "my partner", "my son", "my daughter", "my mother", "my father",
     "my brother", "my sister", "my neighbour", "my neighbor", "my landlord", "my lawyer",
     "my doctor", "my tenant", "my client",
     // pl
-    "wątek do", "wiadomość do", "wiadomości do", "mail do", "maila do", "e-mail do",
+    "wątek do", "wiadomość do", "dyskusję do", "rozmowę do", "korespondencję do", "wiadomości do", "mail do", "maila do", "e-mail do",
     "list do", "pismo do", "zgłoszenie do", "napisz do", "napisać do", "przypisz do",
     "przypisane do", "wywiad z", "spotkanie z", "rozmowa z", "rozmowę z", "rozmawiałem z",
     "rozmawiałam z", "w imieniu", "podziękuj", "mój kolega", "moja koleżanka", "mój szef",
-    "moja szefowa", "mój mąż", "moja żona", "mój syn", "moja córka", "mój brat", "moja siostra",
+    "moja szefowa", "zapytaj", "mój mąż", "moja żona", "mój syn", "moja córka", "mój brat", "moja siostra",
     // de
-    "thread an", "nachricht an", "e-mail an", "mail an", "brief an", "schreiben an",
+    "thread an", "nachricht an", "diskussion an", "unterhaltung an", "konversation an", "e-mail an", "mail an", "brief an", "schreiben an",
     "weiterleiten an", "zugewiesen an", "zuweisen an", "gespräch mit", "interview mit",
     "treffen mit", "termin mit", "meeting mit", "telefoniert mit", "sprich mit",
-    "sprechen mit", "gesprochen mit", "im auftrag von", "mein kollege", "meine kollegin",
+    "sprechen mit", "gesprochen mit", "frag", "frage", "im auftrag von", "mein kollege", "meine kollegin",
     "mein chef", "meine chefin", "mein mann", "meine frau", "mein sohn", "meine tochter",
     "mein bruder", "meine schwester", "mein vermieter", "meine vermieterin",
     // fr
-    "fil à", "message à", "mail à", "e-mail à", "email à", "courriel à", "lettre à",
+    "fil à", "message à", "discussion à", "conversation à", "échange à", "mail à", "e-mail à", "email à", "courriel à", "lettre à",
     "transfère à", "transférer à", "assigné à", "assigner à", "entretien avec",
     "réunion avec", "rendez-vous avec", "rdv avec", "parlé à", "parler à", "parlé avec",
     "parler avec", "de la part de", "demande à", "demander à", "écris à", "écrire à",
     "mon collègue", "ma collègue", "mon chef", "ma cheffe", "mon mari", "ma femme", "mon fils",
     "ma fille", "mon frère", "ma sœur", "mon voisin", "ma voisine", "mon propriétaire",
     // es
-    "hilo a", "mensaje a", "correo a", "carta a", "reenvía a", "reenviar a", "asignado a",
+    "hilo a", "mensaje a", "conversación a", "discusión a", "correo electrónico a", "correo a", "carta a", "reenvía a", "reenviar a", "asignado a",
     "asignada a", "asignar a", "entrevista con", "reunión con", "cita con", "hablé con",
     "habla con", "hablar con", "de parte de", "en nombre de", "pregunta a", "escribe a",
     "escribir a", "mi colega", "mi jefe", "mi jefa", "mi marido", "mi esposo", "mi esposa",
     "mi hijo", "mi hija", "mi hermano", "mi hermana", "mi vecino", "mi vecina",
     // it
-    "thread a", "messaggio a", "lettera a", "inoltra a", "inoltrare a", "assegnato a",
+    "thread a", "messaggio a", "discussione a", "conversazione a", "mail a", "email a",
+    "e-mail a", "lettera a", "inoltra a", "inoltrare a", "assegnato a",
     "assegnata a", "assegna a", "intervista con", "riunione con", "appuntamento con",
     "parlato con", "parla con", "parlare con", "da parte di", "per conto di", "chiedi a",
     "scrivi a", "scrivere a", "il mio collega", "la mia collega", "il mio capo", "mio marito",
     "mia moglie", "mio figlio", "mia figlia", "mio fratello", "mia sorella",
     // nl
-    "thread naar", "bericht naar", "bericht aan", "mail naar", "mail aan", "e-mail naar",
+    "thread naar", "bericht naar", "discussie naar", "conversatie naar", "gesprek naar", "bericht aan", "mail naar", "mail aan", "e-mail naar",
     "e-mail aan", "brief aan", "door naar", "toegewezen aan", "toewijzen aan", "gesprek met",
     "interview met", "vergadering met", "afspraak met", "gesproken met", "praat met",
     "namens", "vraag aan", "schrijf aan", "mijn collega", "mijn baas", "mijn man",
     "mijn vrouw", "mijn zoon", "mijn dochter", "mijn broer", "mijn zus", "mijn buurman",
     "mijn buurvrouw",
     // pt
-    "conversa para", "mensagem para", "e-mail para", "email para", "carta para",
+    "conversa para", "mensagem para", "discussão para", "thread para", "e-mail para", "email para", "carta para",
     "encaminhe para", "encaminhar para", "atribuído a", "atribuída a", "atribuir a",
     "entrevista com", "reunião com", "consulta com", "falei com", "fale com", "falar com",
     "em nome de", "pergunte a", "escreva para", "meu colega", "minha colega", "meu chefe",
@@ -382,7 +406,9 @@ pub(super) const ACTS: &[&str] = &[
     // en
     "told me", "told us", "told him", "told her", "asked me", "asked us", "wrote to me",
     "wrote me", "emailed me", "texted me", "phoned me", "called me", "called us",
-    "replied to me", "is my", "is our", "was my", "and i", "and me",
+    "replied to me", "is my", "is our", "was my", "and i", "and me", "in cc", "on cc",
+    "in copy", "en copie", "en copia", "in copia", "em cópia", "do kopii", "in kopie",
+    "in de cc",
     // pl
     "powiedział mi", "powiedziała mi", "napisał mi", "napisała mi", "napisał do mnie",
     "napisała do mnie", "zapytał mnie", "zapytała mnie", "dzwonił do mnie",

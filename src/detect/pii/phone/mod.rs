@@ -8,121 +8,19 @@
 //! libphonenumber's numbering metadata in [`numbering`].
 
 mod numbering;
+mod words;
 
 #[cfg(test)]
 mod tests;
 
 use std::sync::LazyLock;
 
-use super::scan::{Keywords, MAX_DIGITS, Run, keyword_after, keyword_distance_before, word_at};
+use super::scan::{MAX_DIGITS, Run, keyword_after, keyword_distance_before, word_at};
 pub use numbering::{DEFAULT_PHONE_REGIONS, UnknownRegion, is_known_region};
 #[cfg(test)]
 use numbering::{MAX_NSN, international_valid, metadata_examples};
 pub(super) use numbering::{PhoneRegions, international_strictly_valid};
-
-/// Words that say a number is a phone, before it, in en, pl, de, fr, es, it, nl and
-/// pt, at most [`KEYWORD_WINDOW`] bytes before it. Whole words, inflections listed,
-/// so that "tel" is not "tell", "call me" not "function call", "numer" not
-/// "numerical", "llámame" not "Llama" and "Telefon" not "Telefonrechnung" (each of
-/// those let digit-heavy prompts through as phones).
-#[rustfmt::skip]
-const PHONE_KEYWORDS: &[&str] = &[
-    // en
-    "phone", "phones", "phone:", "telephone", "tel", "mob", "cellphone", "landline", "fax",
-    "sms", "text me", "text from", "texted", "whatsapp", "hotline", "helpline", "dial", "cell:",
-    "cell phone", "cell number", "cell no", "mobile:", "mobile number", "mobile phone",
-    "mobile no", "my mobile", "her mobile", "his mobile", "mobile is", "mobile on", "mobile at",
-    "call me", "call us", "call him", "call her", "call them", "call at", "call on",
-    "call back", "callback", "call from", "calls from", "called from", "calling from",
-    "give me a call", "ring me", "reach me", "reach us", "reach him", "reach her", "contact",
-    "extension", "please ring", "ring us", "ring him", "ring her", "caller id", "support line",
-    "service line", "customer service", "called me",
-    // pl
-    "telefon", "telefonu", "telefonem", "telefonie", "telefony", "telefoniczny",
-    "telefonicznie", "komórka", "komórki", "komórkę", "komórkowy", "numer", "nr tel", "zadzwoń",
-    "zadzwonić", "zadzwoni", "dzwoń", "dzwonić", "oddzwoń", "oddzwonić", "sms", "smsa", "smsem",
-    "kontakt", "kontaktdaten", "kontaktnummer", "kontaktu", "kontaktowy", "kontaktowe",
-    "infolinia", "faks", "dzwonił", "dzwoniła", "dzwonili", "zadzwonił", "zadzwoniła",
-    // de
-    "telefonnummer", "telefonisch", "handy", "handynummer", "mobil", "mobilnummer",
-    "mobiltelefon", "rufnummer", "anruf", "anrufen", "ruf", "rufe", "rufen", "erreichbar",
-    "erreichen", "durchwahl", "angerufen", "servicenummer", "service-nummer", "kundendienst",
-    // fr
-    "tél", "téléphone", "téléphoner", "téléphonique", "portable", "appel", "appeler", "appelez",
-    "rappel", "rappeler", "rappelez", "rappelle", "joignable", "joindre", "appelé", "appelée",
-    "service client",
-    // es
-    "teléfono", "teléfonos", "telefono", "móvil", "movil", "celular", "llámame", "llámanos",
-    "llámenos", "llamar", "llame", "llamada", "fijo", "contacto", "llamó", "llamaron",
-    "atención al cliente", "línea de atención",
-    // it
-    "cellulare", "chiama", "chiamami", "chiamare", "chiamata", "richiamami", "richiamare",
-    "contatto", "fisso", "chiamato", "servizio clienti",
-    // nl
-    "telefoon", "telefoonnummer", "mobiel", "mobiele", "mobielnummer", "gsm", "bel", "bellen",
-    "bereikbaar", "gebeld", "belde", "klantenservice",
-    // pt
-    "telefone", "telefones", "telemóvel", "telemovel", "ligue", "ligar", "liga", "contato",
-    "ligação", "ligacao", "ligou", "ligaram", "central de atendimento",
-];
-
-/// Phone words right after a number ("Is 0612345678 a landline or a cell number?").
-#[rustfmt::skip]
-const PHONE_KEYWORDS_AFTER: &[&str] = &[
-    "landline", "calling", "called", "texting", "texted", "rang", "cell", "mobile", "phone",
-    "telefon", "handy", "portable", "móvil", "cellulare", "mobiel", "telemóvel",
-];
-
-/// Words for a number or a screen showing one: before a bare trunk-0 number, with no
-/// word naming it something else nearer, they make it a national phone candidate.
-#[rustfmt::skip]
-const NUMBER_WORDS: &[&str] = &[
-    "number", "numbers", "display", "displayed", "screen", "showed", "shown", "numer",
-    "numerem", "numeru", "wyświetlacz*", "nummer", "anzeige", "display*", "angezeigt",
-    "numéro", "affiché", "affichait", "écran", "número", "pantalla", "numero", "schermo",
-    "scherm", "ecrã", "tela", "apareceu", "aparece",
-];
-
-/// Words that name a number as something other than a phone; nearer to the number than
-/// any phone word, they veto every phone rule but the international one.
-#[rustfmt::skip]
-const NOT_PHONE_KEYWORDS: &[&str] = &[
-    "isbn", "issn", "doi", "invoice*", "order*", "faktur*", "rechnung*", "factur*", "ticket*",
-    "tracking", "sku", "serial*", "account*", "konto", "konta", "rachun*", "iban", "pesel",
-    "nip", "regon", "id", "ref", "reference", "referencia", "référence", "riferimento",
-    "referentie", "zamówieni*", "bestell*", "commande", "pedido", "ordine", "bestelling",
-    "encomenda", "dossier", "artikel*", "article", "produkt*", "product*", "version", "build",
-    "timestamp", "epoch", "population", "balance", "amount", "total", "zip", "postcode", "kod",
-    "pin", "otp", "ssn", "passport", "licen*", "vat", "tax", "steuer*", "case", "claim",
-    "policy", "parcel", "package", "shipment", "paczk*", "przesył*", "sendung*", "sn", "nº",
-    "n°", "no.", "#", "imei", "imsi", "iccid", "meid", "model",
-];
-
-/// Words right after a number that make it a count or an amount ("12345678 users",
-/// "99999999 bytes", "12500000 EUR").
-#[rustfmt::skip]
-const NOT_PHONE_AFTER: &[&str] = &[
-    "users", "rows", "bytes", "items", "people", "times", "records", "views", "downloads",
-    "requests", "tokens", "km", "kg", "ms", "usd", "eur", "pln", "zł", "euro*", "dollar*",
-    "mal", "fois", "veces", "volte", "keer", "vezes", "razy",
-];
-
-/// The phone word lists, indexed once per process.
-struct Words {
-    phone: Keywords,
-    phone_after: Keywords,
-    not_phone: Keywords,
-    not_phone_after: Keywords,
-    number: Keywords,
-}
-
-static WORDS: LazyLock<Words> = LazyLock::new(|| Words {
-    phone: Keywords::new(PHONE_KEYWORDS),
-    phone_after: Keywords::new(PHONE_KEYWORDS_AFTER),
-    not_phone: Keywords::new(NOT_PHONE_KEYWORDS),
-    not_phone_after: Keywords::new(NOT_PHONE_AFTER),
-    number: Keywords::new(NUMBER_WORDS),
-});
+use words::WORDS;
 
 /// Builds the word tables now, so that no request pays for it.
 pub(super) fn warm() {
@@ -184,12 +82,19 @@ pub(super) fn phone(b: &[u8], run: &Run, plus: bool) -> Option<(&'static str, us
     }
     let phone_word = keyword_distance_before(b, start, KEYWORD_WINDOW, &WORDS.phone);
     let other_word = keyword_distance_before(b, start, 32, &WORDS.not_phone);
+    let labelled = labelled(b, start);
+    let after = || other_word.is_none() && keyword_after(b, run.end, 24, &WORDS.phone_after);
     let keyed = match (phone_word, other_word) {
         // A phone phrase holding a veto word ("caller ID") ends where it does.
         (Some(p), Some(o)) => p <= o,
         (Some(_), None) => true,
-        (None, _) => other_word.is_none() && keyword_after(b, run.end, 24, &WORDS.phone_after),
-    };
+        (None, _) => after(),
+    } || labelled;
+    // The phone word is bound to the number: a label, a word right after it, or only
+    // glue words between ("call me on", "Numer telefonu to").
+    let bound = labelled
+        || phone_word.is_none_or(|p| glue_only(&b[start.saturating_sub(p)..start]))
+        || after();
     let arithmetic = arithmetic_around(b, start, run.end)
         || keyword_after(b, run.end, 12, &WORDS.not_phone_after);
     // International: "+CC …" or "00CC …" (not "(00…)", a German area code style).
@@ -218,12 +123,22 @@ pub(super) fn phone(b: &[u8], run: &Run, plus: bool) -> Option<(&'static str, us
         let bracketed = (open_paren && seps.first() == Some(&b'p'))
             || (seps.len() == 3 && seps[0] == b'p' && seps[1] == b'p');
         let seps_ok = run.uniform_sep(b"-. ") || bracketed;
-        if seps_ok && nanp_valid(body) {
+        if seps_ok && nanp_valid(body) && !keyed {
             return Some(("pii.phone.nanp", start));
         }
     }
-    if keyed && !arithmetic && !placeholder(d) && run.ngroups <= 6 && (!dotted || nd >= 9) {
-        return Some((KEYWORD_RULE, start));
+    // Dotted runs with a phone word: nine digits or more, or two groups of four
+    // ("ring 8731.8414"); shorter ones are decimals and versions.
+    let dotted_ok = !dotted || nd >= 9 || run.shape_is(&[4, 4]);
+    if keyed && !arithmetic && !placeholder(d) && run.ngroups <= 6 && dotted_ok {
+        return Some((
+            if bound {
+                KEYWORD_RULE
+            } else {
+                KEYWORD_FAR_RULE
+            },
+            start,
+        ));
     }
     if other_word.is_some() || arithmetic {
         return None;
@@ -283,6 +198,38 @@ pub(super) fn phone(b: &[u8], run: &Run, plus: bool) -> Option<(&'static str, us
     None
 }
 
+/// Whether a contact-block label and its `:` or `.` stand right before `start`
+/// ("Direct: ", "Tel. kom. ", "Recepción: "), the label at the start of its line or
+/// after `|`, `,` or `;` (a label inside a sentence is a word).
+fn labelled(b: &[u8], start: usize) -> bool {
+    let mut j = start;
+    while j > 0 && b[j - 1] == b' ' {
+        j -= 1;
+    }
+    if j == 0 || !matches!(b[j - 1], b':' | b'.') {
+        return false;
+    }
+    j -= 1;
+    // "Tel.: ", "Mob.: ": a dot before the colon; "Accueil : ": a space.
+    if b[j] == b':' {
+        while j > 0 && b[j - 1] == b' ' {
+            j -= 1;
+        }
+        if j > 0 && b[j - 1] == b'.' {
+            j -= 1;
+        }
+    }
+    let line = b[..j]
+        .iter()
+        .rposition(|&c| matches!(c, b'\n' | b'|' | b',' | b';' | b'(' | b'\t'))
+        .map_or(0, |p| p + 1);
+    let mut ls = line;
+    while ls < j && b[ls] == b' ' {
+        ls += 1;
+    }
+    ls < j && j - ls <= 24 && WORDS.label.whole(&b[ls..j])
+}
+
 /// How far (bytes) a phone word may end before the number ("Il numero di telefono
 /// dell'ufficio è …", "Numéro de téléphone du client : …").
 const KEYWORD_WINDOW: usize = 24;
@@ -299,6 +246,35 @@ fn placeholder(d: &[u8]) -> bool {
         .1;
     d.iter().all(|&c| c == d[0]) || ascending >= 7
 }
+
+/// Whether `between` (the text from a phone word's end to its number) holds only
+/// [`words::GLUE_WORDS`], other phone words and punctuation.
+fn glue_only(between: &[u8]) -> bool {
+    let Ok(between) = std::str::from_utf8(between) else {
+        return false;
+    };
+    between
+        .split(|c: char| {
+            c.is_whitespace()
+                || matches!(
+                    c,
+                    ':' | ',' | '-' | '(' | ')' | '\'' | '’' | '.' | '/' | '|' | '"' | '#'
+                )
+        })
+        .filter(|w| !w.is_empty())
+        .all(|w| {
+            // A capitalised word is a name or a place ("Emergency contact: Glenn
+            // Johnson, (110) 412-8381", "call Anna at …"): whose number it is.
+            let named = w.chars().next().is_some_and(char::is_uppercase)
+                && w.chars().all(char::is_alphabetic);
+            let w = w.as_bytes();
+            named || WORDS.glue.whole(w) || WORDS.phone.whole(w) || WORDS.number.whole(w)
+        })
+}
+
+/// Rule of a phone whose phone word stands further off, other words between ("call
+/// at offset …"): the number must be valid in a default region, as without a word.
+pub(super) const KEYWORD_FAR_RULE: &str = "pii.phone.keyword.far";
 
 /// Rule of a phone found by a phone word before (or after) it.
 pub(super) const KEYWORD_RULE: &str = "pii.phone.keyword";

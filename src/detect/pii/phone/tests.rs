@@ -370,3 +370,69 @@ fn area_code_slashes_and_call_verbs() {
         assert_eq!(phones(&shield, text), Vec::<String>::new(), "{text}");
     }
 }
+
+#[test]
+fn contact_block_labels_bind_a_number() {
+    let shield = shield(DEFAULT_PHONE_REGIONS);
+    for (text, want) in [
+        // A label, then the number: even an area code no plan has issued.
+        ("Direct: 567-945-1812", "567-945-1812"),
+        ("Main line: 567-945-1812 (9am-5pm)", "567-945-1812"),
+        ("Accueil : 0449505195", "0449505195"),
+        ("Kom.: 519 783 525", "519 783 525"),
+        ("Hours 9-17 | Direct: 567-945-1812", "567-945-1812"),
+        // A phone word before a NANP number with an unissued area code.
+        ("Please ring 449-107-3577 to confirm.", "449-107-3577"),
+        // Two groups of four with a phone word.
+        ("Please ring 8731.8414 to confirm.", "8731.8414"),
+        ("Leave a voicemail at 0249951536.", "0249951536"),
+        // A word for a message before a bare trunk-0 number a plan issues.
+        ("Laissez un message au 0249951536.", "0249951536"),
+        // A name between the phone word and its number.
+        (
+            "Emergency contact: Glenn Johnson, (110) 412-8381",
+            "(110) 412-8381",
+        ),
+    ] {
+        assert_eq!(phones(&shield, text), vec![want.to_owned()], "{text}");
+    }
+    for text in [
+        // The label inside a sentence, or no `:` after it, is a word.
+        "Pay by direct debit 0449505195 now.",
+        "The reception 0449505195 guests were happy.",
+        // "(9am" is a note, not a group: the body alone is checked.
+        "Version (9am) 1.2",
+        // Two groups of four without a phone word are decimals and versions.
+        "Ratio 8731.8414 to one.",
+    ] {
+        assert_eq!(phones(&shield, text), Vec::<String>::new(), "{text}");
+    }
+}
+
+#[test]
+fn phone_words_in_another_sense_do_not_make_a_phone() {
+    let shield = shield(DEFAULT_PHONE_REGIONS);
+    for text in [
+        "Why does the call at offset 291700817 segfault?",
+        "Chiama la funzione con 658890752 come seme.",
+        "Your SMS code is 10618745; it expires in 10 minutes.",
+        "Liga 2021/2026: 40126353 espectadores.",
+        "Precio fijo de 8445553 pesos, referencia 603322905.",
+        "Telefon kosztuje 7882 zł, numer seryjny 877659304006.",
+        "Handy-Vertrag 21091709 kündigen.",
+        "Send an SMS when batch 74839201 is done.",
+        // Words between the phone word and a number no plan issues.
+        "Text me when the migration of 5550123456 rows finishes.",
+    ] {
+        assert_eq!(phones(&shield, text), Vec::<String>::new(), "{text}");
+    }
+    // Other words between: found only when a default region's plan issues it.
+    assert_eq!(
+        phones(&shield, "Text me after lunch on 0691527384."),
+        vec!["0691527384".to_owned()]
+    );
+    assert_eq!(
+        phones(&shield, "Il numero di telefono dell’ufficio è 0921711223."),
+        vec!["0921711223".to_owned()]
+    );
+}

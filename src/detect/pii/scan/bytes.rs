@@ -127,6 +127,25 @@ impl Keywords {
         }
     }
 
+    /// Whether `word` is exactly one of the entries (ASCII case ignored; a `*` stem
+    /// matches any word it starts).
+    pub(in crate::detect::pii) fn whole(&self, word: &[u8]) -> bool {
+        let Some(&c) = word.first() else {
+            return false;
+        };
+        let c = usize::from(c.to_ascii_lowercase());
+        let range = usize::from(self.start[c])..usize::from(self.start[c + 1]);
+        self.entries[range].iter().any(|&(k, prefix)| {
+            let n = if prefix { k.len() } else { word.len() };
+            n == k.len()
+                && word.len() >= k.len()
+                && word[..n]
+                    .iter()
+                    .zip(k)
+                    .all(|(a, b)| a.to_ascii_lowercase() == *b)
+        })
+    }
+
     /// The end of an entry matching `hay` at `i`, at a word start.
     fn at(&self, hay: &[u8], i: usize) -> Option<usize> {
         if i > 0 && (hay[i - 1].is_ascii_alphabetic() || hay[i - 1] >= 0x80) {

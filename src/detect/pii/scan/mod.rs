@@ -54,6 +54,7 @@ pub(super) const RULE_IDS: &[&str] = &[
     "pii.phone.national",
     "pii.phone.national.bare",
     "pii.phone.keyword",
+    "pii.phone.keyword.far",
     "pii.phone.contact",
     "pii.credit_card.visa",
     "pii.credit_card.mastercard",

@@ -47,6 +47,16 @@ const ARITHMETIC_AFTER: &[&str] = &[
 /// Words before a Luhn-valid number that make it a device identifier, not a card.
 const NOT_CARD_KEYWORDS: &[&str] = &["imei", "imsi", "iccid", "meid", "serial"];
 
+/// Words naming a barcode: an EAN-13 or GTIN-14 starting with 4 or 5 passes Luhn as
+/// often as any number and is shaped like a thirteen- or fourteen-digit card, so
+/// named as a barcode it is one.
+#[rustfmt::skip]
+const BARCODE_KEYWORDS: &[&str] = &[
+    "ean", "ean-13", "ean13", "gtin", "gtin-14", "upc", "barcode", "bar code", "isbn",
+    "kod kreskowy", "strichcode", "code-barres", "code barre", "código de barras",
+    "codice a barre", "streepjescode", "código de barra",
+];
+
 /// The keyword lists above, indexed once per process.
 struct Words {
     pesel: Keywords,
@@ -54,6 +64,7 @@ struct Words {
     arithmetic: Keywords,
     arithmetic_after: Keywords,
     not_card: Keywords,
+    barcode: Keywords,
     ssn: Keywords,
 }
 
@@ -63,6 +74,7 @@ static WORDS: LazyLock<Words> = LazyLock::new(|| Words {
     arithmetic: Keywords::new(ARITHMETIC_WORDS),
     arithmetic_after: Keywords::new(ARITHMETIC_AFTER),
     not_card: Keywords::new(NOT_CARD_KEYWORDS),
+    barcode: Keywords::new(BARCODE_KEYWORDS),
     ssn: Keywords::new(SSN_KEYWORDS),
 });
 
@@ -220,6 +232,9 @@ fn classify(b: &[u8], run: &Run, ext_end: Option<usize>, hits: &mut Vec<Hit>) {
                 // IMEIs are Luhn-valid fifteen-digit numbers too (those starting 34 or
                 // 37 look like Amex): named as such, they are devices, not cards.
                 if nd == 15 && keyword_distance_before(b, s, 24, &WORDS.not_card).is_some() {
+                    return;
+                }
+                if nd <= 14 && keyword_distance_before(b, s, 24, &WORDS.barcode).is_some() {
                     return;
                 }
                 push(hits, PiiType::CreditCard, brand, s, run.end);

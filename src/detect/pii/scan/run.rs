@@ -85,6 +85,19 @@ impl Run {
             if plain > 1 || (parens == 0 && sep.len() > 1) {
                 break;
             }
+            // "567-945-1812 (9am-5pm)": a bracketed group glued to a word is a note
+            // after the number, not a group of it.
+            if parens > 0 {
+                let mut k = j;
+                while k < n && b[k].is_ascii_digit() {
+                    k += 1;
+                }
+                if b.get(k)
+                    .is_some_and(|c| c.is_ascii_alphabetic() && *c != b'x')
+                {
+                    break;
+                }
+            }
             if run.ngroups <= MAX_GROUPS && run.ngroups > 0 {
                 let k = run.ngroups - 1;
                 if k < MAX_GROUPS {

@@ -1,0 +1,190 @@
+//! The phone word lists: words that make a digit run a phone, labels of contact
+//! blocks, words that may stand between, and words that name a number as something
+//! else; in en, pl, de, fr, es, it, nl and pt.
+
+use std::sync::LazyLock;
+
+use super::super::scan::Keywords;
+
+/// Words that say a number is a phone, before it, in en, pl, de, fr, es, it, nl and
+/// pt, at most [`KEYWORD_WINDOW`] bytes before it. Whole words, inflections listed,
+/// so that "tel" is not "tell", "call me" not "function call", "numer" not
+/// "numerical", "llámame" not "Llama" and "Telefon" not "Telefonrechnung" (each of
+/// those let digit-heavy prompts through as phones).
+#[rustfmt::skip]
+pub(super) const PHONE_KEYWORDS: &[&str] = &[
+    // en
+    "phone", "phones", "phone:", "telephone", "tel", "mob", "cellphone", "landline", "fax",
+    "sms", "text me", "text from", "texted", "whatsapp", "hotline", "helpline", "dial", "cell:",
+    "cell phone", "cell number", "cell no", "mobile:", "mobile number", "mobile phone",
+    "mobile no", "my mobile", "her mobile", "his mobile", "mobile is", "mobile on", "mobile at",
+    "call me", "call us", "call him", "call her", "call them", "call at", "call on",
+    "call back", "callback", "call from", "calls from", "called from", "calling from",
+    "give me a call", "ring me", "reach me", "reach us", "reach him", "reach her", "contact",
+    "extension", "please ring", "ring us", "ring him", "ring her", "caller id", "support line",
+    "service line", "customer service", "called me", "voicemail", "voice mail", "front desk",
+    "switchboard",
+    // pl
+    "telefon", "telefonu", "telefonem", "telefonie", "telefony", "telefoniczny",
+    "telefonicznie", "komórka", "komórki", "komórkę", "komórkowy", "numer", "nr tel", "zadzwoń",
+    "zadzwonić", "zadzwoni", "dzwoń", "dzwonić", "oddzwoń", "oddzwonić", "sms", "smsa", "smsem",
+    "kontakt", "kontaktdaten", "kontaktnummer", "kontaktu", "kontaktowy", "kontaktowe",
+    "tel. kom.", "whatsappie", "whatsappa",
+    "infolinia", "faks", "dzwonił", "dzwoniła", "dzwonili", "zadzwonił", "zadzwoniła",
+    // de
+    "telefonnummer", "telefonisch", "handy", "handynummer", "mobil", "mobilnummer",
+    "mobiltelefon", "rufnummer", "anruf", "anrufen", "ruf", "rufe", "rufen", "erreichbar",
+    "erreichen", "durchwahl", "angerufen", "servicenummer", "service-nummer", "kundendienst",
+    // fr
+    "tél", "téléphone", "téléphoner", "téléphonique", "portable", "appel", "appeler", "appelez",
+    "rappel", "rappeler", "rappelez", "rappelle", "joignable", "joindre", "appelé", "appelée",
+    "service client",
+    // es
+    "teléfono", "teléfonos", "telefono", "móvil", "movil", "celular", "llámame", "llámanos",
+    "llámenos", "llamar", "llame", "llamada", "fijo", "contacto", "llamó", "llamaron",
+    "atención al cliente", "línea de atención",
+    // it
+    "cellulare", "chiama", "chiamami", "chiamare", "chiamata", "richiamami", "richiamare",
+    "contatto", "fisso", "chiamato", "servizio clienti",
+    // nl
+    "telefoon", "telefoonnummer", "mobiel", "mobiele", "mobielnummer", "gsm", "bel", "bellen",
+    "bereikbaar", "gebeld", "belde", "klantenservice",
+    // pt
+    "telefone", "telefones", "telemóvel", "telemovel", "ligue", "ligar", "liga", "contato",
+    "ligação", "ligacao", "ligou", "ligaram", "central de atendimento",
+];
+
+/// Contact-block labels ("Direct: …", "Reception: …", "Kom.: …", "Zentrale: …",
+/// "Centralino: …"): words that name a phone only when a `:` or `.` closes them and the
+/// number follows right after (spaces between). Alone they are words for other
+/// things ("direct debit", "the reception", "Zentrale Dienste"), so unlike
+/// [`PHONE_KEYWORDS`] they count only there; then they are as strong as a phone word.
+#[rustfmt::skip]
+pub(super) const PHONE_LABELS: &[&str] = &[
+    // en
+    "direct", "direct line", "main line", "main", "reception", "work", "home", "mob", "cell",
+    "mobile", "t", "m", "tel", "ph", "office phone", "work phone", "home phone",
+    // pl
+    "kom", "tel. kom", "sekretariat", "recepcja", "biuro obsługi klienta", "centrala",
+    // de
+    "zentrale", "empfang", "mobil", "durchwahl", "sekretariat", "tel", "fon", "mob",
+    // fr
+    "standard", "ligne directe", "accueil", "mob", "port", "secrétariat",
+    // es
+    "centralita", "línea directa", "recepción", "móvil", "secretaría", "cel",
+    // it
+    "centralino", "linea diretta", "reception", "cell", "segreteria",
+    // nl
+    "receptie", "direct", "mob", "secretariaat", "centrale",
+    // pt
+    "receção", "recepção", "linha direta", "cel", "secretaria", "telem",
+];
+
+/// Words that may stand between a phone word and its number without loosening the
+/// bond ("call me **on my mobile at** …", "Numer **to** …", "**unter der Nummer** …"):
+/// articles, possessives, prepositions, "is", words for a number (and capitalised
+/// words: names and places). Anything else
+/// between ("call at **offset** …", "Chiama **la funzione con** …") leaves the
+/// number to its numbering plan: see `KEYWORD_FAR_RULE`.
+#[rustfmt::skip]
+pub(super) const GLUE_WORDS: &[&str] = &[
+    // en
+    "is", "was", "at", "on", "to", "me", "us", "him", "her", "them", "the", "a", "an", "my",
+    "our", "your", "his", "their", "number", "no", "nr", "num", "via", "or", "please", "now",
+    "directly", "anytime", "back", "line", "free", "toll-free", "and", "from", "under", "by",
+    "of", "this", "it", "s", "mobile", "cell", "office", "private", "work", "home", "main",
+    // de
+    "ist", "lautet", "unter", "an", "auf", "am", "die", "der", "das", "dem", "den", "mein",
+    "meine", "meiner", "unsere", "unserer", "ihre", "nummer", "bitte", "mir", "uns", "mich",
+    "eine", "einer", "einen", "von", "vom", "zur", "zum",
+    // fr
+    "au", "le", "la", "l", "est", "mon", "ma", "notre", "votre", "numéro", "n°", "sur", "à",
+    "de", "du", "me", "moi", "nous", "en", "c", "au numéro",
+    // es
+    "al", "el", "es", "mi", "nuestro", "nuestra", "número", "de", "del", "en", "me", "nos",
+    "desde", "por",
+    // it
+    "il", "lo", "è", "mio", "mia", "nostro", "nostra", "numero", "di", "del", "dal", "su",
+    "mi", "ci", "al", "allo", "da",
+    // nl
+    "op", "naar", "mijn", "ons", "onze", "nummer", "het", "de", "me", "mij", "door", "met",
+    // pt
+    "para", "o", "é", "meu", "minha", "nosso", "nossa", "número", "nº", "no", "na", "do", "da",
+    "em", "pelo", "pela",
+    // pl
+    "na", "pod", "to", "mój", "moja", "mojego", "nasz", "nasza", "numer", "numerem", "numeru",
+    "jest", "do", "z", "ze", "mi", "mnie", "nas", "ktoś", "biura", "pana", "pani",
+];
+
+/// Phone words right after a number ("Is 0612345678 a landline or a cell number?").
+#[rustfmt::skip]
+pub(super) const PHONE_KEYWORDS_AFTER: &[&str] = &[
+    "landline", "calling", "called", "texting", "texted", "rang", "cell", "mobile", "phone",
+    "telefon", "handy", "portable", "móvil", "cellulare", "mobiel", "telemóvel",
+];
+
+/// Words for a number or a screen showing one: before a bare trunk-0 number, with no
+/// word naming it something else nearer, they make it a national phone candidate.
+#[rustfmt::skip]
+pub(super) const NUMBER_WORDS: &[&str] = &[
+    "number", "numbers", "display", "displayed", "screen", "showed", "shown", "numer",
+    "numerem", "numeru", "wyświetlacz*", "nummer", "anzeige", "display*", "angezeigt",
+    "numéro", "affiché", "affichait", "écran", "número", "pantalla", "numero", "schermo",
+    "scherm", "ecrã", "tela", "apareceu", "aparece", "message", "messages", "messagerie",
+    "répondeur", "mensaje", "messaggio", "bericht", "mensagem", "nachricht", "wiadomość",
+    "wiadomości",
+];
+
+/// Words that name a number as something other than a phone; nearer to the number than
+/// any phone word, they veto every phone rule but the international one.
+#[rustfmt::skip]
+pub(super) const NOT_PHONE_KEYWORDS: &[&str] = &[
+    "isbn", "issn", "doi", "invoice*", "order*", "faktur*", "rechnung*", "factur*", "ticket*",
+    "tracking", "sku", "serial*", "account*", "konto", "konta", "rachun*", "iban", "pesel",
+    "nip", "regon", "id", "ref", "reference", "referencia", "référence", "riferimento",
+    "referentie", "zamówieni*", "bestell*", "commande", "pedido", "ordine", "bestelling",
+    "encomenda", "dossier", "artikel*", "article", "produkt*", "product*", "version", "build",
+    "timestamp", "epoch", "population", "balance", "amount", "total", "zip", "postcode", "kod",
+    "pin", "otp", "ssn", "passport", "licen*", "vat", "tax", "steuer*", "case", "claim",
+    "policy", "parcel", "package", "shipment", "paczk*", "przesył*", "sendung*", "sn", "nº",
+    "n°", "no.", "#", "imei", "imsi", "iccid", "meid", "model", "offset", "index", "seed",
+    "code", "codes", "código", "codigo", "codice", "kod*", "token", "seryjn*", "vertrag*",
+    "contract*", "contrat*", "contrato", "contratto", "umow*", "umów*", "function", "funktion",
+    "fonction", "función", "funzione", "função", "functie", "argument*", "parameter*", "price",
+    "prix", "precio", "preço", "prezzo", "preis", "cena", "prijs", "cost", "hash", "port", "batch*", "job", "jobs", "task", "commit", "session", "request", "lot",
+    "charge*", "partia", "lote", "lotto",
+    "liga", "league",
+];
+
+/// Words right after a number that make it a count or an amount ("12345678 users",
+/// "99999999 bytes", "12500000 EUR").
+#[rustfmt::skip]
+pub(super) const NOT_PHONE_AFTER: &[&str] = &[
+    "users", "rows", "bytes", "items", "people", "times", "records", "views", "downloads",
+    "requests", "tokens", "km", "kg", "ms", "usd", "eur", "pln", "zł", "euro*", "dollar*",
+    "mal", "fois", "veces", "volte", "keer", "vezes", "razy", "spectators", "visitors",
+    "inhabitants", "einwohner", "habitants", "habitantes", "abitanti", "inwoners",
+    "mieszkańców", "zuschauer", "espectadores", "spettatori", "pesos", "reais", "chf", "gbp",
+    "złotych", "dólares", "dollari",
+];
+
+/// The phone word lists, indexed once per process.
+pub(super) struct Words {
+    pub(super) phone: Keywords,
+    pub(super) phone_after: Keywords,
+    pub(super) not_phone: Keywords,
+    pub(super) not_phone_after: Keywords,
+    pub(super) number: Keywords,
+    pub(super) label: Keywords,
+    pub(super) glue: Keywords,
+}
+
+pub(super) static WORDS: LazyLock<Words> = LazyLock::new(|| Words {
+    phone: Keywords::new(PHONE_KEYWORDS),
+    phone_after: Keywords::new(PHONE_KEYWORDS_AFTER),
+    not_phone: Keywords::new(NOT_PHONE_KEYWORDS),
+    not_phone_after: Keywords::new(NOT_PHONE_AFTER),
+    number: Keywords::new(NUMBER_WORDS),
+    label: Keywords::new(PHONE_LABELS),
+    glue: Keywords::new(GLUE_WORDS),
+});
