@@ -76,9 +76,11 @@ use wordpiece::FastWordPiece;
 /// connections, for as long as the scoring runs, and cannot be cut off by the L2 budget
 /// (`policy.budgets.l2_ms`, a timeout around the await): a large prompt there would
 /// stall every connection of that worker ("one request stalls others"), so the bound
-/// keeps the longest hold short. Scoring costs about 1.1 million instructions per KiB
-/// of non-ASCII text (`tests/cost/l2-2k-intl.txt`, the costlier of the two cost
-/// files; about 50 µs per KiB on the reference machine), so 8 KiB holds a worker for
+/// keeps the longest hold short. Scoring costs at most about 1.1 million instructions
+/// per KiB of non-ASCII text, when every n-gram window is gray and the static head reads
+/// all of it (`tests/cost/l2-2k-intl.txt`, the costliest cost file, takes 0.64 million
+/// per KiB with its gray regions only; about 50 µs per KiB at worst on the reference
+/// machine), so 8 KiB holds a worker for
 /// about half a millisecond: under the smallest L2 budget one can set (1 ms), and of
 /// the order of what L1 spends in place on the 16 KiB bodies that
 /// `server.inline_scan_max_bytes` lets it scan inline. Above the bound, the budget can
