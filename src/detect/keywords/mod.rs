@@ -264,7 +264,15 @@ impl KeywordGuard {
             starts.push(joined.len());
             joined.push_str(text);
         }
-        let views = normalizer.views(&joined);
+        // The segments' own views give most of the joined text's: the same
+        // views, built without reading each segment again.
+        let views = match scanned {
+            Some(s) => {
+                let parts: Vec<&Views> = s.iter().map(|s| s.views).collect();
+                normalizer.views_joined(&joined, &parts)
+            }
+            None => normalizer.views(&joined),
+        };
         let parts = scanned.and_then(|s| folded_parts(&views.folded().text, s));
         let mut fired = FiredRules::new(self.rule_count());
         self.each_hit(&views, true, parts.as_deref(), &mut |view, hit| {
