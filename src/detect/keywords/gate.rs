@@ -27,6 +27,8 @@ pub(crate) struct RegexGate {
     owners: Vec<u32>,
     /// Per regex: its prefix literals are in the automaton.
     gated: Vec<bool>,
+    /// Length of the longest literal in the automaton.
+    max_len: usize,
 }
 
 /// A prefix literal worth gating on: long enough, or holding a byte that is
@@ -76,6 +78,7 @@ impl RegexGate {
             gated.iter_mut().for_each(|g| *g = false);
         }
         RegexGate {
+            max_len: literals.iter().map(Vec::len).max().unwrap_or(0),
             automaton,
             owners,
             gated,
@@ -93,6 +96,46 @@ impl RegexGate {
         for m in ac.find_overlapping_iter(text) {
             let slot = &mut out[self.owners[m.pattern().as_usize()] as usize];
             *slot = Some(slot.map_or(m.start(), |s| s.min(m.start())));
+        }
+    }
+
+    /// [`RegexGate::starts`] of a text made of parts laid end to end, one
+    /// byte between each two (at `seams`), given each part's own starts and
+    /// where it begins: the same answer without reading the parts again. A
+    /// literal occurrence lies inside one part (found by that part's pass,
+    /// moved) or holds a seam byte, so it lies within the longest literal's
+    /// length of it, and only those windows are read.
+    pub(crate) fn starts_of_parts(
+        &self,
+        text: &str,
+        parts: &[(usize, &[Option<usize>])],
+        seams: &[usize],
+        out: &mut Vec<Option<usize>>,
+    ) {
+        out.clear();
+        out.extend(self.gated.iter().map(|&g| if g { None } else { Some(0) }));
+        let Some(ac) = &self.automaton else {
+            return;
+        };
+        let mut earliest = |regex: usize, start: usize| {
+            if let Some(slot) = out.get_mut(regex) {
+                *slot = Some(slot.map_or(start, |s| s.min(start)));
+            }
+        };
+        for &(at, starts) in parts {
+            for (regex, start) in starts.iter().enumerate() {
+                if let Some(s) = start {
+                    earliest(regex, at + s);
+                }
+            }
+        }
+        let b = text.as_bytes();
+        for &seam in seams {
+            let lo = seam.saturating_sub(self.max_len.saturating_sub(1));
+            let hi = (seam + self.max_len).min(b.len());
+            for m in ac.find_overlapping_iter(&b[lo.min(hi)..hi]) {
+                earliest(self.owners[m.pattern().as_usize()] as usize, lo + m.start());
+            }
         }
     }
 
