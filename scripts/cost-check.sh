@@ -43,6 +43,8 @@ cases=(
   "l2_2k_intl      l2      tests/cost/l2-2k-intl.txt  1 41"
   "default_miss_2k decide  tests/cost/miss-2k.json    1 41"
   "default_miss_64k decide tests/cost/miss-64k.json   1 5"
+  "l2off_miss_2k   decide-l1 tests/cost/miss-2k.json  1 41"
+  "l2off_miss_64k  decide-l1 tests/cost/miss-64k.json 1 5"
 )
 
 instructions() { # mode input iterations
@@ -95,7 +97,8 @@ if [[ $update -eq 1 ]]; then
     echo "# within ${TOLERANCE_PCT}% above and ${SAVING_FAIL_PCT}% below. Written by scripts/cost-check.sh --update: a change that"
     echo "# moves a figure updates it here on purpose, and its commit message says why."
     echo "# l2_*: Classifier::score_blocking on 2 KiB of text (tests/cost/l2-2k*.txt);"
-    echo "# default_miss_*: Pipeline::decide, default policy, L0 miss, L2 on (tests/cost/miss-*.json)."
+    echo "# default_miss_*: Pipeline::decide, default policy, L0 miss, L2 on (tests/cost/miss-*.json);"
+    echo "# l2off_miss_*: the same with L2 off (L1 and L1.5 only)."
     printf '%s\n' "${new[@]}"
   } >"$budget"
   echo "wrote $budget"
