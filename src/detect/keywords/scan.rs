@@ -2,8 +2,6 @@
 
 use std::ops::Range;
 
-#[cfg(test)]
-use aho_corasick::Anchored;
 use aho_corasick::automaton::Automaton as _;
 
 use super::compile::{Compiled, Literal, LiteralSet};
@@ -28,7 +26,7 @@ pub(crate) struct TermHit {
     end_w: usize,
 }
 
-fn on_boundaries(text: &str, lit: &Literal, start: usize, end: usize) -> bool {
+pub(crate) fn on_boundaries(text: &str, lit: &Literal, start: usize, end: usize) -> bool {
     (!lit.check_start || starts_word(text, start)) && (!lit.check_end || ends_word(text, end))
 }
 
@@ -86,37 +84,6 @@ pub(crate) fn literals_in(
             }
         },
     );
-}
-
-/// The plain unanchored Aho-Corasick search [`literals_in`] must agree with
-/// (as a set of occurrences; this one reports them by end).
-#[cfg(test)]
-pub(crate) fn literals_in_reference(
-    set: &LiteralSet,
-    text: &str,
-    range: Range<usize>,
-    f: &mut dyn FnMut(&Literal, usize, usize),
-) {
-    let Some(nfa) = &set.nfa else {
-        return;
-    };
-    let Ok(mut sid) = nfa.start_state(Anchored::No) else {
-        return;
-    };
-    let from = range.start;
-    for (i, &b) in text.as_bytes()[range].iter().enumerate() {
-        sid = nfa.next_state(Anchored::No, sid, b);
-        if nfa.is_special(sid) && nfa.is_match(sid) {
-            let end = from + i + 1;
-            for k in 0..nfa.match_len(sid) {
-                let lit = &set.lits[nfa.match_pattern(sid, k).as_usize()];
-                let start = end - lit.len as usize;
-                if on_boundaries(text, lit, start, end) {
-                    f(lit, start, end);
-                }
-            }
-        }
-    }
 }
 
 /// The term hit of a literal occurrence (prefix terms grow to the word end).
