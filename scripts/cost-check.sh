@@ -45,6 +45,8 @@ cases=(
   "default_miss_2k decide  tests/cost/miss-2k.json    1 41"
   "document_miss_2k decide tests/cost/document-miss-2k.json 1 41"
   "default_miss_64k decide tests/cost/miss-64k.json   1 5"
+  "l2off_miss_2k   decide-l1 tests/cost/miss-2k.json  1 41"
+  "l2off_miss_64k  decide-l1 tests/cost/miss-64k.json 1 5"
 )
 
 instructions() { # mode input iterations
@@ -98,7 +100,8 @@ if [[ $update -eq 1 ]]; then
     echo "# moves a figure updates it here on purpose, and its commit message says why."
     echo "# l2_*: Classifier::score_blocking on 2 KiB of text (tests/cost/l2-2k*.txt; the document is"
     echo "# screened by the cascade's n-gram signal, the others reach its gray floor and run both);"
-    echo "# *_miss_*: Pipeline::decide, default policy, L0 miss, L2 on (tests/cost/*miss-*.json)."
+    echo "# *_miss_*: Pipeline::decide, default policy, L0 miss, L2 on (tests/cost/*miss-*.json);"
+    echo "# l2off_miss_*: the same with L2 off (L1 and L1.5 only)."
     printf '%s\n' "${new[@]}"
   } >"$budget"
   echo "wrote $budget"

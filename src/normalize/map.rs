@@ -140,6 +140,21 @@ impl MapBuilder {
         self.out_len += out_len;
     }
 
+    /// Records every piece of `map` with its original offsets moved by
+    /// `shift`: the calls that built `map` over a text, replayed for the same
+    /// text starting `shift` bytes into a longer one (pieces merge exactly as
+    /// those calls would have merged them there).
+    pub(crate) fn append_shifted(&mut self, map: &OffsetMap, shift: usize) {
+        for (k, p) in map.pieces.iter().enumerate() {
+            let out_end = map.pieces.get(k + 1).map_or(map.out_len, |next| next.out);
+            if p.linear {
+                self.linear(p.orig + shift, p.orig_end - p.orig);
+            } else {
+                self.atomic(p.orig + shift..p.orig_end + shift, out_end - p.out);
+            }
+        }
+    }
+
     pub(crate) fn finish(self) -> OffsetMap {
         OffsetMap {
             pieces: self.pieces,

@@ -53,6 +53,7 @@ mod decode;
 mod derive;
 mod digits;
 mod fold;
+mod joined;
 mod map;
 mod model;
 #[cfg(test)]
@@ -179,6 +180,30 @@ impl View {
 pub struct Views {
     views: Vec<View>,
     original_len: usize,
+    /// What building these views learnt about the text that the views of
+    /// a text joining it with others reuse ([`Normalizer::views_joined`]).
+    facts: Facts,
+}
+
+/// What [`Normalizer::views`] learnt about a text besides its views: the
+/// answers of the checks that decide which views to build. Each one is an
+/// answer for a joined text too (`joined.rs`).
+#[derive(Debug, Clone, Copy, Default)]
+struct Facts {
+    /// The folded text holds letters of look-alike scripts.
+    confusable: bool,
+    /// The folded text passed leetspeak folding's pre-check (its words were
+    /// read; a word the pre-check passes over may still be folded in a
+    /// joined text another part of which passes it, so only a text no part
+    /// of which passes is known to fold to nothing).
+    leet: bool,
+    /// [`derive::looks_spaced`] of the text.
+    spaced: bool,
+    /// The common-word counts of the folded text.
+    readings: derive::Readings,
+    /// The text holds an encoded run that was decoded, or a backslash (its
+    /// escapes count across a joined text).
+    payloads: bool,
 }
 
 impl Views {
@@ -277,12 +302,31 @@ impl Normalizer {
     /// (folded, skeleton, leetspeak, joined...), each mapping to the whole
     /// encoded run, within the decoding bounds.
     pub fn views(&self, text: &str) -> Views {
+        self.views_with(text, fold::fold(text, false, true), None)
+    }
+
+    /// [`Normalizer::views`] of `text` given its folded view `base`, and,
+    /// when `known` is set, the answers of the checks [`Facts`] records
+    /// (for a joined text, from the views of its parts).
+    fn views_with(&self, text: &str, base: fold::Fold, known: Option<&Facts>) -> Views {
         let mut views = Vec::with_capacity(4);
-        text_views(text, &mut views, &|len| OffsetMap::whole(len, 0..0), None);
+        let mut facts = text_views(
+            text,
+            base,
+            &mut views,
+            &|len| OffsetMap::whole(len, 0..0),
+            None,
+            known,
+        );
 
         // Embedded encodings, decoded once; every view of a payload maps to its
         // whole run. The payload's folded view carries the encoding's kind.
-        for d in decode::decode_runs(text, self.max_decoded_runs, self.max_decoded_bytes) {
+        let decoded = match known {
+            Some(k) if !k.payloads => Vec::new(),
+            _ => decode::decode_runs(text, self.max_decoded_runs, self.max_decoded_bytes),
+        };
+        facts.payloads = !decoded.is_empty() || text.as_bytes().contains(&b'\\');
+        for d in decoded {
             let kind = match d.encoding {
                 Encoding::Base64 => ViewKind::Base64,
                 Encoding::Hex => ViewKind::Hex,
@@ -290,37 +334,48 @@ impl Normalizer {
                 Encoding::Escapes => ViewKind::Escaped,
             };
             let run = d.run.clone();
+            let base = fold::fold(&d.text, false, true);
             text_views(
                 &d.text,
+                base,
                 &mut views,
                 &|len| OffsetMap::whole(len, run.clone()),
                 Some(kind),
+                None,
             );
         }
 
         Views {
             views,
             original_len: text.len(),
+            facts,
         }
     }
 }
 
-/// Pushes the views of one text onto `views`: folded first, then the ones that
-/// differ from it. With `payload` set, the text is a decoded payload: the folded
-/// view takes that kind and every view's map is `whole(len)` (the encoded run)
-/// instead of the fold's own map.
+/// Pushes the views of one text onto `views`: folded first (`base`, the fold
+/// of `text`), then the ones that differ from it. With `payload` set, the text
+/// is a decoded payload: the folded view takes that kind and every view's map
+/// is `whole(len)` (the encoded run) instead of the fold's own map. `known`
+/// answers the checks instead of running them (a joined text's, from its
+/// parts; never with look-alike letters). Returns the answers.
 fn text_views(
     text: &str,
+    base: fold::Fold,
     views: &mut Vec<View>,
     whole: &dyn Fn(usize) -> OffsetMap,
     payload: Option<ViewKind>,
-) {
+    known: Option<&Facts>,
+) -> Facts {
     let first = views.len();
     let remap = |map: OffsetMap, len: usize| {
         if payload.is_some() { whole(len) } else { map }
     };
-    let base = fold::fold(text, false, true);
     let confusable = base.confusable;
+    let mut facts = Facts {
+        confusable,
+        ..Facts::default()
+    };
     let map = remap(base.map, base.text.len());
     views.push(View {
         kind: payload.unwrap_or(ViewKind::Folded),
@@ -350,7 +405,12 @@ fn text_views(
     // Leetspeak: same length as its source, so it shares the source's map and
     // records the bytes it changed (scanners rescan only around them).
     let mut scan = derive::LeetScan::default();
-    if let Some(t) = derive::leet(&views[work].text, b'i', Some(&mut scan)) {
+    let leet = match known {
+        Some(k) if !k.leet => None,
+        _ => derive::leet(&views[work].text, b'i', Some(&mut scan)),
+    };
+    facts.leet = scan.checked;
+    if let Some(t) = leet {
         let src = &views[work];
         let (skeleton, map) = (src.skeleton, src.map.clone());
         let mut scan_l = derive::LeetScan::default();
@@ -381,7 +441,8 @@ fn text_views(
     }
 
     // Spaced or dotted letters: needs the separators, so fold again uncollapsed.
-    if derive::looks_spaced(text) {
+    facts.spaced = known.map_or_else(|| derive::looks_spaced(text), |k| k.spaced);
+    if facts.spaced {
         let skeleton = views[work].skeleton;
         let raw = fold::fold(text, skeleton, false);
         if let Some((t, map)) = derive::join_spaced(&raw.text, &raw.map) {
@@ -397,7 +458,8 @@ fn text_views(
     }
 
     // ROT13 and reversal: only when the text reads better that way (common words).
-    let readings = derive::readings(&views[first].text);
+    let readings = known.map_or_else(|| derive::readings(&views[first].text), |k| k.readings);
+    facts.readings = readings;
     if readings.favours(readings.rot13) {
         let t = derive::rot13(&views[first].text);
         let map = views[first].map.clone();
@@ -420,6 +482,7 @@ fn text_views(
             delta: None,
         });
     }
+    facts
 }
 
 /// Folds a rule phrase exactly as [`ViewKind::Folded`] folds text, so a phrase

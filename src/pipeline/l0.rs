@@ -26,19 +26,33 @@ use crate::types::{Finding, Verdict};
 /// coarser than the exact texts and positions lets a harmless request plant
 /// an "allow" for a harmful one. Segment boundaries are in the key, so they
 /// cannot be forged.
+///
+/// Each text enters through its SHA-256 (`digests`, from [`segment_digests`]),
+/// which stands for the exact text as well as the text itself (finding two
+/// texts with one digest is finding a SHA-256 collision), so the text is
+/// hashed once for the key and the audit digest together.
 pub(crate) fn l0_key(
     fingerprint: &[u8; 32],
     injection: &[usize],
     segments: &[extract::Segment],
+    digests: &[[u8; 32]],
 ) -> CacheKey {
-    let mut text = Vec::with_capacity(injection.iter().map(|&i| segments[i].text.len() + 32).sum());
+    let mut input = Vec::with_capacity(injection.len() * 64);
     for &i in injection {
-        let segment = &segments[i].text;
-        text.push(role_tag(segments[i].role));
-        let _ = write!(text, "{i}:{}:", segment.len());
-        text.extend_from_slice(segment.as_bytes());
+        input.push(role_tag(segments[i].role));
+        let _ = write!(input, "{i}:{}:", segments[i].text.len());
+        input.extend_from_slice(&digests[i]);
     }
-    VerdictCache::key_bytes(fingerprint, &text)
+    VerdictCache::key_bytes(fingerprint, &input)
+}
+
+/// The SHA-256 of each segment's text, in order: the one pass over the text
+/// that the L0 key ([`l0_key`]) and the audit digest ([`text_digest`]) share.
+pub(super) fn segment_digests(segments: &[extract::Segment]) -> Vec<[u8; 32]> {
+    segments
+        .iter()
+        .map(|s| Sha256::digest(s.text.as_bytes()).into())
+        .collect()
 }
 
 /// What L0 keeps of a decision: the injection verdict, never PII (a PII block
@@ -75,14 +89,15 @@ pub(super) fn cached_verdict(
     }
 }
 
-/// SHA-256 over every extracted segment, role-tagged: lets audit events be
+/// SHA-256 over every extracted segment, role-tagged (each text through its
+/// own SHA-256, `digests` from [`segment_digests`]): lets audit events be
 /// correlated without the text.
-pub(super) fn text_digest(extraction: &Extraction) -> [u8; 32] {
+pub(super) fn text_digest(extraction: &Extraction, digests: &[[u8; 32]]) -> [u8; 32] {
     let mut hasher = Sha256::new();
-    for segment in extraction.segments() {
+    for (segment, digest) in extraction.segments().iter().zip(digests) {
         hasher.update([role_tag(segment.role)]);
         hasher.update((segment.text.len() as u64).to_le_bytes());
-        hasher.update(segment.text.as_bytes());
+        hasher.update(digest);
     }
     hasher.finalize().into()
 }
@@ -136,7 +151,12 @@ mod tests {
                     .contains(segments[i].role)
             })
             .collect();
-        let key = l0_key(&policy.fingerprint, &injection, segments);
+        let key = l0_key(
+            &policy.fingerprint,
+            &injection,
+            segments,
+            &segment_digests(segments),
+        );
         let request = ScanRequest {
             body: Some(&body),
             content_encoding: None,

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use super::budget::{
     LayerFailure, LayerTimeout, budget_for, on_layer_failure, over_budget, within_budget,
 };
-use super::l0::{cached_verdict, l0_key, text_digest};
+use super::l0::{cached_verdict, l0_key, segment_digests, text_digest};
 use super::stage::{Budget as StageBudget, Report, Scan};
 use super::{Pipeline, RoutePolicy, ScanRequest, open_body};
 use crate::detect::cache::VerdictCache;
@@ -62,7 +62,9 @@ impl Pipeline {
             && (settings.l1.enabled || (settings.l2.enabled && self.classifier.is_some()));
         // L0 keys on exactly this injection-scoped input (texts, roles,
         // positions) under this policy fingerprint; see `l0_key`.
-        let key = scans_injection.then(|| l0_key(&policy.fingerprint, &injection, segments));
+        let digests = segment_digests(segments);
+        let key =
+            scans_injection.then(|| l0_key(&policy.fingerprint, &injection, segments, &digests));
         let scan = Scan::new(
             policy,
             segments,
@@ -110,7 +112,7 @@ impl Pipeline {
                         state.cacheable = false;
                     }
                     match on_layer_failure(policy, &failure) {
-                        Some(block) => return finish(block, state, &extraction),
+                        Some(block) => return finish(block, state, &extraction, &digests),
                         None => continue,
                     }
                 }
@@ -139,7 +141,7 @@ impl Pipeline {
                     if let Report::Injection { findings, .. } = report {
                         state.findings.extend(findings);
                     }
-                    return finish(block, state, &extraction);
+                    return finish(block, state, &extraction, &digests);
                 }
             }
             state.apply(layer, report, policy);
@@ -184,7 +186,7 @@ impl Pipeline {
         decision.findings = state.findings;
         decision.timings = state.timings;
         decision.l2_score = state.l2_score;
-        decision.text_sha256 = Some(text_digest(&extraction));
+        decision.text_sha256 = Some(text_digest(&extraction, &digests));
         decision.cached = state.cached;
         decision
     }
@@ -270,11 +272,16 @@ impl State {
 }
 
 /// A decision made by a fail mode, with what was found so far.
-fn finish(decision: Decision, state: State, extraction: &Extraction) -> Decision {
+fn finish(
+    decision: Decision,
+    state: State,
+    extraction: &Extraction,
+    digests: &[[u8; 32]],
+) -> Decision {
     Decision {
         findings: state.findings,
         timings: state.timings,
-        text_sha256: Some(text_digest(extraction)),
+        text_sha256: Some(text_digest(extraction, digests)),
         ..decision
     }
 }

@@ -139,11 +139,12 @@ impl VerdictCache {
     }
 
     /// Like [`VerdictCache::key`] for an input serialized as bytes (the
-    /// pipeline's: every injection-scoped segment with its role and position).
+    /// pipeline's: every injection-scoped segment's role, position, length
+    /// and SHA-256).
     /// The cache never sees or keeps the input, only this hash.
     pub fn key_bytes(policy_fingerprint: &[u8; 32], input: &[u8]) -> CacheKey {
         let mut hasher = Sha256::new();
-        hasher.update(b"promptgate-l0-v2\0");
+        hasher.update(b"promptgate-l0-v3\0");
         hasher.update(policy_fingerprint);
         hasher.update(input);
         CacheKey(hasher.finalize().into())

@@ -9,7 +9,11 @@
 //! Aho-Corasick automaton; a single overlapping pass over the text gives, for
 //! each such pattern, the earliest place a match could start, or tells that it
 //! cannot match at all. Patterns without selective prefix literals (a leading
-//! class like `[a-z]`, `\s`, or a literal as common as `to`) are always run.
+//! class like `[a-z]`, `\s`, or a literal as common as `to`) are gated on
+//! literals every match contains somewhere (`/bin/`, `@`, `override` or
+//! `instruction`), read from the pattern's syntax tree: when none occurs the
+//! pattern cannot match, else it runs from the text's start. Patterns with
+//! neither are always run.
 //!
 //! Skipping a regex whose prefix literals do not occur, and starting it at the
 //! earliest occurrence (context before it still counts for `\b` and `^`), gives
@@ -17,6 +21,7 @@
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
+use regex_syntax::hir::{Class, Hir, HirKind};
 
 /// Where each rule regex has to be run on one text.
 #[derive(Debug)]
@@ -27,6 +32,12 @@ pub(crate) struct RegexGate {
     owners: Vec<u32>,
     /// Per regex: its prefix literals are in the automaton.
     gated: Vec<bool>,
+    /// Per regex: its literals in the automaton are ones every match
+    /// contains somewhere ([`inner_literals`]), not where it starts: when
+    /// one occurs, the regex runs from the text's start.
+    inside: Vec<bool>,
+    /// Length of the longest literal in the automaton.
+    max_len: usize,
 }
 
 /// A prefix literal worth gating on: long enough, or holding a byte that is
@@ -47,20 +58,103 @@ fn prefix_literals(pattern: &str) -> Option<Vec<Vec<u8>>> {
     Some(lits.iter().map(|l| l.as_bytes().to_vec()).collect())
 }
 
+/// Most literals an inner literal set may have.
+const MAX_INNER_LITERALS: usize = 64;
+
+/// Selective literals one of which every match of `pattern` contains (not
+/// necessarily where it starts), or `None` when the pattern has no such
+/// set: for patterns whose start is too common to gate on (`\brd\s+/s`,
+/// `(?:^|\s)(?:system|admin)\s*(?:override|instruction)`), the gate can
+/// still tell that they cannot match.
+fn inner_literals(pattern: &str) -> Option<Vec<Vec<u8>>> {
+    let hir = regex_syntax::Parser::new().parse(pattern).ok()?;
+    let mut lits = required(&hir)?;
+    lits.sort();
+    lits.dedup();
+    lits.iter().all(|l| selective(l)).then_some(lits)
+}
+
+/// A set of literals every match of `hir` contains one of, preferring
+/// selective, long ones; `None` when none is known.
+fn required(hir: &Hir) -> Option<Vec<Vec<u8>>> {
+    match hir.kind() {
+        HirKind::Literal(lit) => Some(vec![lit.0.to_vec()]),
+        HirKind::Class(class) => small_class(class),
+        HirKind::Capture(c) => required(&c.sub),
+        HirKind::Repetition(r) if r.min >= 1 => required(&r.sub),
+        HirKind::Concat(subs) => subs
+            .iter()
+            .filter_map(required)
+            .filter(|lits| lits.iter().all(|l| selective(l)))
+            .max_by_key(|lits| {
+                let shortest = lits.iter().map(Vec::len).min().unwrap_or(0);
+                (shortest, std::cmp::Reverse(lits.len()))
+            }),
+        HirKind::Alternation(alts) => {
+            let mut all = Vec::new();
+            for alt in alts {
+                all.extend(required(alt)?);
+                if all.len() > MAX_INNER_LITERALS {
+                    return None;
+                }
+            }
+            Some(all)
+        }
+        _ => None,
+    }
+}
+
+/// The characters of a class of at most four, each as a literal.
+fn small_class(class: &Class) -> Option<Vec<Vec<u8>>> {
+    let mut out = Vec::new();
+    match class {
+        Class::Unicode(c) => {
+            for r in c.ranges() {
+                for ch in r.start()..=r.end() {
+                    if out.len() == 4 {
+                        return None;
+                    }
+                    out.push(ch.to_string().into_bytes());
+                }
+            }
+        }
+        Class::Bytes(c) => {
+            for r in c.ranges() {
+                for b in r.start()..=r.end() {
+                    if out.len() == 4 {
+                        return None;
+                    }
+                    out.push(vec![b]);
+                }
+            }
+        }
+    }
+    (!out.is_empty()).then_some(out)
+}
+
 impl RegexGate {
     /// Builds the gate over the patterns (as compiled, in regex order).
     pub(crate) fn build<'a>(patterns: impl IntoIterator<Item = &'a str>) -> RegexGate {
         let mut literals: Vec<Vec<u8>> = Vec::new();
         let mut owners = Vec::new();
         let mut gated = Vec::new();
+        let mut inside = Vec::new();
         for (i, p) in patterns.into_iter().enumerate() {
-            match prefix_literals(p) {
+            let (lits, within) = match prefix_literals(p) {
+                Some(lits) => (Some(lits), false),
+                None => (inner_literals(p), true),
+            };
+            match lits {
                 Some(lits) => {
                     owners.extend(std::iter::repeat_n(i as u32, lits.len()));
                     literals.extend(lits);
                     gated.push(true);
+                    inside.push(within);
                 }
-                None => gated.push(false),
+                None => {
+                    gated.push(false);
+                    inside.push(false);
+                }
             }
         }
         // A DFA: the overlapping search reads every byte (no prefilter can
@@ -76,9 +170,11 @@ impl RegexGate {
             gated.iter_mut().for_each(|g| *g = false);
         }
         RegexGate {
+            max_len: literals.iter().map(Vec::len).max().unwrap_or(0),
             automaton,
             owners,
             gated,
+            inside,
         }
     }
 
@@ -91,8 +187,57 @@ impl RegexGate {
             return;
         };
         for m in ac.find_overlapping_iter(text) {
-            let slot = &mut out[self.owners[m.pattern().as_usize()] as usize];
-            *slot = Some(slot.map_or(m.start(), |s| s.min(m.start())));
+            let regex = self.owners[m.pattern().as_usize()] as usize;
+            let start = if self.inside[regex] { 0 } else { m.start() };
+            let slot = &mut out[regex];
+            *slot = Some(slot.map_or(start, |s| s.min(start)));
+        }
+    }
+
+    /// [`RegexGate::starts`] of a text made of parts laid end to end, one
+    /// byte between each two (at `seams`), given each part's own starts and
+    /// where it begins: the same answer without reading the parts again. A
+    /// literal occurrence lies inside one part (found by that part's pass,
+    /// moved) or holds a seam byte, so it lies within the longest literal's
+    /// length of it, and only those windows are read.
+    pub(crate) fn starts_of_parts(
+        &self,
+        text: &str,
+        parts: &[(usize, &[Option<usize>])],
+        seams: &[usize],
+        out: &mut Vec<Option<usize>>,
+    ) {
+        out.clear();
+        out.extend(self.gated.iter().map(|&g| if g { None } else { Some(0) }));
+        let Some(ac) = &self.automaton else {
+            return;
+        };
+        let inside = &self.inside;
+        let mut earliest = |regex: usize, start: usize| {
+            // A literal found inside runs the regex from the start.
+            let start = if inside.get(regex).copied().unwrap_or(false) {
+                0
+            } else {
+                start
+            };
+            if let Some(slot) = out.get_mut(regex) {
+                *slot = Some(slot.map_or(start, |s| s.min(start)));
+            }
+        };
+        for &(at, starts) in parts {
+            for (regex, start) in starts.iter().enumerate() {
+                if let Some(s) = start {
+                    earliest(regex, at + s);
+                }
+            }
+        }
+        let b = text.as_bytes();
+        for &seam in seams {
+            let lo = seam.saturating_sub(self.max_len.saturating_sub(1));
+            let hi = (seam + self.max_len).min(b.len());
+            for m in ac.find_overlapping_iter(&b[lo.min(hi)..hi]) {
+                earliest(self.owners[m.pattern().as_usize()] as usize, lo + m.start());
+            }
         }
     }
 

@@ -159,7 +159,7 @@ impl KeywordGuard {
         out: &mut Vec<Finding>,
     ) -> SegmentScan {
         let mut fired = FiredRules::new(self.rule_count());
-        let mut terms = self.each_hit(views, incremental, None, &mut |view, hit| {
+        let (mut terms, folded_gate) = self.each_hit(views, incremental, None, &mut |view, hit| {
             if fired.insert(hit.rule) {
                 out.push(self.finding(hit.rule, segment, view.original_range(hit.span)));
             }
@@ -167,11 +167,13 @@ impl KeywordGuard {
         SegmentScan {
             folded_len: views.folded().text.len(),
             folded_terms: terms.swap_remove(0),
+            folded_gate,
         }
     }
 
     /// Calls `f` for every rule match in every view, in view order, and returns
-    /// each view's near-term hits. A view that differs from an earlier one at a
+    /// each view's near-term hits, and the regex gate's starts on the folded
+    /// view. A view that differs from an earlier one at a
     /// few bytes only ([`View::delta`]) is rescanned around those bytes when
     /// `incremental`; the matches it skips are the earlier view's, already
     /// reported (tests compare both ways). With `parts`, the folded view is
@@ -183,13 +185,19 @@ impl KeywordGuard {
         incremental: bool,
         parts: Option<&[scan::Part<'_>]>,
         f: &mut dyn FnMut(&View, scan::Hit),
-    ) -> Vec<Vec<scan::TermHit>> {
+    ) -> (Vec<Vec<scan::TermHit>>, Vec<Option<usize>>) {
         let all: Vec<&View> = views.iter().collect();
         let mut terms: Vec<Vec<scan::TermHit>> = Vec::with_capacity(all.len());
+        let (mut folded_gate, mut gate) = (Vec::new(), Vec::new());
         for view in &all {
+            let gate = if terms.is_empty() {
+                &mut folded_gate
+            } else {
+                &mut gate
+            };
             let hits = match (view.delta(), parts) {
                 (_, Some(parts)) if terms.is_empty() => {
-                    scan::scan_parts(&self.compiled, view, parts, &mut |hit| f(view, hit))
+                    scan::scan_parts(&self.compiled, view, parts, gate, &mut |hit| f(view, hit))
                 }
                 (Some(d), _) if incremental && d.base < terms.len() => scan::scan_delta(
                     &self.compiled,
@@ -199,11 +207,11 @@ impl KeywordGuard {
                     &d.changed,
                     &mut |hit| f(view, hit),
                 ),
-                _ => scan::scan_view(&self.compiled, view, &mut |hit| f(view, hit)),
+                _ => scan::scan_view(&self.compiled, view, gate, &mut |hit| f(view, hit)),
             };
             terms.push(hits);
         }
-        terms
+        (terms, folded_gate)
     }
 
     /// [`KeywordGuard::scan`] without the incremental rescans: every view is
@@ -264,7 +272,15 @@ impl KeywordGuard {
             starts.push(joined.len());
             joined.push_str(text);
         }
-        let views = normalizer.views(&joined);
+        // The segments' own views give most of the joined text's: the same
+        // views, built without reading each segment again.
+        let views = match scanned {
+            Some(s) => {
+                let parts: Vec<&Views> = s.iter().map(|s| s.views).collect();
+                normalizer.views_joined(&joined, &parts)
+            }
+            None => normalizer.views(&joined),
+        };
         let parts = scanned.and_then(|s| folded_parts(&views.folded().text, s));
         let mut fired = FiredRules::new(self.rule_count());
         self.each_hit(&views, true, parts.as_deref(), &mut |view, hit| {
@@ -306,11 +322,13 @@ impl KeywordGuard {
 }
 
 /// What [`KeywordGuard::scan`] learnt about a segment that a joined scan
-/// reuses: the near-term hits of its folded view.
+/// reuses: the near-term hits of its folded view and where the regex gate
+/// starts each regex on it.
 #[derive(Debug, Clone)]
 pub struct SegmentScan {
     folded_len: usize,
     folded_terms: Vec<scan::TermHit>,
+    folded_gate: Vec<Option<usize>>,
 }
 
 /// One segment of [`KeywordGuard::scan_joined_after`]: its index, its
@@ -348,6 +366,7 @@ fn folded_parts<'a>(joined: &str, segments: &[JoinedSegment<'a>]) -> Option<Vec<
             at,
             len: folded.len(),
             terms: &s.scanned.folded_terms,
+            gate: &s.scanned.folded_gate,
         });
         at += folded.len();
         if k + 1 < segments.len() {

@@ -2,8 +2,6 @@
 
 use std::ops::Range;
 
-#[cfg(test)]
-use aho_corasick::Anchored;
 use aho_corasick::automaton::Automaton as _;
 
 use super::compile::{Compiled, Literal, LiteralSet};
@@ -28,7 +26,7 @@ pub(crate) struct TermHit {
     end_w: usize,
 }
 
-fn on_boundaries(text: &str, lit: &Literal, start: usize, end: usize) -> bool {
+pub(crate) fn on_boundaries(text: &str, lit: &Literal, start: usize, end: usize) -> bool {
     (!lit.check_start || starts_word(text, start)) && (!lit.check_end || ends_word(text, end))
 }
 
@@ -88,37 +86,6 @@ pub(crate) fn literals_in(
     );
 }
 
-/// The plain unanchored Aho-Corasick search [`literals_in`] must agree with
-/// (as a set of occurrences; this one reports them by end).
-#[cfg(test)]
-pub(crate) fn literals_in_reference(
-    set: &LiteralSet,
-    text: &str,
-    range: Range<usize>,
-    f: &mut dyn FnMut(&Literal, usize, usize),
-) {
-    let Some(nfa) = &set.nfa else {
-        return;
-    };
-    let Ok(mut sid) = nfa.start_state(Anchored::No) else {
-        return;
-    };
-    let from = range.start;
-    for (i, &b) in text.as_bytes()[range].iter().enumerate() {
-        sid = nfa.next_state(Anchored::No, sid, b);
-        if nfa.is_special(sid) && nfa.is_match(sid) {
-            let end = from + i + 1;
-            for k in 0..nfa.match_len(sid) {
-                let lit = &set.lits[nfa.match_pattern(sid, k).as_usize()];
-                let start = end - lit.len as usize;
-                if on_boundaries(text, lit, start, end) {
-                    f(lit, start, end);
-                }
-            }
-        }
-    }
-}
-
 /// The term hit of a literal occurrence (prefix terms grow to the word end).
 fn term_hit(text: &str, lit: &Literal, start: usize, mut end: usize) -> TermHit {
     if lit.prefix {
@@ -138,7 +105,14 @@ fn term_hit(text: &str, lit: &Literal, start: usize, mut end: usize) -> TermHit 
 /// Every rule match in one view, calling `emit` for each (rules may repeat).
 /// Returns the view's near-term hits, for views derived from this one
 /// ([`scan_delta`]).
-pub(crate) fn scan_view(c: &Compiled, view: &View, emit: &mut dyn FnMut(Hit)) -> Vec<TermHit> {
+/// `gate` receives the regex gate's starts for this view
+/// ([`super::gate::RegexGate::starts`]; left empty when no regex reads it).
+pub(crate) fn scan_view(
+    c: &Compiled,
+    view: &View,
+    gate: &mut Vec<Option<usize>>,
+    emit: &mut dyn FnMut(Hit),
+) -> Vec<TermHit> {
     let text = view.text.as_str();
     let set = &c.literals[usize::from(view.skeleton)];
 
@@ -160,22 +134,19 @@ pub(crate) fn scan_view(c: &Compiled, view: &View, emit: &mut dyn FnMut(Hit)) ->
         near_matches(c, text, &hits, emit);
     }
 
-    patterns(c, view, emit);
+    if runs_patterns(view.kind) {
+        c.gate.starts(text, gate);
+        patterns(c, text, gate, emit);
+    }
     hits
 }
 
 /// Regex patterns, each run on its own so it keeps its literal prefilter
 /// (`!\[`, `https?://`, `<|`), which a combined set would lose; the gate
-/// skips those that cannot match and starts the others at their earliest
-/// possible match.
-fn patterns(c: &Compiled, view: &View, emit: &mut dyn FnMut(Hit)) {
-    if !runs_patterns(view.kind) {
-        return;
-    }
-    let text = view.text.as_str();
-    let mut starts = Vec::with_capacity(c.regexes.len());
-    c.gate.starts(text, &mut starts);
-    for ((re, rule), start) in c.regexes.iter().zip(starts) {
+/// skipped those that cannot match (`starts`, one per regex) and starts the
+/// others at their earliest possible match.
+fn patterns(c: &Compiled, text: &str, starts: &[Option<usize>], emit: &mut dyn FnMut(Hit)) {
+    for ((re, rule), &start) in c.regexes.iter().zip(starts) {
         if let Some(m) = start.and_then(|s| re.find_at(text, s)) {
             emit(Hit {
                 rule: *rule,
@@ -188,11 +159,13 @@ fn patterns(c: &Compiled, view: &View, emit: &mut dyn FnMut(Hit)) {
 /// One part of a view made of already scanned texts laid end to end with one
 /// space between them (the folded view of joined segments): where the part
 /// starts in the view, its length, and the near-term hits the scan of the part
-/// alone returned ([`scan_view`] of a view whose text is exactly this part).
+/// alone returned ([`scan_view`] of a view whose text is exactly this part),
+/// with the regex gate's starts it gave.
 pub(crate) struct Part<'a> {
     pub(crate) at: usize,
     pub(crate) len: usize,
     pub(crate) terms: &'a [TermHit],
+    pub(crate) gate: &'a [Option<usize>],
 }
 
 /// [`scan_view`] of a view whose text is `parts` laid end to end, each but the
@@ -206,11 +179,14 @@ pub(crate) struct Part<'a> {
 /// edge, are word boundaries either way), shifted; one that is not inside a
 /// part holds a space between two parts, so it lies within `max_len` bytes of
 /// it and is found by a scan of that window alone. The near rules chain the
-/// union, ordered as one pass would find it; the regexes read the whole view.
+/// union, ordered as one pass would find it; the regexes read the whole view,
+/// from the gate's starts put together from the parts' (the same way). `gate`
+/// receives those starts.
 pub(crate) fn scan_parts(
     c: &Compiled,
     view: &View,
     parts: &[Part<'_>],
+    gate: &mut Vec<Option<usize>>,
     emit: &mut dyn FnMut(Hit),
 ) -> Vec<TermHit> {
     let text = view.text.as_str();
@@ -259,7 +235,11 @@ pub(crate) fn scan_parts(
     if !hits.is_empty() {
         near_matches(c, text, &hits, emit);
     }
-    patterns(c, view, emit);
+    if runs_patterns(view.kind) {
+        let starts: Vec<(usize, &[Option<usize>])> = parts.iter().map(|p| (p.at, p.gate)).collect();
+        c.gate.starts_of_parts(text, &starts, &seams, gate);
+        patterns(c, text, gate, emit);
+    }
     hits
 }
 

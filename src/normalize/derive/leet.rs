@@ -140,6 +140,10 @@ fn is_token_byte(b: u8) -> bool {
 /// What leetspeak folding would change in a text.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct LeetScan {
+    /// The text passed the cheap pre-check ([`any_mixed_word`]), so its
+    /// words were read; without it leetspeak folding changes nothing, and
+    /// nothing in a text made of such texts with spaces between them.
+    pub(crate) checked: bool,
     /// Such a word contains `1` (worth a second reading as `l`).
     pub(crate) has_one: bool,
     /// Byte positions the folding replaced, ascending.
@@ -205,11 +209,17 @@ pub(crate) fn leet(text: &str, one: u8, scan: Option<&mut LeetScan>) -> Option<S
     }
     if !toks.iter().any(|t| t.2 == Tok::Mixed) {
         if let Some(s) = scan {
-            *s = LeetScan::default();
+            *s = LeetScan {
+                checked: true,
+                ..LeetScan::default()
+            };
         }
         return None;
     }
-    let mut info = LeetScan::default();
+    let mut info = LeetScan {
+        checked: true,
+        ..LeetScan::default()
+    };
     let mut buf = bytes.to_vec();
     for (k, &(start, end, kind)) in toks.iter().enumerate() {
         let fold = match kind {

@@ -15,5 +15,5 @@ mod tests;
 #[cfg(test)]
 pub(crate) use common_words::COMMON_WORDS;
 pub(crate) use leet::{LeetScan, leet};
-pub(crate) use readings::{readings, reversed, rot13};
+pub(crate) use readings::{Readings, readings, reversed, rot13};
 pub(crate) use spaced::{join_spaced, looks_spaced};

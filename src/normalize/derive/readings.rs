@@ -158,6 +158,16 @@ pub(crate) fn readings(text: &str) -> Readings {
 }
 
 impl Readings {
+    /// The counts of two texts together: words are runs of lowercase ASCII
+    /// letters, so a text made of both with a space between counts their sum.
+    pub(crate) fn add(self, other: Readings) -> Readings {
+        Readings {
+            plain: self.plain + other.plain,
+            rot13: self.rot13 + other.rot13,
+            reversed: self.reversed + other.reversed,
+        }
+    }
+
     /// A reading is plausible when it finds at least two common words and at
     /// least half as many as the plain reading does.
     pub(crate) fn favours(self, other: u32) -> bool {

@@ -1,6 +1,8 @@
 //! The word index against the plain automaton: every literal occurrence
 //! in any range of any view, on corpus texts and generated ones.
 
+use aho_corasick::Anchored;
+use aho_corasick::automaton::Automaton as _;
 use proptest::prelude::*;
 
 use super::corpus::with_corpus_texts;
@@ -22,7 +24,7 @@ fn occurrences(
             out.push((family, lit.owner, lit.term, s, e));
         };
         if reference {
-            scan::literals_in_reference(set, text, range.clone(), &mut f);
+            literals_in_reference(set, text, range.clone(), &mut f);
         } else {
             scan::literals_in(set, text, range.clone(), &mut f);
         }
@@ -81,5 +83,35 @@ proptest! {
         let (lo, hi) = (cut(a.min(b)), cut(a.max(b)));
         assert_index_equals_automaton(embedded_guard(), &t, lo..hi);
         assert_index_equals_automaton(&guard(), &t, 0..t.len());
+    }
+}
+
+/// The plain unanchored Aho-Corasick search [`scan::literals_in`] must agree with
+/// (as a set of occurrences; this one reports them by end).
+fn literals_in_reference(
+    set: &compile::LiteralSet,
+    text: &str,
+    range: std::ops::Range<usize>,
+    f: &mut dyn FnMut(&compile::Literal, usize, usize),
+) {
+    let Some(nfa) = &set.nfa else {
+        return;
+    };
+    let Ok(mut sid) = nfa.start_state(Anchored::No) else {
+        return;
+    };
+    let from = range.start;
+    for (i, &b) in text.as_bytes()[range].iter().enumerate() {
+        sid = nfa.next_state(Anchored::No, sid, b);
+        if nfa.is_special(sid) && nfa.is_match(sid) {
+            let end = from + i + 1;
+            for k in 0..nfa.match_len(sid) {
+                let lit = &set.lits[nfa.match_pattern(sid, k).as_usize()];
+                let start = end - lit.len as usize;
+                if scan::on_boundaries(text, lit, start, end) {
+                    f(lit, start, end);
+                }
+            }
+        }
     }
 }
