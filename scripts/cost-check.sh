@@ -100,7 +100,7 @@ if [[ $update -eq 1 ]]; then
     echo "# moves a figure updates it here on purpose, and its commit message says why."
     echo "# l2_*: Classifier::score_blocking on 2 KiB of text (tests/cost/l2-2k*.txt; the document is"
     echo "# screened by the cascade's n-gram signal, the others reach its gray floor and run both);"
-    echo "# *_miss_*: Pipeline::decide, default policy, L0 miss, L2 on (tests/cost/*miss-*.json);"
+    echo "# default_miss_*, document_miss_*: Pipeline::decide, default policy, L0 miss, L2 on (tests/cost/*miss-*.json);"
     echo "# l2off_miss_*: the same with L2 off (L1 and L1.5 only)."
     printf '%s\n' "${new[@]}"
   } >"$budget"
