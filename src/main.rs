@@ -175,7 +175,10 @@ fn main() -> ExitCode {
                 response: response.then_some(content_type),
             },
         ),
-        Command::Bench(args) => bench(&args),
+        Command::Bench(mut args) => {
+            args.config = cli.config.clone();
+            bench(&args)
+        }
         Command::Health {
             metrics,
             timeout_ms,

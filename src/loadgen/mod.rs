@@ -36,6 +36,10 @@ pub use workload::{Kind, Mix, Texts, Workload};
 /// `promptgate bench` flags.
 #[derive(Debug, Clone, clap::Args)]
 pub struct BenchArgs {
+    /// The configuration file the child runners start from (the global `--config`;
+    /// the scenario's switches and an ephemeral metrics port are laid over it).
+    #[arg(skip)]
+    pub config: Option<std::path::PathBuf>,
     /// Baselines to run, each against a fresh child runner: noop (protocol
     /// floor), miss (full waterfall, unique bodies), hit (repeated bodies).
     #[arg(long, default_value = "noop,miss,hit", value_delimiter = ',')]
@@ -148,6 +152,17 @@ pub fn parse_size(text: &str) -> Result<usize, LoadgenError> {
     Ok(bytes)
 }
 
+/// The `--config` file the child runners start from (empty: the shipped defaults).
+fn base_config(path: Option<&std::path::Path>) -> Result<toml::Table, LoadgenError> {
+    let Some(path) = path else {
+        return Ok(toml::Table::new());
+    };
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| LoadgenError::Usage(format!("--config {}: {e}", path.display())))?;
+    toml::from_str(&text)
+        .map_err(|e| LoadgenError::Usage(format!("--config {}: {e}", path.display())))
+}
+
 /// Runs every requested measurement and returns the report.
 pub fn run(args: &BenchArgs) -> Result<BenchReport, LoadgenError> {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
@@ -187,6 +202,7 @@ pub fn run(args: &BenchArgs) -> Result<BenchReport, LoadgenError> {
             ))),
         })
         .collect::<Result<Vec<_>, _>>()?;
+    let base = base_config(args.config.as_deref())?;
     let texts = Texts::from_corpus(&corpus)?;
     let mut report = BenchReport {
         cores,
@@ -205,7 +221,7 @@ pub fn run(args: &BenchArgs) -> Result<BenchReport, LoadgenError> {
             let child = match &args.socket {
                 Some(_) => None,
                 None => Some(ChildRunner::start(
-                    &scenario.config(),
+                    &scenario.config(&base)?,
                     args.runner_log.as_deref(),
                 )?),
             };

@@ -56,20 +56,47 @@ impl Scenario {
         self == Scenario::Miss
     }
 
-    /// The runner configuration: defaults (metrics and audit on, as shipped;
-    /// metrics on an ephemeral port) plus what the scenario switches off.
-    pub fn config(self) -> String {
-        let mut config = String::from("[metrics]\nlisten = \"127.0.0.1:0\"\n");
+    /// The runner configuration: `base` (the file given to `bench --config`, else
+    /// empty: the shipped defaults, metrics and audit on) with metrics on an
+    /// ephemeral port, plus what the scenario switches off.
+    pub fn config(self, base: &toml::Table) -> Result<String, LoadgenError> {
+        let mut config = base.clone();
+        set(&mut config, &["metrics", "listen"], "127.0.0.1:0".into());
         if self == Scenario::Noop {
-            config.push_str(
-                "[cache]\nenabled = false\n\
-                 [policy.l1]\nenabled = false\n\
-                 [policy.pii]\nenabled = false\n\
-                 [policy.l2]\nenabled = false\n",
-            );
+            for path in [
+                &["cache", "enabled"][..],
+                &["policy", "l1", "enabled"],
+                &["policy", "pii", "enabled"],
+                &["policy", "l2", "enabled"],
+            ] {
+                set(&mut config, path, false.into());
+            }
         }
-        config
+        toml::to_string(&config)
+            .map_err(|e| LoadgenError::Usage(format!("the runner configuration: {e}")))
     }
+}
+
+/// Sets `path` (tables, then a key) in `table`, creating the tables on the way and
+/// replacing a value that stands where a table must be.
+fn set(table: &mut toml::Table, path: &[&str], value: toml::Value) {
+    let Some((key, tables)) = path.split_last() else {
+        return;
+    };
+    let mut at = table;
+    for name in tables {
+        let entry = at
+            .entry(name.to_string())
+            .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+        if !entry.is_table() {
+            *entry = toml::Value::Table(toml::Table::new());
+        }
+        let toml::Value::Table(inner) = entry else {
+            return;
+        };
+        at = inner;
+    }
+    at.insert(key.to_string(), value);
 }
 
 /// A child runner, killed and cleaned up on drop.
@@ -230,14 +257,42 @@ mod tests {
         for name in ["noop", "miss", "hit"] {
             let s = Scenario::parse(name).expect("known");
             assert_eq!(s.as_str(), name);
-            let config: crate::policy::Config =
-                toml::from_str(&s.config()).expect("a valid config");
+            let text = s.config(&toml::Table::new()).expect("serializes");
+            let config: crate::policy::Config = toml::from_str(&text).expect("a valid config");
             let off = s == Scenario::Noop;
             assert_eq!(config.policy.l1.enabled, !off);
             assert_eq!(config.policy.pii.enabled, !off);
             assert_eq!(config.cache.enabled, !off);
         }
         assert!(Scenario::parse("fast").is_err());
+    }
+
+    #[test]
+    fn the_bench_config_reaches_the_runner_under_the_scenario() {
+        // `bench --config` with L2 off, a shared runtime and its own metrics address.
+        let base: toml::Table = toml::from_str(
+            "[server]\nruntime = \"shared\"\n[metrics]\nlisten = \"0.0.0.0:9100\"\n\
+             [policy.l2]\nenabled = false\n",
+        )
+        .expect("toml");
+        let miss: crate::policy::Config =
+            toml::from_str(&Scenario::Miss.config(&base).expect("serializes")).expect("valid");
+        assert!(!miss.policy.l2.enabled, "the file's choice is kept");
+        assert!(miss.policy.l1.enabled);
+        assert_eq!(miss.server.runtime, crate::policy::RuntimeFlavor::Shared);
+        let noop: crate::policy::Config =
+            toml::from_str(&Scenario::Noop.config(&base).expect("serializes")).expect("valid");
+        assert!(!noop.policy.l1.enabled && !noop.cache.enabled);
+        // The metrics address is the bench's, so children never collide.
+        let text = Scenario::Hit.config(&base).expect("serializes");
+        assert!(
+            text.contains("127.0.0.1:0") && !text.contains("9100"),
+            "{text}"
+        );
+        // A value where a table must be is replaced, not an error.
+        let odd: toml::Table = toml::from_str("metrics = 3\n").expect("toml");
+        let text = Scenario::Noop.config(&odd).expect("serializes");
+        let _: crate::policy::Config = toml::from_str(&text).expect("valid");
         assert!(Scenario::Miss.unique_bodies() && !Scenario::Hit.unique_bodies());
     }
 }
