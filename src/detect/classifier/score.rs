@@ -110,10 +110,8 @@ impl Inner {
             .regions
             .extend_from_slice(scratch.ngram.gray_regions());
         if scratch.regions.is_empty() {
-            return Ok(Score {
-                combined: self.combination.ngram_only(ngram),
-                ..self.scored(0.0, ngram, 0)
-            });
+            // No model signal: 0 rescales to 0, so the n-gram score alone decides.
+            return Ok(self.scored(0.0, ngram, 0));
         }
         let (mut model, mut windows) = (f32::NEG_INFINITY, 0);
         for r in 0..scratch.regions.len() {

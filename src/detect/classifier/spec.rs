@@ -75,9 +75,9 @@ pub(crate) enum Combination {
     /// Each signal rescaled so its threshold maps to 0.5; the larger wins.
     Max { model_t: f64, ngram_t: f64 },
     /// [`Combination::Max`], the model signal computed only over the gray regions (the
-    /// n-gram windows whose score reaches `gray_floor`); a text without one keeps the
-    /// rescaled n-gram score alone. The cheap signal screens, the costlier one judges
-    /// only its gray zone.
+    /// n-gram windows whose score reaches `gray_floor`); a text without one combines a
+    /// model signal of 0, so the rescaled n-gram score stands alone. The cheap signal
+    /// screens, the costlier one judges only its gray zone.
     Cascade {
         model_t: f64,
         ngram_t: f64,
@@ -123,17 +123,6 @@ impl Combination {
         match self {
             Combination::Cascade { gray_logit, .. } => Some(gray_logit),
             Combination::Blend { .. } | Combination::Max { .. } => None,
-        }
-    }
-
-    /// The combined score of a text without a gray region: the rescaled n-gram score
-    /// alone.
-    pub(crate) fn ngram_only(self, ngram: f32) -> f32 {
-        match self {
-            Combination::Cascade { ngram_t, .. } | Combination::Max { ngram_t, .. } => {
-                rescale(f64::from(ngram), ngram_t) as f32
-            }
-            Combination::Blend { .. } => self.combine(0.0, ngram),
         }
     }
 

@@ -20,8 +20,9 @@ fn cascade_gates_on_the_gray_floor_in_logits() {
     // Windows are compared in logits: ln(0.3 / 0.7).
     let gray = c.gray_logit().expect("a cascade has a gray logit");
     assert!((gray - (0.3f64 / 0.7).ln()).abs() < 1e-12);
-    // Below the floor the rescaled n-gram score stands alone: 0.2 / 0.8 * 0.5.
-    assert!((c.ngram_only(0.2) - 0.125).abs() < 1e-6);
+    // Without a gray region the model signal is 0 and the rescaled n-gram score
+    // stands alone: 0.2 / 0.8 * 0.5.
+    assert!((c.combine(0.0, 0.2) - 0.125).abs() < 1e-6);
     // From the floor, `max` of the two rescaled signals: the model's 0.95 is past its
     // threshold (0.5 + 0.5 * 0.05 / 0.1 = 0.75), the n-gram's 0.4 is not (0.25).
     assert!((c.combine(0.95, 0.4) - 0.75).abs() < 1e-6);
