@@ -45,15 +45,21 @@ def text_of(texts, size):
     return raw.decode("utf-8", errors="ignore")
 
 
-def chat_body(texts, size):
-    def encode(messages):
-        return json.dumps(
-            {"model": "gpt-4o-mini", "temperature": 0.2, "messages": messages},
-            ensure_ascii=False,
-            separators=(",", ":"),
-        ).encode()
+# Every body opens with it; the probe overwrites NONCE000 per iteration.
+SYSTEM = {"role": "system", "content": "You are a helpful assistant. [ref NONCE000]"}
 
-    messages = [{"role": "system", "content": "You are a helpful assistant. [ref NONCE000]"}]
+
+def encode(messages):
+    """An OpenAI chat body of `messages`, compact JSON."""
+    return json.dumps(
+        {"model": "gpt-4o-mini", "temperature": 0.2, "messages": messages},
+        ensure_ascii=False,
+        separators=(",", ":"),
+    ).encode()
+
+
+def chat_body(texts, size):
+    messages = [dict(SYSTEM)]
     i = 0
     while True:
         room = size - len(encode(messages)) - 40
@@ -86,8 +92,4 @@ out.mkdir(exist_ok=True)
 documents = [t for t, _, family in generate.generate(31337) if family.startswith("documents")]
 document = text_of(documents, 2048)
 (out / "l2-2k-document.txt").write_text(document, encoding="utf-8")
-(out / "document-miss-2k.json").write_bytes(json.dumps(
-    {"model": "gpt-4o-mini", "temperature": 0.2, "messages": [
-        {"role": "system", "content": "You are a helpful assistant. [ref NONCE000]"},
-        {"role": "user", "content": document[:1900]}]},
-    ensure_ascii=False, separators=(",", ":")).encode())
+(out / "document-miss-2k.json").write_bytes(encode([SYSTEM, {"role": "user", "content": document[:1900]}]))

@@ -467,11 +467,12 @@ def gray_floor(benign_ngram_scores):
     return float(np.float32(np.quantile(np.asarray(benign_ngram_scores, dtype=np.float64), GRAY_QUANTILE)))
 
 
-def cascade(m, g, t_m, t_g, floor):
-    """`max` of the rescaled signals where the n-gram score reaches the gray floor; the
-    rescaled n-gram score alone elsewhere (the static signal is not computed there)."""
-    g = np.asarray(g, dtype=np.float64)
-    return np.where(g >= floor, np.maximum(rescale(m, t_m), rescale(g, t_g)), rescale(g, t_g))
+def max_rescaled(m, g, t_m, t_g):
+    """`max` and `cascade` alike: the larger of the two rescaled signals. The cascade's
+    static signal is 0 where it has no gray region (`gated_static_scores`,
+    `GraphScorer.score_regions`), and 0 rescales to 0, so the n-gram score stands alone
+    there, as in Rust."""
+    return np.maximum(rescale(m, t_m), rescale(g, t_g))
 
 
 def threshold_above(scores, allowed):
@@ -570,7 +571,7 @@ class PreviousModel:
         self.t_m = float(cfg["combination"]["model_threshold"])
         self.t_g = float(cfg["combination"]["ngram_threshold"])
         self.kind = cfg["combination"]["kind"]
-        self.floor = float(cfg["combination"].get("gray_floor", 0.0))
+        self.floor = cfg["combination"].get("gray_floor")  # cascade only
         self.w = np.frombuffer((out / "ngram.bin").read_bytes(), dtype="<f4").astype(np.float32)
         self.scorer = GraphScorer(out / "model.onnx", windower)
 
@@ -580,9 +581,14 @@ class PreviousModel:
         try:
             out = []
             for t in texts:
-                m, _ = self.scorer.score(t)
+                if self.kind == "cascade":
+                    # The static signal over the gray regions only, as Rust scores it.
+                    norm = fz.normalize(t)
+                    m, _ = self.scorer.score_regions(norm, fz.gray_regions(norm, self.w, self.bias, self.floor))
+                else:
+                    m, _ = self.scorer.score(t)
                 g = fz.score(t, self.w, self.bias)
-                out.append(float(cascade([m], [g], self.t_m, self.t_g, self.floor)[0]))
+                out.append(float(max_rescaled([m], [g], self.t_m, self.t_g)[0]))
             return np.array(out)
         finally:
             fz.BITS = saved
@@ -690,8 +696,8 @@ def main():
     def add_max(name, cm, cg, hm, hg, meta):
         ben = ~cal.is_att
         tm, tg = threshold_at_fpr(cm[ben], ANCHOR_FPR), threshold_at_fpr(cg[ben], ANCHOR_FPR)
-        cand[name] = (np.maximum(rescale(cm, tm), rescale(cg, tg)),
-                      np.maximum(rescale(hm, tm), rescale(hg, tg)), dict(meta, kind="max", anchors=(tm, tg)))
+        cand[name] = (max_rescaled(cm, cg, tm, tg), max_rescaled(hm, hg, tm, tg),
+                      dict(meta, kind="max", anchors=(tm, tg)))
 
     def add_cascade(name, cm, cg, hm, hg, meta, hd, ng):
         ben = ~cal.is_att
@@ -701,7 +707,7 @@ def main():
         gate = lambda rows: gated_static_scores(windower, q, scale, hd, [r["text"] for r in rows], *ng,
                                                 meta["bits"], floor)
         cm, hm = gate(cal.rows), gate(hold.rows)
-        cand[name] = (cascade(cm, cg, tm, tg, floor), cascade(hm, hg, tm, tg, floor),
+        cand[name] = (max_rescaled(cm, cg, tm, tg), max_rescaled(hm, hg, tm, tg),
                       dict(meta, kind="cascade", anchors=(tm, tg), floor=floor,
                            gray=float((hg[~hold.is_att] >= floor).mean())))
 
@@ -787,12 +793,7 @@ def main():
     build_graph(q, scale, head, out / "model.onnx")
 
     def combine(m, g):
-        return float(cascade([m], [g], t_m2, t_g2, floor)[0])
-
-    def combine_run(m, g, run):
-        """`combine`, with the gate Rust applies: the static signal counts where a gray
-        region exists (the same texts as g >= floor, but decided per window)."""
-        return float(max(rescale([m], t_m2)[0], rescale([g], t_g2)[0])) if run else float(rescale([g], t_g2)[0])
+        return float(max_rescaled([m], [g], t_m2, t_g2)[0])
 
     # Sanity: the graph agrees with the numpy scoring on calibration texts.
     scorer = GraphScorer(out / "model.onnx", windower)
@@ -811,7 +812,7 @@ def main():
             g = fz.score(text, ng_w, ng_b)
             run = bool(regions)
             f.write(json.dumps({"id": rid, "text": text, "model": m, "ngram": g, "model_run": run,
-                                "combined": combine_run(m, g, run), "windows": nw},
+                                "combined": combine(m, g), "windows": nw},
                                ensure_ascii=False) + "\n")
 
     files = ["model.onnx", "tokenizer.json", "ngram.bin"]
