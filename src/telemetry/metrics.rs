@@ -106,6 +106,15 @@ fn layer_index(layer: Layer) -> usize {
 /// Largest scrape request read before answering.
 const MAX_REQUEST_HEAD: usize = 8 * 1024;
 
+/// How long a scraper may take to send its request head: a client that opens a
+/// connection and stays silent must not hold a task for ever.
+const HEAD_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// How long rendering and sending the answer may take once the head is read. Separate
+/// from [`HEAD_TIMEOUT`], so a busy runner (every worker scanning) that renders late does
+/// not cut off a scraper that asked in time.
+const ANSWER_TIMEOUT: Duration = Duration::from_secs(30);
+
 /// Why the metrics endpoint could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum MetricsError {
@@ -161,11 +170,7 @@ pub async fn serve_metrics(listen: &str, path: &str) -> Result<SocketAddr, Metri
             let handle = handle.clone();
             let path = path.clone();
             tokio::spawn(async move {
-                let _ = tokio::time::timeout(
-                    Duration::from_secs(5),
-                    answer_scrape(stream, &handle, &path),
-                )
-                .await;
+                let _ = answer_scrape(stream, &handle, &path).await;
             });
         }
     });
@@ -173,11 +178,25 @@ pub async fn serve_metrics(listen: &str, path: &str) -> Result<SocketAddr, Metri
 }
 
 /// Answers one HTTP/1.x request: the exposition for `GET <path>`, 404 otherwise.
+/// The head must arrive within [`HEAD_TIMEOUT`], the answer go out within
+/// [`ANSWER_TIMEOUT`].
 async fn answer_scrape(
     mut stream: tokio::net::TcpStream,
     handle: &PrometheusHandle,
     path: &str,
 ) -> std::io::Result<()> {
+    let timed_out = |_| std::io::Error::from(std::io::ErrorKind::TimedOut);
+    let head = tokio::time::timeout(HEAD_TIMEOUT, read_head(&mut stream))
+        .await
+        .map_err(timed_out)??;
+    tokio::time::timeout(ANSWER_TIMEOUT, answer(&mut stream, &head, handle, path))
+        .await
+        .map_err(timed_out)?
+}
+
+/// The request head, up to its blank line (or [`MAX_REQUEST_HEAD`] bytes, or the end of
+/// the stream).
+async fn read_head(stream: &mut tokio::net::TcpStream) -> std::io::Result<Vec<u8>> {
     let mut head = Vec::with_capacity(512);
     let mut buf = [0u8; 1024];
     while !head.windows(4).any(|w| w == b"\r\n\r\n") && head.len() < MAX_REQUEST_HEAD {
@@ -187,6 +206,16 @@ async fn answer_scrape(
         }
         head.extend_from_slice(&buf[..n]);
     }
+    Ok(head)
+}
+
+/// Renders and sends the answer to the request `head`.
+async fn answer(
+    stream: &mut tokio::net::TcpStream,
+    head: &[u8],
+    handle: &PrometheusHandle,
+    path: &str,
+) -> std::io::Result<()> {
     let line = head.split(|&b| b == b'\r').next().unwrap_or_default();
     let mut parts = line.split(|&b| b == b' ');
     let method = parts.next().unwrap_or_default();
@@ -493,6 +522,54 @@ impl Drop for InflightGuard {
         match HANDLES.get() {
             Some(handles) => handles.inflight.decrement(1.0),
             None => gauge!(INFLIGHT).decrement(1.0),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio::net::{TcpListener, TcpStream};
+
+    use super::*;
+
+    fn handle() -> PrometheusHandle {
+        PrometheusBuilder::new().build_recorder().handle()
+    }
+
+    /// A connected (client, server) pair on loopback.
+    async fn pair() -> (TcpStream, TcpStream) {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let address = listener.local_addr().expect("address");
+        let client = TcpStream::connect(address).await.expect("connect");
+        let (server, _) = listener.accept().await.expect("accept");
+        (client, server)
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_silent_scraper_is_cut_off_at_the_head_timeout() {
+        let (_client, server) = pair().await;
+        let error = answer_scrape(server, &handle(), "/metrics")
+            .await
+            .expect_err("no head ever came");
+        assert_eq!(error.kind(), std::io::ErrorKind::TimedOut);
+    }
+
+    #[tokio::test]
+    async fn a_scrape_is_answered_and_other_paths_are_not_found() {
+        for (target, status) in [("/metrics?x=1", "200 OK"), ("/other", "404 Not Found")] {
+            let (mut client, server) = pair().await;
+            let serving =
+                tokio::spawn(async move { answer_scrape(server, &handle(), "/metrics").await });
+            let request = format!("GET {target} HTTP/1.1\r\nHost: x\r\n\r\n");
+            client.write_all(request.as_bytes()).await.expect("write");
+            let mut reply = String::new();
+            client.read_to_string(&mut reply).await.expect("read");
+            assert!(
+                reply.starts_with(&format!("HTTP/1.1 {status}\r\n")),
+                "{reply}"
+            );
+            serving.await.expect("task").expect("answered");
         }
     }
 }
