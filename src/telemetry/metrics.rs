@@ -170,7 +170,7 @@ pub async fn serve_metrics(listen: &str, path: &str) -> Result<SocketAddr, Metri
             let handle = handle.clone();
             let path = path.clone();
             tokio::spawn(async move {
-                let _ = answer_scrape(stream, &handle, &path).await;
+                let _ = answer_scrape(stream, &handle, &path, HEAD_TIMEOUT).await;
             });
         }
     });
@@ -178,15 +178,16 @@ pub async fn serve_metrics(listen: &str, path: &str) -> Result<SocketAddr, Metri
 }
 
 /// Answers one HTTP/1.x request: the exposition for `GET <path>`, 404 otherwise.
-/// The head must arrive within [`HEAD_TIMEOUT`], the answer go out within
-/// [`ANSWER_TIMEOUT`].
+/// The head must arrive within `head_timeout` ([`HEAD_TIMEOUT`] when serving), the
+/// answer go out within [`ANSWER_TIMEOUT`].
 async fn answer_scrape(
     mut stream: tokio::net::TcpStream,
     handle: &PrometheusHandle,
     path: &str,
+    head_timeout: Duration,
 ) -> std::io::Result<()> {
     let timed_out = |_| std::io::Error::from(std::io::ErrorKind::TimedOut);
-    let head = tokio::time::timeout(HEAD_TIMEOUT, read_head(&mut stream))
+    let head = tokio::time::timeout(head_timeout, read_head(&mut stream))
         .await
         .map_err(timed_out)??;
     tokio::time::timeout(ANSWER_TIMEOUT, answer(&mut stream, &head, handle, path))
@@ -546,10 +547,11 @@ mod tests {
         (client, server)
     }
 
-    #[tokio::test(start_paused = true)]
+    #[tokio::test]
     async fn a_silent_scraper_is_cut_off_at_the_head_timeout() {
         let (_client, server) = pair().await;
-        let error = answer_scrape(server, &handle(), "/metrics")
+        let short = Duration::from_millis(20);
+        let error = answer_scrape(server, &handle(), "/metrics", short)
             .await
             .expect_err("no head ever came");
         assert_eq!(error.kind(), std::io::ErrorKind::TimedOut);
@@ -559,8 +561,9 @@ mod tests {
     async fn a_scrape_is_answered_and_other_paths_are_not_found() {
         for (target, status) in [("/metrics?x=1", "200 OK"), ("/other", "404 Not Found")] {
             let (mut client, server) = pair().await;
-            let serving =
-                tokio::spawn(async move { answer_scrape(server, &handle(), "/metrics").await });
+            let serving = tokio::spawn(async move {
+                answer_scrape(server, &handle(), "/metrics", HEAD_TIMEOUT).await
+            });
             let request = format!("GET {target} HTTP/1.1\r\nHost: x\r\n\r\n");
             client.write_all(request.as_bytes()).await.expect("write");
             let mut reply = String::new();
