@@ -312,9 +312,23 @@ def max_by_owner(scores, owner, n):
 
 
 def train_ngram(xs, y, weight):
+    """The n-gram logistic regression, its weights already in the fixed point Rust reads
+    (`quantize`), so every score computed here is the one the shipped table gives."""
     clf = LogisticRegression(C=8.0, max_iter=2000, solver="liblinear")
     clf.fit(xs, y, sample_weight=weight)
-    return clf.coef_[0].astype(np.float32), float(np.float32(clf.intercept_[0]))
+    q, scale = quantize(clf.coef_[0])
+    return q.astype(np.float64) * scale, float(np.float32(clf.intercept_[0]))
+
+
+def quantize(w):
+    """16-bit fixed point of the n-gram weights (format `i16-le`): the largest magnitude
+    maps to 32767, and a weight is `q * scale`. Half the f32 table's size, and Rust sums a
+    window's weights as exact integers; a logit moves by about 3e-4 at most."""
+    w = np.asarray(w, dtype=np.float64)
+    largest = float(np.abs(w).max())
+    scale = largest / 32767.0 if largest > 0 else 1.0
+    q = np.round(w / scale).astype(np.int16)
+    return q, scale
 
 
 def sigmoid(z):
@@ -572,7 +586,11 @@ class PreviousModel:
         self.t_g = float(cfg["combination"]["ngram_threshold"])
         self.kind = cfg["combination"]["kind"]
         self.floor = cfg["combination"].get("gray_floor")  # cascade only
-        self.w = np.frombuffer((out / "ngram.bin").read_bytes(), dtype="<f4").astype(np.float32)
+        raw = (out / "ngram.bin").read_bytes()
+        if cfg["ngram"]["format"] == "i16-le":
+            self.w = np.frombuffer(raw, dtype="<i2").astype(np.float64) * float(cfg["ngram"]["scale"])
+        else:
+            self.w = np.frombuffer(raw, dtype="<f4").astype(np.float32)
         self.scorer = GraphScorer(out / "model.onnx", windower)
 
     def scores(self, texts):
@@ -789,7 +807,10 @@ def main():
     print(f"shipped: {best['name']}, threshold {t_c}", flush=True)
 
     (out / "tokenizer.json").write_text(json.dumps(tok_json, ensure_ascii=False), encoding="utf-8")
-    (out / "ngram.bin").write_bytes(ng_w.astype("<f4").tobytes())
+    # `ng_w` is already fixed point (`train_ngram`): quantizing it again gives its q back.
+    ng_q, ng_scale = quantize(ng_w)
+    assert np.abs(ng_q.astype(np.float64) * ng_scale - ng_w).max() <= 1e-9 * ng_scale
+    (out / "ngram.bin").write_bytes(ng_q.astype("<i2").tobytes())
     build_graph(q, scale, head, out / "model.onnx")
 
     def combine(m, g):
@@ -820,8 +841,8 @@ def main():
     blend_params = (0.0, 0.0, 0.0)
     scoring = json.dumps(["cascade-regions", blend_params, t_m2, t_g2, floor, t_c, MAX_TOKENS, STRIDE, MAX_WINDOWS, bits])
     version = f"{args.name}+" + hashlib.sha256(("".join(shas[f] for f in files) + scoring).encode()).hexdigest()[:12]
-    write_toml(out, args.name, version, shas, ng_b, "cascade", blend_params, (t_m2, t_g2), t_c, t_exact,
-               t_m, t_g, floor)
+    write_toml(out, args.name, version, shas, ng_b, ng_scale, "cascade", blend_params, (t_m2, t_g2), t_c,
+               t_exact, t_m, t_g, floor)
     write_card(out, args.name, version, corpus, cal, hold, hold_m, hold_g, hold_c, t_m, t_g, t_c, rows,
                best["name"], len(pool_all), len(pool), pool, gen_counts, len(gen), y, len(aug_t),
                len(generic), previous, floor, best["meta"]["gray"])
@@ -856,7 +877,7 @@ def reference_texts(attacks, benign):
     return refs
 
 
-def write_toml(out, name, version, shas, ng_b, combo, blend_params, max_thresholds, t_c, t_exact,
+def write_toml(out, name, version, shas, ng_b, ng_scale, combo, blend_params, max_thresholds, t_c, t_exact,
                t_m, t_g, floor):
     lines = [
         "# promptgate L2 model description; written by models/train/train.py, read by",
@@ -882,7 +903,8 @@ def write_toml(out, name, version, shas, ng_b, combo, blend_params, max_threshol
         "",
         "[ngram]",
         'file = "ngram.bin"',
-        'format = "f32-le"',
+        'format = "i16-le"',
+        f"scale = {ng_scale!r}",
         f"bits = {fz.BITS}",
         f"n_min = {fz.N_MIN}",
         f"n_max = {fz.N_MAX}",
@@ -982,7 +1004,8 @@ changes with every file and scoring parameter, and the L0 cache key includes it.
 2. **Character n-gram signal** (`ngram.bin`): logistic regression over hashed character
    {fz.N_MIN}-{fz.N_MAX}-grams (FNV-1a, 2^{fz.BITS} buckets, L2-normalized counts) of the same
    normalized text, computed natively in Rust over windows of {fz.WINDOW_CHARS} characters
-   (stride {fz.WINDOW_STRIDE}), maximum taken. Weights: little-endian f32, one per bucket.
+   (stride {fz.WINDOW_STRIDE}), maximum taken. Weights: 16-bit fixed point (little-endian
+   i16, one per bucket, times `scale` in `model.toml`), the scores above computed with them.
 3. **Combination**: a cascade. The n-gram signal is computed for every text; the static
    signal (WordPiece, table lookups, MLP: about half of L2's cost) only on its **gray
    regions**: the character windows whose n-gram score reaches the gray floor **{floor:.4f}**

@@ -6,6 +6,11 @@
 //! collapsed, one space of padding on each side), char n-grams hashed with FNV-1a 32
 //! into 2^bits buckets; L2-normalized counts; logistic regression; windows of
 //! `window_chars` (stride `window_stride`) with the maximum taken.
+//!
+//! The weights are 16-bit fixed point (`weight = q * scale`, format `i16-le`, what
+//! `train.py` writes and calibrates with), so a window's weight sum is an exact integer
+//! prefix-sum difference and the table is half the size of f32 weights. Older `f32-le`
+//! tables are quantized the same way at load (a logit moves by under 1e-3).
 
 use std::ops::Range;
 
@@ -18,7 +23,9 @@ const FNV_PRIME: u32 = 0x0100_0193;
 /// The trained weights and featurizer parameters.
 #[derive(Debug)]
 pub(crate) struct NgramModel {
-    weights: Vec<f32>,
+    /// Fixed-point weights, one per bucket: the weight is `q * scale`.
+    weights: Vec<i16>,
+    scale: f64,
     bias: f64,
     mask: u32,
     n_min: usize,
@@ -30,17 +37,40 @@ pub(crate) struct NgramModel {
 impl NgramModel {
     pub(crate) fn from_bytes(spec: &NgramSpec, bytes: &[u8]) -> Result<Self, ClassifierError> {
         let buckets = 1usize << spec.bits;
-        if bytes.len() != buckets * 4 {
-            return Err(ClassifierError::BadSpec {
-                reason: format!(
-                    "{} has {} bytes, expected {} (2^{} f32)",
-                    spec.file,
-                    bytes.len(),
-                    buckets * 4,
-                    spec.bits
-                ),
-            });
-        }
+        let (weights, scale) = match spec.format.as_str() {
+            "i16-le" => {
+                let scale = spec
+                    .scale
+                    .filter(|s| s.is_finite() && *s > 0.0)
+                    .ok_or_else(|| ClassifierError::BadSpec {
+                        reason: format!(
+                            "ngram format i16-le needs a finite scale > 0 (got {:?})",
+                            spec.scale
+                        ),
+                    })?;
+                expect_len(spec, bytes, buckets, 2)?;
+                let q = bytes
+                    .chunks_exact(2)
+                    .map(|c| i16::from_le_bytes([c[0], c[1]]))
+                    .collect();
+                (q, scale)
+            }
+            "f32-le" => {
+                expect_len(spec, bytes, buckets, 4)?;
+                let w: Vec<f32> = bytes
+                    .chunks_exact(4)
+                    .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+                    .collect();
+                quantize(&w).ok_or_else(|| ClassifierError::BadSpec {
+                    reason: format!("{} holds a weight that is not finite", spec.file),
+                })?
+            }
+            other => {
+                return Err(ClassifierError::BadSpec {
+                    reason: format!("ngram format `{other}` (expected i16-le or f32-le)"),
+                });
+            }
+        };
         // Bucket counts inside one window are u16 (see `NgramScratch::counts`).
         let grams_per_window = spec.window_chars * (spec.n_max + 1 - spec.n_min.min(spec.n_max));
         if grams_per_window > usize::from(u16::MAX) {
@@ -52,12 +82,9 @@ impl NgramModel {
                 ),
             });
         }
-        let weights = bytes
-            .chunks_exact(4)
-            .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-            .collect();
         Ok(NgramModel {
             weights,
+            scale,
             bias: spec.bias,
             mask: (buckets - 1) as u32,
             n_min: spec.n_min,
@@ -114,6 +141,11 @@ impl NgramModel {
         if counts.len() != self.weights.len() {
             *counts = vec![0; self.weights.len()];
         }
+        // Slices, so the loops below keep their pointers in registers; every bucket is
+        // masked, so `mask` indexes the counts without a bounds check.
+        let mask = self.mask as usize;
+        let counts = &mut counts[..=mask];
+        let bucket = &bucket[..];
         let (n_min, n_max) = (self.n_min, self.n_max);
         // The n-grams counted now: those starting at or after `cs` and ending at or
         // before `ce`.
@@ -123,7 +155,7 @@ impl NgramModel {
         for (start, end) in window_spans(chars, self.window_chars, self.window_stride) {
             // Out: n-grams starting before the new start (counted if they ended by `ce`).
             self.for_grams(bucket, cs..start.min(ce), 0, ce, |b| {
-                let count = &mut counts[b as usize];
+                let count = &mut counts[b as usize & mask];
                 *count -= 1;
                 sumsq -= 2 * u64::from(*count) + 1;
             });
@@ -132,7 +164,7 @@ impl NgramModel {
             // In: n-grams ending after the old end, by the new end, starting at or after
             // the new start.
             self.for_grams(bucket, cs..end, ce, end, |b| {
-                let count = &mut counts[b as usize];
+                let count = &mut counts[b as usize & mask];
                 sumsq += 2 * u64::from(*count) + 1;
                 *count += 1;
             });
@@ -150,7 +182,7 @@ impl NgramModel {
                         dot += prefix[slot + 1] - prefix[slot];
                     }
                 }
-                self.bias + dot / (sumsq as f64).sqrt()
+                self.bias + dot as f64 * self.scale / (sumsq as f64).sqrt()
             };
             best = best.max(logit);
             if gray_logit.is_some_and(|floor| logit >= floor) {
@@ -167,7 +199,7 @@ impl NgramModel {
             }
         }
         // Leave the counts all zero for the next text.
-        self.for_grams(bucket, cs..ce, 0, ce, |b| counts[b as usize] = 0);
+        self.for_grams(bucket, cs..ce, 0, ce, |b| counts[b as usize & mask] = 0);
         sigmoid(best) as f32
     }
 
@@ -203,7 +235,9 @@ impl NgramModel {
         let full_hi = full_lo
             .max((end_by + 1).saturating_sub(n_max))
             .min(starts.end);
-        for i in starts.start..full_lo {
+        // Starts before `end_after + 1 - n_max` have no n-gram ending after `end_after`.
+        let first = starts.start.max((end_after + 1).saturating_sub(n_max));
+        for i in first..full_lo {
             partial(i).iter().for_each(|&b| f(b));
         }
         for &b in &bucket[full_lo * per_pos..full_hi * per_pos] {
@@ -216,8 +250,8 @@ impl NgramModel {
 
     /// Fills, for the n-gram of length `n` starting at char `i` (slot
     /// `i * per_pos + n - n_min`), its bucket, and `prefix[slot + 1]`, the sum of the
-    /// weights of every slot before it and itself (slots past the end weigh 0).
-    /// Returns the number of characters.
+    /// fixed-point weights of every slot before it and itself (slots past the end weigh
+    /// 0). Returns the number of characters.
     fn hash_all(&self, text: &str, per_pos: usize, scratch: &mut NgramScratch) -> usize {
         let NgramScratch {
             bucket,
@@ -242,60 +276,131 @@ impl NgramModel {
             bucket.resize(slots, 0);
         }
         if prefix.len() < slots + 1 {
-            prefix.resize(slots + 1, 0.0);
+            prefix.resize(slots + 1, 0);
         }
         let (bucket, prefix) = (&mut bucket[..slots], &mut prefix[..=slots]);
-        prefix[0] = 0.0;
-        if ascii {
-            self.hash(bytes, |i| i, bucket, prefix);
-        } else {
-            self.hash(bytes, |i| offsets[i], bucket, prefix);
+        let table = Table {
+            weights: &self.weights,
+            mask: self.mask,
+        };
+        // The shipped lengths as constants, so the per-start loop unrolls.
+        match (ascii, self.n_min, self.n_max) {
+            (true, 3, 5) => table.hash(bytes, |i| i, (3, 5), bucket, prefix),
+            (true, lo, hi) => table.hash(bytes, |i| i, (lo, hi), bucket, prefix),
+            (false, 3, 5) => table.hash(bytes, |i| offsets[i], (3, 5), bucket, prefix),
+            (false, lo, hi) => table.hash(bytes, |i| offsets[i], (lo, hi), bucket, prefix),
         }
         chars
     }
+}
 
+#[cfg(test)]
+impl NgramModel {
+    /// Every bucket's weight as the scores use it (`q * scale`), for plain recounts.
+    pub(crate) fn dequantized(&self) -> Vec<f64> {
+        self.weights
+            .iter()
+            .map(|&q| f64::from(q) * self.scale)
+            .collect()
+    }
+}
+
+/// The weight table as [`Table::hash`] reads it.
+struct Table<'a> {
+    weights: &'a [i16],
+    mask: u32,
+}
+
+impl Table<'_> {
     /// [`NgramModel::hash_all`] over `bucket.len() / per_pos` characters, character `i`
-    /// being `bytes[at(i)..at(i + 1)]`.
+    /// being `bytes[at(i)..at(i + 1)]`, for n-grams of `lengths.0..=lengths.1`
+    /// characters.
     #[inline(always)]
     fn hash(
         &self,
         bytes: &[u8],
         at: impl Fn(usize) -> usize,
+        (n_min, n_max): (usize, usize),
         bucket: &mut [u32],
-        prefix: &mut [f64],
+        prefix: &mut [i64],
     ) {
-        let (n_min, n_max) = (self.n_min, self.n_max);
         let per_pos = n_max - n_min + 1;
         let chars = bucket.len() / per_pos;
-        let mut total = 0.0f64;
+        // Starts whose every n-gram fits in the text.
+        let whole = chars.saturating_sub(n_max - 1);
+        let fnv = |h: u32, bytes: &[u8]| {
+            bytes
+                .iter()
+                .fold(h, |h, &b| (h ^ u32::from(b)).wrapping_mul(FNV_PRIME))
+        };
+        let mut total = 0i64;
+        prefix[0] = 0;
         let slots = bucket
             .chunks_exact_mut(per_pos)
             .zip(prefix[1..].chunks_exact_mut(per_pos));
         for (i, (bucket, prefix)) in slots.enumerate() {
-            let last = (i + n_max).min(chars);
-            let shortest = (i + n_min - 1).min(last);
-            let mut h = FNV_OFFSET;
             // Characters before the shortest n-gram's last one: no slot.
-            for &b in &bytes[at(i)..at(shortest)] {
-                h = (h ^ u32::from(b)).wrapping_mul(FNV_PRIME);
-            }
-            let filled = last - shortest;
-            let grams = (shortest..last)
-                .zip(bucket.iter_mut())
-                .zip(prefix.iter_mut());
-            for ((j, bucket), prefix) in grams {
-                for &b in &bytes[at(j)..at(j + 1)] {
-                    h = (h ^ u32::from(b)).wrapping_mul(FNV_PRIME);
+            let shortest = (i + n_min - 1).min(chars);
+            let mut h = fnv(FNV_OFFSET, &bytes[at(i)..at(shortest)]);
+            let fitting = if i < whole { per_pos } else { chars - shortest };
+            for (j, (bucket, prefix)) in bucket.iter_mut().zip(prefix.iter_mut()).enumerate() {
+                if j < fitting {
+                    let c = shortest + j;
+                    h = fnv(h, &bytes[at(c)..at(c + 1)]);
+                    *bucket = h & self.mask;
+                    total += i64::from(self.weights[(h & self.mask) as usize]);
+                } else {
+                    // Slots past the end: bucket 0, no weight.
+                    *bucket = 0;
                 }
-                *bucket = h & self.mask;
-                total += f64::from(self.weights[*bucket as usize]);
                 *prefix = total;
             }
-            // Slots past the end: bucket 0, no weight.
-            bucket[filled..].fill(0);
-            prefix[filled..].fill(total);
         }
     }
+}
+
+/// `bytes` must hold `buckets` weights of `width` bytes.
+fn expect_len(
+    spec: &NgramSpec,
+    bytes: &[u8],
+    buckets: usize,
+    width: usize,
+) -> Result<(), ClassifierError> {
+    if bytes.len() == buckets * width {
+        return Ok(());
+    }
+    Err(ClassifierError::BadSpec {
+        reason: format!(
+            "{} has {} bytes, expected {} (2^{} {} weights)",
+            spec.file,
+            bytes.len(),
+            buckets * width,
+            spec.bits,
+            spec.format
+        ),
+    })
+}
+
+/// 16-bit fixed point of f32 weights, as `train.py` quantizes them: the largest
+/// magnitude maps to `i16::MAX`. `None` when a weight is not finite.
+fn quantize(weights: &[f32]) -> Option<(Vec<i16>, f64)> {
+    let mut largest = 0.0f64;
+    for &w in weights {
+        if !w.is_finite() {
+            return None;
+        }
+        largest = largest.max(f64::from(w).abs());
+    }
+    let scale = if largest > 0.0 {
+        largest / f64::from(i16::MAX)
+    } else {
+        1.0
+    };
+    let q = weights
+        .iter()
+        .map(|&w| (f64::from(w) / scale).round() as i16)
+        .collect();
+    Some((q, scale))
 }
 
 /// Reusable buffers for [`NgramModel::score_normalized`] (one per inference slot).
@@ -303,8 +408,8 @@ impl NgramModel {
 pub(crate) struct NgramScratch {
     /// Bucket of every n-gram slot (of the current text; longer from an earlier one).
     bucket: Vec<u32>,
-    /// Prefix sums of the slots' weights (likewise).
-    prefix: Vec<f64>,
+    /// Prefix sums of the slots' fixed-point weights (likewise).
+    prefix: Vec<i64>,
     /// Count of each bucket in the current window; all zero between texts.
     counts: Vec<u16>,
     /// Byte offset of every character and the end (non-ASCII text only).

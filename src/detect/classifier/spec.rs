@@ -41,7 +41,11 @@ pub(crate) struct EncoderSpec {
 #[serde(deny_unknown_fields)]
 pub(crate) struct NgramSpec {
     pub file: String,
+    /// `i16-le` (fixed point, with `scale`) or `f32-le` (older models).
     pub format: String,
+    /// The weight of one fixed-point unit (`i16-le` only).
+    #[serde(default)]
+    pub scale: Option<f64>,
     pub bits: u32,
     pub n_min: usize,
     pub n_max: usize,
@@ -200,9 +204,13 @@ impl ModelSpec {
             ));
         }
         let n = &self.ngram;
-        if n.format != "f32-le" || n.hash != "fnv1a32" || n.normalize != MODEL_TEXT_ID {
+        let formats = ["i16-le", "f32-le"];
+        if !formats.contains(&n.format.as_str())
+            || n.hash != "fnv1a32"
+            || n.normalize != MODEL_TEXT_ID
+        {
             return bad(format!(
-                "ngram featurizer `{}`/`{}`/`{}` is not the one this build implements (f32-le/fnv1a32/{})",
+                "ngram featurizer `{}`/`{}`/`{}` is not the one this build implements (i16-le or f32-le/fnv1a32/{})",
                 n.format, n.hash, n.normalize, MODEL_TEXT_ID
             ));
         }
