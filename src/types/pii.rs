@@ -241,9 +241,12 @@ pub fn default_action(ty: PiiType) -> PiiAction {
 }
 
 /// Regions whose national formats are recognised when the configuration names
-/// none: the countries of the languages the rule packs cover, plus the large
-/// English-speaking ones.
+/// none: the countries of the languages the rule packs cover and the large
+/// English-, Spanish- and Portuguese-speaking ones, and every EU/EEA country (the
+/// territory whose personal data a GDPR-minded operator redacts; their numbers
+/// reach prompts without a calling code), plus the UK, Switzerland, RU, UA, CN, JP.
 pub const DEFAULT_PHONE_REGIONS: &[&str] = &[
-    "US", "CA", "GB", "IE", "AU", "IN", "DE", "AT", "CH", "FR", "BE", "ES", "IT", "PT", "BR", "PL",
-    "NL", "RU", "UA", "CN", "JP",
+    "US", "CA", "GB", "IE", "AU", "NZ", "IN", "DE", "AT", "CH", "LI", "LU", "FR", "BE", "NL", "ES",
+    "IT", "PT", "PL", "CZ", "SK", "HU", "SI", "HR", "RO", "BG", "GR", "CY", "MT", "DK", "SE", "FI",
+    "NO", "IS", "EE", "LV", "LT", "BR", "MX", "AR", "CO", "CL", "RU", "UA", "CN", "JP",
 ];

@@ -205,8 +205,12 @@ impl PiiShield {
             i += 1;
         }
         if international {
-            // `+CC…` or `00CC…`.
-            let skip = if span.first() == Some(&b'+') { 0 } else { 2 };
+            // `+CC…`, `(CC) …` or `00CC…`.
+            let skip = if matches!(span.first(), Some(b'+' | b'(')) {
+                0
+            } else {
+                2
+            };
             n > skip && phone::international_strictly_valid(&digits[skip..n])
         } else if hit.rule == phone::KEYWORD_RULE {
             // A phone word vouches for the number: a length a default region issues

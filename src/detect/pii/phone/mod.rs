@@ -12,6 +12,8 @@ mod words;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_formats;
 
 use std::sync::LazyLock;
 
@@ -72,15 +74,24 @@ pub(super) fn phone(b: &[u8], run: &Run, plus: bool) -> Option<(&'static str, us
     let s = run.start;
     let d = run.digits();
     let nd = d.len();
-    if !(7..=15).contains(&nd) {
+    if !(6..=15).contains(&nd) || date_shaped(run) {
         return None;
     }
     let open_paren = s > 0 && b[s - 1] == b'(';
     let start = if plus || open_paren { s - 1 } else { s };
     if start > 0 && b[start - 1] == b'+' && open_paren {
-        return None;
+        // "+(370) 39150008": the calling code in brackets after the `+`.
+        let code = run.ngroups >= 2 && run.seps[0] == b'p' && run.groups[0].1 <= 3;
+        return (code && nd >= 8 && international(run, 0))
+            .then_some(("pii.phone.international", start - 1));
     }
-    let phone_word = keyword_distance_before(b, start, KEYWORD_WINDOW, &WORDS.phone);
+    // The phone word near the number, or further off with only glue words and names
+    // between ("Contatto di emergenza: Laura Cruz, 3271602768").
+    let phone_word =
+        keyword_distance_before(b, start, KEYWORD_WINDOW, &WORDS.phone).or_else(|| {
+            keyword_distance_before(b, start, NAMED_WINDOW, &WORDS.phone)
+                .filter(|&p| glue_only(&b[start.saturating_sub(p)..start]))
+        });
     let other_word = keyword_distance_before(b, start, 32, &WORDS.not_phone);
     let labelled = labelled(b, start);
     let after = || other_word.is_none() && keyword_after(b, run.end, 24, &WORDS.phone_after);
@@ -97,6 +108,16 @@ pub(super) fn phone(b: &[u8], run: &Run, plus: bool) -> Option<(&'static str, us
         || after();
     let arithmetic = arithmetic_around(b, start, run.end)
         || keyword_after(b, run.end, 12, &WORDS.not_phone_after);
+    if nd == 6 {
+        // Six digits are a phone only as short plans write them ("Mobil: 22 56 49",
+        // "Durchwahl 75 74 32"): space-separated groups of two or three, a label or
+        // a phone word bound to them; then a default region must issue them.
+        let short =
+            run.ngroups >= 2 && run.uniform_sep(b" ") && run.lens().all(|l| (2..=3).contains(&l));
+        let bound_word = labelled || (phone_word.is_some() && bound);
+        return (short && keyed && bound_word && !arithmetic && !placeholder(d))
+            .then_some((KEYWORD_RULE, start));
+    }
     // International: "+CC …" or "00CC …" (not "(00…)", a German area code style).
     let intl = if plus {
         Some(0)
@@ -116,6 +137,25 @@ pub(super) fn phone(b: &[u8], run: &Run, plus: bool) -> Option<(&'static str, us
     // Dotted runs are dates, versions and decimals unless NANP-shaped.
     let dotted = run.has_sep(b'.');
     let nanp_shape = run.shape_is(&[3, 3, 4]) || (run.shape_is(&[1, 3, 3, 4]) && d[0] == b'1');
+    // "(351) 969141777": a calling code in brackets without the `+` (as Portuguese
+    // numbers are often written). Eleven digits or more and no NANP grouping, so that
+    // "(212) 555-0100" stays an area code, and the rest fully valid in that country.
+    let bracketed_code = open_paren
+        && !dotted
+        && d[0] != b'0'
+        && nd >= 11
+        && !nanp_shape
+        && run.ngroups >= 2
+        && run.seps[0] == b'p'
+        && (2..=3).contains(&run.groups[0].1)
+        && numbering::is_calling_code(&d[..usize::from(run.groups[0].1)]);
+    if bracketed_code
+        && other_word.is_none()
+        && !arithmetic
+        && numbering::international_strictly_valid(d)
+    {
+        return Some(("pii.phone.international", start));
+    }
     if nanp_shape {
         let body = &d[nd - 10..];
         // "(212) 555-0100", "1 (242) 806-4916": the area code in brackets.
@@ -198,6 +238,48 @@ pub(super) fn phone(b: &[u8], run: &Run, plus: bool) -> Option<(&'static str, us
     None
 }
 
+/// Whether `run` is a date ("2024-03-12", "12/03/2024", "12.03.2024"): a year of four
+/// digits and a month and day in range, one separator throughout. A label or a phone
+/// word before it ("Office: 2024-03-12 closed") does not make it a number to call.
+fn date_shaped(run: &Run) -> bool {
+    let d = run.digits();
+    let num = |a: usize, b: usize| {
+        d[a..b]
+            .iter()
+            .fold(0u32, |n, &c| n * 10 + u32::from(c - b'0'))
+    };
+    let (year, month, day) = if run.shape_is(&[4, 2, 2]) {
+        (num(0, 4), num(4, 6), num(6, 8))
+    } else if run.shape_is(&[2, 2, 4]) {
+        // Day first or month first: either way both are in range.
+        let (a, b) = (num(0, 2), num(2, 4));
+        (num(4, 8), a.min(b), a.max(b))
+    } else {
+        return false;
+    };
+    run.uniform_sep(b"-./")
+        && (1900..=2100).contains(&year)
+        && (1..=12).contains(&month)
+        && (1..=31).contains(&day)
+}
+
+/// Whether a digit run at `s` that a slash ends ("30/198-2109") has a phone word bound
+/// to it or a contact-block label right before it, so that the slash may be read as
+/// an area-code separator.
+pub(super) fn slash_phone_context(b: &[u8], s: usize) -> bool {
+    let start = if s > 0 && b[s - 1] == b'(' { s - 1 } else { s };
+    labelled(b, start)
+        || keyword_distance_before(b, start, KEYWORD_WINDOW, &WORDS.phone)
+            .is_some_and(|p| glue_only(&b[start.saturating_sub(p)..start]))
+}
+
+/// Whether a contact-block label stands right before the digits at `s` (see
+/// [`labelled`]): such digits are a phone even when another identifier's checksum
+/// passes.
+pub(super) fn phone_labelled(b: &[u8], s: usize) -> bool {
+    labelled(b, s)
+}
+
 /// Whether a contact-block label and its `:` or `.` stand right before `start`
 /// ("Direct: ", "Tel. kom. ", "Recepción: "), the label at the start of its line or
 /// after `|`, `,` or `;` (a label inside a sentence is a word).
@@ -233,6 +315,10 @@ fn labelled(b: &[u8], start: usize) -> bool {
 /// How far (bytes) a phone word may end before the number ("Il numero di telefono
 /// dell'ufficio è …", "Numéro de téléphone du client : …").
 const KEYWORD_WINDOW: usize = 24;
+
+/// How far (bytes) a phone word may end before the number when only glue words and
+/// capitalised names stand between ("Contato de emergência: Nicolas Câmara, …").
+const NAMED_WINDOW: usize = 56;
 
 /// Whether `d` is a placeholder ("(123) 456-7891", "000 000 000"): one digit repeated,
 /// or seven or more consecutive ascending digits.

@@ -357,6 +357,14 @@ fn international(digits: &[u8], strict: bool) -> bool {
     false
 }
 
+/// Whether `digits` (ASCII) are exactly a country calling code ("351", "44"; not "12",
+/// which is the code 1 and more).
+pub(in crate::detect::pii) fn is_calling_code(digits: &[u8]) -> bool {
+    ascii_digits(digits, 3)
+        .and_then(|d| d.parse::<u16>().ok())
+        .is_some_and(|code| PLAN.by_code.contains_key(&code))
+}
+
 fn ascii_digits(digits: &[u8], max: usize) -> Option<&str> {
     if digits.is_empty() || digits.len() > max || !digits.iter().all(u8::is_ascii_digit) {
         return None;

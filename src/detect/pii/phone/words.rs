@@ -20,6 +20,7 @@ pub(super) const PHONE_KEYWORDS: &[&str] = &[
     "mobile no", "my mobile", "her mobile", "his mobile", "mobile is", "mobile on", "mobile at",
     "call me", "call us", "call him", "call her", "call them", "call at", "call on",
     "call back", "callback", "call from", "calls from", "called from", "calling from",
+    "emergency contact",
     "give me a call", "ring me", "reach me", "reach us", "reach him", "reach her", "contact",
     "extension", "please ring", "ring us", "ring him", "ring her", "caller id", "support line",
     "service line", "customer service", "called me", "voicemail", "voice mail", "front desk",
@@ -29,12 +30,13 @@ pub(super) const PHONE_KEYWORDS: &[&str] = &[
     "telefonicznie", "komórka", "komórki", "komórkę", "komórkowy", "numer", "nr tel", "zadzwoń",
     "zadzwonić", "zadzwoni", "dzwoń", "dzwonić", "oddzwoń", "oddzwonić", "sms", "smsa", "smsem",
     "kontakt", "kontaktdaten", "kontaktnummer", "kontaktu", "kontaktowy", "kontaktowe",
-    "tel. kom.", "whatsappie", "whatsappa",
+    "tel. kom.", "whatsappie", "whatsappa", "kontaktowa",
     "infolinia", "faks", "dzwonił", "dzwoniła", "dzwonili", "zadzwonił", "zadzwoniła",
     // de
     "telefonnummer", "telefonisch", "handy", "handynummer", "mobil", "mobilnummer",
     "mobiltelefon", "rufnummer", "anruf", "anrufen", "ruf", "rufe", "rufen", "erreichbar",
     "erreichen", "durchwahl", "angerufen", "servicenummer", "service-nummer", "kundendienst",
+    "notfallkontakt", "notrufnummer", "ansprechpartner", "ansprechpartnerin",
     // fr
     "tél", "téléphone", "téléphoner", "téléphonique", "portable", "appel", "appeler", "appelez",
     "rappel", "rappeler", "rappelez", "rappelle", "joignable", "joindre", "appelé", "appelée",
@@ -48,7 +50,8 @@ pub(super) const PHONE_KEYWORDS: &[&str] = &[
     "contatto", "fisso", "chiamato", "servizio clienti",
     // nl
     "telefoon", "telefoonnummer", "mobiel", "mobiele", "mobielnummer", "gsm", "bel", "bellen",
-    "bereikbaar", "gebeld", "belde", "klantenservice",
+    "bereikbaar", "gebeld", "belde", "klantenservice", "noodcontact", "noodnummer",
+    "contactpersoon",
     // pt
     "telefone", "telefones", "telemóvel", "telemovel", "ligue", "ligar", "liga", "contato",
     "ligação", "ligacao", "ligou", "ligaram", "central de atendimento",
@@ -63,21 +66,27 @@ pub(super) const PHONE_KEYWORDS: &[&str] = &[
 pub(super) const PHONE_LABELS: &[&str] = &[
     // en
     "direct", "direct line", "main line", "main", "reception", "work", "home", "mob", "cell",
-    "mobile", "t", "m", "tel", "ph", "office phone", "work phone", "home phone",
+    "mobile", "t", "m", "tel", "ph", "office phone", "work phone", "home phone", "office",
+    "fax",
     // pl
-    "kom", "tel. kom", "sekretariat", "recepcja", "biuro obsługi klienta", "centrala",
+    "kom", "tel. kom", "sekretariat", "recepcja", "biuro obsługi klienta", "centrala", "biuro",
+    "dom", "praca",
     // de
-    "zentrale", "empfang", "mobil", "durchwahl", "sekretariat", "tel", "fon", "mob",
+    "zentrale", "empfang", "mobil", "durchwahl", "sekretariat", "tel", "fon", "mob", "büro",
+    "buero", "privat", "geschäftlich", "dienstlich",
     // fr
-    "standard", "ligne directe", "accueil", "mob", "port", "secrétariat",
+    "standard", "ligne directe", "accueil", "mob", "port", "secrétariat", "bureau",
+    "domicile", "travail",
     // es
-    "centralita", "línea directa", "recepción", "móvil", "secretaría", "cel",
+    "centralita", "línea directa", "recepción", "móvil", "secretaría", "cel", "oficina",
+    "casa", "trabajo",
     // it
-    "centralino", "linea diretta", "reception", "cell", "segreteria",
+    "centralino", "linea diretta", "reception", "cell", "segreteria", "ufficio", "lavoro",
     // nl
-    "receptie", "direct", "mob", "secretariaat", "centrale",
+    "receptie", "direct", "mob", "secretariaat", "centrale", "kantoor", "thuis", "werk",
     // pt
-    "receção", "recepção", "linha direta", "cel", "secretaria", "telem",
+    "receção", "recepção", "linha direta", "cel", "secretaria", "telem", "escritório",
+    "escritorio", "trabalho",
 ];
 
 /// Words that may stand between a phone word and its number without loosening the
@@ -114,6 +123,11 @@ pub(super) const GLUE_WORDS: &[&str] = &[
     // pl
     "na", "pod", "to", "mój", "moja", "mojego", "nasz", "nasza", "numer", "numerem", "numeru",
     "jest", "do", "z", "ze", "mi", "mnie", "nas", "ktoś", "biura", "pana", "pani",
+    // an emergency contact, in the eight languages ("Contatto di emergenza: …")
+    "emergency", "awaryjny", "awaryjnego", "notfall", "urgence", "d", "emergencia",
+    "emergenza", "emergência", "emergencias",
+    // a contact person ("Contact person: …", "Persona de contacto: …")
+    "person", "personne", "persona", "pessoa", "persoon", "osoba",
 ];
 
 /// Phone words right after a number ("Is 0612345678 a landline or a cell number?").

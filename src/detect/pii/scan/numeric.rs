@@ -4,7 +4,7 @@
 
 use super::super::checks;
 use super::super::phone::arithmetic_around;
-use super::super::phone::{phone, phone_extension};
+use super::super::phone::{phone, phone_extension, phone_labelled, slash_phone_context};
 use super::Hit;
 use super::run::{MAX_GROUPS, Run};
 use crate::types::PiiType;
@@ -93,8 +93,10 @@ fn pesel_context(b: &[u8], run: &Run) -> bool {
     if let Some(p) = named {
         return (run.ngroups == 1 || run.uniform_sep(b" -")) && phone.is_none_or(|q| q >= p);
     }
+    // A contact-block label right before it ("Centralino: 03321650084") names a phone.
     run.ngroups == 1
         && phone.is_none()
+        && !phone_labelled(b, s)
         && !arithmetic_around(b, s, run.end)
         && keyword_distance_before(b, s, 32, &WORDS.arithmetic).is_none()
         && !keyword_after(b, run.end, 16, &WORDS.arithmetic_after)
@@ -147,16 +149,19 @@ pub(super) fn numeric(b: &[u8], s: usize, hits: &mut Vec<Hit>) -> usize {
     }
     let mut run = Run::parse(b, s);
     // "02875/64467438", "03/ 685 39 27": an area code and a slash (Germany, Austria,
-    // Belgium); read again with the slash as the first separator. Dates ("01/2024")
-    // have too few digits for any phone rule.
-    if b[s] == b'0'
-        && run.ngroups == 1
-        && (2..=5).contains(&run.ndigits)
-        && b.get(run.end) == Some(&b'/')
-    {
-        let slashed = Run::parse_with(b, s, true);
-        if slashed.ngroups >= 2 {
-            run = slashed;
+    // Belgium); read again with the slash as a separator. Dates ("01/2024") have too
+    // few digits for any phone rule. Without the trunk 0 ("30/198-2109", "06-7/049
+    // 2577" and "(06)66/011-8942" are Hungarian), only after a phone word or label.
+    let slash_at = run.end + usize::from(b.get(run.end) == Some(&b')'));
+    if (2..=5).contains(&run.ndigits) && run.ngroups <= 2 && b.get(slash_at) == Some(&b'/') {
+        let trunk = b[s] == b'0' && run.ngroups == 1;
+        if trunk || slash_phone_context(b, s) {
+            let slashed = Run::parse_with(b, s, true);
+            // A subscriber number of six digits or more after the slash, unless a
+            // trunk 0 says so ("Tel Aviv 2024/2025" is a season).
+            if slashed.ngroups > run.ngroups && (trunk || slashed.ndigits >= run.ndigits + 6) {
+                run = slashed;
+            }
         }
     }
     let after = run.end;
@@ -257,11 +262,14 @@ fn classify(b: &[u8], run: &Run, ext_end: Option<usize>, hits: &mut Vec<Hit>) {
                 && run.uniform_sep(b"-");
             let keyed = keyword_before(b, s, 24, NIP_KEYWORDS)
                 && (run.ngroups == 1 || run.uniform_sep(b"- "));
-            if (dashed || keyed) && checks::nip_valid(d) {
+            // A tax office code never starts with 0: "060-697-13-16" is a trunk-0
+            // phone written in the NIP's grouping, unless the word NIP says otherwise.
+            let trunk = d[0] == b'0' && !keyed;
+            if (dashed || keyed) && !trunk && checks::nip_valid(d) {
                 push(hits, PiiType::PlNip, "pii.pl_nip", s, run.end);
                 return;
             }
-            if dashed {
+            if dashed && !trunk {
                 return;
             }
         }

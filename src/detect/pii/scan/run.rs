@@ -23,8 +23,9 @@ impl Run {
         Run::parse_with(b, start, false)
     }
 
-    /// [`Run::parse`], with `slash` letting a `/` (or `/ `) end the first group: the
-    /// area-code slash of German, Austrian and Belgian phone numbers.
+    /// [`Run::parse`], with `slash` letting one `/` (or `/ `, or `)/`) end the first or
+    /// second group: the area-code slash of German, Austrian, Belgian ("02866/81785056")
+    /// and Hungarian ("06-30/123-4567") phone numbers.
     pub(super) fn parse_with(b: &[u8], start: usize, slash: bool) -> Run {
         let mut run = Run {
             start,
@@ -38,6 +39,7 @@ impl Run {
         };
         let n = b.len();
         let mut i = start;
+        let mut slashed = false;
         loop {
             let gs = i;
             while i < n && b[i].is_ascii_digit() {
@@ -57,9 +59,11 @@ impl Run {
             }
             run.end = i;
             let mut j = i;
-            let area_slash = slash && run.ngroups == 1 && b.get(i) == Some(&b'/');
+            let paren = usize::from(b.get(i) == Some(&b')'));
+            let area_slash =
+                slash && !slashed && run.ngroups <= 2 && b.get(i + paren) == Some(&b'/');
             if area_slash {
-                j += 1 + usize::from(b.get(i + 1) == Some(&b' '));
+                j += paren + 1 + usize::from(b.get(i + paren + 1) == Some(&b' '));
             }
             while !area_slash
                 && j < n
@@ -72,7 +76,8 @@ impl Run {
                 break;
             }
             if area_slash {
-                run.seps[0] = b'/';
+                run.seps[run.ngroups - 1] = b'/';
+                slashed = true;
                 i = j;
                 continue;
             }
