@@ -28,7 +28,7 @@ pub(crate) fn is_word_char(c: char) -> bool {
 }
 
 /// Does a match starting at `start` begin on a word boundary?
-#[inline]
+#[cfg(test)]
 pub(crate) fn starts_word(text: &str, start: usize) -> bool {
     match text[..start].chars().next_back() {
         None => true,
@@ -39,6 +39,11 @@ pub(crate) fn starts_word(text: &str, start: usize) -> bool {
 /// Does a match ending at `end` end on a word boundary?
 #[inline]
 pub(crate) fn ends_word(text: &str, end: usize) -> bool {
+    match text.as_bytes().get(end) {
+        None => return true,
+        Some(&b) if b < 0x80 => return !b.is_ascii_alphanumeric(),
+        Some(_) => {}
+    }
     match text[end..].chars().next() {
         None => true,
         Some(c) => !is_word_char(c),
