@@ -122,7 +122,7 @@ pub(crate) fn scan_view(
 
     // Near patterns, from term hits and word positions.
     if !hits.is_empty() {
-        near_matches(c, text, &hits, emit);
+        near_matches(c, text, &hits, None, emit);
     }
 
     if runs_patterns(view.kind) {
@@ -208,23 +208,30 @@ pub(crate) fn scan_parts(
     }
     // One pass finds hits by start, and at one start the shorter first: a
     // part's own hit (it ends inside the part) before one across parts.
-    let mut hits: Vec<TermHit> =
-        Vec::with_capacity(parts.iter().map(|p| p.terms.len()).sum::<usize>() + across.len());
+    let len = parts.iter().map(|p| p.terms.len()).sum::<usize>() + across.len();
+    let mut hits: Vec<TermHit> = Vec::with_capacity(len);
+    // Which part each hit lies in (ACROSS for one that is in none).
+    let mut origin: Vec<u32> = Vec::with_capacity(len);
     let mut across = across.into_iter().peekable();
-    for p in parts {
+    for (k, p) in parts.iter().enumerate() {
         for h in p.terms {
             let mut h = *h;
             h.start += p.at;
             h.end += p.at;
             while let Some(a) = across.next_if(|a| a.start < h.start) {
                 hits.push(a);
+                origin.push(ACROSS);
             }
             hits.push(h);
+            origin.push(k as u32);
         }
     }
-    hits.extend(across);
+    for a in across {
+        hits.push(a);
+        origin.push(ACROSS);
+    }
     if !hits.is_empty() {
-        near_matches(c, text, &hits, emit);
+        near_matches(c, text, &hits, Some(&origin), emit);
     }
     if runs_patterns(view.kind) {
         let starts: Vec<(usize, &[Option<usize>])> = parts.iter().map(|p| (p.at, p.gate)).collect();
@@ -330,7 +337,7 @@ pub(crate) fn scan_delta(
     }
     hits.extend(fresh);
     if !hits.is_empty() {
-        near_matches(c, text, &hits, emit);
+        near_matches(c, text, &hits, None, emit);
     }
     hits
 }
@@ -353,25 +360,55 @@ fn all_groups(groups: u16) -> u64 {
     }
 }
 
-fn near_matches(c: &Compiled, text: &str, hits: &[TermHit], emit: &mut dyn FnMut(Hit)) {
+/// [`near_matches`]' part of a hit that lies in no single part.
+const ACROSS: u32 = u32::MAX;
+
+/// Chains the term hits of `text` into near-pattern matches and emits the
+/// first chain of each pattern that has one.
+///
+/// With `origin` (the part each hit lies in, [`ACROSS`] for none; see
+/// [`scan_parts`]), a pattern whose hits all lie in one part is skipped: each
+/// of its chains lies inside that part, and the caller wants only matches
+/// across parts (its first chain would be dropped the same way).
+fn near_matches(
+    c: &Compiled,
+    text: &str,
+    hits: &[TermHit],
+    origin: Option<&[u32]>,
+    emit: &mut dyn FnMut(Hit),
+) {
     // Which near patterns have a hit in every group? In ordinary text common
     // terms (`you`, `all`) hit constantly but almost never complete a pattern,
     // so this one pass over the hits usually ends the work: no sort, no word
-    // positions, no chains.
-    let mut seen = vec![0u64; c.nears.len()];
-    for h in hits {
+    // positions, no chains. Per pattern: the groups seen, and the part its
+    // hits lie in (NO_PART before the first, ACROSS once two differ).
+    const NO_PART: u32 = u32::MAX - 1;
+    let mut seen = vec![(0u64, NO_PART); c.nears.len()];
+    // The patterns with a hit, each once.
+    let mut touched: Vec<u32> = Vec::new();
+    for (k, h) in hits.iter().enumerate() {
+        let part = origin.map_or(0, |o| o[k]);
         for &(near, group) in &c.terms[h.term as usize].uses {
+            let s = &mut seen[near as usize];
+            if s.1 == NO_PART {
+                touched.push(near);
+                s.1 = part;
+            } else if s.1 != part {
+                s.1 = ACROSS;
+            }
             if group < 64 {
-                seen[near as usize] |= 1 << group;
+                s.0 |= 1 << group;
             }
         }
     }
+    let across_only = origin.is_some();
     let complete = |near: u32| {
         let n = near as usize;
         let all = all_groups(c.nears[n].groups);
-        seen[n] & all == all
+        let (groups, part) = seen[n];
+        groups & all == all && (!across_only || part == ACROSS)
     };
-    if !(0..c.nears.len() as u32).any(complete) {
+    if !touched.iter().any(|&n| complete(n)) {
         return;
     }
     // Only the hits of complete patterns take part in chains.
