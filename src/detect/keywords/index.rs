@@ -336,35 +336,79 @@ pub(crate) fn candidates(
             let b1 = if s + 1 < to { usize::from(b[s + 1]) } else { 0 };
             get_bit(&idx.prefix_pair, b0 | b1)
         };
-        let mut h = HASH_SEED;
-        let mut len = len;
-        loop {
-            if len == 1 {
-                h = hash_byte(h, b[i]);
-            } else {
-                for &c in &b[i..i + len] {
-                    h = hash_byte(h, c);
-                }
-            }
-            i += len;
-            if check_prefix
-                && idx.prefix_len.get(i - s).copied().unwrap_or(false)
-                && let Some(ids) = idx.prefix.get(h, &b[s..i])
-            {
-                report(ids, s, i);
-            }
-            if i >= to {
-                break;
-            }
-            let (w, l) = word_char_at(text, i);
-            if !w {
-                break;
-            }
-            len = l;
-        }
+        let h;
+        (i, h) = if check_prefix {
+            word_with_prefixes(idx, text, s, len, to, report)
+        } else {
+            word_hash(text, s, len, to)
+        };
         if at_start && let Some(&sid) = idx.exact.get(h, &b[s..i]) {
             walk(idx, nfa, b, s, sid, i, to, Start::Word, report);
         }
+    }
+}
+
+/// Reads the word starting at `s` (its first character `len` bytes long) up
+/// to `to`: its end and its hash.
+#[inline(always)]
+fn word_hash(text: &str, s: usize, mut len: usize, to: usize) -> (usize, u64) {
+    let b = text.as_bytes();
+    let mut h = HASH_SEED;
+    let mut i = s;
+    loop {
+        for &c in &b[i..i + len] {
+            h = hash_byte(h, c);
+        }
+        i += len;
+        // Most words are ASCII letters and digits: no decoding.
+        while i < to && b[i].is_ascii_alphanumeric() {
+            h = hash_byte(h, b[i]);
+            i += 1;
+        }
+        if i >= to || b[i] < 0x80 {
+            return (i, h);
+        }
+        let (w, l) = word_char_at(text, i);
+        if !w {
+            return (i, h);
+        }
+        len = l;
+    }
+}
+
+/// [`word_hash`] of a word that may start with a single-word prefix term:
+/// each of its beginnings as long as some prefix term is looked up too, and
+/// the terms found reported.
+#[inline]
+fn word_with_prefixes(
+    idx: &WordIndex,
+    text: &str,
+    s: usize,
+    mut len: usize,
+    to: usize,
+    report: &mut dyn FnMut(&[u32], usize, usize),
+) -> (usize, u64) {
+    let b = text.as_bytes();
+    let mut h = HASH_SEED;
+    let mut i = s;
+    loop {
+        for &c in &b[i..i + len] {
+            h = hash_byte(h, c);
+        }
+        i += len;
+        if idx.prefix_len.get(i - s).copied().unwrap_or(false)
+            && let Some(ids) = idx.prefix.get(h, &b[s..i])
+        {
+            report(ids, s, i);
+        }
+        if i >= to {
+            return (i, h);
+        }
+        let (w, l) = word_char_at(text, i);
+        if !w {
+            return (i, h);
+        }
+        len = l;
     }
 }
 
