@@ -414,8 +414,9 @@ fn word_with_prefixes(
 
 /// Walks the anchored automaton from `sid` at byte `p` until it dies or reaches
 /// `to`, reporting at every match state the literals of `kind` that start at
-/// the walk's start `s`.
-#[inline]
+/// the walk's start `s`. Inlined: most walks end after a byte or two, and a
+/// call's set-up cost as much.
+#[inline(always)]
 #[allow(clippy::too_many_arguments)]
 fn walk(
     idx: &WordIndex,
