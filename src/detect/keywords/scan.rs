@@ -386,8 +386,24 @@ fn near_matches(
     let mut seen = vec![(0u64, NO_PART); c.nears.len()];
     // The patterns with a hit, each once.
     let mut touched: Vec<u32> = Vec::new();
+    // Terms already read in the current part: a term hits many times (`you`),
+    // and its uses say the same each time. Hits come part by part (those
+    // across parts, always read, aside), so the set restarts with each part.
+    let mut read = vec![0u64; c.terms.len().div_ceil(64)];
+    let mut read_part = origin.and_then(|o| o.first().copied()).unwrap_or(0);
     for (k, h) in hits.iter().enumerate() {
         let part = origin.map_or(0, |o| o[k]);
+        if part != ACROSS {
+            if part != read_part {
+                read.fill(0);
+                read_part = part;
+            }
+            let (word, bit) = (h.term as usize / 64, 1u64 << (h.term % 64));
+            if read[word] & bit != 0 {
+                continue;
+            }
+            read[word] |= bit;
+        }
         for &(near, group) in &c.terms[h.term as usize].uses {
             let s = &mut seen[near as usize];
             if s.1 == NO_PART {
