@@ -107,8 +107,9 @@ pub(crate) fn scan_view(
     let text = view.text.as_str();
     let set = &c.literals[usize::from(view.skeleton)];
 
-    // Phrases and near-terms, one automaton pass.
-    let mut hits: Vec<TermHit> = Vec::new();
+    // Phrases and near-terms, one automaton pass. Common terms hit about
+    // once per eight bytes of prose: room for that from the start.
+    let mut hits: Vec<TermHit> = Vec::with_capacity(text.len() / 6);
     literals_in(set, text, 0..text.len(), &mut |lit, start, end| {
         if lit.term {
             hits.push(term_hit(text, lit, start, end));
@@ -384,8 +385,8 @@ fn near_matches(
     // hits lie in (NO_PART before the first, ACROSS once two differ).
     const NO_PART: u32 = u32::MAX - 1;
     let mut seen = vec![(0u64, NO_PART); c.nears.len()];
-    // The patterns with a hit, each once.
-    let mut touched: Vec<u32> = Vec::new();
+    // The patterns with a hit, each once (in prose, a large share of them).
+    let mut touched: Vec<u32> = Vec::with_capacity(c.nears.len());
     // Terms already read in the current part: a term hits many times (`you`),
     // and its uses say the same each time. Hits come part by part (those
     // across parts, always read, aside), so the set restarts with each part.
