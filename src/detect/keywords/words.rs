@@ -125,7 +125,7 @@ fn ascii_word_starts(chunk: &[u8], in_word: bool) -> Option<(u32, bool)> {
         ge & !gt & HIGH
     };
     // Setting bit 5 maps `A..=Z` onto `a..=z` and no other byte into it.
-    let word = within(x, b'0', b'9') | within(x | ONES * 0x20, b'a', b'z');
+    let word = within(x, b'0', b'9') | within(x | (ONES * 0x20), b'a', b'z');
     let before = (word << 8) | if in_word { 0x80 } else { 0 };
     let starts = word & !before;
     Some((starts.count_ones(), word >> 63 != 0))
