@@ -36,7 +36,9 @@ pub(crate) struct Literal {
     pub(crate) prefix: bool,
     /// A near-term (owner indexes `terms`), not a phrase (owner indexes `rules`).
     pub(crate) term: bool,
-    /// Byte length of the folded literal.
+    /// Byte length of the folded literal (the scan finds where a literal
+    /// starts from the index; the tests' plain-automaton reference reads it).
+    #[cfg_attr(not(test), allow(dead_code))]
     pub(crate) len: u32,
     /// How the scanner finds where it starts.
     pub(crate) start: Start,

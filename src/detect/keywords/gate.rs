@@ -19,7 +19,9 @@
 //! earliest occurrence (context before it still counts for `\b` and `^`), gives
 //! the same first match as running it on the whole text (tests compare both).
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use aho_corasick::automaton::Automaton as _;
+use aho_corasick::dfa::DFA;
+use aho_corasick::{Anchored, MatchKind};
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
 use regex_syntax::hir::{Class, Hir, HirKind};
 
@@ -27,7 +29,7 @@ use regex_syntax::hir::{Class, Hir, HirKind};
 #[derive(Debug)]
 pub(crate) struct RegexGate {
     /// Prefix literals of the gated patterns; pattern id -> `owners` entry.
-    automaton: Option<AhoCorasick>,
+    automaton: Option<DFA>,
     /// The regex (index into the compiled regex list) each literal belongs to.
     owners: Vec<u32>,
     /// Per regex: its prefix literals are in the automaton.
@@ -159,9 +161,8 @@ impl RegexGate {
         }
         // A DFA: the overlapping search reads every byte (no prefilter can
         // skip ahead over this many first bytes), one table lookup each.
-        let automaton = AhoCorasick::builder()
+        let automaton = DFA::builder()
             .match_kind(MatchKind::Standard)
-            .kind(Some(AhoCorasickKind::DFA))
             .build(&literals)
             .ok()
             .filter(|_| !literals.is_empty());
@@ -183,15 +184,15 @@ impl RegexGate {
     pub(crate) fn starts(&self, text: &str, out: &mut Vec<Option<usize>>) {
         out.clear();
         out.extend(self.gated.iter().map(|&g| if g { None } else { Some(0) }));
-        let Some(ac) = &self.automaton else {
+        let Some(dfa) = &self.automaton else {
             return;
         };
-        for m in ac.find_overlapping_iter(text) {
-            let regex = self.owners[m.pattern().as_usize()] as usize;
-            let start = if self.inside[regex] { 0 } else { m.start() };
+        occurrences(dfa, text.as_bytes(), &mut |pid, start| {
+            let regex = self.owners[pid] as usize;
+            let start = if self.inside[regex] { 0 } else { start };
             let slot = &mut out[regex];
             *slot = Some(slot.map_or(start, |s| s.min(start)));
-        }
+        });
     }
 
     /// [`RegexGate::starts`] of a text made of parts laid end to end, one
@@ -209,7 +210,7 @@ impl RegexGate {
     ) {
         out.clear();
         out.extend(self.gated.iter().map(|&g| if g { None } else { Some(0) }));
-        let Some(ac) = &self.automaton else {
+        let Some(dfa) = &self.automaton else {
             return;
         };
         let inside = &self.inside;
@@ -235,9 +236,9 @@ impl RegexGate {
         for &seam in seams {
             let lo = seam.saturating_sub(self.max_len.saturating_sub(1));
             let hi = (seam + self.max_len).min(b.len());
-            for m in ac.find_overlapping_iter(&b[lo.min(hi)..hi]) {
-                earliest(self.owners[m.pattern().as_usize()] as usize, lo + m.start());
-            }
+            occurrences(dfa, &b[lo.min(hi)..hi], &mut |pid, start| {
+                earliest(self.owners[pid] as usize, lo + start);
+            });
         }
     }
 
@@ -245,5 +246,25 @@ impl RegexGate {
     #[cfg(test)]
     pub(crate) fn gated_count(&self) -> usize {
         self.gated.iter().filter(|&&g| g).count()
+    }
+}
+
+/// Calls `f(literal, start)` for every occurrence of every literal of `dfa` in
+/// `hay` (overlapping ones too), ordered by end: what the crate's overlapping
+/// iterator gives, driven here a byte at a time, without its per-match
+/// bookkeeping (one table lookup per byte, the match list read at match
+/// states only).
+fn occurrences(dfa: &DFA, hay: &[u8], f: &mut dyn FnMut(usize, usize)) {
+    let Ok(mut sid) = dfa.start_state(Anchored::No) else {
+        return;
+    };
+    for (i, &b) in hay.iter().enumerate() {
+        sid = dfa.next_state(Anchored::No, sid, b);
+        if dfa.is_special(sid) && dfa.is_match(sid) {
+            for k in 0..dfa.match_len(sid) {
+                let pid = dfa.match_pattern(sid, k);
+                f(pid.as_usize(), i + 1 - dfa.pattern_len(pid));
+            }
+        }
     }
 }

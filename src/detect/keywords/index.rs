@@ -12,7 +12,12 @@
 //! are walked from every position holding one of their first bytes.
 //!
 //! The automaton walk is the same as an unanchored Aho-Corasick search would
-//! do, so the matches found are exactly those (tests compare both).
+//! do, so the matches found are exactly those (tests compare both). A match
+//! state of the walk lists every literal that ends there, most of them
+//! suffixes that start later than the walk; the index keeps, per match state,
+//! only the literals equal to the whole path from the walk's start
+//! ([`OwnLiterals`]), so a report costs one lookup instead of a pass over the
+//! state's match list.
 
 use aho_corasick::Anchored;
 use aho_corasick::automaton::Automaton as _;
@@ -106,6 +111,104 @@ pub(crate) struct WordIndex {
     prefix_pair: Vec<u64>,
     /// First bytes of [`Start::Anywhere`] literals.
     other_first: [bool; 256],
+    /// Per match state: the literals the anchored walk reaching it has read whole.
+    own: OwnLiterals,
+}
+
+/// For each match state of the automaton, the literals whose text is the
+/// whole path from the anchored start to that state, split by start kind
+/// ([`Start::Word`] and [`Start::Anywhere`]; prefix words are found through
+/// their own table), in the order of the state's match list.
+///
+/// Exists because a state's match list also holds every literal that is a
+/// suffix of its path (an unanchored search needs them): on common words the
+/// scanner reached such states hundreds of times per kilobyte and read each
+/// list through to find the one or two literals starting at the walk's start.
+#[derive(Debug)]
+struct OwnLiterals {
+    /// Open-addressing slots: index + 1 into `states`, 0 when empty.
+    slots: Vec<u32>,
+    /// `(state, range in ids of the Word literals, end of the Anywhere ones)`.
+    states: Vec<(StateID, u32, u32, u32)>,
+    /// Literal ids, per state the Word literals then the Anywhere ones.
+    ids: Vec<u32>,
+}
+
+impl OwnLiterals {
+    /// Groups `pats` by the state the anchored walk over each reaches.
+    fn build(nfa: &contiguous::NFA, pats: &[String], starts: &[Start]) -> OwnLiterals {
+        let anchored = nfa
+            .start_state(Anchored::Yes)
+            .expect("invariant: contiguous NFAs support anchored searches");
+        let mut seen = std::collections::HashSet::new();
+        let mut states = Vec::new();
+        let mut ids = Vec::new();
+        for p in pats {
+            let mut sid = anchored;
+            for &b in p.as_bytes() {
+                sid = nfa.next_state(Anchored::Yes, sid, b);
+            }
+            if nfa.is_dead(sid) || !seen.insert(sid) {
+                continue;
+            }
+            // The state's match list, in order, keeping the literals as long
+            // as the path (a shorter one is a suffix of it, another walk's).
+            let own: Vec<u32> = (0..nfa.match_len(sid))
+                .map(|k| nfa.match_pattern(sid, k).as_u32())
+                .filter(|&pid| pats[pid as usize].len() == p.len())
+                .collect();
+            let from = ids.len() as u32;
+            ids.extend(
+                own.iter()
+                    .filter(|&&pid| starts[pid as usize] == Start::Word),
+            );
+            let word_end = ids.len() as u32;
+            ids.extend(
+                own.iter()
+                    .filter(|&&pid| starts[pid as usize] == Start::Anywhere),
+            );
+            states.push((sid, from, word_end, ids.len() as u32));
+        }
+        let size = (states.len() * 2).next_power_of_two().max(16);
+        let mut slots = vec![0u32; size];
+        for (n, (sid, ..)) in states.iter().enumerate() {
+            let mut i = state_slot(*sid, size);
+            while slots[i] != 0 {
+                i = (i + 1) & (size - 1);
+            }
+            slots[i] = n as u32 + 1;
+        }
+        OwnLiterals { slots, states, ids }
+    }
+
+    /// The literals of `kind` equal to the path to `sid` (empty for a state
+    /// whose matches are all suffixes).
+    #[inline]
+    fn get(&self, sid: StateID, kind: Start) -> &[u32] {
+        let mask = self.slots.len() - 1;
+        let mut i = state_slot(sid, self.slots.len());
+        loop {
+            let e = self.slots[i];
+            if e == 0 {
+                return &[];
+            }
+            let (s, from, word_end, end) = self.states[e as usize - 1];
+            if s == sid {
+                let r = match kind {
+                    Start::Word => from..word_end,
+                    _ => word_end..end,
+                };
+                return &self.ids[r.start as usize..r.end as usize];
+            }
+            i = (i + 1) & mask;
+        }
+    }
+}
+
+/// The home slot of a state in a table of `size` (a power of two) slots.
+#[inline(always)]
+fn state_slot(sid: StateID, size: usize) -> usize {
+    (sid.as_u32().wrapping_mul(0x9E37_79B9) >> 7) as usize & (size - 1)
 }
 
 impl WordIndex {
@@ -159,6 +262,7 @@ impl WordIndex {
             prefix_len,
             prefix_pair,
             other_first,
+            own: OwnLiterals::build(nfa, pats, starts),
         }
     }
 }
@@ -193,24 +297,19 @@ fn word_char_at(text: &str, i: usize) -> (bool, usize) {
     }
 }
 
-/// A candidate occurrence found through the index.
-pub(crate) enum Found<'a> {
-    /// The anchored walk from `start` reached a match state at `end`: its
-    /// matches of this start kind that begin at `start` occur there.
-    State(StateID, Start),
-    /// These prefix terms occur at `start..end`.
-    Prefix(&'a [u32]),
-}
-
 /// Finds every literal occurrence of a set within `text[from..to]` through the
-/// index, calling `report(found, start, end)`; boundaries are not checked here.
+/// index, calling `report(literal ids, start, end)` with the ids of the
+/// literals that occur at `start..end`. Each of them starts on its word
+/// boundary (a [`Start::Word`] or [`Start::PrefixWord`] literal is only
+/// looked for where a word starts, a [`Start::Anywhere`] one checks none);
+/// the end boundary is not checked here.
 pub(crate) fn candidates(
     idx: &WordIndex,
     nfa: &contiguous::NFA,
     text: &str,
     from: usize,
     to: usize,
-    report: &mut dyn FnMut(Found<'_>, usize, usize),
+    report: &mut dyn FnMut(&[u32], usize, usize),
 ) {
     let b = text.as_bytes();
     let anchored = nfa
@@ -223,7 +322,7 @@ pub(crate) fn candidates(
         let (w, len) = word_char_at(text, i);
         if !w {
             if idx.other_first[usize::from(b[i])] {
-                walk(nfa, b, i, anchored, i, to, Start::Anywhere, report);
+                walk(idx, nfa, b, i, anchored, i, to, Start::Anywhere, report);
             }
             prev_word = false;
             i += len;
@@ -237,43 +336,90 @@ pub(crate) fn candidates(
             let b1 = if s + 1 < to { usize::from(b[s + 1]) } else { 0 };
             get_bit(&idx.prefix_pair, b0 | b1)
         };
-        let mut h = HASH_SEED;
-        let mut len = len;
-        loop {
-            if len == 1 {
-                h = hash_byte(h, b[i]);
-            } else {
-                for &c in &b[i..i + len] {
-                    h = hash_byte(h, c);
-                }
-            }
-            i += len;
-            if check_prefix
-                && idx.prefix_len.get(i - s).copied().unwrap_or(false)
-                && let Some(ids) = idx.prefix.get(h, &b[s..i])
-            {
-                report(Found::Prefix(ids), s, i);
-            }
-            if i >= to {
-                break;
-            }
-            let (w, l) = word_char_at(text, i);
-            if !w {
-                break;
-            }
-            len = l;
-        }
+        let h;
+        (i, h) = if check_prefix {
+            word_with_prefixes(idx, text, s, len, to, report)
+        } else {
+            word_hash(text, s, len, to)
+        };
         if at_start && let Some(&sid) = idx.exact.get(h, &b[s..i]) {
-            walk(nfa, b, s, sid, i, to, Start::Word, report);
+            walk(idx, nfa, b, s, sid, i, to, Start::Word, report);
         }
     }
 }
 
-/// Walks the anchored automaton from `sid` at byte `p` until it dies or reaches
-/// `to`, reporting every match state with the walk's start `s`.
+/// Reads the word starting at `s` (its first character `len` bytes long) up
+/// to `to`: its end and its hash.
+#[inline(always)]
+fn word_hash(text: &str, s: usize, mut len: usize, to: usize) -> (usize, u64) {
+    let b = text.as_bytes();
+    let mut h = HASH_SEED;
+    let mut i = s;
+    loop {
+        for &c in &b[i..i + len] {
+            h = hash_byte(h, c);
+        }
+        i += len;
+        // Most words are ASCII letters and digits: no decoding.
+        while i < to && b[i].is_ascii_alphanumeric() {
+            h = hash_byte(h, b[i]);
+            i += 1;
+        }
+        if i >= to || b[i] < 0x80 {
+            return (i, h);
+        }
+        let (w, l) = word_char_at(text, i);
+        if !w {
+            return (i, h);
+        }
+        len = l;
+    }
+}
+
+/// [`word_hash`] of a word that may start with a single-word prefix term:
+/// each of its beginnings as long as some prefix term is looked up too, and
+/// the terms found reported.
 #[inline]
+fn word_with_prefixes(
+    idx: &WordIndex,
+    text: &str,
+    s: usize,
+    mut len: usize,
+    to: usize,
+    report: &mut dyn FnMut(&[u32], usize, usize),
+) -> (usize, u64) {
+    let b = text.as_bytes();
+    let mut h = HASH_SEED;
+    let mut i = s;
+    loop {
+        for &c in &b[i..i + len] {
+            h = hash_byte(h, c);
+        }
+        i += len;
+        if idx.prefix_len.get(i - s).copied().unwrap_or(false)
+            && let Some(ids) = idx.prefix.get(h, &b[s..i])
+        {
+            report(ids, s, i);
+        }
+        if i >= to {
+            return (i, h);
+        }
+        let (w, l) = word_char_at(text, i);
+        if !w {
+            return (i, h);
+        }
+        len = l;
+    }
+}
+
+/// Walks the anchored automaton from `sid` at byte `p` until it dies or reaches
+/// `to`, reporting at every match state the literals of `kind` that start at
+/// the walk's start `s`. Inlined: most walks end after a byte or two, and a
+/// call's set-up cost as much.
+#[inline(always)]
 #[allow(clippy::too_many_arguments)]
 fn walk(
+    idx: &WordIndex,
     nfa: &contiguous::NFA,
     b: &[u8],
     s: usize,
@@ -281,7 +427,7 @@ fn walk(
     mut p: usize,
     to: usize,
     kind: Start,
-    report: &mut dyn FnMut(Found<'_>, usize, usize),
+    report: &mut dyn FnMut(&[u32], usize, usize),
 ) {
     loop {
         if nfa.is_special(sid) {
@@ -289,7 +435,10 @@ fn walk(
                 return;
             }
             if nfa.is_match(sid) {
-                report(Found::State(sid, kind), s, p);
+                let ids = idx.own.get(sid, kind);
+                if !ids.is_empty() {
+                    report(ids, s, p);
+                }
             }
         }
         if p >= to {

@@ -2,11 +2,9 @@
 
 use std::ops::Range;
 
-use aho_corasick::automaton::Automaton as _;
-
 use super::compile::{Compiled, Literal, LiteralSet};
-use super::index::{Found, candidates};
-use super::words::{count_word_starts, ends_word, is_word_char, starts_word};
+use super::index::candidates;
+use super::words::{count_word_starts, ends_word, is_word_char};
 use crate::normalize::{View, ViewKind};
 
 /// A raw match in one view: the rule and the byte range in the view text.
@@ -26,8 +24,13 @@ pub(crate) struct TermHit {
     end_w: usize,
 }
 
+/// Does a literal occurrence at `start..end` sit on its word boundaries? The
+/// scan checks only the end (the index finds starts on their boundary); the
+/// tests' reference search checks both.
+#[cfg(test)]
 pub(crate) fn on_boundaries(text: &str, lit: &Literal, start: usize, end: usize) -> bool {
-    (!lit.check_start || starts_word(text, start)) && (!lit.check_end || ends_word(text, end))
+    (!lit.check_start || super::words::starts_word(text, start))
+        && (!lit.check_end || ends_word(text, end))
 }
 
 /// Regex patterns are written against the folded text, so they run on views that
@@ -46,7 +49,8 @@ fn runs_patterns(kind: ViewKind) -> bool {
 /// Finds the literal occurrences within `text[range]` that sit on their word
 /// boundaries (read in the whole text) and calls `f(literal, start, end)` for
 /// each, ordered by start. The word index reads each word once and walks the
-/// automaton only from words that start a literal ([`super::index`]).
+/// automaton only from words that start a literal ([`super::index`]); what it
+/// reports already starts on its boundary, so only the end is checked here.
 pub(crate) fn literals_in(
     set: &LiteralSet,
     text: &str,
@@ -62,24 +66,11 @@ pub(crate) fn literals_in(
         text,
         range.start,
         range.end,
-        &mut |found, start, end| match found {
-            Found::State(sid, kind) => {
-                for k in 0..nfa.match_len(sid) {
-                    let lit = &set.lits[nfa.match_pattern(sid, k).as_usize()];
-                    if lit.start == kind
-                        && end - lit.len as usize == start
-                        && on_boundaries(text, lit, start, end)
-                    {
-                        f(lit, start, end);
-                    }
-                }
-            }
-            Found::Prefix(ids) => {
-                for &pid in ids {
-                    let lit = &set.lits[pid as usize];
-                    if on_boundaries(text, lit, start, end) {
-                        f(lit, start, end);
-                    }
+        &mut |ids, start, end| {
+            for &pid in ids {
+                let lit = &set.lits[pid as usize];
+                if !lit.check_end || ends_word(text, end) {
+                    f(lit, start, end);
                 }
             }
         },
@@ -116,8 +107,9 @@ pub(crate) fn scan_view(
     let text = view.text.as_str();
     let set = &c.literals[usize::from(view.skeleton)];
 
-    // Phrases and near-terms, one automaton pass.
-    let mut hits: Vec<TermHit> = Vec::new();
+    // Phrases and near-terms, one automaton pass. Common terms hit about
+    // once per eight bytes of prose: room for that from the start.
+    let mut hits: Vec<TermHit> = Vec::with_capacity(text.len() / 6);
     literals_in(set, text, 0..text.len(), &mut |lit, start, end| {
         if lit.term {
             hits.push(term_hit(text, lit, start, end));
@@ -131,7 +123,7 @@ pub(crate) fn scan_view(
 
     // Near patterns, from term hits and word positions.
     if !hits.is_empty() {
-        near_matches(c, text, &hits, emit);
+        near_matches(c, text, &hits, None, emit);
     }
 
     if runs_patterns(view.kind) {
@@ -217,23 +209,30 @@ pub(crate) fn scan_parts(
     }
     // One pass finds hits by start, and at one start the shorter first: a
     // part's own hit (it ends inside the part) before one across parts.
-    let mut hits: Vec<TermHit> =
-        Vec::with_capacity(parts.iter().map(|p| p.terms.len()).sum::<usize>() + across.len());
+    let len = parts.iter().map(|p| p.terms.len()).sum::<usize>() + across.len();
+    let mut hits: Vec<TermHit> = Vec::with_capacity(len);
+    // Which part each hit lies in (ACROSS for one that is in none).
+    let mut origin: Vec<u32> = Vec::with_capacity(len);
     let mut across = across.into_iter().peekable();
-    for p in parts {
+    for (k, p) in parts.iter().enumerate() {
         for h in p.terms {
             let mut h = *h;
             h.start += p.at;
             h.end += p.at;
             while let Some(a) = across.next_if(|a| a.start < h.start) {
                 hits.push(a);
+                origin.push(ACROSS);
             }
             hits.push(h);
+            origin.push(k as u32);
         }
     }
-    hits.extend(across);
+    for a in across {
+        hits.push(a);
+        origin.push(ACROSS);
+    }
     if !hits.is_empty() {
-        near_matches(c, text, &hits, emit);
+        near_matches(c, text, &hits, Some(&origin), emit);
     }
     if runs_patterns(view.kind) {
         let starts: Vec<(usize, &[Option<usize>])> = parts.iter().map(|p| (p.at, p.gate)).collect();
@@ -339,7 +338,7 @@ pub(crate) fn scan_delta(
     }
     hits.extend(fresh);
     if !hits.is_empty() {
-        near_matches(c, text, &hits, emit);
+        near_matches(c, text, &hits, None, emit);
     }
     hits
 }
@@ -362,25 +361,71 @@ fn all_groups(groups: u16) -> u64 {
     }
 }
 
-fn near_matches(c: &Compiled, text: &str, hits: &[TermHit], emit: &mut dyn FnMut(Hit)) {
+/// [`near_matches`]' part of a hit that lies in no single part.
+const ACROSS: u32 = u32::MAX;
+
+/// Chains the term hits of `text` into near-pattern matches and emits the
+/// first chain of each pattern that has one.
+///
+/// With `origin` (the part each hit lies in, [`ACROSS`] for none; see
+/// [`scan_parts`]), a pattern whose hits all lie in one part is skipped: each
+/// of its chains lies inside that part, and the caller wants only matches
+/// across parts (its first chain would be dropped the same way).
+fn near_matches(
+    c: &Compiled,
+    text: &str,
+    hits: &[TermHit],
+    origin: Option<&[u32]>,
+    emit: &mut dyn FnMut(Hit),
+) {
     // Which near patterns have a hit in every group? In ordinary text common
     // terms (`you`, `all`) hit constantly but almost never complete a pattern,
     // so this one pass over the hits usually ends the work: no sort, no word
-    // positions, no chains.
-    let mut seen = vec![0u64; c.nears.len()];
-    for h in hits {
+    // positions, no chains. Per pattern: the groups seen, and the part its
+    // hits lie in (NO_PART before the first, ACROSS once two differ).
+    const NO_PART: u32 = u32::MAX - 1;
+    let mut seen = vec![(0u64, NO_PART); c.nears.len()];
+    // The patterns with a hit, each once (in prose, a large share of them).
+    let mut touched: Vec<u32> = Vec::with_capacity(c.nears.len());
+    // Terms already read in the current part: a term hits many times (`you`),
+    // and its uses say the same each time. Hits come part by part (those
+    // across parts, always read, aside), so the set restarts with each part.
+    let mut read = vec![0u64; c.terms.len().div_ceil(64)];
+    let mut read_part = origin.and_then(|o| o.first().copied()).unwrap_or(0);
+    for (k, h) in hits.iter().enumerate() {
+        let part = origin.map_or(0, |o| o[k]);
+        if part != ACROSS {
+            if part != read_part {
+                read.fill(0);
+                read_part = part;
+            }
+            let (word, bit) = (h.term as usize / 64, 1u64 << (h.term % 64));
+            if read[word] & bit != 0 {
+                continue;
+            }
+            read[word] |= bit;
+        }
         for &(near, group) in &c.terms[h.term as usize].uses {
+            let s = &mut seen[near as usize];
+            if s.1 == NO_PART {
+                touched.push(near);
+                s.1 = part;
+            } else if s.1 != part {
+                s.1 = ACROSS;
+            }
             if group < 64 {
-                seen[near as usize] |= 1 << group;
+                s.0 |= 1 << group;
             }
         }
     }
+    let across_only = origin.is_some();
     let complete = |near: u32| {
         let n = near as usize;
         let all = all_groups(c.nears[n].groups);
-        seen[n] & all == all
+        let (groups, part) = seen[n];
+        groups & all == all && (!across_only || part == ACROSS)
     };
-    if !(0..c.nears.len() as u32).any(complete) {
+    if !touched.iter().any(|&n| complete(n)) {
         return;
     }
     // Only the hits of complete patterns take part in chains.

@@ -68,7 +68,7 @@ use super::scan::{Hit, word_before};
 use crate::types::PiiType;
 use context::{Around, Context, lower_honorific_before};
 use words::{
-    DOTTED_HONORIFICS, HONORIFICS, NAMES, ORGANISATIONS, PARTICLES, STOP_SET, SURNAME_ENDINGS,
+    DOTTED_HONORIFICS, HONORIFIC_SET, NAMES, ORGANISATIONS, PARTICLES, STOP_SET, SURNAME_ENDINGS,
 };
 
 /// Rule of a name made of a listed first name and a listed or surname-shaped last word.
@@ -103,6 +103,7 @@ struct Word {
 pub(super) fn warm() {
     LazyLock::force(&NAMES);
     LazyLock::force(&STOP_SET);
+    LazyLock::force(&HONORIFIC_SET);
     context::warm();
 }
 
@@ -404,10 +405,10 @@ fn is_honorific(s: &str, b: &[u8], end: usize) -> bool {
         return false;
     }
     let dot = b.get(end) == Some(&b'.');
-    HONORIFICS.contains(&s) || (dot && DOTTED_HONORIFICS.contains(&s))
+    HONORIFIC_SET.contains(s) || (dot && DOTTED_HONORIFICS.contains(&s))
 }
 
-/// Longest title in [`HONORIFICS`] ("Mademoiselle"); longer words are not compared.
+/// Longest title in [`words::HONORIFICS`] ("Mademoiselle"); longer words are not compared.
 const MAX_HONORIFIC: usize = 12;
 
 /// Whether `s` looks like a name word: two letters or more, capitalised, not all in

@@ -101,6 +101,11 @@ pub(super) const HONORIFICS: &[&str] = &[
     "Mag", "Doc", "Rev", "Fr", "Mgr", "Inż", "Herrn",
 ];
 
+/// [`HONORIFICS`] as a set: every capitalised word is looked up, and a pass over
+/// the list compared it with each title of its length.
+pub(super) static HONORIFIC_SET: LazyLock<NameSet> =
+    LazyLock::new(|| HONORIFICS.iter().copied().collect());
+
 /// Honorifics written in lower case before a name ("pan Maciej Powązka", "el sr.
 /// García"): only these, since lower-case words before a capital are otherwise just
 /// words.
