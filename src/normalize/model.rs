@@ -83,8 +83,49 @@ pub fn model_text_into(text: &str, out: &mut String) {
         // Already NFKC (the quick check only says Yes when it is certain).
         push_normalized(text.chars(), out);
     } else {
-        push_normalized(text.nfkc(), out);
+        let mut nfkc = String::with_capacity(text.len());
+        nfkc_into(text, &mut nfkc);
+        push_normalized(nfkc.chars(), out);
     }
+}
+
+/// Appends the NFKC form of `text` to `out`, running the normalizer only over the
+/// spans that need it. A character that is a starter (combining class 0) and NFKC
+/// quick-check Yes is a normalization boundary: nothing before it reorders past it or
+/// composes with it (only quick-check Maybe characters compose backwards), so the text
+/// can be cut before it and each piece normalized alone. A mostly normalized text (a
+/// few full-width commas in Chinese, a decomposed accent) is copied as is but for the
+/// spans from the boundary before each such character to the boundary after it.
+fn nfkc_into(text: &str, out: &mut String) {
+    // Text before this byte is written.
+    let mut written = 0;
+    // The last boundary seen.
+    let mut boundary = 0;
+    // Where the span being normalized starts, while one is open.
+    let mut open: Option<usize> = None;
+    for (at, c) in text.char_indices() {
+        if is_boundary(c) {
+            if let Some(start) = open.take() {
+                out.extend(text[start..at].nfkc());
+                written = at;
+            }
+            boundary = at;
+        } else if open.is_none() {
+            out.push_str(&text[written..boundary]);
+            open = Some(boundary);
+        }
+    }
+    match open {
+        Some(start) => out.extend(text[start..].nfkc()),
+        None => out.push_str(&text[written..]),
+    }
+}
+
+/// Whether NFKC may cut the text before `c` ([`nfkc_into`]).
+fn is_boundary(c: char) -> bool {
+    c.is_ascii()
+        || (unicode_normalization::char::canonical_combining_class(c) == 0
+            && is_nfkc_quick(std::iter::once(c)) == IsNormalized::Yes)
 }
 
 /// [`push_normalized`] for ASCII text, without the per-character Unicode tables.
@@ -140,4 +181,82 @@ fn push_normalized(text: impl Iterator<Item = char>, out: &mut String) {
         }
     }
     out.push(' ');
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+    use unicode_normalization::UnicodeNormalization;
+
+    use super::nfkc_into;
+
+    /// Characters around which NFKC does something: combining marks (some reordered,
+    /// some composing), precomposed letters, Hangul jamo and syllables, compatibility
+    /// forms (full width, ligatures, circled digits, superscripts), a singleton
+    /// decomposition, invisibles and plain ASCII.
+    const PIECES: &[&str] = &[
+        "a",
+        "e",
+        " ",
+        ",",
+        "Z",
+        "\u{0301}",
+        "\u{0308}",
+        "\u{0323}",
+        "\u{031B}",
+        "\u{0345}",
+        "é",
+        "ê",
+        "ệ",
+        "Å",
+        "ω",
+        "ώ",
+        "\u{1100}",
+        "\u{1161}",
+        "\u{11A8}",
+        "가",
+        "각",
+        "，",
+        "？",
+        "Ａ",
+        "ﬁ",
+        "①",
+        "²",
+        "Ω",
+        "\u{212B}",
+        "ｶ",
+        "\u{FF9E}",
+        "\u{3099}",
+        "か",
+        "\u{200B}",
+        "日本",
+        "ñ",
+        "n\u{0303}",
+        "\u{0F73}",
+        "\u{1E9B}",
+        "ǆ",
+        "ſ",
+    ];
+
+    fn text() -> impl Strategy<Value = String> {
+        prop::collection::vec(prop::sample::select(PIECES), 0..24).prop_map(|p| p.concat())
+    }
+
+    proptest! {
+        /// Normalizing only the spans between boundaries gives the whole text's NFKC.
+        #[test]
+        fn span_nfkc_equals_whole_nfkc(text in text()) {
+            let mut spans = String::new();
+            nfkc_into(&text, &mut spans);
+            let whole: String = text.nfkc().collect();
+            prop_assert_eq!(spans, whole);
+        }
+    }
+
+    #[test]
+    fn a_mostly_normalized_text_keeps_its_normalized_parts() {
+        let mut out = String::new();
+        nfkc_into("你好，世界？ cafe\u{0301} ﬁn", &mut out);
+        assert_eq!(out, "你好,世界? café fin");
+    }
 }
