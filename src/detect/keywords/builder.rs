@@ -140,6 +140,7 @@ impl KeywordGuardBuilder {
     /// [`KeywordsError::Invalid`] lists every pack and rule problem; the other
     /// variants report automata that could not be built.
     pub fn build(self) -> Result<KeywordGuard, KeywordsError> {
+        super::words::warm_word_chars();
         Ok(KeywordGuard {
             compiled: compile::compile(self.rules, self.problems)?,
         })
