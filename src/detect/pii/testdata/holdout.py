@@ -31,13 +31,10 @@ data or asserted by a test: once a `test/` miss is used to change a rule, the se
 longer held out (change the seed and write new frames).
 """
 
-import argparse
 import hashlib
-import json
-import pathlib
 import random
 
-from faker import Faker
+from gen_common import faker_cache, parse_args, write_sets
 
 NAME_LOCALES = {
     "en": ["en_AU", "en_CA", "en_IN"], "pl": ["pl_PL"], "de": ["de_LI", "de_LU"],
@@ -289,19 +286,9 @@ def pick(rng, frames):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--seed", type=int, default=4242)
-    ap.add_argument("--scale", type=int, default=1)
-    ap.add_argument("--out", required=True)
-    args = ap.parse_args()
+    args = parse_args(4242)
     rng = random.Random(args.seed)
-    Faker.seed(args.seed)
-    fakers = {}
-
-    def fk(loc):
-        if loc not in fakers:
-            fakers[loc] = Faker(loc)
-        return fakers[loc]
+    fk = faker_cache(args.seed)
 
     sets = {}
 
@@ -346,13 +333,7 @@ def main():
             i, frame = pick(rng, frames)
             t, _ = fill(frame, rng, ssn=failing_ssn(rng))
             add("negatives.jsonl", rec(t, [], lang, "pii_hard_negative", "ssn-lookalike", i))
-    out = pathlib.Path(args.out)
-    for name, records in sorted(sets.items()):
-        (out / name).parent.mkdir(parents=True, exist_ok=True)
-        with open(out / name, "w", encoding="utf-8") as f:
-            for r in records:
-                f.write(json.dumps(r, ensure_ascii=False) + "\n")
-        print(f"{name}: {len(records)} records")
+    write_sets(args.out, sets)
 
 
 if __name__ == "__main__":

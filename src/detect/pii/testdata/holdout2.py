@@ -30,14 +30,11 @@ data or asserted by a test: once a `test/` miss is used to change a rule, the se
 no longer held out (change the seed and write new frames).
 """
 
-import argparse
 import hashlib
-import json
-import pathlib
 import random
 import uuid
 
-from faker import Faker
+from gen_common import faker_cache, parse_args, write_sets
 
 # Person providers by language (PERSON is not this set's subject; in-list locales).
 NAME_LOCALES = {
@@ -348,19 +345,9 @@ def rec(text, spans, lang, category, source, frame):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--seed", type=int, default=8686)
-    ap.add_argument("--scale", type=int, default=1)
-    ap.add_argument("--out", required=True)
-    args = ap.parse_args()
+    args = parse_args(8686)
     rng = random.Random(args.seed)
-    Faker.seed(args.seed)
-    fakers = {}
-
-    def fk(loc):
-        if loc not in fakers:
-            fakers[loc] = Faker(loc)
-        return fakers[loc]
+    fk = faker_cache(args.seed)
 
     sets = {}
 
@@ -392,13 +379,7 @@ def main():
             i = rng.randrange(len(frames))
             t, _ = fill(frames[i], {"N": lambda: "the applicant", "S": lambda: failing_ssn(rng)})
             add("negatives.jsonl", rec(t, [], lang, "pii_hard_negative", "ssn-lookalike", i))
-    out = pathlib.Path(args.out)
-    for name, records in sorted(sets.items()):
-        (out / name).parent.mkdir(parents=True, exist_ok=True)
-        with open(out / name, "w", encoding="utf-8") as f:
-            for r in records:
-                f.write(json.dumps(r, ensure_ascii=False) + "\n")
-        print(f"{name}: {len(records)} records")
+    write_sets(args.out, sets)
 
 
 if __name__ == "__main__":

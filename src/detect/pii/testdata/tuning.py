@@ -30,14 +30,11 @@ Nothing here is checked in as data or asserted by a test: it is read, so it is
 in-sample for every rule changed because of it.
 """
 
-import argparse
 import hashlib
-import json
-import pathlib
 import random
 import uuid
 
-from faker import Faker
+from gen_common import faker_cache, parse_args, write_sets
 
 LIST_LOCALES = {
     "en": ["en_US", "en_GB", "en_NZ"], "pl": ["pl_PL"], "de": ["de_DE", "de_AT", "de_CH"],
@@ -266,19 +263,9 @@ def phone_of(fake):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--seed", type=int, default=5151)
-    ap.add_argument("--scale", type=int, default=1)
-    ap.add_argument("--out", required=True)
-    args = ap.parse_args()
+    args = parse_args(5151)
     rng = random.Random(args.seed)
-    Faker.seed(args.seed)
-    fakers = {}
-
-    def fk(loc):
-        if loc not in fakers:
-            fakers[loc] = Faker(loc)
-        return fakers[loc]
+    fk = faker_cache(args.seed)
 
     sets = {k: [] for k in ["person.jsonl", "person_oov.jsonl", "phone.jsonl", "negatives.jsonl"]}
     for lang, frames in NAME_FRAMES.items():
@@ -302,13 +289,7 @@ def main():
     for _ in range(4 * args.scale):
         for t in lookalikes(rng):
             sets["negatives.jsonl"].append(rec(t, [], "en", "pii_hard_negative", "lookalike"))
-    out = pathlib.Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    for name, records in sets.items():
-        with open(out / name, "w", encoding="utf-8") as f:
-            for r in records:
-                f.write(json.dumps(r, ensure_ascii=False) + "\n")
-        print(f"{name}: {len(records)} records")
+    write_sets(args.out, sets)
 
 
 if __name__ == "__main__":

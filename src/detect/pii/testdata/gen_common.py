@@ -1,0 +1,43 @@
+"""What the generated PII sets' scripts (`holdout.py`, `holdout2.py`, `tuning.py`) share:
+their command line, a Faker per locale from one seed, and writing the sets as JSONL.
+None of it draws from a script's random generator, so a script's records depend only on
+its own code and seed."""
+
+import argparse
+import json
+import pathlib
+
+from faker import Faker
+
+
+def parse_args(default_seed):
+    """`--seed` (default `default_seed`), `--scale` and the required `--out` directory."""
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--seed", type=int, default=default_seed)
+    ap.add_argument("--scale", type=int, default=1)
+    ap.add_argument("--out", required=True)
+    return ap.parse_args()
+
+
+def faker_cache(seed):
+    """Seeds Faker and returns `fk(locale)`: one Faker per locale, made on first use."""
+    Faker.seed(seed)
+    fakers = {}
+
+    def fk(loc):
+        if loc not in fakers:
+            fakers[loc] = Faker(loc)
+        return fakers[loc]
+
+    return fk
+
+
+def write_sets(out, sets):
+    """Writes each `{relative path: [record]}` entry of `sets` as JSONL under `out`."""
+    out = pathlib.Path(out)
+    for name, records in sorted(sets.items()):
+        (out / name).parent.mkdir(parents=True, exist_ok=True)
+        with open(out / name, "w", encoding="utf-8") as f:
+            for r in records:
+                f.write(json.dumps(r, ensure_ascii=False) + "\n")
+        print(f"{name}: {len(records)} records")
