@@ -102,9 +102,8 @@ impl NgramModel {
     /// the windows slide over it: an n-gram is counted in when a window's end passes its
     /// end and counted out when a window's start passes its start, each step updating the
     /// sum of squared counts exactly (`(c + 1)^2 - c^2 = 2c + 1`). A window's weight sum
-    /// is a difference of prefix sums (in f64, so it differs from a plain sum by rounding
-    /// far below the f32 result). Linear in the text; no allocation once the scratch has
-    /// grown.
+    /// is a difference of integer prefix sums of the fixed-point weights, exact, scaled
+    /// once per window. Linear in the text; no allocation once the scratch has grown.
     pub(crate) fn score_normalized(&self, norm: &str, scratch: &mut NgramScratch) -> f32 {
         self.score_windows(norm, scratch, None)
     }
@@ -141,8 +140,9 @@ impl NgramModel {
         if counts.len() != self.weights.len() {
             *counts = vec![0; self.weights.len()];
         }
-        // Slices, so the loops below keep their pointers in registers; every bucket is
-        // masked, so `mask` indexes the counts without a bounds check.
+        // Slices, so the loops below keep their pointers in registers. Every bucket is
+        // already masked: masking again changes no index and keeps it visibly within
+        // the `mask + 1` counts.
         let mask = self.mask as usize;
         let counts = &mut counts[..=mask];
         let bucket = &bucket[..];
@@ -348,7 +348,7 @@ impl Table<'_> {
                     let c = shortest + j;
                     h = fnv(h, &bytes[at(c)..at(c + 1)]);
                     *bucket = h & self.mask;
-                    total += i64::from(self.weights[(h & self.mask) as usize]);
+                    total += i64::from(self.weights[*bucket as usize]);
                 } else {
                     // Slots past the end: bucket 0, no weight.
                     *bucket = 0;
