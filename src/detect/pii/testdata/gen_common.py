@@ -1,7 +1,8 @@
 """What the generated PII sets' scripts (`holdout.py`, `holdout2.py`, `tuning.py`) share:
-their command line, a Faker per locale from one seed, and writing the sets as JSONL.
-None of it draws from a script's random generator, so a script's records depend only on
-its own code and seed."""
+their command line, a Faker per locale from one seed, SSN look-alikes, and writing the
+sets as JSONL.
+Only `failing_ssn` draws from the script's random generator (the one passed to it), so a
+script's records depend only on its own code and seed."""
 
 import argparse
 import json
@@ -30,6 +31,23 @@ def faker_cache(seed):
         return fakers[loc]
 
     return fk
+
+
+def failing_ssn(rng):
+    """SSN-shaped numbers that fail the SSA rules (area 000, 666 or 9xx; group 00; serial 0000)."""
+    kind = rng.randrange(5)
+    a, g, s = rng.randint(1, 665), rng.randint(1, 99), rng.randint(1, 9999)
+    if kind == 0:
+        a = 0
+    elif kind == 1:
+        a = 666
+    elif kind == 2:
+        a = rng.randint(900, 999)
+    elif kind == 3:
+        g = 0
+    else:
+        s = 0
+    return f"{a:03d}-{g:02d}-{s:04d}"
 
 
 def write_sets(out, sets):

@@ -34,7 +34,7 @@ longer held out (change the seed and write new frames).
 import hashlib
 import random
 
-from gen_common import faker_cache, parse_args, write_sets
+from gen_common import failing_ssn, faker_cache, parse_args, write_sets
 
 NAME_LOCALES = {
     "en": ["en_AU", "en_CA", "en_IN"], "pl": ["pl_PL"], "de": ["de_LI", "de_LU"],
@@ -230,23 +230,6 @@ def lookalikes(rng):
         f"Call stack depth reached {n(100000, 999999)} frames.",
         f"Our mobile release {n(1, 9)}.{n(0, 99)}.{n(1000, 9999)} ships tomorrow.",
     ]
-
-
-def failing_ssn(rng):
-    """SSN-shaped numbers that fail the SSA rules (area 000, 666 or 9xx; group 00; serial 0000)."""
-    kind = rng.randrange(5)
-    a, g, s = rng.randint(1, 665), rng.randint(1, 99), rng.randint(1, 9999)
-    if kind == 0:
-        a = 0
-    elif kind == 1:
-        a = 666
-    elif kind == 2:
-        a = rng.randint(900, 999)
-    elif kind == 3:
-        g = 0
-    else:
-        s = 0
-    return f"{a:03d}-{g:02d}-{s:04d}"
 
 
 def ssn_format(ssn, rng):

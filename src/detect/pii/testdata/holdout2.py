@@ -34,7 +34,7 @@ import hashlib
 import random
 import uuid
 
-from gen_common import faker_cache, parse_args, write_sets
+from gen_common import failing_ssn, faker_cache, parse_args, write_sets
 
 # Person providers by language (PERSON is not this set's subject; in-list locales).
 NAME_LOCALES = {
@@ -267,23 +267,6 @@ def lookalikes(rng):
         ("es", f"El móvil modelo SM-A{n(100, 599)}F vendió {n(1000000, 9999999)} unidades."),
         ("pt", f"Número do pedido {n(1000000000, 9999999999)}, rastreio {n(100000000000, 999999999999)}."),
     ]
-
-
-def failing_ssn(rng):
-    """SSN-shaped numbers that fail the SSA rules (area 000, 666 or 9xx; group 00; serial 0000)."""
-    kind = rng.randrange(5)
-    a, g, s = rng.randint(1, 665), rng.randint(1, 99), rng.randint(1, 9999)
-    if kind == 0:
-        a = 0
-    elif kind == 1:
-        a = 666
-    elif kind == 2:
-        a = rng.randint(900, 999)
-    elif kind == 3:
-        g = 0
-    else:
-        s = 0
-    return f"{a:03d}-{g:02d}-{s:04d}"
 
 
 def ssn_format(ssn, rng):
