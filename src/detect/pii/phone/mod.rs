@@ -7,6 +7,7 @@
 //! contact block (an e-mail close by). The digits are then checked against
 //! libphonenumber's numbering metadata in [`numbering`].
 
+mod context;
 mod numbering;
 mod words;
 
@@ -70,7 +71,15 @@ fn nanp_valid(d: &[u8]) -> bool {
 /// (Faker and real forms alike write numbers no numbering plan would issue); without
 /// one, a number must carry a calling code, NANP or trunk-0 grouping, or stand in a
 /// contact block, and is checked against the numbering metadata.
-pub(super) fn phone(b: &[u8], run: &Run, plus: bool) -> Option<(&'static str, usize)> {
+///
+/// `prev_phone` is where the phone found last before this run ends, if any: the
+/// entries of a list or block of phones vouch for each other.
+pub(super) fn phone(
+    b: &[u8],
+    run: &Run,
+    plus: bool,
+    prev_phone: Option<usize>,
+) -> Option<(&'static str, usize)> {
     let s = run.start;
     let d = run.digits();
     let nd = d.len();
@@ -92,19 +101,37 @@ pub(super) fn phone(b: &[u8], run: &Run, plus: bool) -> Option<(&'static str, us
             keyword_distance_before(b, start, NAMED_WINDOW, &WORDS.phone)
                 .filter(|&p| glue_only(&b[start.saturating_sub(p)..start]))
         });
-    let other_word = keyword_distance_before(b, start, 32, &WORDS.not_phone);
-    let labelled = labelled(b, start);
+    // A word naming something else, unless a preposition says the number goes to it
+    // rather than names it ("the mobile on my account to 604…", "Konto auf 0126…").
+    let other_word = keyword_distance_before(b, start, 32, &WORDS.not_phone)
+        .filter(|&o| !redirected(&b[start.saturating_sub(o)..start]));
+    // Context from further off: a label or a data row's header, the previous entry of
+    // a list of phones, the sentence before.
+    let labelled = labelled(b, start)
+        || (other_word.is_none()
+            && (context::column_labelled(b, start, run.end)
+                || context::list_sibling(b, run, start, prev_phone)));
     let after = || other_word.is_none() && keyword_after(b, run.end, 24, &WORDS.phone_after);
+    let sentence = || {
+        if phone_word.is_some() || other_word.is_some() {
+            None
+        } else {
+            context::previous_sentence(b, start)
+        }
+    };
     let keyed = match (phone_word, other_word) {
         // A phone phrase holding a veto word ("caller ID") ends where it does.
         (Some(p), Some(o)) => p <= o,
         (Some(_), None) => true,
         (None, _) => after(),
-    } || labelled;
+    } || labelled
+        || sentence().is_some();
     // The phone word is bound to the number: a label, a word right after it, or only
-    // glue words between ("call me on", "Numer telefonu to").
+    // glue words between ("call me on", "Numer telefonu to"); in the sentence before,
+    // a phone word ("… zurückrufen? Seine Nummer ist …"), not a word for a number.
     let bound = labelled
-        || phone_word.is_none_or(|p| glue_only(&b[start.saturating_sub(p)..start]))
+        || phone_word.is_some_and(|p| glue_only(&b[start.saturating_sub(p)..start]))
+        || (phone_word.is_none() && sentence() != Some(false))
         || after();
     let arithmetic = arithmetic_around(b, start, run.end)
         || keyword_after(b, run.end, 12, &WORDS.not_phone_after);
@@ -114,7 +141,8 @@ pub(super) fn phone(b: &[u8], run: &Run, plus: bool) -> Option<(&'static str, us
         // a phone word bound to them; then a default region must issue them.
         let short =
             run.ngroups >= 2 && run.uniform_sep(b" ") && run.lens().all(|l| (2..=3).contains(&l));
-        let bound_word = labelled || (phone_word.is_some() && bound);
+        let bound_word =
+            labelled || (phone_word.is_some() && bound) || sentence() == Some(true);
         return (short && keyed && bound_word && !arithmetic && !placeholder(d))
             .then_some((KEYWORD_RULE, start));
     }
@@ -331,6 +359,16 @@ fn placeholder(d: &[u8]) -> bool {
         })
         .1;
     d.iter().all(|&c| c == d[0]) || ascending >= 7
+}
+
+/// Whether `between` (the text from a word naming something else to the number)
+/// holds a preposition that sends the number to that thing rather than naming it
+/// ("account to", "Konto auf", "compte par le", "cuenta al", "account naar", "conta
+/// para"). Not "with"/"con": "Chiama la funzione con …" names an argument.
+fn redirected(between: &[u8]) -> bool {
+    between
+        .split(|c| !c.is_ascii_alphabetic())
+        .any(|w| WORDS.redirect.whole(w))
 }
 
 /// Whether `between` (the text from a phone word's end to its number) holds only
