@@ -169,10 +169,17 @@ pub(super) fn previous_sentence(b: &[u8], start: usize) -> Option<bool> {
     if (b[stop] == b'.' && word < 4) || !glue_only(&b[boundary..start]) {
         return None;
     }
-    let (phone, number) = (
-        keyword_distance_before(b, stop, PREVIOUS_WINDOW, &WORDS.phone),
-        keyword_distance_before(b, stop, 24, &WORDS.number),
-    );
+    // A word for a number closes the sentence ("number changed.", "cambió de
+    // número."): at most two words after it, none making it a count ("The number of
+    // users changed.", "el número de usuarios").
+    let number = keyword_distance_before(b, stop, 24, &WORDS.number).filter(|&d| {
+        let tail = &b[stop - d..stop];
+        let words = tail
+            .split(|c| !c.is_ascii_alphabetic() && *c < 0x80)
+            .filter(|w| !w.is_empty());
+        words.clone().count() <= 2 && !words.into_iter().any(|w| WORDS.of.whole(w))
+    });
+    let phone = keyword_distance_before(b, stop, PREVIOUS_WINDOW, &WORDS.phone);
     let other = keyword_distance_before(b, stop, PREVIOUS_WINDOW, &WORDS.not_phone);
     if other.is_some() {
         return None;

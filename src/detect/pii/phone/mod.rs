@@ -96,10 +96,16 @@ pub(super) fn phone(
     }
     // The phone word near the number, or further off with only glue words and names
     // between ("Contatto di emergenza: Laura Cruz, 3271602768").
-    let phone_word =
-        keyword_distance_before(b, start, KEYWORD_WINDOW, &WORDS.phone).or_else(|| {
+    // A phone word with another number of six digits or more between is that
+    // number's ("Phone +1 212 555 0187, born 19850312").
+    let phone_word = keyword_distance_before(b, start, KEYWORD_WINDOW, &WORDS.phone)
+        .or_else(|| {
             keyword_distance_before(b, start, NAMED_WINDOW, &WORDS.phone)
                 .filter(|&p| glue_only(&b[start.saturating_sub(p)..start]))
+        })
+        .filter(|&p| {
+            let between = &b[start.saturating_sub(p)..start];
+            between.iter().filter(|c| c.is_ascii_digit()).count() < 6
         });
     // A word naming something else, unless a preposition says the number goes to it
     // rather than names it ("the mobile on my account to 604…", "Konto auf 0126…").
@@ -382,7 +388,7 @@ fn glue_only(between: &[u8]) -> bool {
             c.is_whitespace()
                 || matches!(
                     c,
-                    ':' | ',' | '-' | '(' | ')' | '\'' | '’' | '.' | '/' | '|' | '"' | '#'
+                    ':' | ',' | '-' | '(' | ')' | '\'' | '’' | '.' | '/' | '|' | '"' | '#' | '?' | '!'
                 )
         })
         .filter(|w| !w.is_empty())

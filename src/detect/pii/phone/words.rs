@@ -152,7 +152,7 @@ pub(super) const PHONE_KEYWORDS_AFTER: &[&str] = &[
     // "Ist … eine Festnetznummer?", "Is … een vaste lijn?", "O … é fixo ou celular?")
     "stacjonarn*", "komórk*", "telefonu", "festnetz*", "handynummer", "mobilnummer",
     "telefonnummer", "fixe", "ligne fixe", "téléphone", "fijo", "celular", "teléfono",
-    "fisso", "telefono", "vaste lijn", "vast nummer", "telefoon", "gsm", "fixo", "telefone",
+    "fisso", "telefono", "vaste lijn", "vast nummer", "telefoon", "fixo", "telefone",
     "dzwonił*", "dzwoni", "rief", "appelé", "llamó", "chiamato", "belde", "ligou",
 ];
 
@@ -160,6 +160,14 @@ pub(super) const PHONE_KEYWORDS_AFTER: &[&str] = &[
 /// rather than name it ("change the mobile on my account **to** …").
 #[rustfmt::skip]
 pub(super) const REDIRECTS: &[&str] = &["to", "auf", "par", "al", "naar", "para", "into"];
+
+/// "of" in the eight languages: after a word for a number, it makes a count ("the
+/// number of users").
+#[rustfmt::skip]
+pub(super) const OF: &[&str] = &[
+    "of", "de", "des", "du", "di", "dei", "degli", "delle", "della", "del", "van", "der",
+    "von", "do", "da", "dos", "das", "w",
+];
 
 /// Conjunctions that join the entries of a list of phones ("… or …", "… und …").
 #[rustfmt::skip]
@@ -226,6 +234,7 @@ pub(super) struct Words {
     pub(super) glue: Keywords,
     pub(super) conjunction: Keywords,
     pub(super) redirect: Keywords,
+    pub(super) of: Keywords,
 }
 
 pub(super) static WORDS: LazyLock<Words> = LazyLock::new(|| Words {
@@ -238,4 +247,5 @@ pub(super) static WORDS: LazyLock<Words> = LazyLock::new(|| Words {
     glue: Keywords::new(GLUE_WORDS),
     conjunction: Keywords::new(CONJUNCTIONS),
     redirect: Keywords::new(REDIRECTS),
+    of: Keywords::new(OF),
 });
