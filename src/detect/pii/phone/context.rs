@@ -9,31 +9,59 @@
 
 use super::super::scan::{Run, keyword_distance_before};
 use super::words::WORDS;
-use super::glue_only;
+use super::{glue_only, international};
 
 /// How far (bytes) a list entry may start after the previous phone ends.
 const SIBLING_GAP: usize = 40;
 
 /// Whether the run at `start` is the next entry of a list or block whose previous
-/// entry, ending at `prev_end`, is a phone: between them a list separator (`,`, `;`,
-/// `|`, `/`, `•`, `·`, a line break or "or"/"and" in the eight languages) and at most
-/// three words of a label ("dad", "After hours:", "Notdienst:"), none naming a number
-/// as something else ("Kundennummer", "order", "IBAN") and none with a digit. The run
-/// must be written like a phone (a trunk 0, a bracket or groups), so that "born
-/// 19850312" after a phone is not one.
+/// entry, ending at `prev_end`, is a phone: between them a list separator and a short
+/// label (see [`list_gap`]), the run written like a phone. A single group without a
+/// trunk 0 is not an entry ("born 19850312" after a phone; eleven digits after one,
+/// "updated 16743429161", are too often a valid Chinese mobile number).
 pub(super) fn list_sibling(b: &[u8], run: &Run, start: usize, prev_end: Option<usize>) -> bool {
     let Some(prev) = prev_end else {
         return false;
     };
-    if prev > start || start - prev > SIBLING_GAP {
+    prev <= start && start - prev <= SIBLING_GAP && shaped(run, start) && list_gap(&b[prev..start])
+}
+
+/// Whether the run, written like a phone, is the first entry of a list whose next
+/// entry is a number with a valid calling code ("maman 0841175155, papa +359 …").
+pub(super) fn before_international(b: &[u8], run: &Run, start: usize) -> bool {
+    if !shaped(run, start) {
         return false;
     }
-    let d = run.digits();
-    let shaped = d[0] == b'0' || run.ngroups >= 2 || start < run.start;
-    if !shaped {
+    let from = run.end;
+    let to = (from + SIBLING_GAP).min(b.len());
+    let Some(next) = (from..to).find(|&i| b[i].is_ascii_digit()) else {
         return false;
+    };
+    let (gap_end, skip) = if next > from && b[next - 1] == b'+' {
+        (next - 1, 0)
+    } else if b[next..].starts_with(b"00") {
+        (next, 2)
+    } else {
+        return false;
+    };
+    list_gap(&b[from..gap_end]) && {
+        let next_run = Run::parse(b, next);
+        next_run.groups[0].1 >= 2 && international(&next_run, skip)
     }
-    let Ok(gap) = std::str::from_utf8(&b[prev..start]) else {
+}
+
+/// A trunk 0, a bracket before it or groups: how phones are written, and how
+/// counts, years and dates ("19850312") are not.
+fn shaped(run: &Run, start: usize) -> bool {
+    run.digits()[0] == b'0' || run.ngroups >= 2 || start < run.start
+}
+
+/// Whether `gap` (between two list entries) holds a list separator (`,`, `;`, `|`,
+/// `/`, `•`, `·`, a line break or "or"/"and" in the eight languages) and at most
+/// three words of a label ("dad", "After hours:", "Notdienst:"), none naming a
+/// number as something else ("Kundennummer", "order", "IBAN") and none with a digit.
+fn list_gap(gap: &[u8]) -> bool {
+    let Ok(gap) = std::str::from_utf8(gap) else {
         return false;
     };
     let mut separated = gap.contains([',', ';', '|', '/', '•', '·', '\n']);
@@ -47,10 +75,9 @@ pub(super) fn list_sibling(b: &[u8], run: &Run, start: usize, prev_end: Option<u
             continue;
         }
         words += 1;
-        let lower = w.to_lowercase();
         if words > 3
             || w.chars().any(|c| c.is_ascii_digit())
-            || lower.contains("num")
+            || w.to_lowercase().contains("num")
             || WORDS.not_phone.whole(w.as_bytes())
         {
             return false;
@@ -155,9 +182,9 @@ const PREVIOUS_WINDOW: usize = 80;
 /// changed.").
 pub(super) fn previous_sentence(b: &[u8], start: usize) -> Option<bool> {
     let from = start.saturating_sub(SENTENCE_WINDOW);
-    let boundary = (from + 1..start).rev().find(|&i| {
-        matches!(b[i - 1], b'.' | b'?' | b'!') && matches!(b[i], b' ' | b'\n')
-    })?;
+    let boundary = (from + 1..start)
+        .rev()
+        .find(|&i| matches!(b[i - 1], b'.' | b'?' | b'!') && matches!(b[i], b' ' | b'\n'))?;
     let stop = boundary - 1;
     // "Tel. 0612…", "Nr. 12" and "ca. 12" are abbreviations, not sentence ends: a
     // full stop ends a sentence after a word of four letters or more.

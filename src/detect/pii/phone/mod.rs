@@ -115,8 +115,9 @@ pub(super) fn phone(
     // a list of phones, the sentence before.
     let labelled = labelled(b, start)
         || (other_word.is_none()
-            && (context::column_labelled(b, start, run.end)
-                || context::list_sibling(b, run, start, prev_phone)));
+            && (context::list_sibling(b, run, start, prev_phone)
+                || context::column_labelled(b, start, run.end)
+                || context::before_international(b, run, start)));
     let after = || other_word.is_none() && keyword_after(b, run.end, 24, &WORDS.phone_after);
     let sentence = || {
         if phone_word.is_some() || other_word.is_some() {
@@ -147,8 +148,7 @@ pub(super) fn phone(
         // a phone word bound to them; then a default region must issue them.
         let short =
             run.ngroups >= 2 && run.uniform_sep(b" ") && run.lens().all(|l| (2..=3).contains(&l));
-        let bound_word =
-            labelled || (phone_word.is_some() && bound) || sentence() == Some(true);
+        let bound_word = labelled || (phone_word.is_some() && bound) || sentence() == Some(true);
         return (short && keyed && bound_word && !arithmetic && !placeholder(d))
             .then_some((KEYWORD_RULE, start));
     }
@@ -388,7 +388,19 @@ fn glue_only(between: &[u8]) -> bool {
             c.is_whitespace()
                 || matches!(
                     c,
-                    ':' | ',' | '-' | '(' | ')' | '\'' | '’' | '.' | '/' | '|' | '"' | '#' | '?' | '!'
+                    ':' | ','
+                        | '-'
+                        | '('
+                        | ')'
+                        | '\''
+                        | '’'
+                        | '.'
+                        | '/'
+                        | '|'
+                        | '"'
+                        | '#'
+                        | '?'
+                        | '!'
                 )
         })
         .filter(|w| !w.is_empty())
