@@ -14,6 +14,8 @@ mod words;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_context;
+#[cfg(test)]
 mod tests_formats;
 
 use std::sync::LazyLock;
