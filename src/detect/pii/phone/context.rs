@@ -89,17 +89,23 @@ fn list_gap(gap: &[u8]) -> bool {
 /// How far (bytes) before a data row's cell its header line may start.
 const HEADER_WINDOW: usize = 1024;
 
+/// The longest row (bytes before the cell) read as one.
+const ROW_WINDOW: usize = 256;
+
 /// Whether the run `start..end` is a whole cell of a delimited row (`;`, `,`, `|` or a
 /// tab) whose header line, the first line of the block above it (rules of `-`, `|`
 /// and `:` skipped), names that column as a phone ("telefon", "Phone", "GSM").
 pub(super) fn column_labelled(b: &[u8], start: usize, end: usize) -> bool {
-    let line_start = b[..start]
+    // A row is a short line: look for its start at most ROW_WINDOW bytes back, so
+    // that a long text without line breaks is not walked once per number.
+    let from = start.saturating_sub(ROW_WINDOW);
+    let Some(line_start) = b[from..start]
         .iter()
         .rposition(|&c| c == b'\n')
-        .map_or(0, |p| p + 1);
-    if line_start == 0 {
+        .map(|p| from + p + 1)
+    else {
         return false;
-    }
+    };
     let mut k = start;
     while k > line_start && matches!(b[k - 1], b' ' | b'"' | b'\'') {
         k -= 1;
@@ -135,10 +141,13 @@ pub(super) fn column_labelled(b: &[u8], start: usize, end: usize) -> bool {
     let mut ls = line_start;
     while ls > floor {
         let prev_end = ls - 1;
-        let prev_start = b[..prev_end]
-            .iter()
-            .rposition(|&c| c == b'\n')
-            .map_or(0, |p| p + 1);
+        let lo = prev_end.saturating_sub(ROW_WINDOW).max(floor);
+        // A line longer than a row, or reaching past the window: no header found.
+        let prev_start = match b[lo..prev_end].iter().rposition(|&c| c == b'\n') {
+            Some(p) => lo + p + 1,
+            None if lo == 0 => 0,
+            None => break,
+        };
         let line = &b[prev_start..prev_end];
         if !line.contains(&delim) {
             break;
