@@ -7,11 +7,14 @@
 //! contact block (an e-mail close by). The digits are then checked against
 //! libphonenumber's numbering metadata in [`numbering`].
 
+mod context;
 mod numbering;
 mod words;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_context;
 #[cfg(test)]
 mod tests_formats;
 
@@ -70,7 +73,15 @@ fn nanp_valid(d: &[u8]) -> bool {
 /// (Faker and real forms alike write numbers no numbering plan would issue); without
 /// one, a number must carry a calling code, NANP or trunk-0 grouping, or stand in a
 /// contact block, and is checked against the numbering metadata.
-pub(super) fn phone(b: &[u8], run: &Run, plus: bool) -> Option<(&'static str, usize)> {
+///
+/// `prev_phone` is where the phone found last before this run ends, if any: the
+/// entries of a list or block of phones vouch for each other.
+pub(super) fn phone(
+    b: &[u8],
+    run: &Run,
+    plus: bool,
+    prev_phone: Option<usize>,
+) -> Option<(&'static str, usize)> {
     let s = run.start;
     let d = run.digits();
     let nd = d.len();
@@ -87,24 +98,49 @@ pub(super) fn phone(b: &[u8], run: &Run, plus: bool) -> Option<(&'static str, us
     }
     // The phone word near the number, or further off with only glue words and names
     // between ("Contatto di emergenza: Laura Cruz, 3271602768").
-    let phone_word =
-        keyword_distance_before(b, start, KEYWORD_WINDOW, &WORDS.phone).or_else(|| {
+    // A phone word with another number of six digits or more between is that
+    // number's ("Phone +1 212 555 0187, born 19850312").
+    let phone_word = keyword_distance_before(b, start, KEYWORD_WINDOW, &WORDS.phone)
+        .or_else(|| {
             keyword_distance_before(b, start, NAMED_WINDOW, &WORDS.phone)
                 .filter(|&p| glue_only(&b[start.saturating_sub(p)..start]))
+        })
+        .filter(|&p| {
+            let between = &b[start.saturating_sub(p)..start];
+            between.iter().filter(|c| c.is_ascii_digit()).count() < 6
         });
-    let other_word = keyword_distance_before(b, start, 32, &WORDS.not_phone);
-    let labelled = labelled(b, start);
+    // A word naming something else, unless a preposition says the number goes to it
+    // rather than names it ("the mobile on my account to 604…", "Konto auf 0126…").
+    let other_word = keyword_distance_before(b, start, 32, &WORDS.not_phone)
+        .filter(|&o| !redirected(&b[start.saturating_sub(o)..start]));
+    // Context from further off: a label or a data row's header, the previous entry of
+    // a list of phones, the sentence before.
+    let labelled = labelled(b, start)
+        || (other_word.is_none()
+            && (context::list_sibling(b, run, start, prev_phone)
+                || context::column_labelled(b, start, run.end)
+                || context::before_international(b, run, start)));
     let after = || other_word.is_none() && keyword_after(b, run.end, 24, &WORDS.phone_after);
+    let sentence = || {
+        if phone_word.is_some() || other_word.is_some() {
+            None
+        } else {
+            context::previous_sentence(b, start)
+        }
+    };
     let keyed = match (phone_word, other_word) {
         // A phone phrase holding a veto word ("caller ID") ends where it does.
         (Some(p), Some(o)) => p <= o,
         (Some(_), None) => true,
         (None, _) => after(),
-    } || labelled;
+    } || labelled
+        || sentence().is_some();
     // The phone word is bound to the number: a label, a word right after it, or only
-    // glue words between ("call me on", "Numer telefonu to").
+    // glue words between ("call me on", "Numer telefonu to"); in the sentence before,
+    // a phone word ("… zurückrufen? Seine Nummer ist …"), not a word for a number.
     let bound = labelled
-        || phone_word.is_none_or(|p| glue_only(&b[start.saturating_sub(p)..start]))
+        || phone_word.is_some_and(|p| glue_only(&b[start.saturating_sub(p)..start]))
+        || (phone_word.is_none() && sentence() != Some(false))
         || after();
     let arithmetic = arithmetic_around(b, start, run.end)
         || keyword_after(b, run.end, 12, &WORDS.not_phone_after);
@@ -114,7 +150,7 @@ pub(super) fn phone(b: &[u8], run: &Run, plus: bool) -> Option<(&'static str, us
         // a phone word bound to them; then a default region must issue them.
         let short =
             run.ngroups >= 2 && run.uniform_sep(b" ") && run.lens().all(|l| (2..=3).contains(&l));
-        let bound_word = labelled || (phone_word.is_some() && bound);
+        let bound_word = labelled || (phone_word.is_some() && bound) || sentence() == Some(true);
         return (short && keyed && bound_word && !arithmetic && !placeholder(d))
             .then_some((KEYWORD_RULE, start));
     }
@@ -333,6 +369,16 @@ fn placeholder(d: &[u8]) -> bool {
     d.iter().all(|&c| c == d[0]) || ascending >= 7
 }
 
+/// Whether `between` (the text from a word naming something else to the number)
+/// holds a preposition that sends the number to that thing rather than naming it
+/// ("account to", "Konto auf", "compte par le", "cuenta al", "account naar", "conta
+/// para"). Not "with"/"con": "Chiama la funzione con …" names an argument.
+fn redirected(between: &[u8]) -> bool {
+    between
+        .split(|c| !c.is_ascii_alphabetic())
+        .any(|w| WORDS.redirect.whole(w))
+}
+
 /// Whether `between` (the text from a phone word's end to its number) holds only
 /// [`words::GLUE_WORDS`], other phone words and punctuation.
 fn glue_only(between: &[u8]) -> bool {
@@ -344,7 +390,19 @@ fn glue_only(between: &[u8]) -> bool {
             c.is_whitespace()
                 || matches!(
                     c,
-                    ':' | ',' | '-' | '(' | ')' | '\'' | '’' | '.' | '/' | '|' | '"' | '#'
+                    ':' | ','
+                        | '-'
+                        | '('
+                        | ')'
+                        | '\''
+                        | '’'
+                        | '.'
+                        | '/'
+                        | '|'
+                        | '"'
+                        | '#'
+                        | '?'
+                        | '!'
                 )
         })
         .filter(|w| !w.is_empty())

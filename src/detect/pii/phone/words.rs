@@ -20,7 +20,8 @@ pub(super) const PHONE_KEYWORDS: &[&str] = &[
     "mobile no", "my mobile", "her mobile", "his mobile", "mobile is", "mobile on", "mobile at",
     "call me", "call us", "call him", "call her", "call them", "call at", "call on",
     "call back", "callback", "call from", "calls from", "called from", "calling from",
-    "emergency contact",
+    "emergency contact", "new number", "dial-in", "be reached", "ring back",
+    "helpline",
     "give me a call", "ring me", "reach me", "reach us", "reach him", "reach her", "contact",
     "extension", "please ring", "ring us", "ring him", "ring her", "caller id", "support line",
     "service line", "customer service", "called me", "voicemail", "voice mail", "front desk",
@@ -32,29 +33,34 @@ pub(super) const PHONE_KEYWORDS: &[&str] = &[
     "kontakt", "kontaktdaten", "kontaktnummer", "kontaktu", "kontaktowy", "kontaktowe",
     "tel. kom.", "whatsappie", "whatsappa", "kontaktowa",
     "infolinia", "faks", "dzwonił", "dzwoniła", "dzwonili", "zadzwonił", "zadzwoniła",
+    "nowy numer", "nieodebrane połączenie", "dostępny pod", "dostępna pod",
     // de
     "telefonnummer", "telefonisch", "handy", "handynummer", "mobil", "mobilnummer",
     "mobiltelefon", "rufnummer", "anruf", "anrufen", "ruf", "rufe", "rufen", "erreichbar",
     "erreichen", "durchwahl", "angerufen", "servicenummer", "service-nummer", "kundendienst",
     "notfallkontakt", "notrufnummer", "ansprechpartner", "ansprechpartnerin",
+    "neue nummer", "zurückrufen", "einwahlnummer", "festnetznummer", "festnetz",
     // fr
     "tél", "téléphone", "téléphoner", "téléphonique", "portable", "appel", "appeler", "appelez",
     "rappel", "rappeler", "rappelez", "rappelle", "joignable", "joindre", "appelé", "appelée",
-    "service client",
+    "service client", "nouveau numéro", "ligne d'assistance", "ligne fixe",
     // es
     "teléfono", "teléfonos", "telefono", "móvil", "movil", "celular", "llámame", "llámanos",
     "llámenos", "llamar", "llame", "llamada", "fijo", "contacto", "llamó", "llamaron",
-    "atención al cliente", "línea de atención",
+    "atención al cliente", "línea de atención", "número nuevo", "nuevo número",
+    "línea de ayuda", "devolver la llamada",
     // it
     "cellulare", "chiama", "chiamami", "chiamare", "chiamata", "richiamami", "richiamare",
-    "contatto", "fisso", "chiamato", "servizio clienti",
+    "contatto", "fisso", "chiamato", "servizio clienti", "nuovo numero", "numero verde",
     // nl
     "telefoon", "telefoonnummer", "mobiel", "mobiele", "mobielnummer", "gsm", "bel", "bellen",
     "bereikbaar", "gebeld", "belde", "klantenservice", "noodcontact", "noodnummer",
-    "contactpersoon",
+    "contactpersoon", "nieuw nummer", "terugbellen", "gemiste oproep", "oproep van", "inbelnummer", "hulplijn",
+    "vaste lijn",
     // pt
     "telefone", "telefones", "telemóvel", "telemovel", "ligue", "ligar", "liga", "contato",
-    "ligação", "ligacao", "ligou", "ligaram", "central de atendimento",
+    "ligação", "ligacao", "ligou", "ligaram", "central de atendimento", "número novo",
+    "novo número", "chamada perdida", "linha de apoio",
 ];
 
 /// Contact-block labels ("Direct: …", "Reception: …", "Kom.: …", "Zentrale: …",
@@ -67,26 +73,28 @@ pub(super) const PHONE_LABELS: &[&str] = &[
     // en
     "direct", "direct line", "main line", "main", "reception", "work", "home", "mob", "cell",
     "mobile", "t", "m", "tel", "ph", "office phone", "work phone", "home phone", "office",
-    "fax",
+    "fax", "dial-in",
     // pl
-    "kom", "tel. kom", "sekretariat", "recepcja", "biuro obsługi klienta", "centrala", "biuro",
+    "kom", "numer dostępowy", "tel. kom", "sekretariat", "recepcja", "biuro obsługi klienta", "centrala", "biuro",
     "dom", "praca",
     // de
     "zentrale", "empfang", "mobil", "durchwahl", "sekretariat", "tel", "fon", "mob", "büro",
-    "buero", "privat", "geschäftlich", "dienstlich",
+    "buero", "privat", "geschäftlich", "dienstlich", "einwahlnummer",
     // fr
     "standard", "ligne directe", "accueil", "mob", "port", "secrétariat", "bureau",
-    "domicile", "travail",
+    "domicile", "travail", "numéro d'accès",
     // es
     "centralita", "línea directa", "recepción", "móvil", "secretaría", "cel", "oficina",
-    "casa", "trabajo",
+    "casa", "trabajo", "número de acceso",
     // it
     "centralino", "linea diretta", "reception", "cell", "segreteria", "ufficio", "lavoro",
+    "numero di accesso",
     // nl
     "receptie", "direct", "mob", "secretariaat", "centrale", "kantoor", "thuis", "werk",
+    "inbelnummer",
     // pt
     "receção", "recepção", "linha direta", "cel", "secretaria", "telem", "escritório",
-    "escritorio", "trabalho",
+    "escritorio", "trabalho", "número de acesso",
 ];
 
 /// Words that may stand between a phone word and its number without loosening the
@@ -102,27 +110,32 @@ pub(super) const GLUE_WORDS: &[&str] = &[
     "our", "your", "his", "their", "number", "no", "nr", "num", "via", "or", "please", "now",
     "directly", "anytime", "back", "line", "free", "toll-free", "and", "from", "under", "by",
     "of", "this", "it", "s", "mobile", "cell", "office", "private", "work", "home", "main",
+    "new", "he", "she", "they",
     // de
     "ist", "lautet", "unter", "an", "auf", "am", "die", "der", "das", "dem", "den", "mein",
     "meine", "meiner", "unsere", "unserer", "ihre", "nummer", "bitte", "mir", "uns", "mich",
-    "eine", "einer", "einen", "von", "vom", "zur", "zum",
+    "eine", "einer", "einen", "von", "vom", "zur", "zum", "jetzt", "nun", "neue", "sie", "er",
+    "sein", "seine", "ihr",
     // fr
     "au", "le", "la", "l", "est", "mon", "ma", "notre", "votre", "numéro", "n°", "sur", "à",
-    "de", "du", "me", "moi", "nous", "en", "c", "au numéro",
+    "de", "du", "me", "moi", "nous", "en", "c", "au numéro", "désormais", "maintenant",
+    "son", "sa", "nouveau", "il", "elle",
     // es
     "al", "el", "es", "mi", "nuestro", "nuestra", "número", "de", "del", "en", "me", "nos",
-    "desde", "por",
+    "desde", "por", "ahora", "su", "nuevo",
     // it
     "il", "lo", "è", "mio", "mia", "nostro", "nostra", "numero", "di", "del", "dal", "su",
-    "mi", "ci", "al", "allo", "da",
+    "mi", "ci", "al", "allo", "da", "adesso", "ora", "suo", "sua", "nuovo",
     // nl
     "op", "naar", "mijn", "ons", "onze", "nummer", "het", "de", "me", "mij", "door", "met",
+    "nu", "zijn", "haar", "nieuw", "nieuwe",
     // pt
     "para", "o", "é", "meu", "minha", "nosso", "nossa", "número", "nº", "no", "na", "do", "da",
-    "em", "pelo", "pela",
+    "em", "pelo", "pela", "agora", "dele", "dela", "seu", "sua", "novo",
     // pl
     "na", "pod", "to", "mój", "moja", "mojego", "nasz", "nasza", "numer", "numerem", "numeru",
-    "jest", "do", "z", "ze", "mi", "mnie", "nas", "ktoś", "biura", "pana", "pani",
+    "jest", "do", "z", "ze", "mi", "mnie", "nas", "ktoś", "biura", "pana", "pani", "teraz",
+    "jego", "jej", "nowy",
     // an emergency contact, in the eight languages ("Contatto di emergenza: …")
     "emergency", "awaryjny", "awaryjnego", "notfall", "urgence", "d", "emergencia",
     "emergenza", "emergência", "emergencias",
@@ -135,6 +148,31 @@ pub(super) const GLUE_WORDS: &[&str] = &[
 pub(super) const PHONE_KEYWORDS_AFTER: &[&str] = &[
     "landline", "calling", "called", "texting", "texted", "rang", "cell", "mobile", "phone",
     "telefon", "handy", "portable", "móvil", "cellulare", "mobiel", "telemóvel",
+    // the same words in the other seven languages ("Czy … to numer stacjonarny?",
+    // "Ist … eine Festnetznummer?", "Is … een vaste lijn?", "O … é fixo ou celular?")
+    "stacjonarn*", "komórk*", "telefonu", "festnetz*", "handynummer", "mobilnummer",
+    "telefonnummer", "fixe", "ligne fixe", "téléphone", "fijo", "celular", "teléfono",
+    "fisso", "telefono", "vaste lijn", "vast nummer", "telefoon", "fixo", "telefone",
+    "dzwonił*", "dzwoni", "rief", "appelé", "llamó", "chiamato", "belde", "ligou",
+];
+
+/// Prepositions after a word naming something else that send the number to it
+/// rather than name it ("change the mobile on my account **to** …").
+#[rustfmt::skip]
+pub(super) const REDIRECTS: &[&str] = &["to", "auf", "par", "al", "naar", "para", "into"];
+
+/// "of" in the eight languages: after a word for a number, it makes a count ("the
+/// number of users").
+#[rustfmt::skip]
+pub(super) const OF: &[&str] = &[
+    "of", "de", "des", "du", "di", "dei", "degli", "delle", "della", "del", "van", "der",
+    "von", "do", "da", "dos", "das", "w",
+];
+
+/// Conjunctions that join the entries of a list of phones ("… or …", "… und …").
+#[rustfmt::skip]
+pub(super) const CONJUNCTIONS: &[&str] = &[
+    "or", "and", "lub", "albo", "i", "oder", "und", "ou", "et", "o", "y", "e", "of", "en",
 ];
 
 /// Words for a number or a screen showing one: before a bare trunk-0 number, with no
@@ -154,6 +192,9 @@ pub(super) const NUMBER_WORDS: &[&str] = &[
 #[rustfmt::skip]
 pub(super) const NOT_PHONE_KEYWORDS: &[&str] = &[
     "isbn", "issn", "doi", "invoice*", "order*", "faktur*", "rechnung*", "factur*", "ticket*",
+    "factuur*", "fattur*", "fatura*", "klantnummer", "klantnr", "kundennummer", "kundennr",
+    "customer number", "customer no", "numer klienta", "numéro client", "número de cliente",
+    "numero cliente", "número do cliente",
     "tracking", "sku", "serial*", "account*", "konto", "konta", "rachun*", "iban", "pesel",
     "nip", "regon", "id", "ref", "reference", "referencia", "référence", "riferimento",
     "referentie", "zamówieni*", "bestell*", "commande", "pedido", "ordine", "bestelling",
@@ -191,6 +232,9 @@ pub(super) struct Words {
     pub(super) number: Keywords,
     pub(super) label: Keywords,
     pub(super) glue: Keywords,
+    pub(super) conjunction: Keywords,
+    pub(super) redirect: Keywords,
+    pub(super) of: Keywords,
 }
 
 pub(super) static WORDS: LazyLock<Words> = LazyLock::new(|| Words {
@@ -201,4 +245,7 @@ pub(super) static WORDS: LazyLock<Words> = LazyLock::new(|| Words {
     number: Keywords::new(NUMBER_WORDS),
     label: Keywords::new(PHONE_LABELS),
     glue: Keywords::new(GLUE_WORDS),
+    conjunction: Keywords::new(CONJUNCTIONS),
+    redirect: Keywords::new(REDIRECTS),
+    of: Keywords::new(OF),
 });

@@ -110,7 +110,7 @@ fn ssn_named(b: &[u8], run: &Run) -> bool {
 
 #[rustfmt::skip]
 const SSN_KEYWORDS: &[&str] = &[
-    "ssn", "social security", "ss#", "sozialversicherungsnummer", "sécurité sociale",
+    "ssn", "social security", "ss#", "my social", "sozialversicherungsnummer", "sécurité sociale",
     "securite sociale", "seguro social", "seguridad social", "previdenza sociale",
     "segurança social", "seguranca social", "ubezpieczenia społecznego", "sociale zekerheid",
 ];
@@ -195,6 +195,14 @@ pub(super) fn numeric(b: &[u8], s: usize, hits: &mut Vec<Hit>) -> usize {
     after
 }
 
+/// Phone rules whose hits stand only if a later check passes (a far phone word, an
+/// e-mail close by, a plan issuing the bare digits): not yet a list's first entry.
+const CONDITIONAL_PHONE_RULES: &[&str] = &[
+    "pii.phone.keyword.far",
+    "pii.phone.contact",
+    "pii.phone.national.bare",
+];
+
 fn classify(b: &[u8], run: &Run, ext_end: Option<usize>, hits: &mut Vec<Hit>) {
     let s = run.start;
     let d = run.digits();
@@ -211,6 +219,11 @@ fn classify(b: &[u8], run: &Run, ext_end: Option<usize>, hits: &mut Vec<Hit>) {
         })
     };
 
+    // An SSN in brackets ("my social security number (519-62-4807)"): a bracket
+    // before it is not an area code's unless one closes inside the run.
+    if !plus && !run.has_sep(b'p') && paren && ssn_at(b, run, hits) {
+        return;
+    }
     if !plus && !paren {
         // IPv4-shaped runs belong to the IP validator, valid or not.
         if run.ngroups == 4 && run.uniform_sep(b".") && run.lens().all(|l| (1..=3).contains(&l)) {
@@ -219,17 +232,7 @@ fn classify(b: &[u8], run: &Run, ext_end: Option<usize>, hits: &mut Vec<Hit>) {
             }
             return;
         }
-        if run.shape_is(&[3, 2, 4]) && run.uniform_sep(b"- ") {
-            if checks::ssn_valid(d) {
-                push(hits, PiiType::UsSsn, "pii.us_ssn", s, run.end);
-            }
-            return;
-        }
-        // "774.39.7255": dots are versions and dates too, so only next to an SSN word.
-        if run.shape_is(&[3, 2, 4]) && run.uniform_sep(b".") && ssn_named(b, run) {
-            if checks::ssn_valid(d) {
-                push(hits, PiiType::UsSsn, "pii.us_ssn", s, run.end);
-            }
+        if ssn_at(b, run, hits) {
             return;
         }
         if (13..=19).contains(&nd) {
@@ -279,12 +282,6 @@ fn classify(b: &[u8], run: &Run, ext_end: Option<usize>, hits: &mut Vec<Hit>) {
             }
             return;
         }
-        if nd == 9 && run.ngroups == 1 && ssn_named(b, run) {
-            if checks::ssn_valid(d) {
-                push(hits, PiiType::UsSsn, "pii.us_ssn", s, run.end);
-            }
-            return;
-        }
         if nd == 6 && run.ngroups <= 3 && s >= 3 && b[s - 1] == b' ' {
             if let Some(end) = nino_at(b, s - 3) {
                 if !word_before(b, s - 3) {
@@ -294,7 +291,14 @@ fn classify(b: &[u8], run: &Run, ext_end: Option<usize>, hits: &mut Vec<Hit>) {
             }
         }
     }
-    if let Some((rule, start)) = phone(b, run, plus) {
+    // The phone found last, if one of the last hits: a list's entries vouch for each other.
+    let prev_phone = hits
+        .iter()
+        .rev()
+        .take(2)
+        .find(|h| h.ty == PiiType::Phone && !CONDITIONAL_PHONE_RULES.contains(&h.rule))
+        .map(|h| h.end);
+    if let Some((rule, start)) = phone(b, run, plus, prev_phone) {
         let end = ext_end.unwrap_or(run.end);
         push(hits, PiiType::Phone, rule, start, end);
         return;
@@ -304,6 +308,29 @@ fn classify(b: &[u8], run: &Run, ext_end: Option<usize>, hits: &mut Vec<Hit>) {
     if nd > 13 && run.ngroups >= 3 && !plus && !paren && run.uniform_sep(b" ") {
         card_window(run, hits);
     }
+}
+
+/// The SSN shapes: 3-2-4 dashed or spaced; dotted ("774.39.7255", dots are versions
+/// and dates too) or nine digits in one group only next to an SSN word. Whether the
+/// run took one of these shapes (pushing a hit if the SSA rules pass): then no other
+/// identifier may claim it.
+fn ssn_at(b: &[u8], run: &Run, hits: &mut Vec<Hit>) -> bool {
+    let d = run.digits();
+    let shaped = (run.shape_is(&[3, 2, 4]) && run.uniform_sep(b"- "))
+        || (run.shape_is(&[3, 2, 4]) && run.uniform_sep(b".") && ssn_named(b, run))
+        || (d.len() == 9
+            && run.ngroups == 1
+            && ssn_named(b, run)
+            && !keyword_before(b, run.start, 24, REGON_KEYWORDS));
+    if shaped && checks::ssn_valid(d) {
+        hits.push(Hit {
+            ty: PiiType::UsSsn,
+            rule: "pii.us_ssn",
+            start: run.start,
+            end: run.end,
+        });
+    }
+    shaped
 }
 
 fn card(d: &[u8]) -> Option<&'static str> {

@@ -1,0 +1,228 @@
+//! Context that names a number as a phone from further off than a phone word before
+//! it: a list or block whose previous entry is a phone ("mum +44 …, dad 07…",
+//! "Zentrale: +352 …⏎Notdienst: 24 87 04 17"), the column of a data row whose header
+//! names a phone ("name;phone;city⏎Ann Dawson;049527133;Leeds"), and the sentence
+//! before ("Kannst du ihn zurückrufen? Seine Nummer ist 75 63 09").
+//!
+//! Each is read only for a digit run that reached the phone rules without a phone word
+//! close by, so the common text pays nothing for them.
+
+use super::super::scan::{Run, keyword_distance_before};
+use super::words::WORDS;
+use super::{glue_only, international};
+
+/// How far (bytes) a list entry may start after the previous phone ends.
+const SIBLING_GAP: usize = 40;
+
+/// Whether the run at `start` is the next entry of a list or block whose previous
+/// entry, ending at `prev_end`, is a phone: between them a list separator and a short
+/// label (see [`list_gap`]), the run written like a phone. A single group without a
+/// trunk 0 is not an entry ("born 19850312" after a phone; eleven digits after one,
+/// "updated 16743429161", are too often a valid Chinese mobile number).
+pub(super) fn list_sibling(b: &[u8], run: &Run, start: usize, prev_end: Option<usize>) -> bool {
+    let Some(prev) = prev_end else {
+        return false;
+    };
+    prev <= start && start - prev <= SIBLING_GAP && shaped(run, start) && list_gap(&b[prev..start])
+}
+
+/// Whether the run, written like a phone, is the first entry of a list whose next
+/// entry is a number with a valid calling code ("maman 0841175155, papa +359 …").
+pub(super) fn before_international(b: &[u8], run: &Run, start: usize) -> bool {
+    if !shaped(run, start) {
+        return false;
+    }
+    let from = run.end;
+    let to = (from + SIBLING_GAP).min(b.len());
+    let Some(next) = (from..to).find(|&i| b[i].is_ascii_digit()) else {
+        return false;
+    };
+    let (gap_end, skip) = if next > from && b[next - 1] == b'+' {
+        (next - 1, 0)
+    } else if b[next..].starts_with(b"00") {
+        (next, 2)
+    } else {
+        return false;
+    };
+    list_gap(&b[from..gap_end]) && {
+        let next_run = Run::parse(b, next);
+        next_run.groups[0].1 >= 2 && international(&next_run, skip)
+    }
+}
+
+/// A trunk 0, a bracket before it or groups: how phones are written, and how
+/// counts, years and dates ("19850312") are not.
+fn shaped(run: &Run, start: usize) -> bool {
+    run.digits()[0] == b'0' || run.ngroups >= 2 || start < run.start
+}
+
+/// Whether `gap` (between two list entries) holds a list separator (`,`, `;`, `|`,
+/// `/`, `•`, `·`, a line break or "or"/"and" in the eight languages) and at most
+/// three words of a label ("dad", "After hours:", "Notdienst:"), none naming a
+/// number as something else ("Kundennummer", "order", "IBAN") and none with a digit.
+fn list_gap(gap: &[u8]) -> bool {
+    let Ok(gap) = std::str::from_utf8(gap) else {
+        return false;
+    };
+    let mut separated = gap.contains([',', ';', '|', '/', '•', '·', '\n']);
+    let mut words = 0;
+    for w in gap
+        .split(|c: char| !c.is_alphanumeric() && c != '-')
+        .filter(|w| !w.is_empty() && *w != "-")
+    {
+        if WORDS.conjunction.whole(w.as_bytes()) {
+            separated = true;
+            continue;
+        }
+        words += 1;
+        if words > 3
+            || w.chars().any(|c| c.is_ascii_digit())
+            || w.to_lowercase().contains("num")
+            || WORDS.not_phone.whole(w.as_bytes())
+        {
+            return false;
+        }
+    }
+    separated
+}
+
+/// How far (bytes) before a data row's cell its header line may start.
+const HEADER_WINDOW: usize = 1024;
+
+/// The longest row (bytes before the cell) read as one.
+const ROW_WINDOW: usize = 256;
+
+/// Whether the run `start..end` is a whole cell of a delimited row (`;`, `,`, `|` or a
+/// tab) whose header line, the first line of the block above it (rules of `-`, `|`
+/// and `:` skipped), names that column as a phone ("telefon", "Phone", "GSM").
+pub(super) fn column_labelled(b: &[u8], start: usize, end: usize) -> bool {
+    // A row is a short line: look for its start at most ROW_WINDOW bytes back, so
+    // that a long text without line breaks is not walked once per number.
+    let from = start.saturating_sub(ROW_WINDOW);
+    let Some(line_start) = b[from..start]
+        .iter()
+        .rposition(|&c| c == b'\n')
+        .map(|p| from + p + 1)
+    else {
+        return false;
+    };
+    let mut k = start;
+    while k > line_start && matches!(b[k - 1], b' ' | b'"' | b'\'') {
+        k -= 1;
+    }
+    let delim = if k == line_start {
+        // The first cell: the delimiter is the one after it.
+        let mut e = end;
+        while e < b.len() && matches!(b[e], b' ' | b'"' | b'\'') {
+            e += 1;
+        }
+        match b.get(e) {
+            Some(&c @ (b';' | b',' | b'|' | b'\t')) => c,
+            _ => return false,
+        }
+    } else {
+        match b[k - 1] {
+            c @ (b';' | b',' | b'|' | b'\t') => c,
+            _ => return false,
+        }
+    };
+    // The cell ends at a delimiter or the line's end.
+    let mut e = end;
+    while e < b.len() && matches!(b[e], b' ' | b'"' | b'\'') {
+        e += 1;
+    }
+    if !matches!(b.get(e), None | Some(b'\n' | b'\r')) && b.get(e) != Some(&delim) {
+        return false;
+    }
+    let index = b[line_start..k].iter().filter(|&&c| c == delim).count();
+    // Walk up to the block's first line: every line above holds the delimiter.
+    let floor = line_start.saturating_sub(HEADER_WINDOW);
+    let mut header = None;
+    let mut ls = line_start;
+    while ls > floor {
+        let prev_end = ls - 1;
+        let lo = prev_end.saturating_sub(ROW_WINDOW).max(floor);
+        // A line longer than a row, or reaching past the window: no header found.
+        let prev_start = match b[lo..prev_end].iter().rposition(|&c| c == b'\n') {
+            Some(p) => lo + p + 1,
+            None if lo == 0 => 0,
+            None => break,
+        };
+        let line = &b[prev_start..prev_end];
+        if !line.contains(&delim) {
+            break;
+        }
+        let rule = line
+            .iter()
+            .all(|c| matches!(c, b'-' | b'|' | b':' | b' ' | b'+' | b'=' | b'\r'));
+        if !rule {
+            header = Some(line);
+        }
+        ls = prev_start;
+        if prev_start == 0 {
+            break;
+        }
+    }
+    let Some(header) = header else {
+        return false;
+    };
+    let Some(cell) = header.split(|&c| c == delim).nth(index) else {
+        return false;
+    };
+    let cell = cell.trim_ascii();
+    let cell = cell
+        .strip_prefix(b"\"")
+        .and_then(|c| c.strip_suffix(b"\""))
+        .unwrap_or(cell);
+    !cell.is_empty() && (WORDS.phone.whole(cell) || WORDS.label.whole(cell))
+}
+
+/// How far (bytes) back the sentence holding the number may start.
+const SENTENCE_WINDOW: usize = 40;
+
+/// How far (bytes) back in the sentence before it a phone or number word may end.
+const PREVIOUS_WINDOW: usize = 80;
+
+/// What the sentence before the number's says of it, when the number's own sentence
+/// holds only glue words before it ("Seine Nummer ist …", "It is now …"): `Some(true)`
+/// when it holds a phone word ("Can you call the landlord back?"), `Some(false)` when
+/// it ends on a word for a number ("The babysitter's number changed."), `None`
+/// otherwise or when a word naming something else stands in it ("The order number
+/// changed.").
+pub(super) fn previous_sentence(b: &[u8], start: usize) -> Option<bool> {
+    let from = start.saturating_sub(SENTENCE_WINDOW);
+    let boundary = (from + 1..start)
+        .rev()
+        .find(|&i| matches!(b[i - 1], b'.' | b'?' | b'!') && matches!(b[i], b' ' | b'\n'))?;
+    let stop = boundary - 1;
+    // "Tel. 0612…", "Nr. 12" and "ca. 12" are abbreviations, not sentence ends: a
+    // full stop ends a sentence after a word of four letters or more.
+    let word = b[..stop]
+        .iter()
+        .rev()
+        .take_while(|c| c.is_ascii_alphabetic() || **c >= 0x80)
+        .count();
+    if (b[stop] == b'.' && word < 4) || !glue_only(&b[boundary..start]) {
+        return None;
+    }
+    // A word for a number closes the sentence ("number changed.", "cambió de
+    // número."): at most two words after it, none making it a count ("The number of
+    // users changed.", "el número de usuarios").
+    let number = keyword_distance_before(b, stop, 24, &WORDS.number).filter(|&d| {
+        let tail = &b[stop - d..stop];
+        let words = tail
+            .split(|c| !c.is_ascii_alphabetic() && *c < 0x80)
+            .filter(|w| !w.is_empty());
+        words.clone().count() <= 2 && !words.into_iter().any(|w| WORDS.of.whole(w))
+    });
+    let phone = keyword_distance_before(b, stop, PREVIOUS_WINDOW, &WORDS.phone);
+    let other = keyword_distance_before(b, stop, PREVIOUS_WINDOW, &WORDS.not_phone);
+    if other.is_some() {
+        return None;
+    }
+    match (phone, number) {
+        (Some(_), _) => Some(true),
+        (None, Some(_)) => Some(false),
+        _ => None,
+    }
+}
