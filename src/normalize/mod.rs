@@ -48,6 +48,7 @@
 //! would equal the folded view are not built. This module never decides anything and
 //! never logs text.
 
+mod bmp;
 mod compact;
 mod decode;
 mod derive;
@@ -64,11 +65,12 @@ use std::ops::Range;
 use decode::Encoding;
 use map::OffsetMap;
 
+pub use bmp::BmpTable;
 pub use compact::CompactView;
 pub use digits::DigitView;
 #[cfg(test)]
 pub(crate) use model::model_text;
-pub use model::{MODEL_TEXT_ID, model_text_into};
+pub use model::{MODEL_TEXT_ID, model_text_into, warm_model_text};
 
 /// Version of the hardened views' folding rules; part of every fingerprint that
 /// depends on them (compiled rule sets, and through [`Normalizer::settings`] the L0

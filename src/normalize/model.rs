@@ -11,7 +11,11 @@
 //! character, as the training did, and has no offset map: L2 scores the whole text and
 //! reports the whole segment.
 
+use std::sync::LazyLock;
+
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
+
+use super::BmpTable;
 
 /// The normalization [`model_text_into`] implements, as `model.toml` names it
 /// (`encoder.normalize`, `ngram.normalize`). Part of the model format: a model
@@ -79,8 +83,8 @@ pub fn model_text_into(text: &str, out: &mut String) {
         // NFKC is the identity on ASCII, and no ASCII character is invisible or a
         // look-alike: only whitespace and case remain, byte by byte.
         push_normalized_ascii(text.as_bytes(), out);
-    } else if is_nfkc_quick(text.chars()) == IsNormalized::Yes {
-        // Already NFKC (the quick check only says Yes when it is certain).
+    } else if text.chars().all(is_boundary) {
+        // Already NFKC: every character is a starter that NFKC keeps as it is.
         push_normalized(text.chars(), out);
     } else {
         let mut nfkc = String::with_capacity(text.len());
@@ -122,10 +126,29 @@ fn nfkc_into(text: &str, out: &mut String) {
 }
 
 /// Whether NFKC may cut the text before `c` ([`nfkc_into`]).
+#[inline]
 fn is_boundary(c: char) -> bool {
     c.is_ascii()
-        || (unicode_normalization::char::canonical_combining_class(c) == 0
-            && is_nfkc_quick(std::iter::once(c)) == IsNormalized::Yes)
+        || NFKC_BOUNDARIES
+            .get(c)
+            .unwrap_or_else(|| is_boundary_slow(c))
+}
+
+/// [`is_boundary`] from the Unicode tables: a starter whose NFKC quick check
+/// is Yes. Two table searches per call, so the BMP's answers are kept in
+/// [`NFKC_BOUNDARIES`].
+fn is_boundary_slow(c: char) -> bool {
+    unicode_normalization::char::canonical_combining_class(c) == 0
+        && is_nfkc_quick(std::iter::once(c)) == IsNormalized::Yes
+}
+
+/// The Basic Multilingual Plane's NFKC boundaries ([`is_boundary_slow`]), built
+/// when the model loads ([`warm_model_text`]).
+static NFKC_BOUNDARIES: LazyLock<BmpTable> = LazyLock::new(|| BmpTable::build(is_boundary_slow));
+
+/// Builds the model text's tables now, so that no request pays for them.
+pub fn warm_model_text() {
+    LazyLock::force(&NFKC_BOUNDARIES);
 }
 
 /// [`push_normalized`] for ASCII text, without the per-character Unicode tables.
@@ -258,5 +281,23 @@ mod tests {
         let mut out = String::new();
         nfkc_into("你好，世界？ cafe\u{0301} ﬁn", &mut out);
         assert_eq!(out, "你好,世界? café fin");
+    }
+}
+
+#[cfg(test)]
+mod boundary_tests {
+    use super::*;
+
+    /// The table answers as the Unicode tables do, on every character.
+    #[test]
+    fn the_boundary_table_agrees_with_the_unicode_tables() {
+        for c in (0..=0x10_FFFFu32).filter_map(char::from_u32) {
+            assert_eq!(
+                is_boundary(c),
+                c.is_ascii() || is_boundary_slow(c),
+                "U+{:04X}",
+                c as u32
+            );
+        }
     }
 }

@@ -56,6 +56,7 @@ impl Classifier {
     /// variants for a bad model directory or a runtime that will not load it.
     pub fn load(dir: &Path, config: &LoadOptions) -> Result<Classifier, ClassifierError> {
         let spec = ModelSpec::read(dir)?;
+        crate::normalize::warm_model_text();
         let onnx = spec.read_checked(dir, &spec.encoder.file)?;
         let tok_bytes = spec.read_checked(dir, &spec.encoder.tokenizer)?;
         let ngram_bytes = spec.read_checked(dir, &spec.ngram.file)?;

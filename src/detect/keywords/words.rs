@@ -1,5 +1,7 @@
 //! Word boundaries and word positions over folded text.
 
+use crate::normalize::BmpTable;
+
 /// Scripts written without spaces between words: no boundary checks, and every
 /// character counts as one word for near-rule gaps.
 #[inline]
@@ -20,14 +22,12 @@ pub(crate) fn is_unspaced(c: char) -> bool {
 /// A character that belongs to a word of a spaced script.
 #[inline]
 pub(crate) fn is_word_char(c: char) -> bool {
-    let cp = c as u32;
     if c.is_ascii() {
         c.is_ascii_alphanumeric()
-    } else if cp < 0x1_0000 {
-        let words = &*BMP_WORD_CHARS;
-        (words[(cp >> 6) as usize] >> (cp & 63)) & 1 == 1
     } else {
-        is_spaced_alphanumeric(c)
+        BMP_WORD_CHARS
+            .get(c)
+            .unwrap_or_else(|| is_spaced_alphanumeric(c))
     }
 }
 
@@ -38,18 +38,10 @@ fn is_spaced_alphanumeric(c: char) -> bool {
     c.is_alphanumeric() && !is_unspaced(c)
 }
 
-/// One bit per Basic Multilingual Plane code point (8 KiB): set where
-/// [`is_spaced_alphanumeric`] holds. Built once, when the keyword guard is built
-/// ([`warm_word_chars`]).
-static BMP_WORD_CHARS: std::sync::LazyLock<Box<[u64; 1024]>> = std::sync::LazyLock::new(|| {
-    let mut words = Box::new([0u64; 1024]);
-    for cp in 0x80..0x1_0000u32 {
-        if char::from_u32(cp).is_some_and(is_spaced_alphanumeric) {
-            words[(cp >> 6) as usize] |= 1 << (cp & 63);
-        }
-    }
-    words
-});
+/// The Basic Multilingual Plane's characters where [`is_spaced_alphanumeric`]
+/// holds. Built once, when the keyword guard is built ([`warm_word_chars`]).
+static BMP_WORD_CHARS: std::sync::LazyLock<BmpTable> =
+    std::sync::LazyLock::new(|| BmpTable::build(is_spaced_alphanumeric));
 
 /// Builds [`BMP_WORD_CHARS`] now, so that no request pays for it.
 pub(crate) fn warm_word_chars() {
