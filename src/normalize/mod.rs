@@ -7,7 +7,7 @@
 //!
 //! | view | built by | read by | why this shape |
 //! | --- | --- | --- | --- |
-//! | [`Views`] (the hardened views, [`ViewKind`]) | [`Normalizer::views`] | L1 keyword rules (and rule phrases, [`fold_phrase`]) | undo evasions so a rule is written once in plain form; offsets map back for findings |
+//! | [`Views`] (the hardened views, [`ViewKind`]) | [`Normalizer::views`] | L1 keyword rules (and rule phrases, [`fold_phrase`]); L2 also scores the leetspeak and joined views | undo evasions so a rule is written once in plain form; offsets map back for findings |
 //! | [`DigitView`] | [`DigitView::new`] | L1.5 PII shield | numbers read however they were spelled, every other character as written (case, scripts); plain text borrowed |
 //! | the model text | [`model_text_into`] | L2 classifier (n-grams and tokenizer) | exactly the text the model was trained on ([`MODEL_TEXT_ID`], `models/train/featurize.py`) |
 //! | [`CompactView`] | [`CompactView::new`] | answers: the canary check (`detect/output`) | letters and digits only, so a canary copied with any separators between its characters is still found |
