@@ -38,8 +38,11 @@
 //!   better that way, as English or another Latin-script language of the rule packs
 //!   (a count of common words), to keep cost and false positives down.
 //! * [`ViewKind::Base64`], [`ViewKind::Hex`], [`ViewKind::UrlEncoded`],
-//!   [`ViewKind::Escaped`]: an embedded encoded run decoded once (never
-//!   recursively) within a size bound; the whole payload maps to the encoded run.
+//!   [`ViewKind::Escaped`], [`ViewKind::Tags`]: an embedded encoded run decoded
+//!   once (never recursively) within a size bound; the whole payload maps to the
+//!   encoded run. Tags are the invisible Unicode tag characters (U+E0020..=U+E007E)
+//!   that copy ASCII and that models read ("ASCII smuggling"); emoji flags' tag
+//!   sequences are left alone.
 //!
 //! Every hardened view, the digit view and the compact view map any byte range of
 //! their text back to a char-boundary range of the original
@@ -75,7 +78,7 @@ pub use model::{MODEL_TEXT_ID, model_text_into, warm_model_text};
 /// Version of the hardened views' folding rules; part of every fingerprint that
 /// depends on them (compiled rule sets, and through [`Normalizer::settings`] the L0
 /// key), so changing normalization invalidates both.
-pub const NORMALIZER_VERSION: u32 = 4;
+pub const NORMALIZER_VERSION: u32 = 5;
 
 /// Upper bound on decoded bytes per text: decoding is a rescan, not a second body.
 pub const DEFAULT_MAX_DECODED_BYTES: usize = 64 * 1024;
@@ -111,6 +114,8 @@ pub enum ViewKind {
     UrlEncoded,
     /// `\uXXXX` / `\xXX` escapes in the text, decoded.
     Escaped,
+    /// A run of invisible Unicode tag characters, read as the ASCII they copy.
+    Tags,
 }
 
 impl ViewKind {
@@ -128,6 +133,7 @@ impl ViewKind {
             ViewKind::Hex => "hex",
             ViewKind::UrlEncoded => "url_encoded",
             ViewKind::Escaped => "escaped",
+            ViewKind::Tags => "tags",
         }
     }
 }
@@ -334,6 +340,7 @@ impl Normalizer {
                 Encoding::Hex => ViewKind::Hex,
                 Encoding::Percent => ViewKind::UrlEncoded,
                 Encoding::Escapes => ViewKind::Escaped,
+                Encoding::Tags => ViewKind::Tags,
             };
             let run = d.run.clone();
             let base = fold::fold(&d.text, false, true);

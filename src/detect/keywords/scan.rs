@@ -43,6 +43,7 @@ fn runs_patterns(kind: ViewKind) -> bool {
             | ViewKind::Hex
             | ViewKind::UrlEncoded
             | ViewKind::Escaped
+            | ViewKind::Tags
     )
 }
 

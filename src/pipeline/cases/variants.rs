@@ -1,6 +1,7 @@
 //! Derived variants of an attack text: each one undone by a view L1 reads
-//! (the confusable skeleton, leetspeak, joined letters, the decoded runs, the
-//! rot13 and reversed readings) or by the fold every view starts from
+//! (the confusable skeleton, leetspeak, joined letters, the decoded runs
+//! including text hidden in Unicode tag characters, the rot13 and reversed
+//! readings) or by the fold every view starts from
 //! (invisibles, width, case, diacritics, typographic apostrophes). A `fires` row that asks for a
 //! variant must still fire its rule on it, with a span inside the variant
 //! that covers at least half of it (issue 3, item 8: the adversarial suite).
@@ -162,6 +163,23 @@ pub(super) const VARIANTS: &[Variant] = &[
                 .map(|b| match b.is_ascii_alphanumeric() {
                     true => (b as char).to_string(),
                     false => format!("%{b:02X}"),
+                })
+                .collect()
+        },
+    },
+    Variant {
+        name: "unicode tags",
+        prefix: HELLO,
+        // Invisible tag characters copying the ASCII ("ASCII smuggling"); tags
+        // copy ASCII only, so accented letters go in without their accents.
+        apply: |s| {
+            use unicode_normalization::UnicodeNormalization as _;
+            use unicode_normalization::char::is_combining_mark;
+            s.nfd()
+                .filter(|&c| !is_combining_mark(c))
+                .map(|c| match c.is_ascii() {
+                    true => char::from_u32(0xE0000 + c as u32).unwrap_or(c),
+                    false => c,
                 })
                 .collect()
         },
