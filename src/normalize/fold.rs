@@ -94,6 +94,10 @@ fn fold_char(c: char, skeleton: bool, folded: &mut String, out: &mut String) {
         out.push('\'');
         return;
     }
+    if let Some(letter) = enclosed_letter(c) {
+        out.push(letter);
+        return;
+    }
     decompose_compatible(c, |d| {
         if !is_combining_mark(d) && !is_invisible(d) {
             push_casefold(d, folded);
@@ -121,6 +125,21 @@ fn fold_char(c: char, skeleton: bool, folded: &mut String, out: &mut String) {
             }
         }
     }
+}
+
+/// The letter a boxed or circled capital with no compatibility decomposition
+/// stands for: regional indicators (`🇮🇬🇳🇴🇷🇪`, two of which make a flag),
+/// negative circled and negative squared capitals (`🅘🅖🅝`, `🅸🅶🅽`). NFKC maps
+/// the plain circled and squared ones already; models read these as letters too.
+fn enclosed_letter(c: char) -> Option<char> {
+    let cp = c as u32;
+    let first = match cp {
+        0x1F1E6..=0x1F1FF => 0x1F1E6,
+        0x1F150..=0x1F169 => 0x1F150,
+        0x1F170..=0x1F189 => 0x1F170,
+        _ => return None,
+    };
+    Some(char::from(b'a' + (cp - first) as u8))
 }
 
 /// The Latin letter (lowercase) that a Greek or Cyrillic capital renders as, for

@@ -472,3 +472,18 @@ fn rot13_is_decoded_in_the_languages_the_packs_cover() {
         );
     }
 }
+
+#[test]
+fn regional_indicators_and_negative_enclosed_capitals_read_as_letters() {
+    let normalizer = Normalizer::new();
+    for text in [
+        "\u{1F1EE}\u{1F1EC}\u{1F1F3}\u{1F1F4}\u{1F1F7}\u{1F1EA} rules",
+        "\u{1F158}\u{1F156}\u{1F15D}\u{1F15E}\u{1F161}\u{1F154} rules",
+        "\u{1F178}\u{1F176}\u{1F17D}\u{1F17E}\u{1F181}\u{1F174} rules",
+    ] {
+        let views = normalizer.views(text);
+        assert_eq!(views.folded().text, "ignore rules", "{text:?}");
+        // Each letter maps back to its own four bytes.
+        assert_eq!(views.folded().original_range(0..1), 0..4);
+    }
+}
