@@ -18,7 +18,8 @@ pub enum Role {
     User,
     /// Model output replayed in the conversation.
     Assistant,
-    /// Tool results and tool-call arguments.
+    /// Tool results, tool-call arguments and tool definitions' descriptions
+    /// (often written by third-party tool servers).
     Tool,
     /// Text whose role the format does not say (plain text, unknown JSON).
     Unknown,

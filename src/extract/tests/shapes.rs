@@ -57,6 +57,68 @@ pub(super) const CASES: &[Case] = &[
         ],
     },
     Case {
+        name: "openai chat, tool definitions: descriptions at any depth, not names or types",
+        api: ApiFormat::OpenAi,
+        body: r#"{"model":"m","messages":[{"role":"user","content":"weather?"}],
+            "tools":[{"type":"function","function":{"name":"get_weather",
+                "description":"Current weather for a city",
+                "parameters":{"type":"object","properties":{"city":{"type":"string",
+                    "description":"City name"}},"required":["city"]}}}]}"#,
+        shape: Shape::OpenAiChat,
+        want: &[
+            (Us, "$.messages[0].content", "weather?"),
+            (
+                T,
+                "$.tools[0].function.description",
+                "Current weather for a city",
+            ),
+            (
+                T,
+                "$.tools[0].function.parameters.properties.city.description",
+                "City name",
+            ),
+        ],
+    },
+    Case {
+        name: "anthropic tools: descriptions of the tool and its input schema",
+        api: ApiFormat::Anthropic,
+        body: r#"{"model":"c","max_tokens":5,"system":"s","messages":[{"role":"user","content":"q"}],
+            "tools":[{"name":"lookup","description":"Looks things up",
+                "input_schema":{"type":"object","properties":{"q":{"type":"string","description":"Query"}}}}]}"#,
+        shape: Shape::AnthropicMessages,
+        want: &[
+            (S, "$.system", "s"),
+            (Us, "$.messages[0].content", "q"),
+            (T, "$.tools[0].description", "Looks things up"),
+            (
+                T,
+                "$.tools[0].input_schema.properties.q.description",
+                "Query",
+            ),
+        ],
+    },
+    Case {
+        name: "gemini function declarations",
+        api: ApiFormat::Gemini,
+        body: r#"{"contents":[{"parts":[{"text":"q"}]}],
+            "tools":[{"functionDeclarations":[{"name":"f","description":"Does f",
+                "parameters":{"type":"OBJECT","properties":{"x":{"type":"STRING","description":"The x"}}}}]}]}"#,
+        shape: Shape::Gemini,
+        want: &[
+            (Us, "$.contents[0].parts[0].text", "q"),
+            (
+                T,
+                "$.tools[0].functionDeclarations[0].description",
+                "Does f",
+            ),
+            (
+                T,
+                "$.tools[0].functionDeclarations[0].parameters.properties.x.description",
+                "The x",
+            ),
+        ],
+    },
+    Case {
         name: "openai responses, instructions and input string",
         api: ApiFormat::Auto,
         body: r#"{"model":"o","instructions":"sys text","input":"question"}"#,

@@ -24,6 +24,10 @@ pub(super) fn gemini(w: &mut Walker, root: &Members<'_>) -> Result<(), ExtractEr
             _ => Err(w.wrong("contents is not an array")),
         })?;
     }
+    // Function declarations' descriptions, as for OpenAI and Anthropic tools.
+    if let Some(v) = get(root, "tools") {
+        w.at(key("tools"), |w| w.descriptions(v, Role::Tool))?;
+    }
     Ok(())
 }
 

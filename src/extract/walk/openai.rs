@@ -24,7 +24,14 @@ pub(super) fn openai_or_anthropic(w: &mut Walker, root: &Members<'_>) -> Result<
     if let Some(v) = get(root, "prompt") {
         w.at(key("prompt"), |w| prompt(w, v))?;
     }
-    w.field_text(root, "suffix", Role::User)
+    w.field_text(root, "suffix", Role::User)?;
+    // Tool definitions (chat `tools[].function`, responses and Anthropic
+    // `tools[]`): the model reads their descriptions, which often come from
+    // third-party tool servers (MCP), so they are read as tool text.
+    if let Some(v) = get(root, "tools") {
+        w.at(key("tools"), |w| w.descriptions(v, Role::Tool))?;
+    }
+    Ok(())
 }
 
 fn messages(w: &mut Walker, v: &Node<'_>) -> Result<(), ExtractError> {

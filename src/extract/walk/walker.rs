@@ -96,13 +96,36 @@ impl Walker {
     /// Every string value under `v` (never keys). Recursion is bounded by the
     /// pre-scan's depth limit.
     pub(super) fn all_strings(&mut self, v: &Node<'_>, role: Role) -> Result<(), ExtractError> {
+        self.strings_where(v, role, None, &|_| true)
+    }
+
+    /// The string values under `v` whose key is `description`, at any depth:
+    /// what a model reads of tool definitions (function and parameter
+    /// descriptions) besides names and types.
+    pub(super) fn descriptions(&mut self, v: &Node<'_>, role: Role) -> Result<(), ExtractError> {
+        self.strings_where(v, role, None, &|k| k == Some("description"))
+    }
+
+    /// The string values under `v` for whose key (`None` in an array or at
+    /// the top) `keep` holds.
+    fn strings_where(
+        &mut self,
+        v: &Node<'_>,
+        role: Role,
+        at_key: Option<&str>,
+        keep: &dyn Fn(Option<&str>) -> bool,
+    ) -> Result<(), ExtractError> {
         match v {
             Node::Str(_) => {
-                self.text(v, role)?;
+                if keep(at_key) {
+                    self.text(v, role)?;
+                }
             }
             Node::Arr(items) => {
                 for (i, item) in items.iter().enumerate() {
-                    self.at(PathStep::Index(i), |w| w.all_strings(item, role))?;
+                    self.at(PathStep::Index(i), |w| {
+                        w.strings_where(item, role, None, keep)
+                    })?;
                 }
             }
             Node::Obj(members) => {
@@ -127,7 +150,9 @@ impl Walker {
                         continue;
                     }
                     let step = PathStep::Key(Cow::Owned(k.as_ref().to_owned()));
-                    self.at(step, |w| w.all_strings(item, role))?;
+                    self.at(step, |w| {
+                        w.strings_where(item, role, Some(k.as_ref()), keep)
+                    })?;
                 }
             }
             Node::Null | Node::Scalar => {}
