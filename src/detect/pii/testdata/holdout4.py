@@ -289,10 +289,11 @@ def international(raw, loc, rng):
         return raw
     cc = CALLING_CODE[loc]
     national = raw
-    if national.startswith("(0") and ")" in national:
+    if loc == "hu_HU":  # Hungarian trunk prefix 06, area code in brackets or before a slash
+        national = national.replace("(06)", "").removeprefix("06-").replace("(", "").replace(")", "")
+        national = national.replace("/", " ")
+    elif national.startswith("(0") and ")" in national:
         national = national[2:].replace(")", " ", 1)
-    elif loc == "hu_HU" and national.lstrip("(").startswith("06"):
-        national = national.lstrip("(")[2:].lstrip(")").replace("/", " ")
     elif national.startswith("0") and loc not in NO_TRUNK:
         national = national[1:]
     elif national.startswith("(") and ")" in national:
