@@ -226,3 +226,53 @@ pub(super) fn previous_sentence(b: &[u8], start: usize) -> Option<bool> {
         _ => None,
     }
 }
+
+/// The longest name line (bytes) read above a number alone on its line.
+const NAME_LINE: usize = 48;
+
+/// Whether the run `start..end` fills its line (spaces and a full stop aside) and the
+/// line above holds only a name: two to four capitalised words ("Wochenenddienst:⏎
+/// Muzaffer Austermühle⏎06705.11848", "Best,⏎Ana Ruiz⏎+34 612 …"). One word is not
+/// enough ("Total⏎12345678"); a word with a digit or another sign is no name.
+pub(super) fn card_line(b: &[u8], start: usize, end: usize) -> bool {
+    let mut j = end;
+    while j < b.len() && matches!(b[j], b' ' | b'\t' | b'.' | b'\r') {
+        j += 1;
+    }
+    if j < b.len() && b[j] != b'\n' {
+        return false;
+    }
+    let mut i = start;
+    while i > 0 && matches!(b[i - 1], b' ' | b'\t') {
+        i -= 1;
+    }
+    if i == 0 || b[i - 1] != b'\n' {
+        return false;
+    }
+    let line_end = i - 1;
+    let line_end = if line_end > 0 && b[line_end - 1] == b'\r' {
+        line_end - 1
+    } else {
+        line_end
+    };
+    let from = line_end.saturating_sub(NAME_LINE + 1);
+    let line_start = b[from..line_end]
+        .iter()
+        .rposition(|&c| c == b'\n')
+        .map(|p| from + p + 1);
+    let line_start = match line_start {
+        Some(s) => s,
+        None if from == 0 => 0,
+        None => return false,
+    };
+    let Ok(line) = std::str::from_utf8(&b[line_start..line_end]) else {
+        return false;
+    };
+    let words: Vec<&str> = line.split_whitespace().collect();
+    (2..=4).contains(&words.len())
+        && words.iter().all(|w| {
+            w.chars().next().is_some_and(char::is_uppercase)
+                && w.chars()
+                    .all(|c| c.is_alphabetic() || matches!(c, '-' | '\'' | '’'))
+        })
+}

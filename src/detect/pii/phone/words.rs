@@ -25,7 +25,7 @@ pub(super) const PHONE_KEYWORDS: &[&str] = &[
     "give me a call", "ring me", "reach me", "reach us", "reach him", "reach her", "contact",
     "extension", "please ring", "ring us", "ring him", "ring her", "caller id", "support line",
     "service line", "customer service", "called me", "voicemail", "voice mail", "front desk",
-    "switchboard",
+    "switchboard", "caller",
     // pl
     "telefon", "telefonu", "telefonem", "telefonie", "telefony", "telefoniczny",
     "telefonicznie", "komórka", "komórki", "komórkę", "komórkowy", "numer", "nr tel", "zadzwoń",
@@ -34,33 +34,37 @@ pub(super) const PHONE_KEYWORDS: &[&str] = &[
     "tel. kom.", "whatsappie", "whatsappa", "kontaktowa",
     "infolinia", "faks", "dzwonił", "dzwoniła", "dzwonili", "zadzwonił", "zadzwoniła",
     "nowy numer", "nieodebrane połączenie", "dostępny pod", "dostępna pod",
+    "dzwoniący", "dzwoniącego", "dzwoniąca",
     // de
     "telefonnummer", "telefonisch", "handy", "handynummer", "mobil", "mobilnummer",
     "mobiltelefon", "rufnummer", "anruf", "anrufen", "ruf", "rufe", "rufen", "erreichbar",
     "erreichen", "durchwahl", "angerufen", "servicenummer", "service-nummer", "kundendienst",
     "notfallkontakt", "notrufnummer", "ansprechpartner", "ansprechpartnerin",
     "neue nummer", "zurückrufen", "einwahlnummer", "festnetznummer", "festnetz",
+    "anrufer", "anruferin",
     // fr
     "tél", "téléphone", "téléphoner", "téléphonique", "portable", "appel", "appeler", "appelez",
     "rappel", "rappeler", "rappelez", "rappelle", "joignable", "joindre", "appelé", "appelée",
-    "service client", "nouveau numéro", "ligne d'assistance", "ligne fixe",
+    "service client", "nouveau numéro", "ligne d'assistance", "ligne fixe", "appelle-moi",
+    "appelle-nous", "appelant", "appelante",
     // es
     "teléfono", "teléfonos", "telefono", "móvil", "movil", "celular", "llámame", "llámanos",
     "llámenos", "llamar", "llame", "llamada", "fijo", "contacto", "llamó", "llamaron",
     "atención al cliente", "línea de atención", "número nuevo", "nuevo número",
-    "línea de ayuda", "devolver la llamada",
+    "línea de ayuda", "devolver la llamada", "llamante",
     // it
     "cellulare", "chiama", "chiamami", "chiamare", "chiamata", "richiamami", "richiamare",
     "contatto", "fisso", "chiamato", "servizio clienti", "nuovo numero", "numero verde",
+    "chiamante",
     // nl
     "telefoon", "telefoonnummer", "mobiel", "mobiele", "mobielnummer", "gsm", "bel", "bellen",
     "bereikbaar", "gebeld", "belde", "klantenservice", "noodcontact", "noodnummer",
     "contactpersoon", "nieuw nummer", "terugbellen", "gemiste oproep", "oproep van", "inbelnummer", "hulplijn",
-    "vaste lijn",
+    "vaste lijn", "beller",
     // pt
     "telefone", "telefones", "telemóvel", "telemovel", "ligue", "ligar", "liga", "contato",
     "ligação", "ligacao", "ligou", "ligaram", "central de atendimento", "número novo",
-    "novo número", "chamada perdida", "linha de apoio",
+    "novo número", "chamada perdida", "linha de apoio", "chamador",
 ];
 
 /// Contact-block labels ("Direct: …", "Reception: …", "Kom.: …", "Zentrale: …",
@@ -139,6 +143,10 @@ pub(super) const GLUE_WORDS: &[&str] = &[
     // an emergency contact, in the eight languages ("Contatto di emergenza: …")
     "emergency", "awaryjny", "awaryjnego", "notfall", "urgence", "d", "emergencia",
     "emergenza", "emergência", "emergencias",
+    // a form field to fill in ("Emergency contact field: enter Jane Bird, …",
+    // "Im Feld Notfallkontakt eintragen: …", "Nel campo … scrivi: …")
+    "field", "enter", "fill", "in", "feld", "eintragen", "im", "champ", "mettre", "dans",
+    "campo", "pon", "poner", "scrivi", "nel", "vul", "bij", "coloque", "wpisz", "polu",
     // a contact person ("Contact person: …", "Persona de contacto: …")
     "person", "personne", "persona", "pessoa", "persoon", "osoba",
 ];
@@ -154,6 +162,7 @@ pub(super) const PHONE_KEYWORDS_AFTER: &[&str] = &[
     "telefonnummer", "fixe", "ligne fixe", "téléphone", "fijo", "celular", "teléfono",
     "fisso", "telefono", "vaste lijn", "vast nummer", "telefoon", "fixo", "telefone",
     "dzwonił*", "dzwoni", "rief", "appelé", "llamó", "chiamato", "belde", "ligou",
+    "angerufen", "zadzwonił*", "m'a appelé", "me llamó", "mi ha chiamato", "me ligou",
 ];
 
 /// Prepositions after a word naming something else that send the number to it
