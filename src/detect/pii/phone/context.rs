@@ -276,3 +276,15 @@ pub(super) fn card_line(b: &[u8], start: usize, end: usize) -> bool {
                     .all(|c| c.is_alphabetic() || matches!(c, '-' | '\'' | '’'))
         })
 }
+
+/// Whether brackets hold the whole run `s..end` right after a word ("The plumber
+/// (233-0434) comes", "Hydraulik (882 419 850)"): a person's or a trade's number put
+/// beside it. Read like a phone word further off: the number must be valid in a
+/// default region ("population (38 433 600)" names it otherwise and is vetoed).
+pub(super) fn bracket_after_word(b: &[u8], s: usize, end: usize) -> bool {
+    if s < 3 || b[s - 1] != b'(' || b.get(end) != Some(&b')') || b[s - 2] != b' ' {
+        return false;
+    }
+    let c = b[s - 3];
+    c.is_ascii_alphabetic() || c >= 0x80
+}

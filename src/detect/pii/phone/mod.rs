@@ -17,6 +17,8 @@ mod tests;
 mod tests_context;
 #[cfg(test)]
 mod tests_formats;
+#[cfg(test)]
+mod tests_sixth;
 
 use std::sync::LazyLock;
 
@@ -89,7 +91,12 @@ pub(super) fn phone(
         return None;
     }
     let open_paren = s > 0 && b[s - 1] == b'(';
-    let start = if plus || open_paren { s - 1 } else { s };
+    // Brackets around the whole number ("The plumber (0375767398)") stay out of it.
+    let start = if plus || (open_paren && !context::bracket_after_word(b, s, run.end)) {
+        s - 1
+    } else {
+        s
+    };
     if start > 0 && b[start - 1] == b'+' && open_paren {
         // "+(370) 39150008": the calling code in brackets after the `+`.
         let code = run.ngroups >= 2 && run.seps[0] == b'p' && run.groups[0].1 <= 3;
@@ -112,7 +119,8 @@ pub(super) fn phone(
     // A word naming something else, unless a preposition says the number goes to it
     // rather than names it ("the mobile on my account to 604…", "Konto auf 0126…").
     let other_word = keyword_distance_before(b, start, 32, &WORDS.not_phone)
-        .filter(|&o| !redirected(&b[start.saturating_sub(o)..start]));
+        .filter(|&o| !redirected(&b[start.saturating_sub(o)..start]))
+        .filter(|&o| !role_after(&b[start.saturating_sub(o)..start]));
     // Context from further off: a label or a data row's header, the previous entry of
     // a list of phones, the sentence before.
     let labelled = labelled(b, start)
@@ -123,7 +131,13 @@ pub(super) fn phone(
     // A number alone on its line under a line holding only a name: a contact card or
     // a duty block ("Wochenenddienst:⏎Anna Kurz⏎06705.11848"). Read like a phone word
     // further off: the number must be valid in a default region.
-    let card = || other_word.is_none() && context::card_line(b, start, run.end);
+    // One dot without a trunk 0 is a decimal ("Anna Kurz⏎3.14159265").
+    let decimal = run.has_sep(b'.') && run.ngroups < 3 && d[0] != b'0';
+    let card = || {
+        other_word.is_none()
+            && !decimal
+            && (context::card_line(b, start, run.end) || context::bracket_after_word(b, s, run.end))
+    };
     let after = || other_word.is_none() && phone_word_after(b, run.end);
     let sentence = || {
         if phone_word.is_some() || other_word.is_some() {
@@ -166,7 +180,12 @@ pub(super) fn phone(
     // International: "+CC …" or "00CC …" (not "(00…)", a German area code style).
     let intl = if plus {
         Some(0)
-    } else if !open_paren && d.starts_with(b"00") && run.groups[0].1 >= 3 {
+    } else if d.starts_with(b"00")
+        && run.groups[0].1 >= 3
+        && (!open_paren || context::bracket_after_word(b, s, run.end))
+    {
+        // "(00…)" is a German area code style, unless the brackets hold the whole
+        // number after a word ("Hydraulik (00421 944 563 039)").
         Some(2)
     } else {
         None
@@ -424,6 +443,17 @@ fn redirected(between: &[u8]) -> bool {
     between
         .split(|c| !c.is_ascii_alphabetic())
         .any(|w| WORDS.redirect.whole(w))
+}
+
+/// Whether `between` (the text from a word naming something else to the number)
+/// starts with a job title's second word ("Account Manager | 0494-343-519"): a
+/// role in a signature, not an account.
+fn role_after(between: &[u8]) -> bool {
+    let word: &[u8] = between
+        .split(|c| !c.is_ascii_alphabetic())
+        .find(|w| !w.is_empty())
+        .unwrap_or_default();
+    WORDS.role.whole(word)
 }
 
 /// Whether `between` (the text from a phone word's end to its number) holds only

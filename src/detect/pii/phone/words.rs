@@ -25,7 +25,7 @@ pub(super) const PHONE_KEYWORDS: &[&str] = &[
     "give me a call", "ring me", "reach me", "reach us", "reach him", "reach her", "contact",
     "extension", "please ring", "ring us", "ring him", "ring her", "caller id", "support line",
     "service line", "customer service", "called me", "voicemail", "voice mail", "front desk",
-    "switchboard", "caller",
+    "switchboard",
     // pl
     "telefon", "telefonu", "telefonem", "telefonie", "telefony", "telefoniczny",
     "telefonicznie", "komórka", "komórki", "komórkę", "komórkowy", "numer", "nr tel", "zadzwoń",
@@ -232,6 +232,14 @@ pub(super) const NOT_PHONE_AFTER: &[&str] = &[
     "złotych", "dólares", "dollari",
 ];
 
+/// Second words of job titles whose first word names a number otherwise ("Account
+/// Manager", "Account Executive"): a role in a signature, not an account.
+#[rustfmt::skip]
+pub(super) const ROLES: &[&str] = &[
+    "manager", "managerin", "executive", "director", "directeur", "directora", "lead",
+    "owner", "specialist", "coordinator", "representative", "administrator",
+];
+
 /// The phone word lists, indexed once per process.
 pub(super) struct Words {
     pub(super) phone: Keywords,
@@ -244,6 +252,7 @@ pub(super) struct Words {
     pub(super) conjunction: Keywords,
     pub(super) redirect: Keywords,
     pub(super) of: Keywords,
+    pub(super) role: Keywords,
 }
 
 pub(super) static WORDS: LazyLock<Words> = LazyLock::new(|| Words {
@@ -257,4 +266,5 @@ pub(super) static WORDS: LazyLock<Words> = LazyLock::new(|| Words {
     conjunction: Keywords::new(CONJUNCTIONS),
     redirect: Keywords::new(REDIRECTS),
     of: Keywords::new(OF),
+    role: Keywords::new(ROLES),
 });
