@@ -121,6 +121,22 @@ pub(super) fn phone(
     let other_word = keyword_distance_before(b, start, 32, &WORDS.not_phone)
         .filter(|&o| !redirected(&b[start.saturating_sub(o)..start]))
         .filter(|&o| !role_after(&b[start.saturating_sub(o)..start]));
+    // "aggiornate il cellulare del mio account con il 0114…": a phone word before the
+    // word naming something else, that word someone's ("my account"), "with" after
+    // it: the phone is updated with the number ("Chiama la funzione con …" is not).
+    // Read as a phone word further off (the number must be valid).
+    let updated_with = other_word.and_then(|o| {
+        let between = &b[start.saturating_sub(o)..start];
+        let with = between
+            .split(|c| !c.is_ascii_alphabetic())
+            .any(|w| WORDS.with.whole(w));
+        (with && possessed(b, start.saturating_sub(o)))
+            .then(|| keyword_distance_before(b, start, NAMED_WINDOW, &WORDS.phone))
+            .flatten()
+            .filter(|&p| p > o)
+    });
+    let other_word = other_word.filter(|_| updated_with.is_none());
+    let phone_word = phone_word.or(updated_with);
     // Context from further off: a label or a data row's header, the previous entry of
     // a list of phones, the sentence before.
     let labelled = labelled(b, start)
@@ -134,9 +150,11 @@ pub(super) fn phone(
     // One dot without a trunk 0 is a decimal ("Anna Kurz⏎3.14159265").
     let decimal = run.has_sep(b'.') && run.ngroups < 3 && d[0] != b'0';
     let card = || {
-        other_word.is_none()
-            && !decimal
-            && (context::card_line(b, start, run.end) || context::bracket_after_word(b, s, run.end))
+        !decimal
+            && ((other_word.is_none()
+                && (context::card_line(b, start, run.end)
+                    || context::bracket_after_word(b, s, run.end)))
+                || sent_code(b, start, other_word))
     };
     let after = || other_word.is_none() && phone_word_after(b, run.end);
     let sentence = || {
@@ -321,6 +339,28 @@ fn phone_word_after(b: &[u8], end: usize) -> bool {
     keyword_after(b, end, near.max(quiet) - end, &WORDS.phone_after)
 }
 
+/// How far (bytes) before the number a verification-code word may end.
+const CODE_WINDOW: usize = 48;
+
+/// Whether a verification or one-time code is sent to the number: a code word in its
+/// sentence, nearer than any other word naming a number (the "código" of "código de
+/// verificación" is that word's own), and a preposition sending it to the number
+/// ("El código de verificación tenía que llegar al …"). "Your verification code is
+/// 48211937" has no such preposition: the number is the code.
+fn sent_code(b: &[u8], start: usize, other_word: Option<usize>) -> bool {
+    let Some(c) = keyword_distance_before(b, start, CODE_WINDOW, &WORDS.code) else {
+        return false;
+    };
+    let between = &b[start - c..start];
+    other_word.is_none_or(|o| c <= o)
+        && !between
+            .iter()
+            .any(|&ch| matches!(ch, b'.' | b'?' | b'!' | b'\n' | b';'))
+        && between
+            .split(|ch| !ch.is_ascii_alphabetic())
+            .any(|w| WORDS.sent_to.whole(w))
+}
+
 /// How far (bytes) after the number a phone word may start when no punctuation
 /// stands between (see [`phone_word_after`]).
 const AFTER_WINDOW: usize = 40;
@@ -443,6 +483,22 @@ fn redirected(between: &[u8]) -> bool {
     between
         .split(|c| !c.is_ascii_alphabetic())
         .any(|w| WORDS.redirect.whole(w))
+}
+
+/// Whether the word ending at `end` follows a possessive ("my account", "del mio
+/// account", "mijn account").
+fn possessed(b: &[u8], end: usize) -> bool {
+    let word_start = |mut i: usize| {
+        while i > 0 && (b[i - 1].is_ascii_alphabetic() || b[i - 1] >= 0x80) {
+            i -= 1;
+        }
+        i
+    };
+    let mut i = word_start(end);
+    while i > 0 && b[i - 1] == b' ' {
+        i -= 1;
+    }
+    WORDS.possessive.whole(&b[word_start(i)..i])
 }
 
 /// Whether `between` (the text from a word naming something else to the number)

@@ -149,3 +149,53 @@ fn numbers_alone_under_a_name_or_in_brackets_after_a_word() {
         assert_quiet(&shield, text);
     }
 }
+
+#[test]
+fn codes_sent_to_a_number_and_phones_updated_with_one() {
+    let shield = shield();
+    for (text, want) in [
+        (
+            "El código de verificación tenía que llegar al 0 807 691 437 y no llegó.",
+            "0 807 691 437",
+        ),
+        (
+            "Il codice di verifica doveva arrivare al 3464019406 ma non è mai arrivato.",
+            "3464019406",
+        ),
+        (
+            "De verificatiecode zou naar 0631514734 gaan maar kwam nooit aan.",
+            "0631514734",
+        ),
+        (
+            "O código de verificação devia chegar no 968364972 mas nunca chegou.",
+            "968364972",
+        ),
+        (
+            "Per favore aggiornate il cellulare del mio account con il 01145118823.",
+            "01145118823",
+        ),
+    ] {
+        assert_phone(&shield, text, want);
+    }
+    for text in [
+        // The number is the code, not where it went.
+        "Your verification code is 48211937.",
+        "Enter the verification code 48211937 on the site.",
+        // A code word in another sentence.
+        "The verification code expired. Batch 48211937 was sent to the queue.",
+        // "con" after a function, not someone's account, names an argument.
+        "Chiama la funzione con 658890752 come seme.",
+        "Chiama il metodo del mio oggetto con 658890752 come seme.",
+        // No phone word before "my account".
+        "Update my account with 48211937 credits.",
+    ] {
+        assert_quiet(&shield, text);
+    }
+    // A US SSN named in Dutch ("socialezekerheidsnummer").
+    let text = "Formulier W-4: Liza Neuteboom, Amerikaans socialezekerheidsnummer 500139077.";
+    assert_eq!(
+        findings(&shield, text),
+        vec![("US_SSN".to_owned(), "500139077".to_owned())],
+        "{text}"
+    );
+}

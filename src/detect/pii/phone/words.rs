@@ -232,6 +232,42 @@ pub(super) const NOT_PHONE_AFTER: &[&str] = &[
     "złotych", "dólares", "dollari",
 ];
 
+/// One-time and verification codes, which are sent to a phone: with a preposition
+/// sending the code to the number ("El código de verificación tenía que llegar **al**
+/// …"), the number is one (valid in a default region; see `phone::sent_code`).
+#[rustfmt::skip]
+pub(super) const CODE_WORDS: &[&str] = &[
+    "verification code", "one-time code", "confirmation code", "sms code", "login code",
+    "kod weryfikacyjny", "kod sms", "kod potwierdzający", "bestätigungscode",
+    "verifizierungscode", "sms-code", "code de vérification", "code de confirmation",
+    "código de verificación", "código de confirmación", "codice di verifica",
+    "codice di conferma", "verificatiecode", "bevestigingscode", "código de verificação",
+    "código de confirmação",
+];
+
+/// Prepositions that send a code to a number ("sent **to** …", "llegar **al** …",
+/// "chegar **no** …", "zou **naar** … gaan").
+#[rustfmt::skip]
+pub(super) const SENT_TO: &[&str] = &[
+    "to", "at", "on", "na", "an", "auf", "au", "sur", "al", "a", "naar", "op", "no", "para",
+    "pod",
+];
+
+/// "With" in the eight languages: after a word naming something else that a phone
+/// word before it belongs to, the number updates that phone ("the mobile on my
+/// account **with** …", "il cellulare del mio account **con** il …").
+#[rustfmt::skip]
+pub(super) const WITH: &[&str] = &["with", "z", "mit", "avec", "con", "met", "com"];
+
+/// Possessives before a word naming something else: "my account" is someone's, so
+/// a phone word before it may be that account's phone.
+#[rustfmt::skip]
+pub(super) const POSSESSIVES: &[&str] = &[
+    "my", "our", "his", "her", "their", "mój", "mojego", "moim", "mein", "meinem", "meines",
+    "mon", "ma", "notre", "mi", "mio", "mia", "nostro", "mijn", "ons", "onze", "meu", "minha",
+    "nosso", "nossa", "su", "suo", "sua",
+];
+
 /// Second words of job titles whose first word names a number otherwise ("Account
 /// Manager", "Account Executive"): a role in a signature, not an account.
 #[rustfmt::skip]
@@ -253,6 +289,10 @@ pub(super) struct Words {
     pub(super) redirect: Keywords,
     pub(super) of: Keywords,
     pub(super) role: Keywords,
+    pub(super) with: Keywords,
+    pub(super) possessive: Keywords,
+    pub(super) code: Keywords,
+    pub(super) sent_to: Keywords,
 }
 
 pub(super) static WORDS: LazyLock<Words> = LazyLock::new(|| Words {
@@ -267,4 +307,8 @@ pub(super) static WORDS: LazyLock<Words> = LazyLock::new(|| Words {
     redirect: Keywords::new(REDIRECTS),
     of: Keywords::new(OF),
     role: Keywords::new(ROLES),
+    with: Keywords::new(WITH),
+    possessive: Keywords::new(POSSESSIVES),
+    code: Keywords::new(CODE_WORDS),
+    sent_to: Keywords::new(SENT_TO),
 });
