@@ -120,7 +120,7 @@ pub(super) fn phone(
     // rather than names it ("the mobile on my account to 604…", "Konto auf 0126…").
     let other_word = keyword_distance_before(b, start, 32, &WORDS.not_phone)
         .filter(|&o| !redirected(&b[start.saturating_sub(o)..start]))
-        .filter(|&o| !role_after(&b[start.saturating_sub(o)..start]));
+        .filter(|&o| !context::role_after(&b[start.saturating_sub(o)..start]));
     // "aggiornate il cellulare del mio account con il 0114…": a phone word before the
     // word naming something else, that word someone's ("my account"), "with" after
     // it: the phone is updated with the number ("Chiama la funzione con …" is not).
@@ -130,7 +130,7 @@ pub(super) fn phone(
         let with = between
             .split(|c| !c.is_ascii_alphabetic())
             .any(|w| WORDS.with.whole(w));
-        (with && possessed(b, start.saturating_sub(o)))
+        (with && context::possessed(b, start.saturating_sub(o)))
             .then(|| keyword_distance_before(b, start, NAMED_WINDOW, &WORDS.phone))
             .flatten()
             .filter(|&p| p > o)
@@ -154,9 +154,9 @@ pub(super) fn phone(
             && ((other_word.is_none()
                 && (context::card_line(b, start, run.end)
                     || context::bracket_after_word(b, s, run.end)))
-                || sent_code(b, start, other_word))
+                || context::sent_code(b, start, other_word))
     };
-    let after = || other_word.is_none() && phone_word_after(b, run.end);
+    let after = || other_word.is_none() && context::phone_word_after(b, run.end);
     let sentence = || {
         if phone_word.is_some() || other_word.is_some() {
             None
@@ -183,7 +183,7 @@ pub(super) fn phone(
             || (phone_word.is_none() && sentence() != Some(false))
             || after());
     // "telefon=785 126 508": a key and `=` before the number, not a sum.
-    let arithmetic = (!key_value(b, start) && arithmetic_around(b, start, run.end))
+    let arithmetic = (!context::key_value(b, start) && arithmetic_around(b, start, run.end))
         || keyword_after(b, run.end, 12, &WORDS.not_phone_after);
     if nd == 6 {
         // Six digits are a phone only as short plans write them ("Mobil: 22 56 49",
@@ -321,65 +321,6 @@ pub(super) fn phone(
     None
 }
 
-/// Whether a phone word follows the number in its clause ("Is 0612345678 a landline?",
-/// "461 2 092 hat mich heute dreimal angerufen"): within 24 bytes, or 40 when no
-/// punctuation stands between; never across a `;`, `.`, `!`, `?` or line break ("Run 7
-/// of 93324495 iterations; the phone farm …").
-fn phone_word_after(b: &[u8], end: usize) -> bool {
-    let to = (end + AFTER_WINDOW).min(b.len());
-    let clause = b[end..to]
-        .iter()
-        .position(|&c| matches!(c, b';' | b'.' | b'!' | b'?' | b'\n'))
-        .map_or(to, |p| end + p);
-    let quiet = b[end..clause]
-        .iter()
-        .position(u8::is_ascii_punctuation)
-        .map_or(clause, |p| end + p);
-    let near = clause.min(end + 24);
-    keyword_after(b, end, near.max(quiet) - end, &WORDS.phone_after)
-}
-
-/// How far (bytes) before the number a verification-code word may end.
-const CODE_WINDOW: usize = 48;
-
-/// Whether a verification or one-time code is sent to the number: a code word in its
-/// sentence, nearer than any other word naming a number (the "código" of "código de
-/// verificación" is that word's own), and a preposition sending it to the number
-/// ("El código de verificación tenía que llegar al …"). "Your verification code is
-/// 48211937" has no such preposition: the number is the code.
-fn sent_code(b: &[u8], start: usize, other_word: Option<usize>) -> bool {
-    let Some(c) = keyword_distance_before(b, start, CODE_WINDOW, &WORDS.code) else {
-        return false;
-    };
-    let between = &b[start - c..start];
-    other_word.is_none_or(|o| c <= o)
-        && !between
-            .iter()
-            .any(|&ch| matches!(ch, b'.' | b'?' | b'!' | b'\n' | b';'))
-        && between
-            .split(|ch| !ch.is_ascii_alphabetic())
-            .any(|w| WORDS.sent_to.whole(w))
-}
-
-/// How far (bytes) after the number a phone word may start when no punctuation
-/// stands between (see [`phone_word_after`]).
-const AFTER_WINDOW: usize = 40;
-
-/// Whether a phone word or label and `=` stand right before `start`
-/// ("telefon=785 126 508", "tel=…"): a key and its value, not a sum.
-fn key_value(b: &[u8], start: usize) -> bool {
-    if start == 0 || b[start - 1] != b'=' {
-        return false;
-    }
-    let key_end = start - 1;
-    let key_start = b[..key_end]
-        .iter()
-        .rposition(|c| !c.is_ascii_alphabetic() && *c < 0x80)
-        .map_or(0, |p| p + 1);
-    let key = &b[key_start..key_end];
-    !key.is_empty() && (WORDS.phone.whole(key) || WORDS.label.whole(key))
-}
-
 /// Whether `run` is a date ("2024-03-12", "12/03/2024", "12.03.2024"): a year of four
 /// digits and a month and day in range, one separator throughout. A label or a phone
 /// word before it ("Office: 2024-03-12 closed") does not make it a number to call.
@@ -483,33 +424,6 @@ fn redirected(between: &[u8]) -> bool {
     between
         .split(|c| !c.is_ascii_alphabetic())
         .any(|w| WORDS.redirect.whole(w))
-}
-
-/// Whether the word ending at `end` follows a possessive ("my account", "del mio
-/// account", "mijn account").
-fn possessed(b: &[u8], end: usize) -> bool {
-    let word_start = |mut i: usize| {
-        while i > 0 && (b[i - 1].is_ascii_alphabetic() || b[i - 1] >= 0x80) {
-            i -= 1;
-        }
-        i
-    };
-    let mut i = word_start(end);
-    while i > 0 && b[i - 1] == b' ' {
-        i -= 1;
-    }
-    WORDS.possessive.whole(&b[word_start(i)..i])
-}
-
-/// Whether `between` (the text from a word naming something else to the number)
-/// starts with a job title's second word ("Account Manager | 0494-343-519"): a
-/// role in a signature, not an account.
-fn role_after(between: &[u8]) -> bool {
-    let word: &[u8] = between
-        .split(|c| !c.is_ascii_alphabetic())
-        .find(|w| !w.is_empty())
-        .unwrap_or_default();
-    WORDS.role.whole(word)
 }
 
 /// Whether `between` (the text from a phone word's end to its number) holds only
