@@ -2,12 +2,15 @@
 //! it: a list or block whose previous entry is a phone ("mum +44 …, dad 07…",
 //! "Zentrale: +352 …⏎Notdienst: 24 87 04 17"), the column of a data row whose header
 //! names a phone ("name;phone;city⏎Ann Dawson;049527133;Leeds"), and the sentence
-//! before ("Kannst du ihn zurückrufen? Seine Nummer ist 75 63 09").
+//! before ("Kannst du ihn zurückrufen? Seine Nummer ist 75 63 09"), a name line above
+//! the number or brackets around it, a code sent to it; and the words around the
+//! number that bind or free it (a phone word after it in its clause, a key and `=`,
+//! a job title or a possessive by a word naming something else).
 //!
 //! Each is read only for a digit run that reached the phone rules without a phone word
 //! close by, so the common text pays nothing for them.
 
-use super::super::scan::{Run, keyword_distance_before};
+use super::super::scan::{Run, keyword_after, keyword_distance_before};
 use super::words::WORDS;
 use super::{glue_only, international};
 
@@ -225,4 +228,152 @@ pub(super) fn previous_sentence(b: &[u8], start: usize) -> Option<bool> {
         (None, Some(_)) => Some(false),
         _ => None,
     }
+}
+
+/// The longest name line (bytes) read above a number alone on its line.
+const NAME_LINE: usize = 48;
+
+/// Whether the run `start..end` fills its line (spaces and a full stop aside) and the
+/// line above holds only a name: two to four capitalised words ("Wochenenddienst:⏎
+/// Muzaffer Austermühle⏎06705.11848", "Best,⏎Ana Ruiz⏎+34 612 …"). One word is not
+/// enough ("Total⏎12345678"); a word with a digit or another sign is no name.
+pub(super) fn card_line(b: &[u8], start: usize, end: usize) -> bool {
+    let mut j = end;
+    while j < b.len() && matches!(b[j], b' ' | b'\t' | b'.' | b'\r') {
+        j += 1;
+    }
+    if j < b.len() && b[j] != b'\n' {
+        return false;
+    }
+    let mut i = start;
+    while i > 0 && matches!(b[i - 1], b' ' | b'\t') {
+        i -= 1;
+    }
+    if i == 0 || b[i - 1] != b'\n' {
+        return false;
+    }
+    let line_end = i - 1;
+    let line_end = if line_end > 0 && b[line_end - 1] == b'\r' {
+        line_end - 1
+    } else {
+        line_end
+    };
+    let from = line_end.saturating_sub(NAME_LINE + 1);
+    let line_start = b[from..line_end]
+        .iter()
+        .rposition(|&c| c == b'\n')
+        .map(|p| from + p + 1);
+    let line_start = match line_start {
+        Some(s) => s,
+        None if from == 0 => 0,
+        None => return false,
+    };
+    let Ok(line) = std::str::from_utf8(&b[line_start..line_end]) else {
+        return false;
+    };
+    let words: Vec<&str> = line.split_whitespace().collect();
+    (2..=4).contains(&words.len())
+        && words.iter().all(|w| {
+            w.chars().next().is_some_and(char::is_uppercase)
+                && w.chars()
+                    .all(|c| c.is_alphabetic() || matches!(c, '-' | '\'' | '’'))
+        })
+}
+
+/// Whether brackets hold the whole run `s..end` right after a word ("The plumber
+/// (233-0434) comes", "Hydraulik (882 419 850)"): a person's or a trade's number put
+/// beside it. Read like a phone word further off: the number must be valid in a
+/// default region ("population (38 433 600)" names it otherwise and is vetoed).
+pub(super) fn bracket_after_word(b: &[u8], s: usize, end: usize) -> bool {
+    if s < 3 || b[s - 1] != b'(' || b.get(end) != Some(&b')') || b[s - 2] != b' ' {
+        return false;
+    }
+    let c = b[s - 3];
+    c.is_ascii_alphabetic() || c >= 0x80
+}
+
+/// How far (bytes) before the number a verification-code word may end.
+const CODE_WINDOW: usize = 48;
+
+/// Whether a verification or one-time code is sent to the number: a code word in its
+/// sentence, nearer than any other word naming a number (the "código" of "código de
+/// verificación" is that word's own), and a preposition sending it to the number
+/// ("El código de verificación tenía que llegar al …"). "Your verification code is
+/// 48211937" has no such preposition: the number is the code.
+pub(super) fn sent_code(b: &[u8], start: usize, other_word: Option<usize>) -> bool {
+    let Some(c) = keyword_distance_before(b, start, CODE_WINDOW, &WORDS.code) else {
+        return false;
+    };
+    let between = &b[start - c..start];
+    other_word.is_none_or(|o| c <= o)
+        && !between
+            .iter()
+            .any(|&ch| matches!(ch, b'.' | b'?' | b'!' | b'\n' | b';'))
+        && between
+            .split(|ch| !ch.is_ascii_alphabetic())
+            .any(|w| WORDS.sent_to.whole(w))
+}
+
+/// How far (bytes) after the number a phone word may start when no punctuation
+/// stands between (see [`phone_word_after`]).
+const AFTER_WINDOW: usize = 40;
+
+/// Whether a phone word or label and `=` stand right before `start`
+/// ("telefon=785 126 508", "tel=…"): a key and its value, not a sum.
+pub(super) fn key_value(b: &[u8], start: usize) -> bool {
+    if start == 0 || b[start - 1] != b'=' {
+        return false;
+    }
+    let key_end = start - 1;
+    let key_start = b[..key_end]
+        .iter()
+        .rposition(|c| !c.is_ascii_alphabetic() && *c < 0x80)
+        .map_or(0, |p| p + 1);
+    let key = &b[key_start..key_end];
+    !key.is_empty() && (WORDS.phone.whole(key) || WORDS.label.whole(key))
+}
+
+/// Whether the word ending at `end` follows a possessive ("my account", "del mio
+/// account", "mijn account").
+pub(super) fn possessed(b: &[u8], end: usize) -> bool {
+    let word_start = |mut i: usize| {
+        while i > 0 && (b[i - 1].is_ascii_alphabetic() || b[i - 1] >= 0x80) {
+            i -= 1;
+        }
+        i
+    };
+    let mut i = word_start(end);
+    while i > 0 && b[i - 1] == b' ' {
+        i -= 1;
+    }
+    WORDS.possessive.whole(&b[word_start(i)..i])
+}
+
+/// Whether `between` (the text from a word naming something else to the number)
+/// starts with a job title's second word ("Account Manager | 0494-343-519"): a
+/// role in a signature, not an account.
+pub(super) fn role_after(between: &[u8]) -> bool {
+    let word: &[u8] = between
+        .split(|c| !c.is_ascii_alphabetic())
+        .find(|w| !w.is_empty())
+        .unwrap_or_default();
+    WORDS.role.whole(word)
+}
+
+/// Whether a phone word follows the number in its clause ("Is 0612345678 a landline?",
+/// "461 2 092 hat mich heute dreimal angerufen"): within 24 bytes, or 40 when no
+/// punctuation stands between; never across a `;`, `.`, `!`, `?` or line break ("Run 7
+/// of 93324495 iterations; the phone farm …").
+pub(super) fn phone_word_after(b: &[u8], end: usize) -> bool {
+    let to = (end + AFTER_WINDOW).min(b.len());
+    let clause = b[end..to]
+        .iter()
+        .position(|&c| matches!(c, b';' | b'.' | b'!' | b'?' | b'\n'))
+        .map_or(to, |p| end + p);
+    let quiet = b[end..clause]
+        .iter()
+        .position(u8::is_ascii_punctuation)
+        .map_or(clause, |p| end + p);
+    let near = clause.min(end + 24);
+    keyword_after(b, end, near.max(quiet) - end, &WORDS.phone_after)
 }

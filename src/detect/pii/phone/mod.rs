@@ -17,6 +17,8 @@ mod tests;
 mod tests_context;
 #[cfg(test)]
 mod tests_formats;
+#[cfg(test)]
+mod tests_sixth;
 
 use std::sync::LazyLock;
 
@@ -89,7 +91,12 @@ pub(super) fn phone(
         return None;
     }
     let open_paren = s > 0 && b[s - 1] == b'(';
-    let start = if plus || open_paren { s - 1 } else { s };
+    // Brackets around the whole number ("The plumber (0375767398)") stay out of it.
+    let start = if plus || (open_paren && !context::bracket_after_word(b, s, run.end)) {
+        s - 1
+    } else {
+        s
+    };
     if start > 0 && b[start - 1] == b'+' && open_paren {
         // "+(370) 39150008": the calling code in brackets after the `+`.
         let code = run.ngroups >= 2 && run.seps[0] == b'p' && run.groups[0].1 <= 3;
@@ -112,7 +119,24 @@ pub(super) fn phone(
     // A word naming something else, unless a preposition says the number goes to it
     // rather than names it ("the mobile on my account to 604…", "Konto auf 0126…").
     let other_word = keyword_distance_before(b, start, 32, &WORDS.not_phone)
-        .filter(|&o| !redirected(&b[start.saturating_sub(o)..start]));
+        .filter(|&o| !redirected(&b[start.saturating_sub(o)..start]))
+        .filter(|&o| !context::role_after(&b[start.saturating_sub(o)..start]));
+    // "aggiornate il cellulare del mio account con il 0114…": a phone word before the
+    // word naming something else, that word someone's ("my account"), "with" after
+    // it: the phone is updated with the number ("Chiama la funzione con …" is not).
+    // Read as a phone word further off (the number must be valid).
+    let updated_with = other_word.and_then(|o| {
+        let between = &b[start.saturating_sub(o)..start];
+        let with = between
+            .split(|c| !c.is_ascii_alphabetic())
+            .any(|w| WORDS.with.whole(w));
+        (with && context::possessed(b, start.saturating_sub(o)))
+            .then(|| keyword_distance_before(b, start, NAMED_WINDOW, &WORDS.phone))
+            .flatten()
+            .filter(|&p| p > o)
+    });
+    let other_word = other_word.filter(|_| updated_with.is_none());
+    let phone_word = phone_word.or(updated_with);
     // Context from further off: a label or a data row's header, the previous entry of
     // a list of phones, the sentence before.
     let labelled = labelled(b, start)
@@ -120,7 +144,19 @@ pub(super) fn phone(
             && (context::list_sibling(b, run, start, prev_phone)
                 || context::column_labelled(b, start, run.end)
                 || context::before_international(b, run, start)));
-    let after = || other_word.is_none() && keyword_after(b, run.end, 24, &WORDS.phone_after);
+    // A number alone on its line under a line holding only a name: a contact card or
+    // a duty block ("Wochenenddienst:⏎Anna Kurz⏎06705.11848"). Read like a phone word
+    // further off: the number must be valid in a default region.
+    // One dot without a trunk 0 is a decimal ("Anna Kurz⏎3.14159265").
+    let decimal = run.has_sep(b'.') && run.ngroups < 3 && d[0] != b'0';
+    let card = || {
+        !decimal
+            && ((other_word.is_none()
+                && (context::card_line(b, start, run.end)
+                    || context::bracket_after_word(b, s, run.end)))
+                || context::sent_code(b, start, other_word))
+    };
+    let after = || other_word.is_none() && context::phone_word_after(b, run.end);
     let sentence = || {
         if phone_word.is_some() || other_word.is_some() {
             None
@@ -128,21 +164,26 @@ pub(super) fn phone(
             context::previous_sentence(b, start)
         }
     };
-    let keyed = match (phone_word, other_word) {
+    let worded = match (phone_word, other_word) {
         // A phone phrase holding a veto word ("caller ID") ends where it does.
         (Some(p), Some(o)) => p <= o,
         (Some(_), None) => true,
         (None, _) => after(),
     } || labelled
         || sentence().is_some();
+    let carded = !worded && card();
+    let keyed = worded || carded;
     // The phone word is bound to the number: a label, a word right after it, or only
     // glue words between ("call me on", "Numer telefonu to"); in the sentence before,
-    // a phone word ("… zurückrufen? Seine Nummer ist …"), not a word for a number.
-    let bound = labelled
-        || phone_word.is_some_and(|p| glue_only(&b[start.saturating_sub(p)..start]))
-        || (phone_word.is_none() && sentence() != Some(false))
-        || after();
-    let arithmetic = arithmetic_around(b, start, run.end)
+    // a phone word ("… zurückrufen? Seine Nummer ist …"), not a word for a number. A
+    // name line above is no phone word: such numbers must be valid.
+    let bound = !carded
+        && (labelled
+            || phone_word.is_some_and(|p| glue_only(&b[start.saturating_sub(p)..start]))
+            || (phone_word.is_none() && sentence() != Some(false))
+            || after());
+    // "telefon=785 126 508": a key and `=` before the number, not a sum.
+    let arithmetic = (!context::key_value(b, start) && arithmetic_around(b, start, run.end))
         || keyword_after(b, run.end, 12, &WORDS.not_phone_after);
     if nd == 6 {
         // Six digits are a phone only as short plans write them ("Mobil: 22 56 49",
@@ -157,7 +198,12 @@ pub(super) fn phone(
     // International: "+CC …" or "00CC …" (not "(00…)", a German area code style).
     let intl = if plus {
         Some(0)
-    } else if !open_paren && d.starts_with(b"00") && run.groups[0].1 >= 3 {
+    } else if d.starts_with(b"00")
+        && run.groups[0].1 >= 3
+        && (!open_paren || context::bracket_after_word(b, s, run.end))
+    {
+        // "(00…)" is a German area code style, unless the brackets hold the whole
+        // number after a word ("Hydraulik (00421 944 563 039)").
         Some(2)
     } else {
         None
@@ -199,7 +245,8 @@ pub(super) fn phone(
         let bracketed = (open_paren && seps.first() == Some(&b'p'))
             || (seps.len() == 3 && seps[0] == b'p' && seps[1] == b'p');
         let seps_ok = run.uniform_sep(b"-. ") || bracketed;
-        if seps_ok && nanp_valid(body) && !keyed {
+        // A word naming something else vetoes it ("SKU 863-848-7347 (phone case)").
+        if seps_ok && nanp_valid(body) && !keyed && other_word.is_none() {
             return Some(("pii.phone.nanp", start));
         }
     }
@@ -403,6 +450,7 @@ fn glue_only(between: &[u8]) -> bool {
                         | '#'
                         | '?'
                         | '!'
+                        | '='
                 )
         })
         .filter(|w| !w.is_empty())

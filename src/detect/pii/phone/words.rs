@@ -34,33 +34,37 @@ pub(super) const PHONE_KEYWORDS: &[&str] = &[
     "tel. kom.", "whatsappie", "whatsappa", "kontaktowa",
     "infolinia", "faks", "dzwonił", "dzwoniła", "dzwonili", "zadzwonił", "zadzwoniła",
     "nowy numer", "nieodebrane połączenie", "dostępny pod", "dostępna pod",
+    "dzwoniący", "dzwoniącego", "dzwoniąca",
     // de
     "telefonnummer", "telefonisch", "handy", "handynummer", "mobil", "mobilnummer",
     "mobiltelefon", "rufnummer", "anruf", "anrufen", "ruf", "rufe", "rufen", "erreichbar",
     "erreichen", "durchwahl", "angerufen", "servicenummer", "service-nummer", "kundendienst",
     "notfallkontakt", "notrufnummer", "ansprechpartner", "ansprechpartnerin",
     "neue nummer", "zurückrufen", "einwahlnummer", "festnetznummer", "festnetz",
+    "anrufer", "anruferin",
     // fr
     "tél", "téléphone", "téléphoner", "téléphonique", "portable", "appel", "appeler", "appelez",
     "rappel", "rappeler", "rappelez", "rappelle", "joignable", "joindre", "appelé", "appelée",
-    "service client", "nouveau numéro", "ligne d'assistance", "ligne fixe",
+    "service client", "nouveau numéro", "ligne d'assistance", "ligne fixe", "appelle-moi",
+    "appelle-nous", "appelant", "appelante",
     // es
     "teléfono", "teléfonos", "telefono", "móvil", "movil", "celular", "llámame", "llámanos",
     "llámenos", "llamar", "llame", "llamada", "fijo", "contacto", "llamó", "llamaron",
     "atención al cliente", "línea de atención", "número nuevo", "nuevo número",
-    "línea de ayuda", "devolver la llamada",
+    "línea de ayuda", "devolver la llamada", "llamante",
     // it
     "cellulare", "chiama", "chiamami", "chiamare", "chiamata", "richiamami", "richiamare",
     "contatto", "fisso", "chiamato", "servizio clienti", "nuovo numero", "numero verde",
+    "chiamante",
     // nl
     "telefoon", "telefoonnummer", "mobiel", "mobiele", "mobielnummer", "gsm", "bel", "bellen",
     "bereikbaar", "gebeld", "belde", "klantenservice", "noodcontact", "noodnummer",
     "contactpersoon", "nieuw nummer", "terugbellen", "gemiste oproep", "oproep van", "inbelnummer", "hulplijn",
-    "vaste lijn",
+    "vaste lijn", "beller",
     // pt
     "telefone", "telefones", "telemóvel", "telemovel", "ligue", "ligar", "liga", "contato",
     "ligação", "ligacao", "ligou", "ligaram", "central de atendimento", "número novo",
-    "novo número", "chamada perdida", "linha de apoio",
+    "novo número", "chamada perdida", "linha de apoio", "chamador",
 ];
 
 /// Contact-block labels ("Direct: …", "Reception: …", "Kom.: …", "Zentrale: …",
@@ -139,6 +143,10 @@ pub(super) const GLUE_WORDS: &[&str] = &[
     // an emergency contact, in the eight languages ("Contatto di emergenza: …")
     "emergency", "awaryjny", "awaryjnego", "notfall", "urgence", "d", "emergencia",
     "emergenza", "emergência", "emergencias",
+    // a form field to fill in ("Emergency contact field: enter Jane Bird, …",
+    // "Im Feld Notfallkontakt eintragen: …", "Nel campo … scrivi: …")
+    "field", "enter", "fill", "in", "feld", "eintragen", "im", "champ", "mettre", "dans",
+    "campo", "pon", "poner", "scrivi", "nel", "vul", "bij", "coloque", "wpisz", "polu",
     // a contact person ("Contact person: …", "Persona de contacto: …")
     "person", "personne", "persona", "pessoa", "persoon", "osoba",
 ];
@@ -154,6 +162,7 @@ pub(super) const PHONE_KEYWORDS_AFTER: &[&str] = &[
     "telefonnummer", "fixe", "ligne fixe", "téléphone", "fijo", "celular", "teléfono",
     "fisso", "telefono", "vaste lijn", "vast nummer", "telefoon", "fixo", "telefone",
     "dzwonił*", "dzwoni", "rief", "appelé", "llamó", "chiamato", "belde", "ligou",
+    "angerufen", "zadzwonił*", "m'a appelé", "me llamó", "mi ha chiamato", "me ligou",
 ];
 
 /// Prepositions after a word naming something else that send the number to it
@@ -223,6 +232,50 @@ pub(super) const NOT_PHONE_AFTER: &[&str] = &[
     "złotych", "dólares", "dollari",
 ];
 
+/// One-time and verification codes, which are sent to a phone: with a preposition
+/// sending the code to the number ("El código de verificación tenía que llegar **al**
+/// …"), the number is one (valid in a default region; see `phone::sent_code`).
+#[rustfmt::skip]
+pub(super) const CODE_WORDS: &[&str] = &[
+    "verification code", "one-time code", "confirmation code", "sms code", "login code",
+    "kod weryfikacyjny", "kod sms", "kod potwierdzający", "bestätigungscode",
+    "verifizierungscode", "sms-code", "code de vérification", "code de confirmation",
+    "código de verificación", "código de confirmación", "codice di verifica",
+    "codice di conferma", "verificatiecode", "bevestigingscode", "código de verificação",
+    "código de confirmação",
+];
+
+/// Prepositions that send a code to a number ("sent **to** …", "llegar **al** …",
+/// "chegar **no** …", "zou **naar** … gaan").
+#[rustfmt::skip]
+pub(super) const SENT_TO: &[&str] = &[
+    "to", "at", "on", "na", "an", "auf", "au", "sur", "al", "a", "naar", "op", "no", "para",
+    "pod",
+];
+
+/// "With" in the eight languages: after a word naming something else that a phone
+/// word before it belongs to, the number updates that phone ("the mobile on my
+/// account **with** …", "il cellulare del mio account **con** il …").
+#[rustfmt::skip]
+pub(super) const WITH: &[&str] = &["with", "z", "mit", "avec", "con", "met", "com"];
+
+/// Possessives before a word naming something else: "my account" is someone's, so
+/// a phone word before it may be that account's phone.
+#[rustfmt::skip]
+pub(super) const POSSESSIVES: &[&str] = &[
+    "my", "our", "his", "her", "their", "mój", "mojego", "moim", "mein", "meinem", "meines",
+    "mon", "ma", "notre", "mi", "mio", "mia", "nostro", "mijn", "ons", "onze", "meu", "minha",
+    "nosso", "nossa", "su", "suo", "sua",
+];
+
+/// Second words of job titles whose first word names a number otherwise ("Account
+/// Manager", "Account Executive"): a role in a signature, not an account.
+#[rustfmt::skip]
+pub(super) const ROLES: &[&str] = &[
+    "manager", "managerin", "executive", "director", "directeur", "directora", "lead",
+    "owner", "specialist", "coordinator", "representative", "administrator",
+];
+
 /// The phone word lists, indexed once per process.
 pub(super) struct Words {
     pub(super) phone: Keywords,
@@ -235,6 +288,11 @@ pub(super) struct Words {
     pub(super) conjunction: Keywords,
     pub(super) redirect: Keywords,
     pub(super) of: Keywords,
+    pub(super) role: Keywords,
+    pub(super) with: Keywords,
+    pub(super) possessive: Keywords,
+    pub(super) code: Keywords,
+    pub(super) sent_to: Keywords,
 }
 
 pub(super) static WORDS: LazyLock<Words> = LazyLock::new(|| Words {
@@ -248,4 +306,9 @@ pub(super) static WORDS: LazyLock<Words> = LazyLock::new(|| Words {
     conjunction: Keywords::new(CONJUNCTIONS),
     redirect: Keywords::new(REDIRECTS),
     of: Keywords::new(OF),
+    role: Keywords::new(ROLES),
+    with: Keywords::new(WITH),
+    possessive: Keywords::new(POSSESSIVES),
+    code: Keywords::new(CODE_WORDS),
+    sent_to: Keywords::new(SENT_TO),
 });

@@ -148,26 +148,32 @@ impl Keywords {
 
     /// The end of an entry matching `hay` at `i`, at a word start.
     fn at(&self, hay: &[u8], i: usize) -> Option<usize> {
-        if i > 0 && (hay[i - 1].is_ascii_alphabetic() || hay[i - 1] >= 0x80) {
+        // A word start: no letter before it. A non-ASCII character before it is a
+        // letter unless it decodes to something else ("„Ruf mich", "«llámame"); that
+        // is read only once an entry matched.
+        if i > 0 && hay[i - 1].is_ascii_alphabetic() {
             return None;
         }
         let c = usize::from(hay[i].to_ascii_lowercase());
         let range = usize::from(self.start[c])..usize::from(self.start[c + 1]);
-        self.entries[range].iter().find_map(|&(k, prefix)| {
-            let end = i + k.len();
-            if end > hay.len()
-                || !hay[i + 1..end]
-                    .iter()
-                    .zip(&k[1..])
-                    .all(|(a, b)| a.to_ascii_lowercase() == *b)
-            {
-                return None;
-            }
-            let whole = hay
-                .get(end)
-                .is_none_or(|&c| !(c.is_ascii_alphabetic() || c >= 0x80));
-            (prefix || whole || !k.last().is_some_and(u8::is_ascii_alphabetic)).then_some(end)
-        })
+        self.entries[range]
+            .iter()
+            .find_map(|&(k, prefix)| {
+                let end = i + k.len();
+                if end > hay.len()
+                    || !hay[i + 1..end]
+                        .iter()
+                        .zip(&k[1..])
+                        .all(|(a, b)| a.to_ascii_lowercase() == *b)
+                {
+                    return None;
+                }
+                let whole = hay.get(end).is_none_or(|&c| {
+                    !(c.is_ascii_alphabetic() || (c >= 0x80 && word_at(hay, end)))
+                });
+                (prefix || whole || !k.last().is_some_and(u8::is_ascii_alphabetic)).then_some(end)
+            })
+            .filter(|_| !(i > 0 && hay[i - 1] >= 0x80 && word_before(hay, i)))
     }
 }
 

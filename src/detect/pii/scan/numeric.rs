@@ -113,6 +113,7 @@ const SSN_KEYWORDS: &[&str] = &[
     "ssn", "social security", "ss#", "my social", "sozialversicherungsnummer", "sécurité sociale",
     "securite sociale", "seguro social", "seguridad social", "previdenza sociale",
     "segurança social", "seguranca social", "ubezpieczenia społecznego", "sociale zekerheid",
+    "socialezekerheidsnummer",
 ];
 const VERSION_KEYWORDS: &[&str] = &["version", "ver.", "release", "build", "firmware"];
 
