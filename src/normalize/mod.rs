@@ -42,7 +42,8 @@
 //!   once (never recursively) within a size bound; the whole payload maps to the
 //!   encoded run. Tags are the invisible Unicode tag characters (U+E0020..=U+E007E)
 //!   that copy ASCII and that models read ("ASCII smuggling"); emoji flags' tag
-//!   sequences are left alone.
+//!   sequences are left alone. [`ViewKind::Selectors`]: four or more variation
+//!   selectors in a row read as the bytes they stand for ("emoji smuggling").
 //!
 //! Every hardened view, the digit view and the compact view map any byte range of
 //! their text back to a char-boundary range of the original
@@ -116,6 +117,8 @@ pub enum ViewKind {
     Escaped,
     /// A run of invisible Unicode tag characters, read as the ASCII they copy.
     Tags,
+    /// A run of variation selectors read as the bytes they can stand for.
+    Selectors,
 }
 
 impl ViewKind {
@@ -134,6 +137,7 @@ impl ViewKind {
             ViewKind::UrlEncoded => "url_encoded",
             ViewKind::Escaped => "escaped",
             ViewKind::Tags => "tags",
+            ViewKind::Selectors => "selectors",
         }
     }
 }
@@ -341,6 +345,7 @@ impl Normalizer {
                 Encoding::Percent => ViewKind::UrlEncoded,
                 Encoding::Escapes => ViewKind::Escaped,
                 Encoding::Tags => ViewKind::Tags,
+                Encoding::Selectors => ViewKind::Selectors,
             };
             let run = d.run.clone();
             let base = fold::fold(&d.text, false, true);

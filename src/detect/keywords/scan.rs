@@ -44,6 +44,7 @@ fn runs_patterns(kind: ViewKind) -> bool {
             | ViewKind::UrlEncoded
             | ViewKind::Escaped
             | ViewKind::Tags
+            | ViewKind::Selectors
     )
 }
 

@@ -98,8 +98,8 @@ fn join_segments(scan: &Scan<'_>) -> String {
 /// spaced or dotted letters joined. L2 scores each one besides the plain text
 /// and keeps the highest score, so an obfuscated prompt scores about as its
 /// plain reading does (both readings of a benign prompt are benign alike).
-/// Text hidden in Unicode tag characters is scored too: no benign text hides
-/// ASCII that way. Look-alike letters need no view: the model text maps them.
+/// Text hidden in Unicode tag characters or variation selectors is scored
+/// too: no benign text hides text that way. Look-alike letters need no view: the model text maps them.
 /// Other decoded payloads (base64, hex, ROT13...) are left to L1: scoring them
 /// flagged benign encoded files in the generated tests.
 /// Each comes with its segment's position in `segments`.
@@ -114,7 +114,10 @@ fn deobfuscated(segments: &[Views]) -> Vec<(usize, &str)> {
             texts.push((k, view.text.as_str()));
         }
         for view in views.iter() {
-            if matches!(view.kind, ViewKind::Joined | ViewKind::Tags) {
+            if matches!(
+                view.kind,
+                ViewKind::Joined | ViewKind::Tags | ViewKind::Selectors
+            ) {
                 texts.push((k, view.text.as_str()));
             }
         }
