@@ -53,6 +53,7 @@ mod decode;
 mod derive;
 mod digits;
 mod fold;
+mod fold_table;
 mod joined;
 mod map;
 mod model;
