@@ -35,7 +35,7 @@ const OFFSET_MASK: u32 = (1 << LEN_SHIFT) - 1;
 /// the folded bytes in `pool`.
 struct Folds {
     entries: Vec<u32>,
-    pool: Vec<u8>,
+    pool: String,
 }
 
 /// How one character folds, as the table hands it out.
@@ -53,7 +53,7 @@ pub(super) enum Entry<'a> {
 impl Folds {
     fn build(skeleton: bool) -> Folds {
         let mut entries = vec![DIRECT; 0x1_0000];
-        let mut pool = Vec::new();
+        let mut pool = String::new();
         let mut buf = [0u8; 4];
         for cp in 0x80u32..0x1_0000 {
             let Some(c) = char::from_u32(cp) else {
@@ -70,7 +70,7 @@ impl Folds {
                         DIRECT
                     } else {
                         let at = pool.len() as u32;
-                        pool.extend_from_slice(s.as_bytes());
+                        pool.push_str(&s);
                         at | (s.len() as u32) << LEN_SHIFT | flag
                     }
                 }
@@ -92,10 +92,11 @@ impl Folds {
             e => {
                 let at = (e & OFFSET_MASK) as usize;
                 let len = (e >> LEN_SHIFT) as usize & MAX_LEN;
-                // The pool holds whole folds, each valid UTF-8 on its own.
-                match std::str::from_utf8(&self.pool[at..at + len]) {
-                    Ok(s) => Entry::Folded(s, e & CONFUSABLE != 0),
-                    Err(_) => Entry::Direct,
+                // The pool holds whole folds end to end: the range is on
+                // char boundaries (checked at two bytes, not validated again).
+                match self.pool.get(at..at + len) {
+                    Some(s) => Entry::Folded(s, e & CONFUSABLE != 0),
+                    None => Entry::Direct,
                 }
             }
         }
@@ -114,6 +115,12 @@ pub(super) fn lookup<'a>(c: char, own: &'a str, skeleton: bool) -> Entry<'a> {
     } else {
         PLAIN.get(c, own)
     }
+}
+
+/// Builds both tables now ([`super::warm_tables`]).
+pub(super) fn warm() {
+    LazyLock::force(&PLAIN);
+    LazyLock::force(&SKELETON);
 }
 
 #[cfg(test)]
