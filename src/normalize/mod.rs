@@ -48,6 +48,7 @@
 //! would equal the folded view are not built. This module never decides anything and
 //! never logs text.
 
+mod alnum;
 mod compact;
 mod decode;
 mod derive;
@@ -484,6 +485,14 @@ fn text_views(
         });
     }
     facts
+}
+
+/// Builds the per-character tables the hardened views read (the folds of
+/// every BMP character, which characters are alphanumeric) now, so that no
+/// request pays for them; the keyword guard calls it when it is built.
+pub fn warm_tables() {
+    fold_table::warm();
+    alnum::warm();
 }
 
 /// Folds a rule phrase exactly as [`ViewKind::Folded`] folds text, so a phrase

@@ -1,6 +1,7 @@
 //! Spaced letters: single letters separated by blanks or punctuation
 //! (`i.g.n.o.r.e`, `\忽\略\之\前`) detected cheaply, then joined.
 
+use crate::normalize::alnum::is_alphanumeric;
 use crate::normalize::map::{MapBuilder, OffsetMap};
 
 /// Separators used to space out letters: "i g n o r e", "i.g.n.o.r.e", "i-g-n",
@@ -31,7 +32,7 @@ const fn is_letter_separator(c: char) -> bool {
 
 #[inline]
 fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() || c == '@' || c == '$'
+    is_alphanumeric(c) || c == '@' || c == '$'
 }
 
 /// Character classes [`looks_spaced`] reads ASCII bytes with.
