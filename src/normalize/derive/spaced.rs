@@ -130,6 +130,17 @@ pub(crate) fn looks_spaced(text: &str) -> bool {
         if next < FOUND {
             state = next;
             i += 1;
+            if state == IN {
+                // Inside a word every ASCII word character leaves the state
+                // as it is: skip the run without the table's chain of loads
+                // (most bytes of prose are here).
+                while bytes
+                    .get(i)
+                    .is_some_and(|&b| b < 0x80 && SPACED_CLASS[usize::from(b)] == SPACED_WORD)
+                {
+                    i += 1;
+                }
+            }
             continue;
         }
         if next == FOUND {
