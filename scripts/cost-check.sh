@@ -50,6 +50,7 @@ cases=(
   "default_miss_64k decide tests/cost/miss-64k.json   1 11"
   "l2off_miss_2k   decide-l1 tests/cost/miss-2k.json  1 241"
   "l2off_miss_64k  decide-l1 tests/cost/miss-64k.json 1 11"
+  "l2off_intl_2k   decide-l1 tests/cost/intl-miss-2k.json 1 241"
 )
 
 instructions() { # mode input iterations
@@ -104,7 +105,8 @@ if [[ $update -eq 1 ]]; then
     echo "# l2_*: Classifier::score_blocking on 2 KiB of text (tests/cost/l2-2k*.txt; the document is"
     echo "# screened by the cascade's n-gram signal, the others reach its gray floor and run both);"
     echo "# default_miss_*, document_miss_*: Pipeline::decide, default policy, L0 miss, L2 on (tests/cost/*miss-*.json);"
-    echo "# l2off_miss_*: the same with L2 off (L1 and L1.5 only)."
+    echo "# l2off_miss_*: the same with L2 off (L1 and L1.5 only); l2off_intl_2k: L2 off on a chat body of"
+    echo "# non-English prompts (tests/cost/intl-miss-2k.json: case folding, look-alike skeletons)."
     printf '%s\n' "${new[@]}"
   } >"$budget"
   echo "wrote $budget"

@@ -17,6 +17,10 @@ tests/cost/budget.toml with the new counts).
   models/train/generate.py (its documents family, seed 31337, which training never used),
   as text and as the user message of a chat body: the common case the cascade screens with
   the n-gram signal alone.
+- intl-miss-2k.json: the chat body of miss-2k.json built from the non-English benign texts
+  instead (many scripts: Latin with diacritics, Cyrillic, CJK...), for the cost of the
+  hardened views and the keyword scan on non-English text (the case folding and the
+  confusable skeleton that English text never reaches).
 
 With `--curve DIR` it writes, instead, the bodies of the cost-growth curve
 (scripts/cost-curve.sh) into DIR: curve-1k.json ... curve-1m.json, built like miss-2k.json.
@@ -87,6 +91,7 @@ if len(sys.argv) == 3 and sys.argv[1] == "--curve":
 out.mkdir(exist_ok=True)
 (out / "miss-2k.json").write_bytes(chat_body(benign, 2048))
 (out / "miss-64k.json").write_bytes(chat_body(benign, 64 * 1024))
+(out / "intl-miss-2k.json").write_bytes(chat_body(intl, 2048))
 (out / "l2-2k.txt").write_text(text_of(benign, 2048), encoding="utf-8")
 (out / "l2-2k-intl.txt").write_text(text_of(intl, 2048), encoding="utf-8")
 documents = [t for t, _, family in generate.generate(31337) if family.startswith("documents")]

@@ -8,6 +8,7 @@
 
 use unicode_normalization::char::{decompose_compatible, is_combining_mark};
 
+use super::fold_table::{self, Entry};
 use super::map::{MapBuilder, OffsetMap};
 
 /// Characters that render as nothing (or only steer rendering) and are used to split
@@ -174,6 +175,34 @@ fn capital_lookalike(c: char) -> Option<char> {
     })
 }
 
+/// How one non-ASCII character folds, whatever surrounds it: what the fold
+/// loop does with it, and what [`super::fold_table`] stores.
+#[derive(Debug)]
+pub(super) enum Class {
+    /// Removed ([`is_invisible`]).
+    Invisible,
+    /// Reads as one space (collapsing with its neighbours).
+    Whitespace,
+    /// Its fold ([`fold_char`], possibly empty), and whether that holds a
+    /// letter of a look-alike script.
+    Folded(String, bool),
+}
+
+/// Folds one non-ASCII character directly (the table's source, and the path
+/// of characters outside the Basic Multilingual Plane).
+pub(super) fn classify(c: char, skeleton: bool) -> Class {
+    if is_invisible(c) {
+        return Class::Invisible;
+    }
+    if c.is_whitespace() {
+        return Class::Whitespace;
+    }
+    let (mut folded, mut scratch) = (String::new(), String::new());
+    fold_char(c, skeleton, &mut scratch, &mut folded);
+    let confusable = folded.chars().any(in_lookalike_script);
+    Class::Folded(folded, confusable)
+}
+
 /// The result of folding a text.
 #[derive(Debug)]
 pub(crate) struct Fold {
@@ -193,8 +222,8 @@ pub(crate) fn fold(text: &str, skeleton: bool, collapse: bool) -> Fold {
     let n = bytes.len();
     let mut out: Vec<u8> = Vec::with_capacity(n);
     let mut map = MapBuilder::with_capacity(8);
-    let mut scratch = String::new();
-    let mut scratch2 = String::new();
+    // A fold computed directly (outside the table) lives here.
+    let mut direct;
     let mut prev_space = true;
     let mut confusable = false;
     let mut i = 0;
@@ -239,24 +268,47 @@ pub(crate) fn fold(text: &str, skeleton: bool, collapse: bool) -> Fold {
             .next()
             .expect("invariant: i is on a char boundary of a non-empty rest");
         let len = c.len_utf8();
-        if is_invisible(c) {
-            i += len;
-            continue;
-        }
-        if c.is_whitespace() {
-            if !(collapse && prev_space) {
-                out.push(b' ');
-                map.atomic(i..i + len, 1);
-            }
-            prev_space = true;
-            i += len;
-            continue;
-        }
-        scratch.clear();
-        fold_char(c, skeleton, &mut scratch2, &mut scratch);
+        // Almost every character is in the table; the rest fold directly.
+        let (folded, lookalike): (&str, bool) =
+            match fold_table::lookup(c, &text[i..i + len], skeleton) {
+                Entry::Invisible => {
+                    i += len;
+                    continue;
+                }
+                Entry::Whitespace => {
+                    if !(collapse && prev_space) {
+                        out.push(b' ');
+                        map.atomic(i..i + len, 1);
+                    }
+                    prev_space = true;
+                    i += len;
+                    continue;
+                }
+                Entry::Folded(s, k) => (s, k),
+                Entry::Direct => match classify(c, skeleton) {
+                    Class::Invisible => {
+                        i += len;
+                        continue;
+                    }
+                    Class::Whitespace => {
+                        if !(collapse && prev_space) {
+                            out.push(b' ');
+                            map.atomic(i..i + len, 1);
+                        }
+                        prev_space = true;
+                        i += len;
+                        continue;
+                    }
+                    Class::Folded(s, k) => {
+                        direct = s;
+                        (direct.as_str(), k)
+                    }
+                },
+            };
         if !confusable && !skeleton {
-            confusable = scratch.chars().any(in_lookalike_script);
+            confusable = lookalike;
         }
+        let scratch = folded;
         if scratch.is_empty() {
             i += len;
             continue;

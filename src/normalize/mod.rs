@@ -52,12 +52,14 @@
 //! would equal the folded view are not built. This module never decides anything and
 //! never logs text.
 
+mod alnum;
 mod bmp;
 mod compact;
 mod decode;
 mod derive;
 mod digits;
 mod fold;
+mod fold_table;
 mod joined;
 mod map;
 mod model;
@@ -497,6 +499,14 @@ fn text_views(
         });
     }
     facts
+}
+
+/// Builds the per-character tables the hardened views read (the folds of
+/// every BMP character, which characters are alphanumeric) now, so that no
+/// request pays for them; the keyword guard calls it when it is built.
+pub fn warm_tables() {
+    fold_table::warm();
+    alnum::warm();
 }
 
 /// Folds a rule phrase exactly as [`ViewKind::Folded`] folds text, so a phrase

@@ -41,7 +41,7 @@ use compile::Compiled;
 pub use error::{KeywordsError, ProblemKind, RuleProblem};
 
 use crate::detect::{Finding, Layer};
-use crate::normalize::{Normalizer, View, Views};
+use crate::normalize::{Normalizer, View, ViewKind, Views};
 
 /// Categories a rule may have (`rules/RULES-FORMAT.md`).
 pub const CATEGORIES: &[&str] = &[
@@ -159,15 +159,18 @@ impl KeywordGuard {
         out: &mut Vec<Finding>,
     ) -> SegmentScan {
         let mut fired = FiredRules::new(self.rule_count());
-        let (mut terms, folded_gate) = self.each_hit(views, incremental, None, &mut |view, hit| {
-            if fired.insert(hit.rule) {
-                out.push(self.finding(hit.rule, segment, view.original_range(hit.span)));
-            }
-        });
+        let (mut terms, folded_gate) =
+            self.each_hit(views, incremental, None, None, &mut |view, hit| {
+                if fired.insert(hit.rule) {
+                    out.push(self.finding(hit.rule, segment, view.original_range(hit.span)));
+                }
+            });
+        let skeleton_terms = own_skeleton(views).map(|_| std::mem::take(&mut terms[OWN_SKELETON]));
         SegmentScan {
             folded_len: views.folded().text.len(),
             folded_terms: terms.swap_remove(0),
             folded_gate,
+            skeleton_terms,
         }
     }
 
@@ -178,12 +181,14 @@ impl KeywordGuard {
     /// `incremental`; the matches it skips are the earlier view's, already
     /// reported (tests compare both ways). With `parts`, the folded view is
     /// already scanned texts laid end to end and only what lies across them is
-    /// read again ([`scan::scan_parts`]; hits inside a part are not reported).
+    /// read again ([`scan::scan_parts`]; hits inside a part are not reported);
+    /// with `skeleton_parts` (a view's index and its parts), that view likewise.
     fn each_hit(
         &self,
         views: &Views,
         incremental: bool,
         parts: Option<&[scan::Part<'_>]>,
+        skeleton_parts: Option<(usize, &[scan::Part<'_>])>,
         f: &mut dyn FnMut(&View, scan::Hit),
     ) -> (Vec<Vec<scan::TermHit>>, Vec<Option<usize>>) {
         let all: Vec<&View> = views.iter().collect();
@@ -197,6 +202,11 @@ impl KeywordGuard {
             };
             let hits = match (view.delta(), parts) {
                 (_, Some(parts)) if terms.is_empty() => {
+                    scan::scan_parts(&self.compiled, view, parts, gate, &mut |hit| f(view, hit))
+                }
+                _ if let Some((k, parts)) = skeleton_parts
+                    && k == terms.len() =>
+                {
                     scan::scan_parts(&self.compiled, view, parts, gate, &mut |hit| f(view, hit))
                 }
                 (Some(d), _) if incremental && d.base < terms.len() => scan::scan_delta(
@@ -282,8 +292,14 @@ impl KeywordGuard {
             None => normalizer.views(&joined),
         };
         let parts = scanned.and_then(|s| folded_parts(&views.folded().text, s));
+        let skeleton_parts = scanned.and_then(|s| {
+            let view = own_skeleton(&views)?;
+            skeleton_parts(&view.text, s).map(|p| (OWN_SKELETON, p))
+        });
         let mut fired = FiredRules::new(self.rule_count());
-        self.each_hit(&views, true, parts.as_deref(), &mut |view, hit| {
+        let parts = parts.as_deref();
+        let skeleton_parts = skeleton_parts.as_ref().map(|(k, p)| (*k, p.as_slice()));
+        self.each_hit(&views, true, parts, skeleton_parts, &mut |view, hit| {
             if fired.contains(hit.rule) {
                 return;
             }
@@ -329,6 +345,8 @@ pub struct SegmentScan {
     folded_len: usize,
     folded_terms: Vec<scan::TermHit>,
     folded_gate: Vec<Option<usize>>,
+    /// The near-term hits of the segment's own skeleton view, when it has one.
+    skeleton_terms: Option<Vec<scan::TermHit>>,
 }
 
 /// One segment of [`KeywordGuard::scan_joined_after`]: its index, its
@@ -351,25 +369,72 @@ pub struct JoinedSegment<'a> {
 /// ends with a space, where the newline would fold to nothing, or any other
 /// difference), and the joined folded view is then scanned whole.
 fn folded_parts<'a>(joined: &str, segments: &[JoinedSegment<'a>]) -> Option<Vec<scan::Part<'a>>> {
-    let mut parts = Vec::with_capacity(segments.len());
+    laid_end_to_end(
+        joined,
+        segments.iter().map(|s| {
+            let folded = &s.views.folded().text;
+            (folded.len() == s.scanned.folded_len).then_some((
+                folded.as_str(),
+                s.scanned.folded_terms.as_slice(),
+                s.scanned.folded_gate.as_slice(),
+            ))
+        }),
+    )
+}
+
+/// [`folded_parts`] for the skeleton view: the segments' own skeleton views
+/// as parts of the joined skeleton view (each segment must have one, scanned
+/// with the same literal set; no regex reads a skeleton view, so no gate).
+/// The joined text of segments with look-alike letters (Cyrillic, Greek,
+/// Latin extended) has a skeleton view, which was scanned whole.
+fn skeleton_parts<'a>(joined: &str, segments: &[JoinedSegment<'a>]) -> Option<Vec<scan::Part<'a>>> {
+    laid_end_to_end(
+        joined,
+        segments.iter().map(|s| {
+            let view = own_skeleton(s.views)?;
+            let terms = s.scanned.skeleton_terms.as_deref()?;
+            Some((view.text.as_str(), terms, &[][..]))
+        }),
+    )
+}
+
+/// Where a text's own skeleton view sits in its [`Views`], when it has one:
+/// right after the folded view (a decoded payload's skeleton comes later).
+const OWN_SKELETON: usize = 1;
+
+/// The text's own skeleton view (not a decoded payload's).
+fn own_skeleton(views: &Views) -> Option<&View> {
+    views
+        .iter()
+        .nth(OWN_SKELETON)
+        .filter(|v| v.kind == ViewKind::Skeleton)
+}
+
+/// Texts (each with the near-term hits and regex gate starts of its own
+/// scan) as parts of `joined`, when `joined` is exactly them with one space
+/// between each two, none empty or ending with a space; `None` otherwise, or
+/// when a part is `None`.
+#[allow(clippy::type_complexity)]
+fn laid_end_to_end<'a>(
+    joined: &str,
+    texts: impl ExactSizeIterator<Item = Option<(&'a str, &'a [scan::TermHit], &'a [Option<usize>])>>,
+) -> Option<Vec<scan::Part<'a>>> {
+    let n = texts.len();
+    let mut parts = Vec::with_capacity(n);
     let mut at = 0;
-    for (k, s) in segments.iter().enumerate() {
-        let folded = &s.views.folded().text;
-        if folded.is_empty()
-            || folded.ends_with(' ')
-            || folded.len() != s.scanned.folded_len
-            || !joined[at..].starts_with(folded.as_str())
-        {
+    for (k, part) in texts.enumerate() {
+        let (text, terms, gate) = part?;
+        if text.is_empty() || text.ends_with(' ') || !joined[at..].starts_with(text) {
             return None;
         }
         parts.push(scan::Part {
             at,
-            len: folded.len(),
-            terms: &s.scanned.folded_terms,
-            gate: &s.scanned.folded_gate,
+            len: text.len(),
+            terms,
+            gate,
         });
-        at += folded.len();
-        if k + 1 < segments.len() {
+        at += text.len();
+        if k + 1 < n {
             if joined.as_bytes().get(at) != Some(&b' ') {
                 return None;
             }

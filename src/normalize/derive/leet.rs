@@ -296,10 +296,23 @@ static MIX_NEXT: [[u8; 4]; 3] = [
 /// precisely later). One table lookup per byte.
 pub(super) fn any_mixed_word(bytes: &[u8]) -> bool {
     let mut state = 0u8;
-    for &b in bytes {
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
         state = MIX_NEXT[usize::from(state)][usize::from(MIX_CLASS[usize::from(b)])];
+        i += 1;
         if state == 3 {
             return true;
+        }
+        if state == 1 {
+            // After a letter, more letters leave the state as it is: skip
+            // the rest of the word's letters without the table's chain of
+            // loads (most bytes of prose are here).
+            while bytes
+                .get(i)
+                .is_some_and(|&b| MIX_CLASS[usize::from(b)] == MIX_LETTER)
+            {
+                i += 1;
+            }
         }
     }
     false

@@ -124,13 +124,15 @@ pub(crate) struct Readings {
 pub(crate) fn readings(text: &str) -> Readings {
     let table = &*READINGS;
     let mut r = Readings::default();
-    // The word's bytes are stored as they go by and packed as [`word_key`]
-    // packs them at its end; `len` past the maximum marks a word too long.
-    let (mut buf, mut len) = ([0u8; 16], 0usize);
-    let mut count = |buf: &mut [u8; 16], len: usize| {
+    // The word's bytes are packed as they go by, as [`word_key`] packs them,
+    // in two registers (bytes 0-7 and 8-14; the length goes in at the end);
+    // `len` past the maximum marks a word too long. (Stored byte by byte
+    // into a buffer read back whole, each word stalled on store forwarding.)
+    let (mut lo, mut hi, mut len) = (0u64, 0u64, 0usize);
+    let mut count = |lo: u64, hi: u64, len: usize| {
         if (2..=MAX_READ_WORD).contains(&len) {
-            buf[15] = len as u8;
-            let bits = table.get(u128::from_le_bytes(*buf));
+            let key = u128::from(lo) | u128::from(hi) << 64 | (len as u128) << 120;
+            let bits = table.get(key);
             // A word that is common as written counts for the plain reading
             // only (Spanish `el` reversed is French `le`).
             if bits & READ_PLAIN != 0 {
@@ -140,20 +142,21 @@ pub(crate) fn readings(text: &str) -> Readings {
                 r.reversed += u32::from(bits & READ_REVERSED != 0);
             }
         }
-        *buf = [0; 16];
     };
     for &b in text.as_bytes() {
         if b.is_ascii_lowercase() {
-            if len < MAX_READ_WORD {
-                buf[len] = b;
+            if len < 8 {
+                lo |= u64::from(b) << (8 * len);
+            } else if len < MAX_READ_WORD {
+                hi |= u64::from(b) << (8 * (len - 8));
             }
             len += 1;
         } else if len > 0 {
-            count(&mut buf, len);
-            len = 0;
+            count(lo, hi, len);
+            (lo, hi, len) = (0, 0, 0);
         }
     }
-    count(&mut buf, len);
+    count(lo, hi, len);
     r
 }
 

@@ -1,6 +1,7 @@
 //! Spaced letters: single letters separated by blanks or punctuation
 //! (`i.g.n.o.r.e`, `\忽\略\之\前`) detected cheaply, then joined.
 
+use crate::normalize::alnum::is_alphanumeric;
 use crate::normalize::map::{MapBuilder, OffsetMap};
 
 /// Separators used to space out letters: "i g n o r e", "i.g.n.o.r.e", "i-g-n",
@@ -31,7 +32,7 @@ const fn is_letter_separator(c: char) -> bool {
 
 #[inline]
 fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() || c == '@' || c == '$'
+    is_alphanumeric(c) || c == '@' || c == '$'
 }
 
 /// Character classes [`looks_spaced`] reads ASCII bytes with.
@@ -129,6 +130,17 @@ pub(crate) fn looks_spaced(text: &str) -> bool {
         if next < FOUND {
             state = next;
             i += 1;
+            if state == IN {
+                // Inside a word every ASCII word character leaves the state
+                // as it is: skip the run without the table's chain of loads
+                // (most bytes of prose are here).
+                while bytes
+                    .get(i)
+                    .is_some_and(|&b| b < 0x80 && SPACED_CLASS[usize::from(b)] == SPACED_WORD)
+                {
+                    i += 1;
+                }
+            }
             continue;
         }
         if next == FOUND {
