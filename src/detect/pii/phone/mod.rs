@@ -12,6 +12,8 @@ mod numbering;
 mod words;
 
 #[cfg(test)]
+mod test_support;
+#[cfg(test)]
 mod tests;
 #[cfg(test)]
 mod tests_context;

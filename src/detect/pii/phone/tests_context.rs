@@ -5,30 +5,7 @@
 //! examples are misses of the spent `holdout2.py` test half, of `holdout3.py`'s `tune`
 //! half and of `tuning.py`'s sets.
 
-use crate::detect::pii::{PiiConfig, PiiShield};
-
-fn shield() -> PiiShield {
-    PiiShield::new(&PiiConfig::default()).expect("default regions are known")
-}
-
-/// `(category, value)` of every finding in `text`, PERSON left out.
-fn findings(shield: &PiiShield, text: &str) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    shield.scan(text, 0, &mut out);
-    out.iter()
-        .filter(|f| &*f.category != "PERSON")
-        .map(|f| (f.category.to_string(), text[f.span.clone()].to_owned()))
-        .collect()
-}
-
-/// Asserts that `text` holds exactly the phones `want`, and nothing else.
-fn assert_phones(shield: &PiiShield, text: &str, want: &[&str]) {
-    let want: Vec<(String, String)> = want
-        .iter()
-        .map(|w| ("PHONE".to_owned(), (*w).to_owned()))
-        .collect();
-    assert_eq!(findings(shield, text), want, "{text}");
-}
+use super::test_support::{assert_phones, findings, shield};
 
 #[test]
 fn entries_of_a_list_or_block_of_phones_are_phones() {

@@ -5,30 +5,7 @@
 //! the spent `holdout3.py` and `holdout2.py` test halves and of `holdout4.py`'s `tune`
 //! half.
 
-use crate::detect::pii::{PiiConfig, PiiShield};
-
-fn shield() -> PiiShield {
-    PiiShield::new(&PiiConfig::default()).expect("default regions are known")
-}
-
-/// `(category, value)` of every finding in `text`, PERSON left out.
-fn findings(shield: &PiiShield, text: &str) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    shield.scan(text, 0, &mut out);
-    out.iter()
-        .filter(|f| &*f.category != "PERSON")
-        .map(|f| (f.category.to_string(), text[f.span.clone()].to_owned()))
-        .collect()
-}
-
-fn assert_phone(shield: &PiiShield, text: &str, want: &str) {
-    let want = vec![("PHONE".to_owned(), want.to_owned())];
-    assert_eq!(findings(shield, text), want, "{text}");
-}
-
-fn assert_quiet(shield: &PiiShield, text: &str) {
-    assert_eq!(findings(shield, text), Vec::new(), "{text}");
-}
+use super::test_support::{assert_phones, assert_quiet, findings, shield};
 
 #[test]
 fn callers_keys_and_quoted_phone_words() {
@@ -67,7 +44,7 @@ fn callers_keys_and_quoted_phone_words() {
             "461 2 092",
         ),
     ] {
-        assert_phone(&shield, text, want);
+        assert_phones(&shield, text, &[want]);
     }
     for text in [
         // `=` after a word that names no phone is still a sum or a setting.
@@ -175,7 +152,7 @@ fn codes_sent_to_a_number_and_phones_updated_with_one() {
             "01145118823",
         ),
     ] {
-        assert_phone(&shield, text, want);
+        assert_phones(&shield, text, &[want]);
     }
     for text in [
         // The number is the code, not where it went.

@@ -36,10 +36,8 @@ data or asserted by a test: once a `test/` miss is used to change a rule, the se
 no longer held out (change the seed and write new frames).
 """
 
-import hashlib
-import random
 
-from gen_common import failing_ssn, faker_cache, parse_args, write_sets
+from gen_common import held_out_sets, restyle
 
 # Person providers by language (PERSON is not this set's subject; in-list locales).
 NAME_LOCALES = {
@@ -306,13 +304,6 @@ def international(raw, loc, rng):
     return f"+{cc} {national}"
 
 
-def restyle(raw, rng):
-    """Faker's number with its separators run together, or its groups joined by dots or hyphens."""
-    groups = [g for g in raw.replace("(", " ").replace(")", " ").replace("-", " ").replace(".", " ")
-              .replace("/", " ").split(" ") if g]
-    if len(groups) < 2 or raw.startswith("+") or raw.startswith("00"):
-        return raw
-    return rng.choice(["".join(groups), ".".join(groups), "-".join(groups)])
 
 
 def phone(rng, fk, lang):
@@ -330,69 +321,6 @@ def phone(rng, fk, lang):
     return raw
 
 
-def fill(frame, values):
-    """Fills a frame from `values` (a callable per placeholder); returns text and spans (code points)."""
-    types = {"N": "PERSON", "P": "PHONE", "S": "US_SSN", "E": "EMAIL"}
-    out, spans, i = "", [], 0
-    while i < len(frame):
-        if (frame[i] == "{" and i + 2 < len(frame) and frame[i + 2] == "}"
-                and frame[i + 1] in types):
-            key = frame[i + 1]
-            value = values[key]()
-            spans.append({"type": types[key], "start": len(out), "end": len(out) + len(value)})
-            out += value
-            i += 3
-        else:
-            out += frame[i]
-            i += 1
-    return out, spans
-
-
-def rec(text, spans, lang, category, source, frame):
-    """A record of the `tune` half (even frame or template) or the `test` half (odd)."""
-    rid = "holdout3-" + hashlib.sha256(f"{source}\0{text}".encode()).hexdigest()[:12]
-    split = "tune" if frame % 2 == 0 else "test"
-    return split, {"id": rid, "text": text, "label": "benign", "category": category, "lang": lang,
-                   "source": f"generated:holdout3:{source}:f{frame}", "pii": spans}
-
-
-def main():
-    args = parse_args(9393)
-    rng = random.Random(args.seed)
-    fk = faker_cache(args.seed)
-
-    sets = {}
-
-    def add(name, split_record):
-        split, record = split_record
-        sets.setdefault(f"{split}/{name}", []).append(record)
-
-    for lang, frames in PHONE_FRAMES.items():
-        for _ in range(60 * args.scale):
-            person = fk(rng.choice(NAME_LOCALES[lang]))
-            name = f"{person.first_name()} {person.last_name()}"
-            values = {"N": lambda: name, "E": person.email, "P": lambda: phone(rng, fk, lang)}
-            i = rng.randrange(len(frames))
-            text, spans = fill(frames[i], values)
-            add("phone.jsonl", rec(text, spans, lang, "pii", f"phone:{lang}", i))
-    us = fk("en_US")
-    for lang, frames in SSN_FRAMES.items():
-        for _ in range(20 * args.scale):
-            person = fk(rng.choice(NAME_LOCALES[lang]))
-            name = f"{person.first_name()} {person.last_name()}"
-            values = {"N": lambda: name, "S": lambda: ssn_format(us.ssn(), rng)}
-            i = rng.randrange(len(frames))
-            text, spans = fill(frames[i], values)
-            add("ssn.jsonl", rec(text, spans, lang, "pii", f"ssn:{lang}", i))
-    for _ in range(4 * args.scale):
-        for i, (lang, t) in enumerate(lookalikes(rng)):
-            add("negatives.jsonl", rec(t, [], lang, "pii_hard_negative", "lookalike", i))
-        for lang, frames in SSN_FRAMES.items():
-            i = rng.randrange(len(frames))
-            t, _ = fill(frames[i], {"N": lambda: "the applicant", "S": lambda: failing_ssn(rng)})
-            add("negatives.jsonl", rec(t, [], lang, "pii_hard_negative", "ssn-lookalike", i))
-    write_sets(args.out, sets)
-
-
 if __name__ == "__main__":
-    main()
+    held_out_sets("holdout3", 9393, PHONE_FRAMES, SSN_FRAMES, NAME_LOCALES, phone, ssn_format,
+                  lookalikes)
