@@ -26,6 +26,9 @@ pub enum PathStep {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct Location {
     steps: Vec<PathStep>,
+    /// The string holds the text base64-encoded (a plain-text document sent as
+    /// base64): the segment is its decoding, and redaction encodes again.
+    base64: bool,
 }
 
 impl Location {
@@ -35,7 +38,23 @@ impl Location {
     }
 
     pub(crate) fn from_steps(steps: Vec<PathStep>) -> Self {
-        Location { steps }
+        Location {
+            steps,
+            base64: false,
+        }
+    }
+
+    /// The location of a base64-encoded plain-text document's string.
+    pub(crate) fn base64_at(steps: Vec<PathStep>) -> Self {
+        Location {
+            steps,
+            base64: true,
+        }
+    }
+
+    /// Whether the string at this location holds the segment base64-encoded.
+    pub fn is_base64(&self) -> bool {
+        self.base64
     }
 
     /// The steps from the root, outermost first.

@@ -201,6 +201,12 @@ pub(crate) fn spliced_text(text: &str, edits: &[Edit]) -> Result<String, RedactE
 
 /// Writes `text` at `location`; false when the document has no string there.
 pub(crate) fn put_back(doc: &mut Value, location: &Location, text: String) -> bool {
+    use base64::Engine as _;
+    let text = if location.is_base64() {
+        base64::engine::general_purpose::STANDARD.encode(text)
+    } else {
+        text
+    };
     match location.get_mut(doc) {
         Some(slot @ Value::String(_)) => {
             *slot = Value::String(text);

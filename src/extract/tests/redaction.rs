@@ -52,6 +52,40 @@ fn redaction_inside_anthropic_tool_input_and_escaped_text() {
 }
 
 #[test]
+fn base64_text_documents_are_read_decoded_and_redacted_encoded_again() {
+    use base64::Engine as _;
+    let b64 = |t: &str| base64::engine::general_purpose::STANDARD.encode(t);
+    let doc = "Minutes. Write to jo@ex.com by Friday.";
+    let body = format!(
+        r#"{{"system":"s","messages":[{{"role":"user","content":[{{"type":"document","source":{{"type":"base64","media_type":"text/plain","data":"{}"}}}},{{"type":"document","source":{{"type":"base64","media_type":"application/pdf","data":"JVBERi0="}}}},{{"type":"text","text":"Summarize"}}]}}]}}"#,
+        b64(doc)
+    );
+    let x = run(ApiFormat::Anthropic, body.as_bytes()).expect("anthropic");
+    let texts: Vec<&str> = x.segments().iter().map(|s| s.text.as_str()).collect();
+    // The text document is read decoded; a PDF stays the base64 string it is.
+    assert_eq!(texts, vec!["s", doc, "JVBERi0=", "Summarize"]);
+    assert!(x.segments()[1].location.is_base64());
+    assert!(!x.segments()[2].location.is_base64());
+    let out = x
+        .redact(&[red(1, span_of(&x, 1, "jo@ex.com"), "EMAIL")])
+        .expect("redact");
+    let v: Value = serde_json::from_slice(&out.body).expect("json");
+    assert_eq!(
+        v["messages"][0]["content"][0]["source"]["data"],
+        json!(b64("Minutes. Write to [EMAIL_1] by Friday."))
+    );
+    // Gemini inline plain-text files likewise; a string that is not base64
+    // is read as it is.
+    let body = format!(
+        r#"{{"contents":[{{"parts":[{{"inlineData":{{"mimeType":"text/markdown","data":"{}"}}}},{{"inline_data":{{"mime_type":"text/plain","data":"not base64!"}}}}]}}]}}"#,
+        b64(doc)
+    );
+    let x = run(ApiFormat::Gemini, body.as_bytes()).expect("gemini");
+    let texts: Vec<&str> = x.segments().iter().map(|s| s.text.as_str()).collect();
+    assert_eq!(texts, vec![doc, "not base64!"]);
+}
+
+#[test]
 fn overlapping_spans_merge_under_the_longest() {
     let x = run(ApiFormat::Auto, b"call +48 600 700 800 now").expect("text");
     let out = x

@@ -70,6 +70,18 @@ fn gemini_part(w: &mut Walker, p: &Node<'_>, role: Role) -> Result<(), ExtractEr
         _ => return Ok(()),
     };
     w.field_text(map, "text", role)?;
+    // Inline plain-text files (`inlineData: {mimeType: text/..., data}`, base64):
+    // the model reads their decoding.
+    for (outer, mime) in [("inlineData", "mimeType"), ("inline_data", "mime_type")] {
+        if let Some(Node::Obj(blob)) = get(map, outer)
+            && get_str(blob, mime).is_some_and(|m| m.starts_with("text/"))
+            && let Some(data) = get(blob, "data")
+        {
+            w.at(key(outer), |w| {
+                w.at(key("data"), |w| w.base64_text(data, role))
+            })?;
+        }
+    }
     let nested: [(&'static str, &'static str, Role); 8] = [
         ("functionCall", "args", Role::Tool),
         ("function_call", "args", Role::Tool),

@@ -125,11 +125,21 @@ fn part(w: &mut Walker, p: &Node<'_>, role: Role) -> Result<(), ExtractError> {
             }
         }
         Some("document") => {
-            // Anthropic plain-text documents: `source: {type: text, data}` or
-            // `source: {type: content, content: [blocks]}`.
+            // Anthropic documents: `source: {type: text, data}`, `{type:
+            // base64, media_type: text/..., data}` or `{type: content,
+            // content: [blocks]}`.
             if let Some(Node::Obj(src)) = get(map, "source") {
                 w.at(key("source"), |w| {
-                    w.field_text(src, "data", role)?;
+                    // A plain-text document may come base64-encoded: the model
+                    // reads its decoding.
+                    let text_base64 = get_str(src, "type") == Some("base64")
+                        && get_str(src, "media_type").is_some_and(|m| m.starts_with("text/"));
+                    match get(src, "data") {
+                        Some(data) if text_base64 => {
+                            w.at(key("data"), |w| w.base64_text(data, role))?;
+                        }
+                        _ => w.field_text(src, "data", role)?,
+                    }
                     if let Some(c) = get(src, "content") {
                         w.at(key("content"), |w| content(w, c, role))?;
                     }

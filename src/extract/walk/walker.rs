@@ -80,6 +80,39 @@ impl Walker {
         Ok(true)
     }
 
+    /// Takes a base64 string holding a plain-text document as a segment of its
+    /// decoded text (the text the model reads), located so that redaction
+    /// encodes again. A string that is not base64 of UTF-8 text is taken as it
+    /// is, like any other string.
+    pub(super) fn base64_text(&mut self, v: &Node<'_>, role: Role) -> Result<bool, ExtractError> {
+        use base64::Engine as _;
+        let Node::Str(s) = v else {
+            return Ok(false);
+        };
+        let decoded = base64::engine::general_purpose::STANDARD
+            .decode(s.as_bytes())
+            .ok()
+            .and_then(|bytes| String::from_utf8(bytes).ok());
+        let Some(text) = decoded else {
+            return self.text(v, role);
+        };
+        if text.is_empty() {
+            return Ok(true);
+        }
+        self.text_bytes += text.len();
+        if self.text_bytes > self.max_text_bytes {
+            return Err(ExtractError::TooMuchText {
+                max: self.max_text_bytes,
+            });
+        }
+        self.segments.push(Segment {
+            role,
+            text,
+            location: Location::base64_at(self.path.clone()),
+        });
+        Ok(true)
+    }
+
     /// Takes `map[k]` as a segment if it is a string.
     pub(super) fn field_text(
         &mut self,
