@@ -73,6 +73,33 @@ def restyle(raw, rng):
     return rng.choice(["".join(groups), ".".join(groups), "-".join(groups)])
 
 
+def ssn_format(ssn, rng):
+    """An SSN as Faker writes it (half the time), spaced in its groups, or bare digits."""
+    d = ssn.replace("-", "")
+    return rng.choice([ssn, ssn, f"{d[:3]} {d[3:5]} {d[5:]}", d])
+
+
+def phone_drawer(phone_locales, international):
+    """`phone(rng, fk, lang)`: a number of `lang`'s in-region (2/3) or outside (1/3) locales
+    (`phone_locales[lang]` is the pair), 1/3 given a calling code by `international(raw, loc,
+    rng)`, 1/5 restyled."""
+
+    def phone(rng, fk, lang):
+        inside, outside = phone_locales[lang]
+        loc = rng.choice(inside) if rng.random() < 2 / 3 else rng.choice(outside)
+        raw = fk(loc).phone_number().split("x")[0].strip()
+        while raw.startswith("00"):  # a national number never starts with an international prefix
+            raw = fk(loc).phone_number().split("x")[0].strip()
+        r = rng.random()
+        if r < 1 / 3:
+            raw = international(raw, loc, rng)
+        elif r < 1 / 3 + 1 / 5:
+            raw = restyle(raw, rng)
+        return raw
+
+    return phone
+
+
 def fill(frame, values):
     """Fills a frame from `values` (a callable per placeholder); returns text and spans (code points)."""
     types = {"N": "PERSON", "P": "PHONE", "S": "US_SSN", "E": "EMAIL"}

@@ -41,7 +41,7 @@ no longer held out (change the seed and write new frames).
 """
 
 
-from gen_common import held_out_sets, restyle
+from gen_common import held_out_sets, phone_drawer, ssn_format
 
 # Person providers by language (PERSON is not this set's subject; in-list locales).
 NAME_LOCALES = {
@@ -276,11 +276,6 @@ def lookalikes(rng):
     ]
 
 
-def ssn_format(ssn, rng):
-    d = ssn.replace("-", "")
-    return rng.choice([ssn, ssn, f"{d[:3]} {d[3:5]} {d[5:]}", d])
-
-
 def international(raw, loc, rng):
     """`raw` with its calling code (`+CC`, `00CC` or `+CC (0)`), the trunk 0 dropped where it is."""
     if raw.lstrip("(").startswith("+") or raw.startswith("00") or loc not in CALLING_CODE:
@@ -309,23 +304,6 @@ def international(raw, loc, rng):
     return f"+{cc} {national}"
 
 
-
-
-def phone(rng, fk, lang):
-    """A phone of `lang`'s in-region (2/3) or outside (1/3) locales; 1/3 with calling code, 1/5 restyled."""
-    inside, outside = PHONE_LOCALES[lang]
-    loc = rng.choice(inside) if rng.random() < 2 / 3 else rng.choice(outside)
-    raw = fk(loc).phone_number().split("x")[0].strip()
-    while raw.startswith("00"):  # a national number never starts with an international prefix
-        raw = fk(loc).phone_number().split("x")[0].strip()
-    r = rng.random()
-    if r < 1 / 3:
-        raw = international(raw, loc, rng)
-    elif r < 1 / 3 + 1 / 5:
-        raw = restyle(raw, rng)
-    return raw
-
-
 if __name__ == "__main__":
-    held_out_sets("holdout4", 7171, PHONE_FRAMES, SSN_FRAMES, NAME_LOCALES, phone, ssn_format,
-                  lookalikes)
+    held_out_sets("holdout4", 7171, PHONE_FRAMES, SSN_FRAMES, NAME_LOCALES,
+                  phone_drawer(PHONE_LOCALES, international), ssn_format, lookalikes)
