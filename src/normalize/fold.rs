@@ -188,6 +188,17 @@ pub(super) enum Class {
     Folded(String, bool),
 }
 
+impl Class {
+    /// The class as the table hands it out (never [`Entry::Direct`]).
+    pub(super) fn entry(&self) -> Entry<'_> {
+        match self {
+            Class::Invisible => Entry::Invisible,
+            Class::Whitespace => Entry::Whitespace,
+            Class::Folded(s, k) => Entry::Folded(s, *k),
+        }
+    }
+}
+
 /// Folds one non-ASCII character directly (the table's source, and the path
 /// of characters outside the Basic Multilingual Plane).
 pub(super) fn classify(c: char, skeleton: bool) -> Class {
@@ -269,42 +280,30 @@ pub(crate) fn fold(text: &str, skeleton: bool, collapse: bool) -> Fold {
             .expect("invariant: i is on a char boundary of a non-empty rest");
         let len = c.len_utf8();
         // Almost every character is in the table; the rest fold directly.
-        let (folded, lookalike): (&str, bool) =
-            match fold_table::lookup(c, &text[i..i + len], skeleton) {
-                Entry::Invisible => {
-                    i += len;
-                    continue;
+        let entry = match fold_table::lookup(c, &text[i..i + len], skeleton) {
+            Entry::Direct => {
+                direct = classify(c, skeleton);
+                direct.entry()
+            }
+            entry => entry,
+        };
+        let (folded, lookalike) = match entry {
+            Entry::Invisible => {
+                i += len;
+                continue;
+            }
+            Entry::Whitespace => {
+                if !(collapse && prev_space) {
+                    out.push(b' ');
+                    map.atomic(i..i + len, 1);
                 }
-                Entry::Whitespace => {
-                    if !(collapse && prev_space) {
-                        out.push(b' ');
-                        map.atomic(i..i + len, 1);
-                    }
-                    prev_space = true;
-                    i += len;
-                    continue;
-                }
-                Entry::Folded(s, k) => (s, k),
-                Entry::Direct => match classify(c, skeleton) {
-                    Class::Invisible => {
-                        i += len;
-                        continue;
-                    }
-                    Class::Whitespace => {
-                        if !(collapse && prev_space) {
-                            out.push(b' ');
-                            map.atomic(i..i + len, 1);
-                        }
-                        prev_space = true;
-                        i += len;
-                        continue;
-                    }
-                    Class::Folded(s, k) => {
-                        direct = s;
-                        (direct.as_str(), k)
-                    }
-                },
-            };
+                prev_space = true;
+                i += len;
+                continue;
+            }
+            Entry::Folded(s, k) => (s, k),
+            Entry::Direct => unreachable!("invariant: a direct fold is a class, never Direct"),
+        };
         if !confusable && !skeleton {
             confusable = lookalike;
         }
