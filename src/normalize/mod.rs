@@ -236,6 +236,21 @@ impl Views {
         self.views.iter().find(|v| v.kind == kind)
     }
 
+    /// The leetspeak view (the `l` reading when there is one) when the text is
+    /// written in leetspeak rather than holding a few names with numbers,
+    /// hashes or encoded runs: four rewrites within 128 bytes, inside spelled
+    /// words. Exists for L2, which scores this reading besides the plain text;
+    /// L1 reads every leetspeak view whatever its density.
+    pub fn leetspeak_reading(&self) -> Option<&View> {
+        let view = self
+            .get(ViewKind::LeetL)
+            .or_else(|| self.get(ViewKind::Leet))?;
+        let delta = view.delta()?;
+        let base = self.views.get(delta.base)?;
+        derive::dense_in_spelled_words(base.text.as_bytes(), view.text.as_bytes(), &delta.changed)
+            .then_some(view)
+    }
+
     /// Number of views built.
     pub fn len(&self) -> usize {
         self.views.len()

@@ -317,3 +317,69 @@ pub(super) fn any_mixed_word(bytes: &[u8]) -> bool {
     }
     false
 }
+
+/// Leetspeak rewrites fewer than this within any [`LEET_SPAN`] bytes are
+/// incidental (`mp3`, `x86`, `h264`, `utf8`).
+const LEET_MIN_CHANGED: usize = 4;
+
+/// The span (bytes of the view) [`LEET_MIN_CHANGED`] rewrites must fall in:
+/// the L2 n-gram model's window.
+const LEET_SPAN: usize = 128;
+
+/// A leetspeak word longer than this is an encoded run or an identifier
+/// (base64, a JWT, a hash), not a spelled word.
+const LEET_MAX_WORD: usize = 20;
+
+/// Whether a leetspeak reading `read` of `base` (same length), rewritten at the
+/// ascending positions `changed`, holds [`LEET_MIN_CHANGED`] rewrites within
+/// some [`LEET_SPAN`] bytes inside words that read as spelled words
+/// ([`spelled`]): a text written in leetspeak, not one with a few names with
+/// numbers, hashes or encoded runs in it.
+pub(crate) fn dense_in_spelled_words(base: &[u8], read: &[u8], changed: &[usize]) -> bool {
+    if base.len() != read.len() {
+        return false;
+    }
+    let kept: Vec<usize> = changed
+        .iter()
+        .copied()
+        .filter(|&at| at < base.len() && spelled(base, read, at))
+        .collect();
+    kept.windows(LEET_MIN_CHANGED)
+        .any(|w| w[LEET_MIN_CHANGED - 1] - w[0] < LEET_SPAN)
+}
+
+/// Whether the word of `base` around byte `at` is leetspeak for a word
+/// (`1gn0r3`, `c0nf1d3n71al`) rather than a name with a number (`base64`,
+/// `rot13`, `h264`), a hexadecimal run (hashes, UUIDs, hex dumps) or a random
+/// token (a base64 segment between slashes): at most [`LEET_MAX_WORD`] bytes,
+/// not all hexadecimal digits, not letters followed only by digits (unless one
+/// or two letters and one digit: `m3`, `th3`), and its reading in `read` (the
+/// same bytes, leetspeak folded) holds no run of five consonants.
+fn spelled(base: &[u8], read: &[u8], at: usize) -> bool {
+    let mut start = at;
+    while start > 0 && is_token_byte(base[start - 1]) {
+        start -= 1;
+    }
+    let mut end = at + 1;
+    while end < base.len() && is_token_byte(base[end]) {
+        end += 1;
+    }
+    let word = &base[start..end];
+    if word.len() > LEET_MAX_WORD || word.iter().all(u8::is_ascii_hexdigit) {
+        return false;
+    }
+    let letters = word.iter().take_while(|b| b.is_ascii_alphabetic()).count();
+    let suffix = &word[letters..];
+    if letters > 0 && suffix.iter().all(u8::is_ascii_digit) && (letters >= 3 || suffix.len() >= 2) {
+        return false;
+    }
+    let mut run = 0;
+    for &b in &read[start..end] {
+        let consonant = b.is_ascii_alphabetic() && !b"aeiouy".contains(&b);
+        run = if consonant { run + 1 } else { 0 };
+        if run >= 5 {
+            return false;
+        }
+    }
+    true
+}

@@ -14,6 +14,6 @@ mod tests;
 
 #[cfg(test)]
 pub(crate) use common_words::COMMON_WORDS;
-pub(crate) use leet::{LeetScan, leet};
+pub(crate) use leet::{LeetScan, dense_in_spelled_words, leet};
 pub(crate) use readings::{Readings, readings, reversed, rot13};
 pub(crate) use spaced::{join_spaced, looks_spaced};

@@ -7,7 +7,7 @@
 use super::{Budget, Report, Scan, Stage, StageFuture};
 use crate::detect::Layer;
 use crate::detect::classifier::{Classifier, ClassifierError};
-use crate::normalize::{View, ViewKind, Views};
+use crate::normalize::{ViewKind, Views};
 use crate::pipeline::budget::LayerFailure;
 
 /// Separates segments in the joined text L2 reads.
@@ -93,24 +93,20 @@ fn join_segments(scan: &Scan<'_>) -> String {
 }
 
 /// The views of each injection-scoped segment, built by L1's normalizer, that
-/// undo an obfuscation the model text keeps: leetspeak (the `l`-reading view
-/// when there is one) once it rewrote [`LEET_MIN_CHANGED`] bytes close together, and
-/// spaced or dotted letters joined. L2 scores each one besides the plain text
-/// and keeps the highest score, so an obfuscated prompt scores about as its
-/// plain reading does (both readings of a benign prompt are benign alike).
-/// Text hidden in Unicode tag characters or variation selectors is scored
-/// too: no benign text hides text that way. Look-alike letters need no view: the model text maps them.
-/// Other decoded payloads (base64, hex, ROT13...) are left to L1: scoring them
-/// flagged benign encoded files in the generated tests.
-/// Each comes with its segment's position in `segments`.
+/// undo an obfuscation the model text keeps: leetspeak when it is more than
+/// incidental ([`Views::leetspeak_reading`]) and spaced or dotted letters
+/// joined. L2 scores each one besides the plain text and keeps the highest
+/// score, so an obfuscated prompt scores about as its plain reading does (both
+/// readings of a benign prompt are benign alike). Text hidden in Unicode tag
+/// characters or variation selectors is scored too: no benign text hides text
+/// that way. Look-alike letters need no view: the model text maps them. Other
+/// decoded payloads (base64, hex, ROT13...) are left to L1: scoring them
+/// flagged benign encoded files in the generated tests. Each comes with its
+/// segment's position in `segments`.
 fn deobfuscated(segments: &[Views]) -> Vec<(usize, &str)> {
     let mut texts = Vec::new();
     for (k, views) in segments.iter().enumerate() {
-        let leet = views
-            .get(ViewKind::LeetL)
-            .or_else(|| views.get(ViewKind::Leet))
-            .filter(|v| dense_in_words(views, v));
-        if let Some(view) = leet {
+        if let Some(view) = views.leetspeak_reading() {
             texts.push((k, view.text.as_str()));
         }
         for view in views.iter() {
@@ -123,77 +119,6 @@ fn deobfuscated(segments: &[Views]) -> Vec<(usize, &str)> {
         }
     }
     texts
-}
-
-/// Leetspeak rewrites fewer than this within any [`LEET_SPAN`] bytes are
-/// incidental (`mp3`, `x86`, `h264`, `utf8`): the plain score stands.
-const LEET_MIN_CHANGED: usize = 4;
-
-/// The span (bytes of the view) [`LEET_MIN_CHANGED`] rewrites must fall in:
-/// the n-gram model's window.
-const LEET_SPAN: usize = 128;
-
-/// A leetspeak word longer than this is an encoded run or an identifier
-/// (base64, a JWT, a hash), not a spelled word.
-const LEET_MAX_WORD: usize = 20;
-
-/// Whether some [`LEET_SPAN`] bytes of the leetspeak view `view` hold
-/// [`LEET_MIN_CHANGED`] rewrites inside words that read as spelled words
-/// ([`spelled`]).
-fn dense_in_words(views: &Views, view: &View) -> bool {
-    let (Some(delta), Some(base)) = (
-        view.delta(),
-        view.delta().and_then(|d| views.iter().nth(d.base)),
-    ) else {
-        return false;
-    };
-    let (base, read) = (base.text.as_bytes(), view.text.as_bytes());
-    let kept: Vec<usize> = delta
-        .changed
-        .iter()
-        .copied()
-        .filter(|&at| at < base.len() && base.len() == read.len() && spelled(base, read, at))
-        .collect();
-    kept.windows(LEET_MIN_CHANGED)
-        .any(|w| w[LEET_MIN_CHANGED - 1] - w[0] < LEET_SPAN)
-}
-
-/// Whether the word of `base` around byte `at` is leetspeak for a word
-/// (`1gn0r3`, `c0nf1d3n71al`) rather than a name with a number (`base64`,
-/// `rot13`, `h264`), a hexadecimal run (hashes, UUIDs, hex dumps) or a
-/// random token (a base64 segment between slashes): at most
-/// [`LEET_MAX_WORD`] bytes, not all hexadecimal digits, not letters followed
-/// only by digits (unless one or two letters and one digit: `m3`, `th3`), and
-/// its reading in `read` (the same bytes,
-/// leetspeak folded) holds no run of five consonants.
-fn spelled(base: &[u8], read: &[u8], at: usize) -> bool {
-    let in_word = |b: u8| b.is_ascii_alphanumeric() || b >= 0x80 || b"@$!|+".contains(&b);
-    let mut start = at;
-    while start > 0 && in_word(base[start - 1]) {
-        start -= 1;
-    }
-    let mut end = at + 1;
-    while end < base.len() && in_word(base[end]) {
-        end += 1;
-    }
-    let word = &base[start..end];
-    if word.len() > LEET_MAX_WORD || word.iter().all(u8::is_ascii_hexdigit) {
-        return false;
-    }
-    let letters = word.iter().take_while(|b| b.is_ascii_alphabetic()).count();
-    let suffix = &word[letters..];
-    if letters > 0 && suffix.iter().all(u8::is_ascii_digit) && (letters >= 3 || suffix.len() >= 2) {
-        return false;
-    }
-    let mut run = 0;
-    for &b in &read[start..end] {
-        let consonant = b.is_ascii_alphabetic() && !b"aeiouy".contains(&b);
-        run = if consonant { run + 1 } else { 0 };
-        if run >= 5 {
-            return false;
-        }
-    }
-    true
 }
 
 #[cfg(test)]
