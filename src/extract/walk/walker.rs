@@ -63,21 +63,27 @@ impl Walker {
         let Node::Str(s) = v else {
             return Ok(false);
         };
-        if s.is_empty() {
-            return Ok(true);
+        if !s.is_empty() {
+            self.admit(s.len())?;
+            self.segments.push(Segment {
+                role,
+                text: s.as_ref().to_owned(),
+                location: Location::from_steps(self.path.clone()),
+            });
         }
-        self.text_bytes += s.len();
+        Ok(true)
+    }
+
+    /// Counts `len` more bytes of segment text, refused beyond the limit
+    /// (before the text is copied).
+    fn admit(&mut self, len: usize) -> Result<(), ExtractError> {
+        self.text_bytes += len;
         if self.text_bytes > self.max_text_bytes {
             return Err(ExtractError::TooMuchText {
                 max: self.max_text_bytes,
             });
         }
-        self.segments.push(Segment {
-            role,
-            text: s.as_ref().to_owned(),
-            location: Location::from_steps(self.path.clone()),
-        });
-        Ok(true)
+        Ok(())
     }
 
     /// Takes a base64 string holding a plain-text document as a segment of its
@@ -96,20 +102,14 @@ impl Walker {
         let Some(text) = decoded else {
             return self.text(v, role);
         };
-        if text.is_empty() {
-            return Ok(true);
-        }
-        self.text_bytes += text.len();
-        if self.text_bytes > self.max_text_bytes {
-            return Err(ExtractError::TooMuchText {
-                max: self.max_text_bytes,
+        if !text.is_empty() {
+            self.admit(text.len())?;
+            self.segments.push(Segment {
+                role,
+                text,
+                location: Location::base64_at(self.path.clone()),
             });
         }
-        self.segments.push(Segment {
-            role,
-            text,
-            location: Location::base64_at(self.path.clone()),
-        });
         Ok(true)
     }
 
