@@ -73,6 +73,8 @@ use map::OffsetMap;
 
 pub use bmp::BmpTable;
 pub use compact::CompactView;
+#[cfg(test)]
+pub(crate) use decode::{in_selectors, in_tags};
 pub use digits::DigitView;
 #[cfg(test)]
 pub(crate) use model::model_text;

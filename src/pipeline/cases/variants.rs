@@ -188,14 +188,7 @@ pub(super) const VARIANTS: &[Variant] = &[
         name: "variation selectors",
         prefix: "Hello there. \u{1F600}",
         // Bytes as variation selectors after an emoji ("emoji smuggling").
-        apply: |s| {
-            s.bytes()
-                .filter_map(|b| match b {
-                    0..=15 => char::from_u32(0xFE00 + u32::from(b)),
-                    _ => char::from_u32(0xE0100 + u32::from(b) - 16),
-                })
-                .collect()
-        },
+        apply: crate::normalize::in_selectors,
     },
     Variant {
         name: "rot13",
