@@ -24,7 +24,7 @@ pub(crate) fn serve(config_path: Option<&Path>) -> ExitCode {
         Ok(config) => config,
         Err(code) => return code,
     };
-    promptgate::telemetry::init_logging(
+    let _log = promptgate::telemetry::init_logging(
         &config.log.level,
         config.log.format == promptgate::policy::LogFormat::Json,
     );

@@ -1,9 +1,43 @@
 //! The runner's own log output.
+//!
+//! Lines go to stderr through a bounded queue and a thread of their own, never from the
+//! threads that answer APISIX. When APISIX starts the runner (`ext-plugin.cmd`), stderr
+//! is a pipe that APISIX drains into its error log; a pipe nobody drains fast enough
+//! fills after 64 KiB, and a direct write would then block the I/O thread that logged,
+//! and with it every connection that thread serves (audit events make one line per
+//! decision). The same holds for journald's stream socket under systemd and a
+//! container runtime's pipe. A full queue drops the line and counts it instead
+//! ([`dropped_log_lines`], exported as `promptgate_log_lines_dropped_total`).
+//!
+//! When stderr is a regular file (`2>>runner.log`), lines are written directly, in
+//! order with the answers: a file never fills the way a pipe does.
 
+use std::fs::File;
+use std::os::fd::AsFd;
+use std::sync::OnceLock;
+
+use tracing_appender::non_blocking::{ErrorCounter, NonBlocking, NonBlockingBuilder, WorkerGuard};
 use tracing_subscriber::EnvFilter;
 use tracing_subscriber::filter::Directive;
+use tracing_subscriber::fmt::writer::EitherWriter;
 
 use super::json::JsonLines;
+
+/// Lines the queue holds before it drops: most of a second of audit events at full
+/// load, about 500 bytes each, so at most about 4 MiB queued (the runner's memory
+/// budget is 100 MiB).
+const QUEUED_LINES: usize = 8 * 1024;
+
+/// The counter of the installed writer's dropped lines.
+static DROPPED: OnceLock<ErrorCounter> = OnceLock::new();
+
+/// Keeps the log writer's thread alive: dropping it (when `serve` returns) writes out
+/// the lines still queued, waiting at most about a second for a stalled stderr.
+#[derive(Debug)]
+#[must_use = "dropping the guard stops the log writer"]
+pub struct LogGuard {
+    _writer: Option<WorkerGuard>,
+}
 
 /// Libraries that see prompt text and log pieces of it at debug or trace level
 /// (the tokenizer logs every normalization step with the characters it
@@ -12,16 +46,35 @@ use super::json::JsonLines;
 const TEXT_SEEING_LIBRARIES: [&str; 2] = ["tokenizers", "ort"];
 
 /// Installs the global tracing subscriber: `level` as the filter (`RUST_LOG`
-/// wins when set), JSON lines on stderr when `json`, else text lines. Calling it
-/// twice is harmless (the second call keeps the first subscriber). Takes plain
-/// values so that telemetry depends on no configuration format.
-pub fn init_logging(level: &str, json: bool) {
+/// wins when set), JSON lines on stderr when `json`, else text lines, written by a
+/// thread of their own (see the module doc); keep the returned guard for as long as
+/// the runner logs. Calling it twice is harmless (the second call keeps the first
+/// subscriber). Takes plain values so that telemetry depends on no configuration
+/// format.
+pub fn init_logging(level: &str, json: bool) -> LogGuard {
     let filter = EnvFilter::try_from_default_env()
         .or_else(|_| EnvFilter::try_new(level))
         .unwrap_or_else(|_| EnvFilter::new("info"));
+    let (queue, guard) = if stderr_is_a_file() {
+        (None, None)
+    } else {
+        let (queue, guard) = NonBlockingBuilder::default()
+            .lossy(true)
+            .buffered_lines_limit(QUEUED_LINES)
+            .thread_name("promptgate-log")
+            .finish(std::io::stderr());
+        let _ = DROPPED.set(queue.error_counter());
+        (Some(queue), Some(guard))
+    };
+    let writer = move || -> EitherWriter<NonBlocking, std::io::Stderr> {
+        match &queue {
+            Some(queue) => EitherWriter::A(queue.clone()),
+            None => EitherWriter::B(std::io::stderr()),
+        }
+    };
     let builder = tracing_subscriber::fmt()
         .with_env_filter(quiet_text_seeing_libraries(filter))
-        .with_writer(std::io::stderr);
+        .with_writer(writer);
     let _ = if json {
         builder
             .json()
@@ -32,6 +85,24 @@ pub fn init_logging(level: &str, json: bool) {
     } else {
         builder.try_init()
     };
+    LogGuard { _writer: guard }
+}
+
+/// Whether stderr is a regular file (not a pipe, socket or terminal).
+fn stderr_is_a_file() -> bool {
+    std::io::stderr()
+        .as_fd()
+        .try_clone_to_owned()
+        .map(File::from)
+        .and_then(|file| file.metadata())
+        .is_ok_and(|meta| meta.file_type().is_file())
+}
+
+/// Log lines dropped because stderr did not keep up (0 before logging starts).
+pub fn dropped_log_lines() -> u64 {
+    DROPPED
+        .get()
+        .map_or(0, |counter| counter.dropped_lines() as u64)
 }
 
 /// `filter` with every library of [`TEXT_SEEING_LIBRARIES`] capped at `warn`.

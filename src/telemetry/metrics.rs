@@ -48,6 +48,8 @@ pub const ROUTE_LABELS_OVERFLOW_TOTAL: &str = "promptgate_route_labels_overflow_
 pub const SCAN_REJECTED_TOTAL: &str = "promptgate_scan_rejected_total";
 /// Large scans running on, or waiting for, a scan thread.
 pub const SCAN_QUEUED: &str = "promptgate_scan_queued";
+/// Log lines (audit events included) dropped because stderr did not keep up.
+pub const LOG_LINES_DROPPED_TOTAL: &str = "promptgate_log_lines_dropped_total";
 
 /// Histogram buckets for durations: 25 µs to 2.5 s.
 const DURATION_BUCKETS: &[f64] = &[
@@ -223,6 +225,8 @@ async fn answer(
     let target = parts.next().unwrap_or_default();
     let target = target.split(|&b| b == b'?').next().unwrap_or_default();
     let (status, content_type, body) = if method == b"GET" && target == path.as_bytes() {
+        // Counted by the log writer; read when scraped.
+        counter!(LOG_LINES_DROPPED_TOTAL).absolute(super::logging::dropped_log_lines());
         (
             "200 OK",
             "text/plain; version=0.0.4",
@@ -277,6 +281,10 @@ fn describe() {
     describe_gauge!(
         SCAN_QUEUED,
         "Large scans running on or waiting for a scan thread"
+    );
+    describe_counter!(
+        LOG_LINES_DROPPED_TOTAL,
+        "Log lines (audit events included) dropped because stderr did not keep up"
     );
 }
 

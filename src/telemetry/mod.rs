@@ -16,13 +16,13 @@ mod logging;
 mod metrics;
 
 pub use audit::{AUDIT_TARGET, AuditEvent, audit};
-pub use logging::init_logging;
+pub use logging::{LogGuard, dropped_log_lines, init_logging};
 pub use metrics::{
     BLOCKED_TOTAL, CACHE_HITS_TOTAL, CACHE_MISSES_TOTAL, CONF_TOKENS_EVICTED_TOTAL,
-    CONFIG_RELOADS_TOTAL, INFLIGHT, InflightGuard, MetricsError, OVERFLOW_ROUTE_LABEL,
-    REDACTED_TOTAL, REDIS_UP, REQUESTS_TOTAL, ROUTE_LABELS_OVERFLOW_TOTAL, RUNNER_ERRORS_TOTAL,
-    RouteCounters, RouteLabels, SCAN_DURATION, SCAN_QUEUED, SCAN_REJECTED_TOTAL,
-    record_answer_decision, record_cache_hit, record_cache_miss, record_conf_tokens_evicted,
-    record_decision, record_layer, record_reload, record_runner_error, record_scan_rejected,
-    serve_metrics, set_redis_up, set_scan_queued,
+    CONFIG_RELOADS_TOTAL, INFLIGHT, InflightGuard, LOG_LINES_DROPPED_TOTAL, MetricsError,
+    OVERFLOW_ROUTE_LABEL, REDACTED_TOTAL, REDIS_UP, REQUESTS_TOTAL, ROUTE_LABELS_OVERFLOW_TOTAL,
+    RUNNER_ERRORS_TOTAL, RouteCounters, RouteLabels, SCAN_DURATION, SCAN_QUEUED,
+    SCAN_REJECTED_TOTAL, record_answer_decision, record_cache_hit, record_cache_miss,
+    record_conf_tokens_evicted, record_decision, record_layer, record_reload, record_runner_error,
+    record_scan_rejected, serve_metrics, set_redis_up, set_scan_queued,
 };

@@ -1,8 +1,13 @@
 //! Metrics scraped over HTTP, audit events, and `promptgate health`
 //! (issue 4, items 4 and 5).
 
+use std::os::unix::net::UnixStream;
+use std::process::{Child, Stdio};
+use std::time::{Duration, Instant};
+
 use crate::ops_common::{audit_lines, http_get, runner_with_metrics, sample, scrape};
-use crate::support::{base_command, chat_body, continues, stop_of};
+use crate::support::redis::free_port;
+use crate::support::{Apisix, base_command, chat_body, continues, stop_of};
 
 #[test]
 fn metrics_count_verdicts_layers_cache_and_errors() {
@@ -211,4 +216,58 @@ fn health_exits_zero_for_a_live_runner_and_one_otherwise() {
         Some(1),
         "a dead metrics endpoint fails --metrics"
     );
+}
+
+/// A runner whose stderr nobody drains (APISIX reads the pipe of the runner it
+/// started; a busy worker or a stuck log shipper stops reading) keeps answering: log
+/// lines wait on a writer thread's queue, and once it is full they are dropped and
+/// counted instead of blocking the threads that answer. Before, the audit event of
+/// about the 130th decision filled the 64 KiB pipe and every connection hung.
+#[test]
+fn an_undrained_stderr_never_stalls_answers() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let socket = dir.path().join("runner.sock");
+    let port = free_port();
+    let mut child = KillOnDrop(
+        base_command(dir.path())
+            .arg("serve")
+            .env(
+                "APISIX_LISTEN_ADDRESS",
+                format!("unix:{}", socket.display()),
+            )
+            .env("PROMPTGATE_METRICS_ENABLED", "true")
+            .env("PROMPTGATE_METRICS_LISTEN", format!("127.0.0.1:{port}"))
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn promptgate"),
+    );
+    // Held open and never read.
+    let _undrained = child.0.stderr.take().expect("stderr pipe");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while UnixStream::connect(&socket).is_err() {
+        assert!(Instant::now() < deadline, "runner did not listen");
+        assert!(child.0.try_wait().ok().flatten().is_none(), "runner exited");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let mut apisix = Apisix::connect(&socket);
+    let token = apisix.token("{}");
+    // One audit event (about 500 bytes) per decision: more lines than the pipe and the
+    // writer's queue (8,192 lines) hold together. L0 answers repeats quickly.
+    let body = chat_body("what is the capital of France?");
+    for _ in 0..10_000 {
+        let (reply, _) = apisix.post(token, &body, &[]);
+        assert!(continues(&reply));
+    }
+    let dropped = sample(&scrape(port), "promptgate_log_lines_dropped_total", &[]);
+    assert!(dropped.is_some_and(|n| n > 0.0), "{dropped:?}");
+}
+
+/// A child process killed when the test ends, passed or not.
+struct KillOnDrop(Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
