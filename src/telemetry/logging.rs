@@ -1,7 +1,7 @@
 //! The runner's own log output.
 //!
-//! Lines go to stderr through a bounded queue and a thread of their own, never from the
-//! threads that answer APISIX. When APISIX starts the runner (`ext-plugin.cmd`), stderr
+//! Lines go to stderr through a bounded queue and a thread of their own
+//! ([`super::log_queue`]), never from the threads that answer APISIX. When APISIX starts the runner (`ext-plugin.cmd`), stderr
 //! is a pipe that APISIX drains into its error log; a pipe nobody drains fast enough
 //! fills after 64 KiB, and a direct write would then block the I/O thread that logged,
 //! and with it every connection that thread serves (audit events make one line per
@@ -16,27 +16,26 @@ use std::fs::File;
 use std::os::fd::AsFd;
 use std::sync::OnceLock;
 
-use tracing_appender::non_blocking::{ErrorCounter, NonBlocking, NonBlockingBuilder, WorkerGuard};
 use tracing_subscriber::EnvFilter;
 use tracing_subscriber::filter::Directive;
 use tracing_subscriber::fmt::writer::EitherWriter;
 
 use super::json::JsonLines;
+use super::log_queue::{LogQueue, QueueGuard, QueueOptions};
 
-/// Lines the queue holds before it drops: most of a second of audit events at full
-/// load, about 500 bytes each, so at most about 4 MiB queued (the runner's memory
-/// budget is 100 MiB).
-const QUEUED_LINES: usize = 8 * 1024;
+/// Bytes queued before lines are dropped: most of a second of audit events (about 500
+/// bytes each) at full load, within the runner's 100 MiB memory budget.
+const QUEUED_BYTES: usize = 4 << 20;
 
-/// The counter of the installed writer's dropped lines.
-static DROPPED: OnceLock<ErrorCounter> = OnceLock::new();
+/// The installed queue, for its count of dropped lines.
+static QUEUE: OnceLock<LogQueue> = OnceLock::new();
 
 /// Keeps the log writer's thread alive: dropping it (when `serve` returns) writes out
 /// the lines still queued, waiting at most about a second for a stalled stderr.
 #[derive(Debug)]
 #[must_use = "dropping the guard stops the log writer"]
 pub struct LogGuard {
-    _writer: Option<WorkerGuard>,
+    _writer: Option<QueueGuard>,
 }
 
 /// Libraries that see prompt text and log pieces of it at debug or trace level
@@ -58,15 +57,14 @@ pub fn init_logging(level: &str, json: bool) -> LogGuard {
     let (queue, guard) = if stderr_is_a_file() {
         (None, None)
     } else {
-        let (queue, guard) = NonBlockingBuilder::default()
-            .lossy(true)
-            .buffered_lines_limit(QUEUED_LINES)
-            .thread_name("promptgate-log")
-            .finish(std::io::stderr());
-        let _ = DROPPED.set(queue.error_counter());
+        let options = QueueOptions {
+            max_bytes: QUEUED_BYTES,
+        };
+        let (queue, guard) = LogQueue::start(std::io::stderr(), options);
+        let _ = QUEUE.set(queue.clone());
         (Some(queue), Some(guard))
     };
-    let writer = move || -> EitherWriter<NonBlocking, std::io::Stderr> {
+    let writer = move || -> EitherWriter<LogQueue, std::io::Stderr> {
         match &queue {
             Some(queue) => EitherWriter::A(queue.clone()),
             None => EitherWriter::B(std::io::stderr()),
@@ -100,9 +98,7 @@ fn stderr_is_a_file() -> bool {
 
 /// Log lines dropped because stderr did not keep up (0 before logging starts).
 pub fn dropped_log_lines() -> u64 {
-    DROPPED
-        .get()
-        .map_or(0, |counter| counter.dropped_lines() as u64)
+    QUEUE.get().map_or(0, LogQueue::dropped)
 }
 
 /// `filter` with every library of [`TEXT_SEEING_LIBRARIES`] capped at `warn`.

@@ -12,6 +12,7 @@
 
 mod audit;
 mod json;
+mod log_queue;
 mod logging;
 mod metrics;
 

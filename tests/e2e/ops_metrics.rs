@@ -251,10 +251,10 @@ fn an_undrained_stderr_never_stalls_answers() {
     }
     let mut apisix = Apisix::connect(&socket);
     let token = apisix.token("{}");
-    // One audit event (about 500 bytes) per decision: more lines than the pipe and the
-    // writer's queue (8,192 lines) hold together. L0 answers repeats quickly.
+    // One audit event (about 470 bytes) per decision: twice what the pipe and the
+    // writer's buffer (4 MiB) hold together. L0 answers repeats quickly.
     let body = chat_body("what is the capital of France?");
-    for _ in 0..10_000 {
+    for _ in 0..20_000 {
         let (reply, _) = apisix.post(token, &body, &[]);
         assert!(continues(&reply));
     }
