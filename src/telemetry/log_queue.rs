@@ -22,6 +22,9 @@ use std::time::Duration;
 /// behind a written batch, and at most this many wake-ups a second.
 const BATCH_INTERVAL: Duration = Duration::from_millis(5);
 
+/// A batch buffer larger than this after a burst is given back to the allocator.
+const KEPT_CAPACITY: usize = 256 << 10;
+
 /// How long dropping the guard waits for the last batch to be written.
 const FINAL_FLUSH: Duration = Duration::from_secs(1);
 
@@ -140,6 +143,7 @@ fn write_batches<W: Write>(shared: &Shared, mut sink: W) {
         // with a log line, and the answering threads never see the error.
         let _ = sink.write_all(&batch).and_then(|()| sink.flush());
         batch.clear();
+        batch.shrink_to(KEPT_CAPACITY);
         if stopping {
             let mut state = shared.lock();
             if state.buffer.is_empty() {
