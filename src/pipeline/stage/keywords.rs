@@ -1,5 +1,6 @@
 //! L1 as a stage: keyword rules over every view of each injection-scoped
-//! segment, and across adjacent same-role segments. The views are L1's work,
+//! segment, and across adjacent same-role segments; the adversarial-suffix
+//! detector over each segment's original text. The views are L1's work,
 //! so its timing and budget include them.
 
 use std::ops::Range;
@@ -38,7 +39,10 @@ impl Stage for L1 {
             .injection
             .iter()
             .zip(views)
-            .map(|(&i, views)| self.0.scan(views, i, &mut findings))
+            .map(|(&i, views)| {
+                self.0.scan_suffix(&scan.segments[i].text, i, &mut findings);
+                self.0.scan(views, i, &mut findings)
+            })
             .collect();
         for run in same_role_runs(scan.injection, scan.segments) {
             let parts: Vec<JoinedSegment<'_>> = run
