@@ -22,8 +22,9 @@
 //! not a paste), when the window's brackets are not balanced (balanced code,
 //! LaTeX and JSON stay silent), and when the score reaches [`THRESHOLD`].
 //! Emoticons and hashtags / mentions are not odd. The work is bounded: only
-//! the last [`TAIL_BYTES`] of the last line are read, without allocating, so
-//! the cost does not grow with the prompt.
+//! the last [`TAIL_BYTES`] of the last line are read (their bytes once, their
+//! last 26 words once more), without allocating, so the cost does not grow
+//! with the prompt.
 //!
 //! Tuned on the training pool's adversarial-suffix attacks and benign texts
 //! and on `testdata/suffix_stress.jsonl` (benign code, stack traces, LaTeX,
@@ -48,6 +49,8 @@ const WINDOW: usize = 14;
 const MIN_WORDS: usize = 10;
 /// Words before the window, at least.
 const MIN_PREFIX: usize = 4;
+/// Words before the window that are read, at most (the request's last words).
+const PREFIX_WORDS: usize = 12;
 /// Share of plain words before the window, at least (in percent).
 const PREFIX_PLAIN_PCT: usize = 75;
 /// Score from which the tail is an adversarial suffix.
@@ -83,24 +86,33 @@ pub fn detect(text: &str) -> Option<SuffixHit> {
     {
         return None;
     }
-    // The words of the tail, a cut first word dropped.
-    let words = || tail.split_whitespace().skip(usize::from(cut));
-    let n = words().count();
-    if n < MIN_WORDS {
+    // The last words of the tail, last first, a cut first word dropped: the
+    // window and the words of the request just before it, no more.
+    let mut last: [&str; WINDOW + PREFIX_WORDS + 1] = [""; WINDOW + PREFIX_WORDS + 1];
+    let mut n = 0;
+    for (slot, word) in last.iter_mut().zip(tail.split_whitespace().rev()) {
+        *slot = word;
+        n += 1;
+    }
+    let more = n == last.len();
+    if more {
+        n -= 1;
+    } else if cut {
+        n = n.saturating_sub(1);
+    }
+    if !more && n < MIN_WORDS {
         return None;
     }
     let window = WINDOW.min(n - MIN_PREFIX);
-    let prefix = n - window;
-    let plain = words().take(prefix).filter(|w| is_plain(w)).count();
-    if plain * 100 < prefix * PREFIX_PLAIN_PCT {
+    let prefix = &last[window..n];
+    let plain = prefix.iter().filter(|w| is_plain(w)).count();
+    if plain * 100 < prefix.len() * PREFIX_PLAIN_PCT {
         return None;
     }
     let mut odd = 0i32;
     let mut code = 0i32;
     let mut brackets = Brackets::default();
-    let mut first: Option<&str> = None;
-    for word in words().skip(prefix) {
-        first.get_or_insert(word);
+    for word in last[..window].iter().rev() {
         odd += i32::from(is_odd(word));
         code += i32::from(is_code(word));
         if !is_emoticon(word) {
@@ -112,9 +124,9 @@ pub fn detect(text: &str) -> Option<SuffixHit> {
         return None;
     }
     let score = odd + 2 * brackets.mismatched as i32 + unclosed as i32 - 2 * code;
-    let first = first?;
-    // `first` is a subslice of `trimmed`: its offset is where the window starts.
-    let at = first.as_ptr() as usize - trimmed.as_ptr() as usize;
+    // The window's first word is a subslice of `trimmed`: its offset is where
+    // the window starts.
+    let at = last[window - 1].as_ptr() as usize - trimmed.as_ptr() as usize;
     (score >= THRESHOLD).then_some(SuffixHit {
         span: at..trimmed.len(),
         score,
