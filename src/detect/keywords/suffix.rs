@@ -14,13 +14,17 @@
 //!   punctuation between two letters (`Article."Add`, apostrophes, hyphens,
 //!   dots and slashes excepted), a case change inside a word (`similarlyNow`,
 //!   `ISBNancouver`), or a word of punctuation only with a bracket in it;
-//! * **bracket errors**: closers that match no opener, and openers left open;
+//! * **pairing errors**: closers that match no opener, openers left open (a
+//!   pair the request opened and the window closes is no error), an odd
+//!   number of `"` or of backtick runs;
 //! * **code evidence** (subtracted): statement ends (`;`), JSON keys (`":`),
 //!   paths (`::`), which real code and data carry and suffixes rarely do.
 //!
-//! It fires only when the words before the window are mostly plain (a request,
-//! not a paste), when the window's brackets are not balanced (balanced code,
-//! LaTeX and JSON stay silent), and when the score reaches [`THRESHOLD`].
+//! The score is the odd words, plus the pairing errors (a closer that matches
+//! nothing twice), minus twice the code evidence. It fires only when the words
+//! before the window are mostly plain (a request, not a paste), when the
+//! window has a pairing error (balanced code, LaTeX and JSON stay silent), and
+//! when the score reaches [`THRESHOLD`].
 //! Emoticons and hashtags / mentions are not odd. The work is bounded: only
 //! the last [`TAIL_BYTES`] of the last line are read (their bytes once, their
 //! last 26 words once more), without allocating, so the cost does not grow
@@ -54,7 +58,7 @@ const PREFIX_WORDS: usize = 12;
 /// Share of plain words before the window, at least (in percent).
 const PREFIX_PLAIN_PCT: usize = 75;
 /// Score from which the tail is an adversarial suffix.
-pub const THRESHOLD: i32 = 6;
+pub const THRESHOLD: i32 = 5;
 
 /// Openers unclosed at the end count up to this many.
 const UNCLOSED_CAP: usize = 4;
@@ -78,11 +82,11 @@ pub fn detect(text: &str) -> Option<SuffixHit> {
     }
     let cut = start > line_start;
     let tail = &trimmed[start..];
-    // A window without a bracket is balanced and never fires: most texts stop
-    // at this one pass over the tail's bytes.
+    // A window without a bracket, quote or backtick has no pairing error and
+    // never fires: most texts stop at this one pass over the tail's bytes.
     if !tail
         .bytes()
-        .any(|b| matches!(b, b'(' | b')' | b'[' | b']' | b'{' | b'}'))
+        .any(|b| matches!(b, b'(' | b')' | b'[' | b']' | b'{' | b'}' | b'"' | b'`'))
     {
         return None;
     }
@@ -104,26 +108,39 @@ pub fn detect(text: &str) -> Option<SuffixHit> {
         return None;
     }
     let window = WINDOW.min(n - MIN_PREFIX);
-    let prefix = &last[window..n];
-    let plain = prefix.iter().filter(|w| is_plain(w)).count();
-    if plain * 100 < prefix.len() * PREFIX_PLAIN_PCT {
-        return None;
-    }
-    let mut odd = 0i32;
-    let mut code = 0i32;
+    let (prefix, tail_words) = (&last[window..n], &last[..window]);
+    // Pairing errors first, the cheapest test most texts fail. Brackets the
+    // request opened may close in the window: read its words first, and count
+    // only the window's errors.
     let mut brackets = Brackets::default();
-    for word in last[..window].iter().rev() {
-        odd += i32::from(is_odd(word));
-        code += i32::from(is_code(word));
+    for word in prefix.iter().rev().filter(|w| !is_emoticon(w)) {
+        brackets.read(word);
+    }
+    let open_before = brackets.depth;
+    brackets.mismatched = 0;
+    let (mut quotes, mut ticks) = (0usize, 0usize);
+    for word in tail_words.iter().rev() {
+        quotes += word.bytes().filter(|&b| b == b'"').count();
+        ticks += backtick_runs(word);
         if !is_emoticon(word) {
             brackets.read(word);
         }
     }
-    let unclosed = brackets.depth.min(UNCLOSED_CAP);
-    if brackets.mismatched + unclosed == 0 {
+    let unclosed = brackets.depth.saturating_sub(open_before).min(UNCLOSED_CAP);
+    let errors = 2 * brackets.mismatched + unclosed + quotes % 2 + ticks % 2;
+    if errors == 0 {
         return None;
     }
-    let score = odd + 2 * brackets.mismatched as i32 + unclosed as i32 - 2 * code;
+    let plain = prefix.iter().filter(|w| is_plain(w)).count();
+    if plain * 100 < prefix.len() * PREFIX_PLAIN_PCT {
+        return None;
+    }
+    let (mut odd, mut code) = (0i32, 0i32);
+    for word in tail_words {
+        odd += i32::from(is_odd(word));
+        code += i32::from(is_code(word));
+    }
+    let score = odd + errors as i32 - 2 * code;
     // The window's first word is a subslice of `trimmed`: its offset is where
     // the window starts.
     let at = last[window - 1].as_ptr() as usize - trimmed.as_ptr() as usize;
@@ -131,6 +148,14 @@ pub fn detect(text: &str) -> Option<SuffixHit> {
         span: at..trimmed.len(),
         score,
     })
+}
+
+/// Runs of backticks in a word (a code span opens or closes with one).
+fn backtick_runs(word: &str) -> usize {
+    let b = word.as_bytes();
+    (0..b.len())
+        .filter(|&i| b[i] == b'`' && (i == 0 || b[i - 1] != b'`'))
+        .count()
 }
 
 /// Counts bracket errors over words read in order.
