@@ -272,6 +272,7 @@ pub(crate) fn compile(
     let mut hasher = Sha256::new();
     hasher.update(b"promptgate.keywords.v1");
     hasher.update(NORMALIZER_VERSION.to_le_bytes());
+    hasher.update(super::suffix::SUFFIX_VERSION.to_le_bytes());
 
     for src in &rules {
         let spec = &src.spec;

@@ -26,6 +26,7 @@ mod error;
 mod gate;
 mod index;
 mod scan;
+mod suffix;
 
 #[cfg(test)]
 mod cases_intl;
@@ -39,6 +40,7 @@ pub use crate::types::{NearSpec, PackFile, PackMeta, RuleSpec};
 pub use builder::KeywordGuardBuilder;
 use compile::Compiled;
 pub use error::{KeywordsError, ProblemKind, RuleProblem};
+pub use suffix::{SUFFIX_CATEGORY, SUFFIX_RULE_ID, SuffixHit, detect as detect_suffix};
 
 use crate::detect::{Finding, Layer};
 use crate::normalize::{Normalizer, View, ViewKind, Views};
@@ -229,6 +231,23 @@ impl KeywordGuard {
     #[cfg(test)]
     pub(crate) fn scan_full(&self, views: &Views, segment: usize, out: &mut Vec<Finding>) {
         self.first_findings(views, false, segment, out);
+    }
+
+    /// Runs the adversarial-suffix detector (`suffix.rs`) on a segment's
+    /// original text (it reads case, which the folded views drop) and pushes
+    /// a finding of [`SUFFIX_RULE_ID`] (severity high) when its tail reads
+    /// as an optimized gibberish suffix.
+    pub fn scan_suffix(&self, text: &str, segment: usize, out: &mut Vec<Finding>) {
+        if let Some(hit) = suffix::detect(text) {
+            out.push(Finding {
+                layer: Layer::L1,
+                category: SUFFIX_CATEGORY.into(),
+                rule_id: SUFFIX_RULE_ID.into(),
+                segment,
+                span: hit.span,
+                score: Severity::High.score(),
+            });
+        }
     }
 
     /// Finds attacks split across adjacent segments (e.g. two user messages that

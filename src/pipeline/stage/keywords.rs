@@ -1,5 +1,6 @@
 //! L1 as a stage: keyword rules over every view of each injection-scoped
-//! segment, and across adjacent same-role segments. The views are L1's work,
+//! segment, and across adjacent same-role segments; the adversarial-suffix
+//! detector over the original text of each user (or role-less) segment. The views are L1's work,
 //! so its timing and budget include them.
 
 use std::ops::Range;
@@ -8,7 +9,7 @@ use std::sync::Arc;
 use super::{Budget, Report, Scan, Stage, StageFuture};
 use crate::detect::Layer;
 use crate::detect::keywords::{JoinedSegment, KeywordGuard, SegmentScan};
-use crate::extract::Segment;
+use crate::extract::{Role, Segment};
 
 /// The L1 stage.
 pub(super) struct L1(pub(super) Arc<KeywordGuard>);
@@ -38,7 +39,13 @@ impl Stage for L1 {
             .injection
             .iter()
             .zip(views)
-            .map(|(&i, views)| self.0.scan(views, i, &mut findings))
+            .map(|(&i, views)| {
+                let segment = &scan.segments[i];
+                if suffix_read(segment.role) {
+                    self.0.scan_suffix(&segment.text, i, &mut findings);
+                }
+                self.0.scan(views, i, &mut findings)
+            })
             .collect();
         for run in same_role_runs(scan.injection, scan.segments) {
             let parts: Vec<JoinedSegment<'_>> = run
@@ -69,6 +76,14 @@ impl Stage for L1 {
     }
 }
 
+/// Whether the adversarial-suffix detector reads a segment of this role: an
+/// optimized suffix is what a user appends to their own request, while
+/// operator prompts and tool results (truncated logs, code, JSON) are where
+/// technical tails with open brackets are ordinary.
+fn suffix_read(role: Role) -> bool {
+    matches!(role, Role::User | Role::Unknown)
+}
+
 /// Consecutive injection-scoped segments of one role, as the model reads them
 /// one after the other (an attack split across two user messages), as ranges
 /// of positions in `injection`.
@@ -92,7 +107,7 @@ fn same_role_runs(injection: &[usize], segments: &[Segment]) -> Vec<Range<usize>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::extract::{Location, Role};
+    use crate::extract::Location;
 
     fn segment(role: Role) -> Segment {
         Segment {

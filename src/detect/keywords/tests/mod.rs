@@ -9,7 +9,8 @@
 //! * `incremental` — the incremental scan equals scanning every view whole;
 //! * `index` — the word index finds what the plain automaton finds;
 //! * `gate` — the regex gate gives every regex's first match;
-//! * `corpus` — texts from the test corpus, and the measurements over it.
+//! * `corpus` — texts from the test corpus, and the measurements over it;
+//! * `suffix` — the adversarial-suffix detector and its benign look-alikes.
 
 mod corpus;
 mod gate;
@@ -17,6 +18,7 @@ mod incremental;
 mod index;
 mod joined;
 mod packs;
+mod suffix;
 
 use super::*;
 use crate::normalize::Normalizer;
