@@ -319,12 +319,20 @@ pub(super) fn sent_code(b: &[u8], start: usize, other_word: Option<usize>) -> bo
 const AFTER_WINDOW: usize = 40;
 
 /// Whether a phone word or label and `=` stand right before `start`
-/// ("telefon=785 126 508", "tel=…"): a key and its value, not a sum.
+/// ("telefon=785 126 508", "tel = …" in an INI record): a key and its value, not a sum.
 pub(super) fn key_value(b: &[u8], start: usize) -> bool {
-    if start == 0 || b[start - 1] != b'=' {
+    // "tel = 0762-425-496" in an INI record: spaces around the `=`.
+    let mut j = start;
+    while j > 0 && start - j < 3 && b[j - 1] == b' ' {
+        j -= 1;
+    }
+    if j == 0 || b[j - 1] != b'=' {
         return false;
     }
-    let key_end = start - 1;
+    let mut key_end = j - 1;
+    while key_end > 0 && j - 1 - key_end < 3 && b[key_end - 1] == b' ' {
+        key_end -= 1;
+    }
     let key_start = b[..key_end]
         .iter()
         .rposition(|c| !c.is_ascii_alphabetic() && *c < 0x80)
@@ -376,4 +384,37 @@ pub(super) fn phone_word_after(b: &[u8], end: usize) -> bool {
         .map_or(clause, |p| end + p);
     let near = clause.min(end + 24);
     keyword_after(b, end, near.max(quiet) - end, &WORDS.phone_after)
+}
+
+/// Whether `between` (from the end of a word naming something else to the end of a
+/// phone word after it) holds only words of "of" and articles before that phone word:
+/// the phone word names what the thing is for ("Fatura do telemóvel n.º …", "bill
+/// for the phone", "facture du portable"), so the number is the thing's.
+pub(super) fn phone_word_complement(between: &[u8]) -> bool {
+    if between
+        .iter()
+        .any(|c| c.is_ascii_punctuation() && !matches!(c, b'\'' | b'-'))
+    {
+        return false;
+    }
+    let words: Vec<&[u8]> = between
+        .split(|c| c.is_ascii_whitespace())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let Some((_, glue)) = words.split_last() else {
+        return false;
+    };
+    glue.len() <= 2
+        && glue
+            .iter()
+            .all(|w| WORDS.of.whole(w) || WORDS.article.whole(w))
+}
+
+/// Whether a run is a lottery draw ("04 16 27 37 41"): five groups or more of two
+/// digits in strictly rising order, as draws are printed; a phone's pairs seldom are.
+pub(super) fn draw_shaped(run: &Run) -> bool {
+    let d = run.digits();
+    run.ngroups >= 5
+        && run.lens().all(|l| l == 2)
+        && d.chunks(2).zip(d.chunks(2).skip(1)).all(|(a, b)| a < b)
 }

@@ -167,14 +167,24 @@ pub(super) fn phone(
         }
     };
     let worded = match (phone_word, other_word) {
-        // A phone phrase holding a veto word ("caller ID") ends where it does.
-        (Some(p), Some(o)) => p <= o,
+        // A phone phrase holding a veto word ("caller ID") ends where it does; a phone
+        // word that says what the thing is for ("Fatura do telemóvel n.º …") is no
+        // phone word for the number.
+        (Some(p), Some(o)) => {
+            p <= o
+                && !context::phone_word_complement(
+                    &b[start.saturating_sub(o)..start.saturating_sub(p)],
+                )
+        }
         (Some(_), None) => true,
         (None, _) => after(),
     } || labelled
         || sentence().is_some();
     let carded = !worded && card();
     let keyed = worded || carded;
+    if !keyed && context::draw_shaped(run) {
+        return None;
+    }
     // The phone word is bound to the number: a label, a word right after it, or only
     // glue words between ("call me on", "Numer telefonu to"); in the sentence before,
     // a phone word ("… zurückrufen? Seine Nummer ist …"), not a word for a number. A
