@@ -32,7 +32,9 @@ pub(super) fn list_sibling(b: &[u8], run: &Run, start: usize, prev_end: Option<u
 /// Whether the run, written like a phone, is the first entry of a list whose next
 /// entry is a number with a valid calling code ("maman 0841175155, papa +359 …").
 pub(super) fn before_international(b: &[u8], run: &Run, start: usize) -> bool {
-    if !shaped(run, start) {
+    // A ten-digit NANP number counts as written like a phone here ("Grandma
+    // 3019556421, Uncle Joe +91 …").
+    if !shaped(run, start) && !(run.ngroups == 1 && super::nanp_valid(run.digits())) {
         return false;
     }
     let from = run.end;
@@ -57,6 +59,71 @@ pub(super) fn before_international(b: &[u8], run: &Run, start: usize) -> bool {
 /// counts, years and dates ("19850312") are not.
 fn shaped(run: &Run, start: usize) -> bool {
     run.digits()[0] == b'0' || run.ngroups >= 2 || start < run.start
+}
+
+/// Whether the number at `start..end` is one of a pair of labelled numbers written
+/// without colons ("Privat 052 253 5563, dienstlich 8006447", "Perso …, pro …",
+/// "home 555…, work 555…"): a phone label right before it, and another label and
+/// number right after it or before it across a list separator.
+pub(super) fn paired_label(b: &[u8], start: usize, end: usize) -> bool {
+    let Some(label_start) = label_before(b, start) else {
+        return false;
+    };
+    // The pair's other half after: ", dienstlich (05400) …".
+    let rest = &b[end..(end + 24).min(b.len())];
+    let after = rest
+        .iter()
+        .position(|c| !matches!(c, b' ' | b',' | b';' | b'/' | b'|'))
+        .filter(|&p| {
+            rest[..p]
+                .iter()
+                .any(|c| matches!(c, b',' | b';' | b'/' | b'|'))
+        })
+        .is_some_and(|p| {
+            let at = end + p;
+            let w = word_end(b, at);
+            w > at
+                && WORDS.label.whole(&b[at..w])
+                && b.get(w) == Some(&b' ')
+                && b.get(w + 1)
+                    .is_some_and(|c| c.is_ascii_digit() || matches!(c, b'+' | b'('))
+        });
+    // Or before: "Privat 052 253 5563, dienstlich …".
+    let before = || {
+        let mut j = label_start;
+        while j > 0 && b[j - 1] == b' ' {
+            j -= 1;
+        }
+        j > 1
+            && matches!(b[j - 1], b',' | b';' | b'/' | b'|')
+            && (b[j - 2].is_ascii_digit() || b[j - 2] == b')')
+            && label_start - j <= 2
+    };
+    after || before()
+}
+
+/// Where the phone label that ends one space before `start` begins (a whole word, at a
+/// line start or after a separator).
+fn label_before(b: &[u8], start: usize) -> Option<usize> {
+    if start < 2 || b[start - 1] != b' ' {
+        return None;
+    }
+    let end = start - 1;
+    let mut i = end;
+    while i > 0 && (b[i - 1].is_ascii_alphabetic() || b[i - 1] >= 0x80) {
+        i -= 1;
+    }
+    let opens = i == 0 || matches!(b[i - 1], b' ' | b'\n' | b',' | b';' | b'|' | b'/');
+    (i < end && opens && WORDS.label.whole(&b[i..end])).then_some(i)
+}
+
+/// Where the word starting at `at` ends.
+fn word_end(b: &[u8], at: usize) -> usize {
+    let mut i = at;
+    while i < b.len() && (b[i].is_ascii_alphabetic() || b[i] >= 0x80) {
+        i += 1;
+    }
+    i
 }
 
 /// Whether `gap` (between two list entries) holds a list separator (`,`, `;`, `|`,

@@ -66,7 +66,8 @@ pub(super) fn phone_extension(b: &[u8], at: usize) -> Option<usize> {
     Some(i)
 }
 
-fn nanp_valid(d: &[u8]) -> bool {
+/// Whether `d` is a ten-digit NANP number (area code and exchange from 2 to 9).
+pub(super) fn nanp_valid(d: &[u8]) -> bool {
     d.len() == 10 && (b'2'..=b'9').contains(&d[0]) && (b'2'..=b'9').contains(&d[3])
 }
 
@@ -143,6 +144,9 @@ pub(super) fn phone(
     // a list of phones, the sentence before.
     let labelled = labelled(b, start)
         || (other_word.is_none()
+            && !dotted_decimal(run)
+            && context::paired_label(b, start, run.end))
+        || (other_word.is_none()
             && (context::list_sibling(b, run, start, prev_phone)
                 || context::column_labelled(b, start, run.end)
                 || context::before_international(b, run, start)));
@@ -150,7 +154,7 @@ pub(super) fn phone(
     // a duty block ("Wochenenddienst:⏎Anna Kurz⏎06705.11848"). Read like a phone word
     // further off: the number must be valid in a default region.
     // One dot without a trunk 0 is a decimal ("Anna Kurz⏎3.14159265").
-    let decimal = run.has_sep(b'.') && run.ngroups < 3 && d[0] != b'0';
+    let decimal = dotted_decimal(run);
     let card = || {
         !decimal
             && ((other_word.is_none()
@@ -331,6 +335,11 @@ pub(super) fn phone(
         return Some((CONTACT_RULE, start));
     }
     None
+}
+
+/// One dot and no trunk 0: a decimal ("3.14159265"), not a dotted phone.
+fn dotted_decimal(run: &Run) -> bool {
+    run.has_sep(b'.') && run.ngroups < 3 && run.digits()[0] != b'0'
 }
 
 /// Whether `run` is a date ("2024-03-12", "12/03/2024", "12.03.2024"): a year of four

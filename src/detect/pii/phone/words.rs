@@ -82,7 +82,8 @@ pub(super) const PHONE_LABELS: &[&str] = &[
     "fax", "dial-in",
     // pl
     "kom", "numer dostępowy", "tel. kom", "sekretariat", "recepcja", "biuro obsługi klienta", "centrala", "biuro",
-    "dom", "praca",
+    "dom", "praca", "prywatny", "służbowy", "private", "personal", "privato", "privé",
+    "perso", "pro", "pessoal", "privado", "persoonlijk", "prive",
     // de
     "zentrale", "empfang", "mobil", "durchwahl", "sekretariat", "tel", "fon", "mob", "büro",
     "buero", "privat", "geschäftlich", "dienstlich", "einwahlnummer",
@@ -231,7 +232,7 @@ pub(super) const NOT_PHONE_KEYWORDS: &[&str] = &[
     "liga", "league",
     "bestelnummer", "bestelnr", "aktenzeichen", "ean", "gtin", "upc", "barcode*", "strichcode",
     "iva", "partita", "btw", "tva", "mwst", "nif", "cif", "nipc", "cnpj", "cpf", "siret",
-    "siren", "kvk", "cuit", "ein", "itin", "routing", "aba",
+    "siren", "kvk", "cuit", "itin", "routing", "aba",
 ];
 
 /// Words right after a number that make it a count or an amount ("12345678 users",

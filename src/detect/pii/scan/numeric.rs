@@ -246,8 +246,14 @@ fn classify(b: &[u8], run: &Run, ext_end: Option<usize>, hits: &mut Vec<Hit>) {
         return;
     }
     if !plus && !paren {
-        // IPv4-shaped runs belong to the IP validator, valid or not.
-        if run.ngroups == 4 && run.uniform_sep(b".") && run.lens().all(|l| (1..=3).contains(&l)) {
+        // IPv4-shaped runs belong to the IP validator, valid or not; an octet written
+        // with a leading zero ("056.172.68.87", "046.16.05.21") is no address's but a
+        // dotted phone's, left to the phone rules.
+        if run.ngroups == 4
+            && run.uniform_sep(b".")
+            && run.lens().all(|l| (1..=3).contains(&l))
+            && !zero_led_octet(run)
+        {
             if ipv4_valid(run) && !keyword_before(b, s, 12, VERSION_KEYWORDS) {
                 push(hits, PiiType::IpAddress, "pii.ip_address.v4", s, run.end);
             }
@@ -409,6 +415,17 @@ fn card_window(run: &Run, hits: &mut Vec<Hit>) {
             a += 1;
         }
     }
+}
+
+/// Whether a group of the run has two digits or more and starts with 0 ("056"): how
+/// dotted phones are written ("046.16.05.21"), not how addresses are.
+fn zero_led_octet(run: &Run) -> bool {
+    let mut at = 0;
+    run.lens().any(|l| {
+        let led = l > 1 && run.digits()[at] == b'0';
+        at += usize::from(l);
+        led
+    })
 }
 
 fn ipv4_valid(run: &Run) -> bool {
