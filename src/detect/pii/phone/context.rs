@@ -478,10 +478,13 @@ pub(super) fn phone_word_complement(between: &[u8]) -> bool {
 }
 
 /// Whether a run is a lottery draw ("04 16 27 37 41"): five groups or more of two
-/// digits in strictly rising order, as draws are printed; a phone's pairs seldom are.
+/// digits in strictly rising order, none over 69 (the largest ball of the common
+/// games), as draws are printed; a phone's pairs seldom are ("06 12 34 56 78" ends
+/// over 69).
 pub(super) fn draw_shaped(run: &Run) -> bool {
     let d = run.digits();
     run.ngroups >= 5
         && run.lens().all(|l| l == 2)
+        && d.chunks(2).all(|p| p <= &b"69"[..])
         && d.chunks(2).zip(d.chunks(2).skip(1)).all(|(a, b)| a < b)
 }

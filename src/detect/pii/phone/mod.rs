@@ -20,6 +20,8 @@ mod tests_context;
 #[cfg(test)]
 mod tests_formats;
 #[cfg(test)]
+mod tests_seventh;
+#[cfg(test)]
 mod tests_sixth;
 
 use std::sync::LazyLock;

@@ -42,7 +42,7 @@ pub(super) const PHONE_KEYWORDS: &[&str] = &[
     "erreichen", "durchwahl", "angerufen", "servicenummer", "service-nummer", "kundendienst",
     "notfallkontakt", "notrufnummer", "ansprechpartner", "ansprechpartnerin",
     "neue nummer", "zurückrufen", "einwahlnummer", "festnetznummer", "festnetz",
-    "anrufer", "anruferin", "ruft", "erreichst", "erreicht", "unter der nummer",
+    "anrufer", "anruferin", "ruft", "erreichst", "unter der nummer",
     // fr
     "tél", "téléphone", "téléphoner", "téléphonique", "portable", "appel", "appeler", "appelez",
     "rappel", "rappeler", "rappelez", "rappelle", "joignable", "joindre", "appelé", "appelée",
@@ -53,7 +53,7 @@ pub(super) const PHONE_KEYWORDS: &[&str] = &[
     "teléfono", "teléfonos", "telefono", "móvil", "movil", "celular", "llámame", "llámanos",
     "llámenos", "llamar", "llame", "llamada", "fijo", "contacto", "llamó", "llamaron",
     "atención al cliente", "línea de atención", "número nuevo", "nuevo número",
-    "línea de ayuda", "devolver la llamada", "llamante", "al número", "llama",
+    "línea de ayuda", "devolver la llamada", "llamante", "al número",
     // it
     "cellulare", "chiama", "chiamami", "chiamare", "chiamata", "richiamami", "richiamare",
     "contatto", "fisso", "chiamato", "servizio clienti", "nuovo numero", "numero verde",
@@ -62,7 +62,7 @@ pub(super) const PHONE_KEYWORDS: &[&str] = &[
     "telefoon", "telefoonnummer", "mobiel", "mobiele", "mobielnummer", "gsm", "bel", "bellen",
     "bereikbaar", "gebeld", "belde", "klantenservice", "noodcontact", "noodnummer",
     "contactpersoon", "nieuw nummer", "terugbellen", "gemiste oproep", "oproep van", "inbelnummer", "hulplijn",
-    "vaste lijn", "beller", "belt", "op nummer", "op het nummer",
+    "vaste lijn", "beller", "belt mij", "belt me", "belt ons", "belt u", "op nummer", "op het nummer",
     // pt
     "telefone", "telefones", "telemóvel", "telemovel", "ligue", "ligar", "liga", "contato",
     "ligação", "ligacao", "ligou", "ligaram", "central de atendimento", "número novo",
