@@ -256,6 +256,26 @@ pub(super) fn phone(
     {
         return Some(("pii.phone.international", start));
     }
+    // "57 601 911 03 92", "44 20 7946 0958": a calling code as the first group with
+    // the `+` left out, spaces between, not thousands ("33 123 456 789"), and the rest
+    // fully valid in that country.
+    let code_first = !open_paren
+        && !dotted
+        && d[0] != b'0'
+        && nd >= 11
+        && !nanp_shape
+        && run.ngroups >= 3
+        && run.uniform_sep(b" ")
+        && (2..=3).contains(&run.groups[0].1)
+        && !run.lens().skip(1).all(|l| l == 3)
+        && numbering::is_calling_code(&d[..usize::from(run.groups[0].1)]);
+    if code_first
+        && other_word.is_none()
+        && !arithmetic
+        && numbering::international_strictly_valid(d)
+    {
+        return Some(("pii.phone.international", start));
+    }
     if nanp_shape {
         let body = &d[nd - 10..];
         // "(212) 555-0100", "1 (242) 806-4916": the area code in brackets.
@@ -264,8 +284,16 @@ pub(super) fn phone(
             || (seps.len() == 3 && seps[0] == b'p' && seps[1] == b'p');
         let seps_ok = run.uniform_sep(b"-. ") || bracketed;
         // A word naming something else vetoes it ("SKU 863-848-7347 (phone case)").
-        if seps_ok && nanp_valid(body) && !keyed && other_word.is_none() {
-            return Some(("pii.phone.nanp", start));
+        // An area or exchange code starting with 0 or 1 ("148-660-3263", as forms and
+        // generators write numbers no plan issues) is still written as a NANP phone:
+        // checked for a possible length only (see `NANP_SHAPE_RULE`).
+        if seps_ok && !keyed && other_word.is_none() {
+            if nanp_valid(body) {
+                return Some(("pii.phone.nanp", start));
+            }
+            if !arithmetic && !placeholder(d) {
+                return Some((NANP_SHAPE_RULE, start));
+            }
         }
     }
     // Dotted runs with a phone word: nine digits or more, or two groups of four
@@ -490,6 +518,11 @@ fn glue_only(between: &[u8]) -> bool {
 /// Rule of a phone whose phone word stands further off, other words between ("call
 /// at offset …"): the number must be valid in a default region, as without a word.
 pub(super) const KEYWORD_FAR_RULE: &str = "pii.phone.keyword.far";
+
+/// Rule of a number written in NANP grouping ("148-660-3263", "(973) 022-6320") whose
+/// area or exchange code no plan issues: kept when its length is possible in a default
+/// region, as for a phone word.
+pub(super) const NANP_SHAPE_RULE: &str = "pii.phone.nanp.shape";
 
 /// Rule of a phone found by a phone word before (or after) it.
 pub(super) const KEYWORD_RULE: &str = "pii.phone.keyword";

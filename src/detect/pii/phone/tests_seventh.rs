@@ -111,3 +111,34 @@ fn ssn_named_earlier_in_its_clause() {
         assert_quiet(&shield, text);
     }
 }
+
+#[test]
+fn nanp_grouping_and_calling_codes_without_plus() {
+    let shield = shield();
+    for (text, want) in [
+        // NANP grouping with an area or exchange code no plan issues.
+        (
+            "Is 148-660-3263 a scam? They said they were calling from my bank.",
+            "148-660-3263",
+        ),
+        ("Is 011.871.3102 still in service?", "011.871.3102"),
+        ("Is 1 (973) 022-6320 a scam?", "1 (973) 022-6320"),
+        // A calling code as the first group, the `+` left out.
+        ("¿57 601 911 03 92 es una estafa?", "57 601 911 03 92"),
+        ("Office 44 20 7946 0958, ask for Ann.", "44 20 7946 0958"),
+    ] {
+        assert_phones(&shield, text, &[want]);
+    }
+    for text in [
+        // A word naming something else, a sum, a placeholder.
+        "SKU 148-660-3263 (phone case) is back in stock.",
+        "Order 011-871-3102 shipped.",
+        "148-660-3263 - 12 = ?",
+        "Use 123-456-7890 as the example.",
+        // Thousands, and a calling code before digits no plan issues.
+        "Revenue was 33 123 456 789 last year.",
+        "Batch 57 000 000 00 00 failed.",
+    ] {
+        assert_quiet(&shield, text);
+    }
+}
