@@ -55,10 +55,11 @@ pub(super) fn before_international(b: &[u8], run: &Run, start: usize) -> bool {
     }
 }
 
-/// A trunk 0, a bracket before it or groups: how phones are written, and how
+/// A trunk 0, a bracket before it, groups, or a calling code with the `+` left out
+/// before a fully valid number ("573125859807"): how phones are written, and how
 /// counts, years and dates ("19850312") are not.
 fn shaped(run: &Run, start: usize) -> bool {
-    run.digits()[0] == b'0' || run.ngroups >= 2 || start < run.start
+    run.digits()[0] == b'0' || run.ngroups >= 2 || start < run.start || super::code_prefixed(run)
 }
 
 /// Whether the number at `start..end` is one of a pair of labelled numbers written

@@ -213,6 +213,12 @@ pub(super) fn phone(
         return (short && keyed && bound_word && !arithmetic && !placeholder(d))
             .then_some((KEYWORD_RULE, start));
     }
+    // "mamá 573125859807, papá …", "Handy 15338726868": a vouched-for single group of
+    // eleven to thirteen digits that is a calling code and a number that country's
+    // plan fully issues, the `+` left out.
+    if keyed && !arithmetic && code_prefixed(run) {
+        return Some(("pii.phone.international", start));
+    }
     // International: "+CC …" or "00CC …" (not "(00…)", a German area code style).
     let intl = if plus {
         Some(0)
@@ -365,6 +371,16 @@ pub(super) fn phone(
         return Some((CONTACT_RULE, start));
     }
     None
+}
+
+/// Whether the run is one group of eleven to thirteen digits, no trunk 0, that reads
+/// as a calling code and a number fully valid in that country ("573125859807").
+pub(super) fn code_prefixed(run: &Run) -> bool {
+    let d = run.digits();
+    run.ngroups == 1
+        && d[0] != b'0'
+        && (11..=13).contains(&d.len())
+        && numbering::international_strictly_valid(d)
 }
 
 /// One dot and no trunk 0: a decimal ("3.14159265"), not a dotted phone.

@@ -129,6 +129,14 @@ fn nanp_grouping_and_calling_codes_without_plus() {
     ] {
         assert_phones(&shield, text, &[want]);
     }
+    // A list entry or a phone word vouches for a calling code run together with a
+    // fully valid number.
+    assert_phones(
+        &shield,
+        "Teléfonos para la ficha del colegio: mamá 573125859807, papá 0086 13788281142.",
+        &["573125859807", "0086 13788281142"],
+    );
+    assert_phones(&shield, "Handy 34948612577", &["34948612577"]);
     for text in [
         // A word naming something else, a sum, a placeholder.
         "SKU 148-660-3263 (phone case) is back in stock.",
@@ -138,6 +146,8 @@ fn nanp_grouping_and_calling_codes_without_plus() {
         // Thousands, and a calling code before digits no plan issues.
         "Revenue was 33 123 456 789 last year.",
         "Batch 57 000 000 00 00 failed.",
+        // No phone word or list: twelve digits stay an identifier.
+        "Record 573125859807 was archived.",
     ] {
         assert_quiet(&shield, text);
     }
