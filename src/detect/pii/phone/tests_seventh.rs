@@ -137,6 +137,21 @@ fn nanp_grouping_and_calling_codes_without_plus() {
         &["573125859807", "0086 13788281142"],
     );
     assert_phones(&shield, "Handy 34948612577", &["34948612577"]);
+    // A reach verb after the number, at the end of a German clause.
+    assert_phones(
+        &shield,
+        "Übersetze: 'Herr Utz Pärtzelt ist unter 0393698917 erreichbar.'",
+        &["0393698917"],
+    );
+    assert_phones(
+        &shield,
+        "Anna est joignable au 0698127354 le soir.",
+        &["0698127354"],
+    );
+    assert_quiet(
+        &shield,
+        "Version 0393698917 ist erreichbar? Nein; der Server ist aus.",
+    );
     for text in [
         // A word naming something else, a sum, a placeholder.
         "SKU 148-660-3263 (phone case) is back in stock.",

@@ -166,6 +166,8 @@ pub(super) const PHONE_KEYWORDS_AFTER: &[&str] = &[
     "fisso", "telefono", "vaste lijn", "vast nummer", "telefoon", "fixo", "telefone",
     "dzwonił*", "dzwoni", "rief", "appelé", "llamó", "chiamato", "belde", "ligou",
     "angerufen", "zadzwonił*", "m'a appelé", "me llamó", "mi ha chiamato", "me ligou",
+    "erreichbar", "anrufen", "zurückrufen", "bereikbaar", "terugbellen", "joignable",
+    "reachable", "raggiungibile", "reperibile", "localizable", "contactable",
 ];
 
 /// Prepositions after a word naming something else that send the number to it
