@@ -11,6 +11,7 @@
 //! close by, so the common text pays nothing for them.
 
 use super::super::scan::{Run, keyword_after, keyword_distance_before};
+use super::shape::{code_prefixed, nanp_valid};
 use super::words::WORDS;
 use super::{glue_only, international};
 
@@ -34,7 +35,8 @@ pub(super) fn list_sibling(b: &[u8], run: &Run, start: usize, prev_end: Option<u
 pub(super) fn before_international(b: &[u8], run: &Run, start: usize) -> bool {
     // A ten-digit NANP number counts as written like a phone here ("Grandma
     // 3019556421, Uncle Joe +91 …").
-    if !shaped(run, start) && !(run.ngroups == 1 && super::nanp_valid(run.digits())) {
+    let bare_nanp = run.ngroups == 1 && nanp_valid(run.digits());
+    if !(shaped(run, start) || bare_nanp) {
         return false;
     }
     let from = run.end;
@@ -59,7 +61,7 @@ pub(super) fn before_international(b: &[u8], run: &Run, start: usize) -> bool {
 /// before a fully valid number ("573125859807"): how phones are written, and how
 /// counts, years and dates ("19850312") are not.
 fn shaped(run: &Run, start: usize) -> bool {
-    run.digits()[0] == b'0' || run.ngroups >= 2 || start < run.start || super::code_prefixed(run)
+    run.digits()[0] == b'0' || run.ngroups >= 2 || start < run.start || code_prefixed(run)
 }
 
 /// Whether the number at `start..end` is one of a pair of labelled numbers written
@@ -476,16 +478,4 @@ pub(super) fn phone_word_complement(between: &[u8]) -> bool {
         && glue
             .iter()
             .all(|w| WORDS.of.whole(w) || WORDS.article.whole(w))
-}
-
-/// Whether a run is a lottery draw ("04 16 27 37 41"): five groups or more of two
-/// digits in strictly rising order, none over 69 (the largest ball of the common
-/// games), as draws are printed; a phone's pairs seldom are ("06 12 34 56 78" ends
-/// over 69).
-pub(super) fn draw_shaped(run: &Run) -> bool {
-    let d = run.digits();
-    run.ngroups >= 5
-        && run.lens().all(|l| l == 2)
-        && d.chunks(2).all(|p| p <= &b"69"[..])
-        && d.chunks(2).zip(d.chunks(2).skip(1)).all(|(a, b)| a < b)
 }

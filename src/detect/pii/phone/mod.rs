@@ -9,6 +9,7 @@
 
 mod context;
 mod numbering;
+mod shape;
 mod words;
 
 #[cfg(test)]
@@ -31,6 +32,7 @@ pub use numbering::{DEFAULT_PHONE_REGIONS, UnknownRegion, is_known_region};
 #[cfg(test)]
 use numbering::{MAX_NSN, international_valid, metadata_examples};
 pub(super) use numbering::{PhoneRegions, international_strictly_valid};
+use shape::{code_prefixed, date_shaped, dotted_decimal, nanp_valid, placeholder};
 use words::WORDS;
 
 /// Builds the word tables now, so that no request pays for it.
@@ -66,11 +68,6 @@ pub(super) fn phone_extension(b: &[u8], at: usize) -> Option<usize> {
         return None;
     }
     Some(i)
-}
-
-/// Whether `d` is a ten-digit NANP number (area code and exchange from 2 to 9).
-pub(super) fn nanp_valid(d: &[u8]) -> bool {
-    d.len() == 10 && (b'2'..=b'9').contains(&d[0]) && (b'2'..=b'9').contains(&d[3])
 }
 
 /// Decides whether a run is a phone number; returns the rule and the span start.
@@ -188,7 +185,7 @@ pub(super) fn phone(
         || sentence().is_some();
     let carded = !worded && card();
     let keyed = worded || carded;
-    if !keyed && context::draw_shaped(run) {
+    if !keyed && shape::draw_shaped(run) {
         return None;
     }
     // The phone word is bound to the number: a label, a word right after it, or only
@@ -373,46 +370,6 @@ pub(super) fn phone(
     None
 }
 
-/// Whether the run is one group of eleven to thirteen digits, no trunk 0, that reads
-/// as a calling code and a number fully valid in that country ("573125859807").
-pub(super) fn code_prefixed(run: &Run) -> bool {
-    let d = run.digits();
-    run.ngroups == 1
-        && d[0] != b'0'
-        && (11..=13).contains(&d.len())
-        && numbering::international_strictly_valid(d)
-}
-
-/// One dot and no trunk 0: a decimal ("3.14159265"), not a dotted phone.
-fn dotted_decimal(run: &Run) -> bool {
-    run.has_sep(b'.') && run.ngroups < 3 && run.digits()[0] != b'0'
-}
-
-/// Whether `run` is a date ("2024-03-12", "12/03/2024", "12.03.2024"): a year of four
-/// digits and a month and day in range, one separator throughout. A label or a phone
-/// word before it ("Office: 2024-03-12 closed") does not make it a number to call.
-fn date_shaped(run: &Run) -> bool {
-    let d = run.digits();
-    let num = |a: usize, b: usize| {
-        d[a..b]
-            .iter()
-            .fold(0u32, |n, &c| n * 10 + u32::from(c - b'0'))
-    };
-    let (year, month, day) = if run.shape_is(&[4, 2, 2]) {
-        (num(0, 4), num(4, 6), num(6, 8))
-    } else if run.shape_is(&[2, 2, 4]) {
-        // Day first or month first: either way both are in range.
-        let (a, b) = (num(0, 2), num(2, 4));
-        (num(4, 8), a.min(b), a.max(b))
-    } else {
-        return false;
-    };
-    run.uniform_sep(b"-./")
-        && (1900..=2100).contains(&year)
-        && (1..=12).contains(&month)
-        && (1..=31).contains(&day)
-}
-
 /// Whether a digit run at `s` that a slash ends ("30/198-2109") has a phone word bound
 /// to it or a contact-block label right before it, so that the slash may be read as
 /// an area-code separator.
@@ -469,19 +426,6 @@ const KEYWORD_WINDOW: usize = 24;
 /// How far (bytes) a phone word may end before the number when only glue words and
 /// capitalised names stand between ("Contato de emergência: Nicolas Câmara, …").
 const NAMED_WINDOW: usize = 56;
-
-/// Whether `d` is a placeholder ("(123) 456-7891", "000 000 000"): one digit repeated,
-/// or seven or more consecutive ascending digits.
-fn placeholder(d: &[u8]) -> bool {
-    let ascending = d
-        .windows(2)
-        .fold((1usize, 1usize), |(run, best), w| {
-            let run = if w[1] == w[0] + 1 { run + 1 } else { 1 };
-            (run, best.max(run))
-        })
-        .1;
-    d.iter().all(|&c| c == d[0]) || ascending >= 7
-}
 
 /// Whether `between` (the text from a word naming something else to the number)
 /// holds a preposition that sends the number to that thing rather than naming it
