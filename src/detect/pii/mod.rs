@@ -206,13 +206,10 @@ impl PiiShield {
         }
         if international {
             // `+CC…`, `(CC) …` or `00CC…`.
-            let skip = if matches!(span.first(), Some(b'+' | b'(')) {
-                0
-            } else {
-                2
-            };
+            // `CC …` without the `+` ("57 601 911 03 92") skips nothing.
+            let skip = if span.starts_with(b"00") { 2 } else { 0 };
             n > skip && phone::international_strictly_valid(&digits[skip..n])
-        } else if hit.rule == phone::KEYWORD_RULE {
+        } else if hit.rule == phone::KEYWORD_RULE || hit.rule == phone::NANP_SHAPE_RULE {
             // A phone word vouches for the number: a length a default region issues
             // will do; short ones (seven digits are also counts, years and codes)
             // must be valid.

@@ -11,6 +11,7 @@
 //! close by, so the common text pays nothing for them.
 
 use super::super::scan::{Run, keyword_after, keyword_distance_before};
+use super::shape::{code_prefixed, nanp_valid};
 use super::words::WORDS;
 use super::{glue_only, international};
 
@@ -32,7 +33,10 @@ pub(super) fn list_sibling(b: &[u8], run: &Run, start: usize, prev_end: Option<u
 /// Whether the run, written like a phone, is the first entry of a list whose next
 /// entry is a number with a valid calling code ("maman 0841175155, papa +359 …").
 pub(super) fn before_international(b: &[u8], run: &Run, start: usize) -> bool {
-    if !shaped(run, start) {
+    // A ten-digit NANP number counts as written like a phone here ("Grandma
+    // 3019556421, Uncle Joe +91 …").
+    let bare_nanp = run.ngroups == 1 && nanp_valid(run.digits());
+    if !(shaped(run, start) || bare_nanp) {
         return false;
     }
     let from = run.end;
@@ -53,10 +57,76 @@ pub(super) fn before_international(b: &[u8], run: &Run, start: usize) -> bool {
     }
 }
 
-/// A trunk 0, a bracket before it or groups: how phones are written, and how
+/// A trunk 0, a bracket before it, groups, or a calling code with the `+` left out
+/// before a fully valid number ("573125859807"): how phones are written, and how
 /// counts, years and dates ("19850312") are not.
 fn shaped(run: &Run, start: usize) -> bool {
-    run.digits()[0] == b'0' || run.ngroups >= 2 || start < run.start
+    run.digits()[0] == b'0' || run.ngroups >= 2 || start < run.start || code_prefixed(run)
+}
+
+/// Whether the number at `start..end` is one of a pair of labelled numbers written
+/// without colons ("Privat 052 253 5563, dienstlich 8006447", "Perso …, pro …",
+/// "home 555…, work 555…"): a phone label right before it, and another label and
+/// number right after it or before it across a list separator.
+pub(super) fn paired_label(b: &[u8], start: usize, end: usize) -> bool {
+    let Some(label_start) = label_before(b, start) else {
+        return false;
+    };
+    // The pair's other half after: ", dienstlich (05400) …".
+    let rest = &b[end..(end + 24).min(b.len())];
+    let after = rest
+        .iter()
+        .position(|c| !matches!(c, b' ' | b',' | b';' | b'/' | b'|'))
+        .filter(|&p| {
+            rest[..p]
+                .iter()
+                .any(|c| matches!(c, b',' | b';' | b'/' | b'|'))
+        })
+        .is_some_and(|p| {
+            let at = end + p;
+            let w = word_end(b, at);
+            w > at
+                && WORDS.label.whole(&b[at..w])
+                && b.get(w) == Some(&b' ')
+                && b.get(w + 1)
+                    .is_some_and(|c| c.is_ascii_digit() || matches!(c, b'+' | b'('))
+        });
+    // Or before: "Privat 052 253 5563, dienstlich …".
+    let before = || {
+        let mut j = label_start;
+        while j > 0 && b[j - 1] == b' ' {
+            j -= 1;
+        }
+        j > 1
+            && matches!(b[j - 1], b',' | b';' | b'/' | b'|')
+            && (b[j - 2].is_ascii_digit() || b[j - 2] == b')')
+            && label_start - j <= 2
+    };
+    after || before()
+}
+
+/// Where the phone label that ends one space before `start` begins (a whole word, at a
+/// line start or after a separator).
+fn label_before(b: &[u8], start: usize) -> Option<usize> {
+    if start < 2 || b[start - 1] != b' ' {
+        return None;
+    }
+    let end = start - 1;
+    let mut i = end;
+    while i > 0 && (b[i - 1].is_ascii_alphabetic() || b[i - 1] >= 0x80) {
+        i -= 1;
+    }
+    let opens = i == 0 || matches!(b[i - 1], b' ' | b'\n' | b',' | b';' | b'|' | b'/');
+    (i < end && opens && WORDS.label.whole(&b[i..end])).then_some(i)
+}
+
+/// Where the word starting at `at` ends.
+fn word_end(b: &[u8], at: usize) -> usize {
+    let mut i = at;
+    while i < b.len() && (b[i].is_ascii_alphabetic() || b[i] >= 0x80) {
+        i += 1;
+    }
+    i
 }
 
 /// Whether `gap` (between two list entries) holds a list separator (`,`, `;`, `|`,
@@ -319,12 +389,20 @@ pub(super) fn sent_code(b: &[u8], start: usize, other_word: Option<usize>) -> bo
 const AFTER_WINDOW: usize = 40;
 
 /// Whether a phone word or label and `=` stand right before `start`
-/// ("telefon=785 126 508", "tel=…"): a key and its value, not a sum.
+/// ("telefon=785 126 508", "tel = …" in an INI record): a key and its value, not a sum.
 pub(super) fn key_value(b: &[u8], start: usize) -> bool {
-    if start == 0 || b[start - 1] != b'=' {
+    // "tel = 0762-425-496" in an INI record: spaces around the `=`.
+    let mut j = start;
+    while j > 0 && start - j < 3 && b[j - 1] == b' ' {
+        j -= 1;
+    }
+    if j == 0 || b[j - 1] != b'=' {
         return false;
     }
-    let key_end = start - 1;
+    let mut key_end = j - 1;
+    while key_end > 0 && j - 1 - key_end < 3 && b[key_end - 1] == b' ' {
+        key_end -= 1;
+    }
     let key_start = b[..key_end]
         .iter()
         .rposition(|c| !c.is_ascii_alphabetic() && *c < 0x80)
@@ -376,4 +454,28 @@ pub(super) fn phone_word_after(b: &[u8], end: usize) -> bool {
         .map_or(clause, |p| end + p);
     let near = clause.min(end + 24);
     keyword_after(b, end, near.max(quiet) - end, &WORDS.phone_after)
+}
+
+/// Whether `between` (from the end of a word naming something else to the end of a
+/// phone word after it) holds only words of "of" and articles before that phone word:
+/// the phone word names what the thing is for ("Fatura do telemóvel n.º …", "bill
+/// for the phone", "facture du portable"), so the number is the thing's.
+pub(super) fn phone_word_complement(between: &[u8]) -> bool {
+    if between
+        .iter()
+        .any(|c| c.is_ascii_punctuation() && !matches!(c, b'\'' | b'-'))
+    {
+        return false;
+    }
+    let words: Vec<&[u8]> = between
+        .split(|c| c.is_ascii_whitespace())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let Some((_, glue)) = words.split_last() else {
+        return false;
+    };
+    glue.len() <= 2
+        && glue
+            .iter()
+            .all(|w| WORDS.of.whole(w) || WORDS.article.whole(w))
 }

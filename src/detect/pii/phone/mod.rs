@@ -9,6 +9,7 @@
 
 mod context;
 mod numbering;
+mod shape;
 mod words;
 
 #[cfg(test)]
@@ -20,6 +21,8 @@ mod tests_context;
 #[cfg(test)]
 mod tests_formats;
 #[cfg(test)]
+mod tests_seventh;
+#[cfg(test)]
 mod tests_sixth;
 
 use std::sync::LazyLock;
@@ -29,6 +32,7 @@ pub use numbering::{DEFAULT_PHONE_REGIONS, UnknownRegion, is_known_region};
 #[cfg(test)]
 use numbering::{MAX_NSN, international_valid, metadata_examples};
 pub(super) use numbering::{PhoneRegions, international_strictly_valid};
+use shape::{code_prefixed, date_shaped, dotted_decimal, nanp_valid, placeholder};
 use words::WORDS;
 
 /// Builds the word tables now, so that no request pays for it.
@@ -64,10 +68,6 @@ pub(super) fn phone_extension(b: &[u8], at: usize) -> Option<usize> {
         return None;
     }
     Some(i)
-}
-
-fn nanp_valid(d: &[u8]) -> bool {
-    d.len() == 10 && (b'2'..=b'9').contains(&d[0]) && (b'2'..=b'9').contains(&d[3])
 }
 
 /// Decides whether a run is a phone number; returns the rule and the span start.
@@ -143,6 +143,9 @@ pub(super) fn phone(
     // a list of phones, the sentence before.
     let labelled = labelled(b, start)
         || (other_word.is_none()
+            && !dotted_decimal(run)
+            && context::paired_label(b, start, run.end))
+        || (other_word.is_none()
             && (context::list_sibling(b, run, start, prev_phone)
                 || context::column_labelled(b, start, run.end)
                 || context::before_international(b, run, start)));
@@ -150,7 +153,7 @@ pub(super) fn phone(
     // a duty block ("Wochenenddienst:⏎Anna Kurz⏎06705.11848"). Read like a phone word
     // further off: the number must be valid in a default region.
     // One dot without a trunk 0 is a decimal ("Anna Kurz⏎3.14159265").
-    let decimal = run.has_sep(b'.') && run.ngroups < 3 && d[0] != b'0';
+    let decimal = dotted_decimal(run);
     let card = || {
         !decimal
             && ((other_word.is_none()
@@ -167,14 +170,24 @@ pub(super) fn phone(
         }
     };
     let worded = match (phone_word, other_word) {
-        // A phone phrase holding a veto word ("caller ID") ends where it does.
-        (Some(p), Some(o)) => p <= o,
+        // A phone phrase holding a veto word ("caller ID") ends where it does; a phone
+        // word that says what the thing is for ("Fatura do telemóvel n.º …") is no
+        // phone word for the number.
+        (Some(p), Some(o)) => {
+            p <= o
+                && !context::phone_word_complement(
+                    &b[start.saturating_sub(o)..start.saturating_sub(p)],
+                )
+        }
         (Some(_), None) => true,
         (None, _) => after(),
     } || labelled
         || sentence().is_some();
     let carded = !worded && card();
     let keyed = worded || carded;
+    if !keyed && shape::draw_shaped(run) {
+        return None;
+    }
     // The phone word is bound to the number: a label, a word right after it, or only
     // glue words between ("call me on", "Numer telefonu to"); in the sentence before,
     // a phone word ("… zurückrufen? Seine Nummer ist …"), not a word for a number. A
@@ -196,6 +209,12 @@ pub(super) fn phone(
         let bound_word = labelled || (phone_word.is_some() && bound) || sentence() == Some(true);
         return (short && keyed && bound_word && !arithmetic && !placeholder(d))
             .then_some((KEYWORD_RULE, start));
+    }
+    // "mamá 573125859807, papá …", "Handy 15338726868": a vouched-for single group of
+    // eleven to thirteen digits that is a calling code and a number that country's
+    // plan fully issues, the `+` left out.
+    if keyed && !arithmetic && code_prefixed(run) {
+        return Some(("pii.phone.international", start));
     }
     // International: "+CC …" or "00CC …" (not "(00…)", a German area code style).
     let intl = if plus {
@@ -240,6 +259,26 @@ pub(super) fn phone(
     {
         return Some(("pii.phone.international", start));
     }
+    // "57 601 911 03 92", "44 20 7946 0958": a calling code as the first group with
+    // the `+` left out, spaces between, not thousands ("33 123 456 789"), and the rest
+    // fully valid in that country.
+    let code_first = !open_paren
+        && !dotted
+        && d[0] != b'0'
+        && nd >= 11
+        && !nanp_shape
+        && run.ngroups >= 3
+        && run.uniform_sep(b" ")
+        && (2..=3).contains(&run.groups[0].1)
+        && !run.lens().skip(1).all(|l| l == 3)
+        && numbering::is_calling_code(&d[..usize::from(run.groups[0].1)]);
+    if code_first
+        && other_word.is_none()
+        && !arithmetic
+        && numbering::international_strictly_valid(d)
+    {
+        return Some(("pii.phone.international", start));
+    }
     if nanp_shape {
         let body = &d[nd - 10..];
         // "(212) 555-0100", "1 (242) 806-4916": the area code in brackets.
@@ -248,8 +287,16 @@ pub(super) fn phone(
             || (seps.len() == 3 && seps[0] == b'p' && seps[1] == b'p');
         let seps_ok = run.uniform_sep(b"-. ") || bracketed;
         // A word naming something else vetoes it ("SKU 863-848-7347 (phone case)").
-        if seps_ok && nanp_valid(body) && !keyed && other_word.is_none() {
-            return Some(("pii.phone.nanp", start));
+        // An area or exchange code starting with 0 or 1 ("148-660-3263", as forms and
+        // generators write numbers no plan issues) is still written as a NANP phone:
+        // checked for a possible length only (see `NANP_SHAPE_RULE`).
+        if seps_ok && !keyed && other_word.is_none() {
+            if nanp_valid(body) {
+                return Some(("pii.phone.nanp", start));
+            }
+            if !arithmetic && !placeholder(d) {
+                return Some((NANP_SHAPE_RULE, start));
+            }
         }
     }
     // Dotted runs with a phone word: nine digits or more, or two groups of four
@@ -323,31 +370,6 @@ pub(super) fn phone(
     None
 }
 
-/// Whether `run` is a date ("2024-03-12", "12/03/2024", "12.03.2024"): a year of four
-/// digits and a month and day in range, one separator throughout. A label or a phone
-/// word before it ("Office: 2024-03-12 closed") does not make it a number to call.
-fn date_shaped(run: &Run) -> bool {
-    let d = run.digits();
-    let num = |a: usize, b: usize| {
-        d[a..b]
-            .iter()
-            .fold(0u32, |n, &c| n * 10 + u32::from(c - b'0'))
-    };
-    let (year, month, day) = if run.shape_is(&[4, 2, 2]) {
-        (num(0, 4), num(4, 6), num(6, 8))
-    } else if run.shape_is(&[2, 2, 4]) {
-        // Day first or month first: either way both are in range.
-        let (a, b) = (num(0, 2), num(2, 4));
-        (num(4, 8), a.min(b), a.max(b))
-    } else {
-        return false;
-    };
-    run.uniform_sep(b"-./")
-        && (1900..=2100).contains(&year)
-        && (1..=12).contains(&month)
-        && (1..=31).contains(&day)
-}
-
 /// Whether a digit run at `s` that a slash ends ("30/198-2109") has a phone word bound
 /// to it or a contact-block label right before it, so that the slash may be read as
 /// an area-code separator.
@@ -405,19 +427,6 @@ const KEYWORD_WINDOW: usize = 24;
 /// capitalised names stand between ("Contato de emergência: Nicolas Câmara, …").
 const NAMED_WINDOW: usize = 56;
 
-/// Whether `d` is a placeholder ("(123) 456-7891", "000 000 000"): one digit repeated,
-/// or seven or more consecutive ascending digits.
-fn placeholder(d: &[u8]) -> bool {
-    let ascending = d
-        .windows(2)
-        .fold((1usize, 1usize), |(run, best), w| {
-            let run = if w[1] == w[0] + 1 { run + 1 } else { 1 };
-            (run, best.max(run))
-        })
-        .1;
-    d.iter().all(|&c| c == d[0]) || ascending >= 7
-}
-
 /// Whether `between` (the text from a word naming something else to the number)
 /// holds a preposition that sends the number to that thing rather than naming it
 /// ("account to", "Konto auf", "compte par le", "cuenta al", "account naar", "conta
@@ -469,6 +478,11 @@ fn glue_only(between: &[u8]) -> bool {
 /// Rule of a phone whose phone word stands further off, other words between ("call
 /// at offset …"): the number must be valid in a default region, as without a word.
 pub(super) const KEYWORD_FAR_RULE: &str = "pii.phone.keyword.far";
+
+/// Rule of a number written in NANP grouping ("148-660-3263", "(973) 022-6320") whose
+/// area or exchange code no plan issues: kept when its length is possible in a default
+/// region, as for a phone word.
+pub(super) const NANP_SHAPE_RULE: &str = "pii.phone.nanp.shape";
 
 /// Rule of a phone found by a phone word before (or after) it.
 pub(super) const KEYWORD_RULE: &str = "pii.phone.keyword";

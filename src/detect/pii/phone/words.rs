@@ -33,7 +33,8 @@ pub(super) const PHONE_KEYWORDS: &[&str] = &[
     "kontakt", "kontaktdaten", "kontaktnummer", "kontaktu", "kontaktowy", "kontaktowe",
     "tel. kom.", "whatsappie", "whatsappa", "kontaktowa",
     "infolinia", "faks", "dzwonił", "dzwoniła", "dzwonili", "zadzwonił", "zadzwoniła",
-    "nowy numer", "nieodebrane połączenie", "dostępny pod", "dostępna pod",
+    "nowy numer", "nieodebrane połączenie", "dostępny pod", "dostępna pod", "pod numerem",
+    "pod numer",
     "dzwoniący", "dzwoniącego", "dzwoniąca",
     // de
     "telefonnummer", "telefonisch", "handy", "handynummer", "mobil", "mobilnummer",
@@ -41,30 +42,31 @@ pub(super) const PHONE_KEYWORDS: &[&str] = &[
     "erreichen", "durchwahl", "angerufen", "servicenummer", "service-nummer", "kundendienst",
     "notfallkontakt", "notrufnummer", "ansprechpartner", "ansprechpartnerin",
     "neue nummer", "zurückrufen", "einwahlnummer", "festnetznummer", "festnetz",
-    "anrufer", "anruferin",
+    "anrufer", "anruferin", "ruft", "erreichst", "unter der nummer",
     // fr
     "tél", "téléphone", "téléphoner", "téléphonique", "portable", "appel", "appeler", "appelez",
     "rappel", "rappeler", "rappelez", "rappelle", "joignable", "joindre", "appelé", "appelée",
     "service client", "nouveau numéro", "ligne d'assistance", "ligne fixe", "appelle-moi",
-    "appelle-nous", "appelant", "appelante",
+    "appelle-nous", "appelant", "appelante", "au numéro",
+    "appelle", "appelles",
     // es
     "teléfono", "teléfonos", "telefono", "móvil", "movil", "celular", "llámame", "llámanos",
     "llámenos", "llamar", "llame", "llamada", "fijo", "contacto", "llamó", "llamaron",
     "atención al cliente", "línea de atención", "número nuevo", "nuevo número",
-    "línea de ayuda", "devolver la llamada", "llamante",
+    "línea de ayuda", "devolver la llamada", "llamante", "al número",
     // it
     "cellulare", "chiama", "chiamami", "chiamare", "chiamata", "richiamami", "richiamare",
     "contatto", "fisso", "chiamato", "servizio clienti", "nuovo numero", "numero verde",
-    "chiamante",
+    "chiamante", "al numero",
     // nl
     "telefoon", "telefoonnummer", "mobiel", "mobiele", "mobielnummer", "gsm", "bel", "bellen",
     "bereikbaar", "gebeld", "belde", "klantenservice", "noodcontact", "noodnummer",
     "contactpersoon", "nieuw nummer", "terugbellen", "gemiste oproep", "oproep van", "inbelnummer", "hulplijn",
-    "vaste lijn", "beller",
+    "vaste lijn", "beller", "belt mij", "belt me", "belt ons", "belt u", "op nummer", "op het nummer",
     // pt
     "telefone", "telefones", "telemóvel", "telemovel", "ligue", "ligar", "liga", "contato",
     "ligação", "ligacao", "ligou", "ligaram", "central de atendimento", "número novo",
-    "novo número", "chamada perdida", "linha de apoio", "chamador",
+    "novo número", "chamada perdida", "linha de apoio", "chamador", "pelo número",
 ];
 
 /// Contact-block labels ("Direct: …", "Reception: …", "Kom.: …", "Zentrale: …",
@@ -80,7 +82,8 @@ pub(super) const PHONE_LABELS: &[&str] = &[
     "fax", "dial-in",
     // pl
     "kom", "numer dostępowy", "tel. kom", "sekretariat", "recepcja", "biuro obsługi klienta", "centrala", "biuro",
-    "dom", "praca",
+    "dom", "praca", "prywatny", "służbowy", "private", "personal", "privato", "privé",
+    "perso", "pro", "pessoal", "privado", "persoonlijk", "prive",
     // de
     "zentrale", "empfang", "mobil", "durchwahl", "sekretariat", "tel", "fon", "mob", "büro",
     "buero", "privat", "geschäftlich", "dienstlich", "einwahlnummer",
@@ -131,7 +134,7 @@ pub(super) const GLUE_WORDS: &[&str] = &[
     "il", "lo", "è", "mio", "mia", "nostro", "nostra", "numero", "di", "del", "dal", "su",
     "mi", "ci", "al", "allo", "da", "adesso", "ora", "suo", "sua", "nuovo",
     // nl
-    "op", "naar", "mijn", "ons", "onze", "nummer", "het", "de", "me", "mij", "door", "met",
+    "op", "naar", "vanaf", "steeds", "mijn", "ons", "onze", "nummer", "het", "de", "me", "mij", "door", "met",
     "nu", "zijn", "haar", "nieuw", "nieuwe",
     // pt
     "para", "o", "é", "meu", "minha", "nosso", "nossa", "número", "nº", "no", "na", "do", "da",
@@ -163,6 +166,8 @@ pub(super) const PHONE_KEYWORDS_AFTER: &[&str] = &[
     "fisso", "telefono", "vaste lijn", "vast nummer", "telefoon", "fixo", "telefone",
     "dzwonił*", "dzwoni", "rief", "appelé", "llamó", "chiamato", "belde", "ligou",
     "angerufen", "zadzwonił*", "m'a appelé", "me llamó", "mi ha chiamato", "me ligou",
+    "erreichbar", "anrufen", "zurückrufen", "bereikbaar", "terugbellen", "joignable",
+    "reachable", "raggiungibile", "reperibile", "localizable", "contactable",
 ];
 
 /// Prepositions after a word naming something else that send the number to it
@@ -179,6 +184,15 @@ pub(super) const OF: &[&str] = &[
 ];
 
 /// Conjunctions that join the entries of a list of phones ("… or …", "… und …").
+/// Articles (and "for") between a word naming something else and a phone word naming
+/// what it is for ("Fatura do telemóvel", "bill for the phone", "Rechnung für das Handy").
+#[rustfmt::skip]
+pub(super) const ARTICLES: &[&str] = &[
+    "the", "a", "for", "my", "le", "la", "l", "les", "pour", "el", "los", "las", "il", "lo",
+    "per", "het", "een", "voor", "o", "os", "um", "uma", "für", "das", "die", "den", "des",
+    "dem", "za", "na",
+];
+
 #[rustfmt::skip]
 pub(super) const CONJUNCTIONS: &[&str] = &[
     "or", "and", "lub", "albo", "i", "oder", "und", "ou", "et", "o", "y", "e", "of", "en",
@@ -218,6 +232,9 @@ pub(super) const NOT_PHONE_KEYWORDS: &[&str] = &[
     "prix", "precio", "preço", "prezzo", "preis", "cena", "prijs", "cost", "hash", "port", "batch*", "job", "jobs", "task", "commit", "session", "request", "lot",
     "charge*", "partia", "lote", "lotto",
     "liga", "league",
+    "bestelnummer", "bestelnr", "aktenzeichen", "ean", "gtin", "upc", "barcode*", "strichcode",
+    "iva", "partita", "btw", "tva", "mwst", "nif", "cif", "nipc", "cnpj", "cpf", "siret",
+    "siren", "kvk", "cuit", "itin", "routing", "aba",
 ];
 
 /// Words right after a number that make it a count or an amount ("12345678 users",
@@ -288,6 +305,7 @@ pub(super) struct Words {
     pub(super) conjunction: Keywords,
     pub(super) redirect: Keywords,
     pub(super) of: Keywords,
+    pub(super) article: Keywords,
     pub(super) role: Keywords,
     pub(super) with: Keywords,
     pub(super) possessive: Keywords,
@@ -306,6 +324,7 @@ pub(super) static WORDS: LazyLock<Words> = LazyLock::new(|| Words {
     conjunction: Keywords::new(CONJUNCTIONS),
     redirect: Keywords::new(REDIRECTS),
     of: Keywords::new(OF),
+    article: Keywords::new(ARTICLES),
     role: Keywords::new(ROLES),
     with: Keywords::new(WITH),
     possessive: Keywords::new(POSSESSIVES),

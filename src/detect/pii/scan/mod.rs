@@ -51,6 +51,7 @@ pub(super) const RULE_IDS: &[&str] = &[
     "pii.email.obfuscated",
     "pii.phone.international",
     "pii.phone.nanp",
+    "pii.phone.nanp.shape",
     "pii.phone.national",
     "pii.phone.national.bare",
     "pii.phone.keyword",

@@ -105,8 +105,28 @@ fn pesel_context(b: &[u8], run: &Run) -> bool {
 /// Whether an SSN word stands before the run (48 bytes) or right after it ("Is
 /// 123456789 a valid Social Security number?", 32 bytes).
 fn ssn_named(b: &[u8], run: &Run) -> bool {
-    keyword_before(b, run.start, 48, SSN_KEYWORDS) || keyword_after(b, run.end, 32, &WORDS.ssn)
+    keyword_before(b, run.start, 48, SSN_KEYWORDS)
+        || keyword_after(b, run.end, 32, &WORDS.ssn)
+        || ssn_named_in_clause(b, run.start)
 }
+
+/// Whether an SSN word opens the clause the run ends, further off, with words and no
+/// other number between ("Il Social Security Number americano di Evangelista Dossetti
+/// è 043475360"): the number the sentence is about.
+fn ssn_named_in_clause(b: &[u8], start: usize) -> bool {
+    let from = start.saturating_sub(SSN_CLAUSE_WINDOW);
+    let hay = &b[from..start];
+    let clause = hay
+        .iter()
+        .rposition(|&c| matches!(c, b'\n' | b';' | b'!' | b'?' | b',' | b'(' | b')'))
+        .map_or(0, |p| p + 1);
+    let hay = &hay[clause..];
+    !hay.iter().any(u8::is_ascii_digit) && keyword_before(b, start, hay.len(), SSN_KEYWORDS)
+}
+
+/// How far (bytes) back an SSN word may open the run's clause (see
+/// [`ssn_named_in_clause`]); [`keyword_before`] looks 64 bytes back at most.
+const SSN_CLAUSE_WINDOW: usize = 64;
 
 #[rustfmt::skip]
 const SSN_KEYWORDS: &[&str] = &[
@@ -226,8 +246,14 @@ fn classify(b: &[u8], run: &Run, ext_end: Option<usize>, hits: &mut Vec<Hit>) {
         return;
     }
     if !plus && !paren {
-        // IPv4-shaped runs belong to the IP validator, valid or not.
-        if run.ngroups == 4 && run.uniform_sep(b".") && run.lens().all(|l| (1..=3).contains(&l)) {
+        // IPv4-shaped runs belong to the IP validator, valid or not; an octet written
+        // with a leading zero ("056.172.68.87", "046.16.05.21") is no address's but a
+        // dotted phone's, left to the phone rules.
+        if run.ngroups == 4
+            && run.uniform_sep(b".")
+            && run.lens().all(|l| (1..=3).contains(&l))
+            && !zero_led_octet(run)
+        {
             if ipv4_valid(run) && !keyword_before(b, s, 12, VERSION_KEYWORDS) {
                 push(hits, PiiType::IpAddress, "pii.ip_address.v4", s, run.end);
             }
@@ -389,6 +415,17 @@ fn card_window(run: &Run, hits: &mut Vec<Hit>) {
             a += 1;
         }
     }
+}
+
+/// Whether a group of the run has two digits or more and starts with 0 ("056"): how
+/// dotted phones are written ("046.16.05.21"), not how addresses are.
+fn zero_led_octet(run: &Run) -> bool {
+    let mut at = 0;
+    run.lens().any(|l| {
+        let led = l > 1 && run.digits()[at] == b'0';
+        at += usize::from(l);
+        led
+    })
 }
 
 fn ipv4_valid(run: &Run) -> bool {

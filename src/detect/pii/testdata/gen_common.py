@@ -1,4 +1,5 @@
-"""What the generated PII sets' scripts (`holdout.py` to `holdout4.py`, `tuning.py`) share:
+"""What the generated PII sets' scripts (`holdout.py` to `holdout5.py`, `tuning.py`,
+`refill.py`) share:
 their command line, a Faker per locale from one seed, SSN look-alikes, frame filling,
 the phone/SSN/look-alike generation loop of the newer held-out sets, and writing the sets
 as JSONL.
