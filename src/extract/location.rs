@@ -27,8 +27,10 @@ pub enum PathStep {
 pub struct Location {
     steps: Vec<PathStep>,
     /// The string holds the text base64-encoded (a plain-text document sent as
-    /// base64): the segment is its decoding, and redaction encodes again.
-    base64: bool,
+    /// base64): the segment is its decoding, and redaction encodes again,
+    /// after this prefix kept as it was (a data URL's `data:<type>;base64,`,
+    /// or empty).
+    base64: Option<Box<str>>,
 }
 
 impl Location {
@@ -40,21 +42,30 @@ impl Location {
     pub(crate) fn from_steps(steps: Vec<PathStep>) -> Self {
         Location {
             steps,
-            base64: false,
+            base64: None,
         }
     }
 
-    /// The location of a base64-encoded plain-text document's string.
-    pub(crate) fn base64_at(steps: Vec<PathStep>) -> Self {
+    /// The location of a base64-encoded plain-text document's string, whose
+    /// base64 text follows `prefix` (a data URL's `data:<type>;base64,`, or
+    /// empty), which redaction keeps.
+    pub(crate) fn base64_at(steps: Vec<PathStep>, prefix: &str) -> Self {
         Location {
             steps,
-            base64: true,
+            base64: Some(prefix.into()),
         }
     }
 
     /// Whether the string at this location holds the segment base64-encoded.
     pub fn is_base64(&self) -> bool {
-        self.base64
+        self.base64.is_some()
+    }
+
+    /// What precedes the base64 text in the string (a data URL's
+    /// `data:<type>;base64,`, or empty); `None` when the string holds the
+    /// segment as it is.
+    pub fn base64_prefix(&self) -> Option<&str> {
+        self.base64.as_deref()
     }
 
     /// The steps from the root, outermost first.

@@ -202,10 +202,14 @@ pub(crate) fn spliced_text(text: &str, edits: &[Edit]) -> Result<String, RedactE
 /// Writes `text` at `location`; false when the document has no string there.
 pub(crate) fn put_back(doc: &mut Value, location: &Location, text: String) -> bool {
     use base64::Engine as _;
-    let text = if location.is_base64() {
-        base64::engine::general_purpose::STANDARD.encode(text)
-    } else {
-        text
+    let text = match location.base64_prefix() {
+        Some(prefix) => {
+            let mut out = String::with_capacity(prefix.len() + text.len().div_ceil(3) * 4);
+            out.push_str(prefix);
+            base64::engine::general_purpose::STANDARD.encode_string(text, &mut out);
+            out
+        }
+        None => text,
     };
     match location.get_mut(doc) {
         Some(slot @ Value::String(_)) => {

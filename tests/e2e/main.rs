@@ -1,6 +1,7 @@
 //! End-to-end tests: the real `promptgate` binary driven over a real Unix
 //! socket by an APISIX simulator (`support`), with real flatbuffers frames.
 
+mod attachments;
 mod cases;
 mod conformance;
 mod deploy;

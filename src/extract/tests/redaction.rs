@@ -85,6 +85,114 @@ fn base64_text_documents_are_read_decoded_and_redacted_encoded_again() {
     assert_eq!(texts, vec![doc, "not base64!"]);
 }
 
+/// OpenAI inline files (chat `file` parts and responses `input_file`): a
+/// text file is read decoded, as the model reads it, and a redaction is
+/// encoded again after the data URL's prefix; a PDF and a file given by id
+/// are left alone, and a text file whose data is not base64 is read as the
+/// string it is.
+#[test]
+fn openai_text_files_are_read_decoded_and_redacted_encoded_again() {
+    use base64::Engine as _;
+    let engine = base64::engine::general_purpose::STANDARD;
+    let b64 = |t: &str| engine.encode(t);
+    let doc = "Minutes. Write to jo@ex.com by Friday.";
+    let redacted = "Minutes. Write to [EMAIL_1] by Friday.";
+    let pdf = "data:application/pdf;base64,JVBERi0xLjQK";
+    let bad = "data:text/plain;base64,not base64!";
+    let body = json!({"model": "m", "messages": [
+        {"role": "system", "content": "s"},
+        {"role": "user", "content": [
+            {"type": "file", "file": {"filename": "notes.txt",
+                "file_data": format!("data:text/plain;base64,{}", b64(doc))}},
+            {"type": "file", "file": {"filename": "report.pdf", "file_data": pdf}},
+            {"type": "file", "file": {"file_id": "file-abc"}},
+            {"type": "file", "file": {"filename": "bad.txt", "file_data": bad}},
+            {"type": "text", "text": "Summarize"}
+        ]}
+    ]});
+    let x = run(ApiFormat::OpenAi, body.to_string().as_bytes()).expect("chat");
+    let file = "$.messages[1].content[0].file.file_data";
+    let bad_at = "$.messages[1].content[3].file.file_data";
+    assert_eq!(
+        triples(&x),
+        vec![
+            (S, "$.messages[0].content".into(), "s".into()),
+            (Us, file.into(), doc.into()),
+            (Us, bad_at.into(), bad.into()),
+            (
+                Us,
+                "$.messages[1].content[4].text".into(),
+                "Summarize".into()
+            ),
+        ]
+    );
+    assert!(x.segments()[1].location.is_base64());
+    assert!(!x.segments()[2].location.is_base64());
+    let out = x
+        .redact(&[red(1, span_of(&x, 1, "jo@ex.com"), "EMAIL")])
+        .expect("redact");
+    let v: Value = serde_json::from_slice(&out.body).expect("json");
+    let parts = &v["messages"][1]["content"];
+    let data = parts[0]["file"]["file_data"].as_str().expect("a string");
+    let encoded = data
+        .strip_prefix("data:text/plain;base64,")
+        .expect("the data URL prefix is kept");
+    assert_eq!(
+        engine.decode(encoded).expect("valid base64"),
+        redacted.as_bytes()
+    );
+    assert_eq!(parts[1]["file"]["file_data"], json!(pdf));
+    assert_eq!(parts[3]["file"]["file_data"], json!(bad));
+
+    // Responses: `input_file` parts of a message and `input_file` items,
+    // with a data URL of a textual application type or bare base64 named
+    // by a text file name.
+    let csv = "name,mail\nJo,jo@ex.com\n";
+    let body = json!({"model": "m", "input": [
+        {"role": "user", "content": [
+            {"type": "input_file", "filename": "notes.json",
+                "file_data": format!("data:application/json;base64,{}", b64(doc))},
+            {"type": "input_text", "text": "Summarize"}
+        ]},
+        {"type": "input_file", "filename": "people.csv", "file_data": b64(csv)},
+        {"type": "input_file", "filename": "report.pdf", "file_data": pdf},
+        {"type": "input_file", "filename": "scan.pdf", "file_data": b64(doc)}
+    ]});
+    let x = run(ApiFormat::OpenAi, body.to_string().as_bytes()).expect("responses");
+    assert_eq!(
+        triples(&x),
+        vec![
+            (Us, "$.input[0].content[0].file_data".into(), doc.into()),
+            (Us, "$.input[0].content[1].text".into(), "Summarize".into()),
+            (Us, "$.input[1].file_data".into(), csv.into()),
+        ]
+    );
+    let out = x
+        .redact(&[
+            red(0, span_of(&x, 0, "jo@ex.com"), "EMAIL"),
+            red(2, span_of(&x, 2, "jo@ex.com"), "EMAIL"),
+        ])
+        .expect("redact");
+    let v: Value = serde_json::from_slice(&out.body).expect("json");
+    let data = v["input"][0]["content"][0]["file_data"]
+        .as_str()
+        .expect("a string");
+    let encoded = data
+        .strip_prefix("data:application/json;base64,")
+        .expect("the data URL prefix is kept");
+    assert_eq!(
+        engine.decode(encoded).expect("valid base64"),
+        redacted.as_bytes()
+    );
+    let bare = v["input"][1]["file_data"].as_str().expect("a string");
+    assert_eq!(
+        engine.decode(bare).expect("valid base64"),
+        "name,mail\nJo,[EMAIL_1]\n".as_bytes()
+    );
+    assert_eq!(v["input"][2]["file_data"], json!(pdf));
+    assert_eq!(v["input"][3]["file_data"], json!(b64(doc)));
+}
+
 #[test]
 fn overlapping_spans_merge_under_the_longest() {
     let x = run(ApiFormat::Auto, b"call +48 600 700 800 now").expect("text");

@@ -1,6 +1,7 @@
 //! Where Gemini request bodies (`contents`, `systemInstruction`, parts with
 //! text, function calls and code) keep model input.
 
+use super::file_data::is_text_media;
 use super::walker::{Walker, key, role_of};
 use crate::extract::node::{Members, Node, get, get_str};
 use crate::extract::{ExtractError, PathStep, Role};
@@ -74,7 +75,7 @@ fn gemini_part(w: &mut Walker, p: &Node<'_>, role: Role) -> Result<(), ExtractEr
     // the model reads their decoding.
     for (outer, mime) in [("inlineData", "mimeType"), ("inline_data", "mime_type")] {
         if let Some(Node::Obj(blob)) = get(map, outer)
-            && get_str(blob, mime).is_some_and(|m| m.starts_with("text/"))
+            && get_str(blob, mime).is_some_and(is_text_media)
             && let Some(data) = get(blob, "data")
         {
             w.at(key(outer), |w| {

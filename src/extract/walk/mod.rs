@@ -6,10 +6,12 @@
 //!
 //! This file is the entry point and its result ([`Extraction`]); the steps
 //! live beside it, one job each: `detect.rs` names the shape a body has,
-//! `walker.rs` collects segments and keeps the path, and `openai.rs` and
-//! `gemini.rs` know where each API keeps its text.
+//! `walker.rs` collects segments and keeps the path, `openai.rs` and
+//! `gemini.rs` know where each API keeps its text, and `file_data.rs` which
+//! inline files hold text.
 
 mod detect;
+mod file_data;
 mod gemini;
 mod openai;
 mod walker;

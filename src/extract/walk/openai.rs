@@ -3,6 +3,7 @@
 //! either defines for model input is read when present, so a body mixing them
 //! (or a proxy that accepts both) is still read in full.
 
+use super::file_data::{FileText, is_text_media, openai_file_text};
 use super::walker::{Walker, key, role_of};
 use crate::extract::node::{Members, Node, get, get_str};
 use crate::extract::{ExtractError, PathStep, Role};
@@ -133,7 +134,7 @@ fn part(w: &mut Walker, p: &Node<'_>, role: Role) -> Result<(), ExtractError> {
                     // A plain-text document may come base64-encoded: the model
                     // reads its decoding.
                     let text_base64 = get_str(src, "type") == Some("base64")
-                        && get_str(src, "media_type").is_some_and(|m| m.starts_with("text/"));
+                        && get_str(src, "media_type").is_some_and(is_text_media);
                     match get(src, "data") {
                         Some(data) if text_base64 => {
                             w.at(key("data"), |w| w.base64_text(data, role))?;
@@ -147,10 +148,38 @@ fn part(w: &mut Walker, p: &Node<'_>, role: Role) -> Result<(), ExtractError> {
                 })?;
             }
         }
+        Some("file") => {
+            // Chat Completions files: `file: {filename, file_data}`.
+            if let Some(Node::Obj(file)) = get(map, "file") {
+                w.at(key("file"), |w| inline_file(w, file, role))?;
+            }
+        }
+        // Responses files: `{type: input_file, filename, file_data}`.
+        Some("input_file") => inline_file(w, map, role)?,
         _ => {
             w.field_text(map, "text", role)?;
             w.field_text(map, "refusal", role)?;
         }
+    }
+    Ok(())
+}
+
+/// An OpenAI inline file (`filename`, `file_data`): a text file is read as
+/// the model reads it, its base64 decoded (redaction encodes again, keeping
+/// a data URL's `data:<type>;base64,`); PDFs and other binaries are left as
+/// they are, and so is a file given by `file_id` or `file_url`.
+fn inline_file(w: &mut Walker, file: &Members<'_>, role: Role) -> Result<(), ExtractError> {
+    let Some(data @ Node::Str(s)) = get(file, "file_data") else {
+        return Ok(());
+    };
+    match openai_file_text(s, get_str(file, "filename")) {
+        Some(FileText::Base64 { prefix }) => {
+            w.at(key("file_data"), |w| {
+                w.base64_text_after(data, prefix, role)
+            })?;
+        }
+        Some(FileText::Plain) => w.field_text(file, "file_data", role)?,
+        None => {}
     }
     Ok(())
 }
@@ -209,7 +238,8 @@ fn response_item(w: &mut Walker, item: &Node<'_>) -> Result<(), ExtractError> {
             }
             Ok(())
         }
-        Some("item_reference" | "image_generation_call" | "input_image" | "input_file") => Ok(()),
+        Some("input_file") => inline_file(w, map, Role::User),
+        Some("item_reference" | "image_generation_call" | "input_image") => Ok(()),
         // An item type this reader does not know: read every string in it.
         _ => w.all_strings(item, Role::Unknown),
     }

@@ -91,12 +91,27 @@ impl Walker {
     /// encodes again. A string that is not base64 of UTF-8 text is taken as it
     /// is, like any other string.
     pub(super) fn base64_text(&mut self, v: &Node<'_>, role: Role) -> Result<bool, ExtractError> {
+        self.base64_text_after(v, 0, role)
+    }
+
+    /// [`Walker::base64_text`] for a string whose base64 text follows its
+    /// first `prefix` bytes (a data URL's `data:<type>;base64,`), which
+    /// redaction keeps as they are.
+    pub(super) fn base64_text_after(
+        &mut self,
+        v: &Node<'_>,
+        prefix: usize,
+        role: Role,
+    ) -> Result<bool, ExtractError> {
         use base64::Engine as _;
         let Node::Str(s) = v else {
             return Ok(false);
         };
+        let (Some(head), Some(data)) = (s.get(..prefix), s.get(prefix..)) else {
+            return self.text(v, role);
+        };
         let decoded = base64::engine::general_purpose::STANDARD
-            .decode(s.as_bytes())
+            .decode(data.as_bytes())
             .ok()
             .and_then(|bytes| String::from_utf8(bytes).ok());
         let Some(text) = decoded else {
@@ -107,7 +122,7 @@ impl Walker {
             self.segments.push(Segment {
                 role,
                 text,
-                location: Location::base64_at(self.path.clone()),
+                location: Location::base64_at(self.path.clone(), head),
             });
         }
         Ok(true)
