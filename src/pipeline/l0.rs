@@ -109,6 +109,7 @@ fn role_tag(role: Role) -> u8 {
         Role::User => b'u',
         Role::Assistant => b'a',
         Role::Tool => b't',
+        Role::ToolDefinition => b'f',
         Role::Unknown => b'?',
     }
 }

@@ -356,6 +356,38 @@ disabled_rules = ["x"]
         assert_eq!(config.policies["strict"].mode, Mode::Shadow);
     }
 
+    /// Tool definitions are a role of their own: in the default injection and
+    /// PII scopes, and a named policy can leave them out of injection while
+    /// still reading tool results.
+    #[test]
+    fn tool_definitions_are_in_the_default_scopes_and_can_be_left_out_per_policy() {
+        use crate::types::{Role, RoleSet};
+        let src = "[policies.notools]\ninjection_roles = [\"user\", \"tool\", \"unknown\"]\n";
+        let config = load_config_str(src, "t.toml", no_env()).expect("valid");
+        let scope = |names: &[String]| RoleSet::from_names(names).expect("role names");
+        assert_eq!(
+            scope(&config.policy.injection_roles),
+            RoleSet::injection_default()
+        );
+        assert!(scope(&config.policy.injection_roles).contains(Role::ToolDefinition));
+        assert_eq!(scope(&config.policy.pii_roles), RoleSet::all());
+        let notools = &config.policies["notools"];
+        assert!(!scope(&notools.injection_roles).contains(Role::ToolDefinition));
+        assert!(scope(&notools.injection_roles).contains(Role::Tool));
+        assert!(scope(&notools.pii_roles).contains(Role::ToolDefinition));
+
+        let typo = "[policies.typo]\ninjection_roles = [\"user\", \"tool_definitions\"]\n";
+        let err = load_config_str(typo, "t.toml", no_env())
+            .expect_err("an unknown role is refused")
+            .to_string();
+        assert!(
+            err.contains("policies.typo.injection_roles")
+                && err.contains("\"tool_definitions\"")
+                && err.contains("tool_definition or unknown"),
+            "{err}"
+        );
+    }
+
     #[test]
     fn type_errors_carry_line_and_column() {
         let src = "[policy]\nmode = \"enforce\"\nmax_body_bytes = \"big\"\n";

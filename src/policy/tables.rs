@@ -29,9 +29,12 @@ pub struct PolicyConfig {
     /// (and counts it), `false` blocks it with 503.
     pub fail_open: bool,
     /// Roles whose text gets injection detection (L1, L2). System and developer
-    /// messages belong to the operator.
+    /// messages belong to the operator; `tool_definition` (tool descriptions,
+    /// often from third-party tool servers) is in by default and can be left
+    /// out apart from `tool` (tool results).
     pub injection_roles: Vec<String>,
-    /// Roles whose text gets PII detection (L1.5).
+    /// Roles whose text gets PII detection (L1.5): all by default, tool
+    /// definitions included (a description can carry a pasted key or contact).
     pub pii_roles: Vec<String>,
     /// Limits on the JSON a body may contain.
     pub extract: ExtractConfig,
@@ -56,13 +59,16 @@ impl Default for PolicyConfig {
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             compressed_bodies: CompressedBodies::Decode,
             fail_open: false,
-            injection_roles: ["user", "tool", "unknown"].map(str::to_owned).to_vec(),
+            injection_roles: ["user", "tool", "tool_definition", "unknown"]
+                .map(str::to_owned)
+                .to_vec(),
             pii_roles: [
                 "system",
                 "developer",
                 "user",
                 "assistant",
                 "tool",
+                "tool_definition",
                 "unknown",
             ]
             .map(str::to_owned)

@@ -8,7 +8,7 @@ use std::str::FromStr;
 /// Exists because the policy scans roles differently: system and developer
 /// messages belong to the operator, user and tool text to the outside world.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "snake_case")]
 pub enum Role {
     /// Operator instructions (`system`, Anthropic `system`, Gemini `systemInstruction`).
     System,
@@ -18,21 +18,26 @@ pub enum Role {
     User,
     /// Model output replayed in the conversation.
     Assistant,
-    /// Tool results, tool-call arguments and tool definitions' descriptions
-    /// (often written by third-party tool servers).
+    /// Tool results and tool-call arguments.
     Tool,
+    /// The `description` strings of tool definitions (OpenAI and Anthropic
+    /// `tools`, Gemini function declarations), sent again on every request and
+    /// often written by third-party tool servers (MCP). A role of its own so a
+    /// policy can scope them apart from tool results (`tool_definition`).
+    ToolDefinition,
     /// Text whose role the format does not say (plain text, unknown JSON).
     Unknown,
 }
 
 impl Role {
     /// Every role, in a fixed order.
-    pub const ALL: [Role; 6] = [
+    pub const ALL: [Role; 7] = [
         Role::System,
         Role::Developer,
         Role::User,
         Role::Assistant,
         Role::Tool,
+        Role::ToolDefinition,
         Role::Unknown,
     ];
 
@@ -44,6 +49,7 @@ impl Role {
             Role::User => "user",
             Role::Assistant => "assistant",
             Role::Tool => "tool",
+            Role::ToolDefinition => "tool_definition",
             Role::Unknown => "unknown",
         }
     }
@@ -59,9 +65,11 @@ impl fmt::Display for Role {
     }
 }
 
-/// A name that is not one of the six role names.
+/// A name that is not one of the seven role names.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown role {name:?} (expected system, developer, user, assistant, tool or unknown)")]
+#[error(
+    "unknown role {name:?} (expected system, developer, user, assistant, tool, tool_definition or unknown)"
+)]
 pub struct UnknownRole {
     /// The name given (from configuration, never from a body).
     pub name: String,
@@ -81,8 +89,8 @@ impl FromStr for Role {
 /// A set of roles, as a bitset so the hot path tests membership with one AND.
 ///
 /// Exists so the policy can say which roles get injection detection (by default
-/// user, tool and unknown: system and developer text belongs to the operator) and
-/// which get PII detection (by default all).
+/// user, tool, tool_definition and unknown: system and developer text belongs to
+/// the operator) and which get PII detection (by default all).
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct RoleSet(u8);
 
@@ -97,9 +105,11 @@ impl RoleSet {
         Role::ALL.into_iter().collect()
     }
 
-    /// User, tool and unknown: the default scope of injection detection.
+    /// User, tool, tool_definition and unknown: the default scope of
+    /// injection detection. Tool definitions are in it because their
+    /// descriptions often come from third-party tool servers (tool poisoning).
     pub fn injection_default() -> Self {
-        [Role::User, Role::Tool, Role::Unknown]
+        [Role::User, Role::Tool, Role::ToolDefinition, Role::Unknown]
             .into_iter()
             .collect()
     }

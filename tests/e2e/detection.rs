@@ -179,7 +179,8 @@ fn an_adversarial_suffix_is_stopped_and_its_rule_can_be_switched_off() {
 }
 
 /// The suffix detector reads what the user wrote: the same tail in an
-/// operator's system prompt or a tool result is not an attack by its shape.
+/// operator's system prompt, a tool result or a tool definition is not an
+/// attack by its shape.
 #[test]
 fn an_adversarial_suffix_shape_outside_user_messages_passes() {
     let text =
@@ -191,7 +192,8 @@ fn an_adversarial_suffix_shape_outside_user_messages_passes() {
             {"role": "system", "content": text},
             {"role": "user", "content": "What is the capital of France?"},
             {"role": "tool", "tool_call_id": "call_1", "content": text},
-        ]
+        ],
+        "tools": [{"type": "function", "function": {"name": "f", "description": text}}]
     }))
     .expect("a JSON body");
     let (reply, _) = apisix.post(token, &body, &[]);

@@ -25,3 +25,4 @@ mod security;
 mod stream;
 mod stream_whole;
 mod support;
+mod tool_definitions;

@@ -323,12 +323,31 @@ fn api_format_and_roles_parse_from_names() {
             name: "operator".into()
         })
     );
+    // Tool definitions are a role of their own, read for injection by default
+    // (tool poisoning), and can be named apart from tool results.
     let def = RoleSet::injection_default();
     assert_eq!(
         def.iter().collect::<Vec<_>>(),
-        vec![Role::User, Role::Tool, Role::Unknown]
+        vec![Role::User, Role::Tool, Role::ToolDefinition, Role::Unknown]
     );
-    assert_eq!(RoleSet::all().iter().count(), 6);
+    assert_eq!(RoleSet::all().iter().count(), 7);
+    assert_eq!("tool_definition".parse::<Role>(), Ok(Role::ToolDefinition));
+    assert_eq!(Role::ToolDefinition.to_string(), "tool_definition");
+    let tools_only = RoleSet::from_names(["tool"]).expect("names");
+    assert!(!tools_only.contains(Role::ToolDefinition));
+    assert_eq!(
+        serde_json::from_value::<Role>(json!("tool_definition")).ok(),
+        Some(Role::ToolDefinition)
+    );
+    let unknown = "tooldefinition".parse::<Role>().expect_err("not a role");
+    assert!(
+        unknown.to_string().contains("tool_definition"),
+        "the error lists the role names: {unknown}"
+    );
+    for role in Role::ALL {
+        assert_eq!(role.as_str().parse::<Role>(), Ok(role));
+        assert_eq!(serde_json::to_value(role).ok(), Some(json!(role.as_str())));
+    }
     assert!(RoleSet::empty().is_empty());
     let parsed: RoleSet = serde_json::from_value(json!(["system", "assistant"])).expect("serde");
     assert_eq!(

@@ -9,7 +9,10 @@ use serde_json::{Value, json};
 
 use super::*;
 
-use Role::{Assistant as A, Developer as D, System as S, Tool as T, Unknown as U, User as Us};
+use Role::{
+    Assistant as A, Developer as D, System as S, Tool as T, ToolDefinition as TD, Unknown as U,
+    User as Us,
+};
 
 fn run(api: ApiFormat, body: &[u8]) -> Result<Extraction, ExtractError> {
     extract(body, api, &ExtractLimits::default())

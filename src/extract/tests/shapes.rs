@@ -68,12 +68,12 @@ pub(super) const CASES: &[Case] = &[
         want: &[
             (Us, "$.messages[0].content", "weather?"),
             (
-                T,
+                TD,
                 "$.tools[0].function.description",
                 "Current weather for a city",
             ),
             (
-                T,
+                TD,
                 "$.tools[0].function.parameters.properties.city.description",
                 "City name",
             ),
@@ -89,9 +89,9 @@ pub(super) const CASES: &[Case] = &[
         want: &[
             (S, "$.system", "s"),
             (Us, "$.messages[0].content", "q"),
-            (T, "$.tools[0].description", "Looks things up"),
+            (TD, "$.tools[0].description", "Looks things up"),
             (
-                T,
+                TD,
                 "$.tools[0].input_schema.properties.q.description",
                 "Query",
             ),
@@ -107,12 +107,12 @@ pub(super) const CASES: &[Case] = &[
         want: &[
             (Us, "$.contents[0].parts[0].text", "q"),
             (
-                T,
+                TD,
                 "$.tools[0].functionDeclarations[0].description",
                 "Does f",
             ),
             (
-                T,
+                TD,
                 "$.tools[0].functionDeclarations[0].parameters.properties.x.description",
                 "The x",
             ),

@@ -27,7 +27,7 @@ pub(super) fn gemini(w: &mut Walker, root: &Members<'_>) -> Result<(), ExtractEr
     }
     // Function declarations' descriptions, as for OpenAI and Anthropic tools.
     if let Some(v) = get(root, "tools") {
-        w.at(key("tools"), |w| w.descriptions(v, Role::Tool))?;
+        w.at(key("tools"), |w| w.descriptions(v, Role::ToolDefinition))?;
     }
     Ok(())
 }

@@ -28,9 +28,10 @@ pub(super) fn openai_or_anthropic(w: &mut Walker, root: &Members<'_>) -> Result<
     w.field_text(root, "suffix", Role::User)?;
     // Tool definitions (chat `tools[].function`, responses and Anthropic
     // `tools[]`): the model reads their descriptions, which often come from
-    // third-party tool servers (MCP), so they are read as tool text.
+    // third-party tool servers (MCP); a role of their own so a policy can
+    // scope them apart from tool results.
     if let Some(v) = get(root, "tools") {
-        w.at(key("tools"), |w| w.descriptions(v, Role::Tool))?;
+        w.at(key("tools"), |w| w.descriptions(v, Role::ToolDefinition))?;
     }
     Ok(())
 }

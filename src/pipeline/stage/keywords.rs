@@ -78,10 +78,17 @@ impl Stage for L1 {
 
 /// Whether the adversarial-suffix detector reads a segment of this role: an
 /// optimized suffix is what a user appends to their own request, while
-/// operator prompts and tool results (truncated logs, code, JSON) are where
-/// technical tails with open brackets are ordinary.
+/// operator prompts, tool results (truncated logs, code, JSON) and tool
+/// definitions (schema prose with formats, patterns and examples) are where
+/// technical tails with open brackets are ordinary. Every role is named so a
+/// new one is decided here, not let in by default.
 fn suffix_read(role: Role) -> bool {
-    matches!(role, Role::User | Role::Unknown)
+    match role {
+        Role::User | Role::Unknown => true,
+        Role::System | Role::Developer | Role::Assistant | Role::Tool | Role::ToolDefinition => {
+            false
+        }
+    }
 }
 
 /// Consecutive injection-scoped segments of one role, as the model reads them
@@ -126,12 +133,21 @@ mod tests {
             segment(Role::User),
             segment(Role::Tool),
             segment(Role::Tool),
+            segment(Role::ToolDefinition),
+            segment(Role::ToolDefinition),
         ];
-        let injection = [0, 1, 3, 4, 5];
+        let injection = [0, 1, 3, 4, 5, 6, 7];
         let runs: Vec<&[usize]> = same_role_runs(&injection, &segments)
             .into_iter()
             .map(|r| &injection[r])
             .collect();
-        assert_eq!(runs, vec![&[0, 1][..], &[4, 5][..]]);
+        // A tool result and the tool definitions after it are not one text.
+        assert_eq!(runs, vec![&[0, 1][..], &[4, 5][..], &[6, 7][..]]);
+    }
+
+    #[test]
+    fn the_suffix_detector_reads_user_and_role_less_text_only() {
+        let read: Vec<Role> = Role::ALL.into_iter().filter(|&r| suffix_read(r)).collect();
+        assert_eq!(read, vec![Role::User, Role::Unknown]);
     }
 }
