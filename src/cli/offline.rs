@@ -93,6 +93,27 @@ fn run_scan(config: Config, file: Option<&Path>, options: ScanOptions) -> anyhow
         }
     };
     let mut report = decision.report();
+    // The role of each finding's segment: the input extracted again as the
+    // pipeline did (scan reads an uncompressed body), offline so the serving
+    // path keeps no per-finding roles.
+    let limits = &route.policy.detection.limits;
+    let roles: Option<Vec<promptgate::extract::Role>> = match &options.response {
+        Some(content_type) => {
+            promptgate::extract::extract_response(&input, content_type.as_deref(), limits)
+                .ok()
+                .map(|e| e.segments().iter().map(|s| s.role).collect())
+        }
+        None => promptgate::extract::extract(&input, route.api, limits)
+            .ok()
+            .map(|e| e.segments().iter().map(|s| s.role).collect()),
+    };
+    if let (Some(roles), Some(findings)) = (roles, report["findings"].as_array_mut()) {
+        for (finding, segment) in findings.iter_mut().zip(&decision.findings) {
+            if let Some(role) = roles.get(segment.segment) {
+                finding["role"] = role.as_str().into();
+            }
+        }
+    }
     if let (true, promptgate::pipeline::Verdict::Redact(redaction)) =
         (options.show_redacted, &decision.verdict)
     {

@@ -235,6 +235,7 @@ impl Outcome {
             },
         };
         Decision {
+            roles: super::waterfall::finding_roles(&self.findings, extraction.segments()),
             findings: self.findings,
             timings: self.timings,
             ..Decision::new(verdict)

@@ -106,6 +106,7 @@ pub fn audit(event: &AuditEvent<'_>) {
         code,
         categories = categories.join(","),
         rule_ids = rule_ids.join(","),
+        roles = %decision.roles,
         pii = pii_text,
         text_sha256,
         cached = decision.cached,

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::{Finding, Layer};
+use super::{Finding, Layer, RoleSet};
 
 /// The outcome for one request, with the findings that led to it.
 ///
@@ -23,6 +23,12 @@ pub struct Decision {
     pub text_sha256: Option<[u8; 32]>,
     /// True when the verdict came from the L0 cache.
     pub cached: bool,
+    /// The roles of the segments the findings are in (`user`, `tool`,
+    /// `tool_definition`...), set by the pipeline while the segments are at
+    /// hand, so audit events can say where a finding came from without any
+    /// text. Empty with no finding; an L0 hit brings no findings (L0 keeps no
+    /// roles), so only the layers that ran for this request count.
+    pub roles: RoleSet,
 }
 
 impl Decision {
@@ -35,6 +41,7 @@ impl Decision {
             l2_score: None,
             text_sha256: None,
             cached: false,
+            roles: RoleSet::empty(),
         }
     }
 
@@ -72,6 +79,7 @@ impl Decision {
             "redacted": redacted.map(|counts| counts.iter().map(|(k, n)| (k.to_string(), serde_json::json!(n))).collect::<serde_json::Map<_, _>>()),
             "l2_score": self.l2_score,
             "cached": self.cached,
+            "roles": self.roles,
             "findings": self.findings.iter().map(|f| serde_json::json!({
                 "layer": f.layer.as_str(),
                 "category": &*f.category,

@@ -168,6 +168,20 @@ impl fmt::Debug for RoleSet {
     }
 }
 
+/// The names, comma-separated in [`Role::ALL`] order (`user,tool_definition`),
+/// empty for no role: the form audit events carry.
+impl fmt::Display for RoleSet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (n, role) in self.iter().enumerate() {
+            if n > 0 {
+                f.write_str(",")?;
+            }
+            f.write_str(role.as_str())?;
+        }
+        Ok(())
+    }
+}
+
 impl serde::Serialize for RoleSet {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_seq(self.iter())

@@ -7,7 +7,7 @@ use tracing_subscriber::fmt::MakeWriter;
 use super::*;
 use crate::telemetry::{AuditEvent, audit};
 use crate::types::Mode;
-use crate::types::{Block, Decision};
+use crate::types::{Block, Decision, Role};
 use crate::types::{Finding, Layer};
 
 /// Log output captured in memory.
@@ -102,6 +102,7 @@ fn audit_lines_are_the_stock_json_lines() {
         ],
         l2_score: Some(0.123_456_7),
         cached: true,
+        roles: [Role::User, Role::ToolDefinition].into_iter().collect(),
         ..Decision::block(block)
     };
     let (stock, fast) = both(|| {

@@ -36,6 +36,8 @@ fn scan_response_reads_an_answer_file_like_the_answer_path() {
     );
     let report: Value = serde_json::from_slice(&out.stdout).expect("JSON report");
     assert_eq!(report["verdict"], "redact");
+    assert_eq!(report["roles"], serde_json::json!(["assistant"]));
+    assert_eq!(report["findings"][0]["role"], "assistant");
     let body = report["redacted_body"]
         .as_str()
         .expect("the rewritten answer");
