@@ -112,21 +112,32 @@ fn label_before(b: &[u8], start: usize) -> Option<usize> {
         return None;
     }
     let end = start - 1;
-    let mut i = end;
-    while i > 0 && (b[i - 1].is_ascii_alphabetic() || b[i - 1] >= 0x80) {
-        i -= 1;
-    }
+    let i = word_start(b, end);
     let opens = i == 0 || matches!(b[i - 1], b' ' | b'\n' | b',' | b';' | b'|' | b'/');
     (i < end && opens && WORDS.label.whole(&b[i..end])).then_some(i)
 }
 
-/// Where the word starting at `at` ends.
+/// Where the word (ASCII letters and any non-ASCII bytes) starting at `at` ends.
 fn word_end(b: &[u8], at: usize) -> usize {
     let mut i = at;
-    while i < b.len() && (b[i].is_ascii_alphabetic() || b[i] >= 0x80) {
+    while i < b.len() && is_letter_byte(b[i]) {
         i += 1;
     }
     i
+}
+
+/// Where the word (as for [`word_end`]) ending at `end` starts.
+fn word_start(b: &[u8], end: usize) -> usize {
+    let mut i = end;
+    while i > 0 && is_letter_byte(b[i - 1]) {
+        i -= 1;
+    }
+    i
+}
+
+/// An ASCII letter, or a byte of a non-ASCII character (read as a letter).
+fn is_letter_byte(c: u8) -> bool {
+    c.is_ascii_alphabetic() || c >= 0x80
 }
 
 /// Whether `gap` (between two list entries) holds a list separator (`,`, `;`, `|`,
@@ -270,11 +281,7 @@ pub(super) fn previous_sentence(b: &[u8], start: usize) -> Option<bool> {
     let stop = boundary - 1;
     // "Tel. 0612…", "Nr. 12" and "ca. 12" are abbreviations, not sentence ends: a
     // full stop ends a sentence after a word of four letters or more.
-    let word = b[..stop]
-        .iter()
-        .rev()
-        .take_while(|c| c.is_ascii_alphabetic() || **c >= 0x80)
-        .count();
+    let word = stop - word_start(b, stop);
     if (b[stop] == b'.' && word < 4) || !glue_only(&b[boundary..start]) {
         return None;
     }
@@ -358,8 +365,7 @@ pub(super) fn bracket_after_word(b: &[u8], s: usize, end: usize) -> bool {
     if s < 3 || b[s - 1] != b'(' || b.get(end) != Some(&b')') || b[s - 2] != b' ' {
         return false;
     }
-    let c = b[s - 3];
-    c.is_ascii_alphabetic() || c >= 0x80
+    is_letter_byte(b[s - 3])
 }
 
 /// How far (bytes) before the number a verification-code word may end.
@@ -414,17 +420,11 @@ pub(super) fn key_value(b: &[u8], start: usize) -> bool {
 /// Whether the word ending at `end` follows a possessive ("my account", "del mio
 /// account", "mijn account").
 pub(super) fn possessed(b: &[u8], end: usize) -> bool {
-    let word_start = |mut i: usize| {
-        while i > 0 && (b[i - 1].is_ascii_alphabetic() || b[i - 1] >= 0x80) {
-            i -= 1;
-        }
-        i
-    };
-    let mut i = word_start(end);
+    let mut i = word_start(b, end);
     while i > 0 && b[i - 1] == b' ' {
         i -= 1;
     }
-    WORDS.possessive.whole(&b[word_start(i)..i])
+    WORDS.possessive.whole(&b[word_start(b, i)..i])
 }
 
 /// Whether `between` (the text from a word naming something else to the number)

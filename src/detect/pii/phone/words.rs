@@ -183,7 +183,6 @@ pub(super) const OF: &[&str] = &[
     "von", "do", "da", "dos", "das", "w",
 ];
 
-/// Conjunctions that join the entries of a list of phones ("… or …", "… und …").
 /// Articles (and "for") between a word naming something else and a phone word naming
 /// what it is for ("Fatura do telemóvel", "bill for the phone", "Rechnung für das Handy").
 #[rustfmt::skip]
@@ -193,6 +192,7 @@ pub(super) const ARTICLES: &[&str] = &[
     "dem", "za", "na",
 ];
 
+/// Conjunctions that join the entries of a list of phones ("… or …", "… und …").
 #[rustfmt::skip]
 pub(super) const CONJUNCTIONS: &[&str] = &[
     "or", "and", "lub", "albo", "i", "oder", "und", "ou", "et", "o", "y", "e", "of", "en",
