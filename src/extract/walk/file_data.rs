@@ -16,8 +16,7 @@ pub(super) enum FileText {
 /// Whether a media type (parameters such as `; charset=utf-8` allowed) names
 /// text a model reads as text rather than a binary it renders (PDFs, images).
 pub(super) fn is_text_media(media: &str) -> bool {
-    let essence = media.split(';').next().unwrap_or_default().trim();
-    let essence = essence.to_ascii_lowercase();
+    let essence = essence(media).to_ascii_lowercase();
     let Some((kind, sub)) = essence.split_once('/') else {
         return false;
     };
@@ -47,6 +46,11 @@ pub(super) fn is_text_media(media: &str) -> bool {
         }
         _ => false,
     }
+}
+
+/// A media type without its parameters (`text/csv; charset=utf-8` → `text/csv`).
+fn essence(media: &str) -> &str {
+    media.split(';').next().unwrap_or_default().trim()
 }
 
 /// Whether a file name's extension names a text file (for base64 data that
@@ -113,7 +117,7 @@ pub(super) fn openai_file_text(data: &str, filename: Option<&str>) -> Option<Fil
         Some((media, flag)) if flag.trim().eq_ignore_ascii_case("base64") => (media, true),
         _ => (meta, false),
     };
-    let essence = media.split(';').next().unwrap_or_default().trim();
+    let essence = essence(media);
     let text = if essence.is_empty() {
         true
     } else if essence.eq_ignore_ascii_case("application/octet-stream") {
