@@ -27,9 +27,9 @@ pub enum PathStep {
 pub struct Location {
     steps: Vec<PathStep>,
     /// The string holds the text base64-encoded (a plain-text document sent as
-    /// base64): the segment is its decoding, and redaction encodes again,
-    /// after this prefix kept as it was (a data URL's `data:<type>;base64,`,
-    /// or empty).
+    /// base64, leniently decoded): the segment is its decoding, and redaction
+    /// encodes again as standard padded base64, after this prefix kept as it
+    /// was (a data URL's `data:<type>;base64,`, or empty).
     base64: Option<Box<str>>,
 }
 

@@ -200,6 +200,12 @@ pub(crate) fn spliced_text(text: &str, edits: &[Edit]) -> Result<String, RedactE
 }
 
 /// Writes `text` at `location`; false when the document has no string there.
+///
+/// A base64 location gets `text` as standard, padded base64 in one line after
+/// its prefix, whatever form the client sent (lines, spaces, URL-safe letters,
+/// no padding; see `walk/base64_data.rs`): every API that takes base64 files
+/// accepts standard base64, and the data URL or media type the prefix and the
+/// document keep still say what the file is.
 pub(crate) fn put_back(doc: &mut Value, location: &Location, text: String) -> bool {
     use base64::Engine as _;
     let text = match location.base64_prefix() {

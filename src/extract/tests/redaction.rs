@@ -193,6 +193,47 @@ fn openai_text_files_are_read_decoded_and_redacted_encoded_again() {
     assert_eq!(v["input"][3]["file_data"], json!(b64(doc)));
 }
 
+/// Base64 a strict decoder refuses but the APIs read (lines, URL-safe
+/// letters, no padding) is read decoded too, and a redaction in it is written
+/// back as standard padded base64; data that is not base64 even leniently, or
+/// whose bytes are not UTF-8, is read as the string it is.
+#[test]
+fn lenient_base64_files_are_read_decoded_and_redacted_as_standard_base64() {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+    let doc = "Minutes??? Write to jo@ex.com by Friday.";
+    let url_safe = URL_SAFE_NO_PAD.encode(doc);
+    assert!(url_safe.contains(['-', '_']) && doc.len() % 3 != 0);
+    let crlf: String = url_safe
+        .as_bytes()
+        .chunks(16)
+        .map(|c| String::from_utf8_lossy(c) + "\r\n")
+        .collect();
+    let not_text = URL_SAFE_NO_PAD.encode([0xff, 0xfe, 0xfd, 0x41]);
+    let body = json!({"contents": [{"parts": [
+        {"inlineData": {"mimeType": "text/plain", "data": crlf}},
+        {"inlineData": {"mimeType": "text/plain", "data": not_text}},
+        {"inline_data": {"mime_type": "text/plain", "data": "not base64!"}}
+    ]}]});
+    let x = run(ApiFormat::Gemini, body.to_string().as_bytes()).expect("gemini");
+    let texts: Vec<&str> = x.segments().iter().map(|s| s.text.as_str()).collect();
+    assert_eq!(texts, vec![doc, not_text.as_str(), "not base64!"]);
+    assert!(x.segments()[0].location.is_base64());
+    assert!(!x.segments()[1].location.is_base64());
+    let out = x
+        .redact(&[red(0, span_of(&x, 0, "jo@ex.com"), "EMAIL")])
+        .expect("redact");
+    let v: Value = serde_json::from_slice(&out.body).expect("json");
+    assert_eq!(
+        v["contents"][0]["parts"][0]["inlineData"]["data"],
+        json!(STANDARD.encode("Minutes??? Write to [EMAIL_1] by Friday."))
+    );
+    assert_eq!(
+        v["contents"][0]["parts"][1]["inlineData"]["data"],
+        json!(not_text)
+    );
+}
+
 #[test]
 fn overlapping_spans_merge_under_the_longest() {
     let x = run(ApiFormat::Auto, b"call +48 600 700 800 now").expect("text");

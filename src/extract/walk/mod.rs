@@ -7,9 +7,10 @@
 //! This file is the entry point and its result ([`Extraction`]); the steps
 //! live beside it, one job each: `detect.rs` names the shape a body has,
 //! `walker.rs` collects segments and keeps the path, `openai.rs` and
-//! `gemini.rs` know where each API keeps its text, and `file_data.rs` which
-//! inline files hold text.
+//! `gemini.rs` know where each API keeps its text, `file_data.rs` which
+//! inline files hold text and `base64_data.rs` how their base64 is decoded.
 
+mod base64_data;
 mod detect;
 mod file_data;
 mod gemini;

@@ -5,6 +5,7 @@
 
 use std::borrow::Cow;
 
+use super::base64_data;
 use crate::extract::node::{Members, Node, get};
 use crate::extract::{ApiFormat, ExtractError, ExtractLimits, Location, PathStep, Role, Segment};
 
@@ -88,8 +89,10 @@ impl Walker {
 
     /// Takes a base64 string holding a plain-text document as a segment of its
     /// decoded text (the text the model reads), located so that redaction
-    /// encodes again. A string that is not base64 of UTF-8 text is taken as it
-    /// is, like any other string.
+    /// encodes again. The base64 is read as the APIs read it (lines, spaces,
+    /// URL-safe letters and missing padding allowed, see `base64_data.rs`); a
+    /// string that is not base64 of UTF-8 text even so is taken as it is,
+    /// like any other string.
     pub(super) fn base64_text(&mut self, v: &Node<'_>, role: Role) -> Result<bool, ExtractError> {
         self.base64_text_after(v, 0, role)
     }
@@ -103,17 +106,13 @@ impl Walker {
         prefix: usize,
         role: Role,
     ) -> Result<bool, ExtractError> {
-        use base64::Engine as _;
         let Node::Str(s) = v else {
             return Ok(false);
         };
         let (Some(head), Some(data)) = (s.get(..prefix), s.get(prefix..)) else {
             return self.text(v, role);
         };
-        let decoded = base64::engine::general_purpose::STANDARD
-            .decode(data.as_bytes())
-            .ok()
-            .and_then(|bytes| String::from_utf8(bytes).ok());
+        let decoded = base64_data::decode(data).and_then(|bytes| String::from_utf8(bytes).ok());
         let Some(text) = decoded else {
             return self.text(v, role);
         };
