@@ -107,8 +107,9 @@ type Encoding = fn(&str) -> String;
 
 /// Ways clients send base64 that a strict decoder refuses but the APIs (and
 /// the model behind them) read: MIME lines, CRLF lines, spaces, the URL-safe
-/// alphabet without padding.
-const ENCODINGS: [(&str, Encoding); 4] = [
+/// alphabet without padding, and characters outside the alphabet sprinkled
+/// in (Python's default `b64decode` skips them).
+const ENCODINGS: [(&str, Encoding); 5] = [
     ("mime lines", |t| wrapped(t, "\n")),
     ("crlf lines", |t| wrapped(t, "\r\n")),
     ("spaces", |t| {
@@ -123,6 +124,11 @@ const ENCODINGS: [(&str, Encoding); 4] = [
             "the filler must use the URL-safe letters"
         );
         e
+    }),
+    ("sprinkled with '*'", |t| {
+        let e = encode(t);
+        let chunks: Vec<&str> = e.as_bytes().chunks(7).map(ascii).collect();
+        chunks.join("*")
     }),
 ];
 

@@ -7,8 +7,13 @@
 //! without padding, and the model still reads the text. A strict decoder
 //! refuses all of these, so such a file was read as its raw string and an
 //! injection deep in it went unseen (issue 15). Here ASCII whitespace is
-//! dropped, `-`/`_` read as `+`/`/`, and padding is optional; what still is
-//! not base64 gets `None`, and the caller reads the string as it is.
+//! dropped, `-`/`_` read as `+`/`/`, and padding is optional. Data that is
+//! still not base64 is read once more as the most forgiving common decoder
+//! reads it (Python's `base64.b64decode` without `validate`, which APIs
+//! written in Python may use): every character outside the alphabet is
+//! skipped and the first `=` ends the data, so characters sprinkled in to
+//! break a strict decoder hide nothing. Only what fails even that gets
+//! `None`, and the caller reads the string as it is.
 
 use base64::Engine as _;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
@@ -33,7 +38,10 @@ static LENIENT: GeneralPurpose = GeneralPurpose::new(
 pub(super) fn decode(data: &str) -> Option<Vec<u8>> {
     let bytes = data.as_bytes();
     if !bytes.iter().copied().any(needs_cleaning) {
-        return LENIENT.decode(bytes).ok();
+        return LENIENT
+            .decode(bytes)
+            .ok()
+            .or_else(|| decode_skipping_junk(bytes));
     }
     let cleaned: Vec<u8> = bytes
         .iter()
@@ -44,7 +52,36 @@ pub(super) fn decode(data: &str) -> Option<Vec<u8>> {
             b => Some(b),
         })
         .collect();
-    LENIENT.decode(&cleaned).ok()
+    LENIENT
+        .decode(&cleaned)
+        .ok()
+        .or_else(|| decode_skipping_junk(bytes))
+}
+
+/// The forgiving reading (see the module doc): the alphabet's characters up to
+/// the first `=`, everything else skipped. `None` when the data is not ASCII
+/// (Python refuses it too, and text in another script must stay readable as
+/// it is rather than become an empty file), when nothing is left, or when
+/// what is left has an impossible length (one character past a whole quantum).
+fn decode_skipping_junk(bytes: &[u8]) -> Option<Vec<u8>> {
+    if !bytes.is_ascii() {
+        return None;
+    }
+    let kept: Vec<u8> = bytes
+        .iter()
+        .take_while(|&&b| b != b'=')
+        .filter_map(|&b| match b {
+            b'-' => Some(b'+'),
+            b'_' => Some(b'/'),
+            b'+' | b'/' => Some(b),
+            b if b.is_ascii_alphanumeric() => Some(b),
+            _ => None,
+        })
+        .collect();
+    if kept.is_empty() {
+        return None;
+    }
+    LENIENT.decode(&kept).ok()
 }
 
 /// Whether `b` must be dropped or mapped before the standard alphabet reads it.
@@ -117,8 +154,27 @@ mod tests {
     }
 
     #[test]
-    fn what_is_not_base64_even_leniently_is_refused() {
-        for data in ["not base64!", "QUJD*", "Q", "QQ==QQ==", "QQ=a", "é"] {
+    fn characters_outside_the_alphabet_are_skipped_as_python_does() {
+        // Python's `base64.b64decode(data)` gives these bytes for each.
+        for (data, bytes) in [
+            ("QUJD*", &b"ABC"[..]),
+            ("QU*JD", b"ABC"),
+            ("Q!U!J!D", b"ABC"),
+            ("QUJD\u{0}RA==", b"ABCD"),
+            ("QQ==QQ==", b"A"),
+        ] {
+            assert_eq!(decode(data).as_deref(), Some(bytes), "{data:?}");
+        }
+        let e = STANDARD.encode(TEXT);
+        let sprinkled: String = e.chars().flat_map(|c| [c, '*']).collect();
+        assert_eq!(decode(&sprinkled), Some(TEXT.into()));
+    }
+
+    #[test]
+    fn what_is_not_base64_even_forgivingly_is_refused() {
+        // Nine, five and one alphabet characters: no whole bytes; no alphabet
+        // character at all; not ASCII.
+        for data in ["not base64!", "QUJD*Q", "Q", "!?*", "é", "QUJD é"] {
             assert_eq!(decode(data), None, "{data:?}");
         }
     }
