@@ -7,16 +7,22 @@
 //! is a shape: words glued to code punctuation, camel-case joins of unrelated
 //! words, brackets that close what was never opened or never close, next to
 //! plain words, on the same line as a plain request. This module scores that
-//! shape on the last words of the text's last line, from a handful of counts:
+//! shape wherever a suffix may end: at the end of every line of the text (a
+//! newline and a plain line after the suffix must not hide it), and before
+//! every plain sentence inside a line (nor must `Thanks, that is all.` after
+//! it on its line), from a handful of counts over the last words there:
 //!
 //! * **odd words**: a bracket, backslash, backtick, `$ | ^ ~ @ # = _ < >` inside
 //!   a word (not at its edges, where prose puts parentheses and quotes), ASCII
 //!   punctuation between two letters (`Article."Add`, apostrophes, hyphens,
 //!   dots and slashes excepted), a case change inside a word (`similarlyNow`,
 //!   `ISBNancouver`), or a word of punctuation only with a bracket in it;
+//!   emoticons, hashtags / mentions, list markers (`2)`) and a template's
+//!   placeholders (`<name>`, `{{first_name}}`) are not odd;
 //! * **pairing errors**: closers that match no opener, openers left open (a
-//!   pair the request opened and the window closes is no error), an odd
-//!   number of `"` or of backtick runs;
+//!   pair the request opened and the window closes is no error; a list
+//!   marker's `)` closes nothing and is none), an odd number of `"` or of
+//!   backtick runs;
 //! * **code evidence** (subtracted): statement ends (`;`), JSON keys (`":`),
 //!   paths (`::`), which real code and data carry and suffixes rarely do.
 //!
@@ -25,15 +31,27 @@
 //! before the window are mostly plain (a request, not a paste), when the
 //! window has a pairing error (balanced code, LaTeX and JSON stay silent), and
 //! when the score reaches [`THRESHOLD`].
-//! Emoticons and hashtags / mentions are not odd. The work is bounded: only
-//! the last [`TAIL_BYTES`] of the last line are read (their bytes once, their
-//! last 26 words once more), without allocating, so the cost does not grow
-//! with the prompt.
+//!
+//! A window ends at a word that is not plain prose, either the line's last
+//! such word or one that [`SENTENCE`] prose words or more follow. Prose is
+//! words of letters and digits with sentence punctuation after them, an
+//! emoticon, emoji or a dash: no bracket, quote or ASCII symbol, so the words
+//! skipped hold no pairing error and no odd word; the window ends where the
+//! suffix does.
+//!
+//! The work is linear in the text, without allocating: one vectorized pass
+//! over its bytes finds the lines that hold a bracket, quote or backtick (no
+//! other line can have a pairing error); each of those is walked back once,
+//! word by word; each place scored reads at most [`TAIL_BYTES`] back, its last
+//! 27 words, and two places are [`SENTENCE`] words apart or more.
 //!
 //! Tuned on the training pool's adversarial-suffix attacks and benign texts
 //! and on `testdata/suffix_stress.jsonl` (benign code, stack traces, LaTeX,
 //! markdown, JSON, minified JS, URLs, encoded blobs, math, regexes, formulas,
-//! brand names, mixed-language prose; written by `models/train/suffix_stress.py`).
+//! brand names, mixed-language prose, and multi-line pastes: code in several
+//! languages, traces, logs, CSV, tables, diffs, configs, shell sessions,
+//! mails with signatures, chats, poems, fill-in templates; written by
+//! `models/train/suffix_stress.py`).
 
 use std::ops::Range;
 
@@ -43,9 +61,9 @@ pub const SUFFIX_RULE_ID: &str = "shape.adversarial_suffix";
 pub const SUFFIX_CATEGORY: &str = "other";
 /// Bumped whenever the scoring changes: part of the rule set's fingerprint,
 /// so cached verdicts of an older detector are not served.
-pub(crate) const SUFFIX_VERSION: u32 = 1;
+pub(crate) const SUFFIX_VERSION: u32 = 2;
 
-/// Bytes of the last line read at most.
+/// Bytes read back from a place scored, at most.
 pub const TAIL_BYTES: usize = 600;
 /// Words the tail window holds at most.
 const WINDOW: usize = 14;
@@ -57,6 +75,8 @@ const MIN_PREFIX: usize = 4;
 const PREFIX_WORDS: usize = 12;
 /// Share of plain words before the window, at least (in percent).
 const PREFIX_PLAIN_PCT: usize = 75;
+/// Plain prose words after a place that make it a place a suffix may end.
+const SENTENCE: usize = 4;
 /// Score from which the tail is an adversarial suffix.
 pub const THRESHOLD: i32 = 5;
 
@@ -72,24 +92,139 @@ pub struct SuffixHit {
     pub score: i32,
 }
 
-/// Scores the end of `text`; `Some` when it reads as an adversarial suffix.
+/// Scores the end of every line of `text`, and every place in a line where a
+/// plain sentence follows; `Some` for the first that reads as an adversarial
+/// suffix.
+///
+/// Every line is read, not only the last: a newline and a plain line after
+/// the suffix must not hide it, nor a plain sentence after it on its line.
+/// Only lines that hold a bracket, quote or backtick are read word by word
+/// (a window without one has no pairing error and never fires), found by a
+/// vectorized pass over the text's bytes. The work stays linear in the text:
+/// each line's words are walked back once, and each place scored reads at
+/// most [`TAIL_BYTES`] back, its last 27 words, with at least four words
+/// between two places.
 pub fn detect(text: &str) -> Option<SuffixHit> {
-    let trimmed = text.trim_end();
-    let line_start = trimmed.rfind('\n').map_or(0, |i| i + 1);
-    let mut start = line_start.max(trimmed.len().saturating_sub(TAIL_BYTES));
+    let bytes = text.as_bytes();
+    if !has_pairing(bytes) {
+        return None;
+    }
+    let mut start = 0;
+    for end in memchr::memchr_iter(b'\n', bytes).chain([bytes.len()]) {
+        let line = &bytes[start..end];
+        if may_hold_words(line)
+            && has_pairing(line)
+            && let Some(hit) = detect_line(text, start, end)
+        {
+            return Some(hit);
+        }
+        start = end + 1;
+    }
+    None
+}
+
+/// Whether `line` may hold [`MIN_WORDS`] words: most lines of code are
+/// shorter, and are skipped before they are read word by word. Every word but
+/// the first follows a run of whitespace that ends in an ASCII space or
+/// control byte followed by another byte, or in a character outside ASCII
+/// (which may be a wide space): counting both bounds the words from above.
+fn may_hold_words(line: &[u8]) -> bool {
+    if line.len() < 2 * MIN_WORDS - 1 {
+        return false;
+    }
+    let space = |b: u8| b <= b' ';
+    // Counted per block of 64 pairs in a byte, which vectorizes.
+    let (this, next) = (&line[..line.len() - 1], &line[1..]);
+    let starts: usize = this
+        .chunks(64)
+        .zip(next.chunks(64))
+        .map(|(a, b)| {
+            let block = a.iter().zip(b);
+            usize::from(block.fold(0u8, |n, (&a, &b)| {
+                n + u8::from((space(a) && !space(b)) || a >= 0xC0)
+            }))
+        })
+        .sum();
+    starts >= MIN_WORDS - 1
+}
+
+/// Brackets, quotes and backticks: the bytes a pairing error is made of.
+fn is_pairing(b: u8) -> bool {
+    matches!(b, b'(' | b')' | b'[' | b']' | b'{' | b'}' | b'"' | b'`')
+}
+
+/// Whether `bytes` hold a bracket, quote or backtick: in blocks without an
+/// early exit inside, which the compiler turns into vector instructions.
+fn has_pairing(bytes: &[u8]) -> bool {
+    bytes
+        .chunks(64)
+        .any(|block| block.iter().fold(false, |any, &b| any | is_pairing(b)))
+}
+
+/// Scores the line `text[start..end]` where a suffix would end: at its last
+/// word that is not plain prose, and at every other such word that a plain
+/// sentence ([`SENTENCE`] prose words or more) follows. A suffix followed by
+/// `Thanks, that is all I need.` is still scored where it ends.
+fn detect_line(text: &str, start: usize, end: usize) -> Option<SuffixHit> {
+    let line = text[start..end].trim_end();
+    // No window ending before the first bracket, quote or backtick can hold
+    // a pairing error.
+    let first = line.bytes().position(is_pairing)?;
+    // The line's end counts as a sentence after its last word.
+    let mut run = SENTENCE;
+    for word in line.split_whitespace().rev() {
+        let at = word.as_ptr() as usize - line.as_ptr() as usize;
+        if at + word.len() <= first {
+            break;
+        }
+        if is_prose(word) {
+            run += 1;
+            continue;
+        }
+        if run >= SENTENCE
+            && let Some(hit) = score_end(text, start, start + at + word.len())
+        {
+            return Some(hit);
+        }
+        run = 0;
+    }
+    None
+}
+
+/// A word a plain sentence after a suffix is made of: letters and digits
+/// (apostrophes and hyphens inside), with sentence punctuation after it (not
+/// `;`, which ends statements: code evidence), and no case change inside; or
+/// an emoticon, emoji, or a dash or ellipsis.
+fn is_prose(word: &str) -> bool {
+    let c = word.trim_end_matches(['.', ',', ':', '!', '?']);
+    if c.is_empty() {
+        return true;
+    }
+    if c.chars()
+        .all(|ch| matches!(ch, '-' | '\u{2013}' | '\u{2014}' | '\u{2026}'))
+    {
+        return true;
+    }
+    // Emoticons, and emoji or other symbols outside ASCII (`🙏`).
+    if is_emoticon(word) || c.chars().all(|ch| !ch.is_ascii() && !ch.is_alphanumeric()) {
+        return true;
+    }
+    c.chars()
+        .all(|ch| ch.is_alphanumeric() || ch == '\'' || ch == '-')
+        && c.chars().next().is_some_and(char::is_alphanumeric)
+        && !inner_marks(c)
+}
+
+/// Scores the words that end at `end` on the line starting at `line_start`:
+/// a window of the last [`WINDOW`] words after a plain request.
+fn score_end(text: &str, line_start: usize, end: usize) -> Option<SuffixHit> {
+    let trimmed = &text[..end];
+    let mut start = line_start.max(end.saturating_sub(TAIL_BYTES));
     while !trimmed.is_char_boundary(start) {
         start += 1;
     }
     let cut = start > line_start;
     let tail = &trimmed[start..];
-    // A window without a bracket, quote or backtick has no pairing error and
-    // never fires: most texts stop at this one pass over the tail's bytes.
-    if !tail
-        .bytes()
-        .any(|b| matches!(b, b'(' | b')' | b'[' | b']' | b'{' | b'}' | b'"' | b'`'))
-    {
-        return None;
-    }
     // The last words of the tail, last first, a cut first word dropped: the
     // window and the words of the request just before it, no more.
     let mut last: [&str; WINDOW + PREFIX_WORDS + 1] = [""; WINDOW + PREFIX_WORDS + 1];
@@ -109,6 +244,13 @@ pub fn detect(text: &str) -> Option<SuffixHit> {
     }
     let window = WINDOW.min(n - MIN_PREFIX);
     let (prefix, tail_words) = (&last[window..n], &last[..window]);
+    // The window's first word is a subslice of `trimmed`: its offset is where
+    // the window starts. A window without a bracket, quote or backtick has no
+    // pairing error: most places stop at this one pass over its bytes.
+    let at = last[window - 1].as_ptr() as usize - trimmed.as_ptr() as usize;
+    if !has_pairing(&trimmed.as_bytes()[at..]) {
+        return None;
+    }
     // Pairing errors first, the cheapest test most texts fail. Brackets the
     // request opened may close in the window: read its words first, and count
     // only the window's errors.
@@ -141,11 +283,8 @@ pub fn detect(text: &str) -> Option<SuffixHit> {
         code += i32::from(is_code(word));
     }
     let score = odd + errors as i32 - 2 * code;
-    // The window's first word is a subslice of `trimmed`: its offset is where
-    // the window starts.
-    let at = last[window - 1].as_ptr() as usize - trimmed.as_ptr() as usize;
     (score >= THRESHOLD).then_some(SuffixHit {
-        span: at..trimmed.len(),
+        span: at..end,
         score,
     })
 }
@@ -168,6 +307,9 @@ struct Brackets {
 
 impl Brackets {
     fn read(&mut self, word: &str) {
+        if is_list_marker(word) && self.top() != Some(b'(') {
+            return;
+        }
         for b in word.bytes() {
             match b {
                 b'(' | b'[' | b'{' => {
@@ -182,17 +324,24 @@ impl Brackets {
                         b']' => b'[',
                         _ => b'{',
                     };
-                    let top = self.depth.checked_sub(1).map(|i| self.open.get(i));
+                    let top = self.depth.checked_sub(1).map(|i| self.open.get(i).copied());
                     match top {
                         // Deeper than the stack keeps: trust the closer.
                         Some(None) => self.depth -= 1,
-                        Some(Some(&o)) if o == want => self.depth -= 1,
+                        Some(Some(o)) if o == want => self.depth -= 1,
                         _ => self.mismatched += 1,
                     }
                 }
                 _ => {}
             }
         }
+    }
+
+    /// The innermost open bracket, when the stack keeps it.
+    fn top(&self) -> Option<u8> {
+        self.depth
+            .checked_sub(1)
+            .and_then(|i| self.open.get(i).copied())
     }
 }
 
@@ -249,7 +398,13 @@ fn is_strong_symbol(c: char) -> bool {
 /// A lowercase word, or a capitalized one: what requests are made of.
 fn is_plain(word: &str) -> bool {
     let c = core(word);
-    if c.is_empty() || !c.chars().all(char::is_alphabetic) {
+    if c.is_empty()
+        || !c
+            .chars()
+            .all(|ch| ch.is_alphabetic() || ch == '-' || ch == '\'')
+        || !c.starts_with(char::is_alphabetic)
+        || !c.ends_with(char::is_alphabetic)
+    {
         return false;
     }
     let lower = |s: &str| s.chars().any(char::is_lowercase) && !s.chars().any(char::is_uppercase);
@@ -259,7 +414,7 @@ fn is_plain(word: &str) -> bool {
 
 /// A word a request would not contain (see the module doc).
 fn is_odd(word: &str) -> bool {
-    if is_emoticon(word) || is_tag(word) {
+    if is_emoticon(word) || is_list_marker(word) || is_tag(word) || is_slot(word) {
         return false;
     }
     let c = core(word);
@@ -310,6 +465,30 @@ fn is_code(word: &str) -> bool {
     word.ends_with(';') || word.ends_with(";}") || word.contains("\":") || word.contains("::")
 }
 
+/// A template's placeholder, or one end of it: `<name>`, `<full` ... `name>`,
+/// `<YYYY-MM-DD>`, `{company}`, `{{first_name}}`, `{{#items}}`, with
+/// sentence punctuation after it. A form to fill in is not a suffix.
+fn is_slot(word: &str) -> bool {
+    let w = word.trim_end_matches(['.', ',', ':', ';', '!', '?']);
+    let angle = w.trim_start_matches('<').trim_end_matches('>');
+    if angle.len() < w.len()
+        && angle.chars().any(char::is_alphanumeric)
+        && angle
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_'))
+    {
+        return true;
+    }
+    let inner = w.trim_start_matches('{').trim_end_matches('}');
+    w.starts_with('{')
+        && w.ends_with('}')
+        && w.len() - inner.len() <= 4
+        && inner.chars().any(char::is_alphanumeric)
+        && inner
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | '#' | '/'))
+}
+
 /// `#topic` and `@name`, with trailing punctuation.
 fn is_tag(word: &str) -> bool {
     let mut chars = word.chars();
@@ -318,6 +497,28 @@ fn is_tag(word: &str) -> bool {
             .as_str()
             .trim_end_matches(['.', ',', '!', '?', ':', ';']);
         !rest.is_empty() && rest.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    }
+}
+
+/// `1)`, `(2)`, `b)`, `iv)`, `12).`: a number, a letter or a small roman
+/// numeral closed by a parenthesis, as prose numbers the items of a list
+/// (where no `(` is open: in `f(x, y)` the `)` closes the call).
+fn is_list_marker(word: &str) -> bool {
+    let w = word.trim_end_matches(['.', ':', ',']);
+    let Some(w) = w.strip_suffix(')') else {
+        return false;
+    };
+    let w = w.strip_prefix('(').unwrap_or(w);
+    let b = w.as_bytes();
+    match b {
+        [] => false,
+        [c] => c.is_ascii_alphanumeric(),
+        _ if b.len() <= 3 && b.iter().all(u8::is_ascii_digit) => true,
+        _ => {
+            b.len() <= 4
+                && (b.iter().all(|c| matches!(c, b'i' | b'v' | b'x'))
+                    || b.iter().all(|c| matches!(c, b'I' | b'V' | b'X')))
+        }
     }
 }
 
