@@ -7,7 +7,16 @@
 //! cost_probe decide <body.json> <iterations>   # Pipeline::decide, default policy, L2 on
 //! cost_probe decide-l1 <body.json> <iterations> # the same with L2 off (L1 + L1.5 only)
 //! cost_probe l2 <text file> <iterations>       # Classifier::score_blocking alone
+//! cost_probe decide-varied <bodies.jsonl> <iterations>    # decide, cycling through distinct bodies
+//!                       # (scripts/cost-inputs.py --varied bodies.jsonl writes them)
+//! cost_probe decide-varied-l1 <bodies.jsonl> <iterations> # the same with L2 off
 //! ```
+//!
+//! One body decided over and over is read from warm caches and trained branch
+//! predictors; the `-varied` modes cycle through many distinct bodies (one
+//! OpenAI chat body per line, each holding `NONCE000`) as serving does, and
+//! measure about twice the cost per decision. They are for `/usr/bin/time`
+//! comparisons, not for the instruction-count budget.
 //!
 //! Run from the repository root (the default `classifier.model_dir` is relative).
 
@@ -18,6 +27,7 @@ use promptgate::detect::classifier::{Classifier, LoadOptions};
 use promptgate::pipeline::{Engines, ScanRequest};
 use promptgate::policy::{RouteConf, load_config_str};
 use promptgate::runtime::Runtime;
+use promptgate::types::Verdict;
 
 /// The default configuration with L2 required (a probe without L2 would measure the
 /// wrong thing) and a budget valgrind's slowdown cannot exhaust (a cut-off L2 would
@@ -65,6 +75,8 @@ fn main() -> ExitCode {
         "decide" => decide(&input, iterations, Waterfall::Default),
         "decide-l1" => decide(&input, iterations, Waterfall::L2Off),
         "l2" => l2(&input, iterations),
+        "decide-varied" => decide_varied(&input, iterations, Waterfall::Default),
+        "decide-varied-l1" => decide_varied(&input, iterations, Waterfall::L2Off),
         other => Err(format!("unknown mode {other}")),
     };
     match result {
@@ -129,6 +141,51 @@ fn decide(body: &[u8], iterations: usize, waterfall: Waterfall) -> Result<String
         last = Some(decision);
     }
     Ok(last.map_or_else(String::new, |d| d.report().to_string()))
+}
+
+/// `iterations` decisions cycling through the bodies of a JSON Lines file (see
+/// the module doc), the nonce of each rewritten per iteration so L0 never answers.
+fn decide_varied(lines: &[u8], iterations: usize, waterfall: Waterfall) -> Result<String, String> {
+    let mut bodies: Vec<(Vec<u8>, usize)> = Vec::new();
+    for line in lines.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
+        let at = line
+            .windows(NONCE.len())
+            .position(|w| w == NONCE)
+            .ok_or("every body must hold the NONCE000 placeholder")?;
+        bodies.push((line.to_vec(), at));
+    }
+    if bodies.is_empty() {
+        return Err("no bodies".into());
+    }
+    let text = match waterfall {
+        Waterfall::Default => CONFIG,
+        Waterfall::L2Off => CONFIG_L2_OFF,
+    };
+    let config = load_config_str(text, "cost_probe", Vec::new()).map_err(|e| e.to_string())?;
+    let engines = Engines::load(&config).map_err(|e| e.to_string())?;
+    let runtime = Runtime::build(config, 0, &engines).map_err(|e| e.to_string())?;
+    let route = runtime
+        .resolve(&RouteConf::default())
+        .map_err(|e| e.to_string())?;
+    let tokio = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    let (mut blocked, n) = (0usize, bodies.len());
+    for i in 0..iterations {
+        let (body, at) = &mut bodies[i % n];
+        body[*at..*at + NONCE.len()].copy_from_slice(format!("{i:08}").as_bytes());
+        let request = ScanRequest {
+            body: Some(body),
+            content_encoding: None,
+        };
+        let decision = tokio.block_on(runtime.pipeline.decide(&route, request));
+        if decision.cached {
+            return Err("a varied probe body was answered by L0".into());
+        }
+        blocked += usize::from(matches!(decision.verdict, Verdict::Block(_)));
+    }
+    Ok(format!("{iterations} decisions over {n} bodies, {blocked} blocked"))
 }
 
 /// `iterations` L2 scorings of `text` on the calling thread (the native graph).

@@ -24,6 +24,11 @@ tests/cost/budget.toml with the new counts).
 
 With `--curve DIR` it writes, instead, the bodies of the cost-growth curve
 (scripts/cost-curve.sh) into DIR: curve-1k.json ... curve-1m.json, built like miss-2k.json.
+
+With `--varied FILE` it writes, instead, 512 distinct 2 KiB chat bodies into FILE (JSON
+Lines), each built like miss-2k.json from the benign texts in an order of its own (seeded):
+the input of `cost_probe decide-varied`, which measures what serving pays on texts the
+caches and branch predictors have not learnt (about twice the cost of one body repeated).
 """
 import json
 import pathlib
@@ -87,6 +92,16 @@ if len(sys.argv) == 3 and sys.argv[1] == "--curve":
     curve.mkdir(parents=True, exist_ok=True)
     for name, size in [("1k", 1), ("2k", 2), ("8k", 8), ("64k", 64), ("256k", 256), ("1m", 1024)]:
         (curve / f"curve-{name}.json").write_bytes(chat_body(benign, size * 1024))
+    sys.exit(0)
+if len(sys.argv) == 3 and sys.argv[1] == "--varied":
+    import random
+
+    rng = random.Random(2048)
+    with open(sys.argv[2], "wb") as f:
+        for _ in range(512):
+            order = benign[:]
+            rng.shuffle(order)
+            f.write(chat_body(order, 2048) + b"\n")
     sys.exit(0)
 out.mkdir(exist_ok=True)
 (out / "miss-2k.json").write_bytes(chat_body(benign, 2048))
