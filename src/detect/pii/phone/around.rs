@@ -12,12 +12,13 @@ use super::words::WORDS;
 /// How far (bytes) after the number an extension word may start.
 const EXTENSION_GAP: usize = 3;
 
-/// The most digits an extension holds.
-const EXTENSION_DIGITS: usize = 6;
+/// How many digits an extension holds: two to six ("toestel 2" is a device, not an
+/// extension).
+const EXTENSION_DIGITS: std::ops::RangeInclusive<usize> = 2..=6;
 
 /// Whether an extension word and its digits follow the number ending at `end` ("…
 /// Durchwahl -214", "… interno 214", "… toestel 214", "… wew. 12"): only phones have
-/// extensions. The digits must follow (one to six, after spaces, `.`, `:` or `-`), so
+/// extensions. The digits must follow (two to six, after spaces, `.`, `:` or `-`), so
 /// that "poste" or "interno" used as a word ("… interno al gruppo") is no extension.
 pub(super) fn extension_after(b: &[u8], end: usize) -> bool {
     let mut i = end;
@@ -38,7 +39,7 @@ pub(super) fn extension_after(b: &[u8], end: usize) -> bool {
     while j < b.len() && b[j].is_ascii_digit() {
         j += 1;
     }
-    (1..=EXTENSION_DIGITS).contains(&(j - ds)) && !b.get(j).is_some_and(u8::is_ascii_alphanumeric)
+    EXTENSION_DIGITS.contains(&(j - ds)) && !b.get(j).is_some_and(u8::is_ascii_alphanumeric)
 }
 
 /// The longest name (bytes) read before a number.
@@ -205,6 +206,7 @@ mod tests {
         assert!(!extension_after(b"12345678 interno al gruppo", 8));
         assert!(!extension_after(b"12345678 poste 1234567", 8));
         assert!(!extension_after(b"12345678 poste 12b", 8));
+        assert!(!extension_after(b"2024 0815 toestel 2", 9));
         assert!(!extension_after(b"12345678 Durchwahl", 8));
         // Not right after the number.
         assert!(!extension_after(b"12345678 im Haus Durchwahl 214", 8));

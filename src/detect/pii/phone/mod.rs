@@ -164,13 +164,18 @@ pub(super) fn phone(
             && ((other_word.is_none()
                 && (context::card_line(b, start, run.end)
                     || context::bracket_after_word(b, s, run.end)
-                    || around::name_before(b, start)))
+                    || (shape::name_shaped(run, plus) && around::name_before(b, start))))
                 || context::sent_code(b, start, other_word))
     };
-    // A phone word after the number in its clause, or an extension ("… Durchwahl -214").
-    let after = || {
+    let after = || other_word.is_none() && context::phone_word_after(b, run.end);
+    // An extension after the number ("… Durchwahl -214"): read like a phone word
+    // further off (the number must be valid in a default region), and never for
+    // thousands ("12 500 000 interno 214") or fewer than eight digits.
+    let extension = || {
         other_word.is_none()
-            && (context::phone_word_after(b, run.end) || around::extension_after(b, run.end))
+            && nd >= 8
+            && !run.lens().skip(1).all(|l| l == 3)
+            && around::extension_after(b, run.end)
     };
     let sentence = || {
         if phone_word.is_some() || other_word.is_some() {
@@ -190,7 +195,7 @@ pub(super) fn phone(
                 )
         }
         (Some(_), None) => true,
-        (None, _) => after(),
+        (None, _) => after() || extension(),
     } || labelled
         || sentence().is_some();
     let carded = !worded && card();

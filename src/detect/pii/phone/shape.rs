@@ -82,3 +82,14 @@ pub(super) fn draw_shaped(run: &Run) -> bool {
 pub(super) fn spaced_prefix(run: &Run) -> bool {
     run.ngroups >= 3 && run.groups[0].1 == 2 && run.seps[0] == b' ' && run.groups[1].1 <= 3
 }
+
+/// Whether the run is written as a phone after a name: a `+`, a trunk 0 and an area
+/// code of two digits or more, nine digits or more in all ("0612 845 397"), or one
+/// group of nine to eleven digits (plans without a trunk 0: "912845397"). Postcodes
+/// and years, ISBN groups and short codes after a title ("Rue Lafayette, 75009 0123",
+/// "Harry Potter, 0 7475 …") are not.
+pub(super) fn name_shaped(run: &Run, plus: bool) -> bool {
+    let d = run.digits();
+    let trunk = d[0] == b'0' && d[1] != b'0' && d.len() >= 9 && run.groups[0].1 >= 2;
+    plus || trunk || (run.ngroups == 1 && (9..=11).contains(&d.len()))
+}

@@ -59,6 +59,15 @@ fn extensions_and_sql_phone_columns() {
         &["601845397"],
     );
     for text in [
+        // Thousands, fewer than eight digits, a one-digit "extension" (a device).
+        "Die Firma zahlte 12 500 000 interno 214 an Gebühren.",
+        "Receptie 492 05 55 toestel 214.",
+        "Receptie 2024 0815 toestel 2.",
+        // A name before a postcode, a year, an ISBN group, eight digits.
+        "Rue Lafayette, 75009 0123 Paris",
+        "Sankt Peter Ording, 25826 2024",
+        "Harry Potter, 0 7475 3269 9",
+        "Kapitel Zwei, 0612 19 28",
         // Another column: an amount, an order number.
         "INSERT INTO zamowienia (klient, kwota) VALUES ('Julia Lis', '601845397');",
         "INSERT INTO orders (phone, order_no) VALUES ('', '601/845397');",
