@@ -7,6 +7,7 @@
 //! contact block (an e-mail close by). The digits are then checked against
 //! libphonenumber's numbering metadata in [`numbering`].
 
+mod around;
 mod context;
 mod numbering;
 mod shape;
@@ -18,6 +19,8 @@ mod test_support;
 mod tests;
 #[cfg(test)]
 mod tests_context;
+#[cfg(test)]
+mod tests_eighth;
 #[cfg(test)]
 mod tests_formats;
 #[cfg(test)]
@@ -32,7 +35,7 @@ pub use numbering::{DEFAULT_PHONE_REGIONS, UnknownRegion, is_known_region};
 #[cfg(test)]
 use numbering::{MAX_NSN, international_valid, metadata_examples};
 pub(super) use numbering::{PhoneRegions, international_strictly_valid};
-use shape::{code_prefixed, date_shaped, dotted_decimal, nanp_valid, placeholder};
+use shape::{code_prefixed, date_shaped, dotted_decimal, nanp_valid, placeholder, spaced_prefix};
 use words::WORDS;
 
 /// Builds the word tables now, so that no request pays for it.
@@ -148,20 +151,32 @@ pub(super) fn phone(
         || (other_word.is_none()
             && (context::list_sibling(b, run, start, prev_phone)
                 || context::column_labelled(b, start, run.end)
+                || around::sql_column(b, start, run.end)
                 || context::before_international(b, run, start)));
     // A number alone on its line under a line holding only a name: a contact card or
-    // a duty block ("Wochenenddienst:⏎Anna Kurz⏎06705.11848"). Read like a phone word
-    // further off: the number must be valid in a default region.
+    // a duty block ("Wochenenddienst:⏎Anna Kurz⏎06705.11848"), or right after a name
+    // and a comma or dash ("Ana Rocha, 912 845 397"). Read like a phone word further
+    // off: the number must be valid in a default region.
     // One dot without a trunk 0 is a decimal ("Anna Kurz⏎3.14159265").
     let decimal = dotted_decimal(run);
     let card = || {
         !decimal
             && ((other_word.is_none()
                 && (context::card_line(b, start, run.end)
-                    || context::bracket_after_word(b, s, run.end)))
+                    || context::bracket_after_word(b, s, run.end)
+                    || (shape::name_shaped(run, plus) && around::name_before(b, start))))
                 || context::sent_code(b, start, other_word))
     };
     let after = || other_word.is_none() && context::phone_word_after(b, run.end);
+    // An extension after the number ("… Durchwahl -214"): read like a phone word
+    // further off (the number must be valid in a default region), and never for
+    // thousands ("12 500 000 interno 214") or fewer than eight digits.
+    let extension = || {
+        other_word.is_none()
+            && nd >= 8
+            && !run.lens().skip(1).all(|l| l == 3)
+            && around::extension_after(b, run.end)
+    };
     let sentence = || {
         if phone_word.is_some() || other_word.is_some() {
             None
@@ -180,7 +195,7 @@ pub(super) fn phone(
                 )
         }
         (Some(_), None) => true,
-        (None, _) => after(),
+        (None, _) => after() || extension(),
     } || labelled
         || sentence().is_some();
     let carded = !worded && card();
@@ -220,7 +235,7 @@ pub(super) fn phone(
     let intl = if plus {
         Some(0)
     } else if d.starts_with(b"00")
-        && run.groups[0].1 >= 3
+        && (run.groups[0].1 >= 3 || spaced_prefix(run))
         && (!open_paren || context::bracket_after_word(b, s, run.end))
     {
         // "(00…)" is a German area code style, unless the brackets hold the whole
@@ -371,13 +386,14 @@ pub(super) fn phone(
 }
 
 /// Whether a digit run at `s` that a slash ends ("30/198-2109") has a phone word bound
-/// to it or a contact-block label right before it, so that the slash may be read as
-/// an area-code separator.
+/// to it or a contact-block label right before it, or opens a value of an SQL row's
+/// phone column, so that the slash may be read as an area-code separator.
 pub(super) fn slash_phone_context(b: &[u8], s: usize) -> bool {
     let start = if s > 0 && b[s - 1] == b'(' { s - 1 } else { s };
     labelled(b, start)
         || keyword_distance_before(b, start, KEYWORD_WINDOW, &WORDS.phone)
             .is_some_and(|p| glue_only(&b[start.saturating_sub(p)..start]))
+        || around::sql_column_at(b, start)
 }
 
 /// Whether a contact-block label stands right before the digits at `s` (see

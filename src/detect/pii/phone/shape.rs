@@ -1,5 +1,6 @@
 //! What a digit run looks like, apart from its context: NANP digits, dates, decimals,
-//! placeholders, lottery draws and calling codes run together with a number. The phone
+//! placeholders, lottery draws, calling codes run together with a number and a `00`
+//! prefix written apart. The phone
 //! rules (`super::phone`) and the list checks (`super::context`) read these.
 
 use super::super::scan::Run;
@@ -73,4 +74,22 @@ pub(super) fn draw_shaped(run: &Run) -> bool {
         && run.lens().all(|l| l == 2)
         && d.chunks(2).all(|p| p <= &b"69"[..])
         && d.chunks(2).zip(d.chunks(2).skip(1)).all(|(a, b)| a < b)
+}
+
+/// Whether the run opens with `00` alone and a space, then the calling code in its own
+/// group ("00 972 4 871 2765", "00 31 20 794 6095"): the international prefix written
+/// apart, as in "+ 31". The rest must still be a valid international number.
+pub(super) fn spaced_prefix(run: &Run) -> bool {
+    run.ngroups >= 3 && run.groups[0].1 == 2 && run.seps[0] == b' ' && run.groups[1].1 <= 3
+}
+
+/// Whether the run is written as a phone after a name: a `+`, a trunk 0 and an area
+/// code of two digits or more, nine digits or more in all ("0612 845 397"), or one
+/// group of nine to eleven digits (plans without a trunk 0: "912845397"). Postcodes
+/// and years, ISBN groups and short codes after a title ("Rue Lafayette, 75009 0123",
+/// "Harry Potter, 0 7475 …") are not.
+pub(super) fn name_shaped(run: &Run, plus: bool) -> bool {
+    let d = run.digits();
+    let trunk = d[0] == b'0' && d[1] != b'0' && d.len() >= 9 && run.groups[0].1 >= 2;
+    plus || trunk || (run.ngroups == 1 && (9..=11).contains(&d.len()))
 }

@@ -49,6 +49,14 @@ pub(super) const PHONE_KEYWORDS: &[&str] = &[
     "service client", "nouveau numéro", "ligne d'assistance", "ligne fixe", "appelle-moi",
     "appelle-nous", "appelant", "appelante", "au numéro",
     "appelle", "appelles",
+    // "contact" as a verb, in the seven other languages ("contactez Paul Durand au …",
+    // "contacte con Ana Ruiz en el …", "contattare Paolo Neri al …")
+    "contactez", "contacter", "contactez-nous",
+    "contacte con", "contacta con", "contactar con", "contáctenos", "contáctame",
+    "contattare", "contattate", "contattami", "contattaci",
+    "kontaktieren", "kontaktiere", "kontaktieren sie",
+    "skontaktuj się z", "skontaktować się z", "kontaktować się z",
+    "contacte", "contactar", "contate", "contatar",
     // es
     "teléfono", "teléfonos", "telefono", "móvil", "movil", "celular", "llámame", "llámanos",
     "llámenos", "llamar", "llame", "llamada", "fijo", "contacto", "llamó", "llamaron",
@@ -61,7 +69,7 @@ pub(super) const PHONE_KEYWORDS: &[&str] = &[
     // nl
     "telefoon", "telefoonnummer", "mobiel", "mobiele", "mobielnummer", "gsm", "bel", "bellen",
     "bereikbaar", "gebeld", "belde", "klantenservice", "noodcontact", "noodnummer",
-    "contactpersoon", "nieuw nummer", "terugbellen", "gemiste oproep", "oproep van", "inbelnummer", "hulplijn",
+    "contactpersoon", "contacteer", "contacteren", "nieuw nummer", "terugbellen", "gemiste oproep", "oproep van", "inbelnummer", "hulplijn",
     "vaste lijn", "beller", "belt mij", "belt me", "belt ons", "belt u", "op nummer", "op het nummer",
     // pt
     "telefone", "telefones", "telemóvel", "telemovel", "ligue", "ligar", "liga", "contato",
@@ -168,6 +176,16 @@ pub(super) const PHONE_KEYWORDS_AFTER: &[&str] = &[
     "angerufen", "zadzwonił*", "m'a appelé", "me llamó", "mi ha chiamato", "me ligou",
     "erreichbar", "anrufen", "zurückrufen", "bereikbaar", "terugbellen", "joignable",
     "reachable", "raggiungibile", "reperibile", "localizable", "contactable",
+    // asked whether the number is a scam ("Is … a scam?", "… è una truffa?")
+    "scam", "oszustwo", "betrug", "arnaque", "estafa", "truffa", "oplichting", "golpe",
+];
+
+/// Words for an extension, right after a number and before its digits ("… Durchwahl
+/// -214", "… interno 214", "… toestel 214"): see `around::extension_after`.
+#[rustfmt::skip]
+pub(super) const EXTENSION_WORDS: &[&str] = &[
+    "ext", "extension", "wew", "wewn", "durchwahl", "nebenstelle", "poste", "extensión",
+    "interno", "int", "toestel", "extensão", "ramal",
 ];
 
 /// Prepositions after a word naming something else that send the number to it
@@ -297,6 +315,7 @@ pub(super) const ROLES: &[&str] = &[
 pub(super) struct Words {
     pub(super) phone: Keywords,
     pub(super) phone_after: Keywords,
+    pub(super) extension: Keywords,
     pub(super) not_phone: Keywords,
     pub(super) not_phone_after: Keywords,
     pub(super) number: Keywords,
@@ -316,6 +335,7 @@ pub(super) struct Words {
 pub(super) static WORDS: LazyLock<Words> = LazyLock::new(|| Words {
     phone: Keywords::new(PHONE_KEYWORDS),
     phone_after: Keywords::new(PHONE_KEYWORDS_AFTER),
+    extension: Keywords::new(EXTENSION_WORDS),
     not_phone: Keywords::new(NOT_PHONE_KEYWORDS),
     not_phone_after: Keywords::new(NOT_PHONE_AFTER),
     number: Keywords::new(NUMBER_WORDS),

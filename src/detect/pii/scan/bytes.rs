@@ -147,7 +147,7 @@ impl Keywords {
     }
 
     /// The end of an entry matching `hay` at `i`, at a word start.
-    fn at(&self, hay: &[u8], i: usize) -> Option<usize> {
+    pub(in crate::detect::pii) fn at(&self, hay: &[u8], i: usize) -> Option<usize> {
         // A word start: no letter before it. A non-ASCII character before it is a
         // letter unless it decodes to something else ("„Ruf mich", "«llámame"); that
         // is read only once an entry matched.

@@ -18,7 +18,6 @@ use super::network::{hex_token_end, ip6_or_mac};
 
 const NIP_KEYWORDS: &[&str] = &["nip", "vat", "tax id", "podatk"];
 const REGON_KEYWORDS: &[&str] = &["regon"];
-/// Words naming a US social security number, in the eight languages' phrasings.
 /// Words naming a PESEL.
 const PESEL_KEYWORDS: &[&str] = &["pesel"];
 /// Phone words that, nearer to eleven digits than "PESEL", make them a phone that
@@ -128,9 +127,12 @@ fn ssn_named_in_clause(b: &[u8], start: usize) -> bool {
 /// [`ssn_named_in_clause`]); [`keyword_before`] looks 64 bytes back at most.
 const SSN_CLAUSE_WINDOW: usize = 64;
 
+/// Words naming a US social security number, in the eight languages' phrasings
+/// (matched as word starts; "social-security" is the compound German and Dutch texts
+/// write: "Social-Security-Nummer").
 #[rustfmt::skip]
 const SSN_KEYWORDS: &[&str] = &[
-    "ssn", "social security", "ss#", "my social", "sozialversicherungsnummer", "sécurité sociale",
+    "ssn", "social security", "social-security", "ss#", "my social", "sozialversicherungsnummer", "sécurité sociale",
     "securite sociale", "seguro social", "seguridad social", "previdenza sociale",
     "segurança social", "seguranca social", "ubezpieczenia społecznego", "sociale zekerheid",
     "socialezekerheidsnummer",
