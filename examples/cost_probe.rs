@@ -185,7 +185,9 @@ fn decide_varied(lines: &[u8], iterations: usize, waterfall: Waterfall) -> Resul
         }
         blocked += usize::from(matches!(decision.verdict, Verdict::Block(_)));
     }
-    Ok(format!("{iterations} decisions over {n} bodies, {blocked} blocked"))
+    Ok(format!(
+        "{iterations} decisions over {n} bodies, {blocked} blocked"
+    ))
 }
 
 /// `iterations` L2 scorings of `text` on the calling thread (the native graph).

@@ -107,9 +107,9 @@ type Encoding = fn(&str) -> String;
 
 /// Ways clients send base64 that a strict decoder refuses but the APIs (and
 /// the model behind them) read: MIME lines, CRLF lines, spaces, the URL-safe
-/// alphabet without padding, and characters outside the alphabet sprinkled
-/// in (Python's default `b64decode` skips them).
-const ENCODINGS: [(&str, Encoding); 5] = [
+/// alphabet without padding, a percent-encoded data URL, and characters
+/// outside the alphabet sprinkled in (Python's default `b64decode` skips them).
+const ENCODINGS: [(&str, Encoding); 6] = [
     ("mime lines", |t| wrapped(t, "\n")),
     ("crlf lines", |t| wrapped(t, "\r\n")),
     ("spaces", |t| {
@@ -124,6 +124,18 @@ const ENCODINGS: [(&str, Encoding); 5] = [
             "the filler must use the URL-safe letters"
         );
         e
+    }),
+    ("percent-escaped data URL", |t| {
+        let escaped = wrapped(t, "\n")
+            .replace('+', "%2B")
+            .replace('/', "%2F")
+            .replace('=', "%3D")
+            .replace('\n', "%0A");
+        assert!(
+            (escaped.contains("%2B") || escaped.contains("%2F")) && escaped.contains("%0A"),
+            "the filler must use a letter an escape changes"
+        );
+        escaped
     }),
     ("sprinkled with '*'", |t| {
         let e = encode(t);

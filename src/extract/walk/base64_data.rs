@@ -12,7 +12,8 @@
 //! reads it (Python's `base64.b64decode` without `validate`, which APIs
 //! written in Python may use): every character outside the alphabet is
 //! skipped and the first `=` ends the data, so characters sprinkled in to
-//! break a strict decoder hide nothing. Only what fails even that gets
+//! break a strict decoder hide nothing. Percent-escapes (a data URL may be
+//! percent-encoded) are undone first. Only what fails even that gets
 //! `None`, and the caller reads the string as it is.
 
 use base64::Engine as _;
@@ -37,6 +38,18 @@ static LENIENT: GeneralPurpose = GeneralPurpose::new(
 /// copy no longer than `data` is made, freed before returning.
 pub(super) fn decode(data: &str) -> Option<Vec<u8>> {
     let bytes = data.as_bytes();
+    if bytes.contains(&b'%') {
+        // A data URL may be percent-encoded (RFC 2397): `%2B`, `%2F`, `%3D`,
+        // `%0A`. `%` is never base64, so unescaping first changes nothing
+        // for data that was not escaped.
+        let unescaped: Vec<u8> = percent_encoding::percent_decode(bytes).collect();
+        return decode_bytes(&unescaped).or_else(|| decode_bytes(bytes));
+    }
+    decode_bytes(bytes)
+}
+
+/// [`decode`] after percent-unescaping.
+fn decode_bytes(bytes: &[u8]) -> Option<Vec<u8>> {
     if !bytes.iter().copied().any(needs_cleaning) {
         return LENIENT
             .decode(bytes)
@@ -168,6 +181,23 @@ mod tests {
         let e = STANDARD.encode(TEXT);
         let sprinkled: String = e.chars().flat_map(|c| [c, '*']).collect();
         assert_eq!(decode(&sprinkled), Some(TEXT.into()));
+    }
+
+    #[test]
+    fn percent_escapes_are_undone_first() {
+        let e = STANDARD.encode(TEXT);
+        let escaped = lines(&e, 76, "\n")
+            .replace('+', "%2B")
+            .replace('/', "%2f")
+            .replace('=', "%3D")
+            .replace('\n', "%0A");
+        assert!(
+            escaped.contains("%2B") && escaped.contains("%2f"),
+            "{escaped}"
+        );
+        assert_eq!(decode(&escaped), Some(TEXT.into()));
+        // A lone `%` is skipped like any other character outside the alphabet.
+        assert_eq!(decode("QU%JD"), Some(b"ABC".to_vec()));
     }
 
     #[test]
