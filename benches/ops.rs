@@ -21,6 +21,7 @@ fn verdict() -> CachedVerdict {
         categories: vec!["instruction_override".into()],
         rule_ids: vec!["en.override.ignore_previous".into()],
         l2_score: None,
+        roles: promptgate::types::RoleSet::empty(),
     }
 }
 

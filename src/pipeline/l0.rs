@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 use crate::detect::Layer;
 use crate::detect::cache::{CacheKey, CachedVerdict, VerdictCache};
 use crate::extract::{self, Extraction, Role};
-use crate::types::{Finding, Verdict};
+use crate::types::{Finding, RoleSet, Verdict};
 
 /// The L0 key: the policy fingerprint and every injection-scoped segment
 /// exactly as extracted, each with its position, role and length.
@@ -56,25 +56,30 @@ pub(super) fn segment_digests(segments: &[extract::Segment]) -> Vec<[u8; 32]> {
 }
 
 /// What L0 keeps of a decision: the injection verdict, never PII (a PII block
-/// caches as "no injection" so redactions and PII blocks are recomputed).
+/// caches as "no injection" so redactions and PII blocks are recomputed). A
+/// block keeps the rule ids of the deciding layer's findings and the roles of
+/// the `segments` they are in.
 pub(super) fn cached_verdict(
     verdict: &Verdict,
     findings: &[Finding],
     l2_score: Option<f32>,
+    segments: &[extract::Segment],
 ) -> CachedVerdict {
     match verdict {
-        Verdict::Block(block) if matches!(block.layer, Layer::L1 | Layer::L2) => CachedVerdict {
-            blocked: true,
-            layer: block.layer,
-            categories: block.category.iter().cloned().collect(),
-            rule_ids: findings
-                .iter()
-                .filter(|f| f.layer == block.layer)
-                .map(|f| f.rule_id.clone())
-                .take(8)
-                .collect(),
-            l2_score,
-        },
+        Verdict::Block(block) if matches!(block.layer, Layer::L1 | Layer::L2) => {
+            let decisive = || findings.iter().filter(|f| f.layer == block.layer);
+            CachedVerdict {
+                blocked: true,
+                layer: block.layer,
+                categories: block.category.iter().cloned().collect(),
+                rule_ids: decisive().map(|f| f.rule_id.clone()).take(8).collect(),
+                l2_score,
+                roles: decisive()
+                    .filter_map(|f| segments.get(f.segment))
+                    .map(|s| s.role)
+                    .collect(),
+            }
+        }
         _ => CachedVerdict {
             blocked: false,
             layer: if l2_score.is_some() {
@@ -85,6 +90,7 @@ pub(super) fn cached_verdict(
             categories: Vec::new(),
             rule_ids: Vec::new(),
             l2_score,
+            roles: RoleSet::empty(),
         },
     }
 }
@@ -163,7 +169,12 @@ mod tests {
             content_encoding: None,
         };
         let decision = futures_lite_block_on(pipeline.decide(policy, request));
-        let cached = cached_verdict(&decision.verdict, &decision.findings, decision.l2_score);
+        let cached = cached_verdict(
+            &decision.verdict,
+            &decision.findings,
+            decision.l2_score,
+            segments,
+        );
         (
             key,
             (

@@ -78,6 +78,7 @@ impl Pipeline {
             findings: Vec::new(),
             verdict: Verdict::Allow,
             cached: false,
+            cached_roles: RoleSet::empty(),
             l2_score: None,
             // Only a verdict every enabled injection layer reached on time is cached.
             cacheable: scans_injection,
@@ -150,7 +151,7 @@ impl Pipeline {
         if let (Some(key), true) = (key, state.cacheable) {
             cache.put(
                 key,
-                cached_verdict(&state.verdict, &state.findings, state.l2_score),
+                cached_verdict(&state.verdict, &state.findings, state.l2_score, segments),
             );
         }
         let mut verdict = state.verdict;
@@ -183,7 +184,7 @@ impl Pipeline {
             };
         }
         let mut decision = Decision::new(verdict);
-        decision.roles = finding_roles(&state.findings, segments);
+        decision.roles = finding_roles(&state.findings, segments).union(state.cached_roles);
         decision.findings = state.findings;
         decision.timings = state.timings;
         decision.l2_score = state.l2_score;
@@ -200,6 +201,8 @@ struct State {
     verdict: Verdict,
     /// The injection verdict came from L0.
     cached: bool,
+    /// The roles an L0 hit's block was found in (its findings are not kept).
+    cached_roles: RoleSet,
     l2_score: Option<f32>,
     /// Whether the verdict may be stored in L0.
     cacheable: bool,
@@ -216,6 +219,7 @@ impl State {
                 self.cached = true;
                 self.cacheable = false;
                 self.l2_score = hit.l2_score;
+                self.cached_roles = hit.roles;
                 if hit.blocked {
                     let category = hit
                         .categories
@@ -280,7 +284,7 @@ fn finish(
     digests: &[[u8; 32]],
 ) -> Decision {
     Decision {
-        roles: finding_roles(&state.findings, extraction.segments()),
+        roles: finding_roles(&state.findings, extraction.segments()).union(state.cached_roles),
         findings: state.findings,
         timings: state.timings,
         text_sha256: Some(text_digest(extraction, digests)),
@@ -437,5 +441,36 @@ mod tests {
         .await;
         assert!(clean.roles.is_empty());
         assert_eq!(clean.roles.to_string(), "");
+    }
+
+    /// A block answered by L0 brings no findings but names the roles the
+    /// fresh decision found the injection in.
+    #[tokio::test]
+    async fn a_cached_block_names_the_roles_of_its_findings() {
+        let (pipeline, policy) = default_policy("[policy.l2]\nenabled = false\n");
+        let body = serde_json::json!({"model": "m", "messages": [
+            {"role": "user", "content": "What does the page say?"},
+            {"role": "tool", "tool_call_id": "c1", "content": INJECTION},
+        ]});
+        let body = serde_json::to_vec(&body).expect("body");
+        let cache = super::VerdictCache::new(&crate::detect::cache::CacheOptions::default())
+            .expect("an in-process cache");
+        let decide = || {
+            pipeline.decide_cached(
+                &cache,
+                &policy,
+                ScanRequest {
+                    body: Some(&body),
+                    content_encoding: None,
+                },
+            )
+        };
+        let fresh = decide().await;
+        let cached = decide().await;
+        assert!(!fresh.cached && cached.cached);
+        assert!(matches!(cached.verdict, Verdict::Block(_)));
+        assert!(cached.findings.is_empty());
+        assert_eq!(cached.roles, roles(&[Role::Tool]));
+        assert_eq!(cached.roles, fresh.roles);
     }
 }

@@ -124,6 +124,23 @@ impl RoleSet {
         self.0 |= role.bit();
     }
 
+    /// Every role of `self` and of `other`.
+    pub fn union(self, other: RoleSet) -> RoleSet {
+        RoleSet(self.0 | other.0)
+    }
+
+    /// The set as one byte (bit `n` for the `n`th role of [`Role::ALL`]), for
+    /// compact storage such as L0's Redis entries.
+    pub fn bits(self) -> u8 {
+        self.0
+    }
+
+    /// The set a byte from [`RoleSet::bits`] stands for; `None` when a bit
+    /// names no role.
+    pub fn from_bits(bits: u8) -> Option<RoleSet> {
+        (bits & !RoleSet::all().0 == 0).then_some(RoleSet(bits))
+    }
+
     /// Whether the set has no role.
     pub fn is_empty(self) -> bool {
         self.0 == 0

@@ -177,7 +177,7 @@ fn audit_events_name_the_consumer_when_it_is_fetched() {
 
 /// Audit events name the roles behind a decision's findings (never the
 /// text): a tool result, a user message, a tool definition. An L0 hit brings
-/// no findings, so it names none.
+/// no findings, but the cached block keeps its roles and names them.
 #[test]
 fn audit_events_name_the_roles_the_findings_came_from() {
     let (runner, _port) = runner_with_metrics("", &[]);
@@ -231,7 +231,7 @@ fn audit_events_name_the_roles_the_findings_came_from() {
             ("block", "user", false),
             ("block", "tool_definition", false),
             ("allow", "", false),
-            ("block", "", true),
+            ("block", "tool", true),
         ]
     );
 }

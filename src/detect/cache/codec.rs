@@ -1,14 +1,20 @@
 //! The compact byte form of a [`CachedVerdict`] stored in Redis: a version
-//! byte, flags, the layer, an optional score, then length-prefixed identifier
-//! lists. Only identifiers ever go in; anything else read back is refused.
+//! byte, flags, the layer, the roles (a byte, from version 2), an optional
+//! score, then length-prefixed identifier lists. Only identifiers ever go in;
+//! anything else read back is refused. Version 1 entries (written before the
+//! roles byte) still read, with no roles, so a rolling upgrade keeps the
+//! shared tier warm.
 
 use std::sync::Arc;
 
 use super::CachedVerdict;
 use crate::detect::Layer;
+use crate::types::RoleSet;
 
-/// Format version; a reader refuses any other.
-const VERSION: u8 = 1;
+/// Format version written; a reader refuses any but this and [`VERSION_1`].
+const VERSION: u8 = 2;
+/// The format before the roles byte.
+const VERSION_1: u8 = 1;
 const BLOCKED: u8 = 1;
 const HAS_SCORE: u8 = 2;
 
@@ -54,6 +60,7 @@ pub(super) fn encode(verdict: &CachedVerdict) -> Option<Vec<u8>> {
         };
     out.push(flags);
     out.push(layer_code(verdict.layer));
+    out.push(verdict.roles.bits());
     if let Some(score) = verdict.l2_score {
         out.extend_from_slice(&score.to_le_bytes());
     }
@@ -82,11 +89,16 @@ pub(super) fn decode(bytes: &[u8]) -> Option<CachedVerdict> {
         Some(head)
     };
     let head = take(3)?;
-    if head[0] != VERSION || head[1] & !(BLOCKED | HAS_SCORE) != 0 {
+    if !matches!(head[0], VERSION | VERSION_1) || head[1] & !(BLOCKED | HAS_SCORE) != 0 {
         return None;
     }
     let layer = layer_of(head[2])?;
     let flags = head[1];
+    let roles = if head[0] == VERSION {
+        RoleSet::from_bits(take(1)?[0])?
+    } else {
+        RoleSet::empty()
+    };
     let l2_score = if flags & HAS_SCORE != 0 {
         let raw: [u8; 4] = take(4)?.try_into().ok()?;
         Some(f32::from_le_bytes(raw))
@@ -115,5 +127,6 @@ pub(super) fn decode(bytes: &[u8]) -> Option<CachedVerdict> {
         categories,
         rule_ids,
         l2_score,
+        roles,
     })
 }

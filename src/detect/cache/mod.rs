@@ -35,6 +35,7 @@ use std::time::Duration;
 use sha2::{Digest, Sha256};
 
 use crate::detect::Layer;
+use crate::types::RoleSet;
 mod options;
 
 use crate::telemetry;
@@ -64,6 +65,10 @@ pub struct CachedVerdict {
     pub rule_ids: Vec<Arc<str>>,
     /// The L2 score, when L2 ran.
     pub l2_score: Option<f32>,
+    /// The roles of the messages the decisive findings were in (empty for an
+    /// allow), so an audit event of a cached block still says where the
+    /// injection was (`tool`, `user`...).
+    pub roles: RoleSet,
 }
 
 impl CachedVerdict {

@@ -8,7 +8,29 @@ fn verdict(blocked: bool) -> CachedVerdict {
         categories: vec!["instruction_override".into()],
         rule_ids: vec!["en.override.ignore_previous".into(), "x.y".into()],
         l2_score: Some(0.75),
+        roles: [crate::types::Role::User, crate::types::Role::Tool]
+            .into_iter()
+            .collect(),
     }
+}
+
+/// An entry written before the roles byte (format 1) still reads, with no
+/// roles, so a rolling upgrade keeps the shared tier's entries.
+#[test]
+fn format_1_entries_read_with_no_roles() {
+    let v = verdict(true);
+    let mut old = codec::encode(&v).expect("encodes");
+    old[0] = 1;
+    old.remove(3);
+    let read = codec::decode(&old).expect("a format 1 entry reads");
+    assert_eq!(read.roles, crate::types::RoleSet::empty());
+    assert_eq!(
+        CachedVerdict {
+            roles: v.roles,
+            ..read
+        },
+        v
+    );
 }
 
 #[test]
@@ -21,6 +43,7 @@ fn codec_round_trips_and_refuses_anything_else() {
             categories: vec![],
             rule_ids: vec![],
             l2_score: None,
+            roles: crate::types::RoleSet::empty(),
         },
     ] {
         let bytes = codec::encode(&v).expect("identifiers encode");
@@ -36,6 +59,10 @@ fn codec_round_trips_and_refuses_anything_else() {
     let mut bad_version = good.clone();
     bad_version[0] = 9;
     assert_eq!(codec::decode(&bad_version), None);
+    // A roles byte with a bit no role has.
+    let mut bad_roles = good.clone();
+    bad_roles[3] = 0x80;
+    assert_eq!(codec::decode(&bad_roles), None);
     let mut texty = verdict(true);
     texty.categories = vec!["my email is a@b.c".into()];
     assert_eq!(codec::encode(&texty), None, "text never goes to Redis");

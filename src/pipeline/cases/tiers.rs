@@ -11,6 +11,7 @@ use super::redis::{RedisProcess, wait_until};
 use crate::detect::Layer;
 use crate::detect::cache::{CacheKey, CacheOptions, CachedVerdict, RedisOptions, VerdictCache};
 use crate::pipeline::{Decision, Pipeline, RoutePolicy, ScanRequest, Verdict};
+use crate::types::RoleSet;
 
 /// The API shapes a text is wrapped in, as clients send it through APISIX.
 #[derive(Debug, Clone, Copy)]
@@ -91,6 +92,7 @@ struct Pending {
     body: Vec<u8>,
     keyed: bool,
     fresh: Verdict,
+    fresh_roles: RoleSet,
 }
 
 /// Both L0 tiers, one Redis server behind them.
@@ -154,6 +156,7 @@ impl Tiers {
             categories: Vec::new(),
             rule_ids: Vec::new(),
             l2_score: None,
+            roles: RoleSet::empty(),
         };
         let (runtime, writer, redis) = (&self.runtime, &self.writer, &self.redis);
         let stored = wait_until(Duration::from_secs(20), || {
@@ -226,6 +229,9 @@ impl Tiers {
                     decision.cached
                 ));
             }
+            if let Some(problem) = cached_roles_problem(decision, fresh.roles) {
+                failures.push(format!("{label} › {tier}: {problem}"));
+            }
         };
         let cold = self.decide(pipeline, route, &memory, body);
         expect("memory cold", &cold, Some(false));
@@ -243,6 +249,7 @@ impl Tiers {
             body: body.to_vec(),
             keyed,
             fresh: fresh.verdict.clone(),
+            fresh_roles: fresh.roles,
         });
     }
 
@@ -279,8 +286,23 @@ impl Tiers {
                     brief(&pending.fresh)
                 ));
             }
+            if let Some(problem) = cached_roles_problem(&read, pending.fresh_roles) {
+                failures.push(format!("{} › redis reader: {problem}", pending.label));
+            }
         }
     }
+}
+
+/// What is wrong with the roles of an L0-answered block, if anything: it must
+/// name some role (the cached verdict keeps the roles of its decisive
+/// findings), and only roles the fresh decision's findings were in.
+fn cached_roles_problem(decision: &Decision, fresh: RoleSet) -> Option<String> {
+    if !decision.cached || !matches!(decision.verdict, Verdict::Block(_)) {
+        return None;
+    }
+    let roles = decision.roles;
+    (roles.is_empty() || roles.union(fresh) != fresh)
+        .then(|| format!("a cached block names roles {roles}, a fresh scan {fresh}"))
 }
 
 /// A verdict in a failure message: its kind, layer and category, or the
