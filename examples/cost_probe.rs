@@ -24,7 +24,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use promptgate::detect::classifier::{Classifier, LoadOptions};
-use promptgate::pipeline::{Engines, ScanRequest};
+use promptgate::pipeline::{Decision, Engines, RoutePolicy, ScanRequest};
 use promptgate::policy::{RouteConf, load_config_str};
 use promptgate::runtime::Runtime;
 use promptgate::types::Verdict;
@@ -100,37 +100,71 @@ enum Waterfall {
     L2Off,
 }
 
+/// A pipeline built like the runner's for one waterfall, and a runtime to
+/// drive its decisions on the calling thread.
+struct Probe {
+    runtime: Runtime,
+    route: RoutePolicy,
+    tokio: tokio::runtime::Runtime,
+}
+
+impl Probe {
+    fn new(waterfall: Waterfall) -> Result<Probe, String> {
+        let text = match waterfall {
+            Waterfall::Default => CONFIG,
+            Waterfall::L2Off => CONFIG_L2_OFF,
+        };
+        let config = load_config_str(text, "cost_probe", Vec::new()).map_err(|e| e.to_string())?;
+        let engines = Engines::load(&config).map_err(|e| e.to_string())?;
+        let runtime = Runtime::build(config, 0, &engines).map_err(|e| e.to_string())?;
+        let route = runtime
+            .resolve(&RouteConf::default())
+            .map_err(|e| e.to_string())?;
+        let tokio = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| e.to_string())?;
+        Ok(Probe {
+            runtime,
+            route,
+            tokio,
+        })
+    }
+
+    /// One decision on `body`, as `Pipeline::decide` makes it.
+    fn decide(&self, body: &[u8]) -> Decision {
+        let request = ScanRequest {
+            body: Some(body),
+            content_encoding: None,
+        };
+        self.tokio
+            .block_on(self.runtime.pipeline.decide(&self.route, request))
+    }
+}
+
+/// Where the nonce placeholder sits in `body`.
+fn nonce_at(body: &[u8]) -> Result<usize, String> {
+    body.windows(NONCE.len())
+        .position(|w| w == NONCE)
+        .ok_or_else(|| "a probe body holds no NONCE000 placeholder".into())
+}
+
+/// Writes iteration `i`'s nonce at `at`.
+fn set_nonce(body: &mut [u8], at: usize, i: usize) {
+    body[at..at + NONCE.len()].copy_from_slice(format!("{i:08}").as_bytes());
+}
+
 /// `iterations` decisions on `body` (an OpenAI chat body holding the placeholder
 /// `NONCE000`, overwritten per iteration so the L0 cache never answers); every one
 /// must be an L0 miss, and with the default waterfall one that ran L2.
 fn decide(body: &[u8], iterations: usize, waterfall: Waterfall) -> Result<String, String> {
-    let nonce_at = body
-        .windows(NONCE.len())
-        .position(|w| w == NONCE)
-        .ok_or("the probe body holds no NONCE000 placeholder")?;
+    let at = nonce_at(body)?;
     let mut body = body.to_vec();
-    let text = match waterfall {
-        Waterfall::Default => CONFIG,
-        Waterfall::L2Off => CONFIG_L2_OFF,
-    };
-    let config = load_config_str(text, "cost_probe", Vec::new()).map_err(|e| e.to_string())?;
-    let engines = Engines::load(&config).map_err(|e| e.to_string())?;
-    let runtime = Runtime::build(config, 0, &engines).map_err(|e| e.to_string())?;
-    let route = runtime
-        .resolve(&RouteConf::default())
-        .map_err(|e| e.to_string())?;
-    let tokio = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| e.to_string())?;
+    let probe = Probe::new(waterfall)?;
     let mut last = None;
     for i in 0..iterations {
-        body[nonce_at..nonce_at + NONCE.len()].copy_from_slice(format!("{i:08}").as_bytes());
-        let request = ScanRequest {
-            body: Some(&body),
-            content_encoding: None,
-        };
-        let decision = tokio.block_on(runtime.pipeline.decide(&route, request));
+        set_nonce(&mut body, at, i);
+        let decision = probe.decide(&body);
         let ran_l2 = decision.l2_score.is_some();
         if decision.cached || ran_l2 != (waterfall == Waterfall::Default) {
             return Err(format!(
@@ -148,38 +182,17 @@ fn decide(body: &[u8], iterations: usize, waterfall: Waterfall) -> Result<String
 fn decide_varied(lines: &[u8], iterations: usize, waterfall: Waterfall) -> Result<String, String> {
     let mut bodies: Vec<(Vec<u8>, usize)> = Vec::new();
     for line in lines.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
-        let at = line
-            .windows(NONCE.len())
-            .position(|w| w == NONCE)
-            .ok_or("every body must hold the NONCE000 placeholder")?;
-        bodies.push((line.to_vec(), at));
+        bodies.push((line.to_vec(), nonce_at(line)?));
     }
     if bodies.is_empty() {
         return Err("no bodies".into());
     }
-    let text = match waterfall {
-        Waterfall::Default => CONFIG,
-        Waterfall::L2Off => CONFIG_L2_OFF,
-    };
-    let config = load_config_str(text, "cost_probe", Vec::new()).map_err(|e| e.to_string())?;
-    let engines = Engines::load(&config).map_err(|e| e.to_string())?;
-    let runtime = Runtime::build(config, 0, &engines).map_err(|e| e.to_string())?;
-    let route = runtime
-        .resolve(&RouteConf::default())
-        .map_err(|e| e.to_string())?;
-    let tokio = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| e.to_string())?;
+    let probe = Probe::new(waterfall)?;
     let (mut blocked, n) = (0usize, bodies.len());
     for i in 0..iterations {
         let (body, at) = &mut bodies[i % n];
-        body[*at..*at + NONCE.len()].copy_from_slice(format!("{i:08}").as_bytes());
-        let request = ScanRequest {
-            body: Some(body),
-            content_encoding: None,
-        };
-        let decision = tokio.block_on(runtime.pipeline.decide(&route, request));
+        set_nonce(body, *at, i);
+        let decision = probe.decide(body);
         if decision.cached {
             return Err("a varied probe body was answered by L0".into());
         }
