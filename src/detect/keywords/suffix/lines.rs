@@ -54,7 +54,8 @@ pub(super) fn score_block(
     let prose_or_blank = |r: Option<Range<usize>>| {
         r.is_none_or(|r| {
             let line = &text[r];
-            !line.starts_with(char::is_whitespace) && line.split_whitespace().all(is_prose)
+            line.trim().is_empty()
+                || !line.starts_with(char::is_whitespace) && line.split_whitespace().all(is_prose)
         })
     };
     if !prose_or_blank(before) || !prose_or_blank(next) {

@@ -306,6 +306,9 @@ fn a_suffix_alone_on_the_line_after_the_request_is_found() {
             // With a plain line before the request and one after the suffix.
             let framed = format!("Hi there!\n{text}\nThanks!");
             assert!(detect_suffix(&framed).is_some(), "no hit: {framed:?}");
+            // Blank lines (CRLF too) around the paragraph.
+            let framed = format!("Hi there!\r\n\r\n{text}\r\n\r\nThanks!");
+            assert!(detect_suffix(&framed).is_some(), "no hit: {framed:?}");
         }
         // Split over two and three lines.
         let sw: Vec<&str> = suffix.split(' ').collect();
