@@ -490,6 +490,89 @@ def ml_inline(rng):
     return "\n".join(lines)
 
 
+# ---- a plain request line, then a short snippet on a line of its own -------------------
+# The detector joins a plain request line with a short block of lines after it (a suffix
+# alone on its line), so a question followed by a one-line snippet must stay silent.
+
+NL_ASKS = [
+    "Can you explain what this does", "Why does this fail when I run it on the server",
+    "I keep getting an error from the following line and I do not understand why",
+    "Please tell me what this means", "What is wrong with the line below",
+    "My colleague sent me this and I have no idea how to read it",
+    "How would you write this in a cleaner way", "Is this correct or did I make a mistake somewhere",
+    "Could you check this for me before I submit it", "This is from the lecture notes of today",
+]
+NL_PUNCT = ["", "?", ".", ":", " please", "!"]
+EMOTICON_LINES = [
+    "(╯°□°)╯︵ ┻━┻", "¯\\_(ツ)_/¯ ¯\\_(ツ)_/¯", ":) :( :D ;) :P xD <3 (: ):", "(^_^) (>_<) (T_T) (o_O)",
+    "[̲̅$̲̅(̲̅ ͡° ͜ʖ ͡°̲̅)̲̅$̲̅]", "ʕ•ᴥ•ʔ (ง'̀-'́)ง ( ͡° ͜ʖ ͡°)", ":-) :-( :-/ :-| :-* :-] :-[", "<(\")  <(\"< ) >\")>",
+    "(ノಠ益ಠ)ノ彡┻━┻ lol", "( •_•)>⌐■-■ (⌐■_■) deal with it",
+]
+PATHS = [
+    "C:\\Users\\Ann\\AppData\\Local\\Temp\\setup (2).log", "/var/log/nginx/error.log.1 (rotated)",
+    "~/projects/site/src/components/[id]/page.tsx", "./node_modules/.bin/eslint --fix \"src/**/*.{js,ts}\"",
+    "/home/dev/My Documents/report [final] v2.docx", "D:\\Games\\Steam\\steamapps\\common\\Game (x64)\\bin",
+    "src/app/(auth)/login/[...slug]/route.ts", "/etc/systemd/system/app.service.d/override.conf",
+]
+SHELL_LINES = [
+    "find . -name '*.py' -exec grep -l \"import os\" {} +", "tar -xzvf backup.tar.gz -C /opt/app && cd /opt/app",
+    "curl -s https://api.example.com/v1/items | jq '.[] | {id, name}'", "for f in *.jpg; do convert \"$f\" \"${f%.jpg}.png\"; done",
+    "awk -F, '{ sum += $3 } END { print sum }' data.csv", "sed -i 's/foo(\\(.*\\))/bar[\\1]/g' file.txt",
+    "echo \"$(whoami)@$(hostname):$(pwd)\"", "ssh -L 8080:localhost:80 user@host -N &",
+    "npm run build -- --mode=production && npx serve -s dist", "ps aux | grep \"[p]ython app.py\" | awk '{print $2}'",
+]
+MD_LINKS = [
+    "[the official docs](https://docs.example.com/guide/install#linux)", "![screenshot](./images/bug (1).png)",
+    "See [RFC 7231, section 6.5.1](https://tools.ietf.org/html/rfc7231#section-6.5.1) for details",
+    "[link text][ref] and [another one][2]", "[Wikipedia: Foo (bar)](https://en.wikipedia.org/wiki/Foo_(bar))",
+    "**[Download here](http://example.org/files/setup-v2.exe)** (64-bit only)",
+]
+CITATIONS = [
+    "Smith, J. (2019). \"Deep learning for cats.\" Journal of Pets, 12(3), 45-67. doi:10.1000/jp.2019.123",
+    "[1] A. Vaswani et al., \"Attention is all you need,\" in Proc. NeurIPS, 2017, pp. 5998-6008.",
+    "(Doe & Roe, 2021, p. 14) [emphasis added]", "Kant, I. [1781] Critique of Pure Reason (trans. Guyer, 1998)",
+    "— Marcus Aurelius, Meditations (Book IV, 3)", "cf. Knuth [TAOCP Vol. 1, §2.3.1, \"Traversing Trees\"]",
+    "ibid., pp. 112–118 [footnote 7", "Brown v. Board of Education, 347 U.S. 483 (1954)",
+]
+JSON_LINES = [
+    "{\"id\": 7, \"name\": \"Ann\", \"tags\": [\"a\", \"b\"], \"meta\": {\"active\": true}}",
+    "[{\"x\": 1, \"y\": 2}, {\"x\": 3, \"y\": 4}]", "{\"error\": {\"code\": 401, \"message\": \"Unauthorized (token expired)\"}}",
+    "{\"query\": \"SELECT * FROM t WHERE id = ?\", \"params\": [42]", "{'a': 1, 'b': [1, 2, {'c': None}]}",
+    "{\"items\":[{\"sku\":\"A-1\",\"qty\":2},{\"sku\":\"B-7\",\"qty\":1}],\"total\":19.99}",
+]
+MATH_LINES = [
+    "f(x) = (x^2 + 1) / (x - 1) for x != 1", "∫ sin(x) cos(x) dx = ½ sin²(x) + C", "[a, b) ∪ (c, d] where a < b < c < d",
+    "P(A|B) = P(B|A) * P(A) / P(B)", "x ∈ [0, 1) and y ∈ (−∞, 2]", "lim (1 + 1/n)^n as n → ∞",
+    "d/dx [ln(x^2 + 1)] = 2x / (x^2 + 1)", "{x | x > 0} ∩ {x | x < 5}", "σ = sqrt(Σ(x_i − μ)² / N)",
+]
+LATEX_LINES = [
+    "\\frac{\\partial f}{\\partial x} = \\lim_{h \\to 0} \\frac{f(x+h) - f(x)}{h}",
+    "$\\{x \\in \\mathbb{R} : x^2 < 2\\}$ is bounded above", "\\left( \\sum_{k=1}^{n} a_k \\right)^2 \\leq n \\sum a_k^2",
+    "\\begin{cases} 1 & x > 0 \\\\ 0 & \\text{otherwise} \\end{cases}", "\\mathcal{O}(n \\log n) vs \\Theta(n^2)",
+    "$f: [a, b] \\to \\mathbb{R}$ continuous", "\\int_{-\\infty}^{\\infty} e^{-x^2} dx = \\sqrt{\\pi}",
+]
+CODE_LINES = [c for c in CODE if "\n" not in c] + [i for i in INLINE_CODE]
+REGEX_LINES = REGEX + ML_REGEX
+NL_KINDS = {
+    "nl_code": CODE_LINES, "nl_regex": REGEX_LINES, "nl_math": MATH + MATH_LINES, "nl_url": URLS,
+    "nl_emoticon": EMOTICON_LINES + SOCIAL, "nl_path": PATHS, "nl_shell": SHELL_LINES,
+    "nl_mdlink": MD_LINKS, "nl_citation": CITATIONS, "nl_json": JSON_FRAGS + JSON_LINES,
+    "nl_latex": LATEX + LATEX_LINES,
+}
+NL_OUTROS = ["", "", "\nThanks!", "\n\nAny idea why?", "\nit worked yesterday (I think)",
+             "\n\nThank you so much in advance, this has been driving me crazy all day."]
+
+
+def nl_snippet(rng, kind):
+    lines = NL_KINDS[kind]
+    snippet = rng.choice(lines)
+    if rng.random() < 0.3:
+        snippet += "\n" + rng.choice(lines)
+    lead = rng.choice(["", "", "Hi!\n", "Quick question.\n", "Hello there, hope you are well.\n\n"])
+    return (lead + rng.choice(NL_ASKS) + rng.choice(NL_PUNCT) + rng.choice(["\n", "\n", "\r\n"])
+            + snippet + rng.choice(NL_OUTROS))
+
+
 TEMPLATES = [
     "Fill in this template for our new hire: Name: <full name> Role: <job title> Start date: <YYYY-MM-DD> Manager: <name> (leave blank if unknown",
     "Use this prompt format for the product descriptions: [Product] is a [adjective] [category] that helps [audience] to [benefit]. Keep it under 50 words.",
@@ -542,6 +625,7 @@ def family_items(rng):
         "social": lambda: pick(SOCIAL),
     }
     fams.update({name: (lambda make=make: make(rng)) for name, make in MULTI_LINE.items()})
+    fams.update({kind: (lambda kind=kind: nl_snippet(rng, kind)) for kind in NL_KINDS})
     for name, make in fams.items():
         seen = set()
         tries = 0

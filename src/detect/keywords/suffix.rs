@@ -32,6 +32,14 @@
 //! window has a pairing error (balanced code, LaTeX and JSON stay silent), and
 //! when the score reaches [`THRESHOLD`].
 //!
+//! A suffix alone on the line after the request, or split over up to three
+//! lines, is scored too (`suffix/lines.rs`): a short block of lines right
+//! after a line of plain prose is scored as one window after that line,
+//! with more code evidence against it (indentation, fences, list items,
+//! statement ends, keywords, operators), and only when it is a whole paste.
+//! A bracket and the other kind of bracket after a comma close an interval
+//! (`[0, 1)`), no pairing error.
+//!
 //! A window ends at a word that is not plain prose, either the line's last
 //! such word or one that [`SENTENCE`] prose words or more follow. Prose is
 //! words of letters and digits with sentence punctuation after them, an
@@ -55,13 +63,15 @@
 
 use std::ops::Range;
 
+mod lines;
+
 /// The rule id of the detector's findings (`policy.l1.disabled_rules` takes it).
 pub const SUFFIX_RULE_ID: &str = "shape.adversarial_suffix";
 /// The category of its findings.
 pub const SUFFIX_CATEGORY: &str = "other";
 /// Bumped whenever the scoring changes: part of the rule set's fingerprint,
 /// so cached verdicts of an older detector are not served.
-pub(crate) const SUFFIX_VERSION: u32 = 2;
+pub(crate) const SUFFIX_VERSION: u32 = 3;
 
 /// Bytes read back from a place scored, at most.
 pub const TAIL_BYTES: usize = 600;
@@ -109,16 +119,62 @@ pub fn detect(text: &str) -> Option<SuffixHit> {
     if !has_pairing(bytes) {
         return None;
     }
-    let mut start = 0;
+    // The last lines read, with whether each holds a bracket, quote or
+    // backtick: a block of lines after a request is scored once the line
+    // after it is known (`lines.rs`).
+    let mut recent: [(Range<usize>, bool); RING] = std::array::from_fn(|_| (0..0, false));
+    let (mut start, mut seen) = (0, 0);
     for end in memchr::memchr_iter(b'\n', bytes).chain([bytes.len()]) {
         let line = &bytes[start..end];
-        if may_hold_words(line)
-            && has_pairing(line)
+        let pairing = has_pairing(line);
+        if pairing
+            && may_hold_words(line)
             && let Some(hit) = detect_line(text, start, end)
         {
             return Some(hit);
         }
+        if let Some(hit) = detect_blocks(text, &recent, seen, Some(start..end)) {
+            return Some(hit);
+        }
+        recent.rotate_left(1);
+        recent[RING - 1] = (start..end, pairing);
         start = end + 1;
+        seen += 1;
+    }
+    detect_blocks(text, &recent, seen, None)
+}
+
+/// Lines [`detect`] keeps: a block, its request and the line before that.
+const RING: usize = lines::BLOCK_LINES + 2;
+
+/// Scores the blocks of one to [`lines::BLOCK_LINES`] lines that end with the
+/// last line in `recent` (the `seen` lines read so far, the last ones last),
+/// each after the line before it, the longest first; `next` is the line after.
+fn detect_blocks(
+    text: &str,
+    recent: &[(Range<usize>, bool); RING],
+    seen: usize,
+    next: Option<Range<usize>>,
+) -> Option<SuffixHit> {
+    let last = RING - 1;
+    for k in (1..=lines::BLOCK_LINES.min(seen.saturating_sub(1))).rev() {
+        let block = &recent[last + 1 - k..];
+        if !block.iter().any(|(_, pairing)| *pairing) {
+            continue;
+        }
+        let ranges: [Range<usize>; lines::BLOCK_LINES] =
+            std::array::from_fn(|j| block.get(j).map_or(0..0, |(r, _)| r.clone()));
+        // The line before the request, when one was read.
+        let before = (seen > k + 1).then(|| recent[last - k - 1].0.clone());
+        if let Some(hit) = lines::score_block(
+            text,
+            before,
+            recent[last - k].0.clone(),
+            &ranges[..k],
+            next.clone(),
+        ) {
+            return Some(hit);
+        }
     }
     None
 }
@@ -251,6 +307,18 @@ fn score_end(text: &str, line_start: usize, end: usize) -> Option<SuffixHit> {
     if !has_pairing(&trimmed.as_bytes()[at..]) {
         return None;
     }
+    let score = score_words(prefix, tail_words, 0)?;
+    Some(SuffixHit {
+        span: at..end,
+        score,
+    })
+}
+
+/// Scores a window after the request's last words, both last word first:
+/// `Some(score)` when the window reads as an adversarial suffix. `extra_code`
+/// is code evidence its caller found around the window (counted like the
+/// window's own).
+pub(super) fn score_words(prefix: &[&str], tail_words: &[&str], extra_code: i32) -> Option<i32> {
     // Pairing errors first, the cheapest test most texts fail. Brackets the
     // request opened may close in the window: read its words first, and count
     // only the window's errors.
@@ -282,11 +350,8 @@ fn score_end(text: &str, line_start: usize, end: usize) -> Option<SuffixHit> {
         odd += i32::from(is_odd(word));
         code += i32::from(is_code(word));
     }
-    let score = odd + errors as i32 - 2 * code;
-    (score >= THRESHOLD).then_some(SuffixHit {
-        span: at..end,
-        score,
-    })
+    let score = odd + errors as i32 - 2 * (code + extra_code);
+    (score >= THRESHOLD).then_some(score)
 }
 
 /// Runs of backticks in a word (a code span opens or closes with one).
@@ -303,11 +368,16 @@ struct Brackets {
     open: [u8; 32],
     depth: usize,
     mismatched: usize,
+    /// A comma was read inside the innermost `(` or `[`: a `]` or `)` may
+    /// close it as an interval (`[0, 1)`, `(c, d]`).
+    comma: bool,
 }
 
 impl Brackets {
     fn read(&mut self, word: &str) {
-        if is_list_marker(word) && self.top() != Some(b'(') {
+        // A list marker's `)` closes nothing, unless a `(` is open or an
+        // interval is (`[0, 1)`).
+        if is_list_marker(word) && self.top() != Some(b'(') && !self.comma {
             return;
         }
         for b in word.bytes() {
@@ -317,7 +387,9 @@ impl Brackets {
                         *slot = b;
                     }
                     self.depth += 1;
+                    self.comma = false;
                 }
+                b',' => self.comma = matches!(self.top(), Some(b'(' | b'[')),
                 b')' | b']' | b'}' => {
                     let want = match b {
                         b')' => b'(',
@@ -325,12 +397,15 @@ impl Brackets {
                         _ => b'{',
                     };
                     let top = self.depth.checked_sub(1).map(|i| self.open.get(i).copied());
+                    let interval =
+                        self.comma && b != b'}' && matches!(top, Some(Some(b'(' | b'[')));
                     match top {
                         // Deeper than the stack keeps: trust the closer.
                         Some(None) => self.depth -= 1,
-                        Some(Some(o)) if o == want => self.depth -= 1,
+                        Some(Some(o)) if o == want || interval => self.depth -= 1,
                         _ => self.mismatched += 1,
                     }
+                    self.comma = false;
                 }
                 _ => {}
             }
