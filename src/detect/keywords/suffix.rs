@@ -275,26 +275,9 @@ fn is_prose(word: &str) -> bool {
 /// a window of the last [`WINDOW`] words after a plain request.
 fn score_end(text: &str, line_start: usize, end: usize) -> Option<SuffixHit> {
     let trimmed = &text[..end];
-    let mut start = line_start.max(end.saturating_sub(TAIL_BYTES));
-    while !trimmed.is_char_boundary(start) {
-        start += 1;
-    }
-    let cut = start > line_start;
-    let tail = &trimmed[start..];
-    // The last words of the tail, last first, a cut first word dropped: the
-    // window and the words of the request just before it, no more.
+    // The window and the words of the request just before it, no more.
     let mut last: [&str; WINDOW + PREFIX_WORDS + 1] = [""; WINDOW + PREFIX_WORDS + 1];
-    let mut n = 0;
-    for (slot, word) in last.iter_mut().zip(tail.split_whitespace().rev()) {
-        *slot = word;
-        n += 1;
-    }
-    let more = n == last.len();
-    if more {
-        n -= 1;
-    } else if cut {
-        n = n.saturating_sub(1);
-    }
+    let (n, more) = last_words(trimmed, line_start, &mut last);
     if !more && n < MIN_WORDS {
         return None;
     }
@@ -312,6 +295,32 @@ fn score_end(text: &str, line_start: usize, end: usize) -> Option<SuffixHit> {
         span: at..end,
         score,
     })
+}
+
+/// Fills `out` with the last words of `text[line_start..]`, last first, reading at
+/// most [`TAIL_BYTES`] back from its end. Returns how many count and whether more
+/// words came before them: at most `out.len() - 1` count (a full `out` says there
+/// were more), and a first word the byte bound cut is dropped.
+pub(super) fn last_words<'a>(
+    text: &'a str,
+    line_start: usize,
+    out: &mut [&'a str],
+) -> (usize, bool) {
+    let mut start = line_start.max(text.len().saturating_sub(TAIL_BYTES));
+    while !text.is_char_boundary(start) {
+        start += 1;
+    }
+    let cut = start > line_start;
+    let mut n = 0;
+    for (slot, word) in out.iter_mut().zip(text[start..].split_whitespace().rev()) {
+        *slot = word;
+        n += 1;
+    }
+    let more = n == out.len();
+    if more || cut {
+        n = n.saturating_sub(1);
+    }
+    (n, more)
 }
 
 /// Scores a window after the request's last words, both last word first:

@@ -21,7 +21,7 @@
 
 use std::ops::Range;
 
-use super::{PREFIX_WORDS, SuffixHit, TAIL_BYTES, has_pairing, is_prose, score_words};
+use super::{PREFIX_WORDS, SuffixHit, TAIL_BYTES, has_pairing, is_prose, last_words, score_words};
 
 /// Lines a block holds at most.
 pub(super) const BLOCK_LINES: usize = 3;
@@ -79,14 +79,10 @@ pub(super) fn score_block(
         }
         code += line_code(line);
     }
-    // The block's words, last first.
+    // The block's words, last first (the block is within the byte bound).
     let mut window: [&str; BLOCK_WORDS + 1] = [""; BLOCK_WORDS + 1];
-    let mut n = 0;
-    for (slot, word) in window.iter_mut().zip(block.split_whitespace().rev()) {
-        *slot = word;
-        n += 1;
-    }
-    if !(BLOCK_MIN_WORDS..=BLOCK_WORDS).contains(&n) {
+    let (n, more) = last_words(block, 0, &mut window);
+    if more || !(BLOCK_MIN_WORDS..=BLOCK_WORDS).contains(&n) {
         return None;
     }
     let window = &window[..n];
@@ -101,20 +97,8 @@ pub(super) fn score_block(
     if req.ends_with(':') {
         return None;
     }
-    let mut from = req.len().saturating_sub(TAIL_BYTES);
-    while !req.is_char_boundary(from) {
-        from += 1;
-    }
     let mut prefix: [&str; PREFIX_WORDS + 1] = [""; PREFIX_WORDS + 1];
-    let mut p = 0;
-    for (slot, word) in prefix.iter_mut().zip(req[from..].split_whitespace().rev()) {
-        *slot = word;
-        p += 1;
-    }
-    if p <= PREFIX_WORDS && from > 0 {
-        p = p.saturating_sub(1);
-    }
-    let p = p.min(PREFIX_WORDS);
+    let (p, _) = last_words(req, 0, &mut prefix);
     if p < super::MIN_PREFIX {
         return None;
     }
