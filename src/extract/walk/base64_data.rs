@@ -29,13 +29,14 @@ static LENIENT: GeneralPurpose = GeneralPurpose::new(
         .with_decode_allow_trailing_bits(true),
 );
 
-/// The bytes base64 `data` stands for, read leniently: ASCII whitespace
-/// anywhere is ignored, the URL-safe alphabet (even mixed with the standard
-/// one) is accepted, padding may be missing. `None` when `data` is not base64
+/// The bytes base64 `data` stands for, read leniently: percent-escapes undone,
+/// ASCII whitespace anywhere ignored, the URL-safe alphabet (even mixed with
+/// the standard one) accepted, padding optional, and, failing that, other
+/// characters skipped (see the module doc). `None` when `data` is not base64
 /// even so (the caller then reads the string as it is).
 ///
-/// Memory: strict-looking data is decoded in place; otherwise one cleaned
-/// copy no longer than `data` is made, freed before returning.
+/// Memory: strict-looking data is decoded in place; otherwise a cleaned copy
+/// no longer than `data` is made per reading tried, freed before returning.
 pub(super) fn decode(data: &str) -> Option<Vec<u8>> {
     let bytes = data.as_bytes();
     if bytes.contains(&b'%') {
@@ -50,25 +51,27 @@ pub(super) fn decode(data: &str) -> Option<Vec<u8>> {
 
 /// [`decode`] after percent-unescaping.
 fn decode_bytes(bytes: &[u8]) -> Option<Vec<u8>> {
-    if !bytes.iter().copied().any(needs_cleaning) {
-        return LENIENT
-            .decode(bytes)
-            .ok()
-            .or_else(|| decode_skipping_junk(bytes));
+    let lenient = if bytes.iter().copied().any(needs_cleaning) {
+        let cleaned: Vec<u8> = bytes
+            .iter()
+            .filter(|b| !b.is_ascii_whitespace())
+            .map(|&b| standard_letter(b))
+            .collect();
+        LENIENT.decode(&cleaned)
+    } else {
+        LENIENT.decode(bytes)
+    };
+    lenient.ok().or_else(|| decode_skipping_junk(bytes))
+}
+
+/// The standard alphabet's letter for a URL-safe one (`-` → `+`, `_` → `/`);
+/// any other byte as it is.
+fn standard_letter(b: u8) -> u8 {
+    match b {
+        b'-' => b'+',
+        b'_' => b'/',
+        b => b,
     }
-    let cleaned: Vec<u8> = bytes
-        .iter()
-        .filter_map(|&b| match b {
-            b'-' => Some(b'+'),
-            b'_' => Some(b'/'),
-            b if b.is_ascii_whitespace() => None,
-            b => Some(b),
-        })
-        .collect();
-    LENIENT
-        .decode(&cleaned)
-        .ok()
-        .or_else(|| decode_skipping_junk(bytes))
 }
 
 /// The forgiving reading (see the module doc): the alphabet's characters up to
@@ -83,13 +86,8 @@ fn decode_skipping_junk(bytes: &[u8]) -> Option<Vec<u8>> {
     let kept: Vec<u8> = bytes
         .iter()
         .take_while(|&&b| b != b'=')
-        .filter_map(|&b| match b {
-            b'-' => Some(b'+'),
-            b'_' => Some(b'/'),
-            b'+' | b'/' => Some(b),
-            b if b.is_ascii_alphanumeric() => Some(b),
-            _ => None,
-        })
+        .map(|&b| standard_letter(b))
+        .filter(|&b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/'))
         .collect();
     if kept.is_empty() {
         return None;
