@@ -6,6 +6,7 @@ use std::io::Write as _;
 
 use sha2::{Digest, Sha256};
 
+use super::waterfall::finding_roles;
 use crate::detect::Layer;
 use crate::detect::cache::{CacheKey, CachedVerdict, VerdictCache};
 use crate::extract::{self, Extraction, Role};
@@ -74,10 +75,7 @@ pub(super) fn cached_verdict(
                 categories: block.category.iter().cloned().collect(),
                 rule_ids: decisive().map(|f| f.rule_id.clone()).take(8).collect(),
                 l2_score,
-                roles: decisive()
-                    .filter_map(|f| segments.get(f.segment))
-                    .map(|s| s.role)
-                    .collect(),
+                roles: finding_roles(decisive(), segments),
             }
         }
         _ => CachedVerdict {

@@ -154,6 +154,7 @@ impl Pipeline {
                 cached_verdict(&state.verdict, &state.findings, state.l2_score, segments),
             );
         }
+        let roles = state.roles(segments);
         let mut verdict = state.verdict;
         if matches!(verdict, Verdict::Allow) && !state.redactions.is_empty() {
             let redacted = if settings.pii.reversible {
@@ -184,7 +185,7 @@ impl Pipeline {
             };
         }
         let mut decision = Decision::new(verdict);
-        decision.roles = finding_roles(&state.findings, segments).union(state.cached_roles);
+        decision.roles = roles;
         decision.findings = state.findings;
         decision.timings = state.timings;
         decision.l2_score = state.l2_score;
@@ -211,6 +212,12 @@ struct State {
 }
 
 impl State {
+    /// The roles of the segments the findings so far are in, with those of an
+    /// L0 hit's block.
+    fn roles(&self, segments: &[extract::Segment]) -> RoleSet {
+        finding_roles(&self.findings, segments).union(self.cached_roles)
+    }
+
     /// The policy's decision on one stage's report.
     fn apply(&mut self, layer: Layer, report: Report, policy: &RoutePolicy) {
         match report {
@@ -284,7 +291,7 @@ fn finish(
     digests: &[[u8; 32]],
 ) -> Decision {
     Decision {
-        roles: finding_roles(&state.findings, extraction.segments()).union(state.cached_roles),
+        roles: state.roles(extraction.segments()),
         findings: state.findings,
         timings: state.timings,
         text_sha256: Some(text_digest(extraction, digests)),
@@ -296,9 +303,12 @@ fn finish(
 /// text is copied. An L2 finding over the joined prompt names the segment it
 /// is attributed to (the first injection-scoped one, or the de-obfuscated
 /// view that scored highest).
-pub(super) fn finding_roles(findings: &[Finding], segments: &[extract::Segment]) -> RoleSet {
+pub(super) fn finding_roles<'a>(
+    findings: impl IntoIterator<Item = &'a Finding>,
+    segments: &[extract::Segment],
+) -> RoleSet {
     findings
-        .iter()
+        .into_iter()
         .filter_map(|f| segments.get(f.segment))
         .map(|s| s.role)
         .collect()
