@@ -55,16 +55,27 @@ pub(crate) enum Start {
 }
 
 /// Open-addressing table from byte strings to values, keyed by [`hash_bytes`].
+///
+/// A slot holds the entry's index and the high half of its hash, so a probe
+/// that meets another word's entry moves on without loading that entry: most
+/// words of a text start no literal, and each such load was a cache miss.
 #[derive(Debug)]
 struct Table<V> {
-    slots: Vec<u32>,
+    /// `(hash >> 32) << 32 | (index + 1)`; 0 when empty.
+    slots: Vec<u64>,
     entries: Vec<(u64, Box<[u8]>, V)>,
+}
+
+/// The tag half of a slot: the hash's high bits (the low ones pick the slot).
+#[inline(always)]
+fn tag_of(h: u64) -> u64 {
+    h & 0xFFFF_FFFF_0000_0000
 }
 
 impl<V> Table<V> {
     fn build(entries: Vec<(Box<[u8]>, V)>) -> Table<V> {
         let size = (entries.len() * 2).next_power_of_two().max(16);
-        let mut slots = vec![0u32; size];
+        let mut slots = vec![0u64; size];
         let entries: Vec<(u64, Box<[u8]>, V)> = entries
             .into_iter()
             .map(|(k, v)| (hash_bytes(&k), k, v))
@@ -74,7 +85,7 @@ impl<V> Table<V> {
             while slots[i] != 0 {
                 i = (i + 1) & (size - 1);
             }
-            slots[i] = n as u32 + 1;
+            slots[i] = tag_of(*h) | (n as u64 + 1);
         }
         Table { slots, entries }
     }
@@ -82,15 +93,18 @@ impl<V> Table<V> {
     #[inline]
     fn get(&self, h: u64, key: &[u8]) -> Option<&V> {
         let mask = self.slots.len() - 1;
+        let tag = tag_of(h);
         let mut i = (h as usize) & mask;
         loop {
             let e = self.slots[i];
             if e == 0 {
                 return None;
             }
-            let (eh, k, v) = &self.entries[e as usize - 1];
-            if *eh == h && **k == *key {
-                return Some(v);
+            if e & 0xFFFF_FFFF_0000_0000 == tag {
+                let (eh, k, v) = &self.entries[(e as u32) as usize - 1];
+                if *eh == h && **k == *key {
+                    return Some(v);
+                }
             }
             i = (i + 1) & mask;
         }
@@ -126,8 +140,9 @@ pub(crate) struct WordIndex {
 /// list through to find the one or two literals starting at the walk's start.
 #[derive(Debug)]
 struct OwnLiterals {
-    /// Open-addressing slots: index + 1 into `states`, 0 when empty.
-    slots: Vec<u32>,
+    /// Open-addressing slots: `state << 32 | (index + 1)` into `states`, 0
+    /// when empty (the state in the slot spares a probe the entry's load).
+    slots: Vec<u64>,
     /// `(state, range in ids of the Word literals, end of the Anywhere ones)`.
     states: Vec<(StateID, u32, u32, u32)>,
     /// Literal ids, per state the Word literals then the Anywhere ones.
@@ -170,13 +185,13 @@ impl OwnLiterals {
             states.push((sid, from, word_end, ids.len() as u32));
         }
         let size = (states.len() * 2).next_power_of_two().max(16);
-        let mut slots = vec![0u32; size];
+        let mut slots = vec![0u64; size];
         for (n, (sid, ..)) in states.iter().enumerate() {
             let mut i = state_slot(*sid, size);
             while slots[i] != 0 {
                 i = (i + 1) & (size - 1);
             }
-            slots[i] = n as u32 + 1;
+            slots[i] = (u64::from(sid.as_u32()) << 32) | (n as u64 + 1);
         }
         OwnLiterals { slots, states, ids }
     }
@@ -192,8 +207,8 @@ impl OwnLiterals {
             if e == 0 {
                 return &[];
             }
-            let (s, from, word_end, end) = self.states[e as usize - 1];
-            if s == sid {
+            if (e >> 32) as u32 == sid.as_u32() {
+                let (_, from, word_end, end) = self.states[(e as u32) as usize - 1];
                 let r = match kind {
                     Start::Word => from..word_end,
                     _ => word_end..end,
