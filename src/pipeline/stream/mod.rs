@@ -47,7 +47,7 @@ use crate::detect::pii::PiiAction;
 use crate::detect::{Finding, Layer};
 use crate::extract::{StreamEvent, StreamReader};
 use crate::policy::Mode;
-use crate::types::{Block, Decision, Redaction, Verdict};
+use crate::types::{Block, Decision, Redaction, Role, Verdict};
 use checks::Checks;
 use text::{Judged, TextState};
 
@@ -107,6 +107,9 @@ pub struct AnswerStream {
     reader: StreamReader,
     holdback: usize,
     texts: HashMap<usize, TextState>,
+    /// Who wrote each joined text (its first delta's role), so the audit can
+    /// name the roles of the texts a finding came from.
+    writers: HashMap<usize, Role>,
     held: VecDeque<Held>,
     held_bytes: usize,
     /// Placeholder numbers: per kind, per value.
@@ -144,6 +147,7 @@ impl AnswerStream {
             reader,
             holdback,
             texts: HashMap::new(),
+            writers: HashMap::new(),
             held: VecDeque::new(),
             held_bytes: 0,
             numbers: HashMap::new(),
@@ -220,6 +224,11 @@ impl AnswerStream {
         };
         let layers = [Layer::L15, Layer::Output, Layer::L1];
         let decision = Decision {
+            roles: self
+                .findings
+                .iter()
+                .filter_map(|f| self.writers.get(&f.segment).copied())
+                .collect(),
             findings: self.findings.clone(),
             timings: layers
                 .into_iter()
@@ -298,6 +307,7 @@ impl AnswerStream {
     fn take(&mut self, event: StreamEvent) {
         let mut spans = Vec::with_capacity(event.parts.len());
         for part in &event.parts {
+            self.writers.entry(part.segment).or_insert(part.role);
             let text = self.texts.entry(part.segment).or_default();
             spans.push((part.segment, text.append(&part.text)));
         }

@@ -188,3 +188,33 @@ fn fail_open_passes_every_byte_in_order_after_an_unreadable_event() {
     assert_eq!(outcome, StreamOutcome::Stop);
     assert!(String::from_utf8_lossy(&released).contains("response_unreadable"));
 }
+
+#[test]
+fn the_decision_names_who_wrote_the_texts_its_findings_came_from() {
+    // An e-mail address in the answer's text: the assistant's.
+    let mut s = stream("");
+    let body = openai(&["Write to ", EMAIL, "."]);
+    s.push(&body, true);
+    let roles = s.decision().roles;
+    assert!(roles.contains(Role::Assistant), "{roles}");
+    assert!(!roles.contains(Role::Tool), "{roles}");
+
+    // The same address in a streamed tool call's arguments: the tool's.
+    let mut body = Vec::new();
+    for args in ["{\"to\":\"", EMAIL, "\"}"] {
+        let event = serde_json::json!({"choices":[{"index":0,"delta":{"tool_calls":[
+            {"index":0,"function":{"arguments":args}}]}}]});
+        body.extend_from_slice(format!("data: {event}\n\n").as_bytes());
+    }
+    body.extend_from_slice(b"data: [DONE]\n\n");
+    let mut s = stream("");
+    s.push(&body, true);
+    let roles = s.decision().roles;
+    assert!(roles.contains(Role::Tool), "{roles}");
+    assert!(!roles.contains(Role::Assistant), "{roles}");
+
+    // Nothing found, no role named.
+    let mut s = stream("");
+    s.push(&openai(&["Nothing to see."]), true);
+    assert!(s.decision().roles.is_empty());
+}
