@@ -110,11 +110,17 @@ struct Probe {
 
 impl Probe {
     fn new(waterfall: Waterfall) -> Result<Probe, String> {
-        let text = match waterfall {
+        let mut text = match waterfall {
             Waterfall::Default => CONFIG,
             Waterfall::L2Off => CONFIG_L2_OFF,
-        };
-        let config = load_config_str(text, "cost_probe", Vec::new()).map_err(|e| e.to_string())?;
+        }
+        .to_owned();
+        // Rule packs from a folder instead of the embedded ones: what a rule
+        // change costs, measured without rebuilding.
+        if let Ok(dir) = std::env::var("COST_PROBE_RULES_DIR") {
+            text.push_str(&format!("[rules]\nembedded = false\ndir = {dir:?}\n"));
+        }
+        let config = load_config_str(&text, "cost_probe", Vec::new()).map_err(|e| e.to_string())?;
         let engines = Engines::load(&config).map_err(|e| e.to_string())?;
         let runtime = Runtime::build(config, 0, &engines).map_err(|e| e.to_string())?;
         let route = runtime
