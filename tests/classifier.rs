@@ -71,7 +71,10 @@ fn rust_scores_equal_python_reference_scores() {
         // reference says where Python computed it, and Rust must agree.
         let model_run = r["model_run"].as_bool().unwrap_or(true);
         assert_eq!(got.windows > 0, model_run, "{id}: model signal computed");
-        let mut signals = vec![("ngram", got.ngram, 1e-4), ("combined", got.combined, combined_tol)];
+        let mut signals = vec![
+            ("ngram", got.ngram, 1e-4),
+            ("combined", got.combined, combined_tol),
+        ];
         if model_run {
             signals.push(("model", got.model, 1e-4));
         }
