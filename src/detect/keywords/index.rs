@@ -72,6 +72,12 @@ fn tag_of(h: u64) -> u64 {
     h & 0xFFFF_FFFF_0000_0000
 }
 
+/// The entry a filled slot points at: its low half, stored as index + 1.
+#[inline(always)]
+fn entry_of(slot: u64) -> usize {
+    (slot as u32) as usize - 1
+}
+
 impl<V> Table<V> {
     fn build(entries: Vec<(Box<[u8]>, V)>) -> Table<V> {
         let size = (entries.len() * 2).next_power_of_two().max(16);
@@ -100,8 +106,8 @@ impl<V> Table<V> {
             if e == 0 {
                 return None;
             }
-            if e & 0xFFFF_FFFF_0000_0000 == tag {
-                let (eh, k, v) = &self.entries[(e as u32) as usize - 1];
+            if tag_of(e) == tag {
+                let (eh, k, v) = &self.entries[entry_of(e)];
                 if *eh == h && **k == *key {
                     return Some(v);
                 }
@@ -208,7 +214,7 @@ impl OwnLiterals {
                 return &[];
             }
             if (e >> 32) as u32 == sid.as_u32() {
-                let (_, from, word_end, end) = self.states[(e as u32) as usize - 1];
+                let (_, from, word_end, end) = self.states[entry_of(e)];
                 let r = match kind {
                     Start::Word => from..word_end,
                     _ => word_end..end,
