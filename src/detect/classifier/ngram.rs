@@ -335,10 +335,29 @@ impl Table<'_> {
         };
         let mut total = 0i64;
         prefix[0] = 0;
+        // One slice of exactly `mask + 1` weights: a masked bucket indexes it unchecked.
+        let weights = &self.weights[..=self.mask as usize];
         let slots = bucket
             .chunks_exact_mut(per_pos)
             .zip(prefix[1..].chunks_exact_mut(per_pos));
         for (i, (bucket, prefix)) in slots.enumerate() {
+            if i < whole {
+                let (from, to) = (at(i), at(i + n_max));
+                if to - from == n_max {
+                    // Every character of this start's n-grams is one byte (always in
+                    // ASCII text): hash straight from one slice of `n_max` bytes, the
+                    // lengths being constants in the shipped model (see `hash_all`).
+                    let gram = &bytes[from..to];
+                    let mut h = fnv(FNV_OFFSET, &gram[..n_min - 1]);
+                    for (j, (bucket, prefix)) in bucket.iter_mut().zip(prefix).enumerate() {
+                        h = (h ^ u32::from(gram[n_min - 1 + j])).wrapping_mul(FNV_PRIME);
+                        *bucket = h & self.mask;
+                        total += i64::from(weights[*bucket as usize]);
+                        *prefix = total;
+                    }
+                    continue;
+                }
+            }
             // Characters before the shortest n-gram's last one: no slot.
             let shortest = (i + n_min - 1).min(chars);
             let mut h = fnv(FNV_OFFSET, &bytes[at(i)..at(shortest)]);
@@ -348,7 +367,7 @@ impl Table<'_> {
                     let c = shortest + j;
                     h = fnv(h, &bytes[at(c)..at(c + 1)]);
                     *bucket = h & self.mask;
-                    total += i64::from(self.weights[*bucket as usize]);
+                    total += i64::from(weights[*bucket as usize]);
                 } else {
                     // Slots past the end: bucket 0, no weight.
                     *bucket = 0;
