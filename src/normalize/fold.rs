@@ -110,7 +110,7 @@ fn fold_char(c: char, skeleton: bool, folded: &mut String, out: &mut String) {
     }
     // A capital that looks like a Latin capital reads as that letter: its
     // lowercase may look like something else (Greek `Ν` is `N`, its `ν` is `v`).
-    if let Some(latin) = capital_lookalike(c) {
+    if let Some(latin) = capital_lookalike(c).or_else(|| small_lookalike(c)) {
         out.push(latin);
         return;
     }
@@ -171,6 +171,40 @@ fn capital_lookalike(c: char) -> Option<char> {
         'Χ' | 'Х' => 'x',
         'Υ' | 'Ү' => 'y',
         'Ζ' => 'z',
+        _ => return None,
+    })
+}
+
+/// The Latin letter a Greek or Cyrillic small letter renders as, for the ones
+/// homoglyph attacks use whose UTS #39 skeleton is not that letter: the skeleton
+/// reads Greek `τ` as `ᴛ`, `ε` as `ɛ`, `ι` as `ɩ`, `κ` as `ĸ` and Cyrillic `т`, `к`,
+/// `м`, `н` as small capitals, so "Ignоrе evеry сonτεnt rule" kept `τ` and `ε` in
+/// its skeleton and no rule read it. The same letters as the model text's fold
+/// (`super::model`), plus `ω`; the capitals are [`capital_lookalike`]'s.
+#[inline]
+fn small_lookalike(c: char) -> Option<char> {
+    Some(match c {
+        'α' | 'а' => 'a',
+        'β' | 'в' => 'b',
+        'с' | 'ϲ' => 'c',
+        'ԁ' => 'd',
+        'ε' | 'е' | 'ё' => 'e',
+        'һ' | 'н' => 'h',
+        'ι' | 'і' | 'ї' => 'i',
+        'ј' => 'j',
+        'κ' | 'к' => 'k',
+        'м' => 'm',
+        'η' => 'n',
+        'ο' | 'о' => 'o',
+        'ρ' | 'р' => 'p',
+        'ԛ' => 'q',
+        'ѕ' => 's',
+        'τ' | 'т' => 't',
+        'υ' => 'u',
+        'ν' => 'v',
+        'ω' | 'ԝ' => 'w',
+        'χ' | 'х' => 'x',
+        'γ' | 'у' => 'y',
         _ => return None,
     })
 }
