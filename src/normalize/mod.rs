@@ -494,11 +494,15 @@ fn text_views(
     let readings = known.map_or_else(|| derive::readings(&views[first].text), |k| k.readings);
     facts.readings = readings;
     if readings.favours(readings.rot13) {
-        let t = derive::rot13(&views[first].text);
-        let map = views[first].map.clone();
+        // Rotated as written, then folded: a letter that folding brings to ASCII
+        // (`ä`, `ó`, `ł`) was never rotated, so rotating the folded text turned
+        // German `uäggrfg` (`hättest`) into `hnttest`. Rotation keeps every byte
+        // where it is, so the fold's map is the text's.
+        let rotated = fold::fold(&derive::rot13(text), false, true);
+        let map = remap(rotated.map, rotated.text.len());
         views.push(View {
             kind: ViewKind::Rot13,
-            text: t,
+            text: rotated.text,
             skeleton: false,
             map,
             delta: None,
