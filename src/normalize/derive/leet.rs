@@ -8,6 +8,7 @@ const fn leet_letter(b: u8, one: u8) -> Option<u8> {
     Some(match b {
         b'0' => b'o',
         b'1' => one,
+        b'2' => b'z',
         b'3' => b'e',
         b'4' => b'a',
         b'5' => b's',

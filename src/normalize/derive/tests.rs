@@ -38,7 +38,7 @@ fn looks_spaced_reference(text: &str) -> bool {
 /// The mixed-word pre-check as it was written before the table: one branch
 /// per byte class.
 fn any_mixed_word_reference(bytes: &[u8]) -> bool {
-    let leet = |b: u8| b"013456789@$!|+".contains(&b);
+    let leet = |b: u8| b"0123456789@$!|+".contains(&b);
     let (mut letter, mut leet_char) = (false, false);
     for &b in bytes {
         if b.is_ascii_alphabetic() || b >= 0x80 {
@@ -159,10 +159,10 @@ fn the_pre_checks_see_the_evasions() {
     for t in ["ab c d e", "a b", "i g", "a\u{200b}b c d"] {
         assert!(!looks_spaced(t), "{t:?}");
     }
-    for t in ["1gn0r3", "h4x", "stop!now", "pr3v", "é1"] {
+    for t in ["1gn0r3", "h4x", "stop!now", "pr3v", "é1", "s3n2a"] {
         assert!(any_mixed_word(t.as_bytes()), "{t:?}");
     }
-    for t in ["2024", "3.14", "hello world", "a 1 b", "x2y"] {
+    for t in ["2024", "3.14", "hello world", "a 1 b", "x-y"] {
         assert!(!any_mixed_word(t.as_bytes()), "{t:?}");
     }
 }
