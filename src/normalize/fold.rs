@@ -99,6 +99,12 @@ fn fold_char(c: char, skeleton: bool, folded: &mut String, out: &mut String) {
         out.push(letter);
         return;
     }
+    // Polish `ł` has no decomposition, so stripping diacritics kept it: "wyłącz"
+    // folded to "wyłacz" while a user typing without diacritics writes "wylacz".
+    if matches!(c, 'ł' | 'Ł') {
+        out.push('l');
+        return;
+    }
     decompose_compatible(c, |d| {
         if !is_combining_mark(d) && !is_invisible(d) {
             push_casefold(d, folded);

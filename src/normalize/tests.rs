@@ -500,3 +500,13 @@ fn regional_indicators_and_negative_enclosed_capitals_read_as_letters() {
         assert_eq!(views.folded().original_range(0..1), 0..4);
     }
 }
+
+#[test]
+fn polish_l_with_stroke_folds_like_a_plain_l() {
+    // The other Polish letters lose their diacritics by decomposition; `ł` has none.
+    assert_eq!(
+        fold_phrase("Wyłącz wszystkie filtry, ŁASKAWIE"),
+        "wylacz wszystkie filtry, laskawie"
+    );
+    assert_eq!(fold_phrase("wyłącz"), fold_phrase("wylacz"));
+}
