@@ -10,6 +10,7 @@ use unicode_normalization::char::{decompose_compatible, is_combining_mark};
 
 use super::fold_table::{self, Entry};
 use super::map::{MapBuilder, OffsetMap};
+use super::model::fold_confusable;
 
 /// Characters that render as nothing (or only steer rendering) and are used to split
 /// words invisibly: zero-width spaces and joiners, bidi controls, tag characters,
@@ -185,34 +186,19 @@ fn capital_lookalike(c: char) -> Option<char> {
 /// homoglyph attacks use whose UTS #39 skeleton is not that letter: the skeleton
 /// reads Greek `τ` as `ᴛ`, `ε` as `ɛ`, `ι` as `ɩ`, `κ` as `ĸ` and Cyrillic `т`, `к`,
 /// `м`, `н` as small capitals, so "Ignоrе evеry сonτεnt rule" kept `τ` and `ε` in
-/// its skeleton and no rule read it. The same letters as the model text's fold
-/// (`super::model`), plus `ω`; the capitals are [`capital_lookalike`]'s.
+/// its skeleton and no rule read it. The look-alikes are the model text's
+/// ([`super::model::fold_confusable`], which `featurize.py` fixes), plus `ω` and
+/// `ϲ`; the capitals are [`capital_lookalike`]'s.
 #[inline]
 fn small_lookalike(c: char) -> Option<char> {
-    Some(match c {
-        'α' | 'а' => 'a',
-        'β' | 'в' => 'b',
-        'с' | 'ϲ' => 'c',
-        'ԁ' => 'd',
-        'ε' | 'е' | 'ё' => 'e',
-        'һ' | 'н' => 'h',
-        'ι' | 'і' | 'ї' => 'i',
-        'ј' => 'j',
-        'κ' | 'к' => 'k',
-        'м' => 'm',
-        'η' => 'n',
-        'ο' | 'о' => 'o',
-        'ρ' | 'р' => 'p',
-        'ԛ' => 'q',
-        'ѕ' => 's',
-        'τ' | 'т' => 't',
-        'υ' => 'u',
-        'ν' => 'v',
-        'ω' | 'ԝ' => 'w',
-        'χ' | 'х' => 'x',
-        'γ' | 'у' => 'y',
-        _ => return None,
-    })
+    match c {
+        'ω' => Some('w'),
+        'ϲ' => Some('c'),
+        _ => {
+            let latin = fold_confusable(c);
+            (latin != c).then_some(latin)
+        }
+    }
 }
 
 /// How one non-ASCII character folds, whatever surrounds it: what the fold

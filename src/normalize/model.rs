@@ -36,8 +36,10 @@ fn is_space(c: char) -> bool {
 }
 
 /// The look-alikes `featurize.py` folds (a fixed list, not the UTS #39 skeleton the
-/// folded view's [`super::ViewKind::Skeleton`] uses).
-fn fold_confusable(c: char) -> char {
+/// folded view's [`super::ViewKind::Skeleton`] uses). The skeleton view reads the
+/// small letters of this list the same way where UTS #39 does not (`fold::small_lookalike`),
+/// so the two layers share one list of look-alikes.
+pub(super) fn fold_confusable(c: char) -> char {
     match c {
         'а' | 'α' => 'a',
         'в' | 'β' => 'b',
