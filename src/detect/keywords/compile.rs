@@ -42,10 +42,22 @@ pub(crate) struct Literal {
     pub(crate) len: u32,
     /// How the scanner finds where it starts.
     pub(crate) start: Start,
+    /// The foldings it belongs to ([`folding_bit`]): most literals read the
+    /// same folded and as a skeleton and are stored once for both.
+    pub(crate) foldings: u8,
 }
 
-/// One automaton over every literal of a folding (phrases and near-terms
-/// together, so a view costs one pass), with their boundary rules.
+/// The bit of [`Literal::foldings`] for a view's folding: the skeleton
+/// (confusables read as Latin) or the plain fold.
+#[inline]
+pub(crate) fn folding_bit(skeleton: bool) -> u8 {
+    1 << u8::from(skeleton)
+}
+
+/// One automaton over every literal of both foldings (phrases and near-terms
+/// together, so a view costs one pass), with their boundary rules. A literal
+/// whose skeleton equals its fold (every Latin-script one) is stored once;
+/// the others once per folding, and a view reads only its folding's.
 ///
 /// The automaton is a contiguous NFA driven byte by byte by the scanner
 /// ([`super::scan`]): its overlapping matches come straight from the state's
@@ -86,7 +98,7 @@ pub(crate) struct Compiled {
     pub(crate) rules: Vec<Rule>,
     /// Phrases and near-terms, folded like the folded view and like the
     /// skeleton view; a literal's owner indexes `rules` (phrases) or `terms`.
-    pub(crate) literals: [LiteralSet; 2],
+    pub(crate) literals: LiteralSet,
     pub(crate) terms: Vec<Term>,
     pub(crate) nears: Vec<Near>,
     pub(crate) regexes: Vec<(Regex, u32)>,
@@ -129,40 +141,47 @@ fn literal(owner: u32, folded: &str) -> Literal {
         term: false,
         len: folded.len() as u32,
         start: Start::Word,
+        foldings: 0,
     }
 }
 
 struct LiteralBuilder {
-    pats: [Vec<String>; 2],
-    lits: [Vec<Literal>; 2],
+    pats: Vec<String>,
+    lits: Vec<Literal>,
 }
 
 impl LiteralBuilder {
     fn new() -> Self {
         LiteralBuilder {
-            pats: [Vec::new(), Vec::new()],
-            lits: [Vec::new(), Vec::new()],
+            pats: Vec::new(),
+            lits: Vec::new(),
         }
     }
 
-    /// Adds a literal in both foldings; `prefix` drops the end boundary check.
-    fn add(&mut self, owner: u32, folded: [String; 2], term: bool, prefix: bool) {
-        for (k, f) in folded.into_iter().enumerate() {
+    /// Adds a literal folded and as a skeleton (once when both read the
+    /// same); `prefix` drops the end boundary check.
+    fn add(&mut self, owner: u32, [folded, skeleton]: [String; 2], term: bool, prefix: bool) {
+        let both = folded == skeleton;
+        let forms = [(folded, false), (skeleton, true)];
+        for (f, is_skeleton) in forms.into_iter().take(if both { 1 } else { 2 }) {
             let mut l = literal(owner, &f);
             l.term = term;
+            l.foldings = if both {
+                folding_bit(false) | folding_bit(true)
+            } else {
+                folding_bit(is_skeleton)
+            };
             if prefix {
                 l.check_end = false;
                 l.prefix = true;
             }
-            self.pats[k].push(f);
-            self.lits[k].push(l);
+            self.pats.push(f);
+            self.lits.push(l);
         }
     }
 
-    fn build(self) -> Result<[LiteralSet; 2], KeywordsError> {
-        let [p0, p1] = self.pats;
-        let [l0, l1] = self.lits;
-        Ok([set(p0, l0)?, set(p1, l1)?])
+    fn build(self) -> Result<LiteralSet, KeywordsError> {
+        set(self.pats, self.lits)
     }
 }
 
@@ -203,7 +222,7 @@ fn set(pats: Vec<String>, mut lits: Vec<Literal>) -> Result<LiteralSet, Keywords
 /// lazy DFA give up on any non-ASCII byte and fall back to a much slower engine;
 /// rule patterns are about ASCII markup (links, role tags), so ASCII boundaries
 /// keep their meaning and keep scans linear and fast.
-fn ascii_boundaries(p: &str) -> String {
+pub(crate) fn ascii_boundaries(p: &str) -> String {
     let mut out = String::with_capacity(p.len() + 16);
     let mut chars = p.chars();
     while let Some(c) = chars.next() {

@@ -2,7 +2,7 @@
 
 use std::ops::Range;
 
-use super::compile::{Compiled, Literal, LiteralSet};
+use super::compile::{Compiled, Literal, LiteralSet, folding_bit};
 use super::index::candidates;
 use super::words::{count_word_starts, ends_word, is_word_char};
 use crate::normalize::{View, ViewKind};
@@ -48,13 +48,14 @@ fn runs_patterns(kind: ViewKind) -> bool {
     )
 }
 
-/// Finds the literal occurrences within `text[range]` that sit on their word
-/// boundaries (read in the whole text) and calls `f(literal, start, end)` for
-/// each, ordered by start. The word index reads each word once and walks the
+/// Finds the literal occurrences of one folding (`skeleton` or the plain
+/// fold) within `text[range]` that sit on their word boundaries (read in the
+/// whole text) and calls `f(literal, start, end)` for each, ordered by start. The word index reads each word once and walks the
 /// automaton only from words that start a literal ([`super::index`]); what it
 /// reports already starts on its boundary, so only the end is checked here.
 pub(crate) fn literals_in(
     set: &LiteralSet,
+    skeleton: bool,
     text: &str,
     range: Range<usize>,
     f: &mut dyn FnMut(&Literal, usize, usize),
@@ -62,6 +63,7 @@ pub(crate) fn literals_in(
     let (Some(nfa), Some(index)) = (&set.nfa, &set.index) else {
         return;
     };
+    let folding = folding_bit(skeleton);
     candidates(
         index,
         nfa,
@@ -71,7 +73,7 @@ pub(crate) fn literals_in(
         &mut |ids, start, end| {
             for &pid in ids {
                 let lit = &set.lits[pid as usize];
-                if !lit.check_end || ends_word(text, end) {
+                if lit.foldings & folding != 0 && (!lit.check_end || ends_word(text, end)) {
                     f(lit, start, end);
                 }
             }
@@ -107,21 +109,27 @@ pub(crate) fn scan_view(
     emit: &mut dyn FnMut(Hit),
 ) -> Vec<TermHit> {
     let text = view.text.as_str();
-    let set = &c.literals[usize::from(view.skeleton)];
+    let set = &c.literals;
 
     // Phrases and near-terms, one automaton pass. Common terms hit about
     // once per eight bytes of prose: room for that from the start.
     let mut hits: Vec<TermHit> = Vec::with_capacity(text.len() / 6);
-    literals_in(set, text, 0..text.len(), &mut |lit, start, end| {
-        if lit.term {
-            hits.push(term_hit(text, lit, start, end));
-        } else {
-            emit(Hit {
-                rule: lit.owner,
-                span: start..end,
-            });
-        }
-    });
+    literals_in(
+        set,
+        view.skeleton,
+        text,
+        0..text.len(),
+        &mut |lit, start, end| {
+            if lit.term {
+                hits.push(term_hit(text, lit, start, end));
+            } else {
+                emit(Hit {
+                    rule: lit.owner,
+                    span: start..end,
+                });
+            }
+        },
+    );
 
     // Near patterns, from term hits and word positions.
     if !hits.is_empty() {
@@ -184,7 +192,7 @@ pub(crate) fn scan_parts(
     emit: &mut dyn FnMut(Hit),
 ) -> Vec<TermHit> {
     let text = view.text.as_str();
-    let set = &c.literals[usize::from(view.skeleton)];
+    let set = &c.literals;
     let inside =
         |start: usize, end: usize| parts.iter().any(|p| p.at <= start && end <= p.at + p.len);
     // The spaces between parts, as `windows` reads changed bytes.
@@ -195,7 +203,7 @@ pub(crate) fn scan_parts(
         .collect();
     let mut across: Vec<TermHit> = Vec::new();
     for w in windows(text, &seams, set.max_len) {
-        literals_in(set, text, w, &mut |lit, start, end| {
+        literals_in(set, view.skeleton, text, w, &mut |lit, start, end| {
             if inside(start, end) {
                 return;
             }
@@ -303,10 +311,10 @@ pub(crate) fn scan_delta(
     emit: &mut dyn FnMut(Hit),
 ) -> Vec<TermHit> {
     let text = view.text.as_str();
-    let set = &c.literals[usize::from(view.skeleton)];
+    let set = &c.literals;
     let mut fresh: Vec<TermHit> = Vec::new();
     for w in windows(text, changed, set.max_len) {
-        literals_in(set, text, w, &mut |lit, start, end| {
+        literals_in(set, view.skeleton, text, w, &mut |lit, start, end| {
             if lit.term {
                 let h = term_hit(text, lit, start, end);
                 if touches(changed, h.start, h.end) {

@@ -18,15 +18,15 @@ fn occurrences(
     reference: bool,
 ) -> Vec<(usize, u32, bool, usize, usize)> {
     let mut out = Vec::new();
+    let set = &g.compiled.literals;
     for family in 0..2 {
-        let set = &g.compiled.literals[family];
         let mut f = |lit: &compile::Literal, s: usize, e: usize| {
             out.push((family, lit.owner, lit.term, s, e));
         };
         if reference {
-            literals_in_reference(set, text, range.clone(), &mut f);
+            literals_in_reference(set, family == 1, text, range.clone(), &mut f);
         } else {
-            scan::literals_in(set, text, range.clone(), &mut f);
+            scan::literals_in(set, family == 1, text, range.clone(), &mut f);
         }
     }
     out.sort_unstable();
@@ -90,6 +90,7 @@ proptest! {
 /// (as a set of occurrences; this one reports them by end).
 fn literals_in_reference(
     set: &compile::LiteralSet,
+    skeleton: bool,
     text: &str,
     range: std::ops::Range<usize>,
     f: &mut dyn FnMut(&compile::Literal, usize, usize),
@@ -108,7 +109,9 @@ fn literals_in_reference(
             for k in 0..nfa.match_len(sid) {
                 let lit = &set.lits[nfa.match_pattern(sid, k).as_usize()];
                 let start = end - lit.len as usize;
-                if scan::on_boundaries(text, lit, start, end) {
+                if lit.foldings & compile::folding_bit(skeleton) != 0
+                    && scan::on_boundaries(text, lit, start, end)
+                {
                     f(lit, start, end);
                 }
             }

@@ -156,6 +156,44 @@ fn embedded_packs_compile() {
     assert_eq!(embedded_packs().is_empty(), g.rule_count() == 0);
 }
 
+/// Each shipped regex must compile to a small program: a bounded repetition of a
+/// wide class (`[^\n]{0,200}`, `\W{1,20}` in Unicode mode) compiles to one
+/// copy of the class per count, and eleven such patterns once held 10 MiB of
+/// resident memory between them. Raising this is a decision about memory.
+#[test]
+fn shipped_patterns_compile_small() {
+    const PER_PATTERN: usize = 128 * 1024;
+    const ALL_PATTERNS: usize = 2 * 1024 * 1024;
+    let mut total = 0;
+    let mut problems = Vec::new();
+    for (file, text) in embedded_packs() {
+        let pack: PackFile = toml::from_str(text).expect("embedded pack parses");
+        for rule in &pack.rules {
+            for p in &rule.patterns {
+                let p = compile::ascii_boundaries(p);
+                // The smallest size limit it compiles under, to 1 KiB.
+                let (mut lo, mut hi) = (0, REGEX_SIZE_LIMIT);
+                while lo + 1024 < hi {
+                    let mid = (lo + hi) / 2;
+                    match regex::RegexBuilder::new(&p).size_limit(mid).build() {
+                        Ok(_) => hi = mid,
+                        Err(_) => lo = mid,
+                    }
+                }
+                total += hi;
+                if hi > PER_PATTERN {
+                    problems.push(format!("{file} {}: {hi} bytes: {p}", rule.id));
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    assert!(
+        total <= ALL_PATTERNS,
+        "shipped regexes compile to {total} bytes"
+    );
+}
+
 #[test]
 fn guard_is_send_sync() {
     fn assert_send_sync<T: Send + Sync>() {}
