@@ -55,6 +55,33 @@ fn is_ascii_ws(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0B | 0x0C)
 }
 
+/// Does the line after a line break (`rest`, the bytes after it) start a list
+/// item, heading, quote or table row: a bullet (`-`, `*`, `+`, `•`, `◦`,
+/// `▪`, `–`), `#`, `>`, `|`, or a number and `.` or `)` ("3." "12)")?
+///
+/// The fold keeps such a line break as `\n` instead of a space, so what
+/// reads the folded text can tell that the words before and after it belong
+/// to different items: a changelog's "bulk delete" and the next line's "fix:
+/// system prompt template moved" are not one order.
+pub(super) fn starts_list_item(rest: &[u8]) -> bool {
+    let line = match rest.iter().position(|&b| b != b' ' && b != b'\t') {
+        Some(k) => &rest[k..],
+        None => return false,
+    };
+    let digits = line
+        .iter()
+        .take(4)
+        .take_while(|b| b.is_ascii_digit())
+        .count();
+    if digits > 0 {
+        return digits < 4 && matches!(line.get(digits), Some(b'.' | b')'));
+    }
+    matches!(line[0], b'-' | b'*' | b'+' | b'#' | b'>' | b'|')
+        || ["•", "◦", "▪", "–"]
+            .iter()
+            .any(|bullet| line.starts_with(bullet.as_bytes()))
+}
+
 /// Full case folding for one character, appended to `out`; approximates Unicode
 /// CaseFolding.txt with `to_lowercase` plus the folds that differ from it.
 #[inline]
@@ -254,6 +281,7 @@ pub(crate) struct Fold {
 /// invisibles removed, confusables replaced by their skeleton when `skeleton`,
 /// whitespace runs collapsed to one space when `collapse` (else each whitespace
 /// character becomes one space). Leading whitespace is dropped when collapsing.
+/// A line break before a list item stays a line break ([`starts_list_item`]).
 pub(crate) fn fold(text: &str, skeleton: bool, collapse: bool) -> Fold {
     let bytes = text.as_bytes();
     let n = bytes.len();
@@ -268,9 +296,13 @@ pub(crate) fn fold(text: &str, skeleton: bool, collapse: bool) -> Fold {
         let b = bytes[i];
         if b < 0x80 {
             if is_ascii_ws(b) {
+                let item = b == b'\n' && starts_list_item(&bytes[i + 1..]);
                 if !(collapse && prev_space) {
-                    out.push(b' ');
+                    out.push(if item { b'\n' } else { b' ' });
                     map.linear(i, 1);
+                } else if item && let Some(last @ b' ') = out.last_mut() {
+                    // The run's one space stands for the item's line break.
+                    *last = b'\n';
                 }
                 prev_space = true;
                 i += 1;

@@ -10,7 +10,10 @@
 //!   leaves it set, as it is at the start of a text; so the folded joined
 //!   text is each part's folded text, with one space for each newline that
 //!   follows a folded text that is not empty and does not end with a space,
-//!   and its map is the parts' maps, moved, with that space's piece.
+//!   and its map is the parts' maps, moved, with that space's piece. That
+//!   space is a line break when the next part starts a list item (and a
+//!   trailing space becomes one); a part that starts with whitespace or an
+//!   invisible sends the joined text to the full fold.
 //! * The leetspeak reading reads words only when its pre-check passes, and
 //!   the pre-check works word by word (words end at a space): when it passes
 //!   for no part, it passes for no word of the joined text, which folds to
@@ -28,7 +31,7 @@
 //! letters, a decoded run in some part), as [`Normalizer::views`] computes
 //! it. The tests below compare both on random parts.
 
-use super::fold::Fold;
+use super::fold::{self, Fold};
 use super::map::MapBuilder;
 use super::{Facts, Normalizer, Views};
 
@@ -48,9 +51,30 @@ impl Normalizer {
         for (k, part) in parts.iter().enumerate() {
             if k > 0 {
                 // The joining newline, at `at - 1`, folds as a space unless
-                // the output is empty or already ends with one.
-                if !(text.is_empty() || text.ends_with(' ')) {
-                    text.push(' ');
+                // the output is empty or already ends with one; as a line
+                // break when the part starts a list item. A part that starts
+                // with whitespace or an invisible may hold such a line break
+                // its own fold dropped: the joined text is folded again.
+                let next = &joined[at..];
+                if !next
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_graphic() || c.is_alphanumeric())
+                {
+                    return self.views(joined);
+                }
+                let sep = if fold::starts_list_item(next.as_bytes()) {
+                    '\n'
+                } else {
+                    ' '
+                };
+                if text.ends_with(' ') {
+                    if sep == '\n' {
+                        text.pop();
+                        text.push('\n');
+                    }
+                } else if !(text.is_empty() || text.ends_with('\n')) {
+                    text.push(sep);
                     map.linear(at - 1, 1);
                 }
             }

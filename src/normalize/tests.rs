@@ -59,6 +59,13 @@ fn folded_view_table() {
         ("ﬁle", "file"),
         ("  leading", "leading"),
         ("", ""),
+        // A line break before a list item, heading, quote or table row stays one.
+        (
+            "bulk delete\n- fix: system prompt",
+            "bulk delete\n- fix: system prompt",
+        ),
+        ("a  \r\n  * b\n2. c\n#d\n• e", "a\n* b\n2. c\n#d\n• e"),
+        ("a\nb\n\n2024 c\n-", "a b 2024 c\n-"),
     ];
     let n = Normalizer::new();
     for (input, want) in rows {

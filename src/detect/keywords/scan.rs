@@ -496,9 +496,20 @@ fn near_matches(
     }
 }
 
+/// Does `text[from..to]` cross the start of a list item, heading, quote or
+/// table row? The fold keeps exactly those line breaks as `\n`
+/// (`normalize::fold`); every other whitespace is a space. A chain does not
+/// cross one: the words before and after belong to different items.
+fn crosses_list_item(text: &str, from: usize, to: usize) -> bool {
+    text.as_bytes()
+        .get(from..to)
+        .is_some_and(|gap| gap.contains(&b'\n'))
+}
+
 /// Finds the first chain group 0 -> 1 -> ... with bounded word gaps. A hit
 /// directly after a `not_after` term (the block's hits of group `groups`),
-/// with nothing but spaces between, takes no part in a chain.
+/// with nothing but spaces between, takes no part in a chain; nor does a step
+/// across a list item's start ([`crosses_list_item`]).
 fn chain(
     text: &str,
     block: &[(u32, u16, u32)],
@@ -536,7 +547,11 @@ fn chain(
             // prev is sorted by end_w: the candidates end in [start_w - 1 - gap, start_w - 1].
             let lo = h.start_w.saturating_sub(max_gap + 1);
             let k = prev.partition_point(|p| p.end_w < lo);
-            if let Some(p) = prev.get(k).filter(|p| p.end_w < h.start_w) {
+            let joins = prev[k..]
+                .iter()
+                .take_while(|p| p.end_w < h.start_w)
+                .find(|p| !crosses_list_item(text, p.end, h.start));
+            if let Some(p) = joins {
                 next.push(Chain {
                     end_w: h.end_w,
                     start: p.start,
