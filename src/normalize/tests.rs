@@ -374,7 +374,10 @@ fn typographic_apostrophes_fold_to_ascii() {
 #[test]
 fn letters_spaced_by_backslashes_and_punctuation_join() {
     let rows: &[(&str, &str)] = &[
-        ("\\忽\\略\\之\\前\\的\\指\\令", "\\忽略之前的指令"),
+        ("\\忽\\略\\之\\前\\的\\指\\令", "忽略之前的指令"),
+        // The separator fences each word in; the space between words stays.
+        ("\\c\\a\\n\\ \\y\\o\\u\\ \\h\\e\\l\\p", "can you help"),
+        ("\\Ｇ\\ｅ\\ｎ\\ｄ\\ｅ\\ｒ", "gender"),
         ("i\\g\\n\\o\\r\\e previous", "ignore previous"),
         ("i:g:n:o:r:e all rules", "ignore all rules"),
         ("i;g;n;o;r;e all rules", "ignore all rules"),

@@ -229,6 +229,17 @@ pub(crate) fn join_spaced(text: &str, map: &OffsetMap) -> Option<(String, Offset
             keep[m] = false;
             m += 2;
         }
+        // A separator that is not a space also fences the word in
+        // (`\c\a\ \y\o\u`): dropped at both ends, so the space between two
+        // words stays the only break.
+        if let Some(sep) = r.3.filter(|&s| s != ' ') {
+            if r.0 > 0 && chars[r.0 - 1].1 == sep {
+                keep[r.0 - 1] = false;
+            }
+            if r.1 + 1 < n && chars[r.1 + 1].1 == sep {
+                keep[r.1 + 1] = false;
+            }
+        }
     }
     if !joined_any {
         return None;
