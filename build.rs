@@ -1,5 +1,7 @@
 //! Embeds the rule packs (`rules/*.toml`) into the binary so `promptgate serve`
-//! works without the rules folder. Tolerates a missing or empty folder.
+//! works without the rules folder, and the words of their phrases as the
+//! normalizer's lexicon for cutting spaced letters into words. Tolerates a
+//! missing or empty folder.
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -35,7 +37,51 @@ fn main() {
         .expect("writing to a String cannot fail");
     }
     out.push_str("];\n");
-    let dest = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"))
-        .join("embedded_packs.rs");
-    std::fs::write(dest, out).expect("OUT_DIR is writable");
+    let out_dir = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
+    std::fs::write(out_dir.join("embedded_packs.rs"), out).expect("OUT_DIR is writable");
+    let lexicon = lexicon(&files);
+    std::fs::write(out_dir.join("lexicon.rs"), lexicon).expect("OUT_DIR is writable");
+}
+
+/// The ASCII words of the packs' phrases and near terms, lower-cased, as a
+/// sorted Rust slice: the words the normalizer may cut a run of spaced letters
+/// into ("y o u r p r o m p t" -> "your prompt"). Read line by line (a
+/// `phrases = [...]` or `terms = [...]` line, its quoted strings), so the
+/// build needs no TOML parser; a word it misses only leaves a run uncut.
+fn lexicon(files: &[PathBuf]) -> String {
+    let mut words = std::collections::BTreeSet::new();
+    for f in files {
+        let Ok(text) = std::fs::read_to_string(f) else {
+            continue;
+        };
+        for line in text.lines() {
+            let line = line.trim_start();
+            if !(line.starts_with("phrases") || line.starts_with("terms")) {
+                continue;
+            }
+            // Every other piece between double quotes is a string.
+            for quoted in line.split('"').skip(1).step_by(2) {
+                // Words with letters outside ASCII are left out (the joined text
+                // is folded; a fragment of such a word would be a false word).
+                // A word with an apostrophe is left out too: its pieces (`ll`,
+                // `re`) are no words.
+                for word in quoted.split(|c: char| !c.is_alphabetic() && c != '\'') {
+                    let word = word.to_ascii_lowercase();
+                    if word.bytes().all(|b| b.is_ascii_alphabetic())
+                        && (word.len() >= 2 || word == "a" || word == "i")
+                    {
+                        words.insert(word);
+                    }
+                }
+            }
+        }
+    }
+    let mut out = String::from(
+        "/// Words of the shipped rule packs (build.rs), sorted.\npub(super) static LEXICON_WORDS: &[&str] = &[\n",
+    );
+    for w in &words {
+        writeln!(out, "    {w:?},").expect("writing to a String cannot fail");
+    }
+    out.push_str("];\n");
+    out
 }

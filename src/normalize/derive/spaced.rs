@@ -1,8 +1,68 @@
 //! Spaced letters: single letters separated by blanks or punctuation
 //! (`i.g.n.o.r.e`, `\忽\略\之\前`) detected cheaply, then joined.
 
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
 use crate::normalize::alnum::is_alphanumeric;
 use crate::normalize::map::{MapBuilder, OffsetMap};
+
+mod lexicon {
+    include!(concat!(env!("OUT_DIR"), "/lexicon.rs"));
+}
+
+/// The words a run of spaced letters may be cut into: every ASCII word of the
+/// shipped rule packs (`build.rs`). A word no rule holds cannot make a rule
+/// match, so cutting only at these loses nothing a rule could read.
+static LEXICON: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| lexicon::LEXICON_WORDS.iter().copied().collect());
+
+/// Longest lexicon word a cut tries, in letters.
+const LONGEST_WORD: usize = 24;
+
+/// Where to cut `letters` (lowercase ASCII) into words: the cut points
+/// (letter counts before each cut) of the reading made only of lexicon
+/// words whose squared lengths sum highest (so `yourcompleteprompt` reads
+/// `your complete prompt`, and a long word is not cut into the short ones it
+/// holds: `without`, not `with out`). Empty when there is no such reading
+/// (`conducting`, `help`: a word no rule holds is left whole) or when it is
+/// the run whole. At most [`LONGEST_WORD`] lexicon lookups per letter, from
+/// the readable positions only.
+fn cuts(letters: &[u8]) -> Vec<usize> {
+    let n = letters.len();
+    // best[i]: the score of the best reading of letters[..i] and where its
+    // last word starts; None when letters[..i] has no reading.
+    let mut best: Vec<Option<(usize, usize)>> = vec![None; n + 1];
+    best[0] = Some((0, 0));
+    for i in 1..=n {
+        for j in i.saturating_sub(LONGEST_WORD)..i {
+            let Some((before, _)) = best[j] else {
+                continue;
+            };
+            let piece = std::str::from_utf8(&letters[j..i]).unwrap_or("");
+            if !LEXICON.contains(piece) {
+                continue;
+            }
+            let score = before + (i - j) * (i - j);
+            if best[i].is_none_or(|(s, _)| score > s) {
+                best[i] = Some((score, j));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    let mut i = n;
+    while let Some((_, j)) = best[i].filter(|_| i > 0) {
+        if j > 0 {
+            out.push(j);
+        }
+        i = j;
+    }
+    if i > 0 {
+        return Vec::new();
+    }
+    out.reverse();
+    out
+}
 
 /// Separators used to space out letters: "i g n o r e", "i.g.n.o.r.e", "i-g-n",
 /// `\忽\略\之\前`, "i:g:n", "i;g;n", "i=g=n", "i#g#n", "i^g^n".
@@ -159,12 +219,16 @@ pub(crate) fn looks_spaced(text: &str) -> bool {
 /// Joins spaced or dotted single letters ("i g n o r e" -> "ignore") in an
 /// uncollapsed folded text, collapsing whitespace on the way. Words of spaced
 /// letters are told apart by a wider gap or a different separator
-/// ("i g n o r e   a l l", "a_c_t a_s"). Returns `None` when no run was joined.
+/// ("i g n o r e   a l l", "a_c_t a_s"), or, in a run with one separator
+/// throughout, by the words of the rule packs ([`cuts`]: "y o u r p r o m p t"
+/// -> "your prompt"). Returns `None` when no run was joined.
 pub(crate) fn join_spaced(text: &str, map: &OffsetMap) -> Option<(String, OffsetMap)> {
     let chars: Vec<(usize, char)> = text.char_indices().collect();
     let n = chars.len();
     // keep[k] == false: the char is a separator inside a spaced-letter run.
     let mut keep = vec![true; n];
+    // space[k]: the separator at k is kept, as a space (a cut between words).
+    let mut space = vec![false; n];
     let mut joined_any = false;
     let single = |k: usize| -> bool {
         is_word_char(chars[k].1)
@@ -229,6 +293,20 @@ pub(crate) fn join_spaced(text: &str, map: &OffsetMap) -> Option<(String, Offset
             keep[m] = false;
             m += 2;
         }
+        // Spaced words one after another with the same separator make one run
+        // (`y o u r p r o m p t`): cut it into the pack's words, the separator
+        // before each cut becoming a space.
+        let letters: Vec<u8> = (r.0..=r.1)
+            .step_by(2)
+            .map(|k| chars[k].1)
+            .filter(char::is_ascii_alphabetic)
+            .map(|c| c.to_ascii_lowercase() as u8)
+            .collect();
+        if r.2 >= 4 && letters.len() == r.2 {
+            for cut in cuts(&letters) {
+                space[r.0 + 2 * cut - 1] = true;
+            }
+        }
         // A separator that is not a space also fences the word in
         // (`\c\a\ \y\o\u`): dropped at both ends, so the space between two
         // words stays the only break.
@@ -248,6 +326,15 @@ pub(crate) fn join_spaced(text: &str, map: &OffsetMap) -> Option<(String, Offset
     let mut b = MapBuilder::with_capacity(16);
     let mut prev_space = true;
     for (k, &(pos, c)) in chars.iter().enumerate() {
+        if space[k] {
+            if !prev_space {
+                let r = map.original_range(pos..pos + c.len_utf8());
+                out.push(' ');
+                b.atomic(r, 1);
+                prev_space = true;
+            }
+            continue;
+        }
         if !keep[k] {
             continue;
         }
