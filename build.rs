@@ -43,7 +43,8 @@ fn main() {
     std::fs::write(out_dir.join("lexicon.rs"), lexicon).expect("OUT_DIR is writable");
 }
 
-/// The ASCII words of the packs' phrases and near terms, lower-cased, as a
+/// The ASCII words of the English and language-neutral packs' phrases and
+/// near terms, lower-cased, as a
 /// sorted Rust slice: the words the normalizer may cut a run of spaced letters
 /// into ("y o u r p r o m p t" -> "your prompt"). Read line by line (a
 /// `phrases = [...]` or `terms = [...]` line, its quoted strings), so the
@@ -54,6 +55,15 @@ fn lexicon(files: &[PathBuf]) -> String {
         let Ok(text) = std::fs::read_to_string(f) else {
             continue;
         };
+        // English and language-neutral packs only: the short words of every
+        // language together read almost any run as words ("or i gi na le").
+        let english = text.lines().any(|l| {
+            let l = l.replace(' ', "");
+            l == "language=\"en\"" || l == "language=\"any\""
+        });
+        if !english {
+            continue;
+        }
         for line in text.lines() {
             let line = line.trim_start();
             if !(line.starts_with("phrases") || line.starts_with("terms")) {
@@ -67,9 +77,9 @@ fn lexicon(files: &[PathBuf]) -> String {
                 // `re`) are no words.
                 for word in quoted.split(|c: char| !c.is_alphabetic() && c != '\'') {
                     let word = word.to_ascii_lowercase();
-                    if word.bytes().all(|b| b.is_ascii_alphabetic())
-                        && (word.len() >= 2 || word == "a" || word == "i")
-                    {
+                    // One-letter words are left out: "secret" + "a" would read a
+                    // Portuguese `secreta` as two words.
+                    if word.len() >= 2 && word.bytes().all(|b| b.is_ascii_alphabetic()) {
                         words.insert(word);
                     }
                 }

@@ -12,8 +12,9 @@ mod lexicon {
 }
 
 /// The words a run of spaced letters may be cut into: every ASCII word of the
-/// shipped rule packs (`build.rs`). A word no rule holds cannot make a rule
-/// match, so cutting only at these loses nothing a rule could read.
+/// shipped English and language-neutral rule packs (`build.rs`). A run is cut
+/// only where it reads wholly as these words; other languages' runs are left
+/// whole (with every language's short words, almost any run reads as words).
 static LEXICON: LazyLock<HashSet<&'static str>> =
     LazyLock::new(|| lexicon::LEXICON_WORDS.iter().copied().collect());
 
