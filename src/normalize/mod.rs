@@ -83,7 +83,7 @@ pub use model::{MODEL_TEXT_ID, model_text_into, warm_model_text};
 /// Version of the hardened views' folding rules; part of every fingerprint that
 /// depends on them (compiled rule sets, and through [`Normalizer::settings`] the L0
 /// key), so changing normalization invalidates both.
-pub const NORMALIZER_VERSION: u32 = 7;
+pub const NORMALIZER_VERSION: u32 = 8;
 
 /// Upper bound on decoded bytes per text: decoding is a rescan, not a second body.
 pub const DEFAULT_MAX_DECODED_BYTES: usize = 64 * 1024;
@@ -123,6 +123,9 @@ pub enum ViewKind {
     Tags,
     /// A run of variation selectors read as the bytes they can stand for.
     Selectors,
+    /// String variables joined as an expression adds them (`x = "ign"`,
+    /// `y = "ore all"`, `print(x + y)`): a payload split to pass the rules.
+    Concatenated,
 }
 
 impl ViewKind {
@@ -142,6 +145,7 @@ impl ViewKind {
             ViewKind::Escaped => "escaped",
             ViewKind::Tags => "tags",
             ViewKind::Selectors => "selectors",
+            ViewKind::Concatenated => "concatenated",
         }
     }
 }
@@ -513,6 +517,18 @@ fn text_views(
         let map = remap(map, t.len());
         views.push(View {
             kind: ViewKind::Reversed,
+            text: t,
+            skeleton: false,
+            map,
+            delta: None,
+        });
+    }
+
+    // A payload split into string variables and added back together.
+    if let Some((t, map)) = derive::joined_strings(&views[first].text, &views[first].map) {
+        let map = remap(map, t.len());
+        views.push(View {
+            kind: ViewKind::Concatenated,
             text: t,
             skeleton: false,
             map,

@@ -45,6 +45,7 @@ fn runs_patterns(kind: ViewKind) -> bool {
             | ViewKind::Escaped
             | ViewKind::Tags
             | ViewKind::Selectors
+            | ViewKind::Concatenated
     )
 }
 

@@ -1,11 +1,12 @@
 //! Views derived from a folded text: leetspeak folded, spaced letters joined,
-//! rot13 and reversed. Each one keeps an offset map to the original text.
+//! rot13 and reversed, strings joined as an expression adds them. Each one keeps an offset map to the original text.
 //!
 //! One room per rewriting: `leet`, `spaced`, `readings` (rot13 and
 //! reversal, with the common-word count of `common_words` that decides
-//! whether they are worth a view).
+//! whether they are worth a view), `concat`.
 
 mod common_words;
+mod concat;
 mod leet;
 mod readings;
 mod spaced;
@@ -14,6 +15,7 @@ mod tests;
 
 #[cfg(test)]
 pub(crate) use common_words::COMMON_WORDS;
+pub(crate) use concat::joined_strings;
 pub(crate) use leet::{LeetScan, dense_in_spelled_words, leet};
 pub(crate) use readings::{Readings, readings, reversed, rot13};
 pub(crate) use spaced::{join_spaced, looks_spaced};

@@ -112,7 +112,7 @@ fn deobfuscated(segments: &[Views]) -> Vec<(usize, &str)> {
         for view in views.iter() {
             if matches!(
                 view.kind,
-                ViewKind::Joined | ViewKind::Tags | ViewKind::Selectors
+                ViewKind::Joined | ViewKind::Tags | ViewKind::Selectors | ViewKind::Concatenated
             ) {
                 texts.push((k, view.text.as_str()));
             }
