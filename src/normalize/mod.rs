@@ -539,11 +539,13 @@ fn text_views(
 }
 
 /// Builds the per-character tables the hardened views read (the folds of
-/// every BMP character, which characters are alphanumeric) now, so that no
-/// request pays for them; the keyword guard calls it when it is built.
+/// every BMP character, which characters are alphanumeric), the spaced-word
+/// lexicon and the concatenation view's patterns now, so that no request pays
+/// for them; the keyword guard calls it when it is built.
 pub fn warm_tables() {
     fold_table::warm();
     alnum::warm();
+    derive::warm();
 }
 
 /// Folds a rule phrase exactly as [`ViewKind::Folded`] folds text, so a phrase

@@ -27,6 +27,12 @@ static SUM: LazyLock<Regex> = LazyLock::new(|| {
         .expect("invariant: the sum pattern compiles")
 });
 
+/// Compiles both patterns now (see `normalize::warm_tables`).
+pub(super) fn warm() {
+    LazyLock::force(&ASSIGNMENT);
+    LazyLock::force(&SUM);
+}
+
 /// Names a sum may join at most: an expression of more parts is data, not a
 /// split payload.
 const MAX_PARTS: usize = 16;

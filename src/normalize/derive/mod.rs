@@ -19,3 +19,10 @@ pub(crate) use concat::joined_strings;
 pub(crate) use leet::{LeetScan, dense_in_spelled_words, leet};
 pub(crate) use readings::{Readings, readings, reversed, rot13};
 pub(crate) use spaced::{join_spaced, looks_spaced};
+
+/// Builds the lexicon spaced words are cut with and compiles the patterns of
+/// the concatenation view, so the first request that needs them does not.
+pub(crate) fn warm() {
+    spaced::warm();
+    concat::warm();
+}

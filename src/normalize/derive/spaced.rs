@@ -18,6 +18,11 @@ mod lexicon {
 static LEXICON: LazyLock<HashSet<&'static str>> =
     LazyLock::new(|| lexicon::LEXICON_WORDS.iter().copied().collect());
 
+/// Builds [`LEXICON`] now (see `normalize::warm_tables`).
+pub(super) fn warm() {
+    LazyLock::force(&LEXICON);
+}
+
 /// Longest lexicon word a cut tries, in letters.
 const LONGEST_WORD: usize = 24;
 
