@@ -69,16 +69,14 @@ pub(crate) fn joined_strings(text: &str, map: &OffsetMap) -> Option<(String, Off
         if names.len() > MAX_PARTS {
             continue;
         }
-        // Each name's last assignment before the sum.
+        // Each name's last assignment before the sum (assignments are in
+        // text order: a binary search, however often a name is assigned).
         let parts: Option<Vec<std::ops::Range<usize>>> = names
             .iter()
             .map(|n| {
-                assigned
-                    .get(n)?
-                    .iter()
-                    .rev()
-                    .find(|(at, _)| *at < sum.start())
-                    .map(|(_, r)| r.clone())
+                let all = assigned.get(n)?;
+                let before = all.partition_point(|(at, _)| *at < sum.start());
+                before.checked_sub(1).map(|k| all[k].1.clone())
             })
             .collect();
         let Some(parts) = parts else {
@@ -88,6 +86,11 @@ pub(crate) fn joined_strings(text: &str, map: &OffsetMap) -> Option<(String, Off
             let end = map.original_range(sum.start()..sum.start()).start;
             out.push(' ');
             b.atomic(end..end, 1);
+        }
+        // The view is never longer than the text: sums that repeat a long
+        // string would otherwise build far more than they read.
+        if out.len() + parts.iter().map(|r| r.len()).sum::<usize>() > text.len() {
+            break;
         }
         for r in parts {
             out.push_str(&text[r.clone()]);
@@ -135,5 +138,22 @@ mod tests {
         for (input, want) in rows {
             assert_eq!(joined(input).as_deref(), *want, "input {input:?}");
         }
+    }
+
+    #[test]
+    fn the_view_is_bounded_by_the_text() {
+        // Sums repeating a long string build no more than the text's length.
+        let long = "z".repeat(200);
+        let text = format!(
+            "a = '{long}'; b = 'x'; {}",
+            "print(a+a+a+a+a+a+a+a+b); ".repeat(200)
+        );
+        let view = joined(&text).expect("a sum of assigned strings");
+        assert!(view.len() <= text.len(), "{} > {}", view.len(), text.len());
+        // Many assignments of one name and many sums: each sum reads the
+        // assignment before it.
+        let text = "x = 'p'; y = 'q'; print(x + y); ".repeat(2000);
+        let view = joined(&text).expect("sums of assigned strings");
+        assert!(view.starts_with("pq pq pq"), "{}", &view[..20]);
     }
 }
