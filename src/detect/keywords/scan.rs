@@ -51,9 +51,10 @@ fn runs_patterns(kind: ViewKind) -> bool {
 
 /// Finds the literal occurrences of one folding (`skeleton` or the plain
 /// fold) within `text[range]` that sit on their word boundaries (read in the
-/// whole text) and calls `f(literal, start, end)` for each, ordered by start. The word index reads each word once and walks the
-/// automaton only from words that start a literal ([`super::index`]); what it
-/// reports already starts on its boundary, so only the end is checked here.
+/// whole text) and calls `f(literal, start, end)` for each, ordered by start.
+/// The word index reads each word once and walks the automaton only from
+/// words that start a literal ([`super::index`]); what it reports already
+/// starts on its boundary, so only the end is checked here.
 pub(crate) fn literals_in(
     set: &LiteralSet,
     skeleton: bool,

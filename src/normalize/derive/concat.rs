@@ -21,7 +21,9 @@ static ASSIGNMENT: LazyLock<Regex> = LazyLock::new(|| {
         .expect("invariant: the assignment pattern compiles")
 });
 
-/// Two or more names joined by `+` (`x + y`, `a+b+c`).
+/// Two to sixteen names joined by `+` (`x + y`, `a+b+c`): a longer
+/// expression is data, not a split payload, and only its first sixteen names
+/// are read.
 static SUM: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:^|[^a-z0-9_.$])([a-z_$][a-z0-9_$]{0,30}(?:\s*\+\s*[a-z_$][a-z0-9_$]{0,30}){1,15})(?:$|[^a-z0-9_$(])")
         .expect("invariant: the sum pattern compiles")
@@ -32,10 +34,6 @@ pub(super) fn warm() {
     LazyLock::force(&ASSIGNMENT);
     LazyLock::force(&SUM);
 }
-
-/// Names a sum may join at most: an expression of more parts is data, not a
-/// split payload.
-const MAX_PARTS: usize = 16;
 
 /// The strings every sum of assigned names in `text` (a folded text, `map`
 /// its map to the original) builds, one after another with a space between
@@ -66,9 +64,6 @@ pub(crate) fn joined_strings(text: &str, map: &OffsetMap) -> Option<(String, Off
             continue;
         };
         let names: Vec<&str> = sum.as_str().split('+').map(str::trim).collect();
-        if names.len() > MAX_PARTS {
-            continue;
-        }
         // Each name's last assignment before the sum (assignments are in
         // text order: a binary search, however often a name is assigned).
         let parts: Option<Vec<std::ops::Range<usize>>> = names
@@ -82,15 +77,16 @@ pub(crate) fn joined_strings(text: &str, map: &OffsetMap) -> Option<(String, Off
         let Some(parts) = parts else {
             continue;
         };
-        if !out.is_empty() {
+        // The view is never longer than the text: sums that repeat a long
+        // string would otherwise build far more than they read.
+        let space = usize::from(!out.is_empty());
+        if out.len() + space + parts.iter().map(|r| r.len()).sum::<usize>() > text.len() {
+            break;
+        }
+        if space == 1 {
             let end = map.original_range(sum.start()..sum.start()).start;
             out.push(' ');
             b.atomic(end..end, 1);
-        }
-        // The view is never longer than the text: sums that repeat a long
-        // string would otherwise build far more than they read.
-        if out.len() + parts.iter().map(|r| r.len()).sum::<usize>() > text.len() {
-            break;
         }
         for r in parts {
             out.push_str(&text[r.clone()]);

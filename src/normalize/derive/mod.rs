@@ -1,5 +1,6 @@
 //! Views derived from a folded text: leetspeak folded, spaced letters joined,
-//! rot13 and reversed, strings joined as an expression adds them. Each one keeps an offset map to the original text.
+//! rot13 and reversed, strings joined as an expression adds them. Each one
+//! keeps an offset map to the original text.
 //!
 //! One room per rewriting: `leet`, `spaced`, `readings` (rot13 and
 //! reversal, with the common-word count of `common_words` that decides

@@ -302,15 +302,17 @@ pub(crate) fn join_spaced(text: &str, map: &OffsetMap) -> Option<(String, Offset
         // Spaced words one after another with the same separator make one run
         // (`y o u r p r o m p t`): cut it into the pack's words, the separator
         // before each cut becoming a space.
-        let letters: Vec<u8> = (r.0..=r.1)
-            .step_by(2)
-            .map(|k| chars[k].1)
-            .filter(char::is_ascii_alphabetic)
-            .map(|c| c.to_ascii_lowercase() as u8)
-            .collect();
-        if r.2 >= 4 && letters.len() == r.2 {
-            for cut in cuts(&letters) {
-                space[r.0 + 2 * cut - 1] = true;
+        if r.2 >= 4 {
+            let letters: Vec<u8> = (r.0..=r.1)
+                .step_by(2)
+                .map(|k| chars[k].1)
+                .filter(char::is_ascii_alphabetic)
+                .map(|c| c.to_ascii_lowercase() as u8)
+                .collect();
+            if letters.len() == r.2 {
+                for cut in cuts(&letters) {
+                    space[r.0 + 2 * cut - 1] = true;
+                }
             }
         }
         // A separator that is not a space also fences the word in
