@@ -90,6 +90,10 @@ pub(crate) struct Near {
     /// Term groups; a term use with group index `groups` is a `not_after` term.
     pub(crate) groups: u16,
     pub(crate) max_gap: u32,
+    /// How many words from a byte its chain across that byte can reach
+    /// ([`set_chain_reach`]): a chain that crosses a seam or a changed byte
+    /// has every hit, `not_after` terms included, within this many words of it.
+    pub(crate) reach: u32,
 }
 
 /// Everything the scanner reads; immutable after build.
@@ -105,6 +109,8 @@ pub(crate) struct Compiled {
     /// Which regexes can match a text, from one pass (see [`RegexGate`]).
     pub(crate) gate: RegexGate,
     pub(crate) fingerprint: [u8; 32],
+    /// The largest [`Near::reach`].
+    pub(crate) chain_reach: usize,
 }
 
 /// A rule with the file it came from.
@@ -435,6 +441,7 @@ pub(crate) fn compile(
                 rule: rule_idx,
                 groups: steps as u16,
                 max_gap: max_gap as u32,
+                reach: 0,
             });
         }
         for (p, re) in compiled_patterns {
@@ -451,7 +458,9 @@ pub(crate) fn compile(
     if !problems.is_empty() {
         return Err(KeywordsError::Invalid(problems));
     }
+    let chain_reach = set_chain_reach(&terms, &mut nears);
     Ok(Compiled {
+        chain_reach,
         rules: out_rules,
         literals: literals.build()?,
         terms,
@@ -460,4 +469,32 @@ pub(crate) fn compile(
         regexes,
         fingerprint: hasher.finalize().into(),
     })
+}
+
+/// Sets each near pattern's [`Near::reach`]: the most words its chain spans
+/// (each group's widest term, the allowed gaps between groups), plus its
+/// widest `not_after` term before it and a word either side for a boundary
+/// that a changed byte moves. Returns the largest.
+fn set_chain_reach(terms: &[Term], nears: &mut [Near]) -> usize {
+    // Per pattern: its widest group term and its widest `not_after` term.
+    let mut widest = vec![(0usize, 0usize); nears.len()];
+    for term in terms {
+        for &(near, group) in &term.uses {
+            let w = &mut widest[near as usize];
+            let words = term.words as usize;
+            if group < nears[near as usize].groups {
+                w.0 = w.0.max(words);
+            } else {
+                w.1 = w.1.max(words);
+            }
+        }
+    }
+    let mut most = 0;
+    for (n, (words, veto)) in nears.iter_mut().zip(widest) {
+        let groups = usize::from(n.groups);
+        let reach = groups * words + groups.saturating_sub(1) * n.max_gap as usize + veto + 2;
+        n.reach = u32::try_from(reach).unwrap_or(u32::MAX);
+        most = most.max(reach);
+    }
+    most
 }

@@ -2,6 +2,8 @@
 
 use std::ops::Range;
 
+#[cfg(doc)]
+use super::compile::Near;
 use super::compile::{Compiled, Literal, LiteralSet, folding_bit};
 use super::index::candidates;
 use super::words::{count_word_starts, ends_word, is_word_char};
@@ -135,7 +137,7 @@ pub(crate) fn scan_view(
 
     // Near patterns, from term hits and word positions.
     if !hits.is_empty() {
-        near_matches(c, text, &hits, None, emit);
+        near_matches(c, text, &hits, None, None, emit);
     }
 
     if runs_patterns(view.kind) {
@@ -244,7 +246,7 @@ pub(crate) fn scan_parts(
         origin.push(ACROSS);
     }
     if !hits.is_empty() {
-        near_matches(c, text, &hits, Some(&origin), emit);
+        near_matches(c, text, &hits, Some(&origin), Some(&seams), emit);
     }
     if runs_patterns(view.kind) {
         let starts: Vec<(usize, &[Option<usize>])> = parts.iter().map(|p| (p.at, p.gate)).collect();
@@ -350,7 +352,7 @@ pub(crate) fn scan_delta(
     }
     hits.extend(fresh);
     if !hits.is_empty() {
-        near_matches(c, text, &hits, None, emit);
+        near_matches(c, text, &hits, None, Some(changed), emit);
     }
     hits
 }
@@ -383,11 +385,20 @@ const ACROSS: u32 = u32::MAX;
 /// [`scan_parts`]), a pattern whose hits all lie in one part is skipped: each
 /// of its chains lies inside that part, and the caller wants only matches
 /// across parts (its first chain would be dropped the same way).
+///
+/// With `focus` (ascending bytes: the seams between parts, or the bytes a
+/// delta view changed), only a pattern that can chain across a focus byte is
+/// chained: one complete among its hits within its [`Near::reach`] words of
+/// one. Its chains are then built from all its hits, as without
+/// `focus`, so what is emitted for it is the same; a pattern left out has
+/// every chain away from the focus bytes, which the caller has (a part's own
+/// scan, the base view's) or drops.
 fn near_matches(
     c: &Compiled,
     text: &str,
     hits: &[TermHit],
     origin: Option<&[u32]>,
+    focus: Option<&[usize]>,
     emit: &mut dyn FnMut(Hit),
 ) {
     // Which near patterns have a hit in every group? In ordinary text common
@@ -404,9 +415,16 @@ fn near_matches(
     // across parts, always read, aside), so the set restarts with each part.
     let mut read = vec![0u64; c.terms.len().div_ceil(64)];
     let mut read_part = origin.and_then(|o| o.first().copied()).unwrap_or(0);
+    // With focus bytes, each hit's distance in words to the nearest one;
+    // a hit counts only for the patterns that reach that far from it.
+    let distance = focus.map(|f| focus_distances(text, hits, f));
     for (k, h) in hits.iter().enumerate() {
+        let far = distance.as_ref().map_or(0, |d| d[k]);
+        if far > c.chain_reach {
+            continue;
+        }
         let part = origin.map_or(0, |o| o[k]);
-        if part != ACROSS {
+        if part != ACROSS && distance.is_none() {
             if part != read_part {
                 read.fill(0);
                 read_part = part;
@@ -418,6 +436,9 @@ fn near_matches(
             read[word] |= bit;
         }
         for &(near, group) in &c.terms[h.term as usize].uses {
+            if far > c.nears[near as usize].reach as usize {
+                continue;
+            }
             let s = &mut seen[near as usize];
             if s.1 == NO_PART {
                 touched.push(near);
@@ -496,6 +517,56 @@ fn near_matches(
             emit(Hit { rule: n.rule, span });
         }
     }
+}
+
+/// How many words lie between the start of each of `hits` and the nearest of
+/// the `focus` bytes (ascending); `usize::MAX` without focus bytes. One pass
+/// counts the words up to every hit and every focus byte.
+fn focus_distances(text: &str, hits: &[TermHit], focus: &[usize]) -> Vec<usize> {
+    let mut order: Vec<u32> = (0..hits.len() as u32).collect();
+    if !hits.is_sorted_by_key(|h| h.start) {
+        order.sort_unstable_by_key(|&k| hits[k as usize].start);
+    }
+    let mut hit_w = vec![0usize; hits.len()];
+    let mut focus_w: Vec<usize> = Vec::with_capacity(focus.len());
+    let (mut pos, mut words, mut in_word) = (0usize, 0usize, false);
+    let mut count_to = |to: usize| {
+        if to > pos {
+            let (n, w) = count_word_starts(text, pos, to, in_word);
+            words += n;
+            in_word = w;
+            pos = to;
+        }
+        words
+    };
+    let mut focus = focus
+        .iter()
+        .map(|&f| floor_char_boundary(text, f))
+        .peekable();
+    for &k in &order {
+        let start = hits[k as usize].start;
+        while let Some(f) = focus.next_if(|&f| f < start) {
+            focus_w.push(count_to(f));
+        }
+        hit_w[k as usize] = count_to(start);
+    }
+    focus_w.extend(focus.map(&mut count_to));
+    for w in hit_w.iter_mut() {
+        let k = focus_w.partition_point(|&f| f < *w);
+        let after = focus_w.get(k).map_or(usize::MAX, |&f| f - *w);
+        let before = k.checked_sub(1).map_or(usize::MAX, |b| *w - focus_w[b]);
+        *w = after.min(before);
+    }
+    hit_w
+}
+
+/// `at`, or the char boundary before it, at most the text's length.
+fn floor_char_boundary(text: &str, at: usize) -> usize {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
 }
 
 /// Does `text[from..to]` cross the start of a list item, heading, quote or

@@ -186,3 +186,86 @@ fn scan_joined_after_reads_only_the_borders_of_the_skeleton_view() {
     );
     assert_after_equals_whole(g, &texts);
 }
+
+/// A pack whose one near pattern is as wide as a chain can be: multi-word
+/// terms in every group, the largest gap between each, a `not_after` term.
+const WIDE_CHAIN_PACK: &str = r#"
+[pack]
+name = "test_wide"
+language = "en"
+description = "One near pattern as wide as a chain can be"
+
+[[rule]]
+id = "test.wide_chain"
+category = "instruction_override"
+severity = "high"
+[[rule.near]]
+terms = [["open the vault"], ["with"], ["the spare key now"]]
+max_gap = 4
+not_after = ["never ever"]
+"#;
+
+/// The widest chain the pattern allows, with unrelated words around it.
+const WIDE_CHAIN: &str =
+    "open the vault one two three four with five six seven eight the spare key now";
+
+fn wide_chain_guard() -> KeywordGuard {
+    let mut b = KeywordGuardBuilder::new();
+    b.add_pack_str("wide.toml", WIDE_CHAIN_PACK);
+    b.build().expect("the wide-chain pack compiles")
+}
+
+/// Only the hits near a seam decide which patterns are chained across it
+/// (`Near::reach`): a chain as wide as its pattern allows, cut at every word,
+/// is found, and found as the whole scan finds it.
+#[test]
+fn the_widest_chain_is_found_across_every_seam() {
+    let g = wide_chain_guard();
+    let filler = "words that say nothing at all ".repeat(6);
+    let text = format!("{filler}{WIDE_CHAIN} {filler}");
+    let chain_start = filler.len();
+    let chain_end = chain_start + WIDE_CHAIN.len();
+    let cuts: Vec<usize> = text
+        .match_indices(' ')
+        .map(|(at, _)| at)
+        .filter(|&at| chain_start < at && at < chain_end)
+        .collect();
+    assert_eq!(cuts.len(), 15, "every space inside the chain");
+    for at in cuts {
+        let texts = vec![text[..at].to_owned(), text[at + 1..].to_owned()];
+        assert_after_equals_whole(&g, &texts);
+        let n = Normalizer::new();
+        let (views, scanned) = scanned_one_by_one(&g, &n, &texts);
+        let mut out = Vec::new();
+        g.scan_joined_after(&n, &joined_segments(&texts, &views, &scanned), &mut out);
+        assert!(
+            out.iter().any(|f| &*f.rule_id == "test.wide_chain"),
+            "the chain cut at byte {at} is missed"
+        );
+    }
+    // Vetoed at its start, it is found on no side of any seam.
+    let vetoed = format!("{filler}never ever {WIDE_CHAIN}");
+    let at = vetoed.find(" with ").expect("the chain's middle");
+    let texts = vec![vetoed[..at].to_owned(), vetoed[at + 1..].to_owned()];
+    assert_after_equals_whole(&g, &texts);
+}
+
+/// A view that differs from the folded one at one end of the widest chain
+/// (leetspeak) is rescanned around that byte only, and still chains it.
+#[test]
+fn the_widest_chain_is_found_from_a_change_at_either_end() {
+    let g = wide_chain_guard();
+    let filler = "words that say nothing at all ".repeat(6);
+    for chain in [
+        WIDE_CHAIN.replacen("open", "0pen", 1),
+        WIDE_CHAIN.replacen(" now", " n0w", 1),
+    ] {
+        let text = format!("{filler}{chain} {filler}");
+        let views = Normalizer::new().views(&text);
+        let (mut fast, mut full) = (Vec::new(), Vec::new());
+        g.scan(&views, 0, &mut fast);
+        g.scan_full(&views, 0, &mut full);
+        assert_eq!(fast, full, "{chain}");
+        assert_eq!(rule_ids(&fast), ["test.wide_chain"], "{chain}");
+    }
+}
