@@ -158,57 +158,15 @@ pub(crate) struct LeetScan {
 /// `1gn0r3 411 ru135` -> `ignore all rules`). Returns `None` when nothing would
 /// change. Same length as the input, so the map is shared.
 pub(crate) fn leet(text: &str, one: u8, scan: Option<&mut LeetScan>) -> Option<String> {
-    #[derive(Clone, Copy, PartialEq)]
-    enum Tok {
-        Mixed,
-        Lone,
-        Other,
-    }
     let bytes = text.as_bytes();
-    let n = bytes.len();
     if !any_mixed_word(bytes) {
         if let Some(s) = scan {
             *s = LeetScan::default();
         }
         return None;
     }
-    let mut toks: Vec<(usize, usize, Tok)> = Vec::new();
-    let mut i = 0;
-    while i < n {
-        if !is_token_byte(bytes[i]) {
-            i += 1;
-            continue;
-        }
-        let start = i;
-        while i < n && is_token_byte(bytes[i]) {
-            i += 1;
-        }
-        // A trailing `!` is punctuation ("stop!"), not a letter.
-        let mut end = i;
-        while end > start + 1 && bytes[end - 1] == b'!' {
-            end -= 1;
-        }
-        let word = &bytes[start..end];
-        let has_letter = word.iter().any(|b| b.is_ascii_alphabetic() || *b >= 0x80);
-        let has_leet = word
-            .iter()
-            .any(|&b| !b.is_ascii_alphabetic() && leet_letter(b, one).is_some());
-        let kind = if has_letter && has_leet {
-            Tok::Mixed
-        } else if has_leet
-            && !has_letter
-            && word.len() <= 3
-            && word.iter().all(|&b| leet_letter(b, one).is_some())
-        {
-            // `1`, `4`, and short all-leet runs (`411` all, `41` ai); `2024`
-            // and `10:30` hold characters that are no leetspeak.
-            Tok::Lone
-        } else {
-            Tok::Other
-        };
-        toks.push((start, end, kind));
-    }
-    if !toks.iter().any(|t| t.2 == Tok::Mixed) {
+    let toks = leet_words(bytes);
+    if !toks.iter().any(|t| t.mixed) {
         if let Some(s) = scan {
             *s = LeetScan {
                 checked: true,
@@ -222,17 +180,18 @@ pub(crate) fn leet(text: &str, one: u8, scan: Option<&mut LeetScan>) -> Option<S
         ..LeetScan::default()
     };
     let mut buf = bytes.to_vec();
-    for (k, &(start, end, kind)) in toks.iter().enumerate() {
-        let fold = match kind {
-            Tok::Mixed => true,
-            Tok::Lone => toks[k.saturating_sub(2)..(k + 3).min(toks.len())]
+    for (k, t) in toks.iter().enumerate() {
+        // A lone run is folded when a mixed word is within two words of it
+        // (the list holds only these two kinds, in order, so such a word is
+        // within two places of it).
+        let fold = t.mixed
+            || toks[k.saturating_sub(2)..(k + 3).min(toks.len())]
                 .iter()
-                .any(|t| t.2 == Tok::Mixed),
-            Tok::Other => false,
-        };
+                .any(|m| m.mixed && m.ordinal.abs_diff(t.ordinal) <= 2);
         if !fold {
             continue;
         }
+        let (start, end) = (t.start, t.end);
         let word = &bytes[start..end];
         info.has_one |= word.contains(&b'1');
         for (k, (dst, &src)) in buf[start..end].iter_mut().zip(word).enumerate() {
@@ -251,6 +210,94 @@ pub(crate) fn leet(text: &str, one: u8, scan: Option<&mut LeetScan>) -> Option<S
         *s = info;
     }
     Some(String::from_utf8(buf).expect("invariant: only ASCII bytes were replaced by ASCII"))
+}
+
+/// A word [`leet`] may fold: one that mixes letters with leetspeak characters
+/// (`1gn0r3`), or a lone run of up to three leetspeak characters (`1`, `4`,
+/// `411`; `2024` and `10:30` are not).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) struct LeetWord {
+    /// The word's place among all the text's words.
+    pub(super) ordinal: usize,
+    pub(super) start: usize,
+    /// Its end, a trailing `!` left out ("stop!" is punctuation).
+    pub(super) end: usize,
+    /// Mixed (else a lone run).
+    pub(super) mixed: bool,
+}
+
+/// The words of `bytes` that [`leet`] may fold, in order. A word runs between
+/// bytes that are neither letters (ASCII, or any byte of a non-ASCII
+/// character) nor leetspeak characters. One table lookup per byte, and the
+/// letters of a word skipped in a tight loop (most bytes of prose).
+pub(super) fn leet_words(bytes: &[u8]) -> Vec<LeetWord> {
+    let class = |i: usize| {
+        bytes
+            .get(i)
+            .map_or(MIX_BREAK, |&b| MIX_CLASS[usize::from(b)])
+    };
+    let mut out = Vec::new();
+    let mut ordinal = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        if class(i) == MIX_BREAK {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let (mut letter, mut leet) = (false, false);
+        // Where the word ends without its trailing `!`s, and whether a `!`
+        // waits to be counted (it is leetspeak unless it trails).
+        let mut end = start;
+        let mut bang = false;
+        loop {
+            match class(i) {
+                MIX_LETTER => {
+                    letter = true;
+                    leet |= bang;
+                    bang = false;
+                    i += 1;
+                    while class(i) == MIX_LETTER {
+                        i += 1;
+                    }
+                    end = i;
+                }
+                MIX_LEET => {
+                    leet = true;
+                    bang = false;
+                    i += 1;
+                    end = i;
+                }
+                MIX_BANG => {
+                    bang = true;
+                    i += 1;
+                }
+                _ => break,
+            }
+        }
+        if end == start {
+            // Only `!`s: the first one stands.
+            end = start + 1;
+            leet = true;
+        }
+        if letter && leet {
+            out.push(LeetWord {
+                ordinal,
+                start,
+                end,
+                mixed: true,
+            });
+        } else if !letter && end - start <= 3 {
+            out.push(LeetWord {
+                ordinal,
+                start,
+                end,
+                mixed: false,
+            });
+        }
+        ordinal += 1;
+    }
+    out
 }
 
 /// [`any_mixed_word`]'s byte classes: a letter (ASCII, or any byte of a

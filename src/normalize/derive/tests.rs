@@ -6,7 +6,7 @@
 
 use proptest::prelude::*;
 
-use super::leet::any_mixed_word;
+use super::leet::{LeetWord, any_mixed_word, leet_words};
 use super::spaced::looks_spaced;
 
 /// The spaced-letters test as it was written before the automaton: a walk
@@ -124,7 +124,50 @@ const PIECES: &[&str] = &[
     "ignore",
     "1gn0r3",
     "h4x",
+    "!",
+    "!!",
+    "411",
+    "2024",
+    "stop!",
 ];
+
+/// The words leetspeak folding may fold, found as they were before the
+/// table: every word listed with its kind, trailing `!`s cut, then the mixed
+/// and lone ones kept with their place among all words.
+fn leet_words_reference(bytes: &[u8]) -> Vec<LeetWord> {
+    let leet = |b: u8| b"0123456789@$!|+".contains(&b);
+    let token = |b: u8| b.is_ascii_alphanumeric() || b >= 0x80 || leet(b);
+    let (mut out, mut ordinal, mut i) = (Vec::new(), 0, 0);
+    while i < bytes.len() {
+        if !token(bytes[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && token(bytes[i]) {
+            i += 1;
+        }
+        let mut end = i;
+        while end > start + 1 && bytes[end - 1] == b'!' {
+            end -= 1;
+        }
+        let word = &bytes[start..end];
+        let letter = word.iter().any(|b| b.is_ascii_alphabetic() || *b >= 0x80);
+        let has_leet = word.iter().any(|&b| !b.is_ascii_alphabetic() && leet(b));
+        let mixed = letter && has_leet;
+        let lone = has_leet && !letter && word.len() <= 3 && word.iter().all(|&b| leet(b));
+        if mixed || lone {
+            out.push(LeetWord {
+                ordinal,
+                start,
+                end,
+                mixed,
+            });
+        }
+        ordinal += 1;
+    }
+    out
+}
 
 fn text() -> impl Strategy<Value = String> {
     prop_oneof![
@@ -139,6 +182,11 @@ proptest! {
     #[test]
     fn looks_spaced_equals_the_character_walk(t in text()) {
         prop_assert_eq!(looks_spaced(&t), looks_spaced_reference(&t), "{:?}", t);
+    }
+
+    #[test]
+    fn leet_words_equal_the_plain_tokenizer(t in text()) {
+        prop_assert_eq!(leet_words(t.as_bytes()), leet_words_reference(t.as_bytes()), "{:?}", t);
     }
 
     #[test]
