@@ -195,12 +195,13 @@ impl RegexGate {
         });
     }
 
-    /// [`RegexGate::starts`] of a text made of parts laid end to end, one
-    /// byte between each two (at `seams`), given each part's own starts and
-    /// where it begins: the same answer without reading the parts again. A
-    /// literal occurrence lies inside one part (found by that part's pass,
-    /// moved) or holds a seam byte, so it lies within the longest literal's
-    /// length of it, and only those windows are read.
+    /// [`RegexGate::starts`] of a text made of parts laid end to end, at most
+    /// one byte between each two (at `seams`; with none, the seam is the next
+    /// part's first byte), given each part's own starts and where it begins:
+    /// the same answer without reading the parts again. A literal occurrence
+    /// lies inside one part (found by that part's pass, moved) or holds a
+    /// seam byte, so it lies within the longest literal's length of it, and
+    /// only those windows are read.
     pub(crate) fn starts_of_parts(
         &self,
         text: &str,

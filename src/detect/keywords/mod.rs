@@ -271,7 +271,7 @@ impl KeywordGuard {
     /// with what each scan returned: the same findings, without reading the
     /// folded text of each segment again (only the few bytes around each
     /// border, when the joined folded text is the segments' folded texts with
-    /// one space between them, as folding a newline gives).
+    /// what folding the joining newline gives between them).
     pub fn scan_joined_after(
         &self,
         normalizer: &Normalizer,
@@ -383,10 +383,10 @@ pub struct JoinedSegment<'a> {
 }
 
 /// The segments' folded texts as parts of the joined folded text, when it is
-/// exactly them with one space between each two (folding turns the joining
-/// newline into that space); `None` otherwise (a folded text that is empty or
-/// ends with a space, where the newline would fold to nothing, or any other
-/// difference), and the joined folded view is then scanned whole.
+/// exactly them with what folding the joining newline gives between each two
+/// ([`laid_end_to_end`]); `None` otherwise (an empty folded text, a trailing
+/// space that became a line break, or any other difference), and the joined
+/// folded view is then scanned whole.
 fn folded_parts<'a>(joined: &str, segments: &[JoinedSegment<'a>]) -> Option<Vec<scan::Part<'a>>> {
     laid_end_to_end(
         joined,
@@ -430,9 +430,10 @@ fn own_skeleton(views: &Views) -> Option<&View> {
 }
 
 /// Texts (each with the near-term hits and regex gate starts of its own
-/// scan) as parts of `joined`, when `joined` is exactly them with one space
-/// between each two, none empty or ending with a space; `None` otherwise, or
-/// when a part is `None`.
+/// scan) as parts of `joined`, when `joined` is exactly them, none empty,
+/// with what the joining newline folds to between each two: one space, a
+/// line break before a list item, or nothing after a text that ends with a
+/// space. `None` otherwise, or when a part is `None`.
 #[allow(clippy::type_complexity)]
 fn laid_end_to_end<'a>(
     joined: &str,
@@ -443,7 +444,7 @@ fn laid_end_to_end<'a>(
     let mut at = 0;
     for (k, part) in texts.enumerate() {
         let (text, terms, gate) = part?;
-        if text.is_empty() || text.ends_with(' ') || !joined[at..].starts_with(text) {
+        if text.is_empty() || !joined[at..].starts_with(text) {
             return None;
         }
         parts.push(scan::Part {
@@ -453,11 +454,11 @@ fn laid_end_to_end<'a>(
             gate,
         });
         at += text.len();
-        if k + 1 < n {
-            if joined.as_bytes().get(at) != Some(&b' ') {
-                return None;
+        if k + 1 < n && !text.ends_with(' ') {
+            match joined.as_bytes().get(at) {
+                Some(b' ' | b'\n') => at += 1,
+                _ => return None,
             }
-            at += 1;
         }
     }
     (at == joined.len()).then_some(parts)

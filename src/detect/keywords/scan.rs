@@ -174,17 +174,18 @@ pub(crate) struct Part<'a> {
     pub(crate) gate: &'a [Option<usize>],
 }
 
-/// [`scan_view`] of a view whose text is `parts` laid end to end, each but the
-/// last followed by one space and none empty or ending with a space (the
-/// caller checks the text), without reading the parts' insides again: the
+/// [`scan_view`] of a view whose text is `parts` laid end to end, none empty,
+/// each but the last followed by one space or line break, or by nothing when
+/// it ends with a space (the caller checks the text; the seam is then the
+/// next part's first byte), without reading the parts' insides again: the
 /// same near-term hits, in the same order, and the same hits emitted, except
 /// those lying inside one part (the caller wants only hits across parts).
 ///
 /// A literal occurrence inside a part is an occurrence of the part's own scan
 /// (same bytes, and the characters around the part, a space or the text's
 /// edge, are word boundaries either way), shifted; one that is not inside a
-/// part holds a space between two parts, so it lies within `max_len` bytes of
-/// it and is found by a scan of that window alone. The near rules chain the
+/// part holds a seam byte, so it lies within `max_len` bytes of it and is
+/// found by a scan of that window alone. The near rules chain the
 /// union, ordered as one pass would find it; the regexes read the whole view,
 /// from the gate's starts put together from the parts' (the same way). `gate`
 /// receives those starts.
