@@ -161,12 +161,18 @@ impl KeywordGuard {
         out: &mut Vec<Finding>,
     ) -> SegmentScan {
         let mut fired = FiredRules::new(self.rule_count());
-        let (mut terms, folded_gate) =
-            self.each_hit(views, incremental, None, None, &mut |view, hit| {
+        let (mut terms, folded_gate) = self.each_hit(
+            views,
+            incremental,
+            None,
+            None,
+            &|_| false,
+            &mut |view, hit| {
                 if fired.insert(hit.rule) {
                     out.push(self.finding(hit.rule, segment, view.original_range(hit.span)));
                 }
-            });
+            },
+        );
         let skeleton_terms = own_skeleton(views).map(|_| std::mem::take(&mut terms[OWN_SKELETON]));
         SegmentScan {
             folded_len: views.folded().text.len(),
@@ -185,16 +191,20 @@ impl KeywordGuard {
     /// already scanned texts laid end to end and only what lies across them is
     /// read again ([`scan::scan_parts`]; hits inside a part are not reported);
     /// with `skeleton_parts` (a view's index and its parts), that view likewise.
+    /// A view for which `skip` holds is not scanned (nor a view that differs
+    /// from it at a few bytes).
     fn each_hit(
         &self,
         views: &Views,
         incremental: bool,
         parts: Option<&[scan::Part<'_>]>,
         skeleton_parts: Option<(usize, &[scan::Part<'_>])>,
+        skip: &dyn Fn(&View) -> bool,
         f: &mut dyn FnMut(&View, scan::Hit),
     ) -> (Vec<Vec<scan::TermHit>>, Vec<Option<usize>>) {
         let all: Vec<&View> = views.iter().collect();
         let mut terms: Vec<Vec<scan::TermHit>> = Vec::with_capacity(all.len());
+        let mut skipped = vec![false; all.len()];
         let (mut folded_gate, mut gate) = (Vec::new(), Vec::new());
         for view in &all {
             let gate = if terms.is_empty() {
@@ -202,6 +212,11 @@ impl KeywordGuard {
             } else {
                 &mut gate
             };
+            if skip(view) || view.delta().is_some_and(|d| skipped[d.base]) {
+                skipped[terms.len()] = true;
+                terms.push(Vec::new());
+                continue;
+            }
             let hits = match (view.delta(), parts) {
                 (_, Some(parts)) if terms.is_empty() => {
                     scan::scan_parts(&self.compiled, view, parts, gate, &mut |hit| f(view, hit))
@@ -318,29 +333,43 @@ impl KeywordGuard {
         let mut fired = FiredRules::new(self.rule_count());
         let parts = parts.as_deref();
         let skeleton_parts = skeleton_parts.as_ref().map(|(k, p)| (*k, p.as_slice()));
-        self.each_hit(&views, true, parts, skeleton_parts, &mut |view, hit| {
-            if fired.contains(hit.rule) {
-                return;
-            }
-            let span = view.original_range(hit.span);
-            let touched: Vec<usize> = (0..segments.len())
-                .filter(|&k| {
+        // A view read wholly from one segment (a decoded run: runs never hold
+        // the joining newline) has no match across segments.
+        let one_segment = |view: &View| {
+            let r = view.original_range(0..view.text.len());
+            (0..segments.len())
+                .any(|k| starts[k] <= r.start && r.end <= starts[k] + segments[k].1.len())
+        };
+        self.each_hit(
+            &views,
+            true,
+            parts,
+            skeleton_parts,
+            &one_segment,
+            &mut |view, hit| {
+                if fired.contains(hit.rule) {
+                    return;
+                }
+                let span = view.original_range(hit.span);
+                let touched: Vec<usize> = (0..segments.len())
+                    .filter(|&k| {
+                        let s = starts[k];
+                        let e = s + segments[k].1.len();
+                        span.start < e && span.end > s
+                    })
+                    .collect();
+                if touched.len() < 2 {
+                    return;
+                }
+                fired.insert(hit.rule);
+                for k in touched {
                     let s = starts[k];
                     let e = s + segments[k].1.len();
-                    span.start < e && span.end > s
-                })
-                .collect();
-            if touched.len() < 2 {
-                return;
-            }
-            fired.insert(hit.rule);
-            for k in touched {
-                let s = starts[k];
-                let e = s + segments[k].1.len();
-                let clipped = span.start.max(s) - s..span.end.min(e) - s;
-                out.push(self.finding(hit.rule, segments[k].0, clipped));
-            }
-        });
+                    let clipped = span.start.max(s) - s..span.end.min(e) - s;
+                    out.push(self.finding(hit.rule, segments[k].0, clipped));
+                }
+            },
+        );
     }
 
     fn finding(&self, rule: u32, segment: usize, span: std::ops::Range<usize>) -> Finding {
