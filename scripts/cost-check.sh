@@ -48,6 +48,7 @@ cases=(
   "default_miss_2k decide  tests/cost/miss-2k.json    1 241"
   "document_miss_2k decide tests/cost/document-miss-2k.json 1 241"
   "default_miss_64k decide tests/cost/miss-64k.json   1 11"
+  "encoded_miss_64k decide tests/cost/encoded-miss-64k.json 1 11"
   "l2off_miss_2k   decide-l1 tests/cost/miss-2k.json  1 241"
   "l2off_miss_64k  decide-l1 tests/cost/miss-64k.json 1 11"
   "l2off_intl_2k   decide-l1 tests/cost/intl-miss-2k.json 1 241"

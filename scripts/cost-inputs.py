@@ -17,6 +17,10 @@ tests/cost/budget.toml with the new counts).
   models/train/generate.py (its documents family, seed 31337, which training never used),
   as text and as the user message of a chat body: the common case the cascade screens with
   the n-gram signal alone.
+- encoded-miss-64k.json: a chat body whose last user turn attaches a 48 KiB document as a
+  64 KiB base64 data URL (benign encoded content). One long word full of leetspeak
+  characters: the hardened views must stay linear in it (a walk over the whole run for each
+  of its digits once cost ~4 billion instructions for 26 KiB).
 - intl-miss-2k.json: the chat body of miss-2k.json built from the non-English benign texts
   instead (many scripts: Latin with diacritics, Cyrillic, CJK...), for the cost of the
   hardened views and the keyword scan on non-English text (the case folding and the
@@ -30,6 +34,7 @@ Lines), each built like miss-2k.json from the benign texts in an order of its ow
 the input of `cost_probe decide-varied`, which measures what serving pays on texts the
 caches and branch predictors have not learnt (about twice the cost of one body repeated).
 """
+import base64
 import json
 import pathlib
 import sys
@@ -112,4 +117,14 @@ out.mkdir(exist_ok=True)
 documents = [t for t, _, family in generate.generate(31337) if family.startswith("documents")]
 document = text_of(documents, 2048)
 (out / "l2-2k-document.txt").write_text(document, encoding="utf-8")
+attachment = base64.b64encode(text_of(documents, 48 * 1024).encode()).decode()
+(out / "encoded-miss-64k.json").write_bytes(
+    encode(
+        [
+            SYSTEM,
+            {"role": "user", "content": "Summarize the attached report in five bullet points."},
+            {"role": "user", "content": "data:text/plain;base64," + attachment},
+        ]
+    )
+)
 (out / "document-miss-2k.json").write_bytes(encode([SYSTEM, {"role": "user", "content": document[:1900]}]))

@@ -278,12 +278,20 @@ fn touches(changed: &[usize], start: usize, end: usize) -> bool {
 fn windows(text: &str, changed: &[usize], max_len: usize) -> Vec<Range<usize>> {
     let b = text.as_bytes();
     let mut out: Vec<Range<usize>> = Vec::new();
+    let mut prev = 0;
     for &p in changed {
         let floor = out.last().map_or(0, |w| w.start);
+        // The walk back stops at the previous change: when it gets there,
+        // the two share a word and the previous window, which reaches past
+        // this change, takes this one in whatever its start. So each byte is
+        // walked over once, and a long word full of changes (a base64 run's
+        // leetspeak reading) stays linear.
         let mut ws = p;
-        while ws > floor && is_word_byte(b[ws - 1]) {
+        let stop = prev.max(floor);
+        while ws > stop && is_word_byte(b[ws - 1]) {
             ws -= 1;
         }
+        prev = p;
         let mut start = ws.saturating_sub(max_len + 1).max(floor);
         let mut end = (p + max_len + 2).min(b.len());
         while !text.is_char_boundary(start) {
@@ -640,4 +648,67 @@ fn chain(
         std::mem::swap(&mut prev, &mut next);
     }
     prev.first().map(|c| c.start..c.end)
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// [`windows`] as first written: every change walks back to its word's
+    /// start (quadratic in a long word full of changes).
+    fn windows_reference(text: &str, changed: &[usize], max_len: usize) -> Vec<Range<usize>> {
+        let b = text.as_bytes();
+        let mut out: Vec<Range<usize>> = Vec::new();
+        for &p in changed {
+            let floor = out.last().map_or(0, |w| w.start);
+            let mut ws = p;
+            while ws > floor && is_word_byte(b[ws - 1]) {
+                ws -= 1;
+            }
+            let mut start = ws.saturating_sub(max_len + 1).max(floor);
+            let mut end = (p + max_len + 2).min(b.len());
+            while !text.is_char_boundary(start) {
+                start -= 1;
+            }
+            while !text.is_char_boundary(end) {
+                end += 1;
+            }
+            match out.last_mut() {
+                Some(w) if w.end >= start => w.end = w.end.max(end),
+                _ => out.push(start..end),
+            }
+        }
+        out
+    }
+
+    fn text_and_changes() -> impl Strategy<Value = (String, Vec<usize>, usize)> {
+        let piece = proptest::sample::select(&["a", "b", "1", "z", " ", "-", "é", "\n"][..]);
+        (
+            proptest::collection::vec(piece, 1..200).prop_map(|p| p.concat()),
+            0usize..12,
+        )
+            .prop_flat_map(|(text, max_len)| {
+                let ascii: Vec<usize> = text
+                    .bytes()
+                    .enumerate()
+                    .filter(|(_, b)| b.is_ascii())
+                    .map(|(i, _)| i)
+                    .collect();
+                let changes = proptest::sample::subsequence(ascii.clone(), 0..=ascii.len());
+                (Just(text), changes, Just(max_len))
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1024))]
+        #[test]
+        fn windows_equal_the_walk_from_every_change((text, changed, max_len) in text_and_changes()) {
+            prop_assert_eq!(
+                windows(&text, &changed, max_len),
+                windows_reference(&text, &changed, max_len)
+            );
+        }
+    }
 }

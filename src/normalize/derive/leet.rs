@@ -42,13 +42,15 @@ fn one_reading(word: &[u8], k: usize) -> u8 {
         }
     };
     let vowel = |c: u8| matches!(c, b'a' | b'e' | b'i' | b'o' | b'u' | b'y');
-    // The run of `1`s holding k, and k's place in it.
+    // The run of `1`s holding k, and k's place in it, read at most two
+    // places either side: a longer run is answered by the `1`s after k alone
+    // (a walk over the whole run for each of its `1`s would be quadratic).
     let mut first = k;
-    while first > 0 && word[first - 1] == b'1' {
+    while first > 0 && k - first < 2 && word[first - 1] == b'1' {
         first -= 1;
     }
     let mut last = k;
-    while last + 1 < word.len() && word[last + 1] == b'1' {
+    while last + 1 < word.len() && last - k < 2 && word[last + 1] == b'1' {
         last += 1;
     }
     let (run, pos) = (last - first + 1, k - first);
@@ -68,7 +70,7 @@ fn one_reading(word: &[u8], k: usize) -> u8 {
         }
         // `w111`, `111ega1`: the last two are the doubled `l`.
         _ => {
-            if pos + 2 >= run {
+            if last - k < 2 {
                 b'l'
             } else {
                 b'i'
@@ -213,7 +215,7 @@ pub(crate) fn leet(text: &str, one: u8, scan: Option<&mut LeetScan>) -> Option<S
 }
 
 /// A word [`leet`] may fold: one that mixes letters with leetspeak characters
-/// (`1gn0r3`), or a lone run of up to three leetspeak characters (`1`, `4`,
+/// (`1gn0r3`; at most [`LEET_FOLD_MAX_WORD`] bytes), or a lone run of up to three leetspeak characters (`1`, `4`,
 /// `411`; `2024` and `10:30` are not).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(super) struct LeetWord {
@@ -225,6 +227,11 @@ pub(super) struct LeetWord {
     /// Mixed (else a lone run).
     pub(super) mixed: bool,
 }
+
+/// A mixed word longer than this is an encoded run or an identifier (base64,
+/// a key, a hash), not leetspeak: no rule reads inside a word, and folding
+/// every digit of a 64 KiB base64 run tripled the cost of a request.
+const LEET_FOLD_MAX_WORD: usize = 64;
 
 /// The words of `bytes` that [`leet`] may fold, in order. A word runs between
 /// bytes that are neither letters (ASCII, or any byte of a non-ASCII
@@ -280,7 +287,7 @@ pub(super) fn leet_words(bytes: &[u8]) -> Vec<LeetWord> {
             end = start + 1;
             leet = true;
         }
-        if letter && leet {
+        if letter && leet && end - start <= LEET_FOLD_MAX_WORD {
             out.push(LeetWord {
                 ordinal,
                 start,
@@ -404,12 +411,18 @@ pub(crate) fn dense_in_spelled_words(base: &[u8], read: &[u8], changed: &[usize]
 /// or two letters and one digit: `m3`, `th3`), and its reading in `read` (the
 /// same bytes, leetspeak folded) holds no run of five consonants.
 fn spelled(base: &[u8], read: &[u8], at: usize) -> bool {
+    // Walk no further than a word may be long: every byte of a long run
+    // (base64) can be a change, and a walk over the whole run for each one
+    // would be quadratic. A word cut short by either bound is already longer
+    // than LEET_MAX_WORD.
+    let floor = at.saturating_sub(LEET_MAX_WORD);
     let mut start = at;
-    while start > 0 && is_token_byte(base[start - 1]) {
+    while start > floor && is_token_byte(base[start - 1]) {
         start -= 1;
     }
+    let ceiling = (at + 1 + LEET_MAX_WORD).min(base.len());
     let mut end = at + 1;
-    while end < base.len() && is_token_byte(base[end]) {
+    while end < ceiling && is_token_byte(base[end]) {
         end += 1;
     }
     let word = &base[start..end];
@@ -430,4 +443,90 @@ fn spelled(base: &[u8], read: &[u8], at: usize) -> bool {
         }
     }
     true
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// [`one_reading`] as first written: the whole run of `1`s walked for
+    /// each of its `1`s.
+    fn one_reading_reference(word: &[u8], k: usize) -> u8 {
+        let mut first = k;
+        while first > 0 && word[first - 1] == b'1' {
+            first -= 1;
+        }
+        let mut last = k;
+        while last + 1 < word.len() && word[last + 1] == b'1' {
+            last += 1;
+        }
+        let (run, pos) = (last - first + 1, k - first);
+        if run <= 2 {
+            // Runs of one and two read only their neighbours, as before.
+            return one_reading(word, k);
+        }
+        if pos + 2 >= run { b'l' } else { b'i' }
+    }
+
+    /// [`spelled`] as first written: the whole word walked for each change.
+    fn spelled_reference(base: &[u8], read: &[u8], at: usize) -> bool {
+        let mut start = at;
+        while start > 0 && is_token_byte(base[start - 1]) {
+            start -= 1;
+        }
+        let mut end = at + 1;
+        while end < base.len() && is_token_byte(base[end]) {
+            end += 1;
+        }
+        let word = &base[start..end];
+        if word.len() > LEET_MAX_WORD || word.iter().all(u8::is_ascii_hexdigit) {
+            return false;
+        }
+        let letters = word.iter().take_while(|b| b.is_ascii_alphabetic()).count();
+        let suffix = &word[letters..];
+        if letters > 0
+            && suffix.iter().all(u8::is_ascii_digit)
+            && (letters >= 3 || suffix.len() >= 2)
+        {
+            return false;
+        }
+        let mut run = 0;
+        for &b in &read[start..end] {
+            let consonant = b.is_ascii_alphabetic() && !b"aeiouy".contains(&b);
+            run = if consonant { run + 1 } else { 0 };
+            if run >= 5 {
+                return false;
+            }
+        }
+        true
+    }
+
+    fn leet_text() -> impl Strategy<Value = String> {
+        let piece = proptest::sample::select(
+            &["1", "11", "a", "e", "l", "p", "0", "3", "x", " ", "-", "!"][..],
+        );
+        proptest::collection::vec(piece, 1..60).prop_map(|p| p.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1024))]
+        #[test]
+        fn bounded_readings_equal_the_whole_walks(text in leet_text()) {
+            let base = text.as_bytes();
+            for k in (0..base.len()).filter(|&k| base[k] == b'1') {
+                prop_assert_eq!(one_reading(base, k), one_reading_reference(base, k), "{} at {}", text, k);
+            }
+            if let Some(read) = leet(&text, b'i', None) {
+                for at in 0..base.len() {
+                    prop_assert_eq!(
+                        spelled(base, read.as_bytes(), at),
+                        spelled_reference(base, read.as_bytes(), at),
+                        "{} at {}", text, at
+                    );
+                }
+            }
+        }
+    }
 }

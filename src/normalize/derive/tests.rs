@@ -154,7 +154,7 @@ fn leet_words_reference(bytes: &[u8]) -> Vec<LeetWord> {
         let word = &bytes[start..end];
         let letter = word.iter().any(|b| b.is_ascii_alphabetic() || *b >= 0x80);
         let has_leet = word.iter().any(|&b| !b.is_ascii_alphabetic() && leet(b));
-        let mixed = letter && has_leet;
+        let mixed = letter && has_leet && word.len() <= 64;
         let lone = has_leet && !letter && word.len() <= 3 && word.iter().all(|&b| leet(b));
         if mixed || lone {
             out.push(LeetWord {
