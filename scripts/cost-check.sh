@@ -108,6 +108,8 @@ if [[ $update -eq 1 ]]; then
     echo "# default_miss_*, document_miss_*: Pipeline::decide, default policy, L0 miss, L2 on (tests/cost/*miss-*.json);"
     echo "# l2off_miss_*: the same with L2 off (L1 and L1.5 only); l2off_intl_2k: L2 off on a chat body of"
     echo "# non-English prompts (tests/cost/intl-miss-2k.json: case folding, look-alike skeletons)."
+    echo "# encoded_miss_64k: a default miss on a chat body attaching a 64 KiB base64 document (one long"
+    echo "# word full of leetspeak characters: the views and rescans must stay linear in it)."
     printf '%s\n' "${new[@]}"
   } >"$budget"
   echo "wrote $budget"
