@@ -73,12 +73,14 @@ pub(crate) struct LiteralSet {
     pub(crate) index: Option<WordIndex>,
 }
 
-/// A near-term: its word count and which near patterns use it in which group
-/// (group `groups` of a pattern, one past its last, is its `not_after` list).
+/// A near-term: its word count and where its uses lie in [`Compiled::uses`]
+/// (which near patterns use it in which group; group `groups` of a pattern,
+/// one past its last, is its `not_after` list).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Term {
     pub(crate) words: u32,
-    pub(crate) uses: Vec<(u32, u16)>,
+    uses_at: u32,
+    uses_len: u32,
     /// Some pattern lists it in `not_after`: losing one of its hits can let a
     /// chain start, so an incremental scan must chain again.
     pub(crate) veto: bool,
@@ -111,6 +113,19 @@ pub(crate) struct Compiled {
     pub(crate) fingerprint: [u8; 32],
     /// The largest [`Near::reach`].
     pub(crate) chain_reach: usize,
+    /// Every term's uses, `(near pattern, group)`, a term's in one run
+    /// ([`Compiled::uses_of`]).
+    uses: Vec<(u32, u16)>,
+}
+
+impl Compiled {
+    /// Which near patterns use `term`, and in which group.
+    #[inline]
+    pub(crate) fn uses_of(&self, term: u32) -> &[(u32, u16)] {
+        let t = &self.terms[term as usize];
+        let at = t.uses_at as usize;
+        &self.uses[at..at + t.uses_len as usize]
+    }
 }
 
 /// A rule with the file it came from.
@@ -292,6 +307,9 @@ pub(crate) fn compile(
     let mut literals = LiteralBuilder::new();
     let mut term_index: HashMap<(String, bool), u32> = HashMap::new();
     let mut terms: Vec<Term> = Vec::new();
+    // Every (term, near pattern, group) while the packs are read; sorted
+    // into one array of uses once they are.
+    let mut all_uses: Vec<(u32, u32, u16)> = Vec::new();
     let mut nears = Vec::new();
     let mut regexes = Vec::new();
     let mut hasher = Sha256::new();
@@ -422,19 +440,15 @@ pub(crate) fn compile(
                             let ti = terms.len() as u32;
                             terms.push(Term {
                                 words: word_count(f) as u32,
-                                uses: Vec::new(),
-                                veto: false,
+                                ..Term::default()
                             });
                             literals.add(ti, [f.clone(), s.clone()], true, *prefix);
                             term_index.insert(key, ti);
                             ti
                         }
                     };
-                    let term = &mut terms[ti as usize];
-                    term.veto |= gi >= steps;
-                    if !term.uses.contains(&(near_idx, gi as u16)) {
-                        term.uses.push((near_idx, gi as u16));
-                    }
+                    terms[ti as usize].veto |= gi >= steps;
+                    all_uses.push((ti, near_idx, gi as u16));
                 }
             }
             nears.push(Near {
@@ -458,9 +472,28 @@ pub(crate) fn compile(
     if !problems.is_empty() {
         return Err(KeywordsError::Invalid(problems));
     }
-    let chain_reach = set_chain_reach(&terms, &mut nears);
+    // One array for every term's uses, a term's in one run, each use once
+    // and in the order the packs list them: the near matcher reads a term's
+    // uses for each of its hits, and a vector per term (25,000 of them)
+    // scattered them over the heap.
+    all_uses.sort_by_key(|&(term, _, _)| term);
+    let mut uses: Vec<(u32, u16)> = Vec::with_capacity(all_uses.len());
+    for run in all_uses.chunk_by(|a, b| a.0 == b.0) {
+        let at = uses.len();
+        for &(_, near, group) in run {
+            if !uses[at..].contains(&(near, group)) {
+                uses.push((near, group));
+            }
+        }
+        let term = &mut terms[run[0].0 as usize];
+        term.uses_at = at as u32;
+        term.uses_len = (uses.len() - at) as u32;
+    }
+    drop(all_uses);
+    let chain_reach = set_chain_reach(&terms, &uses, &mut nears);
     Ok(Compiled {
         chain_reach,
+        uses,
         rules: out_rules,
         literals: literals.build()?,
         terms,
@@ -475,11 +508,12 @@ pub(crate) fn compile(
 /// (each group's widest term, the allowed gaps between groups), plus its
 /// widest `not_after` term before it and a word either side for a boundary
 /// that a changed byte moves. Returns the largest.
-fn set_chain_reach(terms: &[Term], nears: &mut [Near]) -> usize {
+fn set_chain_reach(terms: &[Term], uses: &[(u32, u16)], nears: &mut [Near]) -> usize {
     // Per pattern: its widest group term and its widest `not_after` term.
     let mut widest = vec![(0usize, 0usize); nears.len()];
     for term in terms {
-        for &(near, group) in &term.uses {
+        let at = term.uses_at as usize;
+        for &(near, group) in &uses[at..at + term.uses_len as usize] {
             let w = &mut widest[near as usize];
             let words = term.words as usize;
             if group < nears[near as usize].groups {

@@ -444,7 +444,7 @@ fn near_matches(
             }
             read[word] |= bit;
         }
-        for &(near, group) in &c.terms[h.term as usize].uses {
+        for &(near, group) in c.uses_of(h.term) {
             if far > c.nears[near as usize].reach as usize {
                 continue;
             }
@@ -473,7 +473,7 @@ fn near_matches(
     // Only the hits of complete patterns take part in chains.
     let mut hits: Vec<TermHit> = hits
         .iter()
-        .filter(|h| c.terms[h.term as usize].uses.iter().any(|u| complete(u.0)))
+        .filter(|h| c.uses_of(h.term).iter().any(|u| complete(u.0)))
         .copied()
         .collect();
     // Word index of each hit: one pass up to the last hit start.
@@ -493,7 +493,7 @@ fn near_matches(
     // (near, group, hit index), grouped by near pattern.
     let mut uses: Vec<(u32, u16, u32)> = Vec::new();
     for (hi, h) in hits.iter().enumerate() {
-        for &(near, group) in &c.terms[h.term as usize].uses {
+        for &(near, group) in c.uses_of(h.term) {
             if complete(near) {
                 uses.push((near, group, hi as u32));
             }
