@@ -489,8 +489,8 @@ pub(crate) fn compile(
         term.uses_at = at as u32;
         term.uses_len = (uses.len() - at) as u32;
     }
+    let chain_reach = set_chain_reach(&terms, &all_uses, &mut nears);
     drop(all_uses);
-    let chain_reach = set_chain_reach(&terms, &uses, &mut nears);
     Ok(Compiled {
         chain_reach,
         uses,
@@ -504,23 +504,21 @@ pub(crate) fn compile(
     })
 }
 
-/// Sets each near pattern's [`Near::reach`]: the most words its chain spans
-/// (each group's widest term, the allowed gaps between groups), plus its
-/// widest `not_after` term before it and a word either side for a boundary
-/// that a changed byte moves. Returns the largest.
-fn set_chain_reach(terms: &[Term], uses: &[(u32, u16)], nears: &mut [Near]) -> usize {
+/// Sets each near pattern's [`Near::reach`] from the `(term, pattern, group)`
+/// uses: the most words its chain spans (each group's widest term, the
+/// allowed gaps between groups), plus its widest `not_after` term before it
+/// and a word either side for a boundary that a changed byte moves. Returns
+/// the largest.
+fn set_chain_reach(terms: &[Term], uses: &[(u32, u32, u16)], nears: &mut [Near]) -> usize {
     // Per pattern: its widest group term and its widest `not_after` term.
     let mut widest = vec![(0usize, 0usize); nears.len()];
-    for term in terms {
-        let at = term.uses_at as usize;
-        for &(near, group) in &uses[at..at + term.uses_len as usize] {
-            let w = &mut widest[near as usize];
-            let words = term.words as usize;
-            if group < nears[near as usize].groups {
-                w.0 = w.0.max(words);
-            } else {
-                w.1 = w.1.max(words);
-            }
+    for &(term, near, group) in uses {
+        let w = &mut widest[near as usize];
+        let words = terms[term as usize].words as usize;
+        if group < nears[near as usize].groups {
+            w.0 = w.0.max(words);
+        } else {
+            w.1 = w.1.max(words);
         }
     }
     let mut most = 0;

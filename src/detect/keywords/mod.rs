@@ -333,12 +333,16 @@ impl KeywordGuard {
         let mut fired = FiredRules::new(self.rule_count());
         let parts = parts.as_deref();
         let skeleton_parts = skeleton_parts.as_ref().map(|(k, p)| (*k, p.as_slice()));
+        // Where segment k lies in the joined text.
+        let range_of = |k: usize| starts[k]..starts[k] + segments[k].1.len();
         // A view read wholly from one segment (a decoded run: runs never hold
         // the joining newline) has no match across segments.
         let one_segment = |view: &View| {
             let r = view.original_range(0..view.text.len());
-            (0..segments.len())
-                .any(|k| starts[k] <= r.start && r.end <= starts[k] + segments[k].1.len())
+            (0..segments.len()).any(|k| {
+                let seg = range_of(k);
+                seg.start <= r.start && r.end <= seg.end
+            })
         };
         self.each_hit(
             &views,
@@ -353,9 +357,8 @@ impl KeywordGuard {
                 let span = view.original_range(hit.span);
                 let touched: Vec<usize> = (0..segments.len())
                     .filter(|&k| {
-                        let s = starts[k];
-                        let e = s + segments[k].1.len();
-                        span.start < e && span.end > s
+                        let seg = range_of(k);
+                        span.start < seg.end && span.end > seg.start
                     })
                     .collect();
                 if touched.len() < 2 {
@@ -363,9 +366,9 @@ impl KeywordGuard {
                 }
                 fired.insert(hit.rule);
                 for k in touched {
-                    let s = starts[k];
-                    let e = s + segments[k].1.len();
-                    let clipped = span.start.max(s) - s..span.end.min(e) - s;
+                    let seg = range_of(k);
+                    let clipped =
+                        span.start.max(seg.start) - seg.start..span.end.min(seg.end) - seg.start;
                     out.push(self.finding(hit.rule, segments[k].0, clipped));
                 }
             },

@@ -292,20 +292,26 @@ fn windows(text: &str, changed: &[usize], max_len: usize) -> Vec<Range<usize>> {
             ws -= 1;
         }
         prev = p;
-        let mut start = ws.saturating_sub(max_len + 1).max(floor);
-        let mut end = (p + max_len + 2).min(b.len());
-        while !text.is_char_boundary(start) {
-            start -= 1;
-        }
-        while !text.is_char_boundary(end) {
-            end += 1;
-        }
-        match out.last_mut() {
-            Some(w) if w.end >= start => w.end = w.end.max(end),
-            _ => out.push(start..end),
-        }
+        push_window(&mut out, text, ws, p, max_len);
     }
     out
+}
+
+/// Adds to [`windows`] the window of a change at `p` in a word that starts
+/// at or before `ws`: from `max_len` bytes before `ws` (no further back than
+/// the last window's start) to `max_len` bytes after `p`, merged with the
+/// last window when they touch.
+fn push_window(out: &mut Vec<Range<usize>>, text: &str, ws: usize, p: usize, max_len: usize) {
+    let floor = out.last().map_or(0, |w| w.start);
+    let start = floor_char_boundary(text, ws.saturating_sub(max_len + 1).max(floor));
+    let mut end = (p + max_len + 2).min(text.len());
+    while !text.is_char_boundary(end) {
+        end += 1;
+    }
+    match out.last_mut() {
+        Some(w) if w.end >= start => w.end = w.end.max(end),
+        _ => out.push(start..end),
+    }
 }
 
 /// Scans a view that equals an earlier, already scanned view (`base_terms` are
@@ -422,6 +428,7 @@ fn near_matches(
     // Terms already read in the current part: a term hits many times (`you`),
     // and its uses say the same each time. Hits come part by part (those
     // across parts, always read, aside), so the set restarts with each part.
+    // (Not with focus bytes: a term's later hit may lie nearer one.)
     let mut read = vec![0u64; c.terms.len().div_ceil(64)];
     let mut read_part = origin.and_then(|o| o.first().copied()).unwrap_or(0);
     // With focus bytes, each hit's distance in words to the nearest one;
@@ -667,18 +674,7 @@ mod tests {
             while ws > floor && is_word_byte(b[ws - 1]) {
                 ws -= 1;
             }
-            let mut start = ws.saturating_sub(max_len + 1).max(floor);
-            let mut end = (p + max_len + 2).min(b.len());
-            while !text.is_char_boundary(start) {
-                start -= 1;
-            }
-            while !text.is_char_boundary(end) {
-                end += 1;
-            }
-            match out.last_mut() {
-                Some(w) if w.end >= start => w.end = w.end.max(end),
-                _ => out.push(start..end),
-            }
+            push_window(&mut out, text, ws, p, max_len);
         }
         out
     }

@@ -215,8 +215,8 @@ pub(crate) fn leet(text: &str, one: u8, scan: Option<&mut LeetScan>) -> Option<S
 }
 
 /// A word [`leet`] may fold: one that mixes letters with leetspeak characters
-/// (`1gn0r3`; at most [`LEET_FOLD_MAX_WORD`] bytes), or a lone run of up to three leetspeak characters (`1`, `4`,
-/// `411`; `2024` and `10:30` are not).
+/// (`1gn0r3`; at most [`LEET_FOLD_MAX_WORD`] bytes), or a lone run of up to
+/// three leetspeak characters (`1`, `4`, `411`; `2024` and `10:30` are not).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(super) struct LeetWord {
     /// The word's place among all the text's words.
@@ -231,7 +231,7 @@ pub(super) struct LeetWord {
 /// A mixed word longer than this is an encoded run or an identifier (base64,
 /// a key, a hash), not leetspeak: no rule reads inside a word, and folding
 /// every digit of a 64 KiB base64 run tripled the cost of a request.
-const LEET_FOLD_MAX_WORD: usize = 64;
+pub(super) const LEET_FOLD_MAX_WORD: usize = 64;
 
 /// The words of `bytes` that [`leet`] may fold, in order. A word runs between
 /// bytes that are neither letters (ASCII, or any byte of a non-ASCII
@@ -287,19 +287,13 @@ pub(super) fn leet_words(bytes: &[u8]) -> Vec<LeetWord> {
             end = start + 1;
             leet = true;
         }
-        if letter && leet && end - start <= LEET_FOLD_MAX_WORD {
+        let mixed = letter && leet && end - start <= LEET_FOLD_MAX_WORD;
+        if mixed || (!letter && end - start <= 3) {
             out.push(LeetWord {
                 ordinal,
                 start,
                 end,
-                mixed: true,
-            });
-        } else if !letter && end - start <= 3 {
-            out.push(LeetWord {
-                ordinal,
-                start,
-                end,
-                mixed: false,
+                mixed,
             });
         }
         ordinal += 1;
@@ -425,7 +419,11 @@ fn spelled(base: &[u8], read: &[u8], at: usize) -> bool {
     while end < ceiling && is_token_byte(base[end]) {
         end += 1;
     }
-    let word = &base[start..end];
+    spelled_word(&base[start..end], &read[start..end])
+}
+
+/// [`spelled`] of one whole word of the base text and its leetspeak reading.
+fn spelled_word(word: &[u8], read: &[u8]) -> bool {
     if word.len() > LEET_MAX_WORD || word.iter().all(u8::is_ascii_hexdigit) {
         return false;
     }
@@ -435,7 +433,7 @@ fn spelled(base: &[u8], read: &[u8], at: usize) -> bool {
         return false;
     }
     let mut run = 0;
-    for &b in &read[start..end] {
+    for &b in read {
         let consonant = b.is_ascii_alphabetic() && !b"aeiouy".contains(&b);
         run = if consonant { run + 1 } else { 0 };
         if run >= 5 {
@@ -480,27 +478,7 @@ mod tests {
         while end < base.len() && is_token_byte(base[end]) {
             end += 1;
         }
-        let word = &base[start..end];
-        if word.len() > LEET_MAX_WORD || word.iter().all(u8::is_ascii_hexdigit) {
-            return false;
-        }
-        let letters = word.iter().take_while(|b| b.is_ascii_alphabetic()).count();
-        let suffix = &word[letters..];
-        if letters > 0
-            && suffix.iter().all(u8::is_ascii_digit)
-            && (letters >= 3 || suffix.len() >= 2)
-        {
-            return false;
-        }
-        let mut run = 0;
-        for &b in &read[start..end] {
-            let consonant = b.is_ascii_alphabetic() && !b"aeiouy".contains(&b);
-            run = if consonant { run + 1 } else { 0 };
-            if run >= 5 {
-                return false;
-            }
-        }
-        true
+        spelled_word(&base[start..end], &read[start..end])
     }
 
     fn leet_text() -> impl Strategy<Value = String> {

@@ -6,7 +6,7 @@
 
 use proptest::prelude::*;
 
-use super::leet::{LeetWord, any_mixed_word, leet_words};
+use super::leet::{LEET_FOLD_MAX_WORD, LeetWord, any_mixed_word, leet_words};
 use super::spaced::looks_spaced;
 
 /// The spaced-letters test as it was written before the automaton: a walk
@@ -154,7 +154,7 @@ fn leet_words_reference(bytes: &[u8]) -> Vec<LeetWord> {
         let word = &bytes[start..end];
         let letter = word.iter().any(|b| b.is_ascii_alphabetic() || *b >= 0x80);
         let has_leet = word.iter().any(|&b| !b.is_ascii_alphabetic() && leet(b));
-        let mixed = letter && has_leet && word.len() <= 64;
+        let mixed = letter && has_leet && word.len() <= LEET_FOLD_MAX_WORD;
         let lone = has_leet && !letter && word.len() <= 3 && word.iter().all(|&b| leet(b));
         if mixed || lone {
             out.push(LeetWord {
