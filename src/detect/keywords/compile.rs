@@ -6,7 +6,8 @@ use std::sync::Arc;
 use aho_corasick::MatchKind;
 use aho_corasick::automaton::Automaton as _;
 use aho_corasick::nfa::contiguous;
-use regex::{Regex, RegexBuilder};
+use regex_automata::meta::{self, Regex};
+use regex_automata::util::syntax;
 use sha2::{Digest, Sha256};
 
 use super::error::{KeywordsError, ProblemKind, RuleProblem};
@@ -107,7 +108,10 @@ pub(crate) struct Compiled {
     pub(crate) literals: LiteralSet,
     pub(crate) terms: Vec<Term>,
     pub(crate) nears: Vec<Near>,
-    pub(crate) regexes: Vec<(Regex, u32)>,
+    /// The rule regexes, each compiled alone (see [`RegexGate`]).
+    pub(crate) regexes: Vec<Regex>,
+    /// The rule of each regex.
+    pub(crate) regex_rules: Vec<u32>,
     /// Which regexes can match a text, from one pass (see [`RegexGate`]).
     pub(crate) gate: RegexGate,
     pub(crate) fingerprint: [u8; 32],
@@ -264,6 +268,26 @@ pub(crate) fn ascii_boundaries(p: &str) -> String {
     out
 }
 
+/// Compiles one rule regex as `regex::Regex::new` would (leftmost-first,
+/// UTF-8, Unicode), within the size limits, or says why it cannot. The
+/// engine's own type, for the anchored searches of [`RegexGate::first_matches`].
+pub(crate) fn build_regex(pattern: &str) -> Result<Regex, String> {
+    let config = meta::Config::new()
+        .match_kind(regex_automata::MatchKind::LeftmostFirst)
+        .utf8_empty(true)
+        .nfa_size_limit(Some(REGEX_SIZE_LIMIT))
+        .hybrid_cache_capacity(REGEX_DFA_CACHE);
+    meta::Builder::new()
+        .configure(config)
+        .syntax(syntax::Config::new().utf8(true))
+        .build(pattern)
+        .map_err(|e| match (e.size_limit(), e.syntax_error()) {
+            (Some(limit), _) => format!("compiled regex exceeds size limit of {limit} bytes"),
+            (None, Some(syntax)) => syntax.to_string(),
+            (None, None) => e.to_string(),
+        })
+}
+
 fn severity(s: &str) -> Option<Severity> {
     Some(match s {
         "low" => Severity::Low,
@@ -312,6 +336,8 @@ pub(crate) fn compile(
     let mut all_uses: Vec<(u32, u32, u16)> = Vec::new();
     let mut nears = Vec::new();
     let mut regexes = Vec::new();
+    let mut regex_patterns: Vec<String> = Vec::new();
+    let mut regex_rules = Vec::new();
     let mut hasher = Sha256::new();
     hasher.update(b"promptgate.keywords.v1");
     hasher.update(NORMALIZER_VERSION.to_le_bytes());
@@ -394,20 +420,11 @@ pub(crate) fn compile(
         }
         let mut compiled_patterns = Vec::new();
         for (index, p) in spec.patterns.iter().enumerate() {
-            match RegexBuilder::new(&ascii_boundaries(p))
-                .size_limit(REGEX_SIZE_LIMIT)
-                .dfa_size_limit(REGEX_DFA_CACHE)
-                .build()
-            {
-                Ok(re) => compiled_patterns.push((p.clone(), re)),
-                Err(e) => {
-                    problems.push(problem(
-                        src,
-                        ProblemKind::BadPattern {
-                            index,
-                            message: e.to_string(),
-                        },
-                    ));
+            let pattern = ascii_boundaries(p);
+            match build_regex(&pattern) {
+                Ok(re) => compiled_patterns.push((p.clone(), pattern, re)),
+                Err(message) => {
+                    problems.push(problem(src, ProblemKind::BadPattern { index, message }));
                     ok = false;
                 }
             }
@@ -458,10 +475,12 @@ pub(crate) fn compile(
                 reach: 0,
             });
         }
-        for (p, re) in compiled_patterns {
+        for (p, pattern, re) in compiled_patterns {
             hash_str(&mut hasher, "r");
             hash_str(&mut hasher, &p);
-            regexes.push((re, rule_idx));
+            regexes.push(re);
+            regex_patterns.push(pattern);
+            regex_rules.push(rule_idx);
         }
         out_rules.push(Rule {
             id: Arc::from(spec.id.as_str()),
@@ -498,8 +517,9 @@ pub(crate) fn compile(
         literals: literals.build()?,
         terms,
         nears,
-        gate: RegexGate::build(regexes.iter().map(|(re, _)| re.as_str())),
+        gate: RegexGate::build(regex_patterns.iter().map(String::as_str)),
         regexes,
+        regex_rules,
         fingerprint: hasher.finalize().into(),
     })
 }

@@ -21,7 +21,9 @@
 
 use aho_corasick::automaton::Automaton as _;
 use aho_corasick::dfa::DFA;
-use aho_corasick::{Anchored, MatchKind};
+use aho_corasick::{Anchored as AcAnchored, MatchKind};
+use regex_automata::meta::Regex;
+use regex_automata::{Anchored, Input, Match};
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
 use regex_syntax::hir::{Class, Hir, HirKind};
 
@@ -32,15 +34,49 @@ pub(crate) struct RegexGate {
     automaton: Option<DFA>,
     /// The regex (index into the compiled regex list) each literal belongs to.
     owners: Vec<u32>,
-    /// Per regex: its prefix literals are in the automaton.
-    gated: Vec<bool>,
     /// Per regex: its literals in the automaton are ones every match
     /// contains somewhere ([`inner_literals`]), not where it starts: when
     /// one occurs, the regex runs from the text's start.
     inside: Vec<bool>,
     /// Length of the longest literal in the automaton.
     max_len: usize,
+    /// The regexes that are not gated, in order: run on every text.
+    always: Vec<u32>,
 }
+
+/// Where the rule regexes have to run on one text ([`RegexGate::starts`]):
+/// the gate literals' occurrences, as `(regex, start)`, sorted, each once.
+/// A regex gated on the literals every match starts with may only match at
+/// one of its starts; one gated on literals a match contains somewhere has
+/// the start 0 (run it from the text's start); an ungated regex is not
+/// listed (it always runs). Exists so the runs can start at each place a
+/// match may start instead of searching the rest of the text from the first.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct GateStarts {
+    found: Vec<(u32, usize)>,
+}
+
+impl GateStarts {
+    /// No occurrences: for a view no regex reads.
+    pub(crate) const fn new() -> GateStarts {
+        GateStarts { found: Vec::new() }
+    }
+
+    /// Sorts the occurrences and drops repeats (a literal found twice, or
+    /// two literals of one regex at one place).
+    fn settle(&mut self) {
+        self.found.sort_unstable();
+        self.found.dedup();
+    }
+}
+
+/// Most places a regex is tried at, each with an anchored search, before it
+/// is searched once from the first of them instead. An anchored try mostly
+/// stops a few bytes in, but it may read on (`[^\n]*`), so tries at many
+/// places could read the text many times over: a small bound keeps the
+/// worst case a small multiple of one search. Over 512 varied chat bodies,
+/// 4 tries cost 1.7% more than 8, 64 tries 0.3% less.
+const MAX_ANCHORED_TRIES: usize = 8;
 
 /// A prefix literal worth gating on: long enough, or holding a byte that is
 /// rare in prose (punctuation), so its occurrences are few.
@@ -170,29 +206,38 @@ impl RegexGate {
             // Without an automaton nothing is gated: every regex runs.
             gated.iter_mut().for_each(|g| *g = false);
         }
+        let always = (0..gated.len() as u32)
+            .filter(|&i| !gated[i as usize])
+            .collect();
         RegexGate {
             max_len: literals.iter().map(Vec::len).max().unwrap_or(0),
             automaton,
             owners,
-            gated,
             inside,
+            always,
         }
     }
 
-    /// For each regex: `Some(start)` to run it from `start`, `None` when it
-    /// cannot match `text`. Written into `out` (resized to the regex count).
-    pub(crate) fn starts(&self, text: &str, out: &mut Vec<Option<usize>>) {
-        out.clear();
-        out.extend(self.gated.iter().map(|&g| if g { None } else { Some(0) }));
+    /// Where a gate literal of `regex` found at `start` says to run it from.
+    fn run_from(&self, regex: u32, start: usize) -> usize {
+        if self.inside.get(regex as usize).copied().unwrap_or(false) {
+            0
+        } else {
+            start
+        }
+    }
+
+    /// Where each regex has to run on `text`, written into `out`.
+    pub(crate) fn starts(&self, text: &str, out: &mut GateStarts) {
+        out.found.clear();
         let Some(dfa) = &self.automaton else {
             return;
         };
         occurrences(dfa, text.as_bytes(), &mut |pid, start| {
-            let regex = self.owners[pid] as usize;
-            let start = if self.inside[regex] { 0 } else { start };
-            let slot = &mut out[regex];
-            *slot = Some(slot.map_or(start, |s| s.min(start)));
+            let regex = self.owners[pid];
+            out.found.push((regex, self.run_from(regex, start)));
         });
+        out.settle();
     }
 
     /// [`RegexGate::starts`] of a text made of parts laid end to end, at most
@@ -205,48 +250,111 @@ impl RegexGate {
     pub(crate) fn starts_of_parts(
         &self,
         text: &str,
-        parts: &[(usize, &[Option<usize>])],
+        parts: &[(usize, &GateStarts)],
         seams: &[usize],
-        out: &mut Vec<Option<usize>>,
+        out: &mut GateStarts,
     ) {
-        out.clear();
-        out.extend(self.gated.iter().map(|&g| if g { None } else { Some(0) }));
+        out.found.clear();
         let Some(dfa) = &self.automaton else {
             return;
         };
-        let inside = &self.inside;
-        let mut earliest = |regex: usize, start: usize| {
-            // A literal found inside runs the regex from the start.
-            let start = if inside.get(regex).copied().unwrap_or(false) {
-                0
-            } else {
-                start
-            };
-            if let Some(slot) = out.get_mut(regex) {
-                *slot = Some(slot.map_or(start, |s| s.min(start)));
-            }
-        };
         for &(at, starts) in parts {
-            for (regex, start) in starts.iter().enumerate() {
-                if let Some(s) = start {
-                    earliest(regex, at + s);
-                }
-            }
+            out.found.extend(
+                starts
+                    .found
+                    .iter()
+                    .map(|&(regex, start)| (regex, self.run_from(regex, at + start))),
+            );
         }
         let b = text.as_bytes();
         for &seam in seams {
             let lo = seam.saturating_sub(self.max_len.saturating_sub(1));
             let hi = (seam + self.max_len).min(b.len());
             occurrences(dfa, &b[lo.min(hi)..hi], &mut |pid, start| {
-                earliest(self.owners[pid] as usize, lo + start);
+                let regex = self.owners[pid];
+                out.found.push((regex, self.run_from(regex, lo + start)));
             });
         }
+        out.settle();
+    }
+
+    /// The first match of every regex that matches `text` (what
+    /// `regexes[i].find(text)` gives), in regex order, from the gate's
+    /// `starts` on it: a regex no literal of which occurs is skipped, one
+    /// gated on where matches start is tried anchored at each such place
+    /// (leftmost first: every match starts at one, so the first that
+    /// matches is where the leftmost match starts, and an anchored search
+    /// there finds the same match), and the others are searched from where
+    /// they may start.
+    pub(crate) fn first_matches(
+        &self,
+        regexes: &[Regex],
+        text: &str,
+        starts: &GateStarts,
+        f: &mut dyn FnMut(usize, Match),
+    ) {
+        let found = &starts.found[..];
+        let (mut next_always, mut next_found) = (0, 0);
+        loop {
+            let a = self.always.get(next_always).map(|&r| r as usize);
+            let g = found.get(next_found).map(|&(r, _)| r as usize);
+            let (regex, m) = match (a, g) {
+                (None, None) => return,
+                (Some(r), g) if g.is_none_or(|g| r < g) => {
+                    next_always += 1;
+                    (
+                        r,
+                        regexes.get(r).and_then(|re| re.search(&Input::new(text))),
+                    )
+                }
+                (_, g) => {
+                    let Some(r) = g else { return };
+                    let run = found[next_found..]
+                        .iter()
+                        .take_while(|&&(g, _)| g as usize == r)
+                        .count();
+                    let places = &found[next_found..next_found + run];
+                    next_found += run;
+                    (
+                        r,
+                        regexes
+                            .get(r)
+                            .and_then(|re| self.first_at(re, r, text, places)),
+                    )
+                }
+            };
+            if let Some(m) = m {
+                f(regex, m);
+            }
+        }
+    }
+
+    /// The first match of `re` (regex `index`), given the places its gate
+    /// literals say it may match from (sorted, not empty).
+    fn first_at(
+        &self,
+        re: &Regex,
+        index: usize,
+        text: &str,
+        places: &[(u32, usize)],
+    ) -> Option<Match> {
+        let from = places.first()?.1;
+        let input = Input::new(text).range(from..);
+        if self.inside.get(index).copied().unwrap_or(true) || places.len() > MAX_ANCHORED_TRIES {
+            return re.search(&input);
+        }
+        let input = input.anchored(Anchored::Yes);
+        places.iter().find_map(|&(_, at)| {
+            let mut input = input.clone();
+            input.set_start(at);
+            re.search(&input)
+        })
     }
 
     /// How many regexes are gated (for tests).
     #[cfg(test)]
     pub(crate) fn gated_count(&self) -> usize {
-        self.gated.iter().filter(|&&g| g).count()
+        self.inside.len() - self.always.len()
     }
 }
 
@@ -256,11 +364,11 @@ impl RegexGate {
 /// bookkeeping (one table lookup per byte, the match list read at match
 /// states only).
 fn occurrences(dfa: &DFA, hay: &[u8], f: &mut dyn FnMut(usize, usize)) {
-    let Ok(mut sid) = dfa.start_state(Anchored::No) else {
+    let Ok(mut sid) = dfa.start_state(AcAnchored::No) else {
         return;
     };
     for (i, &b) in hay.iter().enumerate() {
-        sid = dfa.next_state(Anchored::No, sid, b);
+        sid = dfa.next_state(AcAnchored::No, sid, b);
         if dfa.is_special(sid) && dfa.is_match(sid) {
             for k in 0..dfa.match_len(sid) {
                 let pid = dfa.match_pattern(sid, k);

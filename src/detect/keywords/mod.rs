@@ -12,11 +12,11 @@
 //!   boundaries for spaced scripts and without them for CJK / Japanese / Thai;
 //! * two automata over the terms of near rules, whose hits are chained with
 //!   word-position arithmetic (at most `max_gap` words between groups);
-//! * one size-limited, linear-time [`regex::Regex`] per pattern (each keeps its
+//! * one size-limited, linear-time regex per pattern (each keeps its
 //!   literal prefilter), run on the folded and decoded views; a gate
 //!   (`gate.rs`) first reads the prefix literals of every pattern in one pass,
-//!   so only the regexes that can match a view run, each from its earliest
-//!   possible match.
+//!   so only the regexes that can match a view run, each tried anchored at
+//!   the few places a match may start (or searched from the first).
 //!
 //! It never decides (the policy does) and never logs or returns matched text.
 
@@ -40,6 +40,7 @@ pub use crate::types::{NearSpec, PackFile, PackMeta, RuleSpec};
 pub use builder::KeywordGuardBuilder;
 use compile::Compiled;
 pub use error::{KeywordsError, ProblemKind, RuleProblem};
+use gate::GateStarts;
 pub use suffix::{SUFFIX_CATEGORY, SUFFIX_RULE_ID, SuffixHit, detect as detect_suffix};
 
 use crate::detect::{Finding, Layer};
@@ -201,11 +202,11 @@ impl KeywordGuard {
         skeleton_parts: Option<(usize, &[scan::Part<'_>])>,
         skip: &dyn Fn(&View) -> bool,
         f: &mut dyn FnMut(&View, scan::Hit),
-    ) -> (Vec<Vec<scan::TermHit>>, Vec<Option<usize>>) {
+    ) -> (Vec<Vec<scan::TermHit>>, GateStarts) {
         let all: Vec<&View> = views.iter().collect();
         let mut terms: Vec<Vec<scan::TermHit>> = Vec::with_capacity(all.len());
         let mut skipped = vec![false; all.len()];
-        let (mut folded_gate, mut gate) = (Vec::new(), Vec::new());
+        let (mut folded_gate, mut gate) = (GateStarts::default(), GateStarts::default());
         for view in &all {
             let gate = if terms.is_empty() {
                 &mut folded_gate
@@ -395,7 +396,7 @@ impl KeywordGuard {
 pub struct SegmentScan {
     folded_len: usize,
     folded_terms: Vec<scan::TermHit>,
-    folded_gate: Vec<Option<usize>>,
+    folded_gate: GateStarts,
     /// The near-term hits of the segment's own skeleton view, when it has one.
     skeleton_terms: Option<Vec<scan::TermHit>>,
 }
@@ -427,7 +428,7 @@ fn folded_parts<'a>(joined: &str, segments: &[JoinedSegment<'a>]) -> Option<Vec<
             (folded.len() == s.scanned.folded_len).then_some((
                 folded.as_str(),
                 s.scanned.folded_terms.as_slice(),
-                s.scanned.folded_gate.as_slice(),
+                &s.scanned.folded_gate,
             ))
         }),
     )
@@ -444,10 +445,13 @@ fn skeleton_parts<'a>(joined: &str, segments: &[JoinedSegment<'a>]) -> Option<Ve
         segments.iter().map(|s| {
             let view = own_skeleton(s.views)?;
             let terms = s.scanned.skeleton_terms.as_deref()?;
-            Some((view.text.as_str(), terms, &[][..]))
+            Some((view.text.as_str(), terms, &NO_GATE_STARTS))
         }),
     )
 }
+
+/// The gate's starts on a view no regex reads.
+static NO_GATE_STARTS: GateStarts = GateStarts::new();
 
 /// Where a text's own skeleton view sits in its [`Views`], when it has one:
 /// right after the folded view (a decoded payload's skeleton comes later).
@@ -469,7 +473,7 @@ fn own_skeleton(views: &Views) -> Option<&View> {
 #[allow(clippy::type_complexity)]
 fn laid_end_to_end<'a>(
     joined: &str,
-    texts: impl ExactSizeIterator<Item = Option<(&'a str, &'a [scan::TermHit], &'a [Option<usize>])>>,
+    texts: impl ExactSizeIterator<Item = Option<(&'a str, &'a [scan::TermHit], &'a GateStarts)>>,
 ) -> Option<Vec<scan::Part<'a>>> {
     let n = texts.len();
     let mut parts = Vec::with_capacity(n);

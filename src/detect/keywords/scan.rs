@@ -5,6 +5,7 @@ use std::ops::Range;
 #[cfg(doc)]
 use super::compile::Near;
 use super::compile::{Compiled, Literal, LiteralSet, folding_bit};
+use super::gate::GateStarts;
 use super::index::candidates;
 use super::words::{count_word_starts, ends_word, is_word_char};
 use crate::normalize::{View, ViewKind};
@@ -109,7 +110,7 @@ fn term_hit(text: &str, lit: &Literal, start: usize, mut end: usize) -> TermHit 
 pub(crate) fn scan_view(
     c: &Compiled,
     view: &View,
-    gate: &mut Vec<Option<usize>>,
+    gate: &mut GateStarts,
     emit: &mut dyn FnMut(Hit),
 ) -> Vec<TermHit> {
     let text = view.text.as_str();
@@ -149,17 +150,16 @@ pub(crate) fn scan_view(
 
 /// Regex patterns, each run on its own so it keeps its literal prefilter
 /// (`!\[`, `https?://`, `<|`), which a combined set would lose; the gate
-/// skipped those that cannot match (`starts`, one per regex) and starts the
-/// others at their earliest possible match.
-fn patterns(c: &Compiled, text: &str, starts: &[Option<usize>], emit: &mut dyn FnMut(Hit)) {
-    for ((re, rule), &start) in c.regexes.iter().zip(starts) {
-        if let Some(m) = start.and_then(|s| re.find_at(text, s)) {
+/// skips those that cannot match and tries the others where a match may
+/// start ([`super::gate::RegexGate::first_matches`]).
+fn patterns(c: &Compiled, text: &str, starts: &GateStarts, emit: &mut dyn FnMut(Hit)) {
+    c.gate
+        .first_matches(&c.regexes, text, starts, &mut |regex, m| {
             emit(Hit {
-                rule: *rule,
-                span: m.start()..m.end(),
-            });
-        }
-    }
+                rule: c.regex_rules[regex],
+                span: m.range(),
+            })
+        });
 }
 
 /// One part of a view made of already scanned texts laid end to end with one
@@ -171,7 +171,7 @@ pub(crate) struct Part<'a> {
     pub(crate) at: usize,
     pub(crate) len: usize,
     pub(crate) terms: &'a [TermHit],
-    pub(crate) gate: &'a [Option<usize>],
+    pub(crate) gate: &'a GateStarts,
 }
 
 /// [`scan_view`] of a view whose text is `parts` laid end to end, none empty,
@@ -193,7 +193,7 @@ pub(crate) fn scan_parts(
     c: &Compiled,
     view: &View,
     parts: &[Part<'_>],
-    gate: &mut Vec<Option<usize>>,
+    gate: &mut GateStarts,
     emit: &mut dyn FnMut(Hit),
 ) -> Vec<TermHit> {
     let text = view.text.as_str();
@@ -250,7 +250,7 @@ pub(crate) fn scan_parts(
         near_matches(c, text, &hits, Some(&origin), Some(&seams), emit);
     }
     if runs_patterns(view.kind) {
-        let starts: Vec<(usize, &[Option<usize>])> = parts.iter().map(|p| (p.at, p.gate)).collect();
+        let starts: Vec<(usize, &GateStarts)> = parts.iter().map(|p| (p.at, p.gate)).collect();
         c.gate.starts_of_parts(text, &starts, &seams, gate);
         patterns(c, text, gate, emit);
     }
