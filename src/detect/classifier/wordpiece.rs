@@ -281,6 +281,8 @@ impl FastWordPiece {
         // nonspacing-mark filter and lowercase are all the identity on the chunk.
         stage.clear();
         let mut plain = true;
+        // While true, every character is PLAIN or SIMPLE.
+        let mut simple = true;
         for c in chunk.chars() {
             let class = classes.of(c);
             if class & DROP != 0 {
@@ -291,6 +293,7 @@ impl FastWordPiece {
                 continue;
             }
             plain &= class & PLAIN != 0;
+            simple &= class & (PLAIN | SIMPLE) != 0;
             if class & CJK != 0 {
                 stage.extend([' ', c, ' ']);
             } else {
@@ -299,6 +302,12 @@ impl FastWordPiece {
         }
         let chars: &[char] = if plain {
             stage
+        } else if simple {
+            // Every decomposition starts with a starter, so NFD reorders nothing across
+            // characters: the chunk's normalization is each character's.
+            normalized.clear();
+            normalized.extend(stage.iter().map(|&c| classes.simple(c)));
+            normalized
         } else {
             normalized.clear();
             normalized.extend(
@@ -408,23 +417,49 @@ const PUNCT: u8 = 8;
 /// never reorders with a neighbour (combining class 0).
 const PLAIN: u8 = 16;
 
+/// A BMP character that is not PLAIN but whose normalization (NFD, nonspacing marks
+/// stripped, lowercase) is one character and starts with a starter, so that it
+/// normalizes alone, whatever its neighbours ([`CharClasses::simple`]): most accented
+/// letters (`é` -> `e`, `ś` -> `s`, `ü` -> `u`).
+const SIMPLE: u8 = 32;
+
 /// The BERT normalizer's and pre-tokenizer's classes of every BMP character, computed
 /// once per process with the functions the `tokenizers` crate calls; characters above
 /// the BMP are classified on the fly with the same functions.
 #[derive(Debug)]
 pub(crate) struct CharClasses {
     bmp: Box<[u8]>,
+    /// The normalization of every [`SIMPLE`] character.
+    simple: HashMap<char, char, BuildHasherDefault<PieceHasher>>,
 }
 
 impl CharClasses {
     /// The process-wide table (64 KiB, built on first use).
     fn get() -> &'static CharClasses {
         static CLASSES: OnceLock<CharClasses> = OnceLock::new();
-        CLASSES.get_or_init(|| CharClasses {
-            bmp: (0..=0xFFFFu32)
+        CLASSES.get_or_init(|| {
+            let mut bmp: Box<[u8]> = (0..=0xFFFFu32)
                 .map(|u| char::from_u32(u).map_or(0, classify))
-                .collect(),
+                .collect();
+            let mut simple = HashMap::default();
+            for (u, class) in (0..=0xFFFFu32).zip(bmp.iter_mut()) {
+                let Some(c) = char::from_u32(u) else { continue };
+                if *class & (PLAIN | DROP | SPACE) != 0 {
+                    continue;
+                }
+                if let Some(n) = normalize_alone(c) {
+                    *class |= SIMPLE;
+                    simple.insert(c, n);
+                }
+            }
+            CharClasses { bmp, simple }
         })
+    }
+
+    /// The normalization of a PLAIN (itself) or SIMPLE character.
+    #[inline]
+    fn simple(&self, c: char) -> char {
+        self.simple.get(&c).copied().unwrap_or(c)
     }
 
     #[inline]
@@ -434,6 +469,23 @@ impl CharClasses {
             None => classify(c),
         }
     }
+}
+
+/// The normalization of `c` alone (NFD, nonspacing marks stripped, lowercase) when it
+/// is one character and `c`'s decomposition starts with a starter (no mark of a
+/// neighbour reorders with it), else `None`.
+fn normalize_alone(c: char) -> Option<char> {
+    let mut nfd = std::iter::once(c).nfd().map(|(d, _)| d);
+    let first = nfd.next()?;
+    if canonical_combining_class(first) != 0 || canonical_combining_class(c) != 0 {
+        return None;
+    }
+    let mut out = std::iter::once(first)
+        .chain(nfd)
+        .filter(|d| !d.is_mark_nonspacing())
+        .flat_map(char::to_lowercase);
+    let n = out.next()?;
+    out.next().is_none().then_some(n)
 }
 
 /// One character's classes, from the same functions as `tokenizers`' `BertNormalizer`
