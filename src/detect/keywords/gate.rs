@@ -51,15 +51,53 @@ pub(crate) struct RegexGate {
 /// the start 0 (run it from the text's start); an ungated regex is not
 /// listed (it always runs). Exists so the runs can start at each place a
 /// match may start instead of searching the rest of the text from the first.
+///
+/// A regex's places are kept up to one more than [`MAX_ANCHORED_TRIES`]
+/// (the first found, by end; a text full of one literal must not grow the
+/// list with its length): past that it is searched from the first kept
+/// place less the longest literal's length, before which no match starts.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct GateStarts {
     found: Vec<(u32, usize)>,
+    /// Per regex: how many places were found, counted up to
+    /// `MAX_ANCHORED_TRIES + 1`.
+    count: Vec<u8>,
 }
 
 impl GateStarts {
     /// No occurrences: for a view no regex reads.
     pub(crate) const fn new() -> GateStarts {
-        GateStarts { found: Vec::new() }
+        GateStarts {
+            found: Vec::new(),
+            count: Vec::new(),
+        }
+    }
+
+    /// Forgets the last text's places, for `regexes` regexes.
+    fn reset(&mut self, regexes: usize) {
+        self.found.clear();
+        self.count.clear();
+        self.count.resize(regexes, 0);
+    }
+
+    /// Counts a place of `regex`, and keeps it while the regex has at most
+    /// `MAX_ANCHORED_TRIES + 1`; with `once` (an `inside` regex, whose place
+    /// is always the text's start) only the first.
+    fn record(&mut self, regex: u32, start: usize, once: bool) {
+        let Some(count) = self.count.get_mut(regex as usize) else {
+            return;
+        };
+        if usize::from(*count) <= MAX_ANCHORED_TRIES && !(once && *count > 0) {
+            self.found.push((regex, start));
+            *count += 1;
+        }
+    }
+
+    /// Were more places found for `regex` than anchored tries are made?
+    fn overflows(&self, regex: usize) -> bool {
+        self.count
+            .get(regex)
+            .is_some_and(|&c| usize::from(c) > MAX_ANCHORED_TRIES)
     }
 
     /// Sorts the occurrences and drops repeats (a literal found twice, or
@@ -229,13 +267,14 @@ impl RegexGate {
 
     /// Where each regex has to run on `text`, written into `out`.
     pub(crate) fn starts(&self, text: &str, out: &mut GateStarts) {
-        out.found.clear();
+        out.reset(self.inside.len());
         let Some(dfa) = &self.automaton else {
             return;
         };
         occurrences(dfa, text.as_bytes(), &mut |pid, start| {
             let regex = self.owners[pid];
-            out.found.push((regex, self.run_from(regex, start)));
+            let once = self.inside.get(regex as usize).copied().unwrap_or(false);
+            out.record(regex, self.run_from(regex, start), once);
         });
         out.settle();
     }
@@ -254,10 +293,13 @@ impl RegexGate {
         seams: &[usize],
         out: &mut GateStarts,
     ) {
-        out.found.clear();
+        out.reset(self.inside.len());
         let Some(dfa) = &self.automaton else {
             return;
         };
+        // Each part's kept places, moved, and its count added: a part that
+        // overflows makes the whole overflow, and its first kept place less
+        // the longest literal still bounds where its matches may start.
         for &(at, starts) in parts {
             out.found.extend(
                 starts
@@ -265,7 +307,12 @@ impl RegexGate {
                     .iter()
                     .map(|&(regex, start)| (regex, self.run_from(regex, at + start))),
             );
+            for (total, &count) in out.count.iter_mut().zip(&starts.count) {
+                *total = total.saturating_add(count);
+            }
         }
+        // The seams' places, every one (a few windows of the longest
+        // literal): one kept only by count could be the earliest of all.
         let b = text.as_bytes();
         for &seam in seams {
             let lo = seam.saturating_sub(self.max_len.saturating_sub(1));
@@ -273,6 +320,9 @@ impl RegexGate {
             occurrences(dfa, &b[lo.min(hi)..hi], &mut |pid, start| {
                 let regex = self.owners[pid];
                 out.found.push((regex, self.run_from(regex, lo + start)));
+                if let Some(count) = out.count.get_mut(regex as usize) {
+                    *count = count.saturating_add(1);
+                }
             });
         }
         out.settle();
@@ -315,11 +365,12 @@ impl RegexGate {
                         .count();
                     let places = &found[next_found..next_found + run];
                     next_found += run;
+                    let overflows = starts.overflows(r);
                     (
                         r,
                         regexes
                             .get(r)
-                            .and_then(|re| self.first_at(re, r, text, places)),
+                            .and_then(|re| self.first_at(re, r, text, places, overflows)),
                     )
                 }
             };
@@ -330,19 +381,27 @@ impl RegexGate {
     }
 
     /// The first match of `re` (regex `index`), given the places its gate
-    /// literals say it may match from (sorted, not empty).
+    /// literals say it may match from (sorted, not empty), and whether more
+    /// were found than kept.
     fn first_at(
         &self,
         re: &Regex,
         index: usize,
         text: &str,
         places: &[(u32, usize)],
+        overflows: bool,
     ) -> Option<Match> {
-        let from = places.first()?.1;
-        let input = Input::new(text).range(from..);
-        if self.inside.get(index).copied().unwrap_or(true) || places.len() > MAX_ANCHORED_TRIES {
-            return re.search(&input);
+        let first = places.first()?.1;
+        if self.inside.get(index).copied().unwrap_or(true) {
+            return re.search(&Input::new(text).range(first..));
         }
+        if overflows || places.len() > MAX_ANCHORED_TRIES {
+            // The first place kept is the first found by end; any other
+            // ends no earlier, so starts at most a literal's length before.
+            let from = floor_char_boundary(text, first.saturating_sub(self.max_len));
+            return re.search(&Input::new(text).range(from..));
+        }
+        let input = Input::new(text).range(first..);
         let input = input.anchored(Anchored::Yes);
         places.iter().find_map(|&(_, at)| {
             let mut input = input.clone();
@@ -356,6 +415,14 @@ impl RegexGate {
     pub(crate) fn gated_count(&self) -> usize {
         self.inside.len() - self.always.len()
     }
+}
+
+/// `at`, or the char boundary before it.
+fn floor_char_boundary(text: &str, mut at: usize) -> usize {
+    while at > 0 && !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
 }
 
 /// Calls `f(literal, start)` for every occurrence of every literal of `dfa` in
