@@ -21,6 +21,10 @@
 //!   too, so the joined text is read again.) The common-word counts (words are runs of lowercase ASCII letters) add
 //!   up; the spaced-letter check's automaton is back at its start after a
 //!   newline, so the joined text looks spaced when a part does.
+//! * A word is mended (split fragments joined, `derive::mend`) only from
+//!   fragments at most four apart and within a bounded reach: when no part
+//!   had a word mended, the joined text can have one only across a seam, so
+//!   only the bytes around each seam are read again.
 //! * Encoded runs never hold a newline, so the joined text holds a run only
 //!   when a part does; backslash escapes are counted over the whole text, so
 //!   a part with a backslash sends the joined text to the full decoder.
@@ -33,7 +37,7 @@
 
 use super::fold::{self, Fold};
 use super::map::MapBuilder;
-use super::{Facts, Normalizer, Views};
+use super::{Facts, Normalizer, Views, derive};
 
 impl Normalizer {
     /// [`Normalizer::views`] of `joined`, the texts of `parts` joined with a
@@ -47,6 +51,7 @@ impl Normalizer {
         let mut text = String::with_capacity(lengths);
         let mut map = MapBuilder::with_capacity(parts.len() * 2);
         let mut known = Facts::default();
+        let mut seams = Vec::with_capacity(parts.len());
         let mut at = 0;
         for (k, part) in parts.iter().enumerate() {
             if k > 0 {
@@ -79,6 +84,7 @@ impl Normalizer {
                 }
             }
             let folded = part.folded();
+            seams.push(text.len());
             text.push_str(&folded.text);
             map.append_shifted(&folded.map, at);
             let f = &part.facts;
@@ -89,8 +95,10 @@ impl Normalizer {
             known.spaced |= f.spaced;
             known.readings = known.readings.add(f.readings);
             known.payloads |= f.payloads;
+            known.mended |= f.mended;
             at += part.original_len + 1;
         }
+        known.mended = known.mended || mends_across_seams(&text, &seams[1..]);
         let base = Fold {
             text,
             map: map.finish(),
@@ -98,6 +106,19 @@ impl Normalizer {
         };
         self.views_with(joined, base, Some(&known))
     }
+}
+
+/// Whether a word of the joined folded text `text` may be mended across one
+/// of its `seams` (where a part's folded text starts): read around each seam
+/// only ([`derive::mends_within`] may say yes for nothing, never no for a
+/// mend).
+fn mends_across_seams(text: &str, seams: &[usize]) -> bool {
+    seams.iter().any(|&s| {
+        derive::mends_within(
+            text,
+            s.saturating_sub(derive::SEAM_REACH)..s + derive::SEAM_REACH,
+        )
+    })
 }
 
 #[cfg(test)]
@@ -142,6 +163,13 @@ mod tests {
         "h4x",
         "i g n o r e",
         "i.g.n",
+        "ig nore",
+        "ig",
+        "nore",
+        "pre vious",
+        "in struc",
+        "tions",
+        "-",
         "the",
         "ur",
         "you and the",

@@ -155,6 +155,37 @@ impl MapBuilder {
         }
     }
 
+    /// Records the pieces of `map` that cover its output bytes `r`, cut to
+    /// them: the calls that would build a map of that slice of the view
+    /// (a view with some of its bytes left out is built from the slices it
+    /// keeps). A slice of an atomic piece stays atomic, mapping to the whole
+    /// original range.
+    pub(crate) fn append_range(&mut self, map: &OffsetMap, r: Range<usize>) {
+        let end = r.end.min(map.out_len);
+        if r.start >= end {
+            return;
+        }
+        let first = map
+            .pieces
+            .partition_point(|p| p.out <= r.start)
+            .saturating_sub(1);
+        for (k, p) in map.pieces.iter().enumerate().skip(first) {
+            if p.out >= end {
+                break;
+            }
+            let out_end = map.pieces.get(k + 1).map_or(map.out_len, |next| next.out);
+            let (from, to) = (p.out.max(r.start), out_end.min(end));
+            if from >= to {
+                continue;
+            }
+            if p.linear {
+                self.linear(p.orig + (from - p.out), to - from);
+            } else {
+                self.atomic(p.orig..p.orig_end, to - from);
+            }
+        }
+    }
+
     pub(crate) fn finish(self) -> OffsetMap {
         OffsetMap {
             pieces: self.pieces,

@@ -34,6 +34,10 @@
 //!   guidelines`).
 //! * [`ViewKind::Joined`]: single letters spaced by blanks or punctuation joined
 //!   (`i.g.n.o.r.e`, `i:g:n:o:r:e`, `\忽\略\之\前`).
+//! * [`ViewKind::Mended`]: words split into two to four fragments by a blank,
+//!   hyphen, dot or underscore mended (`ig nore all pre vious in struc tions`),
+//!   when they spell a rule pack word of six letters or more and a fragment
+//!   is no word itself (`can not` stays). Offered only when a word was mended.
 //! * [`ViewKind::Rot13`], [`ViewKind::Reversed`]: offered only when the text reads
 //!   better that way, as English or another Latin-script language of the rule packs
 //!   (a count of common words), to keep cost and false positives down.
@@ -83,7 +87,7 @@ pub use model::{MODEL_TEXT_ID, model_text_into, warm_model_text};
 /// Version of the hardened views' folding rules; part of every fingerprint that
 /// depends on them (compiled rule sets, and through [`Normalizer::settings`] the L0
 /// key), so changing normalization invalidates both.
-pub const NORMALIZER_VERSION: u32 = 8;
+pub const NORMALIZER_VERSION: u32 = 9;
 
 /// Upper bound on decoded bytes per text: decoding is a rescan, not a second body.
 pub const DEFAULT_MAX_DECODED_BYTES: usize = 64 * 1024;
@@ -107,6 +111,8 @@ pub enum ViewKind {
     LeetL,
     /// Spaced or dotted single letters joined.
     Joined,
+    /// Words split into fragments by blanks mended (`ig nore` -> `ignore`).
+    Mended,
     /// The folded text in ROT13.
     Rot13,
     /// The folded text reversed.
@@ -137,6 +143,7 @@ impl ViewKind {
             ViewKind::Leet => "leet",
             ViewKind::LeetL => "leet_l",
             ViewKind::Joined => "joined",
+            ViewKind::Mended => "mended",
             ViewKind::Rot13 => "rot13",
             ViewKind::Reversed => "reversed",
             ViewKind::Base64 => "base64",
@@ -224,6 +231,9 @@ struct Facts {
     /// The text holds an encoded run that was decoded, or a backslash (its
     /// escapes count across a joined text).
     payloads: bool,
+    /// A word of the folded text was mended ([`ViewKind::Mended`]); for a
+    /// joined text, of a part or across a seam (`joined.rs`).
+    mended: bool,
 }
 
 impl Views {
@@ -495,7 +505,12 @@ fn text_views(
     }
 
     // ROT13 and reversal: only when the text reads better that way (common words).
-    let readings = known.map_or_else(|| derive::readings(&views[first].text), |k| k.readings);
+    // The same walk over the words collects where a split word may be mended.
+    let mut junctions = Vec::new();
+    let readings = known.map_or_else(
+        || derive::readings_and_junctions(&views[first].text, &mut junctions),
+        |k| k.readings,
+    );
     facts.readings = readings;
     if readings.favours(readings.rot13) {
         // Rotated as written, then folded: a letter that folding brings to ASCII
@@ -529,6 +544,25 @@ fn text_views(
         let map = remap(map, t.len());
         views.push(View {
             kind: ViewKind::Concatenated,
+            text: t,
+            skeleton: false,
+            map,
+            delta: None,
+        });
+    }
+
+    // Words split into fragments by blanks, mended. Shorter than the folded
+    // text, so not a delta view: offered only when a word was mended.
+    let mended = match known {
+        Some(k) if !k.mended => None,
+        Some(_) => derive::mend_split_words(&views[first].text, &views[first].map),
+        None => derive::mend_at(&views[first].text, &views[first].map, &junctions),
+    };
+    if let Some((t, map)) = mended {
+        facts.mended = true;
+        let map = remap(map, t.len());
+        views.push(View {
+            kind: ViewKind::Mended,
             text: t,
             skeleton: false,
             map,

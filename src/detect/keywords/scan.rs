@@ -49,6 +49,7 @@ fn runs_patterns(kind: ViewKind) -> bool {
             | ViewKind::Tags
             | ViewKind::Selectors
             | ViewKind::Concatenated
+            | ViewKind::Mended
     )
 }
 

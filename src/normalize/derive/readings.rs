@@ -2,6 +2,7 @@
 //! count that decides whether either is worth a view.
 
 use super::common_words::COMMON_WORDS;
+use super::mend::{is_split_separator, junction_bits, junction_may_mend};
 use crate::normalize::map::{MapBuilder, OffsetMap};
 
 /// ROT13 of the ASCII letters; same length, so the map is shared.
@@ -124,7 +125,16 @@ pub(crate) struct Readings {
 /// Reads the ASCII words of a folded text three ways ([`COMMON_WORDS`]) to decide whether a rot13 or
 /// a reversed view is worth scanning (keeps cost and false positives down).
 /// One table probe per word.
+#[cfg(test)]
 pub(crate) fn readings(text: &str) -> Readings {
+    readings_and_junctions(text, &mut Vec::new())
+}
+
+/// [`readings`], and on the same walk the junctions where a word split into
+/// fragments may be mended ([`junction_may_mend`], tried where a word ends),
+/// pushed onto `junctions` in order: the mended view's per-word test costs a
+/// few instructions per word this way, and a text with none reads no further.
+pub(crate) fn readings_and_junctions(text: &str, junctions: &mut Vec<usize>) -> Readings {
     let table = &*READINGS;
     let mut r = Readings::default();
     // The word's bytes are packed as they go by, as [`word_key`] packs them,
@@ -146,7 +156,9 @@ pub(crate) fn readings(text: &str) -> Readings {
             }
         }
     };
-    for &b in text.as_bytes() {
+    let bytes = text.as_bytes();
+    let bits = junction_bits();
+    for (i, &b) in bytes.iter().enumerate() {
         if b.is_ascii_lowercase() {
             if len < 8 {
                 lo |= u64::from(b) << (8 * len);
@@ -156,6 +168,11 @@ pub(crate) fn readings(text: &str) -> Readings {
             len += 1;
         } else if len > 0 {
             count(lo, hi, len);
+            // Most words end at a space before another word: the separator
+            // is tested here, the rest only then.
+            if is_split_separator(b) && junction_may_mend(bits, bytes, i, len) {
+                junctions.push(i);
+            }
             (lo, hi, len) = (0, 0, 0);
         }
     }

@@ -18,6 +18,12 @@ mod lexicon {
 static LEXICON: LazyLock<HashSet<&'static str>> =
     LazyLock::new(|| lexicon::LEXICON_WORDS.iter().copied().collect());
 
+/// The lexicon's words (see [`LEXICON`]), for the view that mends words
+/// split into fragments (`super::mend`), which reads them into its own table.
+pub(super) fn lexicon_words() -> &'static [&'static str] {
+    lexicon::LEXICON_WORDS
+}
+
 /// Builds [`LEXICON`] now (see `normalize::warm_tables`).
 pub(super) fn warm() {
     LazyLock::force(&LEXICON);

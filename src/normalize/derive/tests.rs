@@ -7,6 +7,8 @@
 use proptest::prelude::*;
 
 use super::leet::{LEET_FOLD_MAX_WORD, LeetWord, any_mixed_word, leet_words};
+use super::mend::{MendWork, dropped_separators, junctions};
+use super::readings::readings_and_junctions;
 use super::spaced::looks_spaced;
 
 /// The spaced-letters test as it was written before the automaton: a walk
@@ -212,5 +214,49 @@ fn the_pre_checks_see_the_evasions() {
     }
     for t in ["2024", "3.14", "hello world", "a 1 b", "x-y"] {
         assert!(!any_mixed_word(t.as_bytes()), "{t:?}");
+    }
+}
+
+/// Pieces of texts for the split-word tests: fragments of attack words, real
+/// words, one-letter words, separators and what fences a fragment.
+const SPLIT_PIECES: &[&str] = &[
+    "ig", "nore", "ignore", "pre", "vious", "in", "struc", "tions", "sys", "tem", "dis", "regard",
+    "jail", "break", "over", "ride", "re", "veal", "a", "i", "s", "the", "any", "one", "can",
+    "not", " ", " ", " ", "-", ".", "_", "  ", "1", "'", "ж", "\n",
+];
+
+fn split_text() -> impl Strategy<Value = String> {
+    proptest::collection::vec(proptest::sample::select(SPLIT_PIECES), 0..24)
+        .prop_map(|p| p.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2048))]
+    /// The common-word walk collects exactly the junctions the plain walk finds.
+    #[test]
+    fn the_word_walk_collects_every_junction(text in split_text()) {
+        let mut walked = Vec::new();
+        readings_and_junctions(&text, &mut walked);
+        prop_assert_eq!(walked, junctions(text.as_bytes()));
+    }
+
+    /// A junction the letter-quadruple test turns away lies inside no mend:
+    /// mending from every separator between two letters drops the same
+    /// separators as mending from the junctions the test passes.
+    #[test]
+    fn the_junction_test_turns_away_no_mend(text in split_text()) {
+        let b = text.as_bytes();
+        let every: Vec<usize> = (1..b.len().saturating_sub(1))
+            .filter(|&i| {
+                matches!(b[i], b' ' | b'-' | b'.' | b'_')
+                    && b[i - 1].is_ascii_lowercase()
+                    && b[i + 1].is_ascii_lowercase()
+            })
+            .collect();
+        let mut work = MendWork::default();
+        prop_assert_eq!(
+            dropped_separators(b, &every, &mut work),
+            dropped_separators(b, &junctions(b), &mut work)
+        );
     }
 }
