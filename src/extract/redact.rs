@@ -71,15 +71,16 @@ pub(crate) fn placeholders(
     // Overlapping spans merge into one, named after the longest original span.
     let mut merged: Vec<(usize, Range<usize>, &Arc<str>, usize)> = Vec::with_capacity(order.len());
     for r in order {
-        if let Some(last) = merged.last_mut() {
-            if last.0 == r.segment && r.span.start < last.1.end {
-                last.1.end = last.1.end.max(r.span.end);
-                if r.span.len() > last.3 {
-                    last.2 = &r.kind;
-                    last.3 = r.span.len();
-                }
-                continue;
+        if let Some(last) = merged.last_mut()
+            && last.0 == r.segment
+            && r.span.start < last.1.end
+        {
+            last.1.end = last.1.end.max(r.span.end);
+            if r.span.len() > last.3 {
+                last.2 = &r.kind;
+                last.3 = r.span.len();
             }
+            continue;
         }
         merged.push((r.segment, r.span.clone(), &r.kind, r.span.len()));
     }

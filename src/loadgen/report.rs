@@ -192,7 +192,7 @@ impl BenchReport {
 
 /// `2048` as `2k`, `65536` as `64k`, others in bytes.
 pub fn size_label(bytes: usize) -> String {
-    if bytes >= 1024 && bytes % 1024 == 0 {
+    if bytes >= 1024 && bytes.is_multiple_of(1024) {
         format!("{}k", bytes / 1024)
     } else {
         format!("{bytes}")

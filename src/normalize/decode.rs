@@ -137,7 +137,10 @@ pub(crate) fn decode_runs(text: &str, max_runs: usize, max_bytes: usize) -> Vec<
         if run.len() < MIN_BASE64_RUN.min(MIN_HEX_RUN) {
             continue;
         }
-        if run.len() >= MIN_HEX_RUN && run.len() % 2 == 0 && run.iter().all(u8::is_ascii_hexdigit) {
+        if run.len() >= MIN_HEX_RUN
+            && run.len().is_multiple_of(2)
+            && run.iter().all(u8::is_ascii_hexdigit)
+        {
             if let Some(t) = hex::decode(run).ok().and_then(plausible_text) {
                 let d = Decoded {
                     encoding: Encoding::Hex,

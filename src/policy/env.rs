@@ -80,11 +80,10 @@ fn find_key<'a>(table: &'a Table, flat: &str) -> Option<(Vec<String>, &'a Value)
             flat.strip_prefix(key.as_str())
                 .and_then(|r| r.strip_prefix('_')),
             value,
-        ) {
-            if let Some((mut path, found)) = find_key(inner, rest) {
-                path.insert(0, key.clone());
-                return Some((path, found));
-            }
+        ) && let Some((mut path, found)) = find_key(inner, rest)
+        {
+            path.insert(0, key.clone());
+            return Some((path, found));
         }
     }
     None

@@ -51,14 +51,14 @@ pub fn layer_checks(config: &Config, invalid: &mut dyn FnMut(String, String)) {
         }
     }
     let redis = &config.cache.redis;
-    if redis.enabled {
-        if let Err(error) = VerdictCache::check_tls(&redis_options(redis)) {
-            invalid(error.key.into(), error.problem);
-        }
+    if redis.enabled
+        && let Err(error) = VerdictCache::check_tls(&redis_options(redis))
+    {
+        invalid(error.key.into(), error.problem);
     }
-    if !redis.pseudonym_key_file.is_empty() {
-        if let Err(error) = PseudonymKey::load(&redis.pseudonym_key_file) {
-            invalid(PSEUDONYM_KEY_SETTING.into(), error.problem);
-        }
+    if !redis.pseudonym_key_file.is_empty()
+        && let Err(error) = PseudonymKey::load(&redis.pseudonym_key_file)
+    {
+        invalid(PSEUDONYM_KEY_SETTING.into(), error.problem);
     }
 }

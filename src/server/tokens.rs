@@ -51,10 +51,10 @@ impl ConfEntry {
     /// The route policy under `runtime`, resolving again after a reload.
     pub fn policy(&self, runtime: &Runtime) -> Option<Result<RoutePolicy, ResolveError>> {
         let route = self.route.as_ref()?;
-        if let Some(cached) = self.resolved.load().as_ref() {
-            if cached.0 == runtime.generation {
-                return Some(Ok(cached.1.clone()));
-            }
+        if let Some(cached) = self.resolved.load().as_ref()
+            && cached.0 == runtime.generation
+        {
+            return Some(Ok(cached.1.clone()));
         }
         let resolved = runtime.resolve(route);
         if let Ok(policy) = &resolved {

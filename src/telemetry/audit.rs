@@ -61,12 +61,12 @@ pub fn audit(event: &AuditEvent<'_>) {
             rule_ids.push(&*finding.rule_id);
         }
     }
-    if let Verdict::Block(b) | Verdict::Shadow(ShadowOutcome::WouldBlock(b)) = &decision.verdict {
-        if let Some(category) = b.category.as_deref() {
-            if !categories.contains(&category) && !pii.contains_key(category) {
-                categories.push(category);
-            }
-        }
+    if let Verdict::Block(b) | Verdict::Shadow(ShadowOutcome::WouldBlock(b)) = &decision.verdict
+        && let Some(category) = b.category.as_deref()
+        && !categories.contains(&category)
+        && !pii.contains_key(category)
+    {
+        categories.push(category);
     }
     if let Verdict::Redact(r) = &decision.verdict {
         for (kind, n) in &r.counts {

@@ -238,10 +238,10 @@ impl RedisProcess {
             if process.ping() {
                 return process;
             }
-            if let Some(child) = process.child.as_mut() {
-                if let Ok(Some(status)) = child.try_wait() {
-                    panic!("redis-server exited ({status}): {}", process.log());
-                }
+            if let Some(child) = process.child.as_mut()
+                && let Ok(Some(status)) = child.try_wait()
+            {
+                panic!("redis-server exited ({status}): {}", process.log());
             }
             assert!(
                 Instant::now() < deadline,

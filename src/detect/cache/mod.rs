@@ -164,12 +164,12 @@ impl VerdictCache {
             telemetry::record_cache_hit("memory");
             return Some(verdict);
         }
-        if let Some(remote) = &self.remote {
-            if let Some(verdict) = remote.get(key).await {
-                telemetry::record_cache_hit("redis");
-                memory.put(*key, verdict.clone());
-                return Some(verdict);
-            }
+        if let Some(remote) = &self.remote
+            && let Some(verdict) = remote.get(key).await
+        {
+            telemetry::record_cache_hit("redis");
+            memory.put(*key, verdict.clone());
+            return Some(verdict);
         }
         telemetry::record_cache_miss();
         None

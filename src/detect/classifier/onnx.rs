@@ -69,7 +69,7 @@ pub(crate) struct Tensor {
 impl Tensor {
     /// The values as f32 when the tensor is FLOAT.
     pub(crate) fn f32s(&self) -> Option<Vec<f32>> {
-        (self.data_type == FLOAT && self.raw.len() % 4 == 0).then(|| {
+        (self.data_type == FLOAT && self.raw.len().is_multiple_of(4)).then(|| {
             self.raw
                 .chunks_exact(4)
                 .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
@@ -79,7 +79,7 @@ impl Tensor {
 
     /// The values as i64 when the tensor is INT64.
     pub(crate) fn i64s(&self) -> Option<Vec<i64>> {
-        (self.data_type == INT64 && self.raw.len() % 8 == 0).then(|| {
+        (self.data_type == INT64 && self.raw.len().is_multiple_of(8)).then(|| {
             self.raw
                 .chunks_exact(8)
                 .map(|c| i64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]))

@@ -94,12 +94,12 @@ fn gemini_part(w: &mut Walker, p: &Node<'_>, role: Role) -> Result<(), ExtractEr
         ("code_execution_result", "output", Role::Tool),
     ];
     for (outer, inner, inner_role) in nested {
-        if let Some(Node::Obj(obj)) = get(map, outer) {
-            if let Some(v) = get(obj, inner) {
-                w.at(key(outer), |w| {
-                    w.at(key(inner), |w| w.all_strings(v, inner_role))
-                })?;
-            }
+        if let Some(Node::Obj(obj)) = get(map, outer)
+            && let Some(v) = get(obj, inner)
+        {
+            w.at(key(outer), |w| {
+                w.at(key(inner), |w| w.all_strings(v, inner_role))
+            })?;
         }
     }
     Ok(())

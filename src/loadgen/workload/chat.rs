@@ -44,7 +44,7 @@ pub fn chat_body(filler: &[String], last: &str, size: usize, rng: &mut SplitMix)
             text.push_str(&filler[rng.below(filler.len())]);
         }
         truncate_at_char(&mut text, room);
-        let role = if turns.len() % 2 == 0 {
+        let role = if turns.len().is_multiple_of(2) {
             "user"
         } else {
             "assistant"

@@ -401,10 +401,10 @@ impl AnswerStream {
                 if n == next {
                     self.kinds[k].1 = next;
                 }
-                if let Some(text) = self.texts.get_mut(&segment) {
-                    if text.redact(finding.span.clone(), format!("[{kind}_{n}]")) {
-                        self.kinds[k].2 += 1;
-                    }
+                if let Some(text) = self.texts.get_mut(&segment)
+                    && text.redact(finding.span.clone(), format!("[{kind}_{n}]"))
+                {
+                    self.kinds[k].2 += 1;
                 }
             }
             PiiAction::Block | PiiAction::Log => {}

@@ -52,10 +52,10 @@ impl AnswerStream {
     pub(super) fn write(&mut self, held: &Held) -> Result<Vec<u8>, ()> {
         let mut changes = Vec::new();
         for (i, (part, (segment, span))) in held.event.parts.iter().zip(&held.spans).enumerate() {
-            if let Some(text) = self.texts.get_mut(segment) {
-                if let Some(new) = text.rewrite(&part.text, span.clone()) {
-                    changes.push((i, new));
-                }
+            if let Some(text) = self.texts.get_mut(segment)
+                && let Some(new) = text.rewrite(&part.text, span.clone())
+            {
+                changes.push((i, new));
             }
         }
         held.event.rewrite(&changes).map_err(|_| ())

@@ -48,10 +48,10 @@ fn text_of(released: &[u8]) -> String {
         let Some(data) = line.strip_prefix("data: ") else {
             continue;
         };
-        if let Ok(doc) = serde_json::from_str::<serde_json::Value>(data) {
-            if let Some(t) = doc["choices"][0]["delta"]["content"].as_str() {
-                text.push_str(t);
-            }
+        if let Ok(doc) = serde_json::from_str::<serde_json::Value>(data)
+            && let Some(t) = doc["choices"][0]["delta"]["content"].as_str()
+        {
+            text.push_str(t);
         }
     }
     text

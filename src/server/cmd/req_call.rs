@@ -202,17 +202,17 @@ pub(super) async fn scan(
         direction: Direction::Request,
     };
     let decision = shared.scans.decide(job).await;
-    if let Verdict::Redact(redaction) = &decision.verdict {
-        if !redaction.originals.0.is_empty() {
-            match key {
-                Some(key) => shared.pseudonyms.put(
-                    key,
-                    Pseudonyms::from_pairs(redaction.originals.0.iter().cloned()),
-                ),
-                None => tracing::warn!(
-                    "reversible redaction without an APISIX request_id; placeholders stay"
-                ),
-            }
+    if let Verdict::Redact(redaction) = &decision.verdict
+        && !redaction.originals.0.is_empty()
+    {
+        match key {
+            Some(key) => shared.pseudonyms.put(
+                key,
+                Pseudonyms::from_pairs(redaction.originals.0.iter().cloned()),
+            ),
+            None => tracing::warn!(
+                "reversible redaction without an APISIX request_id; placeholders stay"
+            ),
         }
     }
     decision

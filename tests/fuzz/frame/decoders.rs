@@ -28,14 +28,14 @@ pub fn decode_everything(ty: u8, payload: &[u8]) {
                 "{decoded:?} re-decoded as {again:?}"
             );
         }
-        if let Ok(reply) = peer::decode_reply(t, payload) {
-            if let Some(msg) = runner_msg_of(&reply) {
-                let frame = encode_runner_msg(&mut fbb, &msg).expect("checked encodable");
-                let again = parse_frame(&frame).expect("a whole frame");
-                let again = peer::decode_reply(again.ty, again.payload)
-                    .unwrap_or_else(|e| panic!("re-encoded {msg:?} does not decode: {e}"));
-                assert_eq!(again, expected_reply(&msg), "{reply:?} re-encoded");
-            }
+        if let Ok(reply) = peer::decode_reply(t, payload)
+            && let Some(msg) = runner_msg_of(&reply)
+        {
+            let frame = encode_runner_msg(&mut fbb, &msg).expect("checked encodable");
+            let again = parse_frame(&frame).expect("a whole frame");
+            let again = peer::decode_reply(again.ty, again.payload)
+                .unwrap_or_else(|e| panic!("re-encoded {msg:?} does not decode: {e}"));
+            assert_eq!(again, expected_reply(&msg), "{reply:?} re-encoded");
         }
     }
     let _ = peer::peek_req_call_action(payload);

@@ -89,10 +89,10 @@ impl JStr {
         use std::fmt::Write;
         out.push('"');
         for (i, c) in self.text.chars().enumerate() {
-            if let Escape::Lone(at, unit) = self.escape {
-                if at == i {
-                    let _ = write!(out, "\\u{unit:04x}");
-                }
+            if let Escape::Lone(at, unit) = self.escape
+                && at == i
+            {
+                let _ = write!(out, "\\u{unit:04x}");
             }
             let escape_all = match self.escape {
                 Escape::All => true,
@@ -116,10 +116,10 @@ impl JStr {
                 c => out.push(c),
             }
         }
-        if let Escape::Lone(at, unit) = self.escape {
-            if at >= self.text.chars().count() {
-                let _ = write!(out, "\\u{unit:04x}");
-            }
+        if let Escape::Lone(at, unit) = self.escape
+            && at >= self.text.chars().count()
+        {
+            let _ = write!(out, "\\u{unit:04x}");
         }
         out.push('"');
     }

@@ -79,7 +79,7 @@ fn damaged_graphs_are_refused_without_panicking() {
         state ^= state << 17;
         let mut damaged = bytes.clone();
         let tail = 4096.min(damaged.len());
-        let at = if state % 2 == 0 {
+        let at = if state.is_multiple_of(2) {
             damaged.len() - 1 - (state as usize >> 8) % tail
         } else {
             (state as usize >> 8) % damaged.len()

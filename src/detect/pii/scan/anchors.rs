@@ -84,10 +84,10 @@ pub(super) fn each_anchor(
     let mut ahead = Ahead::Unknown;
     let mut cursor = 0;
     loop {
-        if let Ahead::Found(m) = ahead {
-            if m.start() < cursor {
-                ahead = Ahead::Unknown;
-            }
+        if let Ahead::Found(m) = ahead
+            && m.start() < cursor
+        {
+            ahead = Ahead::Unknown;
         }
         if let Ahead::Unknown = ahead {
             let input = aho_corasick::Input::new(b).range(cursor..);

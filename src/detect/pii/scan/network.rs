@@ -35,16 +35,16 @@ pub(super) fn ip6_or_mac(b: &[u8], start: usize, end: usize, hits: &mut Vec<Hit>
         return false;
     }
     let tok = &b[start..end];
-    if let Some(mac_end) = mac_len(tok) {
-        if mac_end == tok.len() {
-            hits.push(Hit {
-                ty: PiiType::MacAddress,
-                rule: "pii.mac_address",
-                start,
-                end,
-            });
-            return true;
-        }
+    if let Some(mac_end) = mac_len(tok)
+        && mac_end == tok.len()
+    {
+        hits.push(Hit {
+            ty: PiiType::MacAddress,
+            rule: "pii.mac_address",
+            start,
+            end,
+        });
+        return true;
     }
     let colons = tok.iter().filter(|&&c| c == b':').count();
     if colons < 2 || tok.contains(&b'-') {

@@ -311,13 +311,15 @@ fn classify(b: &[u8], run: &Run, ext_end: Option<usize>, hits: &mut Vec<Hit>) {
             }
             return;
         }
-        if nd == 6 && run.ngroups <= 3 && s >= 3 && b[s - 1] == b' ' {
-            if let Some(end) = nino_at(b, s - 3) {
-                if !word_before(b, s - 3) {
-                    push(hits, PiiType::UkNino, "pii.uk_nino", s - 3, end);
-                    return;
-                }
-            }
+        if nd == 6
+            && run.ngroups <= 3
+            && s >= 3
+            && b[s - 1] == b' '
+            && let Some(end) = nino_at(b, s - 3)
+            && !word_before(b, s - 3)
+        {
+            push(hits, PiiType::UkNino, "pii.uk_nino", s - 3, end);
+            return;
         }
     }
     // The phone found last, if one of the last hits: a list's entries vouch for each other.

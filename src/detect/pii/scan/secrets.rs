@@ -242,15 +242,15 @@ pub(super) fn generic_secret_at(b: &[u8], i: usize, hits: &mut Vec<Hit>) {
     if !SECRET_NAMES.iter().any(|k| contains(name, k)) {
         return;
     }
-    if let Some((start, end)) = assigned_value(b, i) {
-        if looks_secret(&b[start..end]) {
-            hits.push(Hit {
-                ty: PiiType::GenericSecret,
-                rule: "pii.generic_secret",
-                start,
-                end,
-            });
-        }
+    if let Some((start, end)) = assigned_value(b, i)
+        && looks_secret(&b[start..end])
+    {
+        hits.push(Hit {
+            ty: PiiType::GenericSecret,
+            rule: "pii.generic_secret",
+            start,
+            end,
+        });
     }
 }
 
