@@ -27,6 +27,8 @@ use regex_automata::{Anchored, Input, Match};
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
 use regex_syntax::hir::{Class, Hir, HirKind};
 
+use super::scan::floor_char_boundary;
+
 /// Where each rule regex has to be run on one text.
 #[derive(Debug)]
 pub(crate) struct RegexGate {
@@ -256,9 +258,15 @@ impl RegexGate {
         }
     }
 
+    /// Is `regex` gated on literals its matches contain somewhere (so a
+    /// literal found means a search from the text's start)?
+    fn is_inside(&self, regex: usize) -> bool {
+        self.inside.get(regex).copied().unwrap_or(false)
+    }
+
     /// Where a gate literal of `regex` found at `start` says to run it from.
     fn run_from(&self, regex: u32, start: usize) -> usize {
-        if self.inside.get(regex as usize).copied().unwrap_or(false) {
+        if self.is_inside(regex as usize) {
             0
         } else {
             start
@@ -273,8 +281,8 @@ impl RegexGate {
         };
         occurrences(dfa, text.as_bytes(), &mut |pid, start| {
             let regex = self.owners[pid];
-            let once = self.inside.get(regex as usize).copied().unwrap_or(false);
-            out.record(regex, self.run_from(regex, start), once);
+            let once = self.is_inside(regex as usize);
+            out.record(regex, if once { 0 } else { start }, once);
         });
         out.settle();
     }
@@ -392,7 +400,7 @@ impl RegexGate {
         overflows: bool,
     ) -> Option<Match> {
         let first = places.first()?.1;
-        if self.inside.get(index).copied().unwrap_or(true) {
+        if self.is_inside(index) {
             return re.search(&Input::new(text).range(first..));
         }
         if overflows || places.len() > MAX_ANCHORED_TRIES {
@@ -415,14 +423,6 @@ impl RegexGate {
     pub(crate) fn gated_count(&self) -> usize {
         self.inside.len() - self.always.len()
     }
-}
-
-/// `at`, or the char boundary before it.
-fn floor_char_boundary(text: &str, mut at: usize) -> usize {
-    while at > 0 && !text.is_char_boundary(at) {
-        at -= 1;
-    }
-    at
 }
 
 /// Calls `f(literal, start)` for every occurrence of every literal of `dfa` in

@@ -577,8 +577,9 @@ fn focus_distances(text: &str, hits: &[TermHit], focus: &[usize]) -> Vec<usize> 
     hit_w
 }
 
-/// `at`, or the char boundary before it, at most the text's length.
-fn floor_char_boundary(text: &str, at: usize) -> usize {
+/// `at`, or the char boundary before it, at most the text's length: where a
+/// window or a search that must not split a character starts.
+pub(super) fn floor_char_boundary(text: &str, at: usize) -> usize {
     let mut at = at.min(text.len());
     while !text.is_char_boundary(at) {
         at -= 1;
