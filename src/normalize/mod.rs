@@ -7,7 +7,7 @@
 //!
 //! | view | built by | read by | why this shape |
 //! | --- | --- | --- | --- |
-//! | [`Views`] (the hardened views, [`ViewKind`]) | [`Normalizer::views`] | L1 keyword rules (and rule phrases, [`fold_phrase`]); L2 also scores the leetspeak and joined views | undo evasions so a rule is written once in plain form; offsets map back for findings |
+//! | [`Views`] (the hardened views, [`ViewKind`]) | [`Normalizer::views`] | L1 keyword rules (and rule phrases, [`fold_phrase`]); L2 also scores the leetspeak, joined and mended views | undo evasions so a rule is written once in plain form; offsets map back for findings |
 //! | [`DigitView`] | [`DigitView::new`] | L1.5 PII shield | numbers read however they were spelled, every other character as written (case, scripts); plain text borrowed |
 //! | the model text | [`model_text_into`] | L2 classifier (n-grams and tokenizer) | exactly the text the model was trained on ([`MODEL_TEXT_ID`], `models/train/featurize.py`) |
 //! | [`CompactView`] | [`CompactView::new`] | answers: the canary check (`detect/output`) | letters and digits only, so a canary copied with any separators between its characters is still found |
@@ -38,6 +38,8 @@
 //!   hyphen, dot or underscore mended (`ig nore all pre vious in struc tions`),
 //!   when they spell a rule pack word of six letters or more and a fragment
 //!   is no word itself (`can not` stays). Offered only when a word was mended.
+//!   [`ViewKind::MendedLeet`]: the same mend of the leetspeak reading (or of
+//!   the skeleton when there is none): `1gn ore prev1ous`, `іg nore`.
 //! * [`ViewKind::Rot13`], [`ViewKind::Reversed`]: offered only when the text reads
 //!   better that way, as English or another Latin-script language of the rule packs
 //!   (a count of common words), to keep cost and false positives down.
@@ -87,7 +89,7 @@ pub use model::{MODEL_TEXT_ID, model_text_into, warm_model_text};
 /// Version of the hardened views' folding rules; part of every fingerprint that
 /// depends on them (compiled rule sets, and through [`Normalizer::settings`] the L0
 /// key), so changing normalization invalidates both.
-pub const NORMALIZER_VERSION: u32 = 9;
+pub const NORMALIZER_VERSION: u32 = 10;
 
 /// Upper bound on decoded bytes per text: decoding is a rescan, not a second body.
 pub const DEFAULT_MAX_DECODED_BYTES: usize = 64 * 1024;
@@ -113,6 +115,10 @@ pub enum ViewKind {
     Joined,
     /// Words split into fragments by blanks mended (`ig nore` -> `ignore`).
     Mended,
+    /// Words split into fragments mended in the leetspeak reading, or in the
+    /// skeleton when there is no leetspeak (`1gn ore` -> `ignore`): the two
+    /// evasions together, which neither view undoes alone.
+    MendedLeet,
     /// The folded text in ROT13.
     Rot13,
     /// The folded text reversed.
@@ -144,6 +150,7 @@ impl ViewKind {
             ViewKind::LeetL => "leet_l",
             ViewKind::Joined => "joined",
             ViewKind::Mended => "mended",
+            ViewKind::MendedLeet => "mended_leet",
             ViewKind::Rot13 => "rot13",
             ViewKind::Reversed => "reversed",
             ViewKind::Base64 => "base64",
@@ -452,6 +459,7 @@ fn text_views(
     // Leetspeak: same length as its source, so it shares the source's map and
     // records the bytes it changed (scanners rescan only around them).
     let mut scan = derive::LeetScan::default();
+    let mut leet_view = None;
     let leet = match known {
         Some(k) if !k.leet => None,
         _ => derive::leet(&views[work].text, b'i', Some(&mut scan)),
@@ -475,6 +483,7 @@ fn text_views(
                 }),
             });
         }
+        leet_view = Some(views.len());
         views.push(View {
             kind: ViewKind::Leet,
             text: t,
@@ -569,7 +578,65 @@ fn text_views(
             delta: None,
         });
     }
+
+    // The same, in the leetspeak reading (or the skeleton when no digit was
+    // read): `1gn ore prev1ous`, `іg nore` with a Cyrillic `і`. Read only
+    // when there is such a reading, which ordinary prose has not.
+    let source = leet_view.or((work != first).then_some(work));
+    let base_junctions = known.is_none().then_some(&junctions);
+    if let Some(src) = source.map(|k| &views[k])
+        && let Some((t, map)) =
+            mend_reading(src, (&views[first], first), facts.mended, base_junctions)
+    {
+        let skeleton = src.skeleton;
+        let map = remap(map, t.len());
+        views.push(View {
+            kind: ViewKind::MendedLeet,
+            text: t,
+            skeleton,
+            map,
+            delta: None,
+        });
+    }
     facts
+}
+
+/// The view `src` (a leetspeak reading or the skeleton) with its split words
+/// mended, when a word is. Read only when the reading can mend a word the
+/// folded view `folded` does not, or join one to a word it spells otherwise:
+/// the folded view had a word mended (`mended`: `ig nore prev1ous`), a
+/// fragment next to a junction holds a byte the leetspeak reading changed
+/// (`ign0 re`) or, in a skeleton, a look-alike letter (`іg nore`). Most texts
+/// with such a reading (`mp3`, `h264`, a Russian sentence) have none.
+/// `junctions` are the folded view's (at `first`) when the walk over its
+/// words found them: a leetspeak reading of it differs at a few bytes, so
+/// only the junctions around those are tested again, not the whole text.
+fn mend_reading(
+    src: &View,
+    (folded, first): (&View, usize),
+    mended: bool,
+    junctions: Option<&Vec<usize>>,
+) -> Option<(String, OffsetMap)> {
+    let text = src.text.as_bytes();
+    let delta = src.delta();
+    let leet = delta.is_some_and(|d| derive::junction_near_changes(text, &d.changed));
+    let look_alike = || {
+        let folded = folded.text.as_bytes();
+        match junctions {
+            Some(at) => derive::junction_near_non_ascii(folded, at),
+            None => derive::junction_near_non_ascii(folded, &derive::junctions(folded)),
+        }
+    };
+    if !(mended || leet || (src.skeleton && look_alike())) {
+        return None;
+    }
+    match (delta, junctions) {
+        (Some(d), Some(base)) if d.base == first => {
+            let at = derive::junctions_after_changes(text, base, &d.changed);
+            derive::mend_at(&src.text, &src.map, &at)
+        }
+        _ => derive::mend_split_words(&src.text, &src.map),
+    }
 }
 
 /// Builds the per-character tables the hardened views read (the folds of

@@ -19,7 +19,10 @@ mod tests;
 pub(crate) use common_words::COMMON_WORDS;
 pub(crate) use concat::joined_strings;
 pub(crate) use leet::{LeetScan, dense_in_spelled_words, leet};
-pub(crate) use mend::{SEAM_REACH, mend_at, mend_split_words, mends_within};
+pub(crate) use mend::{
+    SEAM_REACH, junction_near_changes, junction_near_non_ascii, junctions, junctions_after_changes,
+    mend_at, mend_split_words, mends_within,
+};
 #[cfg(test)]
 pub(crate) use readings::readings;
 pub(crate) use readings::{Readings, readings_and_junctions, reversed, rot13};
