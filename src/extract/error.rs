@@ -34,6 +34,12 @@ pub enum ExtractError {
         /// Column of the first syntax error (1-based; 0 when unknown).
         column: usize,
     },
+    /// An object of the JSON body names a member twice, counting the
+    /// spellings a case-insensitive reader takes for a read key (`"content"`
+    /// and `"Content"`): upstream readers disagree on which one counts, so
+    /// the body cannot be scanned as the model would read it.
+    #[error("body names a member of one JSON object twice (readers disagree on which counts)")]
+    DuplicateKey,
     /// The body is JSON but not of the shape the named API expects.
     #[error("body is not a valid {api} request: {reason}")]
     WrongShape {

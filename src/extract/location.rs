@@ -5,6 +5,8 @@ use std::fmt;
 
 use serde_json::Value;
 
+use super::keys::canonical;
+
 /// One step from a JSON value to a child: an object key or an array index.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PathStep {
@@ -83,7 +85,20 @@ impl Location {
         let mut value = root;
         for step in &self.steps {
             value = match (step, value) {
-                (PathStep::Key(k), Value::Object(map)) => map.get_mut(k.as_ref())?,
+                (PathStep::Key(k), Value::Object(map)) => {
+                    // The walk read a key's other spellings as the key (`keys.rs`).
+                    let spelt = match map.contains_key(k.as_ref()) {
+                        true => None,
+                        false => map
+                            .keys()
+                            .find(|m| canonical(m) == Some(k.as_ref()))
+                            .cloned(),
+                    };
+                    match spelt {
+                        None => map.get_mut(k.as_ref())?,
+                        Some(spelt) => map.get_mut(&spelt)?,
+                    }
+                }
                 (PathStep::Index(i), Value::Array(items)) => items.get_mut(*i)?,
                 _ => return None,
             };

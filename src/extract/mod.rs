@@ -37,6 +37,7 @@
 
 mod error;
 mod format;
+mod keys;
 mod limits;
 mod location;
 mod node;

@@ -7,9 +7,19 @@
 //! allocates only for arrays, objects and escaped strings.
 
 use std::borrow::Cow;
+use std::collections::HashSet;
 use std::fmt;
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+
+use super::keys::canonical;
+
+/// The parse error of an object that names a member twice (after
+/// [`canonical`]); `extract` answers it with [`super::ExtractError::DuplicateKey`].
+pub(super) const DUPLICATE_KEY: &str = "an object names a member twice";
+
+/// Objects up to this many members look for a repeated name by a linear scan.
+const SMALL_OBJECT: usize = 16;
 
 /// A JSON value with borrowed strings and without number values.
 #[derive(Debug)]
@@ -22,17 +32,17 @@ pub(super) enum Node<'a> {
     Str(Cow<'a, str>),
     /// An array.
     Arr(Vec<Node<'a>>),
-    /// An object's members in document order, duplicates included.
+    /// An object's members in document order; every name once, each read
+    /// key in its documented spelling (see `keys.rs`).
     Obj(Vec<(Cow<'a, str>, Node<'a>)>),
 }
 
 /// The members of an object.
 pub(super) type Members<'a> = [(Cow<'a, str>, Node<'a>)];
 
-/// The member named `key`; the last one when the key repeats, as serde_json (and
-/// the Python and Go JSON readers behind upstream APIs) would read it.
+/// The member named `key` (a parsed object names each member once).
 pub(super) fn get<'n, 'a>(members: &'n Members<'a>, key: &str) -> Option<&'n Node<'a>> {
-    members.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v)
+    members.iter().find(|(k, _)| k == key).map(|(_, v)| v)
 }
 
 /// The string value of member `key`, if it is a string.
@@ -89,8 +99,26 @@ impl<'de> Visitor<'de> for NodeVisitor {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Node<'de>, A::Error> {
-        let mut members = Vec::with_capacity(map.size_hint().unwrap_or(0).min(64));
+        let mut members: Vec<(Cow<'de, str>, Node<'de>)> =
+            Vec::with_capacity(map.size_hint().unwrap_or(0).min(64));
+        // The names seen, once an object is too large for a linear search (a
+        // hostile object must not make the parse quadratic).
+        let mut seen: Option<HashSet<String>> = None;
         while let Some(Key(k)) = map.next_key::<Key<'de>>()? {
+            let k = canonical(&k).map_or(k, Cow::Borrowed);
+            let repeated = match &mut seen {
+                Some(seen) => !seen.insert(k.as_ref().to_owned()),
+                None => members.iter().any(|(seen, _)| *seen == k),
+            };
+            if repeated {
+                return Err(de::Error::custom(DUPLICATE_KEY));
+            }
+            if seen.is_none() && members.len() == SMALL_OBJECT {
+                seen = Some(members.iter().map(|(k, _)| k.as_ref().to_owned()).collect());
+                if let Some(seen) = &mut seen {
+                    seen.insert(k.as_ref().to_owned());
+                }
+            }
             members.push((k, map.next_value::<Node<'de>>()?));
         }
         Ok(Node::Obj(members))

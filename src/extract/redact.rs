@@ -150,8 +150,8 @@ impl Extraction {
     /// Empty spans are ignored. For JSON the body is parsed again (the hot path
     /// keeps no tree), each redacted string is written at its location and the
     /// document re-serialized compactly (key order kept; serde_json normalizes
-    /// number spelling, e.g. integers beyond 64 bits become floats, and keeps
-    /// only the last of repeated keys, the one extraction read); for plain
+    /// number spelling, e.g. integers beyond 64 bits become floats; a key spelt
+    /// another way than the API documents keeps its spelling); for plain
     /// text the body is spliced, and bytes outside the spans (including invalid
     /// UTF-8) are kept as they were.
     ///

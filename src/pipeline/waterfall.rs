@@ -364,6 +364,12 @@ fn unavailable(layer: Layer) -> Block {
 
 fn extraction_block(error: &ExtractError, policy: &RoutePolicy) -> Block {
     match error {
+        ExtractError::DuplicateKey => Block::new(
+            400,
+            "ambiguous_body",
+            Layer::Gate,
+            format!("request body refused: {error}"),
+        ),
         ExtractError::NotJson { .. } | ExtractError::WrongShape { .. } => Block::new(
             400,
             "malformed_body",

@@ -90,7 +90,9 @@ impl Extraction {
 ///
 /// [`ExtractError::TooDeep`], [`ExtractError::TooManyElements`] and
 /// [`ExtractError::TooMuchText`] when a limit is exceeded (in every mode);
-/// [`ExtractError::NotJson`] and [`ExtractError::WrongShape`] only with a named API.
+/// [`ExtractError::DuplicateKey`] for a JSON object that names a member twice
+/// (in every mode); [`ExtractError::NotJson`] and [`ExtractError::WrongShape`]
+/// only with a named API.
 pub fn extract(
     body: &[u8],
     api: ApiFormat,
@@ -103,6 +105,15 @@ pub fn extract(
     }
     match serde_json::from_slice::<Node<'_>>(body) {
         Ok(doc) => from_json(body, &doc, api, limits),
+        // The node reader's only data error: a repeated member name, refused in
+        // every mode (read as plain text, JSON escapes would hide text), when
+        // the rest of the body is JSON too.
+        Err(e)
+            if e.classify() == serde_json::error::Category::Data
+                && serde_json::from_slice::<serde_json::Value>(body).is_ok() =>
+        {
+            Err(ExtractError::DuplicateKey)
+        }
         Err(_) if api == ApiFormat::Auto => plain_text(body, limits),
         Err(e) => Err(ExtractError::NotJson {
             line: e.line(),

@@ -9,10 +9,6 @@ use super::base64_data;
 use crate::extract::node::{Members, Node, get};
 use crate::extract::{ApiFormat, ExtractError, ExtractLimits, Location, PathStep, Role, Segment};
 
-/// Objects up to this many members look for repeated keys by a linear scan;
-/// larger ones build a map so a hostile object cannot make the walk quadratic.
-const SMALL_OBJECT: usize = 16;
-
 /// A borrowed key step of a path.
 pub(super) const fn key(k: &'static str) -> PathStep {
     PathStep::Key(Cow::Borrowed(k))
@@ -176,24 +172,9 @@ impl Walker {
                 }
             }
             Node::Obj(members) => {
-                // A repeated key is read (and written back) as its last value,
-                // like serde_json and the upstream APIs' JSON readers do.
-                let last = (members.len() > SMALL_OBJECT).then(|| {
-                    members
-                        .iter()
-                        .enumerate()
-                        .map(|(i, (k, _))| (k.as_ref(), i))
-                        .collect::<std::collections::HashMap<&str, usize>>()
-                });
-                for (i, (k, item)) in members.iter().enumerate() {
+                // A parsed object names each member once (`node.rs`).
+                for (k, item) in members {
                     if matches!(item, Node::Null | Node::Scalar) {
-                        continue;
-                    }
-                    let shadowed = match &last {
-                        Some(last) => last.get(k.as_ref()) != Some(&i),
-                        None => members[i + 1..].iter().any(|(later, _)| later == k),
-                    };
-                    if shadowed {
                         continue;
                     }
                     let step = PathStep::Key(Cow::Owned(k.as_ref().to_owned()));

@@ -1,5 +1,6 @@
 //! What must hold for one body, under every API format and every limit set:
-//! extraction never panics, only a limit makes `auto` fail, sizes add up,
+//! extraction never panics, only a limit or a repeated member name makes
+//! `auto` fail, sizes add up,
 //! every location holds its text, and redaction gives valid JSON (or the
 //! same plain text).
 
@@ -50,6 +51,14 @@ fn check_one(body: &[u8], api: ApiFormat, limits: &ExtractLimits) {
                 api,
                 ApiFormat::Auto,
                 "auto mode refused a body by syntax or shape"
+            );
+            return;
+        }
+        Err(ExtractError::DuplicateKey) => {
+            // Only JSON can name a member twice.
+            assert!(
+                serde_json::from_slice::<Value>(body).is_ok(),
+                "a body refused for a repeated name is not JSON"
             );
             return;
         }
@@ -169,13 +178,18 @@ fn check_plain(body: &[u8], x: &Extraction) {
     }
 }
 
-/// The value a location names, read independently of the crate.
+/// The value a location names, read independently of the crate. A key step
+/// names a member spelt exactly so or, when there is none, one spelt so to a
+/// case-insensitive reader (Go's `encoding/json` also folds `ſ` to `s`).
 fn value_at<'v>(doc: &'v Value, location: &Location) -> Option<&'v Value> {
+    let fold = |k: &str| k.replace('\u{17F}', "s").to_lowercase();
     location
         .steps()
         .iter()
         .try_fold(doc, |v, step| match (step, v) {
-            (PathStep::Key(k), Value::Object(map)) => map.get(k.as_ref()),
+            (PathStep::Key(k), Value::Object(map)) => map
+                .get(k.as_ref())
+                .or_else(|| map.iter().find(|(m, _)| fold(m) == fold(k)).map(|(_, v)| v)),
             (PathStep::Index(i), Value::Array(items)) => items.get(*i),
             _ => None,
         })

@@ -159,8 +159,8 @@ pub fn any_json() -> BoxedStrategy<Json> {
             prop_oneof![
                 4 => proptest::collection::vec(inner.clone(), 0..6).prop_map(Json::Arr),
                 4 => proptest::collection::vec((key(), inner.clone()), 0..6).prop_map(Json::Obj),
-                // Wide objects with repeated keys: the walker switches to a map
-                // above 16 members to find the last of each key.
+                // Wide objects, most with a repeated key (refused): the parser
+                // looks for repeated names in a set above 16 members.
                 1 => proptest::collection::vec((few_keys(), inner), 17..40).prop_map(Json::Obj),
             ]
         })

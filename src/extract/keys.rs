@@ -1,0 +1,129 @@
+//! The object keys the shape readers look up, and every spelling an upstream
+//! JSON reader takes for one of them.
+//!
+//! Go's `encoding/json` (Ollama, LocalAI and most Go gateways) and ASP.NET
+//! Core's web defaults match a member name to a field whatever its case (Go
+//! also folds `ſ` to `s` and the Kelvin sign to `k`): there `"CONTENT"` is a
+//! message's content, while Python and Node readers ignore it. Looking up only
+//! `"content"` would let such a body carry text past every layer, so a key that
+//! folds to a read key is read as that key ([`canonical`], applied when the
+//! body is parsed). Two members that then share a name are refused: readers
+//! disagree on which one counts (the last in Go, Python and serde_json, the
+//! first in simdjson's lookups), so no one reading of them is safe.
+
+/// Every key a shape reader looks up (`walk/*.rs`), in the spelling the APIs
+/// document. A test checks that no two of them fold to each other.
+pub(crate) const READ_KEYS: &[&str] = &[
+    "anthropic_version",
+    "args",
+    "arguments",
+    "code",
+    "codeExecutionResult",
+    "code_execution_result",
+    "content",
+    "contents",
+    "data",
+    "description",
+    "dimensions",
+    "encoding_format",
+    "executableCode",
+    "executable_code",
+    "file",
+    "file_data",
+    "filename",
+    "function",
+    "functionCall",
+    "functionResponse",
+    "function_call",
+    "function_response",
+    "inlineData",
+    "inline_data",
+    "input",
+    "instructions",
+    "media_type",
+    "messages",
+    "mimeType",
+    "mime_type",
+    "model",
+    "output",
+    "parts",
+    "prompt",
+    "refusal",
+    "response",
+    "role",
+    "source",
+    "suffix",
+    "summary",
+    "system",
+    "systemInstruction",
+    "system_instruction",
+    "text",
+    "tool_calls",
+    "tools",
+    "type",
+    "variables",
+];
+
+/// The read key `key` stands for in a case-insensitive reader, when it is not
+/// spelt exactly as that key (`"Content"`, `"CONTENT"`, `"meſſages"`).
+pub(crate) fn canonical(key: &str) -> Option<&'static str> {
+    if key.is_ascii() {
+        return READ_KEYS
+            .iter()
+            .find(|read| read.len() == key.len() && read.eq_ignore_ascii_case(key) && **read != key)
+            .copied();
+    }
+    // The only non-ASCII letters that fold to ASCII ones in Go's EqualFold.
+    let folded: String = key
+        .chars()
+        .map(|c| match c {
+            '\u{17F}' => 's',  // ſ, long s
+            '\u{212A}' => 'k', // Kelvin sign
+            c => c,
+        })
+        .collect();
+    if !folded.is_ascii() {
+        return None;
+    }
+    READ_KEYS
+        .iter()
+        .find(|read| read.eq_ignore_ascii_case(&folded))
+        .copied()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn case_and_go_folds_name_the_read_key() {
+        assert_eq!(canonical("CONTENT"), Some("content"));
+        assert_eq!(canonical("Content"), Some("content"));
+        assert_eq!(canonical("meſſages"), Some("messages"));
+        assert_eq!(canonical("tooL_calls"), Some("tool_calls"));
+        assert_eq!(canonical("\u{212A}"), None);
+        assert_eq!(canonical("\u{212A}ey"), None);
+        assert_eq!(canonical("des\u{212A}ription"), None);
+        assert_eq!(canonical("\u{17F}y\u{17F}tem"), Some("system"));
+        assert_eq!(canonical("tool_call\u{17F}"), Some("tool_calls"));
+        assert_eq!(canonical("MIMETYPE"), Some("mimeType"));
+    }
+
+    #[test]
+    fn exact_and_other_keys_stay() {
+        assert_eq!(canonical("content"), None);
+        assert_eq!(canonical("systemInstruction"), None);
+        assert_eq!(canonical("contentx"), None);
+        assert_eq!(canonical("contént"), None);
+        assert_eq!(canonical("tool-calls"), None);
+    }
+
+    #[test]
+    fn no_two_read_keys_fold_together() {
+        for (i, a) in READ_KEYS.iter().enumerate() {
+            for b in &READ_KEYS[i + 1..] {
+                assert!(!a.eq_ignore_ascii_case(b), "{a} and {b}");
+            }
+        }
+    }
+}
