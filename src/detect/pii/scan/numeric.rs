@@ -180,7 +180,7 @@ pub(super) fn numeric(b: &[u8], s: usize, hits: &mut Vec<Hit>) -> usize {
     let slash_at = run.end + usize::from(b.get(run.end) == Some(&b')'));
     if (2..=5).contains(&run.ndigits) && run.ngroups <= 2 && b.get(slash_at) == Some(&b'/') {
         let trunk = b[s] == b'0' && run.ngroups == 1;
-        // "+44 118/4960567", "+43 7963/44077710": a calling code, then the area code
+        // "+44 118/4960567", "+33 2/69849166": a calling code, then the area code
         // and its slash; the rest is checked as an international number.
         let code_area = run.ngroups == 2 && run.groups[0].1 <= 3 && plus_before(b, s);
         if trunk || code_area || slash_phone_context(b, s) {

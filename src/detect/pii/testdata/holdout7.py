@@ -27,7 +27,7 @@ and differs from every earlier set:
 * SSN frames of its own (tax-preparer chats, HR onboarding rows, tenant screening,
   `SS#` and `Soc Sec #` spellings, benefits enrolment, a W-4 question, translated
   requests in the eight languages);
-* 56 look-alike templates of its own, in the eight languages: parcel tracking numbers
+* 59 look-alike templates of its own, in the eight languages: parcel tracking numbers
   (UPS `1Z…`, USPS 22-digit, 12-digit ones), order ids, git SHAs and CI build numbers,
   GPS coordinates, bank sort codes with account numbers, product and part codes,
   package dimensions, log lines with timestamps, HTTP status lines with byte counts,
