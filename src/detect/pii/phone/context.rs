@@ -313,7 +313,10 @@ const NAME_LINE: usize = 48;
 /// Whether the run `start..end` fills its line (spaces and a full stop aside) and the
 /// line above holds only a name: two to four capitalised words ("Wochenenddienst:⏎
 /// Muzaffer Austermühle⏎06705.11848", "Best,⏎Ana Ruiz⏎+34 612 …"). One word is not
-/// enough ("Total⏎12345678"); a word with a digit or another sign is no name.
+/// enough ("Total⏎12345678"); a word with a digit or another sign is no name. A
+/// badge or a signature may put one line of a role between the name and the number
+/// ("Anna Kurz⏎Head of Purchasing, Acme Ltd⏎0612…"): a short line without digits
+/// that opens with a capital.
 pub(super) fn card_line(b: &[u8], start: usize, end: usize) -> bool {
     let mut j = end;
     while j < b.len() && matches!(b[j], b' ' | b'\t' | b'.' | b'\r') {
@@ -329,31 +332,60 @@ pub(super) fn card_line(b: &[u8], start: usize, end: usize) -> bool {
     if i == 0 || b[i - 1] != b'\n' {
         return false;
     }
-    let line_end = i - 1;
-    let line_end = if line_end > 0 && b[line_end - 1] == b'\r' {
-        line_end - 1
-    } else {
-        line_end
-    };
-    let from = line_end.saturating_sub(NAME_LINE + 1);
-    let line_start = b[from..line_end]
-        .iter()
-        .rposition(|&c| c == b'\n')
-        .map(|p| from + p + 1);
-    let line_start = match line_start {
-        Some(s) => s,
-        None if from == 0 => 0,
-        None => return false,
-    };
-    let Ok(line) = std::str::from_utf8(&b[line_start..line_end]) else {
+    let Some((line, line_start)) = line_above(b, i - 1) else {
         return false;
     };
+    if name_line(line) {
+        return true;
+    }
+    // A role line between: the name on the line above it.
+    role_line(line)
+        && line_start > 0
+        && line_above(b, line_start - 1).is_some_and(|(above, _)| name_line(above))
+}
+
+/// The line that ends at the line break `nl` (a `\r` before it dropped) and where it
+/// starts, when it is at most [`NAME_LINE`] bytes long and UTF-8.
+fn line_above(b: &[u8], nl: usize) -> Option<(&str, usize)> {
+    let line_end = if nl > 0 && b[nl - 1] == b'\r' {
+        nl - 1
+    } else {
+        nl
+    };
+    let from = line_end.saturating_sub(NAME_LINE + 1);
+    let line_start = match b[from..line_end].iter().rposition(|&c| c == b'\n') {
+        Some(p) => from + p + 1,
+        None if from == 0 => 0,
+        None => return None,
+    };
+    let line = std::str::from_utf8(&b[line_start..line_end]).ok()?;
+    Some((line, line_start))
+}
+
+/// Whether `line` holds only a name: two to four capitalised words of letters.
+fn name_line(line: &str) -> bool {
     let words: Vec<&str> = line.split_whitespace().collect();
     (2..=4).contains(&words.len())
         && words.iter().all(|w| {
             w.chars().next().is_some_and(char::is_uppercase)
                 && w.chars()
                     .all(|c| c.is_alphabetic() || matches!(c, '-' | '\'' | '’'))
+        })
+}
+
+/// Whether `line` reads as a role under a name ("Senior Buyer, Northwind Ltd",
+/// "Kierownik zakupów"): one to six words of letters (a comma, `&`, `|` or a dash
+/// between), the first capitalised, no digit.
+fn role_line(line: &str) -> bool {
+    let words: Vec<&str> = line
+        .split(|c: char| c.is_whitespace() || matches!(c, ',' | '&' | '|' | '–' | '—'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    (1..=6).contains(&words.len())
+        && words[0].chars().next().is_some_and(char::is_uppercase)
+        && words.iter().all(|w| {
+            w.chars()
+                .all(|c| c.is_alphabetic() || matches!(c, '-' | '.' | '\'' | '’'))
         })
 }
 

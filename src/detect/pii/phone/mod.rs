@@ -24,6 +24,8 @@ mod tests_eighth;
 #[cfg(test)]
 mod tests_formats;
 #[cfg(test)]
+mod tests_ninth;
+#[cfg(test)]
 mod tests_seventh;
 #[cfg(test)]
 mod tests_sixth;
@@ -97,7 +99,10 @@ pub(super) fn phone(
     }
     let open_paren = s > 0 && b[s - 1] == b'(';
     // Brackets around the whole number ("The plumber (0375767398)") stay out of it.
-    let start = if plus || (open_paren && !context::bracket_after_word(b, s, run.end)) {
+    let start = if plus && b[s - 1] == b' ' {
+        // "+ 39 355 053 2110": the `+` one space before the digits.
+        s - 2
+    } else if plus || (open_paren && !context::bracket_after_word(b, s, run.end)) {
         s - 1
     } else {
         s

@@ -36,6 +36,9 @@ pub(super) fn date_shaped(run: &Run) -> bool {
             .iter()
             .fold(0u32, |n, &c| n * 10 + u32::from(c - b'0'))
     };
+    if date_time_spaced(run) {
+        return true;
+    }
     let (year, month, day) = if run.shape_is(&[4, 2, 2]) {
         (num(0, 4), num(4, 6), num(6, 8))
     } else if run.shape_is(&[2, 2, 4]) {
@@ -49,6 +52,35 @@ pub(super) fn date_shaped(run: &Run) -> bool {
         && (1900..=2100).contains(&year)
         && (1..=12).contains(&month)
         && (1..=31).contains(&day)
+}
+
+/// Whether `run` is a date and a time written with spaces, as exports print them
+/// ("06 06 2024 11 02", "2024 03 12 18 42 11"): day, month and a four-digit year (or
+/// the year first), then an hour and minutes (seconds too), every value in range.
+fn date_time_spaced(run: &Run) -> bool {
+    if !(5..=6).contains(&run.ngroups) || !run.uniform_sep(b" ") {
+        return false;
+    }
+    let d = run.digits();
+    let num = |a: usize, b: usize| {
+        d[a..b]
+            .iter()
+            .fold(0u32, |n, &c| n * 10 + u32::from(c - b'0'))
+    };
+    let (year, month, day, time) = if run.lens().take(3).eq([2, 2, 4]) {
+        let (a, b) = (num(0, 2), num(2, 4));
+        (num(4, 8), a.min(b), a.max(b), 8)
+    } else if run.lens().take(3).eq([4, 2, 2]) {
+        (num(0, 4), num(4, 6), num(6, 8), 8)
+    } else {
+        return false;
+    };
+    let clock = run.lens().skip(3).all(|l| l == 2)
+        && num(time, time + 2) <= 23
+        && d[time + 2..]
+            .chunks(2)
+            .all(|p| p.first().is_some_and(|&c| c <= b'5'));
+    clock && (1900..=2100).contains(&year) && (1..=12).contains(&month) && (1..=31).contains(&day)
 }
 
 /// Whether `d` is a placeholder ("(123) 456-7891", "000 000 000"): one digit repeated,

@@ -25,7 +25,7 @@ pub(super) const PHONE_KEYWORDS: &[&str] = &[
     "give me a call", "ring me", "reach me", "reach us", "reach him", "reach her", "contact",
     "extension", "please ring", "ring us", "ring him", "ring her", "caller id", "support line",
     "service line", "customer service", "called me", "voicemail", "voice mail", "front desk",
-    "switchboard",
+    "switchboard", "reachable", "e.164", "e164",
     // pl
     "telefon", "telefonu", "telefonem", "telefonie", "telefony", "telefoniczny",
     "telefonicznie", "komórka", "komórki", "komórkę", "komórkowy", "numer", "nr tel", "zadzwoń",
@@ -42,7 +42,8 @@ pub(super) const PHONE_KEYWORDS: &[&str] = &[
     "erreichen", "durchwahl", "angerufen", "servicenummer", "service-nummer", "kundendienst",
     "notfallkontakt", "notrufnummer", "ansprechpartner", "ansprechpartnerin",
     "neue nummer", "zurückrufen", "einwahlnummer", "festnetznummer", "festnetz",
-    "anrufer", "anruferin", "ruft", "erreichst", "unter der nummer",
+    "anrufer", "anruferin", "ruft", "erreichst", "unter der nummer", "rückrufnummer",
+    "rückruf",
     // fr
     "tél", "téléphone", "téléphoner", "téléphonique", "portable", "appel", "appeler", "appelez",
     "rappel", "rappeler", "rappelez", "rappelle", "joignable", "joindre", "appelé", "appelée",
@@ -65,12 +66,12 @@ pub(super) const PHONE_KEYWORDS: &[&str] = &[
     // it
     "cellulare", "chiama", "chiamami", "chiamare", "chiamata", "richiamami", "richiamare",
     "contatto", "fisso", "chiamato", "servizio clienti", "nuovo numero", "numero verde",
-    "chiamante", "al numero",
+    "chiamante", "al numero", "richiamato", "richiamata",
     // nl
     "telefoon", "telefoonnummer", "mobiel", "mobiele", "mobielnummer", "gsm", "bel", "bellen",
     "bereikbaar", "gebeld", "belde", "klantenservice", "noodcontact", "noodnummer",
     "contactpersoon", "contacteer", "contacteren", "nieuw nummer", "terugbellen", "gemiste oproep", "oproep van", "inbelnummer", "hulplijn",
-    "vaste lijn", "beller", "belt mij", "belt me", "belt ons", "belt u", "op nummer", "op het nummer",
+    "terugbelnummer", "vaste lijn", "beller", "belt mij", "belt me", "belt ons", "belt u", "op nummer", "op het nummer",
     // pt
     "telefone", "telefones", "telemóvel", "telemovel", "ligue", "ligar", "liga", "contato",
     "ligação", "ligacao", "ligou", "ligaram", "central de atendimento", "número novo",
@@ -176,6 +177,8 @@ pub(super) const PHONE_KEYWORDS_AFTER: &[&str] = &[
     "angerufen", "zadzwonił*", "m'a appelé", "me llamó", "mi ha chiamato", "me ligou",
     "erreichbar", "anrufen", "zurückrufen", "bereikbaar", "terugbellen", "joignable",
     "reachable", "raggiungibile", "reperibile", "localizable", "contactable",
+    // a request to write it in the international format ("Convert … to E.164")
+    "e.164", "e164",
     // asked whether the number is a scam ("Is … a scam?", "… è una truffa?")
     "scam", "oszustwo", "betrug", "arnaque", "estafa", "truffa", "oplichting", "golpe",
 ];
@@ -253,6 +256,10 @@ pub(super) const NOT_PHONE_KEYWORDS: &[&str] = &[
     "bestelnummer", "bestelnr", "aktenzeichen", "ean", "gtin", "upc", "barcode*", "strichcode",
     "iva", "partita", "btw", "tva", "mwst", "nif", "cif", "nipc", "cnpj", "cpf", "siret",
     "siren", "kvk", "cuit", "itin", "routing", "aba",
+    // serial and meter numbers ("S/N 0521 0330 3451", "Numéro de série …", "Matricola
+    // contatore …", "Zählernummer …")
+    "s/n", "serie*", "série*", "matricola", "matrícula", "zähler*", "contatore", "compteur",
+    "licznik*", "meternummer",
 ];
 
 /// Words right after a number that make it a count or an amount ("12345678 users",

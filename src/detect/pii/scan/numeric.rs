@@ -136,6 +136,8 @@ const SSN_KEYWORDS: &[&str] = &[
     "securite sociale", "seguro social", "seguridad social", "previdenza sociale",
     "segurança social", "seguranca social", "ubezpieczenia społecznego", "sociale zekerheid",
     "socialezekerheidsnummer",
+    // abbreviated on forms ("Social Sec. No.", "Soc Sec #")
+    "social sec", "soc sec", "soc. sec",
 ];
 const VERSION_KEYWORDS: &[&str] = &["version", "ver.", "release", "build", "firmware"];
 
@@ -178,7 +180,10 @@ pub(super) fn numeric(b: &[u8], s: usize, hits: &mut Vec<Hit>) -> usize {
     let slash_at = run.end + usize::from(b.get(run.end) == Some(&b')'));
     if (2..=5).contains(&run.ndigits) && run.ngroups <= 2 && b.get(slash_at) == Some(&b'/') {
         let trunk = b[s] == b'0' && run.ngroups == 1;
-        if trunk || slash_phone_context(b, s) {
+        // "+44 118/4960567", "+33 2/69849166": a calling code, then the area code
+        // and its slash; the rest is checked as an international number.
+        let code_area = run.ngroups == 2 && run.groups[0].1 <= 3 && plus_before(b, s);
+        if trunk || code_area || slash_phone_context(b, s) {
             let slashed = Run::parse_with(b, s, true);
             // A subscriber number of six digits or more after the slash, unless a
             // trunk 0 says so ("Tel Aviv 2024/2025" is a season).
@@ -231,7 +236,7 @@ fn classify(b: &[u8], run: &Run, ext_end: Option<usize>, hits: &mut Vec<Hit>) {
     let d = run.digits();
     let nd = d.len();
     let before = if s > 0 { b[s - 1] } else { b' ' };
-    let plus = before == b'+' && !word_before(b, s - 1);
+    let plus = plus_before(b, s);
     let paren = before == b'(' || run.has_sep(b'p');
     let push = |hits: &mut Vec<Hit>, ty, rule, start, end| {
         hits.push(Hit {
@@ -338,6 +343,24 @@ fn classify(b: &[u8], run: &Run, ext_end: Option<usize>, hits: &mut Vec<Hit>) {
     // e.g. "ref 12 4111 1111 1111 1111"): try windows of whole groups.
     if nd > 13 && run.ngroups >= 3 && !plus && !paren && run.uniform_sep(b" ") {
         card_window(run, hits);
+    }
+}
+
+/// Whether a `+` stands right before the digits at `s`, not glued to a word, or one
+/// space before them ("+ 39 355 053 2110", as some write it), then not after a number
+/// or a bracket (a sum: "12 + 39 …").
+fn plus_before(b: &[u8], s: usize) -> bool {
+    if s > 0 && b[s - 1] == b'+' {
+        return !word_before(b, s - 1);
+    }
+    if s < 2 || b[s - 1] != b' ' || b[s - 2] != b'+' {
+        return false;
+    }
+    let operand = |c: u8| c.is_ascii_alphanumeric() || c == b')';
+    match s.checked_sub(3).map(|k| b[k]) {
+        None => true,
+        Some(b' ') => s < 4 || !(b[s - 4].is_ascii_digit() || b[s - 4] == b')'),
+        Some(c) => !operand(c),
     }
 }
 
