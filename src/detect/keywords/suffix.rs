@@ -98,7 +98,7 @@ const UNCLOSED_CAP: usize = 4;
 pub struct SuffixHit {
     /// Byte range of the scored window in the text.
     pub span: Range<usize>,
-    /// Its score (at least [`THRESHOLD`]).
+    /// Its score (at least `THRESHOLD`, 5).
     pub score: i32,
 }
 
@@ -112,7 +112,7 @@ pub struct SuffixHit {
 /// (a window without one has no pairing error and never fires), found by a
 /// vectorized pass over the text's bytes. The work stays linear in the text:
 /// each line's words are walked back once, and each place scored reads at
-/// most [`TAIL_BYTES`] back, its last 27 words, with at least four words
+/// most `TAIL_BYTES` (600) back, its last 27 words, with at least four words
 /// between two places.
 pub fn detect(text: &str) -> Option<SuffixHit> {
     let bytes = text.as_bytes();
