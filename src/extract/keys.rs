@@ -64,9 +64,29 @@ pub(crate) const READ_KEYS: &[&str] = &[
     "variables",
 ];
 
+/// The read keys with an upper-case letter, the only ones a lower-case key can
+/// spell another way (a test checks the list against [`READ_KEYS`]).
+const CAMEL_CASE_KEYS: &[&str] = &[
+    "codeExecutionResult",
+    "executableCode",
+    "functionCall",
+    "functionResponse",
+    "inlineData",
+    "mimeType",
+    "systemInstruction",
+];
+
 /// The read key `key` stands for in a case-insensitive reader, when it is not
 /// spelt exactly as that key (`"Content"`, `"CONTENT"`, `"meſſages"`).
 pub(crate) fn canonical(key: &str) -> Option<&'static str> {
+    if key.is_ascii() && !key.bytes().any(|b| b.is_ascii_uppercase()) {
+        // The common case, on every key of every body: a lower-case key is
+        // another spelling only of a camelCase read key.
+        return CAMEL_CASE_KEYS
+            .iter()
+            .find(|read| read.len() == key.len() && read.eq_ignore_ascii_case(key))
+            .copied();
+    }
     if key.is_ascii() {
         return READ_KEYS
             .iter()
@@ -116,6 +136,18 @@ mod tests {
         assert_eq!(canonical("contentx"), None);
         assert_eq!(canonical("contént"), None);
         assert_eq!(canonical("tool-calls"), None);
+    }
+
+    #[test]
+    fn camel_case_keys_are_the_read_keys_with_a_capital() {
+        let capitals: Vec<&str> = READ_KEYS
+            .iter()
+            .copied()
+            .filter(|k| k.bytes().any(|b| b.is_ascii_uppercase()))
+            .collect();
+        assert_eq!(capitals, CAMEL_CASE_KEYS);
+        assert_eq!(canonical("systeminstruction"), Some("systemInstruction"));
+        assert_eq!(canonical("mimetype"), Some("mimeType"));
     }
 
     #[test]
