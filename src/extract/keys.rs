@@ -3,7 +3,7 @@
 //!
 //! Go's `encoding/json` (Ollama, LocalAI and most Go gateways) and ASP.NET
 //! Core's web defaults match a member name to a field whatever its case (Go
-//! also folds `ſ` to `s` and the Kelvin sign to `k`): there `"CONTENT"` is a
+//! also folds `ſ` to `s` and the Kelvin sign to `k`, .NET `ı` to `i`): there `"CONTENT"` is a
 //! message's content, while Python and Node readers ignore it. Looking up only
 //! `"content"` would let such a body carry text past every layer, so a key that
 //! folds to a read key is read as that key ([`canonical`], applied when the
@@ -93,12 +93,14 @@ pub(crate) fn canonical(key: &str) -> Option<&'static str> {
             .find(|read| read.len() == key.len() && read.eq_ignore_ascii_case(key) && **read != key)
             .copied();
     }
-    // The only non-ASCII letters that fold to ASCII ones in Go's EqualFold.
+    // The only non-ASCII letters that Go's EqualFold or .NET's OrdinalIgnoreCase
+    // match to ASCII ones.
     let folded: String = key
         .chars()
         .map(|c| match c {
-            '\u{17F}' => 's',  // ſ, long s
-            '\u{212A}' => 'k', // Kelvin sign
+            '\u{17F}' => 's',  // ſ, long s (Go and .NET)
+            '\u{212A}' => 'k', // Kelvin sign (Go)
+            '\u{131}' => 'i',  // ı, dotless i (.NET's OrdinalIgnoreCase upper-cases it to I)
             c => c,
         })
         .collect();
@@ -126,6 +128,8 @@ mod tests {
         assert_eq!(canonical("des\u{212A}ription"), None);
         assert_eq!(canonical("\u{17F}y\u{17F}tem"), Some("system"));
         assert_eq!(canonical("tool_call\u{17F}"), Some("tool_calls"));
+        assert_eq!(canonical("\u{131}nput"), Some("input"));
+        assert_eq!(canonical("\u{131}nstruct\u{131}ons"), Some("instructions"));
         assert_eq!(canonical("MIMETYPE"), Some("mimeType"));
     }
 

@@ -180,9 +180,14 @@ fn check_plain(body: &[u8], x: &Extraction) {
 
 /// The value a location names, read independently of the crate. A key step
 /// names a member spelt exactly so or, when there is none, one spelt so to a
-/// case-insensitive reader (Go's `encoding/json` also folds `ſ` to `s`).
+/// case-insensitive reader (Go's `encoding/json` also folds `ſ` to `s`, .NET
+/// `ı` to `i`).
 fn value_at<'v>(doc: &'v Value, location: &Location) -> Option<&'v Value> {
-    let fold = |k: &str| k.replace('\u{17F}', "s").to_lowercase();
+    let fold = |k: &str| {
+        k.replace('\u{17F}', "s")
+            .replace('\u{131}', "i")
+            .to_lowercase()
+    };
     location
         .steps()
         .iter()
