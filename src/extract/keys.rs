@@ -11,6 +11,8 @@
 //! disagree on which one counts (the last in Go, Python and serde_json, the
 //! first in simdjson's lookups), so no one reading of them is safe.
 
+use std::borrow::Cow;
+
 /// Every key a shape reader looks up (`walk/*.rs`), in the spelling the APIs
 /// document. A test checks that no two of them fold to each other.
 pub(crate) const READ_KEYS: &[&str] = &[
@@ -79,37 +81,38 @@ const CAMEL_CASE_KEYS: &[&str] = &[
 /// The read key `key` stands for in a case-insensitive reader, when it is not
 /// spelt exactly as that key (`"Content"`, `"CONTENT"`, `"meſſages"`).
 pub(crate) fn canonical(key: &str) -> Option<&'static str> {
-    if key.is_ascii() && !key.bytes().any(|b| b.is_ascii_uppercase()) {
-        // The common case, on every key of every body: a lower-case key is
-        // another spelling only of a camelCase read key.
-        return CAMEL_CASE_KEYS
-            .iter()
-            .find(|read| read.len() == key.len() && read.eq_ignore_ascii_case(key))
-            .copied();
-    }
-    if key.is_ascii() {
-        return READ_KEYS
-            .iter()
-            .find(|read| read.len() == key.len() && read.eq_ignore_ascii_case(key) && **read != key)
-            .copied();
-    }
-    // The only non-ASCII letters that Go's EqualFold or .NET's OrdinalIgnoreCase
-    // match to ASCII ones.
-    let folded: String = key
-        .chars()
-        .map(|c| match c {
-            '\u{17F}' => 's',  // ſ, long s (Go and .NET)
-            '\u{212A}' => 'k', // Kelvin sign (Go)
-            '\u{131}' => 'i',  // ı, dotless i (.NET's OrdinalIgnoreCase upper-cases it to I)
-            c => c,
-        })
-        .collect();
-    if !folded.is_ascii() {
-        return None;
-    }
-    READ_KEYS
+    let folded = if key.is_ascii() {
+        Cow::Borrowed(key)
+    } else {
+        // The only non-ASCII letters that Go's EqualFold or .NET's
+        // OrdinalIgnoreCase match to ASCII ones.
+        let folded: String = key
+            .chars()
+            .map(|c| match c {
+                '\u{17F}' => 's',  // ſ, long s (Go and .NET)
+                '\u{212A}' => 'k', // Kelvin sign (Go)
+                '\u{131}' => 'i',  // ı, dotless i (.NET's OrdinalIgnoreCase upper-cases it to I)
+                c => c,
+            })
+            .collect();
+        if !folded.is_ascii() {
+            return None;
+        }
+        Cow::Owned(folded)
+    };
+    // The common case, on every key of every body: a lower-case key is another
+    // spelling only of a camelCase read key.
+    let lower_case = key.is_ascii() && !key.bytes().any(|b| b.is_ascii_uppercase());
+    let candidates = if lower_case {
+        CAMEL_CASE_KEYS
+    } else {
+        READ_KEYS
+    };
+    candidates
         .iter()
-        .find(|read| read.eq_ignore_ascii_case(&folded))
+        .find(|read| {
+            read.len() == folded.len() && read.eq_ignore_ascii_case(&folded) && **read != key
+        })
         .copied()
 }
 

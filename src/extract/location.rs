@@ -94,10 +94,7 @@ impl Location {
                             .find(|m| canonical(m) == Some(k.as_ref()))
                             .cloned(),
                     };
-                    match spelt {
-                        None => map.get_mut(k.as_ref())?,
-                        Some(spelt) => map.get_mut(&spelt)?,
-                    }
+                    map.get_mut(spelt.as_deref().unwrap_or(k.as_ref()))?
                 }
                 (PathStep::Index(i), Value::Array(items)) => items.get_mut(*i)?,
                 _ => return None,

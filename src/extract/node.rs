@@ -15,8 +15,9 @@ use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use super::keys::canonical;
 
 /// The parse error of an object that names a member twice (after
-/// [`canonical`]); `extract` answers it with [`super::ExtractError::DuplicateKey`].
-pub(super) const DUPLICATE_KEY: &str = "an object names a member twice";
+/// [`canonical`]): the reader's only data error, which `extract` answers with
+/// [`super::ExtractError::DuplicateKey`].
+const DUPLICATE_KEY: &str = "an object names a member twice";
 
 /// Objects up to this many members look for a repeated name by a linear scan.
 const SMALL_OBJECT: usize = 16;
@@ -103,21 +104,19 @@ impl<'de> Visitor<'de> for NodeVisitor {
             Vec::with_capacity(map.size_hint().unwrap_or(0).min(64));
         // The names seen, once an object is too large for a linear search (a
         // hostile object must not make the parse quadratic).
-        let mut seen: Option<HashSet<String>> = None;
+        let mut seen: Option<HashSet<Cow<'de, str>>> = None;
         while let Some(Key(k)) = map.next_key::<Key<'de>>()? {
             let k = canonical(&k).map_or(k, Cow::Borrowed);
             let repeated = match &mut seen {
-                Some(seen) => !seen.insert(k.as_ref().to_owned()),
+                Some(seen) => !seen.insert(k.clone()),
                 None => members.iter().any(|(seen, _)| *seen == k),
             };
             if repeated {
                 return Err(de::Error::custom(DUPLICATE_KEY));
             }
             if seen.is_none() && members.len() == SMALL_OBJECT {
-                seen = Some(members.iter().map(|(k, _)| k.as_ref().to_owned()).collect());
-                if let Some(seen) = &mut seen {
-                    seen.insert(k.as_ref().to_owned());
-                }
+                let names = members.iter().map(|(k, _)| k.clone());
+                seen = Some(names.chain([k.clone()]).collect());
             }
             members.push((k, map.next_value::<Node<'de>>()?));
         }

@@ -222,6 +222,14 @@ mod tests {
         Some((decision, classifier))
     }
 
+    /// The model's score of `text` as sent, and of the reading L2 scores for it.
+    fn spelling_and_reading_scores(classifier: &Classifier, text: &str) -> (f32, f32) {
+        let plain = classifier.score_blocking(text).expect("scores").combined;
+        let reading = &readings(&[text])[0].1;
+        let read = classifier.score_blocking(reading).expect("scores").combined;
+        (plain, read)
+    }
+
     /// Through the pipeline with the shipped model: a prompt whose words are
     /// split scores low as sent and high as mended, and L2 keeps the mended
     /// reading's score (no rule names it, so L2 decides).
@@ -231,9 +239,7 @@ mod tests {
         let Some((decision, classifier)) = decide_with_l2(text) else {
             return;
         };
-        let plain = classifier.score_blocking(text).expect("scores").combined;
-        let reading = &readings(&[text])[0].1;
-        let read = classifier.score_blocking(reading).expect("scores").combined;
+        let (plain, read) = spelling_and_reading_scores(&classifier, text);
         assert!(plain < classifier.threshold(), "spelling {plain}");
         assert!(read >= classifier.threshold(), "reading {read}");
         assert_eq!(decision.l2_score, Some(read));
@@ -248,9 +254,7 @@ mod tests {
         let Some((decision, classifier)) = decide_with_l2(text) else {
             return;
         };
-        let plain = classifier.score_blocking(text).expect("scores").combined;
-        let reading = &readings(&[text])[0].1;
-        let read = classifier.score_blocking(reading).expect("scores").combined;
+        let (plain, read) = spelling_and_reading_scores(&classifier, text);
         assert!(read > plain, "reading {read} vs spelling {plain}");
         assert_eq!(decision.l2_score, Some(read));
     }
