@@ -24,6 +24,7 @@ pub(crate) const READ_KEYS: &[&str] = &[
     "code_execution_result",
     "content",
     "contents",
+    "context",
     "data",
     "description",
     "dimensions",
@@ -38,6 +39,8 @@ pub(crate) const READ_KEYS: &[&str] = &[
     "functionResponse",
     "function_call",
     "function_response",
+    "generationConfig",
+    "generation_config",
     "inlineData",
     "inline_data",
     "input",
@@ -52,6 +55,11 @@ pub(crate) const READ_KEYS: &[&str] = &[
     "prompt",
     "refusal",
     "response",
+    "responseJsonSchema",
+    "responseSchema",
+    "response_format",
+    "response_json_schema",
+    "response_schema",
     "role",
     "source",
     "suffix",
@@ -60,6 +68,8 @@ pub(crate) const READ_KEYS: &[&str] = &[
     "systemInstruction",
     "system_instruction",
     "text",
+    "thinking",
+    "title",
     "tool_calls",
     "tools",
     "type",
@@ -73,8 +83,11 @@ const CAMEL_CASE_KEYS: &[&str] = &[
     "executableCode",
     "functionCall",
     "functionResponse",
+    "generationConfig",
     "inlineData",
     "mimeType",
+    "responseJsonSchema",
+    "responseSchema",
     "systemInstruction",
 ];
 
@@ -155,6 +168,57 @@ mod tests {
         assert_eq!(capitals, CAMEL_CASE_KEYS);
         assert_eq!(canonical("systeminstruction"), Some("systemInstruction"));
         assert_eq!(canonical("mimetype"), Some("mimeType"));
+    }
+
+    /// Every key the shape readers look up, read from their source: by
+    /// `key(..)`, `get(.., ..)`, `get_str(.., ..)`, `field_text(.., ..)`, and
+    /// the key lists they loop over.
+    fn looked_up_keys() -> Vec<String> {
+        let sources = [
+            include_str!("walk/detect.rs"),
+            include_str!("walk/gemini.rs"),
+            include_str!("walk/openai.rs"),
+            include_str!("walk/file_data.rs"),
+            include_str!("walk/mod.rs"),
+            include_str!("walk/walker.rs"),
+        ];
+        let calls = regex::Regex::new(
+            r#"(?:\bkey\(|\bget(?:_str)?\([^,()]+,\s*|\bfield_text\([^,()]+,\s*)"([A-Za-z_]+)""#,
+        )
+        .expect("a valid regex");
+        let lists =
+            regex::Regex::new(r"(?s)(?:\bfor [^{;]*? in \[|let nested[^=]*=\s*\[)(.*?)\]\s*[{;]")
+                .expect("a valid regex");
+        let literal = regex::Regex::new(r#""([A-Za-z_]+)""#).expect("a valid regex");
+        let mut keys = Vec::new();
+        for src in sources {
+            // The readers, not their tests.
+            let src = src.split("#[cfg(test)]").next().unwrap_or(src);
+            keys.extend(calls.captures_iter(src).map(|c| c[1].to_owned()));
+            for list in lists.captures_iter(src) {
+                keys.extend(literal.captures_iter(&list[1]).map(|c| c[1].to_owned()));
+            }
+        }
+        keys.sort();
+        keys.dedup();
+        keys
+    }
+
+    #[test]
+    fn every_key_the_readers_look_up_is_a_read_key() {
+        let keys = looked_up_keys();
+        // The scan of the sources must find the lookups it is meant to.
+        for k in ["content", "responseSchema", "title", "mimeType", "args"] {
+            assert!(keys.iter().any(|x| x == k), "{k} not found in the readers");
+        }
+        let missing: Vec<&String> = keys
+            .iter()
+            .filter(|k| !READ_KEYS.contains(&k.as_str()))
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "looked up but not in READ_KEYS: {missing:?}"
+        );
     }
 
     #[test]

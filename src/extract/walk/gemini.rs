@@ -29,6 +29,24 @@ pub(super) fn gemini(w: &mut Walker, root: &Members<'_>) -> Result<(), ExtractEr
     if let Some(v) = get(root, "tools") {
         w.at(key("tools"), |w| w.descriptions(v, Role::ToolDefinition))?;
     }
+    // Structured-output schemas: their descriptions, as for tools.
+    for outer in ["generationConfig", "generation_config"] {
+        let Some(Node::Obj(config)) = get(root, outer) else {
+            continue;
+        };
+        for inner in [
+            "responseSchema",
+            "response_schema",
+            "responseJsonSchema",
+            "response_json_schema",
+        ] {
+            if let Some(v) = get(config, inner) {
+                w.at(key(outer), |w| {
+                    w.at(key(inner), |w| w.descriptions(v, Role::ToolDefinition))
+                })?;
+            }
+        }
+    }
     Ok(())
 }
 

@@ -33,6 +33,14 @@ pub(super) fn openai_or_anthropic(w: &mut Walker, root: &Members<'_>) -> Result<
     if let Some(v) = get(root, "tools") {
         w.at(key("tools"), |w| w.descriptions(v, Role::ToolDefinition))?;
     }
+    // Structured-output schemas (chat `response_format.json_schema`, responses
+    // `text.format`): the model reads their descriptions like a tool's, and the
+    // client writes them.
+    for k in ["response_format", "text"] {
+        if let Some(v @ Node::Obj(_)) = get(root, k) {
+            w.at(key(k), |w| w.descriptions(v, Role::ToolDefinition))?;
+        }
+    }
     Ok(())
 }
 
@@ -116,7 +124,9 @@ fn part(w: &mut Walker, p: &Node<'_>, role: Role) -> Result<(), ExtractError> {
         _ => return Ok(()),
     };
     match get_str(map, "type") {
-        Some("tool_use" | "server_tool_use") => {
+        // Client tools' calls, and Anthropic's server and MCP tools'
+        // (`server_tool_use`, `mcp_tool_use`).
+        Some(t) if t == "tool_use" || t.ends_with("_tool_use") => {
             if let Some(input) = get(map, "input") {
                 w.at(key("input"), |w| w.all_strings(input, Role::Tool))?;
             }
@@ -126,7 +136,28 @@ fn part(w: &mut Walker, p: &Node<'_>, role: Role) -> Result<(), ExtractError> {
                 w.at(key("content"), |w| content(w, c, Role::Tool))?;
             }
         }
+        // What Anthropic's server and MCP tools returned (`mcp_tool_result`,
+        // `web_search_tool_result`, `web_fetch_tool_result`,
+        // `code_execution_tool_result`, ...): tool output the model reads.
+        Some(t) if t.ends_with("_tool_result") => {
+            if let Some(c) = get(map, "content") {
+                w.at(key("content"), |w| tool_output(w, c))?;
+            }
+        }
+        // Anthropic search results (RAG): a title, a source and text blocks.
+        Some("search_result") => {
+            w.field_text(map, "title", role)?;
+            w.field_text(map, "source", role)?;
+            if let Some(c) = get(map, "content") {
+                w.at(key("content"), |w| content(w, c, role))?;
+            }
+        }
+        // An earlier turn's visible reasoning (Anthropic `thinking` blocks).
+        Some("thinking") => w.field_text(map, "thinking", role)?,
         Some("document") => {
+            // The model reads a document's title and context with it.
+            w.field_text(map, "title", role)?;
+            w.field_text(map, "context", role)?;
             // Anthropic documents: `source: {type: text, data}`, `{type:
             // base64, media_type: text/..., data}` or `{type: content,
             // content: [blocks]}`.
@@ -161,6 +192,48 @@ fn part(w: &mut Walker, p: &Node<'_>, role: Role) -> Result<(), ExtractError> {
             w.field_text(map, "text", role)?;
             w.field_text(map, "refusal", role)?;
         }
+    }
+    Ok(())
+}
+
+/// Keys of a server tool's output that hold no text the model reads as such:
+/// block types, ids, encrypted search content, base64 data outside a
+/// document.
+const OPAQUE_OUTPUT_KEYS: &[&str] = &[
+    "type",
+    "tool_use_id",
+    "file_id",
+    "encrypted_content",
+    "encrypted_index",
+    "data",
+    "media_type",
+];
+
+/// A server or MCP tool's output, read as tool text: documents as in any
+/// content ([`part`]), every other string value except [`OPAQUE_OUTPUT_KEYS`]'
+/// (search results' titles and URLs, fetched pages, stdout and stderr, text
+/// blocks).
+fn tool_output(w: &mut Walker, v: &Node<'_>) -> Result<(), ExtractError> {
+    match v {
+        Node::Str(_) => {
+            w.text(v, Role::Tool)?;
+        }
+        Node::Arr(items) => {
+            for (i, item) in items.iter().enumerate() {
+                w.at(PathStep::Index(i), |w| tool_output(w, item))?;
+            }
+        }
+        Node::Obj(map) if get_str(map, "type") == Some("document") => part(w, v, Role::Tool)?,
+        Node::Obj(map) => {
+            for (k, item) in map {
+                if OPAQUE_OUTPUT_KEYS.contains(&k.as_ref()) {
+                    continue;
+                }
+                let step = PathStep::Key(std::borrow::Cow::Owned(k.as_ref().to_owned()));
+                w.at(step, |w| tool_output(w, item))?;
+            }
+        }
+        Node::Null | Node::Scalar => {}
     }
     Ok(())
 }
