@@ -39,6 +39,7 @@ pub(crate) const READ_KEYS: &[&str] = &[
     "functionResponse",
     "function_call",
     "function_response",
+    "functions",
     "generationConfig",
     "generation_config",
     "inlineData",

@@ -253,10 +253,15 @@ pub(super) const CASES: &[Case] = &[
         body: r#"{"model":"gpt","messages":[{"role":"user","content":"q"}],
             "response_format":{"type":"json_schema","json_schema":{"name":"r","description":"chat schema",
                 "schema":{"type":"object","properties":{"a":{"type":"string","description":"field a"}}}}},
-            "text":{"format":{"type":"json_schema","name":"r","schema":{"properties":{"b":{"description":"field b"}}}},"verbosity":"low"}}"#,
+            "text":{"format":{"type":"json_schema","name":"r","schema":{"properties":{"b":{"description":"field b"}}}},"verbosity":"low"},
+            "functions":[{"name":"f","description":"legacy function"}],
+            "tools":[{"type":"mcp","server_label":"s","server_url":"https://s","server_description":"mcp server",
+                "headers":{"X-Description-Token":"secret"}}]}"#,
         shape: Shape::OpenAiChat,
         want: &[
             (Us, "$.messages[0].content", "q"),
+            (TD, "$.tools[0].server_description", "mcp server"),
+            (TD, "$.functions[0].description", "legacy function"),
             (
                 TD,
                 "$.response_format.json_schema.description",

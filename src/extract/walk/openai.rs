@@ -30,8 +30,11 @@ pub(super) fn openai_or_anthropic(w: &mut Walker, root: &Members<'_>) -> Result<
     // `tools[]`): the model reads their descriptions, which often come from
     // third-party tool servers (MCP); a role of their own so a policy can
     // scope them apart from tool results.
-    if let Some(v) = get(root, "tools") {
-        w.at(key("tools"), |w| w.descriptions(v, Role::ToolDefinition))?;
+    // Chat's deprecated `functions` are definitions too.
+    for k in ["tools", "functions"] {
+        if let Some(v) = get(root, k) {
+            w.at(key(k), |w| w.descriptions(v, Role::ToolDefinition))?;
+        }
     }
     // Structured-output schemas (chat `response_format.json_schema`, responses
     // `text.format`): the model reads their descriptions like a tool's, and the

@@ -142,11 +142,12 @@ impl Walker {
         self.strings_where(v, role, None, &|_| true)
     }
 
-    /// The string values under `v` whose key is `description`, at any depth:
-    /// what a model reads of tool definitions (function and parameter
-    /// descriptions) besides names and types.
+    /// The string values under `v` whose key ends in `description` (any
+    /// case: `description`, an MCP tool's `server_description`), at any
+    /// depth: what a model reads of tool definitions (function, parameter and
+    /// server descriptions) besides names and types.
     pub(super) fn descriptions(&mut self, v: &Node<'_>, role: Role) -> Result<(), ExtractError> {
-        self.strings_where(v, role, None, &|k| k == Some("description"))
+        self.strings_where(v, role, None, &|k| k.is_some_and(names_a_description))
     }
 
     /// The string values under `v` for whose key (`None` in an array or at
@@ -187,6 +188,14 @@ impl Walker {
         }
         Ok(())
     }
+}
+
+/// Does a key name a description (`description`, `server_description`,
+/// `serverDescription`, whatever its case)?
+fn names_a_description(key: &str) -> bool {
+    const SUFFIX: &[u8] = b"description";
+    let key = key.as_bytes();
+    key.len() >= SUFFIX.len() && key[key.len() - SUFFIX.len()..].eq_ignore_ascii_case(SUFFIX)
 }
 
 /// The segment role an API's role name stands for.
