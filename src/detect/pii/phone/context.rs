@@ -478,9 +478,7 @@ pub(super) fn role_after(between: &[u8]) -> bool {
 pub(super) fn phone_word_after(b: &[u8], end: usize) -> bool {
     let to = (end + AFTER_WINDOW).min(b.len());
     let clause = (end..to)
-        .find(|&i| {
-            matches!(b[i], b';' | b'.' | b'!' | b'?' | b'\n') || b[i..].starts_with(b" - ")
-        })
+        .find(|&i| matches!(b[i], b';' | b'.' | b'!' | b'?' | b'\n') || b[i..].starts_with(b" - "))
         .unwrap_or(to);
     let quiet = b[end..clause]
         .iter()

@@ -29,9 +29,9 @@ mod tests_ninth;
 #[cfg(test)]
 mod tests_seventh;
 #[cfg(test)]
-mod tests_tenth;
-#[cfg(test)]
 mod tests_sixth;
+#[cfg(test)]
+mod tests_tenth;
 
 use std::sync::LazyLock;
 

@@ -92,15 +92,15 @@ fn call_back_contact_and_reach_phrasings() {
             "El cliente pide que le llamen al 042978861 antes de las 17:00.",
             "042978861",
         ),
-        (
-            "Recapito telefonico di emergenza: 2106801686",
-            "2106801686",
-        ),
+        ("Recapito telefonico di emergenza: 2106801686", "2106801686"),
         (
             "O cliente pede para ser contactado no 913389142 antes das 17h.",
             "913389142",
         ),
-        ("Meglio chiamarmi al 01666515225 dopo pranzo.", "01666515225"),
+        (
+            "Meglio chiamarmi al 01666515225 dopo pranzo.",
+            "01666515225",
+        ),
         (
             "The test fixture hard-codes the customer's mobile 9172 3027.",
             "9172 3027",
@@ -113,6 +113,9 @@ fn call_back_contact_and_reach_phrasings() {
         assert_phones(&shield, text, &[want]);
     }
     // "calling" alone is a word for functions and tools, not a phone word.
-    assert_quiet(&shield, "Parallel function calling 20240613 is the release tag.");
+    assert_quiet(
+        &shield,
+        "Parallel function calling 20240613 is the release tag.",
+    );
     assert_quiet(&shield, "La pièce jointe pèse 20240613 octets.");
 }
