@@ -472,14 +472,14 @@ pub(super) fn role_after(between: &[u8]) -> bool {
 
 /// Whether a phone word follows the number in its clause ("Is 0612345678 a landline?",
 /// "461 2 092 hat mich heute dreimal angerufen"): within 24 bytes, or 40 when no
-/// punctuation stands between; never across a `;`, `.`, `!`, `?` or line break ("Run 7
-/// of 93324495 iterations; the phone farm …").
+/// punctuation stands between; never across a `;`, `.`, `!`, `?`, line break or a dash
+/// between spaces ("Run 7 of 93324495 iterations; the phone farm …", "Waga 181 289 6833
+/// 702 — uchwyt na telefon"; the digit view folds `—` and `–` to `-`).
 pub(super) fn phone_word_after(b: &[u8], end: usize) -> bool {
     let to = (end + AFTER_WINDOW).min(b.len());
-    let clause = b[end..to]
-        .iter()
-        .position(|&c| matches!(c, b';' | b'.' | b'!' | b'?' | b'\n'))
-        .map_or(to, |p| end + p);
+    let clause = (end..to)
+        .find(|&i| matches!(b[i], b';' | b'.' | b'!' | b'?' | b'\n') || b[i..].starts_with(b" - "))
+        .unwrap_or(to);
     let quiet = b[end..clause]
         .iter()
         .position(u8::is_ascii_punctuation)

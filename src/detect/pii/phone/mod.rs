@@ -9,6 +9,7 @@
 
 mod around;
 mod context;
+mod ids;
 mod numbering;
 mod shape;
 mod words;
@@ -29,6 +30,8 @@ mod tests_ninth;
 mod tests_seventh;
 #[cfg(test)]
 mod tests_sixth;
+#[cfg(test)]
+mod tests_tenth;
 
 use std::sync::LazyLock;
 
@@ -107,6 +110,11 @@ pub(super) fn phone(
     } else {
         s
     };
+    // An HTTP status line's status and byte count ("… HTTP/1.1" 200 82894"), and a code
+    // glued to its letters ("CN-808-041-4682"): never phones, whatever word is near.
+    if ids::http_status(b, start) || ids::letter_prefixed(b, start) {
+        return None;
+    }
     if start > 0 && b[start - 1] == b'+' && open_paren {
         // "+(370) 39150008": the calling code in brackets after the `+`.
         let code = run.ngroups >= 2 && run.seps[0] == b'p' && run.groups[0].1 <= 3;
@@ -250,7 +258,10 @@ pub(super) fn phone(
         None
     };
     if let Some(skip) = intl {
-        if international(run, skip) {
+        // `00` and a calling code written without the `+` is also how tracking and
+        // shipment numbers start ("Numero di spedizione 0046602716135"): a word
+        // naming something else vetoes it; a `+` is a phone's alone.
+        if international(run, skip) && !(skip == 2 && other_word.is_some()) {
             return Some(("pii.phone.international", start));
         }
         if !keyed {
@@ -420,24 +431,56 @@ fn labelled(b: &[u8], start: usize) -> bool {
         return false;
     }
     j -= 1;
-    // "Tel.: ", "Mob.: ": a dot before the colon; "Accueil : ": a space.
+    // "Tel.: ", "Mob.: ": a dot before the colon; "Accueil : ": a space; "Mobile (late
+    // arrival): ": a bracketed note without digits.
     if b[j] == b':' {
         while j > 0 && b[j - 1] == b' ' {
             j -= 1;
+        }
+        if let Some(open) = bracket_note_before(b, j) {
+            j = open;
+            while j > 0 && b[j - 1] == b' ' {
+                j -= 1;
+            }
         }
         if j > 0 && b[j - 1] == b'.' {
             j -= 1;
         }
     }
+    // The label starts its line or follows `|`, `,`, `;`, a tab or a dash between
+    // spaces ("Guest: Ann Lee — Mobile (late arrival): …"; the digit view folds `—` and
+    // `–` to `-`).
     let line = b[..j]
         .iter()
         .rposition(|&c| matches!(c, b'\n' | b'|' | b',' | b';' | b'(' | b'\t'))
         .map_or(0, |p| p + 1);
+    let line = b[line..j]
+        .windows(3)
+        .rposition(|w| w == b" - ")
+        .map_or(line, |p| line + p + 3);
     let mut ls = line;
     while ls < j && b[ls] == b' ' {
         ls += 1;
     }
     ls < j && j - ls <= 24 && WORDS.label.whole(&b[ls..j])
+}
+
+/// The longest bracketed note (bytes) read between a label and its colon.
+const LABEL_NOTE: usize = 32;
+
+/// Where the `(` opens a bracketed note that closes right at `end` ("Mobile (late
+/// arrival):", "Tel (nach 18 Uhr):"): no digit, no line break and no other bracket in
+/// it, at most [`LABEL_NOTE`] bytes.
+fn bracket_note_before(b: &[u8], end: usize) -> Option<usize> {
+    if end == 0 || b[end - 1] != b')' {
+        return None;
+    }
+    let from = (end - 1).saturating_sub(LABEL_NOTE);
+    let open = b[from..end - 1].iter().rposition(|&c| c == b'(')? + from;
+    b[open + 1..end - 1]
+        .iter()
+        .all(|&c| !c.is_ascii_digit() && !matches!(c, b'\n' | b'(' | b')'))
+        .then_some(open)
 }
 
 /// How far (bytes) a phone word may end before the number ("Il numero di telefono

@@ -26,6 +26,8 @@ pub(super) const PHONE_KEYWORDS: &[&str] = &[
     "extension", "please ring", "ring us", "ring him", "ring her", "caller id", "support line",
     "service line", "customer service", "called me", "voicemail", "voice mail", "front desk",
     "switchboard", "reachable", "e.164", "e164",
+    "by calling", "try calling", "calling us", "calling me", "call now", "ring or text",
+    "call or text", "text or call", "ring or call", "s mobile", "s cell",
     // pl
     "telefon", "telefonu", "telefonem", "telefonie", "telefony", "telefoniczny",
     "telefonicznie", "komórka", "komórki", "komórkę", "komórkowy", "numer", "nr tel", "zadzwoń",
@@ -35,7 +37,7 @@ pub(super) const PHONE_KEYWORDS: &[&str] = &[
     "infolinia", "faks", "dzwonił", "dzwoniła", "dzwonili", "zadzwonił", "zadzwoniła",
     "nowy numer", "nieodebrane połączenie", "dostępny pod", "dostępna pod", "pod numerem",
     "pod numer",
-    "dzwoniący", "dzwoniącego", "dzwoniąca",
+    "dzwoniący", "dzwoniącego", "dzwoniąca", "oddzwonienie", "oddzwonienia",
     // de
     "telefonnummer", "telefonisch", "handy", "handynummer", "mobil", "mobilnummer",
     "mobiltelefon", "rufnummer", "anruf", "anrufen", "ruf", "rufe", "rufen", "erreichbar",
@@ -43,13 +45,13 @@ pub(super) const PHONE_KEYWORDS: &[&str] = &[
     "notfallkontakt", "notrufnummer", "ansprechpartner", "ansprechpartnerin",
     "neue nummer", "zurückrufen", "einwahlnummer", "festnetznummer", "festnetz",
     "anrufer", "anruferin", "ruft", "erreichst", "unter der nummer", "rückrufnummer",
-    "rückruf",
+    "rückruf", "melden sie sich", "melde dich", "meldet euch",
     // fr
     "tél", "téléphone", "téléphoner", "téléphonique", "portable", "appel", "appeler", "appelez",
     "rappel", "rappeler", "rappelez", "rappelle", "joignable", "joindre", "appelé", "appelée",
     "service client", "nouveau numéro", "ligne d'assistance", "ligne fixe", "appelle-moi",
     "appelle-nous", "appelant", "appelante", "au numéro",
-    "appelle", "appelles",
+    "appelle", "appelles", "rappelé", "rappelée", "être joint", "être jointe",
     // "contact" as a verb, in the seven other languages ("contactez Paul Durand au …",
     // "contacte con Ana Ruiz en el …", "contattare Paolo Neri al …")
     "contactez", "contacter", "contactez-nous",
@@ -62,11 +64,13 @@ pub(super) const PHONE_KEYWORDS: &[&str] = &[
     "teléfono", "teléfonos", "telefono", "móvil", "movil", "celular", "llámame", "llámanos",
     "llámenos", "llamar", "llame", "llamada", "fijo", "contacto", "llamó", "llamaron",
     "atención al cliente", "línea de atención", "número nuevo", "nuevo número",
-    "línea de ayuda", "devolver la llamada", "llamante", "al número",
+    "línea de ayuda", "devolver la llamada", "llamante", "al número", "llamen", "llámeme",
+    "llámenme", "llama ya", "contactado", "contactada",
     // it
     "cellulare", "chiama", "chiamami", "chiamare", "chiamata", "richiamami", "richiamare",
     "contatto", "fisso", "chiamato", "servizio clienti", "nuovo numero", "numero verde",
-    "chiamante", "al numero", "richiamato", "richiamata",
+    "chiamante", "al numero", "richiamato", "richiamata", "chiamarmi", "chiamateci",
+    "chiamatemi", "contattati", "contattato", "contattata", "telefonic*",
     // nl
     "telefoon", "telefoonnummer", "mobiel", "mobiele", "mobielnummer", "gsm", "bel", "bellen",
     "bereikbaar", "gebeld", "belde", "klantenservice", "noodcontact", "noodnummer",
@@ -76,6 +80,7 @@ pub(super) const PHONE_KEYWORDS: &[&str] = &[
     "telefone", "telefones", "telemóvel", "telemovel", "ligue", "ligar", "liga", "contato",
     "ligação", "ligacao", "ligou", "ligaram", "central de atendimento", "número novo",
     "novo número", "chamada perdida", "linha de apoio", "chamador", "pelo número",
+    "ligar-me", "ligares-me", "liga-me", "ligue-me", "mande mensagem", "manda mensagem",
 ];
 
 /// Contact-block labels ("Direct: …", "Reception: …", "Kom.: …", "Zentrale: …",
@@ -260,6 +265,11 @@ pub(super) const NOT_PHONE_KEYWORDS: &[&str] = &[
     // contatore …", "Zählernummer …")
     "s/n", "serie*", "série*", "matricola", "matrícula", "zähler*", "contatore", "compteur",
     "licznik*", "meternummer",
+    // shipments, waybills and credit notes ("Numero di spedizione 4315989366728", "List
+    // przewozowy 181 289 6833 702", "Credit note …")
+    "spedizion*", "envío", "expédition", "zending*", "rastreio", "waybill", "przewozow*",
+    "consignment", "credit note", "gutschrift*", "creditnota", "nota di credito",
+    "nota de crédito", "note de crédit", "rectificativ*", "colis", "pacco", "paquete",
 ];
 
 /// Words right after a number that make it a count or an amount ("12345678 users",
