@@ -26,6 +26,7 @@ The L1 files are `promptgate eval --json` with L2 off (`[policy.l2] enabled = fa
 import argparse
 import collections
 import json
+import math
 import os
 import sys
 import time
@@ -244,6 +245,14 @@ def anchor(cal, s):
 
 def pct(x):
     return f"{x * 100:.1f}%"
+
+
+def mcnemar(a, b):
+    """Attacks b flags and a does not, the reverse, and the exact two-sided McNemar p."""
+    gain, loss = int((b & ~a).sum()), int((a & ~b).sum())
+    n, k = gain + loss, min(gain, loss)
+    p = min(1.0, 2 * sum(math.comb(n, i) for i in range(k + 1)) / 2 ** n) if n else 1.0
+    return gain, loss, p
 
 
 def main():
@@ -499,6 +508,21 @@ def main():
                                                                          "usem-distilled q128 fz meanmax MLP",
                                                                          "full USE-m sentence embedding (2 KB cap) MLP")
                                         and r is not pick]
+
+    L("### Paired against the recalibrated baseline (attacks flagged by the row and not by the baseline / the reverse, exact McNemar p)")
+    L("")
+    L("| candidate | holdout | fresh |")
+    L("|---|---|---|")
+    for r in rows[2:]:
+        cells = []
+        for k, d in (("hold", hold), ("fresh", fresh)):
+            if d is None:
+                cells.append("")
+                continue
+            g, l_, p = mcnemar(base[k][d.is_att], r[k][d.is_att])
+            cells.append(f"+{g} / -{l_}, p = {p:.2g}")
+        L(f"| {r['name']} | {cells[0]} | {cells[1]} |")
+    L("")
 
     def by(d, part, key, label):
         groups = collections.defaultdict(list)
