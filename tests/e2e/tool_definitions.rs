@@ -68,6 +68,20 @@ fn post(apisix: &mut Apisix, token: u32, body: &Value) -> Reply {
     apisix.post(token, &body, &[]).0
 }
 
+/// The body a reply rewrote (a redaction), parsed.
+fn redacted(reply: Reply) -> Value {
+    let Reply::ReqCall(resp) = reply else {
+        panic!("a ReqCall reply")
+    };
+    let Action::Rewrite {
+        body: Some(body), ..
+    } = resp.action
+    else {
+        panic!("expected a rewritten body, got {:?}", resp.action)
+    };
+    serde_json::from_slice(&body).expect("valid JSON")
+}
+
 #[test]
 fn a_poisoned_tool_description_is_stopped_unless_the_route_policy_leaves_definitions_out() {
     let runner = Runner::start(CONFIG);
@@ -110,16 +124,7 @@ fn pii_in_a_tool_description_is_redacted_under_a_policy_that_skips_it_for_inject
     let mut apisix = runner.connect();
     let notools = apisix.token(r#"{"policy":"notools"}"#);
     let body = openai_tools("Returns the weather. Support: anna.nowak@example.com");
-    let Reply::ReqCall(resp) = post(&mut apisix, notools, &body) else {
-        panic!("a ReqCall reply")
-    };
-    let Action::Rewrite {
-        body: Some(body), ..
-    } = resp.action
-    else {
-        panic!("expected a rewritten body, got {:?}", resp.action)
-    };
-    let json: Value = serde_json::from_slice(&body).expect("valid JSON");
+    let json = redacted(post(&mut apisix, notools, &body));
     assert_eq!(
         json["tools"][0]["function"]["description"],
         "Returns the weather. Support: [EMAIL_1]"
@@ -228,16 +233,7 @@ fn server_tool_output_and_search_results_are_read() {
         "content": {"type": "bash_code_execution_result", "stdout": "owner: anna.nowak@example.com",
             "stderr": "", "return_code": 0}}),
     );
-    let Reply::ReqCall(resp) = post(&mut apisix, notools, &body) else {
-        panic!("a ReqCall reply")
-    };
-    let Action::Rewrite {
-        body: Some(body), ..
-    } = resp.action
-    else {
-        panic!("expected a rewritten body, got {:?}", resp.action)
-    };
-    let json: Value = serde_json::from_slice(&body).expect("valid JSON");
+    let json = redacted(post(&mut apisix, notools, &body));
     assert_eq!(
         json["messages"][1]["content"][0]["content"]["stdout"],
         "owner: [EMAIL_1]"
