@@ -248,6 +248,15 @@ pub(super) const CASES: &[Case] = &[
         ],
     },
     Case {
+        name: "responses, a computer-use screenshot is no text",
+        api: ApiFormat::OpenAi,
+        body: r#"{"model":"computer-use-preview","input":[
+            {"type":"computer_call_output","call_id":"c1","output":{"type":"computer_screenshot","image_url":"data:image/png;base64,iVBORw0KGgo="}},
+            {"role":"user","content":"next step"}]}"#,
+        shape: Shape::OpenAiResponses,
+        want: &[(Us, "$.input[1].content", "next step")],
+    },
+    Case {
         name: "structured-output schemas: chat, responses and gemini",
         api: ApiFormat::Auto,
         body: r#"{"model":"gpt","messages":[{"role":"user","content":"q"}],

@@ -174,6 +174,9 @@ fn part(w: &mut Walker, p: &Node<'_>, role: Role) -> Result<(), ExtractError> {
                         Some(data) if text_base64 => {
                             w.at(key("data"), |w| w.base64_text(data, role))?;
                         }
+                        // A PDF or another binary stays the base64 string it
+                        // is: L1's decoded view still reads an uncompressed
+                        // PDF's text.
                         _ => w.field_text(src, "data", role)?,
                     }
                     if let Some(c) = get(src, "content") {
@@ -316,7 +319,11 @@ fn response_item(w: &mut Walker, item: &Node<'_>) -> Result<(), ExtractError> {
             Ok(())
         }
         Some("input_file") => inline_file(w, map, Role::User),
-        Some("item_reference" | "image_generation_call" | "input_image") => Ok(()),
+        // Images (a computer-use step's screenshot, as a data URL) and
+        // references: no text the model reads.
+        Some(
+            "item_reference" | "image_generation_call" | "input_image" | "computer_call_output",
+        ) => Ok(()),
         // An item type this reader does not know: read every string in it.
         _ => w.all_strings(item, Role::Unknown),
     }
