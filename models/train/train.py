@@ -278,10 +278,9 @@ def at_bits(raw, bits):
     return sp.diags(1.0 / norms) @ m
 
 
-def gated_static_scores(windower, q, scale, head, texts, w, b, bits, floor):
-    """The static signal as the cascade computes it: only over the gray regions of each
-    text's model text (`featurize.gray_regions` at 2^bits buckets), every token window of
-    each region, maximum taken; 0 for a text without a gray region."""
+def gray_windows(windower, texts, w, b, bits, floor):
+    """Every token window of the gray regions of each text's model text
+    (`featurize.gray_regions` at 2^bits buckets), with the index of the text each came from."""
     saved = fz.BITS
     fz.BITS = bits
     try:
@@ -298,9 +297,17 @@ def gated_static_scores(windower, q, scale, head, texts, w, b, bits, floor):
         ws = windower.windows(ids)
         wins.extend(ws)
         win_owner.extend([i] * len(ws))
+    return wins, np.array(win_owner)
+
+
+def gated_static_scores(windower, q, scale, head, texts, w, b, bits, floor):
+    """The static signal as the cascade computes it: only over the gray regions of each
+    text's model text (`gray_windows`), every token window of each region, maximum taken;
+    0 for a text without a gray region."""
+    wins, win_owner = gray_windows(windower, texts, w, b, bits, floor)
     if not wins:
         return np.zeros(len(texts))
-    out = max_by_owner(mlp_forward(head, pooled(q, scale, wins)), np.array(win_owner), len(texts))
+    out = max_by_owner(mlp_forward(head, pooled(q, scale, wins)), win_owner, len(texts))
     out[~np.isfinite(out)] = 0.0
     return out
 

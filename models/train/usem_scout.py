@@ -162,25 +162,10 @@ class WinFeatures:
 
 def gated(wd, q, scale, kind, predict, texts, w, b, bits, floor):
     """The candidate over the shipped n-gram's gray regions only (the cascade), 0 elsewhere."""
-    saved = fz.BITS
-    fz.BITS = bits
-    try:
-        pieces, owner = [], []
-        for i, t in enumerate(texts):
-            norm = fz.normalize(t)
-            for s, e in fz.gray_regions(norm, w, b, floor):
-                pieces.append(norm[s:e])
-                owner.append(i)
-    finally:
-        fz.BITS = saved
-    wins, wo = [], []
-    for ids, i in zip(wd.region_ids(pieces), owner):
-        ws = wd.windows(ids)
-        wins.extend(ws)
-        wo.extend([i] * len(ws))
+    wins, wo = T.gray_windows(wd, texts, w, b, bits, floor)
     if not wins:
         return np.zeros(len(texts))
-    out = T.max_by_owner(predict(pool_windows(q, scale, wins, kind)), np.array(wo), len(texts))
+    out = T.max_by_owner(predict(pool_windows(q, scale, wins, kind)), wo, len(texts))
     out[~np.isfinite(out)] = 0.0
     return out
 

@@ -95,7 +95,8 @@ const CAMEL_CASE_KEYS: &[&str] = &[
 /// The read key `key` stands for in a case-insensitive reader, when it is not
 /// spelt exactly as that key (`"Content"`, `"CONTENT"`, `"meſſages"`).
 pub(crate) fn canonical(key: &str) -> Option<&'static str> {
-    let folded = if key.is_ascii() {
+    let ascii = key.is_ascii();
+    let folded = if ascii {
         Cow::Borrowed(key)
     } else {
         // The only non-ASCII letters that Go's EqualFold or .NET's
@@ -116,7 +117,7 @@ pub(crate) fn canonical(key: &str) -> Option<&'static str> {
     };
     // The common case, on every key of every body: a lower-case key is another
     // spelling only of a camelCase read key.
-    let lower_case = key.is_ascii() && !key.bytes().any(|b| b.is_ascii_uppercase());
+    let lower_case = ascii && !key.bytes().any(|b| b.is_ascii_uppercase());
     let candidates = if lower_case {
         CAMEL_CASE_KEYS
     } else {

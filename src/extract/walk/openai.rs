@@ -4,7 +4,7 @@
 //! (or a proxy that accepts both) is still read in full.
 
 use super::file_data::{FileText, is_text_media, openai_file_text};
-use super::walker::{Walker, key, role_of};
+use super::walker::{Walker, key, owned_key, role_of};
 use crate::extract::node::{Members, Node, get, get_str};
 use crate::extract::{ExtractError, PathStep, Role};
 
@@ -30,17 +30,13 @@ pub(super) fn openai_or_anthropic(w: &mut Walker, root: &Members<'_>) -> Result<
     // `tools[]`): the model reads their descriptions, which often come from
     // third-party tool servers (MCP); a role of their own so a policy can
     // scope them apart from tool results.
-    // Chat's deprecated `functions` are definitions too.
-    for k in ["tools", "functions"] {
-        if let Some(v) = get(root, k) {
-            w.at(key(k), |w| w.descriptions(v, Role::ToolDefinition))?;
-        }
-    }
-    // Structured-output schemas (chat `response_format.json_schema`, responses
+    // Chat's deprecated `functions` are definitions too, and so are
+    // structured-output schemas (chat `response_format.json_schema`, responses
     // `text.format`): the model reads their descriptions like a tool's, and the
-    // client writes them.
-    for k in ["response_format", "text"] {
-        if let Some(v @ Node::Obj(_)) = get(root, k) {
+    // client writes them. (A string under one of these keys gives nothing:
+    // only a member named like a description is read.)
+    for k in ["tools", "functions", "response_format", "text"] {
+        if let Some(v) = get(root, k) {
             w.at(key(k), |w| w.descriptions(v, Role::ToolDefinition))?;
         }
     }
@@ -235,8 +231,7 @@ fn tool_output(w: &mut Walker, v: &Node<'_>) -> Result<(), ExtractError> {
                 if OPAQUE_OUTPUT_KEYS.contains(&k.as_ref()) {
                     continue;
                 }
-                let step = PathStep::Key(std::borrow::Cow::Owned(k.as_ref().to_owned()));
-                w.at(step, |w| tool_output(w, item))?;
+                w.at(owned_key(k), |w| tool_output(w, item))?;
             }
         }
         Node::Null | Node::Scalar => {}

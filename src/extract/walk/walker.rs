@@ -14,6 +14,11 @@ pub(super) const fn key(k: &'static str) -> PathStep {
     PathStep::Key(Cow::Borrowed(k))
 }
 
+/// The key step of a member the body names (a key no reader looks up).
+pub(super) fn owned_key(k: &str) -> PathStep {
+    PathStep::Key(Cow::Owned(k.to_owned()))
+}
+
 /// Collects segments while walking a document; keeps the current path.
 pub(super) struct Walker {
     api: ApiFormat,
@@ -178,8 +183,7 @@ impl Walker {
                     if matches!(item, Node::Null | Node::Scalar) {
                         continue;
                     }
-                    let step = PathStep::Key(Cow::Owned(k.as_ref().to_owned()));
-                    self.at(step, |w| {
+                    self.at(owned_key(k), |w| {
                         w.strings_where(item, role, Some(k.as_ref()), keep)
                     })?;
                 }
