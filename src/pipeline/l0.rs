@@ -147,14 +147,9 @@ mod tests {
         let extraction =
             extract::extract(&body, policy.api, &policy.policy.detection.limits).expect("extracts");
         let segments = extraction.segments();
-        let injection: Vec<usize> = (0..segments.len())
-            .filter(|&i| {
-                policy
-                    .policy
-                    .detection
-                    .injection_roles
-                    .contains(segments[i].role)
-            })
+        let injection: Vec<usize> = extraction
+            .segments_in(policy.policy.detection.injection_roles)
+            .map(|(i, _)| i)
             .collect();
         let key = l0_key(
             &policy.fingerprint,

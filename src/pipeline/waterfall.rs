@@ -55,9 +55,10 @@ impl Pipeline {
             Err(error) => return Decision::block(extraction_block(&error, policy)),
         };
         let segments = extraction.segments();
-        let injection: Vec<usize> = (0..segments.len())
-            .filter(|&i| detection.injection_roles.contains(segments[i].role))
-            .collect();
+        let scope =
+            |roles| -> Vec<usize> { extraction.segments_in(roles).map(|(i, _)| i).collect() };
+        let injection = scope(detection.injection_roles);
+        let pii = scope(detection.pii_roles);
         let scans_injection = !injection.is_empty()
             && (settings.l1.enabled || (settings.l2.enabled && self.classifier.is_some()));
         // L0 keys on exactly this injection-scoped input (texts, roles,
@@ -69,6 +70,7 @@ impl Pipeline {
             policy,
             segments,
             &injection,
+            &pii,
             cache,
             key.as_ref(),
             &self.normalizer,

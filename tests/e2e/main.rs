@@ -21,6 +21,7 @@ mod ops_vault;
 mod request_call;
 mod request_call_same;
 mod response;
+mod role_scopes;
 mod security;
 mod stream;
 mod stream_whole;

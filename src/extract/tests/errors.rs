@@ -369,3 +369,42 @@ fn segments_in_filters_by_role() {
         .collect();
     assert_eq!(idx, vec![2, 5, 6, 7]);
 }
+
+#[test]
+fn a_byte_order_mark_before_json_is_read_past() {
+    let chat = br#"{"model":"m","messages":[{"role":"system","content":"Be brief."},{"role":"user","content":"Hello"}]}"#;
+    let with_bom = [b"\xEF\xBB\xBF".as_slice(), chat].concat();
+    for api in [ApiFormat::Auto, ApiFormat::OpenAi] {
+        let x = run(api, &with_bom).expect("JSON after a BOM");
+        assert_eq!(x.shape(), Shape::OpenAiChat, "{api:?}");
+        let roles: Vec<Role> = x.segments().iter().map(|s| s.role).collect();
+        assert_eq!(roles, vec![Role::System, Role::User], "{api:?}");
+        assert!(x.has_roles());
+    }
+    // A BOM before plain text is no text either.
+    let x = run(ApiFormat::Auto, b"\xEF\xBB\xBFhello").expect("text");
+    assert_eq!(x.segments()[0].text, "hello");
+}
+
+#[test]
+fn role_lists_cannot_scope_a_body_without_roles() {
+    // JSON an upstream may read (Python's reader takes NaN; Go's streaming
+    // decoder stops after the first value) but promptgate cannot: plain text,
+    // read whatever the role list.
+    for body in [
+        &br#"{"temperature":NaN,"messages":[{"role":"user","content":"hi"}]}"#[..],
+        br#"{"messages":[{"role":"user","content":"hi"}]} trailing"#,
+        b"just a prompt",
+    ] {
+        let x = run(ApiFormat::Auto, body).expect("plain text");
+        assert_eq!(x.shape(), Shape::PlainText);
+        assert!(!x.has_roles());
+        let mut only_system = RoleSet::empty();
+        only_system.insert(Role::System);
+        assert_eq!(x.segments_in(only_system).count(), 1);
+        assert_eq!(x.segments_in(RoleSet::empty()).count(), 1);
+    }
+    let chat = run(ApiFormat::Auto, super::shapes::CASES[0].body.as_bytes()).expect("chat");
+    assert!(chat.has_roles());
+    assert_eq!(chat.segments_in(RoleSet::empty()).count(), 0);
+}

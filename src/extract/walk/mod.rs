@@ -53,13 +53,16 @@ impl Extraction {
         &self.segments
     }
 
-    /// The segments whose role is in `roles`, with their indexes (the index is
-    /// what a [`crate::detect::Finding`] and a [`super::Redaction`] refer to).
+    /// The segments a layer scoped to `roles` reads, with their indexes (the
+    /// index is what a [`crate::detect::Finding`] and a [`super::Redaction`]
+    /// refer to): those whose role is in `roles`, or every one of a body
+    /// without roles ([`Extraction::has_roles`]).
     pub fn segments_in(&self, roles: RoleSet) -> impl Iterator<Item = (usize, &Segment)> {
+        let every = !self.has_roles();
         self.segments
             .iter()
             .enumerate()
-            .filter(move |(_, s)| roles.contains(s.role))
+            .filter(move |(_, s)| every || roles.contains(s.role))
     }
 
     /// The shape the body was read as.
@@ -70,6 +73,16 @@ impl Extraction {
     /// Total bytes of text over all segments.
     pub fn text_bytes(&self) -> usize {
         self.text_bytes
+    }
+
+    /// Whether the body's text is told apart by role: false for a body read
+    /// as plain text, whose one segment has no role of its own
+    /// ([`Role::Unknown`]). Role lists cannot scope such a body: a JSON body
+    /// an upstream reads but promptgate cannot (a `NaN`, trailing data, a
+    /// comment) is plain text here, and must not pass unread under a list
+    /// without `unknown`.
+    pub fn has_roles(&self) -> bool {
+        !matches!(self.source, Source::Text { .. })
     }
 
     /// Whether the body was read as JSON (redaction re-serializes it) rather
@@ -98,6 +111,9 @@ pub fn extract(
     api: ApiFormat,
     limits: &ExtractLimits,
 ) -> Result<Extraction, ExtractError> {
+    // RFC 8259 lets a reader ignore a byte-order mark, and some upstreams do:
+    // read past it, or the body would be plain text without its roles.
+    let body = body.strip_prefix(UTF8_BOM).unwrap_or(body);
     let first = body.iter().find(|b| !b.is_ascii_whitespace());
     if matches!(first, Some(b'{' | b'[')) {
         // Depth is checked flat before the recursive parser sees the body.
@@ -121,6 +137,9 @@ pub fn extract(
         }),
     }
 }
+
+/// The UTF-8 byte-order mark.
+const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
 fn plain_text(body: &[u8], limits: &ExtractLimits) -> Result<Extraction, ExtractError> {
     let (text, original) = decode_text(body, limits)?;

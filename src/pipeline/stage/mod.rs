@@ -95,6 +95,8 @@ pub(super) struct Scan<'a> {
     pub(super) segments: &'a [Segment],
     /// Indices of the segments the injection layers read (their roles).
     pub(super) injection: &'a [usize],
+    /// Indices of the segments the PII shield reads (their roles).
+    pub(super) pii: &'a [usize],
     /// The L0 verdict cache.
     pub(super) cache: &'a VerdictCache,
     /// The L0 key of this input, when an injection layer will read it.
@@ -109,6 +111,7 @@ impl<'a> Scan<'a> {
         policy: &'a RoutePolicy,
         segments: &'a [Segment],
         injection: &'a [usize],
+        pii: &'a [usize],
         cache: &'a VerdictCache,
         key: Option<&'a CacheKey>,
         normalizer: &'a Normalizer,
@@ -117,6 +120,7 @@ impl<'a> Scan<'a> {
             policy,
             segments,
             injection,
+            pii,
             cache,
             key,
             normalizer,

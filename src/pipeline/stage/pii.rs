@@ -25,12 +25,9 @@ impl Stage for L15 {
     }
 
     fn run<'a>(&'a self, scan: &'a Scan<'a>) -> StageFuture<'a> {
-        let roles = scan.policy.policy.detection.pii_roles;
         let mut findings = Vec::new();
-        for (i, segment) in scan.segments.iter().enumerate() {
-            if roles.contains(segment.role) {
-                self.0.scan(&segment.text, i, &mut findings);
-            }
+        for &i in scan.pii {
+            self.0.scan(&scan.segments[i].text, i, &mut findings);
         }
         Box::pin(std::future::ready(Ok(Report::Pii(findings))))
     }
