@@ -35,6 +35,7 @@
 //! original bytes are kept: redaction maps spans back and copies every byte
 //! outside a redacted span unchanged, including the invalid ones.
 
+mod encoding;
 mod error;
 mod format;
 mod keys;

@@ -4,7 +4,8 @@
 //! reader takes, data after the first value that Go's streaming decoder
 //! ignores) is plain text without roles: a role list that leaves out
 //! `unknown` must not let it pass unread. A byte-order mark before JSON is
-//! read past, so such a body keeps its roles.
+//! read past, and JSON in UTF-16 or UTF-32 (which Python's reader takes) is
+//! read as text, so such bodies keep their roles.
 
 use promptgate::protocol::peer::{Action, Reply};
 
@@ -83,5 +84,56 @@ fn pii_in_a_body_without_roles_is_redacted_whatever_the_role_list() {
     assert!(
         rewritten.contains("NaN"),
         "the rest of the body is kept: {rewritten}"
+    );
+}
+
+/// `text` in UTF-16, little-endian, after its byte-order mark.
+fn utf16(text: &[u8]) -> Vec<u8> {
+    let text = std::str::from_utf8(text).expect("UTF-8");
+    let units = text.encode_utf16().flat_map(u16::to_le_bytes);
+    b"\xFF\xFE".iter().copied().chain(units).collect()
+}
+
+#[test]
+fn a_json_body_in_utf16_is_read_with_its_roles() {
+    let runner = Runner::start(CONFIG);
+    let mut apisix = runner.connect();
+    let useronly = apisix.token(r#"{"policy":"useronly"}"#);
+    let (status, json) = stop_of(&post(
+        &mut apisix,
+        useronly,
+        &utf16(&chat(b"", "", ATTACK, "")),
+    ))
+    .expect("the user's attack is stopped");
+    assert_eq!(status, 403);
+    assert_eq!(json["error"]["code"], "prompt_injection");
+
+    // Read as UTF-8, the address was `j\0a\0n\0e\0…`, which no detector
+    // found: it reached the upstream. Read as text, it is redacted, and the
+    // rewritten body is UTF-8 JSON.
+    let email = "jane.doe@example.com";
+    let body = utf16(&chat(
+        b"",
+        "",
+        &format!("Please write to {email} today."),
+        "",
+    ));
+    let Reply::ReqCall(resp) = post(&mut apisix, useronly, &body) else {
+        panic!("a ReqCall reply")
+    };
+    let Action::Rewrite {
+        body: Some(rewritten),
+        ..
+    } = resp.action
+    else {
+        panic!("expected a redaction, got {:?}", resp.action)
+    };
+    let json: serde_json::Value = serde_json::from_slice(&rewritten).expect("UTF-8 JSON");
+    let user = json["messages"][1]["content"]
+        .as_str()
+        .expect("the user's text");
+    assert!(
+        !user.contains(email) && user.starts_with("Please write to "),
+        "{user}"
     );
 }

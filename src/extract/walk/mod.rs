@@ -17,6 +17,7 @@ mod gemini;
 mod openai;
 mod walker;
 
+use super::encoding::json_as_utf8;
 use super::limits::{decode_text, prescan};
 use super::node::Node;
 use super::{ApiFormat, ExtractError, ExtractLimits, Location, Role, RoleSet, Segment, Shape};
@@ -111,6 +112,9 @@ pub fn extract(
     api: ApiFormat,
     limits: &ExtractLimits,
 ) -> Result<Extraction, ExtractError> {
+    // JSON in UTF-16 or UTF-32, which Python's reader takes, is read as text.
+    let wide = json_as_utf8(body);
+    let body = wide.as_deref().unwrap_or(body);
     // RFC 8259 lets a reader ignore a byte-order mark, and some upstreams do:
     // read past it, or the body would be plain text without its roles.
     let body = body.strip_prefix(UTF8_BOM).unwrap_or(body);
