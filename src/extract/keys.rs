@@ -51,6 +51,7 @@ pub(crate) const READ_KEYS: &[&str] = &[
     "mimeType",
     "mime_type",
     "model",
+    "name",
     "output",
     "parts",
     "prompt",

@@ -367,7 +367,7 @@ fn segments_in_filters_by_role() {
         .segments_in(RoleSet::injection_default())
         .map(|(i, _)| i)
         .collect();
-    assert_eq!(idx, vec![2, 5, 6, 7]);
+    assert_eq!(idx, vec![2, 3, 6, 7, 8, 9]);
 }
 
 #[test]

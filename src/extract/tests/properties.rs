@@ -190,7 +190,7 @@ fn a_repeated_member_name_is_refused_in_every_mode() {
         }
     }
     // Names that differ in case but are no read key are two members.
-    let x = run(ApiFormat::Auto, br#"{"Name":"one","name":"two"}"#).expect("generic");
+    let x = run(ApiFormat::Auto, br#"{"Label":"one","label":"two"}"#).expect("generic");
     assert_eq!(x.segments().len(), 2);
 }
 

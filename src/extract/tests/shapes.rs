@@ -13,7 +13,7 @@ pub(super) struct Case {
 
 pub(super) const CASES: &[Case] = &[
     Case {
-        name: "openai chat, every role, names are not text",
+        name: "openai chat, every role, participant names",
         api: ApiFormat::Auto,
         body: r#"{"model":"gpt-4o","messages":[
             {"role":"system","content":"be nice"},
@@ -27,10 +27,12 @@ pub(super) const CASES: &[Case] = &[
         want: &[
             (S, "$.messages[0].content", "be nice"),
             (D, "$.messages[1].content", "dev rules"),
+            (Us, "$.messages[2].name", "bob"),
             (Us, "$.messages[2].content", "hi there"),
             (A, "$.messages[3].content", "hello"),
             (A, "$.messages[3].refusal", "no"),
             (T, "$.messages[4].content", "42 degrees"),
+            (T, "$.messages[5].name", "f"),
             (T, "$.messages[5].content", "legacy"),
             (U, "$.messages[6].content", "who"),
         ],

@@ -59,6 +59,9 @@ fn message(w: &mut Walker, m: &Node<'_>) -> Result<(), ExtractError> {
         return Err(w.wrong("a message is not an object"));
     };
     let role = get_str(map, "role").map_or(Role::Unknown, role_of);
+    // The participant's name is shown to the model beside the message (that
+    // is what it is for): up to 64 characters of the sender's choosing.
+    w.field_text(map, "name", role)?;
     if let Some(c) = get(map, "content") {
         w.at(key("content"), |w| content(w, c, role))?;
     }
