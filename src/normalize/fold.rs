@@ -275,6 +275,9 @@ pub(crate) struct Fold {
     /// The text holds a letter from a script with Latin look-alikes (Cyrillic,
     /// Greek, Armenian, Cherokee, letterlike symbols...): a skeleton view may differ.
     pub(crate) confusable: bool,
+    /// An invisible character was dropped: words it glued may read apart
+    /// ([`super::unglue`]).
+    pub(crate) invisible: bool,
 }
 
 /// Folds `text`: lowercase, NFKC-compatible decomposition with marks dropped,
@@ -291,6 +294,7 @@ pub(crate) fn fold(text: &str, skeleton: bool, collapse: bool) -> Fold {
     let mut direct;
     let mut prev_space = true;
     let mut confusable = false;
+    let mut invisible = false;
     let mut i = 0;
     while i < n {
         let b = bytes[i];
@@ -309,6 +313,7 @@ pub(crate) fn fold(text: &str, skeleton: bool, collapse: bool) -> Fold {
                 continue;
             }
             if b < 0x20 || b == 0x7F {
+                invisible = true;
                 i += 1;
                 continue;
             }
@@ -347,6 +352,7 @@ pub(crate) fn fold(text: &str, skeleton: bool, collapse: bool) -> Fold {
         };
         let (folded, lookalike) = match entry {
             Entry::Invisible => {
+                invisible = true;
                 i += len;
                 continue;
             }
@@ -404,5 +410,6 @@ pub(crate) fn fold(text: &str, skeleton: bool, collapse: bool) -> Fold {
         text,
         map: map.finish(),
         confusable,
+        invisible,
     }
 }

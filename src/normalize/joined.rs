@@ -45,7 +45,10 @@ impl Normalizer {
     /// views, reusing what each part's views learnt (see the module doc).
     pub fn views_joined(&self, joined: &str, parts: &[&Views]) -> Views {
         let lengths = parts.iter().map(|v| v.original_len + 1).sum::<usize>();
-        if parts.is_empty() || lengths != joined.len() + 1 {
+        // Invisibles that glue words are rare: a joined text with some (a
+        // part has; a run never spans the joining newline) is read whole.
+        if parts.is_empty() || lengths != joined.len() + 1 || parts.iter().any(|p| p.facts.unglued)
+        {
             return self.views(joined);
         }
         let mut text = String::with_capacity(lengths);
@@ -99,10 +102,12 @@ impl Normalizer {
             at += part.original_len + 1;
         }
         known.mended = known.mended || mends_across_seams(&text, &seams[1..]);
+        // No part's invisibles glue words, so the joined text's do not.
         let base = Fold {
             text,
             map: map.finish(),
             confusable: known.confusable,
+            invisible: false,
         };
         self.views_with(joined, base, Some(&known))
     }

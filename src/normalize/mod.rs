@@ -50,6 +50,9 @@
 //!   that copy ASCII and that models read ("ASCII smuggling"); emoji flags' tag
 //!   sequences are left alone. [`ViewKind::Selectors`]: four or more variation
 //!   selectors in a row read as the bytes they stand for ("emoji smuggling").
+//! * [`ViewKind::Unglued`]: invisible characters that stood between words read
+//!   as spaces (`ignore\u{200B}all` -> `ignore all`; the folded view glues the
+//!   words), with that text's own views after it (`unglue.rs`).
 //!
 //! Every hardened view, the digit view and the compact view map any byte range of
 //! their text back to a char-boundary range of the original
@@ -71,6 +74,7 @@ mod map;
 mod model;
 #[cfg(test)]
 mod tests;
+mod unglue;
 
 use std::ops::Range;
 
@@ -89,7 +93,7 @@ pub use model::{MODEL_TEXT_ID, model_text_into, warm_model_text};
 /// Version of the hardened views' folding rules; part of every fingerprint that
 /// depends on them (compiled rule sets, and through [`Normalizer::settings`] the L0
 /// key), so changing normalization invalidates both.
-pub const NORMALIZER_VERSION: u32 = 10;
+pub const NORMALIZER_VERSION: u32 = 11;
 
 /// Upper bound on decoded bytes per text: decoding is a rescan, not a second body.
 pub const DEFAULT_MAX_DECODED_BYTES: usize = 64 * 1024;
@@ -138,6 +142,11 @@ pub enum ViewKind {
     /// String variables joined as an expression adds them (`x = "ign"`,
     /// `y = "ore all"`, `print(x + y)`): a payload split to pass the rules.
     Concatenated,
+    /// The text with invisible characters that separate words read as spaces
+    /// (`ignore\u{200B}all` -> `ignore all`), where the folded view drops
+    /// them and glues the words. Its own views (mended, joined, leetspeak)
+    /// follow it.
+    Unglued,
 }
 
 impl ViewKind {
@@ -160,6 +169,7 @@ impl ViewKind {
             ViewKind::Tags => "tags",
             ViewKind::Selectors => "selectors",
             ViewKind::Concatenated => "concatenated",
+            ViewKind::Unglued => "unglued",
         }
     }
 }
@@ -241,6 +251,8 @@ struct Facts {
     /// A word of the folded text was mended ([`ViewKind::Mended`]); for a
     /// joined text, of a part or across a seam (`joined.rs`).
     mended: bool,
+    /// Invisible characters glued words ([`ViewKind::Unglued`]).
+    unglued: bool,
 }
 
 impl Views {
@@ -362,6 +374,12 @@ impl Normalizer {
     /// (for a joined text, from the views of its parts).
     fn views_with(&self, text: &str, base: fold::Fold, known: Option<&Facts>) -> Views {
         let mut views = Vec::with_capacity(4);
+        // Read only when the fold dropped an invisible character.
+        let unglued = if base.invisible {
+            unglue::unglued(text)
+        } else {
+            None
+        };
         let mut facts = text_views(
             text,
             base,
@@ -378,6 +396,20 @@ impl Normalizer {
             _ => decode::decode_runs(text, self.max_decoded_runs, self.max_decoded_bytes),
         };
         facts.payloads = !decoded.is_empty() || text.as_bytes().contains(&b'\\');
+        // The text with its gluing invisibles as spaces, and its views; they
+        // map to the whole text, as a payload's do.
+        facts.unglued = unglued.is_some();
+        if let Some(spaced) = unglued {
+            let base = fold::fold(&spaced, false, true);
+            text_views(
+                &spaced,
+                base,
+                &mut views,
+                &|len| OffsetMap::whole(len, 0..text.len()),
+                Some(ViewKind::Unglued),
+                None,
+            );
+        }
         for d in decoded {
             let kind = match d.encoding {
                 Encoding::Base64 => ViewKind::Base64,

@@ -50,6 +50,7 @@ fn runs_patterns(kind: ViewKind) -> bool {
             | ViewKind::Selectors
             | ViewKind::Concatenated
             | ViewKind::Mended
+            | ViewKind::Unglued
     )
 }
 
