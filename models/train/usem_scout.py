@@ -215,6 +215,28 @@ def fit_mlp(x, y, w):
     return lambda z: T.mlp_forward(params, z)
 
 
+# --- training set -----------------------------------------------------------------------
+
+
+def training_set(pool_path):
+    """Exactly train.py's training set for the static head: the whole pool with benign_math
+    capped (seeded), generate.py's texts, hard negatives weighted; plus the generic benign
+    texts of augment.benign_texts (weight GENERIC_BENIGN_WEIGHT in the fits).
+    Returns (pool_all, pool, gen, texts, y, wt, generic)."""
+    pool_all = T.load_jsonl(Path(pool_path))
+    rng = np.random.default_rng(SEED)
+    math_idx = [i for i, r in enumerate(pool_all) if r["category"] == "benign_math"]
+    keep = set(rng.choice(math_idx, size=min(T.MATH_CAP, len(math_idx)), replace=False).tolist())
+    pool = [r for i, r in enumerate(pool_all) if r["category"] != "benign_math" or i in keep]
+    gen = generate.generate(T.GEN_SEED)
+    texts = [r["text"] for r in pool] + [t for t, _, _ in gen]
+    y = np.array([1 if r["label"] == "attack" else 0 for r in pool] + [lbl for _, lbl, _ in gen])
+    wt = np.where(np.array([r["category"] for r in pool] + ["generated"] * len(gen)) == "benign_hard_negative",
+                  T.HARD_NEGATIVE_WEIGHT, 1.0)
+    generic = augment.benign_texts([r["text"] for r in pool if r["label"] == "benign"], SEED + 1, T.GENERIC_BENIGN)
+    return pool_all, pool, gen, texts, y, wt, generic
+
+
 # --- evaluation -------------------------------------------------------------------------
 
 
@@ -258,18 +280,7 @@ def main():
     np.random.seed(SEED)
     report = []
 
-    # Training set: exactly train.py's (pool with benign_math capped, generated, generic benign).
-    pool_all = T.load_jsonl(Path(args.pool))
-    rng = np.random.default_rng(SEED)
-    math_idx = [i for i, r in enumerate(pool_all) if r["category"] == "benign_math"]
-    keep = set(rng.choice(math_idx, size=min(T.MATH_CAP, len(math_idx)), replace=False).tolist())
-    pool = [r for i, r in enumerate(pool_all) if r["category"] != "benign_math" or i in keep]
-    gen = generate.generate(T.GEN_SEED)
-    texts = [r["text"] for r in pool] + [t for t, _, _ in gen]
-    y = np.array([1 if r["label"] == "attack" else 0 for r in pool] + [lbl for _, lbl, _ in gen])
-    wt = np.where(np.array([r["category"] for r in pool] + ["generated"] * len(gen)) == "benign_hard_negative",
-                  T.HARD_NEGATIVE_WEIGHT, 1.0)
-    generic = augment.benign_texts([r["text"] for r in pool if r["label"] == "benign"], SEED + 1, T.GENERIC_BENIGN)
+    pool_all, pool, gen, texts, y, wt, generic = training_set(args.pool)
 
     corpus = Path(args.corpus)
     records = T.load_jsonl(corpus / "attacks.jsonl") + T.load_jsonl(corpus / "benign.jsonl")
