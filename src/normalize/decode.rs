@@ -13,7 +13,7 @@ const MIN_BASE64_RUN: usize = 16;
 const MIN_HEX_RUN: usize = 16;
 /// Fewest `%xx` escapes in a run before it is treated as URL-encoded.
 const MIN_PERCENT_ESCAPES: usize = 3;
-/// Fewest `\uXXXX` / `\xXX` escapes in a text before it is unescaped.
+/// Fewest escapes (`\uXXXX`, `\xXX`, `&#105;`, `%69`) in a text before it is unescaped.
 const MIN_BACKSLASH_ESCAPES: usize = 2;
 /// Fewest tag characters in a run before it is read as hidden text (an emoji
 /// flag of a region spells five or six, and follows a black flag).
@@ -194,8 +194,9 @@ pub(crate) fn decode_runs(text: &str, max_runs: usize, max_bytes: usize) -> Vec<
         }
     }
 
-    // Backslash escapes (`\u0069gnore`, `\x69`): text pasted from JSON or code.
-    if memchr_byte(b'\\', bytes)
+    // Escapes read in context (`\u0069gnore`, `\x69`, `&#105;gnore`,
+    // `%69gnore all`): text pasted from JSON, code, HTML or a URL.
+    if has_escape_marks(bytes)
         && let Some((run, t)) = unescape(text)
     {
         let d = Decoded {
@@ -362,9 +363,41 @@ fn count_percent(b: &[u8]) -> usize {
         .count()
 }
 
-/// Decodes `\uXXXX` (with surrogate pairs) and `\xXX` escapes over the whole
-/// text when it holds enough of them; the run is the span from the first to the
-/// last escape's word.
+/// Does `bytes` hold a byte that starts an escape [`unescape`] reads (a
+/// backslash, `&#`, a percent sign)? A text without one is never unescaped,
+/// nor is a text joined from such texts (the joined views rely on it).
+pub(crate) fn has_escape_marks(bytes: &[u8]) -> bool {
+    memchr_byte(b'\\', bytes)
+        || memchr_byte(b'%', bytes)
+        || memchr::memmem::find(bytes, b"&#").is_some()
+}
+
+/// The character an HTML character reference at the start of `b` stands for
+/// (`&#105;`, `&#x69;`, or one of the five XML names), with its length.
+fn char_reference(b: &[u8]) -> Option<(char, usize)> {
+    let end = b.iter().take(12).position(|&c| c == b';')?;
+    let name = b.get(1..end)?;
+    let c = match name {
+        b"lt" => '<',
+        b"gt" => '>',
+        b"amp" => '&',
+        b"quot" => '"',
+        b"apos" => '\'',
+        [b'#', b'x' | b'X', hex @ ..] if !hex.is_empty() => {
+            char::from_u32(u32::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok()?)?
+        }
+        [b'#', dec @ ..] if !dec.is_empty() && dec.iter().all(u8::is_ascii_digit) => {
+            char::from_u32(std::str::from_utf8(dec).ok()?.parse().ok()?)?
+        }
+        _ => return None,
+    };
+    Some((c, end + 1))
+}
+
+/// Decodes `\uXXXX` (with surrogate pairs) and `\xXX` escapes, HTML character
+/// references and `%XX` escapes of printable ASCII over the whole text when
+/// it holds enough of them (named references do not count: they hide no
+/// letter); the run is the span from the first to the last escape's word.
 fn unescape(text: &str) -> Option<(Range<usize>, String)> {
     let b = text.as_bytes();
     let mut out = String::with_capacity(text.len());
@@ -414,6 +447,30 @@ fn unescape(text: &str) -> Option<(Range<usize>, String)> {
                 i += 4;
                 continue;
             }
+        }
+        if b[i] == b'&'
+            && let Some((c, len)) = char_reference(&b[i..])
+        {
+            out.push(c);
+            if b[i + 1] == b'#' {
+                escapes += 1;
+                first.get_or_insert(i);
+                last = i + len;
+            }
+            i += len;
+            continue;
+        }
+        if b[i] == b'%'
+            && i + 3 <= b.len()
+            && let Some(v) = hexval(&b[i + 1..i + 3])
+            && (0x20..0x7F).contains(&v)
+        {
+            out.push(v as u8 as char);
+            escapes += 1;
+            first.get_or_insert(i);
+            last = i + 3;
+            i += 3;
+            continue;
         }
         let c = text[i..].chars().next()?;
         out.push(c);

@@ -26,8 +26,9 @@
 //!   had a word mended, the joined text can have one only across a seam, so
 //!   only the bytes around each seam are read again.
 //! * Encoded runs never hold a newline, so the joined text holds a run only
-//!   when a part does; backslash escapes are counted over the whole text, so
-//!   a part with a backslash sends the joined text to the full decoder.
+//!   when a part does; escapes read in context (`\u0069`, `&#105;`, `%69`)
+//!   are counted over the whole text, so a part with a byte that starts one
+//!   sends the joined text to the full decoder.
 //!
 //! Look-alike letters in a part make the skeleton view and the leetspeak
 //! reading (which may read the skeleton) be computed on the joined text;

@@ -395,7 +395,7 @@ impl Normalizer {
             Some(k) if !k.payloads => Vec::new(),
             _ => decode::decode_runs(text, self.max_decoded_runs, self.max_decoded_bytes),
         };
-        facts.payloads = !decoded.is_empty() || text.as_bytes().contains(&b'\\');
+        facts.payloads = !decoded.is_empty() || decode::has_escape_marks(text.as_bytes());
         // The text with its gluing invisibles as spaces, and its views; they
         // map to the whole text, as a payload's do.
         facts.unglued = unglued.is_some();
