@@ -35,7 +35,7 @@
 //! * [`ViewKind::Joined`]: single letters spaced by blanks or punctuation joined
 //!   (`i.g.n.o.r.e`, `i:g:n:o:r:e`, `\忽\略\之\前`).
 //! * [`ViewKind::Mended`]: words split into two to four fragments by a blank,
-//!   hyphen, dot or underscore mended (`ig nore all pre vious in struc tions`),
+//!   hyphen, dot, underscore, asterisk or slash mended (`ig nore all pre vious in struc tions`),
 //!   when they spell a rule pack word of six letters or more and a fragment
 //!   is no word itself (`can not` stays). Offered only when a word was mended.
 //!   [`ViewKind::MendedLeet`]: the same mend of the leetspeak reading (or of

@@ -1,7 +1,7 @@
 //! Words split into fragments by blanks mended: `ig nore all pre vious in
 //! struc tions` reads `ignore all previous instructions`.
 //!
-//! Splitting an attack's words with spaces (or a hyphen, dot or underscore) is
+//! Splitting an attack's words with spaces (or a hyphen, dot, underscore, asterisk or slash) is
 //! a classic evasion that no phrase rule sees and that the joined view
 //! ([`super::spaced`]) does not undo: it joins single letters only. Here two
 //! to four consecutive fragments, each one separator apart, are joined when
@@ -526,7 +526,7 @@ fn trailing_letter(frags: &[Fragment]) -> bool {
 /// Separators a split word's fragments stand apart by.
 #[inline(always)]
 pub(crate) fn is_split_separator(b: u8) -> bool {
-    matches!(b, b' ' | b'-' | b'.' | b'_')
+    matches!(b, b' ' | b'-' | b'.' | b'_' | b'*' | b'/')
 }
 
 /// Whether a byte next to a run of letters leaves it a fragment: ASCII other

@@ -7,7 +7,7 @@
 use proptest::prelude::*;
 
 use super::leet::{LEET_FOLD_MAX_WORD, LeetWord, any_mixed_word, leet_words};
-use super::mend::{MendWork, dropped_separators, junctions};
+use super::mend::{MendWork, dropped_separators, is_split_separator, junctions};
 use super::readings::readings_and_junctions;
 use super::spaced::looks_spaced;
 
@@ -222,7 +222,7 @@ fn the_pre_checks_see_the_evasions() {
 const SPLIT_PIECES: &[&str] = &[
     "ig", "nore", "ignore", "pre", "vious", "in", "struc", "tions", "sys", "tem", "dis", "regard",
     "jail", "break", "over", "ride", "re", "veal", "a", "i", "s", "the", "any", "one", "can",
-    "not", " ", " ", " ", "-", ".", "_", "  ", "1", "'", "ж", "\n",
+    "not", " ", " ", " ", "-", ".", "_", "*", "/", "  ", "1", "'", "ж", "\n",
 ];
 
 fn split_text() -> impl Strategy<Value = String> {
@@ -248,7 +248,7 @@ proptest! {
         let b = text.as_bytes();
         let every: Vec<usize> = (1..b.len().saturating_sub(1))
             .filter(|&i| {
-                matches!(b[i], b' ' | b'-' | b'.' | b'_')
+                is_split_separator(b[i])
                     && b[i - 1].is_ascii_lowercase()
                     && b[i + 1].is_ascii_lowercase()
             })
