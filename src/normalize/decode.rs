@@ -405,71 +405,15 @@ fn unescape(text: &str) -> Option<(Range<usize>, String)> {
     let mut first = None;
     let mut last = 0;
     let mut i = 0;
-    let hexval = |s: &[u8]| -> Option<u32> {
-        let s = std::str::from_utf8(s).ok()?;
-        u32::from_str_radix(s, 16).ok()
-    };
     while i < b.len() {
-        if b[i] == b'\\' && i + 1 < b.len() {
-            if b[i + 1] == b'u'
-                && i + 6 <= b.len()
-                && let Some(mut cp) = hexval(&b[i + 2..i + 6])
-            {
-                let mut len = 6;
-                if (0xD800..0xDC00).contains(&cp)
-                    && i + 12 <= b.len()
-                    && b[i + 6] == b'\\'
-                    && b[i + 7] == b'u'
-                    && let Some(lo) = hexval(&b[i + 8..i + 12])
-                    && (0xDC00..0xE000).contains(&lo)
-                {
-                    cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-                    len = 12;
-                }
-                if let Some(c) = char::from_u32(cp) {
-                    out.push(c);
-                    escapes += 1;
-                    first.get_or_insert(i);
-                    last = i + len;
-                    i += len;
-                    continue;
-                }
-            }
-            if b[i + 1] == b'x'
-                && i + 4 <= b.len()
-                && let Some(v) = hexval(&b[i + 2..i + 4])
-                && v < 0x80
-            {
-                out.push(v as u8 as char);
+        if let Some(e) = escape_at(b, i) {
+            out.push(e.char);
+            if e.counts {
                 escapes += 1;
                 first.get_or_insert(i);
-                last = i + 4;
-                i += 4;
-                continue;
+                last = i + e.len;
             }
-        }
-        if b[i] == b'&'
-            && let Some((c, len)) = char_reference(&b[i..])
-        {
-            out.push(c);
-            if b[i + 1] == b'#' {
-                escapes += 1;
-                first.get_or_insert(i);
-                last = i + len;
-            }
-            i += len;
-            continue;
-        }
-        if b[i] == b'%'
-            && i + 3 <= b.len()
-            && let Some(v) = hexval(&b[i + 1..i + 3])
-            && (0x20..0x7F).contains(&v)
-        {
-            out.push(v as u8 as char);
-            escapes += 1;
-            first.get_or_insert(i);
-            last = i + 3;
-            i += 3;
+            i += e.len;
             continue;
         }
         let c = text[i..].chars().next()?;
@@ -488,6 +432,62 @@ fn unescape(text: &str) -> Option<(Range<usize>, String)> {
         .find(char::is_whitespace)
         .map_or(text.len(), |p| last + p);
     Some((start..end, out))
+}
+
+/// One escape [`unescape`] reads: the character, the escape's length, and
+/// whether it counts toward the escapes a text needs.
+struct Escape {
+    char: char,
+    len: usize,
+    counts: bool,
+}
+
+/// The escape starting at `b[i]`, if one does: `\uXXXX` (with a surrogate
+/// pair), `\xXX` below 0x80, an HTML character reference ([`char_reference`];
+/// a named one does not count), or `%XX` of printable ASCII.
+fn escape_at(b: &[u8], i: usize) -> Option<Escape> {
+    let hexval = |s: &[u8]| -> Option<u32> {
+        let s = std::str::from_utf8(s).ok()?;
+        u32::from_str_radix(s, 16).ok()
+    };
+    let counted = |char, len| {
+        Some(Escape {
+            char,
+            len,
+            counts: true,
+        })
+    };
+    match *b.get(i..)? {
+        [b'\\', b'u', ref rest @ ..] if rest.len() >= 4 => {
+            let cp = hexval(&rest[..4])?;
+            let low = rest
+                .get(6..10)
+                .filter(|_| rest.get(4..6) == Some(b"\\u"))
+                .and_then(hexval)
+                .filter(|lo| (0xD800..0xDC00).contains(&cp) && (0xDC00..0xE000).contains(lo));
+            match low {
+                Some(lo) => counted(
+                    char::from_u32(0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00))?,
+                    12,
+                ),
+                None => counted(char::from_u32(cp)?, 6),
+            }
+        }
+        [b'\\', b'x', h, l, ..] => {
+            let v = hexval(&[h, l]).filter(|&v| v < 0x80)?;
+            counted(char::from(v as u8), 4)
+        }
+        [b'&', ..] => {
+            let (char, len) = char_reference(&b[i..])?;
+            let counts = b.get(i + 1) == Some(&b'#');
+            Some(Escape { char, len, counts })
+        }
+        [b'%', h, l, ..] => {
+            let v = hexval(&[h, l]).filter(|v| (0x20..0x7F).contains(v))?;
+            counted(char::from(v as u8), 3)
+        }
+        _ => None,
+    }
 }
 
 /// `ascii` written in Unicode tag characters, as an attacker hides it (tests).

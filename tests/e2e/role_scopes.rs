@@ -31,6 +31,20 @@ fn post(apisix: &mut Apisix, token: u32, body: &[u8]) -> Reply {
     apisix.post(token, body, &[]).0
 }
 
+/// The body a reply rewrote (a redaction).
+fn rewritten(reply: Reply) -> Vec<u8> {
+    let Reply::ReqCall(resp) = reply else {
+        panic!("a ReqCall reply")
+    };
+    let Action::Rewrite {
+        body: Some(body), ..
+    } = resp.action
+    else {
+        panic!("expected a redaction, got {:?}", resp.action)
+    };
+    body
+}
+
 #[test]
 fn a_body_promptgate_cannot_parse_is_read_whatever_the_role_list() {
     let runner = Runner::start(CONFIG);
@@ -69,16 +83,7 @@ fn pii_in_a_body_without_roles_is_redacted_whatever_the_role_list() {
     let body = format!(
         r#"{{"temperature":NaN,"messages":[{{"role":"system","content":"Reply to {email}."}},{{"role":"user","content":"Hello"}}]}}"#
     );
-    let Reply::ReqCall(resp) = post(&mut apisix, useronly, body.as_bytes()) else {
-        panic!("a ReqCall reply")
-    };
-    let Action::Rewrite {
-        body: Some(rewritten),
-        ..
-    } = resp.action
-    else {
-        panic!("expected a redaction, got {:?}", resp.action)
-    };
+    let rewritten = rewritten(post(&mut apisix, useronly, body.as_bytes()));
     let rewritten = String::from_utf8(rewritten).expect("UTF-8");
     assert!(!rewritten.contains(email), "{rewritten}");
     assert!(
@@ -118,16 +123,7 @@ fn a_json_body_in_utf16_is_read_with_its_roles() {
         &format!("Please write to {email} today."),
         "",
     ));
-    let Reply::ReqCall(resp) = post(&mut apisix, useronly, &body) else {
-        panic!("a ReqCall reply")
-    };
-    let Action::Rewrite {
-        body: Some(rewritten),
-        ..
-    } = resp.action
-    else {
-        panic!("expected a redaction, got {:?}", resp.action)
-    };
+    let rewritten = rewritten(post(&mut apisix, useronly, &body));
     let json: serde_json::Value = serde_json::from_slice(&rewritten).expect("UTF-8 JSON");
     let user = json["messages"][1]["content"]
         .as_str()
