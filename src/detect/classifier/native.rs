@@ -119,6 +119,8 @@ pub(crate) struct StaticHead {
 pub(crate) struct HeadScratch {
     features: Vec<f32>,
     hidden: Vec<f32>,
+    /// The current window's ids, `[CLS]` and `[SEP]` included.
+    window: Vec<u32>,
 }
 
 impl StaticHead {
@@ -298,14 +300,16 @@ impl StaticHead {
         features.clear();
         features.resize(2 * d, 0.0);
         let hidden = &mut scratch.hidden;
+        let window = &mut scratch.window;
         for &start in windows.starts {
             let body = &windows.ids[start..start + windows.width - 2];
             let (sum, max) = features.split_at_mut(d);
-            let tokens = || {
-                std::iter::once(windows.cls)
-                    .chain(body.iter().copied())
-                    .chain(std::iter::once(windows.sep))
-            };
+            // One slice per window: each block walks it again.
+            window.clear();
+            window.push(windows.cls);
+            window.extend_from_slice(body);
+            window.push(windows.sep);
+            let tokens = || window.iter().copied();
             let (mut sum_blocks, mut max_blocks) = (
                 sum.chunks_exact_mut(POOL_BLOCK),
                 max.chunks_exact_mut(POOL_BLOCK),
