@@ -79,7 +79,7 @@ use wordpiece::FastWordPiece;
 /// stall every connection of that worker ("one request stalls others"), so the bound
 /// keeps the longest hold short. Scoring costs at most about 1.1 million instructions
 /// per KiB of non-ASCII text, when every n-gram window is gray and the static head reads
-/// all of it (`tests/cost/l2-2k-intl.txt`, the costliest cost file, takes 0.32 million
+/// all of it (`tests/cost/l2-2k-intl.txt`, the costliest cost file, takes 0.25 million
 /// per KiB with its gray regions only; about 50 µs per KiB at worst on the reference
 /// machine), so 8 KiB holds a worker for
 /// about half a millisecond: under the smallest L2 budget one can set (1 ms), and of
