@@ -326,9 +326,13 @@ fn abandoned_inferences_keep_their_pool_slot() {
         return;
     }
     let c = one_slot_classifier();
-    let text = "Please summarise the following report about regional water supply. ".repeat(400);
     // Long enough for the blocking pool: a shorter text is scored in place, where no
-    // budget can cut it off (see the next test).
+    // budget can cut it off (see the next test). And long enough that one inference takes
+    // well over a millisecond: tokio's timer rounds the 50 us budget up to its 1 ms tick,
+    // and 27 KB (400 repeats, about 0.2 ms since L2 got faster) sometimes finished
+    // within it, failing the test about one run in six (one in twelve before). 544 KB take
+    // about 4 ms here.
+    let text = "Please summarise the following report about regional water supply. ".repeat(8000);
     assert!(text.len() > INLINE_MAX_BYTES);
     let runtime = two_worker_runtime();
     runtime.block_on(async {

@@ -127,7 +127,24 @@ impl NgramModel {
         scratch: &mut NgramScratch,
         gray_logit: Option<f64>,
     ) -> f32 {
-        let per_pos = self.n_max - self.n_min + 1;
+        // The shipped lengths as constants, so the counting loops unroll by start.
+        match (self.n_min, self.n_max) {
+            (3, 5) => self.score_windows_of(norm, scratch, gray_logit, (3, 5)),
+            lengths => self.score_windows_of(norm, scratch, gray_logit, lengths),
+        }
+    }
+
+    /// [`NgramModel::score_windows`] for n-grams of `lengths.0..=lengths.1` characters
+    /// (the model's).
+    #[inline(always)]
+    fn score_windows_of(
+        &self,
+        norm: &str,
+        scratch: &mut NgramScratch,
+        gray_logit: Option<f64>,
+        (n_min, n_max): (usize, usize),
+    ) -> f32 {
+        let per_pos = n_max - n_min + 1;
         let chars = self.hash_all(norm, per_pos, scratch);
         let NgramScratch {
             bucket,
@@ -135,6 +152,7 @@ impl NgramModel {
             counts,
             offsets,
             gray,
+            ..
         } = scratch;
         gray.clear();
         if counts.len() != self.weights.len() {
@@ -145,8 +163,9 @@ impl NgramModel {
         // the `mask + 1` counts.
         let mask = self.mask as usize;
         let counts = &mut counts[..=mask];
+        let weights = &self.weights[..=mask];
         let bucket = &bucket[..];
-        let (n_min, n_max) = (self.n_min, self.n_max);
+        let lengths = (n_min, n_max);
         // The n-grams counted now: those starting at or after `cs` and ending at or
         // before `ce`.
         let (mut cs, mut ce) = (0usize, 0usize);
@@ -154,16 +173,17 @@ impl NgramModel {
         let mut best = f64::NEG_INFINITY;
         for (start, end) in window_spans(chars, self.window_chars, self.window_stride) {
             // Out: n-grams starting before the new start (counted if they ended by `ce`).
-            self.for_grams(bucket, cs..start.min(ce), 0, ce, |b| {
+            for_grams(bucket, lengths, cs..start.min(ce), 0, ce, |b| {
                 let count = &mut counts[b as usize & mask];
+                // (c - 1)^2 = c^2 - (2c - 1), and c >= 1 for a counted n-gram.
+                sumsq -= 2 * u64::from(*count) - 1;
                 *count -= 1;
-                sumsq -= 2 * u64::from(*count) + 1;
             });
             cs = cs.max(start);
             ce = ce.max(cs);
             // In: n-grams ending after the old end, by the new end, starting at or after
             // the new start.
-            self.for_grams(bucket, cs..end, ce, end, |b| {
+            for_grams(bucket, lengths, cs..end, ce, end, |b| {
                 let count = &mut counts[b as usize & mask];
                 sumsq += 2 * u64::from(*count) + 1;
                 *count += 1;
@@ -175,11 +195,11 @@ impl NgramModel {
                 // Weights of the n-grams inside [start, end): whole positions up to the
                 // last one whose longest n-gram fits, then the tail's shorter ones.
                 let full = end.saturating_sub(n_max - 1).max(start);
-                let mut dot = prefix[full * per_pos] - prefix[start * per_pos];
+                let mut dot = prefix[full] - prefix[start];
                 for i in full..end {
                     for n in n_min..=n_max.min(end - i) {
                         let slot = i * per_pos + n - n_min;
-                        dot += prefix[slot + 1] - prefix[slot];
+                        dot += i64::from(weights[bucket[slot] as usize & mask]);
                     }
                 }
                 self.bias + dot as f64 * self.scale / (sumsq as f64).sqrt()
@@ -199,64 +219,22 @@ impl NgramModel {
             }
         }
         // Leave the counts all zero for the next text.
-        self.for_grams(bucket, cs..ce, 0, ce, |b| counts[b as usize & mask] = 0);
+        for_grams(bucket, lengths, cs..ce, 0, ce, |b| {
+            counts[b as usize & mask] = 0;
+        });
         sigmoid(best) as f32
     }
 
-    /// Calls `f` with the bucket of every n-gram that starts in `starts` and ends
-    /// (start + length) after `end_after` and by `end_by`, by start, then length. The
-    /// starts whose every n-gram qualifies form one run of slots, walked as such.
-    #[inline(always)]
-    fn for_grams(
-        &self,
-        bucket: &[u32],
-        starts: Range<usize>,
-        end_after: usize,
-        end_by: usize,
-        mut f: impl FnMut(u32),
-    ) {
-        let (n_min, n_max) = (self.n_min, self.n_max);
-        let per_pos = n_max - n_min + 1;
-        // The n-grams of start `i` that qualify, by length.
-        let partial = |i: usize| {
-            let shortest = n_min.max((end_after + 1).saturating_sub(i));
-            let longest = n_max.min(end_by.saturating_sub(i));
-            if shortest > longest {
-                return &bucket[..0];
-            }
-            let slot = i * per_pos;
-            &bucket[slot + (shortest - n_min)..=slot + (longest - n_min)]
-        };
-        // Every n-gram qualifies from `i + n_min > end_after` to `i + n_max <= end_by`.
-        let full_lo = starts
-            .start
-            .max((end_after + 1).saturating_sub(n_min))
-            .min(starts.end);
-        let full_hi = full_lo
-            .max((end_by + 1).saturating_sub(n_max))
-            .min(starts.end);
-        // Starts before `end_after + 1 - n_max` have no n-gram ending after `end_after`.
-        let first = starts.start.max((end_after + 1).saturating_sub(n_max));
-        for i in first..full_lo {
-            partial(i).iter().for_each(|&b| f(b));
-        }
-        for &b in &bucket[full_lo * per_pos..full_hi * per_pos] {
-            f(b);
-        }
-        for i in full_hi..starts.end {
-            partial(i).iter().for_each(|&b| f(b));
-        }
-    }
-
     /// Fills, for the n-gram of length `n` starting at char `i` (slot
-    /// `i * per_pos + n - n_min`), its bucket, and `prefix[slot + 1]`, the sum of the
-    /// fixed-point weights of every slot before it and itself (slots past the end weigh
-    /// 0). Returns the number of characters.
+    /// `i * per_pos + n - n_min`), its bucket, and `prefix[i + 1]`, the sum of the
+    /// fixed-point weights of every slot of the starts up to `i` (slots past the end
+    /// weigh 0). Returns the number of characters.
     fn hash_all(&self, text: &str, per_pos: usize, scratch: &mut NgramScratch) -> usize {
         let NgramScratch {
             bucket,
             prefix,
             offsets,
+            padded,
             ..
         } = scratch;
         let bytes = text.as_bytes();
@@ -265,33 +243,55 @@ impl NgramModel {
         let chars = if ascii {
             bytes.len()
         } else {
-            offsets.clear();
-            offsets.extend(text.char_indices().map(|(at, _)| at));
-            offsets.push(bytes.len());
-            offsets.len() - 1
+            char_offsets(text, offsets)
         };
         let slots = chars * per_pos;
         // Grown, never cleared: `hash` writes every slot it covers.
         if bucket.len() < slots {
             bucket.resize(slots, 0);
         }
-        if prefix.len() < slots + 1 {
-            prefix.resize(slots + 1, 0);
+        if prefix.len() < chars + 1 {
+            prefix.resize(chars + 1, 0);
         }
-        let (bucket, prefix) = (&mut bucket[..slots], &mut prefix[..=slots]);
+        let (bucket, prefix) = (&mut bucket[..slots], &mut prefix[..=chars]);
         let table = Table {
-            weights: &self.weights,
+            weights: &self.weights[..=self.mask as usize],
             mask: self.mask,
         };
+        let offsets = (!ascii).then(|| &offsets[..=chars]);
+        // Other text is read four bytes at a time per character (`Table::multi_byte_start`),
+        // from a copy with room for the last character's word.
+        let bytes = if ascii {
+            bytes
+        } else {
+            padded.clear();
+            padded.extend_from_slice(bytes);
+            padded.extend_from_slice(&[0; 3]);
+            &padded[..]
+        };
         // The shipped lengths as constants, so the per-start loop unrolls.
-        match (ascii, self.n_min, self.n_max) {
-            (true, 3, 5) => table.hash(bytes, |i| i, (3, 5), bucket, prefix),
-            (true, lo, hi) => table.hash(bytes, |i| i, (lo, hi), bucket, prefix),
-            (false, 3, 5) => table.hash(bytes, |i| offsets[i], (3, 5), bucket, prefix),
-            (false, lo, hi) => table.hash(bytes, |i| offsets[i], (lo, hi), bucket, prefix),
+        match (self.n_min, self.n_max) {
+            (3, 5) => table.hash(bytes, offsets, (3, 5), bucket, prefix),
+            (lo, hi) => table.hash(bytes, offsets, (lo, hi), bucket, prefix),
         }
         chars
     }
+}
+
+/// Writes the byte offset of every character of `text`, then `text.len()`, to the
+/// front of `offsets` (grown, never shrunk: only that front is read). Returns the number
+/// of characters.
+fn char_offsets(text: &str, offsets: &mut Vec<usize>) -> usize {
+    if offsets.len() < text.len() + 1 {
+        offsets.resize(text.len() + 1, 0);
+    }
+    let mut chars = 0;
+    for ((at, _), slot) in text.char_indices().zip(offsets.iter_mut()) {
+        *slot = at;
+        chars += 1;
+    }
+    offsets[chars] = text.len();
+    chars
 }
 
 #[cfg(test)]
@@ -307,19 +307,52 @@ impl NgramModel {
 
 /// The weight table as [`Table::hash`] reads it.
 struct Table<'a> {
+    /// Exactly `mask + 1` weights: a masked bucket indexes them unchecked.
     weights: &'a [i16],
     mask: u32,
 }
 
+/// One FNV-1a 32 step per byte of `bytes`, from state `h`.
+#[inline(always)]
+fn fnv(h: u32, bytes: &[u8]) -> u32 {
+    bytes
+        .iter()
+        .fold(h, |h, &b| (h ^ u32::from(b)).wrapping_mul(FNV_PRIME))
+}
+
+/// [`fnv`] over the `len` bytes (1 to 4: one UTF-8 character) packed little-endian in
+/// `word`.
+#[inline(always)]
+fn fnv_char(mut h: u32, word: u32, len: usize) -> u32 {
+    h = (h ^ (word & 0xFF)).wrapping_mul(FNV_PRIME);
+    if len > 1 {
+        h = (h ^ ((word >> 8) & 0xFF)).wrapping_mul(FNV_PRIME);
+        if len > 2 {
+            h = (h ^ ((word >> 16) & 0xFF)).wrapping_mul(FNV_PRIME);
+            if len > 3 {
+                h = (h ^ (word >> 24)).wrapping_mul(FNV_PRIME);
+            }
+        }
+    }
+    h
+}
+
 impl Table<'_> {
     /// [`NgramModel::hash_all`] over `bucket.len() / per_pos` characters, character `i`
-    /// being `bytes[at(i)..at(i + 1)]`, for n-grams of `lengths.0..=lengths.1`
-    /// characters.
+    /// being `bytes[offsets[i]..offsets[i + 1]]` (`bytes[i]` without offsets: ASCII), for
+    /// n-grams of `lengths.0..=lengths.1` characters. With offsets, `bytes` is followed by
+    /// three bytes of padding (see [`Table::multi_byte_start`]).
+    ///
+    /// The starts whose every n-gram fits in the text walk `offsets` (or `bytes`) as
+    /// windows of `n_max + 1` boundaries (`n_max` bytes), so no start pays a bounds check
+    /// per character; a start whose characters are all one byte hashes straight from
+    /// its `n_max` bytes, another one character slice after the other (same bytes, same
+    /// order, same hashes).
     #[inline(always)]
     fn hash(
         &self,
         bytes: &[u8],
-        at: impl Fn(usize) -> usize,
+        offsets: Option<&[usize]>,
         (n_min, n_max): (usize, usize),
         bucket: &mut [u32],
         prefix: &mut [i64],
@@ -328,53 +361,153 @@ impl Table<'_> {
         let chars = bucket.len() / per_pos;
         // Starts whose every n-gram fits in the text.
         let whole = chars.saturating_sub(n_max - 1);
-        let fnv = |h: u32, bytes: &[u8]| {
-            bytes
-                .iter()
-                .fold(h, |h, &b| (h ^ u32::from(b)).wrapping_mul(FNV_PRIME))
-        };
-        let mut total = 0i64;
+        let (bucket_whole, bucket_tail) = bucket.split_at_mut(whole * per_pos);
         prefix[0] = 0;
-        // One slice of exactly `mask + 1` weights: a masked bucket indexes it unchecked.
-        let weights = &self.weights[..=self.mask as usize];
-        let slots = bucket
+        let (prefix_whole, prefix_tail) = prefix[1..].split_at_mut(whole);
+        let starts = bucket_whole
             .chunks_exact_mut(per_pos)
-            .zip(prefix[1..].chunks_exact_mut(per_pos));
-        for (i, (bucket, prefix)) in slots.enumerate() {
-            if i < whole {
-                let (from, to) = (at(i), at(i + n_max));
-                if to - from == n_max {
-                    // Every character of this start's n-grams is one byte (always in
-                    // ASCII text): hash straight from one slice of `n_max` bytes, the
-                    // lengths being constants in the shipped model (see `hash_all`).
-                    let gram = &bytes[from..to];
-                    let mut h = fnv(FNV_OFFSET, &gram[..n_min - 1]);
-                    for (j, (bucket, prefix)) in bucket.iter_mut().zip(prefix).enumerate() {
-                        h = (h ^ u32::from(gram[n_min - 1 + j])).wrapping_mul(FNV_PRIME);
-                        *bucket = h & self.mask;
-                        total += i64::from(weights[*bucket as usize]);
-                        *prefix = total;
-                    }
-                    continue;
+            .zip(prefix_whole.iter_mut());
+        let mut total = 0i64;
+        match offsets {
+            None => {
+                for (gram, (slots, sum)) in bytes.windows(n_max).zip(starts) {
+                    total += self.one_byte_start(gram, n_min, slots);
+                    *sum = total;
                 }
             }
+            Some(offsets) => {
+                for (at, (slots, sum)) in offsets.windows(n_max + 1).zip(starts) {
+                    let (from, to) = (at[0], at[n_max]);
+                    // `n_max` bytes: a constant length, so the one-byte path unrolls.
+                    let gram = (to - from == n_max)
+                        .then(|| bytes.get(from..from + n_max))
+                        .flatten();
+                    total += match gram {
+                        Some(gram) => self.one_byte_start(gram, n_min, slots),
+                        None => self.multi_byte_start(bytes, at, n_min, slots),
+                    };
+                    *sum = total;
+                }
+            }
+        }
+        let at = |i: usize| offsets.map_or(i, |o| o[i]);
+        let tail = bucket_tail
+            .chunks_exact_mut(per_pos)
+            .zip(prefix_tail.iter_mut());
+        for (i, (slots, sum)) in (whole..chars).zip(tail) {
             // Characters before the shortest n-gram's last one: no slot.
             let shortest = (i + n_min - 1).min(chars);
             let mut h = fnv(FNV_OFFSET, &bytes[at(i)..at(shortest)]);
-            let fitting = if i < whole { per_pos } else { chars - shortest };
-            for (j, (bucket, prefix)) in bucket.iter_mut().zip(prefix.iter_mut()).enumerate() {
+            let fitting = chars - shortest;
+            for (j, slot) in slots.iter_mut().enumerate() {
                 if j < fitting {
                     let c = shortest + j;
                     h = fnv(h, &bytes[at(c)..at(c + 1)]);
-                    *bucket = h & self.mask;
-                    total += i64::from(weights[*bucket as usize]);
+                    *slot = h & self.mask;
+                    total += i64::from(self.weight(*slot));
                 } else {
                     // Slots past the end: bucket 0, no weight.
-                    *bucket = 0;
+                    *slot = 0;
                 }
-                *prefix = total;
             }
+            *sum = total;
         }
+    }
+
+    /// Fills the slots of a start whose `n_max` characters are the `n_max` bytes of
+    /// `gram`; returns their weight sum.
+    #[inline(always)]
+    fn one_byte_start(&self, gram: &[u8], n_min: usize, slots: &mut [u32]) -> i64 {
+        let mut h = fnv(FNV_OFFSET, &gram[..n_min - 1]);
+        let mut sum = 0i64;
+        for (slot, &b) in slots.iter_mut().zip(&gram[n_min - 1..]) {
+            h = (h ^ u32::from(b)).wrapping_mul(FNV_PRIME);
+            *slot = h & self.mask;
+            sum += i64::from(self.weight(*slot));
+        }
+        sum
+    }
+
+    /// Fills the slots of a start whose characters are bounded by `at` (`n_max + 1` byte
+    /// offsets into `bytes`, which has three bytes of padding after the text); returns
+    /// their weight sum. Each character's one to four bytes are read as one word and
+    /// hashed byte by byte ([`fnv_char`]): no slice and no loop per character. Inlined
+    /// into [`Table::hash`], where the shipped lengths are constants: `at` then has a
+    /// known length and the loops unroll.
+    #[inline(always)]
+    fn multi_byte_start(&self, bytes: &[u8], at: &[usize], n_min: usize, slots: &mut [u32]) -> i64 {
+        let char_at = |c: usize| {
+            let (from, to) = (at[c], at[c + 1]);
+            let word = bytes
+                .get(from..)
+                .and_then(<[u8]>::first_chunk::<4>)
+                .map_or(0, |b| u32::from_le_bytes(*b));
+            (word, to - from)
+        };
+        let mut h = FNV_OFFSET;
+        for c in 0..n_min - 1 {
+            let (word, len) = char_at(c);
+            h = fnv_char(h, word, len);
+        }
+        let mut sum = 0i64;
+        for (c, slot) in (n_min - 1..).zip(slots.iter_mut()) {
+            let (word, len) = char_at(c);
+            h = fnv_char(h, word, len);
+            *slot = h & self.mask;
+            sum += i64::from(self.weight(*slot));
+        }
+        sum
+    }
+
+    /// The weight of a masked bucket.
+    #[inline(always)]
+    fn weight(&self, bucket: u32) -> i16 {
+        self.weights[(bucket & self.mask) as usize]
+    }
+}
+
+/// Calls `f` with the bucket of every n-gram that starts in `starts` and ends
+/// (start + length) after `end_after` and by `end_by`, by start, then length. The
+/// starts whose every n-gram qualifies form one run of slots, walked as such.
+#[inline(always)]
+fn for_grams(
+    bucket: &[u32],
+    (n_min, n_max): (usize, usize),
+    starts: Range<usize>,
+    end_after: usize,
+    end_by: usize,
+    mut f: impl FnMut(u32),
+) {
+    let per_pos = n_max - n_min + 1;
+    // The n-grams of start `i` that qualify, by length.
+    let partial = |i: usize| {
+        let shortest = n_min.max((end_after + 1).saturating_sub(i));
+        let longest = n_max.min(end_by.saturating_sub(i));
+        if shortest > longest {
+            return &bucket[..0];
+        }
+        let slot = i * per_pos;
+        &bucket[slot + (shortest - n_min)..=slot + (longest - n_min)]
+    };
+    // Every n-gram qualifies from `i + n_min > end_after` to `i + n_max <= end_by`.
+    let full_lo = starts
+        .start
+        .max((end_after + 1).saturating_sub(n_min))
+        .min(starts.end);
+    let full_hi = full_lo
+        .max((end_by + 1).saturating_sub(n_max))
+        .min(starts.end);
+    // Starts before `end_after + 1 - n_max` have no n-gram ending after `end_after`.
+    let first = starts.start.max((end_after + 1).saturating_sub(n_max));
+    for i in first..full_lo {
+        partial(i).iter().for_each(|&b| f(b));
+    }
+    // By start, so that the shipped model's constant `per_pos` unrolls the loop.
+    for slots in bucket[full_lo * per_pos..full_hi * per_pos].chunks_exact(per_pos) {
+        slots.iter().for_each(|&b| f(b));
+    }
+    for i in full_hi..starts.end {
+        partial(i).iter().for_each(|&b| f(b));
     }
 }
 
@@ -427,12 +560,16 @@ fn quantize(weights: &[f32]) -> Option<(Vec<i16>, f64)> {
 pub(crate) struct NgramScratch {
     /// Bucket of every n-gram slot (of the current text; longer from an earlier one).
     bucket: Vec<u32>,
-    /// Prefix sums of the slots' fixed-point weights (likewise).
+    /// Prefix sums of the fixed-point weights of every start's slots, by start
+    /// (likewise).
     prefix: Vec<i64>,
     /// Count of each bucket in the current window; all zero between texts.
     counts: Vec<u16>,
     /// Byte offset of every character and the end (non-ASCII text only).
     offsets: Vec<usize>,
+    /// The text and three zero bytes (non-ASCII text only), so that every character's
+    /// bytes can be read as one little-endian `u32`.
+    padded: Vec<u8>,
     /// Gray regions of the last [`NgramModel::score_gated`] text (byte ranges).
     gray: Vec<Range<usize>>,
 }

@@ -39,6 +39,7 @@ use unicode_normalization_alignments::UnicodeNormalization;
 use unicode_normalization_alignments::char::canonical_combining_class;
 
 use super::ClassifierError;
+use super::pieces::PieceTrie;
 
 /// A small multiplicative hasher for vocabulary lookups (keys are short, trusted
 /// vocabulary strings; `SipHash` costs more than the lookup it protects).
@@ -75,8 +76,6 @@ impl Hasher for PieceHasher {
     }
 }
 
-type PieceMap = HashMap<Box<str>, u32, BuildHasherDefault<PieceHasher>>;
-
 /// The subset of `tokenizer.json` the fast path depends on.
 #[derive(Deserialize)]
 struct TokenizerJson {
@@ -107,15 +106,11 @@ struct ModelJson {
 /// WordPiece over the model's vocabulary for lowercase ASCII chunks.
 #[derive(Debug)]
 pub(crate) struct FastWordPiece {
-    /// Every vocabulary entry, as the crate looks a word's first piece up.
-    words: PieceMap,
-    /// Continuation entries (`##x`) keyed by `x`, so no prefix is formatted per lookup.
-    cont: PieceMap,
+    /// Every vocabulary entry (as the crate looks a word's first piece up) and the
+    /// continuation entries (`##x` as `x`, so no prefix is formatted per lookup).
+    pieces: PieceTrie,
     unk: u32,
     max_word_chars: usize,
-    /// Longest key of `words` / `cont` in bytes: longer substrings cannot match.
-    max_word_piece: usize,
-    max_cont_piece: usize,
     /// Character classes for non-ASCII chunks; `None` sends them to the crate.
     classes: Option<&'static CharClasses>,
 }
@@ -168,21 +163,14 @@ impl FastWordPiece {
             return None;
         }
         let unk = *m.vocab.get(&m.unk_token)?;
-        let mut words = PieceMap::default();
-        let mut cont = PieceMap::default();
-        words.reserve(m.vocab.len());
-        for (piece, id) in m.vocab {
-            if let Some(rest) = piece.strip_prefix(m.continuing_subword_prefix.as_str()) {
-                cont.insert(rest.into(), id);
-            }
-            words.insert(piece.into_boxed_str(), id);
-        }
-        let longest = |map: &PieceMap| map.keys().map(|k| k.len()).max().unwrap_or(0);
+        let words = m.vocab.iter().map(|(piece, &id)| (piece.as_str(), id));
+        let prefix = m.continuing_subword_prefix.as_str();
+        let cont = m
+            .vocab
+            .iter()
+            .filter_map(|(piece, &id)| Some((piece.strip_prefix(prefix)?, id)));
         Some(FastWordPiece {
-            max_word_piece: longest(&words),
-            max_cont_piece: longest(&cont),
-            words,
-            cont,
+            pieces: PieceTrie::new(words, cont)?,
             unk,
             max_word_chars: m.max_input_chars_per_word,
             classes: unicode.then(CharClasses::get),
@@ -354,8 +342,9 @@ impl FastWordPiece {
         }
     }
 
-    /// Greedy longest-match-first WordPiece, as `tokenizers::models::wordpiece`: candidate
-    /// pieces end on char boundaries and shrink by one character.
+    /// Greedy longest-match-first WordPiece, as `tokenizers::models::wordpiece` (whose
+    /// candidate pieces end on char boundaries and shrink by one character): the longest
+    /// vocabulary entry the rest of the word starts with, found in one walk of the trie.
     fn word_ids(&self, word: &str, out: &mut Vec<u32>) {
         let too_long = if word.is_ascii() {
             word.len() > self.max_word_chars
@@ -367,33 +356,14 @@ impl FastWordPiece {
             return;
         }
         let first = out.len();
-        let mut start = 0;
-        while start < word.len() {
-            let (map, longest) = if start == 0 {
-                (&self.words, self.max_word_piece)
-            } else {
-                (&self.cont, self.max_cont_piece)
-            };
-            // A piece longer than the longest key cannot match: start below it.
-            let mut end = word.len().min(start + longest);
-            while !word.is_char_boundary(end) {
-                end -= 1;
-            }
-            let mut found = None;
-            while start < end {
-                if let Some(&id) = map.get(&word[start..end]) {
-                    found = Some(id);
-                    break;
-                }
-                end -= 1;
-                while !word.is_char_boundary(end) {
-                    end -= 1;
-                }
-            }
-            match found {
-                Some(id) => {
+        let mut rest = word.as_bytes();
+        let mut root = PieceTrie::WORDS;
+        while !rest.is_empty() {
+            match self.pieces.longest(root, rest) {
+                Some((id, len)) => {
                     out.push(id);
-                    start = end;
+                    rest = &rest[len..];
+                    root = PieceTrie::CONT;
                 }
                 None => {
                     out.truncate(first);

@@ -259,3 +259,73 @@ fn other_tokenizer_shapes_get_no_fast_path() {
     let changed = serde_json::to_vec(&json).expect("json");
     assert!(FastWordPiece::from_json(&changed).is_none());
 }
+
+/// Pieces of words in many scripts for the property test below: whole vocabulary words,
+/// fragments the vocabulary only holds in parts, accents, CJK, scripts WordPiece mostly
+/// knows character by character, and separators.
+const WORD_PIECES: &[&str] = &[
+    "ignore",
+    "instruction",
+    "zusammen",
+    "straße",
+    "ü",
+    "schr",
+    "eib",
+    "ung",
+    "é",
+    "ç",
+    "ñ",
+    "ł",
+    "ż",
+    "ő",
+    "при",
+    "вет",
+    "инструк",
+    "ция",
+    "игнор",
+    "ё",
+    "λόγ",
+    "ος",
+    "ίζ",
+    "日本",
+    "語",
+    "無視",
+    "한국",
+    "어",
+    "ไทย",
+    "مرحبا",
+    "नमस्ते",
+    "😀",
+    "ﬁ",
+    "##",
+    "un",
+    "able",
+    "7",
+    " ",
+    " ",
+    "-",
+    ".",
+    "?",
+];
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig {
+        cases: 256,
+        failure_persistence: None,
+        ..proptest::prelude::ProptestConfig::default()
+    })]
+
+    /// Words glued from pieces of many scripts: the trie's longest match is the crate's
+    /// shrinking lookup, raw and normalized as L2 tokenizes it.
+    #[test]
+    fn identical_ids_on_words_of_many_scripts(
+        pieces in proptest::collection::vec(proptest::sample::select(WORD_PIECES), 0..40),
+    ) {
+        static LOADED: std::sync::OnceLock<(Tokenizer, FastWordPiece)> = std::sync::OnceLock::new();
+        let (reference, fast) = LOADED.get_or_init(load);
+        let text = pieces.concat();
+        assert_same(reference, fast, &text, "glued pieces");
+        let normalized: String = normalize(&text).into_iter().collect();
+        assert_same(reference, fast, &normalized, "normalized glued pieces");
+    }
+}

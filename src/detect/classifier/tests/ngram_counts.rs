@@ -245,3 +245,87 @@ fn tables_are_checked_and_f32_tables_quantized_at_load() {
     let err = NgramModel::from_bytes(&other_spec("f32-le", None), &bad).expect_err("NaN");
     assert!(err.to_string().contains("not finite"), "{err}");
 }
+
+/// Pieces of words in many scripts (one- to four-byte characters, mixed within a word)
+/// and separators, for the property tests below.
+const SCRIPT_PIECES: &[&str] = &[
+    "ignore",
+    "the",
+    "zusammen",
+    "straße",
+    "ü",
+    "schr",
+    "ung",
+    "é",
+    "ç",
+    "ñ",
+    "ł",
+    "ż",
+    "ő",
+    "при",
+    "вет",
+    "инструк",
+    "ция",
+    "ё",
+    "λόγ",
+    "ος",
+    "日本",
+    "語",
+    "無視",
+    "한국",
+    "어",
+    "ไทย",
+    "مرحبا",
+    "नमस्ते",
+    "😀",
+    "𝒜",
+    "ﬁ",
+    "Ａ",
+    "\u{301}",
+    "\u{200b}",
+    " ",
+    " ",
+    "  ",
+    "\n",
+    ".",
+    ",",
+    "?",
+    "—",
+    "'",
+];
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig {
+        cases: 128,
+        failure_persistence: None,
+        ..proptest::prelude::ProptestConfig::default()
+    })]
+
+    /// Texts mixing one-byte and multi-byte characters, even inside one n-gram (the
+    /// per-start hashing takes the one-byte path or the per-character one): the
+    /// sliding score is the plain featurizer's, and the gray regions lie on character
+    /// boundaries.
+    #[test]
+    fn mixed_scripts_count_like_the_plain_featurizer(
+        pieces in proptest::collection::vec(proptest::sample::select(SCRIPT_PIECES), 0..120),
+    ) {
+        let (model, spec) = shipped();
+        let weights = model.dequantized();
+        let text = pieces.concat();
+        let chars = normalize(&text);
+        let joined: String = chars.iter().collect();
+        let mut scratch = NgramScratch::default();
+        let got = f64::from(model.score_gated(&joined, &mut scratch, spec.ngram.bias));
+        let want = plain_score(&spec.ngram, &weights, &chars);
+        proptest::prop_assert!((got - want).abs() <= 1e-6, "{text:?}: {got} vs {want}");
+        for r in scratch.gray_regions() {
+            proptest::prop_assert!(joined.get(r.clone()).is_some(), "{r:?} on a char boundary");
+        }
+    }
+}
+
+/// The shipped model, loaded once for the property tests.
+fn shipped() -> &'static (NgramModel, ModelSpec) {
+    static MODEL: std::sync::OnceLock<(NgramModel, ModelSpec)> = std::sync::OnceLock::new();
+    MODEL.get_or_init(model)
+}
