@@ -25,6 +25,9 @@
 //!   fragments at most four apart and within a bounded reach: when no part
 //!   had a word mended, the joined text can have one only across a seam, so
 //!   only the bytes around each seam are read again.
+//! * A run of invisible characters that glues words sits between two
+//!   visible characters, so never next to the joining newline: the joined
+//!   text has one only when a part does (its windows are then read again).
 //! * Encoded runs never hold a newline, so the joined text holds a run only
 //!   when a part does; escapes read in context (`\u0069`, `&#105;`, `%69`)
 //!   are counted over the whole text, so a part with a byte that starts one
@@ -46,10 +49,7 @@ impl Normalizer {
     /// views, reusing what each part's views learnt (see the module doc).
     pub fn views_joined(&self, joined: &str, parts: &[&Views]) -> Views {
         let lengths = parts.iter().map(|v| v.original_len + 1).sum::<usize>();
-        // Invisibles that glue words are rare: a joined text with some (a
-        // part has; a run never spans the joining newline) is read whole.
-        if parts.is_empty() || lengths != joined.len() + 1 || parts.iter().any(|p| p.facts.unglued)
-        {
+        if parts.is_empty() || lengths != joined.len() + 1 {
             return self.views(joined);
         }
         let mut text = String::with_capacity(lengths);
@@ -100,15 +100,18 @@ impl Normalizer {
             known.readings = known.readings.add(f.readings);
             known.payloads |= f.payloads;
             known.mended |= f.mended;
+            known.unglued |= f.unglued;
             at += part.original_len + 1;
         }
         known.mended = known.mended || mends_across_seams(&text, &seams[1..]);
-        // No part's invisibles glue words, so the joined text's do not.
+        // A run of invisibles that glues words never touches the joining
+        // newline (whitespace): the joined text has one when a part does,
+        // and its windows are then read on the joined text.
         let base = Fold {
             text,
             map: map.finish(),
             confusable: known.confusable,
-            invisible: false,
+            invisible: known.unglued,
         };
         self.views_with(joined, base, Some(&known))
     }
@@ -151,8 +154,13 @@ mod tests {
         "-",
         "\\",
         "%",
+        "%69",
+        "&#105;",
+        "*",
+        "/",
         "'",
         "\u{200b}",
+        "\u{2060}",
         "\u{00ad}",
         "\u{3000}",
         "\u{00a0}",

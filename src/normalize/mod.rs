@@ -50,7 +50,7 @@
 //!   that copy ASCII and that models read ("ASCII smuggling"); emoji flags' tag
 //!   sequences are left alone. [`ViewKind::Selectors`]: four or more variation
 //!   selectors in a row read as the bytes they stand for ("emoji smuggling").
-//! * [`ViewKind::Unglued`]: invisible characters that stood between words read
+//! * [`ViewKind::Unglued`]: zero-width spaces that stood between words read
 //!   as spaces (`ignore\u{200B}all` -> `ignore all`; the folded view glues the
 //!   words), with that text's own views after it (`unglue.rs`).
 //!
@@ -142,10 +142,10 @@ pub enum ViewKind {
     /// String variables joined as an expression adds them (`x = "ign"`,
     /// `y = "ore all"`, `print(x + y)`): a payload split to pass the rules.
     Concatenated,
-    /// The text with invisible characters that separate words read as spaces
-    /// (`ignore\u{200B}all` -> `ignore all`), where the folded view drops
-    /// them and glues the words. Its own views (mended, joined, leetspeak)
-    /// follow it.
+    /// A window around invisible characters that separate words, with them
+    /// read as spaces (`ignore\u{200B}all` -> `ignore all`), where the folded
+    /// view drops them and glues the words. Its own views (mended, joined,
+    /// leetspeak) follow it.
     Unglued,
 }
 
@@ -251,7 +251,8 @@ struct Facts {
     /// A word of the folded text was mended ([`ViewKind::Mended`]); for a
     /// joined text, of a part or across a seam (`joined.rs`).
     mended: bool,
-    /// Invisible characters glued words ([`ViewKind::Unglued`]).
+    /// Invisible characters glued words ([`ViewKind::Unglued`]): a joined
+    /// text's windows are read again when a part had one.
     unglued: bool,
 }
 
@@ -378,7 +379,7 @@ impl Normalizer {
         let unglued = if base.invisible {
             unglue::unglued(text)
         } else {
-            None
+            Vec::new()
         };
         let mut facts = text_views(
             text,
@@ -396,16 +397,17 @@ impl Normalizer {
             _ => decode::decode_runs(text, self.max_decoded_runs, self.max_decoded_bytes),
         };
         facts.payloads = !decoded.is_empty() || decode::has_escape_marks(text.as_bytes());
-        // The text with its gluing invisibles as spaces, and its views; they
-        // map to the whole text, as a payload's do.
-        facts.unglued = unglued.is_some();
-        if let Some(spaced) = unglued {
+        // Around each run of invisibles that glue words, the text with the
+        // runs as spaces, and its views; they map to their whole window, as
+        // a payload's views map to its run.
+        facts.unglued = !unglued.is_empty();
+        for (window, spaced) in unglued {
             let base = fold::fold(&spaced, false, true);
             text_views(
                 &spaced,
                 base,
                 &mut views,
-                &|len| OffsetMap::whole(len, 0..text.len()),
+                &|len| OffsetMap::whole(len, window.clone()),
                 Some(ViewKind::Unglued),
                 None,
             );

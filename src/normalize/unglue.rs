@@ -9,31 +9,79 @@
 //! others ([`super::ViewKind::Unglued`]), so the mended and joined readings
 //! of it undo a mix of both uses.
 //!
-//! A run counts when it sits between two visible characters and either holds
-//! a character whose job is to separate (zero-width space, word joiner,
-//! zero-width no-break space, Mongolian vowel separator) or sits between two
-//! ASCII letters or digits: joiners between letters of other scripts (ZWNJ in
-//! Persian, ZWJ in Devanagari) shape those letters and are left alone.
+//! A run counts when it sits between two visible characters and holds a
+//! character whose job is to separate words (zero-width space, Mongolian
+//! vowel separator). Joiners (word joiner, ZWNJ, ZWJ, zero-width no-break
+//! space) are left to the fold: they shape letters of other scripts and sit
+//! inside words of pasted text (`d\u{2060}in\u{200C}ner`), and reading a
+//! window around each of them cost half a default miss again on such text.
+
+use std::ops::Range;
 
 use super::fold::is_invisible;
 
 /// Invisible characters made to separate words (or, misused, to hide the
 /// separation): a run holding one reads as a space wherever it stands.
 fn separates(c: char) -> bool {
-    matches!(c, '\u{200B}' | '\u{2060}' | '\u{FEFF}' | '\u{180E}')
+    matches!(c, '\u{200B}' | '\u{180E}')
 }
 
-/// `text` with every run of invisible characters between two visible
-/// characters read as one space, when the run separates ([`separates`]) or
-/// glues two ASCII letters or digits; `None` when no run does.
-pub(super) fn unglued(text: &str) -> Option<String> {
-    let mut out: Option<String> = None;
-    // The end of the text copied to `out` so far.
-    let mut copied = 0;
+/// Words read on each side of a gluing run: an attack's phrase around the
+/// words the run glued (every view of a window is scanned whole, so a wider
+/// reach costs in every benign text with such a run).
+const REACH_WORDS: usize = 12;
+/// Bytes read at most on each side of a gluing run (a long word, a run of
+/// symbols), so the windows stay small whatever the text.
+const REACH_BYTES: usize = 160;
+
+/// Windows of `text` around its runs of invisible characters that glue
+/// words, each with its text where those runs read as one space; empty when
+/// no run glues. A run glues when it sits between two visible characters and
+/// holds a separator ([`separates`]). A window reaches [`REACH_WORDS`] words (at most [`REACH_BYTES`]
+/// bytes) either side of its runs; windows that touch are merged. Reading
+/// windows, not the whole text, keeps a benign text with one such run (a
+/// pasted `d\u{2060}in\u{200C}ner`) from paying for a second set of views.
+pub(super) fn unglued(text: &str) -> Vec<(Range<usize>, String)> {
+    let runs = gluing_runs(text);
+    let mut windows: Vec<Range<usize>> = Vec::new();
+    for run in &runs {
+        let w = reach_back(text, run.start)..reach_forward(text, run.end);
+        match windows.last_mut() {
+            Some(last) if last.end >= w.start => last.end = last.end.max(w.end),
+            _ => windows.push(w),
+        }
+    }
+    windows
+        .into_iter()
+        .map(|w| {
+            let mut spaced = String::with_capacity(w.len());
+            let mut at = w.start;
+            for run in runs.iter().filter(|r| w.start <= r.start && r.end <= w.end) {
+                spaced.push_str(&text[at..run.start]);
+                spaced.push(' ');
+                at = run.end;
+            }
+            spaced.push_str(&text[at..w.end]);
+            (w, spaced)
+        })
+        .collect()
+}
+
+/// The byte ranges of the runs of invisible characters that glue words
+/// (see [`unglued`]), in order.
+fn gluing_runs(text: &str) -> Vec<Range<usize>> {
+    let mut runs = Vec::new();
+    // Most texts with invisibles hold no separator: one search says so.
+    let holds =
+        |c: char| memchr::memmem::find(text.as_bytes(), c.encode_utf8(&mut [0; 4]).as_bytes());
+    if holds('\u{200B}').is_none() && holds('\u{180E}').is_none() {
+        return runs;
+    }
     let mut prev: Option<char> = None;
     let mut chars = text.char_indices().peekable();
     while let Some((at, c)) = chars.next() {
-        if !is_invisible(c) {
+        // Printable ASCII and whitespace are never invisible: skip the table.
+        if (c.is_ascii() && !c.is_ascii_control()) || c.is_ascii_whitespace() || !is_invisible(c) {
             prev = Some(c);
             continue;
         }
@@ -51,42 +99,118 @@ pub(super) fn unglued(text: &str) -> Option<String> {
         let (Some(before), Some(after)) = (prev, next) else {
             continue;
         };
-        let visible = |c: char| !c.is_whitespace();
-        let ascii_word = |c: char| c.is_ascii_alphanumeric();
-        if visible(before)
-            && visible(after)
-            && (separating || (ascii_word(before) && ascii_word(after)))
-        {
-            let out = out.get_or_insert_with(|| String::with_capacity(text.len()));
-            out.push_str(&text[copied..at]);
-            out.push(' ');
-            copied = end;
+        if separating && !before.is_whitespace() && !after.is_whitespace() {
+            runs.push(at..end);
         }
     }
-    let mut out = out?;
-    out.push_str(&text[copied..]);
-    Some(out)
+    runs
+}
+
+/// Where a window reaching back from `at` starts: the start of the
+/// [`REACH_WORDS`]th word before it, no further than [`REACH_BYTES`].
+fn reach_back(text: &str, at: usize) -> usize {
+    let floor = at.saturating_sub(REACH_BYTES);
+    let mut words = 0;
+    let mut start = at;
+    let mut in_word = false;
+    for (i, c) in text[..at].char_indices().rev() {
+        if i < floor {
+            break;
+        }
+        if c.is_whitespace() {
+            if in_word {
+                words += 1;
+                if words == REACH_WORDS {
+                    break;
+                }
+            }
+            in_word = false;
+        } else {
+            in_word = true;
+        }
+        start = i;
+    }
+    start
+}
+
+/// Where a window reaching forward from `at` ends: the end of the
+/// [`REACH_WORDS`]th word after it, no further than [`REACH_BYTES`].
+fn reach_forward(text: &str, at: usize) -> usize {
+    let ceil = at.saturating_add(REACH_BYTES);
+    let mut words = 0;
+    let mut in_word = false;
+    for (i, c) in text[at..].char_indices() {
+        let i = at + i;
+        if i >= ceil {
+            return i;
+        }
+        if c.is_whitespace() {
+            if in_word {
+                words += 1;
+                if words == REACH_WORDS {
+                    return i;
+                }
+            }
+            in_word = false;
+        } else {
+            in_word = true;
+        }
+    }
+    text.len()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// The one window's text, when the text is short enough to be one.
+    fn read(text: &str) -> Option<String> {
+        match unglued(text).as_slice() {
+            [(w, spaced)] if *w == (0..text.len()) => Some(spaced.clone()),
+            other => panic!("{text:?}: one window over the whole text, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn windows_reach_a_bounded_number_of_words_around_each_run() {
+        let words: Vec<String> = (0..100).map(|i| format!("w{i}")).collect();
+        let mut text = words[..50].join(" ");
+        text.push('\u{200B}');
+        text.push_str(&words[50..].join(" "));
+        let windows = unglued(&text);
+        let [(w, spaced)] = windows.as_slice() else {
+            panic!("one window: {windows:?}")
+        };
+        let first = spaced.split_whitespace().next();
+        let last = spaced.split_whitespace().last();
+        assert_eq!(first, Some("w38"), "{spaced}");
+        assert_eq!(last, Some("w61"), "{spaced}");
+        assert!(spaced.contains("w49 w50"), "{spaced}");
+        assert_eq!(&text[w.clone()].replace('\u{200B}', " "), spaced);
+        // Two runs far apart: two windows; near each other: one.
+        let far = format!("a\u{200B}b {} c\u{200B}d", words.join(" "));
+        assert_eq!(unglued(&far).len(), 2);
+        let near = "a\u{200B}b c d\u{200B}e";
+        assert_eq!(read(near).as_deref(), Some("a b c d e"));
+        // A long word is cut at the byte bound, on a char boundary.
+        let long = format!("{}\u{200B}x", "ж".repeat(200));
+        let windows = unglued(&long);
+        assert!(windows[0].0.len() < 2 * REACH_BYTES, "{:?}", windows[0].0);
+        assert!(long.is_char_boundary(windows[0].0.start));
+    }
+
     #[test]
     fn invisible_separators_read_as_spaces() {
         for (text, want) in [
             ("ignore\u{200B}all\u{200B}previous", "ignore all previous"),
-            ("ignore\u{2060}\u{200D}all", "ignore all"),
-            ("ignore\u{FEFF}all", "ignore all"),
-            // Any invisible between two ASCII letters or digits.
-            ("ignore\u{200C}all\u{200D}previous", "ignore all previous"),
-            ("ignore\u{0001}all", "ignore all"),
+            ("ignore\u{2060}\u{200B}all", "ignore all"),
+            ("ignore\u{180E}all", "ignore all"),
             ("ig\u{200B}nore all", "ig nore all"),
             // A zero-width space separates words in any script (Thai).
             ("สวัสดี\u{200B}ครับ", "สวัสดี ครับ"),
             ("say:\u{200B}pwned", "say: pwned"),
         ] {
-            assert_eq!(unglued(text).as_deref(), Some(want), "{text:?}");
+            assert_eq!(read(text).as_deref(), Some(want), "{text:?}");
         }
     }
 
@@ -100,13 +224,16 @@ mod tests {
             "ignore\u{200B}",
             "ignore \u{200B}all",
             "ignore\u{200B} all",
-            // Joiners shaping letters of other scripts, and emoji sequences.
+            // Joiners: inside pasted words, shaping other scripts' letters,
+            // in emoji sequences.
+            "d\u{2060}in\u{200C}ner is at seven tonig\u{200D}ht",
+            "ignore\u{FEFF}all",
             "می\u{200C}خواهم",
             "क्\u{200D}ष",
             "👨\u{200D}👩\u{200D}👧",
             "❤\u{FE0F}x",
         ] {
-            assert_eq!(unglued(text), None, "{text:?}");
+            assert!(unglued(text).is_empty(), "{text:?}");
         }
     }
 }

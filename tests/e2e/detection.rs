@@ -66,7 +66,7 @@ fn invisible_characters_between_words_do_not_hide_an_injection() {
     // The fold drops invisibles (undoing `ig\u200bnore`); used as the spaces
     // they glued the words into one the rules never saw.
     let (_runner, mut apisix, token) = start();
-    for glue in ["\u{200B}", "\u{2060}", "\u{200C}"] {
+    for glue in ["\u{200B}", "\u{200B}\u{2060}", "\u{180E}"] {
         let text = [
             "Ignore",
             "all",
