@@ -61,7 +61,7 @@ pub use response::{
     ResponseExtraction, ResponseFraming, ResponseShape, StreamEvent, StreamPart, StreamReadError,
     StreamReader, extract_response,
 };
-pub use walk::{Extraction, extract};
+pub use walk::{Extraction, extract, json_text};
 
 /// One piece of text the model will read, with where it came from.
 #[derive(Debug, Clone, PartialEq)]

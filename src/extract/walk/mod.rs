@@ -17,6 +17,8 @@ mod gemini;
 mod openai;
 mod walker;
 
+use std::borrow::Cow;
+
 use super::encoding::json_as_utf8;
 use super::limits::{decode_text, prescan};
 use super::node::Node;
@@ -112,12 +114,9 @@ pub fn extract(
     api: ApiFormat,
     limits: &ExtractLimits,
 ) -> Result<Extraction, ExtractError> {
-    // JSON in UTF-16 or UTF-32, which Python's reader takes, is read as text.
-    let wide = json_as_utf8(body);
-    let body = wide.as_deref().unwrap_or(body);
-    // RFC 8259 lets a reader ignore a byte-order mark, and some upstreams do:
-    // read past it, or the body would be plain text without its roles.
-    let body = body.strip_prefix(UTF8_BOM).unwrap_or(body);
+    let sent = body;
+    let json = json_text(sent);
+    let body = json.as_ref();
     let first = body.iter().find(|b| !b.is_ascii_whitespace());
     if matches!(first, Some(b'{' | b'[')) {
         // Depth is checked flat before the recursive parser sees the body.
@@ -134,7 +133,8 @@ pub fn extract(
         {
             Err(ExtractError::DuplicateKey)
         }
-        Err(_) if api == ApiFormat::Auto => plain_text(body, limits),
+        // Plain text is the body as sent: nothing to read past.
+        Err(_) if api == ApiFormat::Auto => plain_text(sent, limits),
         Err(e) => Err(ExtractError::NotJson {
             line: e.line(),
             column: e.column(),
@@ -144,6 +144,18 @@ pub fn extract(
 
 /// The UTF-8 byte-order mark.
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// The bytes of a request body that [`extract`] parses as JSON: JSON in UTF-16
+/// or UTF-32 as UTF-8 text (Python's reader takes it), and past a UTF-8
+/// byte-order mark (RFC 8259 lets a reader ignore one, and some upstreams do);
+/// any other body as it is. Without this, such a body would be plain text
+/// without its roles. Public so checks of extraction parse what it parsed.
+pub fn json_text(body: &[u8]) -> Cow<'_, [u8]> {
+    match json_as_utf8(body) {
+        Some(text) => Cow::Owned(text),
+        None => Cow::Borrowed(body.strip_prefix(UTF8_BOM).unwrap_or(body)),
+    }
+}
 
 fn plain_text(body: &[u8], limits: &ExtractLimits) -> Result<Extraction, ExtractError> {
     let (text, original) = decode_text(body, limits)?;

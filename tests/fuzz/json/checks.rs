@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use promptgate::extract::{
     ApiFormat, ExtractError, ExtractLimits, Extraction, Location, PathStep, Redaction, Shape,
-    extract,
+    extract, json_text,
 };
 
 const APIS: [ApiFormat; 4] = [
@@ -87,7 +87,7 @@ fn check_one(body: &[u8], api: ApiFormat, limits: &ExtractLimits) {
 
 fn check_json(body: &[u8], x: &Extraction) {
     assert_ne!(x.shape(), Shape::PlainText);
-    let doc: Value = serde_json::from_slice(body)
+    let doc: Value = serde_json::from_slice(&json_text(body))
         .unwrap_or_else(|e| panic!("extraction read JSON that serde_json refuses: {e}"));
     for (i, seg) in x.segments().iter().enumerate() {
         match value_at(&doc, &seg.location) {
