@@ -4,17 +4,18 @@
 //! their use inside a word (`ig\u{200B}nore`). Used between words instead,
 //! they glue the words into one (`ignore\u{200B}all\u{200B}previous`): the
 //! folded view reads `ignoreallprevious`, which no phrase matches, while a
-//! model reads the words apart. [`unglued`] gives the text with each such run
-//! read as a space; the normalizer builds that text's views beside the
-//! others ([`super::ViewKind::Unglued`]), so the mended and joined readings
-//! of it undo a mix of both uses.
+//! model reads the words apart. [`unglued`] gives windows of the text around
+//! such runs, each run read as a space; the normalizer builds each window's
+//! views beside the others ([`super::ViewKind::Unglued`]), so the mended and
+//! joined readings of it undo a mix of both uses.
 //!
 //! A run counts when it sits between two visible characters and holds a
 //! character whose job is to separate words (zero-width space, Mongolian
 //! vowel separator). Joiners (word joiner, ZWNJ, ZWJ, zero-width no-break
 //! space) are left to the fold: they shape letters of other scripts and sit
 //! inside words of pasted text (`d\u{2060}in\u{200C}ner`), and reading a
-//! window around each of them cost half a default miss again on such text.
+//! window around each of them cost three quarters of a default miss again
+//! on such text.
 
 use std::ops::Range;
 
