@@ -14,7 +14,7 @@ const MIN_HEX_RUN: usize = 16;
 /// Fewest `%xx` escapes in a run before it is treated as URL-encoded.
 const MIN_PERCENT_ESCAPES: usize = 3;
 /// Fewest escapes (`\uXXXX`, `\xXX`, `&#105;`, `%69`) in a text before it is unescaped.
-const MIN_BACKSLASH_ESCAPES: usize = 2;
+const MIN_ESCAPES: usize = 2;
 /// Fewest tag characters in a run before it is read as hidden text (an emoji
 /// flag of a region spells five or six, and follows a black flag).
 const MIN_TAG_RUN: usize = 4;
@@ -383,9 +383,7 @@ fn char_reference(b: &[u8]) -> Option<(char, usize)> {
         b"amp" => '&',
         b"quot" => '"',
         b"apos" => '\'',
-        [b'#', b'x' | b'X', hex @ ..] if !hex.is_empty() => {
-            char::from_u32(u32::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok()?)?
-        }
+        [b'#', b'x' | b'X', hex @ ..] if !hex.is_empty() => char::from_u32(hex_value(hex)?)?,
         [b'#', dec @ ..] if !dec.is_empty() && dec.iter().all(u8::is_ascii_digit) => {
             char::from_u32(std::str::from_utf8(dec).ok()?.parse().ok()?)?
         }
@@ -420,7 +418,7 @@ fn unescape(text: &str) -> Option<(Range<usize>, String)> {
         out.push(c);
         i += c.len_utf8();
     }
-    if escapes < MIN_BACKSLASH_ESCAPES {
+    if escapes < MIN_ESCAPES {
         return None;
     }
     let first = first?;
@@ -432,6 +430,12 @@ fn unescape(text: &str) -> Option<(Range<usize>, String)> {
         .find(char::is_whitespace)
         .map_or(text.len(), |p| last + p);
     Some((start..end, out))
+}
+
+/// The number `digits` spell in hexadecimal (as `u32::from_str_radix` reads
+/// them).
+fn hex_value(digits: &[u8]) -> Option<u32> {
+    u32::from_str_radix(std::str::from_utf8(digits).ok()?, 16).ok()
 }
 
 /// One escape [`unescape`] reads: the character, the escape's length, and
@@ -446,10 +450,6 @@ struct Escape {
 /// pair), `\xXX` below 0x80, an HTML character reference ([`char_reference`];
 /// a named one does not count), or `%XX` of printable ASCII.
 fn escape_at(b: &[u8], i: usize) -> Option<Escape> {
-    let hexval = |s: &[u8]| -> Option<u32> {
-        let s = std::str::from_utf8(s).ok()?;
-        u32::from_str_radix(s, 16).ok()
-    };
     let counted = |char, len| {
         Some(Escape {
             char,
@@ -459,11 +459,11 @@ fn escape_at(b: &[u8], i: usize) -> Option<Escape> {
     };
     match *b.get(i..)? {
         [b'\\', b'u', ref rest @ ..] if rest.len() >= 4 => {
-            let cp = hexval(&rest[..4])?;
+            let cp = hex_value(&rest[..4])?;
             let low = rest
                 .get(6..10)
                 .filter(|_| rest.get(4..6) == Some(b"\\u"))
-                .and_then(hexval)
+                .and_then(hex_value)
                 .filter(|lo| (0xD800..0xDC00).contains(&cp) && (0xDC00..0xE000).contains(lo));
             match low {
                 Some(lo) => counted(
@@ -474,7 +474,7 @@ fn escape_at(b: &[u8], i: usize) -> Option<Escape> {
             }
         }
         [b'\\', b'x', h, l, ..] => {
-            let v = hexval(&[h, l]).filter(|&v| v < 0x80)?;
+            let v = hex_value(&[h, l]).filter(|&v| v < 0x80)?;
             counted(char::from(v as u8), 4)
         }
         [b'&', ..] => {
@@ -483,7 +483,7 @@ fn escape_at(b: &[u8], i: usize) -> Option<Escape> {
             Some(Escape { char, len, counts })
         }
         [b'%', h, l, ..] => {
-            let v = hexval(&[h, l]).filter(|v| (0x20..0x7F).contains(v))?;
+            let v = hex_value(&[h, l]).filter(|v| (0x20..0x7F).contains(v))?;
             counted(char::from(v as u8), 3)
         }
         _ => None,

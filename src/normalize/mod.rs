@@ -35,9 +35,10 @@
 //! * [`ViewKind::Joined`]: single letters spaced by blanks or punctuation joined
 //!   (`i.g.n.o.r.e`, `i:g:n:o:r:e`, `\忽\略\之\前`).
 //! * [`ViewKind::Mended`]: words split into two to four fragments by a blank,
-//!   hyphen, dot, underscore, asterisk or slash mended (`ig nore all pre vious in struc tions`),
-//!   when they spell a rule pack word of six letters or more and a fragment
-//!   is no word itself (`can not` stays). Offered only when a word was mended.
+//!   hyphen, dot, underscore, asterisk or slash mended (`ig nore all pre vious
+//!   in struc tions`), when they spell a rule pack word of six letters or more
+//!   and a fragment is no word itself (`can not` stays). Offered only when a
+//!   word was mended.
 //!   [`ViewKind::MendedLeet`]: the same mend of the leetspeak reading (or of
 //!   the skeleton when there is none): `1gn ore prev1ous`, `іg nore`.
 //! * [`ViewKind::Rot13`], [`ViewKind::Reversed`]: offered only when the text reads
@@ -51,8 +52,9 @@
 //!   sequences are left alone. [`ViewKind::Selectors`]: four or more variation
 //!   selectors in a row read as the bytes they stand for ("emoji smuggling").
 //! * [`ViewKind::Unglued`]: zero-width spaces that stood between words read
-//!   as spaces (`ignore\u{200B}all` -> `ignore all`; the folded view glues the
-//!   words), with that text's own views after it (`unglue.rs`).
+//!   as spaces in a window around them (`ignore\u{200B}all` -> `ignore all`;
+//!   the folded view glues the words), with that window's own views after it
+//!   (`unglue.rs`).
 //!
 //! Every hardened view, the digit view and the compact view map any byte range of
 //! their text back to a char-boundary range of the original
@@ -142,10 +144,10 @@ pub enum ViewKind {
     /// String variables joined as an expression adds them (`x = "ign"`,
     /// `y = "ore all"`, `print(x + y)`): a payload split to pass the rules.
     Concatenated,
-    /// A window around invisible characters that separate words, with them
-    /// read as spaces (`ignore\u{200B}all` -> `ignore all`), where the folded
-    /// view drops them and glues the words. Its own views (mended, joined,
-    /// leetspeak) follow it.
+    /// A window around zero-width spaces between words, read as spaces
+    /// (`ignore\u{200B}all` -> `ignore all`), where the folded view drops
+    /// them and glues the words. Its own views (mended, joined, leetspeak)
+    /// follow it.
     Unglued,
 }
 
@@ -251,7 +253,7 @@ struct Facts {
     /// A word of the folded text was mended ([`ViewKind::Mended`]); for a
     /// joined text, of a part or across a seam (`joined.rs`).
     mended: bool,
-    /// Invisible characters glued words ([`ViewKind::Unglued`]): a joined
+    /// Zero-width spaces glued words ([`ViewKind::Unglued`]): a joined
     /// text's windows are read again when a part had one.
     unglued: bool,
 }
@@ -397,9 +399,9 @@ impl Normalizer {
             _ => decode::decode_runs(text, self.max_decoded_runs, self.max_decoded_bytes),
         };
         facts.payloads = !decoded.is_empty() || decode::has_escape_marks(text.as_bytes());
-        // Around each run of invisibles that glue words, the text with the
-        // runs as spaces, and its views; they map to their whole window, as
-        // a payload's views map to its run.
+        // Around each run of zero-width spaces that glue words, the text
+        // with the runs as spaces, and its views; they map to their whole
+        // window, as a payload's views map to its run.
         facts.unglued = !unglued.is_empty();
         for (window, spaced) in unglued {
             let base = fold::fold(&spaced, false, true);

@@ -38,10 +38,10 @@ const REACH_BYTES: usize = 160;
 /// Windows of `text` around its runs of invisible characters that glue
 /// words, each with its text where those runs read as one space; empty when
 /// no run glues. A run glues when it sits between two visible characters and
-/// holds a separator ([`separates`]). A window reaches [`REACH_WORDS`] words (at most [`REACH_BYTES`]
-/// bytes) either side of its runs; windows that touch are merged. Reading
-/// windows, not the whole text, keeps a benign text with one such run (a
-/// pasted `d\u{2060}in\u{200C}ner`) from paying for a second set of views.
+/// holds a separator ([`separates`]). A window reaches [`REACH_WORDS`] words
+/// (at most [`REACH_BYTES`] bytes) either side of its runs; windows that
+/// touch are merged. Reading windows, not the whole text, keeps a long text
+/// with one such run from paying for a second set of views of all of it.
 pub(super) fn unglued(text: &str) -> Vec<(Range<usize>, String)> {
     let runs = gluing_runs(text);
     let mut windows: Vec<Range<usize>> = Vec::new();
@@ -72,7 +72,7 @@ pub(super) fn unglued(text: &str) -> Vec<(Range<usize>, String)> {
 /// (see [`unglued`]), in order.
 fn gluing_runs(text: &str) -> Vec<Range<usize>> {
     let mut runs = Vec::new();
-    // Most texts with invisibles hold no separator: one search says so.
+    // Most texts with invisibles hold no separator: one search each says so.
     let holds =
         |c: char| memchr::memmem::find(text.as_bytes(), c.encode_utf8(&mut [0; 4]).as_bytes());
     if holds('\u{200B}').is_none() && holds('\u{180E}').is_none() {
@@ -81,8 +81,7 @@ fn gluing_runs(text: &str) -> Vec<Range<usize>> {
     let mut prev: Option<char> = None;
     let mut chars = text.char_indices().peekable();
     while let Some((at, c)) = chars.next() {
-        // Printable ASCII and whitespace are never invisible: skip the table.
-        if (c.is_ascii() && !c.is_ascii_control()) || c.is_ascii_whitespace() || !is_invisible(c) {
+        if !is_invisible(c) {
             prev = Some(c);
             continue;
         }

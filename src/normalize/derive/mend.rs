@@ -1,11 +1,11 @@
 //! Words split into fragments by blanks mended: `ig nore all pre vious in
 //! struc tions` reads `ignore all previous instructions`.
 //!
-//! Splitting an attack's words with spaces (or a hyphen, dot, underscore, asterisk or slash) is
-//! a classic evasion that no phrase rule sees and that the joined view
-//! ([`super::spaced`]) does not undo: it joins single letters only. Here two
-//! to four consecutive fragments, each one separator apart, are joined when
-//! what they spell is a word of the rule packs of at least
+//! Splitting an attack's words with spaces (or a hyphen, dot, underscore,
+//! asterisk or slash) is a classic evasion that no phrase rule sees and that
+//! the joined view ([`super::spaced`]) does not undo: it joins single letters
+//! only. Here two to four consecutive fragments, each one separator apart,
+//! are joined when what they spell is a word of the rule packs of at least
 //! [`MIN_MENDED`] letters ([`super::spaced`]'s lexicon) and at least one of
 //! them is no word itself (neither in the lexicon nor a common word): so
 //! `any one`, `in to` or `can not` never change, while `ig nore`, `in struc
