@@ -101,6 +101,7 @@ impl Normalizer {
             known.payloads |= f.payloads;
             known.mended |= f.mended;
             known.unglued |= f.unglued;
+            known.split |= f.split;
             at += part.original_len + 1;
         }
         known.mended = known.mended || mends_across_seams(&text, &seams[1..]);

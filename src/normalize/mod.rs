@@ -74,6 +74,7 @@ mod fold_table;
 mod joined;
 mod map;
 mod model;
+mod split;
 #[cfg(test)]
 mod tests;
 mod unglue;
@@ -91,11 +92,12 @@ pub use digits::DigitView;
 #[cfg(test)]
 pub(crate) use model::model_text;
 pub use model::{MODEL_TEXT_ID, model_text_into, warm_model_text};
+pub(crate) use split::warm as warm_split_words;
 
 /// Version of the hardened views' folding rules; part of every fingerprint that
 /// depends on them (compiled rule sets, and through [`Normalizer::settings`] the L0
 /// key), so changing normalization invalidates both.
-pub const NORMALIZER_VERSION: u32 = 11;
+pub const NORMALIZER_VERSION: u32 = 12;
 
 /// Upper bound on decoded bytes per text: decoding is a rescan, not a second body.
 pub const DEFAULT_MAX_DECODED_BYTES: usize = 64 * 1024;
@@ -149,6 +151,11 @@ pub enum ViewKind {
     /// them and glues the words. Its own views (mended, joined, leetspeak)
     /// follow it.
     Unglued,
+    /// Runs of letters written without spaces, cut into listed words
+    /// (`IgnoreAllPreviousInstructions` -> `ignore all previous
+    /// instructions`, also when invisible joiners glued them): a window of
+    /// the folded text around them, the words apart (`split.rs`).
+    Split,
 }
 
 impl ViewKind {
@@ -172,6 +179,7 @@ impl ViewKind {
             ViewKind::Selectors => "selectors",
             ViewKind::Concatenated => "concatenated",
             ViewKind::Unglued => "unglued",
+            ViewKind::Split => "split",
         }
     }
 }
@@ -256,6 +264,10 @@ struct Facts {
     /// Zero-width spaces glued words ([`ViewKind::Unglued`]): a joined
     /// text's windows are read again when a part had one.
     unglued: bool,
+    /// Letters glued into long runs split into words ([`ViewKind::Split`]):
+    /// a run never crosses a joined text's seams, so it is read again only
+    /// when a part had one.
+    split: bool,
 }
 
 impl Views {
@@ -552,11 +564,31 @@ fn text_views(
     // ROT13 and reversal: only when the text reads better that way (common words).
     // The same walk over the words collects where a split word may be mended.
     let mut junctions = Vec::new();
+    let mut long_words = Vec::new();
     let readings = known.map_or_else(
-        || derive::readings_and_junctions(&views[first].text, &mut junctions),
+        || derive::readings_and_junctions(&views[first].text, &mut junctions, &mut long_words),
         |k| k.readings,
     );
     facts.readings = readings;
+
+    // Words glued without spaces, read apart: a view of a window around
+    // them, mapping to the window. A joined text's runs lie within its
+    // parts: read only when a part had one.
+    if known.is_some_and(|k| k.split) {
+        long_words = split::long_words(&views[first].text);
+    }
+    for (window, words) in split::split_glued(&views[first].text, &long_words) {
+        facts.split = true;
+        let map = OffsetMap::whole(words.len(), views[first].map.original_range(window));
+        let map = remap(map, words.len());
+        views.push(View {
+            kind: ViewKind::Split,
+            text: words,
+            skeleton: false,
+            map,
+            delta: None,
+        });
+    }
     if readings.favours(readings.rot13) {
         // Rotated as written, then folded: a letter that folding brings to ASCII
         // (`ä`, `ó`, `ł`) was never rotated, so rotating the folded text turned

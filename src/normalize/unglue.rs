@@ -15,7 +15,8 @@
 //! space) are left to the fold: they shape letters of other scripts and sit
 //! inside words of pasted text (`d\u{2060}in\u{200C}ner`), and reading a
 //! window around each of them cost three quarters of a default miss again
-//! on such text.
+//! on such text. Words they glue fold into one long word, which the split
+//! view reads apart by its words (`split.rs`).
 
 use std::ops::Range;
 
@@ -108,7 +109,7 @@ fn gluing_runs(text: &str) -> Vec<Range<usize>> {
 
 /// Where a window reaching back from `at` starts: the start of the
 /// [`REACH_WORDS`]th word before it, no further than [`REACH_BYTES`].
-fn reach_back(text: &str, at: usize) -> usize {
+pub(super) fn reach_back(text: &str, at: usize) -> usize {
     let floor = at.saturating_sub(REACH_BYTES);
     let mut words = 0;
     let mut start = at;
@@ -135,7 +136,7 @@ fn reach_back(text: &str, at: usize) -> usize {
 
 /// Where a window reaching forward from `at` ends: the end of the
 /// [`REACH_WORDS`]th word after it, no further than [`REACH_BYTES`].
-fn reach_forward(text: &str, at: usize) -> usize {
+pub(super) fn reach_forward(text: &str, at: usize) -> usize {
     let ceil = at.saturating_add(REACH_BYTES);
     let mut words = 0;
     let mut in_word = false;

@@ -141,6 +141,7 @@ impl KeywordGuardBuilder {
     /// variants report automata that could not be built.
     pub fn build(self) -> Result<KeywordGuard, KeywordsError> {
         super::words::warm_word_chars();
+        crate::normalize::warm_split_words();
         crate::normalize::warm_tables();
         Ok(KeywordGuard {
             compiled: compile::compile(self.rules, self.problems)?,

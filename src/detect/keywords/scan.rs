@@ -51,6 +51,7 @@ fn runs_patterns(kind: ViewKind) -> bool {
             | ViewKind::Concatenated
             | ViewKind::Mended
             | ViewKind::Unglued
+            | ViewKind::Split
     )
 }
 

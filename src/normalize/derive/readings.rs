@@ -1,6 +1,8 @@
 //! Other readings of a folded text, ROT13 and reversal, and the common-word
 //! count that decides whether either is worth a view.
 
+use std::ops::Range;
+
 use super::common_words::COMMON_WORDS;
 use super::mend::{is_split_separator, junction_bits, junction_may_mend};
 use crate::normalize::map::{MapBuilder, OffsetMap};
@@ -27,6 +29,9 @@ pub(crate) fn reversed(text: &str, map: &OffsetMap) -> (String, OffsetMap) {
 
 /// Longest word [`readings`] looks up.
 const MAX_READ_WORD: usize = 15;
+/// Letters of a word long enough to be several glued together (`ignoreprevious`
+/// has 14, `systemprompt` 12): the words [`readings_and_junctions`] collects.
+pub(crate) const LONG_WORD: usize = 12;
 
 /// A word of at most [`MAX_READ_WORD`] bytes packed into one integer (bytes
 /// little-endian, length in the top byte), so a lookup is one hash probe.
@@ -127,14 +132,20 @@ pub(crate) struct Readings {
 /// One table probe per word.
 #[cfg(test)]
 pub(crate) fn readings(text: &str) -> Readings {
-    readings_and_junctions(text, &mut Vec::new())
+    readings_and_junctions(text, &mut Vec::new(), &mut Vec::new())
 }
 
 /// [`readings`], and on the same walk the junctions where a word split into
 /// fragments may be mended ([`junction_may_mend`], tried where a word ends),
 /// pushed onto `junctions` in order: the mended view's per-word test costs a
 /// few instructions per word this way, and a text with none reads no further.
-pub(crate) fn readings_and_junctions(text: &str, junctions: &mut Vec<usize>) -> Readings {
+/// The same walk pushes the words of [`LONG_WORD`] letters or more onto
+/// `long_words`: the runs that may be words glued together (`split.rs`).
+pub(crate) fn readings_and_junctions(
+    text: &str,
+    junctions: &mut Vec<usize>,
+    long_words: &mut Vec<Range<usize>>,
+) -> Readings {
     let table = &*READINGS;
     let mut r = Readings::default();
     // The word's bytes are packed as they go by, as [`word_key`] packs them,
@@ -168,6 +179,9 @@ pub(crate) fn readings_and_junctions(text: &str, junctions: &mut Vec<usize>) -> 
             len += 1;
         } else if len > 0 {
             count(lo, hi, len);
+            if len >= LONG_WORD {
+                long_words.push(i - len..i);
+            }
             // Most words end at a space before another word: the separator
             // is tested here, the rest only then.
             if is_split_separator(b) && junction_may_mend(bits, bytes, i, len) {
@@ -177,6 +191,9 @@ pub(crate) fn readings_and_junctions(text: &str, junctions: &mut Vec<usize>) -> 
         }
     }
     count(lo, hi, len);
+    if len >= LONG_WORD {
+        long_words.push(bytes.len() - len..bytes.len());
+    }
     r
 }
 

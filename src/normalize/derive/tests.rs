@@ -232,12 +232,14 @@ fn split_text() -> impl Strategy<Value = String> {
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(2048))]
-    /// The common-word walk collects exactly the junctions the plain walk finds.
+    /// The common-word walk collects exactly the junctions the plain walk
+    /// finds, and the long words the split view's own scan finds.
     #[test]
     fn the_word_walk_collects_every_junction(text in split_text()) {
-        let mut walked = Vec::new();
-        readings_and_junctions(&text, &mut walked);
+        let (mut walked, mut long) = (Vec::new(), Vec::new());
+        readings_and_junctions(&text, &mut walked, &mut long);
         prop_assert_eq!(walked, junctions(text.as_bytes()));
+        prop_assert_eq!(long, crate::normalize::split::long_words(&text));
     }
 
     /// A junction the letter-quadruple test turns away lies inside no mend:

@@ -101,7 +101,8 @@ fn join_segments(scan: &Scan<'_>) -> String {
 /// score, so an obfuscated prompt scores about as its plain reading does (both
 /// readings of a benign prompt are benign alike). Text hidden in Unicode tag
 /// characters or variation selectors is scored too: no benign text hides text
-/// that way; so is text whose words zero-width spaces glue, read apart.
+/// that way; so is text whose words zero-width spaces glue, read apart, and
+/// a window around words written without spaces, cut into words.
 /// Look-alike letters need no view: the model text maps them. Other
 /// decoded payloads (base64, hex, ROT13...) are left to L1: scoring them
 /// flagged benign encoded files in the generated tests. Each comes with its
@@ -122,6 +123,7 @@ fn deobfuscated(segments: &[Views]) -> Vec<(usize, &str)> {
                     | ViewKind::Selectors
                     | ViewKind::Concatenated
                     | ViewKind::Unglued
+                    | ViewKind::Split
             ) {
                 texts.push((k, view.text.as_str()));
             }
