@@ -351,6 +351,13 @@ impl Writer<'_> {
     /// Unicode tables.
     #[inline(never)]
     fn push_other(&mut self, ch: char) {
+        // A look-alike (most often a lowercase Cyrillic letter) is its own lowercase,
+        // neither invisible nor whitespace: folded without the case tables.
+        let folded = fold_confusable(ch);
+        if folded != ch {
+            self.put(folded);
+            return;
+        }
         if is_invisible(ch) {
             return;
         }

@@ -112,6 +112,10 @@ pub(crate) struct StaticHead {
     one: f32,
     big: f32,
     cap: f32,
+    /// The max-pooling penalty of an unmasked token, `(1 - one) * big`, adds nothing:
+    /// it is 0 and every scale is above 0, so no embedding is -0 (the one value that
+    /// adding +0 would change). The shipped graph's case; pooling then skips the add.
+    no_penalty: bool,
 }
 
 /// Reusable buffers of one inference slot.
@@ -119,8 +123,9 @@ pub(crate) struct StaticHead {
 pub(crate) struct HeadScratch {
     features: Vec<f32>,
     hidden: Vec<f32>,
-    /// The current window's ids, `[CLS]` and `[SEP]` included.
-    window: Vec<u32>,
+    /// The current window's tokens, `[CLS]` and `[SEP]` included, as their row's
+    /// first index in the table and their scale.
+    window: Vec<(usize, f32)>,
 }
 
 impl StaticHead {
@@ -223,6 +228,8 @@ impl StaticHead {
         {
             return None;
         }
+        let (one, big) = (scalar("one")?, scalar("big")?);
+        let no_penalty = (1.0 - one) * big == 0.0 && scale.iter().all(|&s| s > 0.0);
         Some(StaticHead {
             // Same size and alignment: collected in place.
             table: table.raw.into_iter().map(|b| b as i8).collect(),
@@ -234,9 +241,10 @@ impl StaticHead {
             b2: b2[0],
             hidden,
             eps: scalar("eps")?,
-            one: scalar("one")?,
-            big: scalar("big")?,
+            one,
+            big,
             cap: scalar("logit_cap")?,
+            no_penalty,
         })
     }
 
@@ -279,8 +287,24 @@ impl StaticHead {
         self.score_windows_generic(windows, scratch, scores)
     }
 
+    /// [`StaticHead::score_windows`] in plain Rust (the AVX2 build inlines it).
     #[inline(always)]
     fn score_windows_generic(
+        &self,
+        windows: &Windows<'_>,
+        scratch: &mut HeadScratch,
+        scores: &mut Vec<f32>,
+    ) -> Option<()> {
+        if self.no_penalty {
+            self.score_windows_with::<false>(windows, scratch, scores)
+        } else {
+            self.score_windows_with::<true>(windows, scratch, scores)
+        }
+    }
+
+    /// [`StaticHead::score_windows`], the max-pooling penalty added when `PENALTY`.
+    #[inline(always)]
+    fn score_windows_with<const PENALTY: bool>(
         &self,
         windows: &Windows<'_>,
         scratch: &mut HeadScratch,
@@ -306,9 +330,12 @@ impl StaticHead {
             let (sum, max) = features.split_at_mut(d);
             // One slice per window: each block walks it again.
             window.clear();
-            window.push(windows.cls);
-            window.extend_from_slice(body);
-            window.push(windows.sep);
+            window.extend(
+                std::iter::once(windows.cls)
+                    .chain(body.iter().copied())
+                    .chain([windows.sep])
+                    .map(|id| (id as usize * d, self.scale[id as usize])),
+            );
             let tokens = || window.iter().copied();
             let (mut sum_blocks, mut max_blocks) = (
                 sum.chunks_exact_mut(POOL_BLOCK),
@@ -318,15 +345,15 @@ impl StaticHead {
                 .step_by(POOL_BLOCK)
                 .zip((&mut sum_blocks).zip(&mut max_blocks))
             {
-                self.pool_block(tokens(), at, sum, max);
+                self.pool_block::<PENALTY>(tokens(), at, sum, max);
             }
             // Dimensions after the last whole block, one token at a time.
             let at = d - sum_blocks.into_remainder().len();
             let (rest_sum, rest_max) = (&mut sum[at..], &mut max[at..]);
             rest_sum.fill(0.0);
             rest_max.fill(f32::NEG_INFINITY);
-            for id in tokens() {
-                self.pool(id, at, rest_sum, rest_max);
+            for token in tokens() {
+                self.pool::<PENALTY>(token, at, rest_sum, rest_max);
             }
             let count = (windows.width as f32).max(self.eps);
             for acc in sum.iter_mut() {
@@ -343,40 +370,44 @@ impl StaticHead {
     /// with the block's sums and maxima held in registers across the tokens instead of
     /// loaded and stored per token.
     #[inline(always)]
-    fn pool_block(
+    fn pool_block<const PENALTY: bool>(
         &self,
-        tokens: impl Iterator<Item = u32>,
+        tokens: impl Iterator<Item = (usize, f32)>,
         at: usize,
         sum: &mut [f32],
         max: &mut [f32],
     ) {
         let mut acc = [0.0f32; POOL_BLOCK];
         let mut top = [f32::NEG_INFINITY; POOL_BLOCK];
-        for id in tokens {
-            self.pool(id, at, &mut acc, &mut top);
+        for token in tokens {
+            self.pool::<PENALTY>(token, at, &mut acc, &mut top);
         }
         sum.copy_from_slice(&acc);
         max.copy_from_slice(&top);
     }
 
-    /// Adds dimensions `at..at + sum.len()` of token `id`'s dequantized row to the
-    /// window's running sum and maximum (mask = 1: masked = emb * 1, emb_for_max = emb +
-    /// (1 - one) * big).
+    /// Adds dimensions `at..at + sum.len()` of a token's dequantized row (`(first
+    /// index of the row, scale)`) to the window's running sum and maximum (mask = 1:
+    /// masked = emb * 1, emb_for_max = emb + (1 - one) * big, the addition skipped
+    /// unless `PENALTY`, see [`StaticHead::no_penalty`]).
     #[inline(always)]
-    fn pool(&self, id: u32, at: usize, sum: &mut [f32], max: &mut [f32]) {
-        let d = self.dims;
-        let row = id as usize;
+    fn pool<const PENALTY: bool>(
+        &self,
+        (row, s): (usize, f32),
+        at: usize,
+        sum: &mut [f32],
+        max: &mut [f32],
+    ) {
         // `at + sum.len() <= d`: a constant length in `pool_block`, so the loop unrolls.
-        let from = row * d + at;
+        let from = row + at;
         let q = &self.table[from..from + sum.len()];
-        let s = self.scale[row];
         let pen = (1.0 - self.one) * self.big;
         for ((acc, top), &v) in sum.iter_mut().zip(max.iter_mut()).zip(q) {
             let emb = f32::from(v) * s;
             *acc += emb;
             // A select, not a conditional store, so it vectorizes (no NaN can occur:
             // int8 times a finite scale).
-            let candidate = emb + pen;
+            let candidate = if PENALTY { emb + pen } else { emb };
             *top = if candidate > *top { candidate } else { *top };
         }
     }

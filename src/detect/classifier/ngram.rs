@@ -234,7 +234,8 @@ impl NgramModel {
             bucket,
             prefix,
             offsets,
-            padded,
+            words,
+            wide,
             ..
         } = scratch;
         let bytes = text.as_bytes();
@@ -243,7 +244,7 @@ impl NgramModel {
         let chars = if ascii {
             bytes.len()
         } else {
-            char_offsets(text, offsets)
+            char_words(text, offsets, words, wide)
         };
         let slots = chars * per_pos;
         // Grown, never cleared: `hash` writes every slot it covers.
@@ -258,40 +259,133 @@ impl NgramModel {
             weights: &self.weights[..=self.mask as usize],
             mask: self.mask,
         };
-        let offsets = (!ascii).then(|| &offsets[..=chars]);
-        // Other text is read four bytes at a time per character (`Table::multi_byte_start`),
-        // from a copy with room for the last character's word.
-        let bytes = if ascii {
-            bytes
-        } else {
-            padded.clear();
-            padded.extend_from_slice(bytes);
-            padded.extend_from_slice(&[0; 3]);
-            &padded[..]
-        };
+        let chars_of = (!ascii).then(|| Chars {
+            offsets: &offsets[..=chars],
+            words: &words[..chars],
+            wide,
+        });
         // The shipped lengths as constants, so the per-start loop unrolls.
         match (self.n_min, self.n_max) {
-            (3, 5) => table.hash(bytes, offsets, (3, 5), bucket, prefix),
-            (lo, hi) => table.hash(bytes, offsets, (lo, hi), bucket, prefix),
+            (3, 5) => table.hash(bytes, chars_of, (3, 5), bucket, prefix),
+            (lo, hi) => table.hash(bytes, chars_of, (lo, hi), bucket, prefix),
         }
         chars
     }
 }
 
 /// Writes the byte offset of every character of `text`, then `text.len()`, to the
-/// front of `offsets` (grown, never shrunk: only that front is read). Returns the number
-/// of characters.
-fn char_offsets(text: &str, offsets: &mut Vec<usize>) -> usize {
-    if offsets.len() < text.len() + 1 {
-        offsets.resize(text.len() + 1, 0);
+/// front of `offsets`, and every character's UTF-8 bytes packed little-endian into one
+/// `u32` ([`fnv_word`]: the bytes past the character are zero) to the front of `words`
+/// (both grown, never shrunk: only those fronts are read); `wide` gets the indices of
+/// the multi-byte characters. Returns the number of characters. ASCII runs are found
+/// eight bytes at a time and written in one loop, so the per-character work of a text
+/// in a Latin script is a store or two.
+fn char_words(
+    text: &str,
+    offsets: &mut Vec<usize>,
+    words: &mut Vec<u32>,
+    wide: &mut Vec<usize>,
+) -> usize {
+    let bytes = text.as_bytes();
+    wide.clear();
+    if offsets.len() < bytes.len() + 1 {
+        offsets.resize(bytes.len() + 1, 0);
     }
-    let mut chars = 0;
-    for ((at, _), slot) in text.char_indices().zip(offsets.iter_mut()) {
-        *slot = at;
-        chars += 1;
+    if words.len() < bytes.len() {
+        words.resize(bytes.len(), 0);
     }
-    offsets[chars] = text.len();
-    chars
+    // A character has at least one byte: character `n` of byte `at` has `n <= at`.
+    let (offsets, words) = (&mut offsets[..=bytes.len()], &mut words[..bytes.len()]);
+    let (mut at, mut n) = (0, 0);
+    while at < bytes.len() {
+        // A run of ASCII bytes is as many characters, written in one simple loop.
+        let run = ascii_run(&bytes[at..]);
+        let ascii = bytes[at..at + run].iter().zip(at..);
+        for ((offset, word), (&b, k)) in offsets[n..n + run]
+            .iter_mut()
+            .zip(&mut words[n..n + run])
+            .zip(ascii)
+        {
+            *offset = k;
+            *word = u32::from(b);
+        }
+        at += run;
+        n += run;
+        if at < bytes.len() {
+            let (word, len) = char_word(bytes, at);
+            offsets[n] = at;
+            words[n] = word;
+            wide.push(n);
+            at += len;
+            n += 1;
+        }
+    }
+    offsets[n] = bytes.len();
+    n
+}
+
+/// The number of ASCII bytes `bytes` starts with, read eight at a time.
+#[inline(always)]
+fn ascii_run(bytes: &[u8]) -> usize {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut chunks = bytes.chunks_exact(8);
+    let mut run = 0;
+    for chunk in &mut chunks {
+        let word = chunk
+            .first_chunk::<8>()
+            .map_or(HIGH, |c| u64::from_le_bytes(*c));
+        let high = word & HIGH;
+        if high != 0 {
+            // Little-endian: the first non-ASCII byte is the lowest high bit's.
+            return run + (high.trailing_zeros() / 8) as usize;
+        }
+        run += 8;
+    }
+    run + chunks
+        .remainder()
+        .iter()
+        .take_while(|b| b.is_ascii())
+        .count()
+}
+
+/// The word ([`char_words`]) and the length of the character starting at byte `at` of
+/// `bytes` (valid UTF-8, `at` on a character boundary).
+#[inline(always)]
+fn char_word(bytes: &[u8], at: usize) -> (u32, usize) {
+    let lead = bytes[at];
+    if lead < 0x80 {
+        return (u32::from(lead), 1);
+    }
+    let len = utf8_len(lead);
+    let word = match bytes.get(at..).and_then(<[u8]>::first_chunk::<4>) {
+        // Four bytes read at once, those past the character masked off.
+        Some(four) => u32::from_le_bytes(*four) & (u32::MAX >> (8 * (4 - len))),
+        None => bytes[at..(at + len).min(bytes.len())]
+            .iter()
+            .rev()
+            .fold(0, |w, &b| w << 8 | u32::from(b)),
+    };
+    (word, len)
+}
+
+/// The length of the UTF-8 character whose first byte is `lead`.
+#[inline(always)]
+fn utf8_len(lead: u8) -> usize {
+    match lead {
+        0x00..=0x7F => 1,
+        0x80..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        _ => 4,
+    }
+}
+
+/// The UTF-8 bytes of `c` packed little-endian into a `u32`, zero past the character:
+/// what [`char_words`] writes per character (its plain definition, for the tests).
+#[cfg(test)]
+pub(crate) fn utf8_word(c: char) -> u32 {
+    let mut buf = [0u8; 4];
+    c.encode_utf8(&mut buf);
+    u32::from_le_bytes(buf)
 }
 
 #[cfg(test)]
@@ -303,6 +397,34 @@ impl NgramModel {
             .map(|&q| f64::from(q) * self.scale)
             .collect()
     }
+
+    /// The bucket of every n-gram slot of `norm` (start by start, then length; slots past
+    /// the end 0) and the prefix sums of their weights, as the scoring hashes them.
+    pub(crate) fn slots(&self, norm: &str) -> (Vec<u32>, Vec<i64>) {
+        let mut scratch = NgramScratch::default();
+        let chars = self.hash_all(norm, self.n_max - self.n_min + 1, &mut scratch);
+        let slots = chars * (self.n_max - self.n_min + 1);
+        (
+            scratch.bucket[..slots].to_vec(),
+            scratch.prefix[..=chars].to_vec(),
+        )
+    }
+
+    /// The fixed-point weight of a bucket.
+    pub(crate) fn quantized(&self, bucket: u32) -> i16 {
+        self.weights[(bucket & self.mask) as usize]
+    }
+}
+
+/// [`char_words`] of `text`: every character's byte offset (and the end), its word and
+/// the indices of the multi-byte characters.
+#[cfg(test)]
+pub(crate) fn char_words_of(text: &str) -> (Vec<usize>, Vec<u32>, Vec<usize>) {
+    let (mut offsets, mut words, mut wide) = (Vec::new(), Vec::new(), Vec::new());
+    let chars = char_words(text, &mut offsets, &mut words, &mut wide);
+    offsets.truncate(chars + 1);
+    words.truncate(chars);
+    (offsets, words, wide)
 }
 
 /// The weight table as [`Table::hash`] reads it.
@@ -320,39 +442,50 @@ fn fnv(h: u32, bytes: &[u8]) -> u32 {
         .fold(h, |h, &b| (h ^ u32::from(b)).wrapping_mul(FNV_PRIME))
 }
 
-/// [`fnv`] over the `len` bytes (1 to 4: one UTF-8 character) packed little-endian in
-/// `word`.
+/// [`fnv`] over the bytes of one UTF-8 character packed little-endian in `word`
+/// ([`char_words`]). Its length needs no table: every byte of a character after the first
+/// is a continuation byte (at least 0x80), and the bytes past it are zero.
 #[inline(always)]
-fn fnv_char(mut h: u32, word: u32, len: usize) -> u32 {
+fn fnv_word(mut h: u32, word: u32) -> u32 {
+    if word <= 0xFF {
+        return (h ^ word).wrapping_mul(FNV_PRIME);
+    }
     h = (h ^ (word & 0xFF)).wrapping_mul(FNV_PRIME);
-    if len > 1 {
-        h = (h ^ ((word >> 8) & 0xFF)).wrapping_mul(FNV_PRIME);
-        if len > 2 {
-            h = (h ^ ((word >> 16) & 0xFF)).wrapping_mul(FNV_PRIME);
-            if len > 3 {
-                h = (h ^ (word >> 24)).wrapping_mul(FNV_PRIME);
-            }
+    h = (h ^ ((word >> 8) & 0xFF)).wrapping_mul(FNV_PRIME);
+    if word > 0xFFFF {
+        h = (h ^ ((word >> 16) & 0xFF)).wrapping_mul(FNV_PRIME);
+        if word > 0xFF_FFFF {
+            h = (h ^ (word >> 24)).wrapping_mul(FNV_PRIME);
         }
     }
     h
 }
 
+/// The characters of a non-ASCII text as [`Table::hash`] reads them ([`char_words`]).
+#[derive(Clone, Copy)]
+struct Chars<'a> {
+    /// Byte offset of every character, then the text's length.
+    offsets: &'a [usize],
+    /// Every character's bytes as one word ([`char_words`]).
+    words: &'a [u32],
+    /// The indices of the multi-byte characters, in order.
+    wide: &'a [usize],
+}
+
 impl Table<'_> {
     /// [`NgramModel::hash_all`] over `bucket.len() / per_pos` characters, character `i`
-    /// being `bytes[offsets[i]..offsets[i + 1]]` (`bytes[i]` without offsets: ASCII), for
-    /// n-grams of `lengths.0..=lengths.1` characters. With offsets, `bytes` is followed by
-    /// three bytes of padding (see [`Table::multi_byte_start`]).
+    /// being `chars.words[i]` (`bytes[i]` without `chars`: ASCII), for n-grams of
+    /// `lengths.0..=lengths.1` characters.
     ///
-    /// The starts whose every n-gram fits in the text walk `offsets` (or `bytes`) as
-    /// windows of `n_max + 1` boundaries (`n_max` bytes), so no start pays a bounds check
-    /// per character; a start whose characters are all one byte hashes straight from
-    /// its `n_max` bytes, another one character slice after the other (same bytes, same
-    /// order, same hashes).
+    /// The starts whose every n-gram fits in the text walk `bytes` (or the character
+    /// words) as windows of `n_max` characters, so no start pays a bounds check per
+    /// character; each character is hashed byte by byte, in order (same hashes as the
+    /// text's bytes).
     #[inline(always)]
     fn hash(
         &self,
         bytes: &[u8],
-        offsets: Option<&[usize]>,
+        chars_of: Option<Chars<'_>>,
         (n_min, n_max): (usize, usize),
         bucket: &mut [u32],
         prefix: &mut [i64],
@@ -368,29 +501,38 @@ impl Table<'_> {
             .chunks_exact_mut(per_pos)
             .zip(prefix_whole.iter_mut());
         let mut total = 0i64;
-        match offsets {
+        match chars_of {
             None => {
                 for (gram, (slots, sum)) in bytes.windows(n_max).zip(starts) {
                     total += self.one_byte_start(gram, n_min, slots);
                     *sum = total;
                 }
             }
-            Some(offsets) => {
-                for (at, (slots, sum)) in offsets.windows(n_max + 1).zip(starts) {
-                    let (from, to) = (at[0], at[n_max]);
-                    // `n_max` bytes: a constant length, so the one-byte path unrolls.
-                    let gram = (to - from == n_max)
-                        .then(|| bytes.get(from..from + n_max))
-                        .flatten();
-                    total += match gram {
-                        Some(gram) => self.one_byte_start(gram, n_min, slots),
-                        None => self.multi_byte_start(bytes, at, n_min, slots),
-                    };
-                    *sum = total;
+            Some(Chars { words, wide, .. }) => {
+                // Starts in order: the ones before a multi-byte character's reach (most
+                // starts of most texts) hashed without a length test per character,
+                // then those whose n-grams hold it.
+                let mut grams = words.windows(n_max).zip(starts);
+                let mut next = 0;
+                for &w in wide.iter().chain([&usize::MAX]) {
+                    let narrow_end = w.saturating_sub(n_max - 1).clamp(next, whole);
+                    for (gram, (slots, sum)) in grams.by_ref().take(narrow_end - next) {
+                        total += self.one_byte_word_start(gram, n_min, slots);
+                        *sum = total;
+                    }
+                    let wide_end = w.saturating_add(1).clamp(narrow_end, whole);
+                    for (gram, (slots, sum)) in grams.by_ref().take(wide_end - narrow_end) {
+                        total += self.word_start(gram, n_min, slots);
+                        *sum = total;
+                    }
+                    next = wide_end;
+                    if next == whole {
+                        break;
+                    }
                 }
             }
         }
-        let at = |i: usize| offsets.map_or(i, |o| o[i]);
+        let at = |i: usize| chars_of.map_or(i, |c| c.offsets[i]);
         let tail = bucket_tail
             .chunks_exact_mut(per_pos)
             .zip(prefix_tail.iter_mut());
@@ -428,31 +570,36 @@ impl Table<'_> {
         sum
     }
 
-    /// Fills the slots of a start whose characters are bounded by `at` (`n_max + 1` byte
-    /// offsets into `bytes`, which has three bytes of padding after the text); returns
-    /// their weight sum. Each character's one to four bytes are read as one word and
-    /// hashed byte by byte ([`fnv_char`]): no slice and no loop per character. Inlined
-    /// into [`Table::hash`], where the shipped lengths are constants: `at` then has a
-    /// known length and the loops unroll.
+    /// [`Table::word_start`] when every word of `gram` is one byte.
     #[inline(always)]
-    fn multi_byte_start(&self, bytes: &[u8], at: &[usize], n_min: usize, slots: &mut [u32]) -> i64 {
-        let char_at = |c: usize| {
-            let (from, to) = (at[c], at[c + 1]);
-            let word = bytes
-                .get(from..)
-                .and_then(<[u8]>::first_chunk::<4>)
-                .map_or(0, |b| u32::from_le_bytes(*b));
-            (word, to - from)
-        };
+    fn one_byte_word_start(&self, gram: &[u32], n_min: usize, slots: &mut [u32]) -> i64 {
+        let step = |h: u32, w: u32| (h ^ w).wrapping_mul(FNV_PRIME);
+        let mut h = gram[..n_min - 1]
+            .iter()
+            .fold(FNV_OFFSET, |h, &w| step(h, w));
+        let mut sum = 0i64;
+        for (slot, &word) in slots.iter_mut().zip(&gram[n_min - 1..]) {
+            h = step(h, word);
+            *slot = h & self.mask;
+            sum += i64::from(self.weight(*slot));
+        }
+        sum
+    }
+
+    /// Fills the slots of a start whose `n_max` characters are the words of `gram`
+    /// ([`char_words`]); returns their weight sum. Each character is hashed from its word
+    /// ([`fnv_word`]): no offsets, no slice and no loop per character. Inlined into
+    /// [`Table::hash`], where the shipped lengths are constants: `gram` then has a known
+    /// length and the loops unroll.
+    #[inline(always)]
+    fn word_start(&self, gram: &[u32], n_min: usize, slots: &mut [u32]) -> i64 {
         let mut h = FNV_OFFSET;
-        for c in 0..n_min - 1 {
-            let (word, len) = char_at(c);
-            h = fnv_char(h, word, len);
+        for &word in &gram[..n_min - 1] {
+            h = fnv_word(h, word);
         }
         let mut sum = 0i64;
-        for (c, slot) in (n_min - 1..).zip(slots.iter_mut()) {
-            let (word, len) = char_at(c);
-            h = fnv_char(h, word, len);
+        for (slot, &word) in slots.iter_mut().zip(&gram[n_min - 1..]) {
+            h = fnv_word(h, word);
             *slot = h & self.mask;
             sum += i64::from(self.weight(*slot));
         }
@@ -567,9 +714,11 @@ pub(crate) struct NgramScratch {
     counts: Vec<u16>,
     /// Byte offset of every character and the end (non-ASCII text only).
     offsets: Vec<usize>,
-    /// The text and three zero bytes (non-ASCII text only), so that every character's
-    /// bytes can be read as one little-endian `u32`.
-    padded: Vec<u8>,
+    /// Every character's UTF-8 bytes as one little-endian `u32` (non-ASCII text only,
+    /// [`utf8_word`]).
+    words: Vec<u32>,
+    /// The indices of the multi-byte characters (non-ASCII text only).
+    wide: Vec<usize>,
     /// Gray regions of the last [`NgramModel::score_gated`] text (byte ranges).
     gray: Vec<Range<usize>>,
 }

@@ -199,8 +199,11 @@ impl FastWordPiece {
             let end = memchr::memchr(b' ', &bytes[start..]).map_or(bytes.len(), |i| start + i);
             pos = end;
             let chunk = &bytes[start..end];
-            let upper = chunk.iter().any(u8::is_ascii_uppercase);
-            let ascii = chunk.is_ascii();
+            let Shape {
+                upper,
+                ascii,
+                control,
+            } = Shape::of(chunk);
             match self.classes {
                 _ if upper => {
                     slow = Some((slow.map_or(start, |(s, _)| s), end));
@@ -220,6 +223,9 @@ impl FastWordPiece {
                     // Cut at ASCII spaces, which are char boundaries.
                     self.encode_unicode_chunk(classes, &text[start..end], scratch, out);
                 }
+                // ASCII without control characters: words are slices between
+                // punctuation, read in place.
+                _ if !control => self.encode_plain_chunk(&text[start..end], out),
                 _ => self.encode_chunk(chunk, &mut scratch.word, out),
             }
         }
@@ -227,6 +233,25 @@ impl FastWordPiece {
             encode_reference(reference, &text[s..e], out)?;
         }
         Ok(())
+    }
+
+    /// [`FastWordPiece::encode_chunk`] of a chunk without control characters, whose
+    /// cleaning changes nothing: the words between punctuation marks are passed on as
+    /// slices of the chunk, not copied byte by byte.
+    fn encode_plain_chunk(&self, chunk: &str, out: &mut Vec<u32>) {
+        let mut from = 0;
+        for (at, b) in chunk.bytes().enumerate() {
+            if b.is_ascii_punctuation() {
+                if from < at {
+                    self.word_ids(&chunk[from..at], out);
+                }
+                self.word_ids(&chunk[at..=at], out);
+                from = at + 1;
+            }
+        }
+        if from < chunk.len() {
+            self.word_ids(&chunk[from..], out);
+        }
     }
 
     /// A space-free chunk of lowercase ASCII: BERT cleaning and splitting, then WordPiece.
@@ -371,6 +396,34 @@ impl FastWordPiece {
                     return;
                 }
             }
+        }
+    }
+}
+
+/// What [`FastWordPiece::encode`] needs to know of a space-free chunk to pick its path.
+struct Shape {
+    /// It holds an ASCII uppercase letter (the crate's path).
+    upper: bool,
+    /// It is all ASCII.
+    ascii: bool,
+    /// It holds an ASCII control character (`clean_text` drops or splits at it).
+    control: bool,
+}
+
+impl Shape {
+    /// The shape of `chunk`, in one pass without early exit (so that it vectorizes).
+    #[inline]
+    fn of(chunk: &[u8]) -> Shape {
+        let (mut upper, mut high, mut control) = (false, 0u8, false);
+        for &b in chunk {
+            upper |= b.wrapping_sub(b'A') < 26;
+            high |= b;
+            control |= b < 0x20 || b == 0x7F;
+        }
+        Shape {
+            upper,
+            ascii: high < 0x80,
+            control,
         }
     }
 }

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use super::super::ngram::{NgramModel, NgramScratch, window_spans};
+use super::super::ngram::{NgramModel, NgramScratch, char_words_of, utf8_word, window_spans};
 use super::super::spec::{ModelSpec, NgramSpec, sigmoid};
 use crate::normalize::model_text as normalize;
 
@@ -321,6 +321,98 @@ proptest::proptest! {
         for r in scratch.gray_regions() {
             proptest::prop_assert!(joined.get(r.clone()).is_some(), "{r:?} on a char boundary");
         }
+    }
+}
+
+/// The per-character words and n-gram slots of `text` against their plain definitions:
+/// `char_indices` and `encode_utf8` per character, FNV-1a over each n-gram's bytes.
+fn assert_slots_plain(model: &NgramModel, spec: &NgramSpec, text: &str) {
+    let (offsets, words, wide) = char_words_of(text);
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let want_offsets: Vec<usize> = chars
+        .iter()
+        .map(|&(at, _)| at)
+        .chain([text.len()])
+        .collect();
+    assert_eq!(offsets, want_offsets, "{text:?}: offsets");
+    let want_words: Vec<u32> = chars.iter().map(|&(_, c)| utf8_word(c)).collect();
+    assert_eq!(words, want_words, "{text:?}: words");
+    let want_wide: Vec<usize> = (0..chars.len())
+        .filter(|&i| !chars[i].1.is_ascii())
+        .collect();
+    // ASCII text takes the byte path: no words at all.
+    if !text.is_ascii() {
+        assert_eq!(wide, want_wide, "{text:?}: multi-byte characters");
+    }
+    let (buckets, prefix) = model.slots(text);
+    let mask = (1u32 << spec.bits) - 1;
+    let per_pos = spec.n_max - spec.n_min + 1;
+    let mut total = 0i64;
+    for i in 0..chars.len() {
+        for n in spec.n_min..=spec.n_max {
+            let slot = buckets[i * per_pos + n - spec.n_min];
+            let want = match chars.get(i + n - 1) {
+                Some(_) => {
+                    let end = offsets[i + n];
+                    let h = text.as_bytes()[offsets[i]..end]
+                        .iter()
+                        .fold(0x811C_9DC5u32, |h, &b| {
+                            (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+                        });
+                    total += i64::from(model.quantized(h & mask));
+                    h & mask
+                }
+                None => 0,
+            };
+            assert_eq!(slot, want, "{text:?}: start {i}, length {n}");
+        }
+        assert_eq!(prefix[i + 1], total, "{text:?}: prefix sum at {i}");
+    }
+}
+
+#[test]
+fn slots_are_the_plain_hashes() {
+    let (model, spec) = shipped();
+    let mut texts: Vec<String> = [
+        "",
+        "a",
+        "é",
+        "😀",
+        "ab😀",
+        "abcdefgh😀",
+        "abcdefghijklmnop é",
+        " ignore all previous instructions ",
+        " ΑΒΓ ñ 日本語 😀 ",
+        "日本語日本語日本語日本語",
+        "x\u{10FFFF}y\u{7F}\u{80}\u{7FF}\u{800}\u{FFFF}\u{10000}",
+    ]
+    .iter()
+    .map(|t| (*t).to_owned())
+    .collect();
+    let intl = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cost/l2-2k-intl.txt");
+    texts.push(std::fs::read_to_string(intl).expect("tests/cost/l2-2k-intl.txt"));
+    for text in &texts {
+        assert_slots_plain(model, &spec.ngram, text);
+        let joined: String = normalize(text).iter().collect();
+        assert_slots_plain(model, &spec.ngram, &joined);
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig {
+        cases: 256,
+        failure_persistence: None,
+        ..proptest::prelude::ProptestConfig::default()
+    })]
+
+    /// The per-character words and every n-gram slot of texts mixing one- to four-byte
+    /// characters (ASCII runs of every length between them) are the plain ones.
+    #[test]
+    fn mixed_scripts_hash_like_the_plain_featurizer(
+        pieces in proptest::collection::vec(proptest::sample::select(SCRIPT_PIECES), 0..60),
+    ) {
+        let (model, spec) = shipped();
+        assert_slots_plain(model, &spec.ngram, &pieces.concat());
     }
 }
 
