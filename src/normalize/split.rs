@@ -10,8 +10,10 @@
 //! around them, the words apart, as one more view ([`super::ViewKind::Split`]).
 //!
 //! Only words of [`LONG_WORD`] letters or more are read (the common-word
-//! walk collects them), and a listed word is left whole: an attack glues
-//! several words, and ordinary words of that length are rare. A word must
+//! walk collects them), a listed word is left whole, and so is a word that
+//! reads like no words ([`pronounceable`]: the letters between a base64
+//! run's digits): an attack glues several words, and ordinary words of that
+//! length are rare. A word must
 //! split into [`MIN_WORDS`] words, or two of the rule packs' own
 //! (`ignore previous`): a long word the list lacks often splits in two
 //! (`micro services`).
@@ -24,7 +26,8 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use super::derive::LONG_WORD;
 use super::unglue::{reach_back, reach_forward};
 
-/// The word list, one lower-case ASCII word per line after its `#` header.
+/// The word list: one lower-case ASCII word per line after its `#` header,
+/// the packs' words first, the others after the line `# vocabulary`.
 const GLUED_TXT: &str = include_str!("../../rules/words/glued.txt");
 
 /// Letters read of one run at most: a longer run (a glued paragraph, a
@@ -80,7 +83,7 @@ struct Listed {
     /// How many words come from the packs: the automaton's patterns are the
     /// words in the list's order, so a pattern id below it is a pack's word.
     packs: usize,
-    /// `words`, sorted, to tell whether a run is one word.
+    /// Every word, sorted, to tell whether a run is one word.
     sorted: Vec<&'static [u8]>,
     /// Every occurrence of a word, overlapping ones included: the
     /// candidate cuts of a run.
