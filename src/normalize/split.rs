@@ -24,7 +24,7 @@ use std::sync::LazyLock;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 use super::derive::LONG_WORD;
-use super::unglue::{reach_back, reach_forward};
+use super::unglue::{Merge, windows_around};
 
 /// The word list: one lower-case ASCII word per line after its `#` header,
 /// the packs' words first, the others after the line `# vocabulary`.
@@ -124,9 +124,10 @@ pub(crate) fn warm() {
 /// ranges `long_words`, runs of lower-case ASCII letters) that are glued
 /// words, each with its text where those words read apart; empty when none
 /// splits. A window reaches as far around its words as the unglued view's
-/// do (`unglue.rs`), so L2 scores the words in their sentence (`pre
+/// do ([`windows_around`]), so L2 scores the words in their sentence (`pre
 /// authorized` alone reads as an attack to it, `the card was pre authorized
-/// for` does not); windows that touch are merged. A word longer than
+/// for` does not); a window takes in the next word when it lies inside it
+/// ([`Merge::Containing`]). A word longer than
 /// [`MAX_LETTERS`] is read in pieces.
 pub(super) fn split_glued(
     folded: &str,
@@ -139,38 +140,27 @@ pub(super) fn split_glued(
             if !pronounceable(piece) || listed(piece) {
                 continue;
             }
-            if let Some(words) = split(piece) {
-                let start = word.start + k * MAX_LETTERS;
-                splits.push((start..start + piece.len(), words));
+            let Some(words) = split(piece) else {
+                continue;
+            };
+            let start = word.start + k * MAX_LETTERS;
+            let end = start + piece.len();
+            match splits.last_mut() {
+                // The next piece of one long word: its words after a space.
+                Some((run, read)) if run.end == start => {
+                    run.end = end;
+                    read.push(' ');
+                    read.push_str(&words);
+                }
+                _ => splits.push((start..end, words)),
             }
         }
     }
-    let mut windows = Vec::new();
-    let mut k = 0;
-    while k < splits.len() {
-        let first = k;
-        let start = reach_back(folded, splits[k].0.start);
-        let mut end = reach_forward(folded, splits[k].0.end);
-        k += 1;
-        while k < splits.len() && splits[k].0.start <= end {
-            end = end.max(reach_forward(folded, splits[k].0.end));
-            k += 1;
-        }
-        let mut text = String::with_capacity(end - start + 16);
-        let mut at = start;
-        for (run, words) in &splits[first..k] {
-            text.push_str(&folded[at..run.start]);
-            // Two pieces of one long word: a space between their words.
-            if at == run.start && !text.is_empty() {
-                text.push(' ');
-            }
-            text.push_str(words);
-            at = run.end;
-        }
-        text.push_str(&folded[at..end]);
-        windows.push((start..end, text));
-    }
-    windows
+    let runs: Vec<(Range<usize>, &str)> = splits
+        .iter()
+        .map(|(r, w)| (r.clone(), w.as_str()))
+        .collect();
+    windows_around(folded, &runs, Merge::Containing)
 }
 
 /// The runs of [`LONG_WORD`] lower-case ASCII letters or more in `folded`:
