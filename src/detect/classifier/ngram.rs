@@ -434,12 +434,16 @@ struct Table<'a> {
     mask: u32,
 }
 
+/// One FNV-1a 32 step: the byte `b` (or a character's word of one byte) into state `h`.
+#[inline(always)]
+fn fnv_byte(h: u32, b: u32) -> u32 {
+    (h ^ b).wrapping_mul(FNV_PRIME)
+}
+
 /// One FNV-1a 32 step per byte of `bytes`, from state `h`.
 #[inline(always)]
 fn fnv(h: u32, bytes: &[u8]) -> u32 {
-    bytes
-        .iter()
-        .fold(h, |h, &b| (h ^ u32::from(b)).wrapping_mul(FNV_PRIME))
+    bytes.iter().fold(h, |h, &b| fnv_byte(h, u32::from(b)))
 }
 
 /// [`fnv`] over the bytes of one UTF-8 character packed little-endian in `word`
@@ -448,7 +452,7 @@ fn fnv(h: u32, bytes: &[u8]) -> u32 {
 #[inline(always)]
 fn fnv_word(mut h: u32, word: u32) -> u32 {
     if word <= 0xFF {
-        return (h ^ word).wrapping_mul(FNV_PRIME);
+        return fnv_byte(h, word);
     }
     h = (h ^ (word & 0xFF)).wrapping_mul(FNV_PRIME);
     h = (h ^ ((word >> 8) & 0xFF)).wrapping_mul(FNV_PRIME);
@@ -504,7 +508,7 @@ impl Table<'_> {
         match chars_of {
             None => {
                 for (gram, (slots, sum)) in bytes.windows(n_max).zip(starts) {
-                    total += self.one_byte_start(gram, n_min, slots);
+                    total += self.start_slots(gram, n_min, slots, |h, b| fnv_byte(h, u32::from(b)));
                     *sum = total;
                 }
             }
@@ -517,12 +521,12 @@ impl Table<'_> {
                 for &w in wide.iter().chain([&usize::MAX]) {
                     let narrow_end = w.saturating_sub(n_max - 1).clamp(next, whole);
                     for (gram, (slots, sum)) in grams.by_ref().take(narrow_end - next) {
-                        total += self.one_byte_word_start(gram, n_min, slots);
+                        total += self.start_slots(gram, n_min, slots, fnv_byte);
                         *sum = total;
                     }
                     let wide_end = w.saturating_add(1).clamp(narrow_end, whole);
                     for (gram, (slots, sum)) in grams.by_ref().take(wide_end - narrow_end) {
-                        total += self.word_start(gram, n_min, slots);
+                        total += self.start_slots(gram, n_min, slots, fnv_word);
                         *sum = total;
                     }
                     next = wide_end;
@@ -556,50 +560,26 @@ impl Table<'_> {
         }
     }
 
-    /// Fills the slots of a start whose `n_max` characters are the `n_max` bytes of
-    /// `gram`; returns their weight sum.
+    /// Fills the slots of a start whose `n_max` characters are `gram`, each hashed into
+    /// the running FNV-1a by `step`; returns their weight sum. Inlined into
+    /// [`Table::hash`] with each kind of start's `step`: a byte ([`fnv_byte`]), a
+    /// character's word known to be one byte (the same), or any character's word
+    /// ([`fnv_word`]: no offsets, no slice and no loop per character). The shipped
+    /// lengths are constants there: `gram` then has a known length and the loops unroll.
     #[inline(always)]
-    fn one_byte_start(&self, gram: &[u8], n_min: usize, slots: &mut [u32]) -> i64 {
-        let mut h = fnv(FNV_OFFSET, &gram[..n_min - 1]);
-        let mut sum = 0i64;
-        for (slot, &b) in slots.iter_mut().zip(&gram[n_min - 1..]) {
-            h = (h ^ u32::from(b)).wrapping_mul(FNV_PRIME);
-            *slot = h & self.mask;
-            sum += i64::from(self.weight(*slot));
-        }
-        sum
-    }
-
-    /// [`Table::word_start`] when every word of `gram` is one byte.
-    #[inline(always)]
-    fn one_byte_word_start(&self, gram: &[u32], n_min: usize, slots: &mut [u32]) -> i64 {
-        let step = |h: u32, w: u32| (h ^ w).wrapping_mul(FNV_PRIME);
+    fn start_slots<T: Copy>(
+        &self,
+        gram: &[T],
+        n_min: usize,
+        slots: &mut [u32],
+        step: impl Fn(u32, T) -> u32,
+    ) -> i64 {
         let mut h = gram[..n_min - 1]
             .iter()
-            .fold(FNV_OFFSET, |h, &w| step(h, w));
+            .fold(FNV_OFFSET, |h, &c| step(h, c));
         let mut sum = 0i64;
-        for (slot, &word) in slots.iter_mut().zip(&gram[n_min - 1..]) {
-            h = step(h, word);
-            *slot = h & self.mask;
-            sum += i64::from(self.weight(*slot));
-        }
-        sum
-    }
-
-    /// Fills the slots of a start whose `n_max` characters are the words of `gram`
-    /// ([`char_words`]); returns their weight sum. Each character is hashed from its word
-    /// ([`fnv_word`]): no offsets, no slice and no loop per character. Inlined into
-    /// [`Table::hash`], where the shipped lengths are constants: `gram` then has a known
-    /// length and the loops unroll.
-    #[inline(always)]
-    fn word_start(&self, gram: &[u32], n_min: usize, slots: &mut [u32]) -> i64 {
-        let mut h = FNV_OFFSET;
-        for &word in &gram[..n_min - 1] {
-            h = fnv_word(h, word);
-        }
-        let mut sum = 0i64;
-        for (slot, &word) in slots.iter_mut().zip(&gram[n_min - 1..]) {
-            h = fnv_word(h, word);
+        for (slot, &c) in slots.iter_mut().zip(&gram[n_min - 1..]) {
+            h = step(h, c);
             *slot = h & self.mask;
             sum += i64::from(self.weight(*slot));
         }
