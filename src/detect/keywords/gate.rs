@@ -15,6 +15,13 @@
 //! pattern cannot match, else it runs from the text's start. Patterns with
 //! neither are always run.
 //!
+//! A pattern placed by common prefix words (`cat`, `print`, `me`) often needs
+//! a rare literal further on (`/etc/passwd`, `=`, `table`): every selective
+//! literal set of its top-level sequence goes into the same automaton as a
+//! *required set*, and the pattern runs only on a text holding a literal of
+//! each. Over 512 varied chat bodies this cut the regex searches from about
+//! 60 to 10 per decision.
+//!
 //! Skipping a regex whose prefix literals do not occur, and starting it at the
 //! earliest occurrence (context before it still counts for `\b` and `^`), gives
 //! the same first match as running it on the whole text (tests compare both).
@@ -44,6 +51,13 @@ pub(crate) struct RegexGate {
     max_len: usize,
     /// The regexes that are not gated, in order: run on every text.
     always: Vec<u32>,
+    /// Per literal: 0 for a literal that says where its regex may match
+    /// (prefix or inner, above), else the bit of the required set it
+    /// belongs to ([`required_sets`]).
+    needs_bit: Vec<u8>,
+    /// Per regex: the bits of every required set it has; it runs only on a
+    /// text where a literal of each occurs ([`GateStarts::seen`]).
+    need_mask: Vec<u8>,
 }
 
 /// Where the rule regexes have to run on one text ([`RegexGate::starts`]):
@@ -64,6 +78,8 @@ pub(crate) struct GateStarts {
     /// Per regex: how many places were found, counted up to
     /// `MAX_ANCHORED_TRIES + 1`.
     count: Vec<u8>,
+    /// Per regex: the bits of the required sets a literal of which occurs.
+    seen: Vec<u8>,
 }
 
 impl GateStarts {
@@ -72,6 +88,7 @@ impl GateStarts {
         GateStarts {
             found: Vec::new(),
             count: Vec::new(),
+            seen: Vec::new(),
         }
     }
 
@@ -80,6 +97,15 @@ impl GateStarts {
         self.found.clear();
         self.count.clear();
         self.count.resize(regexes, 0);
+        self.seen.clear();
+        self.seen.resize(regexes, 0);
+    }
+
+    /// Notes that a literal of `regex`'s required set `bit` occurs.
+    fn see(&mut self, regex: u32, bit: u8) {
+        if let Some(seen) = self.seen.get_mut(regex as usize) {
+            *seen |= bit;
+        }
     }
 
     /// Counts a place of `regex`, and keeps it while the regex has at most
@@ -152,6 +178,46 @@ fn inner_literals(pattern: &str) -> Option<Vec<Vec<u8>>> {
     lits.iter().all(|l| selective(l)).then_some(lits)
 }
 
+/// Most required sets a regex is gated on (one bit each in a `u8`).
+const MAX_REQUIRED_SETS: usize = 8;
+
+/// Every selective literal set that every match of `pattern` contains one
+/// of, one per part of its top-level sequence (`[\'"]\s*;\s*drop\s+table`:
+/// `;`, `drop`, `table`), without `used` (the set the gate already places
+/// it by). A regex runs only on a text holding a literal of each: a
+/// pattern whose start is a common word (`cat`, `print`, `me`) but which
+/// needs a rare one further on (`/etc/passwd`, `=`) is then skipped on
+/// nearly every text instead of searched from each common word.
+fn required_sets(pattern: &str, used: Option<&[Vec<u8>]>) -> Vec<Vec<Vec<u8>>> {
+    let Ok(hir) = regex_syntax::Parser::new().parse(pattern) else {
+        return Vec::new();
+    };
+    let mut hir = &hir;
+    while let HirKind::Capture(c) = hir.kind() {
+        hir = &c.sub;
+    }
+    let parts: Vec<&Hir> = match hir.kind() {
+        HirKind::Concat(subs) => subs.iter().collect(),
+        _ => vec![hir],
+    };
+    let mut sets: Vec<Vec<Vec<u8>>> = Vec::new();
+    for part in parts {
+        let Some(mut lits) = required(part) else {
+            continue;
+        };
+        lits.sort();
+        lits.dedup();
+        if lits.iter().all(|l| selective(l))
+            && used.is_none_or(|u| u != lits.as_slice())
+            && !sets.contains(&lits)
+            && sets.len() < MAX_REQUIRED_SETS
+        {
+            sets.push(lits);
+        }
+    }
+    sets
+}
+
 /// A set of literals every match of `hir` contains one of, preferring
 /// selective, long ones; `None` when none is known.
 fn required(hir: &Hir) -> Option<Vec<Vec<u8>>> {
@@ -217,14 +283,31 @@ impl RegexGate {
         let mut owners = Vec::new();
         let mut gated = Vec::new();
         let mut inside = Vec::new();
+        let mut needs_bit = Vec::new();
+        let mut need_mask = Vec::new();
         for (i, p) in patterns.into_iter().enumerate() {
             let (lits, within) = match prefix_literals(p) {
                 Some(lits) => (Some(lits), false),
                 None => (inner_literals(p), true),
             };
+            let mut used = lits.clone();
+            if let Some(u) = used.as_mut() {
+                u.sort();
+                u.dedup();
+            }
+            let mut mask = 0u8;
+            for (k, set) in required_sets(p, used.as_deref()).into_iter().enumerate() {
+                let bit = 1u8 << k;
+                mask |= bit;
+                owners.extend(std::iter::repeat_n(i as u32, set.len()));
+                needs_bit.extend(std::iter::repeat_n(bit, set.len()));
+                literals.extend(set);
+            }
+            need_mask.push(mask);
             match lits {
                 Some(lits) => {
                     owners.extend(std::iter::repeat_n(i as u32, lits.len()));
+                    needs_bit.extend(std::iter::repeat_n(0, lits.len()));
                     literals.extend(lits);
                     gated.push(true);
                     inside.push(within);
@@ -245,6 +328,7 @@ impl RegexGate {
         if automaton.is_none() {
             // Without an automaton nothing is gated: every regex runs.
             gated.iter_mut().for_each(|g| *g = false);
+            need_mask.iter_mut().for_each(|m| *m = 0);
         }
         let always = (0..gated.len() as u32)
             .filter(|&i| !gated[i as usize])
@@ -255,6 +339,28 @@ impl RegexGate {
             owners,
             inside,
             always,
+            needs_bit,
+            need_mask,
+        }
+    }
+
+    /// Does `regex` lack a literal of one of its required sets on the text
+    /// `starts` were read from (so it cannot match there)?
+    fn lacks_required(&self, regex: usize, starts: &GateStarts) -> bool {
+        let mask = self.need_mask.get(regex).copied().unwrap_or(0);
+        mask != 0 && starts.seen.get(regex).copied().unwrap_or(0) & mask != mask
+    }
+
+    /// Records one occurrence of literal `pid` at `start`: a required
+    /// set's literal marks its set seen, another a place to run from.
+    fn note(&self, pid: usize, start: usize, out: &mut GateStarts) {
+        let regex = self.owners[pid];
+        match self.needs_bit.get(pid).copied().unwrap_or(0) {
+            0 => {
+                let once = self.is_inside(regex as usize);
+                out.record(regex, if once { 0 } else { start }, once);
+            }
+            bit => out.see(regex, bit),
         }
     }
 
@@ -280,9 +386,7 @@ impl RegexGate {
             return;
         };
         occurrences(dfa, text.as_bytes(), &mut |pid, start| {
-            let regex = self.owners[pid];
-            let once = self.is_inside(regex as usize);
-            out.record(regex, if once { 0 } else { start }, once);
+            self.note(pid, start, out);
         });
         out.settle();
     }
@@ -318,6 +422,9 @@ impl RegexGate {
             for (total, &count) in out.count.iter_mut().zip(&starts.count) {
                 *total = total.saturating_add(count);
             }
+            for (seen, &part) in out.seen.iter_mut().zip(&starts.seen) {
+                *seen |= part;
+            }
         }
         // The seams' places, every one (a few windows of the longest
         // literal): one kept only by count could be the earliest of all.
@@ -327,6 +434,10 @@ impl RegexGate {
             let hi = (seam + self.max_len).min(b.len());
             occurrences(dfa, &b[lo.min(hi)..hi], &mut |pid, start| {
                 let regex = self.owners[pid];
+                if let Some(bit @ 1..) = self.needs_bit.get(pid).copied() {
+                    out.see(regex, bit);
+                    return;
+                }
                 out.found.push((regex, self.run_from(regex, lo + start)));
                 if let Some(count) = out.count.get_mut(regex as usize) {
                     *count = count.saturating_add(1);
@@ -360,6 +471,9 @@ impl RegexGate {
                 (None, None) => return,
                 (Some(r), g) if g.is_none_or(|g| r < g) => {
                     next_always += 1;
+                    if self.lacks_required(r, starts) {
+                        continue;
+                    }
                     (
                         r,
                         regexes.get(r).and_then(|re| re.search(&Input::new(text))),
@@ -373,6 +487,9 @@ impl RegexGate {
                         .count();
                     let places = &found[next_found..next_found + run];
                     next_found += run;
+                    if self.lacks_required(r, starts) {
+                        continue;
+                    }
                     let overflows = starts.overflows(r);
                     (
                         r,
@@ -442,5 +559,65 @@ fn occurrences(dfa: &DFA, hay: &[u8], f: &mut dyn FnMut(usize, usize)) {
                 f(pid.as_usize(), i + 1 - dfa.pattern_len(pid));
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lits(words: &[&str]) -> Vec<Vec<u8>> {
+        words.iter().map(|w| w.as_bytes().to_vec()).collect()
+    }
+
+    #[test]
+    fn required_sets_are_the_selective_parts_of_the_sequence() {
+        let credentials = r"\b(?:cat|more)\b[^\n]{0,40}(?:/etc/passwd|\.env\b)";
+        // The prefix set places the regex; the paths are required besides.
+        let used = lits(&["cat", "more"]);
+        assert_eq!(
+            required_sets(credentials, Some(&used)),
+            vec![lits(&[".env", "/etc/passwd"])]
+        );
+        let drop = r#"['"]\s*;\s*(?:drop|truncate)\s+(?:table|schema)\b"#;
+        assert_eq!(
+            required_sets(drop, None),
+            vec![
+                lits(&["\"", "'"]),
+                lits(&[";"]),
+                lits(&["drop", "truncate"]),
+                lits(&["schema", "table"])
+            ]
+        );
+        // Letters and words under three letters tell nothing: no set.
+        assert!(required_sets(r"\bi\s*(?:am|be)\s+pw", None).is_empty());
+    }
+
+    #[test]
+    fn a_regex_runs_only_where_every_required_set_occurs() {
+        let gate = RegexGate::build([r"\b(?:cat|more)\b[^\n]{0,40}(?:/etc/passwd|\.env\b)"]);
+        let mut starts = GateStarts::default();
+        gate.starts("read more about it", &mut starts);
+        assert!(!starts.found.is_empty(), "the prefix word is found");
+        assert!(gate.lacks_required(0, &starts), "but no path: skipped");
+        gate.starts("then more /etc/passwd please", &mut starts);
+        assert!(!gate.lacks_required(0, &starts));
+        // Parts: the word in one, the path in the next.
+        let (mut a, mut b, mut joined) = (
+            GateStarts::default(),
+            GateStarts::default(),
+            GateStarts::default(),
+        );
+        gate.starts("then more", &mut a);
+        gate.starts("/etc/passwd", &mut b);
+        assert!(gate.lacks_required(0, &a), "the word alone: skipped");
+        assert!(b.found.is_empty(), "the path alone: no place to run from");
+        gate.starts_of_parts(
+            "then more /etc/passwd",
+            &[(0, &a), (10, &b)],
+            &[9],
+            &mut joined,
+        );
+        assert!(!gate.lacks_required(0, &joined));
     }
 }
