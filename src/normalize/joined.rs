@@ -41,7 +41,7 @@
 
 use super::fold::{self, Fold};
 use super::map::MapBuilder;
-use super::{Facts, Normalizer, Views, derive};
+use super::{Facts, Normalizer, Views, derive, unglue};
 
 impl Normalizer {
     /// [`Normalizer::views`] of `joined`, the texts of `parts` joined with a
@@ -56,6 +56,9 @@ impl Normalizer {
         let mut map = MapBuilder::with_capacity(parts.len() * 2);
         let mut known = Facts::default();
         let mut seams = Vec::with_capacity(parts.len());
+        // The gluing runs of the parts that have any, moved: those of the
+        // joined text ([`unglue::gluing_runs`]), without reading it again.
+        let mut gluing = Vec::new();
         let mut at = 0;
         for (k, part) in parts.iter().enumerate() {
             if k > 0 {
@@ -102,6 +105,14 @@ impl Normalizer {
             known.mended |= f.mended;
             known.unglued |= f.unglued;
             known.split |= f.split;
+            if f.unglued {
+                let original = &joined[at..at + part.original_len];
+                gluing.extend(
+                    unglue::gluing_runs(original)
+                        .into_iter()
+                        .map(|r| r.start + at..r.end + at),
+                );
+            }
             at += part.original_len + 1;
         }
         known.mended = known.mended || mends_across_seams(&text, &seams[1..]);
@@ -114,7 +125,7 @@ impl Normalizer {
             confusable: known.confusable,
             invisible: known.unglued,
         };
-        self.views_with(joined, base, Some(&known))
+        self.views_with(joined, base, Some(&known), Some(gluing))
     }
 }
 

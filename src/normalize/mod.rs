@@ -381,19 +381,26 @@ impl Normalizer {
     /// (folded, skeleton, leetspeak, joined...), each mapping to the whole
     /// encoded run, within the decoding bounds.
     pub fn views(&self, text: &str) -> Views {
-        self.views_with(text, fold::fold(text, false, true), None)
+        self.views_with(text, fold::fold(text, false, true), None, None)
     }
 
     /// [`Normalizer::views`] of `text` given its folded view `base`, and,
     /// when `known` is set, the answers of the checks [`Facts`] records
-    /// (for a joined text, from the views of its parts).
-    fn views_with(&self, text: &str, base: fold::Fold, known: Option<&Facts>) -> Views {
+    /// (for a joined text, from the views of its parts), and `gluing` its
+    /// gluing runs when they are known (a joined text's are its parts').
+    fn views_with(
+        &self,
+        text: &str,
+        base: fold::Fold,
+        known: Option<&Facts>,
+        gluing: Option<Vec<std::ops::Range<usize>>>,
+    ) -> Views {
         let mut views = Vec::with_capacity(4);
         // Read only when the fold dropped an invisible character.
-        let unglued = if base.invisible {
-            unglue::unglued(text)
-        } else {
-            Vec::new()
+        let unglued = match gluing {
+            _ if !base.invisible => Vec::new(),
+            Some(runs) => unglue::unglued_at(text, runs),
+            None => unglue::unglued(text),
         };
         let mut facts = text_views(
             text,

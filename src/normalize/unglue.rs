@@ -44,7 +44,13 @@ const REACH_BYTES: usize = 160;
 /// touch are merged. Reading windows, not the whole text, keeps a long text
 /// with one such run from paying for a second set of views of all of it.
 pub(super) fn unglued(text: &str) -> Vec<(Range<usize>, String)> {
-    let runs: Vec<(Range<usize>, &str)> = gluing_runs(text).into_iter().map(|r| (r, " ")).collect();
+    unglued_at(text, gluing_runs(text))
+}
+
+/// [`unglued`] of `text` given its gluing runs ([`gluing_runs`]), as a
+/// joined text takes them from its parts.
+pub(super) fn unglued_at(text: &str, runs: Vec<Range<usize>>) -> Vec<(Range<usize>, String)> {
+    let runs: Vec<(Range<usize>, &str)> = runs.into_iter().map(|r| (r, " ")).collect();
     windows_around(text, &runs, Merge::Touching)
 }
 
@@ -102,8 +108,10 @@ pub(super) fn windows_around(
 }
 
 /// The byte ranges of the runs of invisible characters that glue words
-/// (see [`unglued`]), in order.
-fn gluing_runs(text: &str) -> Vec<Range<usize>> {
+/// (see [`unglued`]), in order. A run needs a visible character on each
+/// side, so one never touches a text's edge or the whitespace that joins
+/// texts: the runs of texts joined by a newline are those of each text.
+pub(super) fn gluing_runs(text: &str) -> Vec<Range<usize>> {
     let mut runs = Vec::new();
     // Most texts with invisibles hold no separator: one search each says so.
     let holds =
