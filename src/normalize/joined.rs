@@ -41,7 +41,7 @@
 
 use super::fold::{self, Fold};
 use super::map::MapBuilder;
-use super::{Facts, Normalizer, Views, derive, unglue};
+use super::{Facts, Normalizer, Views, derive};
 
 impl Normalizer {
     /// [`Normalizer::views`] of `joined`, the texts of `parts` joined with a
@@ -56,8 +56,8 @@ impl Normalizer {
         let mut map = MapBuilder::with_capacity(parts.len() * 2);
         let mut known = Facts::default();
         let mut seams = Vec::with_capacity(parts.len());
-        // The gluing runs of the parts that have any, moved: those of the
-        // joined text ([`unglue::gluing_runs`]), without reading it again.
+        // The parts' gluing runs, moved: those of the joined text
+        // (`unglue::gluing_runs`), without reading any text again.
         let mut gluing = Vec::new();
         let mut at = 0;
         for (k, part) in parts.iter().enumerate() {
@@ -105,14 +105,7 @@ impl Normalizer {
             known.mended |= f.mended;
             known.unglued |= f.unglued;
             known.split |= f.split;
-            if f.unglued {
-                let original = &joined[at..at + part.original_len];
-                gluing.extend(
-                    unglue::gluing_runs(original)
-                        .into_iter()
-                        .map(|r| r.start + at..r.end + at),
-                );
-            }
+            gluing.extend(part.gluing.iter().map(|r| r.start + at..r.end + at));
             at += part.original_len + 1;
         }
         known.mended = known.mended || mends_across_seams(&text, &seams[1..]);

@@ -237,6 +237,10 @@ pub struct Views {
     /// What building these views learnt about the text that the views of
     /// a text joining it with others reuse ([`Normalizer::views_joined`]).
     facts: Facts,
+    /// The text's runs of invisibles that glue words
+    /// ([`unglue::gluing_runs`]; none unless the fold dropped an invisible),
+    /// which a joined text takes from its parts.
+    gluing: Vec<std::ops::Range<usize>>,
 }
 
 /// What [`Normalizer::views`] learnt about a text besides its views: the
@@ -397,11 +401,12 @@ impl Normalizer {
     ) -> Views {
         let mut views = Vec::with_capacity(4);
         // Read only when the fold dropped an invisible character.
-        let unglued = match gluing {
+        let gluing = match gluing {
             _ if !base.invisible => Vec::new(),
-            Some(runs) => unglue::unglued_at(text, runs),
-            None => unglue::unglued(text),
+            Some(runs) => runs,
+            None => unglue::gluing_runs(text),
         };
+        let unglued = unglue::unglued(text, &gluing);
         let mut facts = text_views(
             text,
             base,
@@ -458,6 +463,7 @@ impl Normalizer {
             views,
             original_len: text.len(),
             facts,
+            gluing,
         }
     }
 }

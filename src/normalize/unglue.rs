@@ -37,20 +37,15 @@ const REACH_WORDS: usize = 12;
 const REACH_BYTES: usize = 160;
 
 /// Windows of `text` around its runs of invisible characters that glue
-/// words, each with its text where those runs read as one space; empty when
+/// words (`runs`: its [`gluing_runs`], or a joined text's taken from its
+/// parts), each with its text where those runs read as one space; empty when
 /// no run glues. A run glues when it sits between two visible characters and
 /// holds a separator ([`separates`]). A window reaches [`REACH_WORDS`] words
 /// (at most [`REACH_BYTES`] bytes) either side of its runs; windows that
 /// touch are merged. Reading windows, not the whole text, keeps a long text
 /// with one such run from paying for a second set of views of all of it.
-pub(super) fn unglued(text: &str) -> Vec<(Range<usize>, String)> {
-    unglued_at(text, gluing_runs(text))
-}
-
-/// [`unglued`] of `text` given its gluing runs ([`gluing_runs`]), as a
-/// joined text takes them from its parts.
-pub(super) fn unglued_at(text: &str, runs: Vec<Range<usize>>) -> Vec<(Range<usize>, String)> {
-    let runs: Vec<(Range<usize>, &str)> = runs.into_iter().map(|r| (r, " ")).collect();
+pub(super) fn unglued(text: &str, runs: &[Range<usize>]) -> Vec<(Range<usize>, String)> {
+    let runs: Vec<(Range<usize>, &str)> = runs.iter().map(|r| (r.clone(), " ")).collect();
     windows_around(text, &runs, Merge::Touching)
 }
 
@@ -204,9 +199,14 @@ fn reach_forward(text: &str, at: usize) -> usize {
 mod tests {
     use super::*;
 
+    /// [`unglued`] of a text with its own gluing runs.
+    fn unglued_text(text: &str) -> Vec<(Range<usize>, String)> {
+        unglued(text, &gluing_runs(text))
+    }
+
     /// The one window's text, when the text is short enough to be one.
     fn read(text: &str) -> Option<String> {
-        match unglued(text).as_slice() {
+        match unglued_text(text).as_slice() {
             [(w, spaced)] if *w == (0..text.len()) => Some(spaced.clone()),
             other => panic!("{text:?}: one window over the whole text, got {other:?}"),
         }
@@ -218,7 +218,7 @@ mod tests {
         let mut text = words[..50].join(" ");
         text.push('\u{200B}');
         text.push_str(&words[50..].join(" "));
-        let windows = unglued(&text);
+        let windows = unglued_text(&text);
         let [(w, spaced)] = windows.as_slice() else {
             panic!("one window: {windows:?}")
         };
@@ -230,12 +230,12 @@ mod tests {
         assert_eq!(&text[w.clone()].replace('\u{200B}', " "), spaced);
         // Two runs far apart: two windows; near each other: one.
         let far = format!("a\u{200B}b {} c\u{200B}d", words.join(" "));
-        assert_eq!(unglued(&far).len(), 2);
+        assert_eq!(unglued_text(&far).len(), 2);
         let near = "a\u{200B}b c d\u{200B}e";
         assert_eq!(read(near).as_deref(), Some("a b c d e"));
         // A long word is cut at the byte bound, on a char boundary.
         let long = format!("{}\u{200B}x", "ж".repeat(200));
-        let windows = unglued(&long);
+        let windows = unglued_text(&long);
         assert!(windows[0].0.len() < 2 * REACH_BYTES, "{:?}", windows[0].0);
         assert!(long.is_char_boundary(windows[0].0.start));
     }
@@ -293,7 +293,7 @@ mod tests {
             "👨\u{200D}👩\u{200D}👧",
             "❤\u{FE0F}x",
         ] {
-            assert!(unglued(text).is_empty(), "{text:?}");
+            assert!(unglued_text(text).is_empty(), "{text:?}");
         }
     }
 }
