@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// One rule pack file: a `[pack]` header and its `[[rule]]`s.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct PackFile {
     /// The `[pack]` header.
@@ -14,7 +14,7 @@ pub struct PackFile {
 }
 
 /// The `[pack]` header of a rule pack.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct PackMeta {
     /// Unique pack name (`en`, `exfiltration`, ...).

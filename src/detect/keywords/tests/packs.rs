@@ -20,6 +20,53 @@ fn test_packs_compile_with_counts_and_stable_fingerprint() {
     assert_ne!(b.build().unwrap().fingerprint(), g.fingerprint());
 }
 
+/// The inputs' fingerprint reads pack texts without parsing them (a reload
+/// with unchanged rules then holds no parsed copy), and still tells apart any
+/// change of text, source, order or custom rule.
+#[test]
+fn inputs_fingerprint_hashes_unparsed_texts_in_order() {
+    let fingerprint = |packs: &[(&str, &str)], custom: Option<RuleSpec>| {
+        let mut b = KeywordGuardBuilder::new();
+        for (source, text) in packs {
+            b.add_pack_str(source, text);
+        }
+        if let Some(rule) = custom {
+            b.add_rules("config", vec![rule]);
+        }
+        b.inputs_fingerprint()
+    };
+    let both = [("en.toml", TEST_EN), ("multi.toml", TEST_MULTI)];
+    let base = fingerprint(&both, None).expect("nothing unreadable");
+    assert_eq!(fingerprint(&both, None), Some(base));
+    let swapped = [("multi.toml", TEST_MULTI), ("en.toml", TEST_EN)];
+    assert_ne!(fingerprint(&swapped, None), Some(base));
+    let renamed = [("en2.toml", TEST_EN), ("multi.toml", TEST_MULTI)];
+    assert_ne!(fingerprint(&renamed, None), Some(base));
+    let edited = TEST_EN.replace(", \"attempt*\"]", "]");
+    assert_ne!(
+        fingerprint(&[("en.toml", &edited), ("multi.toml", TEST_MULTI)], None),
+        Some(base)
+    );
+    let custom = RuleSpec {
+        id: "custom.x.y".into(),
+        category: "data_exfiltration".into(),
+        severity: "high".into(),
+        phrases: vec!["purple elephant protocol".into()],
+        ..RuleSpec::default()
+    };
+    assert_ne!(fingerprint(&both, Some(custom)), Some(base));
+    // A broken pack is only found by the build, which reports it.
+    let broken = [("syntax.toml", "[pack]\nname = 1")];
+    assert!(fingerprint(&broken, None).is_some());
+    let mut b = KeywordGuardBuilder::new();
+    b.add_pack_str("syntax.toml", "[pack]\nname = 1");
+    assert!(matches!(b.build(), Err(KeywordsError::Invalid(_))));
+    // An unreadable directory is known at once: no fingerprint.
+    let mut b = KeywordGuardBuilder::new();
+    b.add_dir(std::path::Path::new("/nonexistent/promptgate-rules"));
+    assert_eq!(b.inputs_fingerprint(), None);
+}
+
 #[test]
 fn validation_reports_every_problem_with_source_and_rule() {
     let bad = r#"
