@@ -90,11 +90,13 @@ impl KeywordGuardBuilder {
 
     /// Adds one pack from TOML text; `source` names it in errors (a file name).
     pub fn add_pack_str(&mut self, source: &str, toml_text: &str) -> &mut Self {
-        self.inputs.push(Input::Text {
-            source: source.to_owned(),
-            text: Cow::Owned(toml_text.to_owned()),
-        });
+        self.push_text(source.to_owned(), Cow::Owned(toml_text.to_owned()));
         self
+    }
+
+    /// Keeps a pack's text, unparsed, for [`KeywordGuardBuilder::build`].
+    fn push_text(&mut self, source: String, text: Cow<'static, str>) {
+        self.inputs.push(Input::Text { source, text });
     }
 
     /// Adds an already-parsed pack.
@@ -118,10 +120,7 @@ impl KeywordGuardBuilder {
     /// Adds the packs embedded at build time.
     pub fn add_embedded(&mut self) -> &mut Self {
         for (name, text) in embedded_packs() {
-            self.inputs.push(Input::Text {
-                source: name.to_owned(),
-                text: Cow::Borrowed(text),
-            });
+            self.push_text(name.to_owned(), Cow::Borrowed(text));
         }
         self
     }
@@ -148,12 +147,7 @@ impl KeywordGuardBuilder {
         for f in files {
             let name = f.display().to_string();
             match std::fs::read_to_string(&f) {
-                Ok(text) => {
-                    self.inputs.push(Input::Text {
-                        source: name,
-                        text: Cow::Owned(text),
-                    });
-                }
+                Ok(text) => self.push_text(name, Cow::Owned(text)),
                 Err(e) => self.problems.push(RuleProblem {
                     source: name,
                     rule_id: None,
