@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use aho_corasick::MatchKind;
 use aho_corasick::automaton::Automaton as _;
-use aho_corasick::nfa::contiguous;
+use aho_corasick::nfa::{contiguous, noncontiguous};
 use regex_automata::meta::{self, Regex};
 use regex_automata::util::syntax;
 use sha2::{Digest, Sha256};
@@ -229,9 +229,13 @@ fn set(pats: Vec<String>, mut lits: Vec<Literal>) -> Result<LiteralSet, Keywords
             Start::Word
         };
     }
-    let nfa = contiguous::Builder::new()
-        .match_kind(MatchKind::Standard)
-        .build(&pats)?;
+    let nfa = {
+        let trie = noncontiguous::Builder::new()
+            .match_kind(MatchKind::Standard)
+            .dense_depth(0)
+            .build(&pats)?;
+        contiguous::Builder::new().build_from_noncontiguous(&trie)?
+    };
     debug_assert_eq!(nfa.patterns_len(), lits.len());
     let starts: Vec<Start> = lits.iter().map(|l| l.start).collect();
     let index = WordIndex::build(&nfa, &pats, &starts);
