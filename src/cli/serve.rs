@@ -79,6 +79,7 @@ fn run_server(config: Config, config_path: Option<&Path>) -> anyhow::Result<()> 
     }
     let engines = Engines::load(&config)?;
     let runtime = Runtime::build(config, 1, &engines).map_err(|e| anyhow::anyhow!("{e}"))?;
+    promptgate::runtime::return_free_memory();
     tokio.block_on(async move {
         let listener = tokio::net::UnixListener::from_std(socket.listener.try_clone()?)
             .context("registering the socket")?;

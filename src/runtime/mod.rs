@@ -19,7 +19,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 pub use check::{layer_checks, read_config, read_config_str};
-pub use reload::{ReloadOutcome, Reloader, reload_once};
+pub use reload::{ReloadOutcome, Reloader, reload_once, return_free_memory};
 pub use settings::cache_options;
 
 pub use crate::pipeline::{CompiledPolicy, ResolveError, RoutePolicy};

@@ -100,8 +100,11 @@ fn release_when_unused(old: Arc<Runtime>) {
     });
 }
 
-/// Hands the allocator's free pages back to the operating system.
-fn return_free_memory() {
+/// Hands the allocator's free pages back to the operating system: after a
+/// replaced runtime is gone, and after the first build at start, whose
+/// transient work (the rule automata's intermediate tries, the parsed packs)
+/// would otherwise stay resident for the life of the process.
+pub fn return_free_memory() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: malloc_trim only walks glibc's own arenas; it takes their locks
     // and is safe to call from any thread at any time.
