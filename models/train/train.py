@@ -672,7 +672,8 @@ def main():
     ap.add_argument("--l1-holdout", required=True,
                     help="`promptgate eval --json --part holdout` of attacks+benign, L2 off")
     ap.add_argument("--no-ablation", action="store_true", help="skip the 'no generated data' fits")
-    ap.add_argument("--no-cases", action="store_true", help="leave the `cases` family out (the model before it)")
+    ap.add_argument("--cases", action="store_true",
+                    help="add the `cases` family (measured, not shipped: results/2026-12-07-cases.md)")
     ap.add_argument("--cases-weight", type=float, default=CASE_ATTACK_WEIGHT,
                     help="weight of the `cases` family's attack rows (default CASE_ATTACK_WEIGHT)")
     ap.add_argument("--cases-quiet-weight", type=float, default=CASE_QUIET_WEIGHT,
@@ -713,7 +714,7 @@ def main():
     # The `cases` family comes last in the training texts, so the augmentation (one seeded
     # stream over the texts in order) gives every other text the copy it had without it.
     base_texts = [r["text"] for r in pool] + [t for t, _, _ in gen]
-    cases = [] if args.no_cases else case_rows(set(base_texts) | {r["text"] for r in records})
+    cases = case_rows(set(base_texts) | {r["text"] for r in records}) if args.cases else []
     case_w = (args.cases_quiet_weight, args.cases_weight)
     texts = base_texts + [t for t, _, _ in cases]
     y = np.array([1 if r["label"] == "attack" else 0 for r in pool] + [lbl for _, lbl, _ in gen]
@@ -725,7 +726,7 @@ def main():
     wt = np.concatenate([wt, np.array([case_w[lbl] for _, lbl, _ in cases], dtype=np.float64)])
     gen_counts = collections.Counter((fam.split(":")[0], lbl) for _, lbl, fam in gen)
     case_info = dict(weights=case_w, langs=collections.Counter((lang, lbl) for _, lbl, lang in cases),
-                     n=len(cases), off=args.no_cases)
+                     n=len(cases), off=not args.cases)
     aug_t, aug_y = augment.augment(texts, y.tolist(), SEED, AUG_COPIES)
     aug_y = np.array(aug_y)
     aug_owner = np.repeat(np.arange(len(texts)), AUG_COPIES)
@@ -1041,7 +1042,7 @@ def write_card(out, name, version, corpus, cal, hold, hold_m, hold_g, hold_c, t_
     gen_rows = "\n".join(f"| {fam} | {'attack' if lbl else 'benign'} | {n} |"
                          for (fam, lbl), n in sorted(gen_counts.items()))
     if case_info["off"]:
-        case_note = "- **Rule test cases** (`cases`): left out of this model (`--no-cases`)."
+        case_note = "- **Rule test cases** (`cases`): left out of this model (`--cases` adds them)."
     else:
         langs = collections.Counter()
         for (lang, _), k in case_info["langs"].items():
