@@ -7,7 +7,9 @@ calibration|holdout` with L2 off for L1's verdicts and each part's record ids). 
   2. distill a static token-embedding table from the encoder (model2vec-style: every
      vocabulary token embedded alone, mean-pooled, PCA to STATIC_DIMS, int8 per row);
   3. training texts: the whole train_pool.jsonl (benign_math capped at MATH_CAP) plus the
-     generated texts of generate.py; obfuscated copies of all of them (augment.py) for the
+     generated texts of generate.py, plus the rule test cases (`cases`: the `[[fires]]` rows
+     of src/detect/keywords/testdata/cases/{intl,shipped}.toml as attacks, their `[[quiet]]`
+     rows as benign hard negatives); obfuscated copies of all of them (augment.py) for the
      n-gram model, generic benign texts (augment.benign_texts) for both signals;
   4. train an MLP head over mean- and max-pooled static embeddings of token windows, and
      the hashed char n-gram logistic regression (featurize.py) at each hash space compared;
@@ -74,6 +76,18 @@ HARD_NEGATIVE_WEIGHT = 10.0
 # requests, everyday attack vocabulary) built from each fit's own benign train_pool texts.
 GENERIC_BENIGN = 2000
 GENERIC_BENIGN_WEIGHT = 3.0
+# The `cases` family: the rule test rows of the repository (L1's case collections), read
+# with tomllib, so a clean checkout reproduces it. `[[fires]]` rows are attack paraphrases
+# written per rule family in about 20 languages (label attack); `[[quiet]]` rows use the
+# same vocabulary harmlessly (label benign: hard negatives). train_pool and generate.py are
+# mostly English or a few templates per language; these rows add hand-written non-English
+# phrasings. `test-packs.toml` (rows for the synthetic test packs) and `scanned.toml` (no
+# label) are not read. Rows whose text is also in the corpus files (calibration or holdout
+# parts) are dropped, as are duplicates of another training text.
+CASE_DIR = REPO / "src" / "detect" / "keywords" / "testdata" / "cases"
+CASE_FILES = ("intl.toml", "shipped.toml")
+CASE_ATTACK_WEIGHT = 1.0  # weight of a `[[fires]]` row (and of its obfuscated copy)
+CASE_QUIET_WEIGHT = 1.0  # weight of a `[[quiet]]` row (and of its obfuscated copy)
 LOGIT_CAP = 8.0  # head logit squashed as cap*tanh(z/cap): monotone, no f32 ties at 1.0
 SEED = 20261125
 MATH_CAP = 2500  # benign_math rows kept from the pool (10,476 there: 41% of it, one style)
@@ -124,6 +138,33 @@ def fetch(pkg: str, member: str, sha: str) -> Path:
 def load_jsonl(path: Path):
     with open(path, encoding="utf-8") as f:
         return [json.loads(line) for line in f if line.strip()]
+
+
+def case_key(text):
+    """Texts that differ only in case or surrounding space count as the same text."""
+    return " ".join(text.split()).casefold()
+
+
+def case_rows(exclude):
+    """The `cases` family: (text, label 0/1, language) of every `[[fires]]` (1) and
+    `[[quiet]]` (0) row of CASE_FILES, in file order, without texts in `exclude` (already a
+    training text, or a corpus text) and without repeats. The language is the row's
+    `language`, else a fires row's `rule` prefix when it is a language ("de.override.x"),
+    else "?" (for the model card only)."""
+    import tomllib
+    out, seen = [], {case_key(t) for t in exclude}
+    for name in CASE_FILES:
+        data = tomllib.loads((CASE_DIR / name).read_text(encoding="utf-8"))
+        for kind, label in (("fires", 1), ("quiet", 0)):
+            for row in data.get(kind, []):
+                text = row["text"]
+                if case_key(text) in seen or not text.strip():
+                    continue
+                seen.add(case_key(text))
+                prefix = row["rule"].split(".")[0] if label else ""
+                lang = row.get("language") or (prefix if len(prefix) == 2 else "?")
+                out.append((text, label, lang))
+    return out
 
 
 # --- windows: the exact rule the Rust side implements -------------------------------
@@ -631,6 +672,12 @@ def main():
     ap.add_argument("--l1-holdout", required=True,
                     help="`promptgate eval --json --part holdout` of attacks+benign, L2 off")
     ap.add_argument("--no-ablation", action="store_true", help="skip the 'no generated data' fits")
+    ap.add_argument("--cases", action="store_true",
+                    help="add the `cases` family (measured, not shipped: results/2026-12-07-cases.md)")
+    ap.add_argument("--cases-weight", type=float, default=CASE_ATTACK_WEIGHT,
+                    help="weight of the `cases` family's attack rows (default CASE_ATTACK_WEIGHT)")
+    ap.add_argument("--cases-quiet-weight", type=float, default=CASE_QUIET_WEIGHT,
+                    help="weight of the `cases` family's benign rows (default CASE_QUIET_WEIGHT)")
     args = ap.parse_args()
     corpus = Path(args.corpus).resolve()
     pool_path = Path(args.pool).resolve()
@@ -663,24 +710,35 @@ def main():
     keep_math = set(rng.choice(math_idx, size=min(MATH_CAP, len(math_idx)), replace=False).tolist())
     pool = [r for i, r in enumerate(pool_all) if r["category"] != "benign_math" or i in keep_math]
     gen = generate.generate(GEN_SEED)
-    texts = [r["text"] for r in pool] + [t for t, _, _ in gen]
-    y = np.array([1 if r["label"] == "attack" else 0 for r in pool] + [lbl for _, lbl, _ in gen])
-    is_gen = np.array([False] * len(pool) + [True] * len(gen))
+    records = load_jsonl(corpus / "attacks.jsonl") + load_jsonl(corpus / "benign.jsonl")
+    # The `cases` family comes last in the training texts, so the augmentation (one seeded
+    # stream over the texts in order) gives every other text the copy it had without it.
+    base_texts = [r["text"] for r in pool] + [t for t, _, _ in gen]
+    cases = case_rows(set(base_texts) | {r["text"] for r in records}) if args.cases else []
+    case_w = (args.cases_quiet_weight, args.cases_weight)
+    texts = base_texts + [t for t, _, _ in cases]
+    y = np.array([1 if r["label"] == "attack" else 0 for r in pool] + [lbl for _, lbl, _ in gen]
+                 + [lbl for _, lbl, _ in cases])
+    is_gen = np.array([False] * len(pool) + [True] * len(gen) + [False] * len(cases))
+    is_case = np.array([False] * (len(pool) + len(gen)) + [True] * len(cases))
     wt = np.where(np.array([r["category"] for r in pool] + ["generated"] * len(gen)) == "benign_hard_negative",
                   HARD_NEGATIVE_WEIGHT, 1.0)
+    wt = np.concatenate([wt, np.array([case_w[lbl] for _, lbl, _ in cases], dtype=np.float64)])
     gen_counts = collections.Counter((fam.split(":")[0], lbl) for _, lbl, fam in gen)
+    case_info = dict(weights=case_w, langs=collections.Counter((lang, lbl) for _, lbl, lang in cases),
+                     n=len(cases), off=not args.cases)
     aug_t, aug_y = augment.augment(texts, y.tolist(), SEED, AUG_COPIES)
     aug_y = np.array(aug_y)
     aug_owner = np.repeat(np.arange(len(texts)), AUG_COPIES)
     generic = augment.benign_texts([r["text"] for r in pool if r["label"] == "benign"], SEED + 1, GENERIC_BENIGN)
 
-    records = load_jsonl(corpus / "attacks.jsonl") + load_jsonl(corpus / "benign.jsonl")
     by_id = {r["id"]: r for r in records}
     rep_cal, rep_hold = load_part(args.l1_calibration), load_part(args.l1_holdout)
     cal = Dev([by_id[i] for i in rep_cal["record_ids"] if i in by_id], rep_cal)
     hold = Dev([by_id[i] for i in rep_hold["record_ids"] if i in by_id], rep_hold)
 
-    print(f"features: train {len(texts)} ({len(pool)} pool + {len(gen)} generated) + {len(aug_t)} augmented "
+    print(f"features: train {len(texts)} ({len(pool)} pool + {len(gen)} generated + {len(cases)} cases, "
+          f"weights quiet/fires {case_w}) + {len(aug_t)} augmented "
           f"+ {len(generic)} generic; calibration {len(cal.rows)}, holdout {len(hold.rows)}", flush=True)
     f_tr = Features(windower, q, scale, texts)
     f_aug = Features(windower, q, scale, aug_t)
@@ -752,7 +810,7 @@ def main():
         add_blend(f"blend(static, n-gram 2^{bits}) (weights fit on calibration)", cm, cg, hm, hg, dict(bits=bits))
     if not args.no_ablation:
         print("fit: ablation without generated data", flush=True)
-        sel = ~is_gen
+        sel = ~is_gen & ~is_case  # train_pool only
         hd0 = fit_static(sel)
         ng0 = fit_ngram(sel, NGRAM_BITS_CANDIDATES[0])
         add_cascade(f"cascade(n-gram 2^{NGRAM_BITS_CANDIDATES[0]}, static), no generated data",
@@ -852,7 +910,7 @@ def main():
                t_exact, t_m, t_g, floor)
     write_card(out, args.name, version, corpus, cal, hold, hold_m, hold_g, hold_c, t_m, t_g, t_c, rows,
                best["name"], len(pool_all), len(pool), pool, gen_counts, len(gen), y, len(aug_t),
-               len(generic), previous, floor, best["meta"]["gray"])
+               len(generic), previous, floor, best["meta"]["gray"], case_info)
     print(f"wrote {out} ({version})", flush=True)
 
 
@@ -947,7 +1005,7 @@ def pct(x):
 
 def write_card(out, name, version, corpus, cal, hold, hold_m, hold_g, hold_c, t_m, t_g, t_c, rows,
                shipped, n_pool_all, n_pool, pool, gen_counts, n_gen, y, n_aug, n_generic, previous,
-               floor, gray_share):
+               floor, gray_share, case_info):
     # The corpus folder as the card names it: repository-relative when inside it.
     try:
         corpus_name = corpus.relative_to(REPO).as_posix()
@@ -983,6 +1041,22 @@ def write_card(out, name, version, corpus, cal, hold, hold_m, hold_g, hold_c, t_
     pool_langs = collections.Counter(r["lang"] for r in pool if r["lang"] != "en")
     gen_rows = "\n".join(f"| {fam} | {'attack' if lbl else 'benign'} | {n} |"
                          for (fam, lbl), n in sorted(gen_counts.items()))
+    if case_info["off"]:
+        case_note = "- **Rule test cases** (`cases`): left out of this model (`--cases` adds them)."
+    else:
+        langs = collections.Counter()
+        for (lang, _), k in case_info["langs"].items():
+            langs[lang] += k
+        n_att = sum(k for (_, lbl), k in case_info["langs"].items() if lbl)
+        case_note = f"""- **Rule test cases** (`cases`, {case_info['n']} texts: {n_att} attacks, {case_info['n'] - n_att} benign): the
+  `[[fires]]` rows (attack paraphrases written per rule family, label attack, weight
+  {case_info['weights'][1]:g}) and `[[quiet]]` rows (the same vocabulary used harmlessly: hard
+  negatives, label benign, weight {case_info['weights'][0]:g}) of L1's case collections
+  `src/detect/keywords/testdata/cases/{{{','.join(CASE_FILES)}}}`, read from the repository
+  (not `test-packs.toml`: synthetic packs); texts also in the corpus files or already
+  training texts dropped; augmented like every training text. By language (the row's
+  `language`, else its rule's language prefix; `?`: neither):
+  {', '.join(f'{k} {v}' for k, v in langs.most_common())}."""
     prev_note = (f"The previous model (`{previous.version}`) is scored by the same Python mirror "
                  f"at its own shipped threshold ({previous.threshold}) for the last column and row."
                  if previous.ok else "No previous model was in the output directory.")
@@ -1045,6 +1119,7 @@ changes with every file and scoring parameter, and the L0 cache key includes it.
 |---|---|---|
 {gen_rows}
 
+{case_note}
 - **Augmentation** (`augment.py`): {n_aug} obfuscated copies of every training text (leetspeak,
   homoglyphs, zero-width, spacing, full-width, mixed case, base64 / ROT13 / reversed
   wrapping, payload split, combinations), attacks and benign alike, for the n-gram model;
@@ -1103,7 +1178,9 @@ Shipped: **{shipped}**.
   training attacks pass. The tokenizer is English WordPiece; other languages lean on the
   n-gram signal, the generated phrase banks and L1.
 - The generated multilingual data comes from a few templates per language: it teaches the
-  common override / extraction / persona phrasings, not the long tail.
+  common override / extraction / persona phrasings, not the long tail. The rule test cases
+  add hand-written phrasings (about 20 languages), but they are the rows L1's rules were
+  written to catch, so they mostly teach L2 what L1 already stops.
 - Encoded payloads (base64, ROT13, reversed) are learned only from augmentation; L1's
   decoded views remain the primary defence there.
 - Dilution: a short injection in the middle of a long benign window can fall under both
