@@ -229,6 +229,10 @@ fn set(pats: Vec<String>, mut lits: Vec<Literal>) -> Result<LiteralSet, Keywords
             Start::Word
         };
     }
+    // The trie is built here rather than by `contiguous::Builder::build`, which
+    // gives its first levels dense transition tables: with the packs' ~40,000
+    // literals those are megabytes held only while the searched automaton is
+    // copied from the trie, and they set the process's resident peak at start.
     let nfa = {
         let trie = noncontiguous::Builder::new()
             .match_kind(MatchKind::Standard)
