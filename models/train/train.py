@@ -7,9 +7,9 @@ calibration|holdout` with L2 off for L1's verdicts and each part's record ids). 
   2. distill a static token-embedding table from the encoder (model2vec-style: every
      vocabulary token embedded alone, mean-pooled, PCA to STATIC_DIMS, int8 per row);
   3. training texts: the whole train_pool.jsonl (benign_math capped at MATH_CAP) plus the
-     generated texts of generate.py, plus the rule test cases (`cases`: the `[[fires]]` rows
-     of src/detect/keywords/testdata/cases/{intl,shipped}.toml as attacks, their `[[quiet]]`
-     rows as benign hard negatives); obfuscated copies of all of them (augment.py) for the
+     generated texts of generate.py (with --cases, also the rule test cases: the `[[fires]]`
+     rows of src/detect/keywords/testdata/cases/{intl,shipped}.toml as attacks, their
+     `[[quiet]]` rows as benign hard negatives); obfuscated copies of all of them (augment.py) for the
      n-gram model, generic benign texts (augment.benign_texts) for both signals;
   4. train an MLP head over mean- and max-pooled static embeddings of token windows, and
      the hashed char n-gram logistic regression (featurize.py) at each hash space compared;
@@ -1041,9 +1041,13 @@ def write_card(out, name, version, corpus, cal, hold, hold_m, hold_g, hold_c, t_
     pool_langs = collections.Counter(r["lang"] for r in pool if r["lang"] != "en")
     gen_rows = "\n".join(f"| {fam} | {'attack' if lbl else 'benign'} | {n} |"
                          for (fam, lbl), n in sorted(gen_counts.items()))
+    case_limit = ""
     if case_info["off"]:
         case_note = "- **Rule test cases** (`cases`): left out of this model (`--cases` adds them)."
     else:
+        case_limit = (" The rule test cases\n  add hand-written phrasings (about 20 languages), but they"
+                      " are the rows L1's rules were\n  written to catch, so they mostly teach L2 what"
+                      " L1 already stops.")
         langs = collections.Counter()
         for (lang, _), k in case_info["langs"].items():
             langs[lang] += k
@@ -1178,9 +1182,7 @@ Shipped: **{shipped}**.
   training attacks pass. The tokenizer is English WordPiece; other languages lean on the
   n-gram signal, the generated phrase banks and L1.
 - The generated multilingual data comes from a few templates per language: it teaches the
-  common override / extraction / persona phrasings, not the long tail. The rule test cases
-  add hand-written phrasings (about 20 languages), but they are the rows L1's rules were
-  written to catch, so they mostly teach L2 what L1 already stops.
+  common override / extraction / persona phrasings, not the long tail.{case_limit}
 - Encoded payloads (base64, ROT13, reversed) are learned only from augmentation; L1's
   decoded views remain the primary defence there.
 - Dilution: a short injection in the middle of a long benign window can fall under both
