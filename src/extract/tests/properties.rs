@@ -195,6 +195,28 @@ fn a_repeated_member_name_is_refused_in_every_mode() {
 }
 
 #[test]
+fn a_repeated_member_name_is_refused_behind_a_bom_and_in_utf16() {
+    // The extractor reads JSON behind a byte-order mark and in UTF-16, so the
+    // refusal must hold there too (a fuzz finding: the oracle asked about the
+    // raw bytes and took the refusal for a refusal of text that is not JSON).
+    let body = r#"{"messages":[{"role":"user","content":"a","content":"b"}]}"#;
+    let bom = [b"\xEF\xBB\xBF".as_slice(), body.as_bytes()].concat();
+    let utf16: Vec<u8> = [0xFF_u8, 0xFE]
+        .into_iter()
+        .chain(body.encode_utf16().flat_map(u16::to_le_bytes))
+        .collect();
+    for bytes in [&bom, &utf16] {
+        for api in [ApiFormat::Auto, ApiFormat::OpenAi] {
+            assert_eq!(
+                run(api, bytes).map(|_| ()),
+                Err(ExtractError::DuplicateKey),
+                "{api:?} {bytes:?}"
+            );
+        }
+    }
+}
+
+#[test]
 fn other_spellings_of_read_keys_are_read_and_redacted_in_place() {
     // Go's encoding/json (Ollama, LocalAI) reads "CONTENT" and "meſſages" as the
     // content and the messages.
