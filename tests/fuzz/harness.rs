@@ -58,6 +58,12 @@ fn ci_runs_the_stable_fuzz_targets() {
         "the CI fuzz run must be bounded: a per-property budget ({}) and an outer timeout: {command}",
         support::SECS_ENV
     );
+    assert!(
+        command.contains(&format!("{}=", support::SEED_ENV))
+            && command.contains("scripts/fuzz-seed.sh"),
+        "the CI fuzz run must take the commit's seed (scripts/fuzz-seed.sh), so a failure \
+         repeats and the run can be made before landing: {command}"
+    );
     // Not inside a conditional or after an early exit.
     let mut depth = 0i32;
     for line in &commands[..run] {
@@ -76,6 +82,38 @@ fn ci_runs_the_stable_fuzz_targets() {
         depth, 0,
         "the stable fuzz step sits inside a conditional or loop"
     );
+}
+
+/// `scripts/fuzz-seed.sh` gives one whole number per commit: the seed the
+/// harness reads, the same every time on the same checkout.
+#[test]
+fn the_ci_seed_is_the_commits() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let seed = || {
+        let out = std::process::Command::new("bash")
+            .arg(root.join("scripts/fuzz-seed.sh"))
+            .output()
+            .expect("run scripts/fuzz-seed.sh");
+        assert!(out.status.success(), "fuzz-seed.sh failed: {out:?}");
+        let text = String::from_utf8(out.stdout).expect("UTF-8");
+        text.trim()
+            .parse::<u64>()
+            .unwrap_or_else(|_| panic!("not a seed the harness reads: {text:?}"))
+    };
+    let head = std::process::Command::new("git")
+        .args(["rev-parse", "--verify", "--quiet", "HEAD"])
+        .current_dir(root)
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .and_then(|o| String::from_utf8(o.stdout).ok());
+    let first = seed();
+    // Outside a git checkout the seed is random: nothing more to compare.
+    if let Some(head) = head {
+        let expected = u64::from_str_radix(&head[..15], 16).expect("a commit hash");
+        assert_eq!(first, expected, "the seed is not the commit's ({head})");
+        assert_eq!(first, seed(), "the seed changed on one checkout");
+    }
 }
 
 /// The command a property prints to repeat its run names the test exactly
