@@ -248,7 +248,7 @@ pub(super) const NOT_PHONE_KEYWORDS: &[&str] = &[
     "nip", "regon", "id", "ref", "reference", "referencia", "référence", "riferimento",
     "referentie", "zamówieni*", "bestell*", "commande", "pedido", "ordine", "bestelling",
     "encomenda", "dossier", "artikel*", "article", "produkt*", "product*", "version", "build",
-    "timestamp", "epoch", "population", "balance", "amount", "total", "zip", "postcode", "kod",
+    "timestamp*", "epoch", "population", "balance", "amount", "total", "zip", "postcode", "kod",
     "pin", "otp", "ssn", "passport", "licen*", "vat", "tax", "steuer*", "case", "claim",
     "policy", "parcel", "package", "shipment", "paczk*", "przesył*", "sendung*", "sn", "nº",
     "n°", "no.", "#", "imei", "imsi", "iccid", "meid", "model", "offset", "index", "seed",
