@@ -149,3 +149,28 @@ fn a_form_field_is_not_a_sum() {
     // A sum stays a sum.
     assert_quiet(&shield, "phone bill: x = 0151496048 * 3");
 }
+
+#[test]
+fn a_percent_encoded_number_is_found_and_spans_its_escapes() {
+    let shield = shield();
+    // The span covers the escapes as written, so redaction replaces exactly them.
+    assert_phones(
+        &shield,
+        "POST /sms/send body: recipient=%2B48%20601%20473%20658&template=reminder",
+        &["%2B48%20601%20473%20658"],
+    );
+    assert_phones(
+        &shield,
+        "GET /api/call?to=020%207946%200958&lang=en",
+        &["020%207946%200958"],
+    );
+    // Escapes that are not a number's separators, and encoded look-alikes.
+    for text in [
+        "GET /search?q=order%20%23%202024%20118%205531&page=2",
+        "GET /report?range=2024-03-12%2010%3A30&tz=UTC",
+        "POST /cart body: sku=100%20off&qty=2",
+        "GET /api/v2/phones?version=10%2E0%2E19045&build=22631",
+    ] {
+        assert_quiet(&shield, text);
+    }
+}
