@@ -518,8 +518,9 @@ const SAME_SENTENCE_WINDOW: usize = 80;
 
 /// Whether a phone word stands earlier in the number's sentence, further off than the
 /// phone rules' windows, with no sentence end, line break, other digits or word naming
-/// something else between ("contattati tramite l'agenzia funebre al …"), and the number
-/// is written as phones are (see [`sentence_shaped`]). The caller reads it like a
+/// something else between ("contattati tramite l'agenzia funebre al …"), a preposition
+/// introduces the number (see `words::CALL_PREPOSITIONS`), and the number is written
+/// as phones are (see [`sentence_shaped`]). The caller reads it like a
 /// phone word further off: the number must be fully valid in a default region.
 pub(super) fn sentence_phone_word(b: &[u8], run: &Run, start: usize) -> bool {
     if !sentence_shaped(run) {
@@ -528,6 +529,14 @@ pub(super) fn sentence_phone_word(b: &[u8], run: &Run, start: usize) -> bool {
     let Some(p) = keyword_distance_before(b, start, SAME_SENTENCE_WINDOW, &WORDS.phone) else {
         return false;
     };
+    // The number introduced as one to call: a preposition right before it.
+    let mut e = start;
+    while e > 0 && b[e - 1] == b' ' {
+        e -= 1;
+    }
+    if e == start || !WORDS.call_preposition.whole(&b[word_start(b, e)..e]) {
+        return false;
+    }
     let between = &b[start.saturating_sub(p)..start];
     let ended = between.iter().any(|&c| c == b'\n' || c.is_ascii_digit())
         || between

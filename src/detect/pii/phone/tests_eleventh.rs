@@ -123,7 +123,13 @@ fn a_phone_word_in_another_sentence_or_behind_a_veto_does_not() {
         "Contact support if the invoice for the renewal shows 912 473 658.",
         "Ligue para o suporte se o pedido 920 033 272 atrasar.",
         "Chiama il reparto: il lotto 2024 3318 7725 è difettoso.",
+        // No preposition introduces the number: a copula, a count's "of".
+        "Our phone budget for next year is 965 180 400.",
+        "The WhatsApp division reported a figure of 54 37 82 80 for the quarter.",
+        "In the customer service survey, the scores were 96 64 52 35 across rounds.",
         // A count: the word after says what it counts.
+        "Le chiffre d'affaires du téléphone a atteint 613 859 271 cette année.",
+        "Revenue from mobile phone subscriptions reached 199 883 635 last year.",
         "The SMS campaign sent 920 033 272 messages last quarter.",
         "WhatsApp groups for the campaign reached 12 034 567 members.",
         "The phone survey covered 1 234 567 890 people across regions.",
