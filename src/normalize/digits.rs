@@ -44,10 +44,11 @@ impl<'a> DigitView<'a> {
     /// The digit view of `text`, borrowing it when nothing needs folding.
     pub fn new(text: &'a str) -> Self {
         // `is_ascii` tests a word at a time; the byte search runs only when it fails.
+        // ASCII text is searched for a `%` only (see [`percent_fold`]).
         let first = if text.is_ascii() {
-            None
+            memchr::memchr(b'%', text.as_bytes())
         } else {
-            text.bytes().position(|c| c >= 0x80)
+            text.bytes().position(|c| c >= 0x80 || c == b'%')
         };
         let Some(first) = first else {
             return DigitView {
@@ -65,6 +66,26 @@ impl<'a> DigitView<'a> {
             // Cyrillic, Hebrew; U+4000..U+9FFF: CJK; U+B000..U+DFFF: Hangul) are
             // skipped without decoding.
             match bytes[next] {
+                b'%' => {
+                    let i = next;
+                    next += 1;
+                    let Some(a) = percent_fold(bytes, i) else {
+                        continue;
+                    };
+                    let out = out.get_or_insert_with(|| String::with_capacity(text.len()));
+                    out.push_str(&text[copied..i]);
+                    let f = out.len();
+                    out.push(a);
+                    edits.push(Edit {
+                        f,
+                        flen: 1,
+                        o: i,
+                        olen: 3,
+                    });
+                    copied = i + 3;
+                    next = copied;
+                    continue;
+                }
                 0x00..=0x7F => {
                     next += 1;
                     continue;
@@ -150,6 +171,45 @@ impl<'a> DigitView<'a> {
     }
 }
 
+/// The character a percent-encoded separator of a number stands for, when one starts
+/// at `i` ("recipient=%2B48%20601%20473%20658&…", a form-encoded body): `%2B` (`+`) or
+/// `%28` (`(`) before a digit, `%20` (space), `%2D` (`-`) or `%29` (`)`) between a
+/// digit (or another such escape) and a digit, `(`, `+` or another escape. Other
+/// escapes, and these anywhere else ("100%20off" has no digit after), stay as written.
+/// Redaction maps the decoded span back to the escapes, so it replaces exactly the
+/// encoded value.
+fn percent_fold(bytes: &[u8], i: usize) -> Option<char> {
+    let c = separator_escape(bytes, i)?;
+    let digit_after = bytes.get(i + 3).is_some_and(u8::is_ascii_digit);
+    if matches!(c, '+' | '(') {
+        return digit_after.then_some(c);
+    }
+    // Before it: a digit that ends no escape ("%23" is no digit), or another of these.
+    let before = i >= 1
+        && if i >= 3 && bytes[i - 3] == b'%' {
+            separator_escape(bytes, i - 3).is_some()
+        } else {
+            bytes[i - 1].is_ascii_digit()
+        };
+    (before && (digit_after || separator_escape(bytes, i + 3).is_some())).then_some(c)
+}
+
+/// The separator a `%2B`, `%20`, `%2D`, `%28` or `%29` escape at `i` stands for.
+fn separator_escape(bytes: &[u8], i: usize) -> Option<char> {
+    if bytes.get(i) != Some(&b'%') {
+        return None;
+    }
+    let hex = bytes.get(i + 1..i + 3)?;
+    match [hex[0], hex[1].to_ascii_uppercase()] {
+        [b'2', b'0'] => Some(' '),
+        [b'2', b'B'] => Some('+'),
+        [b'2', b'D'] => Some('-'),
+        [b'2', b'8'] => Some('('),
+        [b'2', b'9'] => Some(')'),
+        _ => None,
+    }
+}
+
 /// `None`: keep as is; `Some(Some(a))`: replace by ASCII `a`; `Some(None)`: drop.
 fn fold_char(c: char) -> Option<Option<char>> {
     let u = c as u32;
@@ -212,6 +272,26 @@ mod tests {
             let r = f.original_range(fs..fe);
             assert_eq!(&text[r], want, "folded {:?}", &folded[fs..fe]);
         }
+    }
+
+    #[test]
+    fn percent_encoded_separators_of_numbers_are_decoded() {
+        let text = "to=%2B48%20601%20473%20658&x=100%20off&y=%2Fa%20b";
+        let f = DigitView::new(text);
+        assert_eq!(f.as_str(), "to=+48 601 473 658&x=100%20off&y=%2Fa%20b");
+        let start = f.as_str().find('+').expect("decoded");
+        let r = f.original_range(start..start + "+48 601 473 658".len());
+        assert_eq!(&text[r], "%2B48%20601%20473%20658");
+        // Between a digit and a bracket, and a bracket after a space escape.
+        assert_eq!(
+            DigitView::new("a=%2B49%20%280%29%2030%2090182736").as_str(),
+            "a=+49 (0) 30 90182736"
+        );
+        // Without a digit next to them the escapes stay.
+        assert!(matches!(
+            DigitView::new("q=hello%20world%2B").text,
+            std::borrow::Cow::Borrowed(_)
+        ));
     }
 
     #[test]

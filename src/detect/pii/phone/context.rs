@@ -511,3 +511,74 @@ pub(super) fn phone_word_complement(between: &[u8]) -> bool {
             .iter()
             .all(|w| WORDS.of.whole(w) || WORDS.article.whole(w))
 }
+
+/// How far (bytes) a phone word may end before a number in the same sentence, other
+/// words between ("… pode ser contactada através da agência funerária pelo …").
+const SAME_SENTENCE_WINDOW: usize = 80;
+
+/// Whether a phone word stands earlier in the number's sentence, further off than the
+/// phone rules' windows, with no sentence end, line break, other digits or word naming
+/// something else between ("contattati tramite l'agenzia funebre al …"), a preposition
+/// introduces the number (see `words::CALL_PREPOSITIONS`), and the number is written
+/// as phones are (see [`sentence_shaped`]). The caller reads it like a
+/// phone word further off: the number must be fully valid in a default region.
+pub(super) fn sentence_phone_word(b: &[u8], run: &Run, start: usize) -> bool {
+    if !sentence_shaped(run) {
+        return false;
+    }
+    let Some(p) = keyword_distance_before(b, start, SAME_SENTENCE_WINDOW, &WORDS.phone) else {
+        return false;
+    };
+    // The number introduced as one to call: a preposition right before it.
+    let mut e = start;
+    while e > 0 && b[e - 1] == b' ' {
+        e -= 1;
+    }
+    if e == start || !WORDS.call_preposition.whole(&b[word_start(b, e)..e]) {
+        return false;
+    }
+    let between = &b[start.saturating_sub(p)..start];
+    let ended = between.iter().any(|&c| c == b'\n' || c.is_ascii_digit())
+        || between
+            .windows(2)
+            .any(|w| matches!(w[0], b'.' | b'!' | b'?' | b';') && w[1] == b' ');
+    !ended && keyword_distance_before(b, start, p, &WORDS.not_phone).is_none()
+}
+
+/// How a number is written when a phone word further off in its sentence may vouch
+/// for it: groups (two digits or more after the first; eight digits or more in three
+/// groups or more, nine in two), a trunk 0 before nine to twelve digits, or eleven
+/// digits as Chinese mobiles are written (`1`, then `3` to `9`). Not dotted or
+/// slashed (decimals, versions, dates, fractions).
+fn sentence_shaped(run: &Run) -> bool {
+    let d = run.digits();
+    let nd = d.len();
+    if run.has_sep(b'.') || run.has_sep(b'/') || nd > 13 || run.ngroups > 6 {
+        return false;
+    }
+    if run.ngroups == 1 {
+        return (d[0] == b'0' && d[1] != b'0' && (9..=12).contains(&nd))
+            || (nd == 11 && d[0] == b'1' && (b'3'..=b'9').contains(&d[1]));
+    }
+    let fewest = if run.ngroups >= 3 { 8 } else { 9 };
+    nd >= fewest && run.lens().skip(1).all(|l| l >= 2)
+}
+
+/// Whether the number at `start..end` is the value of a form-encoded field
+/// ("recipient=020 7946 0958&template=…", "?to=…"): a key of letters or underscores and
+/// `=` right before it, and `&` or `?` before the key or `&` right after the value. Such
+/// an `=` assigns, it does not sum: the number is left to the other rules (a phone
+/// word near it, its numbering plan).
+pub(super) fn form_field(b: &[u8], start: usize, end: usize) -> bool {
+    if start == 0 || b[start - 1] != b'=' {
+        return false;
+    }
+    let key_end = start - 1;
+    let key_start = b[..key_end]
+        .iter()
+        .rposition(|&c| !(c.is_ascii_alphabetic() || c == b'_'))
+        .map_or(0, |p| p + 1);
+    key_start < key_end
+        && (matches!(key_start.checked_sub(1).map(|k| b[k]), Some(b'&' | b'?'))
+            || b.get(end) == Some(&b'&'))
+}

@@ -23,6 +23,8 @@ mod tests_context;
 #[cfg(test)]
 mod tests_eighth;
 #[cfg(test)]
+mod tests_eleventh;
+#[cfg(test)]
 mod tests_formats;
 #[cfg(test)]
 mod tests_ninth;
@@ -46,6 +48,7 @@ use words::WORDS;
 /// Builds the word tables now, so that no request pays for it.
 pub(super) fn warm() {
     LazyLock::force(&WORDS);
+    numbering::warm();
 }
 
 /// `x123`, ` x123`, ` ext. 123`, `ext123` right after a phone body; returns its end.
@@ -226,7 +229,10 @@ pub(super) fn phone(
             || (phone_word.is_none() && sentence() != Some(false))
             || after());
     // "telefon=785 126 508": a key and `=` before the number, not a sum.
-    let arithmetic = (!context::key_value(b, start) && arithmetic_around(b, start, run.end))
+    // "recipient=020 7946 0958&template=…": a form field's value, not a sum either.
+    let arithmetic = (!context::key_value(b, start)
+        && !context::form_field(b, start, run.end)
+        && arithmetic_around(b, start, run.end))
         || keyword_after(b, run.end, 12, &WORDS.not_phone_after);
     if nd == 6 {
         // Six digits are a phone only as short plans write them ("Mobil: 22 56 49",
@@ -334,6 +340,11 @@ pub(super) fn phone(
     // ("ring 8731.8414"); shorter ones are decimals and versions.
     let dotted_ok = !dotted || nd >= 9 || run.shape_is(&[4, 4]);
     if keyed && !arithmetic && !placeholder(d) && run.ngroups <= 6 && dotted_ok {
+        // A phone word further off and a count ("The SMS campaign sent 920 033 272
+        // messages"): what the number counts names it.
+        if !bound && counted(b, run, run.end) {
+            return None;
+        }
         return Some((
             if bound {
                 KEYWORD_RULE
@@ -368,6 +379,12 @@ pub(super) fn phone(
     {
         return Some(("pii.phone.national", start));
     }
+    // A phone word further off in the same sentence, other words between ("… pode ser
+    // contactada através da agência funerária pelo 920 033 272"): for a number written
+    // as phones are, read like a phone word further off (valid in a default region).
+    if !keyed && context::sentence_phone_word(b, run, start) && !counted(b, run, run.end) {
+        return Some((KEYWORD_FAR_RULE, start));
+    }
     // A bare ten-digit NANP number or a trunk-0 national number with no keyword: a
     // phone only inside a contact block (an e-mail close by); see `CONTACT_RULE`.
     let bare_nanp = nd == 10 && nanp_valid(d);
@@ -399,6 +416,86 @@ pub(super) fn phone(
         return Some((CONTACT_RULE, start));
     }
     None
+}
+
+/// Whether `run`, parsed with " - " joining groups ([`Run::parse_dashed`]), is one
+/// number ("070 - 6979 - 6973", "03 - 83 - 12 - 42 - 36", "8 - 467 - 555 - 8147") rather
+/// than a range, opening hours, a score or a dated reference ("10 - 12", "08 - 12 - 14 -
+/// 18 Uhr", "21 - 19 - 21", "2024 - 3328 - 7518"): two joints or more (a range has one),
+/// or one after a trunk-0 area code ("0151 - 4960485"); nine to fifteen digits, groups of
+/// two digits or more after the first, no date and no year as the first group. Then
+/// the number itself: with a calling code, fully valid in that country; with a trunk
+/// prefix (`0`, or `8` and `1` alone as Russia and NANP write them), fully valid in a
+/// default region or with a phone word or label bound to it; without one (scores and
+/// coordinates look so), both.
+pub(super) fn dash_joined(b: &[u8], run: &Run, plus: bool) -> bool {
+    let d = run.digits();
+    let nd = d.len();
+    if run.overflow || !(9..=15).contains(&nd) || date_shaped(run) {
+        return false;
+    }
+    let year_first = run.groups[0].1 == 4 && (d.starts_with(b"19") || d.starts_with(b"20"));
+    if year_first {
+        return false;
+    }
+    if run.lens().skip(1).any(|l| l < 2) {
+        return false;
+    }
+    // Where " - " joins two groups: after group `k`.
+    let joints: Vec<usize> = (0..run.ngroups - 1)
+        .filter(|&k| {
+            let (gs, gl) = run.groups[k];
+            b[gs + usize::from(gl)..].starts_with(b" - ")
+        })
+        .collect();
+    let area_joint = joints.len() == 1
+        && joints[0] == 0
+        && d[0] == b'0'
+        && (2..=5).contains(&run.groups[0].1)
+        && nd - usize::from(run.groups[0].1) >= 6;
+    if joints.len() < 2 && !area_joint {
+        return false;
+    }
+    if plus {
+        return numbering::international_strictly_valid(d);
+    }
+    if d.starts_with(b"00") {
+        return numbering::international_strictly_valid(&d[2..]);
+    }
+    let trunk =
+        (d[0] == b'0' && d[1] != b'0') || (run.groups[0].1 == 1 && matches!(d[0], b'1' | b'8'));
+    let valid = numbering::default_valid(d);
+    let bound = slash_phone_context(b, run.start);
+    if trunk {
+        valid || bound
+    } else {
+        valid && bound
+    }
+}
+
+/// Whether the number at `..end` is written in thousands ("12 034 567", "920 033 272":
+/// one to three digits, then groups of three, spaces between) and a word follows that
+/// says what it counts ("… members", "… messages"): a lower-case word that is not one
+/// of the words that may follow a phone (glue words, conjunctions: "… ou por e-mail").
+/// Read only where a phone word further off would otherwise vouch for the number.
+fn counted(b: &[u8], run: &Run, end: usize) -> bool {
+    let thousands = run.ngroups >= 2
+        && run.uniform_sep(b" ")
+        && run.groups[0].1 <= 3
+        && run.lens().skip(1).all(|l| l == 3);
+    if !thousands || b.get(end) != Some(&b' ') {
+        return false;
+    }
+    let ws = end + 1;
+    let we = b[ws..]
+        .iter()
+        .position(|&c| !(c.is_ascii_alphabetic() || c >= 0x80))
+        .map_or(b.len(), |p| ws + p);
+    let word = &b[ws..we];
+    !word.is_empty()
+        && !word[0].is_ascii_uppercase()
+        && !WORDS.glue.whole(word)
+        && !WORDS.conjunction.whole(word)
 }
 
 /// Whether a digit run at `s` that a slash ends ("30/198-2109") has a phone word bound

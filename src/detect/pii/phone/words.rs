@@ -248,7 +248,7 @@ pub(super) const NOT_PHONE_KEYWORDS: &[&str] = &[
     "nip", "regon", "id", "ref", "reference", "referencia", "référence", "riferimento",
     "referentie", "zamówieni*", "bestell*", "commande", "pedido", "ordine", "bestelling",
     "encomenda", "dossier", "artikel*", "article", "produkt*", "product*", "version", "build",
-    "timestamp", "epoch", "population", "balance", "amount", "total", "zip", "postcode", "kod",
+    "timestamp*", "epoch", "population", "balance", "amount", "total", "zip", "postcode", "kod",
     "pin", "otp", "ssn", "passport", "licen*", "vat", "tax", "steuer*", "case", "claim",
     "policy", "parcel", "package", "shipment", "paczk*", "przesył*", "sendung*", "sn", "nº",
     "n°", "no.", "#", "imei", "imsi", "iccid", "meid", "model", "offset", "index", "seed",
@@ -305,6 +305,18 @@ pub(super) const SENT_TO: &[&str] = &[
     "pod",
 ];
 
+/// Prepositions (and articles after them) that introduce a number to call, right
+/// before it ("… agência funerária **pelo** …", "… pompes funèbres **au** …", "… la
+/// funeraria en **el** …"): a phone word earlier in the sentence vouches for a number
+/// only after one of these ("The phone budget for next year is …" has a copula, "…
+/// a figure of …" a count's "of").
+#[rustfmt::skip]
+pub(super) const CALL_PREPOSITIONS: &[&str] = &[
+    "at", "on", "to", "via", "under", "by", "unter", "an", "auf", "au", "sur", "par", "al",
+    "el", "en", "por", "allo", "tramite", "op", "naar", "bij", "pelo", "pela", "para", "no",
+    "pod", "na",
+];
+
 /// "With" in the eight languages: after a word naming something else that a phone
 /// word before it belongs to, the number updates that phone ("the mobile on my
 /// account **with** …", "il cellulare del mio account **con** il …").
@@ -347,6 +359,7 @@ pub(super) struct Words {
     pub(super) possessive: Keywords,
     pub(super) code: Keywords,
     pub(super) sent_to: Keywords,
+    pub(super) call_preposition: Keywords,
 }
 
 pub(super) static WORDS: LazyLock<Words> = LazyLock::new(|| Words {
@@ -367,4 +380,5 @@ pub(super) static WORDS: LazyLock<Words> = LazyLock::new(|| Words {
     possessive: Keywords::new(POSSESSIVES),
     code: Keywords::new(CODE_WORDS),
     sent_to: Keywords::new(SENT_TO),
+    call_preposition: Keywords::new(CALL_PREPOSITIONS),
 });

@@ -4,7 +4,9 @@
 
 use super::super::checks;
 use super::super::phone::arithmetic_around;
-use super::super::phone::{phone, phone_extension, phone_labelled, slash_phone_context};
+use super::super::phone::{
+    dash_joined, phone, phone_extension, phone_labelled, slash_phone_context,
+};
 use super::Hit;
 use super::run::{MAX_GROUPS, Run};
 use crate::types::PiiType;
@@ -218,6 +220,24 @@ pub(super) fn numeric(b: &[u8], s: usize, hits: &mut Vec<Hit>) -> usize {
     }
     if run.overflow {
         return after;
+    }
+    // "070 - 6979 - 6973", "03 - 83 - 12 - 42 - 36": groups joined by " - ", read as one
+    // number when it is one (see `dash_joined`) and a phone rule takes it; otherwise
+    // the first group alone, as ranges and hours ("10 - 12", "9 - 17") are read.
+    if b[after..].starts_with(b" - ") && b.get(after + 3).is_some_and(u8::is_ascii_digit) {
+        let joined = Run::parse_dashed(b, s);
+        let jext = phone_extension(b, joined.end);
+        if joined.ngroups > run.ngroups
+            && (jext.is_some() || !word_at(b, joined.end))
+            && dash_joined(b, &joined, plus_before(b, s))
+        {
+            let n = hits.len();
+            classify(b, &joined, jext, hits);
+            if hits[n..].iter().any(|h| h.ty == PiiType::Phone) {
+                return joined.end;
+            }
+            hits.truncate(n);
+        }
     }
     classify(b, &run, ext_end, hits);
     after

@@ -23,10 +23,22 @@ impl Run {
         Run::parse_with(b, start, false)
     }
 
+    /// [`Run::parse`], with a dash between single spaces (" - ") also joining two groups
+    /// ("070 - 6979 - 6973", as some write phones), recorded as `-`. Ranges, hours and
+    /// scores are written so too ("10 - 12", "9 - 17"): the caller decides whether the
+    /// joined run is a number (see `phone::dash_joined`).
+    pub(in crate::detect::pii) fn parse_dashed(b: &[u8], start: usize) -> Run {
+        Run::parse_full(b, start, false, true)
+    }
+
     /// [`Run::parse`], with `slash` letting one `/` (or `/ `, or `)/`) end the first or
     /// second group: the area-code slash of German, Austrian, Belgian ("02866/81785056")
     /// and Hungarian ("06-30/123-4567") phone numbers.
     pub(super) fn parse_with(b: &[u8], start: usize, slash: bool) -> Run {
+        Run::parse_full(b, start, slash, false)
+    }
+
+    fn parse_full(b: &[u8], start: usize, slash: bool, dashes: bool) -> Run {
         let mut run = Run {
             start,
             end: start,
@@ -87,7 +99,8 @@ impl Run {
                 .filter(|c| matches!(c, b' ' | b'-' | b'.'))
                 .count();
             let parens = sep.len() - plain;
-            if plain > 1 || (parens == 0 && sep.len() > 1) {
+            let spaced_dash = dashes && sep == b" - ";
+            if !spaced_dash && (plain > 1 || (parens == 0 && sep.len() > 1)) {
                 break;
             }
             // "567-945-1812 (9am-5pm)": a bracketed group glued to a word is a note
@@ -106,7 +119,13 @@ impl Run {
             if run.ngroups <= MAX_GROUPS && run.ngroups > 0 {
                 let k = run.ngroups - 1;
                 if k < MAX_GROUPS {
-                    run.seps[k] = if parens > 0 { b'p' } else { sep[0] };
+                    run.seps[k] = if parens > 0 {
+                        b'p'
+                    } else if spaced_dash {
+                        b'-'
+                    } else {
+                        sep[0]
+                    };
                 }
             }
             i = j;
