@@ -37,7 +37,7 @@ command -v valgrind >/dev/null || { echo "cost-check: valgrind is not installed"
 probe="${COST_PROBE:-}"
 if [[ -z "$probe" ]]; then
   cargo build --release --locked --quiet --example cost_probe
-  probe=target/release/examples/cost_probe
+  probe="${CARGO_TARGET_DIR:-target}/release/examples/cost_probe"
 fi
 
 # name mode input n1 n2

@@ -14,7 +14,7 @@ command -v valgrind >/dev/null || { echo "cost-curve: valgrind is not installed"
 probe="${COST_PROBE:-}"
 if [[ -z "$probe" ]]; then
   cargo build --release --locked --quiet --example cost_probe
-  probe=target/release/examples/cost_probe
+  probe="${CARGO_TARGET_DIR:-target}/release/examples/cost_probe"
 fi
 dir="$(mktemp -d)"
 trap 'rm -rf "$dir"' EXIT

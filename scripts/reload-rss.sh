@@ -13,7 +13,7 @@ cd "$root"
 reloads="${1:-20}"
 config="${2:-}"
 cargo build --release --quiet
-bin="$root/target/release/promptgate"
+bin="${CARGO_TARGET_DIR:-$root/target}/release/promptgate"
 work="$(mktemp -d)"
 trap 'kill "${runner:-0}" 2>/dev/null || true; rm -rf "$work"' EXIT
 
