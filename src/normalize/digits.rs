@@ -294,6 +294,44 @@ mod tests {
         ));
     }
 
+    proptest::proptest! {
+        /// Whatever mix of digits, escapes and folded characters a text holds, every
+        /// range of the folded text maps back to a range of the original that starts
+        /// and ends on character boundaries, in order: redaction slices the original
+        /// with it.
+        #[test]
+        fn every_folded_range_maps_to_a_slice_of_the_original(
+            parts in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "1", "0", "48", " ", "-", "(", ")", "+", "%", "%2B", "%2b", "%20",
+                    "%2D", "%28", "%29", "%2F", "%2", "a", "=", "&", "ż", "１",
+                    "\u{200B}", "\u{00A0}", "\u{0663}", "é", "日",
+                ]),
+                0..24,
+            )
+        ) {
+            let text: String = parts.concat();
+            let view = DigitView::new(&text);
+            let folded = view.as_str();
+            let bounds: Vec<usize> = (0..=folded.len())
+                .filter(|&i| folded.is_char_boundary(i))
+                .collect();
+            let mut last_end = 0;
+            for (k, &a) in bounds.iter().enumerate() {
+                for &b in &bounds[k..] {
+                    let r = view.original_range(a..b);
+                    proptest::prop_assert!(r.start <= r.end && r.end <= text.len());
+                    proptest::prop_assert!(text.get(r.clone()).is_some(), "{text:?} {a}..{b} -> {r:?}");
+                }
+                if let Some(&b) = bounds.get(k + 1) {
+                    let r = view.original_range(a..b);
+                    proptest::prop_assert!(r.start >= last_end, "out of order in {text:?}");
+                    last_end = r.end;
+                }
+            }
+        }
+    }
+
     #[test]
     fn plain_text_is_borrowed() {
         assert!(matches!(
