@@ -146,7 +146,7 @@ impl PiiShield {
             return;
         }
         let folded = DigitView::new(text);
-        let mut hits = scan::scan(folded.as_str().as_bytes(), &self.anchors);
+        let mut hits = scan::scan(folded.as_str().as_bytes(), &self.anchors, &self.phone);
         hits.retain(|h| self.phone_ok(folded.as_str().as_bytes(), h));
         if self.is_enabled(PiiType::Person) {
             // After the phones are settled: validated contact details are evidence.

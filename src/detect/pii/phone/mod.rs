@@ -48,7 +48,6 @@ use words::WORDS;
 /// Builds the word tables now, so that no request pays for it.
 pub(super) fn warm() {
     LazyLock::force(&WORDS);
-    numbering::warm();
 }
 
 /// `x123`, ` x123`, ` ext. 123`, `ext123` right after a phone body; returns its end.
@@ -425,10 +424,10 @@ pub(super) fn phone(
 /// or one after a trunk-0 area code ("0151 - 4960485"); nine to fifteen digits, groups of
 /// two digits or more after the first, no date and no year as the first group. Then
 /// the number itself: with a calling code, fully valid in that country; with a trunk
-/// prefix (`0`, or `8` and `1` alone as Russia and NANP write them), fully valid in a
-/// default region or with a phone word or label bound to it; without one (scores and
-/// coordinates look so), both.
-pub(super) fn dash_joined(b: &[u8], run: &Run, plus: bool) -> bool {
+/// prefix (`0`, or `8` and `1` alone as Russia and NANP write them), fully valid in one
+/// of the shield's `regions` (the ones its findings are validated in) or with a phone
+/// word or label bound to it; without one (scores and coordinates look so), both.
+pub(super) fn dash_joined(b: &[u8], run: &Run, plus: bool, regions: &PhoneRegions) -> bool {
     let d = run.digits();
     let nd = d.len();
     if run.overflow || !(9..=15).contains(&nd) || date_shaped(run) {
@@ -464,7 +463,7 @@ pub(super) fn dash_joined(b: &[u8], run: &Run, plus: bool) -> bool {
     }
     let trunk =
         (d[0] == b'0' && d[1] != b'0') || (run.groups[0].1 == 1 && matches!(d[0], b'1' | b'8'));
-    let valid = numbering::default_valid(d);
+    let valid = regions.national_valid(d);
     let bound = slash_phone_context(b, run.start);
     if trunk {
         valid || bound

@@ -291,24 +291,6 @@ impl PhoneRegions {
     }
 }
 
-/// The default regions' plans ([`DEFAULT_PHONE_REGIONS`]), whatever a route
-/// configures: what the scanner asks before it reads groups joined by " - " as one
-/// number ("070 - 6979 - 6973"), since the run parser must decide before any shield's
-/// configuration is at hand.
-static DEFAULT_REGIONS: LazyLock<PhoneRegions> = LazyLock::new(|| {
-    PhoneRegions::new(DEFAULT_PHONE_REGIONS, false).expect("the default regions are known")
-});
-
-/// Whether `digits` is fully valid in a default region (see [`DEFAULT_REGIONS`]).
-pub(in crate::detect::pii) fn default_valid(digits: &[u8]) -> bool {
-    DEFAULT_REGIONS.national_valid(digits)
-}
-
-/// Builds the default regions' plans now, so that no request pays for it.
-pub(super) fn warm() {
-    LazyLock::force(&DEFAULT_REGIONS);
-}
-
 /// A national number of one repeated digit ("000000000"): a placeholder, never issued.
 fn degenerate(nsn: &str) -> bool {
     let b = nsn.as_bytes();

@@ -4,7 +4,7 @@
 //! the metadata's examples), with as many look-alikes: ranges, opening hours, scores,
 //! coordinates, dated references, versions, timestamps and counts.
 
-use super::numbering::default_valid;
+use super::numbering::{DEFAULT_PHONE_REGIONS, PhoneRegions};
 use super::test_support::{assert_phones, assert_quiet, shield};
 
 #[test]
@@ -49,7 +49,8 @@ fn groups_joined_by_spaced_dashes_are_one_number() {
     ] {
         assert_phones(&shield, text, &[want]);
     }
-    assert!(default_valid(b"02079460958"));
+    let defaults = PhoneRegions::new(DEFAULT_PHONE_REGIONS, false).expect("known regions");
+    assert!(defaults.national_valid(b"02079460958"));
 }
 
 #[test]

@@ -25,7 +25,7 @@ mod secrets;
 use aho_corasick::AhoCorasick;
 
 pub(super) use super::phone::CONTACT_RULE as PHONE_CONTACT_RULE;
-use super::phone::{CONTACT_RULE, CONTACT_WINDOW};
+use super::phone::{CONTACT_RULE, CONTACT_WINDOW, PhoneRegions};
 use crate::types::PiiType;
 pub(super) use anchors::build_anchors;
 use anchors::each_anchor;
@@ -101,10 +101,11 @@ pub(super) fn warm() {
 }
 
 /// Finds every confirmed value in `b` (overlaps not yet resolved); contact-rule phones
-/// are settled later by [`settle_contact_phones`], once names are known too.
-pub(super) fn scan(b: &[u8], anchors: &AhoCorasick) -> Vec<Hit> {
+/// are settled later by [`settle_contact_phones`], once names are known too. `regions`
+/// are the shield's phone regions.
+pub(super) fn scan(b: &[u8], anchors: &AhoCorasick, regions: &PhoneRegions) -> Vec<Hit> {
     let mut hits = Vec::new();
-    scan_bytes(b, &mut hits);
+    scan_bytes(b, regions, &mut hits);
     each_anchor(b, anchors, |start, end, kind| {
         anchor_hit(b, start, end, kind, &mut hits)
     });
@@ -181,7 +182,7 @@ static INTEREST: [bool; 256] = {
     t
 };
 
-fn scan_bytes(b: &[u8], hits: &mut Vec<Hit>) {
+fn scan_bytes(b: &[u8], regions: &PhoneRegions, hits: &mut Vec<Hit>) {
     let n = b.len();
     let mut i = 0;
     // End of the last hex token examined from a ':' or '-', so that a long run of
@@ -196,7 +197,7 @@ fn scan_bytes(b: &[u8], hits: &mut Vec<Hit>) {
         }
         match b[i] {
             b'0'..=b'9' => {
-                i = numeric(b, i, hits).max(i + 1);
+                i = numeric(b, i, regions, hits).max(i + 1);
                 continue;
             }
             b'@' => email_at(b, i, hits),

@@ -5,7 +5,7 @@
 use super::super::checks;
 use super::super::phone::arithmetic_around;
 use super::super::phone::{
-    dash_joined, phone, phone_extension, phone_labelled, slash_phone_context,
+    PhoneRegions, dash_joined, phone, phone_extension, phone_labelled, slash_phone_context,
 };
 use super::Hit;
 use super::run::{MAX_GROUPS, Run};
@@ -143,8 +143,9 @@ const SSN_KEYWORDS: &[&str] = &[
 ];
 const VERSION_KEYWORDS: &[&str] = &["version", "ver.", "release", "build", "firmware"];
 
-/// Handles the digit at `s` (no digit before it) and returns where to continue.
-pub(super) fn numeric(b: &[u8], s: usize, hits: &mut Vec<Hit>) -> usize {
+/// Handles the digit at `s` (no digit before it) and returns where to continue;
+/// `regions` are the shield's phone regions.
+pub(super) fn numeric(b: &[u8], s: usize, regions: &PhoneRegions, hits: &mut Vec<Hit>) -> usize {
     if word_before(b, s) {
         // Glued to letters: an IBAN ("DE89…"), a NINO ("AB123456C"), or part of an
         // identifier that no numeric validator may claim.
@@ -229,7 +230,7 @@ pub(super) fn numeric(b: &[u8], s: usize, hits: &mut Vec<Hit>) -> usize {
         let jext = phone_extension(b, joined.end);
         if joined.ngroups > run.ngroups
             && (jext.is_some() || !word_at(b, joined.end))
-            && dash_joined(b, &joined, plus_before(b, s))
+            && dash_joined(b, &joined, plus_before(b, s), regions)
         {
             let n = hits.len();
             classify(b, &joined, jext, hits);
