@@ -66,6 +66,7 @@ STRIDE = 32  # tokens between window starts
 MAX_WINDOWS = 256  # cap per request; beyond it head, tail and evenly spaced windows
 TRAIN_WINDOWS = 4  # windows per training text (head, tail, evenly spaced), each with its label
 NGRAM_TRAIN_WINDOWS = 8  # character windows per training text for the n-gram model
+MIL_ROUNDS = 2  # refits of the n-gram model on each attack text's best windows (--mil)
 HIDDEN = 128
 MLP_ALPHA = 1e-3  # L2 penalty of the static head
 AUG_COPIES = 1  # obfuscated variants per train_pool text
@@ -357,6 +358,28 @@ def max_by_owner(scores, owner, n):
     out = np.full(n, -np.inf)
     np.maximum.at(out, owner, scores)
     return out
+
+
+def attack_windows_kept(xs, y, owner, w, b, keep):
+    """Which training windows the refit keeps when an attack text contributes only its
+    `keep` highest-scoring windows (multiple-instance learning, as scoring reads a text:
+    the maximum over its windows). Every window of a benign text is kept: each one must
+    score low. Without this, every window of a long attack (the pasted document around a
+    hidden order, a jailbreak's story) is labelled attack, and document-like text learns to
+    look like one."""
+    z = xs @ w + b
+    kept = np.ones(len(y), bool)
+    att = np.flatnonzero(y == 1)
+    if keep <= 0 or len(att) == 0:
+        return kept
+    # Rank an attack's windows by score within their owner: sort by (owner, -score).
+    order = att[np.lexsort((-z[att], owner[att]))]
+    own = owner[order]
+    first = np.r_[True, own[1:] != own[:-1]]
+    starts = np.maximum.accumulate(np.where(first, np.arange(len(own)), 0))
+    rank = np.arange(len(own)) - starts
+    kept[order[rank >= keep]] = False
+    return kept
 
 
 def train_ngram(xs, y, weight):
@@ -672,6 +695,8 @@ def main():
     ap.add_argument("--l1-holdout", required=True,
                     help="`promptgate eval --json --part holdout` of attacks+benign, L2 off")
     ap.add_argument("--no-ablation", action="store_true", help="skip the 'no generated data' fits")
+    ap.add_argument("--mil", type=int, default=0, metavar="K",
+                    help="refit the n-gram model on each attack text's K highest-scoring windows")
     ap.add_argument("--cases", action="store_true",
                     help="add the `cases` family (measured, not shipped: results/2026-12-07-cases.md)")
     ap.add_argument("--cases-weight", type=float, default=CASE_ATTACK_WEIGHT,
@@ -761,7 +786,15 @@ def main():
         yy = np.concatenate([y[f_tr.xs_owner][g], aug_y[f_aug.xs_owner][ag], np.zeros(len(f_gen.xs_owner), int)])
         ww = np.concatenate([wt[f_tr.xs_owner][g], a_wt[f_aug.xs_owner][ag],
                              np.full(len(f_gen.xs_owner), GENERIC_BENIGN_WEIGHT)])
-        return train_ngram(x, yy, ww)
+        w, b = train_ngram(x, yy, ww)
+        if args.mil:
+            # Owners across the three blocks, so a text and its augmented copy stay apart.
+            own = np.concatenate([f_tr.xs_owner[g], len(texts) + f_aug.xs_owner[ag],
+                                  len(texts) + len(aug_t) + f_gen.xs_owner])
+            for _ in range(MIL_ROUNDS):
+                kept = attack_windows_kept(x, yy, own, w, b, args.mil)
+                w, b = train_ngram(x[kept], yy[kept], ww[kept])
+        return w, b
 
     everything = np.ones(len(texts), bool)
     print("fit: static head", flush=True)
