@@ -695,6 +695,12 @@ def main():
     ap.add_argument("--l1-holdout", required=True,
                     help="`promptgate eval --json --part holdout` of attacks+benign, L2 off")
     ap.add_argument("--no-ablation", action="store_true", help="skip the 'no generated data' fits")
+    ap.add_argument("--dump-train", metavar="FILE",
+                    help="write the n-gram model's training texts as a corpus file and stop")
+    ap.add_argument("--l1-train", metavar="FILE",
+                    help="`promptgate eval --json` (L2 off) of the --dump-train file")
+    ap.add_argument("--l1-caught-weight", type=float, default=1.0,
+                    help="weight of the attack texts L1 stops, for the n-gram model (with --l1-train)")
     ap.add_argument("--mil", type=int, default=0, metavar="K",
                     help="refit the n-gram model on each attack text's K highest-scoring windows")
     ap.add_argument("--cases", action="store_true",
@@ -757,6 +763,28 @@ def main():
     aug_owner = np.repeat(np.arange(len(texts)), AUG_COPIES)
     generic = augment.benign_texts([r["text"] for r in pool if r["label"] == "benign"], SEED + 1, GENERIC_BENIGN)
 
+    if args.dump_train:
+        # Every n-gram training text (the texts, then their augmented copies) as a corpus file,
+        # for `promptgate eval --json` with L2 off: its verdicts are `--l1-train`.
+        with open(args.dump_train, "w", encoding="utf-8") as f:
+            for prefix, ts, ys in (("t", texts, y), ("a", aug_t, aug_y)):
+                for i, (t, lbl) in enumerate(zip(ts, ys)):
+                    f.write(json.dumps({"id": f"{prefix}{i}", "text": t, "label": "attack" if lbl else "benign",
+                                        "category": "train", "lang": "xx"}, ensure_ascii=False) + "\n")
+        print(f"wrote {len(texts) + len(aug_t)} training texts to {args.dump_train}")
+        return
+    # The n-gram model's weights: an attack L1 already stops weighs `--l1-caught-weight`, so the
+    # model spends its capacity on the attacks that reach it.
+    ng_wt, ng_aug_wt = wt.copy(), wt[aug_owner].copy()
+    if args.l1_train:
+        missed = set(json.load(open(args.l1_train, encoding="utf-8"))["missed_attack_ids"])
+        caught_t = np.array([y[i] == 1 and f"t{i}" not in missed for i in range(len(texts))])
+        caught_a = np.array([aug_y[i] == 1 and f"a{i}" not in missed for i in range(len(aug_t))])
+        ng_wt[caught_t] *= args.l1_caught_weight
+        ng_aug_wt[caught_a] *= args.l1_caught_weight
+        print(f"L1 stops {caught_t.sum()} of {(y == 1).sum()} attack texts and {caught_a.sum()} of "
+              f"{(aug_y == 1).sum()} augmented ones: weight {args.l1_caught_weight}", flush=True)
+
     by_id = {r["id"]: r for r in records}
     rep_cal, rep_hold = load_part(args.l1_calibration), load_part(args.l1_holdout)
     cal = Dev([by_id[i] for i in rep_cal["record_ids"] if i in by_id], rep_cal)
@@ -781,10 +809,9 @@ def main():
     def fit_ngram(sel, bits):
         g = sel[f_tr.xs_owner]
         ag = sel[aug_owner][f_aug.xs_owner]
-        a_wt = wt[aug_owner]
         x = sp.vstack([f_tr.xs(bits)[g], f_aug.xs(bits)[ag], f_gen.xs(bits)]).tocsr()
         yy = np.concatenate([y[f_tr.xs_owner][g], aug_y[f_aug.xs_owner][ag], np.zeros(len(f_gen.xs_owner), int)])
-        ww = np.concatenate([wt[f_tr.xs_owner][g], a_wt[f_aug.xs_owner][ag],
+        ww = np.concatenate([ng_wt[f_tr.xs_owner][g], ng_aug_wt[f_aug.xs_owner][ag],
                              np.full(len(f_gen.xs_owner), GENERIC_BENIGN_WEIGHT)])
         w, b = train_ngram(x, yy, ww)
         if args.mil:
