@@ -27,6 +27,8 @@
 //! earliest occurrence (context before it still counts for `\b` and `^`), gives
 //! the same first match as running it on the whole text (tests compare both).
 
+use std::ops::Range;
+
 use aho_corasick::automaton::Automaton as _;
 use aho_corasick::dfa::DFA;
 use aho_corasick::{Anchored as AcAnchored, MatchKind};
@@ -90,6 +92,14 @@ impl GateStarts {
             found: Vec::new(),
             count: Vec::new(),
             seen: Vec::new(),
+        }
+    }
+
+    /// Moves every place `by` bytes on: the starts of a window of a text, read
+    /// alone, as places in the whole text.
+    pub(crate) fn shift(&mut self, by: usize) {
+        for (_, start) in &mut self.found {
+            *start += by;
         }
     }
 
@@ -489,6 +499,7 @@ impl RegexGate {
         &self,
         regexes: &[Regex],
         text: &str,
+        within: Range<usize>,
         starts: &GateStarts,
         f: &mut dyn FnMut(usize, Match),
     ) {
@@ -506,7 +517,9 @@ impl RegexGate {
                     }
                     (
                         r,
-                        regexes.get(r).and_then(|re| re.search(&Input::new(text))),
+                        regexes
+                            .get(r)
+                            .and_then(|re| re.search(&Input::new(text).range(within.clone()))),
                     )
                 }
                 (_, g) => {
@@ -523,9 +536,9 @@ impl RegexGate {
                     let overflows = starts.overflows(r);
                     (
                         r,
-                        regexes
-                            .get(r)
-                            .and_then(|re| self.first_at(re, r, text, places, overflows)),
+                        regexes.get(r).and_then(|re| {
+                            self.first_at(re, r, text, within.end, places, overflows)
+                        }),
                     )
                 }
             };
@@ -543,20 +556,21 @@ impl RegexGate {
         re: &Regex,
         index: usize,
         text: &str,
+        end: usize,
         places: &[(u32, usize)],
         overflows: bool,
     ) -> Option<Match> {
         let first = places.first()?.1;
         if self.is_inside(index) {
-            return re.search(&Input::new(text).range(first..));
+            return re.search(&Input::new(text).range(first..end));
         }
         if overflows || places.len() > MAX_ANCHORED_TRIES {
             // The first place kept is the first found by end; any other
             // ends no earlier, so starts at most a literal's length before.
             let from = floor_char_boundary(text, first.saturating_sub(self.max_len));
-            return re.search(&Input::new(text).range(from..));
+            return re.search(&Input::new(text).range(from..end));
         }
-        let input = Input::new(text).range(first..);
+        let input = Input::new(text).range(first..end);
         let input = input.anchored(Anchored::Yes);
         places.iter().find_map(|&(_, at)| {
             let mut input = input.clone();

@@ -207,6 +207,7 @@ impl KeywordGuard {
         let mut terms: Vec<Vec<scan::TermHit>> = Vec::with_capacity(all.len());
         let mut skipped = vec![false; all.len()];
         let (mut folded_gate, mut gate) = (GateStarts::default(), GateStarts::default());
+        let mut mixed: Option<bool> = None;
         for view in &all {
             let gate = if terms.is_empty() {
                 &mut folded_gate
@@ -218,24 +219,32 @@ impl KeywordGuard {
                 terms.push(Vec::new());
                 continue;
             }
+            // The confusable skeleton reads the regexes only where words mix
+            // scripts (`Ignоre`): text wholly in another script gives Latin
+            // letters no rule wording spells, at the cost of a second pass.
+            let patterns = scan::runs_patterns(view.kind)
+                && (view.kind != ViewKind::Skeleton
+                    || *mixed.get_or_insert_with(|| mixes_scripts(&views.folded().text)));
+            let c = &self.compiled;
             let hits = match (view.delta(), parts) {
                 (_, Some(parts)) if terms.is_empty() => {
-                    scan::scan_parts(&self.compiled, view, parts, gate, &mut |hit| f(view, hit))
+                    scan::scan_parts(c, view, parts, patterns, gate, &mut |hit| f(view, hit))
                 }
                 _ if let Some((k, parts)) = skeleton_parts
                     && k == terms.len() =>
                 {
-                    scan::scan_parts(&self.compiled, view, parts, gate, &mut |hit| f(view, hit))
+                    scan::scan_parts(c, view, parts, patterns, gate, &mut |hit| f(view, hit))
                 }
                 (Some(d), _) if incremental && d.base < terms.len() => scan::scan_delta(
-                    &self.compiled,
+                    c,
                     view,
                     &all[d.base].text,
                     &terms[d.base],
                     &d.changed,
+                    patterns,
                     &mut |hit| f(view, hit),
                 ),
-                _ => scan::scan_view(&self.compiled, view, gate, &mut |hit| f(view, hit)),
+                _ => scan::scan_view(c, view, patterns, gate, &mut |hit| f(view, hit)),
             };
             terms.push(hits);
         }
@@ -387,6 +396,28 @@ impl KeywordGuard {
             score: r.severity.score(),
         }
     }
+}
+
+/// Whether a word of `folded` mixes ASCII letters with Cyrillic, Greek or
+/// Armenian ones, as look-alikes planted in English words do (`ignоre` with a
+/// Cyrillic `о`). Read byte by byte: those scripts' letters are the two-byte
+/// UTF-8 sequences led by 0xCD..=0xD6; ASCII punctuation and blanks end a
+/// word, and any other character (Polish `ł`, Turkish `ı`, CJK) is let be.
+fn mixes_scripts(folded: &str) -> bool {
+    let (mut ascii, mut other) = (false, false);
+    for &b in folded.as_bytes() {
+        if b.is_ascii_alphabetic() {
+            ascii = true;
+        } else if (0xCD..=0xD6).contains(&b) {
+            other = true;
+        } else if b < 0x80 && !b.is_ascii_digit() {
+            (ascii, other) = (false, false);
+        }
+        if ascii && other {
+            return true;
+        }
+    }
+    false
 }
 
 /// What [`KeywordGuard::scan`] learnt about a segment that a joined scan

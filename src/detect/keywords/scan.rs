@@ -36,12 +36,24 @@ pub(crate) fn on_boundaries(text: &str, lit: &Literal, start: usize, end: usize)
         && (!lit.check_end || ends_word(text, end))
 }
 
-/// Regex patterns are written against the folded text, so they run on views that
-/// are folded text (or decoded payloads), not on letter-substituted views.
-fn runs_patterns(kind: ViewKind) -> bool {
+/// Regex patterns are written against the folded text, so they run on the views
+/// that read as folded text once an evasion is undone: the decoded payloads, and
+/// the leetspeak, confusable, joined and mended readings too. A rule whose regex
+/// alone covers a wording ("ignora le regole") would otherwise miss it written
+/// `1gn0r4 l3 r3g0l3`, with look-alike letters or spaced out. Not the ROT13 and
+/// reversed readings: they are offered on most encoded text too (a 64 KB body
+/// paid three more regex passes over them), and their phrases and near rules
+/// still run.
+pub(crate) fn runs_patterns(kind: ViewKind) -> bool {
     matches!(
         kind,
         ViewKind::Folded
+            | ViewKind::Skeleton
+            | ViewKind::Leet
+            | ViewKind::LeetL
+            | ViewKind::Joined
+            | ViewKind::Mended
+            | ViewKind::MendedLeet
             | ViewKind::Base64
             | ViewKind::Hex
             | ViewKind::UrlEncoded
@@ -49,11 +61,16 @@ fn runs_patterns(kind: ViewKind) -> bool {
             | ViewKind::Tags
             | ViewKind::Selectors
             | ViewKind::Concatenated
-            | ViewKind::Mended
             | ViewKind::Unglued
             | ViewKind::Split
     )
 }
+
+/// How far before and after a changed byte of a delta view ([`scan_delta`]) its
+/// regexes are run: a match that touches no changed byte reads the same bytes in
+/// the base view, which reported it. The rule regexes' matches are a sentence or
+/// two long (their wide classes are bounded at 200 bytes).
+const PATTERN_REACH: usize = 256;
 
 /// Finds the literal occurrences of one folding (`skeleton` or the plain
 /// fold) within `text[range]` that sit on their word boundaries (read in the
@@ -113,6 +130,7 @@ fn term_hit(text: &str, lit: &Literal, start: usize, mut end: usize) -> TermHit 
 pub(crate) fn scan_view(
     c: &Compiled,
     view: &View,
+    patterns: bool,
     gate: &mut GateStarts,
     emit: &mut dyn FnMut(Hit),
 ) -> Vec<TermHit> {
@@ -144,9 +162,9 @@ pub(crate) fn scan_view(
         near_matches(c, text, &hits, None, None, emit);
     }
 
-    if runs_patterns(view.kind) {
+    if patterns {
         c.gate.starts(text, gate);
-        patterns(c, text, gate, emit);
+        run_patterns(c, text, gate, emit);
     }
     hits
 }
@@ -155,9 +173,9 @@ pub(crate) fn scan_view(
 /// (`!\[`, `https?://`, `<|`), which a combined set would lose; the gate
 /// skips those that cannot match and tries the others where a match may
 /// start ([`super::gate::RegexGate::first_matches`]).
-fn patterns(c: &Compiled, text: &str, starts: &GateStarts, emit: &mut dyn FnMut(Hit)) {
+fn run_patterns(c: &Compiled, text: &str, starts: &GateStarts, emit: &mut dyn FnMut(Hit)) {
     c.gate
-        .first_matches(&c.regexes, text, starts, &mut |regex, m| {
+        .first_matches(&c.regexes, text, 0..text.len(), starts, &mut |regex, m| {
             emit(Hit {
                 rule: c.regex_rules[regex],
                 span: m.range(),
@@ -196,6 +214,7 @@ pub(crate) fn scan_parts(
     c: &Compiled,
     view: &View,
     parts: &[Part<'_>],
+    patterns: bool,
     gate: &mut GateStarts,
     emit: &mut dyn FnMut(Hit),
 ) -> Vec<TermHit> {
@@ -252,10 +271,10 @@ pub(crate) fn scan_parts(
     if !hits.is_empty() {
         near_matches(c, text, &hits, Some(&origin), Some(&seams), emit);
     }
-    if runs_patterns(view.kind) {
+    if patterns {
         let starts: Vec<(usize, &GateStarts)> = parts.iter().map(|p| (p.at, p.gate)).collect();
         c.gate.starts_of_parts(text, &starts, &seams, gate);
-        patterns(c, text, gate, emit);
+        run_patterns(c, text, gate, emit);
     }
     hits
 }
@@ -330,11 +349,13 @@ pub(crate) fn scan_delta(
     base_text: &str,
     base_terms: &[TermHit],
     changed: &[usize],
+    patterns: bool,
     emit: &mut dyn FnMut(Hit),
 ) -> Vec<TermHit> {
     let text = view.text.as_str();
     let set = &c.literals;
     let mut fresh: Vec<TermHit> = Vec::new();
+    let mut phrase = false;
     for w in windows(text, changed, set.max_len) {
         literals_in(set, view.skeleton, text, w, &mut |lit, start, end| {
             if lit.term {
@@ -343,12 +364,20 @@ pub(crate) fn scan_delta(
                     fresh.push(h);
                 }
             } else if touches(changed, start, end) {
+                phrase = true;
                 emit(Hit {
                     rule: lit.owner,
                     span: start..end,
                 });
             }
         });
+    }
+    // The regexes read the changed bytes only when the rewriting made a rule
+    // word there (`1gn0r4` -> `ignora`): the rule regexes are written in the
+    // packs' own words, and a token like `h264` or `nonce000` read as letters
+    // makes none.
+    if patterns && (phrase || !fresh.is_empty()) {
+        delta_patterns(c, text, changed, emit);
     }
     // A change that turns a non-word byte into a letter (`@` -> `a`) shifts
     // word positions, so near gaps can change even without new term hits.
@@ -373,6 +402,25 @@ pub(crate) fn scan_delta(
         near_matches(c, text, &hits, None, Some(changed), emit);
     }
     hits
+}
+
+/// The regex matches of a delta view within [`PATTERN_REACH`] of its changed
+/// bytes: the gate reads each window around them, and each regex is searched
+/// there with the whole view around it (so `\b`, `^` and `$` read what they would
+/// in a whole-view search).
+fn delta_patterns(c: &Compiled, text: &str, changed: &[usize], emit: &mut dyn FnMut(Hit)) {
+    let mut starts = GateStarts::new();
+    for window in windows(text, changed, PATTERN_REACH) {
+        c.gate.starts(&text[window.clone()], &mut starts);
+        starts.shift(window.start);
+        c.gate
+            .first_matches(&c.regexes, text, window, &starts, &mut |regex, m| {
+                emit(Hit {
+                    rule: c.regex_rules[regex],
+                    span: m.range(),
+                })
+            });
+    }
 }
 
 /// A partial chain through a near pattern's groups.

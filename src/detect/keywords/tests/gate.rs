@@ -50,11 +50,16 @@ fn regex_gate_gives_the_first_match_of_every_regex() {
         for v in &n.views(t) {
             c.gate.starts(&v.text, &mut starts);
             let mut gated = vec![None; c.regexes.len()];
-            c.gate
-                .first_matches(&c.regexes, &v.text, &starts, &mut |regex, m| {
+            c.gate.first_matches(
+                &c.regexes,
+                &v.text,
+                0..v.text.len(),
+                &starts,
+                &mut |regex, m| {
                     assert!(gated[regex].is_none(), "regex {regex} reported twice");
                     gated[regex] = Some(m.range());
-                });
+                },
+            );
             for (i, re) in c.regexes.iter().enumerate() {
                 let whole = re.find(v.text.as_str()).map(|m| m.range());
                 let rule = &c.rules[c.regex_rules[i] as usize].id;
@@ -122,9 +127,13 @@ fn regex_gate_starts_of_parts_give_the_first_matches_of_the_text() {
             gate.starts_of_parts(text, &parts, &spaces, &mut joined);
             let firsts = |starts: &GateStarts| {
                 let mut out = Vec::new();
-                gate.first_matches(&g.compiled.regexes, text, starts, &mut |r, m| {
-                    out.push((r, m.range()))
-                });
+                gate.first_matches(
+                    &g.compiled.regexes,
+                    text,
+                    0..text.len(),
+                    starts,
+                    &mut |r, m| out.push((r, m.range())),
+                );
                 out
             };
             let plain: Vec<_> = g

@@ -9,6 +9,7 @@
 //! * `incremental` — the incremental scan equals scanning every view whole;
 //! * `index` — the word index finds what the plain automaton finds;
 //! * `gate` — the regex gate gives every regex's first match;
+//! * `patterns` — rule regexes read the views that undo an evasion;
 //! * `corpus` — texts from the test corpus, and the measurements over it;
 //! * `suffix` — the adversarial-suffix detector and its benign look-alikes.
 
@@ -18,6 +19,7 @@ mod incremental;
 mod index;
 mod joined;
 mod packs;
+mod patterns;
 mod suffix;
 
 use super::*;
