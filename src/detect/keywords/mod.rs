@@ -13,7 +13,9 @@
 //! * two automata over the terms of near rules, whose hits are chained with
 //!   word-position arithmetic (at most `max_gap` words between groups);
 //! * one size-limited, linear-time regex per pattern (each keeps its
-//!   literal prefilter), run on the folded and decoded views; a gate
+//!   literal prefilter), run on the folded, decoded and de-obfuscated views
+//!   (leetspeak near its changed bytes, the skeleton where words mix
+//!   scripts; not the ROT13 and reversed readings); a gate
 //!   (`gate.rs`) first reads the prefix literals of every pattern in one pass,
 //!   so only the regexes that can match a view run, each tried anchored at
 //!   the few places a match may start (or searched from the first).
