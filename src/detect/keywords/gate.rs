@@ -487,14 +487,17 @@ impl RegexGate {
         out.settle();
     }
 
-    /// The first match of every regex that matches `text` (what
-    /// `regexes[i].find(text)` gives), in regex order, from the gate's
-    /// `starts` on it: a regex no literal of which occurs is skipped, one
-    /// gated on where matches start is tried anchored at each such place
-    /// (leftmost first: every match starts at one, so the first that
-    /// matches is where the leftmost match starts, and an anchored search
-    /// there finds the same match), and the others are searched from where
-    /// they may start.
+    /// The first match of every regex that matches `text` within `within`
+    /// (what `regexes[i].search` of `text` with that range gives: `\b`, `^`
+    /// and `$` still read the whole text; past [`MAX_ANCHORED_TRIES`] places
+    /// a match may also start up to a gate literal's length before
+    /// `within`), in regex order, from the gate's `starts` on `text[within]`
+    /// moved to the whole text's offsets ([`GateStarts::shift`]): a regex no
+    /// literal of which occurs is skipped, one gated on where matches start
+    /// is tried anchored at each such place (leftmost first: every match
+    /// starts at one, so the first that matches is where the leftmost match
+    /// starts, and an anchored search there finds the same match), and the
+    /// others are searched from where they may start.
     pub(crate) fn first_matches(
         &self,
         regexes: &[Regex],

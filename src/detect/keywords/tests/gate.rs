@@ -1,13 +1,54 @@
 //! The regex gate against running every regex on the whole text.
 
+use regex_automata::Input;
+
 use super::corpus::with_corpus_texts;
 use super::*;
 use crate::detect::keywords::gate::GateStarts;
+
+/// The gate read on a window of `text` alone, its starts moved to `text`'s
+/// offsets, gives every regex's first match within the window, as a search of
+/// the whole text restricted to it does (how a delta view's regexes run around
+/// its changed bytes). Windows that cut off either end, on char boundaries.
+/// Returns how many matches were compared.
+fn first_matches_within_a_window(c: &Compiled, text: &str) -> usize {
+    let edge = |at: usize| {
+        let mut at = at.min(text.len());
+        while !text.is_char_boundary(at) {
+            at -= 1;
+        }
+        at
+    };
+    let window = edge(text.len() / 5)..edge(text.len() - text.len() / 4);
+    let mut starts = GateStarts::default();
+    c.gate.starts(&text[window.clone()], &mut starts);
+    starts.shift(window.start);
+    let mut gated = vec![None; c.regexes.len()];
+    c.gate.first_matches(
+        &c.regexes,
+        text,
+        window.clone(),
+        &starts,
+        &mut |regex, m| {
+            gated[regex] = Some(m.range());
+        },
+    );
+    let mut compared = 0;
+    for (i, re) in c.regexes.iter().enumerate() {
+        let within = re
+            .search(&Input::new(text).range(window.clone()))
+            .map(|m| m.range());
+        assert_eq!(gated[i], within, "regex {i} within {window:?} of {text:?}");
+        compared += usize::from(within.is_some());
+    }
+    compared
+}
 
 /// The regex gate against running every regex on the whole text: the same
 /// first match for every regex on corpus texts (all views), on texts built
 /// around the gate's literals, and with context before a literal that decides
 /// `\b` and `^`.
+/// Each view is also read through a window ([`first_matches_within_a_window`]).
 #[test]
 fn regex_gate_gives_the_first_match_of_every_regex() {
     let g = embedded_guard();
@@ -45,7 +86,7 @@ fn regex_gate_gives_the_first_match_of_every_regex() {
         usize::MAX,
     );
     let n = Normalizer::new();
-    let (mut starts, mut compared) = (GateStarts::default(), 0usize);
+    let (mut starts, mut compared, mut windowed) = (GateStarts::default(), 0usize, 0usize);
     for t in &texts {
         for v in &n.views(t) {
             c.gate.starts(&v.text, &mut starts);
@@ -70,8 +111,13 @@ fn regex_gate_gives_the_first_match_of_every_regex() {
                 );
                 compared += usize::from(whole.is_some());
             }
+            windowed += first_matches_within_a_window(c, &v.text);
         }
     }
+    assert!(
+        windowed > 20,
+        "the windows exercise the regexes ({windowed} matches)"
+    );
     assert!(
         compared > 50,
         "the texts exercise the regexes ({compared} matches)"

@@ -10,7 +10,7 @@ use super::*;
 /// The incremental scan (derived views rescanned only around their changed
 /// bytes) against scanning every view whole: same findings, same order, same
 /// spans.
-fn assert_fast_equals_full(g: &KeywordGuard, text: &str) {
+pub(super) fn assert_fast_equals_full(g: &KeywordGuard, text: &str) {
     let views = Normalizer::new().views(text);
     let (mut fast, mut full) = (Vec::new(), Vec::new());
     g.scan(&views, 0, &mut fast);

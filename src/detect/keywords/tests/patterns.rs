@@ -3,6 +3,7 @@
 //! "your" its near pattern needs) was stopped as written and let through in
 //! leetspeak, with a look-alike letter or spaced out.
 
+use super::incremental::assert_fast_equals_full;
 use super::*;
 
 const RULE: &str = "it.override.ignore_your_instructions";
@@ -34,10 +35,7 @@ fn the_regexes_read_the_leetspeak_reading() {
     ] {
         let found = scan(g, text);
         assert!(rule_ids(&found).contains(&RULE), "{text:?}: {found:?}");
-        let views = Normalizer::new().views(text);
-        let mut full = Vec::new();
-        g.scan_full(&views, 0, &mut full);
-        assert_eq!(found, full, "incremental scan differs on {text:?}");
+        assert_fast_equals_full(g, text);
     }
 }
 
