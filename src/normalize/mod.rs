@@ -33,7 +33,8 @@
 //!   or each `1` as `i` or `l` from its neighbours (`d15p14y 9u1d311n35` -> `display
 //!   guidelines`).
 //! * [`ViewKind::Joined`]: single letters spaced by blanks or punctuation joined
-//!   (`i.g.n.o.r.e`, `i:g:n:o:r:e`, `\忽\略\之\前`).
+//!   (`i.g.n.o.r.e`, `i:g:n:o:r:e`, `\忽\略\之\前`); [`ViewKind::JoinedLeet`]: the
+//!   same read as leetspeak (`i g n 0 r 3`).
 //! * [`ViewKind::Mended`]: words split into two to four fragments by a blank,
 //!   hyphen, dot, underscore, asterisk or slash mended (`ig nore all pre vious
 //!   in struc tions`), when they spell a rule pack word of six letters or more
@@ -41,9 +42,10 @@
 //!   word was mended.
 //!   [`ViewKind::MendedLeet`]: the same mend of the leetspeak reading (or of
 //!   the skeleton when there is none): `1gn ore prev1ous`, `іg nore`.
-//! * [`ViewKind::Rot13`], [`ViewKind::Reversed`]: offered only when the text reads
-//!   better that way, as English or another Latin-script language of the rule packs
-//!   (a count of common words), to keep cost and false positives down.
+//! * [`ViewKind::Rot13`], [`ViewKind::Reversed`], [`ViewKind::ReversedRot13`]:
+//!   offered only when the text reads better that way, as English or another
+//!   Latin-script language of the rule packs (a count of common words), to keep
+//!   cost and false positives down.
 //! * [`ViewKind::Base64`], [`ViewKind::Hex`], [`ViewKind::UrlEncoded`],
 //!   [`ViewKind::Escaped`], [`ViewKind::Tags`]: an embedded encoded run decoded
 //!   once (never recursively) within a size bound; the whole payload maps to the
@@ -97,7 +99,7 @@ pub(crate) use split::warm as warm_split_words;
 /// Version of the hardened views' folding rules; part of every fingerprint that
 /// depends on them (compiled rule sets, and through [`Normalizer::settings`] the L0
 /// key), so changing normalization invalidates both.
-pub const NORMALIZER_VERSION: u32 = 12;
+pub const NORMALIZER_VERSION: u32 = 13;
 
 /// Upper bound on decoded bytes per text: decoding is a rescan, not a second body.
 pub const DEFAULT_MAX_DECODED_BYTES: usize = 64 * 1024;
@@ -121,6 +123,9 @@ pub enum ViewKind {
     LeetL,
     /// Spaced or dotted single letters joined.
     Joined,
+    /// The joined view read as leetspeak (`i g n 0 r 3` -> `ignore`): the
+    /// two evasions together, which neither view undoes alone.
+    JoinedLeet,
     /// Words split into fragments by blanks mended (`ig nore` -> `ignore`).
     Mended,
     /// Words split into fragments mended in the leetspeak reading, or in the
@@ -131,6 +136,9 @@ pub enum ViewKind {
     Rot13,
     /// The folded text reversed.
     Reversed,
+    /// The folded text reversed, then in ROT13: the two encodings stacked
+    /// (`.rybtre ry nebatV` -> `ignora le regole.`), which neither view reads.
+    ReversedRot13,
     /// An embedded base64 run, decoded.
     Base64,
     /// An embedded hex run, decoded.
@@ -167,10 +175,12 @@ impl ViewKind {
             ViewKind::Leet => "leet",
             ViewKind::LeetL => "leet_l",
             ViewKind::Joined => "joined",
+            ViewKind::JoinedLeet => "joined_leet",
             ViewKind::Mended => "mended",
             ViewKind::MendedLeet => "mended_leet",
             ViewKind::Rot13 => "rot13",
             ViewKind::Reversed => "reversed",
+            ViewKind::ReversedRot13 => "reversed_rot13",
             ViewKind::Base64 => "base64",
             ViewKind::Hex => "hex",
             ViewKind::UrlEncoded => "url_encoded",
@@ -564,13 +574,24 @@ fn text_views(
         let raw = fold::fold(text, skeleton, false);
         if let Some((t, map)) = derive::join_spaced(&raw.text, &raw.map) {
             let map = remap(map, t.len());
+            // Leetspeak keeps the length, so the joined view's map serves both.
+            let leet = derive::leet(&t, b'i', None);
             views.push(View {
                 kind: ViewKind::Joined,
                 text: t,
                 skeleton,
-                map,
+                map: map.clone(),
                 delta: None,
             });
+            if let Some(leet) = leet {
+                views.push(View {
+                    kind: ViewKind::JoinedLeet,
+                    text: leet,
+                    skeleton,
+                    map,
+                    delta: None,
+                });
+            }
         }
     }
 
@@ -622,6 +643,19 @@ fn text_views(
         let map = remap(map, t.len());
         views.push(View {
             kind: ViewKind::Reversed,
+            text: t,
+            skeleton: false,
+            map,
+            delta: None,
+        });
+    }
+    if readings.favours_densely(readings.reversed_rot13) {
+        // Rotated as written and folded, as the ROT13 view is, then reversed.
+        let rotated = fold::fold(&derive::rot13(text), false, true);
+        let (t, map) = derive::reversed(&rotated.text, &rotated.map);
+        let map = remap(map, t.len());
+        views.push(View {
+            kind: ViewKind::ReversedRot13,
             text: t,
             skeleton: false,
             map,

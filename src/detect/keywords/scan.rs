@@ -41,7 +41,7 @@ pub(crate) fn on_boundaries(text: &str, lit: &Literal, start: usize, end: usize)
 /// the leetspeak, confusable, joined and mended readings too. A rule whose regex
 /// alone covers a wording ("ignora le regole") would otherwise miss it written
 /// `1gn0r4 l3 r3g0l3`, with look-alike letters or spaced out. Not the ROT13 and
-/// reversed readings: they are offered on most encoded text too (a 64 KB body
+/// reversed readings (nor the two stacked): they are offered on most encoded text too (a 64 KB body
 /// paid three more regex passes over them), and their phrases and near rules
 /// still run.
 pub(crate) fn runs_patterns(kind: ViewKind) -> bool {
@@ -52,6 +52,7 @@ pub(crate) fn runs_patterns(kind: ViewKind) -> bool {
             | ViewKind::Leet
             | ViewKind::LeetL
             | ViewKind::Joined
+            | ViewKind::JoinedLeet
             | ViewKind::Mended
             | ViewKind::MendedLeet
             | ViewKind::Base64

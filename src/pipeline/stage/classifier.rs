@@ -95,7 +95,7 @@ fn join_segments(scan: &Scan<'_>) -> String {
 /// The views of each injection-scoped segment, built by L1's normalizer, that
 /// undo an obfuscation the model text keeps: leetspeak when it is more than
 /// incidental ([`Views::leetspeak_reading`]), spaced or dotted letters
-/// joined, and words split into fragments mended (in the plain or the
+/// joined (and that read as leetspeak), and words split into fragments mended (in the plain or the
 /// leetspeak reading: built only when a word was mended, so text with no
 /// split word keeps its score). L2 scores each one besides the plain text and keeps the highest
 /// score, so an obfuscated prompt scores about as its plain reading does (both
@@ -117,6 +117,7 @@ fn deobfuscated(segments: &[Views]) -> Vec<(usize, &str)> {
             if matches!(
                 view.kind,
                 ViewKind::Joined
+                    | ViewKind::JoinedLeet
                     | ViewKind::Mended
                     | ViewKind::MendedLeet
                     | ViewKind::Tags

@@ -20,6 +20,7 @@ mod index;
 mod joined;
 mod packs;
 mod patterns;
+mod stacked;
 mod suffix;
 
 use super::*;
