@@ -599,8 +599,16 @@ fn text_views(
     // The same walk over the words collects where a split word may be mended.
     let mut junctions = Vec::new();
     let mut long_words = Vec::new();
+    let mut blocks = Vec::new();
     let readings = known.map_or_else(
-        || derive::readings_and_junctions(&views[first].text, &mut junctions, &mut long_words),
+        || {
+            derive::readings_and_junctions(
+                &views[first].text,
+                &mut junctions,
+                &mut long_words,
+                &mut blocks,
+            )
+        },
         |k| k.readings,
     );
     facts.readings = readings;
@@ -663,6 +671,15 @@ fn text_views(
         });
     }
 
+    // The same readings of a window where the whole text's counts favour
+    // the plain one: a ROT13 or reversed sentence within a longer plain text
+    // (padding the payload with prose must not hide it). Not for decoded
+    // payloads (their map is their run's) nor joined texts (their parts
+    // were read so already); each view maps to its whole window.
+    if payload.is_none() && known.is_none() {
+        reading_window_views(text, readings, &blocks, views, first);
+    }
+
     // A payload split into string variables and added back together.
     if let Some((t, map)) = derive::joined_strings(&views[first].text, &views[first].map) {
         let map = remap(map, t.len());
@@ -714,6 +731,69 @@ fn text_views(
         });
     }
     facts
+}
+
+/// Pushes a view for each window ([`derive::reading_windows`]) of the folded
+/// view at `first` that reads better in ROT13, reversed or both, for each
+/// reading the whole text's counts (`readings`) do not favour already. Each
+/// is built as its whole-text view is (ROT13 rotates the original as
+/// written, then folds) and maps to its whole window of the original.
+fn reading_window_views(
+    text: &str,
+    readings: derive::Readings,
+    blocks: &[derive::ReadingBlock],
+    views: &mut Vec<View>,
+    first: usize,
+) {
+    type Pick = fn(&derive::Readings) -> u32;
+    let kinds: [(ViewKind, Pick, bool); 3] = [
+        (
+            ViewKind::Rot13,
+            |r| r.rot13,
+            readings.favours(readings.rot13),
+        ),
+        (
+            ViewKind::Reversed,
+            |r| r.reversed,
+            readings.favours(readings.reversed),
+        ),
+        (
+            ViewKind::ReversedRot13,
+            |r| r.reversed_rot13,
+            readings.favours_densely(readings.reversed_rot13),
+        ),
+    ];
+    // A text of one or two blocks was judged whole.
+    if blocks.len() < 3 {
+        return;
+    }
+    for (kind, pick, whole) in kinds {
+        if whole {
+            continue;
+        }
+        for window in derive::reading_windows(blocks, pick) {
+            let original = views[first].map.original_range(window.clone());
+            let t = match kind {
+                ViewKind::Reversed => views[first].text[window].chars().rev().collect(),
+                _ => {
+                    let rotated = fold::fold(&derive::rot13(&text[original.clone()]), false, true);
+                    if kind == ViewKind::Rot13 {
+                        rotated.text
+                    } else {
+                        rotated.text.chars().rev().collect()
+                    }
+                }
+            };
+            let map = OffsetMap::whole(t.len(), original);
+            views.push(View {
+                kind,
+                text: t,
+                skeleton: false,
+                map,
+                delta: None,
+            });
+        }
+    }
 }
 
 /// The view `src` (a leetspeak reading or the skeleton) with its split words

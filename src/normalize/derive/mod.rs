@@ -25,7 +25,9 @@ pub(crate) use mend::{
 };
 #[cfg(test)]
 pub(crate) use readings::readings;
-pub(crate) use readings::{LONG_WORD, Readings, readings_and_junctions, reversed, rot13};
+pub(crate) use readings::{
+    LONG_WORD, ReadingBlock, Readings, reading_windows, readings_and_junctions, reversed, rot13,
+};
 pub(crate) use spaced::{join_spaced, looks_spaced};
 
 /// Builds the lexicon spaced words are cut with, the table split words are

@@ -129,7 +129,7 @@ fn rot13_byte(b: u8) -> u8 {
 
 /// Counts of common words ([`COMMON_WORDS`]) read plainly, in rot13, reversed,
 /// and reversed then in rot13.
-#[derive(Debug, Default, Clone, Copy)]
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Readings {
     pub(crate) plain: u32,
     pub(crate) rot13: u32,
@@ -144,7 +144,55 @@ pub(crate) struct Readings {
 /// One table probe per word.
 #[cfg(test)]
 pub(crate) fn readings(text: &str) -> Readings {
-    readings_and_junctions(text, &mut Vec::new(), &mut Vec::new())
+    readings_and_junctions(text, &mut Vec::new(), &mut Vec::new(), &mut Vec::new())
+}
+
+/// Words in one [`ReadingBlock`]: two blocks make the window a reading is
+/// judged on locally, about a sentence or two.
+pub(crate) const BLOCK_WORDS: u32 = 16;
+
+/// The common-word counts of [`BLOCK_WORDS`] consecutive words of a text
+/// (fewer in the last block), and where they lie.
+///
+/// Exists so a ROT13 or reversed sentence hidden in a longer plain text is
+/// still read: the whole text's counts favour the plain reading, a window's
+/// do not ([`reading_windows`]).
+#[derive(Debug, Clone)]
+pub(crate) struct ReadingBlock {
+    /// Byte range from the first word's start to the last word's end.
+    pub(crate) span: Range<usize>,
+    /// The counts of the block's words.
+    pub(crate) counts: Readings,
+}
+
+/// Most windows one reading is offered for: each is one more view to scan.
+const MAX_READING_WINDOWS: usize = 4;
+
+/// The byte ranges of the windows of two consecutive blocks (stepping one
+/// block) whose counts favour the reading `pick` takes from them
+/// ([`Readings::favours_densely`]), overlapping windows merged, at most
+/// [`MAX_READING_WINDOWS`] of them.
+pub(crate) fn reading_windows(
+    blocks: &[ReadingBlock],
+    pick: fn(&Readings) -> u32,
+) -> Vec<Range<usize>> {
+    let mut out: Vec<Range<usize>> = Vec::new();
+    for (i, block) in blocks.iter().enumerate() {
+        let (counts, end) = match blocks.get(i + 1) {
+            Some(next) => (block.counts.add(next.counts), next.span.end),
+            None => (block.counts, block.span.end),
+        };
+        if !counts.favours_densely(pick(&counts)) {
+            continue;
+        }
+        let full = out.len() == MAX_READING_WINDOWS;
+        match out.last_mut() {
+            Some(last) if last.end >= block.span.start => last.end = end,
+            _ if full => break,
+            _ => out.push(block.span.start..end),
+        }
+    }
+    out
 }
 
 /// [`readings`], and on the same walk the junctions where a word split into
@@ -152,32 +200,50 @@ pub(crate) fn readings(text: &str) -> Readings {
 /// pushed onto `junctions` in order: the mended view's per-word test costs a
 /// few instructions per word this way, and a text with none reads no further.
 /// The same walk pushes the words of [`LONG_WORD`] letters or more onto
-/// `long_words`: the runs that may be words glued together (`split.rs`).
+/// `long_words`: the runs that may be words glued together (`split.rs`),
+/// and the counts of each [`BLOCK_WORDS`] words onto `blocks`.
 pub(crate) fn readings_and_junctions(
     text: &str,
     junctions: &mut Vec<usize>,
     long_words: &mut Vec<Range<usize>>,
+    blocks: &mut Vec<ReadingBlock>,
 ) -> Readings {
     let table = &*READINGS;
     let mut r = Readings::default();
+    let mut block = ReadingBlock {
+        span: 0..0,
+        counts: Readings::default(),
+    };
     // The word's bytes are packed as they go by, as [`word_key`] packs them,
     // in two registers (bytes 0-7 and 8-14; the length goes in at the end);
     // `len` past the maximum marks a word too long. (Stored byte by byte
     // into a buffer read back whole, each word stalled on store forwarding.)
     let (mut lo, mut hi, mut len) = (0u64, 0u64, 0usize);
-    let mut count = |lo: u64, hi: u64, len: usize| {
+    // Counts a word ending at `end` into the block, and a full block into
+    // `r` and `blocks`.
+    let mut count = |lo: u64, hi: u64, len: usize, end: usize| {
         if (2..=MAX_READ_WORD).contains(&len) {
             let key = u128::from(lo) | u128::from(hi) << 64 | (len as u128) << 120;
             let bits = table.get(key);
-            r.words += 1;
+            let c = &mut block.counts;
+            if c.words == 0 {
+                block.span.start = end - len;
+            }
+            c.words += 1;
+            block.span.end = end;
             // A word that is common as written counts for the plain reading
             // only (Spanish `el` reversed is French `le`).
             if bits & READ_PLAIN != 0 {
-                r.plain += 1;
+                c.plain += 1;
             } else {
-                r.rot13 += u32::from(bits & READ_ROT13 != 0);
-                r.reversed += u32::from(bits & READ_REVERSED != 0);
-                r.reversed_rot13 += u32::from(bits & READ_REVERSED_ROT13 != 0);
+                c.rot13 += u32::from(bits & READ_ROT13 != 0);
+                c.reversed += u32::from(bits & READ_REVERSED != 0);
+                c.reversed_rot13 += u32::from(bits & READ_REVERSED_ROT13 != 0);
+            }
+            if c.words == BLOCK_WORDS {
+                r = r.add(block.counts);
+                blocks.push(block.clone());
+                block.counts = Readings::default();
             }
         }
     };
@@ -192,7 +258,7 @@ pub(crate) fn readings_and_junctions(
             }
             len += 1;
         } else if len > 0 {
-            count(lo, hi, len);
+            count(lo, hi, len, i);
             if len >= LONG_WORD {
                 long_words.push(i - len..i);
             }
@@ -204,9 +270,13 @@ pub(crate) fn readings_and_junctions(
             (lo, hi, len) = (0, 0, 0);
         }
     }
-    count(lo, hi, len);
+    count(lo, hi, len, bytes.len());
     if len >= LONG_WORD {
         long_words.push(bytes.len() - len..bytes.len());
+    }
+    if block.counts.words > 0 {
+        r = r.add(block.counts);
+        blocks.push(block);
     }
     r
 }

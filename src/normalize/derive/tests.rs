@@ -236,10 +236,17 @@ proptest! {
     /// finds, and the long words the split view's own scan finds.
     #[test]
     fn the_word_walk_collects_every_junction(text in split_text()) {
-        let (mut walked, mut long) = (Vec::new(), Vec::new());
-        readings_and_junctions(&text, &mut walked, &mut long);
+        let (mut walked, mut long, mut blocks) = (Vec::new(), Vec::new(), Vec::new());
+        let counts = readings_and_junctions(&text, &mut walked, &mut long, &mut blocks);
         prop_assert_eq!(walked, junctions(text.as_bytes()));
         prop_assert_eq!(long, crate::normalize::split::long_words(&text));
+        // The blocks add up to the whole text's counts, in order.
+        let sum = blocks
+            .iter()
+            .fold(super::Readings::default(), |sum: super::Readings, b| sum.add(b.counts));
+        prop_assert_eq!(sum, counts);
+        prop_assert!(blocks.windows(2).all(|w| w[0].span.end <= w[1].span.start));
+        prop_assert!(blocks.iter().all(|b| b.counts.words <= super::readings::BLOCK_WORDS));
     }
 
     /// A junction the letter-quadruple test turns away lies inside no mend:
