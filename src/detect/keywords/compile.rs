@@ -499,6 +499,13 @@ pub(crate) fn compile(
     if !problems.is_empty() {
         return Err(KeywordsError::Invalid(problems));
     }
+    // The parsed packs (their term lists are most of the pack text, held as
+    // many small strings) and the term index are read no more: freed here,
+    // before the automata are built, they do not add to the start-up peak,
+    // which the literal trie and its searched copy set.
+    drop(rules);
+    drop(term_index);
+    drop(seen);
     // One array for every term's uses, a term's in one run, each use once
     // and in the order the packs list them: the near matcher reads a term's
     // uses for each of its hits, and a vector per term (25,000 of them)
