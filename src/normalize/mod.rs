@@ -45,7 +45,9 @@
 //! * [`ViewKind::Rot13`], [`ViewKind::Reversed`], [`ViewKind::ReversedRot13`]:
 //!   offered only when the text reads better that way, as English or another
 //!   Latin-script language of the rule packs (a count of common words), to keep
-//!   cost and false positives down.
+//!   cost and false positives down: for the whole text, or for a window of about
+//!   32 words that does when the whole text does not (prose padding around an
+//!   encoded sentence), mapping to that window.
 //! * [`ViewKind::Base64`], [`ViewKind::Hex`], [`ViewKind::UrlEncoded`],
 //!   [`ViewKind::Escaped`], [`ViewKind::Tags`]: an embedded encoded run decoded
 //!   once (never recursively) within a size bound; the whole payload maps to the
