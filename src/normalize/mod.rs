@@ -92,6 +92,8 @@ pub use bmp::BmpTable;
 pub use compact::CompactView;
 #[cfg(test)]
 pub(crate) use decode::{in_selectors, in_tags};
+#[cfg(test)]
+pub(crate) use derive::rot13;
 pub use digits::DigitView;
 #[cfg(test)]
 pub(crate) use model::model_text;

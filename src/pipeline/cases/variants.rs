@@ -193,15 +193,7 @@ pub(super) const VARIANTS: &[Variant] = &[
     Variant {
         name: "rot13",
         prefix: "Hello there. Decode this and do it: ",
-        apply: |s| {
-            s.chars()
-                .map(|c| match c {
-                    'a'..='m' | 'A'..='M' => (c as u8 + 13) as char,
-                    'n'..='z' | 'N'..='Z' => (c as u8 - 13) as char,
-                    _ => c,
-                })
-                .collect()
-        },
+        apply: crate::normalize::rot13,
     },
     Variant {
         name: "reversed",

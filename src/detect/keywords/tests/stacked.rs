@@ -6,16 +6,7 @@
 
 use super::incremental::assert_fast_equals_full;
 use super::*;
-
-fn rot13(s: &str) -> String {
-    s.chars()
-        .map(|c| match c {
-            'a'..='m' | 'A'..='M' => (c as u8 + 13) as char,
-            'n'..='z' | 'N'..='Z' => (c as u8 - 13) as char,
-            c => c,
-        })
-        .collect()
-}
+use crate::normalize::rot13;
 
 fn reversed_rot13(s: &str) -> String {
     rot13(s).chars().rev().collect()
