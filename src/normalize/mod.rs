@@ -86,6 +86,7 @@ mod unglue;
 use std::ops::Range;
 
 use decode::Encoding;
+use derive::Reading;
 use map::OffsetMap;
 
 pub use bmp::BmpTable;
@@ -635,7 +636,7 @@ fn text_views(
             delta: None,
         });
     }
-    if readings.favours(readings.rot13) {
+    if readings.offers(Reading::Rot13) {
         // Rotated as written, then folded: a letter that folding brings to ASCII
         // (`ä`, `ó`, `ł`) was never rotated, so rotating the folded text turned
         // German `uäggrfg` (`hättest`) into `hnttest`. Rotation keeps every byte
@@ -650,7 +651,7 @@ fn text_views(
             delta: None,
         });
     }
-    if readings.favours(readings.reversed) {
+    if readings.offers(Reading::Reversed) {
         let (t, map) = derive::reversed(&views[first].text, &views[first].map);
         let map = remap(map, t.len());
         views.push(View {
@@ -661,7 +662,7 @@ fn text_views(
             delta: None,
         });
     }
-    if readings.favours_densely(readings.reversed_rot13) {
+    if readings.offers(Reading::ReversedRot13) {
         // Rotated as written and folded, as the ROT13 view is, then reversed.
         let rotated = fold::fold(&derive::rot13(text), false, true);
         let (t, map) = derive::reversed(&rotated.text, &rotated.map);
@@ -678,9 +679,20 @@ fn text_views(
     // The same readings of a window where the whole text's counts favour
     // the plain one: a ROT13 or reversed sentence within a longer plain text
     // (padding the payload with prose must not hide it). Not for decoded
-    // payloads (their map is their run's) nor joined texts (their parts
-    // were read so already); each view maps to its whole window.
-    if payload.is_none() && known.is_none() {
+    // payloads (their map is their run's); each view maps to its whole
+    // window. A joined text's counts come from its parts, without the walk
+    // that cuts blocks: its blocks are walked here when a window may favour
+    // a reading, since one may span a seam and the joined views must equal
+    // the views of the joined text.
+    if payload.is_none() {
+        if known.is_some() && readings.may_favour_a_window() {
+            derive::readings_and_junctions(
+                &views[first].text,
+                &mut Vec::new(),
+                &mut Vec::new(),
+                &mut blocks,
+            );
+        }
         reading_window_views(text, readings, &blocks, views, first);
     }
 
@@ -749,42 +761,30 @@ fn reading_window_views(
     views: &mut Vec<View>,
     first: usize,
 ) {
-    type Pick = fn(&derive::Readings) -> u32;
-    let kinds: [(ViewKind, Pick, bool); 3] = [
-        (
-            ViewKind::Rot13,
-            |r| r.rot13,
-            readings.favours(readings.rot13),
-        ),
-        (
-            ViewKind::Reversed,
-            |r| r.reversed,
-            readings.favours(readings.reversed),
-        ),
-        (
-            ViewKind::ReversedRot13,
-            |r| r.reversed_rot13,
-            readings.favours_densely(readings.reversed_rot13),
-        ),
-    ];
     // A text of one or two blocks was judged whole.
     if blocks.len() < 3 {
         return;
     }
-    for (kind, pick, whole) in kinds {
-        if whole {
+    for reading in Reading::ALL {
+        if readings.offers(reading) {
             continue;
         }
-        for window in derive::reading_windows(blocks, pick) {
+        for window in derive::reading_windows(blocks, reading) {
             let original = views[first].map.original_range(window.clone());
-            let t = match kind {
-                ViewKind::Reversed => views[first].text[window].chars().rev().collect(),
-                _ => {
+            let (kind, t) = match reading {
+                Reading::Reversed => (
+                    ViewKind::Reversed,
+                    views[first].text[window].chars().rev().collect(),
+                ),
+                Reading::Rot13 | Reading::ReversedRot13 => {
                     let rotated = fold::fold(&derive::rot13(&text[original.clone()]), false, true);
-                    if kind == ViewKind::Rot13 {
-                        rotated.text
+                    if reading == Reading::Rot13 {
+                        (ViewKind::Rot13, rotated.text)
                     } else {
-                        rotated.text.chars().rev().collect()
+                        (
+                            ViewKind::ReversedRot13,
+                            rotated.text.chars().rev().collect(),
+                        )
                     }
                 }
             };

@@ -26,7 +26,8 @@ pub(crate) use mend::{
 #[cfg(test)]
 pub(crate) use readings::readings;
 pub(crate) use readings::{
-    LONG_WORD, ReadingBlock, Readings, reading_windows, readings_and_junctions, reversed, rot13,
+    LONG_WORD, Reading, ReadingBlock, Readings, reading_windows, readings_and_junctions, reversed,
+    rot13,
 };
 pub(crate) use spaced::{join_spaced, looks_spaced};
 

@@ -168,21 +168,41 @@ pub(crate) struct ReadingBlock {
 /// Most windows one reading is offered for: each is one more view to scan.
 const MAX_READING_WINDOWS: usize = 4;
 
+/// A way of reading a text other than as written, each with its view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Reading {
+    Rot13,
+    Reversed,
+    /// Reversed, then in ROT13.
+    ReversedRot13,
+}
+
+impl Reading {
+    /// Every reading, in the order their views are offered.
+    pub(crate) const ALL: [Reading; 3] =
+        [Reading::Rot13, Reading::Reversed, Reading::ReversedRot13];
+
+    /// The common words `counts` found in this reading.
+    fn count(self, counts: &Readings) -> u32 {
+        match self {
+            Reading::Rot13 => counts.rot13,
+            Reading::Reversed => counts.reversed,
+            Reading::ReversedRot13 => counts.reversed_rot13,
+        }
+    }
+}
+
 /// The byte ranges of the windows of two consecutive blocks (stepping one
-/// block) whose counts favour the reading `pick` takes from them
-/// ([`Readings::favours_densely`]), overlapping windows merged, at most
-/// [`MAX_READING_WINDOWS`] of them.
-pub(crate) fn reading_windows(
-    blocks: &[ReadingBlock],
-    pick: fn(&Readings) -> u32,
-) -> Vec<Range<usize>> {
+/// block) whose counts favour `reading` ([`Readings::favours_densely`]),
+/// overlapping windows merged, at most [`MAX_READING_WINDOWS`] of them.
+pub(crate) fn reading_windows(blocks: &[ReadingBlock], reading: Reading) -> Vec<Range<usize>> {
     let mut out: Vec<Range<usize>> = Vec::new();
     for (i, block) in blocks.iter().enumerate() {
         let (counts, end) = match blocks.get(i + 1) {
             Some(next) => (block.counts.add(next.counts), next.span.end),
             None => (block.counts, block.span.end),
         };
-        if !counts.favours_densely(pick(&counts)) {
+        if !counts.favours_densely(reading.count(&counts)) {
             continue;
         }
         let full = out.len() == MAX_READING_WINDOWS;
@@ -294,9 +314,26 @@ impl Readings {
         }
     }
 
+    /// Whether the whole text is worth a view in `reading`: it
+    /// [favours](Readings::favours) it, and the stacked reading asks for
+    /// [density](Readings::favours_densely) as well.
+    pub(crate) fn offers(self, reading: Reading) -> bool {
+        match reading {
+            Reading::ReversedRot13 => self.favours_densely(self.reversed_rot13),
+            _ => self.favours(reading.count(&self)),
+        }
+    }
+
+    /// Whether some window of the text may favour a reading
+    /// ([`reading_windows`]): it takes two common words in that reading, so a
+    /// text with fewer in every reading has none.
+    pub(crate) fn may_favour_a_window(self) -> bool {
+        Reading::ALL.iter().any(|&r| r.count(&self) >= 2)
+    }
+
     /// A reading is plausible when it finds at least two common words and at
     /// least half as many as the plain reading does.
-    pub(crate) fn favours(self, other: u32) -> bool {
+    fn favours(self, other: u32) -> bool {
         other >= 2 && other * 2 >= self.plain
     }
 
@@ -306,7 +343,7 @@ impl Readings {
     /// stacked reading (reversed, then ROT13) asks for this as well, so a
     /// 64 KB attachment is not scanned a fourth time. Prose in that reading
     /// has one word in three or four common.
-    pub(crate) fn favours_densely(self, other: u32) -> bool {
+    fn favours_densely(self, other: u32) -> bool {
         self.favours(other) && other * 8 >= self.words
     }
 }
