@@ -26,7 +26,7 @@ use std::collections::HashMap;
 use std::sync::{LazyLock, OnceLock};
 
 use phonenumber::metadata::{DATABASE, Descriptor, Metadata};
-use regex::{Regex, RegexBuilder};
+use regex_lite::{Regex, RegexBuilder};
 
 /// Longest national significant number in any plan (ITU-T E.164 allows 15
 /// digits with the calling code).
@@ -48,7 +48,6 @@ impl Desc {
         // Patterns in the metadata are written with insignificant whitespace.
         let pattern = RegexBuilder::new(&format!("^(?:{})$", desc.national_number().as_str()))
             .ignore_whitespace(true)
-            .unicode(false)
             .build()
             .ok()?;
         Some(Desc { lengths, pattern })
@@ -128,7 +127,6 @@ impl Region {
         let prefix_for_parsing = meta.national_prefix_for_parsing().and_then(|p| {
             RegexBuilder::new(&format!("^(?:{})", p.as_str()))
                 .ignore_whitespace(true)
-                .unicode(false)
                 .build()
                 .ok()
         });
@@ -391,6 +389,26 @@ pub(in crate::detect::pii) mod metadata_examples {
             }
         }
         out
+    }
+
+    /// The regions whose plan did not compile, and the type patterns that did not
+    /// (`region id`), against every region and pattern of the metadata: both must be
+    /// empty, since a pattern the engine refuses would silently drop a region or a type.
+    pub(in crate::detect::pii) fn uncompiled() -> (Vec<&'static str>, Vec<&'static str>) {
+        let plan = &*PLAN;
+        let mut regions = Vec::new();
+        let mut types = Vec::new();
+        for (k, (meta, _)) in plan.regions.iter().enumerate() {
+            let Some(region) = plan.region(k) else {
+                regions.push(meta.id());
+                continue;
+            };
+            let described = valid_number_types(meta).into_iter().flatten().count();
+            if region.types.len() != described {
+                types.push(meta.id());
+            }
+        }
+        (regions, types)
     }
 
     /// The national prefix of `id`.

@@ -39,6 +39,19 @@ fn crate_valid(region: Option<&str>, text: &str) -> bool {
 }
 
 #[test]
+fn every_numbering_plan_and_pattern_of_the_metadata_compiles() {
+    let (regions, types) = metadata_examples::uncompiled();
+    assert!(
+        regions.is_empty(),
+        "plans that did not compile: {regions:?}"
+    );
+    assert!(
+        types.is_empty(),
+        "regions with a type pattern that did not compile: {types:?}"
+    );
+}
+
+#[test]
 fn every_example_number_of_the_metadata_passes_with_its_calling_code() {
     let examples = metadata_examples::all();
     assert!(examples.len() > 1000, "{} examples", examples.len());
