@@ -9,7 +9,6 @@ use std::time::Duration;
 use anyhow::Context;
 
 use promptgate::detect::cache::VerdictCache;
-use promptgate::pipeline::Engines;
 use promptgate::policy::{Config, RuntimeFlavor, install_hangup};
 use promptgate::runtime::{Reloader, Runtime};
 use promptgate::server::{self, ServeOptions, Shared};
@@ -77,9 +76,7 @@ fn run_server(config: Config, config_path: Option<&Path>) -> anyhow::Result<()> 
     if !config.rules.dir.is_empty() {
         reloader = reloader.watch_path(PathBuf::from(&config.rules.dir));
     }
-    let engines = Engines::load(&config)?;
-    let runtime = Runtime::build(config, 1, &engines).map_err(|e| anyhow::anyhow!("{e}"))?;
-    promptgate::runtime::return_free_memory();
+    let runtime = Runtime::start(config)?;
     tokio.block_on(async move {
         let listener = tokio::net::UnixListener::from_std(socket.listener.try_clone()?)
             .context("registering the socket")?;

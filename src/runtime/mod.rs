@@ -23,8 +23,19 @@ pub use reload::{ReloadOutcome, Reloader, reload_once, return_free_memory};
 pub use settings::cache_options;
 
 pub use crate::pipeline::{CompiledPolicy, ResolveError, RoutePolicy};
-use crate::pipeline::{Engines, Pipeline};
+use crate::pipeline::{EngineError, Engines, Pipeline};
 use crate::policy::{Config, ConfigError, ConfigErrors, DEFAULT_POLICY_NAME, RouteConf};
+
+/// Why the first runtime of a process could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// The configuration does not compile.
+    #[error("{0}")]
+    Config(#[from] ConfigErrors),
+    /// A policy requires L2 and it cannot be loaded.
+    #[error(transparent)]
+    Engines(#[from] EngineError),
+}
 
 /// Everything compiled from one configuration version.
 pub struct Runtime {
@@ -57,6 +68,27 @@ impl Runtime {
         engines: &Engines,
     ) -> Result<Runtime, ConfigErrors> {
         Runtime::rebuild(config, generation, engines, None)
+    }
+
+    /// The first runtime of a process, with its engines loaded: [`Runtime::build`]
+    /// in the order that keeps the resident peak low. The rule automata are
+    /// compiled first, with no L2: their build briefly holds an intermediate trie
+    /// larger than the searched automaton. L2 is loaded next, into the memory that
+    /// build handed back, and the served runtime keeps the first build's L1 and
+    /// L1.5 ([`Runtime::rebuild`]). Loaded first, L2's tables were live through the
+    /// trie's build and set the process's peak (about 20 MiB of the 100 MiB target).
+    ///
+    /// # Errors
+    /// [`StartError::Config`] when the configuration does not compile,
+    /// [`StartError::Engines`] when a policy requires L2 and it cannot be loaded.
+    pub fn start(config: Config) -> Result<Runtime, StartError> {
+        let rules_only = Runtime::build(config.clone(), 1, &Engines::none())?;
+        return_free_memory();
+        let engines = Engines::load(&config)?;
+        let runtime = Runtime::rebuild(config, 1, &engines, Some(&rules_only))?;
+        drop(rules_only);
+        return_free_memory();
+        Ok(runtime)
     }
 
     /// Like [`Runtime::build`], keeping the detectors of `previous` whose

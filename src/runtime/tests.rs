@@ -169,3 +169,26 @@ fn budgets_do_not_change_the_fingerprint() {
         default_route_fingerprint("[policy]\nmax_body_bytes = 7\n")
     );
 }
+
+/// The start-up order (rules first, then L2) serves exactly what a direct
+/// build with the loaded engines serves: the same detectors, L2 included.
+#[test]
+fn the_first_runtime_equals_a_direct_build_with_its_engines() {
+    let config = load_config_str("", "t", Vec::new()).expect("valid config");
+    let engines = Engines::load(&config).expect("L2 is not required by default");
+    let direct = Runtime::build(config.clone(), 1, &engines).expect("compiles");
+    let started = Runtime::start(config).expect("starts");
+    assert_eq!(
+        started.pipeline.fingerprint(),
+        direct.pipeline.fingerprint()
+    );
+    assert_eq!(
+        started.engines.classifier.is_some(),
+        engines.classifier.is_some()
+    );
+    assert_eq!(
+        started.pipeline.l2_threshold().is_some(),
+        engines.classifier.is_some()
+    );
+    assert_eq!(started.generation, 1);
+}
