@@ -206,11 +206,14 @@ fn embedded_packs_compile() {
 /// Each shipped regex must compile to a small program: a bounded repetition of a
 /// wide class (`[^\n]{0,200}`, `\W{1,20}` in Unicode mode) compiles to one
 /// copy of the class per count, and eleven such patterns once held 10 MiB of
-/// resident memory between them. Raising this is a decision about memory.
+/// resident memory between them. Raising this is a decision about memory: 2 MiB
+/// until the twenty-fifth stop, 2.25 MiB since, when the phone plans' compiled patterns
+/// shrank by 8 MB (`detect/pii/phone/numbering.rs`) and the thin packs' anchored
+/// "switch on developer mode" commands needed about 20 KB more.
 #[test]
 fn shipped_patterns_compile_small() {
     const PER_PATTERN: usize = 128 * 1024;
-    const ALL_PATTERNS: usize = 2 * 1024 * 1024;
+    const ALL_PATTERNS: usize = 2 * 1024 * 1024 + 256 * 1024;
     let mut total = 0;
     let mut problems = Vec::new();
     for (file, text) in embedded_packs() {
