@@ -273,6 +273,11 @@ fn corpus_floors_for_the_waterfall_with_l2_on() {
     let report = tokio
         .block_on(evaluate(&runtime, "default", &records, |_, _| {}))
         .expect("evaluates");
+    assert_eq!(
+        report.l2_model.as_deref(),
+        engines.classifier.as_ref().map(|c| c.model_version()),
+        "the report names the model that scored"
+    );
     let recall = report.attack_recall.ratio();
     let fp = report.benign_false_positives;
     eprintln!(

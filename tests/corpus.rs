@@ -120,6 +120,7 @@ fn part_record_ids_split_the_corpus() {
             ))
             .expect("evaluates");
         assert_eq!(report.record_ids.len(), report.records);
+        assert_eq!(report.l2_model, None, "the policy turns L2 off");
         report.record_ids
     };
     let calibration = ids(Part::Calibration);

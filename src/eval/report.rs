@@ -75,6 +75,10 @@ pub struct EvalReport {
     pub wrap: Wrap,
     /// The part of the fixed split measured (`None`: every record).
     pub part: Option<Part>,
+    /// The L2 model that scored this run (its version); `None` when L2 did not run,
+    /// turned off by the policy or not loaded (no ONNX Runtime library or model found,
+    /// which only the log says). A figure measured with L1 and L1.5 alone then says so.
+    pub l2_model: Option<String>,
     /// Records evaluated.
     pub records: usize,
     /// Ids of the records evaluated, in corpus order (never text): the part a
@@ -295,6 +299,13 @@ impl EvalReport {
             },
             self.megabytes_per_second(),
             self.decisions_per_second()
+        );
+        let _ = writeln!(
+            out,
+            "L2: {}",
+            self.l2_model
+                .as_deref()
+                .unwrap_or("off (turned off by the policy, or not loaded: see the log)")
         );
         let _ = writeln!(out, "rates with Wilson 95% intervals in brackets");
         let _ = writeln!(

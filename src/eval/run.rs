@@ -73,9 +73,16 @@ pub async fn evaluate_with(
         .filter(|(_, part)| options.part.is_none_or(|p| p == **part))
         .map(|(r, _)| r)
         .collect();
+    let l2_model = runtime
+        .engines
+        .classifier
+        .as_ref()
+        .filter(|_| route.policy.config.l2.enabled)
+        .map(|classifier| classifier.model_version().to_owned());
     let mut report = EvalReport {
         wrap: options.wrap,
         part: options.part,
+        l2_model,
         ..EvalReport::default()
     };
     let mut outcomes = Vec::with_capacity(selected.len());
