@@ -278,6 +278,19 @@ fn corpus_floors_for_the_waterfall_with_l2_on() {
         engines.classifier.as_ref().map(|c| c.model_version()),
         "the report names the model that scored"
     );
+    let answers = tokio
+        .block_on(promptgate::eval::evaluate_with(
+            &runtime,
+            "default",
+            &records[..20],
+            &promptgate::eval::EvalOptions {
+                wrap: promptgate::eval::Wrap::Answer,
+                ..promptgate::eval::EvalOptions::default()
+            },
+            |_, _| {},
+        ))
+        .expect("evaluates answers");
+    assert_eq!(answers.l2_model, None, "L2 never reads answers");
     let recall = report.attack_recall.ratio();
     let fp = report.benign_false_positives;
     eprintln!(

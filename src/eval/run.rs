@@ -73,11 +73,12 @@ pub async fn evaluate_with(
         .filter(|(_, part)| options.part.is_none_or(|p| p == **part))
         .map(|(r, _)| r)
         .collect();
+    // Answers are read by L1.5 and the output checks only, never by L2.
     let l2_model = runtime
         .engines
         .classifier
         .as_ref()
-        .filter(|_| route.policy.config.l2.enabled)
+        .filter(|_| route.policy.config.l2.enabled && !options.wrap.is_answer())
         .map(|classifier| classifier.model_version().to_owned());
     let mut report = EvalReport {
         wrap: options.wrap,
