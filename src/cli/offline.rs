@@ -214,9 +214,7 @@ fn run_eval(
     if output.json {
         if report.l2_model.is_none() {
             // The rendered report says so in its header; JSON readers see `l2_model: null`.
-            eprintln!(
-                "promptgate eval: L2 did not run (turned off by the policy, or not loaded: see the log)"
-            );
+            eprintln!("promptgate eval: L2 {}", promptgate::eval::L2_DID_NOT_RUN);
         }
         print_out(&format!("{}\n", serde_json::to_string_pretty(&report)?));
     } else {

@@ -42,7 +42,7 @@ use std::collections::BTreeMap;
 pub use crate::corpus::{DEFAULT_CORPUS_DIR, corpus_dir};
 pub use leave_out::{Dimension, LeaveOutRow, source_family};
 pub use record::{CORPUS_FILES, Parent, PiiSpan, Record, byte_range, read_records};
-pub use report::{EvalReport, PiiError, Rate};
+pub use report::{EvalReport, L2_DID_NOT_RUN, PiiError, Rate};
 pub use run::{evaluate, evaluate_with};
 pub use split::{Part, assign_parts, wilson95};
 pub use wrap::{SERVING_SYSTEM_PROMPT, STREAM_DELTA_CHARS, Wrap, request_body};

@@ -68,6 +68,9 @@ pub struct PiiCounts {
     pub correct: usize,
 }
 
+/// What a report says of L2 when it did not run ([`EvalReport::l2_model`] is `None`).
+pub const L2_DID_NOT_RUN: &str = "off (turned off by the policy, or not loaded: see the log)";
+
 /// Everything measured in one run.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct EvalReport {
@@ -303,9 +306,7 @@ impl EvalReport {
         let _ = writeln!(
             out,
             "L2: {}",
-            self.l2_model
-                .as_deref()
-                .unwrap_or("off (turned off by the policy, or not loaded: see the log)")
+            self.l2_model.as_deref().unwrap_or(L2_DID_NOT_RUN)
         );
         let _ = writeln!(out, "rates with Wilson 95% intervals in brackets");
         let _ = writeln!(
